@@ -1,0 +1,39 @@
+// Prints raw, gzip and brotli bytes of every asset in dist/ and their total: what a
+// phone on a slow network actually downloads. Usage: node bench/size.mjs [dist]
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = process.argv[2] ?? 'dist';
+
+async function* files(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+const rows = [];
+for await (const path of files(root)) {
+  const body = await readFile(path);
+  rows.push({
+    asset: relative(root, path),
+    raw: body.length,
+    gzip: gzipSync(body, { level: 9 }).length,
+    brotli: brotliCompressSync(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }).length,
+  });
+}
+rows.sort((a, b) => b.raw - a.raw);
+const total = rows.reduce(
+  (t, r) => ({ asset: 'TOTAL', raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
+  { raw: 0, gzip: 0, brotli: 0 },
+);
+const width = Math.max(...rows.map((r) => r.asset.length), 5);
+const line = (r) =>
+  `${r.asset.padEnd(width)}  ${String(r.raw).padStart(9)}  ${String(r.gzip).padStart(9)}  ${String(r.brotli).padStart(9)}`;
+console.log(`${'asset'.padEnd(width)}  ${'raw B'.padStart(9)}  ${'gzip B'.padStart(9)}  ${'brotli B'.padStart(9)}`);
+rows.forEach((r) => console.log(line(r)));
+console.log(line(total));

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs exactly the pinned tools this project needs, from package registries only
+# (crates.io, npm, Debian). Idempotent: whatever is already there at the right version
+# is skipped, so it is safe to run before every start and every test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; exit 1; fi
+}
+apt_install() {
+  if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Rust comes with the machine (rustup); the registries cannot provide it.
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for c in clippy rustfmt; do
+  rustup component list --installed | grep -q "^$c" || rustup component add "$c"
+done
+
+if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
+  log "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# The CLI must match the library exactly or the generated glue is rejected.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+grep -qF "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml || {
+  echo "Trunk.toml pins a wasm_bindgen other than Cargo.lock's $WB_VERSION" >&2; exit 1; }
+if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WB_VERSION" \
+   || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  log "installing wasm-bindgen-cli $WB_VERSION"
+  # Not --locked: its lockfile names a yanked dependency (see shared/TOOLCHAIN.md).
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "installing node and npm"
+  apt_install nodejs npm
+fi
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  log "installing chromium and chromium-driver"
+  apt_install chromium chromium-driver
+fi
+
+# npm packages: playwright-core (never a browser download) and binaryen's wasm-opt,
+# which works where Debian's binaryen 108 produces broken modules.
+LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.lock-sum 2>/dev/null)" != "$LOCK_SUM" ]; then
+  log "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.lock-sum
+fi
+log "tools ready"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Second command of the README: every check and every test, in three layers.
+#   1. formatting and clippy (native and wasm32), deny warnings
+#   2. native cargo tests: crates/core, crates/server, the app's pure modules
+#   3. wasm-bindgen-test in headless Chromium
+#   4. release build with Trunk, then Playwright end-to-end tests against it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. scripts/env.sh
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native, whole workspace)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo clippy (wasm32, app)"
+cargo clippy -p lianjie --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "native tests"
+cargo test --workspace --locked
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p lianjie --target wasm32-unknown-unknown --locked
+
+step "release build"
+trunk build --release --locked
+
+step "end-to-end tests (Playwright + Chromium)"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+step "all tests passed"

@@ -1,0 +1,21 @@
+use super::{GuardedOutlet, LanguageSwitcher};
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+
+/// Phone-first frame for the pages customers open from a chat: one narrow column,
+/// no staff chrome, and the plain notice that viewing time is recorded.
+#[component]
+pub fn CustomerLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="customer">
+            <main id="main" class="customer-main">
+                <GuardedOutlet />
+            </main>
+            <footer class="customer-footer">
+                <p class="tracking-notice">{move || i18n.t(Msg::TrackingNotice)}</p>
+                <LanguageSwitcher />
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,30 @@
+use crate::error::AppError;
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+
+/// The fallback of every `ErrorBoundary`: says what went wrong in words a person
+/// understands and offers a retry, which clears the errors and renders again.
+#[component]
+pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = errors.clone();
+    let messages = move || {
+        list.read()
+            .iter()
+            .map(|(_, e)| match e.downcast_ref::<AppError>() {
+                Some(app) => i18n.t(app.message()),
+                None => i18n.t(Msg::ErrDecode),
+            })
+            .map(|text| view! { <p>{text}</p> })
+            .collect_view()
+    };
+    view! {
+        <section class="error-view" role="alert">
+            <h2>{move || i18n.t(Msg::ErrorTitle)}</h2>
+            {messages}
+            <button type="button" on:click=move |_| errors.set(Errors::default())>
+                {move || i18n.t(Msg::Retry)}
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,19 @@
+//! Reusable view pieces, each named after what it shows.
+
+mod customer_layout;
+mod error_view;
+mod guarded_outlet;
+mod language_switcher;
+mod loading;
+mod page_header;
+pub mod staff_layout;
+mod toasts;
+
+pub use customer_layout::CustomerLayout;
+pub use error_view::ErrorView;
+pub use guarded_outlet::GuardedOutlet;
+pub use language_switcher::LanguageSwitcher;
+pub use loading::Loading;
+pub use page_header::{PageHeader, use_page_title};
+pub use staff_layout::StaffLayout;
+pub use toasts::{Toast, ToastHost, ToastKind, Toasts, use_toasts};

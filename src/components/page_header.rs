@@ -1,0 +1,23 @@
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+
+/// Keeps the browser tab's title on the current page, in the current language.
+pub fn use_page_title(title: Msg) {
+    let i18n = use_i18n();
+    Effect::new(move || {
+        document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
+    });
+}
+
+/// A page's heading and one-line summary; also sets the tab title.
+#[component]
+pub fn PageHeader(title: Msg, intro: Msg) -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(title);
+    view! {
+        <header class="page-header">
+            <h1>{move || i18n.t(title)}</h1>
+            <p class="intro">{move || i18n.t(intro)}</p>
+        </header>
+    }
+}

@@ -1,0 +1,128 @@
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Informational toasts leave by themselves; errors stay until dismissed or retried,
+/// so nobody misses a failure.
+const INFO_TOAST_MS: u64 = 5_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    Info,
+    Error,
+}
+
+#[derive(Clone)]
+pub struct Toast {
+    pub id: u64,
+    pub kind: ToastKind,
+    pub text: String,
+    /// Offered as a "Retry" button; pressing it dismisses the toast and runs this.
+    pub retry: Option<Callback<()>>,
+}
+
+/// The toast service: any component can report a failure or a success through it.
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    list: RwSignal<Vec<Toast>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Default for Toasts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Toasts {
+    pub fn new() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    pub fn info(&self, text: impl Into<String>) -> u64 {
+        self.push(ToastKind::Info, text.into(), None)
+    }
+
+    pub fn error(&self, text: impl Into<String>, retry: Option<Callback<()>>) -> u64 {
+        self.push(ToastKind::Error, text.into(), retry)
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.list.update(|l| l.retain(|t| t.id != id));
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.with(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn push(&self, kind: ToastKind, text: String, retry: Option<Callback<()>>) -> u64 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        self.list.update(|l| {
+            l.push(Toast {
+                id,
+                kind,
+                text,
+                retry,
+            })
+        });
+        if kind == ToastKind::Info {
+            let this = *self;
+            set_timeout(
+                move || this.dismiss(id),
+                Duration::from_millis(INFO_TOAST_MS),
+            );
+        }
+        id
+    }
+}
+
+pub fn use_toasts() -> Toasts {
+    expect_context::<Toasts>()
+}
+
+/// Renders the toasts in a live region: errors are announced assertively, the rest
+/// politely.
+#[component]
+pub fn ToastHost() -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    view! {
+        <section class="toasts" aria-label=move || i18n.t(Msg::Notifications)>
+            <For each=move || toasts.list.get() key=|t| t.id let:toast>
+                <div
+                    class="toast"
+                    class:toast-error=toast.kind == ToastKind::Error
+                    role=if toast.kind == ToastKind::Error { "alert" } else { "status" }
+                >
+                    <p>{toast.text.clone()}</p>
+                    {toast
+                        .retry
+                        .map(|retry| {
+                            view! {
+                                <button
+                                    type="button"
+                                    on:click=move |_| {
+                                        toasts.dismiss(toast.id);
+                                        retry.run(());
+                                    }
+                                >
+                                    {move || i18n.t(Msg::Retry)}
+                                </button>
+                            }
+                        })}
+                    <button type="button" on:click=move |_| toasts.dismiss(toast.id)>
+                        {move || i18n.t(Msg::Dismiss)}
+                    </button>
+                </div>
+            </For>
+        </section>
+    }
+}

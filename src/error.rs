@@ -1,0 +1,34 @@
+//! The app's error type. Every failure the UI can show is one of these, so each has a
+//! localized message and none is a panic.
+
+use crate::i18n::Msg;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// A link or record that does not exist (unknown token, malformed id).
+    #[error("not found")]
+    NotFound,
+    /// The backend could not be reached.
+    #[error("network error: {0}")]
+    Network(String),
+    /// The backend answered something we could not understand.
+    #[error("unexpected response: {0}")]
+    Decode(String),
+}
+
+impl AppError {
+    /// What a person is told; technical detail stays in `Display` for logs.
+    pub fn message(&self) -> Msg {
+        match self {
+            AppError::NotFound => Msg::ErrNotFound,
+            AppError::Network(_) => Msg::ErrNetwork,
+            AppError::Decode(_) => Msg::ErrDecode,
+        }
+    }
+}
+
+impl From<lianjie_core::ids::IdError> for AppError {
+    fn from(_: lianjie_core::ids::IdError) -> Self {
+        AppError::NotFound
+    }
+}

@@ -1,0 +1,90 @@
+use lianjie_core::Locale;
+
+/// Declares every UI string once, with its Chinese and English text side by side.
+macro_rules! messages {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $(
+                        (Msg::$key, Locale::ZhCn) => $zh,
+                        (Msg::$key, Locale::En) => $en,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "连接", "Lianjie";
+    AppTagline => "社交化客户管理", "Social CRM";
+    SkipToContent => "跳到主要内容", "Skip to main content";
+    MainNavigation => "主导航", "Main navigation";
+    Language => "语言", "Language";
+    LanguageName => "中文", "English";
+    Loading => "加载中…", "Loading…";
+    Retry => "重试", "Retry";
+    Dismiss => "关闭", "Dismiss";
+    Notifications => "通知", "Notifications";
+
+    NavDashboard => "工作台", "Dashboard";
+    NavMyCard => "我的名片", "My card";
+    NavContent => "内容库", "Content library";
+    NavRadar => "线索雷达", "Lead radar";
+    NavInbox => "收件箱", "Inbox";
+    NavSettings => "设置", "Settings";
+
+    DashboardIntro => "今天从哪里开始？", "Where would you like to start today?";
+    MyCardIntro => "编辑你的智能名片，并分享到客户聊天中。", "Edit your smart business card and share it into customer chats.";
+    ContentIntro => "文章、海报、视频与文档：分享给客户，并了解谁读了什么。", "Articles, posters, videos and documents: share them and learn who read what.";
+    RadarIntro => "客户正在阅读什么、读了多久、对什么感兴趣。", "What customers are reading, for how long, and what they care about.";
+    InboxIntro => "所有渠道的客户消息，集中在一处回复。", "Every channel's customer messages, answered in one place.";
+    SettingsIntro => "语言、后端连接与演示数据。", "Language, backend connection and demo data.";
+
+    CardPageTitle => "名片", "Business card";
+    SharePageTitle => "分享内容", "Shared content";
+    ChatPageTitle => "在线咨询", "Chat with us";
+    TrackingNotice => "本页面会记录浏览与阅读时长，用于为你提供更好的服务。", "This page records viewing and reading time so we can serve you better.";
+
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "你要找的页面不存在或已被移除。", "The page you are looking for does not exist or has moved.";
+    BackToDashboard => "返回工作台", "Back to dashboard";
+
+    ErrorTitle => "出错了", "Something went wrong";
+    ErrNotFound => "找不到这个链接，它可能已失效。", "This link was not found; it may have expired.";
+    ErrNetwork => "网络连接失败，请检查网络后重试。", "Could not reach the server. Check your connection and try again.";
+    ErrDecode => "服务器返回了无法识别的数据。", "The server sent a response we could not read.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_message_has_text_in_every_locale() {
+        for msg in Msg::ALL {
+            for locale in Locale::ALL {
+                assert!(!msg.text(locale).trim().is_empty(), "{msg:?} in {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn english_texts_are_distinct() {
+        // Two keys with the same English text usually means a copy-paste slip.
+        let mut seen = HashSet::new();
+        for msg in Msg::ALL {
+            assert!(
+                seen.insert(msg.text(Locale::En)),
+                "duplicate text for {msg:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! UI language: the catalogue of every string in zh-CN and en, and the `I18n` service
+//! that knows the current locale.
+//!
+//! The catalogue is an enum rather than string keys so a missing translation or a
+//! typo'd key is a compile error, not a blank label in production.
+
+mod messages;
+
+use codee::string::FromToStringCodec;
+use leptos::prelude::*;
+use leptos_use::storage::use_local_storage;
+use lianjie_core::Locale;
+pub use messages::Msg;
+
+/// Where the chosen language is remembered between visits.
+pub const STORAGE_KEY: &str = "lianjie.lang";
+
+/// The current locale, provided once at the root and read with [`use_i18n`].
+#[derive(Clone, Copy)]
+pub struct I18n {
+    locale: Signal<Locale>,
+    set_stored: WriteSignal<String>,
+}
+
+impl I18n {
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// Looks up a message in the current locale; tracked, so call it inside a closure
+    /// in views to follow language switches.
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.locale.get())
+    }
+
+    /// Switches and remembers the language (other open tabs follow through the
+    /// storage event).
+    pub fn set_locale(&self, locale: Locale) {
+        self.set_stored.set(locale.code().to_owned());
+    }
+}
+
+/// Creates the `I18n` service: `?lang=` overrides and is remembered, then the stored
+/// choice, then the browser's languages. Keeps `<html lang>` in step.
+pub fn provide_i18n() -> I18n {
+    let (stored, set_stored, _) = use_local_storage::<String, FromToStringCodec>(STORAGE_KEY);
+    if let Some(from_query) = query_lang().as_deref().and_then(Locale::parse) {
+        set_stored.set(from_query.code().to_owned());
+    }
+    let browser = browser_languages();
+    let locale = Signal::derive(move || {
+        stored.with(|s| Locale::negotiate(None, Some(s), browser.iter().map(String::as_str)))
+    });
+    Effect::new(move || {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", locale.get().tag());
+        }
+    });
+    let i18n = I18n { locale, set_stored };
+    provide_context(i18n);
+    i18n
+}
+
+/// Reads the `I18n` service. Panics only if `provide_i18n` was never called, which is
+/// a programming error caught by every test that mounts the app.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn query_lang() -> Option<String> {
+    let search = window().location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("lang")
+}
+
+fn browser_languages() -> Vec<String> {
+    let navigator = window().navigator();
+    let list: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if list.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        list
+    }
+}

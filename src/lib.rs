@@ -1,0 +1,43 @@
+//! Lianjie (连接): the social CRM front-end. `App` is the whole application; `main.rs`
+//! only mounts it, so tests can mount the same pieces in a browser.
+
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use components::{CustomerLayout, StaffLayout, ToastHost, Toasts};
+use i18n::provide_i18n;
+use leptos::prelude::*;
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+use pages::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    provide_context(Toasts::new());
+
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <ParentRoute path=path!("") view=StaffLayout>
+                    <Route path=path!("") view=Dashboard />
+                    <Route path=path!("card") view=MyCard />
+                    <Route path=path!("content") view=ContentLibrary />
+                    <Route path=path!("radar") view=LeadRadar />
+                    <Route path=path!("inbox") view=Inbox />
+                    <Route path=path!("settings") view=Settings />
+                </ParentRoute>
+                <ParentRoute path=path!("") view=CustomerLayout>
+                    <Route path=path!("c/:card") view=CardView />
+                    <Route path=path!("s/:token") view=ShareView />
+                    <Route path=path!("chat/:token") view=WebChat />
+                </ParentRoute>
+            </Routes>
+            <ToastHost />
+        </Router>
+    }
+}

@@ -1,0 +1,37 @@
+//! One module per route.
+
+mod card_view;
+mod content_library;
+mod dashboard;
+mod inbox;
+mod lead_radar;
+mod my_card;
+mod not_found;
+mod settings;
+mod share_view;
+mod web_chat;
+
+pub use card_view::CardView;
+pub use content_library::ContentLibrary;
+pub use dashboard::Dashboard;
+pub use inbox::Inbox;
+pub use lead_radar::LeadRadar;
+pub use my_card::MyCard;
+pub use not_found::NotFound;
+pub use settings::Settings;
+pub use share_view::ShareView;
+pub use web_chat::WebChat;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// A route parameter that must be a public id (card slug, share token); a malformed
+/// one is reported as "not found" through the page's error boundary.
+fn use_public_id(param: &'static str) -> Memo<Result<String, AppError>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        let raw = params.read().get(param).unwrap_or_default();
+        Ok(lianjie_core::ids::parse_public_id(&raw)?.to_owned())
+    })
+}

@@ -1,0 +1,112 @@
+// The app shell as a person meets it: every route, navigation, language, 404.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { heading, launchBrowser, openPage, serveDist } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs `fn` with a fresh page and fails if the page logged any error. */
+async function withPage(fn, options) {
+  const { context, page, errors } = await openPage(browser, options);
+  try {
+    await fn(page);
+    assert.deepEqual(errors, [], 'no console or page errors');
+  } finally {
+    await context.close();
+  }
+}
+
+const ROUTES = [
+  ['/', 'Dashboard', '工作台'],
+  ['/card', 'My card', '我的名片'],
+  ['/content', 'Content library', '内容库'],
+  ['/radar', 'Lead radar', '线索雷达'],
+  ['/inbox', 'Inbox', '收件箱'],
+  ['/settings', 'Settings', '设置'],
+  ['/c/wang-lei', 'Business card', '名片'],
+  ['/s/AbCdEf0123456789_-xyzw', 'Shared content', '分享内容'],
+  ['/chat/AbCdEf0123456789_-xyzw', 'Chat with us', '在线咨询'],
+];
+
+describe('every route renders its page', () => {
+  for (const [path, en, zh] of ROUTES) {
+    test(`${path} in English and Chinese`, () =>
+      withPage(async (page) => {
+        await page.goto(server.url + path);
+        await heading(page, en);
+        assert.match(await page.title(), new RegExp(`^${en} · Lianjie$`));
+        await page.goto(`${server.url}${path}?lang=zh`);
+        await heading(page, zh);
+        assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+      }));
+  }
+});
+
+test('staff navigation moves between pages and marks the current one', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Lead radar' }).click();
+    await heading(page, 'Lead radar');
+    assert.equal(new URL(page.url()).pathname, '/radar');
+    assert.equal(await nav.getByRole('link', { name: 'Lead radar' }).getAttribute('aria-current'), 'page');
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('main').getByRole('link', { name: /Inbox/ }).click();
+    await heading(page, 'Inbox');
+  }));
+
+test('the language switcher changes the UI and is remembered across reloads', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/inbox');
+    await heading(page, 'Inbox');
+    await page.getByRole('button', { name: '中文' }).click();
+    await heading(page, '收件箱');
+    assert.equal(await page.getByRole('button', { name: '中文' }).getAttribute('aria-pressed'), 'true');
+    await page.reload();
+    await heading(page, '收件箱');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  }));
+
+test('a ?lang= in the address follows the switcher, so a reload keeps the choice', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/c/wang-lei?lang=zh');
+    await heading(page, '名片');
+    await page.getByRole('button', { name: 'English' }).click();
+    await heading(page, 'Business card');
+    assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
+    await page.reload();
+    await heading(page, 'Business card');
+  }));
+
+test('customer pages carry the tracking notice and no staff navigation', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/c/wang-lei');
+    await heading(page, 'Business card');
+    await page.getByText('This page records viewing and reading time').waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Main navigation' }).count(), 0);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
+
+test('an unknown route shows the 404 page with a way back', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/no/such/page');
+    await heading(page, 'Page not found');
+    await page.getByRole('link', { name: 'Back to dashboard' }).click();
+    await heading(page, 'Dashboard');
+  }));
+
+test('a mangled share link shows a clear error with a retry, not a crash', () =>
+  withPage(async (page) => {
+    await page.goto(server.url + '/s/' + encodeURIComponent('abc。'));
+    const alert = page.getByRole('alert');
+    await alert.getByText('This link was not found').waitFor();
+    await alert.getByRole('button', { name: 'Retry' }).waitFor();
+  }));
