@@ -24,7 +24,7 @@ cargo test --workspace --locked
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p lianjie --target wasm32-unknown-unknown --locked
+  cargo test -p lianjie --target wasm32-unknown-unknown --tests --locked
 
 step "release build"
 trunk build --release --locked
