@@ -1,8 +1,18 @@
-//! Lianjie's pure domain: types shared by the app and the server, and the rules that
-//! act on them. Nothing here touches the web or a database, so all of it is tested
-//! natively with `cargo test`.
+//! Lianjie's pure domain: the types the API carries (shared by the app and the
+//! server) and the rules that act on them. Nothing here touches the web or a database,
+//! so all of it is tested natively with `cargo test`.
 
+pub mod channel;
+pub mod contact;
+pub mod content;
 pub mod ids;
+pub mod inbox;
+pub mod intent;
 pub mod locale;
+pub mod people;
+pub mod share;
+pub mod tracking;
+pub mod validate;
 
+pub use channel::Channel;
 pub use locale::Locale;

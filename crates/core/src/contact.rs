@@ -1,0 +1,103 @@
+//! Customers and their identities across channels.
+
+use crate::channel::Channel;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Identity {
+    pub channel: Channel,
+    /// The channel's own handle: open id, email address, phone number...
+    pub handle: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub company: String,
+    pub phone: String,
+    pub email: String,
+    pub wechat_id: String,
+    pub identities: Vec<Identity>,
+    /// The rep this customer belongs to.
+    pub owner_id: Option<String>,
+    /// Interest tag -> seconds of dwell on sections with that tag.
+    pub interests: BTreeMap<String, u64>,
+    pub intent: u8,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Contact {
+    /// Folds `other` (the same person found on another channel) into `self`: fields
+    /// `self` lacks are filled, identities united, interest weights added. The caller
+    /// keeps `other` to undo.
+    pub fn absorb(&mut self, other: &Contact) {
+        for (mine, theirs) in [
+            (&mut self.name, &other.name),
+            (&mut self.company, &other.company),
+            (&mut self.phone, &other.phone),
+            (&mut self.email, &other.email),
+            (&mut self.wechat_id, &other.wechat_id),
+        ] {
+            if mine.trim().is_empty() {
+                mine.clone_from(theirs);
+            }
+        }
+        for id in &other.identities {
+            if !self.identities.contains(id) {
+                self.identities.push(id.clone());
+            }
+        }
+        for (tag, w) in &other.interests {
+            *self.interests.entry(tag.clone()).or_default() += w;
+        }
+        self.intent = self.intent.max(other.intent);
+        self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
+        self.created_at = self.created_at.min(other.created_at);
+        if self.owner_id.is_none() {
+            self.owner_id.clone_from(&other.owner_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(id: &str, name: &str, ch: Channel, handle: &str) -> Contact {
+        Contact {
+            id: id.into(),
+            name: name.into(),
+            company: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            wechat_id: String::new(),
+            identities: vec![Identity {
+                channel: ch,
+                handle: handle.into(),
+            }],
+            owner_id: None,
+            interests: [("价格".to_string(), 10)].into(),
+            intent: 40,
+            last_seen_at: None,
+            created_at: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn absorb_unites_identities_and_keeps_own_fields() {
+        let mut a = contact("a", "王先生", Channel::Wechat, "wx_1");
+        let mut b = contact("b", "Wang", Channel::Email, "wang@example.cn");
+        b.email = "wang@example.cn".into();
+        b.intent = 72;
+        a.absorb(&b);
+        assert_eq!(a.name, "王先生");
+        assert_eq!(a.email, "wang@example.cn");
+        assert_eq!(a.identities.len(), 2);
+        assert_eq!(a.interests["价格"], 20);
+        assert_eq!(a.intent, 72);
+    }
+}

@@ -1,0 +1,261 @@
+//! Shareable content as typed blocks. Blocks are the sections tracking measures, and
+//! they render as text nodes: no HTML from anyone ever reaches the page.
+
+use crate::validate::{self, FieldErrors, FieldProblem};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentKind {
+    Article,
+    Poster,
+    Video,
+    /// A multi-page document shown as a sequence of page images.
+    Document,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BlockBody {
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Image {
+        url: String,
+        alt: String,
+        caption: String,
+    },
+    Quote {
+        text: String,
+        cite: String,
+    },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
+    Video {
+        url: String,
+        poster_url: String,
+        duration_s: u32,
+    },
+    Cta {
+        label: String,
+        url: String,
+    },
+    Page {
+        image_url: String,
+        alt: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// Stable across edits so section statistics survive them.
+    pub id: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(flatten)]
+    pub body: BlockBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub id: String,
+    pub kind: ContentKind,
+    pub title: String,
+    pub summary: String,
+    pub cover_url: String,
+    pub tags: Vec<String>,
+    pub blocks: Vec<Block>,
+    pub author_id: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub const MAX_BLOCKS: usize = 300;
+pub const MAX_TEXT: usize = 5_000;
+
+impl Content {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        use validate::{max_len, optional, required, url};
+        let mut e = FieldErrors::default();
+        e.check("title", required(&self.title, 120))
+            .check("summary", max_len(&self.summary, 300))
+            .check("cover_url", optional(&self.cover_url, url))
+            .check("tags", tags_ok(&self.tags))
+            .check(
+                "blocks",
+                if self.blocks.len() > MAX_BLOCKS {
+                    Err(FieldProblem::TooLong { max: MAX_BLOCKS })
+                } else {
+                    Ok(())
+                },
+            );
+        for (i, block) in self.blocks.iter().enumerate() {
+            let field = |name: &str| format!("blocks[{i}].{name}");
+            e.check(
+                &field("id"),
+                crate::ids::parse_public_id(&block.id)
+                    .map(|_| ())
+                    .map_err(|_| FieldProblem::Range),
+            )
+            .check(&field("tags"), tags_ok(&block.tags));
+            match &block.body {
+                BlockBody::Heading { level, text } => {
+                    e.check(
+                        &field("level"),
+                        if (1..=3).contains(level) {
+                            Ok(())
+                        } else {
+                            Err(FieldProblem::Range)
+                        },
+                    )
+                    .check(&field("text"), required(text, 200));
+                }
+                BlockBody::Paragraph { text } => {
+                    e.check(&field("text"), required(text, MAX_TEXT));
+                }
+                BlockBody::Quote { text, cite } => {
+                    e.check(&field("text"), required(text, MAX_TEXT))
+                        .check(&field("cite"), max_len(cite, 100));
+                }
+                BlockBody::List { items, .. } => {
+                    e.check(
+                        &field("items"),
+                        if items.is_empty() || items.len() > 50 {
+                            Err(FieldProblem::Range)
+                        } else {
+                            items.iter().try_for_each(|it| required(it, 500))
+                        },
+                    );
+                }
+                BlockBody::Image {
+                    url: u,
+                    alt,
+                    caption,
+                } => {
+                    e.check(&field("url"), url(u))
+                        .check(&field("alt"), max_len(alt, 200))
+                        .check(&field("caption"), max_len(caption, 300));
+                }
+                BlockBody::Video {
+                    url: u, poster_url, ..
+                } => {
+                    e.check(&field("url"), url(u))
+                        .check(&field("poster_url"), optional(poster_url, url));
+                }
+                BlockBody::Cta { label, url: u } => {
+                    e.check(&field("label"), required(label, 40))
+                        .check(&field("url"), url(u));
+                }
+                BlockBody::Page { image_url, alt } => {
+                    e.check(&field("image_url"), url(image_url))
+                        .check(&field("alt"), max_len(alt, 200));
+                }
+            }
+        }
+        e.into_result()
+    }
+}
+
+/// Up to 10 tags of up to 20 characters each.
+fn tags_ok(tags: &[String]) -> Result<(), FieldProblem> {
+    if tags.len() > 10 {
+        return Err(FieldProblem::TooLong { max: 10 });
+    }
+    tags.iter().try_for_each(|t| validate::required(t, 20))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(blocks: Vec<Block>) -> Content {
+        let t = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        Content {
+            id: "c1".into(),
+            kind: ContentKind::Article,
+            title: "2026 报价方案".into(),
+            summary: String::new(),
+            cover_url: String::new(),
+            tags: vec!["价格".into()],
+            blocks,
+            author_id: "u1".into(),
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    fn block(id: &str, body: BlockBody) -> Block {
+        Block {
+            id: id.into(),
+            tags: vec![],
+            body,
+        }
+    }
+
+    #[test]
+    fn blocks_serialize_flat_with_a_type_tag() {
+        let b = Block {
+            id: "p1".into(),
+            tags: vec!["价格".into()],
+            body: BlockBody::Paragraph {
+                text: "你好".into(),
+            },
+        };
+        let json = serde_json::to_value(&b).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"id": "p1", "tags": ["价格"], "type": "paragraph", "text": "你好"})
+        );
+        assert_eq!(serde_json::from_value::<Block>(json).unwrap(), b);
+    }
+
+    #[test]
+    fn validation_points_at_the_bad_block_field() {
+        let ok = article(vec![
+            block(
+                "h1",
+                BlockBody::Heading {
+                    level: 1,
+                    text: "标题".into(),
+                },
+            ),
+            block(
+                "cta",
+                BlockBody::Cta {
+                    label: "预约".into(),
+                    url: "https://example.cn".into(),
+                },
+            ),
+        ]);
+        assert!(ok.validate().is_ok());
+        let bad = article(vec![
+            block(
+                "h1",
+                BlockBody::Heading {
+                    level: 7,
+                    text: "标题".into(),
+                },
+            ),
+            block(
+                "img",
+                BlockBody::Image {
+                    url: "javascript:x".into(),
+                    alt: String::new(),
+                    caption: String::new(),
+                },
+            ),
+            block("bad id", BlockBody::Paragraph { text: "x".into() }),
+        ]);
+        let errs = bad.validate().unwrap_err();
+        assert_eq!(errs.get("blocks[0].level"), Some(&FieldProblem::Range));
+        assert_eq!(errs.get("blocks[1].url"), Some(&FieldProblem::Url));
+        assert_eq!(errs.get("blocks[2].id"), Some(&FieldProblem::Range));
+    }
+}

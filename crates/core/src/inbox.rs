@@ -1,0 +1,248 @@
+//! Conversations and messages of the unified inbox, and how the list is ordered.
+
+use crate::channel::Channel;
+use crate::share::ShareTarget;
+use crate::validate::{self, FieldErrors};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Pending,
+    Snoozed { until: DateTime<Utc> },
+    Resolved,
+}
+
+impl ConversationStatus {
+    /// A snooze that has run out counts as open again.
+    pub fn effective(self, now: DateTime<Utc>) -> ConversationStatus {
+        match self {
+            ConversationStatus::Snoozed { until } if until <= now => ConversationStatus::Open,
+            other => other,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    pub contact_id: String,
+    pub channel: Channel,
+    #[serde(flatten)]
+    pub status: ConversationStatus,
+    pub assignee_id: Option<String>,
+    pub labels: Vec<String>,
+    /// The card or content the customer was looking at when they wrote.
+    pub context: Option<ShareTarget>,
+    pub last_message_at: DateTime<Utc>,
+    pub last_preview: String,
+    /// Customer messages since staff last read the conversation.
+    pub unread: u32,
+    /// The contact's intent score, copied in for sorting without a join.
+    pub intent: u8,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the customer.
+    Inbound,
+    /// From staff, visible to the customer.
+    Outbound,
+    /// Private note between staff.
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub url: String,
+    pub name: String,
+    pub is_image: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub conversation_id: String,
+    pub direction: Direction,
+    pub author_id: Option<String>,
+    pub body: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+    /// Chosen by the sender; the same key twice is one message.
+    pub idempotency_key: String,
+}
+
+pub const MAX_MESSAGE: usize = 4_000;
+
+/// Validates a message body and its attachments before sending or storing.
+pub fn validate_message(body: &str, attachments: &[Attachment]) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let body_check = if attachments.is_empty() {
+        validate::required(body, MAX_MESSAGE)
+    } else {
+        validate::max_len(body, MAX_MESSAGE)
+    };
+    e.check("body", body_check);
+    for (i, a) in attachments.iter().enumerate() {
+        e.check(&format!("attachments[{i}].url"), validate::url(&a.url))
+            .check(
+                &format!("attachments[{i}].name"),
+                validate::max_len(&a.name, 200),
+            );
+    }
+    e.into_result()
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxSort {
+    #[default]
+    Newest,
+    Oldest,
+    /// Hot leads first, then newest.
+    Intent,
+}
+
+impl InboxSort {
+    pub fn compare(self, a: &Conversation, b: &Conversation) -> Ordering {
+        let newest = b
+            .last_message_at
+            .cmp(&a.last_message_at)
+            .then_with(|| a.id.cmp(&b.id));
+        match self {
+            InboxSort::Newest => newest,
+            InboxSort::Oldest => newest.reverse(),
+            InboxSort::Intent => b.intent.cmp(&a.intent).then(newest),
+        }
+    }
+}
+
+/// A canned reply's body with `{name}`-style variables filled in; unknown variables
+/// are left as typed so the agent sees them before sending.
+pub fn render_template(body: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let key = &after[..end];
+                match vars.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CannedReply {
+    pub id: String,
+    /// Typed after `/` in the composer.
+    pub shortcut: String,
+    pub title: String,
+    pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv(id: &str, minute: i64, intent: u8) -> Conversation {
+        let t = DateTime::<Utc>::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap();
+        Conversation {
+            id: id.into(),
+            contact_id: "k".into(),
+            channel: Channel::Wechat,
+            status: ConversationStatus::Open,
+            assignee_id: None,
+            labels: vec![],
+            context: None,
+            last_message_at: t,
+            last_preview: String::new(),
+            unread: 0,
+            intent,
+            created_at: t,
+        }
+    }
+
+    fn order(sort: InboxSort, list: &mut [Conversation]) -> Vec<&str> {
+        list.sort_by(|a, b| sort.compare(a, b));
+        list.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn sorts_by_time_and_by_intent() {
+        let mut l = vec![conv("a", 1, 90), conv("b", 3, 10), conv("c", 2, 90)];
+        assert_eq!(order(InboxSort::Newest, &mut l), ["b", "c", "a"]);
+        assert_eq!(order(InboxSort::Oldest, &mut l), ["a", "c", "b"]);
+        assert_eq!(order(InboxSort::Intent, &mut l), ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn expired_snooze_is_open() {
+        let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        let s = ConversationStatus::Snoozed { until: now };
+        assert_eq!(s.effective(now), ConversationStatus::Open);
+        let later = ConversationStatus::Snoozed {
+            until: now + chrono::Duration::hours(1),
+        };
+        assert_eq!(later.effective(now), later);
+    }
+
+    #[test]
+    fn templates_fill_known_variables_only() {
+        assert_eq!(
+            render_template("您好 {name}，{x} 见 {", &[("name", "王先生")]),
+            "您好 王先生，{x} 见 {"
+        );
+        assert_eq!(render_template("", &[]), "");
+    }
+
+    #[test]
+    fn messages_need_text_or_an_attachment() {
+        assert!(validate_message("  ", &[]).is_err());
+        let a = Attachment {
+            url: "https://example.cn/a.png".into(),
+            name: "a.png".into(),
+            is_image: true,
+        };
+        assert!(validate_message("", std::slice::from_ref(&a)).is_ok());
+        let bad = Attachment {
+            url: "javascript:1".into(),
+            ..a
+        };
+        assert!(
+            validate_message("hi", &[bad])
+                .unwrap_err()
+                .get("attachments[0].url")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn status_is_flattened_on_the_wire() {
+        let c = conv("a", 0, 0);
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["status"], "open");
+    }
+}

@@ -1,0 +1,129 @@
+//! Staff and the smart business card.
+
+use crate::validate::{self, FieldErrors};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Rep,
+    Agent,
+    Admin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub email: String,
+    /// The card this user shares, if a rep.
+    pub card_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardTheme {
+    #[default]
+    Jade,
+    Ink,
+    Coral,
+    Slate,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneVisibility {
+    #[default]
+    Public,
+    /// Customers ask for it through "message me"; protects reps from cold calls.
+    OnRequest,
+}
+
+/// The rep's smart business card (智能名片).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    /// URL slug: `/c/{id}`.
+    pub id: String,
+    pub owner_id: String,
+    pub name: String,
+    pub title: String,
+    pub company: String,
+    pub logo_url: String,
+    pub avatar_url: String,
+    pub phone: String,
+    pub email: String,
+    pub wechat_id: String,
+    pub address: String,
+    pub website: String,
+    pub intro: String,
+    /// Content ids shown on the card, in order.
+    pub featured: Vec<String>,
+    pub greeting_media_url: String,
+    pub theme: CardTheme,
+    pub phone_visibility: PhoneVisibility,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+pub const MAX_FEATURED: usize = 6;
+
+impl Card {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        use validate::{email, max_len, optional, phone, required, url};
+        let mut e = FieldErrors::default();
+        e.check("name", required(&self.name, 40))
+            .check("title", max_len(&self.title, 60))
+            .check("company", max_len(&self.company, 80))
+            .check("phone", optional(&self.phone, phone))
+            .check("email", optional(&self.email, email))
+            .check("wechat_id", max_len(&self.wechat_id, 40))
+            .check("address", max_len(&self.address, 200))
+            .check("website", optional(&self.website, url))
+            .check("logo_url", optional(&self.logo_url, url))
+            .check("avatar_url", optional(&self.avatar_url, url))
+            .check(
+                "greeting_media_url",
+                optional(&self.greeting_media_url, url),
+            )
+            .check("intro", max_len(&self.intro, 500))
+            .check(
+                "featured",
+                if self.featured.len() > MAX_FEATURED {
+                    Err(validate::FieldProblem::TooLong { max: MAX_FEATURED })
+                } else {
+                    Ok(())
+                },
+            );
+        e.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::FieldProblem;
+
+    #[test]
+    fn card_validation_names_each_bad_field() {
+        let mut card = Card {
+            name: "王磊".into(),
+            phone: "13800138000".into(),
+            ..Default::default()
+        };
+        assert!(card.validate().is_ok());
+        card.name = String::new();
+        card.email = "wang@".into();
+        card.website = "javascript:alert(1)".into();
+        card.featured = vec!["x".into(); 7];
+        let errs = card.validate().unwrap_err();
+        assert_eq!(errs.get("name"), Some(&FieldProblem::Required));
+        assert_eq!(errs.get("email"), Some(&FieldProblem::Email));
+        assert_eq!(errs.get("website"), Some(&FieldProblem::Url));
+        assert_eq!(
+            errs.get("featured"),
+            Some(&FieldProblem::TooLong { max: 6 })
+        );
+        assert_eq!(errs.0.len(), 4);
+    }
+}

@@ -1,0 +1,86 @@
+//! Per-recipient share links and the forward chain.
+
+use crate::channel::Channel;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a share link opens.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum ShareTarget {
+    Card(String),
+    Content(String),
+}
+
+/// When a shared page asks the reader for their details (chosen per share).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum LeadCapture {
+    #[default]
+    Off,
+    /// Before anything is shown.
+    Before,
+    /// Once the reader reaches this section (0-based block index).
+    AfterSection { index: u16 },
+    /// A dismissible ask at the end.
+    SoftEnd,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    /// Random, URL-safe, at least 128 bits: `/s/{token}`.
+    pub token: String,
+    pub target: ShareTarget,
+    /// The rep credited with every view down the chain.
+    pub rep_id: String,
+    pub contact_id: Option<String>,
+    pub channel: Option<Channel>,
+    /// The share this one was forwarded from (minted for a reader on open).
+    pub parent: Option<String>,
+    pub lead_capture: LeadCapture,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The tokens from the root share down to `token`, following parents. Stops at a
+/// cycle or a missing parent instead of looping, since the data may be damaged.
+pub fn chain<'a>(token: &'a str, parent_of: impl Fn(&str) -> Option<&'a str>) -> Vec<&'a str> {
+    let mut out = vec![token];
+    let mut current = token;
+    while let Some(p) = parent_of(current) {
+        if out.contains(&p) || out.len() >= 64 {
+            break;
+        }
+        out.push(p);
+        current = p;
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn chain_walks_to_the_root_and_survives_cycles() {
+        let parents: HashMap<&str, &str> = [("c", "b"), ("b", "a")].into();
+        assert_eq!(chain("c", |t| parents.get(t).copied()), vec!["a", "b", "c"]);
+        let cyclic: HashMap<&str, &str> = [("x", "y"), ("y", "x")].into();
+        assert_eq!(chain("x", |t| cyclic.get(t).copied()), vec!["y", "x"]);
+    }
+
+    #[test]
+    fn target_and_capture_wire_format() {
+        let t = ShareTarget::Content("c1".into());
+        assert_eq!(
+            serde_json::to_value(&t).unwrap(),
+            serde_json::json!({"type": "content", "id": "c1"})
+        );
+        let l = LeadCapture::AfterSection { index: 3 };
+        assert_eq!(
+            serde_json::to_value(l).unwrap(),
+            serde_json::json!({"mode": "after_section", "index": 3})
+        );
+    }
+}
