@@ -2,15 +2,18 @@
 //! server) and the rules that act on them. Nothing here touches the web or a database,
 //! so all of it is tested natively with `cargo test`.
 
+pub mod api;
 pub mod channel;
 pub mod contact;
 pub mod content;
+pub mod demo;
 pub mod ids;
 pub mod inbox;
 pub mod intent;
 pub mod locale;
 pub mod people;
 pub mod share;
+pub mod store;
 pub mod tracking;
 pub mod validate;
 

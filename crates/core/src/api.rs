@@ -1,0 +1,161 @@
+//! The wire types of the `/api/v1` contract beyond the domain records: requests,
+//! pages, events and the one error envelope. See docs/openapi.yaml.
+
+use crate::channel::Channel;
+use crate::content::Content;
+use crate::inbox::{Attachment, Conversation, InboxSort, Message};
+use crate::people::Card;
+use crate::share::{LeadCapture, Share, ShareTarget};
+use crate::tracking::ViewAction;
+use crate::validate::FieldError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Every error response has this body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, machine-readable: `not_found`, `invalid`, `unauthorized`, `rate_limited`...
+    pub code: String,
+    /// For logs and developers; the UI shows its own localized text per code.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// A page of a list; pass `next_cursor` back to get the following page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// Total matching items, for counts in tabs.
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewShare {
+    pub target: ShareTarget,
+    pub contact_id: Option<String>,
+    pub channel: Option<Channel>,
+    #[serde(default)]
+    pub lead_capture: LeadCapture,
+}
+
+/// What a customer page gets for a share token: everything to render, plus the child
+/// token it should put in its address so a forward is attributed to this reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenedShare {
+    pub share: Share,
+    pub child_token: String,
+    /// The sharing rep's card (shown as a mini card on content pages).
+    pub card: Card,
+    pub content: Option<Content>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessage {
+    pub body: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// True for a private note between staff.
+    #[serde(default)]
+    pub note: bool,
+    pub idempotency_key: String,
+}
+
+/// A message arriving from a channel adapter or the web chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundMessage {
+    /// The sender's handle on that channel (open id, address, number, share token).
+    pub handle: String,
+    pub name: String,
+    pub body: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    pub idempotency_key: String,
+    #[serde(default)]
+    pub context: Option<ShareTarget>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    #[default]
+    Open,
+    Pending,
+    Snoozed,
+    Resolved,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    Mine,
+    Unassigned,
+    #[default]
+    All,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationQuery {
+    #[serde(default)]
+    pub status: StatusFilter,
+    #[serde(default)]
+    pub assignee: AssigneeFilter,
+    pub channel: Option<Channel>,
+    pub label: Option<String>,
+    /// Matches contact name and last message preview.
+    pub text: Option<String>,
+    #[serde(default)]
+    pub sort: InboxSort,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// One line of the lead radar: a reader's view session, described for the rep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadarItem {
+    pub session_id: String,
+    pub share_token: String,
+    pub at: DateTime<Utc>,
+    pub contact_id: Option<String>,
+    /// Name of the reader, if known.
+    pub reader: Option<String>,
+    /// Name of whoever forwarded the link to this reader, if it was forwarded.
+    pub forwarded_by: Option<String>,
+    pub target: ShareTarget,
+    pub title: String,
+    /// This reader's n-th counted view of this target.
+    pub visit: u32,
+    pub visible_ms: u64,
+    pub max_scroll_pct: u8,
+    /// Where the reader stayed longest: the section's first tag, or its id.
+    pub top_section: Option<String>,
+    pub actions: Vec<ViewAction>,
+    pub intent: u8,
+}
+
+/// Pushed to staff in real time (SSE over http, BroadcastChannel over local).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Radar {
+        item: RadarItem,
+    },
+    Message {
+        conversation: Conversation,
+        message: Message,
+    },
+    Conversation {
+        conversation: Conversation,
+    },
+    CardSaved {
+        card: Card,
+    },
+    Reset,
+}

@@ -1,0 +1,924 @@
+//! The whole data set in memory and every operation on it. The in-browser backend is
+//! this plus persistence and tab broadcast; keeping the rules here tests them natively
+//! and keeps the backend thin.
+
+use crate::api::{
+    AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
+    RadarItem, StatusFilter,
+};
+use crate::channel::Channel;
+use crate::contact::{Contact, Identity};
+use crate::content::Content;
+use crate::inbox::{
+    CannedReply, Conversation, ConversationStatus, Direction, Message, validate_message,
+};
+use crate::intent::{IntentSignals, add_interest, intent_score};
+use crate::people::{Card, User};
+use crate::share::{Share, ShareTarget};
+use crate::tracking::{Snapshot, ViewSession};
+use crate::validate::FieldErrors;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+pub const DEFAULT_PAGE: usize = 50;
+pub const MAX_PAGE: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+}
+
+impl From<FieldErrors> for StoreError {
+    fn from(e: FieldErrors) -> Self {
+        StoreError::Invalid(e)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Db {
+    pub users: Vec<User>,
+    pub cards: BTreeMap<String, Card>,
+    pub contents: BTreeMap<String, Content>,
+    pub shares: BTreeMap<String, Share>,
+    pub sessions: BTreeMap<String, ViewSession>,
+    pub contacts: BTreeMap<String, Contact>,
+    pub conversations: BTreeMap<String, Conversation>,
+    /// Per conversation, oldest first.
+    pub messages: BTreeMap<String, Vec<Message>>,
+    pub canned: Vec<CannedReply>,
+}
+
+impl Db {
+    pub fn card(&self, id: &str) -> StoreResult<&Card> {
+        self.cards.get(id).ok_or(StoreError::NotFound("card"))
+    }
+
+    pub fn save_card(&mut self, mut card: Card, now: DateTime<Utc>) -> StoreResult<Card> {
+        let existing = self.card(&card.id)?;
+        card.validate()?;
+        card.owner_id.clone_from(&existing.owner_id);
+        card.updated_at = Some(now);
+        self.cards.insert(card.id.clone(), card.clone());
+        Ok(card)
+    }
+
+    pub fn contents_newest_first(&self) -> Vec<&Content> {
+        let mut list: Vec<&Content> = self.contents.values().collect();
+        list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        list
+    }
+
+    fn target_exists(&self, target: &ShareTarget) -> bool {
+        match target {
+            ShareTarget::Card(id) => self.cards.contains_key(id),
+            ShareTarget::Content(id) => self.contents.contains_key(id),
+        }
+    }
+
+    pub fn create_share(
+        &mut self,
+        new: NewShare,
+        rep_id: &str,
+        token: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Share> {
+        if !self.target_exists(&new.target) {
+            return Err(StoreError::NotFound("share target"));
+        }
+        if let Some(c) = &new.contact_id
+            && !self.contacts.contains_key(c)
+        {
+            return Err(StoreError::NotFound("contact"));
+        }
+        let share = Share {
+            token: token.clone(),
+            target: new.target,
+            rep_id: rep_id.to_owned(),
+            contact_id: new.contact_id,
+            channel: new.channel,
+            parent: None,
+            lead_capture: new.lead_capture,
+            created_at: now,
+        };
+        self.shares.insert(token, share.clone());
+        Ok(share)
+    }
+
+    /// What a customer page needs for `token`, minting `child_token` as this reader's
+    /// own link (parent = `token`) for the forward chain.
+    pub fn open_share(
+        &mut self,
+        token: &str,
+        child_token: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpenedShare> {
+        let share = self
+            .shares
+            .get(token)
+            .ok_or(StoreError::NotFound("share"))?
+            .clone();
+        let card = self
+            .users
+            .iter()
+            .find(|u| u.id == share.rep_id)
+            .and_then(|u| u.card_id.as_deref())
+            .and_then(|id| self.cards.get(id))
+            .ok_or(StoreError::NotFound("card"))?
+            .clone();
+        let content = match &share.target {
+            ShareTarget::Content(id) => Some(
+                self.contents
+                    .get(id)
+                    .ok_or(StoreError::NotFound("content"))?
+                    .clone(),
+            ),
+            ShareTarget::Card(_) => None,
+        };
+        self.shares.insert(
+            child_token.clone(),
+            Share {
+                token: child_token.clone(),
+                parent: Some(share.token.clone()),
+                contact_id: None,
+                channel: None,
+                created_at: now,
+                ..share.clone()
+            },
+        );
+        Ok(OpenedShare {
+            share,
+            child_token,
+            card,
+            content,
+        })
+    }
+
+    /// The contact who reads through `share`: its own contact, else nobody known.
+    fn reader_of(&self, share: &Share) -> Option<&Contact> {
+        share
+            .contact_id
+            .as_deref()
+            .and_then(|c| self.contacts.get(c))
+    }
+
+    /// The reader of the share this one was forwarded from.
+    fn forwarder_of(&self, share: &Share) -> Option<&Contact> {
+        share
+            .parent
+            .as_deref()
+            .and_then(|p| self.shares.get(p))
+            .and_then(|p| self.reader_of(p))
+    }
+
+    /// Folds in a tracking snapshot. Returns the radar line to announce when anything
+    /// changed, `None` for a repeat or a view not yet counted.
+    pub fn record_snapshot(
+        &mut self,
+        snap: &Snapshot,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<RadarItem>> {
+        snap.validate()?;
+        let share = self
+            .shares
+            .get(&snap.share_token)
+            .ok_or(StoreError::NotFound("share"))?
+            .clone();
+        let changed = match self.sessions.get_mut(&snap.session_id) {
+            Some(s) if s.share_token == snap.share_token => s.apply(snap, now),
+            // A session id reused for another share is a client bug or forgery: refuse.
+            Some(_) => return Err(StoreError::NotFound("session")),
+            None => {
+                self.sessions
+                    .insert(snap.session_id.clone(), ViewSession::start(snap, now));
+                true
+            }
+        };
+        let session = &self.sessions[&snap.session_id];
+        if !changed || !session.totals.is_counted() {
+            return Ok(None);
+        }
+        if let Some(contact_id) = share.contact_id.clone() {
+            self.refresh_contact(&contact_id, now);
+        }
+        if let Some(forwarder) = self.forwarder_of(&share).map(|c| c.id.clone()) {
+            self.refresh_contact(&forwarder, now);
+        }
+        Ok(self.radar_item(&snap.session_id))
+    }
+
+    /// Recomputes a contact's interests and intent from all their sessions, so the
+    /// figures are always a pure function of the recorded data.
+    fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
+        let mut signals = IntentSignals::default();
+        let mut interests = BTreeMap::new();
+        for s in self.sessions.values().filter(|s| s.totals.is_counted()) {
+            let Some(share) = self.shares.get(&s.share_token) else {
+                continue;
+            };
+            if share.contact_id.as_deref() == Some(contact_id) {
+                signals.visits += 1;
+                signals.visible_ms += s.totals.visible_ms;
+                signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
+                if let ShareTarget::Content(id) = &share.target
+                    && let Some(content) = self.contents.get(id)
+                {
+                    let tags = content
+                        .blocks
+                        .iter()
+                        .map(|b| (b.id.clone(), b.tags.clone()))
+                        .collect();
+                    add_interest(&mut interests, &s.totals.sections, &tags);
+                }
+            } else if self.forwarder_of(share).is_some_and(|c| c.id == contact_id) {
+                signals.forwards += 1;
+                signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
+            }
+        }
+        for v in self
+            .conversations
+            .values()
+            .filter(|v| v.contact_id == contact_id)
+        {
+            let inbound = self
+                .messages
+                .get(&v.id)
+                .into_iter()
+                .flatten()
+                .filter(|m| m.direction == Direction::Inbound);
+            for m in inbound {
+                signals.messages += 1;
+                signals.last_activity = signals.last_activity.max(Some(m.created_at));
+            }
+        }
+        let score = intent_score(&signals, now);
+        if let Some(c) = self.contacts.get_mut(contact_id) {
+            c.intent = score;
+            c.last_seen_at = c.last_seen_at.max(signals.last_activity);
+            for (tag, w) in interests {
+                let mine = c.interests.entry(tag).or_default();
+                *mine = (*mine).max(w);
+            }
+        }
+        for v in self
+            .conversations
+            .values_mut()
+            .filter(|v| v.contact_id == contact_id)
+        {
+            v.intent = score;
+        }
+    }
+
+    pub fn radar_item(&self, session_id: &str) -> Option<RadarItem> {
+        let s = self.sessions.get(session_id)?;
+        let share = self.shares.get(&s.share_token)?;
+        let reader = self.reader_of(share);
+        let (title, section_tags) = match &share.target {
+            ShareTarget::Card(id) => (
+                self.cards
+                    .get(id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                BTreeMap::new(),
+            ),
+            ShareTarget::Content(id) => match self.contents.get(id) {
+                Some(c) => (
+                    c.title.clone(),
+                    c.blocks
+                        .iter()
+                        .map(|b| (b.id.as_str(), b.tags.first()))
+                        .collect(),
+                ),
+                None => (String::new(), BTreeMap::new()),
+            },
+        };
+        let same_reader = |other: &ViewSession| {
+            self.shares.get(&other.share_token).is_some_and(|o| {
+                o.target == share.target
+                    && match (&share.contact_id, &o.contact_id) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => o.token == share.token,
+                    }
+            })
+        };
+        let visit = self
+            .sessions
+            .values()
+            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at && same_reader(o))
+            .count() as u32;
+        let top_section =
+            s.totals
+                .top_sections(1)
+                .first()
+                .map(|(id, _)| match section_tags.get(id) {
+                    Some(Some(tag)) => (*tag).clone(),
+                    _ => (*id).to_owned(),
+                });
+        Some(RadarItem {
+            session_id: s.id.clone(),
+            share_token: share.token.clone(),
+            at: s.last_seen_at,
+            contact_id: reader.map(|c| c.id.clone()),
+            reader: reader.map(|c| c.name.clone()),
+            forwarded_by: self.forwarder_of(share).map(|c| c.name.clone()),
+            target: share.target.clone(),
+            title,
+            visit: visit.max(1),
+            visible_ms: s.totals.visible_ms,
+            max_scroll_pct: s.totals.max_scroll_pct,
+            top_section,
+            actions: s.totals.actions.iter().copied().collect(),
+            intent: reader.map_or(0, |c| c.intent),
+        })
+    }
+
+    /// Counted sessions, most recent first.
+    pub fn radar(&self, limit: usize) -> Vec<RadarItem> {
+        let mut sessions: Vec<&ViewSession> = self
+            .sessions
+            .values()
+            .filter(|s| s.totals.is_counted())
+            .collect();
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
+        sessions
+            .iter()
+            .take(limit)
+            .filter_map(|s| self.radar_item(&s.id))
+            .collect()
+    }
+
+    pub fn list_conversations(
+        &self,
+        q: &ConversationQuery,
+        me: &str,
+        now: DateTime<Utc>,
+    ) -> Page<Conversation> {
+        let text = q
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase);
+        let mut list: Vec<&Conversation> = self
+            .conversations
+            .values()
+            .filter(|v| {
+                matches!(
+                    (q.status, v.status.effective(now)),
+                    (StatusFilter::All, _)
+                        | (StatusFilter::Open, ConversationStatus::Open)
+                        | (StatusFilter::Pending, ConversationStatus::Pending)
+                        | (StatusFilter::Snoozed, ConversationStatus::Snoozed { .. })
+                        | (StatusFilter::Resolved, ConversationStatus::Resolved)
+                )
+            })
+            .filter(|v| match q.assignee {
+                AssigneeFilter::All => true,
+                AssigneeFilter::Mine => v.assignee_id.as_deref() == Some(me),
+                AssigneeFilter::Unassigned => v.assignee_id.is_none(),
+            })
+            .filter(|v| q.channel.is_none_or(|c| v.channel == c))
+            .filter(|v| q.label.as_ref().is_none_or(|l| v.labels.contains(l)))
+            .filter(|v| {
+                text.as_ref().is_none_or(|t| {
+                    v.last_preview.to_lowercase().contains(t)
+                        || self
+                            .contacts
+                            .get(&v.contact_id)
+                            .is_some_and(|c| c.name.to_lowercase().contains(t))
+                })
+            })
+            .collect();
+        list.sort_by(|a, b| q.sort.compare(a, b));
+        paginate(list, q.cursor.as_deref(), q.limit)
+    }
+
+    pub fn messages_page(
+        &self,
+        conversation_id: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> StoreResult<Page<Message>> {
+        let all = self
+            .messages
+            .get(conversation_id)
+            .ok_or(StoreError::NotFound("conversation"))?;
+        // Newest first, so the first page is what the agent reads first.
+        Ok(paginate(all.iter().rev().collect(), cursor, limit))
+    }
+
+    /// Staff reply or note. The same idempotency key twice returns the first message.
+    pub fn send_message(
+        &mut self,
+        conversation_id: &str,
+        new: NewMessage,
+        author_id: &str,
+        id: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        if !self.conversations.contains_key(conversation_id) {
+            return Err(StoreError::NotFound("conversation"));
+        }
+        validate_message(&new.body, &new.attachments)?;
+        let direction = if new.note {
+            Direction::Note
+        } else {
+            Direction::Outbound
+        };
+        self.append(
+            conversation_id,
+            direction,
+            Some(author_id.to_owned()),
+            new.body,
+            new.attachments,
+            new.idempotency_key,
+            id,
+            now,
+        )
+    }
+
+    /// A customer message from a channel: finds or creates the contact (by identity)
+    /// and their open conversation on that channel.
+    pub fn inbound(
+        &mut self,
+        channel: Channel,
+        msg: InboundMessage,
+        ids: [String; 3],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        validate_message(&msg.body, &msg.attachments)?;
+        let mut e = FieldErrors::default();
+        e.check("handle", crate::validate::required(&msg.handle, 200))
+            .check("name", crate::validate::max_len(&msg.name, 80));
+        e.into_result()?;
+        let [contact_id, conversation_id, message_id] = ids;
+        let identity = Identity {
+            channel,
+            handle: msg.handle.clone(),
+        };
+        let contact_id = match self
+            .contacts
+            .values()
+            .find(|c| c.identities.contains(&identity))
+        {
+            Some(c) => c.id.clone(),
+            None => {
+                self.contacts.insert(
+                    contact_id.clone(),
+                    Contact {
+                        id: contact_id.clone(),
+                        name: if msg.name.trim().is_empty() {
+                            msg.handle.clone()
+                        } else {
+                            msg.name.clone()
+                        },
+                        company: String::new(),
+                        phone: String::new(),
+                        email: if channel == Channel::Email {
+                            msg.handle.clone()
+                        } else {
+                            String::new()
+                        },
+                        wechat_id: String::new(),
+                        identities: vec![identity],
+                        owner_id: None,
+                        interests: BTreeMap::new(),
+                        intent: 0,
+                        last_seen_at: Some(now),
+                        created_at: now,
+                    },
+                );
+                contact_id
+            }
+        };
+        let existing = self
+            .conversations
+            .values()
+            .filter(|v| v.contact_id == contact_id && v.channel == channel)
+            .max_by_key(|v| v.last_message_at)
+            .map(|v| v.id.clone());
+        let conversation_id = match existing {
+            Some(id) => id,
+            None => {
+                let intent = self.contacts.get(&contact_id).map_or(0, |c| c.intent);
+                self.conversations.insert(
+                    conversation_id.clone(),
+                    Conversation {
+                        id: conversation_id.clone(),
+                        contact_id: contact_id.clone(),
+                        channel,
+                        status: ConversationStatus::Open,
+                        assignee_id: None,
+                        labels: vec![],
+                        context: msg.context.clone(),
+                        last_message_at: now,
+                        last_preview: String::new(),
+                        unread: 0,
+                        intent,
+                        created_at: now,
+                    },
+                );
+                self.messages.insert(conversation_id.clone(), Vec::new());
+                conversation_id
+            }
+        };
+        let out = self.append(
+            &conversation_id,
+            Direction::Inbound,
+            None,
+            msg.body,
+            msg.attachments,
+            msg.idempotency_key,
+            message_id,
+            now,
+        )?;
+        self.refresh_contact(&contact_id, now);
+        Ok((self.conversations[&conversation_id].clone(), out.1))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn append(
+        &mut self,
+        conversation_id: &str,
+        direction: Direction,
+        author_id: Option<String>,
+        body: String,
+        attachments: Vec<crate::inbox::Attachment>,
+        key: String,
+        id: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        let messages = self.messages.entry(conversation_id.to_owned()).or_default();
+        if let Some(done) = messages.iter().find(|m| m.idempotency_key == key) {
+            let done = done.clone();
+            return Ok((self.conversations[conversation_id].clone(), done));
+        }
+        let message = Message {
+            id,
+            conversation_id: conversation_id.to_owned(),
+            direction,
+            author_id,
+            body,
+            attachments,
+            created_at: now,
+            idempotency_key: key,
+        };
+        messages.push(message.clone());
+        let v = self
+            .conversations
+            .get_mut(conversation_id)
+            .ok_or(StoreError::NotFound("conversation"))?;
+        if direction != Direction::Note {
+            v.last_message_at = now;
+            v.last_preview = message.body.chars().take(80).collect();
+        }
+        match direction {
+            Direction::Inbound => {
+                v.unread += 1;
+                // A customer writing again wakes a resolved or snoozed conversation.
+                v.status = ConversationStatus::Open;
+            }
+            Direction::Outbound => v.unread = 0,
+            Direction::Note => {}
+        }
+        Ok((v.clone(), message))
+    }
+}
+
+/// Cursor pagination over an already ordered list: the cursor is the offset, opaque
+/// to clients. A malformed cursor restarts from the top rather than failing.
+fn paginate<T: Clone>(list: Vec<&T>, cursor: Option<&str>, limit: Option<usize>) -> Page<T> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let start = cursor
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(list.len());
+    let end = (start + limit).min(list.len());
+    Page {
+        items: list[start..end].iter().map(|t| (*t).clone()).collect(),
+        next_cursor: (end < list.len()).then(|| end.to_string()),
+        total: list.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+    use crate::tracking::ViewTotals;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
+    }
+
+    fn snap(session: &str, token: &str, visible_ms: u64, sections: &[(&str, u64)]) -> Snapshot {
+        Snapshot {
+            session_id: session.into(),
+            share_token: token.into(),
+            seq: 1,
+            totals: ViewTotals {
+                visible_ms,
+                max_scroll_pct: 80,
+                sections: sections.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                ..ViewTotals::default()
+            },
+        }
+    }
+
+    fn share_pricing_to(db: &mut Db, contact: &str, token: &str) -> Share {
+        let new = NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: Some(contact.into()),
+            channel: Some(Channel::Wechat),
+            lead_capture: Default::default(),
+        };
+        db.create_share(new, "u-wanglei", token.into(), now())
+            .unwrap()
+    }
+
+    #[test]
+    fn the_closed_loop_share_read_radar() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-000", "tok-a");
+        let opened = db.open_share("tok-a", "tok-a1".into(), now()).unwrap();
+        assert_eq!(opened.card.id, "wang-lei");
+        assert_eq!(opened.content.unwrap().id, "c-pricing");
+        assert_eq!(db.shares["tok-a1"].parent.as_deref(), Some("tok-a"));
+
+        // Under two seconds: recorded but not announced.
+        assert_eq!(
+            db.record_snapshot(&snap("s1", "tok-a", 1_500, &[]), now())
+                .unwrap(),
+            None
+        );
+        let item = db
+            .record_snapshot(
+                &snap(
+                    "s1",
+                    "tok-a",
+                    250_000,
+                    &[("price", 120_000), ("intro", 20_000)],
+                ),
+                now(),
+            )
+            .unwrap()
+            .expect("counted view is announced");
+        assert_eq!(
+            item.reader.as_deref(),
+            Some(db.contacts["k-000"].name.as_str())
+        );
+        assert_eq!(item.title, "2026 企业 SCRM 报价方案");
+        assert_eq!(item.top_section.as_deref(), Some("价格"));
+        assert_eq!(item.visit, 1);
+        assert_eq!(db.contacts["k-000"].interests["价格"], 120);
+        assert!(db.contacts["k-000"].intent > 0);
+
+        // The same snapshot again announces nothing.
+        let again = snap(
+            "s1",
+            "tok-a",
+            250_000,
+            &[("price", 120_000), ("intro", 20_000)],
+        );
+        assert_eq!(db.record_snapshot(&again, now()).unwrap(), None);
+
+        // A later visit through the same person's link is visit 2.
+        let later = now() + Duration::hours(1);
+        let item = db
+            .record_snapshot(&snap("s2", "tok-a", 3_000, &[]), later)
+            .unwrap()
+            .unwrap();
+        assert_eq!(item.visit, 2);
+        assert_eq!(db.radar(10)[0].session_id, "s2");
+    }
+
+    #[test]
+    fn forwarded_reader_is_attributed_to_the_forwarder() {
+        let mut db = demo::seed(now());
+        // A contact with no history, so the score comes from the forward alone.
+        let fresh = Contact {
+            id: "k-fresh".into(),
+            intent: 0,
+            ..db.contacts["k-001"].clone()
+        };
+        db.contacts.insert(fresh.id.clone(), fresh);
+        share_pricing_to(&mut db, "k-fresh", "tok-b");
+        db.open_share("tok-b", "tok-b1".into(), now()).unwrap();
+        let item = db
+            .record_snapshot(&snap("s9", "tok-b1", 60_000, &[]), now())
+            .unwrap()
+            .unwrap();
+        assert_eq!(item.reader, None);
+        assert_eq!(
+            item.forwarded_by.as_deref(),
+            Some(db.contacts["k-fresh"].name.as_str())
+        );
+        // Fresh activity (30) + one forward of two (7.5), rounded.
+        assert_eq!(db.contacts["k-fresh"].intent, 38);
+    }
+
+    #[test]
+    fn unknown_tokens_and_bad_snapshots_are_refused() {
+        let mut db = demo::seed(now());
+        assert_eq!(
+            db.open_share("nope", "x".into(), now()),
+            Err(StoreError::NotFound("share"))
+        );
+        assert_eq!(
+            db.record_snapshot(&snap("s", "nope", 5_000, &[]), now()),
+            Err(StoreError::NotFound("share"))
+        );
+        share_pricing_to(&mut db, "k-002", "tok-c");
+        let mut bad = snap("s", "tok-c", 5_000, &[]);
+        bad.totals.max_scroll_pct = 200;
+        assert!(matches!(
+            db.record_snapshot(&bad, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        let share = NewShare {
+            target: ShareTarget::Card("ghost".into()),
+            contact_id: None,
+            channel: None,
+            lead_capture: Default::default(),
+        };
+        assert_eq!(
+            db.create_share(share, "u-lina", "t".into(), now()),
+            Err(StoreError::NotFound("share target"))
+        );
+    }
+
+    #[test]
+    fn inbound_creates_contact_and_conversation_then_reuses_them() {
+        let mut db = demo::seed(now());
+        let contacts = db.contacts.len();
+        let msg = |key: &str| InboundMessage {
+            handle: "wx_new_9".into(),
+            name: "新客户".into(),
+            body: "你好".into(),
+            attachments: vec![],
+            idempotency_key: key.into(),
+            context: Some(ShareTarget::Card("wang-lei".into())),
+        };
+        let ids = || ["k-new".to_string(), "v-new".to_string(), "m-1".to_string()];
+        let (v, m) = db
+            .inbound(Channel::Wechat, msg("key-1"), ids(), now())
+            .unwrap();
+        assert_eq!(db.contacts.len(), contacts + 1);
+        assert_eq!(v.unread, 1);
+        assert_eq!(v.context, Some(ShareTarget::Card("wang-lei".into())));
+        // Retried delivery: same key, no second message.
+        let (_, m2) = db
+            .inbound(
+                Channel::Wechat,
+                msg("key-1"),
+                ["a".into(), "b".into(), "m-2".into()],
+                now(),
+            )
+            .unwrap();
+        assert_eq!(m2.id, m.id);
+        assert_eq!(db.messages["v-new"].len(), 1);
+        let (v, _) = db
+            .inbound(
+                Channel::Wechat,
+                msg("key-2"),
+                ["a".into(), "b".into(), "m-3".into()],
+                now(),
+            )
+            .unwrap();
+        assert_eq!(v.id, "v-new");
+        assert_eq!(v.unread, 2);
+        assert!(db.contacts["k-new"].intent > 0, "a message raises intent");
+    }
+
+    #[test]
+    fn staff_reply_is_idempotent_and_clears_unread_notes_do_not() {
+        let mut db = demo::seed(now());
+        let id = db.conversations.keys().next().unwrap().clone();
+        let note = NewMessage {
+            body: "内部备注".into(),
+            attachments: vec![],
+            note: true,
+            idempotency_key: "n1".into(),
+        };
+        let unread = db.conversations[&id].unread;
+        let (v, m) = db
+            .send_message(&id, note, "u-zhaomin", "m-n".into(), now())
+            .unwrap();
+        assert_eq!(m.direction, Direction::Note);
+        assert_eq!(v.unread, unread);
+        let reply = NewMessage {
+            body: "好的".into(),
+            attachments: vec![],
+            note: false,
+            idempotency_key: "r1".into(),
+        };
+        let (v, _) = db
+            .send_message(&id, reply.clone(), "u-zhaomin", "m-r".into(), now())
+            .unwrap();
+        assert_eq!(v.unread, 0);
+        assert_eq!(v.last_preview, "好的");
+        let n = db.messages[&id].len();
+        db.send_message(&id, reply, "u-zhaomin", "m-r2".into(), now())
+            .unwrap();
+        assert_eq!(db.messages[&id].len(), n);
+        let empty = NewMessage {
+            body: " ".into(),
+            attachments: vec![],
+            note: false,
+            idempotency_key: "e".into(),
+        };
+        assert!(matches!(
+            db.send_message(&id, empty, "u", "x".into(), now()),
+            Err(StoreError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn conversation_filters_and_pages() {
+        let db = demo::seed(now());
+        let all = db.list_conversations(
+            &ConversationQuery {
+                status: StatusFilter::All,
+                ..Default::default()
+            },
+            "u-zhaomin",
+            now(),
+        );
+        assert_eq!(all.total, db.conversations.len());
+        let open = db.list_conversations(&ConversationQuery::default(), "u-zhaomin", now());
+        assert!(
+            open.items
+                .iter()
+                .all(|v| v.status == ConversationStatus::Open)
+        );
+        let mine = db.list_conversations(
+            &ConversationQuery {
+                status: StatusFilter::All,
+                assignee: AssigneeFilter::Mine,
+                ..Default::default()
+            },
+            "u-zhaomin",
+            now(),
+        );
+        assert!(
+            mine.total > 0
+                && mine
+                    .items
+                    .iter()
+                    .all(|v| v.assignee_id.as_deref() == Some("u-zhaomin"))
+        );
+        let sms = db.list_conversations(
+            &ConversationQuery {
+                status: StatusFilter::All,
+                channel: Some(Channel::Sms),
+                ..Default::default()
+            },
+            "u",
+            now(),
+        );
+        assert!(sms.total > 0 && sms.items.iter().all(|v| v.channel == Channel::Sms));
+
+        let q = |cursor: Option<String>| ConversationQuery {
+            status: StatusFilter::All,
+            limit: Some(5),
+            cursor,
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = db.list_conversations(&q(cursor), "u", now());
+            seen.extend(page.items.into_iter().map(|v| v.id));
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), db.conversations.len());
+        let bad = db.list_conversations(&q(Some("garbage".into())), "u", now());
+        assert_eq!(bad.items.len(), 5);
+    }
+
+    #[test]
+    fn card_save_validates_and_keeps_owner() {
+        let mut db = demo::seed(now());
+        let mut card = db.cards["li-na"].clone();
+        card.owner_id = "someone-else".into();
+        card.title = "首席顾问".into();
+        let saved = db.save_card(card.clone(), now()).unwrap();
+        assert_eq!(saved.owner_id, "u-lina");
+        card.email = "bad".into();
+        assert!(matches!(
+            db.save_card(card, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(db.cards["li-na"].title, "首席顾问");
+    }
+}
