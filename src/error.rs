@@ -14,6 +14,9 @@ pub enum AppError {
     /// The backend answered something we could not understand.
     #[error("unexpected response: {0}")]
     Decode(String),
+    /// The input was refused; each field says why.
+    #[error("{0}")]
+    Invalid(lianjie_core::validate::FieldErrors),
 }
 
 impl AppError {
@@ -23,6 +26,7 @@ impl AppError {
             AppError::NotFound => Msg::ErrNotFound,
             AppError::Network(_) => Msg::ErrNetwork,
             AppError::Decode(_) => Msg::ErrDecode,
+            AppError::Invalid(_) => Msg::ErrInvalid,
         }
     }
 }

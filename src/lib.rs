@@ -1,13 +1,16 @@
 //! Lianjie (连接): the social CRM front-end. `App` is the whole application; `main.rs`
 //! only mounts it, so tests can mount the same pieces in a browser.
 
+pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
 
+use api::local::OpenNote;
+use api::{LocalBackend, provide_api};
 use components::{CustomerLayout, StaffLayout, ToastHost, Toasts};
-use i18n::provide_i18n;
+use i18n::{Msg, provide_i18n};
 use leptos::prelude::*;
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
@@ -17,8 +20,20 @@ use pages::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_i18n();
-    provide_context(Toasts::new());
+    let i18n = provide_i18n();
+    let toasts = Toasts::new();
+    provide_context(toasts);
+    let (backend, note) = LocalBackend::open();
+    match note {
+        OpenNote::Recovered(_) => {
+            toasts.error(i18n.t(Msg::StorageRecovered), None);
+        }
+        OpenNote::MemoryOnly => {
+            toasts.error(i18n.t(Msg::StorageUnavailable), None);
+        }
+        OpenNote::Loaded | OpenNote::Seeded => {}
+    }
+    provide_api(std::rc::Rc::new(backend));
 
     view! {
         <Router>

@@ -150,3 +150,122 @@ async fn whole_app_mounts_with_navigation() {
     assert_eq!(links.length(), 6);
     root.remove();
 }
+
+mod local_backend {
+    use super::*;
+    use lianjie::api::Api;
+    use lianjie::api::local::{BACKUP_KEY, DB_KEY, LocalBackend, OpenNote, decode, encode};
+    use lianjie_core::api::{Event, NewShare};
+    use lianjie_core::share::ShareTarget;
+    use lianjie_core::tracking::{Snapshot, ViewTotals};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    fn clear() {
+        storage().remove_item(DB_KEY).unwrap();
+        storage().remove_item(BACKUP_KEY).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn seeds_then_persists_changes_across_reopen() {
+        clear();
+        let (first, note) = LocalBackend::open();
+        assert_eq!(note, OpenNote::Seeded);
+        let mut card = first.card("li-na".into()).await.unwrap();
+        card.title = "首席顾问".into();
+        first.save_card(card).await.unwrap();
+
+        let (second, note) = LocalBackend::open();
+        assert_eq!(note, OpenNote::Loaded);
+        assert_eq!(second.card("li-na".into()).await.unwrap().title, "首席顾问");
+        assert_eq!(
+            second.contacts().await.unwrap().len(),
+            lianjie_core::demo::CONTACTS
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
+        clear();
+        let (rep, _) = LocalBackend::open();
+        let (customer, _) = LocalBackend::open();
+        let share = rep
+            .create_share(NewShare {
+                target: ShareTarget::Content("c-pricing".into()),
+                contact_id: Some("k-000".into()),
+                channel: None,
+                lead_capture: Default::default(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(share.token.len(), 32, "128-bit token");
+        let seen: Rc<RefCell<Vec<Event>>> = Rc::default();
+        let sink = seen.clone();
+        let _sub = rep.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
+
+        let opened = customer.open_share(share.token.clone()).await.unwrap();
+        assert_eq!(opened.content.unwrap().id, "c-pricing");
+        customer
+            .track(Snapshot {
+                session_id: "sess1".into(),
+                share_token: share.token.clone(),
+                seq: 1,
+                totals: ViewTotals {
+                    visible_ms: 42_000,
+                    max_scroll_pct: 60,
+                    ..Default::default()
+                },
+            })
+            .await
+            .unwrap();
+        // The rep's instance reads the customer's write from storage...
+        let radar = rep.radar().await.unwrap();
+        assert_eq!(radar.len(), 1);
+        assert_eq!(radar[0].visible_ms, 42_000);
+        // ...and hears about it over the BroadcastChannel.
+        for _ in 0..20 {
+            if !seen.borrow().is_empty() {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(10).await;
+        }
+        assert!(
+            matches!(seen.borrow().first(), Some(Event::Radar { .. })),
+            "{:?}",
+            seen.borrow()
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn unreadable_data_is_backed_up_not_lost() {
+        clear();
+        storage().set_item(DB_KEY, "{not json").unwrap();
+        let (backend, note) = LocalBackend::open();
+        assert!(matches!(note, OpenNote::Recovered(_)));
+        assert_eq!(
+            storage().get_item(BACKUP_KEY).unwrap().as_deref(),
+            Some("{not json")
+        );
+        assert!(backend.card("wang-lei".into()).await.is_ok());
+
+        let future =
+            encode(&lianjie_core::store::Db::default()).replace("\"schema\":1", "\"schema\":99");
+        assert!(decode(&future).unwrap_err().contains("99"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn bad_input_is_a_typed_error_not_a_panic() {
+        clear();
+        let (backend, _) = LocalBackend::open();
+        let mut card = backend.card("wang-lei".into()).await.unwrap();
+        card.email = "not-an-email".into();
+        let err = backend.save_card(card).await.unwrap_err();
+        assert!(
+            matches!(err, lianjie::error::AppError::Invalid(ref f) if f.get("email").is_some())
+        );
+        assert_eq!(
+            backend.open_share("nope".into()).await.unwrap_err(),
+            lianjie::error::AppError::NotFound
+        );
+    }
+}

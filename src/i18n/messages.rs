@@ -60,6 +60,30 @@ messages! {
     ErrNotFound => "找不到这个链接，它可能已失效。", "This link was not found; it may have expired.";
     ErrNetwork => "网络连接失败，请检查网络后重试。", "Could not reach the server. Check your connection and try again.";
     ErrDecode => "服务器返回了无法识别的数据。", "The server sent a response we could not read.";
+    StorageRecovered => "本地数据无法读取，已另存备份并恢复演示数据。", "Local data could not be read; it was kept as a backup and demo data was restored.";
+    StorageUnavailable => "浏览器禁止了本地存储，数据只保留到关闭此页。", "This browser blocks local storage; data lasts only until this page closes.";
+    Backend => "后端", "Backend";
+    BackendLocal => "浏览器内（演示数据）", "In this browser (demo data)";
+    ResetDemo => "恢复演示数据", "Reset demo data";
+    ResetDemoHint => "清除本浏览器中的全部更改，恢复初始演示数据。", "Discard every change made in this browser and restore the initial demo data.";
+    ResetDone => "演示数据已恢复。", "Demo data restored.";
+    StatContacts => "客户", "Contacts";
+    StatContent => "内容", "Content items";
+    StatOpenConversations => "待处理会话", "Open conversations";
+    StatViews => "浏览记录", "Tracked views";
+    Summary => "概览", "Summary";
+    KindArticle => "文章", "Article";
+    KindPoster => "海报", "Poster";
+    KindVideo => "视频", "Video";
+    KindDocument => "文档", "Document";
+    RadarEmpty => "还没有客户浏览记录。分享一张名片或一篇内容，客户打开后会实时出现在这里。", "No views yet. Share a card or a piece of content; when a customer opens it, it shows up here live.";
+    Anonymous => "匿名读者", "Anonymous reader";
+    ViaForward => "转发自", "forwarded by";
+    VisitNth => "第 {n} 次", "visit {n}";
+    ReadTime => "阅读时长", "Read time";
+    Scrolled => "滚动深度", "Scrolled";
+    LongestOn => "停留最久", "Longest on";
+    ErrInvalid => "有些内容填写不正确，请检查标出的项目。", "Some fields need fixing; check the marked ones.";
 }
 
 #[cfg(test)]

@@ -33,6 +33,11 @@ impl I18n {
         msg.text(self.locale.get())
     }
 
+    /// Like [`I18n::t`], with `{name}` placeholders filled in.
+    pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
+        lianjie_core::inbox::render_template(self.t(msg), vars)
+    }
+
     /// Switches and remembers the language (other open tabs follow through the
     /// storage event).
     pub fn set_locale(&self, locale: Locale) {

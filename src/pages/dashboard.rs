@@ -1,12 +1,32 @@
+use crate::api::{use_api, use_api_events};
 use crate::components::{PageHeader, staff_layout::STAFF_NAV};
+use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use lianjie_core::api::ConversationQuery;
 
-/// The workbench home: where each part of the product is, with what it is for.
+/// The workbench home: today's figures, and where each part of the product is.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
+    let api = use_api();
+    let stats = LocalResource::new(move || {
+        let api = api.clone();
+        async move {
+            Ok::<_, AppError>([
+                (Msg::StatContacts, api.contacts().await?.len()),
+                (Msg::StatContent, api.contents().await?.len()),
+                (
+                    Msg::StatOpenConversations,
+                    api.conversations(ConversationQuery::default()).await?.total,
+                ),
+                (Msg::StatViews, api.radar().await?.len()),
+            ])
+        }
+    });
+    use_api_events(move |_| stats.refetch());
+
     let tiles = STAFF_NAV.into_iter().skip(1).map(|(href, label)| {
         let intro = intro_of(label);
         view! {
@@ -20,6 +40,22 @@ pub fn Dashboard() -> impl IntoView {
     });
     view! {
         <PageHeader title=Msg::NavDashboard intro=Msg::DashboardIntro />
+        <section aria-label=move || i18n.t(Msg::Summary)>
+            <Transition>
+                {move || Suspend::new(async move {
+                    stats.await.map(|list| view! {
+                        <dl class="stats">
+                            {list.into_iter().map(|(label, n)| view! {
+                                <div class="stat">
+                                    <dt>{move || i18n.t(label)}</dt>
+                                    <dd>{n}</dd>
+                                </div>
+                            }).collect_view()}
+                        </dl>
+                    })
+                })}
+            </Transition>
+        </section>
         <ul class="tiles">{tiles.collect_view()}</ul>
     }
 }

@@ -51,8 +51,9 @@ pub struct NewShare {
 pub struct OpenedShare {
     pub share: Share,
     pub child_token: String,
-    /// The sharing rep's card (shown as a mini card on content pages).
-    pub card: Card,
+    /// The sharer's card (shown as a mini card on content pages); staff without a
+    /// card share content too.
+    pub card: Option<Card>,
     pub content: Option<Content>,
 }
 

@@ -259,7 +259,11 @@ pub fn seed(now: DateTime<Utc>) -> Db {
                 contact_id,
                 channel,
                 status,
-                assignee_id: (i % 3 == 0).then(|| "u-zhaomin".to_string()),
+                assignee_id: match i % 3 {
+                    0 => Some("u-zhaomin".to_string()),
+                    1 => Some("u-wanglei".to_string()),
+                    _ => None,
+                },
                 labels: if i % 4 == 0 {
                     vec!["报价".into()]
                 } else {

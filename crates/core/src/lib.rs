@@ -7,6 +7,7 @@ pub mod channel;
 pub mod contact;
 pub mod content;
 pub mod demo;
+pub mod format;
 pub mod ids;
 pub mod inbox;
 pub mod intent;

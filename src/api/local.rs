@@ -1,0 +1,395 @@
+//! The embedded default backend: the whole data set lives in this browser, persisted
+//! in localStorage under a versioned envelope, seeded with demo data on first start,
+//! and kept in step across tabs with a BroadcastChannel so a rep's tab sees a
+//! customer's tab read and write.
+
+use super::{Api, ApiFuture, ApiResult, Subscription};
+use crate::error::AppError;
+use chrono::Utc;
+use lianjie_core::api::{
+    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+};
+use lianjie_core::channel::Channel;
+use lianjie_core::contact::Contact;
+use lianjie_core::content::Content;
+use lianjie_core::demo;
+use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::people::{Card, User};
+use lianjie_core::share::Share;
+use lianjie_core::store::{Db, StoreError, StoreResult};
+use lianjie_core::tracking::Snapshot;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+pub const DB_KEY: &str = "lianjie.local.db";
+/// Where an unreadable database is moved instead of being overwritten.
+pub const BACKUP_KEY: &str = "lianjie.local.db.unreadable";
+pub const CHANNEL: &str = "lianjie.local.events";
+pub const SCHEMA: u32 = 1;
+/// The signed-in staff member in the demo: a rep, who shares and answers their own
+/// customers (the support agent's view comes with sign-in on the http backend).
+pub const DEMO_ME: &str = "u-wanglei";
+const RADAR_LIMIT: usize = 100;
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    schema: u32,
+    db: Db,
+}
+
+/// Reads a stored envelope, upgrading older schemas. Anything else is an error so the
+/// caller can keep the raw text aside rather than lose it.
+pub fn decode(raw: &str) -> Result<Db, String> {
+    let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    let schema = value.get("schema").and_then(|s| s.as_u64()).unwrap_or(0);
+    if schema != u64::from(SCHEMA) {
+        // Version 1 is the first released schema; a later one adds its upgrade here.
+        return Err(format!("unknown schema {schema}"));
+    }
+    serde_json::from_value::<Envelope>(value)
+        .map(|e| e.db)
+        .map_err(|e| e.to_string())
+}
+
+pub fn encode(db: &Db) -> String {
+    // Serializing plain data structures into a String cannot fail.
+    serde_json::to_string(&Envelope {
+        schema: SCHEMA,
+        db: db.clone(),
+    })
+    .unwrap_or_default()
+}
+
+type Listeners = Rc<RefCell<Vec<(u64, Rc<dyn Fn(&Event)>)>>>;
+
+struct Inner {
+    db: RefCell<Db>,
+    /// The stored text `db` was last loaded from or saved as, to skip re-parsing.
+    stored: RefCell<String>,
+    storage: Option<web_sys::Storage>,
+    channel: Option<web_sys::BroadcastChannel>,
+    listeners: Listeners,
+    next_listener: RefCell<u64>,
+    _on_message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
+}
+
+#[derive(Clone)]
+pub struct LocalBackend(Rc<Inner>);
+
+/// What opening the local database found, for a message to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenNote {
+    Loaded,
+    Seeded,
+    /// Stored data could not be read; it was kept under [`BACKUP_KEY`] and demo data
+    /// was seeded.
+    Recovered(String),
+    /// No storage (private mode in some in-app browsers): data lasts for this page only.
+    MemoryOnly,
+}
+
+impl LocalBackend {
+    pub fn open() -> (LocalBackend, OpenNote) {
+        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        let raw = storage
+            .as_ref()
+            .and_then(|s| s.get_item(DB_KEY).ok().flatten());
+        let (db, note) = match (&storage, raw) {
+            (None, _) => (demo::seed(Utc::now()), OpenNote::MemoryOnly),
+            (Some(_), None) => (demo::seed(Utc::now()), OpenNote::Seeded),
+            (Some(s), Some(raw)) => match decode(&raw) {
+                Ok(db) => (db, OpenNote::Loaded),
+                Err(why) => {
+                    let _ = s.set_item(BACKUP_KEY, &raw);
+                    (demo::seed(Utc::now()), OpenNote::Recovered(why))
+                }
+            },
+        };
+        let listeners: Listeners = Rc::default();
+        let channel = web_sys::BroadcastChannel::new(CHANNEL).ok();
+        let backend = LocalBackend(Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
+            let weak = weak.clone();
+            let on_message = channel.as_ref().map(|ch| {
+                let cb = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+                    move |ev: web_sys::MessageEvent| {
+                        let Some(inner) = weak.upgrade() else { return };
+                        // Another tab changed the data: reload, then tell our listeners.
+                        LocalBackend(inner.clone()).reload();
+                        let event = ev
+                            .data()
+                            .as_string()
+                            .and_then(|s| serde_json::from_str::<Event>(&s).ok());
+                        if let Some(event) = event {
+                            notify(&inner.listeners, &event);
+                        }
+                    },
+                );
+                ch.set_onmessage(Some(cb.as_ref().unchecked_ref()));
+                cb
+            });
+            Inner {
+                db: RefCell::new(db),
+                stored: RefCell::new(String::new()),
+                storage,
+                channel,
+                listeners,
+                next_listener: RefCell::new(0),
+                _on_message: on_message,
+            }
+        }));
+        if note != OpenNote::Loaded {
+            backend.save();
+        }
+        (backend, note)
+    }
+
+    /// Picks up writes other tabs made since we last looked.
+    fn reload(&self) {
+        let Some(storage) = &self.0.storage else {
+            return;
+        };
+        let Ok(Some(raw)) = storage.get_item(DB_KEY) else {
+            return;
+        };
+        if *self.0.stored.borrow() == raw {
+            return;
+        }
+        if let Ok(db) = decode(&raw) {
+            *self.0.db.borrow_mut() = db;
+            *self.0.stored.borrow_mut() = raw;
+        }
+    }
+
+    fn save(&self) {
+        let text = encode(&self.0.db.borrow());
+        if let Some(storage) = &self.0.storage
+            && storage.set_item(DB_KEY, &text).is_ok()
+        {
+            *self.0.stored.borrow_mut() = text;
+        }
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
+        self.reload();
+        f(&self.0.db.borrow()).map_err(store_error)
+    }
+
+    /// Read-modify-write against the latest stored data, then persist and announce.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Db) -> StoreResult<T>,
+        event: impl FnOnce(&T) -> Option<Event>,
+    ) -> ApiResult<T> {
+        self.reload();
+        let out = f(&mut self.0.db.borrow_mut()).map_err(store_error)?;
+        self.save();
+        if let Some(event) = event(&out) {
+            self.emit(&event);
+        }
+        Ok(out)
+    }
+
+    fn emit(&self, event: &Event) {
+        notify(&self.0.listeners, event);
+        if let (Some(ch), Ok(text)) = (&self.0.channel, serde_json::to_string(event)) {
+            let _ = ch.post_message(&text.into());
+        }
+    }
+}
+
+fn notify(listeners: &Listeners, event: &Event) {
+    // Clone the list first: a listener may subscribe or unsubscribe while running.
+    let current: Vec<_> = listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
+    for f in current {
+        f(event);
+    }
+}
+
+fn store_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound,
+        StoreError::Invalid(fields) => AppError::Invalid(fields),
+    }
+}
+
+/// 128 random bits as 32 hex characters: unguessable share tokens.
+pub fn random_token() -> String {
+    random_hex::<16>()
+}
+
+fn random_id(prefix: &str) -> String {
+    format!("{prefix}-{}", random_hex::<8>())
+}
+
+fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
+    // The browser's crypto.getRandomValues does not fail for small buffers; fall back
+    // to the clock so an id is still produced if it ever does.
+    if getrandom::fill(&mut bytes).is_err() {
+        let t = js_sys::Date::now().to_bits().to_le_bytes();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = t[i % 8] ^ (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {
+    Box::pin(std::future::ready(value))
+}
+
+impl Api for LocalBackend {
+    fn name(&self) -> &'static str {
+        "local"
+    }
+
+    fn me(&self) -> ApiFuture<User> {
+        ready(self.read(|db| {
+            db.users
+                .iter()
+                .find(|u| u.id == DEMO_ME)
+                .cloned()
+                .ok_or(StoreError::NotFound("user"))
+        }))
+    }
+
+    fn users(&self) -> ApiFuture<Vec<User>> {
+        ready(self.read(|db| Ok(db.users.clone())))
+    }
+
+    fn card(&self, id: String) -> ApiFuture<Card> {
+        ready(self.read(|db| db.card(&id).cloned()))
+    }
+
+    fn save_card(&self, card: Card) -> ApiFuture<Card> {
+        ready(self.write(
+            |db| db.save_card(card, Utc::now()),
+            |c| Some(Event::CardSaved { card: c.clone() }),
+        ))
+    }
+
+    fn contents(&self) -> ApiFuture<Vec<Content>> {
+        ready(self.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect())))
+    }
+
+    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
+        ready(self.read(|db| Ok(db.contacts.values().cloned().collect())))
+    }
+
+    fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
+        // Shares are minted by the rep whose card is being shared, else by the agent.
+        ready(self.write(
+            |db| {
+                let rep = match &new.target {
+                    lianjie_core::share::ShareTarget::Card(id) => db.card(id)?.owner_id.clone(),
+                    lianjie_core::share::ShareTarget::Content(_) => DEMO_ME.to_owned(),
+                };
+                db.create_share(new, &rep, random_token(), Utc::now())
+            },
+            |_| None,
+        ))
+    }
+
+    fn open_share(&self, token: String) -> ApiFuture<OpenedShare> {
+        ready(self.write(
+            |db| db.open_share(&token, random_token(), Utc::now()),
+            |_| None,
+        ))
+    }
+
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
+        ready(
+            self.write(
+                |db| db.record_snapshot(&snapshot, Utc::now()),
+                |item| item.clone().map(|item| Event::Radar { item }),
+            )
+            .map(|_| ()),
+        )
+    }
+
+    fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
+        ready(self.read(|db| Ok(db.radar(RADAR_LIMIT))))
+    }
+
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>> {
+        ready(self.read(|db| Ok(db.list_conversations(&query, DEMO_ME, Utc::now()))))
+    }
+
+    fn messages(
+        &self,
+        conversation_id: String,
+        cursor: Option<String>,
+    ) -> ApiFuture<Page<Message>> {
+        ready(self.read(|db| db.messages_page(&conversation_id, cursor.as_deref(), None)))
+    }
+
+    fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
+        ready(
+            self.write(
+                |db| db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now()),
+                |(conversation, message)| {
+                    Some(Event::Message {
+                        conversation: conversation.clone(),
+                        message: message.clone(),
+                    })
+                },
+            )
+            .map(|(_, m)| m),
+        )
+    }
+
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
+        ready(
+            self.write(
+                |db| {
+                    let share = db.shares.get(&token).ok_or(StoreError::NotFound("share"))?;
+                    let message = InboundMessage {
+                        context: Some(share.target.clone()),
+                        ..message
+                    };
+                    db.inbound(
+                        Channel::WebChat,
+                        message,
+                        [random_id("k"), random_id("v"), random_id("m")],
+                        Utc::now(),
+                    )
+                },
+                |(conversation, message)| {
+                    Some(Event::Message {
+                        conversation: conversation.clone(),
+                        message: message.clone(),
+                    })
+                },
+            )
+            .map(|(_, m)| m),
+        )
+    }
+
+    fn reset_demo(&self) -> ApiFuture<()> {
+        ready(self.write(
+            |db| {
+                *db = demo::seed(Utc::now());
+                Ok(())
+            },
+            |_| Some(Event::Reset),
+        ))
+    }
+
+    fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
+        let id = {
+            let mut next = self.0.next_listener.borrow_mut();
+            *next += 1;
+            *next
+        };
+        self.0.listeners.borrow_mut().push((id, on_event));
+        let listeners = Rc::downgrade(&self.0.listeners);
+        Subscription::new(move || {
+            if let Some(l) = listeners.upgrade() {
+                l.borrow_mut().retain(|(i, _)| *i != id);
+            }
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! The one seam between the UI and data. Components reach data only through
+//! [`use_api`]; which backend answers is chosen at start-up, never in a component.
+
+pub mod local;
+
+pub use local::LocalBackend;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use lianjie_core::api::{
+    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+};
+use lianjie_core::contact::Contact;
+use lianjie_core::content::Content;
+use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::people::{Card, User};
+use lianjie_core::share::Share;
+use lianjie_core::tracking::Snapshot;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+pub type ApiResult<T> = Result<T, AppError>;
+/// Backends' futures may hold browser handles, so they are not `Send`; consume them
+/// with `LocalResource`, `Action::new_local` or `spawn_local`.
+pub type ApiFuture<T> = Pin<Box<dyn Future<Output = ApiResult<T>>>>;
+
+/// Every operation the UI can ask of a backend.
+pub trait Api {
+    /// Which backend this is, for the settings page.
+    fn name(&self) -> &'static str;
+    fn me(&self) -> ApiFuture<User>;
+    fn users(&self) -> ApiFuture<Vec<User>>;
+    fn card(&self, id: String) -> ApiFuture<Card>;
+    fn save_card(&self, card: Card) -> ApiFuture<Card>;
+    fn contents(&self) -> ApiFuture<Vec<Content>>;
+    fn contacts(&self) -> ApiFuture<Vec<Contact>>;
+    fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
+    /// Public: what a customer page shows for a share token.
+    fn open_share(&self, token: String) -> ApiFuture<OpenedShare>;
+    /// Public: a cumulative tracking snapshot.
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()>;
+    fn radar(&self) -> ApiFuture<Vec<RadarItem>>;
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>>;
+    fn messages(&self, conversation_id: String, cursor: Option<String>)
+    -> ApiFuture<Page<Message>>;
+    fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
+    /// Public: a customer's web-chat message sent from a card or content page.
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message>;
+    fn reset_demo(&self) -> ApiFuture<()>;
+    /// Calls `on_event` for every change, from this tab or elsewhere, until the
+    /// returned guard is dropped.
+    fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription;
+}
+
+/// Unsubscribes when dropped.
+pub struct Subscription(Option<Box<dyn FnOnce()>>);
+
+impl Subscription {
+    pub fn new(cancel: impl FnOnce() + 'static) -> Self {
+        Self(Some(Box::new(cancel)))
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(cancel) = self.0.take() {
+            cancel();
+        }
+    }
+}
+
+/// The backend in context. The browser runs wasm on one thread, so the `!Send`
+/// backend is wrapped to satisfy context's `Send + Sync` bound.
+#[derive(Clone)]
+pub struct ApiHandle(SendWrapper<Rc<dyn Api>>);
+
+impl ApiHandle {
+    pub fn new(api: Rc<dyn Api>) -> Self {
+        Self(SendWrapper::new(api))
+    }
+}
+
+impl std::ops::Deref for ApiHandle {
+    type Target = dyn Api;
+    fn deref(&self) -> &Self::Target {
+        &**self.0
+    }
+}
+
+pub fn provide_api(api: Rc<dyn Api>) {
+    provide_context(ApiHandle::new(api));
+}
+
+pub fn use_api() -> ApiHandle {
+    expect_context::<ApiHandle>()
+}
+
+/// Runs `on_event` for every backend event while the calling component is mounted.
+pub fn use_api_events(on_event: impl Fn(&Event) + 'static) {
+    let guard = use_api().subscribe(Rc::new(on_event));
+    let guard = SendWrapper::new(guard);
+    on_cleanup(move || drop(guard));
+}
