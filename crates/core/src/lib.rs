@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod intent;
 pub mod locale;
 pub mod people;
+pub mod reading_clock;
 pub mod share;
 pub mod store;
 pub mod tracking;
