@@ -1,29 +1,10 @@
 // The in-browser backend as staff meet it: demo data on first start, kept across
 // reloads, and the reset in settings.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heading, launchBrowser, openPage, serveDist } from './support.mjs';
+import { browserSuite, heading } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(fn) {
-  const { context, page, errors } = await openPage(browser);
-  try {
-    await fn(page);
-    assert.deepEqual(errors, [], 'no console or page errors');
-  } finally {
-    await context.close();
-  }
-}
+const { url, withPage } = browserSuite();
 
 /** The number shown under a summary figure's label on the dashboard. */
 async function figure(page, label) {
@@ -35,7 +16,7 @@ async function figure(page, label) {
 
 test('first start seeds demo data that the dashboard and content library show', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/');
+    await page.goto(url('/'));
     await heading(page, 'Dashboard');
     assert.equal(await figure(page, 'Contacts'), 50);
     assert.ok((await figure(page, 'Content items')) >= 10);
@@ -52,14 +33,14 @@ test('first start seeds demo data that the dashboard and content library show', 
 
 test('the lead radar explains itself while nothing has been read', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/radar');
+    await page.goto(url('/radar'));
     await heading(page, 'Lead radar');
     await page.getByText('No views yet.').waitFor();
   }));
 
 test('reset demo data in settings reports success and keeps the app working', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/settings');
+    await page.goto(url('/settings'));
     await heading(page, 'Settings');
     await page.getByText('local', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Reset demo data' }).click();
@@ -70,10 +51,10 @@ test('reset demo data in settings reports success and keeps the app working', ()
 
 test('data the browser cannot read is kept aside and the user is told', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/settings');
+    await page.goto(url('/settings'));
     await heading(page, 'Settings');
     await page.evaluate(() => localStorage.setItem('lianjie.local.db', '{"schema":1,"db":'));
-    await page.goto(server.url + '/');
+    await page.goto(url('/'));
     await page.getByRole('alert').filter({ hasText: 'Local data could not be read' }).waitFor();
     assert.equal(await page.evaluate(() => localStorage.getItem('lianjie.local.db.unreadable')), '{"schema":1,"db":');
     assert.equal(await figure(page, 'Contacts'), 50);

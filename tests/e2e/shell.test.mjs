@@ -1,29 +1,9 @@
 // The app shell as a person meets it: every route, navigation, language, 404.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heading, launchBrowser, openPage, serveDist } from './support.mjs';
+import { browserSuite, heading } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `fn` with a fresh page and fails if the page logged any error. */
-async function withPage(fn, options) {
-  const { context, page, errors } = await openPage(browser, options);
-  try {
-    await fn(page);
-    assert.deepEqual(errors, [], 'no console or page errors');
-  } finally {
-    await context.close();
-  }
-}
+const { url, withPage } = browserSuite();
 
 const ROUTES = [
   ['/', 'Dashboard', '工作台'],
@@ -41,10 +21,10 @@ describe('every route renders its page', () => {
   for (const [path, en, zh] of ROUTES) {
     test(`${path} in English and Chinese`, () =>
       withPage(async (page) => {
-        await page.goto(server.url + path);
+        await page.goto(url(path));
         await heading(page, en);
         assert.match(await page.title(), new RegExp(`^${en} · Lianjie$`));
-        await page.goto(`${server.url}${path}?lang=zh`);
+        await page.goto(url(`${path}?lang=zh`));
         await heading(page, zh);
         assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
       }));
@@ -53,7 +33,7 @@ describe('every route renders its page', () => {
 
 test('staff navigation moves between pages and marks the current one', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/');
+    await page.goto(url('/'));
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Lead radar' }).click();
     await heading(page, 'Lead radar');
@@ -66,7 +46,7 @@ test('staff navigation moves between pages and marks the current one', () =>
 
 test('the language switcher changes the UI and is remembered across reloads', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/inbox');
+    await page.goto(url('/inbox'));
     await heading(page, 'Inbox');
     await page.getByRole('button', { name: '中文' }).click();
     await heading(page, '收件箱');
@@ -78,7 +58,7 @@ test('the language switcher changes the UI and is remembered across reloads', ()
 
 test('a ?lang= in the address follows the switcher, so a reload keeps the choice', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/c/wang-lei?lang=zh');
+    await page.goto(url('/c/wang-lei?lang=zh'));
     await heading(page, '名片');
     await page.getByRole('button', { name: 'English' }).click();
     await heading(page, 'Business card');
@@ -89,7 +69,7 @@ test('a ?lang= in the address follows the switcher, so a reload keeps the choice
 
 test('customer pages carry the tracking notice and no staff navigation', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/c/wang-lei');
+    await page.goto(url('/c/wang-lei'));
     await heading(page, 'Business card');
     await page.getByText('This page records viewing and reading time').waitFor();
     assert.equal(await page.getByRole('navigation', { name: 'Main navigation' }).count(), 0);
@@ -97,7 +77,7 @@ test('customer pages carry the tracking notice and no staff navigation', () =>
 
 test('an unknown route shows the 404 page with a way back', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/no/such/page');
+    await page.goto(url('/no/such/page'));
     await heading(page, 'Page not found');
     await page.getByRole('link', { name: 'Back to dashboard' }).click();
     await heading(page, 'Dashboard');
@@ -105,7 +85,7 @@ test('an unknown route shows the 404 page with a way back', () =>
 
 test('a mangled share link shows a clear error with a retry, not a crash', () =>
   withPage(async (page) => {
-    await page.goto(server.url + '/s/' + encodeURIComponent('abc。'));
+    await page.goto(url('/s/' + encodeURIComponent('abc。')));
     const alert = page.getByRole('alert');
     await alert.getByText('This link was not found').waitFor();
     await alert.getByRole('button', { name: 'Retry' }).waitFor();

@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -63,4 +65,34 @@ export async function openPage(browser, options = {}) {
 /** Waits for the page's single level-1 heading with exactly this name. */
 export function heading(page, name) {
   return page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Registers one static server and one browser for the calling test file, and returns
+ * `{ url(path), withPage(fn, contextOptions) }`. `withPage` gives `fn` a fresh page in
+ * a fresh context and fails the test if the page logged any console or page error.
+ */
+export function browserSuite() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    url: (path = '/') => server.url + path,
+    async withPage(fn, options) {
+      const { context, page, errors } = await openPage(browser, options);
+      try {
+        await fn(page);
+        assert.deepEqual(errors, [], 'no console or page errors');
+      } finally {
+        await context.close();
+      }
+    },
+  };
 }
