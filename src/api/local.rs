@@ -184,7 +184,13 @@ impl LocalBackend {
         event: impl FnOnce(&T) -> Option<Event>,
     ) -> ApiResult<T> {
         self.reload();
-        let out = f(&mut self.0.db.borrow_mut()).map_err(store_error)?;
+        let out = {
+            let mut db = self.0.db.borrow_mut();
+            let out = f(&mut db).map_err(store_error);
+            // localStorage holds the whole set, so the change list is not needed here.
+            db.changes.clear();
+            out?
+        };
         self.save();
         if let Some(event) = event(&out) {
             self.emit(&event);
@@ -234,7 +240,7 @@ fn random_hex<const N: usize>() -> String {
             *b = t[i % 8] ^ (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    lianjie_core::ids::hex(&bytes)
 }
 
 fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {

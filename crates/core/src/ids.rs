@@ -35,8 +35,21 @@ pub fn parse_public_id(raw: &str) -> Result<&str, IdError> {
     Ok(raw)
 }
 
+/// Lower-case hex of random bytes: 16 bytes make a 128-bit share token. The caller
+/// supplies the randomness (the browser's crypto or the OS), keeping this crate pure.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex_is_a_valid_public_id() {
+        let token = super::hex(&[0xab; 16]);
+        assert_eq!(token.len(), 32);
+        assert_eq!(super::parse_public_id(&token), Ok(token.as_str()));
+    }
+
     use super::*;
 
     #[test]

@@ -53,9 +53,37 @@ pub struct Db {
     /// Per conversation, oldest first.
     pub messages: BTreeMap<String, Vec<Message>>,
     pub canned: Vec<CannedReply>,
+    /// Records written since the last [`Db::take_changes`], so a persistent backend
+    /// writes exactly what an operation touched.
+    #[serde(skip)]
+    pub changes: Vec<Change>,
+}
+
+/// One record an operation created or updated, by key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Change {
+    Card(String),
+    Share(String),
+    Session(String),
+    Contact(String),
+    Conversation(String),
+    Message { conversation_id: String, id: String },
 }
 
 impl Db {
+    /// The changes since the last call, without repeats, in first-touched order.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        let mut seen = std::collections::HashSet::new();
+        std::mem::take(&mut self.changes)
+            .into_iter()
+            .filter(|c| seen.insert(c.clone()))
+            .collect()
+    }
+
+    fn touch(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
     pub fn card(&self, id: &str) -> StoreResult<&Card> {
         self.cards.get(id).ok_or(StoreError::NotFound("card"))
     }
@@ -66,6 +94,7 @@ impl Db {
         card.owner_id.clone_from(&existing.owner_id);
         card.updated_at = Some(now);
         self.cards.insert(card.id.clone(), card.clone());
+        self.touch(Change::Card(card.id.clone()));
         Ok(card)
     }
 
@@ -107,7 +136,8 @@ impl Db {
             lead_capture: new.lead_capture,
             created_at: now,
         };
-        self.shares.insert(token, share.clone());
+        self.shares.insert(token.clone(), share.clone());
+        self.touch(Change::Share(token));
         Ok(share)
     }
 
@@ -151,6 +181,7 @@ impl Db {
                 ..share.clone()
             },
         );
+        self.touch(Change::Share(child_token.clone()));
         Ok(OpenedShare {
             share,
             child_token,
@@ -199,6 +230,9 @@ impl Db {
                 true
             }
         };
+        if changed {
+            self.touch(Change::Session(snap.session_id.clone()));
+        }
         let session = &self.sessions[&snap.session_id];
         if !changed || !session.totals.is_counted() {
             return Ok(None);
@@ -265,13 +299,16 @@ impl Db {
                 *mine = (*mine).max(w);
             }
         }
+        let mut touched = vec![Change::Contact(contact_id.to_owned())];
         for v in self
             .conversations
             .values_mut()
-            .filter(|v| v.contact_id == contact_id)
+            .filter(|v| v.contact_id == contact_id && v.intent != score)
         {
             v.intent = score;
+            touched.push(Change::Conversation(v.id.clone()));
         }
+        self.changes.extend(touched);
     }
 
     pub fn radar_item(&self, session_id: &str) -> Option<RadarItem> {
@@ -569,6 +606,12 @@ impl Db {
             idempotency_key: key,
         };
         messages.push(message.clone());
+        self.changes.push(Change::Message {
+            conversation_id: conversation_id.to_owned(),
+            id: message.id.clone(),
+        });
+        self.changes
+            .push(Change::Conversation(conversation_id.to_owned()));
         let v = self
             .conversations
             .get_mut(conversation_id)
@@ -677,6 +720,16 @@ mod tests {
         assert_eq!(item.top_section.as_deref(), Some("价格"));
         assert_eq!(item.visit, 1);
         assert_eq!(db.contacts["k-000"].interests["价格"], 120);
+        let changes = db.take_changes();
+        for expected in [
+            Change::Share("tok-a".into()),
+            Change::Share("tok-a1".into()),
+            Change::Session("s1".into()),
+            Change::Contact("k-000".into()),
+        ] {
+            assert!(changes.contains(&expected), "{expected:?} in {changes:?}");
+        }
+        assert!(db.take_changes().is_empty());
         assert!(db.contacts["k-000"].intent > 0);
 
         // The same snapshot again announces nothing.
@@ -823,6 +876,12 @@ mod tests {
             .unwrap();
         assert_eq!(v.unread, 0);
         assert_eq!(v.last_preview, "好的");
+        let changes = db.take_changes();
+        assert!(changes.contains(&Change::Message {
+            conversation_id: id.clone(),
+            id: "m-r".into()
+        }));
+        assert!(changes.contains(&Change::Conversation(id.clone())));
         let n = db.messages[&id].len();
         db.send_message(&id, reply, "u-zhaomin", "m-r2".into(), now())
             .unwrap();

@@ -1,24 +1,63 @@
+use lianjie_server::Config;
 use std::net::SocketAddr;
 
-/// Where to listen: `LIANJIE_ADDR`, default loopback so a dev machine exposes nothing.
-fn listen_addr() -> Result<SocketAddr, String> {
-    let raw = std::env::var("LIANJIE_ADDR").unwrap_or_else(|_| "127.0.0.1:8787".into());
-    raw.parse()
-        .map_err(|e| format!("LIANJIE_ADDR={raw:?} is not an address: {e}"))
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads the configuration from `LIANJIE_*` variables (see the README).
+fn config() -> Result<(SocketAddr, Config), String> {
+    let raw = env("LIANJIE_ADDR").unwrap_or_else(|| "127.0.0.1:8787".into());
+    let addr = raw
+        .parse()
+        .map_err(|e| format!("LIANJIE_ADDR={raw:?} is not an address: {e}"))?;
+    let defaults = Config::default();
+    let number = |name: &str, default: i64| -> Result<i64, String> {
+        env(name).map_or(Ok(default), |v| {
+            v.parse().map_err(|e| format!("{name}={v:?}: {e}"))
+        })
+    };
+    Ok((
+        addr,
+        Config {
+            db_path: env("LIANJIE_DB").unwrap_or(defaults.db_path),
+            dist: env("LIANJIE_DIST").map(Into::into),
+            cors_origins: env("LIANJIE_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            session_hours: number("LIANJIE_SESSION_HOURS", defaults.session_hours)?,
+            public_rate_per_sec: u32::try_from(number(
+                "LIANJIE_PUBLIC_RATE",
+                defaults.public_rate_per_sec.into(),
+            )?)
+            .map_err(|e| format!("LIANJIE_PUBLIC_RATE: {e}"))?,
+            demo_password: env("LIANJIE_DEMO_PASSWORD").unwrap_or(defaults.demo_password),
+        },
+    ))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let addr = listen_addr()?;
+    let (addr, config) = config()?;
+    let db = config.db_path.clone();
+    let app = lianjie_server::build(config).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!(
-        "lianjie-server listening on http://{}",
+        "lianjie-server listening on http://{} (database {db})",
         listener.local_addr()?
     );
-    axum::serve(listener, lianjie_server::router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

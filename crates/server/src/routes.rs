@@ -1,0 +1,428 @@
+//! The `/api/v1` routes: thin handlers over `lianjie_core::store`.
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Public, Staff};
+use crate::{Shared, hash_password, random_token};
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use lianjie_core::api::{
+    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+};
+use lianjie_core::channel::Channel;
+use lianjie_core::contact::Contact;
+use lianjie_core::content::Content;
+use lianjie_core::ids::parse_public_id;
+use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::people::{Card, User};
+use lianjie_core::share::Share;
+use lianjie_core::store::StoreError;
+use lianjie_core::tracking::Snapshot;
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use tokio_stream::{Stream, StreamExt};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Largest request body accepted; a tracking snapshot or a message is far smaller.
+pub const MAX_BODY: usize = 64 * 1024;
+const RADAR_LIMIT: usize = 100;
+const SSE_BACKLOG: i64 = 1000;
+
+pub fn router(state: Shared) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/auth/login", post(login))
+        .route("/me", get(me))
+        .route("/users", get(users))
+        .route("/cards/{id}", get(card).put(save_card))
+        .route("/contents", get(contents))
+        .route("/contacts", get(contacts))
+        .route("/shares", post(create_share))
+        .route("/radar", get(radar))
+        .route("/conversations", get(conversations))
+        .route(
+            "/conversations/{id}/messages",
+            get(messages).post(send_message),
+        )
+        .route("/channels/{channel}/inbound", post(inbound))
+        .route("/public/shares/{token}", get(open_share))
+        .route("/public/shares/{token}/messages", post(web_chat))
+        .route("/public/track", post(track))
+        .route("/events", get(events))
+        .route("/demo/reset", post(reset_demo))
+        .fallback(|| async { ApiError::NotFound("route") })
+        .layer(DefaultBodyLimit::max(MAX_BODY));
+    let mut app = Router::new().nest("/api/v1", api);
+    if let Some(dist) = &state.config.dist {
+        let index = dist.join("index.html");
+        app = app.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+    }
+    if !state.config.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = state
+            .config
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.parse().ok())
+            .collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST, Method::PUT])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    "idempotency-key".parse().expect("static header name"),
+                    "last-event-id".parse().expect("static header name"),
+                ]),
+        );
+    }
+    app.layer(CompressionLayer::new()).with_state(state)
+}
+
+fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {
+    parse_public_id(raw)
+        .map(str::to_owned)
+        .map_err(|_| ApiError::NotFound(what))
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct LoginOk {
+    pub token: String,
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+}
+
+async fn login(
+    State(s): State<Shared>,
+    JsonBody(body): JsonBody<Login>,
+) -> ApiResult<Json<LoginOk>> {
+    let Some((user_id, hash)) = s.storage.password_hash(&body.email).await? else {
+        // Same answer for unknown email and wrong password.
+        return Err(ApiError::Unauthorized);
+    };
+    let parsed = PasswordHash::new(&hash).map_err(|e| ApiError::Internal(e.to_string()))?;
+    argon2::Argon2::default()
+        .verify_password(body.password.as_bytes(), &parsed)
+        .map_err(|_| ApiError::Unauthorized)?;
+    let token = random_token::<32>();
+    let expires_at = Utc::now() + Duration::hours(s.config.session_hours);
+    s.storage
+        .create_session(&token, &user_id, expires_at)
+        .await?;
+    let user = s
+        .read(|db| {
+            db.users
+                .iter()
+                .find(|u| u.id == user_id)
+                .cloned()
+                .ok_or(StoreError::NotFound("user"))
+        })
+        .await?;
+    Ok(Json(LoginOk {
+        token,
+        user,
+        expires_at,
+    }))
+}
+
+async fn me(Staff(user): Staff) -> Json<User> {
+    Json(user)
+}
+
+async fn users(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(s.read(|db| Ok(db.users.clone())).await?))
+}
+
+async fn card(State(s): State<Shared>, _: Staff, Path(id): Path<String>) -> ApiResult<Json<Card>> {
+    let id = id_param(&id, "card")?;
+    Ok(Json(s.read(|db| db.card(&id).cloned()).await?))
+}
+
+async fn save_card(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+    JsonBody(mut card): JsonBody<Card>,
+) -> ApiResult<Json<Card>> {
+    card.id = id_param(&id, "card")?;
+    let saved = s
+        .mutate(
+            |db, now| db.save_card(card, now),
+            |c| Some(Event::CardSaved { card: c.clone() }),
+        )
+        .await?;
+    Ok(Json(saved))
+}
+
+async fn contents(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Content>>> {
+    Ok(Json(
+        s.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect()))
+            .await?,
+    ))
+}
+
+async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Contact>>> {
+    Ok(Json(
+        s.read(|db| Ok(db.contacts.values().cloned().collect()))
+            .await?,
+    ))
+}
+
+async fn create_share(
+    State(s): State<Shared>,
+    Staff(user): Staff,
+    JsonBody(new): JsonBody<NewShare>,
+) -> ApiResult<(StatusCode, Json<Share>)> {
+    let share = s
+        .mutate(
+            |db, now| db.create_share(new, &user.id, random_token::<16>(), now),
+            |_| None,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(share)))
+}
+
+async fn radar(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
+    Ok(Json(s.read(|db| Ok(db.radar(RADAR_LIMIT))).await?))
+}
+
+async fn conversations(
+    State(s): State<Shared>,
+    Staff(user): Staff,
+    query: Result<Query<ConversationQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Conversation>>> {
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(
+        s.read(|db| Ok(db.list_conversations(&q, &user.id, Utc::now())))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct CursorQuery {
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn messages(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+    query: Result<Query<CursorQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Page<Message>>> {
+    let id = id_param(&id, "conversation")?;
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(
+        s.read(|db| db.messages_page(&id, q.cursor.as_deref(), q.limit))
+            .await?,
+    ))
+}
+
+/// The `Idempotency-Key` header, when sent, is the key (the body's is a fallback).
+fn idempotency_key(headers: &HeaderMap, body_key: String) -> ApiResult<String> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or(body_key);
+    parse_public_id(&key).map(|_| key.clone()).map_err(|_| {
+        ApiError::BadRequest("Idempotency-Key must be 1-64 characters of A-Z a-z 0-9 - _".into())
+    })
+}
+
+async fn send_message(
+    State(s): State<Shared>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut new): JsonBody<NewMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let id = id_param(&id, "conversation")?;
+    new.idempotency_key = idempotency_key(&headers, new.idempotency_key)?;
+    let (_, message) = s
+        .mutate(
+            |db, now| db.send_message(&id, new, &user.id, random_token::<8>(), now),
+            |(v, m)| {
+                Some(Event::Message {
+                    conversation: v.clone(),
+                    message: m.clone(),
+                })
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+async fn deliver_inbound(s: &Shared, channel: Channel, msg: InboundMessage) -> ApiResult<Message> {
+    let ids = [
+        format!("k-{}", random_token::<8>()),
+        format!("v-{}", random_token::<8>()),
+        random_token::<8>(),
+    ];
+    let (_, message) = s
+        .mutate(
+            |db, now| db.inbound(channel, msg, ids, now),
+            |(v, m)| {
+                Some(Event::Message {
+                    conversation: v.clone(),
+                    message: m.clone(),
+                })
+            },
+        )
+        .await?;
+    Ok(message)
+}
+
+/// Channel adapters (WeChat, email, ...) post normalized messages here.
+async fn inbound(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(channel): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut msg): JsonBody<InboundMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let channel = Channel::from_slug(&channel).ok_or(ApiError::NotFound("channel"))?;
+    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(deliver_inbound(&s, channel, msg).await?),
+    ))
+}
+
+async fn open_share(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+) -> ApiResult<Json<OpenedShare>> {
+    let token = id_param(&token, "share")?;
+    Ok(Json(
+        s.mutate(
+            |db, now| db.open_share(&token, random_token::<16>(), now),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// A customer's message from a card or content page: lands in the inbox as web chat,
+/// with what they were looking at as context.
+async fn web_chat(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut msg): JsonBody<InboundMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let token = id_param(&token, "share")?;
+    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    let target = s
+        .read(|db| {
+            db.shares
+                .get(&token)
+                .map(|sh| sh.target.clone())
+                .ok_or(StoreError::NotFound("share"))
+        })
+        .await?;
+    msg.context = Some(target);
+    Ok((
+        StatusCode::CREATED,
+        Json(deliver_inbound(&s, Channel::WebChat, msg).await?),
+    ))
+}
+
+/// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
+/// repeat is harmless and answered the same.
+async fn track(
+    State(s): State<Shared>,
+    _: Public,
+    JsonBody(snapshot): JsonBody<Snapshot>,
+) -> ApiResult<StatusCode> {
+    s.mutate(
+        |db, now| db.record_snapshot(&snapshot, now),
+        |item| item.clone().map(|item| Event::Radar { item }),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    last_event_id: Option<i64>,
+}
+
+/// Real-time events for staff. A reconnect with `Last-Event-ID` first gets every
+/// event it missed from the log, then live ones, without duplicates.
+async fn events(
+    State(s): State<Shared>,
+    _: Staff,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> ApiResult<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>> {
+    // Subscribe before reading the backlog so nothing falls between the two.
+    let live = tokio_stream::wrappers::BroadcastStream::new(s.events.subscribe());
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .or(q.last_event_id);
+    let backlog = match last {
+        Some(id) => s.storage.events_after(id, SSE_BACKLOG).await?,
+        None => Vec::new(),
+    };
+    let mut newest = backlog.last().map(|(id, _)| *id).or(last).unwrap_or(0);
+    let live = live.filter_map(move |item| match item {
+        Ok((id, event)) if id > newest => {
+            newest = id;
+            Some((id, event))
+        }
+        _ => None,
+    });
+    let stream = tokio_stream::iter(backlog).chain(live).map(|(id, event)| {
+        Ok(sse::Event::default()
+            .id(id.to_string())
+            .data(serde_json::to_string(&event).unwrap_or_default()))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+async fn reset_demo(State(s): State<Shared>, _: Staff) -> ApiResult<StatusCode> {
+    let hash = hash_password(&s.config.demo_password)?;
+    let mut db = s.db.lock().await;
+    let fresh = lianjie_core::demo::seed(Utc::now());
+    s.storage.replace_all(&fresh, &hash).await?;
+    *db = fresh;
+    let id = s
+        .storage
+        .persist(&db, &[], Some(&Event::Reset), Utc::now())
+        .await?;
+    drop(db);
+    if let Some(id) = id {
+        let _ = s.events.send((id, Event::Reset));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,533 @@
+//! The reference server over real HTTP on loopback, against a temporary SQLite file.
+
+use lianjie_server::Config;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+struct Server {
+    base: String,
+    http: Client,
+    _dir: tempfile::TempDir,
+    db_path: String,
+}
+
+async fn serve(config: Config) -> String {
+    let app = lianjie_server::build(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    format!("http://{addr}/api/v1")
+}
+
+async fn start_with(config: impl FnOnce(Config) -> Config) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("test.db").to_string_lossy().into_owned();
+    let base = serve(config(Config {
+        db_path: db_path.clone(),
+        ..Config::default()
+    }))
+    .await;
+    Server {
+        base,
+        http: Client::new(),
+        _dir: dir,
+        db_path,
+    }
+}
+
+async fn start() -> Server {
+    start_with(|c| c).await
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn login(&self) -> String {
+        let res = self
+            .http
+            .post(self.url("/auth/login"))
+            .json(&json!({"email": "wang-lei@lianjie.example", "password": "lianjie-demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn share_pricing(&self, token: &str) -> String {
+        let (status, share) = self
+            .call(
+                reqwest::Method::POST,
+                "/shares",
+                Some(token),
+                Some(json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": "k-000", "channel": "wechat"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{share}");
+        share["token"].as_str().unwrap().to_owned()
+    }
+}
+
+fn snapshot(session: &str, token: &str, visible_ms: u64) -> Value {
+    json!({"session_id": session, "share_token": token, "seq": 1,
+           "totals": {"visible_ms": visible_ms, "max_scroll_pct": 80, "video_ms": 0,
+                      "sections": {"price": 90_000}, "actions": ["called"]}})
+}
+
+use reqwest::Method;
+
+#[tokio::test]
+async fn health_and_unknown_routes() {
+    let s = start().await;
+    let (status, body) = s.call(Method::GET, "/health", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    let (status, body) = s.call(Method::GET, "/nope", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn staff_endpoints_require_a_valid_session() {
+    let s = start().await;
+    for path in [
+        "/me",
+        "/users",
+        "/contents",
+        "/contacts",
+        "/radar",
+        "/conversations",
+        "/cards/wang-lei",
+        "/events",
+    ] {
+        let (status, body) = s.call(Method::GET, path, None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(body["error"]["code"], "unauthorized", "{path}");
+        let (status, _) = s.call(Method::GET, path, Some("forged-token"), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": "wang-lei@lianjie.example", "password": "wrong"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let token = s.login().await;
+    let (status, me) = s.call(Method::GET, "/me", Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["id"], "u-wanglei");
+    let (_, contents) = s.call(Method::GET, "/contents", Some(&token), None).await;
+    assert!(contents.as_array().unwrap().len() >= 10);
+}
+
+#[tokio::test]
+async fn share_open_track_and_radar_with_beacon_bodies() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    assert_eq!(share.len(), 32, "128-bit token");
+
+    let (status, opened) = s
+        .call(Method::GET, &format!("/public/shares/{share}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(opened["content"]["id"], "c-pricing");
+    assert_eq!(opened["card"]["id"], "wang-lei");
+    let child = opened["child_token"].as_str().unwrap();
+    assert_ne!(child, share);
+
+    // navigator.sendBeacon posts text/plain; the same snapshot twice changes nothing.
+    for _ in 0..2 {
+        let res = s
+            .http
+            .post(s.url("/public/track"))
+            .header("content-type", "text/plain;charset=UTF-8")
+            .body(snapshot("sess-1", &share, 120_000).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    }
+    let (_, radar) = s.call(Method::GET, "/radar", Some(&token), None).await;
+    let radar = radar.as_array().unwrap();
+    assert_eq!(radar.len(), 1);
+    assert_eq!(radar[0]["visible_ms"], 120_000);
+    assert_eq!(radar[0]["top_section"], "价格");
+    assert_eq!(radar[0]["actions"], json!(["called"]));
+
+    let (status, _) = s
+        .call(
+            Method::GET,
+            "/public/shares/0123456789abcdef0123456789abcdef",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_requests_get_4xx_envelopes_never_5xx() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let mut card = s
+        .call(Method::GET, "/cards/wang-lei", Some(&token), None)
+        .await
+        .1;
+    card["email"] = json!("not-an-email");
+    card["website"] = json!("javascript:alert(1)");
+    let (status, body) = s
+        .call(Method::PUT, "/cards/wang-lei", Some(&token), Some(card))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "website"]);
+
+    let raw = |path: &str, body: String| {
+        s.http
+            .post(s.url(path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let table: Vec<(&str, String, StatusCode)> = vec![
+        ("/public/track", "{not json".into(), StatusCode::BAD_REQUEST),
+        ("/public/track", "[]".into(), StatusCode::BAD_REQUEST),
+        (
+            "/public/track",
+            snapshot("s", &share, 1).to_string().replace("80", "200"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/public/track",
+            snapshot("<bad>", &share, 1).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/public/track",
+            snapshot("s", "unknown-token", 1).to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/public/track",
+            "x".repeat(100 * 1024),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "/shares",
+            json!({"target": {"type": "card", "id": "ghost"}}).to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/shares",
+            json!({"target": {"type": "rocket", "id": "x"}}).to_string(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/channels/fax/inbound",
+            json!({"handle": "h", "name": "", "body": "hi", "idempotency_key": "k1"}).to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/channels/wechat/inbound",
+            json!({"handle": "", "name": "", "body": "hi", "idempotency_key": "k1"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/channels/wechat/inbound",
+            json!({"handle": "h", "name": "", "body": "hi", "idempotency_key": "bad key!"})
+                .to_string(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/conversations/v-000/messages",
+            json!({"body": "  ", "idempotency_key": "k2"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/conversations/nope/messages",
+            json!({"body": "hi", "idempotency_key": "k3"}).to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (path, body, expected) in table {
+        let preview: String = body.chars().take(60).collect();
+        let res = raw(path, body).await.unwrap();
+        assert_eq!(res.status(), expected, "{path} {preview}");
+        let envelope: Value = res.json().await.unwrap();
+        assert!(envelope["error"]["code"].is_string(), "{path}: {envelope}");
+    }
+    let (status, _) = s
+        .call(
+            Method::GET,
+            "/conversations?status=weird",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn message_sends_are_idempotent() {
+    let s = start().await;
+    let token = s.login().await;
+    let send = || {
+        s.http
+            .post(s.url("/conversations/v-000/messages"))
+            .bearer_auth(&token)
+            .header("idempotency-key", "send-once-1")
+            .json(&json!({"body": "您好，方案已发送。", "idempotency_key": "ignored"}))
+            .send()
+    };
+    let first: Value = send().await.unwrap().json().await.unwrap();
+    let second: Value = send().await.unwrap().json().await.unwrap();
+    assert_eq!(first["id"], second["id"]);
+    let (_, page) = s
+        .call(
+            Method::GET,
+            "/conversations/v-000/messages?limit=200",
+            Some(&token),
+            None,
+        )
+        .await;
+    let count = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["idempotency_key"] == "send-once-1")
+        .count();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn web_chat_lands_in_the_inbox_with_its_context() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{share}/messages"),
+            None,
+            Some(json!({"handle": share, "name": "王先生", "body": "价格能再优惠吗？", "idempotency_key": "wc-1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, page) = s
+        .call(
+            Method::GET,
+            "/conversations?channel=web_chat&text=优惠",
+            Some(&token),
+            None,
+        )
+        .await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0]["context"],
+        json!({"type": "content", "id": "c-pricing"})
+    );
+    assert_eq!(items[0]["unread"], 1);
+}
+
+#[tokio::test]
+async fn data_survives_a_restart() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let mut card = s
+        .call(Method::GET, "/cards/wang-lei", Some(&token), None)
+        .await
+        .1;
+    card["title"] = json!("区域销售总监");
+    let (status, _) = s
+        .call(Method::PUT, "/cards/wang-lei", Some(&token), Some(card))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(snapshot("sess-r", &share, 30_000)),
+    )
+    .await;
+
+    let base = serve(Config {
+        db_path: s.db_path.clone(),
+        ..Config::default()
+    })
+    .await;
+    let again = Server {
+        base,
+        http: Client::new(),
+        _dir: tempfile::tempdir().unwrap(),
+        db_path: s.db_path.clone(),
+    };
+    let (_, card) = again
+        .call(Method::GET, "/cards/wang-lei", Some(&token), None)
+        .await;
+    assert_eq!(
+        card["title"], "区域销售总监",
+        "session token and card both persisted"
+    );
+    let (_, radar) = again.call(Method::GET, "/radar", Some(&token), None).await;
+    assert_eq!(radar[0]["visible_ms"], 30_000);
+    let (status, _) = again
+        .call(Method::GET, &format!("/public/shares/{share}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Reads SSE events from a streaming response until `n` data lines arrived.
+async fn read_events(mut res: reqwest::Response, n: usize) -> Vec<(i64, Value)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while out.len() < n {
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .expect("events in time")
+            .unwrap()
+            .unwrap();
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id:"))
+                .map(|v| v.trim().parse().unwrap());
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data:"))
+                .map(|v| serde_json::from_str(v.trim()).unwrap());
+            if let (Some(id), Some(data)) = (id, data) {
+                out.push((id, data));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn sse_delivers_live_events_and_resumes_from_last_event_id() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let live = s
+        .http
+        .get(s.url(&format!("/events?access_token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(snapshot("sse-1", &share, 10_000)),
+    )
+    .await;
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(snapshot("sse-2", &share, 20_000)),
+    )
+    .await;
+    let got = read_events(live, 2).await;
+    assert_eq!(got[0].1["type"], "radar");
+    assert_eq!(got[1].1["item"]["session_id"], "sse-2");
+
+    // A client that saw only the first event reconnects and gets exactly the rest.
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(snapshot("sse-3", &share, 30_000)),
+    )
+    .await;
+    let resumed = s
+        .http
+        .get(s.url("/events"))
+        .bearer_auth(&token)
+        .header("last-event-id", got[0].0.to_string())
+        .send()
+        .await
+        .unwrap();
+    let again = read_events(resumed, 2).await;
+    let sessions: Vec<&str> = again
+        .iter()
+        .map(|(_, e)| e["item"]["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(sessions, ["sse-2", "sse-3"]);
+}
+
+#[tokio::test]
+async fn public_endpoints_answer_429_under_a_flood() {
+    let s = start_with(|c| Config {
+        public_rate_per_sec: 5,
+        ..c
+    })
+    .await;
+    let mut limited = 0;
+    for _ in 0..40 {
+        let (status, body) = s
+            .call(
+                Method::GET,
+                "/public/shares/0123456789abcdef0123456789abcdef",
+                None,
+                None,
+            )
+            .await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["error"]["code"], "rate_limited");
+            limited += 1;
+        } else {
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+    }
+    assert!(limited >= 20, "{limited} of 40 limited");
+}
