@@ -29,7 +29,11 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "release build"
 trunk build --release --locked
 
-step "end-to-end tests (Playwright + Chromium)"
+step "end-to-end tests (Playwright + Chromium), in-browser backend"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+step "end-to-end journey against the reference server (http backend)"
+cargo build -p lianjie-server --locked
+LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs
 
 step "all tests passed"

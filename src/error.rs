@@ -14,6 +14,12 @@ pub enum AppError {
     /// The backend answered something we could not understand.
     #[error("unexpected response: {0}")]
     Decode(String),
+    /// The staff session is missing or expired.
+    #[error("sign in required")]
+    Unauthorized,
+    /// The server failed or refused for its own reasons (status, its message).
+    #[error("server error {0}: {1}")]
+    Server(u16, String),
     /// The input was refused; each field says why.
     #[error("{0}")]
     Invalid(lianjie_core::validate::FieldErrors),
@@ -27,6 +33,8 @@ impl AppError {
             AppError::Network(_) => Msg::ErrNetwork,
             AppError::Decode(_) => Msg::ErrDecode,
             AppError::Invalid(_) => Msg::ErrInvalid,
+            AppError::Unauthorized => Msg::ErrUnauthorized,
+            AppError::Server(..) => Msg::ErrServer,
         }
     }
 }

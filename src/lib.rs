@@ -8,7 +8,7 @@ pub mod i18n;
 pub mod pages;
 
 use api::local::OpenNote;
-use api::{LocalBackend, provide_api};
+use api::{Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api};
 use components::{CustomerLayout, StaffLayout, ToastHost, Toasts};
 use i18n::{Msg, provide_i18n};
 use leptos::prelude::*;
@@ -23,17 +23,23 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let toasts = Toasts::new();
     provide_context(toasts);
-    let (backend, note) = LocalBackend::open();
-    match note {
-        OpenNote::Recovered(_) => {
-            toasts.error(i18n.t(Msg::StorageRecovered), None);
+    let backend: std::rc::Rc<dyn Api> = match configured_backend() {
+        BackendChoice::Http(base) => std::rc::Rc::new(HttpBackend::new(&base)),
+        BackendChoice::Local => {
+            let (backend, note) = LocalBackend::open();
+            match note {
+                OpenNote::Recovered(_) => {
+                    toasts.error(i18n.t(Msg::StorageRecovered), None);
+                }
+                OpenNote::MemoryOnly => {
+                    toasts.error(i18n.t(Msg::StorageUnavailable), None);
+                }
+                OpenNote::Loaded | OpenNote::Seeded => {}
+            }
+            std::rc::Rc::new(backend)
         }
-        OpenNote::MemoryOnly => {
-            toasts.error(i18n.t(Msg::StorageUnavailable), None);
-        }
-        OpenNote::Loaded | OpenNote::Seeded => {}
-    }
-    provide_api(std::rc::Rc::new(backend));
+    };
+    provide_api(backend);
 
     view! {
         <Router>

@@ -3,7 +3,7 @@
 //! and kept in step across tabs with a BroadcastChannel so a rep's tab sees a
 //! customer's tab read and write.
 
-use super::{Api, ApiFuture, ApiResult, Subscription};
+use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
 use crate::error::AppError;
 use chrono::Utc;
 use lianjie_core::api::{
@@ -63,16 +63,13 @@ pub fn encode(db: &Db) -> String {
     .unwrap_or_default()
 }
 
-type Listeners = Rc<RefCell<Vec<(u64, Rc<dyn Fn(&Event)>)>>>;
-
 struct Inner {
     db: RefCell<Db>,
     /// The stored text `db` was last loaded from or saved as, to skip re-parsing.
     stored: RefCell<String>,
     storage: Option<web_sys::Storage>,
     channel: Option<web_sys::BroadcastChannel>,
-    listeners: Listeners,
-    next_listener: RefCell<u64>,
+    hub: EventHub,
     _on_message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
 }
 
@@ -108,7 +105,7 @@ impl LocalBackend {
                 }
             },
         };
-        let listeners: Listeners = Rc::default();
+        let hub = EventHub::default();
         let channel = web_sys::BroadcastChannel::new(CHANNEL).ok();
         let backend = LocalBackend(Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
             let weak = weak.clone();
@@ -123,7 +120,7 @@ impl LocalBackend {
                             .as_string()
                             .and_then(|s| serde_json::from_str::<Event>(&s).ok());
                         if let Some(event) = event {
-                            notify(&inner.listeners, &event);
+                            inner.hub.notify(&event);
                         }
                     },
                 );
@@ -135,8 +132,7 @@ impl LocalBackend {
                 stored: RefCell::new(String::new()),
                 storage,
                 channel,
-                listeners,
-                next_listener: RefCell::new(0),
+                hub,
                 _on_message: on_message,
             }
         }));
@@ -199,18 +195,10 @@ impl LocalBackend {
     }
 
     fn emit(&self, event: &Event) {
-        notify(&self.0.listeners, event);
+        self.0.hub.notify(event);
         if let (Some(ch), Ok(text)) = (&self.0.channel, serde_json::to_string(event)) {
             let _ = ch.post_message(&text.into());
         }
-    }
-}
-
-fn notify(listeners: &Listeners, event: &Event) {
-    // Clone the list first: a listener may subscribe or unsubscribe while running.
-    let current: Vec<_> = listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
-    for f in current {
-        f(event);
     }
 }
 
@@ -250,6 +238,14 @@ fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {
 impl Api for LocalBackend {
     fn name(&self) -> &'static str {
         "local"
+    }
+
+    fn signed_in(&self) -> bool {
+        true
+    }
+
+    fn sign_in(&self, _email: String, _password: String) -> ApiFuture<User> {
+        self.me()
     }
 
     fn me(&self) -> ApiFuture<User> {
@@ -385,17 +381,6 @@ impl Api for LocalBackend {
     }
 
     fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
-        let id = {
-            let mut next = self.0.next_listener.borrow_mut();
-            *next += 1;
-            *next
-        };
-        self.0.listeners.borrow_mut().push((id, on_event));
-        let listeners = Rc::downgrade(&self.0.listeners);
-        Subscription::new(move || {
-            if let Some(l) = listeners.upgrade() {
-                l.borrow_mut().retain(|(i, _)| *i != id);
-            }
-        })
+        self.0.hub.subscribe(on_event)
     }
 }

@@ -1,8 +1,10 @@
 //! The one seam between the UI and data. Components reach data only through
 //! [`use_api`]; which backend answers is chosen at start-up, never in a component.
 
+pub mod http;
 pub mod local;
 
+pub use http::HttpBackend;
 pub use local::LocalBackend;
 
 use crate::error::AppError;
@@ -17,6 +19,7 @@ use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::tracking::Snapshot;
 use send_wrapper::SendWrapper;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -30,6 +33,9 @@ pub type ApiFuture<T> = Pin<Box<dyn Future<Output = ApiResult<T>>>>;
 pub trait Api {
     /// Which backend this is, for the settings page.
     fn name(&self) -> &'static str;
+    /// Whether staff calls can be made now (the local backend always can).
+    fn signed_in(&self) -> bool;
+    fn sign_in(&self, email: String, password: String) -> ApiFuture<User>;
     fn me(&self) -> ApiFuture<User>;
     fn users(&self) -> ApiFuture<Vec<User>>;
     fn card(&self, id: String) -> ApiFuture<Card>;
@@ -71,6 +77,42 @@ impl Drop for Subscription {
     }
 }
 
+type Listener = (u64, Rc<dyn Fn(&Event)>);
+
+/// Listeners of backend events, shared by both backends.
+#[derive(Default)]
+pub struct EventHub {
+    listeners: Rc<RefCell<Vec<Listener>>>,
+    next: Cell<u64>,
+}
+
+impl EventHub {
+    pub fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
+        let id = self.next.get() + 1;
+        self.next.set(id);
+        self.listeners.borrow_mut().push((id, on_event));
+        let listeners = Rc::downgrade(&self.listeners);
+        Subscription::new(move || {
+            if let Some(l) = listeners.upgrade() {
+                l.borrow_mut().retain(|(i, _)| *i != id);
+            }
+        })
+    }
+
+    pub fn notify(&self, event: &Event) {
+        // Clone the list first: a listener may subscribe or unsubscribe while running.
+        let current: Vec<_> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in current {
+            f(event);
+        }
+    }
+}
+
 /// The backend in context. The browser runs wasm on one thread, so the `!Send`
 /// backend is wrapped to satisfy context's `Send + Sync` bound.
 #[derive(Clone)]
@@ -86,6 +128,42 @@ impl std::ops::Deref for ApiHandle {
     type Target = dyn Api;
     fn deref(&self) -> &Self::Target {
         &**self.0
+    }
+}
+
+/// Which backend to use: `?backend=local|http` for this load, else the page's
+/// `<meta name="lianjie-backend">` (the reference server sets it to `http` in the
+/// index.html it serves). The API base comes from `?api=` or `<meta name="lianjie-api">`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackendChoice {
+    Local,
+    Http(String),
+}
+
+pub fn configured_backend() -> BackendChoice {
+    let query = |key: &str| {
+        let search = window().location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()?
+            .get(key)
+    };
+    let meta = |name: &str| {
+        document()
+            .query_selector(&format!("meta[name={name}]"))
+            .ok()
+            .flatten()
+            .and_then(|m| m.get_attribute("content"))
+    };
+    let kind = query("backend")
+        .or_else(|| meta("lianjie-backend"))
+        .unwrap_or_default();
+    if kind == "http" {
+        let base = query("api")
+            .or_else(|| meta("lianjie-api"))
+            .unwrap_or_else(|| "/api/v1".into());
+        BackendChoice::Http(base)
+    } else {
+        BackendChoice::Local
     }
 }
 

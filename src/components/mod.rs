@@ -6,6 +6,7 @@ mod guarded_outlet;
 mod language_switcher;
 mod loading;
 mod page_header;
+mod sign_in_form;
 pub mod staff_layout;
 mod toasts;
 
@@ -15,5 +16,6 @@ pub use guarded_outlet::GuardedOutlet;
 pub use language_switcher::LanguageSwitcher;
 pub use loading::Loading;
 pub use page_header::{PageHeader, use_page_title};
+pub use sign_in_form::SignInForm;
 pub use staff_layout::StaffLayout;
 pub use toasts::{Toast, ToastHost, ToastKind, Toasts, use_toasts};

@@ -1,4 +1,5 @@
-use super::{GuardedOutlet, LanguageSwitcher};
+use super::{GuardedOutlet, LanguageSwitcher, SignInForm};
+use crate::api::use_api;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,6 +18,7 @@ pub const STAFF_NAV: [(&str, Msg); 6] = [
 #[component]
 pub fn StaffLayout() -> impl IntoView {
     let i18n = use_i18n();
+    let signed_in = RwSignal::new(use_api().signed_in());
     view! {
         <div class="staff">
             <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
@@ -44,7 +46,12 @@ pub fn StaffLayout() -> impl IntoView {
                 <LanguageSwitcher />
             </aside>
             <main id="main" class="staff-main" tabindex="-1">
-                <GuardedOutlet />
+                <Show
+                    when=move || signed_in.get()
+                    fallback=move || view! { <SignInForm on_signed_in=move || signed_in.set(true) /> }
+                >
+                    <GuardedOutlet />
+                </Show>
             </main>
         </div>
     }

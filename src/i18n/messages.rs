@@ -83,6 +83,15 @@ messages! {
     ReadTime => "阅读时长", "Read time";
     Scrolled => "滚动深度", "Scrolled";
     LongestOn => "停留最久", "Longest on";
+    ErrUnauthorized => "登录已失效，请重新登录。", "Your session has ended; please sign in again.";
+    ErrServer => "服务器暂时出错了，请稍后重试。", "The server had a problem; please try again shortly.";
+    WrongCredentials => "邮箱或密码不正确。", "Wrong email or password.";
+    SignInTitle => "登录", "Sign in";
+    SignInIntro => "使用你的员工账号登录。", "Sign in with your staff account.";
+    Email => "邮箱", "Email";
+    Password => "密码", "Password";
+    SignInButton => "登录", "Sign in now";
+    BackendHttp => "服务器", "Server";
     ErrInvalid => "有些内容填写不正确，请检查标出的项目。", "Some fields need fixing; check the marked ones.";
 }
 

@@ -35,7 +35,7 @@ pub fn Settings() -> impl IntoView {
             <p>
                 <code>{backend}</code>
                 " · "
-                {move || i18n.t(Msg::BackendLocal)}
+                {move || i18n.t(if backend == "http" { Msg::BackendHttp } else { Msg::BackendLocal })}
             </p>
             <p class="intro">{move || i18n.t(Msg::ResetDemoHint)}</p>
             <button type="button" disabled=move || reset.pending().get() on:click=move |_| {

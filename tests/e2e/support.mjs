@@ -1,6 +1,9 @@
 // Shared helpers for the end-to-end tests: a static server for dist/ with the SPA
 // fallback the app needs for deep links, and Debian's Chromium driven by playwright-core.
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -40,6 +43,39 @@ export async function serveDist(root = DIST) {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+/** Which backend the app under test uses: `local` (default) or `http`. */
+export const BACKEND = process.env.LIANJIE_E2E_BACKEND ?? 'local';
+export const SERVER_BIN = resolve(process.env.LIANJIE_SERVER_BIN ?? 'target/debug/lianjie-server');
+export const DEMO_LOGIN = { email: 'wang-lei@lianjie.example', password: 'lianjie-demo' };
+
+/**
+ * Starts the reference server on an ephemeral loopback port with a fresh database,
+ * serving dist/ (which switches the app to the http backend).
+ */
+export async function startReferenceServer(root = DIST) {
+  const dir = mkdtempSync(join(tmpdir(), 'lianjie-e2e-'));
+  const child = spawn(SERVER_BIN, [], {
+    env: { ...process.env, LIANJIE_ADDR: '127.0.0.1:0', LIANJIE_DB: join(dir, 'e2e.db'), LIANJIE_DIST: root },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) ok(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -76,7 +112,7 @@ export function browserSuite() {
   let server;
   let browser;
   before(async () => {
-    server = await serveDist();
+    server = BACKEND === 'http' ? await startReferenceServer() : await serveDist();
     browser = await launchBrowser();
   });
   after(async () => {
@@ -85,11 +121,14 @@ export function browserSuite() {
   });
   return {
     url: (path = '/') => server.url + path,
-    async withPage(fn, options) {
+    browser: () => browser,
+    /** `expectedErrors`: patterns of console errors the test provokes on purpose. */
+    async withPage(fn, { expectedErrors = [], ...options } = {}) {
       const { context, page, errors } = await openPage(browser, options);
       try {
         await fn(page);
-        assert.deepEqual(errors, [], 'no console or page errors');
+        const unexpected = errors.filter((e) => !expectedErrors.some((re) => re.test(e)));
+        assert.deepEqual(unexpected, [], 'no console or page errors');
       } finally {
         await context.close();
       }

@@ -5,7 +5,9 @@ use crate::extract::{JsonBody, Public, Staff};
 use crate::{Shared, hash_password, random_token};
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Html;
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -27,7 +29,7 @@ use std::convert::Infallible;
 use tokio_stream::{Stream, StreamExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 /// Largest request body accepted; a tracking snapshot or a message is far smaller.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -60,8 +62,18 @@ pub fn router(state: Shared) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY));
     let mut app = Router::new().nest("/api/v1", api);
     if let Some(dist) = &state.config.dist {
-        let index = dist.join("index.html");
-        app = app.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+        let page: std::sync::Arc<str> = app_page(dist).into();
+        let index = move || {
+            let page = page.clone();
+            async move { Html(page.to_string()) }
+        };
+        // Files as they are; every other path (deep links like /c/..., /s/...) gets the
+        // app page, with the backend switched to this server.
+        app = app.fallback_service(
+            ServeDir::new(dist)
+                .append_index_html_on_directories(false)
+                .fallback(index.into_service()),
+        );
     }
     if !state.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state
@@ -83,6 +95,20 @@ pub fn router(state: Shared) -> Router {
         );
     }
     app.layer(CompressionLayer::new()).with_state(state)
+}
+
+/// The built index.html with its backend meta set to `http`. A missing file is
+/// served as a plain error page rather than stopping the server.
+fn app_page(dist: &std::path::Path) -> String {
+    match std::fs::read_to_string(dist.join("index.html")) {
+        Ok(html) => html.replace(
+            r#"<meta name="lianjie-backend" content="local""#,
+            r#"<meta name="lianjie-backend" content="http""#,
+        ),
+        Err(e) => format!(
+            "<!doctype html><title>Lianjie</title><p>The app is not built ({e}). Run trunk build --release.</p>"
+        ),
+    }
 }
 
 fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {

@@ -531,3 +531,31 @@ async fn public_endpoints_answer_429_under_a_flood() {
     }
     assert!(limited >= 20, "{limited} of 40 limited");
 }
+
+#[tokio::test]
+async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html><head><meta name="lianjie-backend" content="local" /></head></html>"#,
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
+    let s = start_with(|c| Config {
+        dist: Some(dist.path().to_path_buf()),
+        ..c
+    })
+    .await;
+    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    for path in ["/", "/c/wang-lei", "/s/0123456789abcdef"] {
+        let res = s.http.get(format!("{root}{path}")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(r#"content="http""#), "{path}: {html}");
+    }
+    let js = s.http.get(format!("{root}/app.js")).send().await.unwrap();
+    assert_eq!(js.text().await.unwrap(), "console.log(1)");
+    let (status, body) = s.call(Method::GET, "/no-such-endpoint", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+}

@@ -1,0 +1,379 @@
+//! The HTTP backend: the same operations over the `/api/v1` REST contract
+//! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
+//! that are safe to repeat, and live events over SSE.
+
+use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
+use crate::error::AppError;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use lianjie_core::api::{
+    ConversationQuery, ErrorEnvelope, Event, InboundMessage, NewMessage, NewShare, OpenedShare,
+    Page, RadarItem, StatusFilter,
+};
+use lianjie_core::contact::Contact;
+use lianjie_core::content::Content;
+use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::people::{Card, User};
+use lianjie_core::share::Share;
+use lianjie_core::tracking::Snapshot;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+/// Where the staff session token is kept between visits.
+pub const TOKEN_KEY: &str = "lianjie.http.token";
+/// Delays before the 2nd and 3rd attempt of a repeatable call.
+const BACKOFF_MS: [u32; 2] = [300, 1200];
+
+/// The open SSE connection and the handler it calls.
+type EventStream = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
+
+struct Inner {
+    base: String,
+    token: RefCell<Option<String>>,
+    hub: EventHub,
+    source: RefCell<Option<EventStream>>,
+}
+
+#[derive(Clone)]
+pub struct HttpBackend(Rc<Inner>);
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Turns a response into `T` or the typed error its envelope describes. Anything
+/// unexpected (HTML from a proxy, truncated JSON) is a `Decode` error, never a panic.
+pub async fn decode<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    let status = res.status();
+    let text = res
+        .text()
+        .await
+        .map_err(|e| AppError::Network(e.to_string()))?;
+    if (200..300).contains(&status) {
+        let body = if status == 204 || text.is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        return serde_json::from_str(body).map_err(|e| AppError::Decode(e.to_string()));
+    }
+    Err(error_from(status, &text))
+}
+
+pub fn error_from(status: u16, text: &str) -> AppError {
+    let envelope = serde_json::from_str::<ErrorEnvelope>(text).ok();
+    match (status, envelope) {
+        (401, _) => AppError::Unauthorized,
+        (404, _) => AppError::NotFound,
+        (422, Some(e)) => AppError::Invalid(lianjie_core::validate::FieldErrors(e.error.fields)),
+        (_, Some(e)) => AppError::Server(status, e.error.message),
+        (_, None) => AppError::Decode(format!("HTTP {status} without an error envelope")),
+    }
+}
+
+/// Whether trying again may help: the network, rate limiting, or the server's fault.
+fn transient(e: &AppError) -> bool {
+    matches!(e, AppError::Network(_))
+        || matches!(e, AppError::Server(s, _) if *s == 429 || *s >= 500)
+}
+
+#[derive(Serialize)]
+struct Login<'a> {
+    email: &'a str,
+    password: &'a str,
+}
+
+#[derive(Deserialize)]
+struct LoginOk {
+    token: String,
+    user: User,
+}
+
+impl HttpBackend {
+    pub fn new(base: &str) -> HttpBackend {
+        let token = storage().and_then(|s| s.get_item(TOKEN_KEY).ok().flatten());
+        HttpBackend(Rc::new(Inner {
+            base: base.trim_end_matches('/').to_owned(),
+            token: RefCell::new(token),
+            hub: EventHub::default(),
+            source: RefCell::new(None),
+        }))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.0.base)
+    }
+
+    fn authorized(&self, req: RequestBuilder) -> RequestBuilder {
+        match self.0.token.borrow().as_deref() {
+            Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+            None => req,
+        }
+    }
+
+    /// Sends a request built by `build` (called again per attempt). `retry` is for
+    /// calls that are safe to repeat: reads, and writes with an idempotency key or
+    /// merge semantics.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        retry: bool,
+        build: impl Fn() -> Result<Request, gloo_net::Error>,
+    ) -> ApiResult<T> {
+        let mut attempt = 0;
+        loop {
+            let result = match build() {
+                Ok(req) => match req.send().await {
+                    Ok(res) => decode(res).await,
+                    Err(e) => Err(AppError::Network(e.to_string())),
+                },
+                Err(e) => Err(AppError::Decode(e.to_string())),
+            };
+            match result {
+                Err(e) if retry && transient(&e) && attempt < BACKOFF_MS.len() => {
+                    gloo_timers::future::TimeoutFuture::new(BACKOFF_MS[attempt]).await;
+                    attempt += 1;
+                }
+                Err(AppError::Unauthorized) => {
+                    self.forget_token();
+                    return Err(AppError::Unauthorized);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn get<T: DeserializeOwned + 'static>(&self, path: String) -> ApiFuture<T> {
+        let this = self.clone();
+        Box::pin(async move {
+            this.send(true, || {
+                this.authorized(Request::get(&this.url(&path))).build()
+            })
+            .await
+        })
+    }
+
+    fn write<B: Serialize + 'static, T: DeserializeOwned + 'static>(
+        &self,
+        method: &'static str,
+        path: String,
+        body: B,
+        idempotency_key: Option<String>,
+    ) -> ApiFuture<T> {
+        let this = self.clone();
+        Box::pin(async move {
+            let retry = idempotency_key.is_some();
+            this.send(retry, || {
+                let req = match method {
+                    "PUT" => Request::put(&this.url(&path)),
+                    _ => Request::post(&this.url(&path)),
+                };
+                let req = match &idempotency_key {
+                    Some(k) => req.header("Idempotency-Key", k),
+                    None => req,
+                };
+                this.authorized(req).json(&body)
+            })
+            .await
+        })
+    }
+
+    fn forget_token(&self) {
+        self.0.token.replace(None);
+        if let Some(s) = storage() {
+            let _ = s.remove_item(TOKEN_KEY);
+        }
+    }
+
+    /// Opens the SSE stream once someone listens; the browser reconnects by itself
+    /// and sends `Last-Event-ID`, so nothing is missed across drops.
+    fn ensure_events(&self) {
+        if self.0.source.borrow().is_some() {
+            return;
+        }
+        let Some(token) = self.0.token.borrow().clone() else {
+            return;
+        };
+        let Ok(source) =
+            web_sys::EventSource::new(&self.url(&format!("/events?access_token={token}")))
+        else {
+            return;
+        };
+        let weak = Rc::downgrade(&self.0);
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                let event = ev
+                    .data()
+                    .as_string()
+                    .and_then(|s| serde_json::from_str::<Event>(&s).ok());
+                if let (Some(inner), Some(event)) = (weak.upgrade(), event) {
+                    inner.hub.notify(&event);
+                }
+            });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        self.0.source.replace(Some((source, on_message)));
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some((source, _)) = self.source.take() {
+            source.close();
+        }
+    }
+}
+
+fn query_string(q: &ConversationQuery) -> String {
+    let mut parts = vec![format!("status={}", status_slug(q.status))];
+    let mut push = |k: &str, v: &str| {
+        parts.push(format!("{k}={}", js_sys::encode_uri_component(v)));
+    };
+    if let Some(c) = q.channel {
+        push("channel", c.slug());
+    }
+    if let Some(l) = &q.label {
+        push("label", l);
+    }
+    if let Some(t) = &q.text {
+        push("text", t);
+    }
+    if let Some(c) = &q.cursor {
+        push("cursor", c);
+    }
+    if let Some(l) = q.limit {
+        push("limit", &l.to_string());
+    }
+    // Enums serialize to their wire names as JSON strings; strip the quotes.
+    let plain = |v: serde_json::Result<String>| v.unwrap_or_default().trim_matches('"').to_owned();
+    push("assignee", &plain(serde_json::to_string(&q.assignee)));
+    push("sort", &plain(serde_json::to_string(&q.sort)));
+    parts.join("&")
+}
+
+fn status_slug(s: StatusFilter) -> &'static str {
+    match s {
+        StatusFilter::Open => "open",
+        StatusFilter::Pending => "pending",
+        StatusFilter::Snoozed => "snoozed",
+        StatusFilter::Resolved => "resolved",
+        StatusFilter::All => "all",
+    }
+}
+
+impl Api for HttpBackend {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+
+    fn signed_in(&self) -> bool {
+        self.0.token.borrow().is_some()
+    }
+
+    fn sign_in(&self, email: String, password: String) -> ApiFuture<User> {
+        let this = self.clone();
+        Box::pin(async move {
+            let ok: LoginOk = this
+                .send(false, || {
+                    Request::post(&this.url("/auth/login")).json(&Login {
+                        email: &email,
+                        password: &password,
+                    })
+                })
+                .await?;
+            if let Some(s) = storage() {
+                let _ = s.set_item(TOKEN_KEY, &ok.token);
+            }
+            this.0.token.replace(Some(ok.token));
+            Ok(ok.user)
+        })
+    }
+
+    fn me(&self) -> ApiFuture<User> {
+        self.get("/me".into())
+    }
+
+    fn users(&self) -> ApiFuture<Vec<User>> {
+        self.get("/users".into())
+    }
+
+    fn card(&self, id: String) -> ApiFuture<Card> {
+        self.get(format!("/cards/{id}"))
+    }
+
+    fn save_card(&self, card: Card) -> ApiFuture<Card> {
+        let path = format!("/cards/{}", card.id);
+        self.write("PUT", path, card, None)
+    }
+
+    fn contents(&self) -> ApiFuture<Vec<Content>> {
+        self.get("/contents".into())
+    }
+
+    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
+        self.get("/contacts".into())
+    }
+
+    fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
+        self.write("POST", "/shares".into(), new, None)
+    }
+
+    fn open_share(&self, token: String) -> ApiFuture<OpenedShare> {
+        self.get(format!("/public/shares/{token}"))
+    }
+
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
+        // Snapshots merge by maximum on the server, so a repeat is always safe.
+        let key = format!("{}-{}", snapshot.session_id, snapshot.seq);
+        self.write("POST", "/public/track".into(), snapshot, Some(key))
+    }
+
+    fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
+        self.get("/radar".into())
+    }
+
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>> {
+        self.get(format!("/conversations?{}", query_string(&query)))
+    }
+
+    fn messages(
+        &self,
+        conversation_id: String,
+        cursor: Option<String>,
+    ) -> ApiFuture<Page<Message>> {
+        let cursor = cursor
+            .map(|c| format!("?cursor={}", js_sys::encode_uri_component(&c)))
+            .unwrap_or_default();
+        self.get(format!("/conversations/{conversation_id}/messages{cursor}"))
+    }
+
+    fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
+        let key = new.idempotency_key.clone();
+        self.write(
+            "POST",
+            format!("/conversations/{conversation_id}/messages"),
+            new,
+            Some(key),
+        )
+    }
+
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
+        let key = message.idempotency_key.clone();
+        self.write(
+            "POST",
+            format!("/public/shares/{token}/messages"),
+            message,
+            Some(key),
+        )
+    }
+
+    fn reset_demo(&self) -> ApiFuture<()> {
+        self.write("POST", "/demo/reset".into(), (), None)
+    }
+
+    fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
+        self.ensure_events();
+        self.0.hub.subscribe(on_event)
+    }
+}

@@ -1,0 +1,84 @@
+// One staff journey, run once per backend (LIANJIE_E2E_BACKEND=local|http): the same
+// steps must work whether data lives in the browser or on the reference server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND, DEMO_LOGIN, browserSuite, heading, openPage } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+
+/** With the http backend staff sign in first; the local backend needs no sign-in. */
+async function enter(page, path) {
+  await page.goto(url(path));
+  if (BACKEND === 'http') {
+    await heading(page, 'Sign in');
+    await page.getByLabel('Email').fill(DEMO_LOGIN.email);
+    await page.getByLabel('Password').fill(DEMO_LOGIN.password);
+    await page.getByRole('button', { name: 'Sign in now' }).click();
+  }
+}
+
+async function figure(page, label) {
+  const term = page.getByRole('region', { name: 'Summary' }).getByText(label, { exact: true });
+  await term.waitFor();
+  return Number(await term.locator('xpath=following-sibling::dd').innerText());
+}
+
+test(`staff journey on the ${BACKEND} backend: dashboard, content, radar, settings`, () =>
+  withPage(async (page) => {
+    await enter(page, '/');
+    await heading(page, 'Dashboard');
+    assert.equal(await figure(page, 'Contacts'), 50);
+    assert.equal(await figure(page, 'Tracked views'), 0);
+
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Content library' }).click();
+    await page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }).waitFor();
+    await nav.getByRole('link', { name: 'Lead radar' }).click();
+    await page.getByText('No views yet.').waitFor();
+    await nav.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText(BACKEND, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Reset demo data' }).click();
+    await page.getByRole('status').filter({ hasText: 'Demo data restored.' }).waitFor();
+  }));
+
+test('a wrong password is refused with a clear message', { skip: BACKEND !== 'http' }, () =>
+  withPage(async (page) => {
+    await page.goto(url('/'));
+    await page.getByLabel('Email').fill(DEMO_LOGIN.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in now' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+  }, { expectedErrors: [/status of 401/] }));
+
+test('a reading on another device shows up live on the rep\'s dashboard', { skip: BACKEND !== 'http' }, () =>
+  withPage(async (page) => {
+    await enter(page, '/');
+    await heading(page, 'Dashboard');
+    assert.equal(await figure(page, 'Tracked views'), 0);
+
+    // The rep's phone mints a share; the customer's browser reads it for 40 s.
+    const api = url('/api/v1');
+    const { context: phone, page: customer } = await openPage(suite.browser());
+    try {
+      const { token } = await (await fetch(`${api}/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+      })).json();
+      const share = await (await fetch(`${api}/shares`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
+      })).json();
+      await customer.goto(url('/settings'));
+      const status = await customer.evaluate(async ([api, tok]) => {
+        const snap = { session_id: 'e2e-sess', share_token: tok, seq: 1,
+          totals: { visible_ms: 40000, max_scroll_pct: 70, video_ms: 0, sections: { price: 30000 }, actions: [] } };
+        return navigator.sendBeacon(`${api}/public/track`, JSON.stringify(snap));
+      }, [api, share.token]);
+      assert.equal(status, true, 'beacon queued');
+    } finally {
+      await phone.close();
+    }
+    await page.getByRole('region', { name: 'Summary' }).getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
+    assert.equal(await figure(page, 'Tracked views'), 1);
+  }));
