@@ -19,7 +19,8 @@ use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use thiserror::Error;
 
 pub const DEFAULT_PAGE: usize = 50;
@@ -57,6 +58,54 @@ pub struct Db {
     /// writes exactly what an operation touched.
     #[serde(skip)]
     pub changes: Vec<Change>,
+    /// Lookups by relation, built on first use and kept current by the operations,
+    /// so tracking costs the same with 100 sessions or 100,000. Shares, sessions and
+    /// conversations are therefore only added through the operations.
+    #[serde(skip)]
+    index: OnceLock<Index>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Index {
+    shares_by_contact: HashMap<String, Vec<String>>,
+    children: HashMap<String, Vec<String>>,
+    sessions_by_share: HashMap<String, Vec<String>>,
+    conversations_by_contact: HashMap<String, Vec<String>>,
+}
+
+impl Index {
+    fn build(db: &Db) -> Index {
+        let mut ix = Index::default();
+        for share in db.shares.values() {
+            ix.add_share(share);
+        }
+        for s in db.sessions.values() {
+            push(&mut ix.sessions_by_share, &s.share_token, &s.id);
+        }
+        for v in db.conversations.values() {
+            push(&mut ix.conversations_by_contact, &v.contact_id, &v.id);
+        }
+        ix
+    }
+
+    fn add_share(&mut self, share: &Share) {
+        if let Some(c) = &share.contact_id {
+            push(&mut self.shares_by_contact, c, &share.token);
+        }
+        if let Some(p) = &share.parent {
+            push(&mut self.children, p, &share.token);
+        }
+    }
+}
+
+fn push(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
+    map.entry(key.to_owned())
+        .or_default()
+        .push(value.to_owned());
+}
+
+fn list<'a>(map: &'a HashMap<String, Vec<String>>, key: &str) -> &'a [String] {
+    map.get(key).map_or(&[], Vec::as_slice)
 }
 
 /// One record an operation created or updated, by key.
@@ -71,6 +120,10 @@ pub enum Change {
 }
 
 impl Db {
+    fn ix(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(self))
+    }
+
     /// The changes since the last call, without repeats, in first-touched order.
     pub fn take_changes(&mut self) -> Vec<Change> {
         let mut seen = std::collections::HashSet::new();
@@ -136,6 +189,9 @@ impl Db {
             lead_capture: new.lead_capture,
             created_at: now,
         };
+        if let Some(ix) = self.index.get_mut() {
+            ix.add_share(&share);
+        }
         self.shares.insert(token.clone(), share.clone());
         self.touch(Change::Share(token));
         Ok(share)
@@ -170,17 +226,18 @@ impl Db {
             ),
             ShareTarget::Card(_) => None,
         };
-        self.shares.insert(
-            child_token.clone(),
-            Share {
-                token: child_token.clone(),
-                parent: Some(share.token.clone()),
-                contact_id: None,
-                channel: None,
-                created_at: now,
-                ..share.clone()
-            },
-        );
+        let child = Share {
+            token: child_token.clone(),
+            parent: Some(share.token.clone()),
+            contact_id: None,
+            channel: None,
+            created_at: now,
+            ..share.clone()
+        };
+        if let Some(ix) = self.index.get_mut() {
+            ix.add_share(&child);
+        }
+        self.shares.insert(child_token.clone(), child);
         self.touch(Change::Share(child_token.clone()));
         Ok(OpenedShare {
             share,
@@ -225,6 +282,13 @@ impl Db {
             // A session id reused for another share is a client bug or forgery: refuse.
             Some(_) => return Err(StoreError::NotFound("session")),
             None => {
+                if let Some(ix) = self.index.get_mut() {
+                    push(
+                        &mut ix.sessions_by_share,
+                        &snap.share_token,
+                        &snap.session_id,
+                    );
+                }
                 self.sessions
                     .insert(snap.session_id.clone(), ViewSession::start(snap, now));
                 true
@@ -251,37 +315,46 @@ impl Db {
     fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
         let mut signals = IntentSignals::default();
         let mut interests = BTreeMap::new();
-        for s in self.sessions.values().filter(|s| s.totals.is_counted()) {
-            let Some(share) = self.shares.get(&s.share_token) else {
+        let ix = self.ix();
+        let counted = |tokens: &[String]| -> Vec<&ViewSession> {
+            tokens
+                .iter()
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted())
+                .collect()
+        };
+        for token in list(&ix.shares_by_contact, contact_id) {
+            let Some(share) = self.shares.get(token) else {
                 continue;
             };
-            if share.contact_id.as_deref() == Some(contact_id) {
+            let section_tags: Option<BTreeMap<String, Vec<String>>> = match &share.target {
+                ShareTarget::Content(id) => self.contents.get(id).map(|c| {
+                    c.blocks
+                        .iter()
+                        .map(|b| (b.id.clone(), b.tags.clone()))
+                        .collect()
+                }),
+                ShareTarget::Card(_) => None,
+            };
+            for s in counted(std::slice::from_ref(token)) {
                 signals.visits += 1;
                 signals.visible_ms += s.totals.visible_ms;
                 signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
-                if let ShareTarget::Content(id) = &share.target
-                    && let Some(content) = self.contents.get(id)
-                {
-                    let tags = content
-                        .blocks
-                        .iter()
-                        .map(|b| (b.id.clone(), b.tags.clone()))
-                        .collect();
-                    add_interest(&mut interests, &s.totals.sections, &tags);
+                if let Some(tags) = &section_tags {
+                    add_interest(&mut interests, &s.totals.sections, tags);
                 }
-            } else if self.forwarder_of(share).is_some_and(|c| c.id == contact_id) {
+            }
+            // Readers of the links this contact forwarded.
+            for s in counted(list(&ix.children, token)) {
                 signals.forwards += 1;
                 signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
             }
         }
-        for v in self
-            .conversations
-            .values()
-            .filter(|v| v.contact_id == contact_id)
-        {
+        for v in list(&ix.conversations_by_contact, contact_id) {
             let inbound = self
                 .messages
-                .get(&v.id)
+                .get(v)
                 .into_iter()
                 .flatten()
                 .filter(|m| m.direction == Direction::Inbound);
@@ -334,19 +407,23 @@ impl Db {
                 None => (String::new(), BTreeMap::new()),
             },
         };
-        let same_reader = |other: &ViewSession| {
-            self.shares.get(&other.share_token).is_some_and(|o| {
-                o.target == share.target
-                    && match (&share.contact_id, &o.contact_id) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => o.token == share.token,
-                    }
-            })
+        // The same reader is the same contact on the same target, or else the same link.
+        let ix = self.ix();
+        let own_token = std::slice::from_ref(&share.token);
+        let readers_links = match &share.contact_id {
+            Some(c) => list(&ix.shares_by_contact, c),
+            None => own_token,
         };
-        let visit = self
-            .sessions
-            .values()
-            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at && same_reader(o))
+        let visit = readers_links
+            .iter()
+            .filter(|t| {
+                self.shares
+                    .get(*t)
+                    .is_some_and(|o| o.target == share.target)
+            })
+            .flat_map(|t| list(&ix.sessions_by_share, t))
+            .filter_map(|id| self.sessions.get(id))
+            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at)
             .count() as u32;
         let top_section =
             s.totals
@@ -533,16 +610,23 @@ impl Db {
                 contact_id
             }
         };
-        let existing = self
-            .conversations
-            .values()
-            .filter(|v| v.contact_id == contact_id && v.channel == channel)
+        let existing = list(&self.ix().conversations_by_contact, &contact_id)
+            .iter()
+            .filter_map(|id| self.conversations.get(id))
+            .filter(|v| v.channel == channel)
             .max_by_key(|v| v.last_message_at)
             .map(|v| v.id.clone());
         let conversation_id = match existing {
             Some(id) => id,
             None => {
                 let intent = self.contacts.get(&contact_id).map_or(0, |c| c.intent);
+                if let Some(ix) = self.index.get_mut() {
+                    push(
+                        &mut ix.conversations_by_contact,
+                        &contact_id,
+                        &conversation_id,
+                    );
+                }
                 self.conversations.insert(
                     conversation_id.clone(),
                     Conversation {
@@ -749,6 +833,24 @@ mod tests {
             .unwrap();
         assert_eq!(item.visit, 2);
         assert_eq!(db.radar(10)[0].session_id, "s2");
+        assert_index_current(&db);
+    }
+
+    /// The index the operations maintained equals one built from scratch.
+    fn assert_index_current(db: &Db) {
+        let mut kept = db.index.get().expect("index in use").clone();
+        let mut fresh = Index::build(db);
+        for ix in [&mut kept, &mut fresh] {
+            for map in [
+                &mut ix.shares_by_contact,
+                &mut ix.children,
+                &mut ix.sessions_by_share,
+                &mut ix.conversations_by_contact,
+            ] {
+                map.values_mut().for_each(|v| v.sort());
+            }
+        }
+        assert_eq!(kept, fresh);
     }
 
     #[test]
@@ -836,6 +938,7 @@ mod tests {
             .unwrap();
         assert_eq!(m2.id, m.id);
         assert_eq!(db.messages["v-new"].len(), 1);
+        assert_index_current(&db);
         let (v, _) = db
             .inbound(
                 Channel::Wechat,

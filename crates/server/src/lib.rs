@@ -10,6 +10,7 @@ pub mod storage;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use error::ApiError;
 use error::ApiResult;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use lianjie_core::api::Event;
@@ -19,8 +20,8 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
-use storage::{Storage, StorageError};
-use tokio::sync::{Mutex, broadcast};
+use storage::{Batch, Storage, StorageError, rows_for};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Everything configurable, read from the environment by `main`.
 #[derive(Clone, Debug)]
@@ -52,8 +53,10 @@ impl Default for Config {
 }
 
 pub struct AppState {
-    db: Mutex<Db>,
+    /// Held only for synchronous work, never across an await.
+    db: std::sync::Mutex<Db>,
     storage: Storage,
+    writer: mpsc::UnboundedSender<WriteJob>,
     events: broadcast::Sender<(i64, Event)>,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     config: Config,
@@ -61,35 +64,86 @@ pub struct AppState {
 
 pub type Shared = Arc<AppState>;
 
+/// One operation's writes on their way to the writer task.
+struct WriteJob {
+    batch: Batch,
+    event: Option<Event>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
 impl AppState {
-    /// Runs a store operation under the lock, persists what it changed together with
-    /// its event, and only then announces the event. A failed write is a 500 and the
-    /// client retries (writes carry idempotency keys or are merges).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
+        // A panic while holding the lock cannot leave a half-applied operation: the
+        // store's operations validate before they change anything.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs a store operation under the lock and queues what it changed, in
+    /// operation order, for the writer; answers once SQLite has committed it. A
+    /// failed write is a 500 and the client retries (writes carry idempotency keys
+    /// or are merges).
     async fn mutate<T>(
         &self,
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T>,
         event: impl FnOnce(&T) -> Option<Event>,
     ) -> ApiResult<T> {
-        let now = Utc::now();
-        let mut db = self.db.lock().await;
-        let out = op(&mut db, now);
-        let changes = db.take_changes();
-        let out = out?;
-        let ev = event(&out);
-        let id = self
-            .storage
-            .persist(&db, &changes, ev.as_ref(), now)
-            .await?;
-        drop(db);
-        if let (Some(id), Some(ev)) = (id, ev) {
-            // No subscriber is not an error.
-            let _ = self.events.send((id, ev));
-        }
+        let (done, committed) = oneshot::channel();
+        let out = {
+            let mut db = self.lock();
+            let now = Utc::now();
+            let out = op(&mut db, now);
+            let changes = db.take_changes();
+            let out = out?;
+            let event = event(&out);
+            let batch = Batch::new(rows_for(&db, &changes)?, event.as_ref(), now)?;
+            self.writer
+                .send(WriteJob { batch, event, done })
+                .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
+            out
+        };
+        committed
+            .await
+            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?
+            .map_err(ApiError::Internal)?;
         Ok(out)
     }
 
-    async fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
-        Ok(f(&*self.db.lock().await)?)
+    fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
+        Ok(f(&self.lock())?)
+    }
+}
+
+/// Most jobs one transaction takes: bounds the latency a single commit adds.
+const MAX_BATCH: usize = 512;
+
+/// The single writer: takes every job waiting, commits them in one transaction
+/// (group commit), then announces their events in commit order.
+async fn writer(
+    storage: Storage,
+    mut jobs: mpsc::UnboundedReceiver<WriteJob>,
+    events: broadcast::Sender<(i64, Event)>,
+) {
+    let mut batch = Vec::new();
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let batches: Vec<&Batch> = batch.iter().map(|j| &j.batch).collect();
+        match storage.commit(&batches).await {
+            Ok(ids) => {
+                for (job, id) in batch.drain(..).zip(ids) {
+                    if let (Some(id), Some(event)) = (id, job.event) {
+                        // No subscriber is not an error.
+                        let _ = events.send((id, event));
+                    }
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                for job in batch.drain(..) {
+                    let _ = job.done.send(Err(e.to_string()));
+                }
+            }
+        }
     }
 }
 
@@ -111,17 +165,20 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         Some(db) => db,
         None => {
             let db = demo::seed(Utc::now());
-            storage
-                .replace_all(&db, &hash_password(&config.demo_password)?)
-                .await?;
+            let batch = Batch::replace_all(&db, &hash_password(&config.demo_password)?)?;
+            storage.commit(&[&batch]).await?;
             db
         }
     };
+    let (write, jobs) = mpsc::unbounded_channel();
+    let events = broadcast::channel(1024).0;
+    tokio::spawn(writer(storage.clone(), jobs, events.clone()));
     let rate = NonZeroU32::new(config.public_rate_per_sec).unwrap_or(NonZeroU32::MIN);
     let state = Arc::new(AppState {
-        db: Mutex::new(db),
+        db: std::sync::Mutex::new(db),
         storage,
-        events: broadcast::channel(1024).0,
+        writer: write,
+        events,
         limiter: RateLimiter::keyed(
             Quota::per_second(rate)
                 .allow_burst(rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),

@@ -160,15 +160,13 @@ async fn login(
     s.storage
         .create_session(&token, &user_id, expires_at)
         .await?;
-    let user = s
-        .read(|db| {
-            db.users
-                .iter()
-                .find(|u| u.id == user_id)
-                .cloned()
-                .ok_or(StoreError::NotFound("user"))
-        })
-        .await?;
+    let user = s.read(|db| {
+        db.users
+            .iter()
+            .find(|u| u.id == user_id)
+            .cloned()
+            .ok_or(StoreError::NotFound("user"))
+    })?;
     Ok(Json(LoginOk {
         token,
         user,
@@ -181,12 +179,12 @@ async fn me(Staff(user): Staff) -> Json<User> {
 }
 
 async fn users(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<User>>> {
-    Ok(Json(s.read(|db| Ok(db.users.clone())).await?))
+    Ok(Json(s.read(|db| Ok(db.users.clone()))?))
 }
 
 async fn card(State(s): State<Shared>, _: Staff, Path(id): Path<String>) -> ApiResult<Json<Card>> {
     let id = id_param(&id, "card")?;
-    Ok(Json(s.read(|db| db.card(&id).cloned()).await?))
+    Ok(Json(s.read(|db| db.card(&id).cloned())?))
 }
 
 async fn save_card(
@@ -206,16 +204,14 @@ async fn save_card(
 }
 
 async fn contents(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Content>>> {
-    Ok(Json(
-        s.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect()))
-            .await?,
-    ))
+    Ok(Json(s.read(|db| {
+        Ok(db.contents_newest_first().into_iter().cloned().collect())
+    })?))
 }
 
 async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Contact>>> {
     Ok(Json(
-        s.read(|db| Ok(db.contacts.values().cloned().collect()))
-            .await?,
+        s.read(|db| Ok(db.contacts.values().cloned().collect()))?,
     ))
 }
 
@@ -234,7 +230,7 @@ async fn create_share(
 }
 
 async fn radar(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
-    Ok(Json(s.read(|db| Ok(db.radar(RADAR_LIMIT))).await?))
+    Ok(Json(s.read(|db| Ok(db.radar(RADAR_LIMIT)))?))
 }
 
 async fn conversations(
@@ -243,10 +239,9 @@ async fn conversations(
     query: Result<Query<ConversationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Conversation>>> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Json(
-        s.read(|db| Ok(db.list_conversations(&q, &user.id, Utc::now())))
-            .await?,
-    ))
+    Ok(Json(s.read(|db| {
+        Ok(db.list_conversations(&q, &user.id, Utc::now()))
+    })?))
 }
 
 #[derive(Deserialize)]
@@ -263,10 +258,9 @@ async fn messages(
 ) -> ApiResult<Json<Page<Message>>> {
     let id = id_param(&id, "conversation")?;
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Json(
-        s.read(|db| db.messages_page(&id, q.cursor.as_deref(), q.limit))
-            .await?,
-    ))
+    Ok(Json(s.read(|db| {
+        db.messages_page(&id, q.cursor.as_deref(), q.limit)
+    })?))
 }
 
 /// The `Idempotency-Key` header, when sent, is the key (the body's is a fallback).
@@ -366,14 +360,12 @@ async fn web_chat(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let token = id_param(&token, "share")?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    let target = s
-        .read(|db| {
-            db.shares
-                .get(&token)
-                .map(|sh| sh.target.clone())
-                .ok_or(StoreError::NotFound("share"))
-        })
-        .await?;
+    let target = s.read(|db| {
+        db.shares
+            .get(&token)
+            .map(|sh| sh.target.clone())
+            .ok_or(StoreError::NotFound("share"))
+    })?;
     msg.context = Some(target);
     Ok((
         StatusCode::CREATED,
@@ -437,18 +429,20 @@ async fn events(
 }
 
 async fn reset_demo(State(s): State<Shared>, _: Staff) -> ApiResult<StatusCode> {
+    // Hashing is slow on purpose: do it before taking the lock.
     let hash = hash_password(&s.config.demo_password)?;
-    let mut db = s.db.lock().await;
-    let fresh = lianjie_core::demo::seed(Utc::now());
-    s.storage.replace_all(&fresh, &hash).await?;
-    *db = fresh;
-    let id = s
-        .storage
-        .persist(&db, &[], Some(&Event::Reset), Utc::now())
+    s.mutate(
+        |db, now| {
+            *db = lianjie_core::demo::seed(now);
+            Ok(())
+        },
+        |_| Some(Event::Reset),
+    )
+    .await?;
+    // The reset replaced every record: rewrite the whole database to match.
+    let db = s.lock().clone();
+    s.storage
+        .commit(&[&crate::storage::Batch::replace_all(&db, &hash)?])
         .await?;
-    drop(db);
-    if let Some(id) = id {
-        let _ = s.events.send((id, Event::Reset));
-    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@ use lianjie_core::store::{Change, Db};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row as _, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,10 +57,8 @@ impl Storage {
         if users.is_empty() {
             return Ok(None);
         }
-        let mut db = Db {
-            users,
-            ..Db::default()
-        };
+        let mut db = Db::default();
+        db.users = users;
         db.cards = self.keyed("SELECT id, doc FROM cards").await?;
         db.contents = self.keyed("SELECT id, doc FROM contents").await?;
         db.shares = self.keyed("SELECT token, doc FROM shares").await?;
@@ -109,87 +107,46 @@ impl Storage {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
-    /// Replaces everything with `db` (first start, demo reset), setting every staff
-    /// member's password to `password`.
-    pub async fn replace_all(&self, db: &Db, password_hash: &str) -> StorageResult<()> {
+    /// Writes batches in one transaction (group commit: one commit for many requests)
+    /// and returns each batch's event id.
+    pub async fn commit(&self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
         let mut tx = self.pool.begin().await?;
-        for table in [
-            "staff_sessions",
-            "credentials",
-            "messages",
-            "conversations",
-            "contacts",
-            "view_sessions",
-            "shares",
-            "contents",
-            "cards",
-            "canned_replies",
-            "users",
-        ] {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
-                .await?;
+        let mut ids = Vec::with_capacity(batches.len());
+        for batch in batches {
+            if batch.clear_first {
+                for table in [
+                    "staff_sessions",
+                    "credentials",
+                    "messages",
+                    "conversations",
+                    "contacts",
+                    "view_sessions",
+                    "shares",
+                    "contents",
+                    "cards",
+                    "canned_replies",
+                    "users",
+                ] {
+                    sqlx::query(&format!("DELETE FROM {table}"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            write_rows(&mut tx, &batch.rows).await?;
+            ids.push(match &batch.event {
+                Some((at, doc)) => Some(
+                    sqlx::query("INSERT INTO events (at, doc) VALUES (?, ?) RETURNING id")
+                        .bind(at)
+                        .bind(doc)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .get(0),
+                ),
+                None => None,
+            });
         }
-        for u in &db.users {
-            sqlx::query("INSERT INTO users (id, email, doc) VALUES (?, ?, ?)")
-                .bind(&u.id)
-                .bind(u.email.to_lowercase())
-                .bind(doc(u)?)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)")
-                .bind(&u.id)
-                .bind(password_hash)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for c in &db.canned {
-            upsert(&mut tx, "canned_replies", "id", &c.id, &doc(c)?).await?;
-        }
-        for c in db.contents.values() {
-            upsert(&mut tx, "contents", "id", &c.id, &doc(c)?).await?;
-        }
-        let mut all: Vec<Change> = Vec::new();
-        all.extend(db.cards.keys().cloned().map(Change::Card));
-        all.extend(db.shares.keys().cloned().map(Change::Share));
-        all.extend(db.sessions.keys().cloned().map(Change::Session));
-        all.extend(db.contacts.keys().cloned().map(Change::Contact));
-        all.extend(db.conversations.keys().cloned().map(Change::Conversation));
-        for (conversation_id, list) in &db.messages {
-            all.extend(list.iter().map(|m| Change::Message {
-                conversation_id: conversation_id.clone(),
-                id: m.id.clone(),
-            }));
-        }
-        write_changes(&mut tx, db, &all).await?;
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Writes the records `changes` names, and the event to announce, atomically.
-    /// Returns the event's id for SSE.
-    pub async fn persist(
-        &self,
-        db: &Db,
-        changes: &[Change],
-        event: Option<&Event>,
-        now: DateTime<Utc>,
-    ) -> StorageResult<Option<i64>> {
-        let mut tx = self.pool.begin().await?;
-        write_changes(&mut tx, db, changes).await?;
-        let id = match event {
-            Some(e) => Some(
-                sqlx::query("INSERT INTO events (at, doc) VALUES (?, ?) RETURNING id")
-                    .bind(now.to_rfc3339())
-                    .bind(doc(e)?)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .get(0),
-            ),
-            None => None,
-        };
-        tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// Events after `id`, oldest first, for a reconnecting SSE client.
@@ -249,82 +206,235 @@ impl Storage {
     }
 }
 
-async fn upsert(
-    tx: &mut Transaction<'_, Sqlite>,
-    table: &str,
-    key: &str,
-    id: &str,
-    doc: &str,
-) -> StorageResult<()> {
-    sqlx::query(&format!("INSERT INTO {table} ({key}, doc) VALUES (?, ?) ON CONFLICT({key}) DO UPDATE SET doc = excluded.doc"))
-        .bind(id)
-        .bind(doc)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// One record, serialized while the store lock is held and written afterwards.
+#[derive(Debug)]
+pub enum Row {
+    /// Tables keyed by `id` with only a document.
+    Doc {
+        table: &'static str,
+        id: String,
+        doc: String,
+    },
+    User {
+        id: String,
+        email: String,
+        doc: String,
+    },
+    Credential {
+        user_id: String,
+        hash: String,
+    },
+    Share {
+        token: String,
+        parent: Option<String>,
+        doc: String,
+    },
+    Session {
+        id: String,
+        share_token: String,
+        doc: String,
+    },
+    Message {
+        id: String,
+        conversation_id: String,
+        created_at: String,
+        doc: String,
+    },
 }
 
-async fn write_changes(
-    tx: &mut Transaction<'_, Sqlite>,
-    db: &Db,
-    changes: &[Change],
-) -> StorageResult<()> {
+/// What one operation writes: its rows and its event, atomically.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Empty every table first (first start, demo reset).
+    pub clear_first: bool,
+    pub rows: Vec<Row>,
+    /// (time, JSON) of the event to log for SSE.
+    pub event: Option<(String, String)>,
+}
+
+impl Batch {
+    pub fn new(rows: Vec<Row>, event: Option<&Event>, now: DateTime<Utc>) -> StorageResult<Batch> {
+        let event = match event {
+            Some(e) => Some((now.to_rfc3339(), doc(e)?)),
+            None => None,
+        };
+        Ok(Batch {
+            clear_first: false,
+            rows,
+            event,
+        })
+    }
+
+    /// Everything in `db`, replacing what is stored; every staff member gets
+    /// `password_hash`.
+    pub fn replace_all(db: &Db, password_hash: &str) -> StorageResult<Batch> {
+        let mut rows = Vec::new();
+        for u in &db.users {
+            rows.push(Row::User {
+                id: u.id.clone(),
+                email: u.email.to_lowercase(),
+                doc: doc(u)?,
+            });
+            rows.push(Row::Credential {
+                user_id: u.id.clone(),
+                hash: password_hash.to_owned(),
+            });
+        }
+        for c in &db.canned {
+            rows.push(Row::Doc {
+                table: "canned_replies",
+                id: c.id.clone(),
+                doc: doc(c)?,
+            });
+        }
+        for c in db.contents.values() {
+            rows.push(Row::Doc {
+                table: "contents",
+                id: c.id.clone(),
+                doc: doc(c)?,
+            });
+        }
+        let mut all: Vec<Change> = Vec::new();
+        all.extend(db.cards.keys().cloned().map(Change::Card));
+        all.extend(db.shares.keys().cloned().map(Change::Share));
+        all.extend(db.sessions.keys().cloned().map(Change::Session));
+        all.extend(db.contacts.keys().cloned().map(Change::Contact));
+        all.extend(db.conversations.keys().cloned().map(Change::Conversation));
+        for (conversation_id, list) in &db.messages {
+            all.extend(list.iter().map(|m| Change::Message {
+                conversation_id: conversation_id.clone(),
+                id: m.id.clone(),
+            }));
+        }
+        rows.extend(rows_for(db, &all)?);
+        Ok(Batch {
+            clear_first: true,
+            rows,
+            event: None,
+        })
+    }
+}
+
+/// The rows to write for `changes`, read from `db` now.
+pub fn rows_for(db: &Db, changes: &[Change]) -> StorageResult<Vec<Row>> {
+    let mut rows = Vec::with_capacity(changes.len());
     for change in changes {
-        match change {
-            Change::Card(id) => {
-                if let Some(c) = db.cards.get(id) {
-                    upsert(tx, "cards", "id", id, &doc(c)?).await?;
-                }
-            }
-            Change::Share(token) => {
-                if let Some(s) = db.shares.get(token) {
-                    sqlx::query("INSERT INTO shares (token, parent, doc) VALUES (?, ?, ?) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc")
-                        .bind(token)
-                        .bind(&s.parent)
-                        .bind(doc(s)?)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-            }
-            Change::Session(id) => {
-                if let Some(s) = db.sessions.get(id) {
-                    sqlx::query("INSERT INTO view_sessions (id, share_token, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc")
-                        .bind(id)
-                        .bind(&s.share_token)
-                        .bind(doc(s)?)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-            }
-            Change::Contact(id) => {
-                if let Some(c) = db.contacts.get(id) {
-                    upsert(tx, "contacts", "id", id, &doc(c)?).await?;
-                }
-            }
-            Change::Conversation(id) => {
-                if let Some(c) = db.conversations.get(id) {
-                    upsert(tx, "conversations", "id", id, &doc(c)?).await?;
-                }
-            }
+        let row = match change {
+            Change::Card(id) => db.cards.get(id).map(|c| {
+                Ok::<_, StorageError>(Row::Doc {
+                    table: "cards",
+                    id: id.clone(),
+                    doc: doc(c)?,
+                })
+            }),
+            Change::Contact(id) => db.contacts.get(id).map(|c| {
+                Ok(Row::Doc {
+                    table: "contacts",
+                    id: id.clone(),
+                    doc: doc(c)?,
+                })
+            }),
+            Change::Conversation(id) => db.conversations.get(id).map(|c| {
+                Ok(Row::Doc {
+                    table: "conversations",
+                    id: id.clone(),
+                    doc: doc(c)?,
+                })
+            }),
+            Change::Share(token) => db.shares.get(token).map(|s| {
+                Ok(Row::Share {
+                    token: token.clone(),
+                    parent: s.parent.clone(),
+                    doc: doc(s)?,
+                })
+            }),
+            Change::Session(id) => db.sessions.get(id).map(|s| {
+                Ok(Row::Session {
+                    id: id.clone(),
+                    share_token: s.share_token.clone(),
+                    doc: doc(s)?,
+                })
+            }),
             Change::Message {
                 conversation_id,
                 id,
-            } => {
-                let found = db
-                    .messages
-                    .get(conversation_id)
-                    .and_then(|l| l.iter().rev().find(|m| &m.id == id));
-                if let Some(m) = found {
-                    sqlx::query("INSERT INTO messages (id, conversation_id, created_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
-                        .bind(id)
-                        .bind(conversation_id)
-                        .bind(m.created_at.to_rfc3339())
-                        .bind(doc(m)?)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-            }
+            } => db
+                .messages
+                .get(conversation_id)
+                .and_then(|l| l.iter().rev().find(|m| &m.id == id))
+                .map(|m| {
+                    Ok(Row::Message {
+                        id: id.clone(),
+                        conversation_id: conversation_id.clone(),
+                        created_at: m.created_at.to_rfc3339(),
+                        doc: doc(m)?,
+                    })
+                }),
+        };
+        if let Some(row) = row {
+            rows.push(row?);
         }
+    }
+    Ok(rows)
+}
+
+/// The upsert for a document-only table (a fixed set, so the SQL is static).
+fn doc_upsert(table: &str) -> &'static str {
+    match table {
+        "cards" => {
+            "INSERT INTO cards (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+        }
+        "contents" => {
+            "INSERT INTO contents (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+        }
+        "contacts" => {
+            "INSERT INTO contacts (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+        }
+        "conversations" => {
+            "INSERT INTO conversations (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+        }
+        _ => {
+            "INSERT INTO canned_replies (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+        }
+    }
+}
+
+async fn write_rows(tx: &mut Transaction<'_, Sqlite>, rows: &[Row]) -> StorageResult<()> {
+    for row in rows {
+        let query = match row {
+            Row::Doc { table, id, doc } => sqlx::query(doc_upsert(table)).bind(id).bind(doc),
+            Row::User { id, email, doc } => sqlx::query(
+                "INSERT INTO users (id, email, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc",
+            )
+            .bind(id)
+            .bind(email)
+            .bind(doc),
+            Row::Credential { user_id, hash } => sqlx::query(
+                "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash",
+            )
+            .bind(user_id)
+            .bind(hash),
+            Row::Share { token, parent, doc } => sqlx::query(
+                "INSERT INTO shares (token, parent, doc) VALUES (?, ?, ?) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(token)
+            .bind(parent)
+            .bind(doc),
+            Row::Session { id, share_token, doc } => sqlx::query(
+                "INSERT INTO view_sessions (id, share_token, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(id)
+            .bind(share_token)
+            .bind(doc),
+            Row::Message { id, conversation_id, created_at, doc } => sqlx::query(
+                "INSERT INTO messages (id, conversation_id, created_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(conversation_id)
+            .bind(created_at)
+            .bind(doc),
+        };
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -559,3 +559,31 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// Every route the server registers is documented in the contract, and nothing the
+/// contract documents is missing from the server.
+#[test]
+fn openapi_documents_exactly_the_served_routes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let routes_rs = std::fs::read_to_string(format!("{root}/crates/server/src/routes.rs")).unwrap();
+    let served: std::collections::BTreeSet<&str> = routes_rs
+        .split(".route(")
+        .skip(1)
+        .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next())
+        .collect();
+    let spec = std::fs::read_to_string(format!("{root}/docs/openapi.yaml")).unwrap();
+    let paths_section = spec
+        .split("\npaths:\n")
+        .nth(1)
+        .unwrap()
+        .split("\ncomponents:")
+        .next()
+        .unwrap();
+    let documented: std::collections::BTreeSet<&str> = paths_section
+        .lines()
+        .filter(|l| l.starts_with("  /"))
+        .map(|l| l.trim().trim_end_matches(':'))
+        .collect();
+    assert!(served.len() >= 15, "{served:?}");
+    assert_eq!(served, documented);
+}
