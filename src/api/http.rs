@@ -6,12 +6,12 @@ use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::api::{
-    ConversationQuery, ErrorEnvelope, Event, InboundMessage, NewMessage, NewShare, OpenedShare,
-    Page, RadarItem, StatusFilter,
+    Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, NewMessage, NewShare,
+    OpenedShare, Page, RadarItem, StatusFilter,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
-use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::tracking::Snapshot;
@@ -313,6 +313,14 @@ impl Api for HttpBackend {
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
         self.get("/contacts".into())
+    }
+
+    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
+        self.get(format!("/contacts/{contact_id}/timeline"))
+    }
+
+    fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
+        self.get("/canned-replies".into())
     }
 
     fn create_share(&self, new: NewShare) -> ApiFuture<Share> {

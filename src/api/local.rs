@@ -7,13 +7,14 @@ use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
 use crate::error::AppError;
 use chrono::Utc;
 use lianjie_core::api::{
-    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
+    RadarItem,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::demo;
-use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::store::{Db, StoreError, StoreResult};
@@ -279,6 +280,14 @@ impl Api for LocalBackend {
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
         ready(self.read(|db| Ok(db.contacts.values().cloned().collect())))
+    }
+
+    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
+        ready(self.read(|db| db.timeline(&contact_id)))
+    }
+
+    fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
+        ready(self.read(|db| Ok(db.canned.clone())))
     }
 
     fn create_share(&self, new: NewShare) -> ApiFuture<Share> {

@@ -10,11 +10,12 @@ pub use local::LocalBackend;
 use crate::error::AppError;
 use leptos::prelude::*;
 use lianjie_core::api::{
-    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
+    RadarItem,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
-use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::tracking::Snapshot;
@@ -42,6 +43,9 @@ pub trait Api {
     fn save_card(&self, card: Card) -> ApiFuture<Card>;
     fn contents(&self) -> ApiFuture<Vec<Content>>;
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
+    /// Every touchpoint of a contact, newest first.
+    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
+    fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
     /// Public: what a customer page shows for a share token.
     fn open_share(&self, token: String) -> ApiFuture<OpenedShare>;

@@ -141,6 +141,31 @@ pub struct RadarItem {
     pub intent: u8,
 }
 
+/// One touchpoint on a contact's timeline, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Activity {
+    /// A counted view of a card or content through this contact's link.
+    View { at: DateTime<Utc>, item: RadarItem },
+    /// Someone read a link this contact forwarded.
+    Forwarded { at: DateTime<Utc>, item: RadarItem },
+    /// A conversation on some channel, with its latest message.
+    Conversation {
+        at: DateTime<Utc>,
+        conversation: Conversation,
+    },
+}
+
+impl Activity {
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Activity::View { at, .. }
+            | Activity::Forwarded { at, .. }
+            | Activity::Conversation { at, .. } => *at,
+        }
+    }
+}
+
 /// Pushed to staff in real time (SSE over http, BroadcastChannel over local).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -3,8 +3,8 @@
 //! and keeps the backend thin.
 
 use crate::api::{
-    AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
-    RadarItem, StatusFilter,
+    Activity, AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare,
+    Page, RadarItem, StatusFilter,
 };
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
@@ -466,6 +466,51 @@ impl Db {
             .collect()
     }
 
+    /// Every touchpoint of a contact: views through their links, readers of what
+    /// they forwarded, and their conversations on every channel; newest first.
+    pub fn timeline(&self, contact_id: &str) -> StoreResult<Vec<Activity>> {
+        if !self.contacts.contains_key(contact_id) {
+            return Err(StoreError::NotFound("contact"));
+        }
+        let ix = self.ix();
+        let sessions_of = |tokens: &[String]| -> Vec<RadarItem> {
+            tokens
+                .iter()
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .filter(|id| {
+                    self.sessions
+                        .get(*id)
+                        .is_some_and(|s| s.totals.is_counted())
+                })
+                .filter_map(|id| self.radar_item(id))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for token in list(&ix.shares_by_contact, contact_id) {
+            out.extend(
+                sessions_of(std::slice::from_ref(token))
+                    .into_iter()
+                    .map(|item| Activity::View { at: item.at, item }),
+            );
+            out.extend(
+                sessions_of(list(&ix.children, token))
+                    .into_iter()
+                    .map(|item| Activity::Forwarded { at: item.at, item }),
+            );
+        }
+        out.extend(
+            list(&ix.conversations_by_contact, contact_id)
+                .iter()
+                .filter_map(|id| self.conversations.get(id))
+                .map(|v| Activity::Conversation {
+                    at: v.last_message_at,
+                    conversation: v.clone(),
+                }),
+        );
+        out.sort_by_key(|a| std::cmp::Reverse(a.at()));
+        Ok(out)
+    }
+
     pub fn list_conversations(
         &self,
         q: &ConversationQuery,
@@ -834,6 +879,18 @@ mod tests {
         assert_eq!(item.visit, 2);
         assert_eq!(db.radar(10)[0].session_id, "s2");
         assert_index_current(&db);
+
+        let timeline = db.timeline("k-000").unwrap();
+        let views = timeline
+            .iter()
+            .filter(|a| matches!(a, Activity::View { .. }))
+            .count();
+        assert_eq!(views, 2);
+        assert!(
+            timeline.windows(2).all(|w| w[0].at() >= w[1].at()),
+            "newest first"
+        );
+        assert_eq!(db.timeline("nobody"), Err(StoreError::NotFound("contact")));
     }
 
     /// The index the operations maintained equals one built from scratch.
@@ -876,6 +933,11 @@ mod tests {
         );
         // Fresh activity (30) + one forward of two (7.5), rounded.
         assert_eq!(db.contacts["k-fresh"].intent, 38);
+        let timeline = db.timeline("k-fresh").unwrap();
+        assert!(
+            matches!(timeline.as_slice(), [Activity::Forwarded { .. }]),
+            "{timeline:?}"
+        );
     }
 
     #[test]

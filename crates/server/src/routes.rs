@@ -13,13 +13,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use lianjie_core::api::{
-    ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
+    RadarItem,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::ids::parse_public_id;
-use lianjie_core::inbox::{Conversation, Message};
+use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::store::StoreError;
@@ -45,6 +46,8 @@ pub fn router(state: Shared) -> Router {
         .route("/cards/{id}", get(card).put(save_card))
         .route("/contents", get(contents))
         .route("/contacts", get(contacts))
+        .route("/contacts/{id}/timeline", get(timeline))
+        .route("/canned-replies", get(canned_replies))
         .route("/shares", post(create_share))
         .route("/radar", get(radar))
         .route("/conversations", get(conversations))
@@ -213,6 +216,19 @@ async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Conta
     Ok(Json(
         s.read(|db| Ok(db.contacts.values().cloned().collect()))?,
     ))
+}
+
+async fn timeline(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Activity>>> {
+    let id = id_param(&id, "contact")?;
+    Ok(Json(s.read(|db| db.timeline(&id))?))
+}
+
+async fn canned_replies(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<CannedReply>>> {
+    Ok(Json(s.read(|db| Ok(db.canned.clone()))?))
 }
 
 async fn create_share(

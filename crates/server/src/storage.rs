@@ -114,9 +114,9 @@ impl Storage {
         let mut ids = Vec::with_capacity(batches.len());
         for batch in batches {
             if batch.clear_first {
+                // Staff accounts are upserted below and their sessions kept, so a
+                // demo reset does not sign anyone out.
                 for table in [
-                    "staff_sessions",
-                    "credentials",
                     "messages",
                     "conversations",
                     "contacts",
@@ -125,7 +125,6 @@ impl Storage {
                     "contents",
                     "cards",
                     "canned_replies",
-                    "users",
                 ] {
                     sqlx::query(&format!("DELETE FROM {table}"))
                         .execute(&mut *tx)
@@ -245,7 +244,7 @@ pub enum Row {
 /// What one operation writes: its rows and its event, atomically.
 #[derive(Debug, Default)]
 pub struct Batch {
-    /// Empty every table first (first start, demo reset).
+    /// Empty every domain table first (first start, demo reset).
     pub clear_first: bool,
     pub rows: Vec<Row>,
     /// (time, JSON) of the event to log for SSE.

@@ -202,6 +202,75 @@ async fn share_open_track_and_radar_with_beacon_bodies() {
 }
 
 #[tokio::test]
+async fn timeline_canned_replies_and_demo_reset() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(snapshot("tl-1", &share, 9_000)),
+    )
+    .await;
+    let (status, timeline) = s
+        .call(Method::GET, "/contacts/k-000/timeline", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds: Vec<&str> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"view"), "{kinds:?}");
+    let (status, _) = s
+        .call(Method::GET, "/contacts/nobody/timeline", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, canned) = s
+        .call(Method::GET, "/canned-replies", Some(&token), None)
+        .await;
+    assert!(
+        canned
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["shortcut"] == "price")
+    );
+
+    let (status, _) = s
+        .call(Method::POST, "/demo/reset", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, radar) = s.call(Method::GET, "/radar", Some(&token), None).await;
+    assert_eq!(radar, json!([]), "reset clears what was tracked");
+    let (status, _) = s.call(Method::GET, "/me", Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK, "a reset keeps staff signed in");
+    // The reset is durable: a restart on the same file sees the seed, not the old share.
+    let base = serve(Config {
+        db_path: s.db_path.clone(),
+        ..Config::default()
+    })
+    .await;
+    let again = Server {
+        base,
+        http: Client::new(),
+        _dir: tempfile::tempdir().unwrap(),
+        db_path: s.db_path.clone(),
+    };
+    let (status, _) = again
+        .call(Method::GET, &format!("/public/shares/{share}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let token = again.login().await;
+    let (_, contacts) = again
+        .call(Method::GET, "/contacts", Some(&token), None)
+        .await;
+    assert_eq!(contacts.as_array().unwrap().len(), 50);
+}
+
+#[tokio::test]
 async fn bad_requests_get_4xx_envelopes_never_5xx() {
     let s = start().await;
     let token = s.login().await;
