@@ -47,6 +47,21 @@ async fn start() -> Server {
 }
 
 impl Server {
+    /// A second server process on the same database file, as after a restart.
+    async fn restarted(&self) -> Server {
+        let base = serve(Config {
+            db_path: self.db_path.clone(),
+            ..Config::default()
+        })
+        .await;
+        Server {
+            base,
+            http: Client::new(),
+            _dir: tempfile::tempdir().unwrap(),
+            db_path: self.db_path.clone(),
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -248,17 +263,7 @@ async fn timeline_canned_replies_and_demo_reset() {
     let (status, _) = s.call(Method::GET, "/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::OK, "a reset keeps staff signed in");
     // The reset is durable: a restart on the same file sees the seed, not the old share.
-    let base = serve(Config {
-        db_path: s.db_path.clone(),
-        ..Config::default()
-    })
-    .await;
-    let again = Server {
-        base,
-        http: Client::new(),
-        _dir: tempfile::tempdir().unwrap(),
-        db_path: s.db_path.clone(),
-    };
+    let again = s.restarted().await;
     let (status, _) = again
         .call(Method::GET, &format!("/public/shares/{share}"), None, None)
         .await;
@@ -464,17 +469,7 @@ async fn data_survives_a_restart() {
     )
     .await;
 
-    let base = serve(Config {
-        db_path: s.db_path.clone(),
-        ..Config::default()
-    })
-    .await;
-    let again = Server {
-        base,
-        http: Client::new(),
-        _dir: tempfile::tempdir().unwrap(),
-        db_path: s.db_path.clone(),
-    };
+    let again = s.restarted().await;
     let (_, card) = again
         .call(Method::GET, "/cards/wang-lei", Some(&token), None)
         .await;
