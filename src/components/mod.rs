@@ -1,5 +1,6 @@
 //! Reusable view pieces, each named after what it shows.
 
+mod content_blocks;
 mod customer_layout;
 mod error_view;
 mod guarded_outlet;
@@ -10,6 +11,7 @@ mod sign_in_form;
 pub mod staff_layout;
 mod toasts;
 
+pub use content_blocks::ContentBlocks;
 pub use customer_layout::CustomerLayout;
 pub use error_view::ErrorView;
 pub use guarded_outlet::GuardedOutlet;

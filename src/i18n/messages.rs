@@ -50,6 +50,8 @@ messages! {
     CardPageTitle => "名片", "Business card";
     SharePageTitle => "分享内容", "Shared content";
     ChatPageTitle => "在线咨询", "Chat with us";
+    SharedBy => "分享人", "Shared by";
+    MessageMe => "给我留言", "Message me";
     TrackingNotice => "本页面会记录浏览与阅读时长，用于为你提供更好的服务。", "This page records viewing and reading time so we can serve you better.";
 
     NotFoundTitle => "页面不存在", "Page not found";

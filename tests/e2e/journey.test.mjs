@@ -82,3 +82,28 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
     await page.getByRole('region', { name: 'Summary' }).getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
     assert.equal(await figure(page, 'Tracked views'), 1);
   }));
+
+test('a customer opens a shared article on a phone and the link becomes their own', { skip: BACKEND !== 'http' }, () =>
+  withPage(async (page) => {
+    const api = url('/api/v1');
+    const { token } = await (await fetch(`${api}/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+    })).json();
+    const share = await (await fetch(`${api}/shares`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
+    })).json();
+    await page.goto(url(`/s/${share.token}`));
+    await heading(page, '2026 企业 SCRM 报价方案');
+    await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    await page.getByText('上线三个月，销售跟进效率提升了 40%').waitFor();
+    const rep = page.getByRole('complementary', { name: 'Shared by' });
+    await rep.getByText('王磊').waitFor();
+    assert.match(await rep.getByRole('link', { name: 'Message me' }).getAttribute('href'), /^\/chat\//);
+    await page.getByText('This page records viewing and reading time').waitFor();
+    // The address now carries this reader's own token, for the forward chain.
+    const shown = new URL(page.url()).pathname.split('/')[2];
+    assert.match(shown, /^[0-9a-f]{32}$/);
+    assert.notEqual(shown, share.token);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));

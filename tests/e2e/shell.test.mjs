@@ -13,7 +13,6 @@ const ROUTES = [
   ['/inbox', 'Inbox', '收件箱'],
   ['/settings', 'Settings', '设置'],
   ['/c/wang-lei', 'Business card', '名片'],
-  ['/s/AbCdEf0123456789_-xyzw', 'Shared content', '分享内容'],
   ['/chat/AbCdEf0123456789_-xyzw', 'Chat with us', '在线咨询'],
 ];
 
@@ -82,6 +81,12 @@ test('an unknown route shows the 404 page with a way back', () =>
     await page.getByRole('link', { name: 'Back to dashboard' }).click();
     await heading(page, 'Dashboard');
   }));
+
+test('a share link that does not exist says so plainly', () =>
+  withPage(async (page) => {
+    await page.goto(url('/s/0123456789abcdef0123456789abcdef'));
+    await page.getByRole('alert').getByText('This link was not found').waitFor();
+  }, { viewport: { width: 390, height: 844 }, isMobile: true }));
 
 test('a mangled share link shows a clear error with a retry, not a crash', () =>
   withPage(async (page) => {
