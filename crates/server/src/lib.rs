@@ -89,8 +89,7 @@ impl AppState {
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T>,
         event: impl FnOnce(&T) -> Option<Event>,
     ) -> ApiResult<T> {
-        let (done, committed) = oneshot::channel();
-        let out = {
+        let (out, committed) = {
             let mut db = self.lock();
             let now = Utc::now();
             let out = op(&mut db, now);
@@ -98,16 +97,44 @@ impl AppState {
             let out = out?;
             let event = event(&out);
             let batch = Batch::new(rows_for(&db, &changes)?, event.as_ref(), now)?;
-            self.writer
-                .send(WriteJob { batch, event, done })
-                .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
-            out
+            (out, self.queue(batch, event)?)
         };
+        Self::committed(committed).await?;
+        Ok(out)
+    }
+
+    /// Replaces all data (demo reset), in the same ordered write stream as every
+    /// other change so no concurrent write can land on either side of it.
+    async fn replace(&self, fresh: Db, password_hash: &str) -> ApiResult<()> {
+        let committed = {
+            let mut db = self.lock();
+            let mut batch = Batch::replace_all(&fresh, password_hash)?;
+            batch.event = Batch::new(Vec::new(), Some(&Event::Reset), Utc::now())?.event;
+            *db = fresh;
+            self.queue(batch, Some(Event::Reset))?
+        };
+        Self::committed(committed).await
+    }
+
+    /// Hands a batch to the writer; call with the lock held, so batches keep the
+    /// order of the operations that made them.
+    fn queue(
+        &self,
+        batch: Batch,
+        event: Option<Event>,
+    ) -> ApiResult<oneshot::Receiver<Result<(), String>>> {
+        let (done, committed) = oneshot::channel();
+        self.writer
+            .send(WriteJob { batch, event, done })
+            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
+        Ok(committed)
+    }
+
+    async fn committed(committed: oneshot::Receiver<Result<(), String>>) -> ApiResult<()> {
         committed
             .await
             .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?
-            .map_err(ApiError::Internal)?;
-        Ok(out)
+            .map_err(ApiError::Internal)
     }
 
     fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {

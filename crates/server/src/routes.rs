@@ -447,18 +447,7 @@ async fn events(
 async fn reset_demo(State(s): State<Shared>, _: Staff) -> ApiResult<StatusCode> {
     // Hashing is slow on purpose: do it before taking the lock.
     let hash = hash_password(&s.config.demo_password)?;
-    s.mutate(
-        |db, now| {
-            *db = lianjie_core::demo::seed(now);
-            Ok(())
-        },
-        |_| Some(Event::Reset),
-    )
-    .await?;
-    // The reset replaced every record: rewrite the whole database to match.
-    let db = s.lock().clone();
-    s.storage
-        .commit(&[&crate::storage::Batch::replace_all(&db, &hash)?])
+    s.replace(lianjie_core::demo::seed(Utc::now()), &hash)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
