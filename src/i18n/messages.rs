@@ -50,6 +50,10 @@ messages! {
     CardPageTitle => "名片", "Business card";
     SharePageTitle => "分享内容", "Shared content";
     ChatPageTitle => "在线咨询", "Chat with us";
+    ShareAction => "分享", "Share";
+    CopyLink => "复制链接", "Copy link";
+    LinkCopied => "链接已复制。", "Link copied.";
+    CopyFailed => "无法复制，请长按链接手动复制。", "Could not copy; select the link and copy it by hand.";
     SharedBy => "分享人", "Shared by";
     MessageMe => "给我留言", "Message me";
     TrackingNotice => "本页面会记录浏览与阅读时长，用于为你提供更好的服务。", "This page records viewing and reading time so we can serve you better.";

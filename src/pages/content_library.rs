@@ -1,8 +1,9 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::PageHeader;
+use crate::components::{PageHeader, ShareLink};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::content::ContentKind;
+use lianjie_core::share::ShareTarget;
 
 pub fn kind_label(kind: ContentKind) -> Msg {
     match kind {
@@ -31,12 +32,13 @@ pub fn ContentLibrary() -> impl IntoView {
                     <ul class="content-list">
                         {list.into_iter().map(|c| view! {
                             <li class="content-item">
-                                <h2>{c.title}</h2>
+                                <h2>{c.title.clone()}</h2>
                                 <p class="meta">
                                     <span class="kind">{move || i18n.t(kind_label(c.kind))}</span>
                                     {c.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
                                 </p>
                                 <p class="intro">{c.summary}</p>
+                                <ShareLink target=ShareTarget::Content(c.id) name=c.title />
                             </li>
                         }).collect_view()}
                     </ul>

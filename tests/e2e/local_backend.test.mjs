@@ -59,3 +59,22 @@ test('data the browser cannot read is kept aside and the user is told', () =>
     assert.equal(await page.evaluate(() => localStorage.getItem('lianjie.local.db.unreadable')), '{"schema":1,"db":');
     assert.equal(await figure(page, 'Contacts'), 50);
   }));
+
+test('a rep shares an article and a customer in another tab reads it', () =>
+  withPage(async (page) => {
+    await page.goto(url('/content'));
+    await heading(page, 'Content library');
+    await page.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
+    const link = page.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ });
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Link copied.' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+
+    // Same browser, another tab: the in-browser backend is shared through storage.
+    const customer = await page.context().newPage();
+    await customer.goto(href);
+    await heading(customer, '2026 企业 SCRM 报价方案');
+    await customer.getByRole('complementary', { name: 'Shared by' }).getByText('王磊').waitFor();
+  }, { permissions: ['clipboard-read', 'clipboard-write'] }));
