@@ -18,6 +18,19 @@ async function enter(page, path) {
   }
 }
 
+/** The rep, from another device, shares the pricing article with contact k-000. */
+async function sharePricingToK000() {
+  const api = url('/api/v1');
+  const { token } = await (await fetch(`${api}/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  })).json();
+  return (await fetch(`${api}/shares`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
+  })).json();
+}
+
 async function figure(page, label) {
   const term = page.getByRole('region', { name: 'Summary' }).getByText(label, { exact: true });
   await term.waitFor();
@@ -61,14 +74,7 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
     const api = url('/api/v1');
     const { context: phone, page: customer } = await openPage(suite.browser());
     try {
-      const { token } = await (await fetch(`${api}/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
-      })).json();
-      const share = await (await fetch(`${api}/shares`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
-      })).json();
+      const share = await sharePricingToK000();
       await customer.goto(url('/settings'));
       const status = await customer.evaluate(async ([api, tok]) => {
         const snap = { session_id: 'e2e-sess', share_token: tok, seq: 1,
@@ -85,15 +91,7 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
 
 test('a customer opens a shared article on a phone and the link becomes their own', { skip: BACKEND !== 'http' }, () =>
   withPage(async (page) => {
-    const api = url('/api/v1');
-    const { token } = await (await fetch(`${api}/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
-    })).json();
-    const share = await (await fetch(`${api}/shares`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
-    })).json();
+    const share = await sharePricingToK000();
     await page.goto(url(`/s/${share.token}`));
     await heading(page, '2026 企业 SCRM 报价方案');
     await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
