@@ -10,7 +10,6 @@ use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
 };
-use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::demo;
@@ -341,12 +340,7 @@ impl Api for LocalBackend {
         ready(
             self.write(
                 |db| db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now()),
-                |(conversation, message)| {
-                    Some(Event::Message {
-                        conversation: conversation.clone(),
-                        message: message.clone(),
-                    })
-                },
+                Event::message,
             )
             .map(|(_, m)| m),
         )
@@ -356,24 +350,14 @@ impl Api for LocalBackend {
         ready(
             self.write(
                 |db| {
-                    let share = db.shares.get(&token).ok_or(StoreError::NotFound("share"))?;
-                    let message = InboundMessage {
-                        context: Some(share.target.clone()),
-                        ..message
-                    };
-                    db.inbound(
-                        Channel::WebChat,
+                    db.web_chat(
+                        &token,
                         message,
                         [random_id("k"), random_id("v"), random_id("m")],
                         Utc::now(),
                     )
                 },
-                |(conversation, message)| {
-                    Some(Event::Message {
-                        conversation: conversation.clone(),
-                        message: message.clone(),
-                    })
-                },
+                Event::message,
             )
             .map(|(_, m)| m),
         )

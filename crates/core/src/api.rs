@@ -185,3 +185,13 @@ pub enum Event {
     },
     Reset,
 }
+
+impl Event {
+    /// The event for a message operation's result (a new or replayed message).
+    pub fn message((conversation, message): &(Conversation, Message)) -> Option<Event> {
+        Some(Event::Message {
+            conversation: conversation.clone(),
+            message: message.clone(),
+        })
+    }
+}

@@ -707,6 +707,26 @@ impl Db {
         Ok((self.conversations[&conversation_id].clone(), out.1))
     }
 
+    /// A customer's message from a card or content page (keyed by its share token):
+    /// delivered as web chat with what they were looking at as context.
+    pub fn web_chat(
+        &mut self,
+        token: &str,
+        msg: InboundMessage,
+        ids: [String; 3],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        let share = self
+            .shares
+            .get(token)
+            .ok_or(StoreError::NotFound("share"))?;
+        let msg = InboundMessage {
+            context: Some(share.target.clone()),
+            ..msg
+        };
+        self.inbound(Channel::WebChat, msg, ids, now)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn append(
         &mut self,
@@ -1012,6 +1032,28 @@ mod tests {
         assert_eq!(v.id, "v-new");
         assert_eq!(v.unread, 2);
         assert!(db.contacts["k-new"].intent > 0, "a message raises intent");
+    }
+
+    #[test]
+    fn web_chat_carries_the_shared_item_as_context() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-003", "tok-w");
+        let msg = InboundMessage {
+            handle: "tok-w".into(),
+            name: "访客".into(),
+            body: "想预约演示".into(),
+            attachments: vec![],
+            idempotency_key: "w1".into(),
+            context: None,
+        };
+        let ids = || ["k-w".to_string(), "v-w".to_string(), "m-w".to_string()];
+        let (v, _) = db.web_chat("tok-w", msg.clone(), ids(), now()).unwrap();
+        assert_eq!(v.channel, Channel::WebChat);
+        assert_eq!(v.context, Some(ShareTarget::Content("c-pricing".into())));
+        assert_eq!(
+            db.web_chat("nope", msg, ids(), now()),
+            Err(StoreError::NotFound("share"))
+        );
     }
 
     #[test]

@@ -303,35 +303,19 @@ async fn send_message(
     let (_, message) = s
         .mutate(
             |db, now| db.send_message(&id, new, &user.id, random_token::<8>(), now),
-            |(v, m)| {
-                Some(Event::Message {
-                    conversation: v.clone(),
-                    message: m.clone(),
-                })
-            },
+            Event::message,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
-async fn deliver_inbound(s: &Shared, channel: Channel, msg: InboundMessage) -> ApiResult<Message> {
-    let ids = [
+/// Fresh ids for a contact, conversation and message an inbound delivery may create.
+fn inbound_ids() -> [String; 3] {
+    [
         format!("k-{}", random_token::<8>()),
         format!("v-{}", random_token::<8>()),
         random_token::<8>(),
-    ];
-    let (_, message) = s
-        .mutate(
-            |db, now| db.inbound(channel, msg, ids, now),
-            |(v, m)| {
-                Some(Event::Message {
-                    conversation: v.clone(),
-                    message: m.clone(),
-                })
-            },
-        )
-        .await?;
-    Ok(message)
+    ]
 }
 
 /// Channel adapters (WeChat, email, ...) post normalized messages here.
@@ -344,10 +328,11 @@ async fn inbound(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let channel = Channel::from_slug(&channel).ok_or(ApiError::NotFound("channel"))?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(deliver_inbound(&s, channel, msg).await?),
-    ))
+    let ids = inbound_ids();
+    let (_, message) = s
+        .mutate(|db, now| db.inbound(channel, msg, ids, now), Event::message)
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
 }
 
 async fn open_share(
@@ -376,17 +361,11 @@ async fn web_chat(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let token = id_param(&token, "share")?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    let target = s.read(|db| {
-        db.shares
-            .get(&token)
-            .map(|sh| sh.target.clone())
-            .ok_or(StoreError::NotFound("share"))
-    })?;
-    msg.context = Some(target);
-    Ok((
-        StatusCode::CREATED,
-        Json(deliver_inbound(&s, Channel::WebChat, msg).await?),
-    ))
+    let ids = inbound_ids();
+    let (_, message) = s
+        .mutate(|db, now| db.web_chat(&token, msg, ids, now), Event::message)
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
 }
 
 /// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
