@@ -32,8 +32,8 @@ trunk build --release --locked
 step "end-to-end tests (Playwright + Chromium), in-browser backend"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
-step "end-to-end journey against the reference server (http backend)"
+step "end-to-end journeys against the reference server (http backend)"
 cargo build -p lianjie-server --locked
-LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs
+LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs tests/e2e/tracking.test.mjs
 
 step "all tests passed"

@@ -6,6 +6,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod tracker;
 
 use api::local::OpenNote;
 use api::{Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api};

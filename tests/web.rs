@@ -154,7 +154,9 @@ async fn whole_app_mounts_with_navigation() {
 mod local_backend {
     use super::*;
     use lianjie::api::Api;
-    use lianjie::api::local::{BACKUP_KEY, DB_KEY, LocalBackend, OpenNote, decode, encode};
+    use lianjie::api::local::{
+        BACKUP_KEY, DB_KEY, EVENT_KEY, LocalBackend, OpenNote, decode, encode,
+    };
     use lianjie_core::api::{Event, NewShare};
     use lianjie_core::share::ShareTarget;
     use lianjie_core::tracking::{Snapshot, ViewTotals};
@@ -203,7 +205,10 @@ mod local_backend {
         let sink = seen.clone();
         let _sub = rep.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
 
-        let opened = customer.open_share(share.token.clone()).await.unwrap();
+        let opened = customer
+            .open_share(share.token.clone(), None)
+            .await
+            .unwrap();
         assert_eq!(opened.content.unwrap().id, "c-pricing");
         customer
             .track(Snapshot {
@@ -222,13 +227,14 @@ mod local_backend {
         let radar = rep.radar().await.unwrap();
         assert_eq!(radar.len(), 1);
         assert_eq!(radar[0].visible_ms, 42_000);
-        // ...and hears about it over the BroadcastChannel.
-        for _ in 0..20 {
-            if !seen.borrow().is_empty() {
-                break;
-            }
-            gloo_timers::future::TimeoutFuture::new(10).await;
-        }
+        // ...and hears about it from the storage event the browser sends other tabs
+        // (never the writing document itself, so it is delivered here by hand).
+        let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        let init = web_sys::StorageEventInit::new();
+        init.set_key(Some(EVENT_KEY));
+        init.set_new_value(storage.get_item(EVENT_KEY).unwrap().as_deref());
+        let ev = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&ev).unwrap();
         assert!(
             matches!(seen.borrow().first(), Some(Event::Radar { .. })),
             "{:?}",
@@ -264,7 +270,7 @@ mod local_backend {
             matches!(err, lianjie::error::AppError::Invalid(ref f) if f.get("email").is_some())
         );
         assert_eq!(
-            backend.open_share("nope".into()).await.unwrap_err(),
+            backend.open_share("nope".into(), None).await.unwrap_err(),
             lianjie::error::AppError::NotFound
         );
     }

@@ -2,7 +2,7 @@
 //! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
 //! that are safe to repeat, and live events over SSE.
 
-use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
+use super::{Api, ApiFuture, ApiResult, EventHub, Subscription, storage};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::api::{
@@ -39,10 +39,6 @@ struct Inner {
 
 #[derive(Clone)]
 pub struct HttpBackend(Rc<Inner>);
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
 
 /// Turns a response into `T` or the typed error its envelope describes. Anything
 /// unexpected (HTML from a proxy, truncated JSON) is a `Decode` error, never a panic.
@@ -327,14 +323,38 @@ impl Api for HttpBackend {
         self.write("POST", "/shares".into(), new, None)
     }
 
-    fn open_share(&self, token: String) -> ApiFuture<OpenedShare> {
-        self.get(format!("/public/shares/{token}"))
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        match own_child {
+            Some(child) => self.get(format!("/public/shares/{token}?child={child}")),
+            None => self.get(format!("/public/shares/{token}")),
+        }
     }
 
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
         // Snapshots merge by maximum on the server, so a repeat is always safe.
         let key = format!("{}-{}", snapshot.session_id, snapshot.seq);
         self.write("POST", "/public/track".into(), snapshot, Some(key))
+    }
+
+    fn track_on_exit(&self, snapshot: Snapshot) {
+        let Ok(body) = serde_json::to_string(&snapshot) else {
+            return;
+        };
+        // A text/plain beacon needs no CORS preflight; the server reads it as JSON.
+        let queued = web_sys::window()
+            .and_then(|w| {
+                w.navigator()
+                    .send_beacon_with_opt_str(&self.url("/public/track"), Some(&body))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !queued {
+            // The browser refused (beacon quota): try a normal request instead.
+            let sent = self.track(snapshot);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = sent.await;
+            });
+        }
     }
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {

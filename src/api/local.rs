@@ -1,7 +1,9 @@
 //! The embedded default backend: the whole data set lives in this browser, persisted
 //! in localStorage under a versioned envelope, seeded with demo data on first start,
-//! and kept in step across tabs with a BroadcastChannel so a rep's tab sees a
-//! customer's tab read and write.
+//! and kept in step across tabs through storage events, so a rep's tab sees a
+//! customer's tab read and write. (Storage events, unlike a BroadcastChannel message,
+//! are delivered even when the writing tab closes right after writing — which is
+//! exactly when a reader's last tracking snapshot is written.)
 
 use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
 use crate::error::AppError;
@@ -27,7 +29,8 @@ use wasm_bindgen::prelude::Closure;
 pub const DB_KEY: &str = "lianjie.local.db";
 /// Where an unreadable database is moved instead of being overwritten.
 pub const BACKUP_KEY: &str = "lianjie.local.db.unreadable";
-pub const CHANNEL: &str = "lianjie.local.events";
+/// The latest event, rewritten on every change; other tabs get it as a `storage` event.
+pub const EVENT_KEY: &str = "lianjie.local.event";
 pub const SCHEMA: u32 = 1;
 /// The signed-in staff member in the demo: a rep, who shares and answers their own
 /// customers (the support agent's view comes with sign-in on the http backend).
@@ -68,9 +71,24 @@ struct Inner {
     /// The stored text `db` was last loaded from or saved as, to skip re-parsing.
     stored: RefCell<String>,
     storage: Option<web_sys::Storage>,
-    channel: Option<web_sys::BroadcastChannel>,
     hub: EventHub,
-    _on_message: Option<Closure<dyn Fn(web_sys::MessageEvent)>>,
+    _on_storage: Option<Closure<dyn Fn(web_sys::StorageEvent)>>,
+}
+
+/// What goes under [`EVENT_KEY`]: the nonce makes every write a change, so a repeated
+/// event still fires.
+#[derive(Serialize, Deserialize)]
+struct Posted {
+    nonce: String,
+    event: Event,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let (Some(w), Some(cb)) = (web_sys::window(), &self._on_storage) {
+            let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -90,7 +108,7 @@ pub enum OpenNote {
 
 impl LocalBackend {
     pub fn open() -> (LocalBackend, OpenNote) {
-        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        let storage = super::storage();
         let raw = storage
             .as_ref()
             .and_then(|s| s.get_item(DB_KEY).ok().flatten());
@@ -106,34 +124,33 @@ impl LocalBackend {
             },
         };
         let hub = EventHub::default();
-        let channel = web_sys::BroadcastChannel::new(CHANNEL).ok();
         let backend = LocalBackend(Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
             let weak = weak.clone();
-            let on_message = channel.as_ref().map(|ch| {
-                let cb = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
-                    move |ev: web_sys::MessageEvent| {
-                        let Some(inner) = weak.upgrade() else { return };
-                        // Another tab changed the data: reload, then tell our listeners.
-                        LocalBackend(inner.clone()).reload();
-                        let event = ev
-                            .data()
-                            .as_string()
-                            .and_then(|s| serde_json::from_str::<Event>(&s).ok());
-                        if let Some(event) = event {
-                            inner.hub.notify(&event);
-                        }
-                    },
-                );
-                ch.set_onmessage(Some(cb.as_ref().unchecked_ref()));
-                cb
+            let on_storage =
+                Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+                    let Some(inner) = weak.upgrade() else { return };
+                    if ev.key().as_deref() != Some(EVENT_KEY) {
+                        return;
+                    }
+                    // Another tab changed the data: reload, then tell our listeners.
+                    LocalBackend(inner.clone()).reload();
+                    let posted = ev
+                        .new_value()
+                        .and_then(|s| serde_json::from_str::<Posted>(&s).ok());
+                    if let Some(posted) = posted {
+                        inner.hub.notify(&posted.event);
+                    }
+                });
+            let listening = web_sys::window().is_some_and(|w| {
+                w.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref())
+                    .is_ok()
             });
             Inner {
                 db: RefCell::new(db),
                 stored: RefCell::new(String::new()),
                 storage,
-                channel,
                 hub,
-                _on_message: on_message,
+                _on_storage: listening.then_some(on_storage),
             }
         }));
         if note != OpenNote::Loaded {
@@ -196,8 +213,12 @@ impl LocalBackend {
 
     fn emit(&self, event: &Event) {
         self.0.hub.notify(event);
-        if let (Some(ch), Ok(text)) = (&self.0.channel, serde_json::to_string(event)) {
-            let _ = ch.post_message(&text.into());
+        let posted = Posted {
+            nonce: random_token(),
+            event: event.clone(),
+        };
+        if let (Some(storage), Ok(text)) = (&self.0.storage, serde_json::to_string(&posted)) {
+            let _ = storage.set_item(EVENT_KEY, &text);
         }
     }
 }
@@ -303,9 +324,9 @@ impl Api for LocalBackend {
         ))
     }
 
-    fn open_share(&self, token: String) -> ApiFuture<OpenedShare> {
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
         ready(self.write(
-            |db| db.open_share(&token, random_token(), Utc::now()),
+            |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
             |_| None,
         ))
     }
@@ -318,6 +339,11 @@ impl Api for LocalBackend {
             )
             .map(|_| ()),
         )
+    }
+
+    fn track_on_exit(&self, snapshot: Snapshot) {
+        // Local writes happen when called, so there is nothing left to wait for.
+        drop(self.track(snapshot));
     }
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {

@@ -47,10 +47,14 @@ pub trait Api {
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
-    /// Public: what a customer page shows for a share token.
-    fn open_share(&self, token: String) -> ApiFuture<OpenedShare>;
+    /// Public: what a customer page shows for a share token. `own_child` is the child
+    /// token this browser was given for `token` before, to be kept rather than re-minted.
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
     /// Public: a cumulative tracking snapshot.
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()>;
+    /// Public: the latest snapshot of a page being hidden or closed. Fire and forget
+    /// (`sendBeacon` over http): the page may be gone before any answer.
+    fn track_on_exit(&self, snapshot: Snapshot);
     fn radar(&self) -> ApiFuture<Vec<RadarItem>>;
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>>;
     fn messages(&self, conversation_id: String, cursor: Option<String>)
@@ -169,6 +173,11 @@ pub fn configured_backend() -> BackendChoice {
     } else {
         BackendChoice::Local
     }
+}
+
+/// The browser's localStorage, if this browser lets the page have one.
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 pub fn provide_api(api: Rc<dyn Api>) {

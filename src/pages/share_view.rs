@@ -3,9 +3,11 @@ use crate::api::use_api;
 use crate::components::{ContentBlocks, use_page_title};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
+use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::people::Card;
+use lianjie_core::tracking::ViewAction;
 
 /// Shared content (or a card) opened from a per-recipient link.
 #[component]
@@ -17,7 +19,9 @@ pub fn ShareView() -> impl IntoView {
         let api = api.clone();
         let token = id.get();
         async move {
-            let opened = api.open_share(token?).await?;
+            let (token, own_child) = reader_links::resolve(&token?);
+            let opened = api.open_share(token, own_child).await?;
+            reader_links::remember(&opened.share.token, &opened.child_token);
             forward_as_this_reader(&opened.child_token);
             Ok::<_, AppError>(opened)
         }
@@ -46,6 +50,7 @@ fn forward_as_this_reader(child_token: &str) {
 #[component]
 fn SharedPage(opened: OpenedShare) -> impl IntoView {
     let i18n = use_i18n();
+    let tracker = use_tracker(opened.share.token.clone());
     let chat = format!("/chat/{}", opened.share.token);
     let card = opened.card;
     view! {
@@ -60,13 +65,13 @@ fn SharedPage(opened: OpenedShare) -> impl IntoView {
                 None => view! { <h1>{move || i18n.t(Msg::CardPageTitle)}</h1> }.into_any(),
             }}
         </article>
-        {card.map(|card| view! { <RepMiniCard card chat /> })}
+        {card.map(|card| view! { <RepMiniCard card chat tracker /> })}
     }
 }
 
 /// The sharing rep, with the way to reach them.
 #[component]
-fn RepMiniCard(card: Card, chat: String) -> impl IntoView {
+fn RepMiniCard(card: Card, chat: String, tracker: Tracker) -> impl IntoView {
     let i18n = use_i18n();
     let subtitle = [card.title, card.company]
         .into_iter()
@@ -77,7 +82,9 @@ fn RepMiniCard(card: Card, chat: String) -> impl IntoView {
         <aside class="rep-card" aria-label=move || i18n.t(Msg::SharedBy)>
             <p class="rep-name">{card.name}</p>
             <p class="rep-title">{subtitle}</p>
-            <a class="cta" href=chat>{move || i18n.t(Msg::MessageMe)}</a>
+            <a class="cta" href=chat on:click=move |_| tracker.action(ViewAction::Messaged)>
+                {move || i18n.t(Msg::MessageMe)}
+            </a>
         </aside>
     }
 }

@@ -2,21 +2,12 @@
 // steps must work whether data lives in the browser or on the reference server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, DEMO_LOGIN, browserSuite, heading, openPage } from './support.mjs';
+import { BACKEND, DEMO_LOGIN, browserSuite, enterAsStaff, heading, openPage } from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
 
-/** With the http backend staff sign in first; the local backend needs no sign-in. */
-async function enter(page, path) {
-  await page.goto(url(path));
-  if (BACKEND === 'http') {
-    await heading(page, 'Sign in');
-    await page.getByLabel('Email').fill(DEMO_LOGIN.email);
-    await page.getByLabel('Password').fill(DEMO_LOGIN.password);
-    await page.getByRole('button', { name: 'Sign in now' }).click();
-  }
-}
+const enter = (page, path) => enterAsStaff(page, url(path));
 
 /** The rep, from another device, shares the pricing article with contact k-000. */
 async function sharePricingToK000() {

@@ -98,6 +98,18 @@ export async function openPage(browser, options = {}) {
   return { context, page, errors };
 }
 
+/** Opens `href` as the demo rep: with the http backend staff sign in first; the local
+ * backend needs no sign-in. */
+export async function enterAsStaff(page, href) {
+  await page.goto(href);
+  if (BACKEND === 'http') {
+    await heading(page, 'Sign in');
+    await page.getByLabel('Email').fill(DEMO_LOGIN.email);
+    await page.getByLabel('Password').fill(DEMO_LOGIN.password);
+    await page.getByRole('button', { name: 'Sign in now' }).click();
+  }
+}
+
 /** Waits for the page's single level-1 heading with exactly this name. */
 export function heading(page, name) {
   return page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });

@@ -12,6 +12,23 @@ use std::collections::BTreeSet;
 /// Without input for this long, a reader is assumed to have looked away.
 pub const DEFAULT_IDLE_AFTER_MS: u64 = 30_000;
 
+/// Whether a section counts as on screen: at least half of it is visible, or, for a
+/// section taller than two screens that can never be half visible, it fills at least
+/// half of the viewport.
+pub fn section_on_screen(visible_ratio: f64, visible_px: f64, viewport_px: f64) -> bool {
+    visible_ratio >= 0.5 || (viewport_px > 0.0 && visible_px >= viewport_px / 2.0)
+}
+
+/// How far down the page the reader has seen, 0-100. A page shorter than the screen
+/// is fully seen.
+pub fn scroll_depth_pct(scroll_top: f64, viewport_px: f64, page_px: f64) -> u8 {
+    if page_px <= viewport_px || page_px <= 0.0 {
+        return 100;
+    }
+    let seen = ((scroll_top.max(0.0) + viewport_px) / page_px * 100.0).round();
+    seen.clamp(0.0, 100.0) as u8
+}
+
 #[derive(Clone, Debug)]
 pub struct ReadingClock {
     idle_after_ms: u64,
@@ -230,6 +247,26 @@ mod tests {
         assert_eq!(c.totals(60 * S).visible_ms, 0);
         c.visibility(60 * S, true);
         assert_eq!(c.totals(70 * S).visible_ms, 10 * S);
+    }
+
+    #[test]
+    fn half_visible_or_half_the_screen_counts_as_on_screen() {
+        assert!(section_on_screen(0.5, 100.0, 800.0));
+        assert!(!section_on_screen(0.49, 98.0, 800.0));
+        // A 3000 px section can show at most 800/3000 of itself, yet fills the screen.
+        assert!(section_on_screen(0.27, 800.0, 800.0));
+        assert!(!section_on_screen(0.1, 300.0, 800.0));
+        assert!(!section_on_screen(0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn scroll_depth_is_the_share_of_the_page_seen() {
+        assert_eq!(scroll_depth_pct(0.0, 800.0, 600.0), 100);
+        assert_eq!(scroll_depth_pct(0.0, 800.0, 4000.0), 20);
+        assert_eq!(scroll_depth_pct(3200.0, 800.0, 4000.0), 100);
+        // Overscroll (iOS bounce) stays within 0-100.
+        assert_eq!(scroll_depth_pct(-50.0, 800.0, 4000.0), 20);
+        assert_eq!(scroll_depth_pct(3500.0, 800.0, 4000.0), 100);
     }
 
     #[test]

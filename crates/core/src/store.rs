@@ -198,11 +198,14 @@ impl Db {
     }
 
     /// What a customer page needs for `token`, minting `child_token` as this reader's
-    /// own link (parent = `token`) for the forward chain.
+    /// own link (parent = `token`) for the forward chain. A reader coming back passes
+    /// the child they were given before as `reuse`; it is kept if it really is a child
+    /// of `token`, so a reload is not mistaken for a forward.
     pub fn open_share(
         &mut self,
         token: &str,
         child_token: String,
+        reuse: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<OpenedShare> {
         let share = self
@@ -226,6 +229,19 @@ impl Db {
             ),
             ShareTarget::Card(_) => None,
         };
+        let own = reuse.filter(|c| {
+            self.shares
+                .get(*c)
+                .is_some_and(|c| c.parent.as_deref() == Some(token))
+        });
+        if let Some(own) = own {
+            return Ok(OpenedShare {
+                share,
+                child_token: own.to_owned(),
+                card,
+                content,
+            });
+        }
         let child = Share {
             token: child_token.clone(),
             parent: Some(share.token.clone()),
@@ -838,7 +854,9 @@ mod tests {
     fn the_closed_loop_share_read_radar() {
         let mut db = demo::seed(now());
         share_pricing_to(&mut db, "k-000", "tok-a");
-        let opened = db.open_share("tok-a", "tok-a1".into(), now()).unwrap();
+        let opened = db
+            .open_share("tok-a", "tok-a1".into(), None, now())
+            .unwrap();
         assert_eq!(opened.card.map(|c| c.id).as_deref(), Some("wang-lei"));
         assert_eq!(opened.content.unwrap().id, "c-pricing");
         assert_eq!(db.shares["tok-a1"].parent.as_deref(), Some("tok-a"));
@@ -941,7 +959,8 @@ mod tests {
         };
         db.contacts.insert(fresh.id.clone(), fresh);
         share_pricing_to(&mut db, "k-fresh", "tok-b");
-        db.open_share("tok-b", "tok-b1".into(), now()).unwrap();
+        db.open_share("tok-b", "tok-b1".into(), None, now())
+            .unwrap();
         let item = db
             .record_snapshot(&snap("s9", "tok-b1", 60_000, &[]), now())
             .unwrap()
@@ -961,10 +980,34 @@ mod tests {
     }
 
     #[test]
+    fn a_returning_reader_keeps_their_own_link() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-001", "tok-r");
+        share_pricing_to(&mut db, "k-002", "tok-other");
+        db.open_share("tok-other", "tok-other1".into(), None, now())
+            .unwrap();
+        let first = db
+            .open_share("tok-r", "tok-r1".into(), None, now())
+            .unwrap();
+        let again = db
+            .open_share("tok-r", "tok-r2".into(), Some("tok-r1"), now())
+            .unwrap();
+        assert_eq!(again.child_token, first.child_token);
+        assert!(!db.shares.contains_key("tok-r2"));
+        // Someone else's child (or a made-up token) is not reused: a fresh one is minted.
+        for bogus in ["tok-other1", "tok-missing"] {
+            let opened = db
+                .open_share("tok-r", format!("new-{bogus}"), Some(bogus), now())
+                .unwrap();
+            assert_eq!(opened.child_token, format!("new-{bogus}"));
+        }
+    }
+
+    #[test]
     fn unknown_tokens_and_bad_snapshots_are_refused() {
         let mut db = demo::seed(now());
         assert_eq!(
-            db.open_share("nope", "x".into(), now()),
+            db.open_share("nope", "x".into(), None, now()),
             Err(StoreError::NotFound("share"))
         );
         assert_eq!(

@@ -335,15 +335,23 @@ async fn inbound(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
+#[derive(Deserialize)]
+struct OpenQuery {
+    /// The child token this reader was given on an earlier visit.
+    child: Option<String>,
+}
+
 async fn open_share(
     State(s): State<Shared>,
     _: Public,
     Path(token): Path<String>,
+    Query(q): Query<OpenQuery>,
 ) -> ApiResult<Json<OpenedShare>> {
     let token = id_param(&token, "share")?;
+    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
     Ok(Json(
         s.mutate(
-            |db, now| db.open_share(&token, random_token::<16>(), now),
+            |db, now| db.open_share(&token, random_token::<16>(), reuse.as_deref(), now),
             |_| None,
         )
         .await?,

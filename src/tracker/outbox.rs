@@ -1,0 +1,62 @@
+//! Snapshots not yet acknowledged by the backend, kept in localStorage so going
+//! offline, closing the tab or a crash loses at most the last save interval. Only the
+//! newest snapshot of each session is kept: it carries the totals of all before it.
+
+use crate::api::storage;
+use lianjie_core::tracking::Snapshot;
+
+const KEY: &str = "lianjie.track.outbox";
+/// A browser that stays offline for weeks does not grow storage without end.
+const MAX_SESSIONS: usize = 50;
+
+fn load() -> Vec<Snapshot> {
+    storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .unwrap_or_default()
+}
+
+fn store(list: &[Snapshot]) {
+    let Some(s) = storage() else { return };
+    let _ = if list.is_empty() {
+        s.remove_item(KEY)
+    } else {
+        match serde_json::to_string(list) {
+            Ok(raw) => s.set_item(KEY, &raw),
+            Err(_) => Ok(()),
+        }
+    };
+}
+
+/// Keeps `snapshot` until [`acked`], replacing an older one of its session.
+pub fn put(snapshot: &Snapshot) {
+    let mut list = load();
+    match list
+        .iter_mut()
+        .find(|s| s.session_id == snapshot.session_id)
+    {
+        Some(mine) if mine.seq >= snapshot.seq => return,
+        Some(mine) => *mine = snapshot.clone(),
+        None => list.push(snapshot.clone()),
+    }
+    if list.len() > MAX_SESSIONS {
+        list.drain(..list.len() - MAX_SESSIONS);
+    }
+    store(&list);
+}
+
+/// Everything waiting to be sent, oldest session first.
+pub fn pending() -> Vec<Snapshot> {
+    load()
+}
+
+/// The backend has `snapshot` (or refused it for good): drop it unless a newer one of
+/// the same session was saved meanwhile.
+pub fn acked(snapshot: &Snapshot) {
+    let mut list = load();
+    let before = list.len();
+    list.retain(|s| !(s.session_id == snapshot.session_id && s.seq <= snapshot.seq));
+    if list.len() != before {
+        store(&list);
+    }
+}

@@ -1,0 +1,67 @@
+// The share loop, run once per backend: a rep shares an article, a customer reads it
+// on a phone, and the rep's lead radar shows the reading as it happens.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND, browserSuite, enterAsStaff, heading, openPage } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/** A customer's phone: another browser on the reference server; on the in-browser
+ * backend the data lives in this browser, so another tab at a phone's size. */
+async function customerPhone(staffPage) {
+  if (BACKEND === 'http') {
+    const { context, page } = await openPage(suite.browser(), PHONE);
+    return { page, close: () => context.close() };
+  }
+  const page = await staffPage.context().newPage();
+  await page.setViewportSize(PHONE.viewport);
+  return { page, close: async () => {} };
+}
+
+/** Seconds in a radar figure such as "7s" or "1m 5s". */
+function seconds(text) {
+  const m = /(?:(\d+)m )?(\d+)s/.exec(text);
+  assert.ok(m, `a duration in "${text}"`);
+  return Number(m[1] ?? 0) * 60 + Number(m[2]);
+}
+
+test(`a customer reads a shared article on a phone and the rep sees it live (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/content'));
+    await heading(page, 'Content library');
+    await page.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
+    const link = page.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ });
+    const href = await link.getAttribute('href');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
+    await page.getByText('No views yet.').waitFor();
+
+    const phone = await customerPhone(page);
+    const customer = phone.page;
+    await customer.goto(href);
+    await heading(customer, '2026 企业 SCRM 报价方案');
+    const opened = Date.now();
+    // Reading, scrolling down through the sections; the view counts from 2 s, so the
+    // rep hears of it while the customer is still reading.
+    const line = page.getByRole('listitem').filter({ hasText: '2026 企业 SCRM 报价方案' });
+    for (let i = 0; i < 6; i++) {
+      await customer.mouse.wheel(0, 300);
+      await customer.waitForTimeout(1000);
+    }
+    await line.waitFor({ timeout: 10_000 });
+    const openFor = (Date.now() - opened) / 1000;
+    await customer.close();
+    await phone.close();
+
+    // The closed page's last snapshot arrives by beacon: the whole time it was open
+    // and read (within a second), not just the first report.
+    await line.getByText(/Read time ([6-9]|\d\d)s/).waitFor({ timeout: 15_000 });
+    const text = await line.innerText();
+    const read = seconds(/Read time ([^·]+)/.exec(text)[1]);
+    assert.ok(read >= 5 && read <= openFor + 1, `${read}s read in ${openFor}s open: ${text}`);
+    const scrolled = Number(/Scrolled (\d+)%/.exec(text)[1]);
+    assert.ok(scrolled > 20 && scrolled <= 100, text);
+    assert.match(text, /Longest on \S+/);
+    assert.match(text, /Anonymous/);
+  }));
