@@ -220,6 +220,7 @@ mod local_backend {
                     max_scroll_pct: 60,
                     ..Default::default()
                 },
+                reader_token: Some(opened.child_token.clone()),
             })
             .await
             .unwrap();

@@ -5,6 +5,7 @@
 use super::{Api, ApiFuture, ApiResult, EventHub, Subscription, storage};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, NewMessage, NewShare,
     OpenedShare, Page, RadarItem, StatusFilter,
@@ -305,6 +306,34 @@ impl Api for HttpBackend {
 
     fn contents(&self) -> ApiFuture<Vec<Content>> {
         self.get("/contents".into())
+    }
+
+    fn save_content(&self, content: Content) -> ApiFuture<Content> {
+        // Saving the same document twice is harmless, so it may be retried.
+        let key = format!(
+            "content-{}-{}",
+            content.id,
+            content.updated_at.timestamp_millis()
+        );
+        self.write(
+            "PUT",
+            format!("/contents/{}", content.id),
+            content,
+            Some(key),
+        )
+    }
+
+    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
+        self.get(format!("/contents/{content_id}/analytics"))
+    }
+
+    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
+        let by = match by {
+            Ranking::MostRead => "most_read",
+            Ranking::LongestRead => "longest_read",
+            Ranking::MostForwarded => "most_forwarded",
+        };
+        self.get(format!("/contents/ranking?by={by}"))
     }
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {

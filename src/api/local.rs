@@ -8,6 +8,7 @@
 use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
 use crate::error::AppError;
 use chrono::Utc;
+use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
@@ -296,6 +297,18 @@ impl Api for LocalBackend {
 
     fn contents(&self) -> ApiFuture<Vec<Content>> {
         ready(self.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect())))
+    }
+
+    fn save_content(&self, content: Content) -> ApiFuture<Content> {
+        ready(self.write(|db| db.save_content(content, DEMO_ME, Utc::now()), |_| None))
+    }
+
+    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
+        ready(self.read(|db| db.content_analytics(&content_id)))
+    }
+
+    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
+        ready(self.read(|db| Ok(db.content_ranking(by))))
     }
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {

@@ -9,6 +9,7 @@ pub use local::LocalBackend;
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
@@ -42,6 +43,10 @@ pub trait Api {
     fn card(&self, id: String) -> ApiFuture<Card>;
     fn save_card(&self, card: Card) -> ApiFuture<Card>;
     fn contents(&self) -> ApiFuture<Vec<Content>>;
+    /// Creates (new id) or updates a content item.
+    fn save_content(&self, content: Content) -> ApiFuture<Content>;
+    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics>;
+    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>>;
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
     /// Every touchpoint of a contact, newest first.
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;

@@ -50,7 +50,7 @@ fn forward_as_this_reader(child_token: &str) {
 #[component]
 fn SharedPage(opened: OpenedShare) -> impl IntoView {
     let i18n = use_i18n();
-    let tracker = use_tracker(opened.share.token.clone());
+    let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
     let chat = format!("/chat/{}", opened.share.token);
     let card = opened.card;
     view! {

@@ -88,7 +88,7 @@ fn current_scroll_depth() -> u8 {
 }
 
 impl Tracker {
-    fn new(share_token: String, idle_after_ms: u64) -> Self {
+    fn new(share_token: String, reader_token: String, idle_after_ms: u64) -> Self {
         let now = now_ms();
         let mut clock = ReadingClock::new(now, page_visible(), idle_after_ms);
         clock.scrolled(now, current_scroll_depth());
@@ -97,6 +97,7 @@ impl Tracker {
             share_token,
             seq: 0,
             totals: ViewTotals::default(),
+            reader_token: Some(reader_token),
         };
         Tracker {
             state: Rc::new(RefCell::new(State {
@@ -168,13 +169,18 @@ impl Tracker {
     }
 }
 
-/// Tracks this page view of `share_token` with the default options.
-pub fn use_tracker(share_token: String) -> Tracker {
-    use_tracker_with_options(share_token, TrackerOptions::default())
+/// Tracks this page view of `share_token` by the reader whose own link is
+/// `reader_token`, with the default options.
+pub fn use_tracker(share_token: String, reader_token: String) -> Tracker {
+    use_tracker_with_options(share_token, reader_token, TrackerOptions::default())
 }
 
-pub fn use_tracker_with_options(share_token: String, options: TrackerOptions) -> Tracker {
-    let tracker = Tracker::new(share_token, options.idle_after_ms);
+pub fn use_tracker_with_options(
+    share_token: String,
+    reader_token: String,
+    options: TrackerOptions,
+) -> Tracker {
+    let tracker = Tracker::new(share_token, reader_token, options.idle_after_ms);
     let passive = || UseEventListenerOptions::default().passive(true);
     // Listeners are removed when the page's owner is cleaned up, so the manual
     // stop functions they return are not needed (`let _`).

@@ -2,6 +2,7 @@
 //! server) and the rules that act on them. Nothing here touches the web or a database,
 //! so all of it is tested natively with `cargo test`.
 
+pub mod analytics;
 pub mod api;
 pub mod channel;
 pub mod contact;

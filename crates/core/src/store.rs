@@ -2,6 +2,7 @@
 //! this plus persistence and tab broadcast; keeping the rules here tests them natively
 //! and keeps the backend thin.
 
+use crate::analytics::{self, ContentAnalytics, ContentStats, Ranking, Reading};
 use crate::api::{
     Activity, AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare,
     Page, RadarItem, StatusFilter,
@@ -71,6 +72,14 @@ struct Index {
     children: HashMap<String, Vec<String>>,
     sessions_by_share: HashMap<String, Vec<String>>,
     conversations_by_contact: HashMap<String, Vec<String>>,
+    shares_by_target: HashMap<String, Vec<String>>,
+}
+
+fn target_key(target: &ShareTarget) -> String {
+    match target {
+        ShareTarget::Card(id) => format!("card/{id}"),
+        ShareTarget::Content(id) => format!("content/{id}"),
+    }
 }
 
 impl Index {
@@ -95,6 +104,11 @@ impl Index {
         if let Some(p) = &share.parent {
             push(&mut self.children, p, &share.token);
         }
+        push(
+            &mut self.shares_by_target,
+            &target_key(&share.target),
+            &share.token,
+        );
     }
 }
 
@@ -112,6 +126,7 @@ fn list<'a>(map: &'a HashMap<String, Vec<String>>, key: &str) -> &'a [String] {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Change {
     Card(String),
+    Content(String),
     Share(String),
     Session(String),
     Contact(String),
@@ -149,6 +164,39 @@ impl Db {
         self.cards.insert(card.id.clone(), card.clone());
         self.touch(Change::Card(card.id.clone()));
         Ok(card)
+    }
+
+    /// Creates or updates content. A new item (id not yet used) is authored by
+    /// `author_id`; an existing one keeps its author and creation time.
+    pub fn save_content(
+        &mut self,
+        mut content: Content,
+        author_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Content> {
+        let mut errs = FieldErrors::default();
+        errs.check(
+            "id",
+            crate::ids::parse_public_id(&content.id)
+                .map(|_| ())
+                .map_err(|_| crate::validate::FieldProblem::Range),
+        );
+        errs.into_result()?;
+        content.validate()?;
+        match self.contents.get(&content.id) {
+            Some(existing) => {
+                content.author_id.clone_from(&existing.author_id);
+                content.created_at = existing.created_at;
+            }
+            None => {
+                content.author_id = author_id.to_owned();
+                content.created_at = now;
+            }
+        }
+        content.updated_at = now;
+        self.contents.insert(content.id.clone(), content.clone());
+        self.touch(Change::Content(content.id.clone()));
+        Ok(content)
     }
 
     pub fn contents_newest_first(&self) -> Vec<&Content> {
@@ -424,12 +472,18 @@ impl Db {
             },
         };
         // The same reader is the same contact on the same target, or else the same link.
+        // An anonymous reader is recognised by their own link (reader token).
         let ix = self.ix();
         let own_token = std::slice::from_ref(&share.token);
-        let readers_links = match &share.contact_id {
-            Some(c) => list(&ix.shares_by_contact, c),
-            None => own_token,
-        };
+        let (readers_links, same_reader): (&[String], Box<dyn Fn(&ViewSession) -> bool>) =
+            match (&share.contact_id, &s.reader_token) {
+                (Some(c), _) => (list(&ix.shares_by_contact, c), Box::new(|_| true)),
+                (None, Some(rt)) => (
+                    list(&ix.shares_by_target, &target_key(&share.target)),
+                    Box::new(move |o| o.reader_token.as_ref() == Some(rt)),
+                ),
+                (None, None) => (own_token, Box::new(|_| true)),
+            };
         let visit = readers_links
             .iter()
             .filter(|t| {
@@ -439,7 +493,7 @@ impl Db {
             })
             .flat_map(|t| list(&ix.sessions_by_share, t))
             .filter_map(|id| self.sessions.get(id))
-            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at)
+            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at && same_reader(o))
             .count() as u32;
         let top_section =
             s.totals
@@ -465,6 +519,49 @@ impl Db {
             actions: s.totals.actions.iter().copied().collect(),
             intent: reader.map_or(0, |c| c.intent),
         })
+    }
+
+    /// Counted views of a content item, with who read them.
+    fn readings(&self, content_id: &str) -> Vec<Reading<'_>> {
+        let ix = self.ix();
+        let key = target_key(&ShareTarget::Content(content_id.to_owned()));
+        list(&ix.shares_by_target, &key)
+            .iter()
+            .filter_map(|t| self.shares.get(t))
+            .flat_map(|share| {
+                list(&ix.sessions_by_share, &share.token)
+                    .iter()
+                    .filter_map(|id| self.sessions.get(id))
+                    .filter(|s| s.totals.is_counted())
+                    .map(move |session| Reading {
+                        session,
+                        reader_key: share
+                            .contact_id
+                            .as_deref()
+                            .or(session.reader_token.as_deref())
+                            .unwrap_or(&session.id),
+                        forwarded: share.parent.is_some(),
+                    })
+            })
+            .collect()
+    }
+
+    pub fn content_analytics(&self, content_id: &str) -> StoreResult<ContentAnalytics> {
+        let content = self
+            .contents
+            .get(content_id)
+            .ok_or(StoreError::NotFound("content"))?;
+        Ok(analytics::analytics(content, &self.readings(content_id)))
+    }
+
+    /// Every content item's figures, best first by `by`.
+    pub fn content_ranking(&self, by: Ranking) -> Vec<ContentStats> {
+        let list = self
+            .contents_newest_first()
+            .into_iter()
+            .map(|c| analytics::stats(c, &self.readings(&c.id)))
+            .collect();
+        analytics::rank(list, by)
     }
 
     /// Counted sessions, most recent first.
@@ -836,6 +933,7 @@ mod tests {
                 sections: sections.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
                 ..ViewTotals::default()
             },
+            reader_token: None,
         }
     }
 
@@ -941,6 +1039,7 @@ mod tests {
                 &mut ix.children,
                 &mut ix.sessions_by_share,
                 &mut ix.conversations_by_contact,
+                &mut ix.shares_by_target,
             ] {
                 map.values_mut().for_each(|v| v.sort());
             }
@@ -1001,6 +1100,37 @@ mod tests {
                 .unwrap();
             assert_eq!(opened.child_token, format!("new-{bogus}"));
         }
+    }
+
+    #[test]
+    fn anonymous_readers_are_told_apart_by_their_own_link() {
+        let mut db = demo::seed(now());
+        let new = NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: None,
+            channel: None,
+            lead_capture: Default::default(),
+        };
+        db.create_share(new, "u-wanglei", "tok-open".into(), now())
+            .unwrap();
+        let read = |db: &mut Db, session: &str, reader: &str, secs: u64| {
+            let mut s = snap(session, "tok-open", secs * 1000, &[("p-price", 4_000)]);
+            s.reader_token = Some(reader.into());
+            db.record_snapshot(&s, now()).unwrap().unwrap()
+        };
+        assert_eq!(read(&mut db, "s1", "reader-a", 10).visit, 1);
+        assert_eq!(read(&mut db, "s2", "reader-b", 20).visit, 1);
+        assert_eq!(read(&mut db, "s3", "reader-a", 30).visit, 2);
+        let a = db.content_analytics("c-pricing").unwrap();
+        assert_eq!((a.stats.opens, a.stats.unique_readers), (3, 2));
+        assert_eq!(a.stats.median_visible_ms, 20_000);
+        let ranked = db.content_ranking(Ranking::MostRead);
+        assert_eq!(ranked[0].content_id, "c-pricing");
+        assert_eq!(ranked.len(), db.contents.len());
+        assert_eq!(
+            db.content_analytics("nope"),
+            Err(StoreError::NotFound("content"))
+        );
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct Snapshot {
     pub share_token: String,
     pub seq: u32,
     pub totals: ViewTotals,
+    /// The reader's own (child) link: tells anonymous readers apart and recognises
+    /// one who comes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_token: Option<String>,
 }
 
 impl Snapshot {
@@ -99,6 +103,10 @@ impl Snapshot {
         };
         errs.check("session_id", id_ok(&self.session_id))
             .check("share_token", id_ok(&self.share_token))
+            .check(
+                "reader_token",
+                self.reader_token.as_deref().map_or(Ok(()), id_ok),
+            )
             .check(
                 "totals.visible_ms",
                 in_range(self.totals.visible_ms <= MAX_SESSION_VISIBLE_MS),
@@ -137,6 +145,8 @@ pub struct ViewSession {
     pub last_seen_at: DateTime<Utc>,
     pub snapshots_received: u32,
     pub totals: ViewTotals,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_token: Option<String>,
 }
 
 impl ViewSession {
@@ -148,6 +158,7 @@ impl ViewSession {
             last_seen_at: now,
             snapshots_received: 1,
             totals: snapshot.totals.clone(),
+            reader_token: snapshot.reader_token.clone(),
         }
     }
 
@@ -225,6 +236,7 @@ mod tests {
             share_token: "t1".into(),
             seq: 1,
             totals: totals(3_000, 10, &[], &[]),
+            reader_token: None,
         };
         let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
         let mut s = ViewSession::start(&snap, t0);
@@ -240,6 +252,7 @@ mod tests {
             share_token: "t1".into(),
             seq: 1,
             totals: totals(3_000, 10, &[("p1", 10)], &[]),
+            reader_token: None,
         };
         assert!(snap.validate().is_ok());
         snap.totals.max_scroll_pct = 101;

@@ -9,9 +9,10 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Html;
 use axum::response::sse::{self, KeepAlive, Sse};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
+use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
@@ -45,6 +46,9 @@ pub fn router(state: Shared) -> Router {
         .route("/users", get(users))
         .route("/cards/{id}", get(card).put(save_card))
         .route("/contents", get(contents))
+        .route("/contents/ranking", get(content_ranking))
+        .route("/contents/{id}", put(save_content))
+        .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts))
         .route("/contacts/{id}/timeline", get(timeline))
         .route("/canned-replies", get(canned_replies))
@@ -210,6 +214,44 @@ async fn contents(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Conte
     Ok(Json(s.read(|db| {
         Ok(db.contents_newest_first().into_iter().cloned().collect())
     })?))
+}
+
+/// Creates (client-chosen id) or updates a content item.
+async fn save_content(
+    State(s): State<Shared>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    JsonBody(mut content): JsonBody<Content>,
+) -> ApiResult<Json<Content>> {
+    content.id = id_param(&id, "content")?;
+    let saved = s
+        .mutate(|db, now| db.save_content(content, &user.id, now), |_| None)
+        .await?;
+    Ok(Json(saved))
+}
+
+async fn content_analytics(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ContentAnalytics>> {
+    let id = id_param(&id, "content")?;
+    Ok(Json(s.read(|db| db.content_analytics(&id))?))
+}
+
+#[derive(Deserialize)]
+struct RankingQuery {
+    #[serde(default)]
+    by: Ranking,
+}
+
+async fn content_ranking(
+    State(s): State<Shared>,
+    _: Staff,
+    query: Result<Query<RankingQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<ContentStats>>> {
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(s.read(|db| Ok(db.content_ranking(q.by)))?))
 }
 
 async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Contact>>> {

@@ -286,14 +286,8 @@ impl Batch {
                 doc: doc(c)?,
             });
         }
-        for c in db.contents.values() {
-            rows.push(Row::Doc {
-                table: "contents",
-                id: c.id.clone(),
-                doc: doc(c)?,
-            });
-        }
         let mut all: Vec<Change> = Vec::new();
+        all.extend(db.contents.keys().cloned().map(Change::Content));
         all.extend(db.cards.keys().cloned().map(Change::Card));
         all.extend(db.shares.keys().cloned().map(Change::Share));
         all.extend(db.sessions.keys().cloned().map(Change::Session));
@@ -322,6 +316,13 @@ pub fn rows_for(db: &Db, changes: &[Change]) -> StorageResult<Vec<Row>> {
             Change::Card(id) => db.cards.get(id).map(|c| {
                 Ok::<_, StorageError>(Row::Doc {
                     table: "cards",
+                    id: id.clone(),
+                    doc: doc(c)?,
+                })
+            }),
+            Change::Content(id) => db.contents.get(id).map(|c| {
+                Ok(Row::Doc {
+                    table: "contents",
                     id: id.clone(),
                     doc: doc(c)?,
                 })

@@ -1,0 +1,267 @@
+//! What a piece of content achieved with its readers: the figures behind per-content
+//! analytics and the popular-content ranking. Only counted views (2 s and more) take
+//! part, so link-preview bots and stray taps never show up here.
+
+use crate::content::{Block, BlockBody, Content};
+use crate::tracking::ViewSession;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A view counts as read to the end from this scroll depth.
+pub const COMPLETION_SCROLL_PCT: u8 = 90;
+
+/// One counted view, with who read it and whether it came through a forward.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    pub session: &'a ViewSession,
+    /// Same key, same reader: the contact, else the reader's own link, else the session.
+    pub reader_key: &'a str,
+    pub forwarded: bool,
+}
+
+/// How much attention one section held, over all readers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionHeat {
+    pub block_id: String,
+    /// What the section is, for people: its first tag, heading or text, shortened.
+    pub label: String,
+    pub tags: Vec<String>,
+    pub dwell_ms: u64,
+    /// Views that spent at least a second on it.
+    pub views: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentStats {
+    pub content_id: String,
+    pub title: String,
+    pub opens: u32,
+    pub unique_readers: u32,
+    pub total_visible_ms: u64,
+    pub avg_visible_ms: u64,
+    pub median_visible_ms: u64,
+    /// Share of views scrolled to the end, 0-100.
+    pub completion_pct: u8,
+    /// Views by readers who got the link from another reader.
+    pub forwards: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentAnalytics {
+    pub stats: ContentStats,
+    /// In the content's order.
+    pub sections: Vec<SectionHeat>,
+}
+
+/// Popular-content rankings: what new reps should pick.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ranking {
+    #[default]
+    MostRead,
+    LongestRead,
+    MostForwarded,
+}
+
+fn median(sorted: &[u64]) -> u64 {
+    match sorted.len() {
+        0 => 0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+pub fn stats(content: &Content, readings: &[Reading<'_>]) -> ContentStats {
+    let mut times: Vec<u64> = readings
+        .iter()
+        .map(|r| r.session.totals.visible_ms)
+        .collect();
+    times.sort_unstable();
+    let opens = readings.len() as u32;
+    let total: u64 = times.iter().sum();
+    let completed = readings
+        .iter()
+        .filter(|r| r.session.totals.max_scroll_pct >= COMPLETION_SCROLL_PCT)
+        .count() as u64;
+    let per = |x: u64| x.checked_div(u64::from(opens)).unwrap_or(0);
+    ContentStats {
+        content_id: content.id.clone(),
+        title: content.title.clone(),
+        opens,
+        unique_readers: readings
+            .iter()
+            .map(|r| r.reader_key)
+            .collect::<BTreeSet<_>>()
+            .len() as u32,
+        total_visible_ms: total,
+        avg_visible_ms: per(total),
+        median_visible_ms: median(&times),
+        completion_pct: per(completed * 100) as u8,
+        forwards: readings.iter().filter(|r| r.forwarded).count() as u32,
+    }
+}
+
+fn block_label(block: &Block) -> String {
+    const MAX_CHARS: usize = 24;
+    let text = match &block.body {
+        _ if !block.tags.is_empty() => block.tags[0].as_str(),
+        BlockBody::Heading { text, .. }
+        | BlockBody::Paragraph { text }
+        | BlockBody::Quote { text, .. } => text,
+        BlockBody::Image { alt, caption, .. } => {
+            if caption.is_empty() {
+                alt
+            } else {
+                caption
+            }
+        }
+        BlockBody::List { items, .. } => items.first().map_or("", String::as_str),
+        BlockBody::Cta { label, .. } => label,
+        BlockBody::Page { alt, .. } => alt,
+        BlockBody::Video { .. } => "",
+    };
+    let mut label: String = text.chars().take(MAX_CHARS).collect();
+    if text.chars().count() > MAX_CHARS {
+        label.push('…');
+    }
+    if label.is_empty() {
+        block.id.clone()
+    } else {
+        label
+    }
+}
+
+pub fn analytics(content: &Content, readings: &[Reading<'_>]) -> ContentAnalytics {
+    const NOTICED_MS: u64 = 1_000;
+    let sections = content
+        .blocks
+        .iter()
+        .map(|block| {
+            let dwell = readings
+                .iter()
+                .filter_map(|r| r.session.totals.sections.get(&block.id).copied());
+            let (mut dwell_ms, mut views) = (0, 0);
+            for ms in dwell {
+                dwell_ms += ms;
+                views += u32::from(ms >= NOTICED_MS);
+            }
+            SectionHeat {
+                block_id: block.id.clone(),
+                label: block_label(block),
+                tags: block.tags.clone(),
+                dwell_ms,
+                views,
+            }
+        })
+        .collect();
+    ContentAnalytics {
+        stats: stats(content, readings),
+        sections,
+    }
+}
+
+/// Best first; ties keep the newest content first (the order given).
+pub fn rank(mut list: Vec<ContentStats>, by: Ranking) -> Vec<ContentStats> {
+    list.sort_by_key(|s| {
+        std::cmp::Reverse(match by {
+            Ranking::MostRead => u64::from(s.opens),
+            Ranking::LongestRead => s.avg_visible_ms,
+            Ranking::MostForwarded => u64::from(s.forwards),
+        })
+    });
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+    use crate::tracking::ViewTotals;
+    use chrono::{DateTime, Utc};
+
+    fn session(id: &str, visible_s: u64, scroll: u8, sections: &[(&str, u64)]) -> ViewSession {
+        let t = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        ViewSession {
+            id: id.into(),
+            share_token: "t".into(),
+            started_at: t,
+            last_seen_at: t,
+            snapshots_received: 1,
+            totals: ViewTotals {
+                visible_ms: visible_s * 1000,
+                max_scroll_pct: scroll,
+                sections: sections.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                ..Default::default()
+            },
+            reader_token: None,
+        }
+    }
+
+    #[test]
+    fn figures_over_counted_views() {
+        let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        let db = demo::seed(now);
+        let content = &db.contents["c-pricing"];
+        let first = content.blocks[0].id.clone();
+        let a = session("a", 10, 100, &[(first.as_str(), 8_000)]);
+        let b = session("b", 30, 40, &[(first.as_str(), 500)]);
+        let c = session("c", 50, 95, &[]);
+        let readings = [
+            Reading {
+                session: &a,
+                reader_key: "k-1",
+                forwarded: false,
+            },
+            Reading {
+                session: &b,
+                reader_key: "k-1",
+                forwarded: false,
+            },
+            Reading {
+                session: &c,
+                reader_key: "anon",
+                forwarded: true,
+            },
+        ];
+        let out = analytics(content, &readings);
+        let s = &out.stats;
+        assert_eq!((s.opens, s.unique_readers, s.forwards), (3, 2, 1));
+        assert_eq!(s.total_visible_ms, 90_000);
+        assert_eq!(s.avg_visible_ms, 30_000);
+        assert_eq!(s.median_visible_ms, 30_000);
+        assert_eq!(s.completion_pct, 66);
+        assert_eq!(out.sections.len(), content.blocks.len());
+        assert_eq!(out.sections[0].dwell_ms, 8_500);
+        // Half a second is passing by, not reading.
+        assert_eq!(out.sections[0].views, 1);
+        assert!(!out.sections[0].label.is_empty());
+    }
+
+    #[test]
+    fn nothing_read_is_all_zero_not_a_division_by_zero() {
+        let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        let db = demo::seed(now);
+        let s = stats(&db.contents["c-pricing"], &[]);
+        assert_eq!((s.opens, s.avg_visible_ms, s.completion_pct), (0, 0, 0));
+        assert_eq!(median(&[1, 2, 3, 10]), 2);
+    }
+
+    #[test]
+    fn ranking_orders_by_the_chosen_figure() {
+        let s = |id: &str, opens, avg, fwd| ContentStats {
+            content_id: id.into(),
+            opens,
+            avg_visible_ms: avg,
+            forwards: fwd,
+            ..Default::default()
+        };
+        let list = vec![s("a", 1, 900, 0), s("b", 5, 100, 1), s("c", 3, 500, 4)];
+        let ids = |v: Vec<ContentStats>| v.into_iter().map(|s| s.content_id).collect::<Vec<_>>();
+        assert_eq!(ids(rank(list.clone(), Ranking::MostRead)), ["b", "c", "a"]);
+        assert_eq!(
+            ids(rank(list.clone(), Ranking::LongestRead)),
+            ["a", "c", "b"]
+        );
+        assert_eq!(ids(rank(list, Ranking::MostForwarded)), ["c", "b", "a"]);
+    }
+}
