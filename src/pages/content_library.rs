@@ -1,9 +1,14 @@
 use crate::api::{use_api, use_api_events};
 use crate::components::{PageHeader, ShareLink};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use lianjie_core::content::ContentKind;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::query_signal_with_options;
+use lianjie_core::analytics::{ContentStats, Ranking};
+use lianjie_core::content::{Content, ContentFilter, ContentKind};
+use lianjie_core::format;
 use lianjie_core::share::ShareTarget;
+use std::collections::BTreeSet;
 
 pub fn kind_label(kind: ContentKind) -> Msg {
     match kind {
@@ -14,7 +19,21 @@ pub fn kind_label(kind: ContentKind) -> Msg {
     }
 }
 
-/// The content reps share with tracked links, newest first.
+/// A filter kept in the URL (so it survives a reload and can be shared), replacing
+/// the history entry rather than adding one per keystroke.
+fn url_filter(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
+    query_signal_with_options::<String>(
+        key,
+        NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        },
+    )
+}
+
+/// The content reps share with tracked links, newest first, with search, filters and
+/// what has worked best for other reps.
 #[component]
 pub fn ContentLibrary() -> impl IntoView {
     let i18n = use_i18n();
@@ -24,26 +43,161 @@ pub fn ContentLibrary() -> impl IntoView {
         async move { api.contents().await }
     });
     use_api_events(move |_| contents.refetch());
+    let (text, set_text) = url_filter("q");
+    let (kind, set_kind) = url_filter("kind");
+    let (tag, set_tag) = url_filter("tag");
+    let filter = Memo::new(move |_| ContentFilter {
+        text: text.get().unwrap_or_default(),
+        kind: kind.get().as_deref().and_then(ContentKind::from_slug),
+        tag: tag.get().filter(|t| !t.is_empty()),
+    });
+    let none_if_empty = |v: String| (!v.is_empty()).then_some(v);
     view! {
         <PageHeader title=Msg::NavContent intro=Msg::ContentIntro />
+        <PopularContent />
         <Transition>
             {move || Suspend::new(async move {
-                contents.await.map(|list| view! {
-                    <ul class="content-list">
-                        {list.into_iter().map(|c| view! {
-                            <li class="content-item">
-                                <h2>{c.title.clone()}</h2>
-                                <p class="meta">
-                                    <span class="kind">{move || i18n.t(kind_label(c.kind))}</span>
-                                    {c.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
-                                </p>
-                                <p class="intro">{c.summary}</p>
-                                <ShareLink target=ShareTarget::Content(c.id) name=c.title />
-                            </li>
-                        }).collect_view()}
-                    </ul>
+                contents.await.map(|list| {
+                    let tags: BTreeSet<String> = list.iter().flat_map(|c| c.all_tags().cloned()).collect();
+                    view! {
+                        <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                            <label>
+                                {move || i18n.t(Msg::SearchContent)}
+                                <input
+                                    type="search"
+                                    prop:value=move || text.get().unwrap_or_default()
+                                    on:input=move |ev| set_text.set(none_if_empty(event_target_value(&ev)))
+                                />
+                            </label>
+                            <label>
+                                {move || i18n.t(Msg::FilterKind)}
+                                <select
+                                    on:change=move |ev| set_kind.set(none_if_empty(event_target_value(&ev)))
+                                >
+                                    <option value="">{move || i18n.t(Msg::AllKinds)}</option>
+                                    {ContentKind::ALL.map(|k| view! {
+                                        <option value=k.slug() selected=move || kind.get().as_deref() == Some(k.slug())>
+                                            {move || i18n.t(kind_label(k))}
+                                        </option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label>
+                                {move || i18n.t(Msg::FilterTag)}
+                                <select
+                                    on:change=move |ev| set_tag.set(none_if_empty(event_target_value(&ev)))
+                                >
+                                    <option value="">{move || i18n.t(Msg::AllTags)}</option>
+                                    {tags.into_iter().map(|t| {
+                                        let (value, chosen) = (t.clone(), t.clone());
+                                        view! {
+                                            <option value=value selected=move || tag.get() == Some(chosen.clone())>{t}</option>
+                                        }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        </form>
+                        {move || {
+                            let shown: Vec<Content> = list.iter().filter(|c| filter.read().matches(c)).cloned().collect();
+                            if shown.is_empty() {
+                                view! { <p class="empty">{move || i18n.t(Msg::NoMatches)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="content-list">
+                                        {shown.into_iter().map(|c| view! { <ContentItem c i18n /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}
+                    }
                 })
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
+    let analytics_label = named(i18n, Msg::AnalyticsOf, c.title.clone());
+    view! {
+        <li class="content-item">
+            <h2>{c.title.clone()}</h2>
+            <p class="meta">
+                <span class="kind">{move || i18n.t(kind_label(c.kind))}</span>
+                {c.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
+            </p>
+            <p class="intro">{c.summary}</p>
+            <p class="actions">
+                <a href=format!("/content/{}", c.id) aria-label=analytics_label>
+                    {move || i18n.t(Msg::AnalyticsAction)}
+                </a>
+            </p>
+            <ShareLink target=ShareTarget::Content(c.id) name=c.title />
+        </li>
+    }
+}
+
+/// An accessible name that follows the language: `{title}` filled into `msg`.
+fn named(i18n: I18n, msg: Msg, title: String) -> impl Fn() -> String + Send + Sync + 'static {
+    move || i18n.tf(msg, &[("title", &title)])
+}
+
+fn ranking_label(r: Ranking) -> Msg {
+    match r {
+        Ranking::MostRead => Msg::RankMostRead,
+        Ranking::LongestRead => Msg::RankLongestRead,
+        Ranking::MostForwarded => Msg::RankMostForwarded,
+    }
+}
+
+/// What has worked for other reps: the top items by the chosen figure.
+#[component]
+fn PopularContent() -> impl IntoView {
+    const SHOWN: usize = 5;
+    let i18n = use_i18n();
+    let api = use_api();
+    let by = RwSignal::new(Ranking::MostRead);
+    let ranking = LocalResource::new(move || {
+        let (api, by) = (api.clone(), by.get());
+        async move { api.content_ranking(by).await }
+    });
+    use_api_events(move |_| ranking.refetch());
+    let figure = move |s: &ContentStats| match by.get_untracked() {
+        Ranking::MostRead => i18n.tf(Msg::OpensN, &[("n", &s.opens.to_string())]),
+        Ranking::LongestRead => format::duration(s.avg_visible_ms, i18n.locale()),
+        Ranking::MostForwarded => i18n.tf(Msg::ForwardsN, &[("n", &s.forwards.to_string())]),
+    };
+    view! {
+        <section class="popular" aria-labelledby="popular-h">
+            <h2 id="popular-h">{move || i18n.t(Msg::Popular)}</h2>
+            <div role="group" aria-label=move || i18n.t(Msg::RankBy) class="segmented">
+                {[Ranking::MostRead, Ranking::LongestRead, Ranking::MostForwarded].map(|r| view! {
+                    <button
+                        type="button"
+                        aria-pressed=move || (by.get() == r).to_string()
+                        on:click=move |_| by.set(r)
+                    >
+                        {move || i18n.t(ranking_label(r))}
+                    </button>
+                }).collect_view()}
+            </div>
+            <Transition>
+                {move || Suspend::new(async move {
+                    ranking.await.map(|list| view! {
+                        <ol class="ranking">
+                            {list.into_iter().take(SHOWN).map(|s| {
+                                let shown = figure(&s);
+                                view! {
+                                    <li>
+                                        <a href=format!("/content/{}", s.content_id)>{s.title.clone()}</a>
+                                        " · " {shown}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    })
+                })}
+            </Transition>
+        </section>
     }
 }

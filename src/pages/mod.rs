@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod card_view;
+mod content_analytics;
 mod content_library;
 mod dashboard;
 mod inbox;
@@ -12,6 +13,7 @@ mod share_view;
 mod web_chat;
 
 pub use card_view::CardView;
+pub use content_analytics::ContentAnalyticsPage;
 pub use content_library::ContentLibrary;
 pub use dashboard::Dashboard;
 pub use inbox::Inbox;

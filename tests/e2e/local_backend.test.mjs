@@ -78,3 +78,30 @@ test('a rep shares an article and a customer in another tab reads it', () =>
     await heading(customer, '2026 企业 SCRM 报价方案');
     await customer.getByRole('complementary', { name: 'Shared by' }).getByText('王磊').waitFor();
   }, { permissions: ['clipboard-read', 'clipboard-write'] }));
+
+test('the content library searches and filters, and the filters survive a reload', () =>
+  withPage(async (page) => {
+    await page.goto(url('/content'));
+    await heading(page, 'Content library');
+    const items = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2 }) });
+    const all = await items.count();
+    assert.ok(all >= 10, `${all} items`);
+    await page.getByRole('searchbox', { name: 'Search content' }).fill('报价');
+    await page.waitForFunction(() => !location.search.includes('kind') && location.search.includes('q='));
+    assert.ok(await items.count() < all);
+    assert.equal(await items.filter({ hasText: '报价' }).count(), await items.count());
+    await page.getByRole('searchbox', { name: 'Search content' }).fill('');
+    await page.getByRole('combobox', { name: 'Kind' }).selectOption({ label: 'Video' });
+    await page.waitForURL(/kind=video/);
+    await page.reload();
+    await heading(page, 'Content library');
+    await items.first().waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Kind' }).inputValue(), 'video');
+    assert.ok(await items.count() >= 1);
+    assert.equal(await items.filter({ hasNotText: 'Video' }).count(), 0);
+    await page.getByRole('combobox', { name: 'Tag' }).selectOption('价格');
+    await page.getByText('No content matches these filters.').or(items.first()).waitFor();
+    // Popular content can be ranked by another figure.
+    await page.getByRole('button', { name: 'Longest read' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Longest read' }).getAttribute('aria-pressed'), 'true');
+  }));

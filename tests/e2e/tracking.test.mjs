@@ -64,4 +64,17 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     assert.ok(scrolled > 20 && scrolled <= 100, text);
     assert.match(text, /Longest on \S+/);
     assert.match(text, /Anonymous/);
+
+    // The article's analytics agree, and show which sections held attention.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Content library' }).click();
+    await page.getByRole('link', { name: 'Analytics: 2026 企业 SCRM 报价方案' }).click();
+    await heading(page, 'Content analytics');
+    const summary = page.getByRole('region', { name: 'Summary' });
+    const figure = async (label) => summary.getByText(label, { exact: true }).locator('xpath=following-sibling::dd').innerText();
+    assert.equal(await figure('Opens'), '1');
+    assert.equal(await figure('Unique readers'), '1');
+    assert.equal(seconds(await figure('Average read')), read);
+    const heat = page.getByRole('region', { name: 'Section heat' });
+    assert.ok(await heat.getByRole('meter').count() >= 5);
+    assert.ok(Number(await heat.getByRole('meter', { name: '价格' }).first().getAttribute('value')) > 1000);
   }));

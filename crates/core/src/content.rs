@@ -164,6 +164,64 @@ impl Content {
 }
 
 /// Up to 10 tags of up to 20 characters each.
+impl ContentKind {
+    pub const ALL: [ContentKind; 4] = [
+        ContentKind::Article,
+        ContentKind::Poster,
+        ContentKind::Video,
+        ContentKind::Document,
+    ];
+
+    /// The wire and URL name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ContentKind::Article => "article",
+            ContentKind::Poster => "poster",
+            ContentKind::Video => "video",
+            ContentKind::Document => "document",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ContentKind> {
+        Self::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+}
+
+/// What the content library is narrowed to (kept in the URL).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContentFilter {
+    /// Matches title, summary and tags, ignoring case.
+    pub text: String,
+    pub kind: Option<ContentKind>,
+    /// Matches the item's tags or any of its sections' tags.
+    pub tag: Option<String>,
+}
+
+impl ContentFilter {
+    pub fn matches(&self, c: &Content) -> bool {
+        let text = self.text.trim().to_lowercase();
+        let text_ok = text.is_empty()
+            || c.title.to_lowercase().contains(&text)
+            || c.summary.to_lowercase().contains(&text)
+            || c.tags.iter().any(|t| t.to_lowercase().contains(&text));
+        let kind_ok = self.kind.is_none_or(|k| k == c.kind);
+        let tag_ok = self
+            .tag
+            .as_ref()
+            .is_none_or(|tag| c.all_tags().any(|t| t == tag));
+        text_ok && kind_ok && tag_ok
+    }
+}
+
+impl Content {
+    /// The item's own tags, then its sections' tags.
+    pub fn all_tags(&self) -> impl Iterator<Item = &String> {
+        self.tags
+            .iter()
+            .chain(self.blocks.iter().flat_map(|b| b.tags.iter()))
+    }
+}
+
 fn tags_ok(tags: &[String]) -> Result<(), FieldProblem> {
     if tags.len() > 10 {
         return Err(FieldProblem::TooLong { max: 10 });
@@ -257,5 +315,24 @@ mod tests {
         assert_eq!(errs.get("blocks[0].level"), Some(&FieldProblem::Range));
         assert_eq!(errs.get("blocks[1].url"), Some(&FieldProblem::Url));
         assert_eq!(errs.get("blocks[2].id"), Some(&FieldProblem::Range));
+    }
+
+    #[test]
+    fn filter_by_text_kind_and_section_tag() {
+        let db = crate::demo::seed(chrono::Utc::now());
+        let pricing = &db.contents["c-pricing"];
+        let f = |text: &str, kind, tag: Option<&str>| ContentFilter {
+            text: text.into(),
+            kind,
+            tag: tag.map(Into::into),
+        };
+        assert!(f("", None, None).matches(pricing));
+        assert!(f("scrm", None, None).matches(pricing));
+        assert!(!f("no such words", None, None).matches(pricing));
+        assert!(f("", Some(pricing.kind), None).matches(pricing));
+        assert!(!f("", Some(ContentKind::Video), None).matches(pricing));
+        // A tag carried only by a section still finds the item.
+        assert!(f("", None, Some("案例")).matches(pricing));
+        assert!(!f("", None, Some("nope")).matches(pricing));
     }
 }
