@@ -475,15 +475,16 @@ impl Db {
         // An anonymous reader is recognised by their own link (reader token).
         let ix = self.ix();
         let own_token = std::slice::from_ref(&share.token);
-        let (readers_links, same_reader): (&[String], Box<dyn Fn(&ViewSession) -> bool>) =
-            match (&share.contact_id, &s.reader_token) {
-                (Some(c), _) => (list(&ix.shares_by_contact, c), Box::new(|_| true)),
-                (None, Some(rt)) => (
-                    list(&ix.shares_by_target, &target_key(&share.target)),
-                    Box::new(move |o| o.reader_token.as_ref() == Some(rt)),
-                ),
-                (None, None) => (own_token, Box::new(|_| true)),
-            };
+        let (readers_links, reader_token) = match (&share.contact_id, &s.reader_token) {
+            (Some(c), _) => (list(&ix.shares_by_contact, c), None),
+            (None, Some(rt)) => (
+                list(&ix.shares_by_target, &target_key(&share.target)),
+                Some(rt),
+            ),
+            (None, None) => (own_token, None),
+        };
+        let same_reader =
+            |o: &ViewSession| reader_token.is_none_or(|rt| o.reader_token.as_ref() == Some(rt));
         let visit = readers_links
             .iter()
             .filter(|t| {
