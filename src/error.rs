@@ -2,6 +2,7 @@
 //! localized message and none is a panic.
 
 use crate::i18n::Msg;
+use lianjie_core::validate::FieldProblem;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
@@ -36,6 +37,18 @@ impl AppError {
             AppError::Unauthorized => Msg::ErrUnauthorized,
             AppError::Server(..) => Msg::ErrServer,
         }
+    }
+}
+
+/// What a person is told about one refused field.
+pub fn problem_message(problem: &FieldProblem) -> Msg {
+    match problem {
+        FieldProblem::Required => Msg::ProblemRequired,
+        FieldProblem::TooLong { .. } => Msg::ProblemTooLong,
+        FieldProblem::Phone => Msg::ProblemPhone,
+        FieldProblem::Email => Msg::ProblemEmail,
+        FieldProblem::Url => Msg::ProblemUrl,
+        FieldProblem::Range => Msg::ProblemRange,
     }
 }
 

@@ -14,7 +14,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::Share;
+use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::tracking::Snapshot;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -357,6 +357,17 @@ impl Api for HttpBackend {
             Some(child) => self.get(format!("/public/shares/{token}?child={child}")),
             None => self.get(format!("/public/shares/{token}")),
         }
+    }
+
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
+        // Leaving the same details twice changes nothing, so it may be retried.
+        let key = format!("lead-{reader_token}");
+        self.write(
+            "POST",
+            format!("/public/shares/{reader_token}/lead"),
+            details,
+            Some(key),
+        )
     }
 
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {

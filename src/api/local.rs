@@ -18,7 +18,7 @@ use lianjie_core::content::Content;
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::Share;
+use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::store::{Db, StoreError, StoreResult};
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
@@ -342,6 +342,16 @@ impl Api for LocalBackend {
             |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
             |_| None,
         ))
+    }
+
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
+        ready(
+            self.write(
+                |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
+                |(_, item)| item.clone().map(|item| Event::Radar { item }),
+            )
+            .map(|_| ()),
+        )
     }
 
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {

@@ -18,7 +18,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::Share;
+use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::tracking::Snapshot;
 use send_wrapper::SendWrapper;
 use std::cell::{Cell, RefCell};
@@ -55,6 +55,8 @@ pub trait Api {
     /// Public: what a customer page shows for a share token. `own_child` is the child
     /// token this browser was given for `token` before, to be kept rather than re-minted.
     fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
+    /// Public: a reader leaves their details on their own link (`reader_token`).
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()>;
     /// Public: a cumulative tracking snapshot.
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()>;
     /// Public: the latest snapshot of a page being hidden or closed. Fire and forget

@@ -3,7 +3,8 @@ use crate::components::use_toasts;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
-use lianjie_core::share::ShareTarget;
+use lianjie_core::channel::Channel;
+use lianjie_core::share::{LeadCapture, ShareTarget};
 
 /// Mints a tracked link for `target` and shows it with a copy button. `name` says
 /// what is shared, for the button's accessible name.
@@ -12,16 +13,33 @@ pub fn ShareLink(target: ShareTarget, name: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
-    let mint = Action::new_local(move |target: &ShareTarget| {
-        let (api, target) = (api.clone(), target.clone());
-        async move {
-            api.create_share(NewShare {
+    let contact = RwSignal::new(String::new());
+    let channel = RwSignal::new(String::new());
+    let ask = RwSignal::new(LeadCapture::Off);
+    let mint = Action::new_local({
+        let api = api.clone();
+        move |target: &ShareTarget| {
+            let (api, target) = (api.clone(), target.clone());
+            let new = NewShare {
                 target,
-                contact_id: None,
-                channel: None,
-                lead_capture: Default::default(),
-            })
-            .await
+                contact_id: Some(contact.get_untracked()).filter(|c| !c.is_empty()),
+                channel: Channel::from_slug(&channel.get_untracked()),
+                lead_capture: ask.get_untracked(),
+            };
+            async move { api.create_share(new).await }
+        }
+    });
+    // Loaded when the options are first opened, not for every item in a list.
+    let opened = RwSignal::new(false);
+    let contacts = LocalResource::new(move || {
+        let (api, wanted) = (api.clone(), opened.get());
+        async move {
+            if !wanted {
+                return Vec::new();
+            }
+            let mut list = api.contacts().await.unwrap_or_default();
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+            list
         }
     });
     let link = move || match mint.value().get() {
@@ -52,8 +70,45 @@ pub fn ShareLink(target: ShareTarget, name: String) -> impl IntoView {
     };
     let label = move || format!("{}: {}", i18n.t(Msg::ShareAction), name);
     let target_for_click = target.clone();
+    let asks = [
+        (LeadCapture::Off, Msg::AskOff),
+        (LeadCapture::Before, Msg::AskBefore),
+        (LeadCapture::AfterSection { index: 2 }, Msg::AskMidway),
+        (LeadCapture::SoftEnd, Msg::AskSoftEnd),
+    ];
     view! {
         <div class="share-link">
+            <details class="link-options" on:toggle=move |_| opened.set(true)>
+                <summary>{move || i18n.t(Msg::LinkOptions)}</summary>
+                <label>
+                    {move || i18n.t(Msg::ForContact)}
+                    <select on:change=move |ev| contact.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::AnyContact)}</option>
+                        {move || contacts.get().unwrap_or_default().into_iter().map(|c| view! {
+                            <option value=c.id>{c.name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {move || i18n.t(Msg::ViaChannel)}
+                    <select on:change=move |ev| channel.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::AnyChannel)}</option>
+                        {Channel::ALL.map(|c| view! { <option value=c.slug()>{move || i18n.channel(c)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {move || i18n.t(Msg::AskDetails)}
+                    <select on:change=move |ev| {
+                        let i: usize = event_target_value(&ev).parse().unwrap_or(0);
+                        ask.set(asks.get(i).map_or(LeadCapture::Off, |a| a.0));
+                    }>
+                        {asks.iter().enumerate().map(|(i, (_, label))| {
+                            let label = *label;
+                            view! { <option value=i.to_string()>{move || i18n.t(label)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </details>
             <button
                 type="button"
                 aria-label=label

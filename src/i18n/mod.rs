@@ -33,6 +33,20 @@ impl I18n {
         msg.text(self.locale.get())
     }
 
+    pub fn channel(&self, channel: lianjie_core::channel::Channel) -> &'static str {
+        use lianjie_core::channel::Channel::*;
+        self.t(match channel {
+            WebChat => Msg::ChannelWebChat,
+            Wechat => Msg::ChannelWechat,
+            Wecom => Msg::ChannelWecom,
+            Qq => Msg::ChannelQq,
+            Weibo => Msg::ChannelWeibo,
+            Douyin => Msg::ChannelDouyin,
+            Email => Msg::ChannelEmail,
+            Sms => Msg::ChannelSms,
+        })
+    }
+
     /// Like [`I18n::t`], with `{name}` placeholders filled in.
     pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
         lianjie_core::inbox::render_template(self.t(msg), vars)

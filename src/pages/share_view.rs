@@ -1,12 +1,13 @@
 use super::use_public_id;
 use crate::api::use_api;
-use crate::components::{ContentBlocks, use_page_title};
+use crate::components::{ContentBlocks, LeadForm, use_page_title};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::people::Card;
+use lianjie_core::share::LeadCapture;
 use lianjie_core::tracking::ViewAction;
 
 /// Shared content (or a card) opened from a per-recipient link.
@@ -53,17 +54,64 @@ fn SharedPage(opened: OpenedShare) -> impl IntoView {
     let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
     let chat = format!("/chat/{}", opened.share.token);
     let card = opened.card;
+    let reader = opened.child_token;
+    let ask = opened.share.lead_capture;
+    let left = RwSignal::new(ask == LeadCapture::Off || reader_links::lead_left(&reader));
+    let skipped = RwSignal::new(false);
+    let thanked = RwSignal::new(false);
+    let lead_form = {
+        // Views and callbacks must be Send; the tracker lives on the one browser thread.
+        let (tracker, reader) = (
+            send_wrapper::SendWrapper::new(tracker.clone()),
+            reader.clone(),
+        );
+        move |gate: bool, skippable: bool| {
+            let tracker = tracker.clone();
+            let done_reader = reader.clone();
+            let on_done = move |()| {
+                tracker.action(ViewAction::LeftDetails);
+                reader_links::remember_lead(&done_reader);
+                left.set(true);
+                thanked.set(true);
+            };
+            let on_skip = skippable.then(|| Callback::new(move |()| skipped.set(true)));
+            view! { <LeadForm reader_token=reader.clone() gate on_done on_skip /> }
+        }
+    };
     view! {
         <article class="shared">
             {match opened.content {
-                Some(content) => view! {
-                    <h1>{content.title}</h1>
-                    {(!content.summary.is_empty()).then(|| view! { <p class="intro">{content.summary}</p> })}
-                    <ContentBlocks blocks=content.blocks />
+                Some(content) => {
+                    let mut first = content.blocks;
+                    let split = match ask {
+                        LeadCapture::Before => 0,
+                        LeadCapture::AfterSection { index } => (usize::from(index) + 1).min(first.len()),
+                        _ => first.len(),
+                    };
+                    let rest = first.split_off(split);
+                    let gate_form = lead_form.clone();
+                    let end_form = lead_form.clone();
+                    view! {
+                        <h1>{content.title}</h1>
+                        {(!content.summary.is_empty()).then(|| view! { <p class="intro">{content.summary}</p> })}
+                        <ContentBlocks blocks=first />
+                        {move || {
+                            let gated = !left.get() && matches!(ask, LeadCapture::Before | LeadCapture::AfterSection { .. });
+                            if gated {
+                                gate_form(true, false).into_any()
+                            } else {
+                                view! { <ContentBlocks blocks=rest.clone() /> }.into_any()
+                            }
+                        }}
+                        {move || (ask == LeadCapture::SoftEnd && !left.get() && !skipped.get()).then(|| end_form(false, true))}
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 None => view! { <h1>{move || i18n.t(Msg::CardPageTitle)}</h1> }.into_any(),
             }}
+            {move || thanked.get().then(|| view! {
+                <p role="status" class="lead-thanks">{move || i18n.t(Msg::LeadThanks)}</p>
+            })}
         </article>
         {card.map(|card| view! { <RepMiniCard card chat tracker /> })}
     }

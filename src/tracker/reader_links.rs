@@ -31,6 +31,36 @@ pub fn resolve(token: &str) -> (String, Option<String>) {
     (token.to_owned(), own)
 }
 
+const LEADS_KEY: &str = "lianjie.reader.leads";
+
+/// Whether this browser already left details on its own link `child`, so it is not
+/// asked again.
+pub fn lead_left(child: &str) -> bool {
+    storage()
+        .and_then(|s| s.get_item(LEADS_KEY).ok().flatten())
+        .and_then(|raw| serde_json::from_str::<Vec<String>>(&raw).ok())
+        .is_some_and(|list| list.iter().any(|c| c == child))
+}
+
+pub fn remember_lead(child: &str) {
+    let Some(s) = storage() else { return };
+    let mut list: Vec<String> = s
+        .get_item(LEADS_KEY)
+        .ok()
+        .flatten()
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .unwrap_or_default();
+    if !list.iter().any(|c| c == child) {
+        list.push(child.to_owned());
+        if list.len() > MAX_LINKS {
+            list.drain(..list.len() - MAX_LINKS);
+        }
+        if let Ok(raw) = serde_json::to_string(&list) {
+            let _ = s.set_item(LEADS_KEY, &raw);
+        }
+    }
+}
+
 pub fn remember(token: &str, child: &str) {
     let mut links = load();
     links.retain(|(parent, _)| parent != token);

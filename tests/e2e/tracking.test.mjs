@@ -78,3 +78,45 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     assert.ok(await heat.getByRole('meter').count() >= 5);
     assert.ok(Number(await heat.getByRole('meter', { name: '价格' }).first().getAttribute('value')) > 1000);
   }));
+
+test(`a reader asked for their details before reading becomes a named lead (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/content'));
+    await heading(page, 'Content library');
+    const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }) });
+    await item.getByText('Link options').click();
+    await item.getByRole('combobox', { name: "Ask for the reader's details" }).selectOption({ label: 'Before reading' });
+    await item.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
+    const href = await item.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ }).getAttribute('href');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
+
+    const phone = await customerPhone(page);
+    const customer = phone.page;
+    await customer.goto(href);
+    await heading(customer, '2026 企业 SCRM 报价方案');
+    const form = customer.getByRole('form', { name: 'Leave your details' });
+    await form.waitFor();
+    assert.equal(await customer.getByRole('heading', { name: '价格与优惠' }).count(), 0, 'content waits for the details');
+    // Nothing filled in: told what is missing, next to the fields.
+    await form.getByRole('button', { name: 'Send' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Leave at least one way to reach you' }).waitFor();
+    assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('Name').fill('陈女士');
+    await form.getByLabel('Phone').fill('12');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await form.getByText('Not a phone number').waitFor();
+    await form.getByLabel('Phone').fill('');
+    await form.getByLabel('WeChat ID').fill('chen_w_2026');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await customer.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
+    await customer.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    await customer.waitForTimeout(3000);
+
+    // The rep sees the reader by name.
+    await page.getByRole('listitem').filter({ hasText: '陈女士' }).waitFor({ timeout: 15_000 });
+    // Coming back, the reader is not asked again.
+    await customer.reload();
+    await customer.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    assert.equal(await customer.getByRole('form', { name: 'Leave your details' }).count(), 0);
+    await phone.close();
+  }));

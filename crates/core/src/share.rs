@@ -1,6 +1,7 @@
 //! Per-recipient share links and the forward chain.
 
 use crate::channel::Channel;
+use crate::validate::{FieldErrors, FieldProblem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,42 @@ pub struct Share {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a reader leaves when a shared page asks for their details.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadDetails {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub wechat_id: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl LeadDetails {
+    /// A name and at least one way to reach the reader, each well formed.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        use crate::validate::{email, max_len, optional, phone, required};
+        let mut e = FieldErrors::default();
+        let reachable = [&self.phone, &self.wechat_id, &self.email]
+            .iter()
+            .any(|v| !v.trim().is_empty());
+        e.check("name", required(&self.name, 60))
+            .check("phone", optional(&self.phone, phone))
+            .check("wechat_id", max_len(&self.wechat_id, 40))
+            .check("email", optional(&self.email, email))
+            .check(
+                "contact",
+                if reachable {
+                    Ok(())
+                } else {
+                    Err(FieldProblem::Required)
+                },
+            );
+        e.into_result()
+    }
+}
+
 /// The tokens from the root share down to `token`, following parents. Stops at a
 /// cycle or a missing parent instead of looping, since the data may be damaged.
 pub fn chain<'a>(token: &'a str, parent_of: impl Fn(&str) -> Option<&'a str>) -> Vec<&'a str> {
@@ -68,6 +105,33 @@ mod tests {
         assert_eq!(chain("c", |t| parents.get(t).copied()), vec!["a", "b", "c"]);
         let cyclic: HashMap<&str, &str> = [("x", "y"), ("y", "x")].into();
         assert_eq!(chain("x", |t| cyclic.get(t).copied()), vec!["y", "x"]);
+    }
+
+    #[test]
+    fn lead_details_need_a_name_and_a_way_to_reach_the_reader() {
+        let ok = LeadDetails {
+            name: "陈女士".into(),
+            wechat_id: "chen_w".into(),
+            ..Default::default()
+        };
+        assert!(ok.validate().is_ok());
+        let errs = LeadDetails {
+            name: " ".into(),
+            phone: "abc".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(errs.get("name"), Some(&FieldProblem::Required));
+        assert_eq!(errs.get("phone"), Some(&FieldProblem::Phone));
+        let unreachable = LeadDetails {
+            name: "陈".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            unreachable.validate().unwrap_err().get("contact"),
+            Some(&FieldProblem::Required)
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::inbox::{
 };
 use crate::intent::{IntentSignals, add_interest, intent_score};
 use crate::people::{Card, User};
-use crate::share::{Share, ShareTarget};
+use crate::share::{LeadDetails, Share, ShareTarget};
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
@@ -73,6 +73,8 @@ struct Index {
     sessions_by_share: HashMap<String, Vec<String>>,
     conversations_by_contact: HashMap<String, Vec<String>>,
     shares_by_target: HashMap<String, Vec<String>>,
+    /// Sessions by the reader's own link (`ViewSession::reader_token`).
+    sessions_by_reader: HashMap<String, Vec<String>>,
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -89,12 +91,19 @@ impl Index {
             ix.add_share(share);
         }
         for s in db.sessions.values() {
-            push(&mut ix.sessions_by_share, &s.share_token, &s.id);
+            ix.add_session(s);
         }
         for v in db.conversations.values() {
             push(&mut ix.conversations_by_contact, &v.contact_id, &v.id);
         }
         ix
+    }
+
+    fn add_session(&mut self, s: &ViewSession) {
+        push(&mut self.sessions_by_share, &s.share_token, &s.id);
+        if let Some(r) = &s.reader_token {
+            push(&mut self.sessions_by_reader, r, &s.id);
+        }
     }
 
     fn add_share(&mut self, share: &Share) {
@@ -319,6 +328,105 @@ impl Db {
             .and_then(|c| self.contacts.get(c))
     }
 
+    /// Who read in `session` (opened through `share`): the share's contact, else the
+    /// contact who left their details on their own link.
+    fn reader_of_session(&self, session: &ViewSession, share: &Share) -> Option<&Contact> {
+        self.reader_of(share).or_else(|| {
+            let own = self.shares.get(session.reader_token.as_deref()?)?;
+            self.reader_of(own)
+        })
+    }
+
+    /// A reader leaves their details on their own link (`reader_token`): the details
+    /// go to the contact the link was shared with, else to a contact already known by
+    /// the same phone, WeChat or email, else to a new contact (`new_id`) of the rep.
+    /// Returns the contact and the reader's latest view, now named, for the radar.
+    pub fn capture_lead(
+        &mut self,
+        reader_token: &str,
+        details: LeadDetails,
+        new_id: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Contact, Option<RadarItem>)> {
+        details.validate()?;
+        let own = self
+            .shares
+            .get(reader_token)
+            .filter(|s| s.parent.is_some())
+            .ok_or(StoreError::NotFound("share"))?
+            .clone();
+        let parent = own.parent.as_deref().and_then(|p| self.shares.get(p));
+        let same_person = |c: &&Contact| {
+            let same = |a: &str, b: &str| !a.trim().is_empty() && a.trim() == b.trim();
+            same(&c.phone, &details.phone)
+                || same(&c.wechat_id, &details.wechat_id)
+                || same(&c.email.to_lowercase(), &details.email.to_lowercase())
+        };
+        let known = own
+            .contact_id
+            .clone()
+            .or_else(|| parent.and_then(|p| p.contact_id.clone()))
+            .filter(|id| self.contacts.contains_key(id))
+            .or_else(|| {
+                self.contacts
+                    .values()
+                    .find(same_person)
+                    .map(|c| c.id.clone())
+            });
+        let mut identities = Vec::new();
+        for (channel, handle) in [
+            (Channel::Sms, &details.phone),
+            (Channel::Wechat, &details.wechat_id),
+            (Channel::Email, &details.email),
+        ] {
+            if !handle.trim().is_empty() {
+                identities.push(Identity {
+                    channel,
+                    handle: handle.trim().to_owned(),
+                });
+            }
+        }
+        let left = Contact {
+            id: known.clone().unwrap_or(new_id),
+            name: details.name.trim().to_owned(),
+            company: String::new(),
+            phone: details.phone.trim().to_owned(),
+            email: details.email.trim().to_owned(),
+            wechat_id: details.wechat_id.trim().to_owned(),
+            identities,
+            owner_id: Some(own.rep_id.clone()),
+            interests: BTreeMap::new(),
+            intent: 0,
+            last_seen_at: Some(now),
+            created_at: now,
+        };
+        let id = left.id.clone();
+        match self.contacts.get_mut(&id) {
+            Some(existing) => existing.absorb(&left),
+            None => {
+                self.contacts.insert(id.clone(), left);
+            }
+        }
+        if own.contact_id.as_deref() != Some(id.as_str()) {
+            if let Some(s) = self.shares.get_mut(reader_token) {
+                s.contact_id = Some(id.clone());
+            }
+            if let Some(ix) = self.index.get_mut() {
+                push(&mut ix.shares_by_contact, &id, reader_token);
+            }
+            self.touch(Change::Share(reader_token.to_owned()));
+        }
+        self.touch(Change::Contact(id.clone()));
+        self.refresh_contact(&id, now);
+        let latest = list(&self.ix().sessions_by_reader, reader_token)
+            .iter()
+            .filter_map(|s| self.sessions.get(s))
+            .max_by_key(|s| s.last_seen_at)
+            .map(|s| s.id.clone());
+        let item = latest.and_then(|s| self.radar_item(&s));
+        Ok((self.contacts[&id].clone(), item))
+    }
+
     /// The reader of the share this one was forwarded from.
     fn forwarder_of(&self, share: &Share) -> Option<&Contact> {
         share
@@ -346,15 +454,11 @@ impl Db {
             // A session id reused for another share is a client bug or forgery: refuse.
             Some(_) => return Err(StoreError::NotFound("session")),
             None => {
+                let session = ViewSession::start(snap, now);
                 if let Some(ix) = self.index.get_mut() {
-                    push(
-                        &mut ix.sessions_by_share,
-                        &snap.share_token,
-                        &snap.session_id,
-                    );
+                    ix.add_session(&session);
                 }
-                self.sessions
-                    .insert(snap.session_id.clone(), ViewSession::start(snap, now));
+                self.sessions.insert(snap.session_id.clone(), session);
                 true
             }
         };
@@ -365,7 +469,10 @@ impl Db {
         if !changed || !session.totals.is_counted() {
             return Ok(None);
         }
-        if let Some(contact_id) = share.contact_id.clone() {
+        let reader = self
+            .reader_of_session(session, &share)
+            .map(|c| c.id.clone());
+        if let Some(contact_id) = reader {
             self.refresh_contact(&contact_id, now);
         }
         if let Some(forwarder) = self.forwarder_of(&share).map(|c| c.id.clone()) {
@@ -380,12 +487,16 @@ impl Db {
         let mut signals = IntentSignals::default();
         let mut interests = BTreeMap::new();
         let ix = self.ix();
-        let counted = |tokens: &[String]| -> Vec<&ViewSession> {
+        let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
+            ids.filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted())
+                .collect()
+        };
+        let on_links = |tokens: &[String]| -> Vec<String> {
             tokens
                 .iter()
                 .flat_map(|t| list(&ix.sessions_by_share, t))
-                .filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.totals.is_counted())
+                .cloned()
                 .collect()
         };
         for token in list(&ix.shares_by_contact, contact_id) {
@@ -401,7 +512,20 @@ impl Db {
                 }),
                 ShareTarget::Card(_) => None,
             };
-            for s in counted(std::slice::from_ref(token)) {
+            // A rep's share to this contact is read by them; their own link (left
+            // details) is read by them through `reader_token` and by others as forwards.
+            let own_link = share.parent.is_some();
+            let mut read_by_them = counted(&mut list(&ix.sessions_by_reader, token).iter());
+            let mut forwarded = counted(&mut on_links(list(&ix.children, token)).iter());
+            let on_this_link = counted(&mut on_links(std::slice::from_ref(token)).iter());
+            if own_link {
+                forwarded.extend(on_this_link);
+            } else {
+                read_by_them.extend(on_this_link);
+                read_by_them.sort_by(|a, b| a.id.cmp(&b.id));
+                read_by_them.dedup_by(|a, b| a.id == b.id);
+            }
+            for s in read_by_them {
                 signals.visits += 1;
                 signals.visible_ms += s.totals.visible_ms;
                 signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
@@ -410,7 +534,7 @@ impl Db {
                 }
             }
             // Readers of the links this contact forwarded.
-            for s in counted(list(&ix.children, token)) {
+            for s in forwarded {
                 signals.forwards += 1;
                 signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
             }
@@ -451,7 +575,7 @@ impl Db {
     pub fn radar_item(&self, session_id: &str) -> Option<RadarItem> {
         let s = self.sessions.get(session_id)?;
         let share = self.shares.get(&s.share_token)?;
-        let reader = self.reader_of(share);
+        let reader = self.reader_of_session(s, share);
         let (title, section_tags) = match &share.target {
             ShareTarget::Card(id) => (
                 self.cards
@@ -601,13 +725,31 @@ impl Db {
         };
         let mut out = Vec::new();
         for token in list(&ix.shares_by_contact, contact_id) {
+            // Their own link (left details): others reading it are forwards.
+            let own_link = self.shares.get(token).is_some_and(|s| s.parent.is_some());
+            let here = sessions_of(std::slice::from_ref(token));
+            let (views, mut forwards) = if own_link {
+                (Vec::new(), here)
+            } else {
+                (here, Vec::new())
+            };
+            forwards.extend(sessions_of(list(&ix.children, token)));
+            let by_reader = list(&ix.sessions_by_reader, token)
+                .iter()
+                .filter(|id| {
+                    self.sessions
+                        .get(*id)
+                        .is_some_and(|s| s.totals.is_counted())
+                })
+                .filter_map(|id| self.radar_item(id));
             out.extend(
-                sessions_of(std::slice::from_ref(token))
+                views
                     .into_iter()
+                    .chain(by_reader)
                     .map(|item| Activity::View { at: item.at, item }),
             );
             out.extend(
-                sessions_of(list(&ix.children, token))
+                forwards
                     .into_iter()
                     .map(|item| Activity::Forwarded { at: item.at, item }),
             );
@@ -1041,6 +1183,7 @@ mod tests {
                 &mut ix.sessions_by_share,
                 &mut ix.conversations_by_contact,
                 &mut ix.shares_by_target,
+                &mut ix.sessions_by_reader,
             ] {
                 map.values_mut().for_each(|v| v.sort());
             }
@@ -1132,6 +1275,73 @@ mod tests {
             db.content_analytics("nope"),
             Err(StoreError::NotFound("content"))
         );
+    }
+
+    #[test]
+    fn an_anonymous_reader_who_leaves_details_becomes_a_named_lead() {
+        let mut db = demo::seed(now());
+        let new = NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: None,
+            channel: None,
+            lead_capture: crate::share::LeadCapture::SoftEnd,
+        };
+        db.create_share(new, "u-wanglei", "tok-open".into(), now())
+            .unwrap();
+        db.open_share("tok-open", "tok-mine".into(), None, now())
+            .unwrap();
+        let mut s = snap("s1", "tok-open", 90_000, &[("price", 60_000)]);
+        s.reader_token = Some("tok-mine".into());
+        let before = db.record_snapshot(&s, now()).unwrap().unwrap();
+        assert_eq!(before.reader, None);
+        let contacts = db.contacts.len();
+
+        // Bad details are refused and change nothing.
+        let bad = LeadDetails {
+            name: "陈".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            db.capture_lead("tok-mine", bad, "k-new".into(), now()),
+            Err(StoreError::Invalid(_))
+        ));
+        // Only a reader's own link takes details.
+        let details = LeadDetails {
+            name: "陈女士".into(),
+            wechat_id: "chen_w".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            db.capture_lead("tok-open", details.clone(), "k-new".into(), now()),
+            Err(StoreError::NotFound("share"))
+        );
+        let (contact, item) = db
+            .capture_lead("tok-mine", details.clone(), "k-new".into(), now())
+            .unwrap();
+        assert_eq!(
+            (contact.id.as_str(), contact.name.as_str()),
+            ("k-new", "陈女士")
+        );
+        assert_eq!(contact.owner_id.as_deref(), Some("u-wanglei"));
+        assert_eq!(db.contacts.len(), contacts + 1);
+        assert!(db.contacts["k-new"].intent > 0);
+        let item = item.unwrap();
+        assert_eq!(item.reader.as_deref(), Some("陈女士"));
+        assert!(db.contacts["k-new"].interests.contains_key("价格"));
+        assert!(matches!(
+            db.timeline("k-new").unwrap().as_slice(),
+            [Activity::View { .. }]
+        ));
+        // The same person again (same WeChat) is not a second contact.
+        db.open_share("tok-open", "tok-other".into(), None, now())
+            .unwrap();
+        let (again, _) = db
+            .capture_lead("tok-other", details, "k-dup".into(), now())
+            .unwrap();
+        assert_eq!(again.id, "k-new");
+        assert_eq!(db.contacts.len(), contacts + 1);
+        db.radar(10);
+        assert_index_current(&db);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use lianjie_core::content::Content;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
+use lianjie_core::share::LeadDetails;
 use lianjie_core::share::Share;
 use lianjie_core::store::StoreError;
 use lianjie_core::tracking::Snapshot;
@@ -62,6 +63,7 @@ pub fn router(state: Shared) -> Router {
         .route("/channels/{channel}/inbound", post(inbound))
         .route("/public/shares/{token}", get(open_share))
         .route("/public/shares/{token}/messages", post(web_chat))
+        .route("/public/shares/{token}/lead", post(capture_lead))
         .route("/public/track", post(track))
         .route("/events", get(events))
         .route("/demo/reset", post(reset_demo))
@@ -416,6 +418,23 @@ async fn web_chat(
         .mutate(|db, now| db.web_chat(&token, msg, ids, now), Event::message)
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// A reader leaves their details on their own link; the rep's radar names them.
+async fn capture_lead(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    JsonBody(details): JsonBody<LeadDetails>,
+) -> ApiResult<StatusCode> {
+    let token = id_param(&token, "share")?;
+    let new_id = format!("k-{}", random_token::<8>());
+    s.mutate(
+        |db, now| db.capture_lead(&token, details, new_id, now),
+        |(_, item)| item.clone().map(|item| Event::Radar { item }),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
