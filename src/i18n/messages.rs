@@ -136,7 +136,6 @@ messages! {
     ChannelQq => "QQ", "QQ";
     ChannelWeibo => "微博", "Weibo";
     ChannelDouyin => "抖音", "Douyin";
-    ChannelEmail => "邮件", "Email";
     ChannelSms => "短信", "SMS";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";

@@ -42,7 +42,7 @@ impl I18n {
             Qq => Msg::ChannelQq,
             Weibo => Msg::ChannelWeibo,
             Douyin => Msg::ChannelDouyin,
-            Email => Msg::ChannelEmail,
+            Email => Msg::Email,
             Sms => Msg::ChannelSms,
         })
     }
