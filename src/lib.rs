@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("content") view=ContentLibrary />
                     <Route path=path!("content/:id") view=ContentAnalyticsPage />
                     <Route path=path!("radar") view=LeadRadar />
+                    <Route path=path!("contacts/:id") view=ContactProfile />
                     <Route path=path!("inbox") view=Inbox />
                     <Route path=path!("settings") view=Settings />
                 </ParentRoute>

@@ -1,4 +1,4 @@
-use super::{GuardedOutlet, LanguageSwitcher, SignInForm};
+use super::{GuardedOutlet, LanguageSwitcher, LeadAlerts, SignInForm};
 use crate::api::use_api;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
@@ -50,6 +50,7 @@ pub fn StaffLayout() -> impl IntoView {
                     when=move || signed_in.get()
                     fallback=move || view! { <SignInForm on_signed_in=move || signed_in.set(true) /> }
                 >
+                    <LeadAlerts />
                     <GuardedOutlet />
                 </Show>
             </main>

@@ -1,35 +1,107 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::PageHeader;
+use crate::components::{NotificationSwitch, PageHeader};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use lianjie_core::api::{Event, RadarItem};
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::query_signal_with_options;
+use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
+use lianjie_core::intent::HOT_THRESHOLD;
 
-/// The live feed of what readers do (线索雷达).
+fn url_flag(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
+    query_signal_with_options::<String>(
+        key,
+        NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        },
+    )
+}
+
+/// The live feed of what readers do (线索雷达), narrowed by filters kept in the URL.
 #[component]
 pub fn LeadRadar() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let feed = LocalResource::new(move || {
+    let feed = LocalResource::new({
         let api = api.clone();
-        async move { api.radar().await }
+        move || {
+            let api = api.clone();
+            async move { api.radar().await }
+        }
+    });
+    let me = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.me().await.ok().map(|u| u.id) }
+        }
+    });
+    let contents = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.contents().await.unwrap_or_default() }
     });
     use_api_events(move |e| {
         if matches!(e, Event::Radar { .. } | Event::Reset) {
             feed.refetch();
         }
     });
+    let (hot, set_hot) = url_flag("hot");
+    let (mine, set_mine) = url_flag("mine");
+    let (content, set_content) = url_flag("content");
+    let filter = Memo::new(move |_| RadarFilter {
+        hot: hot.get().is_some(),
+        rep_id: mine.get().and(me.get().flatten()),
+        content_id: content.get(),
+    });
+    let flag = |on: bool| on.then(|| "1".to_owned());
     view! {
         <PageHeader title=Msg::NavRadar intro=Msg::RadarIntro />
+        <div class="radar-tools">
+            <div role="group" class="segmented" aria-label=move || i18n.t(Msg::RadarFilters)>
+                <button
+                    type="button"
+                    aria-pressed=move || hot.get().is_some().to_string()
+                    on:click=move |_| set_hot.set(flag(hot.get_untracked().is_none()))
+                >
+                    {move || i18n.t(Msg::HotOnly)}
+                </button>
+                <button
+                    type="button"
+                    aria-pressed=move || mine.get().is_some().to_string()
+                    on:click=move |_| set_mine.set(flag(mine.get_untracked().is_none()))
+                >
+                    {move || i18n.t(Msg::MineOnly)}
+                </button>
+            </div>
+            <select
+                    aria-label=move || i18n.t(Msg::NavContent)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set_content.set((!v.is_empty()).then_some(v));
+                    }
+                >
+                    <option value="">{move || i18n.t(Msg::AllContent)}</option>
+                    {move || contents.get().unwrap_or_default().into_iter().map(|c| {
+                        let chosen = c.id.clone();
+                        view! {
+                            <option value=c.id selected=move || content.get() == Some(chosen.clone())>{c.title}</option>
+                        }
+                    }).collect_view()}
+            </select>
+            <NotificationSwitch />
+        </div>
         <Transition>
             {move || Suspend::new(async move {
                 feed.await.map(|items| {
-                    if items.is_empty() {
+                    let shown: Vec<RadarItem> = items.into_iter().filter(|i| filter.read().matches(i)).collect();
+                    if shown.is_empty() {
                         view! { <p class="empty">{move || i18n.t(Msg::RadarEmpty)}</p> }.into_any()
                     } else {
                         view! {
                             <ol class="radar" aria-live="polite">
-                                {items.into_iter().map(|item| view! { <RadarLine item i18n /> }).collect_view()}
+                                {shown.into_iter().map(|item| view! { <RadarLine item i18n /> }).collect_view()}
                             </ol>
                         }.into_any()
                     }
@@ -41,17 +113,27 @@ pub fn LeadRadar() -> impl IntoView {
 
 #[component]
 fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
-    let reader = item.reader.clone();
     let forwarded_by = item.forwarded_by.clone();
     let visit = item.visit.to_string();
+    let intent = item.intent.to_string();
     let top = item.top_section.clone();
+    let who = match (item.reader.clone(), item.contact_id.clone()) {
+        (Some(name), Some(id)) => {
+            view! { <a href=format!("/contacts/{id}")><strong>{name}</strong></a> }.into_any()
+        }
+        _ => view! { <strong>{move || i18n.t(Msg::Anonymous)}</strong> }.into_any(),
+    };
+    let hot = item.intent >= HOT_THRESHOLD;
     view! {
-        <li class="radar-line">
+        <li class="radar-line" class:hot=hot>
             <p class="radar-who">
-                <strong>{move || reader.clone().unwrap_or_else(|| i18n.t(Msg::Anonymous).to_owned())}</strong>
+                {who}
                 {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
                 " · 《" {item.title.clone()} "》 · "
                 {move || i18n.tf(Msg::VisitNth, &[("n", &visit)])}
+                {(item.contact_id.is_some()).then(|| view! {
+                    " · " <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
+                })}
             </p>
             <p class="radar-figures">
                 {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}

@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod card_view;
+mod contact_profile;
 mod content_analytics;
 mod content_library;
 mod dashboard;
@@ -13,6 +14,7 @@ mod share_view;
 mod web_chat;
 
 pub use card_view::CardView;
+pub use contact_profile::ContactProfile;
 pub use content_analytics::ContentAnalyticsPage;
 pub use content_library::ContentLibrary;
 pub use dashboard::Dashboard;

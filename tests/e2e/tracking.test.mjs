@@ -114,9 +114,35 @@ test(`a reader asked for their details before reading becomes a named lead (${BA
 
     // The rep sees the reader by name.
     await page.getByRole('listitem').filter({ hasText: '陈女士' }).waitFor({ timeout: 15_000 });
-    // Coming back, the reader is not asked again.
-    await customer.reload();
-    await customer.getByRole('heading', { name: '价格与优惠' }).waitFor();
-    assert.equal(await customer.getByRole('form', { name: 'Leave your details' }).count(), 0);
+    // Coming back, the reader is not asked again; the third visit alerts the rep.
+    for (let visit = 2; visit <= 3; visit++) {
+      await customer.reload();
+      await customer.getByRole('heading', { name: '价格与优惠' }).waitFor();
+      assert.equal(await customer.getByRole('form', { name: 'Leave your details' }).count(), 0);
+      await customer.waitForTimeout(2500);
+    }
+    await page.getByRole('status').filter({ hasText: '陈女士 is back: visit 3 to “2026 企业 SCRM 报价方案”' })
+      .waitFor({ timeout: 15_000 });
     await phone.close();
+
+    // Filters narrow the feed and are kept in the address.
+    const line = page.getByRole('listitem').filter({ hasText: '陈女士' }).first();
+    const intent = Number(/intent (\d+)/.exec(await line.innerText())[1]);
+    await page.getByRole('button', { name: 'Hot leads only' }).click();
+    await page.waitForURL(/hot=1/);
+    assert.equal(await page.getByRole('listitem').filter({ hasText: '陈女士' }).count() > 0, intent >= 70);
+    await page.getByRole('button', { name: 'Hot leads only' }).click();
+    await page.getByRole('button', { name: 'Mine only' }).click();
+    await page.getByRole('combobox', { name: 'Content library' }).selectOption({ label: '2026 企业 SCRM 报价方案' });
+    await page.waitForURL(/content=c-pricing/);
+    await line.waitFor();
+
+    // The profile: who they are, what they care about, every touchpoint.
+    await line.getByRole('link', { name: '陈女士' }).click();
+    await heading(page, 'Customer profile');
+    await page.getByRole('heading', { name: '陈女士' }).waitFor();
+    assert.ok(Number(await page.getByRole('meter', { name: 'Intent score' }).getAttribute('value')) > 0);
+    await page.getByRole('region', { name: 'Interests' }).getByRole('meter', { name: '价格' }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Touchpoint timeline' });
+    assert.equal(await timeline.getByText('Read “2026 企业 SCRM 报价方案”').count(), 3);
   }));

@@ -130,6 +130,9 @@ pub struct RadarItem {
     /// Name of whoever forwarded the link to this reader, if it was forwarded.
     pub forwarded_by: Option<String>,
     pub target: ShareTarget,
+    /// The rep credited with the view.
+    #[serde(default)]
+    pub rep_id: String,
     pub title: String,
     /// This reader's n-th counted view of this target.
     pub visit: u32,
@@ -139,6 +142,28 @@ pub struct RadarItem {
     pub top_section: Option<String>,
     pub actions: Vec<ViewAction>,
     pub intent: u8,
+}
+
+/// What the lead radar is narrowed to (kept in the URL).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RadarFilter {
+    /// Only readers at or above the hot threshold.
+    pub hot: bool,
+    /// Only views credited to this rep.
+    pub rep_id: Option<String>,
+    /// Only views of this content item.
+    pub content_id: Option<String>,
+}
+
+impl RadarFilter {
+    pub fn matches(&self, item: &RadarItem) -> bool {
+        (!self.hot || item.intent >= crate::intent::HOT_THRESHOLD)
+            && self.rep_id.as_ref().is_none_or(|r| *r == item.rep_id)
+            && self
+                .content_id
+                .as_ref()
+                .is_none_or(|c| item.target == ShareTarget::Content(c.clone()))
+    }
 }
 
 /// One touchpoint on a contact's timeline, newest first.

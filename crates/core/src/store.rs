@@ -636,6 +636,7 @@ impl Db {
             reader: reader.map(|c| c.name.clone()),
             forwarded_by: self.forwarder_of(share).map(|c| c.name.clone()),
             target: share.target.clone(),
+            rep_id: share.rep_id.clone(),
             title,
             visit: visit.max(1),
             visible_ms: s.totals.visible_ms,
@@ -1057,6 +1058,7 @@ fn paginate<T: Clone>(list: Vec<&T>, cursor: Option<&str>, limit: Option<usize>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::RadarFilter;
     use crate::demo;
     use crate::tracking::ViewTotals;
     use chrono::Duration;
@@ -1127,6 +1129,16 @@ mod tests {
         assert_eq!(item.title, "2026 企业 SCRM 报价方案");
         assert_eq!(item.top_section.as_deref(), Some("价格"));
         assert_eq!(item.visit, 1);
+        // The radar's filters: by rep, by content, hot only.
+        let f = |hot, rep: Option<&str>, content: Option<&str>| RadarFilter {
+            hot,
+            rep_id: rep.map(Into::into),
+            content_id: content.map(Into::into),
+        };
+        assert!(f(false, Some("u-wanglei"), Some("c-pricing")).matches(&item));
+        assert!(!f(false, Some("u-lina"), None).matches(&item));
+        assert!(!f(false, None, Some("c-other")).matches(&item));
+        assert_eq!(f(true, None, None).matches(&item), item.intent >= 70);
         assert_eq!(db.contacts["k-000"].interests["价格"], 120);
         let changes = db.take_changes();
         for expected in [

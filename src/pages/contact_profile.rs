@@ -1,0 +1,148 @@
+use super::use_public_id;
+use crate::api::{use_api, use_api_events};
+use crate::components::PageHeader;
+use crate::error::AppError;
+use crate::i18n::{I18n, Msg, use_i18n};
+use leptos::prelude::*;
+use lianjie_core::api::{Activity, Event};
+use lianjie_core::contact::Contact;
+use lianjie_core::format;
+use lianjie_core::intent::top_interests;
+
+/// One customer: intent, interests by reading time, and every touchpoint, live while
+/// they read.
+#[component]
+pub fn ContactProfile() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let id = use_public_id("id");
+    let profile = LocalResource::new(move || {
+        let (api, id) = (api.clone(), id.get());
+        async move {
+            let id = id?;
+            let contact = api
+                .contacts()
+                .await?
+                .into_iter()
+                .find(|c| c.id == id)
+                .ok_or(AppError::NotFound)?;
+            let timeline = api.timeline(id).await?;
+            Ok::<_, AppError>((contact, timeline))
+        }
+    });
+    use_api_events(move |e| {
+        if !matches!(e, Event::CardSaved { .. }) {
+            profile.refetch();
+        }
+    });
+    view! {
+        <PageHeader title=Msg::ProfileTitle intro=Msg::ProfileIntro />
+        <p><a href="/radar">{move || i18n.t(Msg::BackToRadar)}</a></p>
+        <Transition>
+            {move || Suspend::new(async move {
+                profile.await.map(|(contact, timeline)| view! { <Profile contact timeline i18n /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Profile(contact: Contact, timeline: Vec<Activity>, i18n: I18n) -> impl IntoView {
+    const TOP_TAGS: usize = 8;
+    let interests: Vec<(String, u64)> = top_interests(&contact.interests, TOP_TAGS)
+        .into_iter()
+        .map(|(t, w)| (t.to_owned(), w))
+        .collect();
+    let strongest = interests.first().map_or(1, |(_, w)| (*w).max(1));
+    let subtitle = [
+        contact.company.as_str(),
+        contact.phone.as_str(),
+        contact.wechat_id.as_str(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <section class="panel profile" aria-labelledby="profile-h">
+            <h2 id="profile-h">{contact.name.clone()}</h2>
+            <p class="intro">{subtitle}</p>
+            <p>
+                <label for="intent-meter">{move || i18n.t(Msg::IntentScore)}</label> " "
+                <meter id="intent-meter" min="0" max="100" low="40" high="69" optimum="100" value=contact.intent></meter>
+                " " <strong>{contact.intent}</strong>
+            </p>
+        </section>
+        <section class="panel" aria-labelledby="interests-h">
+            <h2 id="interests-h">{move || i18n.t(Msg::Interests)}</h2>
+            {if interests.is_empty() {
+                view! { <p class="empty">{move || i18n.t(Msg::NoInterests)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="heat">
+                        {interests.into_iter().map(|(tag, secs)| view! {
+                            <li>
+                                <span class="heat-label">{tag.clone()}</span>
+                                <meter min="0" max=strongest value=secs aria-label=tag></meter>
+                                <span class="heat-figure">{move || format::duration(secs * 1000, i18n.locale())}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{move || i18n.t(Msg::Timeline)}</h2>
+            {if timeline.is_empty() {
+                view! { <p class="empty">{move || i18n.t(Msg::NoTouchpoints)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {timeline.into_iter().map(|a| view! { <Touchpoint a i18n /> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Touchpoint(a: Activity, i18n: I18n) -> impl IntoView {
+    let when = a.at().format("%Y-%m-%d %H:%M").to_string();
+    let what = move || match &a {
+        Activity::View { item, .. } => {
+            let figures = format!(
+                " · {} · {}%",
+                format::duration(item.visible_ms, i18n.locale()),
+                item.max_scroll_pct
+            );
+            let top = item
+                .top_section
+                .as_ref()
+                .map(|t| format!(" · {} {t}", i18n.t(Msg::LongestOn)))
+                .unwrap_or_default();
+            i18n.tf(Msg::TlRead, &[("title", &item.title)]) + &figures + &top
+        }
+        Activity::Forwarded { item, .. } => {
+            let reader = item.reader.as_deref().unwrap_or(i18n.t(Msg::Anonymous));
+            i18n.tf(
+                Msg::TlForwarded,
+                &[("reader", reader), ("title", &item.title)],
+            )
+        }
+        Activity::Conversation { conversation, .. } => i18n.tf(
+            Msg::TlConversation,
+            &[
+                ("channel", i18n.channel(conversation.channel)),
+                ("preview", &conversation.last_preview),
+            ],
+        ),
+    };
+    view! {
+        <li>
+            <time>{when}</time>
+            " "
+            <span>{what}</span>
+        </li>
+    }
+}
