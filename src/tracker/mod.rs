@@ -6,7 +6,7 @@
 //! frozen. The backend merges snapshots by maximum, so re-sending is always safe and
 //! nothing is counted twice.
 
-mod outbox;
+pub mod outbox;
 pub mod reader_links;
 
 use crate::api::{ApiHandle, use_api};

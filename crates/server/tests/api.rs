@@ -217,6 +217,110 @@ async fn share_open_track_and_radar_with_beacon_bodies() {
 }
 
 #[tokio::test]
+async fn content_editing_analytics_ranking_and_lead_capture() {
+    let s = start().await;
+    let token = s.login().await;
+    let (_, list) = s.call(Method::GET, "/contents", Some(&token), None).await;
+    let mut item = list[0].clone();
+    item["title"] = json!("新标题 New title");
+    let id = item["id"].as_str().unwrap().to_owned();
+    let (status, saved) = s
+        .call(
+            Method::PUT,
+            &format!("/contents/{id}"),
+            Some(&token),
+            Some(item.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["title"], "新标题 New title");
+    item["blocks"][0]["id"] = json!("bad id");
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            &format!("/contents/{id}"),
+            Some(&token),
+            Some(item),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A reader reads, returns with the same link, then leaves their details.
+    let share = s.share_pricing(&token).await;
+    let (_, opened) = s
+        .call(Method::GET, &format!("/public/shares/{share}"), None, None)
+        .await;
+    let child = opened["child_token"].as_str().unwrap().to_owned();
+    let (_, again) = s
+        .call(
+            Method::GET,
+            &format!("/public/shares/{share}?child={child}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(again["child_token"], child.as_str());
+    let mut snap = snapshot("sess-a", &share, 30_000);
+    snap["reader_token"] = json!(child);
+    let (status, _) = s
+        .call(Method::POST, "/public/track", None, Some(snap))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, err) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{child}/lead"),
+            None,
+            Some(json!({"name": "陈"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{child}/lead"),
+            None,
+            Some(json!({"name": "陈女士", "wechat_id": "chen_w"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (status, a) = s
+        .call(
+            Method::GET,
+            "/contents/c-pricing/analytics",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(a["stats"]["opens"], 1);
+    assert_eq!(a["stats"]["avg_visible_ms"], 30_000);
+    let (_, ranked) = s
+        .call(
+            Method::GET,
+            "/contents/ranking?by=most_read",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(ranked[0]["content_id"], "c-pricing");
+    let (status, _) = s
+        .call(
+            Method::GET,
+            "/contents/ranking?by=nonsense",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = s
+        .call(Method::GET, "/contents/nope/analytics", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn timeline_canned_replies_and_demo_reset() {
     let s = start().await;
     let token = s.login().await;
