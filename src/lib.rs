@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Dashboard />
                     <Route path=path!("card") view=MyCard />
                     <Route path=path!("content") view=ContentLibrary />
+                    <Route path=path!("content/new") view=ContentEditor />
+                    <Route path=path!("content/:id/edit") view=ContentEditor />
                     <Route path=path!("content/:id") view=ContentAnalyticsPage />
                     <Route path=path!("radar") view=LeadRadar />
                     <Route path=path!("contacts/:id") view=ContactProfile />

@@ -54,6 +54,7 @@ pub fn ContentLibrary() -> impl IntoView {
     let none_if_empty = |v: String| (!v.is_empty()).then_some(v);
     view! {
         <PageHeader title=Msg::NavContent intro=Msg::ContentIntro />
+        <p><a class="cta" href="/content/new">{move || i18n.t(Msg::NewContent)}</a></p>
         <PopularContent />
         <Transition>
             {move || Suspend::new(async move {
@@ -119,6 +120,7 @@ pub fn ContentLibrary() -> impl IntoView {
 #[component]
 fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
     let analytics_label = named(i18n, Msg::AnalyticsOf, c.title.clone());
+    let edit_label = named(i18n, Msg::EditOf, c.title.clone());
     view! {
         <li class="content-item">
             <h2>{c.title.clone()}</h2>
@@ -130,6 +132,9 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
             <p class="actions">
                 <a href=format!("/content/{}", c.id) aria-label=analytics_label>
                     {move || i18n.t(Msg::AnalyticsAction)}
+                </a>
+                <a href=format!("/content/{}/edit", c.id) aria-label=edit_label>
+                    {move || i18n.t(Msg::EditAction)}
                 </a>
             </p>
             <ShareLink target=ShareTarget::Content(c.id) name=c.title />

@@ -3,6 +3,7 @@
 mod card_view;
 mod contact_profile;
 mod content_analytics;
+mod content_editor;
 mod content_library;
 mod dashboard;
 mod inbox;
@@ -16,6 +17,7 @@ mod web_chat;
 pub use card_view::CardView;
 pub use contact_profile::ContactProfile;
 pub use content_analytics::ContentAnalyticsPage;
+pub use content_editor::ContentEditor;
 pub use content_library::ContentLibrary;
 pub use dashboard::Dashboard;
 pub use inbox::Inbox;

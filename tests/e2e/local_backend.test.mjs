@@ -105,3 +105,37 @@ test('the content library searches and filters, and the filters survive a reload
     await page.getByRole('button', { name: 'Longest read' }).click();
     assert.equal(await page.getByRole('button', { name: 'Longest read' }).getAttribute('aria-pressed'), 'true');
   }));
+
+test('a rep writes an article from markdown, tags a section, and an unsaved edit survives a reload', () =>
+  withPage(async (page) => {
+    await page.goto(url('/content'));
+    await page.getByRole('link', { name: 'New content' }).click();
+    await heading(page, 'New content');
+    await page.getByLabel('Title').fill('售后服务说明');
+    await page.getByText('Import markdown').click();
+    await page.getByLabel('Markdown source').fill('## 响应时间\n工作日 2 小时内响应。\n\n- 电话\n- 微信\n\n<b>not bold</b>');
+    await page.getByRole('button', { name: 'Add as sections' }).click();
+    const section = (n) => page.getByRole('group', { name: new RegExp(`^Section ${n}:`) });
+    await section(4).waitFor();
+    assert.equal(await page.getByRole('group', { name: /^Section \d+:/ }).count(), 4);
+    assert.equal(await section(1).getByLabel('Text').inputValue(), '响应时间');
+    assert.equal(await section(4).getByLabel('Text').inputValue(), '<b>not bold</b>');
+    await section(2).getByLabel('Tags (comma-separated)').fill('售后');
+    // A reload before saving keeps the work.
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'unsaved changes from last time were restored' }).waitFor();
+    assert.equal(await page.getByLabel('Title').first().inputValue(), '售后服务说明');
+    assert.equal(await section(2).getByLabel('Tags (comma-separated)').inputValue(), '售后');
+    // Reorder and remove, then a bad link is refused next to its field.
+    await page.getByRole('button', { name: 'Remove section 4' }).click();
+    await page.getByLabel('Cover image link').fill('javascript:alert(1)');
+    await page.getByRole('button', { name: 'Save content' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Some fields need fixing' }).waitFor();
+    await page.getByText('Not a web address').waitFor();
+    await page.getByLabel('Cover image link').fill('');
+    await page.getByRole('button', { name: 'Save content' }).click();
+    await heading(page, 'Content library');
+    await page.getByRole('heading', { name: '售后服务说明' }).waitFor();
+    await page.getByRole('combobox', { name: 'Tag' }).selectOption('售后');
+    await page.getByRole('heading', { name: '售后服务说明' }).waitFor();
+  }));

@@ -53,6 +53,150 @@ pub enum BlockBody {
     },
 }
 
+/// The block kinds an editor can add, by their wire name.
+pub const BLOCK_KINDS: [&str; 8] = [
+    "heading",
+    "paragraph",
+    "image",
+    "quote",
+    "list",
+    "video",
+    "cta",
+    "page",
+];
+
+/// Field access by name, so one generic editor row serves every block kind.
+impl BlockBody {
+    pub fn empty(kind: &str) -> Option<BlockBody> {
+        let s = String::new;
+        Some(match kind {
+            "heading" => BlockBody::Heading {
+                level: 2,
+                text: s(),
+            },
+            "paragraph" => BlockBody::Paragraph { text: s() },
+            "image" => BlockBody::Image {
+                url: s(),
+                alt: s(),
+                caption: s(),
+            },
+            "quote" => BlockBody::Quote {
+                text: s(),
+                cite: s(),
+            },
+            "list" => BlockBody::List {
+                ordered: false,
+                items: Vec::new(),
+            },
+            "video" => BlockBody::Video {
+                url: s(),
+                poster_url: s(),
+                duration_s: 0,
+            },
+            "cta" => BlockBody::Cta {
+                label: s(),
+                url: s(),
+            },
+            "page" => BlockBody::Page {
+                image_url: s(),
+                alt: s(),
+            },
+            _ => return None,
+        })
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BlockBody::Heading { .. } => "heading",
+            BlockBody::Paragraph { .. } => "paragraph",
+            BlockBody::Image { .. } => "image",
+            BlockBody::Quote { .. } => "quote",
+            BlockBody::List { .. } => "list",
+            BlockBody::Video { .. } => "video",
+            BlockBody::Cta { .. } => "cta",
+            BlockBody::Page { .. } => "page",
+        }
+    }
+
+    /// The editable fields, in form order.
+    pub fn fields(&self) -> &'static [&'static str] {
+        match self {
+            BlockBody::Heading { .. } => &["level", "text"],
+            BlockBody::Paragraph { .. } => &["text"],
+            BlockBody::Image { .. } => &["url", "alt", "caption"],
+            BlockBody::Quote { .. } => &["text", "cite"],
+            BlockBody::List { .. } => &["ordered", "items"],
+            BlockBody::Video { .. } => &["url", "poster_url", "duration_s"],
+            BlockBody::Cta { .. } => &["label", "url"],
+            BlockBody::Page { .. } => &["image_url", "alt"],
+        }
+    }
+
+    /// A field as text: numbers in decimal, `ordered` as true/false, list items one
+    /// per line.
+    pub fn field(&self, name: &str) -> String {
+        match (self, name) {
+            (BlockBody::Heading { level, .. }, "level") => level.to_string(),
+            (BlockBody::List { ordered, .. }, "ordered") => ordered.to_string(),
+            (BlockBody::List { items, .. }, "items") => items.join("\n"),
+            (BlockBody::Video { duration_s, .. }, "duration_s") => duration_s.to_string(),
+            // One accessor for the text fields: a small clone beats a second match.
+            _ => self
+                .clone()
+                .text_field_mut(name)
+                .map(std::mem::take)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn text_field_mut(&mut self, name: &str) -> Option<&mut String> {
+        match (self, name) {
+            (BlockBody::Heading { text, .. }, "text")
+            | (BlockBody::Paragraph { text }, "text")
+            | (BlockBody::Quote { text, .. }, "text") => Some(text),
+            (BlockBody::Image { url, .. }, "url")
+            | (BlockBody::Video { url, .. }, "url")
+            | (BlockBody::Cta { url, .. }, "url") => Some(url),
+            (BlockBody::Image { alt, .. }, "alt") | (BlockBody::Page { alt, .. }, "alt") => {
+                Some(alt)
+            }
+            (BlockBody::Image { caption, .. }, "caption") => Some(caption),
+            (BlockBody::Quote { cite, .. }, "cite") => Some(cite),
+            (BlockBody::Video { poster_url, .. }, "poster_url") => Some(poster_url),
+            (BlockBody::Cta { label, .. }, "label") => Some(label),
+            (BlockBody::Page { image_url, .. }, "image_url") => Some(image_url),
+            _ => None,
+        }
+    }
+
+    /// Sets a field from text. Numbers that don't parse keep an out-of-range value
+    /// so validation reports them rather than silently keeping the old one.
+    pub fn set_field(&mut self, name: &str, value: &str) {
+        match (&mut *self, name) {
+            (BlockBody::Heading { level, .. }, "level") => {
+                *level = value.trim().parse().unwrap_or(0)
+            }
+            (BlockBody::List { ordered, .. }, "ordered") => *ordered = value == "true",
+            (BlockBody::List { items, .. }, "items") => {
+                *items = value
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }
+            (BlockBody::Video { duration_s, .. }, "duration_s") => {
+                *duration_s = value.trim().parse().unwrap_or(0)
+            }
+            _ => {
+                if let Some(field) = self.text_field_mut(name) {
+                    value.clone_into(field);
+                }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
     /// Stable across edits so section statistics survive them.
@@ -334,5 +478,32 @@ mod tests {
         // A tag carried only by a section still finds the item.
         assert!(f("", None, Some("案例")).matches(pricing));
         assert!(!f("", None, Some("nope")).matches(pricing));
+    }
+
+    #[test]
+    fn every_field_of_every_kind_round_trips_through_text() {
+        for kind in BLOCK_KINDS {
+            let mut body = BlockBody::empty(kind).unwrap();
+            assert_eq!(body.kind(), kind);
+            for field in body.fields() {
+                let value = match *field {
+                    "level" => "3",
+                    "ordered" => "true",
+                    "items" => "一\n二",
+                    "duration_s" => "95",
+                    _ => "文字 text",
+                };
+                body.set_field(field, value);
+                assert_eq!(body.field(field), value, "{kind}.{field}");
+            }
+        }
+        assert_eq!(BlockBody::empty("table"), None);
+        let mut h = BlockBody::empty("heading").unwrap();
+        h.set_field("level", "x");
+        assert_eq!(
+            h.field("level"),
+            "0",
+            "kept out of range for validation to report"
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod inbox;
 pub mod intent;
 pub mod locale;
+pub mod markdown;
 pub mod people;
 pub mod reading_clock;
 pub mod share;
