@@ -1,15 +1,22 @@
 use crate::api::use_api;
-use crate::components::use_toasts;
+use crate::components::{QrCodeImage, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
 use lianjie_core::channel::Channel;
 use lianjie_core::share::{LeadCapture, ShareTarget};
 
-/// Mints a tracked link for `target` and shows it with a copy button. `name` says
-/// what is shared, for the button's accessible name.
+/// Mints a tracked link for `target` (optionally for a contact and channel, asking for
+/// the reader's details) and offers it every way a rep passes links on: copy, the
+/// system share sheet, a QR code, with a preview of how it will look in a chat. `name`
+/// is what is shared; `summary` and `image` fill the chat preview.
 #[component]
-pub fn ShareLink(target: ShareTarget, name: String) -> impl IntoView {
+pub fn ShareLink(
+    target: ShareTarget,
+    name: String,
+    #[prop(optional)] summary: String,
+    #[prop(optional)] image: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
@@ -68,6 +75,26 @@ pub fn ShareLink(target: ShareTarget, name: String) -> impl IntoView {
             }
         });
     };
+    let can_share = js_sys::Reflect::has(&window().navigator(), &"share".into()).unwrap_or(false);
+    let system_share = {
+        let (title, text) = (name.clone(), summary.clone());
+        move |url: String| {
+            let data = web_sys::ShareData::new();
+            data.set_title(&title);
+            data.set_text(&text);
+            data.set_url(&url);
+            let promise = window().navigator().share_with_data(&data);
+            // Closing the share sheet rejects the promise: nothing to report.
+            leptos::task::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            });
+        }
+    };
+    let preview = (name.clone(), summary, image);
+    let qr_label = {
+        let name = name.clone();
+        move || i18n.tf(Msg::QrFor, &[("title", &name)])
+    };
     let label = move || format!("{}: {}", i18n.t(Msg::ShareAction), name);
     let target_for_click = target.clone();
     let asks = [
@@ -120,12 +147,34 @@ pub fn ShareLink(target: ShareTarget, name: String) -> impl IntoView {
                 {move || i18n.t(Msg::ShareAction)}
             </button>
             {move || link().map(|url| {
-                let (href, for_copy) = (url.clone(), url.clone());
+                let (href, for_copy, for_share) = (url.clone(), url.clone(), url.clone());
+                let system_share = system_share.clone();
+                let (title, summary, image) = preview.clone();
+                let host = url.split('/').nth(2).unwrap_or_default().to_owned();
                 view! {
-                    <a href=href target="_blank" rel="noopener">{url}</a>
+                    <a href=href target="_blank" rel="noopener">{url.clone()}</a>
                     <button type="button" on:click=move |_| copy(for_copy.clone())>
                         {move || i18n.t(Msg::CopyLink)}
                     </button>
+                    {can_share.then(|| view! {
+                        <button type="button" on:click=move |_| system_share(for_share.clone())>
+                            {move || i18n.t(Msg::ShareVia)}
+                        </button>
+                    })}
+                    <div class="share-extras">
+                        <QrCodeImage text=url label=Signal::derive(qr_label.clone()) />
+                        <figure class="chat-preview">
+                            <figcaption>{move || i18n.t(Msg::ChatPreview)}</figcaption>
+                            <div class="chat-bubble">
+                                <p class="chat-title">{title}</p>
+                                <div class="chat-body">
+                                    <p class="chat-desc">{summary}</p>
+                                    {(!image.is_empty()).then(|| view! { <img src=image alt="" /> })}
+                                </div>
+                                <p class="chat-source">{move || i18n.t(Msg::AppName)} " · " {host.clone()}</p>
+                            </div>
+                        </figure>
+                    </div>
                 }
             })}
         </div>

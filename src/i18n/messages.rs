@@ -201,6 +201,9 @@ messages! {
     FDuration => "时长（秒）", "Duration (seconds)";
     FLabel => "按钮文字", "Button text";
     FImageUrl => "页面图片链接", "Page image link";
+    ShareVia => "分享到…", "Share to…";
+    QrFor => "扫码打开：{title}", "QR code to open “{title}”";
+    ChatPreview => "在聊天中的样子", "How it looks in a chat";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";
     KindPoster => "海报", "Poster";

@@ -128,7 +128,7 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
                 <span class="kind">{move || i18n.t(kind_label(c.kind))}</span>
                 {c.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
             </p>
-            <p class="intro">{c.summary}</p>
+            <p class="intro">{c.summary.clone()}</p>
             <p class="actions">
                 <a href=format!("/content/{}", c.id) aria-label=analytics_label>
                     {move || i18n.t(Msg::AnalyticsAction)}
@@ -137,7 +137,7 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
                     {move || i18n.t(Msg::EditAction)}
                 </a>
             </p>
-            <ShareLink target=ShareTarget::Content(c.id) name=c.title />
+            <ShareLink target=ShareTarget::Content(c.id) name=c.title summary=c.summary image=c.cover_url />
         </li>
     }
 }

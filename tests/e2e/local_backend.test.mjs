@@ -71,6 +71,10 @@ test('a rep shares an article and a customer in another tab reads it', () =>
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByRole('status').filter({ hasText: 'Link copied.' }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+    // A QR code to scan from a phone, and how the link will look in a chat.
+    await page.getByRole('img', { name: 'QR code to open “2026 企业 SCRM 报价方案”' }).waitFor();
+    const preview = page.getByRole('figure', { name: 'How it looks in a chat' });
+    await preview.getByText('2026 企业 SCRM 报价方案').waitFor();
 
     // Same browser, another tab: the in-browser backend is shared through storage.
     const customer = await page.context().newPage();
