@@ -1,4 +1,4 @@
-use super::content_library::kind_label;
+use super::content_library::kind_options;
 use crate::api::{storage, use_api};
 use crate::components::{PageHeader, use_toasts};
 use crate::error::{AppError, problem_message};
@@ -6,7 +6,7 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use lianjie_core::content::{BLOCK_KINDS, Block, BlockBody, Content, ContentKind};
+use lianjie_core::content::{BLOCK_KINDS, Block, BlockBody, Content, ContentKind, parse_tags};
 use lianjie_core::validate::FieldErrors;
 use lianjie_core::{ids, markdown};
 
@@ -190,17 +190,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
     let (title, set_title) = text(|c| c.title.clone(), |c, v| c.title = v);
     let (summary, set_summary) = text(|c| c.summary.clone(), |c, v| c.summary = v);
     let (cover, set_cover) = text(|c| c.cover_url.clone(), |c, v| c.cover_url = v);
-    let (tags, set_tags) = text(
-        |c| c.tags.join(", "),
-        |c, v| {
-            c.tags = v
-                .split([',', '，'])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect()
-        },
-    );
+    let (tags, set_tags) = text(|c| c.tags.join(", "), |c, v| c.tags = parse_tags(&v));
     let add_kind = RwSignal::new("paragraph".to_owned());
     let markdown_source = RwSignal::new(String::new());
     let problem = move |field: &'static str| {
@@ -248,11 +238,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
                         draft.update(|c| c.kind = k);
                     }
                 }>
-                    {ContentKind::ALL.map(|k| view! {
-                        <option value=k.slug() selected=move || draft.with(|c| c.kind == k)>
-                            {move || i18n.t(kind_label(k))}
-                        </option>
-                    }).collect_view()}
+                    {kind_options(i18n, move |k| draft.with(|c| c.kind == k))}
                 </select>
             </label>
             <label>
@@ -419,7 +405,7 @@ fn BlockRow(
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             edit(Box::new(move |b: &mut Block| {
-                                b.tags = v.split([',', '，']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+                                b.tags = parse_tags(&v);
                             }))
                         }
                     />

@@ -1,14 +1,27 @@
+use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::{PageHeader, ShareLink};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::query_signal_with_options;
 use lianjie_core::analytics::{ContentStats, Ranking};
 use lianjie_core::content::{Content, ContentFilter, ContentKind};
 use lianjie_core::format;
 use lianjie_core::share::ShareTarget;
 use std::collections::BTreeSet;
+
+/// One `<option>` per content kind, by slug.
+pub fn kind_options(
+    i18n: I18n,
+    selected: impl Fn(ContentKind) -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    ContentKind::ALL.map(|k| {
+        view! {
+            <option value=k.slug() selected=move || selected(k)>
+                {move || i18n.t(kind_label(k))}
+            </option>
+        }
+    })
+}
 
 pub fn kind_label(kind: ContentKind) -> Msg {
     match kind {
@@ -17,19 +30,6 @@ pub fn kind_label(kind: ContentKind) -> Msg {
         ContentKind::Video => Msg::KindVideo,
         ContentKind::Document => Msg::KindDocument,
     }
-}
-
-/// A filter kept in the URL (so it survives a reload and can be shared), replacing
-/// the history entry rather than adding one per keystroke.
-fn url_filter(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
-    query_signal_with_options::<String>(
-        key,
-        NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        },
-    )
 }
 
 /// The content reps share with tracked links, newest first, with search, filters and
@@ -43,9 +43,9 @@ pub fn ContentLibrary() -> impl IntoView {
         async move { api.contents().await }
     });
     use_api_events(move |_| contents.refetch());
-    let (text, set_text) = url_filter("q");
-    let (kind, set_kind) = url_filter("kind");
-    let (tag, set_tag) = url_filter("tag");
+    let (text, set_text) = use_query_param("q");
+    let (kind, set_kind) = use_query_param("kind");
+    let (tag, set_tag) = use_query_param("tag");
     let filter = Memo::new(move |_| ContentFilter {
         text: text.get().unwrap_or_default(),
         kind: kind.get().as_deref().and_then(ContentKind::from_slug),
@@ -76,11 +76,7 @@ pub fn ContentLibrary() -> impl IntoView {
                                     on:change=move |ev| set_kind.set(none_if_empty(event_target_value(&ev)))
                                 >
                                     <option value="">{move || i18n.t(Msg::AllKinds)}</option>
-                                    {ContentKind::ALL.map(|k| view! {
-                                        <option value=k.slug() selected=move || kind.get().as_deref() == Some(k.slug())>
-                                            {move || i18n.t(kind_label(k))}
-                                        </option>
-                                    }).collect_view()}
+                                    {kind_options(i18n, move |k| kind.get().as_deref() == Some(k.slug()))}
                                 </select>
                             </label>
                             <label>

@@ -1,23 +1,11 @@
+use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::{NotificationSwitch, PageHeader};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::query_signal_with_options;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
-
-fn url_flag(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
-    query_signal_with_options::<String>(
-        key,
-        NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        },
-    )
-}
 
 /// The live feed of what readers do (线索雷达), narrowed by filters kept in the URL.
 #[component]
@@ -47,9 +35,9 @@ pub fn LeadRadar() -> impl IntoView {
             feed.refetch();
         }
     });
-    let (hot, set_hot) = url_flag("hot");
-    let (mine, set_mine) = url_flag("mine");
-    let (content, set_content) = url_flag("content");
+    let (hot, set_hot) = use_query_param("hot");
+    let (mine, set_mine) = use_query_param("mine");
+    let (content, set_content) = use_query_param("content");
     let filter = Memo::new(move |_| RadarFilter {
         hot: hot.get().is_some(),
         rep_id: mine.get().and(me.get().flatten()),

@@ -32,6 +32,20 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+/// A query parameter kept in step with the page (filters that should survive a
+/// reload and can be shared), replacing the history entry rather than adding one per
+/// keystroke.
+fn use_query_param(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
+    leptos_router::hooks::query_signal_with_options::<String>(
+        key,
+        leptos_router::NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        },
+    )
+}
+
 /// A route parameter that must be a public id (card slug, share token); a malformed
 /// one is reported as "not found" through the page's error boundary.
 fn use_public_id(param: &'static str) -> Memo<Result<String, AppError>> {

@@ -366,6 +366,15 @@ impl Content {
     }
 }
 
+/// Tags as people type them: separated by ASCII or Chinese commas, blanks dropped.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    text.split([',', '，'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn tags_ok(tags: &[String]) -> Result<(), FieldProblem> {
     if tags.len() > 10 {
         return Err(FieldProblem::TooLong { max: 10 });
@@ -478,6 +487,12 @@ mod tests {
         // A tag carried only by a section still finds the item.
         assert!(f("", None, Some("案例")).matches(pricing));
         assert!(!f("", None, Some("nope")).matches(pricing));
+    }
+
+    #[test]
+    fn tags_split_on_either_comma() {
+        assert_eq!(parse_tags(" 价格，案例, ,售后 "), ["价格", "案例", "售后"]);
+        assert!(parse_tags(" , ").is_empty());
     }
 
     #[test]
