@@ -204,6 +204,10 @@ messages! {
     ShareVia => "分享到…", "Share to…";
     QrFor => "扫码打开：{title}", "QR code to open “{title}”";
     ChatPreview => "在聊天中的样子", "How it looks in a chat";
+    ForwardTree => "转发链路", "How it spread";
+    LinkFor => "发给 {name} 的链接", "Link for {name}";
+    OpenLink => "未指定客户的链接", "Link for anyone";
+    NodeViews => "{n} 次阅读 · {time}", "{n} views · {time}";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";
     KindPoster => "海报", "Poster";

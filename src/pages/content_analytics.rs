@@ -3,7 +3,7 @@ use crate::api::{use_api, use_api_events};
 use crate::components::PageHeader;
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use lianjie_core::analytics::{ContentAnalytics, SectionHeat};
+use lianjie_core::analytics::{ContentAnalytics, ForwardNode, SectionHeat};
 use lianjie_core::api::Event;
 use lianjie_core::format;
 
@@ -53,6 +53,7 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
         (Msg::StatForwards, Box::new(move || s.forwards.to_string())),
     ];
     let hottest = a.sections.iter().map(|h| h.dwell_ms).max().unwrap_or(0);
+    let tree = a.forward_tree;
     view! {
         <h2>{s.title.clone()}</h2>
         <section aria-label=move || i18n.t(Msg::Summary)>
@@ -77,7 +78,45 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        {(!tree.is_empty()).then(|| view! {
+            <section aria-labelledby="tree-h">
+                <h2 id="tree-h">{move || i18n.t(Msg::ForwardTree)}</h2>
+                {forward_list(tree, true, i18n)}
+            </section>
+        })}
     }
+}
+
+/// Nested lists, one level per forward: the rep's links, their readers, and whom
+/// each reader passed it on to.
+fn forward_list(nodes: Vec<ForwardNode>, root: bool, i18n: I18n) -> AnyView {
+    view! {
+        <ul class="forward-tree">
+            {nodes.into_iter().map(|n| {
+                let who = n.reader.clone();
+                let label = move || match (&who, root) {
+                    (Some(name), true) => i18n.tf(Msg::LinkFor, &[("name", name)]),
+                    (None, true) => i18n.t(Msg::OpenLink).to_owned(),
+                    (Some(name), false) => name.clone(),
+                    (None, false) => i18n.t(Msg::Anonymous).to_owned(),
+                };
+                let (views, ms) = (n.views.to_string(), n.visible_ms);
+                let figures = move || i18n.tf(
+                    Msg::NodeViews,
+                    &[("n", &views), ("time", &format::duration(ms, i18n.locale()))],
+                );
+                let show_figures = !root || n.views > 0;
+                view! {
+                    <li>
+                        <span class="node-who">{label}</span>
+                        {show_figures.then(|| view! { " · " <span class="heat-figure">{figures}</span> })}
+                        {(!n.children.is_empty()).then(|| forward_list(n.children, false, i18n))}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

@@ -77,6 +77,9 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     const heat = page.getByRole('region', { name: 'Section heat' });
     assert.ok(await heat.getByRole('meter').count() >= 5);
     assert.ok(Number(await heat.getByRole('meter', { name: '价格' }).first().getAttribute('value')) > 1000);
+    const spread = page.getByRole('region', { name: 'How it spread' });
+    await spread.getByText('Link for anyone').waitFor();
+    await spread.getByText('Anonymous reader').waitFor();
   }));
 
 test(`a reader asked for their details before reading becomes a named lead (${BACKEND})`, () =>

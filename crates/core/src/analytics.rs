@@ -51,6 +51,21 @@ pub struct ContentAnalytics {
     pub stats: ContentStats,
     /// In the content's order.
     pub sections: Vec<SectionHeat>,
+    /// How the links spread: one tree per link a rep sent that was read.
+    #[serde(default)]
+    pub forward_tree: Vec<ForwardNode>,
+}
+
+/// One link in the share chain: at the root a rep's link (and whom it was for), below
+/// it each reader's own link, under which are the readers they forwarded it to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardNode {
+    /// The contact, if known (the recipient at the root, else a reader who left details).
+    pub reader: Option<String>,
+    /// Counted views by this reader (at the root: views not tied to a reader's link).
+    pub views: u32,
+    pub visible_ms: u64,
+    pub children: Vec<ForwardNode>,
 }
 
 /// Popular-content rankings: what new reps should pick.
@@ -157,6 +172,7 @@ pub fn analytics(content: &Content, readings: &[Reading<'_>]) -> ContentAnalytic
     ContentAnalytics {
         stats: stats(content, readings),
         sections,
+        forward_tree: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! this plus persistence and tab broadcast; keeping the rules here tests them natively
 //! and keeps the backend thin.
 
-use crate::analytics::{self, ContentAnalytics, ContentStats, Ranking, Reading};
+use crate::analytics::{self, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading};
 use crate::api::{
     Activity, AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare,
     Page, RadarItem, StatusFilter,
@@ -677,7 +677,53 @@ impl Db {
             .contents
             .get(content_id)
             .ok_or(StoreError::NotFound("content"))?;
-        Ok(analytics::analytics(content, &self.readings(content_id)))
+        let mut out = analytics::analytics(content, &self.readings(content_id));
+        let key = target_key(&ShareTarget::Content(content_id.to_owned()));
+        out.forward_tree = list(&self.ix().shares_by_target, &key)
+            .iter()
+            .filter(|t| self.shares.get(*t).is_some_and(|s| s.parent.is_none()))
+            .filter_map(|t| self.forward_node(t, true, 0))
+            .collect();
+        Ok(out)
+    }
+
+    /// The node for `token` and everything forwarded from it, or `None` if nobody read
+    /// anything there. `root`: a rep's link, whose readers are its children.
+    fn forward_node(&self, token: &str, root: bool, depth: usize) -> Option<ForwardNode> {
+        const MAX_DEPTH: usize = 32;
+        let ix = self.ix();
+        let share = self.shares.get(token)?;
+        let own_views = if root {
+            // Views recorded before readers carried their own link.
+            list(&ix.sessions_by_share, token)
+                .iter()
+                .filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.reader_token.is_none() && s.totals.is_counted())
+                .collect::<Vec<_>>()
+        } else {
+            list(&ix.sessions_by_reader, token)
+                .iter()
+                .filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted())
+                .collect()
+        };
+        let children: Vec<ForwardNode> = if depth < MAX_DEPTH {
+            list(&ix.children, token)
+                .iter()
+                .filter_map(|c| self.forward_node(c, false, depth + 1))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if own_views.is_empty() && children.is_empty() {
+            return None;
+        }
+        Some(ForwardNode {
+            reader: self.reader_of(share).map(|c| c.name.clone()),
+            views: own_views.len() as u32,
+            visible_ms: own_views.iter().map(|s| s.totals.visible_ms).sum(),
+            children,
+        })
     }
 
     /// Every content item's figures, best first by `by`.
@@ -1269,6 +1315,10 @@ mod tests {
         };
         db.create_share(new, "u-wanglei", "tok-open".into(), now())
             .unwrap();
+        for reader in ["reader-a", "reader-b"] {
+            db.open_share("tok-open", reader.into(), None, now())
+                .unwrap();
+        }
         let read = |db: &mut Db, session: &str, reader: &str, secs: u64| {
             let mut s = snap(session, "tok-open", secs * 1000, &[("p-price", 4_000)]);
             s.reader_token = Some(reader.into());
@@ -1279,7 +1329,28 @@ mod tests {
         assert_eq!(read(&mut db, "s3", "reader-a", 30).visit, 2);
         let a = db.content_analytics("c-pricing").unwrap();
         assert_eq!((a.stats.opens, a.stats.unique_readers), (3, 2));
-        assert_eq!(a.stats.median_visible_ms, 20_000);
+        // One open link; reader-a (2 views) and reader-b (1) under it.
+        let views = |n: &ForwardNode| n.children.iter().map(|c| c.views).collect::<Vec<_>>();
+        assert_eq!(a.forward_tree.len(), 1);
+        let mut got = views(&a.forward_tree[0]);
+        got.sort();
+        assert_eq!(got, [1, 2]);
+        // reader-b forwards their link to reader-c: a branch under reader-b.
+        db.open_share("reader-b", "reader-c".into(), None, now())
+            .unwrap();
+        let mut s = snap("s4", "reader-b", 5_000, &[]);
+        s.reader_token = Some("reader-c".into());
+        db.record_snapshot(&s, now()).unwrap();
+        let a = db.content_analytics("c-pricing").unwrap();
+        let b = a.forward_tree[0]
+            .children
+            .iter()
+            .find(|c| c.views == 1)
+            .unwrap();
+        assert_eq!(views(b), [1]);
+        assert_eq!(a.stats.forwards, 1);
+        // 5, 10, 20 and 30 s read.
+        assert_eq!(a.stats.median_visible_ms, 15_000);
         let ranked = db.content_ranking(Ranking::MostRead);
         assert_eq!(ranked[0].content_id, "c-pricing");
         assert_eq!(ranked.len(), db.contents.len());
