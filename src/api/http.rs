@@ -7,8 +7,8 @@ use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, NewMessage, NewShare,
-    OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, IntentPoint, NewMessage,
+    NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -342,6 +342,10 @@ impl Api for HttpBackend {
 
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         self.get(format!("/contacts/{contact_id}/timeline"))
+    }
+
+    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
+        self.get(format!("/contacts/{contact_id}/intent-trend"))
     }
 
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {

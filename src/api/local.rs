@@ -10,8 +10,8 @@ use crate::error::AppError;
 use chrono::Utc;
 use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
-    RadarItem,
+    Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
+    OpenedShare, Page, RadarItem,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -317,6 +317,14 @@ impl Api for LocalBackend {
 
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         ready(self.read(|db| db.timeline(&contact_id)))
+    }
+
+    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
+        ready(
+            self.read(|db| {
+                db.intent_trend(&contact_id, &lianjie_core::api::TREND_DAYS, Utc::now())
+            }),
+        )
     }
 
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {

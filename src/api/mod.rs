@@ -11,8 +11,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
-    RadarItem,
+    Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
+    OpenedShare, Page, RadarItem,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -50,6 +50,8 @@ pub trait Api {
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
     /// Every touchpoint of a contact, newest first.
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
+    /// The contact's intent score at each of [`TREND_DAYS`](lianjie_core::api::TREND_DAYS) ago.
+    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>>;
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
     /// Public: what a customer page shows for a share token. `own_child` is the child

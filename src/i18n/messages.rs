@@ -208,6 +208,9 @@ messages! {
     LinkFor => "发给 {name} 的链接", "Link for {name}";
     OpenLink => "未指定客户的链接", "Link for anyone";
     NodeViews => "{n} 次阅读 · {time}", "{n} views · {time}";
+    IntentTrend => "意向趋势", "Intent trend";
+    DaysAgo => "{n} 天前", "{n} days ago";
+    Today => "今天", "Today";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";
     KindPoster => "海报", "Poster";

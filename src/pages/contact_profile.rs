@@ -4,7 +4,7 @@ use crate::components::PageHeader;
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
-use lianjie_core::api::{Activity, Event};
+use lianjie_core::api::{Activity, Event, IntentPoint};
 use lianjie_core::contact::Contact;
 use lianjie_core::format;
 use lianjie_core::intent::top_interests;
@@ -26,8 +26,9 @@ pub fn ContactProfile() -> impl IntoView {
                 .into_iter()
                 .find(|c| c.id == id)
                 .ok_or(AppError::NotFound)?;
+            let trend = api.intent_trend(id.clone()).await?;
             let timeline = api.timeline(id).await?;
-            Ok::<_, AppError>((contact, timeline))
+            Ok::<_, AppError>((contact, trend, timeline))
         }
     });
     use_api_events(move |e| {
@@ -40,14 +41,19 @@ pub fn ContactProfile() -> impl IntoView {
         <p><a href="/radar">{move || i18n.t(Msg::BackToRadar)}</a></p>
         <Transition>
             {move || Suspend::new(async move {
-                profile.await.map(|(contact, timeline)| view! { <Profile contact timeline i18n /> })
+                profile.await.map(|(contact, trend, timeline)| view! { <Profile contact trend timeline i18n /> })
             })}
         </Transition>
     }
 }
 
 #[component]
-fn Profile(contact: Contact, timeline: Vec<Activity>, i18n: I18n) -> impl IntoView {
+fn Profile(
+    contact: Contact,
+    trend: Vec<IntentPoint>,
+    timeline: Vec<Activity>,
+    i18n: I18n,
+) -> impl IntoView {
     const TOP_TAGS: usize = 8;
     let interests: Vec<(String, u64)> = top_interests(&contact.interests, TOP_TAGS)
         .into_iter()
@@ -72,6 +78,22 @@ fn Profile(contact: Contact, timeline: Vec<Activity>, i18n: I18n) -> impl IntoVi
                 <meter id="intent-meter" min="0" max="100" low="40" high="69" optimum="100" value=contact.intent></meter>
                 " " <strong>{contact.intent}</strong>
             </p>
+            <ol class="trend" aria-label=move || i18n.t(Msg::IntentTrend)>
+                {trend.into_iter().map(|p| {
+                    let days = p.days_ago.to_string();
+                    let when = move || match p.days_ago {
+                        0 => i18n.t(Msg::Today).to_owned(),
+                        _ => i18n.tf(Msg::DaysAgo, &[("n", &days)]),
+                    };
+                    view! {
+                        <li>
+                            <span class="trend-when">{when}</span>
+                            <meter min="0" max="100" value=p.score aria-hidden="true"></meter>
+                            <span class="trend-score">{p.score}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
         </section>
         <section class="panel" aria-labelledby="interests-h">
             <h2 id="interests-h">{move || i18n.t(Msg::Interests)}</h2>

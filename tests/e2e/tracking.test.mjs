@@ -146,6 +146,9 @@ test(`a reader asked for their details before reading becomes a named lead (${BA
     await page.getByRole('heading', { name: '陈女士' }).waitFor();
     assert.ok(Number(await page.getByRole('meter', { name: 'Intent score' }).getAttribute('value')) > 0);
     await page.getByRole('region', { name: 'Interests' }).getByRole('meter', { name: '价格' }).waitFor();
+    const trend = page.getByRole('list', { name: 'Intent trend' });
+    assert.equal(await trend.getByRole('listitem').count(), 6);
+    assert.match(await trend.getByRole('listitem').first().innerText(), /30 days ago\s*0/);
     const timeline = page.getByRole('region', { name: 'Touchpoint timeline' });
     assert.equal(await timeline.getByText('Read “2026 企业 SCRM 报价方案”').count(), 3);
   }));

@@ -166,6 +166,16 @@ impl RadarFilter {
     }
 }
 
+/// A contact's intent score as it stood some days ago.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntentPoint {
+    pub days_ago: u16,
+    pub score: u8,
+}
+
+/// The points of the intent trend shown for a contact, oldest first.
+pub const TREND_DAYS: [u16; 6] = [30, 14, 7, 3, 1, 0];
+
 /// One touchpoint on a contact's timeline, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -4,8 +4,8 @@
 
 use crate::analytics::{self, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading};
 use crate::api::{
-    Activity, AssigneeFilter, ConversationQuery, InboundMessage, NewMessage, NewShare, OpenedShare,
-    Page, RadarItem, StatusFilter,
+    Activity, AssigneeFilter, ConversationQuery, InboundMessage, IntentPoint, NewMessage, NewShare,
+    OpenedShare, Page, RadarItem, StatusFilter,
 };
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
@@ -481,15 +481,21 @@ impl Db {
         Ok(self.radar_item(&snap.session_id))
     }
 
-    /// Recomputes a contact's interests and intent from all their sessions, so the
-    /// figures are always a pure function of the recorded data.
-    fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
+    /// What a contact did up to `until`: the signals behind the intent score, and
+    /// their interest weights. Views count by when they started, with their final
+    /// totals (the store keeps each view's totals, not their history).
+    fn signals(
+        &self,
+        contact_id: &str,
+        until: DateTime<Utc>,
+    ) -> (IntentSignals, BTreeMap<String, u64>) {
         let mut signals = IntentSignals::default();
         let mut interests = BTreeMap::new();
         let ix = self.ix();
+        let seen = |at: DateTime<Utc>| Some(at.min(until));
         let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
             ids.filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.totals.is_counted())
+                .filter(|s| s.totals.is_counted() && s.started_at <= until)
                 .collect()
         };
         let on_links = |tokens: &[String]| -> Vec<String> {
@@ -528,7 +534,7 @@ impl Db {
             for s in read_by_them {
                 signals.visits += 1;
                 signals.visible_ms += s.totals.visible_ms;
-                signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
+                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
                 if let Some(tags) = &section_tags {
                     add_interest(&mut interests, &s.totals.sections, tags);
                 }
@@ -536,7 +542,7 @@ impl Db {
             // Readers of the links this contact forwarded.
             for s in forwarded {
                 signals.forwards += 1;
-                signals.last_activity = signals.last_activity.max(Some(s.last_seen_at));
+                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
             }
         }
         for v in list(&ix.conversations_by_contact, contact_id) {
@@ -545,12 +551,43 @@ impl Db {
                 .get(v)
                 .into_iter()
                 .flatten()
-                .filter(|m| m.direction == Direction::Inbound);
+                .filter(|m| m.direction == Direction::Inbound && m.created_at <= until);
             for m in inbound {
                 signals.messages += 1;
                 signals.last_activity = signals.last_activity.max(Some(m.created_at));
             }
         }
+        (signals, interests)
+    }
+
+    /// The intent score as it stood `days` ago, for each of `days`: how a lead is
+    /// warming up or cooling down.
+    pub fn intent_trend(
+        &self,
+        contact_id: &str,
+        days: &[u16],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<IntentPoint>> {
+        if !self.contacts.contains_key(contact_id) {
+            return Err(StoreError::NotFound("contact"));
+        }
+        Ok(days
+            .iter()
+            .map(|d| {
+                let at = now - chrono::Duration::days(i64::from(*d));
+                let (signals, _) = self.signals(contact_id, at);
+                IntentPoint {
+                    days_ago: *d,
+                    score: intent_score(&signals, at),
+                }
+            })
+            .collect())
+    }
+
+    /// Recomputes a contact's interests and intent from all their sessions, so the
+    /// figures are always a pure function of the recorded data.
+    fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
+        let (signals, interests) = self.signals(contact_id, now);
         let score = intent_score(&signals, now);
         if let Some(c) = self.contacts.get_mut(contact_id) {
             c.intent = score;
@@ -1408,6 +1445,10 @@ mod tests {
         assert_eq!(contact.owner_id.as_deref(), Some("u-wanglei"));
         assert_eq!(db.contacts.len(), contacts + 1);
         assert!(db.contacts["k-new"].intent > 0);
+        // Warming up: nothing a month ago, the current score today.
+        let trend = db.intent_trend("k-new", &[30, 0], now()).unwrap();
+        assert_eq!(trend[0].score, 0);
+        assert_eq!(trend[1].score, db.contacts["k-new"].intent);
         let item = item.unwrap();
         assert_eq!(item.reader.as_deref(), Some("陈女士"));
         assert!(db.contacts["k-new"].interests.contains_key("价格"));

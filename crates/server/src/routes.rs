@@ -17,6 +17,7 @@ use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
 };
+use lianjie_core::api::{IntentPoint, TREND_DAYS};
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -52,6 +53,7 @@ pub fn router(state: Shared) -> Router {
         .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts))
         .route("/contacts/{id}/timeline", get(timeline))
+        .route("/contacts/{id}/intent-trend", get(intent_trend))
         .route("/canned-replies", get(canned_replies))
         .route("/shares", post(create_share))
         .route("/radar", get(radar))
@@ -260,6 +262,16 @@ async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Conta
     Ok(Json(
         s.read(|db| Ok(db.contacts.values().cloned().collect()))?,
     ))
+}
+
+async fn intent_trend(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<IntentPoint>>> {
+    let id = id_param(&id, "contact")?;
+    let now = Utc::now();
+    Ok(Json(s.read(|db| db.intent_trend(&id, &TREND_DAYS, now))?))
 }
 
 async fn timeline(
