@@ -42,6 +42,15 @@ pub struct Share {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a chat app shows for a link before anyone opens it (title, description,
+/// thumbnail). Previewers run no JavaScript, so the server writes these into the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkPreview {
+    pub title: String,
+    pub description: String,
+    pub image: String,
+}
+
 /// What a reader leaves when a shared page asks for their details.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadDetails {

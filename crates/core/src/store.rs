@@ -15,7 +15,7 @@ use crate::inbox::{
 };
 use crate::intent::{IntentSignals, add_interest, intent_score};
 use crate::people::{Card, User};
-use crate::share::{LeadDetails, Share, ShareTarget};
+use crate::share::{LeadDetails, LinkPreview, Share, ShareTarget};
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
@@ -425,6 +425,37 @@ impl Db {
             .map(|s| s.id.clone());
         let item = latest.and_then(|s| self.radar_item(&s));
         Ok((self.contacts[&id].clone(), item))
+    }
+
+    /// The link preview of a card: the rep's name and role, their intro, their photo.
+    pub fn card_preview(&self, card_id: &str) -> Option<LinkPreview> {
+        let card = self.cards.get(card_id)?;
+        let role = [card.title.as_str(), card.company.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        Some(LinkPreview {
+            title: if role.is_empty() {
+                card.name.clone()
+            } else {
+                format!("{} | {role}", card.name)
+            },
+            description: card.intro.clone(),
+            image: card.avatar_url.clone(),
+        })
+    }
+
+    /// The link preview of a share: its content (title, summary, cover) or card.
+    pub fn share_preview(&self, token: &str) -> Option<LinkPreview> {
+        match &self.shares.get(token)?.target {
+            ShareTarget::Card(id) => self.card_preview(id),
+            ShareTarget::Content(id) => self.contents.get(id).map(|c| LinkPreview {
+                title: c.title.clone(),
+                description: c.summary.clone(),
+                image: c.cover_url.clone(),
+            }),
+        }
     }
 
     /// The reader of the share this one was forwarded from.
@@ -1466,6 +1497,18 @@ mod tests {
         assert_eq!(db.contacts.len(), contacts + 1);
         db.radar(10);
         assert_index_current(&db);
+    }
+
+    #[test]
+    fn link_previews_of_content_and_cards() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-001", "tok-p");
+        let p = db.share_preview("tok-p").unwrap();
+        assert_eq!(p.title, "2026 企业 SCRM 报价方案");
+        assert!(!p.description.is_empty());
+        let card = db.card_preview("wang-lei").unwrap();
+        assert!(card.title.starts_with("王磊 | "), "{}", card.title);
+        assert_eq!(db.share_preview("nope"), None);
     }
 
     #[test]

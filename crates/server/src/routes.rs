@@ -24,8 +24,8 @@ use lianjie_core::content::Content;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::LeadDetails;
 use lianjie_core::share::Share;
+use lianjie_core::share::{LeadDetails, LinkPreview};
 use lianjie_core::store::StoreError;
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
@@ -74,10 +74,39 @@ pub fn router(state: Shared) -> Router {
     let mut app = Router::new().nest("/api/v1", api);
     if let Some(dist) = &state.config.dist {
         let page: std::sync::Arc<str> = app_page(dist).into();
-        let index = move || {
+        let index = {
             let page = page.clone();
-            async move { Html(page.to_string()) }
+            move || {
+                let page = page.clone();
+                async move { Html(page.to_string()) }
+            }
         };
+        // Customer pages carry their link preview in the HTML itself: chat apps'
+        // previewers run no JavaScript.
+        let share_page = {
+            let page = page.clone();
+            move |State(s): State<Shared>, Path(token): Path<String>| {
+                let page = page.clone();
+                async move {
+                    let preview = parse_public_id(&token)
+                        .ok()
+                        .and_then(|t| s.read(|db| Ok(db.share_preview(t))).ok().flatten());
+                    Html(with_preview(&page, preview.as_ref()))
+                }
+            }
+        };
+        let card_page = move |State(s): State<Shared>, Path(card): Path<String>| {
+            let page = page.clone();
+            async move {
+                let preview = parse_public_id(&card)
+                    .ok()
+                    .and_then(|c| s.read(|db| Ok(db.card_preview(c))).ok().flatten());
+                Html(with_preview(&page, preview.as_ref()))
+            }
+        };
+        app = app
+            .route("/s/{token}", get(share_page))
+            .route("/c/{card}", get(card_page));
         // Files as they are; every other path (deep links like /c/..., /s/...) gets the
         // app page, with the backend switched to this server.
         app = app.fallback_service(
@@ -120,6 +149,54 @@ fn app_page(dist: &std::path::Path) -> String {
             "<!doctype html><title>Lianjie</title><p>The app is not built ({e}). Run trunk build --release.</p>"
         ),
     }
+}
+
+/// Text for an HTML attribute or element: nothing in it can open a tag or end the
+/// attribute.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The app page with a link's title, description and image as `<title>`, description
+/// and Open Graph tags (the page's own title stays for unknown links).
+pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
+    let Some(p) = preview else {
+        return page.to_owned();
+    };
+    let (title, description) = (escape_html(&p.title), escape_html(&p.description));
+    let mut tags = format!(
+        "<meta name=\"description\" content=\"{description}\" />\
+         <meta property=\"og:type\" content=\"article\" />\
+         <meta property=\"og:title\" content=\"{title}\" />\
+         <meta property=\"og:description\" content=\"{description}\" />"
+    );
+    if lianjie_core::validate::url(&p.image).is_ok() && p.image.starts_with("http") {
+        tags.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{}\" />",
+            escape_html(&p.image)
+        ));
+    }
+    let with_title = match (page.find("<title>"), page.find("</title>")) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}<title>{title}</title>{}", &page[..a], &page[b + 8..])
+        }
+        _ => {
+            tags.insert_str(0, &format!("<title>{title}</title>"));
+            page.to_owned()
+        }
+    };
+    with_title.replacen("</head>", &format!("{tags}</head>"), 1)
 }
 
 fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {
