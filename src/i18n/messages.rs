@@ -211,6 +211,15 @@ messages! {
     IntentTrend => "意向趋势", "Intent trend";
     DaysAgo => "{n} 天前", "{n} days ago";
     Today => "今天", "Today";
+    ChatIntro => "消息会直接发到顾问的工作台，顾问会尽快回复你。", "Your message goes straight to the adviser's workbench; they will get back to you soon.";
+    YourName => "你的称呼（可选）", "Your name (optional)";
+    MessageLabel => "消息", "Message";
+    SendMessage => "发送消息", "Send message";
+    Sending => "发送中…", "Sending…";
+    NotSent => "未发送", "Not sent";
+    Delivered => "已送达", "Delivered";
+    WebVisitor => "网页访客", "Web visitor";
+    YourMessages => "你发出的消息", "Your messages";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";
     KindPoster => "海报", "Poster";

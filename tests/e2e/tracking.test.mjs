@@ -152,3 +152,47 @@ test(`a reader asked for their details before reading becomes a named lead (${BA
     const timeline = page.getByRole('region', { name: 'Touchpoint timeline' });
     assert.equal(await timeline.getByText('Read “2026 企业 SCRM 报价方案”').count(), 3);
   }));
+
+test(`a reader messages the rep from a shared article; a failed send is retried once (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/'));
+    await heading(page, 'Dashboard');
+    const open = page.getByRole('region', { name: 'Summary' }).getByText('Open conversations', { exact: true })
+      .locator('xpath=following-sibling::dd');
+    const before = Number(await open.innerText());
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Content library' }).click();
+    await page.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
+    const href = await page.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ }).getAttribute('href');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    await heading(page, 'Dashboard');
+
+    const phone = await customerPhone(page);
+    const customer = phone.page;
+    await customer.goto(href);
+    await customer.getByRole('complementary', { name: 'Shared by' }).getByRole('link', { name: 'Message me' }).click();
+    await heading(customer, 'Chat with us');
+    await customer.getByRole('button', { name: 'Send message' }).click();
+    await customer.getByRole('alert').filter({ hasText: 'Required' }).waitFor();
+    await customer.getByLabel('Your name (optional)').fill('刘先生');
+    await customer.getByLabel('Message', { exact: true }).fill('标准版可以先试用吗？');
+    await customer.getByRole('button', { name: 'Send message' }).click();
+    const mine = customer.getByRole('region', { name: 'Your messages' });
+    await mine.getByText('Delivered').waitFor();
+    await open.filter({ hasText: String(before + 1) }).waitFor({ timeout: 10_000 });
+
+    if (BACKEND === 'http') {
+      // Offline: the message waits, marked as not sent, and goes once on retry.
+      await customer.context().setOffline(true);
+      await customer.getByLabel('Message', { exact: true }).fill('方便的话请电话联系我');
+      await customer.getByRole('button', { name: 'Send message' }).click();
+      await mine.getByText('Not sent').waitFor({ timeout: 10_000 });
+      await customer.context().setOffline(false);
+      await mine.getByRole('button', { name: 'Retry' }).click();
+      await mine.getByText('Delivered').nth(1).waitFor();
+      assert.equal(await mine.getByRole('listitem').count(), 2);
+    }
+    // The customer's messages are still there after a reload.
+    await customer.reload();
+    await mine.getByText('标准版可以先试用吗？').waitFor();
+    await phone.close();
+  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
