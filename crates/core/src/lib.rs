@@ -20,6 +20,7 @@ pub mod share;
 pub mod store;
 pub mod tracking;
 pub mod validate;
+pub mod vcard;
 
 pub use channel::Channel;
 pub use locale::Locale;
