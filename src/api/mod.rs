@@ -189,6 +189,27 @@ pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// A value kept as JSON in localStorage; missing, unreadable or damaged reads as `None`.
+pub fn read_stored<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+}
+
+/// Keeps `value` as JSON in localStorage. Without storage (private mode in some in-app
+/// browsers) it lasts for this page only, which callers accept.
+pub fn write_stored<T: serde::Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(raw)) = (storage(), serde_json::to_string(value)) {
+        let _ = s.set_item(key, &raw);
+    }
+}
+
+pub fn remove_stored(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
 pub fn provide_api(api: Rc<dyn Api>) {
     provide_context(ApiHandle::new(api));
 }

@@ -1,5 +1,5 @@
 use super::content_library::kind_options;
-use crate::api::{storage, use_api};
+use crate::api::{read_stored, remove_stored, use_api, write_stored};
 use crate::components::{PageHeader, use_toasts};
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -137,25 +137,19 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let key = draft_key(&content.id);
-    let restored = storage()
-        .and_then(|s| s.get_item(&key).ok().flatten())
-        .and_then(|raw| serde_json::from_str::<Content>(&raw).ok())
-        .filter(|d| *d != content);
+    let restored = read_stored::<Content>(&key).filter(|d| *d != content);
     let had_draft = RwSignal::new(restored.is_some());
     let original = StoredValue::new(content.clone());
-    let saved_version = content.clone();
     let draft = RwSignal::new(restored.unwrap_or(content));
     // Keep every change; a draft equal to the saved version is no draft.
     Effect::new({
         let key = key.clone();
         move || {
             let current = draft.get();
-            if let (Some(s), Ok(raw)) = (storage(), serde_json::to_string(&current)) {
-                let _ = if current == saved_version {
-                    s.remove_item(&key)
-                } else {
-                    s.set_item(&key, &raw)
-                };
+            if original.with_value(|saved| current == *saved) {
+                remove_stored(&key);
+            } else {
+                write_stored(&key, &current);
             }
         }
     });
@@ -168,9 +162,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
         let key = key.clone();
         move || match save.value().get() {
             Some(Ok(_)) => {
-                if let Some(s) = storage() {
-                    let _ = s.remove_item(&key);
-                }
+                remove_stored(&key);
                 toasts.info(i18n.t(Msg::Saved));
                 navigate("/content", Default::default());
             }

@@ -1,5 +1,5 @@
 use super::use_public_id;
-use crate::api::{local::random_token, storage, use_api};
+use crate::api::{local::random_token, read_stored, use_api, write_stored};
 use crate::components::use_page_title;
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
@@ -31,23 +31,11 @@ fn chat_key(token: &str) -> String {
     format!("lianjie.chat.{token}")
 }
 
-fn stored<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
-    storage()
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-}
-
-fn store<T: Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(raw)) = (storage(), serde_json::to_string(value)) {
-        let _ = s.set_item(key, &raw);
-    }
-}
-
 /// This browser's web-chat identity, so every message lands in one conversation.
 fn visitor() -> String {
-    stored::<String>(VISITOR_KEY).unwrap_or_else(|| {
+    read_stored::<String>(VISITOR_KEY).unwrap_or_else(|| {
         let id = format!("visitor-{}", random_token());
-        store(VISITOR_KEY, &id);
+        write_stored(VISITOR_KEY, &id);
         id
     })
 }
@@ -66,12 +54,12 @@ fn ChatForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let key = chat_key(&token);
-    let sent = RwSignal::new(stored::<Vec<Outgoing>>(&key).unwrap_or_default());
-    let name = RwSignal::new(stored::<String>(NAME_KEY).unwrap_or_default());
+    let sent = RwSignal::new(read_stored::<Vec<Outgoing>>(&key).unwrap_or_default());
+    let name = RwSignal::new(read_stored::<String>(NAME_KEY).unwrap_or_default());
     let body = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Msg>);
-    Effect::new(move || store(&key, &sent.get()));
-    Effect::new(move || store(NAME_KEY, &name.get()));
+    Effect::new(move || write_stored(&key, &sent.get()));
+    Effect::new(move || write_stored(NAME_KEY, &name.get()));
 
     let set_state = move |k: &str, state: Delivery| {
         sent.update(|list| {

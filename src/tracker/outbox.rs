@@ -2,7 +2,7 @@
 //! offline, closing the tab or a crash loses at most the last save interval. Only the
 //! newest snapshot of each session is kept: it carries the totals of all before it.
 
-use crate::api::storage;
+use crate::api::{read_stored, remove_stored, write_stored};
 use lianjie_core::tracking::Snapshot;
 
 const KEY: &str = "lianjie.track.outbox";
@@ -10,22 +10,15 @@ const KEY: &str = "lianjie.track.outbox";
 const MAX_SESSIONS: usize = 50;
 
 fn load() -> Vec<Snapshot> {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-        .unwrap_or_default()
+    read_stored(KEY).unwrap_or_default()
 }
 
 fn store(list: &[Snapshot]) {
-    let Some(s) = storage() else { return };
-    let _ = if list.is_empty() {
-        s.remove_item(KEY)
+    if list.is_empty() {
+        remove_stored(KEY);
     } else {
-        match serde_json::to_string(list) {
-            Ok(raw) => s.set_item(KEY, &raw),
-            Err(_) => Ok(()),
-        }
-    };
+        write_stored(KEY, &list);
+    }
 }
 
 /// Keeps `snapshot` until [`acked`], replacing an older one of its session.

@@ -4,17 +4,14 @@
 //! When the same reader comes back — a reload, or the link from their chat history —
 //! they must get the same child, or their return would look like a forward.
 
-use crate::api::storage;
+use crate::api::{read_stored, write_stored};
 
 const KEY: &str = "lianjie.reader.links";
 const MAX_LINKS: usize = 200;
 
 /// (opened token, child token given to this browser), oldest first.
 fn load() -> Vec<(String, String)> {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-        .unwrap_or_default()
+    read_stored(KEY).unwrap_or_default()
 }
 
 /// What to open for a token in the address bar: the token itself, or, for this
@@ -36,28 +33,17 @@ const LEADS_KEY: &str = "lianjie.reader.leads";
 /// Whether this browser already left details on its own link `child`, so it is not
 /// asked again.
 pub fn lead_left(child: &str) -> bool {
-    storage()
-        .and_then(|s| s.get_item(LEADS_KEY).ok().flatten())
-        .and_then(|raw| serde_json::from_str::<Vec<String>>(&raw).ok())
-        .is_some_and(|list| list.iter().any(|c| c == child))
+    read_stored::<Vec<String>>(LEADS_KEY).is_some_and(|list| list.iter().any(|c| c == child))
 }
 
 pub fn remember_lead(child: &str) {
-    let Some(s) = storage() else { return };
-    let mut list: Vec<String> = s
-        .get_item(LEADS_KEY)
-        .ok()
-        .flatten()
-        .and_then(|raw| serde_json::from_str(&raw).ok())
-        .unwrap_or_default();
+    let mut list: Vec<String> = read_stored(LEADS_KEY).unwrap_or_default();
     if !list.iter().any(|c| c == child) {
         list.push(child.to_owned());
         if list.len() > MAX_LINKS {
             list.drain(..list.len() - MAX_LINKS);
         }
-        if let Ok(raw) = serde_json::to_string(&list) {
-            let _ = s.set_item(LEADS_KEY, &raw);
-        }
+        write_stored(LEADS_KEY, &list);
     }
 }
 
@@ -68,7 +54,5 @@ pub fn remember(token: &str, child: &str) {
     if links.len() > MAX_LINKS {
         links.drain(..links.len() - MAX_LINKS);
     }
-    if let (Some(s), Ok(raw)) = (storage(), serde_json::to_string(&links)) {
-        let _ = s.set_item(KEY, &raw);
-    }
+    write_stored(KEY, &links);
 }

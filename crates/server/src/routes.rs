@@ -26,7 +26,7 @@ use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::Share;
 use lianjie_core::share::{LeadDetails, LinkPreview};
-use lianjie_core::store::StoreError;
+use lianjie_core::store::{Db, StoreError};
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
@@ -74,39 +74,18 @@ pub fn router(state: Shared) -> Router {
     let mut app = Router::new().nest("/api/v1", api);
     if let Some(dist) = &state.config.dist {
         let page: std::sync::Arc<str> = app_page(dist).into();
-        let index = {
-            let page = page.clone();
-            move || {
-                let page = page.clone();
-                async move { Html(page.to_string()) }
-            }
-        };
         // Customer pages carry their link preview in the HTML itself: chat apps'
         // previewers run no JavaScript.
-        let share_page = {
-            let page = page.clone();
-            move |State(s): State<Shared>, Path(token): Path<String>| {
-                let page = page.clone();
-                async move {
-                    let preview = parse_public_id(&token)
-                        .ok()
-                        .and_then(|t| s.read(|db| Ok(db.share_preview(t))).ok().flatten());
-                    Html(with_preview(&page, preview.as_ref()))
-                }
-            }
-        };
-        let card_page = move |State(s): State<Shared>, Path(card): Path<String>| {
-            let page = page.clone();
-            async move {
-                let preview = parse_public_id(&card)
-                    .ok()
-                    .and_then(|c| s.read(|db| Ok(db.card_preview(c))).ok().flatten());
-                Html(with_preview(&page, preview.as_ref()))
-            }
-        };
         app = app
-            .route("/s/{token}", get(share_page))
-            .route("/c/{card}", get(card_page));
+            .route(
+                "/s/{token}",
+                get(page_with_preview(&page, Db::share_preview)),
+            )
+            .route("/c/{card}", get(page_with_preview(&page, Db::card_preview)));
+        let index = move || {
+            let page = page.clone();
+            async move { Html(page.to_string()) }
+        };
         // Files as they are; every other path (deep links like /c/..., /s/...) gets the
         // app page, with the backend switched to this server.
         app = app.fallback_service(
@@ -148,6 +127,20 @@ fn app_page(dist: &std::path::Path) -> String {
         Err(e) => format!(
             "<!doctype html><title>Lianjie</title><p>The app is not built ({e}). Run trunk build --release.</p>"
         ),
+    }
+}
+
+/// A handler serving the app page with the preview `find` gives for the path's id.
+fn page_with_preview(
+    page: &std::sync::Arc<str>,
+    find: fn(&Db, &str) -> Option<LinkPreview>,
+) -> impl Fn(State<Shared>, Path<String>) -> std::future::Ready<Html<String>> + Clone + use<> {
+    let page = page.clone();
+    move |State(s): State<Shared>, Path(id): Path<String>| {
+        let preview = parse_public_id(&id)
+            .ok()
+            .and_then(|id| s.read(|db| Ok(find(db, id))).ok().flatten());
+        std::future::ready(Html(with_preview(&page, preview.as_ref())))
     }
 }
 
