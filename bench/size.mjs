@@ -1,16 +1,22 @@
 // Prints raw, gzip and brotli bytes of every asset in dist/ and their total: what a
-// phone on a slow network actually downloads. Usage: node bench/size.mjs [dist]
+// phone on a slow network actually downloads.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
+// Usage: node bench/size.mjs [dist] [folder to leave out...]. Precompressed copies
+// (.br, .gz) are the same assets, so they are never counted.
 const root = process.argv[2] ?? 'dist';
+const skip = new Set(process.argv.slice(3).map((d) => join(root, d)));
 
 async function* files(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(path);
-    else yield path;
+    if (entry.isDirectory()) {
+      if (!skip.has(path)) yield* files(path);
+    } else if (!/\.(br|gz)$/.test(entry.name)) {
+      yield path;
+    }
   }
 }
 

@@ -5,4 +5,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 . scripts/env.sh
 trunk build --release --locked >/dev/null
-node bench/size.mjs dist
+bash scripts/build-customer.sh >/dev/null
+echo "whole app (dist):"
+node bench/size.mjs dist customer
+echo
+echo "slim customer pages (dist/customer):"
+node bench/size.mjs dist/customer
+

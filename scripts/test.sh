@@ -26,14 +26,15 @@ step "browser tests (wasm-bindgen-test, headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p lianjie --target wasm32-unknown-unknown --tests --locked
 
-step "release build"
+step "release build (the whole app, then the slim customer pages)"
 trunk build --release --locked
+bash scripts/build-customer.sh
 
 step "end-to-end tests (Playwright + Chromium), in-browser backend"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "end-to-end journeys against the reference server (http backend)"
 cargo build -p lianjie-server --locked
-LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs tests/e2e/tracking.test.mjs
+LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs tests/e2e/tracking.test.mjs tests/e2e/card.test.mjs
 
 step "all tests passed"

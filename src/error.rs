@@ -21,6 +21,9 @@ pub enum AppError {
     /// The server failed or refused for its own reasons (status, its message).
     #[error("server error {0}: {1}")]
     Server(u16, String),
+    /// The signed-in staff member has no card (support agents, admins).
+    #[error("no card")]
+    NoCard,
     /// The input was refused; each field says why.
     #[error("{0}")]
     Invalid(lianjie_core::validate::FieldErrors),
@@ -31,6 +34,7 @@ impl AppError {
     pub fn message(&self) -> Msg {
         match self {
             AppError::NotFound => Msg::ErrNotFound,
+            AppError::NoCard => Msg::ErrNoCard,
             AppError::Network(_) => Msg::ErrNetwork,
             AppError::Decode(_) => Msg::ErrDecode,
             AppError::Invalid(_) => Msg::ErrInvalid,

@@ -9,7 +9,10 @@ pub mod pages;
 pub mod tracker;
 
 use api::local::OpenNote;
-use api::{Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api};
+use api::{
+    Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api,
+    provide_public_api,
+};
 use components::{CustomerLayout, StaffLayout, ToastHost, Toasts};
 use i18n::{Msg, provide_i18n};
 use leptos::prelude::*;
@@ -57,6 +60,32 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inbox") view=Inbox />
                     <Route path=path!("settings") view=Settings />
                 </ParentRoute>
+                <ParentRoute path=path!("") view=CustomerLayout>
+                    <Route path=path!("c/:card") view=CardView />
+                    <Route path=path!("s/:token") view=ShareView />
+                    <Route path=path!("chat/:token") view=WebChat />
+                </ParentRoute>
+            </Routes>
+            <ToastHost />
+        </Router>
+    }
+}
+
+/// The customer pages alone, for phones on slow networks: no staff pages, no
+/// in-browser backend or demo data — served by the reference server for `/c/`, `/s/`
+/// and `/chat/` links.
+#[component]
+pub fn CustomerApp() -> impl IntoView {
+    provide_i18n();
+    provide_context(Toasts::new());
+    let base = match configured_backend() {
+        BackendChoice::Http(base) => base,
+        BackendChoice::Local => "/api/v1".into(),
+    };
+    provide_public_api(std::rc::Rc::new(HttpBackend::new(&base)));
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
                 <ParentRoute path=path!("") view=CustomerLayout>
                     <Route path=path!("c/:card") view=CardView />
                     <Route path=path!("s/:token") view=ShareView />

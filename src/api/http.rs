@@ -2,10 +2,10 @@
 //! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
 //! that are safe to repeat, and live events over SSE.
 
-use super::{Api, ApiFuture, ApiResult, EventHub, Subscription, storage};
+use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription, storage};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
+use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, IntentPoint, NewMessage,
     NewShare, OpenedShare, Page, RadarItem, StatusFilter,
@@ -259,6 +259,81 @@ fn status_slug(s: StatusFilter) -> &'static str {
     }
 }
 
+impl PublicApi for HttpBackend {
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        match own_child {
+            Some(child) => self.get(format!("/public/shares/{token}?child={child}")),
+            None => self.get(format!("/public/shares/{token}")),
+        }
+    }
+
+    fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        match own_child {
+            Some(child) => self.get(format!("/public/cards/{card_id}?child={child}")),
+            None => self.get(format!("/public/cards/{card_id}")),
+        }
+    }
+
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
+        // The same reader and item always give the same share, so a retry is safe.
+        let key = format!("featured-{reader_token}-{content_id}");
+        self.write(
+            "POST",
+            format!("/public/shares/{reader_token}/featured/{content_id}"),
+            (),
+            Some(key),
+        )
+    }
+
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
+        // Leaving the same details twice changes nothing, so it may be retried.
+        let key = format!("lead-{reader_token}");
+        self.write(
+            "POST",
+            format!("/public/shares/{reader_token}/lead"),
+            details,
+            Some(key),
+        )
+    }
+
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
+        // Snapshots merge by maximum on the server, so a repeat is always safe.
+        let key = format!("{}-{}", snapshot.session_id, snapshot.seq);
+        self.write("POST", "/public/track".into(), snapshot, Some(key))
+    }
+
+    fn track_on_exit(&self, snapshot: Snapshot) {
+        let Ok(body) = serde_json::to_string(&snapshot) else {
+            return;
+        };
+        // A text/plain beacon needs no CORS preflight; the server reads it as JSON.
+        let queued = web_sys::window()
+            .and_then(|w| {
+                w.navigator()
+                    .send_beacon_with_opt_str(&self.url("/public/track"), Some(&body))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !queued {
+            // The browser refused (beacon quota): try a normal request instead.
+            let sent = self.track(snapshot);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = sent.await;
+            });
+        }
+    }
+
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
+        let key = message.idempotency_key.clone();
+        self.write(
+            "POST",
+            format!("/public/shares/{token}/messages"),
+            message,
+            Some(key),
+        )
+    }
+}
+
 impl Api for HttpBackend {
     fn name(&self) -> &'static str {
         "http"
@@ -323,6 +398,10 @@ impl Api for HttpBackend {
         )
     }
 
+    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
+        self.get(format!("/cards/{card_id}/analytics"))
+    }
+
     fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
         self.get(format!("/contents/{content_id}/analytics"))
     }
@@ -356,51 +435,6 @@ impl Api for HttpBackend {
         self.write("POST", "/shares".into(), new, None)
     }
 
-    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        match own_child {
-            Some(child) => self.get(format!("/public/shares/{token}?child={child}")),
-            None => self.get(format!("/public/shares/{token}")),
-        }
-    }
-
-    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
-        // Leaving the same details twice changes nothing, so it may be retried.
-        let key = format!("lead-{reader_token}");
-        self.write(
-            "POST",
-            format!("/public/shares/{reader_token}/lead"),
-            details,
-            Some(key),
-        )
-    }
-
-    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
-        // Snapshots merge by maximum on the server, so a repeat is always safe.
-        let key = format!("{}-{}", snapshot.session_id, snapshot.seq);
-        self.write("POST", "/public/track".into(), snapshot, Some(key))
-    }
-
-    fn track_on_exit(&self, snapshot: Snapshot) {
-        let Ok(body) = serde_json::to_string(&snapshot) else {
-            return;
-        };
-        // A text/plain beacon needs no CORS preflight; the server reads it as JSON.
-        let queued = web_sys::window()
-            .and_then(|w| {
-                w.navigator()
-                    .send_beacon_with_opt_str(&self.url("/public/track"), Some(&body))
-                    .ok()
-            })
-            .unwrap_or(false);
-        if !queued {
-            // The browser refused (beacon quota): try a normal request instead.
-            let sent = self.track(snapshot);
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = sent.await;
-            });
-        }
-    }
-
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
         self.get("/radar".into())
     }
@@ -426,16 +460,6 @@ impl Api for HttpBackend {
             "POST",
             format!("/conversations/{conversation_id}/messages"),
             new,
-            Some(key),
-        )
-    }
-
-    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
-        let key = message.idempotency_key.clone();
-        self.write(
-            "POST",
-            format!("/public/shares/{token}/messages"),
-            message,
             Some(key),
         )
     }

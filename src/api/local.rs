@@ -5,10 +5,10 @@
 //! are delivered even when the writing tab closes right after writing — which is
 //! exactly when a reader's last tracking snapshot is written.)
 
-use super::{Api, ApiFuture, ApiResult, EventHub, Subscription};
+use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription};
 use crate::error::AppError;
 use chrono::Utc;
-use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
+use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
     OpenedShare, Page, RadarItem,
@@ -257,6 +257,72 @@ fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {
     Box::pin(std::future::ready(value))
 }
 
+impl PublicApi for LocalBackend {
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        ready(self.write(
+            |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
+            |_| None,
+        ))
+    }
+
+    fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        let tokens = (random_token(), random_token());
+        ready(self.write(
+            |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
+            |_| None,
+        ))
+    }
+
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
+        ready(self.write(
+            |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
+            |_| None,
+        ))
+    }
+
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
+        ready(
+            self.write(
+                |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
+                |(_, item)| item.clone().map(|item| Event::Radar { item }),
+            )
+            .map(|_| ()),
+        )
+    }
+
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
+        ready(
+            self.write(
+                |db| db.record_snapshot(&snapshot, Utc::now()),
+                |item| item.clone().map(|item| Event::Radar { item }),
+            )
+            .map(|_| ()),
+        )
+    }
+
+    fn track_on_exit(&self, snapshot: Snapshot) {
+        // Local writes happen when called, so there is nothing left to wait for.
+        drop(self.track(snapshot));
+    }
+
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
+        ready(
+            self.write(
+                |db| {
+                    db.web_chat(
+                        &token,
+                        message,
+                        [random_id("k"), random_id("v"), random_id("m")],
+                        Utc::now(),
+                    )
+                },
+                Event::message,
+            )
+            .map(|(_, m)| m),
+        )
+    }
+}
+
 impl Api for LocalBackend {
     fn name(&self) -> &'static str {
         "local"
@@ -303,6 +369,10 @@ impl Api for LocalBackend {
         ready(self.write(|db| db.save_content(content, DEMO_ME, Utc::now()), |_| None))
     }
 
+    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
+        ready(self.read(|db| db.card_analytics(&card_id)))
+    }
+
     fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
         ready(self.read(|db| db.content_analytics(&content_id)))
     }
@@ -345,38 +415,6 @@ impl Api for LocalBackend {
         ))
     }
 
-    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        ready(self.write(
-            |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
-            |_| None,
-        ))
-    }
-
-    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
-        ready(
-            self.write(
-                |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
-                |(_, item)| item.clone().map(|item| Event::Radar { item }),
-            )
-            .map(|_| ()),
-        )
-    }
-
-    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
-        ready(
-            self.write(
-                |db| db.record_snapshot(&snapshot, Utc::now()),
-                |item| item.clone().map(|item| Event::Radar { item }),
-            )
-            .map(|_| ()),
-        )
-    }
-
-    fn track_on_exit(&self, snapshot: Snapshot) {
-        // Local writes happen when called, so there is nothing left to wait for.
-        drop(self.track(snapshot));
-    }
-
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
         ready(self.read(|db| Ok(db.radar(RADAR_LIMIT))))
     }
@@ -397,23 +435,6 @@ impl Api for LocalBackend {
         ready(
             self.write(
                 |db| db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now()),
-                Event::message,
-            )
-            .map(|(_, m)| m),
-        )
-    }
-
-    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
-        ready(
-            self.write(
-                |db| {
-                    db.web_chat(
-                        &token,
-                        message,
-                        [random_id("k"), random_id("v"), random_id("m")],
-                        Utc::now(),
-                    )
-                },
                 Event::message,
             )
             .map(|(_, m)| m),

@@ -9,7 +9,7 @@ pub use local::LocalBackend;
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
+use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
     OpenedShare, Page, RadarItem,
@@ -31,8 +31,31 @@ pub type ApiResult<T> = Result<T, AppError>;
 /// with `LocalResource`, `Action::new_local` or `spawn_local`.
 pub type ApiFuture<T> = Pin<Box<dyn Future<Output = ApiResult<T>>>>;
 
-/// Every operation the UI can ask of a backend.
-pub trait Api {
+/// What customer pages may ask of a backend: open what was shared with them, report
+/// reading, leave details, send a message. Customer pages see only this, so the slim
+/// customer build carries none of the staff operations.
+pub trait PublicApi {
+    /// What a customer page shows for a share token. `own_child` is the child
+    /// token this browser was given for `token` before, to be kept rather than re-minted.
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
+    /// A card opened from its own address, as [`PublicApi::open_share`] does for a link.
+    fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
+    /// The link through which a card's reader (`reader_token`, their own link)
+    /// opens one of the card's featured items.
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share>;
+    /// A reader leaves their details on their own link (`reader_token`).
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()>;
+    /// A cumulative tracking snapshot.
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()>;
+    /// The latest snapshot of a page being hidden or closed. Fire and forget
+    /// (`sendBeacon` over http): the page may be gone before any answer.
+    fn track_on_exit(&self, snapshot: Snapshot);
+    /// A customer's web-chat message sent from a card or content page.
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message>;
+}
+
+/// Every operation the staff workbench can ask of a backend.
+pub trait Api: PublicApi {
     /// Which backend this is, for the settings page.
     fn name(&self) -> &'static str;
     /// Whether staff calls can be made now (the local backend always can).
@@ -42,6 +65,8 @@ pub trait Api {
     fn users(&self) -> ApiFuture<Vec<User>>;
     fn card(&self, id: String) -> ApiFuture<Card>;
     fn save_card(&self, card: Card) -> ApiFuture<Card>;
+    /// Views, viewers, actions and top viewers over every link to the card.
+    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics>;
     fn contents(&self) -> ApiFuture<Vec<Content>>;
     /// Creates (new id) or updates a content item.
     fn save_content(&self, content: Content) -> ApiFuture<Content>;
@@ -54,23 +79,11 @@ pub trait Api {
     fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>>;
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
-    /// Public: what a customer page shows for a share token. `own_child` is the child
-    /// token this browser was given for `token` before, to be kept rather than re-minted.
-    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
-    /// Public: a reader leaves their details on their own link (`reader_token`).
-    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()>;
-    /// Public: a cumulative tracking snapshot.
-    fn track(&self, snapshot: Snapshot) -> ApiFuture<()>;
-    /// Public: the latest snapshot of a page being hidden or closed. Fire and forget
-    /// (`sendBeacon` over http): the page may be gone before any answer.
-    fn track_on_exit(&self, snapshot: Snapshot);
     fn radar(&self) -> ApiFuture<Vec<RadarItem>>;
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>>;
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
-    /// Public: a customer's web-chat message sent from a card or content page.
-    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message>;
     fn reset_demo(&self) -> ApiFuture<()>;
     /// Calls `on_event` for every change, from this tab or elsewhere, until the
     /// returned guard is dropped.
@@ -210,8 +223,30 @@ pub fn remove_stored(key: &str) {
     }
 }
 
+/// Provides a backend to the whole app: staff pages and customer pages.
 pub fn provide_api(api: Rc<dyn Api>) {
+    provide_public_api(api.clone());
     provide_context(ApiHandle::new(api));
+}
+
+/// The customer pages' view of the backend, in context.
+#[derive(Clone)]
+pub struct PublicApiHandle(SendWrapper<Rc<dyn PublicApi>>);
+
+impl std::ops::Deref for PublicApiHandle {
+    type Target = dyn PublicApi;
+    fn deref(&self) -> &Self::Target {
+        &**self.0
+    }
+}
+
+/// Provides the customer operations alone (the slim customer build).
+pub fn provide_public_api(api: Rc<dyn PublicApi>) {
+    provide_context(PublicApiHandle(SendWrapper::new(api)));
+}
+
+pub fn use_public_api() -> PublicApiHandle {
+    expect_context::<PublicApiHandle>()
 }
 
 pub fn use_api() -> ApiHandle {

@@ -19,3 +19,11 @@ pub fn CustomerLayout() -> impl IntoView {
         </div>
     }
 }
+
+/// Removes the first paint the server put in the page (`#first-paint`: the card's or
+/// content's text, readable before the app loads) once the app shows the page itself.
+pub fn first_paint_done() {
+    if let Some(el) = document().get_element_by_id("first-paint") {
+        el.remove();
+    }
+}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
+    super::first_paint_done();
     let list = errors.clone();
     let messages = move || {
         list.read()

@@ -1,4 +1,4 @@
-use crate::api::use_api;
+use crate::api::use_public_api;
 use crate::error::{AppError, problem_message};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ pub fn LeadForm(
     on_skip: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
+    let api = use_public_api();
     let [name, phone, wechat, email] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let problems = RwSignal::new(FieldErrors::default());
     let send = Action::new_local(move |details: &LeadDetails| {

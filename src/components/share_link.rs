@@ -49,6 +49,13 @@ pub fn ShareLink(
             list
         }
     });
+    let contact_name = move || {
+        let id = contact.get();
+        contacts
+            .get()
+            .and_then(|list| list.into_iter().find(|c| c.id == id))
+            .map(|c| c.name)
+    };
     let link = move || match mint.value().get() {
         Some(Ok(share)) => {
             let origin = window().location().origin().unwrap_or_default();
@@ -151,6 +158,7 @@ pub fn ShareLink(
                 let system_share = system_share.clone();
                 let (title, summary, image) = preview.clone();
                 let host = url.split('/').nth(2).unwrap_or_default().to_owned();
+                let (bubble_href, bubble_title) = (url.clone(), title.clone());
                 view! {
                     <a href=href target="_blank" rel="noopener">{url.clone()}</a>
                     <button type="button" on:click=move |_| copy(for_copy.clone())>
@@ -165,14 +173,19 @@ pub fn ShareLink(
                         <QrCodeImage text=url label=Signal::derive(qr_label.clone()) />
                         <figure class="chat-preview">
                             <figcaption>{move || i18n.t(Msg::ChatPreview)}</figcaption>
-                            <div class="chat-bubble">
+                            {move || contact_name().map(|name| view! {
+                                <p class="chat-window-title">{i18n.tf(Msg::ChatWith, &[("name", &name)])}</p>
+                            })}
+                            // The rep's demo of the loop: tap the card in the chat, as the customer would.
+                            <a class="chat-bubble" href=bubble_href target="_blank" rel="noopener"
+                                aria-label=move || format!("{}: {}", i18n.t(Msg::OpenAsCustomer), bubble_title)>
                                 <p class="chat-title">{title}</p>
                                 <div class="chat-body">
                                     <p class="chat-desc">{summary}</p>
                                     {(!image.is_empty()).then(|| view! { <img src=image alt="" /> })}
                                 </div>
                                 <p class="chat-source">{move || i18n.t(Msg::AppName)} " · " {host.clone()}</p>
-                            </div>
+                            </a>
                         </figure>
                     </div>
                 }

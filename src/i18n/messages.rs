@@ -242,6 +242,71 @@ messages! {
     SignInButton => "登录", "Sign in now";
     BackendHttp => "服务器", "Server";
     ErrInvalid => "有些内容填写不正确，请检查标出的项目。", "Some fields need fixing; check the marked ones.";
+
+    SaveContact => "保存到通讯录", "Save contact";
+    CallMe => "打电话", "Call";
+    CopyWechat => "复制微信号", "Copy WeChat ID";
+    WechatCopied => "微信号已复制，打开微信添加好友即可。", "WeChat ID copied; add me in WeChat.";
+    CopyByHand => "无法自动复制，请长按选中微信号后复制。", "Could not copy automatically; press and hold the WeChat ID to copy it.";
+    EmailMe => "发邮件", "Email me";
+    PhoneOnRequest => "电话号码可通过留言索取", "Phone number on request: message me";
+    CardActions => "联系我", "Get in touch";
+    AboutMe => "关于我", "About me";
+    ContactDetails => "联系方式", "Contact details";
+    FieldAddress => "地址", "Address";
+    FieldWebsite => "网站", "Website";
+    FeaturedContent => "精选内容", "Featured content";
+    GreetingAlt => "问候图片", "Greeting picture";
+    PhotoOf => "{name}的照片", "Photo of {name}";
+    LogoOf => "{company}的标志", "{company} logo";
+    OpeningFailed => "打开失败，请重试。", "Could not open it; please try again.";
+
+    ActSavedContact => "保存了联系人", "saved the contact";
+    ActCalled => "拨打了电话", "called";
+    ActCopiedWechat => "复制了微信号", "copied the WeChat ID";
+    ActEmailed => "发了邮件", "emailed";
+    ActMessaged => "留了言", "sent a message";
+    ActOpenedContent => "打开了精选内容", "opened featured content";
+    ActForwarded => "转发了", "forwarded it";
+    ActLeftDetails => "留下了联系方式", "left their details";
+
+    ErrNoCard => "你的账号没有名片：名片属于销售顾问。", "Your account has no card: cards belong to sales reps.";
+    CardAddress => "名片地址：", "Your card's address:";
+    CardEditorTitle => "编辑名片", "Edit card";
+    FieldName => "姓名", "Full name";
+    FieldJobTitle => "职位", "Job title";
+    FieldCompany => "公司", "Company";
+    FieldAvatar => "头像图片网址", "Photo URL";
+    FieldLogo => "公司标志网址", "Company logo URL";
+    FieldWechatId => "微信号（选填）", "WeChat ID (optional)";
+    FieldIntro => "一句话简介", "Short intro";
+    FieldGreeting => "问候视频或图片网址", "Greeting video or image URL";
+    PhoneShownTo => "电话号码展示给", "Show my phone number to";
+    PhoneEveryone => "所有人", "Everyone";
+    PhoneOnlyOnRequest => "仅在客户索取时", "Only on request";
+    Theme => "主题", "Theme";
+    ThemeJade => "翡翠绿", "Jade";
+    ThemeInk => "墨黑", "Ink";
+    ThemeCoral => "珊瑚红", "Coral";
+    ThemeSlate => "石板蓝", "Slate";
+    FeaturedPick => "精选内容（最多 {n} 项，按勾选顺序展示）", "Featured content (up to {n}, shown in the order ticked)";
+    SaveCard => "保存名片", "Save card";
+    CardPreview => "手机预览", "Phone preview";
+    ShareMyCard => "分享名片", "Share my card";
+    CardStats => "名片数据", "Card analytics";
+    StatCardViews => "浏览次数", "Views";
+    StatUniqueViewers => "访客", "Unique viewers";
+    StatAvgView => "平均浏览时长", "Average view";
+    StatCardForwards => "转发带来的浏览", "Views from forwards";
+    ActionsTaken => "访客操作", "What viewers did";
+    ActionViewsN => "{n} 次", "{n} views";
+    TopViewers => "最关注你的人", "Top viewers";
+    ViewerLine => "{views} 次浏览 · {time}", "{views} views · {time}";
+    NoCardViews => "还没有人看过你的名片。分享出去，客户打开后这里会实时显示。", "Nobody has viewed your card yet. Share it; views show up here live.";
+    ChatWith => "与 {name} 的聊天", "Chat with {name}";
+    ListSep => "、", ", ";
+    CardOf => "{name} 的名片", "{name}'s card";
+    OpenAsCustomer => "以客户身份打开", "Open as the customer";
 }
 
 #[cfg(test)]

@@ -47,6 +47,20 @@ impl I18n {
         })
     }
 
+    pub fn action(&self, action: lianjie_core::tracking::ViewAction) -> &'static str {
+        use lianjie_core::tracking::ViewAction::*;
+        self.t(match action {
+            SavedContact => Msg::ActSavedContact,
+            Called => Msg::ActCalled,
+            CopiedWechat => Msg::ActCopiedWechat,
+            Emailed => Msg::ActEmailed,
+            Messaged => Msg::ActMessaged,
+            OpenedContent => Msg::ActOpenedContent,
+            Forwarded => Msg::ActForwarded,
+            LeftDetails => Msg::ActLeftDetails,
+        })
+    }
+
     /// Like [`I18n::t`], with `{name}` placeholders filled in.
     pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
         lianjie_core::inbox::render_template(self.t(msg), vars)

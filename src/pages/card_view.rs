@@ -1,17 +1,196 @@
+use super::share_view::forward_as_this_reader;
 use super::use_public_id;
-use crate::components::use_page_title;
-use crate::i18n::{Msg, use_i18n};
+use crate::api::use_public_api;
+use crate::components::{CardFace, CardHandlers, first_paint_done, use_page_title};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::tracker::{reader_links, use_tracker};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use lianjie_core::api::OpenedShare;
+use lianjie_core::tracking::ViewAction;
+use lianjie_core::vcard::{Photo, vcard};
+use wasm_bindgen::JsCast;
 
-/// The customer's view of a rep's card, opened from a chat.
+/// The rep's card opened from its own address (`/c/:card`, printed QR codes, email
+/// signatures). It is tracked like a shared link: the reader gets their own link in
+/// the address bar, so a forward from the chat app is attributed to them.
 #[component]
 pub fn CardView() -> impl IntoView {
-    let i18n = use_i18n();
     let id = use_public_id("card");
+    let api = use_public_api();
     use_page_title(Msg::CardPageTitle);
-    move || {
-        id.get().map(|_| {
-            view! { <h1>{move || i18n.t(Msg::CardPageTitle)}</h1> }
-        })
+    let opened = LocalResource::new(move || {
+        let api = api.clone();
+        let card = id.get();
+        async move {
+            let card = card?;
+            let key = format!("card:{card}");
+            let (_, own_child) = reader_links::resolve(&key);
+            let opened = api.open_card(card, own_child).await?;
+            reader_links::remember(&key, &opened.child_token);
+            reader_links::remember(&opened.share.token, &opened.child_token);
+            forward_as_this_reader(&opened.child_token);
+            Ok::<_, AppError>(opened)
+        }
+    });
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move { opened.await.map(|o| view! { <CardPage opened=o /> }) })}
+        </Suspense>
     }
+}
+
+/// A Latin-1 "binary string" of `bytes`, base64-encoded by the browser.
+fn base64(bytes: &[u8]) -> Option<String> {
+    let binary: String = bytes.iter().map(|b| char::from(*b)).collect();
+    window().btoa(&binary).ok()
+}
+
+/// The card's photo for the vCard, if it can be fetched (same origin or CORS) and is
+/// a JPEG or PNG of reasonable size; otherwise the contact is saved without one.
+async fn fetch_photo(url: String) -> Option<(&'static str, String)> {
+    const MAX_BYTES: usize = 256 * 1024;
+    let response = gloo_net::http::Request::get(&url).send().await.ok()?;
+    let kind = match response.headers().get("content-type")?.as_str() {
+        t if t.starts_with("image/jpeg") => "JPEG",
+        t if t.starts_with("image/png") => "PNG",
+        _ => return None,
+    };
+    let bytes = response.binary().await.ok()?;
+    (bytes.len() <= MAX_BYTES)
+        .then(|| base64(&bytes))
+        .flatten()
+        .map(|b| (kind, b))
+}
+
+fn data_url(text: &str) -> String {
+    format!(
+        "data:text/vcard;charset=utf-8,{}",
+        js_sys::encode_uri_component(text)
+    )
+}
+
+/// Copies through the clipboard API, where the browser offers it (plain http and some
+/// in-app browsers do not).
+fn clipboard_copy(id: &str) -> Option<js_sys::Promise> {
+    let navigator = window().navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if has_clipboard {
+        return Some(navigator.clipboard().write_text(id));
+    }
+    None
+}
+
+/// The old select-and-copy that in-app browsers still support. The ID stays selected
+/// either way, so a reader told to copy by hand finds it ready.
+fn select_and_copy() -> bool {
+    let Some(el) = document().get_element_by_id("card-wechat-id") else {
+        return false;
+    };
+    let selected = window()
+        .get_selection()
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.select_all_children(&el).is_ok());
+    selected
+        && document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
+            .and_then(|d| d.exec_command("copy").ok())
+            .unwrap_or(false)
+}
+
+/// The customer's card page for an opened link (its own address or a share).
+#[component]
+pub fn CardPage(opened: OpenedShare) -> impl IntoView {
+    let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
+    let Some(card) = opened.card else {
+        return view! { <p role="alert">{AppError::NotFound.to_string()}</p> }.into_any();
+    };
+    document().set_title(&card.name);
+    first_paint_done();
+    let reader = opened.child_token;
+    let vcard_href = RwSignal::new(data_url(&vcard(&card, None)));
+    if !card.avatar_url.is_empty() {
+        let (card, url) = (card.clone(), card.avatar_url.clone());
+        leptos::task::spawn_local(async move {
+            if let Some((kind, data)) = fetch_photo(url).await {
+                let photo = Photo {
+                    kind,
+                    base64: &data,
+                };
+                vcard_href.set(data_url(&vcard(&card, Some(photo))));
+            }
+        });
+    }
+    let status = RwSignal::new(None::<Msg>);
+    let act = {
+        let tracker = send_wrapper::SendWrapper::new(tracker.clone());
+        move |action: ViewAction| {
+            let tracker = tracker.clone();
+            Callback::new(move |()| tracker.action(action))
+        }
+    };
+    let on_copy_wechat = {
+        let (tracker, wechat) = (
+            send_wrapper::SendWrapper::new(tracker.clone()),
+            card.wechat_id.clone(),
+        );
+        Callback::new(move |()| {
+            tracker.action(ViewAction::CopiedWechat);
+            match clipboard_copy(&wechat) {
+                Some(promise) => leptos::task::spawn_local(async move {
+                    let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                    let done = copied || select_and_copy();
+                    status.set(Some(if done {
+                        Msg::WechatCopied
+                    } else {
+                        Msg::CopyByHand
+                    }));
+                }),
+                None => status.set(Some(if select_and_copy() {
+                    Msg::WechatCopied
+                } else {
+                    Msg::CopyByHand
+                })),
+            }
+        })
+    };
+    let on_open = {
+        let (tracker, api, navigate) = (
+            send_wrapper::SendWrapper::new(tracker.clone()),
+            send_wrapper::SendWrapper::new(use_public_api()),
+            use_navigate(),
+        );
+        Callback::new(move |content_id: String| {
+            tracker.action(ViewAction::OpenedContent);
+            let (api, reader, navigate) = (api.clone(), reader.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                match api.open_featured(reader, content_id).await {
+                    Ok(share) => navigate(&format!("/s/{}", share.token), Default::default()),
+                    Err(_) => status.set(Some(Msg::OpeningFailed)),
+                }
+            });
+        })
+    };
+    let handlers = CardHandlers {
+        vcard_href: vcard_href.into(),
+        chat_href: format!("/chat/{}", opened.share.token),
+        on_call: act(ViewAction::Called),
+        on_email: act(ViewAction::Emailed),
+        on_save: act(ViewAction::SavedContact),
+        on_message: act(ViewAction::Messaged),
+        on_copy_wechat,
+        on_open,
+        status: status.into(),
+    };
+    let featured = opened.featured;
+    view! {
+        <article class="card-page">
+            <CardFace card=Signal::stored(card) featured=Signal::stored(featured) handlers />
+        </article>
+    }
+    .into_any()
 }

@@ -1,6 +1,6 @@
 use super::use_public_id;
 use crate::api::{use_api, use_api_events};
-use crate::components::PageHeader;
+use crate::components::{PageHeader, StatList, StatValue};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::analytics::{ContentAnalytics, ForwardNode, SectionHeat};
@@ -38,7 +38,7 @@ pub fn ContentAnalyticsPage() -> impl IntoView {
 fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
     let s = a.stats;
     let time = move |ms: u64| move || format::duration(ms, i18n.locale());
-    let figures: Vec<(Msg, Box<dyn Fn() -> String + Send + Sync>)> = vec![
+    let figures: Vec<(Msg, StatValue)> = vec![
         (Msg::StatOpens, Box::new(move || s.opens.to_string())),
         (
             Msg::StatUniqueReaders,
@@ -57,14 +57,7 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
     view! {
         <h2>{s.title.clone()}</h2>
         <section aria-label=move || i18n.t(Msg::Summary)>
-            <dl class="stats">
-                {figures.into_iter().map(|(label, value)| view! {
-                    <div class="stat">
-                        <dt>{move || i18n.t(label)}</dt>
-                        <dd>{value}</dd>
-                    </div>
-                }).collect_view()}
-            </dl>
+            <StatList figures />
         </section>
         <section aria-labelledby="heat-h">
             <h2 id="heat-h">{move || i18n.t(Msg::SectionHeat)}</h2>

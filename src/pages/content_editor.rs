@@ -1,6 +1,6 @@
 use super::content_library::kind_options;
-use crate::api::{read_stored, remove_stored, use_api, write_stored};
-use crate::components::{PageHeader, use_toasts};
+use crate::api::use_api;
+use crate::components::{DraftNotice, PageHeader, use_draft, use_toasts};
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
@@ -137,41 +137,24 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let key = draft_key(&content.id);
-    let restored = read_stored::<Content>(&key).filter(|d| *d != content);
-    let had_draft = RwSignal::new(restored.is_some());
-    let original = StoredValue::new(content.clone());
-    let draft = RwSignal::new(restored.unwrap_or(content));
-    // Keep every change; a draft equal to the saved version is no draft.
-    Effect::new({
-        let key = key.clone();
-        move || {
-            let current = draft.get();
-            if original.with_value(|saved| current == *saved) {
-                remove_stored(&key);
-            } else {
-                write_stored(&key, &current);
-            }
-        }
-    });
+    let editing_draft = use_draft(key, content);
+    let draft = editing_draft.value;
     let problems = RwSignal::new(FieldErrors::default());
     let save = Action::new_local(move |c: &Content| {
         let (api, c) = (api.clone(), c.clone());
         async move { api.save_content(c).await }
     });
-    Effect::new({
-        let key = key.clone();
-        move || match save.value().get() {
-            Some(Ok(_)) => {
-                remove_stored(&key);
-                toasts.info(i18n.t(Msg::Saved));
-                navigate("/content", Default::default());
-            }
-            Some(Err(AppError::Invalid(errs))) => problems.set(errs),
-            Some(Err(e)) => {
-                toasts.error(i18n.t(e.message()), None);
-            }
-            None => {}
+    Effect::new(move || match save.value().get() {
+        Some(Ok(saved)) => {
+            editing_draft.saved_as(saved);
+            toasts.info(i18n.t(Msg::Saved));
+            navigate("/content", Default::default());
         }
+        Some(Err(AppError::Invalid(errs))) => problems.set(errs),
+        Some(Err(e)) => {
+            toasts.error(i18n.t(e.message()), None);
+        }
+        None => {}
     });
     let text = move |get: fn(&Content) -> String, set: fn(&mut Content, String)| {
         (
@@ -195,15 +178,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
     };
     view! {
         <PageHeader title=if editing { Msg::EditContent } else { Msg::NewContent } intro=Msg::EditorIntro />
-        {move || had_draft.get().then(|| view! {
-            <p role="status" class="draft-note">
-                {move || i18n.t(Msg::DraftRestored)} " "
-                <button type="button" on:click=move |_| {
-                    had_draft.set(false);
-                    draft.set(original.get_value());
-                }>{move || i18n.t(Msg::DiscardDraft)}</button>
-            </p>
-        })}
+        <DraftNotice draft=editing_draft />
         <form
             class="editor"
             on:submit=move |ev| {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
+use lianjie_core::share::ShareTarget;
 
 /// The live feed of what readers do (线索雷达), narrowed by filters kept in the URL.
 #[component]
@@ -105,6 +106,7 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let visit = item.visit.to_string();
     let intent = item.intent.to_string();
     let top = item.top_section.clone();
+    let actions = item.actions.clone();
     let who = match (item.reader.clone(), item.contact_id.clone()) {
         (Some(name), Some(id)) => {
             view! { <a href=format!("/contacts/{id}")><strong>{name}</strong></a> }.into_any()
@@ -117,7 +119,15 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
             <p class="radar-who">
                 {who}
                 {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
-                " · 《" {item.title.clone()} "》 · "
+                " · "
+                {match item.target {
+                    ShareTarget::Card(_) => {
+                        let name = item.title.clone();
+                        view! { {move || i18n.tf(Msg::CardOf, &[("name", &name)])} }.into_any()
+                    }
+                    ShareTarget::Content(_) => view! { "《" {item.title.clone()} "》" }.into_any(),
+                }}
+                " · "
                 {move || i18n.tf(Msg::VisitNth, &[("n", &visit)])}
                 {(item.contact_id.is_some()).then(|| view! {
                     " · " <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
@@ -127,6 +137,9 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
                 {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}
                 " · " {move || i18n.t(Msg::Scrolled)} " " {item.max_scroll_pct} "%"
                 {top.map(|t| view! { " · " {move || i18n.t(Msg::LongestOn)} " " {t.clone()} })}
+                {(!actions.is_empty()).then(|| view! {
+                    " · " {move || actions.iter().map(|a| i18n.action(*a)).collect::<Vec<_>>().join(i18n.t(Msg::ListSep))}
+                })}
             </p>
         </li>
     }

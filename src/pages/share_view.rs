@@ -1,11 +1,13 @@
+use super::card_view::CardPage;
 use super::use_public_id;
-use crate::api::use_api;
-use crate::components::{ContentBlocks, LeadForm, use_page_title};
+use crate::api::use_public_api;
+use crate::components::{ContentBlocks, LeadForm, first_paint_done, use_page_title};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
+use lianjie_core::content::Content;
 use lianjie_core::people::Card;
 use lianjie_core::share::LeadCapture;
 use lianjie_core::tracking::ViewAction;
@@ -14,7 +16,7 @@ use lianjie_core::tracking::ViewAction;
 #[component]
 pub fn ShareView() -> impl IntoView {
     let id = use_public_id("token");
-    let api = use_api();
+    let api = use_public_api();
     use_page_title(Msg::SharePageTitle);
     let opened = LocalResource::new(move || {
         let api = api.clone();
@@ -29,14 +31,19 @@ pub fn ShareView() -> impl IntoView {
     });
     view! {
         <Suspense>
-            {move || Suspend::new(async move { opened.await.map(|o| view! { <SharedPage opened=o /> }) })}
+            {move || Suspend::new(async move {
+                opened.await.map(|o| match o.content.clone() {
+                    Some(content) => view! { <SharedPage opened=o.clone() content /> }.into_any(),
+                    None => view! { <CardPage opened=o /> }.into_any(),
+                })
+            })}
         </Suspense>
     }
 }
 
 /// Puts the reader's own child token in the address, so a forward from the chat
 /// app's menu attributes the next reader to this one (the share chain).
-fn forward_as_this_reader(child_token: &str) {
+pub(super) fn forward_as_this_reader(child_token: &str) {
     let location = window().location();
     let query = location.search().unwrap_or_default();
     if let Ok(history) = window().history() {
@@ -49,8 +56,9 @@ fn forward_as_this_reader(child_token: &str) {
 }
 
 #[component]
-fn SharedPage(opened: OpenedShare) -> impl IntoView {
+fn SharedPage(opened: OpenedShare, content: Content) -> impl IntoView {
     let i18n = use_i18n();
+    first_paint_done();
     let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
     let chat = format!("/chat/{}", opened.share.token);
     let card = opened.card;
@@ -80,8 +88,7 @@ fn SharedPage(opened: OpenedShare) -> impl IntoView {
     };
     view! {
         <article class="shared">
-            {match opened.content {
-                Some(content) => {
+            {{
                     let mut first = content.blocks;
                     let split = match ask {
                         LeadCapture::Before => 0,
@@ -106,8 +113,6 @@ fn SharedPage(opened: OpenedShare) -> impl IntoView {
                         {move || (ask == LeadCapture::SoftEnd && !left.get() && !skipped.get()).then(|| end_form(false, true))}
                     }
                     .into_any()
-                }
-                None => view! { <h1>{move || i18n.t(Msg::CardPageTitle)}</h1> }.into_any(),
             }}
             {move || thanked.get().then(|| view! {
                 <p role="status" class="lead-thanks">{move || i18n.t(Msg::LeadThanks)}</p>

@@ -1,5 +1,5 @@
 use super::use_public_id;
-use crate::api::{local::random_token, read_stored, use_api, write_stored};
+use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
 use crate::components::use_page_title;
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
@@ -52,7 +52,7 @@ pub fn WebChat() -> impl IntoView {
 #[component]
 fn ChatForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
+    let api = use_public_api();
     let key = chat_key(&token);
     let sent = RwSignal::new(read_stored::<Vec<Outgoing>>(&key).unwrap_or_default());
     let name = RwSignal::new(read_stored::<String>(NAME_KEY).unwrap_or_default());

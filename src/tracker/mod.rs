@@ -9,7 +9,7 @@
 pub mod outbox;
 pub mod reader_links;
 
-use crate::api::{ApiHandle, use_api};
+use crate::api::{PublicApiHandle, use_public_api};
 use crate::error::AppError;
 use leptos::ev;
 use leptos::prelude::*;
@@ -62,7 +62,7 @@ struct State {
 #[derive(Clone)]
 pub struct Tracker {
     state: Rc<RefCell<State>>,
-    api: ApiHandle,
+    api: PublicApiHandle,
 }
 
 fn now_ms() -> u64 {
@@ -106,7 +106,7 @@ impl Tracker {
                 sending: false,
                 beaconed: 0,
             })),
-            api: use_api(),
+            api: use_public_api(),
         }
     }
 

@@ -147,3 +147,17 @@ export function browserSuite() {
     },
   };
 }
+
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/** A customer's phone: another browser on the reference server; on the in-browser
+ * backend the data lives in this browser, so another tab at a phone's size. */
+export async function customerPhone(suite, staffPage) {
+  if (BACKEND === 'http') {
+    const { context, page } = await openPage(suite.browser(), PHONE);
+    return { page, close: () => context.close() };
+  }
+  const page = await staffPage.context().newPage();
+  await page.setViewportSize(PHONE.viewport);
+  return { page, close: async () => {} };
+}

@@ -2,24 +2,10 @@
 // on a phone, and the rep's lead radar shows the reading as it happens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, browserSuite, enterAsStaff, heading, openPage } from './support.mjs';
+import { BACKEND, browserSuite, customerPhone, enterAsStaff, heading } from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/** A customer's phone: another browser on the reference server; on the in-browser
- * backend the data lives in this browser, so another tab at a phone's size. */
-async function customerPhone(staffPage) {
-  if (BACKEND === 'http') {
-    const { context, page } = await openPage(suite.browser(), PHONE);
-    return { page, close: () => context.close() };
-  }
-  const page = await staffPage.context().newPage();
-  await page.setViewportSize(PHONE.viewport);
-  return { page, close: async () => {} };
-}
-
 /** Seconds in a radar figure such as "7s" or "1m 5s". */
 function seconds(text) {
   const m = /(?:(\d+)m )?(\d+)s/.exec(text);
@@ -37,7 +23,7 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
     await page.getByText('No views yet.').waitFor();
 
-    const phone = await customerPhone(page);
+    const phone = await customerPhone(suite, page);
     const customer = phone.page;
     await customer.goto(href);
     await heading(customer, '2026 企业 SCRM 报价方案');
@@ -93,7 +79,7 @@ test(`a reader asked for their details before reading becomes a named lead (${BA
     const href = await item.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ }).getAttribute('href');
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
 
-    const phone = await customerPhone(page);
+    const phone = await customerPhone(suite, page);
     const customer = phone.page;
     await customer.goto(href);
     await heading(customer, '2026 企业 SCRM 报价方案');
@@ -166,7 +152,7 @@ test(`a reader messages the rep from a shared article; a failed send is retried 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
     await heading(page, 'Dashboard');
 
-    const phone = await customerPhone(page);
+    const phone = await customerPhone(suite, page);
     const customer = phone.page;
     await customer.goto(href);
     await customer.getByRole('complementary', { name: 'Shared by' }).getByRole('link', { name: 'Message me' }).click();

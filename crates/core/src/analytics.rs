@@ -2,10 +2,12 @@
 //! analytics and the popular-content ranking. Only counted views (2 s and more) take
 //! part, so link-preview bots and stray taps never show up here.
 
+use crate::contact::Contact;
 use crate::content::{Block, BlockBody, Content};
-use crate::tracking::ViewSession;
+use crate::tracking::{ViewAction, ViewSession};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A view counts as read to the end from this scroll depth.
 pub const COMPLETION_SCROLL_PCT: u8 = 90;
@@ -17,6 +19,8 @@ pub struct Reading<'a> {
     /// Same key, same reader: the contact, else the reader's own link, else the session.
     pub reader_key: &'a str,
     pub forwarded: bool,
+    /// The contact who read, when known (the link's recipient or one who left details).
+    pub reader: Option<&'a Contact>,
 }
 
 /// How much attention one section held, over all readers.
@@ -66,6 +70,92 @@ pub struct ForwardNode {
     pub views: u32,
     pub visible_ms: u64,
     pub children: Vec<ForwardNode>,
+}
+
+/// What a rep's card achieved: who opened it, how long they looked, what they did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardAnalytics {
+    pub views: u32,
+    pub unique_viewers: u32,
+    pub total_visible_ms: u64,
+    pub avg_visible_ms: u64,
+    /// Views by people who got the card from another viewer.
+    pub forwards: u32,
+    /// Views in which the viewer took each action, for every action taken at least once.
+    pub actions: Vec<ActionCount>,
+    /// The most engaged viewers, most views first.
+    pub top_viewers: Vec<TopViewer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCount {
+    pub action: ViewAction,
+    pub views: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopViewer {
+    /// Known contacts link to their profile; anonymous viewers are told apart by
+    /// their own link.
+    pub contact_id: Option<String>,
+    pub name: Option<String>,
+    pub views: u32,
+    pub visible_ms: u64,
+    pub last_seen_at: DateTime<Utc>,
+    pub actions: Vec<ViewAction>,
+}
+
+/// How many viewers a card's analytics lists.
+pub const TOP_VIEWERS: usize = 10;
+
+pub fn card_analytics(readings: &[Reading<'_>]) -> CardAnalytics {
+    let views = readings.len() as u32;
+    let total: u64 = readings.iter().map(|r| r.session.totals.visible_ms).sum();
+    let mut actions: BTreeMap<ViewAction, u32> = BTreeMap::new();
+    let mut viewers: BTreeMap<&str, TopViewer> = BTreeMap::new();
+    for r in readings {
+        let t = &r.session.totals;
+        for a in &t.actions {
+            *actions.entry(*a).or_default() += 1;
+        }
+        let v = viewers.entry(r.reader_key).or_insert_with(|| TopViewer {
+            contact_id: r.reader.map(|c| c.id.clone()),
+            name: r.reader.map(|c| c.name.clone()),
+            views: 0,
+            visible_ms: 0,
+            last_seen_at: r.session.last_seen_at,
+            actions: Vec::new(),
+        });
+        v.views += 1;
+        v.visible_ms += t.visible_ms;
+        v.last_seen_at = v.last_seen_at.max(r.session.last_seen_at);
+        v.actions.extend(t.actions.iter().copied());
+    }
+    let unique_viewers = viewers.len() as u32;
+    let mut top: Vec<TopViewer> = viewers
+        .into_values()
+        .map(|mut v| {
+            v.actions.sort_unstable();
+            v.actions.dedup();
+            v
+        })
+        .collect();
+    top.sort_by(|a, b| {
+        (b.views, b.visible_ms, b.last_seen_at).cmp(&(a.views, a.visible_ms, a.last_seen_at))
+    });
+    top.truncate(TOP_VIEWERS);
+    CardAnalytics {
+        views,
+        unique_viewers,
+        total_visible_ms: total,
+        avg_visible_ms: total.checked_div(u64::from(views)).unwrap_or(0),
+        forwards: readings.iter().filter(|r| r.forwarded).count() as u32,
+        actions: actions
+            .into_iter()
+            .map(|(action, views)| ActionCount { action, views })
+            .collect(),
+        top_viewers: top,
+    }
 }
 
 /// Popular-content rankings: what new reps should pick.
@@ -227,16 +317,19 @@ mod tests {
                 session: &a,
                 reader_key: "k-1",
                 forwarded: false,
+                reader: None,
             },
             Reading {
                 session: &b,
                 reader_key: "k-1",
                 forwarded: false,
+                reader: None,
             },
             Reading {
                 session: &c,
                 reader_key: "anon",
                 forwarded: true,
+                reader: None,
             },
         ];
         let out = analytics(content, &readings);
@@ -251,6 +344,53 @@ mod tests {
         // Half a second is passing by, not reading.
         assert_eq!(out.sections[0].views, 1);
         assert!(!out.sections[0].label.is_empty());
+    }
+
+    #[test]
+    fn card_figures_count_views_viewers_actions_and_rank_viewers() {
+        let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        let db = demo::seed(now);
+        let known = db.contacts.values().next().unwrap();
+        let mut a = session("a", 10, 100, &[]);
+        a.totals.actions = [ViewAction::SavedContact, ViewAction::Called].into();
+        let mut b = session("b", 30, 40, &[]);
+        b.totals.actions = [ViewAction::SavedContact].into();
+        let c = session("c", 5, 10, &[]);
+        let reading = |session, reader_key, forwarded, reader| Reading {
+            session,
+            reader_key,
+            forwarded,
+            reader,
+        };
+        let out = card_analytics(&[
+            reading(&a, known.id.as_str(), false, Some(known)),
+            reading(&b, known.id.as_str(), false, Some(known)),
+            reading(&c, "anon-link", true, None),
+        ]);
+        assert_eq!((out.views, out.unique_viewers, out.forwards), (3, 2, 1));
+        assert_eq!((out.total_visible_ms, out.avg_visible_ms), (45_000, 15_000));
+        assert_eq!(
+            out.actions,
+            [
+                ActionCount {
+                    action: ViewAction::SavedContact,
+                    views: 2
+                },
+                ActionCount {
+                    action: ViewAction::Called,
+                    views: 1
+                },
+            ]
+        );
+        let first = &out.top_viewers[0];
+        assert_eq!(first.name.as_deref(), Some(known.name.as_str()));
+        assert_eq!((first.views, first.visible_ms), (2, 40_000));
+        assert_eq!(
+            first.actions,
+            [ViewAction::SavedContact, ViewAction::Called]
+        );
+        assert_eq!(out.top_viewers[1].name, None);
+        assert_eq!(card_analytics(&[]).avg_visible_ms, 0);
     }
 
     #[test]

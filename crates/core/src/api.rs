@@ -55,6 +55,20 @@ pub struct OpenedShare {
     /// card share content too.
     pub card: Option<Card>,
     pub content: Option<Content>,
+    /// For a card: its featured content, in the card's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub featured: Vec<FeaturedContent>,
+}
+
+/// A content item as a card lists it; the reader opens it through
+/// `POST /public/shares/{token}/featured/{content_id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturedContent {
+    pub id: String,
+    pub kind: crate::content::ContentKind,
+    pub title: String,
+    pub summary: String,
+    pub cover_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -40,6 +40,10 @@ pub struct Share {
     pub parent: Option<String>,
     pub lead_capture: LeadCapture,
     pub created_at: DateTime<Utc>,
+    /// The reader's link on a card this one was opened from (featured content), so
+    /// the same reader opening it again gets the same link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// What a chat app shows for a link before anyone opens it (title, description,

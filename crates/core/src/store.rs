@@ -2,10 +2,12 @@
 //! this plus persistence and tab broadcast; keeping the rules here tests them natively
 //! and keeps the backend thin.
 
-use crate::analytics::{self, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading};
+use crate::analytics::{
+    self, CardAnalytics, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading,
+};
 use crate::api::{
-    Activity, AssigneeFilter, ConversationQuery, InboundMessage, IntentPoint, NewMessage, NewShare,
-    OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, AssigneeFilter, ConversationQuery, FeaturedContent, InboundMessage, IntentPoint,
+    NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
@@ -15,7 +17,7 @@ use crate::inbox::{
 };
 use crate::intent::{IntentSignals, add_interest, intent_score};
 use crate::people::{Card, User};
-use crate::share::{LeadDetails, LinkPreview, Share, ShareTarget};
+use crate::share::{LeadCapture, LeadDetails, LinkPreview, Share, ShareTarget};
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
@@ -245,6 +247,7 @@ impl Db {
             parent: None,
             lead_capture: new.lead_capture,
             created_at: now,
+            via: None,
         };
         if let Some(ix) = self.index.get_mut() {
             ix.add_share(&share);
@@ -270,21 +273,38 @@ impl Db {
             .get(token)
             .ok_or(StoreError::NotFound("share"))?
             .clone();
-        let card = self
-            .users
-            .iter()
-            .find(|u| u.id == share.rep_id)
-            .and_then(|u| u.card_id.as_deref())
-            .and_then(|id| self.cards.get(id))
-            .cloned();
-        let content = match &share.target {
-            ShareTarget::Content(id) => Some(
-                self.contents
-                    .get(id)
-                    .ok_or(StoreError::NotFound("content"))?
-                    .clone(),
+        let (card, content, featured) = match &share.target {
+            ShareTarget::Content(id) => (
+                self.users
+                    .iter()
+                    .find(|u| u.id == share.rep_id)
+                    .and_then(|u| u.card_id.as_deref())
+                    .and_then(|id| self.cards.get(id))
+                    .cloned(),
+                Some(
+                    self.contents
+                        .get(id)
+                        .ok_or(StoreError::NotFound("content"))?
+                        .clone(),
+                ),
+                Vec::new(),
             ),
-            ShareTarget::Card(_) => None,
+            ShareTarget::Card(id) => {
+                let card = self.card(id)?;
+                let featured = card
+                    .featured
+                    .iter()
+                    .filter_map(|id| self.contents.get(id))
+                    .map(|c| FeaturedContent {
+                        id: c.id.clone(),
+                        kind: c.kind,
+                        title: c.title.clone(),
+                        summary: c.summary.clone(),
+                        cover_url: c.cover_url.clone(),
+                    })
+                    .collect();
+                (Some(card.clone()), None, featured)
+            }
         };
         let own = reuse.filter(|c| {
             self.shares
@@ -297,6 +317,7 @@ impl Db {
                 child_token: own.to_owned(),
                 card,
                 content,
+                featured,
             });
         }
         let child = Share {
@@ -305,6 +326,7 @@ impl Db {
             contact_id: None,
             channel: None,
             created_at: now,
+            via: None,
             ..share.clone()
         };
         if let Some(ix) = self.index.get_mut() {
@@ -317,7 +339,116 @@ impl Db {
             child_token,
             card,
             content,
+            featured,
         })
+    }
+
+    /// The card's own public link (`/c/{card}`): the owner's earliest plain share of
+    /// it, for no one in particular; made with `new_token` the first time.
+    fn card_link(
+        &mut self,
+        card_id: &str,
+        new_token: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        let owner = self.card(card_id)?.owner_id.clone();
+        let key = target_key(&ShareTarget::Card(card_id.to_owned()));
+        let existing = list(&self.ix().shares_by_target, &key)
+            .iter()
+            .filter_map(|t| self.shares.get(t))
+            .filter(|s| {
+                s.rep_id == owner
+                    && s.parent.is_none()
+                    && s.contact_id.is_none()
+                    && s.channel.is_none()
+                    && s.via.is_none()
+                    && s.lead_capture == LeadCapture::Off
+            })
+            .min_by_key(|s| (s.created_at, s.token.clone()))
+            .map(|s| s.token.clone());
+        match existing {
+            Some(token) => Ok(token),
+            None => {
+                let new = NewShare {
+                    target: ShareTarget::Card(card_id.to_owned()),
+                    contact_id: None,
+                    channel: None,
+                    lead_capture: LeadCapture::Off,
+                };
+                Ok(self.create_share(new, &owner, new_token, now)?.token)
+            }
+        }
+    }
+
+    /// Opens a card from its public address, as [`Db::open_share`] does for a link:
+    /// every open is a tracked view with the reader's own link for forwards.
+    pub fn open_card(
+        &mut self,
+        card_id: &str,
+        new_tokens: (String, String),
+        reuse: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OpenedShare> {
+        let (link_token, child_token) = new_tokens;
+        let link = self.card_link(card_id, link_token, now)?;
+        self.open_share(&link, child_token, reuse, now)
+    }
+
+    /// The link through which a card's reader (`reader_token`, their own link on the
+    /// card) opens one of its featured items: credited to the same rep and, when
+    /// known, the same contact; the same reader gets the same link again.
+    pub fn open_featured(
+        &mut self,
+        reader_token: &str,
+        content_id: &str,
+        new_token: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Share> {
+        let reader = self
+            .shares
+            .get(reader_token)
+            .ok_or(StoreError::NotFound("share"))?;
+        let ShareTarget::Card(card_id) = &reader.target else {
+            return Err(StoreError::NotFound("card"));
+        };
+        if !self.card(card_id)?.featured.iter().any(|f| f == content_id)
+            || !self.contents.contains_key(content_id)
+        {
+            return Err(StoreError::NotFound("content"));
+        }
+        let target = ShareTarget::Content(content_id.to_owned());
+        let ix = self.ix();
+        if let Some(existing) = list(&ix.shares_by_target, &target_key(&target))
+            .iter()
+            .filter_map(|t| self.shares.get(t))
+            .find(|s| s.via.as_deref() == Some(reader_token))
+        {
+            return Ok(existing.clone());
+        }
+        // A direct reader of a rep's link is that link's contact; a reader further
+        // down the chain is known only if they left details on their own link.
+        let parent = reader.parent.as_deref().and_then(|p| self.shares.get(p));
+        let contact_id = match parent {
+            Some(p) if p.parent.is_none() => reader.contact_id.clone().or(p.contact_id.clone()),
+            _ => reader.contact_id.clone(),
+        };
+        let share = Share {
+            token: new_token.clone(),
+            target,
+            rep_id: reader.rep_id.clone(),
+            contact_id,
+            channel: parent.and_then(|p| p.channel).or(reader.channel),
+            parent: None,
+            lead_capture: LeadCapture::Off,
+            created_at: now,
+            via: Some(reader_token.to_owned()),
+        };
+        if let Some(ix) = self.index.get_mut() {
+            ix.add_share(&share);
+        }
+        self.shares.insert(new_token.clone(), share.clone());
+        self.touch(Change::Share(new_token));
+        Ok(share)
     }
 
     /// The contact who reads through `share`: its own contact, else nobody known.
@@ -715,11 +846,10 @@ impl Db {
         })
     }
 
-    /// Counted views of a content item, with who read them.
-    fn readings(&self, content_id: &str) -> Vec<Reading<'_>> {
+    /// Counted views of a content item or card, with who read them.
+    fn readings(&self, target: &ShareTarget) -> Vec<Reading<'_>> {
         let ix = self.ix();
-        let key = target_key(&ShareTarget::Content(content_id.to_owned()));
-        list(&ix.shares_by_target, &key)
+        list(&ix.shares_by_target, &target_key(target))
             .iter()
             .filter_map(|t| self.shares.get(t))
             .flat_map(|share| {
@@ -727,17 +857,27 @@ impl Db {
                     .iter()
                     .filter_map(|id| self.sessions.get(id))
                     .filter(|s| s.totals.is_counted())
-                    .map(move |session| Reading {
-                        session,
-                        reader_key: share
-                            .contact_id
-                            .as_deref()
-                            .or(session.reader_token.as_deref())
-                            .unwrap_or(&session.id),
-                        forwarded: share.parent.is_some(),
+                    .map(move |session| {
+                        let reader = self.reader_of_session(session, share);
+                        Reading {
+                            session,
+                            reader_key: reader
+                                .map(|c| c.id.as_str())
+                                .or(session.reader_token.as_deref())
+                                .unwrap_or(&session.id),
+                            forwarded: share.parent.is_some(),
+                            reader,
+                        }
                     })
             })
             .collect()
+    }
+
+    pub fn card_analytics(&self, card_id: &str) -> StoreResult<CardAnalytics> {
+        self.card(card_id)?;
+        Ok(analytics::card_analytics(
+            &self.readings(&ShareTarget::Card(card_id.to_owned())),
+        ))
     }
 
     pub fn content_analytics(&self, content_id: &str) -> StoreResult<ContentAnalytics> {
@@ -745,9 +885,9 @@ impl Db {
             .contents
             .get(content_id)
             .ok_or(StoreError::NotFound("content"))?;
-        let mut out = analytics::analytics(content, &self.readings(content_id));
-        let key = target_key(&ShareTarget::Content(content_id.to_owned()));
-        out.forward_tree = list(&self.ix().shares_by_target, &key)
+        let target = ShareTarget::Content(content_id.to_owned());
+        let mut out = analytics::analytics(content, &self.readings(&target));
+        out.forward_tree = list(&self.ix().shares_by_target, &target_key(&target))
             .iter()
             .filter(|t| self.shares.get(*t).is_some_and(|s| s.parent.is_none()))
             .filter_map(|t| self.forward_node(t, true, 0))
@@ -799,7 +939,10 @@ impl Db {
         let list = self
             .contents_newest_first()
             .into_iter()
-            .map(|c| analytics::stats(c, &self.readings(&c.id)))
+            .map(|c| {
+                let target = ShareTarget::Content(c.id.clone());
+                analytics::stats(c, &self.readings(&target))
+            })
             .collect();
         analytics::rank(list, by)
     }
@@ -1205,6 +1348,107 @@ mod tests {
         };
         db.create_share(new, "u-wanglei", token.into(), now())
             .unwrap()
+    }
+
+    #[test]
+    fn the_card_address_is_one_tracked_link_and_featured_items_keep_the_reader() {
+        let mut db = demo::seed(now());
+        let tokens = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        let first = db
+            .open_card("wang-lei", tokens("card-link-1", "reader-1"), None, now())
+            .unwrap();
+        assert_eq!(first.share.token, "card-link-1");
+        assert_eq!(first.card.as_ref().unwrap().id, "wang-lei");
+        assert_eq!(first.featured.len(), 3);
+        assert_eq!(first.featured[0].id, "c-pricing");
+        // The same address later, from a new reader: the same link, a new reader link.
+        let second = db
+            .open_card("wang-lei", tokens("card-link-2", "reader-2"), None, now())
+            .unwrap();
+        assert_eq!(second.share.token, "card-link-1");
+        assert!(!db.shares.contains_key("card-link-2"));
+        assert!(
+            db.open_card("ghost", tokens("x1", "x2"), None, now())
+                .is_err()
+        );
+
+        // A rep's share to a contact: their featured read is credited to the contact.
+        let new = NewShare {
+            target: ShareTarget::Card("wang-lei".into()),
+            contact_id: Some("k-001".into()),
+            channel: Some(Channel::Wechat),
+            lead_capture: LeadCapture::Off,
+        };
+        db.create_share(new, "u-wanglei", "to-k1".into(), now())
+            .unwrap();
+        db.open_share("to-k1", "k1-own".into(), None, now())
+            .unwrap();
+        let featured = db
+            .open_featured("k1-own", "c-pricing", "feat-1".into(), now())
+            .unwrap();
+        assert_eq!(featured.contact_id.as_deref(), Some("k-001"));
+        assert_eq!(featured.channel, Some(Channel::Wechat));
+        assert_eq!(featured.parent, None);
+        let again = db
+            .open_featured("k1-own", "c-pricing", "feat-2".into(), now())
+            .unwrap();
+        assert_eq!(again.token, "feat-1");
+        // Only what the card features, and only from a card link.
+        assert!(
+            db.open_featured("k1-own", "c-event", "feat-3".into(), now())
+                .is_err()
+        );
+        assert!(
+            db.open_featured("feat-1", "c-pricing", "feat-4".into(), now())
+                .is_err()
+        );
+        db.open_share("feat-1", "k1-reads".into(), None, now())
+            .unwrap();
+        let mut s = snap("s-feat", "feat-1", 20_000, &[]);
+        s.reader_token = Some("k1-reads".into());
+        let item = db.record_snapshot(&s, now()).unwrap().unwrap();
+        assert_eq!(item.contact_id.as_deref(), Some("k-001"));
+    }
+
+    #[test]
+    fn card_analytics_counts_views_of_every_link_to_the_card() {
+        let mut db = demo::seed(now());
+        let opened = db
+            .open_card(
+                "wang-lei",
+                ("card-link".into(), "anon-own".into()),
+                None,
+                now(),
+            )
+            .unwrap();
+        let mut s = snap("s-anon", &opened.share.token, 9_000, &[]);
+        s.reader_token = Some("anon-own".into());
+        s.totals
+            .actions
+            .insert(crate::tracking::ViewAction::SavedContact);
+        db.record_snapshot(&s, now()).unwrap();
+        let new = NewShare {
+            target: ShareTarget::Card("wang-lei".into()),
+            contact_id: Some("k-002".into()),
+            channel: None,
+            lead_capture: LeadCapture::Off,
+        };
+        db.create_share(new, "u-wanglei", "to-k2".into(), now())
+            .unwrap();
+        db.record_snapshot(&snap("s-k2", "to-k2", 30_000, &[]), now())
+            .unwrap();
+        // Too short to count.
+        db.record_snapshot(&snap("s-bot", "to-k2", 500, &[]), now())
+            .unwrap();
+        let a = db.card_analytics("wang-lei").unwrap();
+        assert_eq!((a.views, a.unique_viewers), (2, 2));
+        assert_eq!(a.total_visible_ms, 39_000);
+        assert_eq!(a.actions.len(), 1);
+        assert_eq!(
+            a.top_viewers[0].name.as_deref(),
+            Some(db.contacts["k-002"].name.as_str())
+        );
+        assert!(db.card_analytics("ghost").is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::response::sse::{self, KeepAlive, Sse};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
-use lianjie_core::analytics::{ContentAnalytics, ContentStats, Ranking};
+use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
     RadarItem,
@@ -24,8 +24,8 @@ use lianjie_core::content::Content;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::Share;
 use lianjie_core::share::{LeadDetails, LinkPreview};
+use lianjie_core::share::{Share, ShareTarget};
 use lianjie_core::store::{Db, StoreError};
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,7 @@ pub fn router(state: Shared) -> Router {
         .route("/me", get(me))
         .route("/users", get(users))
         .route("/cards/{id}", get(card).put(save_card))
+        .route("/cards/{id}/analytics", get(card_analytics))
         .route("/contents", get(contents))
         .route("/contents/ranking", get(content_ranking))
         .route("/contents/{id}", put(save_content))
@@ -63,7 +64,12 @@ pub fn router(state: Shared) -> Router {
             get(messages).post(send_message),
         )
         .route("/channels/{channel}/inbound", post(inbound))
+        .route("/public/cards/{id}", get(open_card))
         .route("/public/shares/{token}", get(open_share))
+        .route(
+            "/public/shares/{token}/featured/{content_id}",
+            post(open_featured),
+        )
         .route("/public/shares/{token}/messages", post(web_chat))
         .route("/public/shares/{token}/lead", post(capture_lead))
         .route("/public/track", post(track))
@@ -74,14 +80,34 @@ pub fn router(state: Shared) -> Router {
     let mut app = Router::new().nest("/api/v1", api);
     if let Some(dist) = &state.config.dist {
         let page: std::sync::Arc<str> = app_page(dist).into();
+        // Customers get the slim build of their pages when it was built (see README).
+        let customer_page: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
+            app_page(&dist.join("customer")).into()
+        } else {
+            page.clone()
+        };
         // Customer pages carry their link preview in the HTML itself: chat apps'
         // previewers run no JavaScript.
+        let chat_page = customer_page.clone();
         app = app
             .route(
                 "/s/{token}",
-                get(page_with_preview(&page, Db::share_preview)),
+                get(page_with_preview(&customer_page, |db, token| {
+                    let target = &db.shares.get(token)?.target;
+                    Some((db.share_preview(token)?, first_paint(db, target)))
+                })),
             )
-            .route("/c/{card}", get(page_with_preview(&page, Db::card_preview)));
+            .route(
+                "/c/{card}",
+                get(page_with_preview(&customer_page, |db, id| {
+                    let target = ShareTarget::Card(id.to_owned());
+                    Some((db.card_preview(id)?, first_paint(db, &target)))
+                })),
+            )
+            .route(
+                "/chat/{token}",
+                get(move || std::future::ready(Html(chat_page.to_string()))),
+            );
         let index = move || {
             let page = page.clone();
             async move { Html(page.to_string()) }
@@ -90,6 +116,8 @@ pub fn router(state: Shared) -> Router {
         // app page, with the backend switched to this server.
         app = app.fallback_service(
             ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
                 .append_index_html_on_directories(false)
                 .fallback(index.into_service()),
         );
@@ -116,6 +144,9 @@ pub fn router(state: Shared) -> Router {
     app.layer(CompressionLayer::new()).with_state(state)
 }
 
+/// The slim customer build's page, under the built app.
+const CUSTOMER_PAGE: &str = "customer/index.html";
+
 /// The built index.html with its backend meta set to `http`. A missing file is
 /// served as a plain error page rather than stopping the server.
 fn app_page(dist: &std::path::Path) -> String {
@@ -130,18 +161,80 @@ fn app_page(dist: &std::path::Path) -> String {
     }
 }
 
-/// A handler serving the app page with the preview `find` gives for the path's id.
+/// A handler serving the app page with the preview and first paint `find` gives for
+/// the path's id.
 fn page_with_preview(
     page: &std::sync::Arc<str>,
-    find: fn(&Db, &str) -> Option<LinkPreview>,
+    find: fn(&Db, &str) -> Option<(LinkPreview, String)>,
 ) -> impl Fn(State<Shared>, Path<String>) -> std::future::Ready<Html<String>> + Clone + use<> {
     let page = page.clone();
     move |State(s): State<Shared>, Path(id): Path<String>| {
-        let preview = parse_public_id(&id)
+        let found = parse_public_id(&id)
             .ok()
             .and_then(|id| s.read(|db| Ok(find(db, id))).ok().flatten());
-        std::future::ready(Html(with_preview(&page, preview.as_ref())))
+        let html = match found {
+            Some((preview, paint)) => {
+                with_first_paint(&with_preview(&page, Some(&preview)), &paint)
+            }
+            None => page.to_string(),
+        };
+        std::future::ready(Html(html))
     }
+}
+
+/// The page with `paint` at the start of its body.
+fn with_first_paint(page: &str, paint: &str) -> String {
+    let at = page
+        .find("<body")
+        .and_then(|b| page[b..].find('>').map(|end| b + end + 1));
+    match at {
+        Some(at) => format!("{}{paint}{}", &page[..at], &page[at..]),
+        None => page.to_owned(),
+    }
+}
+
+/// What a phone can show before the app has loaded: the card's name, role and intro,
+/// or the content's title and summary, as plain escaped text in the page the app
+/// replaces once it runs (`#first-paint`).
+fn first_paint(db: &Db, target: &ShareTarget) -> String {
+    let inner = match target {
+        ShareTarget::Card(id) => {
+            let Some(card) = db.cards.get(id) else {
+                return String::new();
+            };
+            let role = [card.title.as_str(), card.company.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let theme = serde_json::to_value(card.theme)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            format!(
+                "<div class=\"card-face theme-{}\"><header class=\"card-profile\"><div>\
+                 <h1 class=\"card-name\">{}</h1><p class=\"card-role\">{}</p></div></header>\
+                 <section class=\"card-intro\"><p>{}</p></section></div>",
+                escape_html(&theme),
+                escape_html(&card.name),
+                escape_html(&role),
+                escape_html(&card.intro)
+            )
+        }
+        ShareTarget::Content(id) => {
+            let Some(c) = db.contents.get(id) else {
+                return String::new();
+            };
+            format!(
+                "<article class=\"shared\"><h1>{}</h1><p class=\"intro\">{}</p></article>",
+                escape_html(&c.title),
+                escape_html(&c.summary)
+            )
+        }
+    };
+    format!(
+        "<div id=\"first-paint\" class=\"customer\"><main class=\"customer-main\">{inner}</main></div>"
+    )
 }
 
 /// Text for an HTML attribute or element: nothing in it can open a tag or end the
@@ -302,6 +395,15 @@ async fn save_content(
         .mutate(|db, now| db.save_content(content, &user.id, now), |_| None)
         .await?;
     Ok(Json(saved))
+}
+
+async fn card_analytics(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CardAnalytics>> {
+    let id = id_param(&id, "card")?;
+    Ok(Json(s.read(|db| db.card_analytics(&id))?))
 }
 
 async fn content_analytics(
@@ -478,6 +580,42 @@ async fn open_share(
     Ok(Json(
         s.mutate(
             |db, now| db.open_share(&token, random_token::<16>(), reuse.as_deref(), now),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// The card opened from its own address (`/c/{id}`): a tracked view like any link.
+async fn open_card(
+    State(s): State<Shared>,
+    _: Public,
+    Path(id): Path<String>,
+    Query(q): Query<OpenQuery>,
+) -> ApiResult<Json<OpenedShare>> {
+    let id = id_param(&id, "card")?;
+    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
+    let tokens = (random_token::<16>(), random_token::<16>());
+    Ok(Json(
+        s.mutate(
+            |db, now| db.open_card(&id, tokens, reuse.as_deref(), now),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// The link through which a card's reader opens one of its featured items.
+async fn open_featured(
+    State(s): State<Shared>,
+    _: Public,
+    Path((token, content_id)): Path<(String, String)>,
+) -> ApiResult<Json<Share>> {
+    let token = id_param(&token, "share")?;
+    let content_id = id_param(&content_id, "content")?;
+    Ok(Json(
+        s.mutate(
+            |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
             |_| None,
         )
         .await?,

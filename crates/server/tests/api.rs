@@ -705,7 +705,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
-        r#"<html><head><meta name="lianjie-backend" content="local" /></head></html>"#,
+        r#"<html><head><meta name="lianjie-backend" content="local" /></head><body class="x"></body></html>"#,
     )
     .unwrap();
     std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
@@ -764,6 +764,108 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
         "{html}"
     );
     assert!(html.contains("<title>王磊 | "), "{html}");
+    // The card itself is in the page as text, readable before the app has loaded.
+    assert!(
+        html.contains(r#"<div id="first-paint" class="customer">"#)
+            && html.contains(r#"<h1 class="card-name">王磊</h1>"#),
+        "{html}"
+    );
+
+    // With the slim customer build present, customer links get its page instead.
+    std::fs::create_dir(dist.path().join("customer")).unwrap();
+    std::fs::write(
+        dist.path().join("customer/index.html"),
+        "<html><head><title>slim</title></head><body></body></html>",
+    )
+    .unwrap();
+    let s = start_with(|c| Config {
+        dist: Some(dist.path().to_path_buf()),
+        ..c
+    })
+    .await;
+    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    let html = page(format!("{root}/c/wang-lei")).await;
+    assert!(html.contains(r#"<body><div id="first-paint""#), "{html}");
+    assert!(!html.contains("lianjie-backend"), "{html}");
+    let staff = page(format!("{root}/card")).await;
+    assert!(staff.contains(r#"content="http""#), "{staff}");
+}
+
+#[tokio::test]
+async fn card_address_featured_items_and_card_analytics() {
+    let s = start().await;
+    let token = s.login().await;
+    let (status, opened) = s
+        .call(Method::GET, "/public/cards/wang-lei", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(opened["card"]["id"], "wang-lei");
+    assert_eq!(opened["featured"][0]["id"], "c-pricing");
+    let link = opened["share"]["token"].as_str().unwrap().to_owned();
+    let child = opened["child_token"].as_str().unwrap().to_owned();
+    // The same reader coming back keeps their own link on the same card link.
+    let (_, again) = s
+        .call(
+            Method::GET,
+            &format!("/public/cards/wang-lei?child={child}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            again["share"]["token"].as_str(),
+            again["child_token"].as_str()
+        ),
+        (Some(link.as_str()), Some(child.as_str()))
+    );
+
+    let mut snap = snapshot("card-view-1", &link, 15_000);
+    snap["reader_token"] = json!(child);
+    snap["totals"]["actions"] = json!(["saved_contact", "copied_wechat"]);
+    let (status, _) = s
+        .call(Method::POST, "/public/track", None, Some(snap))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, a) = s
+        .call(Method::GET, "/cards/wang-lei/analytics", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (a["views"].as_u64(), a["unique_viewers"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        a["actions"][0],
+        json!({"action": "saved_contact", "views": 1})
+    );
+    let (status, _) = s
+        .call(Method::GET, "/cards/wang-lei/analytics", None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let path = format!("/public/shares/{child}/featured/c-pricing");
+    let (status, first) = s.call(Method::POST, &path, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        first["target"],
+        json!({"type": "content", "id": "c-pricing"})
+    );
+    let (_, second) = s.call(Method::POST, &path, None, None).await;
+    assert_eq!(first["token"], second["token"]);
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{child}/featured/c-unknown"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = s
+        .call(Method::GET, "/public/cards/no-such-card", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 /// Every route the server registers is documented in the contract, and nothing the

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The slim customer build: the card, shared-content and web-chat pages alone (no staff
+# pages, no in-browser backend or demo data), into dist/customer/, which the reference
+# server serves for /c/, /s/ and /chat/ links. Run after the main `trunk build`, which
+# empties dist/. Then precompresses the static assets (brotli 11, gzip 9) so the server
+# sends the smallest bytes without compressing on every request.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+trunk build --release --locked=true customer.html --dist dist/customer --public-url /customer/ "$@"
+node scripts/precompress.mjs dist

@@ -1,0 +1,230 @@
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+use lianjie_core::api::FeaturedContent;
+use lianjie_core::people::{Card, CardTheme, PhoneVisibility};
+use lianjie_core::validate;
+
+/// What the card's buttons do on a live page; the editor's preview has none.
+#[derive(Clone)]
+pub struct CardHandlers {
+    /// "Save contact": the vCard as a `data:` URL (updated once the photo is in).
+    pub vcard_href: Signal<String>,
+    pub chat_href: String,
+    pub on_call: Callback<()>,
+    pub on_email: Callback<()>,
+    pub on_save: Callback<()>,
+    pub on_message: Callback<()>,
+    pub on_copy_wechat: Callback<()>,
+    pub on_open: Callback<String>,
+    /// What the last copy or open attempt has to say, for the live region.
+    pub status: Signal<Option<Msg>>,
+}
+
+pub fn theme_slug(theme: CardTheme) -> &'static str {
+    match theme {
+        CardTheme::Jade => "jade",
+        CardTheme::Ink => "ink",
+        CardTheme::Coral => "coral",
+        CardTheme::Slate => "slate",
+    }
+}
+
+/// Only http(s) or same-origin addresses become `src`/`href`: cards come from any
+/// backend and are shown to customers.
+fn safe_url(url: &str) -> Option<String> {
+    (!url.is_empty() && validate::url(url).is_ok()).then(|| url.to_owned())
+}
+
+fn is_video(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    [".mp4", ".webm", ".mov", ".m4v"]
+        .iter()
+        .any(|ext| path.to_ascii_lowercase().ends_with(ext))
+}
+
+/// The initials shown when a card has no photo: the first character of a Chinese
+/// name, else the first letters of the first and last words.
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.chars().take(1).collect(),
+        [first, .., last] => first.chars().take(1).chain(last.chars().take(1)).collect(),
+    }
+}
+
+/// A rep's card as customers see it, in its theme: photo, name and role, the ways to
+/// get in touch, greeting, intro, details and featured content. Each part is a
+/// measured section (`data-block`). Without `handlers` (the editor's preview) it is
+/// the same card with inert buttons.
+#[component]
+pub fn CardFace(
+    #[prop(into)] card: Signal<Card>,
+    #[prop(into)] featured: Signal<Vec<FeaturedContent>>,
+    #[prop(optional)] handlers: Option<CardHandlers>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = move |f: fn(&Card) -> String| move || card.with(f);
+    let has = move |f: fn(&Card) -> &String| move || card.with(|c| !f(c).trim().is_empty());
+    let role = move || {
+        card.with(|c| {
+            [c.title.as_str(), c.company.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+    };
+    let phone_public =
+        move || card.with(|c| !c.phone.is_empty() && c.phone_visibility == PhoneVisibility::Public);
+    let live = handlers.is_some();
+    let h = StoredValue::new(handlers.clone());
+    let cb = move |pick: fn(&CardHandlers) -> Callback<()>| {
+        move |_| {
+            if let Some(run) = h.with_value(|h| h.as_ref().map(pick)) {
+                run.run(());
+            }
+        }
+    };
+    let vcard_href = handlers.as_ref().map(|h| h.vcard_href);
+    let chat_href = handlers.as_ref().map(|h| h.chat_href.clone());
+    let status = handlers.as_ref().map(|h| h.status);
+    let on_open = handlers.as_ref().map(|h| h.on_open);
+    let download_name = move || card.with(|c| format!("{}.vcf", c.name.trim()));
+    view! {
+        <div class=move || format!("card-face theme-{}", theme_slug(card.with(|c| c.theme)))>
+            <header class="card-profile" data-block="profile">
+                {move || match safe_url(&card.with(|c| c.avatar_url.clone())) {
+                    Some(src) => view! {
+                        <img class="card-avatar" src=src
+                            alt=move || i18n.tf(Msg::PhotoOf, &[("name", &card.with(|c| c.name.clone()))]) />
+                    }.into_any(),
+                    None => view! {
+                        <span class="card-avatar card-initials" aria-hidden="true">
+                            {move || initials(&card.with(|c| c.name.clone()))}
+                        </span>
+                    }.into_any(),
+                }}
+                <div>
+                    <h1 class="card-name">{field(|c| c.name.clone())}</h1>
+                    <p class="card-role">{role}</p>
+                </div>
+                {move || safe_url(&card.with(|c| c.logo_url.clone())).map(|src| view! {
+                    <img class="card-logo" src=src
+                        alt=move || i18n.tf(Msg::LogoOf, &[("company", &card.with(|c| c.company.clone()))]) />
+                })}
+            </header>
+
+            <nav class="card-actions" data-block="actions" aria-label=move || i18n.t(Msg::CardActions)>
+                <a class="cta" href=move || vcard_href.map(|h| h.get()) download=download_name
+                    on:click=cb(|h| h.on_save)>
+                    {move || i18n.t(Msg::SaveContact)}
+                </a>
+                {move || phone_public().then(|| view! {
+                    <a href=move || live.then(|| format!("tel:{}", card.with(|c| c.phone.replace(' ', ""))))
+                        on:click=cb(|h| h.on_call)>
+                        {move || i18n.t(Msg::CallMe)}
+                    </a>
+                })}
+                {move || has(|c| &c.wechat_id)().then(|| view! {
+                    <button type="button" on:click=cb(|h| h.on_copy_wechat)>
+                        {move || i18n.t(Msg::CopyWechat)}
+                    </button>
+                })}
+                {move || has(|c| &c.email)().then(|| view! {
+                    <a href=move || live.then(|| format!("mailto:{}", card.with(|c| c.email.clone())))
+                        on:click=cb(|h| h.on_email)>
+                        {move || i18n.t(Msg::EmailMe)}
+                    </a>
+                })}
+                <a href=chat_href.clone() on:click=cb(|h| h.on_message)>{move || i18n.t(Msg::MessageMe)}</a>
+            </nav>
+            <p role="status" class="card-status">
+                {move || status.and_then(|s| s.get()).map(|m| i18n.t(m))}
+            </p>
+
+            {move || safe_url(&card.with(|c| c.greeting_media_url.clone())).map(|src| view! {
+                <section class="card-greeting" data-block="greeting">
+                    {if is_video(&src) {
+                        view! { <video src=src controls playsinline preload="none"></video> }.into_any()
+                    } else {
+                        view! { <img src=src alt=move || i18n.t(Msg::GreetingAlt) loading="lazy" /> }.into_any()
+                    }}
+                </section>
+            })}
+
+            {move || has(|c| &c.intro)().then(|| view! {
+                <section class="card-intro" data-block="intro" aria-labelledby="card-intro-h">
+                    <h2 id="card-intro-h">{move || i18n.t(Msg::AboutMe)}</h2>
+                    <p>{field(|c| c.intro.clone())}</p>
+                </section>
+            })}
+
+            <section class="card-details" data-block="details" aria-labelledby="card-details-h">
+                <h2 id="card-details-h">{move || i18n.t(Msg::ContactDetails)}</h2>
+                <dl>
+                    {move || if phone_public() {
+                        view! { <dt>{move || i18n.t(Msg::LeadPhone)}</dt><dd>{field(|c| c.phone.clone())}</dd> }.into_any()
+                    } else {
+                        view! { <dt>{move || i18n.t(Msg::LeadPhone)}</dt><dd>{move || i18n.t(Msg::PhoneOnRequest)}</dd> }.into_any()
+                    }}
+                    {move || has(|c| &c.wechat_id)().then(|| view! {
+                        <dt>{move || i18n.t(Msg::LeadWechat)}</dt>
+                        <dd class="wechat-id" id="card-wechat-id">{field(|c| c.wechat_id.clone())}</dd>
+                    })}
+                    {move || has(|c| &c.email)().then(|| view! {
+                        <dt>{move || i18n.t(Msg::Email)}</dt><dd>{field(|c| c.email.clone())}</dd>
+                    })}
+                    {move || has(|c| &c.address)().then(|| view! {
+                        <dt>{move || i18n.t(Msg::FieldAddress)}</dt><dd>{field(|c| c.address.clone())}</dd>
+                    })}
+                    {move || safe_url(&card.with(|c| c.website.clone())).map(|url| view! {
+                        <dt>{move || i18n.t(Msg::FieldWebsite)}</dt>
+                        <dd><a href=live.then(|| url.clone()) rel="noopener" target="_blank">{url.clone()}</a></dd>
+                    })}
+                </dl>
+            </section>
+
+            {move || {
+                let items = featured.get();
+                (!items.is_empty()).then(|| view! {
+                    <section class="card-featured" data-block="featured" aria-labelledby="card-featured-h">
+                        <h2 id="card-featured-h">{move || i18n.t(Msg::FeaturedContent)}</h2>
+                        <ul>
+                            {items.into_iter().map(|item| {
+                                let id = item.id.clone();
+                                view! {
+                                    <li>
+                                        <button type="button" class="featured-item" on:click=move |_| {
+                                            if let Some(open) = on_open {
+                                                open.run(id.clone());
+                                            }
+                                        }>
+                                            <strong>{item.title}</strong>
+                                            <span>{item.summary}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_and_video_detection() {
+        assert_eq!(initials("王磊"), "王");
+        assert_eq!(initials("Emily  Chen"), "EC");
+        assert_eq!(initials("Anna Maria Lopez"), "AL");
+        assert_eq!(initials(""), "");
+        assert!(is_video("https://x.example/hello.MP4?t=1"));
+        assert!(!is_video("https://x.example/hello.png"));
+    }
+}

@@ -1,0 +1,133 @@
+// The smart business card, once per backend: the rep edits it beside a live preview,
+// shares it to a contact, the customer opens it on a phone, saves the contact and
+// copies the WeChat ID, and the rep sees the view with what the customer did.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { BACKEND, browserSuite, customerPhone, enterAsStaff, heading } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+
+test(`the rep edits their card beside a live preview; a draft survives a reload (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/card'));
+    await heading(page, 'My card');
+    const form = page.getByRole('form', { name: 'Edit card' });
+    const preview = page.getByRole('complementary', { name: 'Phone preview' });
+    await preview.getByRole('heading', { name: '王磊' }).waitFor();
+
+    const title = form.getByRole('textbox', { name: 'Job title' });
+    await title.fill('首席客户顾问 Principal Adviser');
+    await preview.getByText('首席客户顾问 Principal Adviser · 连接科技 Lianjie Tech').waitFor();
+
+    // A bad address is refused beside its field, and nothing is saved.
+    await form.getByRole('textbox', { name: 'Email' }).fill('wang@');
+    await form.getByRole('button', { name: 'Save card' }).click();
+    await form.getByRole('alert').waitFor();
+    await form.getByText('Not an email address').waitFor();
+
+    // Leaving before saving loses nothing: the draft comes back.
+    await page.reload();
+    await form.getByText('Your unsaved changes from last time were restored.').waitFor();
+    assert.equal(await title.inputValue(), '首席客户顾问 Principal Adviser');
+    await form.getByRole('textbox', { name: 'Email' }).fill('wang.lei@lianjie.example');
+    await form.getByRole('radio', { name: 'Coral' }).check();
+    await form.getByRole('button', { name: 'Save card' }).click();
+    await page.getByText('Saved.').waitFor();
+
+    await page.reload();
+    await heading(page, 'My card');
+    assert.equal(await title.inputValue(), '首席客户顾问 Principal Adviser');
+    assert.equal(await form.getByRole('textbox', { name: 'Email' }).inputValue(), 'wang.lei@lianjie.example');
+    assert.ok(await form.getByRole('radio', { name: 'Coral' }).isChecked());
+    assert.equal(await form.getByText('Your unsaved changes from last time were restored.').count(), 0);
+  }));
+
+test(`a contact opens the shared card on a phone, saves the contact, and the rep sees it live (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/card'));
+    await heading(page, 'My card');
+    const share = page.getByRole('region', { name: 'Share my card' });
+    await share.getByText('Link options').click();
+    const forContact = share.getByRole('combobox', { name: 'For contact' });
+    await forContact.locator('option').nth(1).waitFor({ state: 'attached' });
+    const contact = (await forContact.locator('option').nth(1).innerText()).trim();
+    await forContact.selectOption({ index: 1 });
+    await share.getByRole('combobox', { name: 'Channel' }).selectOption({ label: 'WeChat' });
+    await share.getByRole('button', { name: 'Share: 王磊' }).click();
+    // The link as it will look in the chat with that contact.
+    await share.getByText(`Chat with ${contact}`).waitFor();
+    const bubble = share.getByRole('link', { name: /^Open as the customer: 王磊/ });
+    const href = await bubble.getAttribute('href');
+    assert.match(href, /\/s\/[0-9a-f]{32}$/);
+    const stats = page.getByRole('region', { name: 'Card analytics' });
+
+    const phone = await customerPhone(suite, page);
+    const customer = phone.page;
+    await customer.goto(href);
+    await heading(customer, '王磊');
+    await customer.getByText('This page records viewing and reading time').waitFor();
+    const actions = customer.getByRole('navigation', { name: 'Get in touch' });
+    assert.match(await actions.getByRole('link', { name: 'Call' }).getAttribute('href'), /^tel:\+?[0-9-]+$/);
+    assert.match(await actions.getByRole('link', { name: 'Email me' }).getAttribute('href'), /^mailto:/);
+    assert.match(await actions.getByRole('link', { name: 'Message me' }).getAttribute('href'), /^\/chat\//);
+
+    // Save contact: a vCard the phone's contacts app imports.
+    const [download] = await Promise.all([
+      customer.waitForEvent('download'),
+      actions.getByRole('link', { name: 'Save contact' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), '王磊.vcf');
+    const vcf = await readFile(await download.path(), 'utf8');
+    assert.match(vcf, /^BEGIN:VCARD\r\nVERSION:3\.0\r\n/);
+    assert.match(vcf, /\r\nN;CHARSET=UTF-8:王;磊;;;\r\n|\r\nN:王;磊;;;\r\n/);
+    assert.match(vcf, /\r\nFN(;CHARSET=UTF-8)?:王磊\r\n/);
+    assert.match(vcf, /\r\nTEL[^:]*:\+?[0-9-]+\r\n/);
+    assert.match(vcf, /\r\nEMAIL[^:]*:[^\r]+@lianjie\.example\r\n/);
+    assert.match(vcf, /\r\nEND:VCARD\r\n$/);
+    assert.ok(vcf.split('\r\n').every((line) => Buffer.byteLength(line) <= 75), 'lines folded at 75 bytes');
+
+    await actions.getByRole('button', { name: 'Copy WeChat ID' }).click();
+    await customer.getByRole('status').filter({ hasText: /WeChat ID copied|press and hold/ }).waitFor();
+    // Long enough to count as a view, then the customer leaves.
+    await customer.mouse.wheel(0, 400);
+    await customer.waitForTimeout(3000);
+    await customer.close();
+    await phone.close();
+
+    // The rep's card analytics, live: the view, who it was, what they did.
+    await stats.getByText('saved the contact: 1 views').waitFor({ timeout: 15_000 });
+    await stats.getByText('copied the WeChat ID: 1 views').waitFor();
+    const figure = async (label) => stats.getByText(label, { exact: true }).locator('xpath=following-sibling::dd').innerText();
+    assert.equal(await figure('Views'), '1');
+    assert.equal(await figure('Unique viewers'), '1');
+    await stats.getByRole('listitem').filter({ has: page.getByRole('link', { name: contact }) }).waitFor();
+
+    // And in the lead radar, named, with the actions.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
+    const line = page.getByRole('listitem').filter({ hasText: contact }).filter({ hasText: '王磊' }).first();
+    await line.waitFor();
+    assert.match(await line.innerText(), /saved the contact/);
+  }));
+
+test(`the card's own address is tracked and its featured content opens the tracked viewer (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/card'));
+    await heading(page, 'My card');
+    const phone = await customerPhone(suite, page);
+    const customer = phone.page;
+    await customer.goto(url('/c/wang-lei'));
+    await heading(customer, '王磊');
+    // The reader's own link replaces the address, for the forward chain.
+    assert.match(new URL(customer.url()).pathname, /^\/s\/[0-9a-f]{32}$/);
+    const featured = customer.getByRole('region', { name: 'Featured content' });
+    await customer.waitForTimeout(2500);
+    await featured.getByRole('button', { name: /2026 企业 SCRM 报价方案/ }).click();
+    await heading(customer, '2026 企业 SCRM 报价方案');
+    await customer.waitForTimeout(2500);
+    await customer.close();
+    await phone.close();
+    const stats = page.getByRole('region', { name: 'Card analytics' });
+    await stats.getByText('opened featured content: 1 views').waitFor({ timeout: 15_000 });
+  }));
