@@ -468,3 +468,97 @@ mod tracker_storage {
         storage().remove_item("lianjie.reader.leads").unwrap();
     }
 }
+
+#[component]
+fn DraftHarness() -> impl IntoView {
+    use lianjie::components::{DraftNotice, use_draft};
+    provide_i18n();
+    let draft = use_draft("lianjie.test.draft".to_owned(), "saved".to_owned());
+    view! {
+        <DraftNotice draft />
+        <output>{move || draft.value.get()}</output>
+        <button on:click=move |_| draft.value.set("edited".into())>"edit"</button>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_is_kept_restored_and_discarded() {
+    storage().set_item(STORAGE_KEY, "en").unwrap();
+    storage().remove_item("lianjie.test.draft").unwrap();
+    let root = fresh_container();
+    let first = leptos::mount::mount_to(root.clone(), DraftHarness);
+    settle().await;
+    assert!(root.query_selector("[role=status]").unwrap().is_none());
+    button(&root, "edit").click();
+    settle().await;
+    assert_eq!(
+        storage().get_item("lianjie.test.draft").unwrap().as_deref(),
+        Some("\"edited\"")
+    );
+    drop(first);
+    root.set_inner_html("");
+
+    // A reload: the edit comes back, with a way to throw it away.
+    let _second = leptos::mount::mount_to(root.clone(), DraftHarness);
+    settle().await;
+    let output = || {
+        root.query_selector("output")
+            .unwrap()
+            .unwrap()
+            .text_content()
+    };
+    assert_eq!(output().as_deref(), Some("edited"));
+    button(&root, Msg::DiscardDraft.text(Locale::En)).click();
+    settle().await;
+    assert_eq!(output().as_deref(), Some("saved"));
+    assert!(storage().get_item("lianjie.test.draft").unwrap().is_none());
+}
+
+#[component]
+fn CardPreviewHarness() -> impl IntoView {
+    use lianjie::components::CardFace;
+    use lianjie_core::people::{Card, PhoneVisibility};
+    provide_i18n();
+    let card = Card {
+        name: "Emily Chen".into(),
+        title: "Account Executive".into(),
+        phone: "13800138000".into(),
+        wechat_id: "emily_c".into(),
+        website: "javascript:alert(1)".into(),
+        avatar_url: "javascript:alert(2)".into(),
+        phone_visibility: PhoneVisibility::OnRequest,
+        ..Card::default()
+    };
+    view! { <CardFace card=Signal::stored(card) featured=Signal::stored(Vec::new()) /> }
+}
+
+#[wasm_bindgen_test]
+async fn card_preview_is_inert_and_keeps_private_and_unsafe_values_out() {
+    storage().set_item(STORAGE_KEY, "en").unwrap();
+    let root = fresh_container();
+    let _mounted = leptos::mount::mount_to(root.clone(), CardPreviewHarness);
+    settle().await;
+    let html = root.inner_html();
+    assert!(html.contains("Emily Chen"), "{html}");
+    // Initials stand in for an unsafe photo address; the phone is on request only.
+    assert_eq!(
+        root.query_selector(".card-initials")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("EC")
+    );
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("13800138000"), "{html}");
+    assert!(
+        html.contains(Msg::PhoneOnRequest.text(Locale::En)),
+        "{html}"
+    );
+    // The preview's links go nowhere.
+    assert!(
+        root.query_selector("a[href^='tel:'], a[href^='mailto:'], a[href^='data:']")
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{PageHeader, staff_layout::STAFF_NAV};
+use crate::components::{PageHeader, StatList, StatValue, staff_layout::STAFF_NAV};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
@@ -43,15 +43,12 @@ pub fn Dashboard() -> impl IntoView {
         <section aria-label=move || i18n.t(Msg::Summary)>
             <Transition>
                 {move || Suspend::new(async move {
-                    stats.await.map(|list| view! {
-                        <dl class="stats">
-                            {list.into_iter().map(|(label, n)| view! {
-                                <div class="stat">
-                                    <dt>{move || i18n.t(label)}</dt>
-                                    <dd>{n}</dd>
-                                </div>
-                            }).collect_view()}
-                        </dl>
+                    stats.await.map(|list| {
+                        let figures: Vec<(Msg, StatValue)> = list
+                            .into_iter()
+                            .map(|(label, n)| (label, Box::new(move || n.to_string()) as StatValue))
+                            .collect();
+                        view! { <StatList figures /> }
                     })
                 })}
             </Transition>

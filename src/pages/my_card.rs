@@ -60,13 +60,7 @@ fn featured_of(card: &Card, contents: &[Content]) -> Vec<FeaturedContent> {
     card.featured
         .iter()
         .filter_map(|id| contents.iter().find(|c| &c.id == id))
-        .map(|c| FeaturedContent {
-            id: c.id.clone(),
-            kind: c.kind,
-            title: c.title.clone(),
-            summary: c.summary.clone(),
-            cover_url: c.cover_url.clone(),
-        })
+        .map(FeaturedContent::from)
         .collect()
 }
 

@@ -12,7 +12,6 @@ const ROUTES = [
   ['/radar', 'Lead radar', '线索雷达'],
   ['/inbox', 'Inbox', '收件箱'],
   ['/settings', 'Settings', '设置'],
-  ['/c/wang-lei', 'Business card', '名片'],
   ['/chat/AbCdEf0123456789_-xyzw', 'Chat with us', '在线咨询'],
 ];
 
@@ -57,19 +56,20 @@ test('the language switcher changes the UI and is remembered across reloads', ()
 
 test('a ?lang= in the address follows the switcher, so a reload keeps the choice', () =>
   withPage(async (page) => {
-    await page.goto(url('/c/wang-lei?lang=zh'));
-    await heading(page, '名片');
+    await page.goto(url('/chat/AbCdEf0123456789_-xyzw?lang=zh'));
+    await heading(page, '在线咨询');
     await page.getByRole('button', { name: 'English' }).click();
-    await heading(page, 'Business card');
+    await heading(page, 'Chat with us');
     assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
     await page.reload();
-    await heading(page, 'Business card');
+    await heading(page, 'Chat with us');
   }));
 
 test('customer pages carry the tracking notice and no staff navigation', () =>
   withPage(async (page) => {
     await page.goto(url('/c/wang-lei'));
-    await heading(page, 'Business card');
+    await heading(page, '王磊');
+    assert.equal(await page.title(), '王磊');
     await page.getByText('This page records viewing and reading time').waitFor();
     assert.equal(await page.getByRole('navigation', { name: 'Main navigation' }).count(), 0);
   }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));

@@ -71,6 +71,18 @@ pub struct FeaturedContent {
     pub cover_url: String,
 }
 
+impl From<&Content> for FeaturedContent {
+    fn from(c: &Content) -> Self {
+        FeaturedContent {
+            id: c.id.clone(),
+            kind: c.kind,
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            cover_url: c.cover_url.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMessage {
     pub body: String,

@@ -295,13 +295,7 @@ impl Db {
                     .featured
                     .iter()
                     .filter_map(|id| self.contents.get(id))
-                    .map(|c| FeaturedContent {
-                        id: c.id.clone(),
-                        kind: c.kind,
-                        title: c.title.clone(),
-                        summary: c.summary.clone(),
-                        cover_url: c.cover_url.clone(),
-                    })
+                    .map(FeaturedContent::from)
                     .collect();
                 (Some(card.clone()), None, featured)
             }
