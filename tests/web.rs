@@ -153,10 +153,10 @@ async fn whole_app_mounts_with_navigation() {
 
 mod local_backend {
     use super::*;
-    use lianjie::api::Api;
     use lianjie::api::local::{
         BACKUP_KEY, DB_KEY, EVENT_KEY, LocalBackend, OpenNote, decode, encode,
     };
+    use lianjie::api::{Api, PublicApi};
     use lianjie_core::api::{Event, NewShare};
     use lianjie_core::share::ShareTarget;
     use lianjie_core::tracking::{Snapshot, ViewTotals};
