@@ -332,6 +332,13 @@ impl PublicApi for HttpBackend {
             Some(key),
         )
     }
+
+    fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
+        self.get(format!(
+            "/public/shares/{token}/messages?visitor={}",
+            js_sys::encode_uri_component(&visitor)
+        ))
+    }
 }
 
 impl Api for HttpBackend {

@@ -321,6 +321,10 @@ impl PublicApi for LocalBackend {
             .map(|(_, m)| m),
         )
     }
+
+    fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
+        ready(self.read(|db| db.visitor_messages(&token, &visitor)))
+    }
 }
 
 impl Api for LocalBackend {

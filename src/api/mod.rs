@@ -52,6 +52,8 @@ pub trait PublicApi {
     fn track_on_exit(&self, snapshot: Snapshot);
     /// A customer's web-chat message sent from a card or content page.
     fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message>;
+    /// The visitor's web chat as they see it: their messages and staff replies.
+    fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>>;
 }
 
 /// Every operation the staff workbench can ask of a backend.

@@ -1,6 +1,6 @@
 use super::use_public_id;
 use crate::api::{use_api, use_api_events};
-use crate::components::PageHeader;
+use crate::components::{PageHeader, TouchpointTimeline};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
@@ -113,58 +113,6 @@ fn Profile(
                 }.into_any()
             }}
         </section>
-        <section class="panel" aria-labelledby="timeline-h">
-            <h2 id="timeline-h">{move || i18n.t(Msg::Timeline)}</h2>
-            {if timeline.is_empty() {
-                view! { <p class="empty">{move || i18n.t(Msg::NoTouchpoints)}</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="timeline">
-                        {timeline.into_iter().map(|a| view! { <Touchpoint a i18n /> }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn Touchpoint(a: Activity, i18n: I18n) -> impl IntoView {
-    let when = a.at().format("%Y-%m-%d %H:%M").to_string();
-    let what = move || match &a {
-        Activity::View { item, .. } => {
-            let figures = format!(
-                " · {} · {}%",
-                format::duration(item.visible_ms, i18n.locale()),
-                item.max_scroll_pct
-            );
-            let top = item
-                .top_section
-                .as_ref()
-                .map(|t| format!(" · {} {t}", i18n.t(Msg::LongestOn)))
-                .unwrap_or_default();
-            i18n.tf(Msg::TlRead, &[("title", &item.title)]) + &figures + &top
-        }
-        Activity::Forwarded { item, .. } => {
-            let reader = item.reader.as_deref().unwrap_or(i18n.t(Msg::Anonymous));
-            i18n.tf(
-                Msg::TlForwarded,
-                &[("reader", reader), ("title", &item.title)],
-            )
-        }
-        Activity::Conversation { conversation, .. } => i18n.tf(
-            Msg::TlConversation,
-            &[
-                ("channel", i18n.channel(conversation.channel)),
-                ("preview", &conversation.last_preview),
-            ],
-        ),
-    };
-    view! {
-        <li>
-            <time>{when}</time>
-            " "
-            <span>{what}</span>
-        </li>
+        <TouchpointTimeline timeline />
     }
 }

@@ -1,31 +1,18 @@
 use super::use_public_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
-use crate::components::use_page_title;
+use crate::components::{DeliveryState, use_message_outbox, use_page_title};
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
+use leptos_use::use_interval_fn;
 use lianjie_core::api::InboundMessage;
-use lianjie_core::inbox::validate_message;
-use serde::{Deserialize, Serialize};
+use lianjie_core::inbox::{Direction, validate_message};
+
+/// How often an open chat asks for replies.
+const REFRESH_MS: u64 = 5_000;
 
 const VISITOR_KEY: &str = "lianjie.visitor";
 const NAME_KEY: &str = "lianjie.visitor.name";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-enum Delivery {
-    Sending,
-    Failed,
-    Delivered,
-}
-
-/// One message the customer wrote, kept in this browser until delivered: its
-/// idempotency key makes every retry the same message, never a second one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Outgoing {
-    key: String,
-    body: String,
-    state: Delivery,
-}
 
 fn chat_key(token: &str) -> String {
     format!("lianjie.chat.{token}")
@@ -53,73 +40,69 @@ pub fn WebChat() -> impl IntoView {
 fn ChatForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_public_api();
-    let key = chat_key(&token);
-    let sent = RwSignal::new(read_stored::<Vec<Outgoing>>(&key).unwrap_or_default());
     let name = RwSignal::new(read_stored::<String>(NAME_KEY).unwrap_or_default());
     let body = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Msg>);
-    Effect::new(move || write_stored(&key, &sent.get()));
     Effect::new(move || write_stored(NAME_KEY, &name.get()));
-
-    let set_state = move |k: &str, state: Delivery| {
-        sent.update(|list| {
-            if let Some(m) = list.iter_mut().find(|m| m.key == k) {
-                m.state = state;
-            }
-        })
-    };
-    let deliver = move |m: Outgoing| {
-        set_state(&m.key, Delivery::Sending);
+    let thread = LocalResource::new({
+        let (api, token) = (api.clone(), token.clone());
+        move || {
+            let sending = api.chat_messages(token.clone(), visitor());
+            async move { sending.await.unwrap_or_default() }
+        }
+    });
+    // Replies come by asking every few seconds: customer pages have no event stream.
+    let _ = use_interval_fn(move || thread.refetch(), REFRESH_MS);
+    let outbox = use_message_outbox(chat_key(&token), move |m| {
         let name = Some(name.get_untracked().trim().to_owned())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| i18n.t(Msg::WebVisitor).to_owned());
         let message = InboundMessage {
             handle: visitor(),
             name,
-            body: m.body.clone(),
+            body: m.body,
             attachments: Vec::new(),
-            idempotency_key: m.key.clone(),
+            idempotency_key: m.key,
             context: None,
         };
-        let (api, token) = (api.clone(), token.clone());
-        leptos::task::spawn_local(async move {
-            let state = match api.web_chat(token, message).await {
-                Ok(_) => Delivery::Delivered,
-                Err(_) => Delivery::Failed,
-            };
-            set_state(&m.key, state);
-        });
-    };
-    // Whatever an earlier visit could not deliver goes out now.
-    for m in sent.get_untracked() {
-        if m.state != Delivery::Delivered {
-            deliver(m);
+        let sending = api.web_chat(token.clone(), message);
+        Box::pin(async move {
+            sending.await?;
+            thread.refetch();
+            Ok(())
+        })
+    });
+    Effect::new(move || {
+        if let Some(seen) = thread.get() {
+            outbox.settle(|key| seen.iter().any(|m| m.idempotency_key == key));
         }
-    }
-    let deliver_again = deliver.clone();
+    });
     view! {
         <h1>{move || i18n.t(Msg::ChatPageTitle)}</h1>
         <p class="intro">{move || i18n.t(Msg::ChatIntro)}</p>
         <section aria-label=move || i18n.t(Msg::YourMessages)>
             <ol class="chat-log">
-                <For each=move || sent.get() key=|m| (m.key.clone(), m.state) let(m)>
+                <For each=move || thread.get().unwrap_or_default() key=|m| m.id.clone() let(m)>
+                    {if m.direction == Direction::Inbound {
+                        view! {
+                            <li class="chat-out">
+                                <p>{m.body.clone()}</p>
+                                <p class="chat-state">{move || i18n.t(Msg::Delivered)}</p>
+                            </li>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <li class="chat-in">
+                                <p class="chat-from">{move || i18n.t(Msg::ReplyFromAdviser)}</p>
+                                <p>{m.body.clone()}</p>
+                            </li>
+                        }.into_any()
+                    }}
+                </For>
+                <For each=move || outbox.list.get() key=|m| (m.key.clone(), m.state) let(m)>
                     <li class="chat-out">
                         <p>{m.body.clone()}</p>
-                        <p class="chat-state">
-                            {match m.state {
-                                Delivery::Sending => i18n.t(Msg::Sending).into_any(),
-                                Delivery::Delivered => i18n.t(Msg::Delivered).into_any(),
-                                Delivery::Failed => {
-                                    let (again, m) = (deliver_again.clone(), m.clone());
-                                    view! {
-                                        {i18n.t(Msg::NotSent)} " "
-                                        <button type="button" on:click=move |_| again(m.clone())>
-                                            {i18n.t(Msg::Retry)}
-                                        </button>
-                                    }.into_any()
-                                }
-                            }}
-                        </p>
+                        <DeliveryState outbox key=m.key.clone() state=m.state />
                     </li>
                 </For>
             </ol>
@@ -132,10 +115,8 @@ fn ChatForm(token: String) -> impl IntoView {
                 return;
             }
             problem.set(None);
-            let m = Outgoing { key: random_token(), body: text.trim().to_owned(), state: Delivery::Sending };
-            sent.update(|list| list.push(m.clone()));
+            outbox.push(text.trim().to_owned(), false);
             body.set(String::new());
-            deliver(m);
         }>
             <label>
                 {move || i18n.t(Msg::YourName)}

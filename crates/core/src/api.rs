@@ -119,6 +119,51 @@ pub enum StatusFilter {
     All,
 }
 
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 5] = [
+        StatusFilter::Open,
+        StatusFilter::Pending,
+        StatusFilter::Snoozed,
+        StatusFilter::Resolved,
+        StatusFilter::All,
+    ];
+
+    /// The name in URLs and the contract.
+    pub fn slug(self) -> &'static str {
+        match self {
+            StatusFilter::Open => "open",
+            StatusFilter::Pending => "pending",
+            StatusFilter::Snoozed => "snoozed",
+            StatusFilter::Resolved => "resolved",
+            StatusFilter::All => "all",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<StatusFilter> {
+        StatusFilter::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+impl AssigneeFilter {
+    pub const ALL: [AssigneeFilter; 3] = [
+        AssigneeFilter::All,
+        AssigneeFilter::Mine,
+        AssigneeFilter::Unassigned,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            AssigneeFilter::Mine => "mine",
+            AssigneeFilter::Unassigned => "unassigned",
+            AssigneeFilter::All => "all",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<AssigneeFilter> {
+        AssigneeFilter::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssigneeFilter {

@@ -110,6 +110,21 @@ pub enum InboxSort {
 }
 
 impl InboxSort {
+    pub const ALL: [InboxSort; 3] = [InboxSort::Newest, InboxSort::Oldest, InboxSort::Intent];
+
+    /// The name in URLs and the contract.
+    pub fn slug(self) -> &'static str {
+        match self {
+            InboxSort::Newest => "newest",
+            InboxSort::Oldest => "oldest",
+            InboxSort::Intent => "intent",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<InboxSort> {
+        InboxSort::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
     pub fn compare(self, a: &Conversation, b: &Conversation) -> Ordering {
         let newest = b
             .last_message_at
@@ -163,9 +178,70 @@ pub struct CannedReply {
     pub body: String,
 }
 
+/// The canned replies offered while the composer holds `/typed`: shortcuts starting
+/// with what was typed first, then titles containing it; none unless the text is a
+/// single `/word` being typed.
+pub fn canned_matches<'a>(canned: &'a [CannedReply], composer: &str) -> Vec<&'a CannedReply> {
+    let Some(typed) = composer.strip_prefix('/') else {
+        return Vec::new();
+    };
+    if typed.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    let typed = typed.to_lowercase();
+    let mut by_shortcut: Vec<&CannedReply> = canned
+        .iter()
+        .filter(|c| c.shortcut.to_lowercase().starts_with(&typed))
+        .collect();
+    by_shortcut.extend(canned.iter().filter(|c| {
+        !c.shortcut.to_lowercase().starts_with(&typed) && c.title.to_lowercase().contains(&typed)
+    }));
+    by_shortcut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canned_replies_match_by_shortcut_then_title() {
+        let c = |shortcut: &str, title: &str| CannedReply {
+            id: shortcut.into(),
+            shortcut: shortcut.into(),
+            title: title.into(),
+            body: String::new(),
+        };
+        let all = [
+            c("price", "报价 Pricing"),
+            c("hello", "问候 Greeting"),
+            c("hours", "服务时间 Hours"),
+        ];
+        let ids = |v: Vec<&CannedReply>| v.into_iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(canned_matches(&all, "/")), ["price", "hello", "hours"]);
+        assert_eq!(ids(canned_matches(&all, "/h")), ["hello", "hours"]);
+        assert_eq!(ids(canned_matches(&all, "/报价")), ["price"]);
+        assert_eq!(ids(canned_matches(&all, "/HO")), ["hours"]);
+        assert!(canned_matches(&all, "hello").is_empty());
+        assert!(canned_matches(&all, "/hello there").is_empty());
+    }
+
+    #[test]
+    fn filter_slugs_round_trip_and_match_the_wire_names() {
+        use crate::api::{AssigneeFilter, StatusFilter};
+        for s in InboxSort::ALL {
+            assert_eq!(InboxSort::from_slug(s.slug()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.slug());
+        }
+        for s in StatusFilter::ALL {
+            assert_eq!(StatusFilter::from_slug(s.slug()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.slug());
+        }
+        for s in AssigneeFilter::ALL {
+            assert_eq!(AssigneeFilter::from_slug(s.slug()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.slug());
+        }
+        assert_eq!(InboxSort::from_slug("weird"), None);
+    }
 
     fn conv(id: &str, minute: i64, intent: u8) -> Conversation {
         let t = DateTime::<Utc>::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap();

@@ -1217,6 +1217,43 @@ impl Db {
 
     /// A customer's message from a card or content page (keyed by its share token):
     /// delivered as web chat with what they were looking at as context.
+    /// What a web-chat visitor (`handle`, random per browser) sees of their
+    /// conversation: their messages and staff replies, oldest first, never notes.
+    pub fn visitor_messages(&self, token: &str, handle: &str) -> StoreResult<Vec<Message>> {
+        const LAST: usize = 100;
+        if !self.shares.contains_key(token) {
+            return Err(StoreError::NotFound("share"));
+        }
+        let identity = Identity {
+            channel: Channel::WebChat,
+            handle: handle.to_owned(),
+        };
+        let Some(contact) = self
+            .contacts
+            .values()
+            .find(|c| c.identities.contains(&identity))
+        else {
+            return Ok(Vec::new());
+        };
+        let conversation = list(&self.ix().conversations_by_contact, &contact.id)
+            .iter()
+            .filter_map(|id| self.conversations.get(id))
+            .filter(|v| v.channel == Channel::WebChat)
+            .max_by_key(|v| v.last_message_at);
+        let Some(conversation) = conversation else {
+            return Ok(Vec::new());
+        };
+        let seen: Vec<Message> = self
+            .messages
+            .get(&conversation.id)
+            .into_iter()
+            .flatten()
+            .filter(|m| m.direction != Direction::Note)
+            .cloned()
+            .collect();
+        Ok(seen[seen.len().saturating_sub(LAST)..].to_vec())
+    }
+
     pub fn web_chat(
         &mut self,
         token: &str,
@@ -1342,6 +1379,61 @@ mod tests {
         };
         db.create_share(new, "u-wanglei", token.into(), now())
             .unwrap()
+    }
+
+    #[test]
+    fn a_visitor_sees_their_chat_and_replies_but_not_notes() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-001", "tok-chat");
+        let msg = |body: &str, key: &str| InboundMessage {
+            handle: "visitor-abc".into(),
+            name: "李女士".into(),
+            body: body.into(),
+            attachments: Vec::new(),
+            idempotency_key: key.into(),
+            context: None,
+        };
+        assert!(
+            db.visitor_messages("tok-chat", "visitor-abc")
+                .unwrap()
+                .is_empty()
+        );
+        let ids = |n: &str| [format!("k-{n}"), format!("v-{n}"), format!("m-{n}")];
+        let (v, _) = db
+            .web_chat("tok-chat", msg("想了解价格", "w1"), ids("x1"), now())
+            .unwrap();
+        let reply = |body: &str, note: bool, key: &str| NewMessage {
+            body: body.into(),
+            attachments: Vec::new(),
+            note,
+            idempotency_key: key.into(),
+        };
+        db.send_message(
+            &v.id,
+            reply("您好，报价已发送", false, "r1"),
+            "u-wanglei",
+            "m-r1".into(),
+            now(),
+        )
+        .unwrap();
+        db.send_message(
+            &v.id,
+            reply("内部：重点客户", true, "n1"),
+            "u-wanglei",
+            "m-n1".into(),
+            now(),
+        )
+        .unwrap();
+        let seen = db.visitor_messages("tok-chat", "visitor-abc").unwrap();
+        let bodies: Vec<&str> = seen.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(bodies, ["想了解价格", "您好，报价已发送"]);
+        // Another browser sees nothing of it; an unknown link is not found.
+        assert!(
+            db.visitor_messages("tok-chat", "visitor-other")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(db.visitor_messages("nope", "visitor-abc").is_err());
     }
 
     #[test]

@@ -70,7 +70,10 @@ pub fn router(state: Shared) -> Router {
             "/public/shares/{token}/featured/{content_id}",
             post(open_featured),
         )
-        .route("/public/shares/{token}/messages", post(web_chat))
+        .route(
+            "/public/shares/{token}/messages",
+            get(visitor_messages).post(web_chat),
+        )
         .route("/public/shares/{token}/lead", post(capture_lead))
         .route("/public/track", post(track))
         .route("/events", get(events))
@@ -620,6 +623,24 @@ async fn open_featured(
         )
         .await?,
     ))
+}
+
+#[derive(Deserialize)]
+struct VisitorQuery {
+    visitor: String,
+}
+
+/// What a web-chat visitor sees of their conversation: their messages and the
+/// replies, never staff notes. The visitor id is random per browser and known only
+/// to it, so it is what gives access.
+async fn visitor_messages(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    Query(q): Query<VisitorQuery>,
+) -> ApiResult<Json<Vec<Message>>> {
+    let token = id_param(&token, "share")?;
+    Ok(Json(s.read(|db| db.visitor_messages(&token, &q.visitor))?))
 }
 
 /// A customer's message from a card or content page: lands in the inbox as web chat,

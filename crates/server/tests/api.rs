@@ -549,6 +549,40 @@ async fn web_chat_lands_in_the_inbox_with_its_context() {
         json!({"type": "content", "id": "c-pricing"})
     );
     assert_eq!(items[0]["unread"], 1);
+
+    // The visitor reads the reply in their chat; notes stay with staff.
+    let conversation = items[0]["id"].as_str().unwrap().to_owned();
+    for (body, note, key) in [("报价已更新。", false, "re-1"), ("内部备注", true, "re-2")]
+    {
+        let (status, _) = s
+            .call(
+                Method::POST,
+                &format!("/conversations/{conversation}/messages"),
+                Some(&token),
+                Some(json!({"body": body, "note": note, "idempotency_key": key})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let path = format!("/public/shares/{share}/messages?visitor={share}");
+    let (status, seen) = s.call(Method::GET, &path, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let bodies: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["价格能再优惠吗？", "报价已更新。"]);
+    let (_, other) = s
+        .call(
+            Method::GET,
+            &format!("/public/shares/{share}/messages?visitor=someone-else"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(other, json!([]));
 }
 
 #[tokio::test]

@@ -1,0 +1,357 @@
+//! The unified touchpoint inbox: every channel's conversations in one list, the
+//! conversation with its composer, and the customer's whole story beside it.
+
+mod list;
+mod sidebar;
+mod thread;
+
+use super::use_query_param;
+use crate::api::{use_api, use_api_events};
+use crate::components::PageHeader;
+use crate::i18n::{Msg, use_i18n};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_use::use_event_listener;
+use lianjie_core::api::{AssigneeFilter, ConversationQuery, Event, StatusFilter};
+use lianjie_core::channel::Channel;
+use lianjie_core::contact::Contact;
+use lianjie_core::inbox::{Conversation, InboxSort};
+use list::ConversationList;
+use sidebar::CustomerSidebar;
+use std::collections::HashMap;
+use thread::Thread;
+use wasm_bindgen::JsCast;
+
+/// How many conversations one request brings.
+const PAGE: usize = 100;
+
+/// What the keyboard asked the open conversation to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComposerFocus {
+    Reply,
+    Note,
+    Canned,
+}
+
+/// Whether a key press belongs to a field being typed in, not to the shortcuts.
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}
+
+#[component]
+pub fn Inbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let (status, set_status) = use_query_param("status");
+    let (assignee, set_assignee) = use_query_param("assignee");
+    let (channel, set_channel) = use_query_param("channel");
+    let (text, set_text) = use_query_param("q");
+    let (sort, set_sort) = use_query_param("sort");
+    let (selected, set_selected) = use_query_param("c");
+    let query = Memo::new(move |_| ConversationQuery {
+        status: status
+            .get()
+            .and_then(|s| StatusFilter::from_slug(&s))
+            .unwrap_or_default(),
+        assignee: assignee
+            .get()
+            .and_then(|s| AssigneeFilter::from_slug(&s))
+            .unwrap_or_default(),
+        channel: channel.get().and_then(|c| Channel::from_slug(&c)),
+        label: None,
+        text: text.get().filter(|t| !t.trim().is_empty()),
+        sort: sort
+            .get()
+            .and_then(|s| InboxSort::from_slug(&s))
+            .unwrap_or_default(),
+        cursor: None,
+        limit: Some(PAGE),
+    });
+    // Pages after the first, fetched with "load more"; dropped when the filters change.
+    let more = RwSignal::new((Vec::<Conversation>::new(), None::<String>));
+    let first = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let (api, q) = (api.clone(), query.get());
+            more.set((Vec::new(), None));
+            async move { api.conversations(q).await }
+        }
+    });
+    let contacts = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move {
+                api.contacts().await.map(|list| {
+                    list.into_iter()
+                        .map(|c| (c.id.clone(), c))
+                        .collect::<HashMap<String, Contact>>()
+                })
+            }
+        }
+    });
+    let load_more = {
+        let api = api.clone();
+        move || {
+            let cursor = more.with_untracked(|(_, c)| c.clone()).or_else(|| {
+                first
+                    .get_untracked()
+                    .and_then(|r| r.ok())
+                    .and_then(|p| p.next_cursor)
+            });
+            let Some(cursor) = cursor else { return };
+            let q = ConversationQuery {
+                cursor: Some(cursor),
+                ..query.get_untracked()
+            };
+            let api = api.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = api.conversations(q).await {
+                    more.update(|(list, next)| {
+                        list.extend(page.items);
+                        *next = page.next_cursor;
+                    });
+                }
+            });
+        }
+    };
+    use_api_events(move |e| match e {
+        Event::Message { conversation, .. } | Event::Conversation { conversation } => {
+            first.refetch();
+            // A customer writing for the first time is a new contact.
+            let known = contacts.with_untracked(
+                |c| matches!(c, Some(Ok(all)) if all.contains_key(&conversation.contact_id)),
+            );
+            if !known {
+                contacts.refetch();
+            }
+        }
+        Event::Reset => {
+            first.refetch();
+            contacts.refetch();
+        }
+        Event::Radar { .. } => contacts.refetch(),
+        Event::CardSaved { .. } => {}
+    });
+    // Everything listed now, in order: the first page, then any loaded after it.
+    let listed = Memo::new(move |_| {
+        let mut all = match first.get() {
+            Some(Ok(page)) => page.items,
+            _ => Vec::new(),
+        };
+        more.with(|(extra, _)| all.extend(extra.iter().cloned()));
+        all
+    });
+    let total = move || match first.get() {
+        Some(Ok(page)) => page.total,
+        _ => 0,
+    };
+    let has_more = move || {
+        more.with(|(_, next)| next.is_some())
+            || (more.with(|(extra, _)| extra.is_empty())
+                && matches!(first.get(), Some(Ok(p)) if p.next_cursor.is_some()))
+    };
+    let open = Memo::new(move |_| {
+        let id = selected.get()?;
+        listed.with(|list| list.iter().find(|c| c.id == id).cloned())
+    });
+    // The open conversation is re-rendered only when another one is opened, never
+    // because it changed: typing is not interrupted by new messages.
+    let open_id = Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.id.clone())));
+    let contact_of_open = Signal::derive(move || {
+        let contact_id = open.with(|o| o.as_ref().map(|c| c.contact_id.clone()))?;
+        contacts
+            .get()
+            .and_then(Result::ok)
+            .and_then(|all| all.get(&contact_id).cloned())
+    });
+
+    let focus = RwSignal::new(None::<ComposerFocus>);
+    let show_help = RwSignal::new(false);
+    let step = move |delta: isize| {
+        let next = listed.with_untracked(|list| {
+            let here = selected
+                .get_untracked()
+                .and_then(|id| list.iter().position(|c| c.id == id));
+            let at = match here {
+                Some(i) => (i as isize + delta).clamp(0, list.len() as isize - 1) as usize,
+                None => 0,
+            };
+            list.get(at).map(|c| c.id.clone())
+        });
+        if next.is_some() {
+            set_selected.set(next);
+        }
+    };
+    let _ = use_event_listener(document(), ev::keydown, move |e| {
+        if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let handled = match e.key().as_str() {
+            "j" | "ArrowDown" => {
+                step(1);
+                true
+            }
+            "k" | "ArrowUp" => {
+                step(-1);
+                true
+            }
+            "Enter" | "r" => {
+                focus.set(Some(ComposerFocus::Reply));
+                true
+            }
+            "n" => {
+                focus.set(Some(ComposerFocus::Note));
+                true
+            }
+            "/" => {
+                focus.set(Some(ComposerFocus::Canned));
+                true
+            }
+            "?" => {
+                show_help.update(|s| *s = !*s);
+                true
+            }
+            "Escape" => {
+                show_help.set(false);
+                false
+            }
+            _ => false,
+        };
+        if handled {
+            e.prevent_default();
+        }
+    });
+
+    let status_now = move || query.with(|q| q.status);
+    view! {
+        <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
+        <p class="shortcut-hint">
+            <button type="button" aria-expanded=move || show_help.get().to_string()
+                on:click=move |_| show_help.update(|s| *s = !*s)>
+                {move || i18n.t(Msg::Shortcuts)} " (?)"
+            </button>
+            {move || show_help.get().then(|| view! { <span role="note">{i18n.t(Msg::ShortcutsHelp)}</span> })}
+        </p>
+        <div class="inbox">
+            <section class="inbox-list" aria-label=move || i18n.t(Msg::Conversations)>
+                <div role="group" class="status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>
+                    {StatusFilter::ALL.map(|s| {
+                        let label = match s {
+                            StatusFilter::Open => Msg::StatusOpen,
+                            StatusFilter::Pending => Msg::StatusPending,
+                            StatusFilter::Snoozed => Msg::StatusSnoozed,
+                            StatusFilter::Resolved => Msg::StatusResolved,
+                            StatusFilter::All => Msg::StatusAll,
+                        };
+                        view! {
+                            <button type="button" aria-pressed=move || (status_now() == s).to_string()
+                                on:click=move |_| set_status.set(Some(s.slug().to_owned()).filter(|_| s != StatusFilter::default()))>
+                                {move || i18n.t(label)}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+                <div class="inbox-filters">
+                    <label>
+                        {move || i18n.t(Msg::Assignee)}
+                        <select on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            set_assignee.set(Some(v).filter(|v| v != AssigneeFilter::default().slug()));
+                        }>
+                            {AssigneeFilter::ALL.map(|a| {
+                                let label = match a {
+                                    AssigneeFilter::All => Msg::AssigneeAll,
+                                    AssigneeFilter::Mine => Msg::AssigneeMine,
+                                    AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
+                                };
+                                view! {
+                                    <option value=a.slug() selected=move || query.with(|q| q.assignee == a)>
+                                        {move || i18n.t(label)}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || i18n.t(Msg::ViaChannel)}
+                        <select on:change=move |ev| set_channel.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()))>
+                            <option value="">{move || i18n.t(Msg::AllChannels)}</option>
+                            {Channel::ALL.map(|c| view! {
+                                <option value=c.slug() selected=move || query.with(|q| q.channel == Some(c))>
+                                    {move || i18n.channel(c)}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || i18n.t(Msg::SortBy)}
+                        <select on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            set_sort.set(Some(v).filter(|v| v != InboxSort::default().slug()));
+                        }>
+                            {InboxSort::ALL.map(|s| {
+                                let label = match s {
+                                    InboxSort::Newest => Msg::SortNewest,
+                                    InboxSort::Oldest => Msg::SortOldest,
+                                    InboxSort::Intent => Msg::SortIntent,
+                                };
+                                view! {
+                                    <option value=s.slug() selected=move || query.with(|q| q.sort == s)>
+                                        {move || i18n.t(label)}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || i18n.t(Msg::SearchConversations)}
+                        <input type="search" prop:value=move || text.get().unwrap_or_default()
+                            on:input=move |ev| set_text.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
+                    </label>
+                </div>
+                <p class="list-count">
+                    {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total().to_string())])}
+                </p>
+                <ConversationList
+                    list=listed
+                    contacts=Signal::derive(move || contacts.get().and_then(Result::ok).unwrap_or_default())
+                    selected=Signal::derive(move || selected.get())
+                    on_select=Callback::new(move |id: String| set_selected.set(Some(id)))
+                />
+                {move || has_more().then(|| {
+                    let load_more = load_more.clone();
+                    view! { <button type="button" on:click=move |_| load_more()>{move || i18n.t(Msg::LoadMore)}</button> }
+                })}
+            </section>
+            {move || match open_id.get() {
+                Some(id) => {
+                    let conversation = Signal::derive(move || open.get());
+                    view! {
+                        <Thread id conversation contact=contact_of_open focus />
+                        <CustomerSidebar conversation contact=contact_of_open />
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <p class="inbox-empty">{move || i18n.t(Msg::PickConversation)}</p>
+                }
+                .into_any(),
+            }}
+        </div>
+        {move || match first.get() {
+            Some(Err(e)) => Some(view! {
+                <p role="alert" class="form-error">
+                    {i18n.t(e.message())} " "
+                    <button type="button" on:click=move |_| first.refetch()>{i18n.t(Msg::Retry)}</button>
+                </p>
+            }),
+            _ => None,
+        }}
+    }
+}

@@ -1,0 +1,263 @@
+use super::ComposerFocus;
+use crate::api::{use_api, use_api_events};
+use crate::components::{DeliveryState, use_draft, use_message_outbox};
+use crate::i18n::{I18n, Msg, use_i18n};
+use leptos::html;
+use leptos::prelude::*;
+use lianjie_core::api::{Event, NewMessage};
+use lianjie_core::contact::Contact;
+use lianjie_core::inbox::{
+    CannedReply, Conversation, Direction, Message, canned_matches, render_template,
+    validate_message,
+};
+use lianjie_core::share::ShareTarget;
+
+/// One conversation: its messages (newest page first, older on request), the
+/// messages on their way out, and the composer with canned replies and notes.
+#[component]
+pub fn Thread(
+    id: String,
+    conversation: Signal<Option<Conversation>>,
+    contact: Signal<Option<Contact>>,
+    focus: RwSignal<Option<ComposerFocus>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let messages = LocalResource::new({
+        let (api, id) = (api.clone(), id.clone());
+        move || {
+            let (api, id) = (api.clone(), id.clone());
+            async move { api.messages(id, None).await }
+        }
+    });
+    // Older pages, oldest first, loaded on request.
+    let older = RwSignal::new((Vec::<Message>::new(), None::<String>));
+    {
+        let id = id.clone();
+        use_api_events(move |e| match e {
+            Event::Message { conversation, .. } if conversation.id == id => messages.refetch(),
+            Event::Reset => messages.refetch(),
+            _ => {}
+        });
+    }
+    let outbox = use_message_outbox(format!("lianjie.inbox.outbox.{id}"), {
+        let (api, id) = (api.clone(), id.clone());
+        move |m| {
+            let new = NewMessage {
+                body: m.body,
+                attachments: Vec::new(),
+                note: m.note,
+                idempotency_key: m.key,
+            };
+            let sending = api.send_message(id.clone(), new);
+            Box::pin(async move {
+                sending.await?;
+                messages.refetch();
+                Ok(())
+            })
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(page)) = messages.get() {
+            outbox.settle(|key| page.items.iter().any(|m| m.idempotency_key == key));
+        }
+    });
+    let next_cursor = move || match older.with(|(_, c)| c.clone()) {
+        Some(c) => Some(c),
+        None if older.with(|(l, _)| l.is_empty()) => messages
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|p| p.next_cursor),
+        None => None,
+    };
+    let load_older = {
+        let (api, id) = (api.clone(), id.clone());
+        move |cursor: String| {
+            let (api, id) = (api.clone(), id.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = api.messages(id, Some(cursor)).await {
+                    older.update(|(list, next)| {
+                        let mut page_items = page.items;
+                        page_items.reverse();
+                        page_items.append(list);
+                        *list = page_items;
+                        *next = page.next_cursor;
+                    });
+                }
+            });
+        }
+    };
+    let shown = move || {
+        let mut all = older.with(|(l, _)| l.clone());
+        if let Some(Ok(page)) = messages.get() {
+            all.extend(page.items.into_iter().rev());
+        }
+        all
+    };
+    let name = move || contact.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let context = move || conversation.with(|c| c.as_ref().and_then(|c| c.context.clone()));
+    view! {
+        <section class="thread" aria-label=move || i18n.tf(Msg::MessagesOf, &[("name", &name())])>
+            <h2 tabindex="-1">{name}</h2>
+            {move || context().map(|ctx| view! {
+                <p class="thread-context">
+                    {match ctx {
+                        ShareTarget::Card(_) => i18n.t(Msg::ContextCard).to_owned(),
+                        ShareTarget::Content(id) => format!("{} {id}", i18n.t(Msg::ContextContent)),
+                    }}
+                </p>
+            })}
+            {move || next_cursor().map(|cursor| {
+                let load_older = load_older.clone();
+                view! {
+                    <button type="button" on:click=move |_| load_older(cursor.clone())>
+                        {move || i18n.t(Msg::OlderMessages)}
+                    </button>
+                }
+            })}
+            <ol class="messages" aria-live="polite">
+                <For each=shown key=|m| m.id.clone() let(m)>
+                    <MessageItem m i18n />
+                </For>
+                <For each=move || outbox.list.get() key=|m| (m.key.clone(), m.state) let(m)>
+                    <li class="message outbound pending" class:note=m.note>
+                        {m.note.then(|| view! { <span class="note-badge">{i18n.t(Msg::NoteBadge)}</span> })}
+                        <p>{m.body.clone()}</p>
+                        <DeliveryState outbox key=m.key.clone() state=m.state />
+                    </li>
+                </For>
+            </ol>
+            <Composer id outbox_push=Callback::new(move |(body, note): (String, bool)| outbox.push(body, note)) name=Signal::derive(name) focus />
+        </section>
+    }
+}
+
+#[component]
+fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
+    let class = match m.direction {
+        Direction::Inbound => "message inbound",
+        Direction::Outbound => "message outbound",
+        Direction::Note => "message outbound note",
+    };
+    let when = m.created_at.format("%m-%d %H:%M").to_string();
+    view! {
+        <li class=class>
+            {(m.direction == Direction::Note).then(|| view! { <span class="note-badge">{move || i18n.t(Msg::NoteBadge)}</span> })}
+            <p>{m.body}</p>
+            {m.attachments.into_iter().map(|a| view! {
+                <p><a href=lianjie_core::validate::url(&a.url).ok().map(|_| a.url.clone()) rel="noopener" target="_blank">{a.name}</a></p>
+            }).collect_view()}
+            <time>{when}</time>
+        </li>
+    }
+}
+
+/// The reply box: a draft kept per conversation, `/` for canned replies (filled in
+/// with the customer's and agent's names), a private-note mode, Ctrl+Enter to send.
+#[component]
+fn Composer(
+    id: String,
+    outbox_push: Callback<(String, bool)>,
+    name: Signal<String>,
+    focus: RwSignal<Option<ComposerFocus>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let draft = use_draft(format!("lianjie.inbox.draft.{id}"), String::new());
+    let text = draft.value;
+    let note = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Msg>);
+    let canned = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.canned_replies().await.unwrap_or_default() }
+        }
+    });
+    let me = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.me().await.map(|u| u.name).unwrap_or_default() }
+    });
+    let field = NodeRef::<html::Textarea>::new();
+    Effect::new(move || {
+        if let Some(f) = focus.get() {
+            match f {
+                ComposerFocus::Note => note.set(true),
+                ComposerFocus::Reply => note.set(false),
+                ComposerFocus::Canned => text.set("/".into()),
+            }
+            if let Some(el) = field.get() {
+                let _ = el.focus();
+            }
+            focus.set(None);
+        }
+    });
+    let send = move || {
+        let body = text.get_untracked().trim().to_owned();
+        if let Err(errs) = validate_message(&body, &[]) {
+            problem.set(errs.get("body").map(crate::error::problem_message));
+            return;
+        }
+        problem.set(None);
+        outbox_push.run((body, note.get_untracked()));
+        draft.discard();
+    };
+    let matches = move || {
+        let all: Vec<CannedReply> = canned.get().unwrap_or_default();
+        text.with(|t| {
+            canned_matches(&all, t)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let choose = move |reply: CannedReply| {
+        let agent = me.get_untracked().unwrap_or_default();
+        text.set(render_template(
+            &reply.body,
+            &[("name", &name.get_untracked()), ("agent", &agent)],
+        ));
+        if let Some(el) = field.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    view! {
+        <form class="composer" class:note=move || note.get() on:submit=move |ev| {
+            ev.prevent_default();
+            send();
+        }>
+            <label>
+                {move || i18n.t(Msg::ComposerLabel)}
+                <textarea rows="3" node_ref=field prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                            ev.prevent_default();
+                            send();
+                        }
+                    }></textarea>
+            </label>
+            {move || {
+                let list = matches();
+                (!list.is_empty()).then(|| view! {
+                    <ul class="canned" aria-label=move || i18n.t(Msg::CannedReplies)>
+                        {list.into_iter().map(|r| {
+                            let label = format!("/{} {}", r.shortcut, r.title);
+                            view! {
+                                <li><button type="button" on:click=move |_| choose(r.clone())>{label}</button></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
+            <label class="note-toggle">
+                <input type="checkbox" prop:checked=move || note.get() on:change=move |ev| note.set(event_target_checked(&ev)) />
+                {move || i18n.t(Msg::NoteMode)}
+            </label>
+            {move || problem.get().map(|p| view! { <p role="alert" class="form-error">{i18n.t(p)}</p> })}
+            <button type="submit" class="cta">
+                {move || if note.get() { i18n.t(Msg::AddNote) } else { i18n.t(Msg::SendReply) }}
+            </button>
+        </form>
+    }
+}

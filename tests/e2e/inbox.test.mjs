@@ -1,0 +1,108 @@
+// The unified inbox as a support agent uses it, once per backend: filters kept in the
+// address, keyboard triage, canned replies, private notes, drafts per conversation,
+// and a customer's web-chat message arriving live.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND, browserSuite, customerPhone, enterAsStaff, heading } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+
+test(`an agent filters, moves with the keyboard, replies with a canned reply and leaves a note (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByText(/^Showing \d+ of \d+$/).waitFor();
+    const rows = list.getByRole('listitem');
+    assert.ok(await rows.count() > 3);
+
+    // Filters live in the address and survive a reload.
+    await list.getByRole('combobox', { name: 'Channel' }).selectOption({ label: 'WeChat' });
+    await page.waitForURL(/channel=wechat/);
+    await page.reload();
+    await heading(page, 'Inbox');
+    assert.equal(await list.getByRole('combobox', { name: 'Channel' }).inputValue(), 'wechat');
+    await rows.first().waitFor();
+    for (const text of await rows.allInnerTexts()) assert.match(text, /WeChat/);
+    await list.getByRole('button', { name: 'All', exact: true }).click();
+    await page.waitForURL(/status=all/);
+
+    // j/k move through the list; the open conversation is in the address.
+    await page.keyboard.press('j');
+    const current = list.locator('a[aria-current="true"]');
+    await current.waitFor();
+    const firstName = (await current.locator('strong').innerText()).trim();
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    assert.equal((await current.locator('strong').innerText()).trim(), firstName);
+    assert.match(page.url(), /[?&]c=/);
+    const thread = page.getByRole('region', { name: `Messages with ${firstName}` });
+    await thread.waitFor();
+
+    // r: reply; "/" offers canned replies, filled in with the customer's name.
+    await page.keyboard.press('r');
+    const composer = thread.getByRole('textbox', { name: /Your reply/ });
+    await composer.pressSequentially('/hel');
+    await thread.getByRole('list', { name: 'Canned replies' }).getByRole('button', { name: /^\/hello/ }).click();
+    assert.match(await composer.inputValue(), new RegExp(`您好 ${firstName}，我是 王磊`));
+    await composer.press('Control+Enter');
+    await thread.getByRole('listitem').filter({ hasText: `您好 ${firstName}，我是 王磊` }).last().waitFor();
+    assert.equal(await composer.inputValue(), '');
+
+    // A private note is marked as such.
+    await thread.getByRole('checkbox', { name: /private note/ }).check();
+    await composer.fill('客户关心价格，下周跟进');
+    await thread.getByRole('button', { name: 'Add note' }).click();
+    const note = thread.getByRole('listitem').filter({ hasText: '客户关心价格，下周跟进' }).last();
+    await note.getByText('Private note').waitFor();
+
+    // A half-written reply is kept per conversation across a reload.
+    await composer.fill('稍后回复的草稿');
+    await page.reload();
+    await heading(page, 'Inbox');
+    assert.equal(await thread.getByRole('textbox', { name: /Your reply/ }).inputValue(), '稍后回复的草稿');
+  }));
+
+test(`a customer's web-chat message from the card page appears live in the inbox (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByText(/^Showing \d+ of \d+$/).waitFor();
+
+    const phone = await customerPhone(suite, page);
+    const customer = phone.page;
+    await customer.goto(url('/c/wang-lei'));
+    await heading(customer, '王磊');
+    await customer.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Message me' }).click();
+    await heading(customer, 'Chat with us');
+    await customer.getByRole('textbox', { name: 'Your name (optional)' }).fill('李女士');
+    await customer.getByRole('textbox', { name: 'Message' }).fill('你好，想了解一下企业版价格');
+    await customer.getByRole('button', { name: 'Send message' }).click();
+    await customer.getByText('Delivered').waitFor();
+
+    const row = list.getByRole('listitem').filter({ hasText: '你好，想了解一下企业版价格' });
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await row.innerText(), /Web chat/);
+    assert.match(await row.innerText(), /1 unread/);
+    await row.getByRole('link').click();
+    const thread = page.getByRole('region', { name: /^Messages with / });
+    await thread.getByText('Started from the card').waitFor();
+    await thread.getByRole('listitem').filter({ hasText: '你好，想了解一下企业版价格' }).waitFor();
+
+    // The agent answers; the customer sees it in the open chat, and never the note.
+    const composer = thread.getByRole('textbox', { name: /Your reply/ });
+    await thread.getByRole('checkbox', { name: /private note/ }).check();
+    await composer.fill('内部：大客户，优先跟进');
+    await thread.getByRole('button', { name: 'Add note' }).click();
+    await thread.getByRole('checkbox', { name: /private note/ }).uncheck();
+    await composer.fill('李女士您好，企业版报价已发给您。');
+    await thread.getByRole('button', { name: 'Send' }).click();
+    const chat = customer.getByRole('region', { name: 'Your messages' });
+    await chat.getByRole('listitem').filter({ hasText: 'Reply from your adviser' })
+      .filter({ hasText: '李女士您好，企业版报价已发给您。' }).waitFor({ timeout: 15_000 });
+    assert.equal(await chat.getByText('内部：大客户').count(), 0);
+    await customer.close();
+    await phone.close();
+  }));
