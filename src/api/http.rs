@@ -7,8 +7,8 @@ use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ErrorEnvelope, Event, InboundMessage, IntentPoint, NewMessage,
-    NewShare, OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event, InboundMessage,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -165,6 +165,7 @@ impl HttpBackend {
             this.send(retry, || {
                 let req = match method {
                     "PUT" => Request::put(&this.url(&path)),
+                    "PATCH" => Request::patch(&this.url(&path)),
                     _ => Request::post(&this.url(&path)),
                 };
                 let req = match &idempotency_key {
@@ -468,6 +469,20 @@ impl Api for HttpBackend {
             format!("/conversations/{conversation_id}/messages"),
             new,
             Some(key),
+        )
+    }
+
+    fn update_conversation(
+        &self,
+        conversation_id: String,
+        update: ConversationUpdate,
+    ) -> ApiFuture<Conversation> {
+        // Setting the same values again changes nothing, so it may be retried.
+        self.write(
+            "PATCH",
+            format!("/conversations/{conversation_id}"),
+            update,
+            None,
         )
     }
 

@@ -10,8 +10,8 @@ use crate::error::AppError;
 use chrono::Utc;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
-    OpenedShare, Page, RadarItem,
+    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
+    NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -443,6 +443,21 @@ impl Api for LocalBackend {
             )
             .map(|(_, m)| m),
         )
+    }
+
+    fn update_conversation(
+        &self,
+        conversation_id: String,
+        update: ConversationUpdate,
+    ) -> ApiFuture<Conversation> {
+        ready(self.write(
+            |db| db.update_conversation(&conversation_id, update, Utc::now()),
+            |v| {
+                Some(Event::Conversation {
+                    conversation: v.clone(),
+                })
+            },
+        ))
     }
 
     fn reset_demo(&self) -> ApiFuture<()> {

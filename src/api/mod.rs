@@ -11,8 +11,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, Event, InboundMessage, IntentPoint, NewMessage, NewShare,
-    OpenedShare, Page, RadarItem,
+    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
+    NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -86,6 +86,12 @@ pub trait Api: PublicApi {
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
+    /// Resolve, reopen, snooze, assign, label, mark read.
+    fn update_conversation(
+        &self,
+        conversation_id: String,
+        update: ConversationUpdate,
+    ) -> ApiFuture<Conversation>;
     fn reset_demo(&self) -> ApiFuture<()>;
     /// Calls `on_event` for every change, from this tab or elsewhere, until the
     /// returned guard is dropped.

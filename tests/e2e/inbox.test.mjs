@@ -57,6 +57,36 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     const note = thread.getByRole('listitem').filter({ hasText: '客户关心价格，下周跟进' }).last();
     await note.getByText('Private note').waitFor();
 
+    // e resolves, a assigns, l labels, from the keyboard; the list follows.
+    const actions = thread.getByRole('toolbar', { name: 'Conversation actions' });
+    const wasResolved = await actions.getByRole('button', { name: 'Reopen (e)' }).count() === 1;
+    await thread.getByRole('heading', { name: firstName }).click();
+    await page.keyboard.press('e');
+    await actions.getByRole('button', { name: wasResolved ? 'Resolve (e)' : 'Reopen (e)' }).waitFor();
+    if (wasResolved) {
+      await thread.getByRole('heading', { name: firstName }).click();
+      await page.keyboard.press('e');
+      await actions.getByRole('button', { name: 'Reopen (e)' }).waitFor();
+    }
+    await thread.getByRole('heading', { name: firstName }).click();
+    await page.keyboard.press('a');
+    const assignee = actions.getByRole('combobox', { name: 'Assignee (a)' });
+    assert.ok(await assignee.evaluate((el) => el === document.activeElement));
+    await assignee.selectOption({ label: '赵敏' });
+    await thread.getByRole('heading', { name: firstName }).click();
+    await page.keyboard.press('l');
+    await page.keyboard.type('VIP, 报价');
+    await page.keyboard.press('Tab');
+    await list.locator('a[aria-current="true"]').getByText('VIP · 报价').waitFor();
+    await list.getByRole('button', { name: 'Resolved', exact: true }).click();
+    await list.getByRole('listitem').filter({ hasText: firstName }).first().waitFor();
+    await list.getByRole('combobox', { name: 'Assigned to' }).selectOption({ label: 'Unassigned' });
+    await page.waitForURL(/assignee=unassigned/);
+    await list.getByText(/^Showing \d+ of \d+$/).waitFor();
+    assert.equal(await list.locator('a[aria-current="true"]').count(), 0);
+    await list.getByRole('combobox', { name: 'Assigned to' }).selectOption({ label: "Anyone's" });
+    await list.locator('a[aria-current="true"]').waitFor();
+
     // A half-written reply is kept per conversation across a reload.
     await composer.fill('稍后回复的草稿');
     await page.reload();
@@ -98,7 +128,7 @@ test(`a customer's web-chat message from the card page appears live in the inbox
     await thread.getByRole('button', { name: 'Add note' }).click();
     await thread.getByRole('checkbox', { name: /private note/ }).uncheck();
     await composer.fill('李女士您好，企业版报价已发给您。');
-    await thread.getByRole('button', { name: 'Send' }).click();
+    await thread.getByRole('button', { name: 'Send reply' }).click();
     const chat = customer.getByRole('region', { name: 'Your messages' });
     await chat.getByRole('listitem').filter({ hasText: 'Reply from your adviser' })
       .filter({ hasText: '李女士您好，企业版报价已发给您。' }).waitFor({ timeout: 15_000 });

@@ -108,6 +108,34 @@ pub struct InboundMessage {
     pub context: Option<ShareTarget>,
 }
 
+/// A change to a conversation's handling; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::inbox::ConversationStatus>,
+    /// `null` unassigns; a user id assigns.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assignee_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// Staff have read the customer's messages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read: bool,
+}
+
+/// A field that is present, even as `null`, is `Some`: tells "unassign" from "leave".
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusFilter {

@@ -178,6 +178,46 @@ pub struct CannedReply {
     pub body: String,
 }
 
+/// How long a conversation is put aside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnoozeFor {
+    OneHour,
+    ThreeHours,
+    /// 9:00 tomorrow, the agent's time.
+    TomorrowMorning,
+    /// 9:00 next Monday, the agent's time.
+    NextWeek,
+}
+
+impl SnoozeFor {
+    pub const ALL: [SnoozeFor; 4] = [
+        SnoozeFor::OneHour,
+        SnoozeFor::ThreeHours,
+        SnoozeFor::TomorrowMorning,
+        SnoozeFor::NextWeek,
+    ];
+
+    /// When the conversation wakes up, from the agent's local `now`.
+    pub fn until(self, now: DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
+        use chrono::{Datelike, Duration, NaiveTime};
+        let morning = |days: i64| {
+            let date = now.date_naive() + Duration::days(days);
+            let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
+            // A fixed offset has exactly one 9:00 every day.
+            date.and_time(nine)
+                .and_local_timezone(*now.offset())
+                .single()
+                .map_or(now.to_utc() + Duration::days(days), |t| t.to_utc())
+        };
+        match self {
+            SnoozeFor::OneHour => now.to_utc() + Duration::hours(1),
+            SnoozeFor::ThreeHours => now.to_utc() + Duration::hours(3),
+            SnoozeFor::TomorrowMorning => morning(1),
+            SnoozeFor::NextWeek => morning(7 - i64::from(now.weekday().num_days_from_monday())),
+        }
+    }
+}
+
 /// The canned replies offered while the composer holds `/typed`: shortcuts starting
 /// with what was typed first, then titles containing it; none unless the text is a
 /// single `/word` being typed.
@@ -202,6 +242,29 @@ pub fn canned_matches<'a>(canned: &'a [CannedReply], composer: &str) -> Vec<&'a 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snoozes_wake_at_the_agents_morning() {
+        // Wednesday 2026-11-25 22:30 in Beijing (UTC+8).
+        let now = DateTime::parse_from_rfc3339("2026-11-25T22:30:00+08:00").unwrap();
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        assert_eq!(
+            SnoozeFor::OneHour.until(now),
+            utc("2026-11-25T23:30:00+08:00")
+        );
+        assert_eq!(
+            SnoozeFor::ThreeHours.until(now),
+            utc("2026-11-26T01:30:00+08:00")
+        );
+        assert_eq!(
+            SnoozeFor::TomorrowMorning.until(now),
+            utc("2026-11-26T09:00:00+08:00")
+        );
+        assert_eq!(
+            SnoozeFor::NextWeek.until(now),
+            utc("2026-11-30T09:00:00+08:00")
+        );
+    }
 
     #[test]
     fn canned_replies_match_by_shortcut_then_title() {

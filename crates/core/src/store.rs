@@ -6,8 +6,8 @@ use crate::analytics::{
     self, CardAnalytics, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading,
 };
 use crate::api::{
-    Activity, AssigneeFilter, ConversationQuery, FeaturedContent, InboundMessage, IntentPoint,
-    NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, AssigneeFilter, ConversationQuery, ConversationUpdate, FeaturedContent,
+    InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
@@ -1217,6 +1217,72 @@ impl Db {
 
     /// A customer's message from a card or content page (keyed by its share token):
     /// delivered as web chat with what they were looking at as context.
+    /// Changes how a conversation is handled: status (a snooze must end in the
+    /// future), assignee (a staff member or nobody), labels, read.
+    pub fn update_conversation(
+        &mut self,
+        id: &str,
+        update: ConversationUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        const MAX_LABELS: usize = 10;
+        let mut e = FieldErrors::default();
+        if let Some(ConversationStatus::Snoozed { until }) = update.status {
+            e.check(
+                "status.until",
+                if until > now {
+                    Ok(())
+                } else {
+                    Err(crate::validate::FieldProblem::Range)
+                },
+            );
+        }
+        if let Some(Some(user)) = &update.assignee_id {
+            e.check(
+                "assignee_id",
+                if self.users.iter().any(|u| &u.id == user) {
+                    Ok(())
+                } else {
+                    Err(crate::validate::FieldProblem::Range)
+                },
+            );
+        }
+        if let Some(labels) = &update.labels {
+            e.check(
+                "labels",
+                if labels.len() <= MAX_LABELS
+                    && labels
+                        .iter()
+                        .all(|l| !l.trim().is_empty() && l.chars().count() <= 30)
+                {
+                    Ok(())
+                } else {
+                    Err(crate::validate::FieldProblem::Range)
+                },
+            );
+        }
+        e.into_result()?;
+        let v = self
+            .conversations
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("conversation"))?;
+        if let Some(status) = update.status {
+            v.status = status;
+        }
+        if let Some(assignee) = update.assignee_id {
+            v.assignee_id = assignee;
+        }
+        if let Some(labels) = update.labels {
+            v.labels = labels.into_iter().map(|l| l.trim().to_owned()).collect();
+        }
+        if update.read {
+            v.unread = 0;
+        }
+        let v = v.clone();
+        self.touch(Change::Conversation(id.to_owned()));
+        Ok(v)
+    }
+
     /// What a web-chat visitor (`handle`, random per browser) sees of their
     /// conversation: their messages and staff replies, oldest first, never notes.
     pub fn visitor_messages(&self, token: &str, handle: &str) -> StoreResult<Vec<Message>> {
@@ -1379,6 +1445,71 @@ mod tests {
         };
         db.create_share(new, "u-wanglei", token.into(), now())
             .unwrap()
+    }
+
+    #[test]
+    fn conversations_are_resolved_snoozed_assigned_labelled_and_read() {
+        let mut db = demo::seed(now());
+        let id = db.conversations.keys().next().unwrap().clone();
+        let update = |json: &str| serde_json::from_str::<ConversationUpdate>(json).unwrap();
+        let v = db
+            .update_conversation(
+                &id,
+                update(
+                    r#"{"assignee_id": "u-zhaomin", "labels": ["VIP", " 报价 "], "read": true}"#,
+                ),
+                now(),
+            )
+            .unwrap();
+        assert_eq!(v.assignee_id.as_deref(), Some("u-zhaomin"));
+        assert_eq!(v.labels, ["VIP", "报价"]);
+        assert_eq!(v.unread, 0);
+        // Absent fields stay; null unassigns.
+        let v = db
+            .update_conversation(&id, update(r#"{"status": {"status": "resolved"}}"#), now())
+            .unwrap();
+        assert_eq!(
+            (v.status, v.assignee_id.as_deref()),
+            (ConversationStatus::Resolved, Some("u-zhaomin"))
+        );
+        let v = db
+            .update_conversation(&id, update(r#"{"assignee_id": null}"#), now())
+            .unwrap();
+        assert_eq!(v.assignee_id, None);
+        // A snooze in the past, a stranger as assignee, too many labels: refused.
+        let past = format!(
+            r#"{{"status": {{"status": "snoozed", "until": "{}"}}}}"#,
+            (now() - Duration::hours(1)).to_rfc3339()
+        );
+        assert!(db.update_conversation(&id, update(&past), now()).is_err());
+        assert!(
+            db.update_conversation(&id, update(r#"{"assignee_id": "nobody"}"#), now())
+                .is_err()
+        );
+        let many = serde_json::json!({"labels": vec!["x"; 11]}).to_string();
+        assert!(db.update_conversation(&id, update(&many), now()).is_err());
+        let later = ConversationStatus::Snoozed {
+            until: now() + Duration::hours(3),
+        };
+        let v = db
+            .update_conversation(
+                &id,
+                ConversationUpdate {
+                    status: Some(later),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        assert_eq!(v.status.effective(now()), later);
+        assert_eq!(
+            v.status.effective(now() + Duration::hours(4)),
+            ConversationStatus::Open
+        );
+        assert!(
+            db.update_conversation("nope", ConversationUpdate::default(), now())
+                .is_err()
+        );
     }
 
     #[test]

@@ -9,13 +9,13 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Html;
 use axum::response::sse::{self, KeepAlive, Sse};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, Event, InboundMessage, NewMessage, NewShare, OpenedShare, Page,
-    RadarItem,
+    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, NewMessage, NewShare,
+    OpenedShare, Page, RadarItem,
 };
 use lianjie_core::api::{IntentPoint, TREND_DAYS};
 use lianjie_core::channel::Channel;
@@ -59,6 +59,7 @@ pub fn router(state: Shared) -> Router {
         .route("/shares", post(create_share))
         .route("/radar", get(radar))
         .route("/conversations", get(conversations))
+        .route("/conversations/{id}", patch(update_conversation))
         .route(
             "/conversations/{id}/messages",
             get(messages).post(send_message),
@@ -135,7 +136,7 @@ pub fn router(state: Shared) -> Router {
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST, Method::PUT])
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH])
                 .allow_headers([
                     header::AUTHORIZATION,
                     header::CONTENT_TYPE,
@@ -520,6 +521,26 @@ fn idempotency_key(headers: &HeaderMap, body_key: String) -> ApiResult<String> {
     parse_public_id(&key).map(|_| key.clone()).map_err(|_| {
         ApiError::BadRequest("Idempotency-Key must be 1-64 characters of A-Z a-z 0-9 - _".into())
     })
+}
+
+async fn update_conversation(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+    JsonBody(update): JsonBody<ConversationUpdate>,
+) -> ApiResult<Json<Conversation>> {
+    let id = id_param(&id, "conversation")?;
+    Ok(Json(
+        s.mutate(
+            |db, now| db.update_conversation(&id, update, now),
+            |v| {
+                Some(Event::Conversation {
+                    conversation: v.clone(),
+                })
+            },
+        )
+        .await?,
+    ))
 }
 
 async fn send_message(

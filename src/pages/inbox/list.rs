@@ -19,7 +19,7 @@ pub fn ConversationList(
     let now = chrono::Utc::now();
     view! {
         <ol class="conversations">
-            <For each=move || list.get() key=|c| (c.id.clone(), c.last_message_at, c.unread, c.intent) let(c)>
+            <For each=move || list.get() key=|c| (c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone()) let(c)>
                 {
                     let id = c.id.clone();
                     let id_for_current = id.clone();
@@ -56,6 +56,7 @@ pub fn ConversationList(
                                         }
                                     })}
                                     <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
+                                    {(!c.labels.is_empty()).then(|| view! { " · " <span class="labels">{c.labels.join(" · ")}</span> })}
                                 </span>
                             </a>
                         </li>

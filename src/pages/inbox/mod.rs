@@ -27,10 +27,14 @@ const PAGE: usize = 100;
 
 /// What the keyboard asked the open conversation to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ComposerFocus {
+pub enum InboxCommand {
     Reply,
     Note,
     Canned,
+    Resolve,
+    Snooze,
+    Assign,
+    Label,
 }
 
 /// Whether a key press belongs to a field being typed in, not to the shortcuts.
@@ -171,7 +175,7 @@ pub fn Inbox() -> impl IntoView {
             .and_then(|all| all.get(&contact_id).cloned())
     });
 
-    let focus = RwSignal::new(None::<ComposerFocus>);
+    let focus = RwSignal::new(None::<InboxCommand>);
     let show_help = RwSignal::new(false);
     let step = move |delta: isize| {
         let next = listed.with_untracked(|list| {
@@ -202,15 +206,31 @@ pub fn Inbox() -> impl IntoView {
                 true
             }
             "Enter" | "r" => {
-                focus.set(Some(ComposerFocus::Reply));
+                focus.set(Some(InboxCommand::Reply));
                 true
             }
             "n" => {
-                focus.set(Some(ComposerFocus::Note));
+                focus.set(Some(InboxCommand::Note));
                 true
             }
             "/" => {
-                focus.set(Some(ComposerFocus::Canned));
+                focus.set(Some(InboxCommand::Canned));
+                true
+            }
+            "e" => {
+                focus.set(Some(InboxCommand::Resolve));
+                true
+            }
+            "s" => {
+                focus.set(Some(InboxCommand::Snooze));
+                true
+            }
+            "a" => {
+                focus.set(Some(InboxCommand::Assign));
+                true
+            }
+            "l" => {
+                focus.set(Some(InboxCommand::Label));
                 true
             }
             "?" => {
@@ -229,7 +249,7 @@ pub fn Inbox() -> impl IntoView {
     });
 
     let status_now = move || query.with(|q| q.status);
-    view! {
+    let page = view! {
         <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
         <p class="shortcut-hint">
             <button type="button" aria-expanded=move || show_help.get().to_string()
@@ -259,7 +279,7 @@ pub fn Inbox() -> impl IntoView {
                 </div>
                 <div class="inbox-filters">
                     <label>
-                        {move || i18n.t(Msg::Assignee)}
+                        {move || i18n.t(Msg::AssignedTo)}
                         <select on:change=move |ev| {
                             let v = event_target_value(&ev);
                             set_assignee.set(Some(v).filter(|v| v != AssigneeFilter::default().slug()));
@@ -353,5 +373,16 @@ pub fn Inbox() -> impl IntoView {
             }),
             _ => None,
         }}
-    }
+    };
+    // Unread customer messages in the tab title, so an agent in another tab sees them.
+    Effect::new(move || {
+        let unread: u32 = listed.with(|list| list.iter().map(|c| c.unread).sum());
+        let title = format!("{} · {}", i18n.t(Msg::NavInbox), i18n.t(Msg::AppName));
+        document().set_title(&if unread > 0 {
+            format!("({unread}) {title}")
+        } else {
+            title
+        });
+    });
+    page
 }

@@ -1,14 +1,14 @@
-use super::ComposerFocus;
+use super::InboxCommand;
 use crate::api::{use_api, use_api_events};
-use crate::components::{DeliveryState, use_draft, use_message_outbox};
+use crate::components::{DeliveryState, use_draft, use_message_outbox, use_toasts};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
-use lianjie_core::api::{Event, NewMessage};
+use lianjie_core::api::{ConversationUpdate, Event, NewMessage};
 use lianjie_core::contact::Contact;
 use lianjie_core::inbox::{
-    CannedReply, Conversation, Direction, Message, canned_matches, render_template,
-    validate_message,
+    CannedReply, Conversation, ConversationStatus, Direction, Message, SnoozeFor, canned_matches,
+    render_template, validate_message,
 };
 use lianjie_core::share::ShareTarget;
 
@@ -19,7 +19,7 @@ pub fn Thread(
     id: String,
     conversation: Signal<Option<Conversation>>,
     contact: Signal<Option<Contact>>,
-    focus: RwSignal<Option<ComposerFocus>>,
+    focus: RwSignal<Option<InboxCommand>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
@@ -95,10 +95,24 @@ pub fn Thread(
         all
     };
     let name = move || contact.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    // Opening a conversation reads it.
+    if conversation.with_untracked(|c| c.as_ref().is_some_and(|c| c.unread > 0)) {
+        let read = api.update_conversation(
+            id.clone(),
+            ConversationUpdate {
+                read: true,
+                ..Default::default()
+            },
+        );
+        leptos::task::spawn_local(async move {
+            let _ = read.await;
+        });
+    }
     let context = move || conversation.with(|c| c.as_ref().and_then(|c| c.context.clone()));
     view! {
         <section class="thread" aria-label=move || i18n.tf(Msg::MessagesOf, &[("name", &name())])>
             <h2 tabindex="-1">{name}</h2>
+            <Handling id=id.clone() conversation command=focus />
             {move || context().map(|ctx| view! {
                 <p class="thread-context">
                     {match ctx {
@@ -132,6 +146,130 @@ pub fn Thread(
     }
 }
 
+/// Resolve or reopen, snooze, assign, label: each applied at once, each reachable by
+/// its key (e, s, a, l).
+#[component]
+fn Handling(
+    id: String,
+    conversation: Signal<Option<Conversation>>,
+    command: RwSignal<Option<InboxCommand>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let toasts = use_toasts();
+    let users = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.users().await.unwrap_or_default() }
+        }
+    });
+    let apply = Action::new_local(move |u: &ConversationUpdate| {
+        api.update_conversation(id.clone(), u.clone())
+    });
+    Effect::new(move || {
+        if let Some(Err(e)) = apply.value().get() {
+            toasts.error(i18n.t(e.message()), None);
+        }
+    });
+    let status =
+        move || conversation.with(|c| c.as_ref().map(|c| c.status.effective(chrono::Utc::now())));
+    let resolved = move || status() == Some(ConversationStatus::Resolved);
+    let toggle_resolved = move || {
+        let to = if resolved() {
+            ConversationStatus::Open
+        } else {
+            ConversationStatus::Resolved
+        };
+        apply.dispatch(ConversationUpdate {
+            status: Some(to),
+            ..Default::default()
+        });
+    };
+    let snooze = NodeRef::<html::Select>::new();
+    let assign = NodeRef::<html::Select>::new();
+    let labels = NodeRef::<html::Input>::new();
+    Effect::new(move || {
+        let focus = |el: Option<web_sys::HtmlElement>| {
+            if let Some(el) = el {
+                let _ = el.focus();
+            }
+        };
+        match command.get() {
+            Some(InboxCommand::Resolve) => toggle_resolved(),
+            Some(InboxCommand::Snooze) => focus(snooze.get().map(Into::into)),
+            Some(InboxCommand::Assign) => focus(assign.get().map(Into::into)),
+            Some(InboxCommand::Label) => focus(labels.get().map(Into::into)),
+            _ => return,
+        }
+        command.set(None);
+    });
+    let assignee = move || conversation.with(|c| c.as_ref().and_then(|c| c.assignee_id.clone()));
+    let label_text =
+        move || conversation.with(|c| c.as_ref().map(|c| c.labels.join(", ")).unwrap_or_default());
+    view! {
+        <div role="toolbar" class="handling" aria-label=move || i18n.t(Msg::ConversationActions)>
+            <button type="button" on:click=move |_| toggle_resolved()>
+                {move || if resolved() { i18n.t(Msg::Reopen) } else { i18n.t(Msg::Resolve) }}
+            </button>
+            <label>
+                {move || i18n.t(Msg::Snooze)}
+                <select node_ref=snooze on:change=move |ev| {
+                    let i: Option<usize> = event_target_value(&ev).parse().ok();
+                    if let Some(choice) = i.and_then(|i| SnoozeFor::ALL.get(i)) {
+                        let until = choice.until(chrono::Local::now().fixed_offset());
+                        apply.dispatch(ConversationUpdate {
+                            status: Some(ConversationStatus::Snoozed { until }),
+                            ..Default::default()
+                        });
+                    }
+                }>
+                    <option value="" selected=true>"—"</option>
+                    {SnoozeFor::ALL.iter().enumerate().map(|(i, s)| {
+                        let label = match s {
+                            SnoozeFor::OneHour => Msg::SnoozeHour,
+                            SnoozeFor::ThreeHours => Msg::SnoozeThreeHours,
+                            SnoozeFor::TomorrowMorning => Msg::SnoozeTomorrow,
+                            SnoozeFor::NextWeek => Msg::SnoozeNextWeek,
+                        };
+                        view! { <option value=i.to_string()>{move || i18n.t(label)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                {move || i18n.t(Msg::Assignee)}
+                <select node_ref=assign on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    apply.dispatch(ConversationUpdate {
+                        assignee_id: Some(Some(v).filter(|v| !v.is_empty())),
+                        ..Default::default()
+                    });
+                }>
+                    <option value="" selected=move || assignee().is_none()>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
+                    {move || users.get().unwrap_or_default().into_iter().map(|u| {
+                        let selected = assignee().as_deref() == Some(u.id.as_str());
+                        view! { <option value=u.id selected=selected>{u.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                {move || i18n.t(Msg::Labels)}
+                <input node_ref=labels prop:value=label_text on:change=move |ev| {
+                    let labels = lianjie_core::content::parse_tags(&event_target_value(&ev));
+                    apply.dispatch(ConversationUpdate { labels: Some(labels), ..Default::default() });
+                } />
+            </label>
+            {move || match status() {
+                Some(ConversationStatus::Snoozed { until }) => {
+                    let at = until.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string();
+                    Some(view! { <span class="snoozed">{i18n.tf(Msg::SnoozedUntil, &[("time", &at)])}</span> })
+                }
+                _ => None,
+            }}
+        </div>
+    }
+}
+
 #[component]
 fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
     let class = match m.direction {
@@ -159,7 +297,7 @@ fn Composer(
     id: String,
     outbox_push: Callback<(String, bool)>,
     name: Signal<String>,
-    focus: RwSignal<Option<ComposerFocus>>,
+    focus: RwSignal<Option<InboxCommand>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
@@ -180,17 +318,16 @@ fn Composer(
     });
     let field = NodeRef::<html::Textarea>::new();
     Effect::new(move || {
-        if let Some(f) = focus.get() {
-            match f {
-                ComposerFocus::Note => note.set(true),
-                ComposerFocus::Reply => note.set(false),
-                ComposerFocus::Canned => text.set("/".into()),
-            }
-            if let Some(el) = field.get() {
-                let _ = el.focus();
-            }
-            focus.set(None);
+        match focus.get() {
+            Some(InboxCommand::Note) => note.set(true),
+            Some(InboxCommand::Reply) => note.set(false),
+            Some(InboxCommand::Canned) => text.set("/".into()),
+            _ => return,
         }
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+        }
+        focus.set(None);
     });
     let send = move || {
         let body = text.get_untracked().trim().to_owned();
