@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("radar") view=LeadRadar />
                     <Route path=path!("contacts/:id") view=ContactProfile />
                     <Route path=path!("inbox") view=Inbox />
+                    <Route path=path!("inbox/simulator") view=ChannelSimulator />
                     <Route path=path!("settings") view=Settings />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=CustomerLayout>

@@ -10,6 +10,7 @@ use lianjie_core::api::{
     Activity, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event, InboundMessage,
     IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
+use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -468,6 +469,16 @@ impl Api for HttpBackend {
             "POST",
             format!("/conversations/{conversation_id}/messages"),
             new,
+            Some(key),
+        )
+    }
+
+    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
+        let key = message.idempotency_key.clone();
+        self.write(
+            "POST",
+            format!("/channels/{}/inbound", channel.slug()),
+            message,
             Some(key),
         )
     }

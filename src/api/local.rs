@@ -13,6 +13,7 @@ use lianjie_core::api::{
     Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
     NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
+use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::demo;
@@ -236,6 +237,11 @@ pub fn random_token() -> String {
     random_hex::<16>()
 }
 
+/// Fresh ids for a contact, conversation and message an inbound message may create.
+fn inbound_ids() -> [String; 3] {
+    [random_id("k"), random_id("v"), random_id("m")]
+}
+
 fn random_id(prefix: &str) -> String {
     format!("{prefix}-{}", random_hex::<8>())
 }
@@ -308,14 +314,7 @@ impl PublicApi for LocalBackend {
     fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
         ready(
             self.write(
-                |db| {
-                    db.web_chat(
-                        &token,
-                        message,
-                        [random_id("k"), random_id("v"), random_id("m")],
-                        Utc::now(),
-                    )
-                },
+                |db| db.web_chat(&token, message, inbound_ids(), Utc::now()),
                 Event::message,
             )
             .map(|(_, m)| m),
@@ -439,6 +438,16 @@ impl Api for LocalBackend {
         ready(
             self.write(
                 |db| db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now()),
+                Event::message,
+            )
+            .map(|(_, m)| m),
+        )
+    }
+
+    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
+        ready(
+            self.write(
+                |db| db.inbound(channel, message, inbound_ids(), Utc::now()),
                 Event::message,
             )
             .map(|(_, m)| m),

@@ -14,6 +14,7 @@ use lianjie_core::api::{
     Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
     NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
+use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -86,6 +87,9 @@ pub trait Api: PublicApi {
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
+    /// A customer's message arriving on a channel, as an adapter delivers it (the
+    /// channel simulator uses this).
+    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message>;
     /// Resolve, reopen, snooze, assign, label, mark read.
     fn update_conversation(
         &self,

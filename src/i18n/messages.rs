@@ -352,6 +352,12 @@ messages! {
     SnoozeNextWeek => "下周一 9:00", "Until Monday 9:00";
     SnoozedUntil => "{time} 提醒", "Snoozed until {time}";
     Labels => "标签 (l)", "Labels (l)";
+    SimulatorTitle => "渠道模拟器", "Channel simulator";
+    SimulatorIntro => "扮演任意渠道上的客户给收件箱发消息，不需要真实账号。", "Act as a customer on any channel and message the inbox, no real accounts needed.";
+    CustomerName => "客户名称", "Customer name";
+    SendAsCustomer => "以客户身份发送", "Send as the customer";
+    SimulatedChat => "{channel} 上的 {name}", "{name} on {channel}";
+    TrySimulator => "没有真实渠道？用渠道模拟器扮演客户", "No real channels? Play a customer with the channel simulator";
     ListSep => "、", ", ";
     CardOf => "{name} 的名片", "{name}'s card";
     OpenAsCustomer => "以客户身份打开", "Open as the customer";

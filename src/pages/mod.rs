@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod card_view;
+mod channel_simulator;
 mod contact_profile;
 mod content_analytics;
 mod content_editor;
@@ -15,6 +16,7 @@ mod share_view;
 mod web_chat;
 
 pub use card_view::CardView;
+pub use channel_simulator::ChannelSimulator;
 pub use contact_profile::ContactProfile;
 pub use content_analytics::ContentAnalyticsPage;
 pub use content_editor::ContentEditor;

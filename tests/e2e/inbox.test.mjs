@@ -136,3 +136,28 @@ test(`a customer's web-chat message from the card page appears live in the inbox
     await customer.close();
     await phone.close();
   }));
+
+test(`the channel simulator plays a WeChat customer whose message and reply go through the inbox (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox'));
+    await heading(page, 'Inbox');
+    const sim = await page.context().newPage();
+    await sim.goto(url('/inbox/simulator'));
+    await heading(sim, 'Channel simulator');
+    await sim.getByRole('combobox', { name: 'Channel' }).selectOption({ label: 'QQ' });
+    await sim.getByRole('textbox', { name: 'Customer name' }).fill('孙先生');
+    await sim.getByRole('textbox', { name: 'Message' }).fill('请问周末有人值班吗？');
+    await sim.getByRole('button', { name: 'Send as the customer' }).click();
+    const chat = sim.getByRole('region', { name: '孙先生 on QQ' });
+    await chat.getByText('请问周末有人值班吗？').waitFor();
+
+    const row = page.getByRole('region', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: '请问周末有人值班吗？' });
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await row.innerText(), /孙先生 · QQ/);
+    await row.getByRole('link').click();
+    const thread = page.getByRole('region', { name: 'Messages with 孙先生' });
+    await thread.getByRole('textbox', { name: /Your reply/ }).fill('周末 9:00-18:00 有值班客服。');
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    await chat.getByText('周末 9:00-18:00 有值班客服。').waitFor({ timeout: 15_000 });
+    await sim.close();
+  }));

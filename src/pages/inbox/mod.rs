@@ -252,6 +252,7 @@ pub fn Inbox() -> impl IntoView {
     let page = view! {
         <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
         <p class="shortcut-hint">
+            <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
             <button type="button" aria-expanded=move || show_help.get().to_string()
                 on:click=move |_| show_help.update(|s| *s = !*s)>
                 {move || i18n.t(Msg::Shortcuts)} " (?)"
