@@ -1,6 +1,7 @@
 //! Reusable view pieces, each named after what it shows.
 
 mod card_face;
+mod chat_bubble;
 mod content_blocks;
 mod customer_layout;
 mod draft_notice;
@@ -21,6 +22,7 @@ mod toasts;
 mod touchpoint_timeline;
 
 pub use card_face::{CardFace, CardHandlers, theme_slug};
+pub use chat_bubble::ChatBubble;
 pub use content_blocks::ContentBlocks;
 pub use customer_layout::{CustomerLayout, first_paint_done};
 pub use draft_notice::{Draft, DraftNotice, use_draft};

@@ -1,5 +1,5 @@
 use crate::api::{local::random_token, use_api, use_api_events};
-use crate::components::{PageHeader, use_toasts};
+use crate::components::{ChatBubble, PageHeader, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, InboundMessage};
@@ -111,16 +111,7 @@ pub fn ChannelSimulator() -> impl IntoView {
                 <ol class="chat-log">
                     <For each=move || messages.get().unwrap_or_default().into_iter().filter(|m| m.direction != Direction::Note)
                         key=|m| m.id.clone() let(m)>
-                        {if m.direction == Direction::Inbound {
-                            view! { <li class="chat-out"><p>{m.body.clone()}</p></li> }.into_any()
-                        } else {
-                            view! {
-                                <li class="chat-in">
-                                    <p class="chat-from">{move || i18n.t(Msg::ReplyFromAdviser)}</p>
-                                    <p>{m.body.clone()}</p>
-                                </li>
-                            }.into_any()
-                        }}
+                        <ChatBubble m />
                     </For>
                 </ol>
             </section>

@@ -1,12 +1,12 @@
 use super::use_public_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
-use crate::components::{DeliveryState, use_message_outbox, use_page_title};
+use crate::components::{ChatBubble, DeliveryState, use_message_outbox, use_page_title};
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 use lianjie_core::api::InboundMessage;
-use lianjie_core::inbox::{Direction, validate_message};
+use lianjie_core::inbox::validate_message;
 
 /// How often an open chat asks for replies.
 const REFRESH_MS: u64 = 5_000;
@@ -83,21 +83,7 @@ fn ChatForm(token: String) -> impl IntoView {
         <section aria-label=move || i18n.t(Msg::YourMessages)>
             <ol class="chat-log">
                 <For each=move || thread.get().unwrap_or_default() key=|m| m.id.clone() let(m)>
-                    {if m.direction == Direction::Inbound {
-                        view! {
-                            <li class="chat-out">
-                                <p>{m.body.clone()}</p>
-                                <p class="chat-state">{move || i18n.t(Msg::Delivered)}</p>
-                            </li>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <li class="chat-in">
-                                <p class="chat-from">{move || i18n.t(Msg::ReplyFromAdviser)}</p>
-                                <p>{m.body.clone()}</p>
-                            </li>
-                        }.into_any()
-                    }}
+                    <ChatBubble m />
                 </For>
                 <For each=move || outbox.list.get() key=|m| (m.key.clone(), m.state) let(m)>
                     <li class="chat-out">

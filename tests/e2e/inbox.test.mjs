@@ -29,13 +29,18 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     await page.waitForURL(/status=all/);
 
     // j/k move through the list; the open conversation is in the address.
-    await page.keyboard.press('j');
+    await list.getByText(/^Showing \d+ of \d+$/).waitFor();
+    await page.waitForTimeout(500); // the list for the new status has arrived
     const current = list.locator('a[aria-current="true"]');
-    await current.waitFor();
-    const firstName = (await current.locator('strong').innerText()).trim();
+    const currentName = async () => (await current.locator('strong').innerText()).trim();
     await page.keyboard.press('j');
+    await current.waitFor();
+    const firstName = await currentName();
+    await page.keyboard.press('j');
+    await page.waitForFunction((name) => document.querySelector('a[aria-current="true"] strong')?.textContent.trim() !== name, firstName);
     await page.keyboard.press('k');
-    assert.equal((await current.locator('strong').innerText()).trim(), firstName);
+    await page.waitForFunction((name) => document.querySelector('a[aria-current="true"] strong')?.textContent.trim() === name, firstName);
+    assert.equal(await currentName(), firstName);
     assert.match(page.url(), /[?&]c=/);
     const thread = page.getByRole('region', { name: `Messages with ${firstName}` });
     await thread.waitFor();

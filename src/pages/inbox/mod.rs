@@ -47,6 +47,32 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// An option's text, looked up in the current language.
+type OptionLabel = Box<dyn Fn() -> &'static str + Send + Sync>;
+
+/// One list filter as a labelled select kept in the address; choosing the default
+/// removes the parameter, so plain addresses stay plain.
+#[component]
+fn FilterSelect(
+    label: Msg,
+    options: Vec<(&'static str, OptionLabel)>,
+    current: Signal<&'static str>,
+    default: &'static str,
+    set: SignalSetter<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            {move || i18n.t(label)}
+            <select on:change=move |ev| set.set(Some(event_target_value(&ev)).filter(|v| v != default))>
+                {options.into_iter().map(|(value, text)| view! {
+                    <option value=value selected=move || current.get() == value>{text}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 #[component]
 pub fn Inbox() -> impl IntoView {
     let i18n = use_i18n();
@@ -279,57 +305,43 @@ pub fn Inbox() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <div class="inbox-filters">
-                    <label>
-                        {move || i18n.t(Msg::AssignedTo)}
-                        <select on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            set_assignee.set(Some(v).filter(|v| v != AssigneeFilter::default().slug()));
-                        }>
-                            {AssigneeFilter::ALL.map(|a| {
-                                let label = match a {
-                                    AssigneeFilter::All => Msg::AssigneeAll,
-                                    AssigneeFilter::Mine => Msg::AssigneeMine,
-                                    AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
-                                };
-                                view! {
-                                    <option value=a.slug() selected=move || query.with(|q| q.assignee == a)>
-                                        {move || i18n.t(label)}
-                                    </option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label>
-                        {move || i18n.t(Msg::ViaChannel)}
-                        <select on:change=move |ev| set_channel.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()))>
-                            <option value="">{move || i18n.t(Msg::AllChannels)}</option>
-                            {Channel::ALL.map(|c| view! {
-                                <option value=c.slug() selected=move || query.with(|q| q.channel == Some(c))>
-                                    {move || i18n.channel(c)}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label>
-                        {move || i18n.t(Msg::SortBy)}
-                        <select on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            set_sort.set(Some(v).filter(|v| v != InboxSort::default().slug()));
-                        }>
-                            {InboxSort::ALL.map(|s| {
-                                let label = match s {
-                                    InboxSort::Newest => Msg::SortNewest,
-                                    InboxSort::Oldest => Msg::SortOldest,
-                                    InboxSort::Intent => Msg::SortIntent,
-                                };
-                                view! {
-                                    <option value=s.slug() selected=move || query.with(|q| q.sort == s)>
-                                        {move || i18n.t(label)}
-                                    </option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <FilterSelect
+                        label=Msg::AssignedTo
+                        options=AssigneeFilter::ALL.map(|a| {
+                            let msg = match a {
+                                AssigneeFilter::All => Msg::AssigneeAll,
+                                AssigneeFilter::Mine => Msg::AssigneeMine,
+                                AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
+                            };
+                            (a.slug(), Box::new(move || i18n.t(msg)) as OptionLabel)
+                        }).into()
+                        current=Signal::derive(move || query.with(|q| q.assignee.slug()))
+                        default=AssigneeFilter::default().slug()
+                        set=set_assignee
+                    />
+                    <FilterSelect
+                        label=Msg::ViaChannel
+                        options=std::iter::once(("", Box::new(move || i18n.t(Msg::AllChannels)) as OptionLabel))
+                            .chain(Channel::ALL.map(|c| (c.slug(), Box::new(move || i18n.channel(c)) as OptionLabel)))
+                            .collect()
+                        current=Signal::derive(move || query.with(|q| q.channel.map_or("", Channel::slug)))
+                        default=""
+                        set=set_channel
+                    />
+                    <FilterSelect
+                        label=Msg::SortBy
+                        options=InboxSort::ALL.map(|s| {
+                            let msg = match s {
+                                InboxSort::Newest => Msg::SortNewest,
+                                InboxSort::Oldest => Msg::SortOldest,
+                                InboxSort::Intent => Msg::SortIntent,
+                            };
+                            (s.slug(), Box::new(move || i18n.t(msg)) as OptionLabel)
+                        }).into()
+                        current=Signal::derive(move || query.with(|q| q.sort.slug()))
+                        default=InboxSort::default().slug()
+                        set=set_sort
+                    />
                     <label>
                         {move || i18n.t(Msg::SearchConversations)}
                         <input type="search" prop:value=move || text.get().unwrap_or_default()
