@@ -1,7 +1,7 @@
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
-use lianjie_core::people::{Card, CardTheme, PhoneVisibility};
+use lianjie_core::people::{Card, PhoneVisibility};
 use lianjie_core::validate;
 
 /// What the card's buttons do on a live page; the editor's preview has none.
@@ -18,15 +18,6 @@ pub struct CardHandlers {
     pub on_open: Callback<String>,
     /// What the last copy or open attempt has to say, for the live region.
     pub status: Signal<Option<Msg>>,
-}
-
-pub fn theme_slug(theme: CardTheme) -> &'static str {
-    match theme {
-        CardTheme::Jade => "jade",
-        CardTheme::Ink => "ink",
-        CardTheme::Coral => "coral",
-        CardTheme::Slate => "slate",
-    }
 }
 
 /// Only http(s) or same-origin addresses become `src`/`href`: cards come from any
@@ -66,15 +57,7 @@ pub fn CardFace(
     let i18n = use_i18n();
     let field = move |f: fn(&Card) -> String| move || card.with(f);
     let has = move |f: fn(&Card) -> &String| move || card.with(|c| !f(c).trim().is_empty());
-    let role = move || {
-        card.with(|c| {
-            [c.title.as_str(), c.company.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ")
-        })
-    };
+    let role = move || card.with(Card::role);
     let phone_public =
         move || card.with(|c| !c.phone.is_empty() && c.phone_visibility == PhoneVisibility::Public);
     let live = handlers.is_some();
@@ -92,7 +75,7 @@ pub fn CardFace(
     let on_open = handlers.as_ref().map(|h| h.on_open);
     let download_name = move || card.with(|c| format!("{}.vcf", c.name.trim()));
     view! {
-        <div class=move || format!("card-face theme-{}", theme_slug(card.with(|c| c.theme)))>
+        <div class=move || format!("card-face theme-{}", card.with(|c| c.theme.slug()))>
             <header class="card-profile" data-block="profile">
                 {move || match safe_url(&card.with(|c| c.avatar_url.clone())) {
                     Some(src) => view! {

@@ -21,7 +21,7 @@ mod stat_list;
 mod toasts;
 mod touchpoint_timeline;
 
-pub use card_face::{CardFace, CardHandlers, theme_slug};
+pub use card_face::{CardFace, CardHandlers};
 pub use chat_bubble::ChatBubble;
 pub use content_blocks::ContentBlocks;
 pub use customer_layout::{CustomerLayout, first_paint_done};

@@ -107,7 +107,9 @@ fn select_and_copy() -> bool {
 pub fn CardPage(opened: OpenedShare) -> impl IntoView {
     let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
     let Some(card) = opened.card else {
-        return view! { <p role="alert">{AppError::NotFound.to_string()}</p> }.into_any();
+        let i18n = crate::i18n::use_i18n();
+        return view! { <p role="alert">{move || i18n.t(AppError::NotFound.message())}</p> }
+            .into_any();
     };
     document().set_title(&card.name);
     first_paint_done();
@@ -140,22 +142,19 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
         );
         Callback::new(move |()| {
             tracker.action(ViewAction::CopiedWechat);
-            match clipboard_copy(&wechat) {
-                Some(promise) => leptos::task::spawn_local(async move {
-                    let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                    let done = copied || select_and_copy();
-                    status.set(Some(if done {
-                        Msg::WechatCopied
-                    } else {
-                        Msg::CopyByHand
-                    }));
-                }),
-                None => status.set(Some(if select_and_copy() {
+            let promise = clipboard_copy(&wechat);
+            leptos::task::spawn_local(async move {
+                let copied = match promise {
+                    Some(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+                    None => false,
+                };
+                let done = copied || select_and_copy();
+                status.set(Some(if done {
                     Msg::WechatCopied
                 } else {
                     Msg::CopyByHand
-                })),
-            }
+                }));
+            });
         })
     };
     let on_open = {

@@ -187,7 +187,7 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
                 <fieldset class="choice themes">
                     <legend>{move || i18n.t(Msg::Theme)}</legend>
                     {THEMES.map(|(theme, label)| view! {
-                        <label class=format!("swatch theme-{}", crate::components::theme_slug(theme))>
+                        <label class=format!("swatch theme-{}", theme.slug())>
                             <input type="radio" name="theme"
                                 prop:checked=move || card.with(|c| c.theme == theme)
                                 on:change=move |_| card.update(|c| c.theme = theme) />

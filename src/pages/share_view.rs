@@ -126,11 +126,7 @@ fn SharedPage(opened: OpenedShare, content: Content) -> impl IntoView {
 #[component]
 fn RepMiniCard(card: Card, chat: String, tracker: Tracker) -> impl IntoView {
     let i18n = use_i18n();
-    let subtitle = [card.title, card.company]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let subtitle = card.role();
     view! {
         <aside class="rep-card" aria-label=move || i18n.t(Msg::SharedBy)>
             <p class="rep-name">{card.name}</p>

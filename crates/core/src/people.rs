@@ -32,6 +32,18 @@ pub enum CardTheme {
     Slate,
 }
 
+impl CardTheme {
+    /// The name in stylesheets (`theme-{slug}`) and on the wire.
+    pub fn slug(self) -> &'static str {
+        match self {
+            CardTheme::Jade => "jade",
+            CardTheme::Ink => "ink",
+            CardTheme::Coral => "coral",
+            CardTheme::Slate => "slate",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneVisibility {
@@ -69,6 +81,15 @@ pub struct Card {
 pub const MAX_FEATURED: usize = 6;
 
 impl Card {
+    /// Title and company as one line ("销售总监 · 连接科技"), either may be missing.
+    pub fn role(&self) -> String {
+        [self.title.as_str(), self.company.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     pub fn validate(&self) -> Result<(), FieldErrors> {
         use validate::{email, max_len, optional, phone, required, url};
         let mut e = FieldErrors::default();
@@ -125,5 +146,27 @@ mod tests {
             Some(&FieldProblem::TooLong { max: 6 })
         );
         assert_eq!(errs.0.len(), 4);
+    }
+
+    #[test]
+    fn role_joins_what_is_there_and_theme_slugs_match_the_wire() {
+        let mut card = Card {
+            title: "销售总监".into(),
+            company: "连接科技".into(),
+            ..Default::default()
+        };
+        assert_eq!(card.role(), "销售总监 · 连接科技");
+        card.title.clear();
+        assert_eq!(card.role(), "连接科技");
+        card.company.clear();
+        assert_eq!(card.role(), "");
+        for theme in [
+            CardTheme::Jade,
+            CardTheme::Ink,
+            CardTheme::Coral,
+            CardTheme::Slate,
+        ] {
+            assert_eq!(serde_json::to_value(theme).unwrap(), theme.slug());
+        }
     }
 }

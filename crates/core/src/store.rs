@@ -555,11 +555,7 @@ impl Db {
     /// The link preview of a card: the rep's name and role, their intro, their photo.
     pub fn card_preview(&self, card_id: &str) -> Option<LinkPreview> {
         let card = self.cards.get(card_id)?;
-        let role = [card.title.as_str(), card.company.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let role = card.role();
         Some(LinkPreview {
             title: if role.is_empty() {
                 card.name.clone()

@@ -206,22 +206,13 @@ fn first_paint(db: &Db, target: &ShareTarget) -> String {
             let Some(card) = db.cards.get(id) else {
                 return String::new();
             };
-            let role = [card.title.as_str(), card.company.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
-            let theme = serde_json::to_value(card.theme)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
             format!(
                 "<div class=\"card-face theme-{}\"><header class=\"card-profile\"><div>\
                  <h1 class=\"card-name\">{}</h1><p class=\"card-role\">{}</p></div></header>\
                  <section class=\"card-intro\"><p>{}</p></section></div>",
-                escape_html(&theme),
+                card.theme.slug(),
                 escape_html(&card.name),
-                escape_html(&role),
+                escape_html(&card.role()),
                 escape_html(&card.intro)
             )
         }

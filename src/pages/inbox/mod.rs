@@ -15,7 +15,8 @@ use leptos_use::use_event_listener;
 use lianjie_core::api::{AssigneeFilter, ConversationQuery, Event, StatusFilter};
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
-use lianjie_core::inbox::{Conversation, InboxSort};
+use lianjie_core::inbox::{CannedReply, Conversation, InboxSort};
+use lianjie_core::people::User;
 use list::ConversationList;
 use sidebar::CustomerSidebar;
 use std::collections::HashMap;
@@ -24,6 +25,15 @@ use wasm_bindgen::JsCast;
 
 /// How many conversations one request brings.
 const PAGE: usize = 100;
+
+/// What every conversation needs and the inbox loads once, not per conversation
+/// opened: staff to assign to, canned replies, the agent's own name.
+#[derive(Clone, Copy)]
+pub struct InboxLookups {
+    pub users: LocalResource<Vec<User>>,
+    pub canned: LocalResource<Vec<CannedReply>>,
+    pub me: LocalResource<String>,
+}
 
 /// What the keyboard asked the open conversation to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +111,29 @@ pub fn Inbox() -> impl IntoView {
             .unwrap_or_default(),
         cursor: None,
         limit: Some(PAGE),
+    });
+    provide_context(InboxLookups {
+        users: LocalResource::new({
+            let api = api.clone();
+            move || {
+                let api = api.clone();
+                async move { api.users().await.unwrap_or_default() }
+            }
+        }),
+        canned: LocalResource::new({
+            let api = api.clone();
+            move || {
+                let api = api.clone();
+                async move { api.canned_replies().await.unwrap_or_default() }
+            }
+        }),
+        me: LocalResource::new({
+            let api = api.clone();
+            move || {
+                let api = api.clone();
+                async move { api.me().await.map(|u| u.name).unwrap_or_default() }
+            }
+        }),
     });
     // Pages after the first, fetched with "load more"; dropped when the filters change.
     let more = RwSignal::new((Vec::<Conversation>::new(), None::<String>));

@@ -28,11 +28,18 @@ pub fn CustomerSidebar(
             }
         }
     });
+    // Only this customer's touchpoints change their timeline.
     use_api_events(move |e| {
-        if matches!(
-            e,
-            Event::Radar { .. } | Event::Message { .. } | Event::Reset
-        ) {
+        let about = match e {
+            Event::Radar { item } => item.contact_id.as_ref(),
+            Event::Message { conversation, .. } => Some(&conversation.contact_id),
+            Event::Reset => {
+                timeline.refetch();
+                return;
+            }
+            _ => None,
+        };
+        if about.is_some() && about == contact_id.get_untracked().as_ref() {
             timeline.refetch();
         }
     });

@@ -1,4 +1,4 @@
-use super::InboxCommand;
+use super::{InboxCommand, InboxLookups};
 use crate::api::{use_api, use_api_events};
 use crate::components::{DeliveryState, use_draft, use_message_outbox, use_toasts};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -157,13 +157,7 @@ fn Handling(
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
-    let users = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let api = api.clone();
-            async move { api.users().await.unwrap_or_default() }
-        }
-    });
+    let users = expect_context::<InboxLookups>().users;
     let apply = Action::new_local(move |u: &ConversationUpdate| {
         api.update_conversation(id.clone(), u.clone())
     });
@@ -300,22 +294,11 @@ fn Composer(
     focus: RwSignal<Option<InboxCommand>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
     let draft = use_draft(format!("lianjie.inbox.draft.{id}"), String::new());
     let text = draft.value;
     let note = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
-    let canned = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let api = api.clone();
-            async move { api.canned_replies().await.unwrap_or_default() }
-        }
-    });
-    let me = LocalResource::new(move || {
-        let api = api.clone();
-        async move { api.me().await.map(|u| u.name).unwrap_or_default() }
-    });
+    let InboxLookups { canned, me, .. } = expect_context::<InboxLookups>();
     let field = NodeRef::<html::Textarea>::new();
     Effect::new(move || {
         match focus.get() {
