@@ -9,8 +9,11 @@ use crate::inbox::{CannedReply, Conversation, ConversationStatus, Direction, Mes
 use crate::people::{Card, CardTheme, PhoneVisibility, Role, User};
 use crate::store::Db;
 use chrono::{DateTime, Duration, Utc};
+use std::ops::Range;
 
 pub const CONTACTS: usize = 50;
+/// Conversation numbers the seed may use (channels without a free contact are skipped).
+const SEED_CONVERSATIONS: usize = 24;
 
 /// A tiny linear congruential generator: reproducible variety without a dependency.
 struct Lcg(u64);
@@ -106,103 +109,9 @@ pub fn seed(now: DateTime<Utc>) -> Db {
         db.contents.insert(content.id.clone(), content);
     }
 
-    let surnames = [
-        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡",
-    ];
-    let given = [
-        "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "涛", "明", "超", "秀英",
-        "建华",
-    ];
-    let english = [
-        "Olivia Brown",
-        "James Miller",
-        "Sophia Wilson",
-        "Lucas Martin",
-        "Mia Taylor",
-        "Noah Davis",
-        "Ava Thomas",
-        "Liam Moore",
-    ];
-    let companies = [
-        "华东医疗器械",
-        "星河教育",
-        "云帆物流",
-        "青松地产",
-        "Bright Retail Ltd.",
-        "优品连锁",
-        "北辰制造",
-        "Harbor Foods",
-    ];
-    let tags = ["价格", "案例", "产品", "售后", "试用"];
-    for i in 0..CONTACTS {
-        let name = if i % 6 == 5 {
-            english[rng.next(english.len())].to_string()
-        } else {
-            let title = if i % 2 == 0 { "先生" } else { "女士" };
-            let s = surnames[rng.next(surnames.len())];
-            if i % 3 == 0 {
-                format!("{s}{title}")
-            } else {
-                format!("{s}{}", given[rng.next(given.len())])
-            }
-        };
-        let channel = Channel::ALL[i % Channel::ALL.len()];
-        let id = format!("k-{i:03}");
-        let interests = (0..rng.next(3))
-            .map(|_| {
-                (
-                    tags[rng.next(tags.len())].to_string(),
-                    20 + rng.next(600) as u64,
-                )
-            })
-            .collect();
-        db.contacts.insert(
-            id.clone(),
-            Contact {
-                id: id.clone(),
-                company: companies[rng.next(companies.len())].into(),
-                phone: format!("1{}{:09}", 3 + rng.next(7), 100_000_000 + i * 7_919),
-                email: if channel == Channel::Email {
-                    format!("customer{i}@example.com")
-                } else {
-                    String::new()
-                },
-                wechat_id: if channel == Channel::Wechat {
-                    format!("wx_{i:03}")
-                } else {
-                    String::new()
-                },
-                identities: vec![Identity {
-                    channel,
-                    handle: handle(channel, i),
-                }],
-                owner_id: Some(reps[i % reps.len()].0.into()),
-                interests,
-                intent: (rng.next(95)) as u8,
-                last_seen_at: Some(now - Duration::minutes(rng.next(60 * 24 * 10) as i64)),
-                created_at: now - Duration::days(20 + rng.next(200) as i64),
-                name,
-            },
-        );
-    }
+    add_contacts(&mut db, &mut rng, 0..CONTACTS, now);
 
-    let lines_in = [
-        "你好，想了解一下你们的报价。",
-        "请问支持私有化部署吗？",
-        "我们有 200 个销售，大概多少钱？",
-        "Can I get a demo next week?",
-        "上次说的案例资料可以再发一份吗？",
-        "售后响应时间是多久？",
-        "试用账号怎么申请？",
-        "Is there an English interface?",
-    ];
-    let lines_out = [
-        "您好！我是您的专属顾问，马上为您发送报价方案。",
-        "支持的，我们提供私有化和云端两种部署方式。",
-        "Sure, which day works best for you?",
-        "已为您开通 14 天试用，请查收短信。",
-    ];
-    for i in 0..24 {
+    for i in 0..SEED_CONVERSATIONS {
         let channel = Channel::ALL[i % Channel::ALL.len()];
         let contact = db
             .contacts
@@ -215,74 +124,7 @@ pub fn seed(now: DateTime<Utc>) -> Db {
         let Some((contact_id, intent)) = contact else {
             continue;
         };
-        let id = format!("v-{i:03}");
-        let start = now - Duration::minutes(30 + rng.next(60 * 24 * 4) as i64);
-        let count = 2 + rng.next(6);
-        let mut at = start;
-        let mut msgs = Vec::new();
-        for m in 0..count {
-            at += Duration::minutes(1 + rng.next(90) as i64);
-            let inbound = m % 2 == 0;
-            let body = if inbound {
-                lines_in[rng.next(lines_in.len())]
-            } else {
-                lines_out[rng.next(lines_out.len())]
-            };
-            msgs.push(Message {
-                id: format!("{id}-m{m}"),
-                conversation_id: id.clone(),
-                direction: if inbound {
-                    Direction::Inbound
-                } else {
-                    Direction::Outbound
-                },
-                author_id: (!inbound).then(|| "u-zhaomin".to_string()),
-                body: body.into(),
-                attachments: vec![],
-                created_at: at,
-                idempotency_key: format!("seed-{id}-{m}"),
-            });
-        }
-        let last = msgs.last().expect("count >= 2");
-        let status = match i % 6 {
-            4 => ConversationStatus::Pending,
-            5 => ConversationStatus::Resolved,
-            3 if i > 10 => ConversationStatus::Snoozed {
-                until: now + Duration::hours(3),
-            },
-            _ => ConversationStatus::Open,
-        };
-        db.conversations.insert(
-            id.clone(),
-            Conversation {
-                id: id.clone(),
-                contact_id,
-                channel,
-                status,
-                assignee_id: match i % 3 {
-                    0 => Some("u-zhaomin".to_string()),
-                    1 => Some("u-wanglei".to_string()),
-                    _ => None,
-                },
-                labels: if i % 4 == 0 {
-                    vec!["报价".into()]
-                } else {
-                    vec![]
-                },
-                context: (channel == Channel::WebChat)
-                    .then(|| crate::share::ShareTarget::Content("c-pricing".into())),
-                last_message_at: last.created_at,
-                last_preview: last.body.clone(),
-                unread: if last.direction == Direction::Inbound {
-                    1 + rng.next(3) as u32
-                } else {
-                    0
-                },
-                intent,
-                created_at: start,
-            },
-        );
-        db.messages.insert(id, msgs);
+        add_conversation(&mut db, &mut rng, i, contact_id, intent, channel, None, now);
     }
 
     db.canned = vec![
@@ -313,6 +155,222 @@ pub fn seed(now: DateTime<Utc>) -> Db {
         ),
     ];
     db
+}
+
+/// The demo data grown to `conversations` conversations in all, each new one with its
+/// own contact and `messages_each` messages (at least 2), to try and measure the inbox
+/// at scale.
+pub fn at_scale(now: DateTime<Utc>, conversations: usize, messages_each: usize) -> Db {
+    let mut db = seed(now);
+    let mut rng = Lcg(10_000);
+    let more = conversations.saturating_sub(db.conversations.len());
+    add_contacts(&mut db, &mut rng, CONTACTS..CONTACTS + more, now);
+    for n in 0..more {
+        let k = CONTACTS + n;
+        // The contact's own channel, as add_contacts chose it.
+        let channel = Channel::ALL[k % Channel::ALL.len()];
+        let contact_id = format!("k-{k:03}");
+        let intent = db.contacts.get(&contact_id).map_or(0, |c| c.intent);
+        add_conversation(
+            &mut db,
+            &mut rng,
+            SEED_CONVERSATIONS + n,
+            contact_id,
+            intent,
+            channel,
+            Some(messages_each.max(2)),
+            now,
+        );
+    }
+    db
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "涛", "明", "超", "秀英", "建华",
+];
+const ENGLISH: &[&str] = &[
+    "Olivia Brown",
+    "James Miller",
+    "Sophia Wilson",
+    "Lucas Martin",
+    "Mia Taylor",
+    "Noah Davis",
+    "Ava Thomas",
+    "Liam Moore",
+];
+const COMPANIES: &[&str] = &[
+    "华东医疗器械",
+    "星河教育",
+    "云帆物流",
+    "青松地产",
+    "Bright Retail Ltd.",
+    "优品连锁",
+    "北辰制造",
+    "Harbor Foods",
+];
+const TAGS: &[&str] = &["价格", "案例", "产品", "售后", "试用"];
+const LINES_IN: &[&str] = &[
+    "你好，想了解一下你们的报价。",
+    "请问支持私有化部署吗？",
+    "我们有 200 个销售，大概多少钱？",
+    "Can I get a demo next week?",
+    "上次说的案例资料可以再发一份吗？",
+    "售后响应时间是多久？",
+    "试用账号怎么申请？",
+    "Is there an English interface?",
+];
+const LINES_OUT: &[&str] = &[
+    "您好！我是您的专属顾问，马上为您发送报价方案。",
+    "支持的，我们提供私有化和云端两种部署方式。",
+    "Sure, which day works best for you?",
+    "已为您开通 14 天试用，请查收短信。",
+];
+
+/// Adds a demo contact `k-{i}` for each `i` in `range`, owned by the reps in turn.
+fn add_contacts(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<Utc>) {
+    let reps: Vec<String> = db
+        .users
+        .iter()
+        .filter(|u| u.card_id.is_some())
+        .map(|u| u.id.clone())
+        .collect();
+    for i in range {
+        let name = if i % 6 == 5 {
+            ENGLISH[rng.next(ENGLISH.len())].to_string()
+        } else {
+            let title = if i % 2 == 0 { "先生" } else { "女士" };
+            let s = SURNAMES[rng.next(SURNAMES.len())];
+            if i % 3 == 0 {
+                format!("{s}{title}")
+            } else {
+                format!("{s}{}", GIVEN[rng.next(GIVEN.len())])
+            }
+        };
+        let channel = Channel::ALL[i % Channel::ALL.len()];
+        let id = format!("k-{i:03}");
+        let interests = (0..rng.next(3))
+            .map(|_| {
+                (
+                    TAGS[rng.next(TAGS.len())].to_string(),
+                    20 + rng.next(600) as u64,
+                )
+            })
+            .collect();
+        db.contacts.insert(
+            id.clone(),
+            Contact {
+                id: id.clone(),
+                company: COMPANIES[rng.next(COMPANIES.len())].into(),
+                phone: format!("1{}{:09}", 3 + rng.next(7), 100_000_000 + i * 7_919),
+                email: if channel == Channel::Email {
+                    format!("customer{i}@example.com")
+                } else {
+                    String::new()
+                },
+                wechat_id: if channel == Channel::Wechat {
+                    format!("wx_{i:03}")
+                } else {
+                    String::new()
+                },
+                identities: vec![Identity {
+                    channel,
+                    handle: handle(channel, i),
+                }],
+                owner_id: Some(reps[i % reps.len()].clone()),
+                interests,
+                intent: (rng.next(95)) as u8,
+                last_seen_at: Some(now - Duration::minutes(rng.next(60 * 24 * 10) as i64)),
+                created_at: now - Duration::days(20 + rng.next(200) as i64),
+                name,
+            },
+        );
+    }
+}
+
+/// Adds conversation `v-{i}` with `contact` on `channel`: `count` messages (2 to 7
+/// when not given), alternating customer and agent, the last hour to four days ago.
+#[allow(clippy::too_many_arguments)]
+fn add_conversation(
+    db: &mut Db,
+    rng: &mut Lcg,
+    i: usize,
+    contact_id: String,
+    intent: u8,
+    channel: Channel,
+    count: Option<usize>,
+    now: DateTime<Utc>,
+) {
+    let id = format!("v-{i:03}");
+    let start = now - Duration::minutes(30 + rng.next(60 * 24 * 4) as i64);
+    let count = count.unwrap_or_else(|| 2 + rng.next(6));
+    let mut at = start;
+    let mut msgs = Vec::new();
+    for m in 0..count {
+        at += Duration::minutes(1 + rng.next(90) as i64);
+        let inbound = m % 2 == 0;
+        let body = if inbound {
+            LINES_IN[rng.next(LINES_IN.len())]
+        } else {
+            LINES_OUT[rng.next(LINES_OUT.len())]
+        };
+        msgs.push(Message {
+            id: format!("{id}-m{m}"),
+            conversation_id: id.clone(),
+            direction: if inbound {
+                Direction::Inbound
+            } else {
+                Direction::Outbound
+            },
+            author_id: (!inbound).then(|| "u-zhaomin".to_string()),
+            body: body.into(),
+            attachments: vec![],
+            created_at: at,
+            idempotency_key: format!("seed-{id}-{m}"),
+        });
+    }
+    let last = msgs.last().expect("count >= 2");
+    let status = match i % 6 {
+        4 => ConversationStatus::Pending,
+        5 => ConversationStatus::Resolved,
+        3 if i > 10 => ConversationStatus::Snoozed {
+            until: now + Duration::hours(3),
+        },
+        _ => ConversationStatus::Open,
+    };
+    db.conversations.insert(
+        id.clone(),
+        Conversation {
+            id: id.clone(),
+            contact_id,
+            channel,
+            status,
+            assignee_id: match i % 3 {
+                0 => Some("u-zhaomin".to_string()),
+                1 => Some("u-wanglei".to_string()),
+                _ => None,
+            },
+            labels: if i % 4 == 0 {
+                vec!["报价".into()]
+            } else {
+                vec![]
+            },
+            context: (channel == Channel::WebChat)
+                .then(|| crate::share::ShareTarget::Content("c-pricing".into())),
+            last_message_at: last.created_at,
+            last_preview: last.body.clone(),
+            unread: if last.direction == Direction::Inbound {
+                1 + rng.next(3) as u32
+            } else {
+                0
+            },
+            intent,
+            created_at: start,
+        },
+    );
+    db.messages.insert(id, msgs);
 }
 
 fn handle(channel: Channel, i: usize) -> String {
@@ -655,6 +713,24 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn at_scale_adds_conversations_with_their_own_contacts_and_messages() {
+        let db = at_scale(now(), 1_000, 10);
+        assert_eq!(db.conversations.len(), 1_000);
+        let seeded = seed(now());
+        let seeded_messages: usize = seeded.messages.values().map(Vec::len).sum();
+        let messages: usize = db.messages.values().map(Vec::len).sum();
+        assert_eq!(
+            messages,
+            seeded_messages + (1_000 - seeded.conversations.len()) * 10
+        );
+        for v in db.conversations.values() {
+            assert!(db.contacts.contains_key(&v.contact_id), "{}", v.id);
+            assert_eq!(v.last_preview, db.messages[&v.id].last().unwrap().body);
+        }
+        assert_eq!(db, at_scale(now(), 1_000, 10));
     }
 
     #[test]

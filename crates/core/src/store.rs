@@ -145,6 +145,53 @@ pub enum Change {
     Message { conversation_id: String, id: String },
 }
 
+/// One stored record, as a persistent backend writes it and another tab applies it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Record {
+    User(User),
+    Card(Card),
+    Content(Content),
+    Share(Share),
+    Session(ViewSession),
+    Contact(Contact),
+    Conversation(Conversation),
+    Message(Message),
+    Canned(CannedReply),
+}
+
+impl Record {
+    /// Which kind of record this is, as a store or table name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::User(_) => "users",
+            Record::Card(_) => "cards",
+            Record::Content(_) => "contents",
+            Record::Share(_) => "shares",
+            Record::Session(_) => "sessions",
+            Record::Contact(_) => "contacts",
+            Record::Conversation(_) => "conversations",
+            Record::Message(_) => "messages",
+            Record::Canned(_) => "canned",
+        }
+    }
+
+    /// The record's key within its kind.
+    pub fn key(&self) -> &str {
+        match self {
+            Record::User(r) => &r.id,
+            Record::Card(r) => &r.id,
+            Record::Content(r) => &r.id,
+            Record::Share(r) => &r.token,
+            Record::Session(r) => &r.id,
+            Record::Contact(r) => &r.id,
+            Record::Conversation(r) => &r.id,
+            Record::Message(r) => &r.id,
+            Record::Canned(r) => &r.id,
+        }
+    }
+}
+
 impl Db {
     fn ix(&self) -> &Index {
         self.index.get_or_init(|| Index::build(self))
@@ -157,6 +204,125 @@ impl Db {
             .into_iter()
             .filter(|c| seen.insert(c.clone()))
             .collect()
+    }
+
+    /// The record a change names, as it is now (`None` if it is gone).
+    pub fn record(&self, change: &Change) -> Option<Record> {
+        match change {
+            Change::Card(id) => self.cards.get(id).cloned().map(Record::Card),
+            Change::Content(id) => self.contents.get(id).cloned().map(Record::Content),
+            Change::Share(token) => self.shares.get(token).cloned().map(Record::Share),
+            Change::Session(id) => self.sessions.get(id).cloned().map(Record::Session),
+            Change::Contact(id) => self.contacts.get(id).cloned().map(Record::Contact),
+            Change::Conversation(id) => self
+                .conversations
+                .get(id)
+                .cloned()
+                .map(Record::Conversation),
+            Change::Message {
+                conversation_id,
+                id,
+            } => self
+                .messages
+                .get(conversation_id)
+                .and_then(|l| l.iter().rev().find(|m| &m.id == id))
+                .cloned()
+                .map(Record::Message),
+        }
+    }
+
+    /// Every record, for writing the whole set.
+    pub fn records(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        out.extend(self.users.iter().cloned().map(Record::User));
+        out.extend(self.canned.iter().cloned().map(Record::Canned));
+        out.extend(self.cards.values().cloned().map(Record::Card));
+        out.extend(self.contents.values().cloned().map(Record::Content));
+        out.extend(self.shares.values().cloned().map(Record::Share));
+        out.extend(self.sessions.values().cloned().map(Record::Session));
+        out.extend(self.contacts.values().cloned().map(Record::Contact));
+        out.extend(
+            self.conversations
+                .values()
+                .cloned()
+                .map(Record::Conversation),
+        );
+        out.extend(
+            self.messages
+                .values()
+                .flatten()
+                .cloned()
+                .map(Record::Message),
+        );
+        out
+    }
+
+    /// A data set from stored records in any order (messages are put in time order).
+    pub fn from_records(records: impl IntoIterator<Item = Record>) -> Db {
+        let mut db = Db::default();
+        for record in records {
+            match record {
+                Record::Message(m) => db
+                    .messages
+                    .entry(m.conversation_id.clone())
+                    .or_default()
+                    .push(m),
+                other => db.put(other),
+            }
+        }
+        for list in db.messages.values_mut() {
+            list.sort_by_key(|m| m.created_at);
+        }
+        for id in db.conversations.keys() {
+            db.messages.entry(id.clone()).or_default();
+        }
+        db
+    }
+
+    /// Inserts or replaces one record written elsewhere (another tab), keeping the
+    /// lookups right.
+    pub fn put(&mut self, record: Record) {
+        // The lookups are rebuilt on next use: a record may have moved between keys.
+        self.index = OnceLock::new();
+        fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+            match list.iter_mut().find(|x| same(x, &item)) {
+                Some(slot) => *slot = item,
+                None => list.push(item),
+            }
+        }
+        match record {
+            Record::User(r) => upsert(&mut self.users, r, |a, b| a.id == b.id),
+            Record::Canned(r) => upsert(&mut self.canned, r, |a, b| a.id == b.id),
+            Record::Card(r) => {
+                self.cards.insert(r.id.clone(), r);
+            }
+            Record::Content(r) => {
+                self.contents.insert(r.id.clone(), r);
+            }
+            Record::Share(r) => {
+                self.shares.insert(r.token.clone(), r);
+            }
+            Record::Session(r) => {
+                self.sessions.insert(r.id.clone(), r);
+            }
+            Record::Contact(r) => {
+                self.contacts.insert(r.id.clone(), r);
+            }
+            Record::Conversation(r) => {
+                self.messages.entry(r.id.clone()).or_default();
+                self.conversations.insert(r.id.clone(), r);
+            }
+            Record::Message(m) => {
+                let list = self.messages.entry(m.conversation_id.clone()).or_default();
+                match list.iter_mut().rev().find(|x| x.id == m.id) {
+                    Some(slot) => *slot = m,
+                    None => {
+                        let at = list.partition_point(|x| x.created_at <= m.created_at);
+                        list.insert(at, m);
+                    }
+                }
+            }
+        }
     }
 
     fn touch(&mut self, change: Change) {
@@ -1996,6 +2162,64 @@ mod tests {
             db.create_share(share, "u-lina", "t".into(), now()),
             Err(StoreError::NotFound("share target"))
         );
+    }
+
+    #[test]
+    fn records_rebuild_the_same_data_in_any_order() {
+        let db = demo::seed(now());
+        let mut records = db.records();
+        records.reverse();
+        let rebuilt = Db::from_records(records);
+        assert_eq!(rebuilt.messages, db.messages);
+        assert_eq!(rebuilt.conversations, db.conversations);
+        assert_eq!(rebuilt.contacts, db.contacts);
+        assert_eq!(rebuilt.cards, db.cards);
+        assert_eq!(rebuilt.contents, db.contents);
+        assert_eq!(rebuilt.users.len(), db.users.len());
+        assert_eq!(rebuilt.canned.len(), db.canned.len());
+        let json = serde_json::to_string(&db.records()[0]).unwrap();
+        assert!(json.starts_with(r#"{"kind":"user","record":"#), "{json}");
+    }
+
+    #[test]
+    fn records_another_tab_wrote_are_applied_with_lookups_kept_right() {
+        let mut writer = demo::seed(now());
+        let mut reader = writer.clone();
+        // The reader has used its lookups before the write arrives.
+        assert!(reader.timeline("k-new").is_err());
+        let msg = InboundMessage {
+            handle: "wx_new_7".into(),
+            name: "新客户".into(),
+            body: "在吗？".into(),
+            attachments: vec![],
+            idempotency_key: "key-7".into(),
+            context: None,
+        };
+        let ids = ["k-new".to_string(), "v-new".to_string(), "m-7".to_string()];
+        writer.inbound(Channel::Wechat, msg, ids, now()).unwrap();
+        let records: Vec<Record> = writer
+            .take_changes()
+            .iter()
+            .filter_map(|c| writer.record(c))
+            .collect();
+        assert_eq!(records.len(), 3, "contact, conversation and message");
+        for r in records.iter().cloned() {
+            reader.put(r);
+        }
+        // The same records twice (a repeated event) change nothing more.
+        for r in records {
+            reader.put(r);
+        }
+        assert_eq!(reader.messages["v-new"].len(), 1);
+        assert_eq!(reader.messages, writer.messages);
+        assert_eq!(reader.conversations, writer.conversations);
+        let timeline = reader.timeline("k-new").unwrap();
+        assert!(
+            timeline
+                .iter()
+                .any(|a| matches!(a, Activity::Conversation { conversation, .. } if conversation.id == "v-new"))
+        );
+        assert_index_current(&reader);
     }
 
     #[test]
