@@ -24,6 +24,9 @@ pub enum AppError {
     /// The signed-in staff member has no card (support agents, admins).
     #[error("no card")]
     NoCard,
+    /// This browser's storage refused to save (full, or blocked).
+    #[error("storage error: {0}")]
+    Storage(String),
     /// The input was refused; each field says why.
     #[error("{0}")]
     Invalid(lianjie_core::validate::FieldErrors),
@@ -40,6 +43,7 @@ impl AppError {
             AppError::Invalid(_) => Msg::ErrInvalid,
             AppError::Unauthorized => Msg::ErrUnauthorized,
             AppError::Server(..) => Msg::ErrServer,
+            AppError::Storage(_) => Msg::ErrStorage,
         }
     }
 }

@@ -30,16 +30,19 @@ pub fn App() -> impl IntoView {
     let backend: std::rc::Rc<dyn Api> = match configured_backend() {
         BackendChoice::Http(base) => std::rc::Rc::new(HttpBackend::new(&base)),
         BackendChoice::Local => {
-            let (backend, note) = LocalBackend::open();
-            match note {
-                OpenNote::Recovered(_) => {
-                    toasts.error(i18n.t(Msg::StorageRecovered), None);
+            let backend = LocalBackend::open();
+            let opened = backend.clone();
+            leptos::task::spawn_local(async move {
+                match opened.opened().await {
+                    OpenNote::Recovered(_) => {
+                        toasts.error(i18n.t(Msg::StorageRecovered), None);
+                    }
+                    OpenNote::MemoryOnly => {
+                        toasts.error(i18n.t(Msg::StorageUnavailable), None);
+                    }
+                    OpenNote::Loaded | OpenNote::Seeded => {}
                 }
-                OpenNote::MemoryOnly => {
-                    toasts.error(i18n.t(Msg::StorageUnavailable), None);
-                }
-                OpenNote::Loaded | OpenNote::Seeded => {}
-            }
+            });
             std::rc::Rc::new(backend)
         }
     };

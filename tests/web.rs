@@ -154,7 +154,7 @@ async fn whole_app_mounts_with_navigation() {
 mod local_backend {
     use super::*;
     use lianjie::api::local::{
-        BACKUP_KEY, DB_KEY, EVENT_KEY, LocalBackend, OpenNote, decode, encode,
+        BACKUP_KEY, EVENT_KEY, LEGACY_KEY, LocalBackend, OpenNote, UNREADABLE, decode, random_token,
     };
     use lianjie::api::{Api, PublicApi};
     use lianjie_core::api::{Event, NewShare};
@@ -162,23 +162,65 @@ mod local_backend {
     use lianjie_core::tracking::{Snapshot, ViewTotals};
     use std::cell::RefCell;
     use std::rc::Rc;
+    use wasm_bindgen::JsValue;
 
-    fn clear() {
-        storage().remove_item(DB_KEY).unwrap();
-        storage().remove_item(BACKUP_KEY).unwrap();
+    /// A database of its own for each test.
+    fn fresh_name() -> String {
+        format!("test-{}", random_token())
+    }
+
+    /// Writes `doc` under `kind`/`key` straight into the database, as a damaged or
+    /// older record would be found.
+    async fn put_raw(name: &str, kind: &str, key: &str, doc: &str) {
+        let db = idb::Factory::new()
+            .unwrap()
+            .open(name, None)
+            .unwrap()
+            .await
+            .unwrap();
+        let tx = db
+            .transaction(&[kind], idb::TransactionMode::ReadWrite)
+            .unwrap();
+        tx.object_store(kind)
+            .unwrap()
+            .put(&JsValue::from_str(doc), Some(&JsValue::from_str(key)))
+            .unwrap();
+        tx.commit().unwrap().await.unwrap();
+        db.close();
+    }
+
+    async fn get_raw(name: &str, kind: &str, key: &str) -> Option<String> {
+        let db = idb::Factory::new()
+            .unwrap()
+            .open(name, None)
+            .unwrap()
+            .await
+            .unwrap();
+        let tx = db
+            .transaction(&[kind], idb::TransactionMode::ReadOnly)
+            .unwrap();
+        let value = tx
+            .object_store(kind)
+            .unwrap()
+            .get(JsValue::from_str(key))
+            .unwrap()
+            .await
+            .unwrap();
+        db.close();
+        value.and_then(|v| v.as_string())
     }
 
     #[wasm_bindgen_test]
     async fn seeds_then_persists_changes_across_reopen() {
-        clear();
-        let (first, note) = LocalBackend::open();
-        assert_eq!(note, OpenNote::Seeded);
+        let name = fresh_name();
+        let first = LocalBackend::open_named(&name);
+        assert_eq!(first.opened().await, OpenNote::Seeded);
         let mut card = first.card("li-na".into()).await.unwrap();
         card.title = "首席顾问".into();
         first.save_card(card).await.unwrap();
 
-        let (second, note) = LocalBackend::open();
-        assert_eq!(note, OpenNote::Loaded);
+        let second = LocalBackend::open_named(&name);
+        assert_eq!(second.opened().await, OpenNote::Loaded);
         assert_eq!(second.card("li-na".into()).await.unwrap().title, "首席顾问");
         assert_eq!(
             second.contacts().await.unwrap().len(),
@@ -187,10 +229,18 @@ mod local_backend {
     }
 
     #[wasm_bindgen_test]
+    async fn calls_made_while_loading_wait_for_the_data() {
+        let backend = LocalBackend::open_named(&fresh_name());
+        // Not awaited `opened()` first: the call itself waits.
+        assert_eq!(backend.users().await.unwrap().len(), 5);
+    }
+
+    #[wasm_bindgen_test]
     async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
-        clear();
-        let (rep, _) = LocalBackend::open();
-        let (customer, _) = LocalBackend::open();
+        let name = fresh_name();
+        let rep = LocalBackend::open_named(&name);
+        let customer = LocalBackend::open_named(&name);
+        rep.opened().await;
         let share = rep
             .create_share(NewShare {
                 target: ShareTarget::Content("c-pricing".into()),
@@ -201,6 +251,18 @@ mod local_backend {
             .await
             .unwrap();
         assert_eq!(share.token.len(), 32, "128-bit token");
+        // The customer's tab learns of the new link from the rep's change.
+        let deliver = || {
+            // The browser sends storage events to other tabs, never the writing
+            // document, so it is delivered here by hand.
+            let init = web_sys::StorageEventInit::new();
+            init.set_key(Some(EVENT_KEY));
+            init.set_new_value(storage().get_item(EVENT_KEY).unwrap().as_deref());
+            let ev = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+            window().dispatch_event(&ev).unwrap();
+        };
+        customer.opened().await;
+        deliver();
         let seen: Rc<RefCell<Vec<Event>>> = Rc::default();
         let sink = seen.clone();
         let _sub = rep.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
@@ -224,46 +286,81 @@ mod local_backend {
             })
             .await
             .unwrap();
-        // The rep's instance reads the customer's write from storage...
+        assert!(rep.radar().await.unwrap().is_empty(), "not delivered yet");
+        deliver();
         let radar = rep.radar().await.unwrap();
         assert_eq!(radar.len(), 1);
         assert_eq!(radar[0].visible_ms, 42_000);
-        // ...and hears about it from the storage event the browser sends other tabs
-        // (never the writing document itself, so it is delivered here by hand).
-        let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-        let init = web_sys::StorageEventInit::new();
-        init.set_key(Some(EVENT_KEY));
-        init.set_new_value(storage.get_item(EVENT_KEY).unwrap().as_deref());
-        let ev = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
-        web_sys::window().unwrap().dispatch_event(&ev).unwrap();
         assert!(
             matches!(seen.borrow().first(), Some(Event::Radar { .. })),
             "{:?}",
             seen.borrow()
         );
+        // And both survive a reload from the database.
+        let reopened = LocalBackend::open_named(&name);
+        assert_eq!(reopened.radar().await.unwrap().len(), 1);
     }
 
     #[wasm_bindgen_test]
-    async fn unreadable_data_is_backed_up_not_lost() {
-        clear();
-        storage().set_item(DB_KEY, "{not json").unwrap();
-        let (backend, note) = LocalBackend::open();
-        assert!(matches!(note, OpenNote::Recovered(_)));
+    async fn an_unreadable_record_is_kept_aside_and_the_rest_loads() {
+        let name = fresh_name();
+        LocalBackend::open_named(&name).opened().await;
+        put_raw(&name, "contacts", "k-bad", "{\"broken\"").await;
+        let backend = LocalBackend::open_named(&name);
+        assert!(matches!(backend.opened().await, OpenNote::Recovered(_)));
+        assert_eq!(
+            backend.contacts().await.unwrap().len(),
+            lianjie_core::demo::CONTACTS
+        );
+        assert_eq!(
+            get_raw(&name, UNREADABLE, "contacts/k-bad")
+                .await
+                .as_deref(),
+            Some("{\"broken\"")
+        );
+        assert_eq!(get_raw(&name, "contacts", "k-bad").await, None);
+        // Once aside, the next start is clean.
+        let again = LocalBackend::open_named(&name);
+        assert_eq!(again.opened().await, OpenNote::Loaded);
+    }
+
+    #[wasm_bindgen_test]
+    async fn data_earlier_versions_kept_in_local_storage_moves_in_or_is_backed_up() {
+        let mut db = lianjie_core::demo::seed(chrono::Utc::now());
+        db.cards.get_mut("li-na").unwrap().title = "旧版数据".into();
+        let envelope = format!(
+            "{{\"schema\":1,\"db\":{}}}",
+            serde_json::to_string(&db).unwrap()
+        );
+        storage().set_item(LEGACY_KEY, &envelope).unwrap();
+        let backend = LocalBackend::open_named(&fresh_name());
+        assert_eq!(backend.opened().await, OpenNote::Loaded);
+        assert_eq!(
+            backend.card("li-na".into()).await.unwrap().title,
+            "旧版数据"
+        );
+        assert_eq!(storage().get_item(LEGACY_KEY).unwrap(), None);
+
+        storage().set_item(LEGACY_KEY, "{not json").unwrap();
+        let backend = LocalBackend::open_named(&fresh_name());
+        assert!(matches!(backend.opened().await, OpenNote::Recovered(_)));
         assert_eq!(
             storage().get_item(BACKUP_KEY).unwrap().as_deref(),
             Some("{not json")
         );
         assert!(backend.card("wang-lei".into()).await.is_ok());
+        storage().remove_item(BACKUP_KEY).unwrap();
 
-        let future =
-            encode(&lianjie_core::store::Db::default()).replace("\"schema\":1", "\"schema\":99");
-        assert!(decode(&future).unwrap_err().contains("99"));
+        assert!(
+            decode("{\"schema\":99,\"db\":{}}")
+                .unwrap_err()
+                .contains("99")
+        );
     }
 
     #[wasm_bindgen_test]
     async fn bad_input_is_a_typed_error_not_a_panic() {
-        clear();
-        let (backend, _) = LocalBackend::open();
+        let backend = LocalBackend::open_named(&fresh_name());
         let mut card = backend.card("wang-lei".into()).await.unwrap();
         card.email = "not-an-email".into();
         let err = backend.save_card(card).await.unwrap_err();
@@ -273,6 +370,33 @@ mod local_backend {
         assert_eq!(
             backend.open_share("nope".into(), None).await.unwrap_err(),
             lianjie::error::AppError::NotFound
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_demo_at_scale_replaces_the_data_and_reloads() {
+        let name = fresh_name();
+        let backend = LocalBackend::open_named(&name);
+        backend.reset_demo(Some(300)).await.unwrap();
+        let again = LocalBackend::open_named(&name);
+        let page = again
+            .conversations(lianjie_core::api::ConversationQuery {
+                status: lianjie_core::api::StatusFilter::All,
+                limit: Some(200),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 200);
+        assert!(page.next_cursor.is_some());
+        backend.reset_demo(None).await.unwrap();
+        assert_eq!(
+            LocalBackend::open_named(&name)
+                .contacts()
+                .await
+                .unwrap()
+                .len(),
+            lianjie_core::demo::CONTACTS
         );
     }
 }

@@ -497,8 +497,12 @@ impl Api for HttpBackend {
         )
     }
 
-    fn reset_demo(&self) -> ApiFuture<()> {
-        self.write("POST", "/demo/reset".into(), (), None)
+    fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()> {
+        let path = match conversations {
+            Some(n) => format!("/demo/reset?conversations={n}"),
+            None => "/demo/reset".into(),
+        };
+        self.write("POST", path, (), None)
     }
 
     fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {

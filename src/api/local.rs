@@ -1,13 +1,17 @@
-//! The embedded default backend: the whole data set lives in this browser, persisted
-//! in localStorage under a versioned envelope, seeded with demo data on first start,
-//! and kept in step across tabs through storage events, so a rep's tab sees a
-//! customer's tab read and write. (Storage events, unlike a BroadcastChannel message,
-//! are delivered even when the writing tab closes right after writing — which is
-//! exactly when a reader's last tracking snapshot is written.)
+//! The embedded default backend: the whole data set lives in this browser. It is held
+//! in memory and persisted in IndexedDB one record per key (an operation writes only
+//! the records it touched, so sending a message costs the same with 10 or 100,000
+//! stored), seeded with demo data on first start. Tabs stay in step through a
+//! localStorage key carrying each change's records: storage events, unlike a
+//! BroadcastChannel message, are delivered even when the writing tab closes right
+//! after writing — which is exactly when a reader's last tracking snapshot is written.
 
 use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription};
 use crate::error::AppError;
 use chrono::Utc;
+use idb::{
+    Database, DatabaseEvent as _, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
+};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
@@ -20,19 +24,30 @@ use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::{LeadDetails, Share};
-use lianjie_core::store::{Db, StoreError, StoreResult};
+use lianjie_core::store::{Db, Record, StoreError, StoreResult};
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use std::task::{Poll, Waker};
 use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
-pub const DB_KEY: &str = "lianjie.local.db";
-/// Where an unreadable database is moved instead of being overwritten.
+/// The IndexedDB database; one object store per [`Record::KINDS`] entry.
+pub const DB_NAME: &str = "lianjie";
+const DB_VERSION: u32 = 1;
+/// Records that could not be read, kept under "kind/key" rather than dropped.
+pub const UNREADABLE: &str = "unreadable";
+/// Where earlier versions kept the whole data set (moved into IndexedDB on first open).
+pub const LEGACY_KEY: &str = "lianjie.local.db";
+/// Where an unreadable legacy data set is moved instead of being overwritten.
 pub const BACKUP_KEY: &str = "lianjie.local.db.unreadable";
-/// The latest event, rewritten on every change; other tabs get it as a `storage` event.
+/// The latest change, rewritten on every write; other tabs get it as a `storage` event.
 pub const EVENT_KEY: &str = "lianjie.local.event";
+/// Above this many records a change tells other tabs to reload rather than carrying
+/// the records (a demo reset), keeping the localStorage entry small.
+const MAX_CARRIED: usize = 200;
 pub const SCHEMA: u32 = 1;
 /// The signed-in staff member in the demo: a rep, who shares and answers their own
 /// customers (the support agent's view comes with sign-in on the http backend).
@@ -45,13 +60,12 @@ struct Envelope {
     db: Db,
 }
 
-/// Reads a stored envelope, upgrading older schemas. Anything else is an error so the
-/// caller can keep the raw text aside rather than lose it.
+/// Reads a data set earlier versions stored in localStorage. Anything else is an
+/// error so the caller can keep the raw text aside rather than lose it.
 pub fn decode(raw: &str) -> Result<Db, String> {
     let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
     let schema = value.get("schema").and_then(|s| s.as_u64()).unwrap_or(0);
     if schema != u64::from(SCHEMA) {
-        // Version 1 is the first released schema; a later one adds its upgrade here.
         return Err(format!("unknown schema {schema}"));
     }
     serde_json::from_value::<Envelope>(value)
@@ -59,36 +73,61 @@ pub fn decode(raw: &str) -> Result<Db, String> {
         .map_err(|e| e.to_string())
 }
 
-pub fn encode(db: &Db) -> String {
-    // Serializing plain data structures into a String cannot fail.
-    serde_json::to_string(&Envelope {
-        schema: SCHEMA,
-        db: db.clone(),
-    })
-    .unwrap_or_default()
+/// Calls wait here until the stored data is loaded.
+#[derive(Default)]
+struct Gate {
+    open: Cell<bool>,
+    waiting: RefCell<Vec<Waker>>,
+}
+
+impl Gate {
+    fn open(&self) {
+        self.open.set(true);
+        for w in self.waiting.take() {
+            w.wake();
+        }
+    }
+
+    fn wait(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(move |cx| {
+            if self.open.get() {
+                Poll::Ready(())
+            } else {
+                self.waiting.borrow_mut().push(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+    }
 }
 
 struct Inner {
     db: RefCell<Db>,
-    /// The stored text `db` was last loaded from or saved as, to skip re-parsing.
-    stored: RefCell<String>,
-    storage: Option<web_sys::Storage>,
+    idb: RefCell<Option<Rc<Database>>>,
+    gate: Gate,
+    note: RefCell<Option<OpenNote>>,
     hub: EventHub,
     _on_storage: Option<Closure<dyn Fn(web_sys::StorageEvent)>>,
 }
 
-/// What goes under [`EVENT_KEY`]: the nonce makes every write a change, so a repeated
-/// event still fires.
+/// What goes under [`EVENT_KEY`]: the change's records (or `reload` when there were
+/// too many to carry) and its event. The nonce makes every write a change.
 #[derive(Serialize, Deserialize)]
 struct Posted {
     nonce: String,
-    event: Event,
+    #[serde(default)]
+    records: Vec<Record>,
+    #[serde(default)]
+    reload: bool,
+    event: Option<Event>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         if let (Some(w), Some(cb)) = (web_sys::window(), &self._on_storage) {
             let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+        }
+        if let Some(db) = self.idb.get_mut().take() {
+            db.close();
         }
     }
 }
@@ -101,46 +140,138 @@ pub struct LocalBackend(Rc<Inner>);
 pub enum OpenNote {
     Loaded,
     Seeded,
-    /// Stored data could not be read; it was kept under [`BACKUP_KEY`] and demo data
-    /// was seeded.
+    /// Some stored data could not be read; it was kept aside (see [`UNREADABLE`],
+    /// [`BACKUP_KEY`]) and the rest loaded, or demo data seeded.
     Recovered(String),
-    /// No storage (private mode in some in-app browsers): data lasts for this page only.
+    /// No IndexedDB (private mode in some in-app browsers): data lasts for this page.
     MemoryOnly,
 }
 
-impl LocalBackend {
-    pub fn open() -> (LocalBackend, OpenNote) {
-        let storage = super::storage();
-        let raw = storage
-            .as_ref()
-            .and_then(|s| s.get_item(DB_KEY).ok().flatten());
-        let (db, note) = match (&storage, raw) {
-            (None, _) => (demo::seed(Utc::now()), OpenNote::MemoryOnly),
-            (Some(_), None) => (demo::seed(Utc::now()), OpenNote::Seeded),
-            (Some(s), Some(raw)) => match decode(&raw) {
-                Ok(db) => (db, OpenNote::Loaded),
-                Err(why) => {
-                    let _ = s.set_item(BACKUP_KEY, &raw);
-                    (demo::seed(Utc::now()), OpenNote::Recovered(why))
+/// Stored data as read: the records, and each unreadable one as (kind, index in its
+/// store's listing, raw text).
+type Loaded = (Vec<Record>, Vec<(&'static str, u32, String)>);
+
+async fn open_idb(name: &str) -> Result<Database, idb::Error> {
+    let mut request = Factory::new()?.open(name, Some(DB_VERSION))?;
+    request.on_upgrade_needed(|event| {
+        // Version 1 creates the stores; a later version adds its upgrade here. A failure
+        // leaves stores missing, which the first transaction reports.
+        if let Ok(db) = event.database() {
+            let existing = db.store_names();
+            for kind in Record::KINDS.into_iter().chain([UNREADABLE]) {
+                if !existing.iter().any(|s| s == kind) {
+                    let _ = db.create_object_store(kind, ObjectStoreParams::new());
                 }
-            },
-        };
-        let hub = EventHub::default();
+            }
+        }
+    });
+    request.await
+}
+
+async fn read_all(db: &Database) -> Result<Loaded, idb::Error> {
+    let tx = db.transaction(&Record::KINDS, TransactionMode::ReadOnly)?;
+    let mut records = Vec::new();
+    let mut unreadable = Vec::new();
+    for kind in Record::KINDS {
+        let docs = tx.object_store(kind)?.get_all(None, None)?.await?;
+        records.reserve(docs.len());
+        for (i, doc) in docs.into_iter().enumerate() {
+            let text = doc.as_string().unwrap_or_default();
+            match Record::from_doc(kind, &text) {
+                Ok(r) => records.push(r),
+                Err(_) => unreadable.push((kind, i as u32, text)),
+            }
+        }
+    }
+    Ok((records, unreadable))
+}
+
+/// Moves unreadable records to the [`UNREADABLE`] store, out of the way of the rest.
+async fn set_aside(
+    db: &Database,
+    unreadable: &[(&'static str, u32, String)],
+) -> Result<(), idb::Error> {
+    let mut stores: Vec<&str> = unreadable.iter().map(|u| u.0).collect();
+    stores.push(UNREADABLE);
+    stores.dedup();
+    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
+    let aside = tx.object_store(UNREADABLE)?;
+    for (kind, index, text) in unreadable {
+        let store = tx.object_store(kind)?;
+        let keys = store.get_all_keys(None, None)?.await?;
+        if let Some(key) = keys.get(*index as usize) {
+            let name = format!("{kind}/{}", key.as_string().unwrap_or_default());
+            aside.put(&JsValue::from_str(text), Some(&JsValue::from_str(&name)))?;
+            store.delete(key.clone())?;
+        }
+    }
+    finish(tx.commit()?).await
+}
+
+async fn finish(tx: idb::Transaction) -> Result<(), idb::Error> {
+    match tx.await? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(idb::Error::TransactionCommitError(JsValue::from_str(
+            "aborted",
+        ))),
+    }
+}
+
+/// Starts writing `records` now (so a write made while the page closes is already
+/// on its way) and returns the wait for it to be committed. `replace` empties every
+/// store first (a demo reset).
+fn put_records(
+    db: &Database,
+    records: &[Record],
+    replace: bool,
+) -> Result<idb::Transaction, idb::Error> {
+    let mut stores: Vec<&str> = if replace {
+        Record::KINDS.to_vec()
+    } else {
+        records.iter().map(Record::kind).collect()
+    };
+    stores.sort_unstable();
+    stores.dedup();
+    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
+    if replace {
+        for kind in &stores {
+            tx.object_store(kind)?.clear()?;
+        }
+    }
+    for record in records {
+        tx.object_store(record.kind())?.put(
+            &JsValue::from_str(&record.to_doc()),
+            Some(&JsValue::from_str(record.key())),
+        )?;
+    }
+    tx.commit()
+}
+
+fn storage_error(e: idb::Error) -> AppError {
+    AppError::Storage(e.to_string())
+}
+
+impl LocalBackend {
+    /// Opens the browser's database and starts loading it; calls made meanwhile
+    /// wait. [`LocalBackend::opened`] tells what loading found.
+    pub fn open() -> LocalBackend {
+        Self::open_named(DB_NAME)
+    }
+
+    /// [`LocalBackend::open`] on a database of another name (tests).
+    pub fn open_named(name: &str) -> LocalBackend {
         let backend = LocalBackend(Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
             let weak = weak.clone();
             let on_storage =
                 Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
-                    let Some(inner) = weak.upgrade() else { return };
                     if ev.key().as_deref() != Some(EVENT_KEY) {
                         return;
                     }
-                    // Another tab changed the data: reload, then tell our listeners.
-                    LocalBackend(inner.clone()).reload();
                     let posted = ev
                         .new_value()
                         .and_then(|s| serde_json::from_str::<Posted>(&s).ok());
-                    if let Some(posted) = posted {
-                        inner.hub.notify(&posted.event);
+                    if let (Some(inner), Some(posted)) = (weak.upgrade(), posted) {
+                        LocalBackend(inner).apply(posted);
                     }
                 });
             let listening = web_sys::window().is_some_and(|w| {
@@ -148,78 +279,217 @@ impl LocalBackend {
                     .is_ok()
             });
             Inner {
-                db: RefCell::new(db),
-                stored: RefCell::new(String::new()),
-                storage,
-                hub,
+                db: RefCell::new(Db::default()),
+                idb: RefCell::new(None),
+                gate: Gate::default(),
+                note: RefCell::new(None),
+                hub: EventHub::default(),
                 _on_storage: listening.then_some(on_storage),
             }
         }));
-        if note != OpenNote::Loaded {
-            backend.save();
-        }
-        (backend, note)
+        let loading = backend.clone();
+        let name = name.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let note = loading.load(&name).await;
+            *loading.0.note.borrow_mut() = Some(note);
+            loading.0.gate.open();
+        });
+        backend
     }
 
-    /// Picks up writes other tabs made since we last looked.
-    fn reload(&self) {
-        let Some(storage) = &self.0.storage else {
-            return;
+    /// What loading found, once it has finished.
+    pub async fn opened(&self) -> OpenNote {
+        self.0.gate.wait().await;
+        self.0.note.borrow().clone().unwrap_or(OpenNote::Loaded)
+    }
+
+    async fn load(&self, name: &str) -> OpenNote {
+        let Ok(idb) = open_idb(name).await else {
+            *self.0.db.borrow_mut() = demo::seed(Utc::now());
+            return OpenNote::MemoryOnly;
         };
-        let Ok(Some(raw)) = storage.get_item(DB_KEY) else {
-            return;
+        let (records, unreadable) = match read_all(&idb).await {
+            Ok(found) => found,
+            Err(_) => {
+                *self.0.db.borrow_mut() = demo::seed(Utc::now());
+                return OpenNote::MemoryOnly;
+            }
         };
-        if *self.0.stored.borrow() == raw {
-            return;
+        let mut note = OpenNote::Loaded;
+        if !unreadable.is_empty() {
+            let kept = set_aside(&idb, &unreadable).await;
+            note = OpenNote::Recovered(format!(
+                "{} unreadable record(s){}",
+                unreadable.len(),
+                if kept.is_ok() { "" } else { ", not moved" }
+            ));
         }
-        if let Ok(db) = decode(&raw) {
-            *self.0.db.borrow_mut() = db;
-            *self.0.stored.borrow_mut() = raw;
+        let db = if records.iter().any(|r| matches!(r, Record::User(_))) {
+            Db::from_records(records)
+        } else {
+            let (db, first) = self.first_data();
+            if note == OpenNote::Loaded {
+                note = first;
+            }
+            if let Ok(tx) = put_records(&idb, &db.records(), true) {
+                let _ = finish(tx).await;
+            }
+            db
+        };
+        *self.0.db.borrow_mut() = db;
+        *self.0.idb.borrow_mut() = Some(Rc::new(idb));
+        note
+    }
+
+    /// The data a new database starts with: what earlier versions kept in
+    /// localStorage (moved here, then removed there), else demo data.
+    fn first_data(&self) -> (Db, OpenNote) {
+        let storage = super::storage();
+        let legacy = storage
+            .as_ref()
+            .and_then(|s| s.get_item(LEGACY_KEY).ok().flatten());
+        match (storage, legacy) {
+            (Some(s), Some(raw)) => match decode(&raw) {
+                Ok(db) => {
+                    let _ = s.remove_item(LEGACY_KEY);
+                    (db, OpenNote::Loaded)
+                }
+                Err(why) => {
+                    let _ = s.set_item(BACKUP_KEY, &raw);
+                    let _ = s.remove_item(LEGACY_KEY);
+                    (demo::seed(Utc::now()), OpenNote::Recovered(why))
+                }
+            },
+            _ => (demo::seed(Utc::now()), OpenNote::Seeded),
         }
     }
 
-    fn save(&self) {
-        let text = encode(&self.0.db.borrow());
-        if let Some(storage) = &self.0.storage
-            && storage.set_item(DB_KEY, &text).is_ok()
+    /// Another tab's change: apply its records (or reload them all), then tell our
+    /// listeners.
+    fn apply(&self, posted: Posted) {
+        if posted.reload {
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                this.0.gate.wait().await;
+                let idb = this.0.idb.borrow().clone();
+                if let Some(idb) = idb
+                    && let Ok((records, _)) = read_all(&idb).await
+                {
+                    *this.0.db.borrow_mut() = Db::from_records(records);
+                }
+                if let Some(event) = &posted.event {
+                    this.0.hub.notify(event);
+                }
+            });
+            return;
+        }
         {
-            *self.0.stored.borrow_mut() = text;
-        }
-    }
-
-    fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
-        self.reload();
-        f(&self.0.db.borrow()).map_err(store_error)
-    }
-
-    /// Read-modify-write against the latest stored data, then persist and announce.
-    fn write<T>(
-        &self,
-        f: impl FnOnce(&mut Db) -> StoreResult<T>,
-        event: impl FnOnce(&T) -> Option<Event>,
-    ) -> ApiResult<T> {
-        self.reload();
-        let out = {
             let mut db = self.0.db.borrow_mut();
-            let out = f(&mut db).map_err(store_error);
-            // localStorage holds the whole set, so the change list is not needed here.
-            db.changes.clear();
-            out?
-        };
-        self.save();
-        if let Some(event) = event(&out) {
-            self.emit(&event);
+            for record in posted.records {
+                db.put(record);
+            }
         }
-        Ok(out)
+        if let Some(event) = &posted.event {
+            self.0.hub.notify(event);
+        }
     }
 
-    fn emit(&self, event: &Event) {
-        self.0.hub.notify(event);
+    /// Runs `op` now when the data is loaded (so a call whose future is dropped, as on
+    /// page exit, still happens), else once it is.
+    fn when_loaded<T: 'static>(
+        &self,
+        op: impl FnOnce(&LocalBackend) -> ApiFuture<T> + 'static,
+    ) -> ApiFuture<T> {
+        if self.0.gate.open.get() {
+            return op(self);
+        }
+        let this = self.clone();
+        Box::pin(async move {
+            this.0.gate.wait().await;
+            op(&this).await
+        })
+    }
+
+    fn read<T: 'static>(&self, f: impl FnOnce(&Db) -> StoreResult<T> + 'static) -> ApiFuture<T> {
+        self.when_loaded(move |this| ready(f(&this.0.db.borrow()).map_err(store_error)))
+    }
+
+    /// Applies an operation in memory, starts persisting exactly the records it
+    /// touched and tells this tab and the others; resolves once the records are saved.
+    fn write<T: 'static>(
+        &self,
+        f: impl FnOnce(&mut Db) -> StoreResult<T> + 'static,
+        event: impl FnOnce(&T) -> Option<Event> + 'static,
+    ) -> ApiFuture<T> {
+        self.when_loaded(move |this| {
+            let (out, records) = {
+                let mut db = this.0.db.borrow_mut();
+                let out = f(&mut db).map_err(store_error);
+                let changes = db.take_changes();
+                let records: Vec<Record> = changes.iter().filter_map(|c| db.record(c)).collect();
+                (out, records)
+            };
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => return ready(Err(e)),
+            };
+            let event = event(&out);
+            let saving = this.persist(&records, false);
+            this.post(event.as_ref(), records);
+            Box::pin(async move { saving.await.map(|()| out) })
+        })
+    }
+
+    /// Replaces the whole data set (demo reset); other tabs reload it once saved.
+    fn replace(&self, db: Db) -> ApiFuture<()> {
+        self.when_loaded(move |this| {
+            let records = db.records();
+            *this.0.db.borrow_mut() = db;
+            let saving = this.persist(&records, true);
+            let this = this.clone();
+            Box::pin(async move {
+                saving.await?;
+                this.post(Some(&Event::Reset), Vec::new());
+                Ok(())
+            })
+        })
+    }
+
+    fn persist(
+        &self,
+        records: &[Record],
+        replace: bool,
+    ) -> impl Future<Output = ApiResult<()>> + 'static {
+        let started = match self.0.idb.borrow().as_ref() {
+            // Memory only: nothing to wait for.
+            None => Ok(None),
+            Some(_) if records.is_empty() && !replace => Ok(None),
+            Some(idb) => put_records(idb, records, replace).map(Some),
+        };
+        async move {
+            match started.map_err(storage_error)? {
+                Some(tx) => finish(tx).await.map_err(storage_error),
+                None => Ok(()),
+            }
+        }
+    }
+
+    /// Tells this tab's listeners, and other tabs through [`EVENT_KEY`].
+    fn post(&self, event: Option<&Event>, records: Vec<Record>) {
+        if let Some(event) = event {
+            self.0.hub.notify(event);
+        }
+        if event.is_none() && records.is_empty() {
+            return;
+        }
+        let reload = records.len() > MAX_CARRIED || matches!(event, Some(Event::Reset));
         let posted = Posted {
             nonce: random_token(),
-            event: event.clone(),
+            records: if reload { Vec::new() } else { records },
+            reload,
+            event: event.cloned(),
         };
-        if let (Some(storage), Ok(text)) = (&self.0.storage, serde_json::to_string(&posted)) {
+        if let (Some(storage), Ok(text)) = (super::storage(), serde_json::to_string(&posted)) {
             let _ = storage.set_item(EVENT_KEY, &text);
         }
     }
@@ -263,66 +533,70 @@ fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {
     Box::pin(std::future::ready(value))
 }
 
+fn then<T: 'static, U: 'static>(f: ApiFuture<T>, g: impl FnOnce(T) -> U + 'static) -> ApiFuture<U> {
+    Box::pin(async move { f.await.map(g) })
+}
+
 impl PublicApi for LocalBackend {
     fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        ready(self.write(
-            |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
+        self.write(
+            move |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
             |_| None,
-        ))
+        )
     }
 
     fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
         let tokens = (random_token(), random_token());
-        ready(self.write(
-            |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
+        self.write(
+            move |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
             |_| None,
-        ))
+        )
     }
 
     fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
-        ready(self.write(
-            |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
+        self.write(
+            move |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
             |_| None,
-        ))
+        )
     }
 
     fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
-        ready(
+        then(
             self.write(
-                |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
+                move |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
                 |(_, item)| item.clone().map(|item| Event::Radar { item }),
-            )
-            .map(|_| ()),
+            ),
+            |_| (),
         )
     }
 
     fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
-        ready(
+        then(
             self.write(
-                |db| db.record_snapshot(&snapshot, Utc::now()),
+                move |db| db.record_snapshot(&snapshot, Utc::now()),
                 |item| item.clone().map(|item| Event::Radar { item }),
-            )
-            .map(|_| ()),
+            ),
+            |_| (),
         )
     }
 
     fn track_on_exit(&self, snapshot: Snapshot) {
-        // Local writes happen when called, so there is nothing left to wait for.
+        // The write starts when called; the page may close before it is confirmed.
         drop(self.track(snapshot));
     }
 
     fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
-        ready(
+        then(
             self.write(
-                |db| db.web_chat(&token, message, inbound_ids(), Utc::now()),
+                move |db| db.web_chat(&token, message, inbound_ids(), Utc::now()),
                 Event::message,
-            )
-            .map(|(_, m)| m),
+            ),
+            |(_, m)| m,
         )
     }
 
     fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
-        ready(self.read(|db| db.visitor_messages(&token, &visitor)))
+        self.read(move |db| db.visitor_messages(&token, &visitor))
     }
 }
 
@@ -340,74 +614,75 @@ impl Api for LocalBackend {
     }
 
     fn me(&self) -> ApiFuture<User> {
-        ready(self.read(|db| {
+        self.read(|db| {
             db.users
                 .iter()
                 .find(|u| u.id == DEMO_ME)
                 .cloned()
                 .ok_or(StoreError::NotFound("user"))
-        }))
+        })
     }
 
     fn users(&self) -> ApiFuture<Vec<User>> {
-        ready(self.read(|db| Ok(db.users.clone())))
+        self.read(|db| Ok(db.users.clone()))
     }
 
     fn card(&self, id: String) -> ApiFuture<Card> {
-        ready(self.read(|db| db.card(&id).cloned()))
+        self.read(move |db| db.card(&id).cloned())
     }
 
     fn save_card(&self, card: Card) -> ApiFuture<Card> {
-        ready(self.write(
-            |db| db.save_card(card, Utc::now()),
+        self.write(
+            move |db| db.save_card(card, Utc::now()),
             |c| Some(Event::CardSaved { card: c.clone() }),
-        ))
-    }
-
-    fn contents(&self) -> ApiFuture<Vec<Content>> {
-        ready(self.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect())))
-    }
-
-    fn save_content(&self, content: Content) -> ApiFuture<Content> {
-        ready(self.write(|db| db.save_content(content, DEMO_ME, Utc::now()), |_| None))
-    }
-
-    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
-        ready(self.read(|db| db.card_analytics(&card_id)))
-    }
-
-    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
-        ready(self.read(|db| db.content_analytics(&content_id)))
-    }
-
-    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
-        ready(self.read(|db| Ok(db.content_ranking(by))))
-    }
-
-    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
-        ready(self.read(|db| Ok(db.contacts.values().cloned().collect())))
-    }
-
-    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
-        ready(self.read(|db| db.timeline(&contact_id)))
-    }
-
-    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
-        ready(
-            self.read(|db| {
-                db.intent_trend(&contact_id, &lianjie_core::api::TREND_DAYS, Utc::now())
-            }),
         )
     }
 
+    fn contents(&self) -> ApiFuture<Vec<Content>> {
+        self.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect()))
+    }
+
+    fn save_content(&self, content: Content) -> ApiFuture<Content> {
+        self.write(
+            move |db| db.save_content(content, DEMO_ME, Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
+        self.read(move |db| db.card_analytics(&card_id))
+    }
+
+    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
+        self.read(move |db| db.content_analytics(&content_id))
+    }
+
+    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
+        self.read(move |db| Ok(db.content_ranking(by)))
+    }
+
+    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
+        self.read(|db| Ok(db.contacts.values().cloned().collect()))
+    }
+
+    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
+        self.read(move |db| db.timeline(&contact_id))
+    }
+
+    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
+        self.read(move |db| {
+            db.intent_trend(&contact_id, &lianjie_core::api::TREND_DAYS, Utc::now())
+        })
+    }
+
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
-        ready(self.read(|db| Ok(db.canned.clone())))
+        self.read(|db| Ok(db.canned.clone()))
     }
 
     fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
         // Shares are minted by the rep whose card is being shared, else by the agent.
-        ready(self.write(
-            |db| {
+        self.write(
+            move |db| {
                 let rep = match &new.target {
                     lianjie_core::share::ShareTarget::Card(id) => db.card(id)?.owner_id.clone(),
                     lianjie_core::share::ShareTarget::Content(_) => DEMO_ME.to_owned(),
@@ -415,15 +690,15 @@ impl Api for LocalBackend {
                 db.create_share(new, &rep, random_token(), Utc::now())
             },
             |_| None,
-        ))
+        )
     }
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
-        ready(self.read(|db| Ok(db.radar(RADAR_LIMIT))))
+        self.read(|db| Ok(db.radar(RADAR_LIMIT)))
     }
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>> {
-        ready(self.read(|db| Ok(db.list_conversations(&query, DEMO_ME, Utc::now()))))
+        self.read(move |db| Ok(db.list_conversations(&query, DEMO_ME, Utc::now())))
     }
 
     fn messages(
@@ -431,26 +706,28 @@ impl Api for LocalBackend {
         conversation_id: String,
         cursor: Option<String>,
     ) -> ApiFuture<Page<Message>> {
-        ready(self.read(|db| db.messages_page(&conversation_id, cursor.as_deref(), None)))
+        self.read(move |db| db.messages_page(&conversation_id, cursor.as_deref(), None))
     }
 
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
-        ready(
+        then(
             self.write(
-                |db| db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now()),
+                move |db| {
+                    db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now())
+                },
                 Event::message,
-            )
-            .map(|(_, m)| m),
+            ),
+            |(_, m)| m,
         )
     }
 
     fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
-        ready(
+        then(
             self.write(
-                |db| db.inbound(channel, message, inbound_ids(), Utc::now()),
+                move |db| db.inbound(channel, message, inbound_ids(), Utc::now()),
                 Event::message,
-            )
-            .map(|(_, m)| m),
+            ),
+            |(_, m)| m,
         )
     }
 
@@ -459,24 +736,18 @@ impl Api for LocalBackend {
         conversation_id: String,
         update: ConversationUpdate,
     ) -> ApiFuture<Conversation> {
-        ready(self.write(
-            |db| db.update_conversation(&conversation_id, update, Utc::now()),
+        self.write(
+            move |db| db.update_conversation(&conversation_id, update, Utc::now()),
             |v| {
                 Some(Event::Conversation {
                     conversation: v.clone(),
                 })
             },
-        ))
+        )
     }
 
-    fn reset_demo(&self) -> ApiFuture<()> {
-        ready(self.write(
-            |db| {
-                *db = demo::seed(Utc::now());
-                Ok(())
-            },
-            |_| Some(Event::Reset),
-        ))
+    fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()> {
+        self.replace(demo::reset(Utc::now(), conversations))
     }
 
     fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {

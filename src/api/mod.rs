@@ -96,7 +96,9 @@ pub trait Api: PublicApi {
         conversation_id: String,
         update: ConversationUpdate,
     ) -> ApiFuture<Conversation>;
-    fn reset_demo(&self) -> ApiFuture<()>;
+    /// Restores the demo data; `conversations` grows it to that many (at most
+    /// `demo::MAX_SCALE`) to try the inbox at scale.
+    fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()>;
     /// Calls `on_event` for every change, from this tab or elsewhere, until the
     /// returned guard is dropped.
     fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription;

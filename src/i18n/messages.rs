@@ -66,12 +66,14 @@ messages! {
     ErrNotFound => "找不到这个链接，它可能已失效。", "This link was not found; it may have expired.";
     ErrNetwork => "网络连接失败，请检查网络后重试。", "Could not reach the server. Check your connection and try again.";
     ErrDecode => "服务器返回了无法识别的数据。", "The server sent a response we could not read.";
-    StorageRecovered => "本地数据无法读取，已另存备份并恢复演示数据。", "Local data could not be read; it was kept as a backup and demo data was restored.";
+    StorageRecovered => "部分本地数据无法读取，已另存一份（没有删除），其余数据照常加载。", "Some local data could not be read; it was kept aside (not deleted) and everything else loaded.";
     StorageUnavailable => "浏览器禁止了本地存储，数据只保留到关闭此页。", "This browser blocks local storage; data lasts only until this page closes.";
     Backend => "后端", "Backend";
     BackendLocal => "浏览器内（演示数据）", "In this browser (demo data)";
     ResetDemo => "恢复演示数据", "Reset demo data";
     ResetDemoHint => "清除本浏览器中的全部更改，恢复初始演示数据。", "Discard every change made in this browser and restore the initial demo data.";
+    ScaleDemo => "载入 10,000 个示例会话", "Load 10,000 sample conversations";
+    ScaleDemoHint => "用 10,000 个会话、100,000 条消息试用大规模收件箱（替换现有数据）。", "Try the inbox at scale with 10,000 conversations and 100,000 messages (replaces the current data).";
     ResetDone => "演示数据已恢复。", "Demo data restored.";
     StatContacts => "客户", "Contacts";
     StatContent => "内容", "Content items";
@@ -233,6 +235,7 @@ messages! {
     Scrolled => "滚动深度", "Scrolled";
     LongestOn => "停留最久", "Longest on";
     ErrUnauthorized => "登录已失效，请重新登录。", "Your session has ended; please sign in again.";
+    ErrStorage => "无法保存到此浏览器的存储（可能已满或被禁止），请重试。", "This browser's storage refused to save (it may be full or blocked); please try again.";
     ErrServer => "服务器暂时出错了，请稍后重试。", "The server had a problem; please try again shortly.";
     WrongCredentials => "邮箱或密码不正确。", "Wrong email or password.";
     SignInTitle => "登录", "Sign in";

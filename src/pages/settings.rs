@@ -3,6 +3,9 @@ use crate::components::{PageHeader, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 
+/// The inbox-at-scale demo: 10,000 conversations of 10 messages.
+const SCALE_DEMO: usize = 10_000;
+
 /// Language, which backend answers, and the demo-data reset.
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -10,9 +13,10 @@ pub fn Settings() -> impl IntoView {
     let api = use_api();
     let toasts = use_toasts();
     let backend = api.name();
-    let reset = Action::new_local(move |_: &()| {
+    let reset = Action::new_local(move |size: &Option<usize>| {
         let api = api.clone();
-        async move { api.reset_demo().await }
+        let size = *size;
+        async move { api.reset_demo(size).await }
     });
     Effect::new(move || match reset.value().get() {
         Some(Ok(())) => {
@@ -22,7 +26,9 @@ pub fn Settings() -> impl IntoView {
             toasts.error(
                 i18n.t(e.message()),
                 Some(Callback::new(move |()| {
-                    reset.dispatch(());
+                    if let Some(size) = reset.input().get_untracked() {
+                        reset.dispatch(size);
+                    }
                 })),
             );
         }
@@ -38,9 +44,15 @@ pub fn Settings() -> impl IntoView {
                 {move || i18n.t(if backend == "http" { Msg::BackendHttp } else { Msg::BackendLocal })}
             </p>
             <p class="intro">{move || i18n.t(Msg::ResetDemoHint)}</p>
-            <button type="button" disabled=move || reset.pending().get() on:click=move |_| {
-                reset.dispatch(());
-            }>{move || i18n.t(Msg::ResetDemo)}</button>
+            <div class="actions">
+                <button type="button" disabled=move || reset.pending().get() on:click=move |_| {
+                    reset.dispatch(None);
+                }>{move || i18n.t(Msg::ResetDemo)}</button>
+                <button type="button" disabled=move || reset.pending().get() on:click=move |_| {
+                    reset.dispatch(Some(SCALE_DEMO));
+                }>{move || i18n.t(Msg::ScaleDemo)}</button>
+            </div>
+            <p class="intro">{move || i18n.t(Msg::ScaleDemoHint)}</p>
         </section>
     }
 }

@@ -157,6 +157,21 @@ pub fn seed(now: DateTime<Utc>) -> Db {
     db
 }
 
+/// The largest demo a reset may ask for, in conversations.
+pub const MAX_SCALE: usize = 20_000;
+/// Messages in each conversation a scaled demo adds: 10,000 conversations make
+/// 100,000 messages.
+pub const SCALE_MESSAGES: usize = 10;
+
+/// What "reset demo data" restores: the seed, or the seed grown to `conversations`
+/// (at most [`MAX_SCALE`]).
+pub fn reset(now: DateTime<Utc>, conversations: Option<usize>) -> Db {
+    match conversations {
+        Some(n) => at_scale(now, n.min(MAX_SCALE), SCALE_MESSAGES),
+        None => seed(now),
+    }
+}
+
 /// The demo data grown to `conversations` conversations in all, each new one with its
 /// own contact and `messages_each` messages (at least 2), to try and measure the inbox
 /// at scale.
@@ -352,7 +367,7 @@ fn add_conversation(
                 1 => Some("u-wanglei".to_string()),
                 _ => None,
             },
-            labels: if i % 4 == 0 {
+            labels: if i.is_multiple_of(4) {
                 vec!["报价".into()]
             } else {
                 vec![]

@@ -161,6 +161,19 @@ pub enum Record {
 }
 
 impl Record {
+    /// Every kind, as [`Record::kind`] names them.
+    pub const KINDS: [&'static str; 9] = [
+        "users",
+        "cards",
+        "contents",
+        "shares",
+        "sessions",
+        "contacts",
+        "conversations",
+        "messages",
+        "canned",
+    ];
+
     /// Which kind of record this is, as a store or table name.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -174,6 +187,40 @@ impl Record {
             Record::Message(_) => "messages",
             Record::Canned(_) => "canned",
         }
+    }
+
+    /// The record alone as JSON, for a store that keeps one kind.
+    pub fn to_doc(&self) -> String {
+        let doc = match self {
+            Record::User(r) => serde_json::to_string(r),
+            Record::Card(r) => serde_json::to_string(r),
+            Record::Content(r) => serde_json::to_string(r),
+            Record::Share(r) => serde_json::to_string(r),
+            Record::Session(r) => serde_json::to_string(r),
+            Record::Contact(r) => serde_json::to_string(r),
+            Record::Conversation(r) => serde_json::to_string(r),
+            Record::Message(r) => serde_json::to_string(r),
+            Record::Canned(r) => serde_json::to_string(r),
+        };
+        // Plain data structures always serialize.
+        doc.unwrap_or_default()
+    }
+
+    /// Reads what [`Record::to_doc`] wrote for a record of `kind`.
+    pub fn from_doc(kind: &str, doc: &str) -> Result<Record, serde_json::Error> {
+        use serde::de::Error as _;
+        Ok(match kind {
+            "users" => Record::User(serde_json::from_str(doc)?),
+            "cards" => Record::Card(serde_json::from_str(doc)?),
+            "contents" => Record::Content(serde_json::from_str(doc)?),
+            "shares" => Record::Share(serde_json::from_str(doc)?),
+            "sessions" => Record::Session(serde_json::from_str(doc)?),
+            "contacts" => Record::Contact(serde_json::from_str(doc)?),
+            "conversations" => Record::Conversation(serde_json::from_str(doc)?),
+            "messages" => Record::Message(serde_json::from_str(doc)?),
+            "canned" => Record::Canned(serde_json::from_str(doc)?),
+            other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
+        })
     }
 
     /// The record's key within its kind.
@@ -2177,6 +2224,12 @@ mod tests {
         assert_eq!(rebuilt.contents, db.contents);
         assert_eq!(rebuilt.users.len(), db.users.len());
         assert_eq!(rebuilt.canned.len(), db.canned.len());
+        for r in db.records() {
+            assert_eq!(Record::from_doc(r.kind(), &r.to_doc()).unwrap(), r);
+            assert!(Record::KINDS.contains(&r.kind()));
+        }
+        assert!(Record::from_doc("cards", "{").is_err());
+        assert!(Record::from_doc("nope", "{}").is_err());
         let json = serde_json::to_string(&db.records()[0]).unwrap();
         assert!(json.starts_with(r#"{"kind":"user","record":"#), "{json}");
     }

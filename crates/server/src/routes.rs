@@ -745,10 +745,22 @@ async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
-async fn reset_demo(State(s): State<Shared>, _: Staff) -> ApiResult<StatusCode> {
+#[derive(serde::Deserialize)]
+struct DemoSize {
+    conversations: Option<usize>,
+}
+
+async fn reset_demo(
+    State(s): State<Shared>,
+    _: Staff,
+    Query(size): Query<DemoSize>,
+) -> ApiResult<StatusCode> {
     // Hashing is slow on purpose: do it before taking the lock.
     let hash = hash_password(&s.config.demo_password)?;
-    s.replace(lianjie_core::demo::seed(Utc::now()), &hash)
-        .await?;
+    s.replace(
+        lianjie_core::demo::reset(Utc::now(), size.conversations),
+        &hash,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
