@@ -428,6 +428,10 @@ impl Api for HttpBackend {
         self.get("/contacts".into())
     }
 
+    fn contact(&self, id: String) -> ApiFuture<Contact> {
+        self.get(format!("/contacts/{id}"))
+    }
+
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         self.get(format!("/contacts/{contact_id}/timeline"))
     }

@@ -665,6 +665,10 @@ impl Api for LocalBackend {
         self.read(|db| Ok(db.contacts.values().cloned().collect()))
     }
 
+    fn contact(&self, id: String) -> ApiFuture<Contact> {
+        self.read(move |db| db.contact(&id).cloned())
+    }
+
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         self.read(move |db| db.timeline(&contact_id))
     }

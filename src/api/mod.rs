@@ -76,6 +76,7 @@ pub trait Api: PublicApi {
     fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics>;
     fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>>;
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
+    fn contact(&self, id: String) -> ApiFuture<Contact>;
     /// Every touchpoint of a contact, newest first.
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
     /// The contact's intent score at each of [`TREND_DAYS`](lianjie_core::api::TREND_DAYS) ago.

@@ -320,6 +320,7 @@ messages! {
     AssigneeMine => "我的", "Mine";
     AssigneeUnassigned => "未分配", "Unassigned";
     AllChannels => "全部渠道", "All channels";
+    LabelFilter => "标签", "Label";
     SearchConversations => "搜索客户或消息", "Search customers or messages";
     SortBy => "排序", "Sort";
     SortNewest => "最新消息在前", "Newest first";

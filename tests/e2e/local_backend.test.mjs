@@ -53,10 +53,28 @@ test('data the browser cannot read is kept aside and the user is told', () =>
   withPage(async (page) => {
     await page.goto(url('/settings'));
     await heading(page, 'Settings');
-    await page.evaluate(() => localStorage.setItem('lianjie.local.db', '{"schema":1,"db":'));
+    // A damaged record, as a crash or a hand edit might leave one.
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('lianjie');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('contacts', 'readwrite');
+        tx.objectStore('contacts').put('{"schema":1,"db":', 'k-bad');
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+      open.onerror = () => reject(open.error);
+    }));
     await page.goto(url('/'));
-    await page.getByRole('alert').filter({ hasText: 'Local data could not be read' }).waitFor();
-    assert.equal(await page.evaluate(() => localStorage.getItem('lianjie.local.db.unreadable')), '{"schema":1,"db":');
+    await page.getByRole('alert').filter({ hasText: 'Some local data could not be read' }).waitFor();
+    const kept = await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('lianjie');
+      open.onsuccess = () => {
+        const get = open.result.transaction('unreadable').objectStore('unreadable').get('contacts/k-bad');
+        get.onsuccess = () => { open.result.close(); resolve(get.result); };
+        get.onerror = () => reject(get.error);
+      };
+    }));
+    assert.equal(kept, '{"schema":1,"db":');
     assert.equal(await figure(page, 'Contacts'), 50);
   }));
 

@@ -382,6 +382,7 @@ fn add_conversation(
                 0
             },
             intent,
+            contact_name: String::new(),
             created_at: start,
         },
     );

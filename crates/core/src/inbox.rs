@@ -43,6 +43,10 @@ pub struct Conversation {
     pub unread: u32,
     /// The contact's intent score, copied in for sorting without a join.
     pub intent: u8,
+    /// The contact's name, filled in when conversations are listed so a list needs
+    /// no second request for names (not kept current in storage).
+    #[serde(default)]
+    pub contact_name: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -320,6 +324,7 @@ mod tests {
             last_preview: String::new(),
             unread: 0,
             intent,
+            contact_name: String::new(),
             created_at: t,
         }
     }

@@ -1271,7 +1271,19 @@ impl Db {
             })
             .collect();
         list.sort_by(|a, b| q.sort.compare(a, b));
-        paginate(list, q.cursor.as_deref(), q.limit)
+        let mut page = paginate(list, q.cursor.as_deref(), q.limit);
+        for v in &mut page.items {
+            v.contact_name = self
+                .contacts
+                .get(&v.contact_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+        }
+        page
+    }
+
+    pub fn contact(&self, id: &str) -> StoreResult<&Contact> {
+        self.contacts.get(id).ok_or(StoreError::NotFound("contact"))
     }
 
     pub fn messages_page(
@@ -1403,6 +1415,7 @@ impl Db {
                         last_preview: String::new(),
                         unread: 0,
                         intent,
+                        contact_name: String::new(),
                         created_at: now,
                     },
                 );
@@ -2402,6 +2415,10 @@ mod tests {
             now(),
         );
         assert_eq!(all.total, db.conversations.len());
+        // Each row names its contact, so a list needs no second request.
+        for v in &all.items {
+            assert_eq!(v.contact_name, db.contacts[&v.contact_id].name);
+        }
         let open = db.list_conversations(&ConversationQuery::default(), "u-zhaomin", now());
         assert!(
             open.items

@@ -53,6 +53,7 @@ pub fn router(state: Shared) -> Router {
         .route("/contents/{id}", put(save_content))
         .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts))
+        .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/timeline", get(timeline))
         .route("/contacts/{id}/intent-trend", get(intent_trend))
         .route("/canned-replies", get(canned_replies))
@@ -429,6 +430,15 @@ async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Conta
     Ok(Json(
         s.read(|db| Ok(db.contacts.values().cloned().collect()))?,
     ))
+}
+
+async fn contact(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Contact>> {
+    let id = id_param(&id, "contact")?;
+    Ok(Json(s.read(|db| db.contact(&id).cloned())?))
 }
 
 async fn intent_trend(

@@ -1,69 +1,159 @@
 use crate::i18n::{Msg, use_i18n};
+use leptos::ev;
+use leptos::html;
 use leptos::prelude::*;
-use lianjie_core::contact::Contact;
+use leptos_use::use_event_listener;
 use lianjie_core::format;
 use lianjie_core::inbox::Conversation;
 use lianjie_core::intent::HOT_THRESHOLD;
-use std::collections::HashMap;
 
-/// The conversations as a list of links: who, on which channel, the last message,
-/// unread count, how long the customer has been waiting, and their intent.
+/// Every row is this tall (`.conversation-row` in the stylesheet), so the list can
+/// render only the rows in view: 10,000 conversations cost what 30 do.
+const ROW_PX: f64 = 76.0;
+/// Rows rendered beyond each edge of the view, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 8;
+
+/// The conversations as a scrolling list of links: who, on which channel, the last
+/// message, unread count, how long the customer has been waiting, and their intent.
+/// Only the rows in view exist in the page; each says its place in the whole list,
+/// so a screen reader still hears "3 of 10,000".
 #[component]
 pub fn ConversationList(
     list: Memo<Vec<Conversation>>,
-    contacts: Signal<HashMap<String, Contact>>,
+    /// How many match the filters, loaded or not.
+    total: Signal<usize>,
     selected: Signal<Option<String>>,
     on_select: Callback<String>,
+    /// Asked when the view comes near the end of what is loaded.
+    on_near_end: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = chrono::Utc::now();
+    let scroller = NodeRef::<html::Ol>::new();
+    let scroll_top = RwSignal::new(0.0);
+    let height = RwSignal::new(0.0);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            height.set(f64::from(el.client_height()));
+            scroll_top.set(f64::from(el.scroll_top()));
+        }
+    };
+    Effect::new(move || {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let _ = use_event_listener(window(), ev::resize, move |_| measure());
+    let len = move || list.with(Vec::len);
+    // The rows to render: those in view plus the overscan on both sides.
+    let range = Memo::new(move |_| {
+        let len = len();
+        // Before the first measurement, assume a tall view rather than render none.
+        let view = if height.get() > 0.0 { height.get() } else { 1_200.0 };
+        let first = ((scroll_top.get() / ROW_PX) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(len);
+        let shown = (view / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + shown).min(len))
+    });
+    Effect::new(move || {
+        let (_, end) = range.get();
+        let len = len();
+        if len > 0 && end + OVERSCAN >= len && len < total.get() {
+            on_near_end.run(());
+        }
+    });
+    // Keep the selected row in view as j/k move through the list.
+    Effect::new(move || {
+        let Some(id) = selected.get() else { return };
+        let Some(at) = list.with(|l| l.iter().position(|c| c.id == id)) else {
+            return;
+        };
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let top = at as f64 * ROW_PX;
+        let (view_top, view) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+        if top < view_top {
+            el.set_scroll_top(top as i32);
+        } else if top + ROW_PX > view_top + view {
+            el.set_scroll_top((top + ROW_PX - view) as i32);
+        }
+    });
+    let rows = move || {
+        let (first, end) = range.get();
+        list.with(|l| {
+            l[first..end]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (first + i, c.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
-        <ol class="conversations">
-            <For each=move || list.get() key=|c| (c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone()) let(c)>
-                {
-                    let id = c.id.clone();
-                    let id_for_current = id.clone();
-                    let current = Memo::new(move |_| selected.get().as_deref() == Some(id_for_current.as_str()));
-                    let contact_id = c.contact_id.clone();
-                    let name = move || {
-                        contacts.with(|all| all.get(&contact_id).map(|k| k.name.clone()).unwrap_or_default())
-                    };
-                    let unread = c.unread.to_string();
-                    let waited = (now - c.last_message_at).num_milliseconds().max(0) as u64;
-                    let intent = c.intent.to_string();
-                    let hot = c.intent >= HOT_THRESHOLD;
-                    let href = format!("?c={id}");
-                    view! {
-                        <li class="conversation-row" class:current=current class:hot=hot>
-                            <a href=href aria-current=move || current.get().then_some("true")
-                                on:click=move |ev| {
-                                    ev.prevent_default();
-                                    on_select.run(id.clone());
-                                }>
-                                <span class="row-who">
-                                    <strong>{name}</strong>
-                                    " · " <span class="channel">{move || i18n.channel(c.channel)}</span>
-                                </span>
-                                <span class="row-preview">{c.last_preview.clone()}</span>
-                                <span class="row-meta">
-                                    {(c.unread > 0).then(|| {
-                                        let unread = unread.clone();
-                                        view! {
-                                            <span class="unread">{move || i18n.tf(Msg::UnreadN, &[("n", &unread)])}</span>
-                                            " · "
-                                            {move || i18n.tf(Msg::WaitingFor, &[("time", &format::duration(waited, i18n.locale()))])}
-                                            " · "
-                                        }
-                                    })}
-                                    <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
-                                    {(!c.labels.is_empty()).then(|| view! { " · " <span class="labels">{c.labels.join(" · ")}</span> })}
-                                </span>
-                            </a>
-                        </li>
-                    }
-                }
+        <ol class="conversations" node_ref=scroller
+            aria-label=move || i18n.t(Msg::Conversations)
+            on:scroll=move |_| measure()
+            style:padding-top=move || format!("{}px", range.get().0 as f64 * ROW_PX)
+            style:padding-bottom=move || format!("{}px", (len() - range.get().1) as f64 * ROW_PX)>
+            <For
+                each=rows
+                key=|(i, c)| (*i, c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone(), c.contact_name.clone())
+                let((index, c))
+            >
+                <ConversationRow index c total selected on_select now />
             </For>
         </ol>
         {move || list.with(Vec::is_empty).then(|| view! { <p class="empty">{move || i18n.t(Msg::NoConversations)}</p> })}
+    }
+}
+
+#[component]
+fn ConversationRow(
+    index: usize,
+    c: Conversation,
+    total: Signal<usize>,
+    selected: Signal<Option<String>>,
+    on_select: Callback<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = c.id.clone();
+    let id_for_current = id.clone();
+    let current =
+        Memo::new(move |_| selected.get().as_deref() == Some(id_for_current.as_str()));
+    let unread = c.unread.to_string();
+    let waited = (now - c.last_message_at).num_milliseconds().max(0) as u64;
+    let intent = c.intent.to_string();
+    let hot = c.intent >= HOT_THRESHOLD;
+    let href = format!("?c={id}");
+    view! {
+        <li class="conversation-row" class:current=current class:hot=hot
+            aria-setsize=move || total.get().to_string() aria-posinset=(index + 1).to_string()>
+            <a href=href aria-current=move || current.get().then_some("true")
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    on_select.run(id.clone());
+                }>
+                <span class="row-who">
+                    <strong>{c.contact_name.clone()}</strong>
+                    " · " <span class="channel">{move || i18n.channel(c.channel)}</span>
+                </span>
+                <span class="row-preview">{c.last_preview.clone()}</span>
+                <span class="row-meta">
+                    {(c.unread > 0).then(|| {
+                        let unread = unread.clone();
+                        view! {
+                            <span class="unread">{move || i18n.tf(Msg::UnreadN, &[("n", &unread)])}</span>
+                            " · "
+                            {move || i18n.tf(Msg::WaitingFor, &[("time", &format::duration(waited, i18n.locale()))])}
+                            " · "
+                        }
+                    })}
+                    <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
+                    {(!c.labels.is_empty()).then(|| view! { " · " <span class="labels">{c.labels.join(" · ")}</span> })}
+                </span>
+            </a>
+        </li>
     }
 }

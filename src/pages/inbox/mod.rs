@@ -14,12 +14,10 @@ use leptos::prelude::*;
 use leptos_use::use_event_listener;
 use lianjie_core::api::{AssigneeFilter, ConversationQuery, Event, StatusFilter};
 use lianjie_core::channel::Channel;
-use lianjie_core::contact::Contact;
 use lianjie_core::inbox::{CannedReply, Conversation, InboxSort};
 use lianjie_core::people::User;
 use list::ConversationList;
 use sidebar::CustomerSidebar;
-use std::collections::HashMap;
 use thread::Thread;
 use wasm_bindgen::JsCast;
 
@@ -92,6 +90,7 @@ pub fn Inbox() -> impl IntoView {
     let (channel, set_channel) = use_query_param("channel");
     let (text, set_text) = use_query_param("q");
     let (sort, set_sort) = use_query_param("sort");
+    let (label, set_label) = use_query_param("label");
     let (selected, set_selected) = use_query_param("c");
     let query = Memo::new(move |_| ConversationQuery {
         status: status
@@ -103,7 +102,7 @@ pub fn Inbox() -> impl IntoView {
             .and_then(|s| AssigneeFilter::from_slug(&s))
             .unwrap_or_default(),
         channel: channel.get().and_then(|c| Channel::from_slug(&c)),
-        label: None,
+        label: label.get().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
         text: text.get().filter(|t| !t.trim().is_empty()),
         sort: sort
             .get()
@@ -145,22 +144,14 @@ pub fn Inbox() -> impl IntoView {
             async move { api.conversations(q).await }
         }
     });
-    let contacts = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let api = api.clone();
-            async move {
-                api.contacts().await.map(|list| {
-                    list.into_iter()
-                        .map(|c| (c.id.clone(), c))
-                        .collect::<HashMap<String, Contact>>()
-                })
-            }
-        }
-    });
+    // One page at a time: scrolling near the end asks again and again.
+    let loading_more = RwSignal::new(false);
     let load_more = {
         let api = api.clone();
         move || {
+            if loading_more.get_untracked() {
+                return;
+            }
             let cursor = more.with_untracked(|(_, c)| c.clone()).or_else(|| {
                 first
                     .get_untracked()
@@ -168,39 +159,28 @@ pub fn Inbox() -> impl IntoView {
                     .and_then(|p| p.next_cursor)
             });
             let Some(cursor) = cursor else { return };
+            let asked = query.get_untracked();
             let q = ConversationQuery {
                 cursor: Some(cursor),
-                ..query.get_untracked()
+                ..asked.clone()
             };
             let api = api.clone();
+            loading_more.set(true);
             leptos::task::spawn_local(async move {
-                if let Ok(page) = api.conversations(q).await {
+                let page = api.conversations(q).await;
+                // The filters may have changed meanwhile: this page belongs to the old list.
+                let current = query.with_untracked(|now| *now == asked);
+                if let (Ok(page), true) = (page, current) {
                     more.update(|(list, next)| {
                         list.extend(page.items);
                         *next = page.next_cursor;
                     });
                 }
+                loading_more.set(false);
             });
         }
     };
-    use_api_events(move |e| match e {
-        Event::Message { conversation, .. } | Event::Conversation { conversation } => {
-            first.refetch();
-            // A customer writing for the first time is a new contact.
-            let known = contacts.with_untracked(
-                |c| matches!(c, Some(Ok(all)) if all.contains_key(&conversation.contact_id)),
-            );
-            if !known {
-                contacts.refetch();
-            }
-        }
-        Event::Reset => {
-            first.refetch();
-            contacts.refetch();
-        }
-        Event::Radar { .. } => contacts.refetch(),
-        Event::CardSaved { .. } => {}
-    });
+
     // Everything listed now, in order: the first page, then any loaded after it.
     let listed = Memo::new(move |_| {
         let mut all = match first.get() {
@@ -208,6 +188,13 @@ pub fn Inbox() -> impl IntoView {
             _ => Vec::new(),
         };
         more.with(|(extra, _)| all.extend(extra.iter().cloned()));
+        all
+    });
+    // Labels seen in the list so far, offered when filtering by label.
+    let known_labels = Memo::new(move |_| {
+        let mut all: Vec<String> = listed.with(|l| l.iter().flat_map(|c| c.labels.clone()).collect());
+        all.sort();
+        all.dedup();
         all
     });
     let total = move || match first.get() {
@@ -226,12 +213,29 @@ pub fn Inbox() -> impl IntoView {
     // The open conversation is re-rendered only when another one is opened, never
     // because it changed: typing is not interrupted by new messages.
     let open_id = Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.id.clone())));
-    let contact_of_open = Signal::derive(move || {
-        let contact_id = open.with(|o| o.as_ref().map(|c| c.contact_id.clone()))?;
-        contacts
-            .get()
-            .and_then(Result::ok)
-            .and_then(|all| all.get(&contact_id).cloned())
+    let open_contact_id = Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.contact_id.clone())));
+    let contact = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let (api, id) = (api.clone(), open_contact_id.get());
+            async move {
+                match id {
+                    Some(id) => api.contact(id).await.ok(),
+                    None => None,
+                }
+            }
+        }
+    });
+    let contact_of_open = Signal::derive(move || contact.get().flatten());
+    use_api_events(move |e| match e {
+        Event::Message { .. } | Event::Conversation { .. } | Event::Reset => first.refetch(),
+        // Reading changes the customer's intent and interests.
+        Event::Radar { item } => {
+            if item.contact_id.is_some() && item.contact_id == open_contact_id.get_untracked() {
+                contact.refetch();
+            }
+        }
+        Event::CardSaved { .. } => {}
     });
 
     let focus = RwSignal::new(None::<InboxCommand>);
@@ -376,6 +380,16 @@ pub fn Inbox() -> impl IntoView {
                         set=set_sort
                     />
                     <label>
+                        {move || i18n.t(Msg::LabelFilter)}
+                        <input type="text" list="inbox-labels" prop:value=move || label.get().unwrap_or_default()
+                            on:change=move |ev| set_label.set(Some(event_target_value(&ev)).filter(|v| !v.trim().is_empty())) />
+                        <datalist id="inbox-labels">
+                            <For each=move || known_labels.get() key=|l| l.clone() let(l)>
+                                <option value=l />
+                            </For>
+                        </datalist>
+                    </label>
+                    <label>
                         {move || i18n.t(Msg::SearchConversations)}
                         <input type="search" prop:value=move || text.get().unwrap_or_default()
                             on:input=move |ev| set_text.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
@@ -386,9 +400,13 @@ pub fn Inbox() -> impl IntoView {
                 </p>
                 <ConversationList
                     list=listed
-                    contacts=Signal::derive(move || contacts.get().and_then(Result::ok).unwrap_or_default())
+                    total=Signal::derive(total)
                     selected=Signal::derive(move || selected.get())
                     on_select=Callback::new(move |id: String| set_selected.set(Some(id)))
+                    on_near_end=Callback::new({
+                        let load_more = load_more.clone();
+                        move |()| load_more()
+                    })
                 />
                 {move || has_more().then(|| {
                     let load_more = load_more.clone();
