@@ -2,8 +2,9 @@ use crate::api::use_api;
 use crate::components::{PageHeader, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
+use lianjie_core::demo;
 
-/// The inbox-at-scale demo: 10,000 conversations of 10 messages.
+/// The inbox-at-scale demo offered first: 10,000 conversations of 10 messages.
 const SCALE_DEMO: usize = 10_000;
 
 /// Language, which backend answers, and the demo-data reset.
@@ -13,6 +14,8 @@ pub fn Settings() -> impl IntoView {
     let api = use_api();
     let toasts = use_toasts();
     let backend = api.name();
+    let scale = RwSignal::new(SCALE_DEMO.to_string());
+    let scale_error = RwSignal::new(false);
     let reset = Action::new_local(move |size: &Option<usize>| {
         let api = api.clone();
         let size = *size;
@@ -48,11 +51,30 @@ pub fn Settings() -> impl IntoView {
                 <button type="button" disabled=move || reset.pending().get() on:click=move |_| {
                     reset.dispatch(None);
                 }>{move || i18n.t(Msg::ResetDemo)}</button>
-                <button type="button" disabled=move || reset.pending().get() on:click=move |_| {
-                    reset.dispatch(Some(SCALE_DEMO));
-                }>{move || i18n.t(Msg::ScaleDemo)}</button>
             </div>
             <p class="intro">{move || i18n.t(Msg::ScaleDemoHint)}</p>
+            <form class="actions" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                match scale.get_untracked().trim().parse::<usize>() {
+                    Ok(n) if (1..=demo::MAX_SCALE).contains(&n) => {
+                        scale_error.set(false);
+                        reset.dispatch(Some(n));
+                    }
+                    _ => scale_error.set(true),
+                }
+            }>
+                <label>
+                    {move || i18n.t(Msg::SampleConversations)}
+                    <input type="number" min="1" max=demo::MAX_SCALE.to_string() step="1"
+                        aria-invalid=move || scale_error.get().to_string()
+                        aria-describedby="scale-error"
+                        prop:value=move || scale.get() on:input=move |ev| scale.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" disabled=move || reset.pending().get()>{move || i18n.t(Msg::ScaleDemo)}</button>
+                <span id="scale-error" class="form-error" role="alert">
+                    {move || scale_error.get().then(|| i18n.tf(Msg::ScaleRange, &[("max", &demo::MAX_SCALE.to_string())]))}
+                </span>
+            </form>
         </section>
     }
 }

@@ -166,3 +166,44 @@ test(`the channel simulator plays a WeChat customer whose message and reply go t
     await chat.getByText('周末 9:00-18:00 有值班客服。').waitFor({ timeout: 15_000 });
     await sim.close();
   }));
+
+test('a reply sent while the network fails is delivered once after recovery (http)', { skip: BACKEND !== 'http' }, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('listitem').first().getByRole('link').click();
+    const thread = page.getByRole('region', { name: /^Messages with / });
+    await thread.getByRole('listitem').first().waitFor();
+
+    // The first attempt reaches the server but its answer is lost; the network then
+    // stays down for the retries, so the reply waits, marked as not sent.
+    const attempts = [];
+    let down = true;
+    await page.route('**/api/v1/conversations/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      attempts.push(route.request().headers()['idempotency-key']);
+      if (!down) return route.continue();
+      if (attempts.length === 1) await route.fetch();
+      return route.abort('internetdisconnected');
+    });
+    const text = `网络中断时的回复 ${Date.now()}`;
+    await thread.getByRole('textbox', { name: /Your reply/ }).fill(text);
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    const mine = thread.getByRole('listitem').filter({ hasText: text });
+    await mine.getByText('Not sent').waitFor({ timeout: 20_000 });
+
+    // Back online: the retry carries the same key, and the server keeps one copy.
+    down = false;
+    await mine.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForFunction((t) => ![...document.querySelectorAll('li')].some(
+      (li) => li.textContent.includes(t) && /Not sent|Sending/.test(li.textContent)), text);
+    assert.ok(attempts.length >= 2, `attempts: ${attempts.length}`);
+    assert.equal(new Set(attempts).size, 1, 'every attempt carries the same idempotency key');
+    await page.waitForTimeout(500);
+    assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
+    await page.unroute('**/api/v1/conversations/*/messages');
+    await page.reload();
+    await thread.getByRole('listitem').filter({ hasText: text }).waitFor();
+    assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
+  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));

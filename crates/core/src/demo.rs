@@ -319,7 +319,7 @@ fn add_conversation(
     now: DateTime<Utc>,
 ) {
     let id = format!("v-{i:03}");
-    let start = now - Duration::minutes(30 + rng.next(60 * 24 * 4) as i64);
+    let mut start = now - Duration::minutes(30 + rng.next(60 * 24 * 4) as i64);
     let count = count.unwrap_or_else(|| 2 + rng.next(6));
     let mut at = start;
     let mut msgs = Vec::new();
@@ -345,6 +345,14 @@ fn add_conversation(
             created_at: at,
             idempotency_key: format!("seed-{id}-{m}"),
         });
+    }
+    // A long exchange started recently would end in the future: move it back.
+    let overshoot = at - now + Duration::minutes(1);
+    if overshoot > Duration::zero() {
+        start -= overshoot;
+        for m in &mut msgs {
+            m.created_at -= overshoot;
+        }
     }
     let last = msgs.last().expect("count >= 2");
     let status = match i % 6 {
@@ -744,6 +752,7 @@ mod tests {
         );
         for v in db.conversations.values() {
             assert!(db.contacts.contains_key(&v.contact_id), "{}", v.id);
+            assert!(v.last_message_at < now(), "{} ends in the future", v.id);
             assert_eq!(v.last_preview, db.messages[&v.id].last().unwrap().body);
         }
         assert_eq!(db, at_scale(now(), 1_000, 10));

@@ -49,7 +49,11 @@ pub fn ConversationList(
     let range = Memo::new(move |_| {
         let len = len();
         // Before the first measurement, assume a tall view rather than render none.
-        let view = if height.get() > 0.0 { height.get() } else { 1_200.0 };
+        let view = if height.get() > 0.0 {
+            height.get()
+        } else {
+            1_200.0
+        };
         let first = ((scroll_top.get() / ROW_PX) as usize)
             .saturating_sub(OVERSCAN)
             .min(len);
@@ -120,8 +124,7 @@ fn ConversationRow(
     let i18n = use_i18n();
     let id = c.id.clone();
     let id_for_current = id.clone();
-    let current =
-        Memo::new(move |_| selected.get().as_deref() == Some(id_for_current.as_str()));
+    let current = Memo::new(move |_| selected.get().as_deref() == Some(id_for_current.as_str()));
     let unread = c.unread.to_string();
     let waited = (now - c.last_message_at).num_milliseconds().max(0) as u64;
     let intent = c.intent.to_string();

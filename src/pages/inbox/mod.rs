@@ -2,6 +2,7 @@
 //! conversation with its composer, and the customer's whole story beside it.
 
 mod list;
+mod palette;
 mod sidebar;
 mod thread;
 
@@ -17,6 +18,7 @@ use lianjie_core::channel::Channel;
 use lianjie_core::inbox::{CannedReply, Conversation, InboxSort};
 use lianjie_core::people::User;
 use list::ConversationList;
+use palette::{CommandPalette, PaletteCommand};
 use sidebar::CustomerSidebar;
 use thread::Thread;
 use wasm_bindgen::JsCast;
@@ -53,6 +55,32 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || el.has_attribute("contenteditable")
         })
+}
+
+fn status_label(s: StatusFilter) -> Msg {
+    match s {
+        StatusFilter::Open => Msg::StatusOpen,
+        StatusFilter::Pending => Msg::StatusPending,
+        StatusFilter::Snoozed => Msg::StatusSnoozed,
+        StatusFilter::Resolved => Msg::StatusResolved,
+        StatusFilter::All => Msg::StatusAll,
+    }
+}
+
+fn assignee_label(a: AssigneeFilter) -> Msg {
+    match a {
+        AssigneeFilter::All => Msg::AssigneeAll,
+        AssigneeFilter::Mine => Msg::AssigneeMine,
+        AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
+    }
+}
+
+fn sort_label(s: InboxSort) -> Msg {
+    match s {
+        InboxSort::Newest => Msg::SortNewest,
+        InboxSort::Oldest => Msg::SortOldest,
+        InboxSort::Intent => Msg::SortIntent,
+    }
 }
 
 /// An option's text, looked up in the current language.
@@ -102,7 +130,10 @@ pub fn Inbox() -> impl IntoView {
             .and_then(|s| AssigneeFilter::from_slug(&s))
             .unwrap_or_default(),
         channel: channel.get().and_then(|c| Channel::from_slug(&c)),
-        label: label.get().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+        label: label
+            .get()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty()),
         text: text.get().filter(|t| !t.trim().is_empty()),
         sort: sort
             .get()
@@ -192,7 +223,8 @@ pub fn Inbox() -> impl IntoView {
     });
     // Labels seen in the list so far, offered when filtering by label.
     let known_labels = Memo::new(move |_| {
-        let mut all: Vec<String> = listed.with(|l| l.iter().flat_map(|c| c.labels.clone()).collect());
+        let mut all: Vec<String> =
+            listed.with(|l| l.iter().flat_map(|c| c.labels.clone()).collect());
         all.sort();
         all.dedup();
         all
@@ -213,7 +245,8 @@ pub fn Inbox() -> impl IntoView {
     // The open conversation is re-rendered only when another one is opened, never
     // because it changed: typing is not interrupted by new messages.
     let open_id = Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.id.clone())));
-    let open_contact_id = Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.contact_id.clone())));
+    let open_contact_id =
+        Memo::new(move |_| open.with(|o| o.as_ref().map(|c| c.contact_id.clone())));
     let contact = LocalResource::new({
         let api = api.clone();
         move || {
@@ -255,8 +288,15 @@ pub fn Inbox() -> impl IntoView {
             set_selected.set(next);
         }
     };
+    let palette = RwSignal::new(false);
     let _ = use_event_listener(document(), ev::keydown, move |e| {
-        if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        // Ctrl/Cmd+K works even while typing, as in other tools.
+        if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
+            palette.update(|p| *p = !*p);
+            e.prevent_default();
+            return;
+        }
+        if typing(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() || palette.get_untracked() {
             return;
         }
         let handled = match e.key().as_str() {
@@ -311,9 +351,111 @@ pub fn Inbox() -> impl IntoView {
         }
     });
 
+    let navigate = leptos_router::hooks::use_navigate();
+    let commands = Signal::derive(move || {
+        let command = |label: String, key: Option<&'static str>, run: Callback<()>| {
+            PaletteCommand { label, key, run }
+        };
+        let mut out = Vec::new();
+        if open_id.get().is_some() {
+            for (msg, key, c) in [
+                (Msg::PaletteReply, "r", InboxCommand::Reply),
+                (Msg::PaletteNote, "n", InboxCommand::Note),
+                (Msg::PaletteCanned, "/", InboxCommand::Canned),
+                (Msg::PaletteResolve, "e", InboxCommand::Resolve),
+                (Msg::PaletteSnooze, "s", InboxCommand::Snooze),
+                (Msg::PaletteAssign, "a", InboxCommand::Assign),
+                (Msg::PaletteLabel, "l", InboxCommand::Label),
+            ] {
+                out.push(command(
+                    i18n.t(msg).into(),
+                    Some(key),
+                    Callback::new(move |()| focus.set(Some(c))),
+                ));
+            }
+        }
+        out.push(command(
+            i18n.t(Msg::PaletteNext).into(),
+            Some("j"),
+            Callback::new(move |()| step(1)),
+        ));
+        out.push(command(
+            i18n.t(Msg::PalettePrevious).into(),
+            Some("k"),
+            Callback::new(move |()| step(-1)),
+        ));
+        let status_name = i18n.t(Msg::ConversationStatus);
+        for s in StatusFilter::ALL {
+            out.push(command(
+                format!("{status_name}: {}", i18n.t(status_label(s))),
+                None,
+                Callback::new(move |()| {
+                    set_status
+                        .set(Some(s.slug().to_owned()).filter(|_| s != StatusFilter::default()))
+                }),
+            ));
+        }
+        let assigned = i18n.t(Msg::AssignedTo);
+        for a in AssigneeFilter::ALL {
+            out.push(command(
+                format!("{assigned}: {}", i18n.t(assignee_label(a))),
+                None,
+                Callback::new(move |()| {
+                    set_assignee
+                        .set(Some(a.slug().to_owned()).filter(|_| a != AssigneeFilter::default()))
+                }),
+            ));
+        }
+        let via = i18n.t(Msg::ViaChannel);
+        out.push(command(
+            format!("{via}: {}", i18n.t(Msg::AllChannels)),
+            None,
+            Callback::new(move |()| set_channel.set(None)),
+        ));
+        for c in Channel::ALL {
+            out.push(command(
+                format!("{via}: {}", i18n.channel(c)),
+                None,
+                Callback::new(move |()| set_channel.set(Some(c.slug().to_owned()))),
+            ));
+        }
+        let sort_by = i18n.t(Msg::SortBy);
+        for s in InboxSort::ALL {
+            out.push(command(
+                format!("{sort_by}: {}", i18n.t(sort_label(s))),
+                None,
+                Callback::new(move |()| {
+                    set_sort.set(Some(s.slug().to_owned()).filter(|_| s != InboxSort::default()))
+                }),
+            ));
+        }
+        out.push(command(
+            i18n.t(Msg::Shortcuts).into(),
+            Some("?"),
+            Callback::new(move |()| show_help.set(true)),
+        ));
+        let go = i18n.t(Msg::PaletteGoTo);
+        for (path, msg) in [
+            ("/", Msg::NavDashboard),
+            ("/radar", Msg::NavRadar),
+            ("/content", Msg::NavContent),
+            ("/card", Msg::NavMyCard),
+            ("/inbox/simulator", Msg::TrySimulator),
+            ("/settings", Msg::NavSettings),
+        ] {
+            let navigate = navigate.clone();
+            out.push(command(
+                format!("{go}: {}", i18n.t(msg)),
+                None,
+                Callback::new(move |()| navigate(path, Default::default())),
+            ));
+        }
+        out
+    });
     let status_now = move || query.with(|q| q.status);
     let page = view! {
         <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
+        <CommandPalette open=palette commands />
         <p class="shortcut-hint">
             <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
             <button type="button" aria-expanded=move || show_help.get().to_string()
@@ -326,13 +468,7 @@ pub fn Inbox() -> impl IntoView {
             <section class="inbox-list" aria-label=move || i18n.t(Msg::Conversations)>
                 <div role="group" class="status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>
                     {StatusFilter::ALL.map(|s| {
-                        let label = match s {
-                            StatusFilter::Open => Msg::StatusOpen,
-                            StatusFilter::Pending => Msg::StatusPending,
-                            StatusFilter::Snoozed => Msg::StatusSnoozed,
-                            StatusFilter::Resolved => Msg::StatusResolved,
-                            StatusFilter::All => Msg::StatusAll,
-                        };
+                        let label = status_label(s);
                         view! {
                             <button type="button" aria-pressed=move || (status_now() == s).to_string()
                                 on:click=move |_| set_status.set(Some(s.slug().to_owned()).filter(|_| s != StatusFilter::default()))>
@@ -345,12 +481,7 @@ pub fn Inbox() -> impl IntoView {
                     <FilterSelect
                         label=Msg::AssignedTo
                         options=AssigneeFilter::ALL.map(|a| {
-                            let msg = match a {
-                                AssigneeFilter::All => Msg::AssigneeAll,
-                                AssigneeFilter::Mine => Msg::AssigneeMine,
-                                AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
-                            };
-                            (a.slug(), Box::new(move || i18n.t(msg)) as OptionLabel)
+                            (a.slug(), Box::new(move || i18n.t(assignee_label(a))) as OptionLabel)
                         }).into()
                         current=Signal::derive(move || query.with(|q| q.assignee.slug()))
                         default=AssigneeFilter::default().slug()
@@ -368,12 +499,7 @@ pub fn Inbox() -> impl IntoView {
                     <FilterSelect
                         label=Msg::SortBy
                         options=InboxSort::ALL.map(|s| {
-                            let msg = match s {
-                                InboxSort::Newest => Msg::SortNewest,
-                                InboxSort::Oldest => Msg::SortOldest,
-                                InboxSort::Intent => Msg::SortIntent,
-                            };
-                            (s.slug(), Box::new(move || i18n.t(msg)) as OptionLabel)
+                            (s.slug(), Box::new(move || i18n.t(sort_label(s))) as OptionLabel)
                         }).into()
                         current=Signal::derive(move || query.with(|q| q.sort.slug()))
                         default=InboxSort::default().slug()

@@ -94,7 +94,13 @@ pub fn Thread(
         }
         all
     };
-    let name = move || contact.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    // The list's copy of the name shows at once; the contact's own arrives after.
+    let name = move || {
+        contact
+            .with(|c| c.as_ref().map(|c| c.name.clone()))
+            .or_else(|| conversation.with(|c| c.as_ref().map(|c| c.contact_name.clone())))
+            .unwrap_or_default()
+    };
     // Opening a conversation reads it.
     if conversation.with_untracked(|c| c.as_ref().is_some_and(|c| c.unread > 0)) {
         let read = api.update_conversation(
