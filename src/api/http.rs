@@ -432,6 +432,20 @@ impl Api for HttpBackend {
         self.get(format!("/contacts/{id}"))
     }
 
+    fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact> {
+        // Merging the same pair again is refused rather than repeated, so no key.
+        self.write(
+            "POST",
+            format!("/contacts/{keep_id}/merge"),
+            lianjie_core::api::MergeContacts { other_id },
+            None,
+        )
+    }
+
+    fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact> {
+        self.write("POST", format!("/contacts/{merged_id}/unmerge"), (), None)
+    }
+
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         self.get(format!("/contacts/{contact_id}/timeline"))
     }

@@ -662,11 +662,25 @@ impl Api for LocalBackend {
     }
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
-        self.read(|db| Ok(db.contacts.values().cloned().collect()))
+        self.read(|db| Ok(db.live_contacts()))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {
         self.read(move |db| db.contact(&id).cloned())
+    }
+
+    fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact> {
+        self.write(
+            move |db| db.merge_contacts(&keep_id, &other_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact> {
+        self.write(
+            move |db| db.unmerge_contact(&merged_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
     }
 
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {

@@ -77,6 +77,10 @@ pub trait Api: PublicApi {
     fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>>;
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;
+    /// Merges `other_id` into `keep_id` (the same person); returns the kept contact.
+    fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;
+    /// Undoes the merge of `merged_id`; returns it restored.
+    fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact>;
     /// Every touchpoint of a contact, newest first.
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
     /// The contact's intent score at each of [`TREND_DAYS`](lianjie_core::api::TREND_DAYS) ago.

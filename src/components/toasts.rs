@@ -5,6 +5,8 @@ use std::time::Duration;
 /// Informational toasts leave by themselves; errors stay until dismissed or retried,
 /// so nobody misses a failure.
 const INFO_TOAST_MS: u64 = 5_000;
+/// Long enough to notice a mistake and press "Undo".
+const UNDO_TOAST_MS: u64 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ToastKind {
@@ -17,8 +19,9 @@ pub struct Toast {
     pub id: u64,
     pub kind: ToastKind,
     pub text: String,
-    /// Offered as a "Retry" button; pressing it dismisses the toast and runs this.
-    pub retry: Option<Callback<()>>,
+    /// Offered as a button ("Retry", "Undo"); pressing it dismisses the toast and
+    /// runs it.
+    pub action: Option<(Msg, Callback<()>)>,
 }
 
 /// The toast service: any component can report a failure or a success through it.
@@ -43,11 +46,26 @@ impl Toasts {
     }
 
     pub fn info(&self, text: impl Into<String>) -> u64 {
-        self.push(ToastKind::Info, text.into(), None)
+        self.push(ToastKind::Info, text.into(), None, INFO_TOAST_MS)
+    }
+
+    /// A done thing that can be taken back for a while.
+    pub fn undoable(&self, text: impl Into<String>, undo: Callback<()>) -> u64 {
+        self.push(
+            ToastKind::Info,
+            text.into(),
+            Some((Msg::Undo, undo)),
+            UNDO_TOAST_MS,
+        )
     }
 
     pub fn error(&self, text: impl Into<String>, retry: Option<Callback<()>>) -> u64 {
-        self.push(ToastKind::Error, text.into(), retry)
+        self.push(
+            ToastKind::Error,
+            text.into(),
+            retry.map(|r| (Msg::Retry, r)),
+            0,
+        )
     }
 
     pub fn dismiss(&self, id: u64) {
@@ -62,7 +80,14 @@ impl Toasts {
         self.len() == 0
     }
 
-    fn push(&self, kind: ToastKind, text: String, retry: Option<Callback<()>>) -> u64 {
+    /// `for_ms` 0 keeps the toast until dismissed.
+    fn push(
+        &self,
+        kind: ToastKind,
+        text: String,
+        action: Option<(Msg, Callback<()>)>,
+        for_ms: u64,
+    ) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         self.list.update(|l| {
@@ -70,15 +95,12 @@ impl Toasts {
                 id,
                 kind,
                 text,
-                retry,
+                action,
             })
         });
-        if kind == ToastKind::Info {
+        if for_ms > 0 {
             let this = *self;
-            set_timeout(
-                move || this.dismiss(id),
-                Duration::from_millis(INFO_TOAST_MS),
-            );
+            set_timeout(move || this.dismiss(id), Duration::from_millis(for_ms));
         }
         id
     }
@@ -104,17 +126,17 @@ pub fn ToastHost() -> impl IntoView {
                 >
                     <p>{toast.text.clone()}</p>
                     {toast
-                        .retry
-                        .map(|retry| {
+                        .action
+                        .map(|(label, run)| {
                             view! {
                                 <button
                                     type="button"
                                     on:click=move |_| {
                                         toasts.dismiss(toast.id);
-                                        retry.run(());
+                                        run.run(());
                                     }
                                 >
-                                    {move || i18n.t(Msg::Retry)}
+                                    {move || i18n.t(label)}
                                 </button>
                             }
                         })}

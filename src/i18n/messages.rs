@@ -30,6 +30,7 @@ messages! {
     LanguageName => "中文", "English";
     Loading => "加载中…", "Loading…";
     Retry => "重试", "Retry";
+    Undo => "撤销", "Undo";
     Dismiss => "关闭", "Dismiss";
     Notifications => "通知", "Notifications";
 
@@ -347,6 +348,12 @@ messages! {
     CustomerPanel => "客户", "Customer";
     Shortcuts => "键盘快捷键", "Keyboard shortcuts";
     ShortcutsHelp => "j / k 或 ↑ / ↓：上下移动 · 回车或 r：回复 · n：备注 · /：快捷回复 · e：解决/重开 · s：稍后处理 · a：分配 · l：标签 · Ctrl/⌘+K：命令面板 · ?：显示快捷键", "j / k or ↑ / ↓: move · Enter or r: reply · n: note · /: canned reply · e: resolve or reopen · s: snooze · a: assign · l: labels · Ctrl/⌘+K: command palette · ?: show shortcuts";
+    MergeContact => "合并重复联系人", "Merge a duplicate contact";
+    MergeSearch => "查找同一个人（姓名、手机、邮箱或账号）", "Find the same person (name, phone, email or handle)";
+    MergeInto => "合并到 {name}：{other}", "Merge into {name}: {other}";
+    MergeDone => "已将 {other} 合并到 {name}。", "Merged {other} into {name}.";
+    MergeUndone => "已撤销合并。", "Merge undone.";
+    NoMatchingContacts => "没有匹配的联系人。", "No matching contacts.";
     CommandPalette => "命令面板", "Command palette";
     CommandPaletteSearch => "输入命令", "Type a command";
     NoCommands => "没有匹配的命令。", "No matching commands.";

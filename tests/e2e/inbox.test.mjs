@@ -99,6 +99,81 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     assert.equal(await thread.getByRole('textbox', { name: /Your reply/ }).inputValue(), '稍后回复的草稿');
   }));
 
+test(`the command palette runs filters and actions by name (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('listitem').first().waitFor();
+
+    // Ctrl+K opens it; typed words narrow it; Enter runs the chosen command.
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const search = palette.getByRole('combobox', { name: 'Type a command' });
+    assert.ok(await search.evaluate((el) => el === document.activeElement));
+    await search.fill('channel wechat');
+    const options = palette.getByRole('option');
+    assert.equal(await options.count(), 1);
+    await search.press('Enter');
+    await page.waitForURL(/channel=wechat/);
+    assert.equal(await palette.count(), 0);
+    assert.equal(await list.getByRole('combobox', { name: 'Channel' }).inputValue(), 'wechat');
+
+    // Arrows move the choice; Escape closes without running anything.
+    await page.keyboard.press('Control+k');
+    await search.fill('status');
+    await search.press('ArrowDown');
+    await palette.getByRole('option', { name: /Pending/, selected: true }).waitFor();
+    await search.press('Escape');
+    assert.equal(await palette.count(), 0);
+    assert.doesNotMatch(page.url(), /status=/);
+
+    // With a conversation open, its actions are there too; nothing matching says so.
+    await page.keyboard.press('Control+k');
+    await search.fill('status all');
+    await search.press('Enter');
+    await page.waitForURL(/status=all/);
+    await list.getByRole('listitem').first().getByRole('link').click();
+    const thread = page.getByRole('region', { name: /^Messages with / });
+    await thread.waitFor();
+    await page.keyboard.press('Control+k');
+    await search.fill('private note');
+    await search.press('Enter');
+    assert.ok(await thread.getByRole('checkbox', { name: /private note/ }).isChecked());
+    await page.keyboard.press('Control+k');
+    await search.fill('no such command');
+    await palette.getByText('No matching commands.').waitFor();
+    await search.press('Escape');
+  }));
+
+test(`two contacts that are the same person merge, and the merge undoes (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    const rows = list.getByRole('listitem');
+    await rows.first().waitFor();
+    const names = (await rows.locator('strong').allInnerTexts()).map((n) => n.trim());
+    const keep = names[0];
+    const other = names.find((n) => n !== keep);
+    await rows.first().getByRole('link').click();
+    const sidebar = page.getByRole('complementary', { name: 'Customer' });
+    await sidebar.getByRole('heading', { name: keep }).waitFor();
+    await sidebar.getByText('Merge a duplicate contact').click();
+    await sidebar.getByRole('searchbox', { name: /Find the same person/ }).fill(other);
+    await sidebar.getByRole('button', { name: new RegExp(`^Merge into ${keep}: ${other}`) }).first().click();
+    const toast = page.getByRole('status').filter({ hasText: `Merged ${other} into ${keep}.` });
+    await toast.waitFor();
+    // The other's conversation now belongs to the kept contact.
+    await page.waitForFunction((n) => ![...document.querySelectorAll('[aria-posinset] strong')]
+      .some((s) => s.textContent.trim() === n), other);
+    assert.ok((await sidebar.getByRole('listitem').count()) >= 2, 'identities of both');
+
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merge undone.' }).waitFor();
+    await list.getByRole('listitem').filter({ hasText: other }).first().waitFor();
+  }));
+
 test(`a customer's web-chat message from the card page appears live in the inbox (${BACKEND})`, () =>
   withPage(async (page) => {
     await enterAsStaff(page, url('/inbox'));

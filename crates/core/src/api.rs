@@ -2,6 +2,7 @@
 //! pages, events and the one error envelope. See docs/openapi.yaml.
 
 use crate::channel::Channel;
+use crate::contact::Contact;
 use crate::content::Content;
 use crate::inbox::{Attachment, Conversation, InboxSort, Message};
 use crate::people::Card;
@@ -106,6 +107,12 @@ pub struct InboundMessage {
     pub idempotency_key: String,
     #[serde(default)]
     pub context: Option<ShareTarget>,
+}
+
+/// Which contact to merge into the one named in the address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeContacts {
+    pub other_id: String,
 }
 
 /// A change to a conversation's handling; absent fields stay as they are.
@@ -316,6 +323,10 @@ pub enum Event {
     },
     CardSaved {
         card: Card,
+    },
+    /// A contact changed as a whole: merged into another, or the merge undone.
+    Contact {
+        contact: Contact,
     },
     Reset,
 }

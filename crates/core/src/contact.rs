@@ -28,9 +28,44 @@ pub struct Contact {
     pub intent: u8,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Set when this contact was merged into another: kept (not deleted) with what
+    /// the merge moved, so the merge can be undone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Box<Merged>>,
+}
+
+/// What merging a contact into another moved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merged {
+    /// The contact this one was merged into.
+    pub into: String,
+    pub at: DateTime<Utc>,
+    /// That contact as it was before the merge, restored by undo.
+    pub kept_before: Contact,
+    pub conversations: Vec<String>,
+    pub shares: Vec<String>,
 }
 
 impl Contact {
+    /// Whether what was typed finds this contact by name, company, phone, email,
+    /// WeChat ID or any channel handle.
+    pub fn matches(&self, typed: &str) -> bool {
+        let mut text = [
+            &self.name,
+            &self.company,
+            &self.phone,
+            &self.email,
+            &self.wechat_id,
+        ]
+        .map(String::as_str)
+        .join(" ");
+        for id in &self.identities {
+            text.push(' ');
+            text.push_str(&id.handle);
+        }
+        crate::format::words_match(&text, typed)
+    }
+
     /// Folds `other` (the same person found on another channel) into `self`: fields
     /// `self` lacks are filled, identities united, interest weights added. The caller
     /// keeps `other` to undo.
@@ -84,7 +119,16 @@ mod tests {
             intent: 40,
             last_seen_at: None,
             created_at: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
+            merged: None,
         }
+    }
+
+    #[test]
+    fn typed_words_find_a_contact_by_any_detail() {
+        let c = contact("k-1", "王芳", Channel::Qq, "qq_778899");
+        assert!(c.matches("王"));
+        assert!(c.matches("qq_7788"));
+        assert!(!c.matches("王 email"));
     }
 
     #[test]

@@ -299,6 +299,7 @@ fn add_contacts(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<U
                 intent: (rng.next(95)) as u8,
                 last_seen_at: Some(now - Duration::minutes(rng.next(60 * 24 * 10) as i64)),
                 created_at: now - Duration::days(20 + rng.next(200) as i64),
+                merged: None,
                 name,
             },
         );

@@ -17,6 +17,16 @@ pub fn duration(ms: u64, locale: Locale) -> String {
     }
 }
 
+/// Whether what was typed finds `text`: every typed word appears in it, ignoring
+/// case (so "res" finds "Resolve" and "chan wechat" finds "Channel: WeChat").
+/// Nothing typed finds everything.
+pub fn words_match(text: &str, typed: &str) -> bool {
+    let text = text.to_lowercase();
+    typed
+        .split_whitespace()
+        .all(|word| text.contains(&word.to_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +39,15 @@ mod tests {
         assert_eq!(duration(252_000, Locale::En), "4m 12s");
         assert_eq!(duration(3_723_000, Locale::En), "1h 2m");
         assert_eq!(duration(3_723_000, Locale::ZhCn), "1小时2分");
+    }
+
+    #[test]
+    fn typed_words_match_anywhere_ignoring_case() {
+        assert!(words_match("Resolve or reopen", ""));
+        assert!(words_match("Resolve or reopen", "res"));
+        assert!(words_match("Channel: WeChat", "chan WECHAT"));
+        assert!(words_match("渠道：微信", "微信"));
+        assert!(!words_match("Channel: WeChat", "chan email"));
+        assert!(!words_match("Snooze", "snoozed"));
     }
 }

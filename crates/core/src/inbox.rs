@@ -243,16 +243,6 @@ pub fn canned_matches<'a>(canned: &'a [CannedReply], composer: &str) -> Vec<&'a 
     by_shortcut
 }
 
-/// Whether a command's label matches what was typed in the command palette: every
-/// typed word appears in it, ignoring case (so "res" finds "Resolve" and "wx op"
-/// finds "Show open · WeChat"). Nothing typed matches everything.
-pub fn command_matches(label: &str, typed: &str) -> bool {
-    let label = label.to_lowercase();
-    typed
-        .split_whitespace()
-        .all(|word| label.contains(&word.to_lowercase()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,15 +388,5 @@ mod tests {
         let c = conv("a", 0, 0);
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["status"], "open");
-    }
-
-    #[test]
-    fn palette_commands_match_every_typed_word_ignoring_case() {
-        assert!(command_matches("Resolve or reopen", ""));
-        assert!(command_matches("Resolve or reopen", "res"));
-        assert!(command_matches("Channel: WeChat", "chan WECHAT"));
-        assert!(command_matches("渠道：微信", "微信"));
-        assert!(!command_matches("Channel: WeChat", "chan email"));
-        assert!(!command_matches("Snooze", "snoozed"));
     }
 }

@@ -708,6 +708,7 @@ impl Db {
             .or_else(|| {
                 self.contacts
                     .values()
+                    .filter(|c| c.merged.is_none())
                     .find(same_person)
                     .map(|c| c.id.clone())
             });
@@ -737,6 +738,7 @@ impl Db {
             intent: 0,
             last_seen_at: Some(now),
             created_at: now,
+            merged: None,
         };
         let id = left.id.clone();
         match self.contacts.get_mut(&id) {
@@ -1286,6 +1288,135 @@ impl Db {
         self.contacts.get(id).ok_or(StoreError::NotFound("contact"))
     }
 
+    /// Contacts as staff see them: those merged into another are left out.
+    pub fn live_contacts(&self) -> Vec<Contact> {
+        self.contacts
+            .values()
+            .filter(|c| c.merged.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Merges `other_id` into `keep_id` (the same person on two channels): `keep`
+    /// takes the other's identities, details it lacks and interests; the other's
+    /// conversations and links move to it. The other stays, marked merged, with what
+    /// moved, so [`Db::unmerge_contact`] can undo it. Returns the kept contact.
+    pub fn merge_contacts(
+        &mut self,
+        keep_id: &str,
+        other_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Contact> {
+        let live = |id: &str| {
+            self.contacts
+                .get(id)
+                .filter(|c| c.merged.is_none())
+                .cloned()
+        };
+        let (Some(keep), Some(other)) = (live(keep_id), live(other_id)) else {
+            return Err(StoreError::NotFound("contact"));
+        };
+        if keep_id == other_id {
+            let mut e = FieldErrors::default();
+            e.check("other_id", Err(crate::validate::FieldProblem::Range));
+            return Err(e.into());
+        }
+        let conversations = self.move_conversations(
+            self.conversations
+                .values()
+                .filter(|v| v.contact_id == other_id)
+                .map(|v| v.id.clone())
+                .collect(),
+            keep_id,
+        );
+        let shares = self.move_shares(
+            self.shares
+                .values()
+                .filter(|s| s.contact_id.as_deref() == Some(other_id))
+                .map(|s| s.token.clone())
+                .collect(),
+            keep_id,
+        );
+        let mut kept = keep.clone();
+        kept.absorb(&other);
+        self.contacts.insert(keep_id.to_owned(), kept);
+        if let Some(c) = self.contacts.get_mut(other_id) {
+            c.merged = Some(Box::new(crate::contact::Merged {
+                into: keep_id.to_owned(),
+                at: now,
+                kept_before: keep,
+                conversations,
+                shares,
+            }));
+        }
+        self.index = OnceLock::new();
+        self.touch(Change::Contact(other_id.to_owned()));
+        self.refresh_contact(keep_id, now);
+        self.contact(keep_id).cloned()
+    }
+
+    /// Undoes the merge of `other_id`: both contacts as they were before it, and
+    /// what moved moves back. Returns the restored contact.
+    pub fn unmerge_contact(&mut self, other_id: &str, now: DateTime<Utc>) -> StoreResult<Contact> {
+        let merged = self
+            .contacts
+            .get_mut(other_id)
+            .and_then(|c| c.merged.take())
+            .ok_or(StoreError::NotFound("merge"))?;
+        let crate::contact::Merged {
+            into,
+            kept_before,
+            conversations,
+            shares,
+            ..
+        } = *merged;
+        // Only what is still where the merge put it moves back.
+        let conversations = conversations
+            .into_iter()
+            .filter(|id| {
+                self.conversations
+                    .get(id)
+                    .is_some_and(|v| v.contact_id == into)
+            })
+            .collect();
+        self.move_conversations(conversations, other_id);
+        let shares = shares
+            .into_iter()
+            .filter(|t| {
+                self.shares
+                    .get(t)
+                    .is_some_and(|s| s.contact_id.as_deref() == Some(&into))
+            })
+            .collect();
+        self.move_shares(shares, other_id);
+        self.contacts.insert(into.clone(), kept_before);
+        self.index = OnceLock::new();
+        self.touch(Change::Contact(into.clone()));
+        self.refresh_contact(&into, now);
+        self.refresh_contact(other_id, now);
+        self.contact(other_id).cloned()
+    }
+
+    fn move_conversations(&mut self, ids: Vec<String>, to: &str) -> Vec<String> {
+        for id in &ids {
+            if let Some(v) = self.conversations.get_mut(id) {
+                v.contact_id = to.to_owned();
+            }
+            self.changes.push(Change::Conversation(id.clone()));
+        }
+        ids
+    }
+
+    fn move_shares(&mut self, tokens: Vec<String>, to: &str) -> Vec<String> {
+        for token in &tokens {
+            if let Some(s) = self.shares.get_mut(token) {
+                s.contact_id = Some(to.to_owned());
+            }
+            self.changes.push(Change::Share(token.clone()));
+        }
+        tokens
+    }
+
     pub fn messages_page(
         &self,
         conversation_id: &str,
@@ -1352,7 +1483,7 @@ impl Db {
         let contact_id = match self
             .contacts
             .values()
-            .find(|c| c.identities.contains(&identity))
+            .find(|c| c.merged.is_none() && c.identities.contains(&identity))
         {
             Some(c) => c.id.clone(),
             None => {
@@ -1379,6 +1510,7 @@ impl Db {
                         intent: 0,
                         last_seen_at: Some(now),
                         created_at: now,
+                        merged: None,
                     },
                 );
                 contact_id
@@ -1519,7 +1651,7 @@ impl Db {
         let Some(contact) = self
             .contacts
             .values()
-            .find(|c| c.identities.contains(&identity))
+            .find(|c| c.merged.is_none() && c.identities.contains(&identity))
         else {
             return Ok(Vec::new());
         };
@@ -2222,6 +2354,82 @@ mod tests {
             db.create_share(share, "u-lina", "t".into(), now()),
             Err(StoreError::NotFound("share target"))
         );
+    }
+
+    #[test]
+    fn contacts_merge_into_one_and_the_merge_undoes() {
+        let mut db = demo::seed(now());
+        let before = db.clone();
+        // Two contacts with conversations on different channels.
+        let mut owners = db.conversations.values().map(|v| v.contact_id.clone());
+        let (keep, other) = (owners.next().unwrap(), owners.next().unwrap());
+        let other_conversations: Vec<String> = db
+            .conversations
+            .values()
+            .filter(|v| v.contact_id == other)
+            .map(|v| v.id.clone())
+            .collect();
+        assert!(!other_conversations.is_empty());
+        let kept = db.merge_contacts(&keep, &other, now()).unwrap();
+        for id in &before.contacts[&other].identities {
+            assert!(kept.identities.contains(id));
+        }
+        assert!(db.live_contacts().iter().all(|c| c.id != other));
+        assert_eq!(db.live_contacts().len(), before.contacts.len() - 1);
+        for id in &other_conversations {
+            assert_eq!(db.conversations[id].contact_id, keep);
+        }
+        let timeline = db.timeline(&keep).unwrap();
+        for id in &other_conversations {
+            assert!(timeline.iter().any(
+                |a| matches!(a, Activity::Conversation { conversation, .. } if &conversation.id == id)
+            ));
+        }
+        // The other's identity now finds the kept contact.
+        let identity = before.contacts[&other].identities[0].clone();
+        let (v, _) = db
+            .inbound(
+                identity.channel,
+                InboundMessage {
+                    handle: identity.handle.clone(),
+                    name: String::new(),
+                    body: "还在吗".into(),
+                    attachments: vec![],
+                    idempotency_key: "after-merge".into(),
+                    context: None,
+                },
+                ["k-x".into(), "v-x".into(), "m-x".into()],
+                now(),
+            )
+            .unwrap();
+        assert_eq!(v.contact_id, keep);
+        assert!(db.take_changes().contains(&Change::Contact(other.clone())));
+
+        // Merging a contact with itself or a merged one is refused.
+        assert!(matches!(
+            db.merge_contacts(&keep, &keep, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            db.merge_contacts(&keep, &other, now()),
+            Err(StoreError::NotFound("contact"))
+        );
+
+        let restored = db.unmerge_contact(&other, now()).unwrap();
+        assert_eq!(restored.merged, None);
+        assert_eq!(
+            db.contacts[&keep].identities,
+            before.contacts[&keep].identities
+        );
+        for id in &other_conversations {
+            assert_eq!(db.conversations[id].contact_id, other);
+        }
+        assert_eq!(db.live_contacts().len(), before.contacts.len());
+        assert_eq!(
+            db.unmerge_contact(&other, now()),
+            Err(StoreError::NotFound("merge"))
+        );
+        assert_index_current(&db);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use lianjie_core::api::{
     Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, NewMessage, NewShare,
     OpenedShare, Page, RadarItem,
 };
-use lianjie_core::api::{IntentPoint, TREND_DAYS};
+use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
@@ -54,6 +54,8 @@ pub fn router(state: Shared) -> Router {
         .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts))
         .route("/contacts/{id}", get(contact))
+        .route("/contacts/{id}/merge", post(merge_contacts))
+        .route("/contacts/{id}/unmerge", post(unmerge_contact))
         .route("/contacts/{id}/timeline", get(timeline))
         .route("/contacts/{id}/intent-trend", get(intent_trend))
         .route("/canned-replies", get(canned_replies))
@@ -427,9 +429,7 @@ async fn content_ranking(
 }
 
 async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Contact>>> {
-    Ok(Json(
-        s.read(|db| Ok(db.contacts.values().cloned().collect()))?,
-    ))
+    Ok(Json(s.read(|db| Ok(db.live_contacts()))?))
 }
 
 async fn contact(
@@ -439,6 +439,38 @@ async fn contact(
 ) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
     Ok(Json(s.read(|db| db.contact(&id).cloned())?))
+}
+
+async fn merge_contacts(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+    JsonBody(merge): JsonBody<MergeContacts>,
+) -> ApiResult<Json<Contact>> {
+    let id = id_param(&id, "contact")?;
+    let other = id_param(&merge.other_id, "contact")?;
+    Ok(Json(
+        s.mutate(
+            |db, now| db.merge_contacts(&id, &other, now),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+        .await?,
+    ))
+}
+
+async fn unmerge_contact(
+    State(s): State<Shared>,
+    _: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Contact>> {
+    let id = id_param(&id, "contact")?;
+    Ok(Json(
+        s.mutate(
+            |db, now| db.unmerge_contact(&id, now),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+        .await?,
+    ))
 }
 
 async fn intent_trend(

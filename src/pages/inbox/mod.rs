@@ -262,6 +262,11 @@ pub fn Inbox() -> impl IntoView {
     let contact_of_open = Signal::derive(move || contact.get().flatten());
     use_api_events(move |e| match e {
         Event::Message { .. } | Event::Conversation { .. } | Event::Reset => first.refetch(),
+        // A merge moves conversations between contacts and changes who they are.
+        Event::Contact { .. } => {
+            first.refetch();
+            contact.refetch();
+        }
         // Reading changes the customer's intent and interests.
         Event::Radar { item } => {
             if item.contact_id.is_some() && item.contact_id == open_contact_id.get_untracked() {

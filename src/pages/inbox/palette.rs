@@ -1,7 +1,7 @@
 use crate::i18n::{Msg, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
-use lianjie_core::inbox::command_matches;
+use lianjie_core::format::words_match;
 
 /// One thing the palette can do: what it says, its key if it has one, and the action.
 #[derive(Clone)]
@@ -30,7 +30,7 @@ pub fn CommandPalette(
         commands.with(|all| {
             all.iter()
                 .enumerate()
-                .filter(|(_, c)| command_matches(&c.label, &q))
+                .filter(|(_, c)| words_match(&c.label, &q))
                 .map(|(i, c)| (i, c.label.clone(), c.key))
                 .collect::<Vec<_>>()
         })

@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::TouchpointTimeline;
+use crate::components::{MergeContact, TouchpointTimeline};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::Event;
@@ -33,7 +33,7 @@ pub fn CustomerSidebar(
         let about = match e {
             Event::Radar { item } => item.contact_id.as_ref(),
             Event::Message { conversation, .. } => Some(&conversation.contact_id),
-            Event::Reset => {
+            Event::Reset | Event::Contact { .. } => {
                 timeline.refetch();
                 return;
             }
@@ -67,6 +67,7 @@ pub fn CustomerSidebar(
                     </ul>
                 }
             })}
+            <MergeContact keep=contact />
             <Transition>
                 {move || Suspend::new(async move {
                     let timeline = timeline.await;
