@@ -106,6 +106,7 @@ test('the content library searches and filters, and the filters survive a reload
     await page.goto(url('/content'));
     await heading(page, 'Content library');
     const items = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2 }) });
+    await items.first().waitFor();
     const all = await items.count();
     assert.ok(all >= 10, `${all} items`);
     await page.getByRole('searchbox', { name: 'Search content' }).fill('报价');
