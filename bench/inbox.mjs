@@ -142,7 +142,7 @@ async function measureSize(browser, url, n) {
   await page.goto(`${url}/inbox?status=all`);
   await list.getByRole('listitem').first().waitFor();
   const scroll = await page.evaluate(() => new Promise((resolve) => {
-    const ol = document.querySelector('ol.conversations');
+    const ol = document.querySelector('.conversation-scroller');
     const frames = [];
     let last = performance.now();
     let left = 300;

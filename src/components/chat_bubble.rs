@@ -1,3 +1,4 @@
+use crate::components::AttachmentList;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::inbox::{Direction, Message};
@@ -20,6 +21,7 @@ pub fn ChatBubble(m: Message) -> impl IntoView {
             <li class="chat-in">
                 <p class="chat-from">{move || i18n.t(Msg::ReplyFromAdviser)}</p>
                 <p>{m.body}</p>
+                <AttachmentList attachments=m.attachments />
             </li>
         }
         .into_any()

@@ -26,7 +26,7 @@ pub fn LeadAlerts() -> impl IntoView {
         for alert in alerts(before, now) {
             let text = alert_text(i18n.t(message(alert)), item, i18n.t(Msg::Anonymous));
             toasts.info(text.clone());
-            notify(&text);
+            notify("lianjie-lead", &text);
         }
     });
 }
@@ -50,13 +50,15 @@ fn alert_text(template: &str, item: &RadarItem, anonymous: &str) -> String {
     )
 }
 
-fn notify(text: &str) {
-    if Notification::permission() != NotificationPermission::Granted {
+/// A desktop notification, when the person allowed them; one per `tag` at a time.
+pub fn notify(tag: &str, text: &str) {
+    let supported = js_sys::Reflect::has(&window(), &"Notification".into()).unwrap_or(false);
+    if !supported || Notification::permission() != NotificationPermission::Granted {
         return;
     }
     let options = NotificationOptions::new();
     options.set_body(text);
-    options.set_tag("lianjie-lead");
+    options.set_tag(tag);
     let _ = Notification::new_with_options("连接 Lianjie", &options);
 }
 

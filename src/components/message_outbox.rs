@@ -21,6 +21,8 @@ pub struct Outgoing {
     /// A private note between staff rather than a reply.
     #[serde(default)]
     pub note: bool,
+    #[serde(default)]
+    pub attachments: Vec<lianjie_core::inbox::Attachment>,
     pub state: Delivery,
 }
 
@@ -72,11 +74,17 @@ impl MessageOutbox {
     }
 
     /// Queues and sends a new message.
-    pub fn push(&self, body: String, note: bool) {
+    pub fn push(
+        &self,
+        body: String,
+        note: bool,
+        attachments: Vec<lianjie_core::inbox::Attachment>,
+    ) {
         let m = Outgoing {
             key: random_token(),
             body,
             note,
+            attachments,
             state: Delivery::Sending,
         };
         self.list.update(|list| list.push(m.clone()));

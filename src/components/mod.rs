@@ -1,5 +1,6 @@
 //! Reusable view pieces, each named after what it shows.
 
+mod attachment_list;
 mod card_face;
 mod chat_bubble;
 mod content_blocks;
@@ -12,6 +13,7 @@ mod lead_alerts;
 mod lead_form;
 mod loading;
 mod merge_contact;
+mod message_alerts;
 mod message_outbox;
 mod page_header;
 mod qr_code;
@@ -22,6 +24,7 @@ mod stat_list;
 mod toasts;
 mod touchpoint_timeline;
 
+pub use attachment_list::AttachmentList;
 pub use card_face::{CardFace, CardHandlers};
 pub use chat_bubble::ChatBubble;
 pub use content_blocks::ContentBlocks;
@@ -30,10 +33,11 @@ pub use draft_notice::{Draft, DraftNotice, use_draft};
 pub use error_view::ErrorView;
 pub use guarded_outlet::GuardedOutlet;
 pub use language_switcher::LanguageSwitcher;
-pub use lead_alerts::{LeadAlerts, NotificationSwitch};
+pub use lead_alerts::{LeadAlerts, NotificationSwitch, notify};
 pub use lead_form::LeadForm;
 pub use loading::Loading;
 pub use merge_contact::MergeContact;
+pub use message_alerts::MessageAlerts;
 pub use message_outbox::{Delivery, DeliveryState, MessageOutbox, Outgoing, use_message_outbox};
 pub use page_header::{PageHeader, use_page_title};
 pub use qr_code::{QrCodeImage, qr_path};

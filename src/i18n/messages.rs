@@ -354,6 +354,11 @@ messages! {
     MergeDone => "已将 {other} 合并到 {name}。", "Merged {other} into {name}.";
     MergeUndone => "已撤销合并。", "Merge undone.";
     NoMatchingContacts => "没有匹配的联系人。", "No matching contacts.";
+    AttachLink => "附加链接或图片地址", "Attach a link or image address";
+    Attach => "附加", "Attach";
+    Attachments => "附件", "Attachments";
+    RemoveAttachment => "移除附件 {name}", "Remove attachment {name}";
+    SoundOnMessage => "新消息提示音", "Sound for new messages";
     CommandPalette => "命令面板", "Command palette";
     CommandPaletteSearch => "输入命令", "Type a command";
     NoCommands => "没有匹配的命令。", "No matching commands.";

@@ -101,7 +101,7 @@ fn ChatForm(token: String) -> impl IntoView {
                 return;
             }
             problem.set(None);
-            outbox.push(text.trim().to_owned(), false);
+            outbox.push(text.trim().to_owned(), false, Vec::new());
             body.set(String::new());
         }>
             <label>

@@ -68,6 +68,29 @@ pub struct Attachment {
     pub is_image: bool,
 }
 
+impl Attachment {
+    /// An attachment for a pasted link: named after the last part of its path, an
+    /// image when the path ends like one (shown inline rather than as a link).
+    pub fn from_url(url: &str) -> Attachment {
+        let url = url.trim();
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        let name = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty() && !n.contains(':'))
+            .unwrap_or(url);
+        let lower = path.to_ascii_lowercase();
+        Attachment {
+            url: url.to_owned(),
+            name: name.to_owned(),
+            is_image: [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+                .iter()
+                .any(|ext| lower.ends_with(ext)),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: String,
@@ -388,5 +411,21 @@ mod tests {
         let c = conv("a", 0, 0);
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["status"], "open");
+    }
+
+    #[test]
+    fn a_pasted_link_becomes_a_named_attachment_and_images_are_recognised() {
+        let a = Attachment::from_url(" https://cdn.example.com/cases/报价单.PNG?v=2 ");
+        assert_eq!(a.url, "https://cdn.example.com/cases/报价单.PNG?v=2");
+        assert_eq!(a.name, "报价单.PNG");
+        assert!(a.is_image);
+        let b = Attachment::from_url("https://lianjie.example/");
+        assert_eq!(b.name, "lianjie.example");
+        assert!(!b.is_image);
+        assert!(
+            validate_message("", &[b]).is_ok(),
+            "an attachment alone is a message"
+        );
+        assert!(validate_message("", &[Attachment::from_url("javascript:alert(1)")]).is_err());
     }
 }

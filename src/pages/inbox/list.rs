@@ -29,7 +29,7 @@ pub fn ConversationList(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = chrono::Utc::now();
-    let scroller = NodeRef::<html::Ol>::new();
+    let scroller = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0);
     let height = RwSignal::new(0.0);
     let measure = move || {
@@ -95,9 +95,11 @@ pub fn ConversationList(
         })
     };
     view! {
-        <ol class="conversations" node_ref=scroller
+        // The scroller keeps its height; the list inside is as tall as every row, its
+        // padding standing in for the rows out of view.
+        <div class="conversation-scroller" node_ref=scroller on:scroll=move |_| measure()>
+        <ol class="conversations"
             aria-label=move || i18n.t(Msg::Conversations)
-            on:scroll=move |_| measure()
             style:padding-top=move || format!("{}px", range.get().0 as f64 * ROW_PX)
             style:padding-bottom=move || format!("{}px", (len() - range.get().1) as f64 * ROW_PX)>
             <For
@@ -108,6 +110,7 @@ pub fn ConversationList(
                 <ConversationRow index c total selected on_select now />
             </For>
         </ol>
+        </div>
         {move || list.with(Vec::is_empty).then(|| view! { <p class="empty">{move || i18n.t(Msg::NoConversations)}</p> })}
     }
 }

@@ -8,7 +8,7 @@ mod thread;
 
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
-use crate::components::PageHeader;
+use crate::components::{MessageAlerts, PageHeader};
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
 use leptos::prelude::*;
@@ -461,14 +461,15 @@ pub fn Inbox() -> impl IntoView {
     let page = view! {
         <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
         <CommandPalette open=palette commands />
-        <p class="shortcut-hint">
+        <div class="shortcut-hint">
+            <MessageAlerts open=Signal::derive(move || open_id.get()) />
             <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
             <button type="button" aria-expanded=move || show_help.get().to_string()
                 on:click=move |_| show_help.update(|s| *s = !*s)>
                 {move || i18n.t(Msg::Shortcuts)} " (?)"
             </button>
             {move || show_help.get().then(|| view! { <span role="note">{i18n.t(Msg::ShortcutsHelp)}</span> })}
-        </p>
+        </div>
         <div class="inbox">
             <section class="inbox-list" aria-label=move || i18n.t(Msg::Conversations)>
                 <div role="group" class="status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>

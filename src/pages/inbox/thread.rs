@@ -1,16 +1,19 @@
 use super::{InboxCommand, InboxLookups};
 use crate::api::{use_api, use_api_events};
-use crate::components::{DeliveryState, use_draft, use_message_outbox, use_toasts};
+use crate::components::{AttachmentList, DeliveryState, use_draft, use_message_outbox, use_toasts};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
 use lianjie_core::api::{ConversationUpdate, Event, NewMessage};
 use lianjie_core::contact::Contact;
 use lianjie_core::inbox::{
-    CannedReply, Conversation, ConversationStatus, Direction, Message, SnoozeFor, canned_matches,
-    render_template, validate_message,
+    Attachment, CannedReply, Conversation, ConversationStatus, Direction, Message, SnoozeFor,
+    canned_matches, render_template, validate_message,
 };
 use lianjie_core::share::ShareTarget;
+
+/// What the composer hands the outbox: the text, whether it is a note, attachments.
+type Reply = (String, bool, Vec<Attachment>);
 
 /// One conversation: its messages (newest page first, older on request), the
 /// messages on their way out, and the composer with canned replies and notes.
@@ -45,7 +48,7 @@ pub fn Thread(
         move |m| {
             let new = NewMessage {
                 body: m.body,
-                attachments: Vec::new(),
+                attachments: m.attachments,
                 note: m.note,
                 idempotency_key: m.key,
             };
@@ -143,11 +146,12 @@ pub fn Thread(
                     <li class="message outbound pending" class:note=m.note>
                         {m.note.then(|| view! { <span class="note-badge">{i18n.t(Msg::NoteBadge)}</span> })}
                         <p>{m.body.clone()}</p>
+                        <AttachmentList attachments=m.attachments.clone() />
                         <DeliveryState outbox key=m.key.clone() state=m.state />
                     </li>
                 </For>
             </ol>
-            <Composer id outbox_push=Callback::new(move |(body, note): (String, bool)| outbox.push(body, note)) name=Signal::derive(name) focus />
+            <Composer id outbox_push=Callback::new(move |(body, note, attachments): Reply| outbox.push(body, note, attachments)) name=Signal::derive(name) focus />
         </section>
     }
 }
@@ -282,9 +286,7 @@ fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
         <li class=class>
             {(m.direction == Direction::Note).then(|| view! { <span class="note-badge">{move || i18n.t(Msg::NoteBadge)}</span> })}
             <p>{m.body}</p>
-            {m.attachments.into_iter().map(|a| view! {
-                <p><a href=lianjie_core::validate::url(&a.url).ok().map(|_| a.url.clone()) rel="noopener" target="_blank">{a.name}</a></p>
-            }).collect_view()}
+            <AttachmentList attachments=m.attachments />
             <time>{when}</time>
         </li>
     }
@@ -295,7 +297,7 @@ fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
 #[component]
 fn Composer(
     id: String,
-    outbox_push: Callback<(String, bool)>,
+    outbox_push: Callback<Reply>,
     name: Signal<String>,
     focus: RwSignal<Option<InboxCommand>>,
 ) -> impl IntoView {
@@ -304,6 +306,9 @@ fn Composer(
     let text = draft.value;
     let note = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
+    // Links and images to send with the reply, and the address being typed.
+    let attachments = RwSignal::new(Vec::<Attachment>::new());
+    let link = RwSignal::new(String::new());
     let InboxLookups { canned, me, .. } = expect_context::<InboxLookups>();
     let field = NodeRef::<html::Textarea>::new();
     Effect::new(move || {
@@ -320,13 +325,33 @@ fn Composer(
     });
     let send = move || {
         let body = text.get_untracked().trim().to_owned();
-        if let Err(errs) = validate_message(&body, &[]) {
-            problem.set(errs.get("body").map(crate::error::problem_message));
+        let attached = attachments.get_untracked();
+        if let Err(errs) = validate_message(&body, &attached) {
+            problem.set(
+                errs.0
+                    .first()
+                    .map(|e| crate::error::problem_message(&e.problem)),
+            );
             return;
         }
         problem.set(None);
-        outbox_push.run((body, note.get_untracked()));
+        outbox_push.run((body, note.get_untracked(), attached));
+        attachments.set(Vec::new());
         draft.discard();
+    };
+    let attach = move || {
+        let url = link.get_untracked();
+        if url.trim().is_empty() {
+            return;
+        }
+        match lianjie_core::validate::url(url.trim()) {
+            Ok(()) => {
+                attachments.update(|l| l.push(Attachment::from_url(&url)));
+                link.set(String::new());
+                problem.set(None);
+            }
+            Err(p) => problem.set(Some(crate::error::problem_message(&p))),
+        }
     };
     let matches = move || {
         let all: Vec<CannedReply> = canned.get().unwrap_or_default();
@@ -376,6 +401,29 @@ fn Composer(
                     </ul>
                 })
             }}
+            <div class="attach">
+                <label>
+                    {move || i18n.t(Msg::AttachLink)}
+                    <input type="url" inputmode="url" placeholder="https://" prop:value=move || link.get()
+                        on:input=move |ev| link.set(event_target_value(&ev))
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                attach();
+                            }
+                        } />
+                </label>
+                <button type="button" on:click=move |_| attach()>{move || i18n.t(Msg::Attach)}</button>
+            </div>
+            <ul class="attachments pending" aria-label=move || i18n.t(Msg::Attachments)>
+                <For each=move || attachments.get().into_iter().enumerate() key=|(i, a)| (*i, a.url.clone()) let((i, a))>
+                    <li>
+                        {a.name.clone()}
+                        <button type="button" aria-label=move || i18n.tf(Msg::RemoveAttachment, &[("name", &a.name)])
+                            on:click=move |_| attachments.update(|l| { if i < l.len() { l.remove(i); } })>"×"</button>
+                    </li>
+                </For>
+            </ul>
             <label class="note-toggle">
                 <input type="checkbox" prop:checked=move || note.get() on:change=move |ev| note.set(event_target_checked(&ev)) />
                 {move || i18n.t(Msg::NoteMode)}
