@@ -171,13 +171,17 @@ mod local_backend {
 
     /// Writes `doc` under `kind`/`key` straight into the database, as a damaged or
     /// older record would be found.
-    async fn put_raw(name: &str, kind: &str, key: &str, doc: &str) {
-        let db = idb::Factory::new()
+    async fn raw_db(name: &str) -> idb::Database {
+        idb::Factory::new()
             .unwrap()
             .open(name, None)
             .unwrap()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    async fn put_raw(name: &str, kind: &str, key: &str, doc: &str) {
+        let db = raw_db(name).await;
         let tx = db
             .transaction(&[kind], idb::TransactionMode::ReadWrite)
             .unwrap();
@@ -190,12 +194,7 @@ mod local_backend {
     }
 
     async fn get_raw(name: &str, kind: &str, key: &str) -> Option<String> {
-        let db = idb::Factory::new()
-            .unwrap()
-            .open(name, None)
-            .unwrap()
-            .await
-            .unwrap();
+        let db = raw_db(name).await;
         let tx = db
             .transaction(&[kind], idb::TransactionMode::ReadOnly)
             .unwrap();

@@ -8,6 +8,7 @@ mod thread;
 
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
+use crate::components::staff_layout::STAFF_NAV;
 use crate::components::{MessageAlerts, PageHeader};
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
@@ -389,50 +390,37 @@ pub fn Inbox() -> impl IntoView {
             Some("k"),
             Callback::new(move |()| step(-1)),
         ));
-        let status_name = i18n.t(Msg::ConversationStatus);
+        // A filter set from the palette, like from its control: the default clears it.
+        let filter =
+            |set: SignalSetter<Option<String>>, slug: &'static str, default: &'static str| {
+                Callback::new(move |()| set.set(Some(slug.to_owned()).filter(|s| s != default)))
+            };
+        let mut add = |group: Msg, option: &str, run: Callback<()>| {
+            out.push(command(format!("{}: {option}", i18n.t(group)), None, run));
+        };
         for s in StatusFilter::ALL {
-            out.push(command(
-                format!("{status_name}: {}", i18n.t(status_label(s))),
-                None,
-                Callback::new(move |()| {
-                    set_status
-                        .set(Some(s.slug().to_owned()).filter(|_| s != StatusFilter::default()))
-                }),
-            ));
+            let run = filter(set_status, s.slug(), StatusFilter::default().slug());
+            add(Msg::ConversationStatus, i18n.t(status_label(s)), run);
         }
-        let assigned = i18n.t(Msg::AssignedTo);
         for a in AssigneeFilter::ALL {
-            out.push(command(
-                format!("{assigned}: {}", i18n.t(assignee_label(a))),
-                None,
-                Callback::new(move |()| {
-                    set_assignee
-                        .set(Some(a.slug().to_owned()).filter(|_| a != AssigneeFilter::default()))
-                }),
-            ));
+            let run = filter(set_assignee, a.slug(), AssigneeFilter::default().slug());
+            add(Msg::AssignedTo, i18n.t(assignee_label(a)), run);
         }
-        let via = i18n.t(Msg::ViaChannel);
-        out.push(command(
-            format!("{via}: {}", i18n.t(Msg::AllChannels)),
-            None,
+        add(
+            Msg::ViaChannel,
+            i18n.t(Msg::AllChannels),
             Callback::new(move |()| set_channel.set(None)),
-        ));
+        );
         for c in Channel::ALL {
-            out.push(command(
-                format!("{via}: {}", i18n.channel(c)),
-                None,
-                Callback::new(move |()| set_channel.set(Some(c.slug().to_owned()))),
-            ));
+            add(
+                Msg::ViaChannel,
+                i18n.channel(c),
+                filter(set_channel, c.slug(), ""),
+            );
         }
-        let sort_by = i18n.t(Msg::SortBy);
         for s in InboxSort::ALL {
-            out.push(command(
-                format!("{sort_by}: {}", i18n.t(sort_label(s))),
-                None,
-                Callback::new(move |()| {
-                    set_sort.set(Some(s.slug().to_owned()).filter(|_| s != InboxSort::default()))
-                }),
-            ));
+            let run = filter(set_sort, s.slug(), InboxSort::default().slug());
+            add(Msg::SortBy, i18n.t(sort_label(s)), run);
         }
         out.push(command(
             i18n.t(Msg::Shortcuts).into(),
@@ -440,14 +428,11 @@ pub fn Inbox() -> impl IntoView {
             Callback::new(move |()| show_help.set(true)),
         ));
         let go = i18n.t(Msg::PaletteGoTo);
-        for (path, msg) in [
-            ("/", Msg::NavDashboard),
-            ("/radar", Msg::NavRadar),
-            ("/content", Msg::NavContent),
-            ("/card", Msg::NavMyCard),
-            ("/inbox/simulator", Msg::TrySimulator),
-            ("/settings", Msg::NavSettings),
-        ] {
+        let pages = STAFF_NAV
+            .into_iter()
+            .filter(|(path, _)| *path != "/inbox")
+            .chain([("/inbox/simulator", Msg::TrySimulator)]);
+        for (path, msg) in pages {
             let navigate = navigate.clone();
             out.push(command(
                 format!("{go}: {}", i18n.t(msg)),
