@@ -4,7 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_use::use_event_listener;
 use lianjie_core::format;
-use lianjie_core::inbox::Conversation;
+use lianjie_core::inbox::{Conversation, ConversationStatus};
 use lianjie_core::intent::HOT_THRESHOLD;
 
 /// Every row is this tall (`.conversation-row` in the stylesheet), so the list can
@@ -104,7 +104,7 @@ pub fn ConversationList(
             style:padding-bottom=move || format!("{}px", (len() - range.get().1) as f64 * ROW_PX)>
             <For
                 each=rows
-                key=|(i, c)| (*i, c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone(), c.contact_name.clone())
+                key=|(i, c)| (*i, c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone(), c.contact_name.clone(), c.status)
                 let((index, c))
             >
                 <ConversationRow index c total selected on_select now />
@@ -133,6 +133,16 @@ fn ConversationRow(
     let intent = c.intent.to_string();
     let hot = c.intent >= HOT_THRESHOLD;
     let href = format!("?c={id}");
+    // A snoozed conversation says when it comes back.
+    let wakes = match c.status.effective(now) {
+        ConversationStatus::Snoozed { until } => Some(
+            until
+                .with_timezone(&chrono::Local)
+                .format("%m-%d %H:%M")
+                .to_string(),
+        ),
+        _ => None,
+    };
     view! {
         <li class="conversation-row" class:current=current class:hot=hot
             aria-setsize=move || total.get().to_string() aria-posinset=(index + 1).to_string()>
@@ -155,6 +165,10 @@ fn ConversationRow(
                             {move || i18n.tf(Msg::WaitingFor, &[("time", &format::duration(waited, i18n.locale()))])}
                             " · "
                         }
+                    })}
+                    {wakes.map(|at| view! {
+                        <span class="snoozed">{move || i18n.tf(Msg::SnoozedUntil, &[("time", &at)])}</span>
+                        " · "
                     })}
                     <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
                     {(!c.labels.is_empty()).then(|| view! { " · " <span class="labels">{c.labels.join(" · ")}</span> })}
