@@ -623,6 +623,88 @@ async fn data_survives_a_restart() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn contacts_merge_persist_and_undo_and_a_scaled_demo_pages() {
+    let s = start().await;
+    let token = s.login().await;
+    let (_, page) = s
+        .call(
+            Method::GET,
+            "/conversations?status=all&limit=200",
+            Some(&token),
+            None,
+        )
+        .await;
+    let items = page["items"].as_array().unwrap();
+    let keep = items[0]["contact_id"].as_str().unwrap().to_owned();
+    let other = items
+        .iter()
+        .map(|v| v["contact_id"].as_str().unwrap())
+        .find(|c| *c != keep)
+        .unwrap()
+        .to_owned();
+    assert!(
+        items
+            .iter()
+            .all(|v| !v["contact_name"].as_str().unwrap().is_empty())
+    );
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    let before = contacts.as_array().unwrap().len();
+
+    let path = format!("/contacts/{keep}/merge");
+    let merge = |body: Value| s.call(Method::POST, &path, Some(&token), Some(body));
+    let (status, kept) = merge(json!({"other_id": other})).await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["id"], keep);
+    let (status, again) = merge(json!({"other_id": other})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "merged already: {again}");
+    let (status, _) = merge(json!({"other_id": keep})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = merge(json!({"nope": 1})).await;
+    assert!(status.is_client_error());
+
+    // The merge survives a restart; the merged contact is kept, marked.
+    let s = s.restarted().await;
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    assert_eq!(contacts.as_array().unwrap().len(), before - 1);
+    let (_, merged) = s
+        .call(
+            Method::GET,
+            &format!("/contacts/{other}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(merged["merged"]["into"], keep.as_str());
+
+    let (status, restored) = s
+        .call(
+            Method::POST,
+            &format!("/contacts/{other}/unmerge"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    assert!(restored.get("merged").is_none());
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    assert_eq!(contacts.as_array().unwrap().len(), before);
+
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/demo/reset?conversations=500",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, page) = s
+        .call(Method::GET, "/conversations?status=all", Some(&token), None)
+        .await;
+    assert_eq!(page["total"], 500);
+}
+
 /// Reads SSE events from a streaming response until `n` data lines arrived.
 async fn read_events(mut res: reqwest::Response, n: usize) -> Vec<(i64, Value)> {
     let mut buf = String::new();
