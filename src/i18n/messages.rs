@@ -368,7 +368,7 @@ messages! {
     PaletteResolve => "解决或重新打开", "Resolve or reopen";
     PaletteSnooze => "稍后处理", "Snooze";
     PaletteAssign => "分配", "Assign";
-    PaletteLabel => "标签", "Label";
+    PaletteLabel => "编辑标签", "Edit labels";
     PaletteNext => "下一个会话", "Next conversation";
     PalettePrevious => "上一个会话", "Previous conversation";
     PaletteGoTo => "前往", "Go to";
