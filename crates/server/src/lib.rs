@@ -96,7 +96,7 @@ impl AppState {
             let changes = db.take_changes();
             let out = out?;
             let event = event(&out);
-            let batch = Batch::new(rows_for(&db, &changes)?, event.as_ref(), now)?;
+            let batch = Batch::new(rows_for(&db, &changes), event.as_ref(), now)?;
             (out, self.queue(batch, event)?)
         };
         Self::committed(committed).await?;

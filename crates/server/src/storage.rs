@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
 use lianjie_core::people::User;
-use lianjie_core::store::{Change, Db};
+use lianjie_core::store::{Change, Db, Record};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -268,38 +268,16 @@ impl Batch {
     /// `password_hash`.
     pub fn replace_all(db: &Db, password_hash: &str) -> StorageResult<Batch> {
         let mut rows = Vec::new();
-        for u in &db.users {
-            rows.push(Row::User {
-                id: u.id.clone(),
-                email: u.email.to_lowercase(),
-                doc: doc(u)?,
-            });
-            rows.push(Row::Credential {
-                user_id: u.id.clone(),
-                hash: password_hash.to_owned(),
-            });
+        // Users come first in `records`, so each credential follows its user.
+        for record in db.records() {
+            rows.push(row(&record));
+            if let Record::User(u) = &record {
+                rows.push(Row::Credential {
+                    user_id: u.id.clone(),
+                    hash: password_hash.to_owned(),
+                });
+            }
         }
-        for c in &db.canned {
-            rows.push(Row::Doc {
-                table: "canned_replies",
-                id: c.id.clone(),
-                doc: doc(c)?,
-            });
-        }
-        let mut all: Vec<Change> = Vec::new();
-        all.extend(db.contents.keys().cloned().map(Change::Content));
-        all.extend(db.cards.keys().cloned().map(Change::Card));
-        all.extend(db.shares.keys().cloned().map(Change::Share));
-        all.extend(db.sessions.keys().cloned().map(Change::Session));
-        all.extend(db.contacts.keys().cloned().map(Change::Contact));
-        all.extend(db.conversations.keys().cloned().map(Change::Conversation));
-        for (conversation_id, list) in &db.messages {
-            all.extend(list.iter().map(|m| Change::Message {
-                conversation_id: conversation_id.clone(),
-                id: m.id.clone(),
-            }));
-        }
-        rows.extend(rows_for(db, &all)?);
         Ok(Batch {
             clear_first: true,
             rows,
@@ -309,73 +287,53 @@ impl Batch {
 }
 
 /// The rows to write for `changes`, read from `db` now.
-pub fn rows_for(db: &Db, changes: &[Change]) -> StorageResult<Vec<Row>> {
-    let mut rows = Vec::with_capacity(changes.len());
-    for change in changes {
-        let row = match change {
-            Change::Card(id) => db.cards.get(id).map(|c| {
-                Ok::<_, StorageError>(Row::Doc {
-                    table: "cards",
-                    id: id.clone(),
-                    doc: doc(c)?,
-                })
-            }),
-            Change::Content(id) => db.contents.get(id).map(|c| {
-                Ok(Row::Doc {
-                    table: "contents",
-                    id: id.clone(),
-                    doc: doc(c)?,
-                })
-            }),
-            Change::Contact(id) => db.contacts.get(id).map(|c| {
-                Ok(Row::Doc {
-                    table: "contacts",
-                    id: id.clone(),
-                    doc: doc(c)?,
-                })
-            }),
-            Change::Conversation(id) => db.conversations.get(id).map(|c| {
-                Ok(Row::Doc {
-                    table: "conversations",
-                    id: id.clone(),
-                    doc: doc(c)?,
-                })
-            }),
-            Change::Share(token) => db.shares.get(token).map(|s| {
-                Ok(Row::Share {
-                    token: token.clone(),
-                    parent: s.parent.clone(),
-                    doc: doc(s)?,
-                })
-            }),
-            Change::Session(id) => db.sessions.get(id).map(|s| {
-                Ok(Row::Session {
-                    id: id.clone(),
-                    share_token: s.share_token.clone(),
-                    doc: doc(s)?,
-                })
-            }),
-            Change::Message {
-                conversation_id,
-                id,
-            } => db
-                .messages
-                .get(conversation_id)
-                .and_then(|l| l.iter().rev().find(|m| &m.id == id))
-                .map(|m| {
-                    Ok(Row::Message {
-                        id: id.clone(),
-                        conversation_id: conversation_id.clone(),
-                        created_at: m.created_at.to_rfc3339(),
-                        doc: doc(m)?,
-                    })
-                }),
-        };
-        if let Some(row) = row {
-            rows.push(row?);
+pub fn rows_for(db: &Db, changes: &[Change]) -> Vec<Row> {
+    changes
+        .iter()
+        .filter_map(|c| db.record(c))
+        .map(|r| row(&r))
+        .collect()
+}
+
+/// The row that stores one record: its document, plus the key columns its table
+/// indexes.
+fn row(record: &Record) -> Row {
+    let doc = record.to_doc();
+    match record {
+        Record::User(u) => Row::User {
+            id: u.id.clone(),
+            email: u.email.to_lowercase(),
+            doc,
+        },
+        Record::Share(s) => Row::Share {
+            token: s.token.clone(),
+            parent: s.parent.clone(),
+            doc,
+        },
+        Record::Session(s) => Row::Session {
+            id: s.id.clone(),
+            share_token: s.share_token.clone(),
+            doc,
+        },
+        Record::Message(m) => Row::Message {
+            id: m.id.clone(),
+            conversation_id: m.conversation_id.clone(),
+            created_at: m.created_at.to_rfc3339(),
+            doc,
+        },
+        Record::Canned(c) => Row::Doc {
+            table: "canned_replies",
+            id: c.id.clone(),
+            doc,
+        },
+        Record::Card(_) | Record::Content(_) | Record::Contact(_) | Record::Conversation(_) => {
+            Row::Doc {
+                table: record.kind(),
+                id: record.key().to_owned(),
+                doc,
+            }
         }
     }
-    Ok(rows)
 }
 
 /// The upsert for a document-only table (a fixed set, so the SQL is static).
