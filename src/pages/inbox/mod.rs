@@ -84,11 +84,16 @@ fn sort_label(s: InboxSort) -> Msg {
     }
 }
 
+/// Sets one list filter in the address; its default removes the parameter, so plain
+/// addresses stay plain. The controls and the command palette all set filters so.
+fn set_filter(set: SignalSetter<Option<String>>, value: &str, default: &str) {
+    set.set(Some(value.to_owned()).filter(|v| v != default));
+}
+
 /// An option's text, looked up in the current language.
 type OptionLabel = Box<dyn Fn() -> &'static str + Send + Sync>;
 
-/// One list filter as a labelled select kept in the address; choosing the default
-/// removes the parameter, so plain addresses stay plain.
+/// One list filter as a labelled select kept in the address (see [`set_filter`]).
 #[component]
 fn FilterSelect(
     label: Msg,
@@ -101,7 +106,7 @@ fn FilterSelect(
     view! {
         <label>
             {move || i18n.t(label)}
-            <select on:change=move |ev| set.set(Some(event_target_value(&ev)).filter(|v| v != default))>
+            <select on:change=move |ev| set_filter(set, &event_target_value(&ev), default)>
                 {options.into_iter().map(|(value, text)| view! {
                     <option value=value selected=move || current.get() == value>{text}</option>
                 }).collect_view()}
@@ -390,10 +395,9 @@ pub fn Inbox() -> impl IntoView {
             Some("k"),
             Callback::new(move |()| step(-1)),
         ));
-        // A filter set from the palette, like from its control: the default clears it.
         let filter =
             |set: SignalSetter<Option<String>>, slug: &'static str, default: &'static str| {
-                Callback::new(move |()| set.set(Some(slug.to_owned()).filter(|s| s != default)))
+                Callback::new(move |()| set_filter(set, slug, default))
             };
         let mut add = |group: Msg, option: &str, run: Callback<()>| {
             out.push(command(format!("{}: {option}", i18n.t(group)), None, run));
@@ -462,7 +466,7 @@ pub fn Inbox() -> impl IntoView {
                         let label = status_label(s);
                         view! {
                             <button type="button" aria-pressed=move || (status_now() == s).to_string()
-                                on:click=move |_| set_status.set(Some(s.slug().to_owned()).filter(|_| s != StatusFilter::default()))>
+                                on:click=move |_| set_filter(set_status, s.slug(), StatusFilter::default().slug())>
                                 {move || i18n.t(label)}
                             </button>
                         }
