@@ -154,7 +154,7 @@ async fn whole_app_mounts_with_navigation() {
 mod local_backend {
     use super::*;
     use lianjie::api::local::{
-        BACKUP_KEY, EVENT_KEY, LEGACY_KEY, LocalBackend, OpenNote, UNREADABLE, decode, random_token,
+        BACKUP_KEY, LEGACY_KEY, LocalBackend, OpenNote, UNREADABLE, decode, random_token,
     };
     use lianjie::api::{Api, PublicApi};
     use lianjie_core::api::{Event, NewShare};
@@ -250,26 +250,22 @@ mod local_backend {
             .await
             .unwrap();
         assert_eq!(share.token.len(), 32, "128-bit token");
-        // The customer's tab learns of the new link from the rep's change.
-        let deliver = || {
-            // The browser sends storage events to other tabs, never the writing
-            // document, so it is delivered here by hand.
-            let init = web_sys::StorageEventInit::new();
-            init.set_key(Some(EVENT_KEY));
-            init.set_new_value(storage().get_item(EVENT_KEY).unwrap().as_deref());
-            let ev = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
-            window().dispatch_event(&ev).unwrap();
-        };
+        // The customer's tab learns of the new link from the rep's change, which
+        // reaches it as a message on the database's channel.
         customer.opened().await;
-        deliver();
         let seen: Rc<RefCell<Vec<Event>>> = Rc::default();
         let sink = seen.clone();
         let _sub = rep.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
 
-        let opened = customer
-            .open_share(share.token.clone(), None)
-            .await
-            .unwrap();
+        let mut opened = customer.open_share(share.token.clone(), None).await;
+        for _ in 0..100 {
+            if opened.is_ok() {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(10).await;
+            opened = customer.open_share(share.token.clone(), None).await;
+        }
+        let opened = opened.expect("the share reached the other instance");
         assert_eq!(opened.content.unwrap().id, "c-pricing");
         customer
             .track(Snapshot {
@@ -285,8 +281,12 @@ mod local_backend {
             })
             .await
             .unwrap();
-        assert!(rep.radar().await.unwrap().is_empty(), "not delivered yet");
-        deliver();
+        for _ in 0..100 {
+            if !seen.borrow().is_empty() {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(10).await;
+        }
         let radar = rep.radar().await.unwrap();
         assert_eq!(radar.len(), 1);
         assert_eq!(radar[0].visible_ms, 42_000);

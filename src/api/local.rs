@@ -2,9 +2,8 @@
 //! in memory and persisted in IndexedDB one record per key (an operation writes only
 //! the records it touched, so sending a message costs the same with 10 or 100,000
 //! stored), seeded with demo data on first start. Tabs stay in step through a
-//! localStorage key carrying each change's records: storage events, unlike a
-//! BroadcastChannel message, are delivered even when the writing tab closes right
-//! after writing — which is exactly when a reader's last tracking snapshot is written.
+//! BroadcastChannel carrying each change's records; a message posted as a tab closes
+//! (a reader's last tracking snapshot) is still delivered.
 
 use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription};
 use crate::error::AppError;
@@ -43,10 +42,10 @@ pub const UNREADABLE: &str = "unreadable";
 pub const LEGACY_KEY: &str = "lianjie.local.db";
 /// Where an unreadable legacy data set is moved instead of being overwritten.
 pub const BACKUP_KEY: &str = "lianjie.local.db.unreadable";
-/// The latest change, rewritten on every write; other tabs get it as a `storage` event.
-pub const EVENT_KEY: &str = "lianjie.local.event";
-/// Above this many records a change tells other tabs to reload rather than carrying
-/// the records (a demo reset), keeping the localStorage entry small.
+/// The BroadcastChannel of a database is this followed by the database's name.
+pub const CHANNEL_PREFIX: &str = "lianjie.local.";
+/// Above this many records a change tells other tabs to reload from the database
+/// rather than carrying the records (a demo reset).
 const MAX_CARRIED: usize = 200;
 pub const SCHEMA: u32 = 1;
 /// The signed-in staff member in the demo: a rep, who shares and answers their own
@@ -106,14 +105,19 @@ struct Inner {
     gate: Gate,
     note: RefCell<Option<OpenNote>>,
     hub: EventHub,
-    _on_storage: Option<Closure<dyn Fn(web_sys::StorageEvent)>>,
+    tabs: Option<Tabs>,
 }
 
-/// What goes under [`EVENT_KEY`]: the change's records (or `reload` when there were
-/// too many to carry) and its event. The nonce makes every write a change.
+/// The other tabs on the same database, and what this tab does with their changes.
+struct Tabs {
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+/// A change as sent to the other tabs: its records (or `reload` when there were too
+/// many to carry) and its event.
 #[derive(Serialize, Deserialize)]
 struct Posted {
-    nonce: String,
     #[serde(default)]
     records: Vec<Record>,
     #[serde(default)]
@@ -123,8 +127,9 @@ struct Posted {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let (Some(w), Some(cb)) = (web_sys::window(), &self._on_storage) {
-            let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+        if let Some(tabs) = &self.tabs {
+            tabs.channel.set_onmessage(None);
+            tabs.channel.close();
         }
         if let Some(db) = self.idb.get_mut().take() {
             db.close();
@@ -262,29 +267,34 @@ impl LocalBackend {
     pub fn open_named(name: &str) -> LocalBackend {
         let backend = LocalBackend(Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
             let weak = weak.clone();
-            let on_storage =
-                Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
-                    if ev.key().as_deref() != Some(EVENT_KEY) {
-                        return;
-                    }
-                    let posted = ev
-                        .new_value()
-                        .and_then(|s| serde_json::from_str::<Posted>(&s).ok());
-                    if let (Some(inner), Some(posted)) = (weak.upgrade(), posted) {
-                        LocalBackend(inner).apply(posted);
+            // Without BroadcastChannel the tab works alone.
+            let tabs = web_sys::BroadcastChannel::new(&format!("{CHANNEL_PREFIX}{name}"))
+                .ok()
+                .map(|channel| {
+                    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+                        move |ev: web_sys::MessageEvent| {
+                            let posted = ev
+                                .data()
+                                .as_string()
+                                .and_then(|s| serde_json::from_str::<Posted>(&s).ok());
+                            if let (Some(inner), Some(posted)) = (weak.upgrade(), posted) {
+                                LocalBackend(inner).apply(posted);
+                            }
+                        },
+                    );
+                    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                    Tabs {
+                        channel,
+                        _on_message: on_message,
                     }
                 });
-            let listening = web_sys::window().is_some_and(|w| {
-                w.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref())
-                    .is_ok()
-            });
             Inner {
                 db: RefCell::new(Db::default()),
                 idb: RefCell::new(None),
                 gate: Gate::default(),
                 note: RefCell::new(None),
                 hub: EventHub::default(),
-                _on_storage: listening.then_some(on_storage),
+                tabs,
             }
         }));
         let loading = backend.clone();
@@ -365,12 +375,20 @@ impl LocalBackend {
     }
 
     /// Another tab's change: apply its records (or reload them all), then tell our
-    /// listeners.
+    /// listeners. One arriving while this tab loads waits, or the load would
+    /// overwrite it.
     fn apply(&self, posted: Posted) {
-        if posted.reload {
+        if !self.0.gate.open.get() {
             let this = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 this.0.gate.wait().await;
+                this.apply(posted);
+            });
+            return;
+        }
+        if posted.reload {
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
                 let idb = this.0.idb.borrow().clone();
                 if let Some(idb) = idb
                     && let Ok((records, _)) = read_all(&idb).await
@@ -474,7 +492,7 @@ impl LocalBackend {
         }
     }
 
-    /// Tells this tab's listeners, and other tabs through [`EVENT_KEY`].
+    /// Tells this tab's listeners, and other tabs through the channel.
     fn post(&self, event: Option<&Event>, records: Vec<Record>) {
         if let Some(event) = event {
             self.0.hub.notify(event);
@@ -484,13 +502,12 @@ impl LocalBackend {
         }
         let reload = records.len() > MAX_CARRIED || matches!(event, Some(Event::Reset));
         let posted = Posted {
-            nonce: random_token(),
             records: if reload { Vec::new() } else { records },
             reload,
             event: event.cloned(),
         };
-        if let (Some(storage), Ok(text)) = (super::storage(), serde_json::to_string(&posted)) {
-            let _ = storage.set_item(EVENT_KEY, &text);
+        if let (Some(tabs), Ok(text)) = (&self.0.tabs, serde_json::to_string(&posted)) {
+            let _ = tabs.channel.post_message(&JsValue::from_str(&text));
         }
     }
 }
