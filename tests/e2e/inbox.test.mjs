@@ -180,6 +180,9 @@ test(`a customer's web-chat message from the card page appears live in the inbox
     await heading(page, 'Inbox');
     const list = page.getByRole('region', { name: 'Conversations' });
     await list.getByText(/^Showing \d+ of \d+$/).waitFor();
+    // The tab title counts unread customer messages, e.g. "(3) Inbox · Lianjie".
+    const unreadInTitle = async () => Number((await page.title()).match(/^\((\d+)\) /)?.[1] ?? 0);
+    const unreadBefore = await unreadInTitle();
 
     const phone = await customerPhone(suite, page);
     const customer = phone.page;
@@ -196,10 +199,13 @@ test(`a customer's web-chat message from the card page appears live in the inbox
     await row.waitFor({ timeout: 15_000 });
     assert.match(await row.innerText(), /Web chat/);
     assert.match(await row.innerText(), /1 unread/);
+    await page.waitForFunction((n) => document.title.startsWith(`(${n}) `), unreadBefore + 1);
     await row.getByRole('link').click();
     const thread = page.getByRole('region', { name: /^Messages with / });
     await thread.getByText('Started from the card').waitFor();
     await thread.getByRole('listitem').filter({ hasText: '你好，想了解一下企业版价格' }).waitFor();
+    // Opening it reads it.
+    await page.waitForFunction((n) => n === Number(document.title.match(/^\((\d+)\) /)?.[1] ?? 0), unreadBefore);
 
     // The agent answers; the customer sees it in the open chat, and never the note.
     const composer = thread.getByRole('textbox', { name: /Your reply/ });

@@ -35,6 +35,10 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
     /// Total matching items, for counts in tabs.
     pub total: usize,
+    /// Unread customer messages over every matching conversation, not only this
+    /// page's (conversation lists; 0 elsewhere).
+    #[serde(default)]
+    pub unread: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1273,7 +1273,9 @@ impl Db {
             })
             .collect();
         list.sort_by(|a, b| q.sort.compare(a, b));
+        let unread = list.iter().map(|v| v.unread).sum();
         let mut page = paginate(list, q.cursor.as_deref(), q.limit);
+        page.unread = unread;
         for v in &mut page.items {
             v.contact_name = self
                 .contacts
@@ -1760,6 +1762,7 @@ fn paginate<T: Clone>(list: Vec<&T>, cursor: Option<&str>, limit: Option<usize>)
         items: list[start..end].iter().map(|t| (*t).clone()).collect(),
         next_cursor: (end < list.len()).then(|| end.to_string()),
         total: list.len(),
+        unread: 0,
     }
 }
 
@@ -2677,6 +2680,10 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), db.conversations.len());
+        // The unread count covers every matching conversation, not only the page.
+        let unread: u32 = db.conversations.values().map(|v| v.unread).sum();
+        assert!(unread > 0);
+        assert_eq!(db.list_conversations(&q(None), "u", now()).unread, unread);
         let bad = db.list_conversations(&q(Some("garbage".into())), "u", now());
         assert_eq!(bad.items.len(), 5);
     }

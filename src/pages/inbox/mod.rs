@@ -559,9 +559,13 @@ pub fn Inbox() -> impl IntoView {
             _ => None,
         }}
     };
-    // Unread customer messages in the tab title, so an agent in another tab sees them.
+    // Unread customer messages in the tab title, so an agent in another tab sees them:
+    // over every conversation the filters match, loaded or not.
     Effect::new(move || {
-        let unread: u32 = listed.with(|list| list.iter().map(|c| c.unread).sum());
+        let unread = match first.get() {
+            Some(Ok(page)) => page.unread,
+            _ => 0,
+        };
         let title = format!("{} · {}", i18n.t(Msg::NavInbox), i18n.t(Msg::AppName));
         document().set_title(&if unread > 0 {
             format!("({unread}) {title}")
