@@ -305,8 +305,16 @@ mod local_backend {
         let name = fresh_name();
         LocalBackend::open_named(&name).opened().await;
         put_raw(&name, "contacts", "k-bad", "{\"broken\"").await;
+        // Messages load after the rest; one of them damaged is kept aside as well.
+        put_raw(&name, "messages", "m-bad", "[]").await;
         let backend = LocalBackend::open_named(&name);
         assert!(matches!(backend.opened().await, OpenNote::Recovered(_)));
+        assert_eq!(
+            get_raw(&name, UNREADABLE, "messages/m-bad")
+                .await
+                .as_deref(),
+            Some("[]")
+        );
         assert_eq!(
             backend.contacts().await.unwrap().len(),
             lianjie_core::demo::CONTACTS
@@ -388,6 +396,12 @@ mod local_backend {
             .unwrap();
         assert_eq!(page.items.len(), 200);
         assert!(page.next_cursor.is_some());
+        // The list answers before the messages are read; they follow.
+        let thread = again
+            .messages(page.items[0].id.clone(), None)
+            .await
+            .unwrap();
+        assert_eq!(thread.total, lianjie_core::demo::SCALE_MESSAGES);
         backend.reset_demo(None).await.unwrap();
         assert_eq!(
             LocalBackend::open_named(&name)

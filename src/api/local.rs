@@ -102,7 +102,10 @@ impl Gate {
 struct Inner {
     db: RefCell<Db>,
     idb: RefCell<Option<Rc<Database>>>,
-    gate: Gate,
+    /// Open once everything but the messages is loaded: enough for the lists.
+    ready: Gate,
+    /// Open once the messages are loaded too (they are most of the data at scale).
+    full: Gate,
     note: RefCell<Option<OpenNote>>,
     hub: EventHub,
     tabs: Option<Tabs>,
@@ -174,10 +177,14 @@ async fn open_idb(name: &str) -> Result<Database, idb::Error> {
 }
 
 async fn read_all(db: &Database) -> Result<Loaded, idb::Error> {
-    let tx = db.transaction(&Record::KINDS, TransactionMode::ReadOnly)?;
+    read_stores(db, &Record::KINDS).await
+}
+
+async fn read_stores(db: &Database, kinds: &[&'static str]) -> Result<Loaded, idb::Error> {
+    let tx = db.transaction(kinds, TransactionMode::ReadOnly)?;
     let mut records = Vec::new();
     let mut unreadable = Vec::new();
-    for kind in Record::KINDS {
+    for &kind in kinds {
         let docs = tx.object_store(kind)?.get_all(None, None)?.await?;
         records.reserve(docs.len());
         for (i, doc) in docs.into_iter().enumerate() {
@@ -189,6 +196,19 @@ async fn read_all(db: &Database) -> Result<Loaded, idb::Error> {
         }
     }
     Ok((records, unreadable))
+}
+
+/// [`set_aside`], and what to tell the user about it.
+async fn set_aside_noting(db: &Database, unreadable: &[(&'static str, u32, String)]) -> OpenNote {
+    if unreadable.is_empty() {
+        return OpenNote::Loaded;
+    }
+    let kept = set_aside(db, unreadable).await;
+    OpenNote::Recovered(format!(
+        "{} unreadable record(s){}",
+        unreadable.len(),
+        if kept.is_ok() { "" } else { ", not moved" }
+    ))
 }
 
 /// Moves unreadable records to the [`UNREADABLE`] store, out of the way of the rest.
@@ -291,7 +311,8 @@ impl LocalBackend {
             Inner {
                 db: RefCell::new(Db::default()),
                 idb: RefCell::new(None),
-                gate: Gate::default(),
+                ready: Gate::default(),
+                full: Gate::default(),
                 note: RefCell::new(None),
                 hub: EventHub::default(),
                 tabs,
@@ -302,40 +323,61 @@ impl LocalBackend {
         wasm_bindgen_futures::spawn_local(async move {
             let note = loading.load(&name).await;
             *loading.0.note.borrow_mut() = Some(note);
-            loading.0.gate.open();
+            loading.0.ready.open();
+            loading.0.full.open();
         });
         backend
     }
 
     /// What loading found, once it has finished.
     pub async fn opened(&self) -> OpenNote {
-        self.0.gate.wait().await;
+        self.0.full.wait().await;
         self.0.note.borrow().clone().unwrap_or(OpenNote::Loaded)
     }
 
+    /// Reads everything but the messages, opens [`Inner::ready`], then reads the
+    /// messages: at 100,000 messages they are three quarters of the loading time, and
+    /// the inbox list needs none of them.
     async fn load(&self, name: &str) -> OpenNote {
         let Ok(idb) = open_idb(name).await else {
             *self.0.db.borrow_mut() = demo::seed(Utc::now());
             return OpenNote::MemoryOnly;
         };
-        let (records, unreadable) = match read_all(&idb).await {
+        let lists: Vec<&'static str> = Record::KINDS
+            .into_iter()
+            .filter(|&k| k != Record::MESSAGES)
+            .collect();
+        let (records, unreadable) = match read_stores(&idb, &lists).await {
             Ok(found) => found,
             Err(_) => {
                 *self.0.db.borrow_mut() = demo::seed(Utc::now());
                 return OpenNote::MemoryOnly;
             }
         };
-        let mut note = OpenNote::Loaded;
-        if !unreadable.is_empty() {
-            let kept = set_aside(&idb, &unreadable).await;
-            note = OpenNote::Recovered(format!(
-                "{} unreadable record(s){}",
-                unreadable.len(),
-                if kept.is_ok() { "" } else { ", not moved" }
-            ));
-        }
-        let db = if records.iter().any(|r| matches!(r, Record::User(_))) {
-            Db::from_records(records)
+        // Set aside before anything else is written: the listing positions must hold.
+        let mut note = set_aside_noting(&idb, &unreadable).await;
+        let idb = Rc::new(idb);
+        if records.iter().any(|r| matches!(r, Record::User(_))) {
+            *self.0.db.borrow_mut() = Db::from_records(records);
+            *self.0.idb.borrow_mut() = Some(idb.clone());
+            self.0.ready.open();
+            match read_stores(&idb, &[Record::MESSAGES]).await {
+                Ok((messages, unreadable)) => {
+                    self.0
+                        .db
+                        .borrow_mut()
+                        .add_messages(messages.into_iter().filter_map(|r| match r {
+                            Record::Message(m) => Some(m),
+                            _ => None,
+                        }));
+                    let later = set_aside_noting(&idb, &unreadable).await;
+                    if note == OpenNote::Loaded {
+                        note = later;
+                    }
+                }
+                // Still stored; writes touch only their own records.
+                Err(e) => note = OpenNote::Recovered(format!("messages: {e}")),
+            }
         } else {
             let (db, first) = self.first_data();
             if note == OpenNote::Loaded {
@@ -344,10 +386,9 @@ impl LocalBackend {
             if let Ok(tx) = put_records(&idb, &db.records(), true) {
                 let _ = finish(tx).await;
             }
-            db
-        };
-        *self.0.db.borrow_mut() = db;
-        *self.0.idb.borrow_mut() = Some(Rc::new(idb));
+            *self.0.db.borrow_mut() = db;
+            *self.0.idb.borrow_mut() = Some(idb);
+        }
         note
     }
 
@@ -378,10 +419,10 @@ impl LocalBackend {
     /// listeners. One arriving while this tab loads waits, or the load would
     /// overwrite it.
     fn apply(&self, posted: Posted) {
-        if !self.0.gate.open.get() {
+        if !self.0.full.open.get() {
             let this = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                this.0.gate.wait().await;
+                this.0.full.wait().await;
                 this.apply(posted);
             });
             return;
@@ -412,24 +453,44 @@ impl LocalBackend {
         }
     }
 
-    /// Runs `op` now when the data is loaded (so a call whose future is dropped, as on
+    /// Runs `op` now when `gate` is open (so a call whose future is dropped, as on
     /// page exit, still happens), else once it is.
-    fn when_loaded<T: 'static>(
+    fn when<T: 'static>(
         &self,
+        gate: fn(&Inner) -> &Gate,
         op: impl FnOnce(&LocalBackend) -> ApiFuture<T> + 'static,
     ) -> ApiFuture<T> {
-        if self.0.gate.open.get() {
+        if gate(&self.0).open.get() {
             return op(self);
         }
         let this = self.clone();
         Box::pin(async move {
-            this.0.gate.wait().await;
+            gate(&this.0).wait().await;
             op(&this).await
         })
     }
 
+    /// A read that needs no messages: answered before they are loaded.
     fn read<T: 'static>(&self, f: impl FnOnce(&Db) -> StoreResult<T> + 'static) -> ApiFuture<T> {
-        self.when_loaded(move |this| ready(f(&this.0.db.borrow()).map_err(store_error)))
+        self.read_after(|i| &i.ready, f)
+    }
+
+    /// A read of messages, or of what is derived from them.
+    fn read_full<T: 'static>(
+        &self,
+        f: impl FnOnce(&Db) -> StoreResult<T> + 'static,
+    ) -> ApiFuture<T> {
+        self.read_after(|i| &i.full, f)
+    }
+
+    fn read_after<T: 'static>(
+        &self,
+        gate: fn(&Inner) -> &Gate,
+        f: impl FnOnce(&Db) -> StoreResult<T> + 'static,
+    ) -> ApiFuture<T> {
+        self.when(gate, move |this| {
+            ready(f(&this.0.db.borrow()).map_err(store_error))
+        })
     }
 
     /// Applies an operation in memory, starts persisting exactly the records it
@@ -439,38 +500,45 @@ impl LocalBackend {
         f: impl FnOnce(&mut Db) -> StoreResult<T> + 'static,
         event: impl FnOnce(&T) -> Option<Event> + 'static,
     ) -> ApiFuture<T> {
-        self.when_loaded(move |this| {
-            let (out, records) = {
-                let mut db = this.0.db.borrow_mut();
-                let out = f(&mut db).map_err(store_error);
-                let changes = db.take_changes();
-                let records: Vec<Record> = changes.iter().filter_map(|c| db.record(c)).collect();
-                (out, records)
-            };
-            let out = match out {
-                Ok(out) => out,
-                Err(e) => return ready(Err(e)),
-            };
-            let event = event(&out);
-            let saving = this.persist(&records, false);
-            this.post(event.as_ref(), records);
-            Box::pin(async move { saving.await.map(|()| out) })
-        })
+        self.when(
+            |i| &i.full,
+            move |this| {
+                let (out, records) = {
+                    let mut db = this.0.db.borrow_mut();
+                    let out = f(&mut db).map_err(store_error);
+                    let changes = db.take_changes();
+                    let records: Vec<Record> =
+                        changes.iter().filter_map(|c| db.record(c)).collect();
+                    (out, records)
+                };
+                let out = match out {
+                    Ok(out) => out,
+                    Err(e) => return ready(Err(e)),
+                };
+                let event = event(&out);
+                let saving = this.persist(&records, false);
+                this.post(event.as_ref(), records);
+                Box::pin(async move { saving.await.map(|()| out) })
+            },
+        )
     }
 
     /// Replaces the whole data set (demo reset); other tabs reload it once saved.
     fn replace(&self, db: Db) -> ApiFuture<()> {
-        self.when_loaded(move |this| {
-            let records = db.records();
-            *this.0.db.borrow_mut() = db;
-            let saving = this.persist(&records, true);
-            let this = this.clone();
-            Box::pin(async move {
-                saving.await?;
-                this.post(Some(&Event::Reset), Vec::new());
-                Ok(())
-            })
-        })
+        self.when(
+            |i| &i.full,
+            move |this| {
+                let records = db.records();
+                *this.0.db.borrow_mut() = db;
+                let saving = this.persist(&records, true);
+                let this = this.clone();
+                Box::pin(async move {
+                    saving.await?;
+                    this.post(Some(&Event::Reset), Vec::new());
+                    Ok(())
+                })
+            },
+        )
     }
 
     fn persist(
@@ -613,7 +681,7 @@ impl PublicApi for LocalBackend {
     }
 
     fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
-        self.read(move |db| db.visitor_messages(&token, &visitor))
+        self.read_full(move |db| db.visitor_messages(&token, &visitor))
     }
 }
 
@@ -705,7 +773,7 @@ impl Api for LocalBackend {
     }
 
     fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
-        self.read(move |db| {
+        self.read_full(move |db| {
             db.intent_trend(&contact_id, &lianjie_core::api::TREND_DAYS, Utc::now())
         })
     }
@@ -741,7 +809,7 @@ impl Api for LocalBackend {
         conversation_id: String,
         cursor: Option<String>,
     ) -> ApiFuture<Page<Message>> {
-        self.read(move |db| db.messages_page(&conversation_id, cursor.as_deref(), None))
+        self.read_full(move |db| db.messages_page(&conversation_id, cursor.as_deref(), None))
     }
 
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {

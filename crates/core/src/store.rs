@@ -161,6 +161,9 @@ pub enum Record {
 }
 
 impl Record {
+    /// The kind of [`Record::Message`]: most of the data at scale.
+    pub const MESSAGES: &'static str = "messages";
+
     /// Every kind, as [`Record::kind`] names them.
     pub const KINDS: [&'static str; 9] = [
         "users",
@@ -170,7 +173,7 @@ impl Record {
         "sessions",
         "contacts",
         "conversations",
-        "messages",
+        Self::MESSAGES,
         "canned",
     ];
 
@@ -184,7 +187,7 @@ impl Record {
             Record::Session(_) => "sessions",
             Record::Contact(_) => "contacts",
             Record::Conversation(_) => "conversations",
-            Record::Message(_) => "messages",
+            Record::Message(_) => Self::MESSAGES,
             Record::Canned(_) => "canned",
         }
     }
@@ -217,7 +220,7 @@ impl Record {
             "sessions" => Record::Session(serde_json::from_str(doc)?),
             "contacts" => Record::Contact(serde_json::from_str(doc)?),
             "conversations" => Record::Conversation(serde_json::from_str(doc)?),
-            "messages" => Record::Message(serde_json::from_str(doc)?),
+            Self::MESSAGES => Record::Message(serde_json::from_str(doc)?),
             "canned" => Record::Canned(serde_json::from_str(doc)?),
             other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
         })
@@ -307,23 +310,31 @@ impl Db {
     /// A data set from stored records in any order (messages are put in time order).
     pub fn from_records(records: impl IntoIterator<Item = Record>) -> Db {
         let mut db = Db::default();
+        let mut messages = Vec::new();
         for record in records {
             match record {
-                Record::Message(m) => db
-                    .messages
-                    .entry(m.conversation_id.clone())
-                    .or_default()
-                    .push(m),
+                Record::Message(m) => messages.push(m),
                 other => db.put(other),
             }
         }
-        for list in db.messages.values_mut() {
+        db.add_messages(messages);
+        db
+    }
+
+    /// Adds messages not yet in the data, in any order (the in-browser backend reads
+    /// them after the rest, so the inbox list can show while they load). Cheaper than
+    /// [`Db::put`] one by one: each conversation's list is sorted once.
+    pub fn add_messages(&mut self, messages: impl IntoIterator<Item = Message>) {
+        for m in messages {
+            self.messages
+                .entry(m.conversation_id.clone())
+                .or_default()
+                .push(m);
+        }
+        for list in self.messages.values_mut() {
+            // Stable, and close to linear on a list already in order.
             list.sort_by_key(|m| m.created_at);
         }
-        for id in db.conversations.keys() {
-            db.messages.entry(id.clone()).or_default();
-        }
-        db
     }
 
     /// Inserts or replaces one record written elsewhere (another tab), keeping the
@@ -2448,6 +2459,19 @@ mod tests {
         assert_eq!(rebuilt.contents, db.contents);
         assert_eq!(rebuilt.users.len(), db.users.len());
         assert_eq!(rebuilt.canned.len(), db.canned.len());
+        // Or messages last, as the in-browser backend loads them.
+        let (messages, rest): (Vec<Record>, Vec<Record>) = db
+            .records()
+            .into_iter()
+            .rev()
+            .partition(|r| matches!(r, Record::Message(_)));
+        let mut later = Db::from_records(rest);
+        assert!(later.messages.values().all(Vec::is_empty));
+        later.add_messages(messages.into_iter().filter_map(|r| match r {
+            Record::Message(m) => Some(m),
+            _ => None,
+        }));
+        assert_eq!(later.messages, db.messages);
         for r in db.records() {
             assert_eq!(Record::from_doc(r.kind(), &r.to_doc()).unwrap(), r);
             assert!(Record::KINDS.contains(&r.kind()));
