@@ -393,7 +393,8 @@ mod local_backend {
                 ..Default::default()
             })
             .await
-            .unwrap();
+            .unwrap()
+            .page;
         assert_eq!(page.items.len(), 200);
         assert!(page.next_cursor.is_some());
         // The list answers before the messages are read; they follow.

@@ -7,8 +7,8 @@ use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event, InboundMessage,
-    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event,
+    InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -466,7 +466,7 @@ impl Api for HttpBackend {
         self.get("/radar".into())
     }
 
-    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>> {
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
         self.get(format!("/conversations?{}", query_string(&query)))
     }
 

@@ -13,8 +13,8 @@ use idb::{
 };
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
-    NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -180,18 +180,30 @@ async fn read_all(db: &Database) -> Result<Loaded, idb::Error> {
     read_stores(db, &Record::KINDS).await
 }
 
+/// Documents parsed between two breaks, in which the page can paint and take input
+/// (100,000 messages take about a third of a second to parse).
+const PARSE_BATCH: usize = 4_000;
+
 async fn read_stores(db: &Database, kinds: &[&'static str]) -> Result<Loaded, idb::Error> {
+    // Every request first, while the transaction is alive; a break would end it.
     let tx = db.transaction(kinds, TransactionMode::ReadOnly)?;
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut found = Vec::with_capacity(kinds.len());
     for &kind in kinds {
-        let docs = tx.object_store(kind)?.get_all(None, None)?.await?;
-        records.reserve(docs.len());
+        found.push((kind, tx.object_store(kind)?.get_all(None, None)?.await?));
+    }
+    let mut records = Vec::with_capacity(found.iter().map(|(_, docs)| docs.len()).sum());
+    let mut unreadable = Vec::new();
+    let mut parsed = 0;
+    for (kind, docs) in found {
         for (i, doc) in docs.into_iter().enumerate() {
             let text = doc.as_string().unwrap_or_default();
             match Record::from_doc(kind, &text) {
                 Ok(r) => records.push(r),
                 Err(_) => unreadable.push((kind, i as u32, text)),
+            }
+            parsed += 1;
+            if parsed % PARSE_BATCH == 0 {
+                gloo_timers::future::TimeoutFuture::new(0).await;
             }
         }
     }
@@ -800,7 +812,7 @@ impl Api for LocalBackend {
         self.read(|db| Ok(db.radar(RADAR_LIMIT)))
     }
 
-    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>> {
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
         self.read(move |db| Ok(db.list_conversations(&query, DEMO_ME, Utc::now())))
     }
 

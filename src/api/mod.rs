@@ -11,8 +11,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, IntentPoint,
-    NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -88,7 +88,7 @@ pub trait Api: PublicApi {
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
     fn radar(&self) -> ApiFuture<Vec<RadarItem>>;
-    fn conversations(&self, query: ConversationQuery) -> ApiFuture<Page<Conversation>>;
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage>;
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;

@@ -19,7 +19,13 @@ pub fn Dashboard() -> impl IntoView {
                 (Msg::StatContent, api.contents().await?.len()),
                 (
                     Msg::StatOpenConversations,
-                    api.conversations(ConversationQuery::default()).await?.total,
+                    api.conversations(ConversationQuery {
+                        limit: Some(1),
+                        ..Default::default()
+                    })
+                    .await?
+                    .page
+                    .total,
                 ),
                 (Msg::StatViews, api.radar().await?.len()),
             ])

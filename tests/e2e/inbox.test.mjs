@@ -25,7 +25,8 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     assert.equal(await list.getByRole('combobox', { name: 'Channel' }).inputValue(), 'wechat');
     await rows.first().waitFor();
     for (const text of await rows.allInnerTexts()) assert.match(text, /WeChat/);
-    await list.getByRole('button', { name: 'All', exact: true }).click();
+    // Each status tab says how many conversations it holds.
+    await list.getByRole('button', { name: /^All \d+$/ }).click();
     await page.waitForURL(/status=all/);
 
     // j/k move through the list; the open conversation is in the address.
@@ -83,8 +84,11 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     await page.keyboard.type('VIP, 报价');
     await page.keyboard.press('Tab');
     await list.locator('a[aria-current="true"]').getByText('VIP · 报价').waitFor();
-    await list.getByRole('button', { name: 'Resolved', exact: true }).click();
+    const resolvedTab = list.getByRole('button', { name: /^Resolved \d+$/ });
+    const resolvedCount = Number((await resolvedTab.innerText()).match(/\d+$/)[0]);
+    await resolvedTab.click();
     await list.getByRole('listitem').filter({ hasText: firstName }).first().waitFor();
+    await list.getByText(new RegExp(`^Showing \\d+ of ${resolvedCount}$`)).waitFor();
     await list.getByRole('combobox', { name: 'Assigned to' }).selectOption({ label: 'Unassigned' });
     await page.waitForURL(/assignee=unassigned/);
     await list.getByText(/^Showing \d+ of \d+$/).waitFor();

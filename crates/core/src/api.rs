@@ -4,7 +4,7 @@
 use crate::channel::Channel;
 use crate::contact::Contact;
 use crate::content::Content;
-use crate::inbox::{Attachment, Conversation, InboxSort, Message};
+use crate::inbox::{Attachment, Conversation, ConversationStatus, InboxSort, Message};
 use crate::people::Card;
 use crate::share::{LeadCapture, Share, ShareTarget};
 use crate::tracking::ViewAction;
@@ -33,12 +33,53 @@ pub struct ErrorBody {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
-    /// Total matching items, for counts in tabs.
+    /// Total matching items.
     pub total: usize,
+}
+
+/// A page of the conversation list with the figures the inbox shows beside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    #[serde(flatten)]
+    pub page: Page<Conversation>,
     /// Unread customer messages over every matching conversation, not only this
-    /// page's (conversation lists; 0 elsewhere).
+    /// page's.
     #[serde(default)]
     pub unread: u32,
+    /// How many conversations each status tab holds, the other filters as they are.
+    #[serde(default)]
+    pub by_status: StatusCounts,
+}
+
+/// Conversations per status (a snooze that has run out counts as open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub open: usize,
+    pub pending: usize,
+    pub snoozed: usize,
+    pub resolved: usize,
+}
+
+impl StatusCounts {
+    pub fn count(&mut self, status: ConversationStatus) {
+        *match status {
+            ConversationStatus::Open => &mut self.open,
+            ConversationStatus::Pending => &mut self.pending,
+            ConversationStatus::Snoozed { .. } => &mut self.snoozed,
+            ConversationStatus::Resolved => &mut self.resolved,
+        } += 1;
+    }
+
+    /// What the tab for `filter` holds.
+    pub fn get(&self, filter: StatusFilter) -> usize {
+        match filter {
+            StatusFilter::Open => self.open,
+            StatusFilter::Pending => self.pending,
+            StatusFilter::Snoozed => self.snoozed,
+            StatusFilter::Resolved => self.resolved,
+            StatusFilter::All => self.open + self.pending + self.snoozed + self.resolved,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +221,18 @@ impl StatusFilter {
 
     pub fn from_slug(slug: &str) -> Option<StatusFilter> {
         StatusFilter::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    /// Whether a conversation whose effective status is `status` is in this tab.
+    pub fn matches(self, status: ConversationStatus) -> bool {
+        matches!(
+            (self, status),
+            (StatusFilter::All, _)
+                | (StatusFilter::Open, ConversationStatus::Open)
+                | (StatusFilter::Pending, ConversationStatus::Pending)
+                | (StatusFilter::Snoozed, ConversationStatus::Snoozed { .. })
+                | (StatusFilter::Resolved, ConversationStatus::Resolved)
+        )
     }
 }
 

@@ -6,8 +6,9 @@ use crate::analytics::{
     self, CardAnalytics, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading,
 };
 use crate::api::{
-    Activity, AssigneeFilter, ConversationQuery, ConversationUpdate, FeaturedContent,
-    InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
+    Activity, AssigneeFilter, ConversationPage, ConversationQuery, ConversationUpdate,
+    FeaturedContent, InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page,
+    RadarItem, StatusCounts,
 };
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
@@ -1246,26 +1247,17 @@ impl Db {
         q: &ConversationQuery,
         me: &str,
         now: DateTime<Utc>,
-    ) -> Page<Conversation> {
+    ) -> ConversationPage {
         let text = q
             .text
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(str::to_lowercase);
+        let mut by_status = StatusCounts::default();
         let mut list: Vec<&Conversation> = self
             .conversations
             .values()
-            .filter(|v| {
-                matches!(
-                    (q.status, v.status.effective(now)),
-                    (StatusFilter::All, _)
-                        | (StatusFilter::Open, ConversationStatus::Open)
-                        | (StatusFilter::Pending, ConversationStatus::Pending)
-                        | (StatusFilter::Snoozed, ConversationStatus::Snoozed { .. })
-                        | (StatusFilter::Resolved, ConversationStatus::Resolved)
-                )
-            })
             .filter(|v| match q.assignee {
                 AssigneeFilter::All => true,
                 AssigneeFilter::Mine => v.assignee_id.as_deref() == Some(me),
@@ -1282,11 +1274,16 @@ impl Db {
                             .is_some_and(|c| c.name.to_lowercase().contains(t))
                 })
             })
+            // Every tab's count under the other filters, in the same pass.
+            .filter(|v| {
+                let status = v.status.effective(now);
+                by_status.count(status);
+                q.status.matches(status)
+            })
             .collect();
         list.sort_by(|a, b| q.sort.compare(a, b));
         let unread = list.iter().map(|v| v.unread).sum();
         let mut page = paginate(list, q.cursor.as_deref(), q.limit);
-        page.unread = unread;
         for v in &mut page.items {
             v.contact_name = self
                 .contacts
@@ -1294,7 +1291,11 @@ impl Db {
                 .map(|c| c.name.clone())
                 .unwrap_or_default();
         }
-        page
+        ConversationPage {
+            page,
+            unread,
+            by_status,
+        }
     }
 
     pub fn contact(&self, id: &str) -> StoreResult<&Contact> {
@@ -1773,14 +1774,13 @@ fn paginate<T: Clone>(list: Vec<&T>, cursor: Option<&str>, limit: Option<usize>)
         items: list[start..end].iter().map(|t| (*t).clone()).collect(),
         next_cursor: (end < list.len()).then(|| end.to_string()),
         total: list.len(),
-        unread: 0,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::RadarFilter;
+    use crate::api::{RadarFilter, StatusFilter};
     use crate::demo;
     use crate::tracking::ViewTotals;
     use chrono::Duration;
@@ -2641,20 +2641,24 @@ mod tests {
     #[test]
     fn conversation_filters_and_pages() {
         let db = demo::seed(now());
-        let all = db.list_conversations(
-            &ConversationQuery {
-                status: StatusFilter::All,
-                ..Default::default()
-            },
-            "u-zhaomin",
-            now(),
-        );
+        let all = db
+            .list_conversations(
+                &ConversationQuery {
+                    status: StatusFilter::All,
+                    ..Default::default()
+                },
+                "u-zhaomin",
+                now(),
+            )
+            .page;
         assert_eq!(all.total, db.conversations.len());
         // Each row names its contact, so a list needs no second request.
         for v in &all.items {
             assert_eq!(v.contact_name, db.contacts[&v.contact_id].name);
         }
-        let open = db.list_conversations(&ConversationQuery::default(), "u-zhaomin", now());
+        let open = db
+            .list_conversations(&ConversationQuery::default(), "u-zhaomin", now())
+            .page;
         assert!(
             open.items
                 .iter()
@@ -2669,6 +2673,22 @@ mod tests {
             "u-zhaomin",
             now(),
         );
+        // Each status tab's count is what that tab would list under the same filters.
+        for status in StatusFilter::ALL {
+            let tab = db.list_conversations(
+                &ConversationQuery {
+                    status,
+                    assignee: AssigneeFilter::Mine,
+                    ..Default::default()
+                },
+                "u-zhaomin",
+                now(),
+            );
+            assert_eq!(tab.by_status, mine.by_status);
+            assert_eq!(mine.by_status.get(status), tab.page.total, "{status:?}");
+        }
+        assert!(mine.by_status.get(StatusFilter::All) < db.conversations.len());
+        let mine = mine.page;
         assert!(
             mine.total > 0
                 && mine
@@ -2676,15 +2696,17 @@ mod tests {
                     .iter()
                     .all(|v| v.assignee_id.as_deref() == Some("u-zhaomin"))
         );
-        let sms = db.list_conversations(
-            &ConversationQuery {
-                status: StatusFilter::All,
-                channel: Some(Channel::Sms),
-                ..Default::default()
-            },
-            "u",
-            now(),
-        );
+        let sms = db
+            .list_conversations(
+                &ConversationQuery {
+                    status: StatusFilter::All,
+                    channel: Some(Channel::Sms),
+                    ..Default::default()
+                },
+                "u",
+                now(),
+            )
+            .page;
         assert!(sms.total > 0 && sms.items.iter().all(|v| v.channel == Channel::Sms));
 
         let q = |cursor: Option<String>| ConversationQuery {
@@ -2696,7 +2718,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let page = db.list_conversations(&q(cursor), "u", now());
+            let page = db.list_conversations(&q(cursor), "u", now()).page;
             seen.extend(page.items.into_iter().map(|v| v.id));
             match page.next_cursor {
                 Some(c) => cursor = Some(c),
@@ -2708,7 +2730,9 @@ mod tests {
         let unread: u32 = db.conversations.values().map(|v| v.unread).sum();
         assert!(unread > 0);
         assert_eq!(db.list_conversations(&q(None), "u", now()).unread, unread);
-        let bad = db.list_conversations(&q(Some("garbage".into())), "u", now());
+        let bad = db
+            .list_conversations(&q(Some("garbage".into())), "u", now())
+            .page;
         assert_eq!(bad.items.len(), 5);
     }
 

@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationQuery, ConversationUpdate, Event, InboundMessage, NewMessage, NewShare,
-    OpenedShare, Page, RadarItem,
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
+    NewMessage, NewShare, OpenedShare, Page, RadarItem,
 };
 use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
 use lianjie_core::channel::Channel;
@@ -518,7 +518,7 @@ async fn conversations(
     State(s): State<Shared>,
     Staff(user): Staff,
     query: Result<Query<ConversationQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Page<Conversation>>> {
+) -> ApiResult<Json<ConversationPage>> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     Ok(Json(s.read(|db| {
         Ok(db.list_conversations(&q, &user.id, Utc::now()))

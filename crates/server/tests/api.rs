@@ -549,6 +549,12 @@ async fn web_chat_lands_in_the_inbox_with_its_context() {
         json!({"type": "content", "id": "c-pricing"})
     );
     assert_eq!(items[0]["unread"], 1);
+    // The page's own figures: unread over the whole list, and each status tab's count.
+    assert_eq!(page["unread"], 1);
+    assert_eq!(
+        page["by_status"],
+        json!({"open": 1, "pending": 0, "snoozed": 0, "resolved": 0})
+    );
 
     // The visitor reads the reply in their chat; notes stay with staff.
     let conversation = items[0]["id"].as_str().unwrap().to_owned();

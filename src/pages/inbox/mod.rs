@@ -193,7 +193,7 @@ pub fn Inbox() -> impl IntoView {
                 first
                     .get_untracked()
                     .and_then(|r| r.ok())
-                    .and_then(|p| p.next_cursor)
+                    .and_then(|p| p.page.next_cursor)
             });
             let Some(cursor) = cursor else { return };
             let asked = query.get_untracked();
@@ -209,8 +209,8 @@ pub fn Inbox() -> impl IntoView {
                 let current = query.with_untracked(|now| *now == asked);
                 if let (Ok(page), true) = (page, current) {
                     more.update(|(list, next)| {
-                        list.extend(page.items);
-                        *next = page.next_cursor;
+                        list.extend(page.page.items);
+                        *next = page.page.next_cursor;
                     });
                 }
                 loading_more.set(false);
@@ -221,7 +221,7 @@ pub fn Inbox() -> impl IntoView {
     // Everything listed now, in order: the first page, then any loaded after it.
     let listed = Memo::new(move |_| {
         let mut all = match first.get() {
-            Some(Ok(page)) => page.items,
+            Some(Ok(page)) => page.page.items,
             _ => Vec::new(),
         };
         more.with(|(extra, _)| all.extend(extra.iter().cloned()));
@@ -236,13 +236,13 @@ pub fn Inbox() -> impl IntoView {
         all
     });
     let total = move || match first.get() {
-        Some(Ok(page)) => page.total,
+        Some(Ok(page)) => page.page.total,
         _ => 0,
     };
     let has_more = move || {
         more.with(|(_, next)| next.is_some())
             || (more.with(|(extra, _)| extra.is_empty())
-                && matches!(first.get(), Some(Ok(p)) if p.next_cursor.is_some()))
+                && matches!(first.get(), Some(Ok(p)) if p.page.next_cursor.is_some()))
     };
     let open = Memo::new(move |_| {
         let id = selected.get()?;
@@ -464,10 +464,15 @@ pub fn Inbox() -> impl IntoView {
                 <div role="group" class="status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>
                     {StatusFilter::ALL.map(|s| {
                         let label = status_label(s);
+                        // Under the other filters as they are, so "Pending 3" is what a click shows.
+                        let count = move || match first.get() {
+                            Some(Ok(page)) => page.by_status.get(s).to_string(),
+                            _ => String::new(),
+                        };
                         view! {
                             <button type="button" aria-pressed=move || (status_now() == s).to_string()
                                 on:click=move |_| set_filter(set_status, s.slug(), StatusFilter::default().slug())>
-                                {move || i18n.t(label)}
+                                {move || i18n.t(label)} " " <span class="tab-count">{count}</span>
                             </button>
                         }
                     }).collect_view()}
