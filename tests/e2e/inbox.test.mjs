@@ -292,3 +292,31 @@ test('a reply sent while the network fails is delivered once after recovery (htt
     await thread.getByRole('listitem').filter({ hasText: text }).waitFor();
     assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
   }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+
+// Last in the file: it grows the data set to 300 conversations.
+test(`scrolling the list away from the open conversation stays put as more rows load (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/settings'));
+    await heading(page, 'Settings');
+    await page.getByLabel('Sample conversations').fill('300');
+    await page.getByRole('button', { name: 'Load sample conversations' }).click();
+    await page.getByRole('status').filter({ hasText: 'Demo data restored.' }).waitFor({ timeout: 60_000 });
+    await page.goto(url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('listitem').first().getByRole('link').click();
+    await page.getByRole('region', { name: /^Messages with / }).getByRole('listitem').first().waitFor();
+    // Scroll down through the first page (100 rows): the next one loads on the way.
+    const rows = list.getByRole('list');
+    await rows.hover();
+    const all = list.getByText(/^Showing 300 of 300$/);
+    for (let i = 0; i < 60 && !(await all.isVisible()); i++) {
+      await page.mouse.wheel(0, 1_000);
+      await page.waitForTimeout(50);
+    }
+    await all.waitFor({ timeout: 1_000 });
+    // Wherever the scrolling ended, rows far below the open one are in view, not row 1.
+    await page.waitForTimeout(300);
+    const shown = await list.getByRole('listitem').evaluateAll((items) => items.map((li) => Number(li.getAttribute('aria-posinset'))));
+    assert.ok(Math.min(...shown) > 100, `rows in the page: ${Math.min(...shown)}–${Math.max(...shown)}`);
+  }));

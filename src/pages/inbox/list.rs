@@ -67,22 +67,29 @@ pub fn ConversationList(
             on_near_end.run(());
         }
     });
-    // Keep the selected row in view as j/k move through the list.
-    Effect::new(move || {
-        let Some(id) = selected.get() else { return };
-        let Some(at) = list.with(|l| l.iter().position(|c| c.id == id)) else {
-            return;
-        };
-        let Some(el) = scroller.get_untracked() else {
-            return;
-        };
-        let top = at as f64 * ROW_PX;
-        let (view_top, view) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
-        if top < view_top {
-            el.set_scroll_top(top as i32);
-        } else if top + ROW_PX > view_top + view {
-            el.set_scroll_top((top + ROW_PX - view) as i32);
+    // Bring the selected row into view when the selection moves (j/k) or its row first
+    // arrives (opened from the address), not whenever the list changes: an agent
+    // scrolling away from the open conversation is not pulled back by the next page
+    // or a new message.
+    Effect::new(move |before: Option<(Option<String>, bool)>| {
+        let id = selected.get();
+        let at = id
+            .as_ref()
+            .and_then(|id| list.with(|l| l.iter().position(|c| &c.id == id)));
+        let now = (id, at.is_some());
+        if before.as_ref() == Some(&now) {
+            return now;
         }
+        if let (Some(at), Some(el)) = (at, scroller.get_untracked()) {
+            let top = at as f64 * ROW_PX;
+            let (view_top, view) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+            if top < view_top {
+                el.set_scroll_top(top as i32);
+            } else if top + ROW_PX > view_top + view {
+                el.set_scroll_top((top + ROW_PX - view) as i32);
+            }
+        }
+        now
     });
     let rows = move || {
         let (first, end) = range.get();
