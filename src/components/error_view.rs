@@ -3,9 +3,9 @@ use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 
 /// The fallback of every `ErrorBoundary`: says what went wrong in words a person
-/// understands and offers a retry, which clears the errors and renders again.
+/// understands and offers a retry, which clears the errors and runs `retry`.
 #[component]
-pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
+pub fn ErrorView(errors: ArcRwSignal<Errors>, retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     super::first_paint_done();
     let list = errors.clone();
@@ -23,7 +23,10 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>) -> impl IntoView {
         <section class="error-view" role="alert">
             <h2>{move || i18n.t(Msg::ErrorTitle)}</h2>
             {messages}
-            <button type="button" on:click=move |_| errors.set(Errors::default())>
+            <button type="button" on:click=move |_| {
+                errors.set(Errors::default());
+                retry.run(());
+            }>
                 {move || i18n.t(Msg::Retry)}
             </button>
         </section>

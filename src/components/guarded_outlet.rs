@@ -8,10 +8,17 @@ use leptos_router::components::Outlet;
 /// must never swap the page for the loading state, or what is being typed is lost.
 #[component]
 pub fn GuardedOutlet() -> impl IntoView {
+    // Retry builds the page anew: its resources are made again and fetch again (a
+    // page kept as it was would only show its stored error once more).
+    let attempt = RwSignal::new(0u32);
+    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
     view! {
-        <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+        <ErrorBoundary fallback=move |errors| view! { <ErrorView errors retry /> }>
             <Transition fallback=Loading>
-                <Outlet />
+                {move || {
+                    attempt.track();
+                    view! { <Outlet /> }
+                }}
             </Transition>
         </ErrorBoundary>
     }

@@ -293,6 +293,51 @@ test('a reply sent while the network fails is delivered once after recovery (htt
     assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
   }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
 
+test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !== 'http' }, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const down = (route) => (route.request().method() === 'GET'
+      ? route.abort('internetdisconnected') : route.continue());
+    const messages = /\/api\/v1\/conversations\/[^/]+\/messages/;
+    const timeline = /\/api\/v1\/contacts\/[^/]+\/timeline/;
+    await page.route(messages, down);
+    await page.route(timeline, down);
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('listitem').first().getByRole('link').click();
+
+    // The conversation and the customer's history each say what failed...
+    const thread = page.getByRole('region', { name: /^Messages with / });
+    const threadAlert = thread.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    await threadAlert.waitFor();
+    const sidebar = page.getByRole('complementary', { name: 'Customer' });
+    const sidebarAlert = sidebar.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    await sidebarAlert.waitFor();
+    assert.equal(await thread.getByRole('listitem').count(), 0);
+
+    // ...and once the network is back, Retry loads each of them.
+    await page.unroute(messages);
+    await page.unroute(timeline);
+    await threadAlert.getByRole('button', { name: 'Retry' }).click();
+    await thread.getByRole('list').first().getByRole('listitem').first().waitFor();
+    await threadAlert.waitFor({ state: 'detached' });
+    await sidebarAlert.getByRole('button', { name: 'Retry' }).click();
+    await sidebar.getByRole('region', { name: 'Touchpoint timeline' }).waitFor();
+    await sidebarAlert.waitFor({ state: 'detached' });
+
+    // A whole page whose data fails shows the error view; its Retry builds the page
+    // again, which asks again.
+    const trend = /\/api\/v1\/contacts\/[^/]+\/intent-trend/;
+    await page.route(trend, down);
+    await sidebar.getByRole('heading', { level: 2 }).getByRole('link').click();
+    const pageAlert = page.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    await pageAlert.waitFor();
+    await page.unroute(trend);
+    await pageAlert.getByRole('button', { name: 'Retry' }).click();
+    await heading(page, 'Customer profile');
+    await page.getByRole('region', { name: 'Touchpoint timeline' }).waitFor();
+  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+
 // Last in the file: it grows the data set to 300 conversations.
 test(`scrolling the list away from the open conversation stays put as more rows load (${BACKEND})`, () =>
   withPage(async (page) => {

@@ -9,7 +9,7 @@ mod thread;
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::staff_layout::STAFF_NAV;
-use crate::components::{MessageAlerts, PageHeader};
+use crate::components::{MessageAlerts, PageHeader, RetryAlert};
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
 use leptos::prelude::*;
@@ -555,11 +555,8 @@ pub fn Inbox() -> impl IntoView {
             }}
         </div>
         {move || match first.get() {
-            Some(Err(e)) => Some(view! {
-                <p role="alert" class="form-error">
-                    {i18n.t(e.message())} " "
-                    <button type="button" on:click=move |_| first.refetch()>{i18n.t(Msg::Retry)}</button>
-                </p>
+            Some(Err(error)) => Some(view! {
+                <RetryAlert error retry=Callback::new(move |()| first.refetch()) />
             }),
             _ => None,
         }}

@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{MergeContact, TouchpointTimeline};
+use crate::components::{MergeContact, RetryAlert, TouchpointTimeline};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::Event;
@@ -23,8 +23,8 @@ pub fn CustomerSidebar(
         let (api, id) = (api.clone(), contact_id.get());
         async move {
             match id {
-                Some(id) => api.timeline(id).await.unwrap_or_default(),
-                None => Vec::new(),
+                Some(id) => api.timeline(id).await,
+                None => Ok(Vec::new()),
             }
         }
     });
@@ -70,8 +70,13 @@ pub fn CustomerSidebar(
             <MergeContact keep=contact />
             <Transition>
                 {move || Suspend::new(async move {
-                    let timeline = timeline.await;
-                    view! { <TouchpointTimeline timeline /> }
+                    match timeline.await {
+                        Ok(timeline) => view! { <TouchpointTimeline timeline /> }.into_any(),
+                        Err(error) => view! {
+                            <RetryAlert error retry=Callback::new(move |()| timeline.refetch()) />
+                        }
+                        .into_any(),
+                    }
                 })}
             </Transition>
         </aside>

@@ -1,6 +1,9 @@
 use super::{InboxCommand, InboxLookups};
 use crate::api::{use_api, use_api_events};
-use crate::components::{AttachmentList, DeliveryState, use_draft, use_message_outbox, use_toasts};
+use crate::components::{
+    AttachmentList, DeliveryState, RetryAlert, use_draft, use_message_outbox, use_toasts,
+};
+use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
@@ -73,23 +76,27 @@ pub fn Thread(
             .and_then(|p| p.next_cursor),
         None => None,
     };
-    let load_older = {
+    // A failed older page is said beside its button, which asks again.
+    let older_failed = RwSignal::new(None::<AppError>);
+    let load_older = Callback::new({
         let (api, id) = (api.clone(), id.clone());
         move |cursor: String| {
             let (api, id) = (api.clone(), id.clone());
+            older_failed.set(None);
             leptos::task::spawn_local(async move {
-                if let Ok(page) = api.messages(id, Some(cursor)).await {
-                    older.update(|(list, next)| {
+                match api.messages(id, Some(cursor)).await {
+                    Ok(page) => older.update(|(list, next)| {
                         let mut page_items = page.items;
                         page_items.reverse();
                         page_items.append(list);
                         *list = page_items;
                         *next = page.next_cursor;
-                    });
+                    }),
+                    Err(e) => older_failed.set(Some(e)),
                 }
             });
         }
-    };
+    });
     let shown = move || {
         let mut all = older.with(|(l, _)| l.clone());
         if let Some(Ok(page)) = messages.get() {
@@ -130,12 +137,22 @@ pub fn Thread(
                     }}
                 </p>
             })}
+            {move || match messages.get() {
+                Some(Err(error)) => Some(view! {
+                    <RetryAlert error retry=Callback::new(move |()| messages.refetch()) />
+                }),
+                _ => None,
+            }}
             {move || next_cursor().map(|cursor| {
-                let load_older = load_older.clone();
+                let again = cursor.clone();
                 view! {
-                    <button type="button" on:click=move |_| load_older(cursor.clone())>
+                    <button type="button" on:click=move |_| load_older.run(cursor.clone())>
                         {move || i18n.t(Msg::OlderMessages)}
                     </button>
+                    {move || older_failed.get().map(|error| {
+                        let again = again.clone();
+                        view! { <RetryAlert error retry=Callback::new(move |()| load_older.run(again.clone())) /> }
+                    })}
                 }
             })}
             <ol class="messages" aria-live="polite">

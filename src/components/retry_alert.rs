@@ -1,0 +1,16 @@
+use crate::error::AppError;
+use crate::i18n::{Msg, use_i18n};
+use leptos::prelude::*;
+
+/// A load that failed inside a page, said plainly, with a button that tries again.
+#[component]
+pub fn RetryAlert(error: AppError, retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = error.message();
+    view! {
+        <p role="alert" class="form-error">
+            {move || i18n.t(message)} " "
+            <button type="button" on:click=move |_| retry.run(())>{move || i18n.t(Msg::Retry)}</button>
+        </p>
+    }
+}
