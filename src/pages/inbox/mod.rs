@@ -10,6 +10,7 @@ use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::staff_layout::STAFF_NAV;
 use crate::components::{MessageAlerts, PageHeader, RetryAlert};
+use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
 use leptos::prelude::*;
@@ -173,11 +174,15 @@ pub fn Inbox() -> impl IntoView {
     });
     // Pages after the first, fetched with "load more"; dropped when the filters change.
     let more = RwSignal::new((Vec::<Conversation>::new(), None::<String>));
+    // A next page that failed: said beside "load more", and scrolling stops asking
+    // until the agent retries.
+    let more_failed = RwSignal::new(None::<AppError>);
     let first = LocalResource::new({
         let api = api.clone();
         move || {
             let (api, q) = (api.clone(), query.get());
             more.set((Vec::new(), None));
+            more_failed.set(None);
             async move { api.conversations(q).await }
         }
     });
@@ -189,6 +194,7 @@ pub fn Inbox() -> impl IntoView {
             if loading_more.get_untracked() {
                 return;
             }
+            more_failed.set(None);
             let cursor = more.with_untracked(|(_, c)| c.clone()).or_else(|| {
                 first
                     .get_untracked()
@@ -207,11 +213,13 @@ pub fn Inbox() -> impl IntoView {
                 let page = api.conversations(q).await;
                 // The filters may have changed meanwhile: this page belongs to the old list.
                 let current = query.with_untracked(|now| *now == asked);
-                if let (Ok(page), true) = (page, current) {
-                    more.update(|(list, next)| {
+                match (page, current) {
+                    (Ok(page), true) => more.update(|(list, next)| {
                         list.extend(page.page.items);
                         *next = page.page.next_cursor;
-                    });
+                    }),
+                    (Err(error), true) => more_failed.set(Some(error)),
+                    (_, false) => {}
                 }
                 loading_more.set(false);
             });
@@ -531,13 +539,23 @@ pub fn Inbox() -> impl IntoView {
                     on_select=Callback::new(move |id: String| set_selected.set(Some(id)))
                     on_near_end=Callback::new({
                         let load_more = load_more.clone();
-                        move |()| load_more()
+                        move |()| {
+                            if more_failed.with_untracked(Option::is_none) {
+                                load_more()
+                            }
+                        }
                     })
                 />
-                {move || has_more().then(|| {
-                    let load_more = load_more.clone();
-                    view! { <button type="button" on:click=move |_| load_more()>{move || i18n.t(Msg::LoadMore)}</button> }
-                })}
+                {move || match more_failed.get() {
+                    Some(error) => {
+                        let load_more = load_more.clone();
+                        view! { <RetryAlert error retry=Callback::new(move |()| load_more()) /> }.into_any()
+                    }
+                    None => has_more().then(|| {
+                        let load_more = load_more.clone();
+                        view! { <button type="button" on:click=move |_| load_more()>{move || i18n.t(Msg::LoadMore)}</button> }
+                    }).into_any(),
+                }}
             </section>
             {move || match open_id.get() {
                 Some(id) => {
