@@ -295,10 +295,19 @@ test('a reply sent while the network fails is delivered once after recovery (htt
 
 test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !== 'http' }, () =>
   withPage(async (page) => {
-    await enterAsStaff(page, url('/inbox?status=all'));
-    await heading(page, 'Inbox');
     const down = (route) => (route.request().method() === 'GET'
       ? route.abort('internetdisconnected') : route.continue());
+    // The staff to assign to: the inbox says it could not load them, Retry does.
+    const users = /\/api\/v1\/users$/;
+    await page.route(users, down);
+    await enterAsStaff(page, url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const lookupAlert = page.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    await lookupAlert.waitFor();
+    await page.unroute(users);
+    await lookupAlert.getByRole('button', { name: 'Retry' }).click();
+    await lookupAlert.waitFor({ state: 'detached' });
+
     const messages = /\/api\/v1\/conversations\/[^/]+\/messages/;
     const timeline = /\/api\/v1\/contacts\/[^/]+\/timeline/;
     await page.route(messages, down);
@@ -324,6 +333,7 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     await sidebarAlert.getByRole('button', { name: 'Retry' }).click();
     await sidebar.getByRole('region', { name: 'Touchpoint timeline' }).waitFor();
     await sidebarAlert.waitFor({ state: 'detached' });
+    assert.ok(await page.getByLabel('Assignee (a)').getByRole('option').count() > 1, 'staff offered to assign to');
 
     // A whole page whose data fails shows the error view; its Retry builds the page
     // again, which asks again.

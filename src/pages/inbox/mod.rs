@@ -7,7 +7,7 @@ mod sidebar;
 mod thread;
 
 use super::use_query_param;
-use crate::api::{use_api, use_api_events};
+use crate::api::{ApiResult, use_api, use_api_events};
 use crate::components::staff_layout::STAFF_NAV;
 use crate::components::{MessageAlerts, PageHeader, RetryAlert};
 use crate::error::AppError;
@@ -29,12 +29,33 @@ use wasm_bindgen::JsCast;
 const PAGE: usize = 100;
 
 /// What every conversation needs and the inbox loads once, not per conversation
-/// opened: staff to assign to, canned replies, the agent's own name.
+/// opened: staff to assign to, canned replies, the agent's own name. A failure is
+/// said once above the inbox (see `InboxLookups::failed`); readers see it as empty.
 #[derive(Clone, Copy)]
 pub struct InboxLookups {
-    pub users: LocalResource<Vec<User>>,
-    pub canned: LocalResource<Vec<CannedReply>>,
-    pub me: LocalResource<String>,
+    pub users: LocalResource<ApiResult<Vec<User>>>,
+    pub canned: LocalResource<ApiResult<Vec<CannedReply>>>,
+    pub me: LocalResource<ApiResult<String>>,
+}
+
+impl InboxLookups {
+    /// The first lookup that failed, if any.
+    fn failed(&self) -> Option<AppError> {
+        fn error<T>(r: &Option<ApiResult<T>>) -> Option<AppError> {
+            r.as_ref()?.as_ref().err().cloned()
+        }
+        self.users
+            .with(error)
+            .or_else(|| self.canned.with(error))
+            .or_else(|| self.me.with(error))
+    }
+
+    /// Asks again for every lookup.
+    fn refetch(&self) {
+        self.users.refetch();
+        self.canned.refetch();
+        self.me.refetch();
+    }
 }
 
 /// What the keyboard asked the open conversation to do.
@@ -149,29 +170,30 @@ pub fn Inbox() -> impl IntoView {
         cursor: None,
         limit: Some(PAGE),
     });
-    provide_context(InboxLookups {
+    let lookups = InboxLookups {
         users: LocalResource::new({
             let api = api.clone();
             move || {
                 let api = api.clone();
-                async move { api.users().await.unwrap_or_default() }
+                async move { api.users().await }
             }
         }),
         canned: LocalResource::new({
             let api = api.clone();
             move || {
                 let api = api.clone();
-                async move { api.canned_replies().await.unwrap_or_default() }
+                async move { api.canned_replies().await }
             }
         }),
         me: LocalResource::new({
             let api = api.clone();
             move || {
                 let api = api.clone();
-                async move { api.me().await.map(|u| u.name).unwrap_or_default() }
+                async move { api.me().await.map(|u| u.name) }
             }
         }),
-    });
+    };
+    provide_context(lookups);
     // Pages after the first, fetched with "load more"; dropped when the filters change.
     let more = RwSignal::new((Vec::<Conversation>::new(), None::<String>));
     // A next page that failed: said beside "load more", and scrolling stops asking
@@ -457,6 +479,9 @@ pub fn Inbox() -> impl IntoView {
     let status_now = move || query.with(|q| q.status);
     let page = view! {
         <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
+        {move || lookups.failed().map(|error| view! {
+            <RetryAlert error retry=Callback::new(move |()| lookups.refetch()) />
+        })}
         <CommandPalette open=palette commands />
         <div class="shortcut-hint">
             <MessageAlerts open=Signal::derive(move || open_id.get()) />

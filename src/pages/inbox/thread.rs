@@ -267,7 +267,7 @@ fn Handling(
                     });
                 }>
                     <option value="" selected=move || assignee().is_none()>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
-                    {move || users.get().unwrap_or_default().into_iter().map(|u| {
+                    {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| {
                         let selected = assignee().as_deref() == Some(u.id.as_str());
                         view! { <option value=u.id selected=selected>{u.name}</option> }
                     }).collect_view()}
@@ -371,7 +371,7 @@ fn Composer(
         }
     };
     let matches = move || {
-        let all: Vec<CannedReply> = canned.get().unwrap_or_default();
+        let all: Vec<CannedReply> = canned.get().and_then(Result::ok).unwrap_or_default();
         text.with(|t| {
             canned_matches(&all, t)
                 .into_iter()
@@ -380,7 +380,7 @@ fn Composer(
         })
     };
     let choose = move |reply: CannedReply| {
-        let agent = me.get_untracked().unwrap_or_default();
+        let agent = me.get_untracked().and_then(Result::ok).unwrap_or_default();
         text.set(render_template(
             &reply.body,
             &[("name", &name.get_untracked()), ("agent", &agent)],
