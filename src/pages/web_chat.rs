@@ -1,12 +1,14 @@
 use super::use_public_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
-use crate::components::{ChatBubble, DeliveryState, use_message_outbox, use_page_title};
+use crate::components::{
+    ChatBubble, DeliveryState, RetryAlert, use_message_outbox, use_page_title,
+};
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 use lianjie_core::api::InboundMessage;
-use lianjie_core::inbox::validate_message;
+use lianjie_core::inbox::{Message, validate_message};
 
 /// How often an open chat asks for replies.
 const REFRESH_MS: u64 = 5_000;
@@ -46,10 +48,13 @@ fn ChatForm(token: String) -> impl IntoView {
     Effect::new(move || write_stored(NAME_KEY, &name.get()));
     let thread = LocalResource::new({
         let (api, token) = (api.clone(), token.clone());
-        move || {
-            let sending = api.chat_messages(token.clone(), visitor());
-            async move { sending.await.unwrap_or_default() }
-        }
+        move || api.chat_messages(token.clone(), visitor())
+    });
+    // A poll that fails (a phone between cells) keeps what was shown and says so until
+    // one succeeds, instead of emptying the conversation.
+    let shown = Memo::new(move |before: Option<&Vec<Message>>| match thread.get() {
+        Some(Ok(list)) => list,
+        _ => before.cloned().unwrap_or_default(),
     });
     // Replies come by asking every few seconds: customer pages have no event stream.
     let _ = use_interval_fn(move || thread.refetch(), REFRESH_MS);
@@ -73,7 +78,7 @@ fn ChatForm(token: String) -> impl IntoView {
         })
     });
     Effect::new(move || {
-        if let Some(seen) = thread.get() {
+        if let Some(Ok(seen)) = thread.get() {
             outbox.settle(|key| seen.iter().any(|m| m.idempotency_key == key));
         }
     });
@@ -82,7 +87,7 @@ fn ChatForm(token: String) -> impl IntoView {
         <p class="intro">{move || i18n.t(Msg::ChatIntro)}</p>
         <section aria-label=move || i18n.t(Msg::YourMessages)>
             <ol class="chat-log">
-                <For each=move || thread.get().unwrap_or_default() key=|m| m.id.clone() let(m)>
+                <For each=move || shown.get() key=|m| m.id.clone() let(m)>
                     <ChatBubble m />
                 </For>
                 <For each=move || outbox.list.get() key=|m| (m.key.clone(), m.state) let(m)>
@@ -93,6 +98,12 @@ fn ChatForm(token: String) -> impl IntoView {
                 </For>
             </ol>
         </section>
+        {move || match thread.get() {
+            Some(Err(error)) => Some(view! {
+                <RetryAlert error retry=Callback::new(move |()| thread.refetch()) />
+            }),
+            _ => None,
+        }}
         <form class="chat-form" on:submit=move |ev| {
             ev.prevent_default();
             let text = body.get_untracked();

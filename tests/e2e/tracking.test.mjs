@@ -172,10 +172,15 @@ test(`a reader messages the rep from a shared article; a failed send is retried 
       await customer.getByLabel('Message', { exact: true }).fill('方便的话请电话联系我');
       await customer.getByRole('button', { name: 'Send message' }).click();
       await mine.getByText('Not sent').waitFor({ timeout: 10_000 });
+      // Asking for replies fails too: the chat says so and keeps what it showed.
+      const unreachable = customer.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+      await unreachable.waitFor();
+      assert.ok(await mine.getByText('标准版可以先试用吗？').isVisible());
       await customer.context().setOffline(false);
       await mine.getByRole('button', { name: 'Retry' }).click();
       await mine.getByText('Delivered').nth(1).waitFor();
       assert.equal(await mine.getByRole('listitem').count(), 2);
+      await unreachable.waitFor({ state: 'detached' });
     }
     // The customer's messages are still there after a reload.
     await customer.reload();
