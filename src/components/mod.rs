@@ -42,7 +42,7 @@ pub use message_alerts::MessageAlerts;
 pub use message_outbox::{Delivery, DeliveryState, MessageOutbox, Outgoing, use_message_outbox};
 pub use page_header::{PageHeader, use_page_title};
 pub use qr_code::{QrCodeImage, qr_path};
-pub use retry_alert::RetryAlert;
+pub use retry_alert::{LoadFailed, RetryAlert, load_error};
 pub use share_link::ShareLink;
 pub use sign_in_form::SignInForm;
 pub use staff_layout::StaffLayout;

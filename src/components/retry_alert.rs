@@ -1,3 +1,4 @@
+use crate::api::ApiResult;
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
@@ -12,5 +13,21 @@ pub fn RetryAlert(error: AppError, retry: Callback<()>) -> impl IntoView {
             {move || i18n.t(message)} " "
             <button type="button" on:click=move |_| retry.run(())>{move || i18n.t(Msg::Retry)}</button>
         </p>
+    }
+}
+
+/// The error of a resource's last load, if it failed.
+pub fn load_error<T>(loaded: &Option<ApiResult<T>>) -> Option<AppError> {
+    loaded.as_ref()?.as_ref().err().cloned()
+}
+
+/// A `RetryAlert` while the resource's last load failed (Retry fetches it again);
+/// nothing otherwise.
+#[component]
+pub fn LoadFailed<T: 'static>(resource: LocalResource<ApiResult<T>>) -> impl IntoView {
+    move || {
+        resource.with(load_error).map(|error| {
+            view! { <RetryAlert error retry=Callback::new(move |()| resource.refetch()) /> }
+        })
     }
 }

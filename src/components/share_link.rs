@@ -1,5 +1,5 @@
 use crate::api::use_api;
-use crate::components::{QrCodeImage, use_toasts};
+use crate::components::{LoadFailed, QrCodeImage, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
@@ -42,17 +42,18 @@ pub fn ShareLink(
         let (api, wanted) = (api.clone(), opened.get());
         async move {
             if !wanted {
-                return Vec::new();
+                return Ok(Vec::new());
             }
-            let mut list = api.contacts().await.unwrap_or_default();
+            let mut list = api.contacts().await?;
             list.sort_by(|a, b| a.name.cmp(&b.name));
-            list
+            Ok(list)
         }
     });
     let contact_name = move || {
         let id = contact.get();
         contacts
             .get()
+            .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|c| c.id == id))
             .map(|c| c.name)
     };
@@ -118,11 +119,12 @@ pub fn ShareLink(
                     {move || i18n.t(Msg::ForContact)}
                     <select on:change=move |ev| contact.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::AnyContact)}</option>
-                        {move || contacts.get().unwrap_or_default().into_iter().map(|c| view! {
+                        {move || contacts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
                             <option value=c.id>{c.name}</option>
                         }).collect_view()}
                     </select>
                 </label>
+                <LoadFailed resource=contacts />
                 <label>
                     {move || i18n.t(Msg::ViaChannel)}
                     <select on:change=move |ev| channel.set(event_target_value(&ev))>

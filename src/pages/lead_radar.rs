@@ -1,6 +1,6 @@
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
-use crate::components::{NotificationSwitch, PageHeader};
+use crate::components::{LoadFailed, NotificationSwitch, PageHeader};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
@@ -27,10 +27,7 @@ pub fn LeadRadar() -> impl IntoView {
             async move { api.me().await.ok().map(|u| u.id) }
         }
     });
-    let contents = LocalResource::new(move || {
-        let api = api.clone();
-        async move { api.contents().await.unwrap_or_default() }
-    });
+    let contents = LocalResource::new(move || api.contents());
     use_api_events(move |e| {
         if matches!(e, Event::Radar { .. } | Event::Reset) {
             feed.refetch();
@@ -72,7 +69,7 @@ pub fn LeadRadar() -> impl IntoView {
                     }
                 >
                     <option value="">{move || i18n.t(Msg::AllContent)}</option>
-                    {move || contents.get().unwrap_or_default().into_iter().map(|c| {
+                    {move || contents.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                         let chosen = c.id.clone();
                         view! {
                             <option value=c.id selected=move || content.get() == Some(chosen.clone())>{c.title}</option>
@@ -81,6 +78,7 @@ pub fn LeadRadar() -> impl IntoView {
             </select>
             <NotificationSwitch />
         </div>
+        <LoadFailed resource=contents />
         <Transition>
             {move || Suspend::new(async move {
                 feed.await.map(|items| {

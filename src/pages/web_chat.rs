@@ -1,7 +1,7 @@
 use super::use_public_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
 use crate::components::{
-    ChatBubble, DeliveryState, RetryAlert, use_message_outbox, use_page_title,
+    ChatBubble, DeliveryState, LoadFailed, use_message_outbox, use_page_title,
 };
 use crate::error::problem_message;
 use crate::i18n::{Msg, use_i18n};
@@ -98,12 +98,7 @@ fn ChatForm(token: String) -> impl IntoView {
                 </For>
             </ol>
         </section>
-        {move || match thread.get() {
-            Some(Err(error)) => Some(view! {
-                <RetryAlert error retry=Callback::new(move |()| thread.refetch()) />
-            }),
-            _ => None,
-        }}
+        <LoadFailed resource=thread />
         <form class="chat-form" on:submit=move |ev| {
             ev.prevent_default();
             let text = body.get_untracked();

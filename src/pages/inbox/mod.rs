@@ -9,7 +9,7 @@ mod thread;
 use super::use_query_param;
 use crate::api::{ApiResult, use_api, use_api_events};
 use crate::components::staff_layout::STAFF_NAV;
-use crate::components::{MessageAlerts, PageHeader, RetryAlert};
+use crate::components::{LoadFailed, MessageAlerts, PageHeader, RetryAlert, load_error};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
@@ -41,13 +41,10 @@ pub struct InboxLookups {
 impl InboxLookups {
     /// The first lookup that failed, if any.
     fn failed(&self) -> Option<AppError> {
-        fn error<T>(r: &Option<ApiResult<T>>) -> Option<AppError> {
-            r.as_ref()?.as_ref().err().cloned()
-        }
         self.users
-            .with(error)
-            .or_else(|| self.canned.with(error))
-            .or_else(|| self.me.with(error))
+            .with(load_error)
+            .or_else(|| self.canned.with(load_error))
+            .or_else(|| self.me.with(load_error))
     }
 
     /// Asks again for every lookup.
@@ -597,12 +594,7 @@ pub fn Inbox() -> impl IntoView {
                 .into_any(),
             }}
         </div>
-        {move || match first.get() {
-            Some(Err(error)) => Some(view! {
-                <RetryAlert error retry=Callback::new(move |()| first.refetch()) />
-            }),
-            _ => None,
-        }}
+        <LoadFailed resource=first />
     };
     // Unread customer messages in the tab title, so an agent in another tab sees them:
     // over every conversation the filters match, loaded or not.

@@ -1,7 +1,8 @@
 use super::{InboxCommand, InboxLookups};
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    AttachmentList, DeliveryState, RetryAlert, use_draft, use_message_outbox, use_toasts,
+    AttachmentList, DeliveryState, LoadFailed, RetryAlert, use_draft, use_message_outbox,
+    use_toasts,
 };
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -137,12 +138,7 @@ pub fn Thread(
                     }}
                 </p>
             })}
-            {move || match messages.get() {
-                Some(Err(error)) => Some(view! {
-                    <RetryAlert error retry=Callback::new(move |()| messages.refetch()) />
-                }),
-                _ => None,
-            }}
+            <LoadFailed resource=messages />
             {move || next_cursor().map(|cursor| {
                 let again = cursor.clone();
                 view! {
