@@ -68,6 +68,24 @@ impl Toasts {
         )
     }
 
+    /// An action that failed, with Retry dispatching it again with `input`. The input
+    /// must come from the action's own value: its `input()` is cleared once it resolves.
+    pub fn action_failed<I, O>(
+        &self,
+        text: impl Into<String>,
+        action: Action<I, O>,
+        input: I,
+    ) -> u64
+    where
+        I: Clone + Send + Sync + 'static,
+        O: Send + Sync + 'static,
+    {
+        let retry = Callback::new(move |()| {
+            action.dispatch(input.clone());
+        });
+        self.error(text, Some(retry))
+    }
+
     pub fn dismiss(&self, id: u64) {
         self.list.update(|l| l.retain(|t| t.id != id));
     }

@@ -19,21 +19,14 @@ pub fn Settings() -> impl IntoView {
     let reset = Action::new_local(move |size: &Option<usize>| {
         let api = api.clone();
         let size = *size;
-        async move { api.reset_demo(size).await }
+        async move { (size, api.reset_demo(size).await) }
     });
     Effect::new(move || match reset.value().get() {
-        Some(Ok(())) => {
+        Some((_, Ok(()))) => {
             toasts.info(i18n.t(Msg::ResetDone));
         }
-        Some(Err(e)) => {
-            toasts.error(
-                i18n.t(e.message()),
-                Some(Callback::new(move |()| {
-                    if let Some(size) = reset.input().get_untracked() {
-                        reset.dispatch(size);
-                    }
-                })),
-            );
+        Some((size, Err(e))) => {
+            toasts.action_failed(i18n.t(e.message()), reset, size);
         }
         None => {}
     });

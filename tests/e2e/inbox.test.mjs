@@ -335,6 +335,21 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     await sidebarAlert.waitFor({ state: 'detached' });
     assert.ok(await page.getByLabel('Assignee (a)').getByRole('option').count() > 1, 'staff offered to assign to');
 
+    // A change that fails is said in a toast whose Retry makes the same change.
+    const change = /\/api\/v1\/conversations\/[^/]+$/;
+    await page.route(change, (route) => (route.request().method() === 'PATCH'
+      ? route.abort('internetdisconnected') : route.continue()));
+    const actions = thread.getByRole('toolbar', { name: 'Conversation actions' });
+    const toggle = actions.getByRole('button', { name: /^(Resolve|Reopen) \(e\)$/ });
+    const before = await toggle.innerText();
+    await toggle.click();
+    const failedChange = page.getByRole('region', { name: 'Notifications' }).getByRole('alert')
+      .filter({ hasText: 'Could not reach the server' });
+    await failedChange.waitFor();
+    await page.unroute(change);
+    await failedChange.getByRole('button', { name: 'Retry' }).click();
+    await actions.getByRole('button', { name: before.startsWith('Resolve') ? 'Reopen (e)' : 'Resolve (e)' }).waitFor();
+
     // A whole page whose data fails shows the error view; its Retry builds the page
     // again, which asks again.
     const trend = /\/api\/v1\/contacts\/[^/]+\/intent-trend/;
@@ -355,7 +370,18 @@ test(`scrolling the list away from the open conversation stays put as more rows 
     await enterAsStaff(page, url('/settings'));
     await heading(page, 'Settings');
     await page.getByLabel('Sample conversations').fill('300');
+    const reset = '**/api/v1/demo/reset**';
+    if (BACKEND === 'http') {
+      await page.route(reset, (route) => route.abort('internetdisconnected'));
+    }
     await page.getByRole('button', { name: 'Load sample conversations' }).click();
+    if (BACKEND === 'http') {
+      // A reset that fails offers Retry, which resets with the same size.
+      const failed = page.getByRole('region', { name: 'Notifications' }).getByRole('alert');
+      await failed.filter({ hasText: 'Could not reach the server' }).waitFor();
+      await page.unroute(reset);
+      await failed.getByRole('button', { name: 'Retry' }).click();
+    }
     await page.getByRole('status').filter({ hasText: 'Demo data restored.' }).waitFor({ timeout: 60_000 });
     await page.goto(url('/inbox?status=all'));
     await heading(page, 'Inbox');

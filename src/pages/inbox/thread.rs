@@ -182,11 +182,12 @@ fn Handling(
     let toasts = use_toasts();
     let users = expect_context::<InboxLookups>().users;
     let apply = Action::new_local(move |u: &ConversationUpdate| {
-        api.update_conversation(id.clone(), u.clone())
+        let (u, applying) = (u.clone(), api.update_conversation(id.clone(), u.clone()));
+        async move { (u, applying.await) }
     });
     Effect::new(move || {
-        if let Some(Err(e)) = apply.value().get() {
-            toasts.error(i18n.t(e.message()), None);
+        if let Some((u, Err(e))) = apply.value().get() {
+            toasts.action_failed(i18n.t(e.message()), apply, u);
         }
     });
     let status =
