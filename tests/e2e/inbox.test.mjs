@@ -3,7 +3,9 @@
 // and a customer's web-chat message arriving live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, browserSuite, customerPhone, enterAsStaff, heading } from './support.mjs';
+import {
+  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert,
+} from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
@@ -291,7 +293,7 @@ test('a reply sent while the network fails is delivered once after recovery (htt
     await page.reload();
     await thread.getByRole('listitem').filter({ hasText: text }).waitFor();
     assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
-  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+  }, { expectedErrors: OFFLINE_ERRORS }));
 
 test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !== 'http' }, () =>
   withPage(async (page) => {
@@ -302,7 +304,7 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     await page.route(users, down);
     await enterAsStaff(page, url('/inbox?status=all'));
     await heading(page, 'Inbox');
-    const lookupAlert = page.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    const lookupAlert = unreachableAlert(page);
     await lookupAlert.waitFor();
     await page.unroute(users);
     await lookupAlert.getByRole('button', { name: 'Retry' }).click();
@@ -317,10 +319,10 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
 
     // The conversation and the customer's history each say what failed...
     const thread = page.getByRole('region', { name: /^Messages with / });
-    const threadAlert = thread.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    const threadAlert = unreachableAlert(thread);
     await threadAlert.waitFor();
     const sidebar = page.getByRole('complementary', { name: 'Customer' });
-    const sidebarAlert = sidebar.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    const sidebarAlert = unreachableAlert(sidebar);
     await sidebarAlert.waitFor();
     assert.equal(await thread.getByRole('listitem').count(), 0);
 
@@ -343,8 +345,7 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     const toggle = actions.getByRole('button', { name: /^(Resolve|Reopen) \(e\)$/ });
     const before = await toggle.innerText();
     await toggle.click();
-    const failedChange = page.getByRole('region', { name: 'Notifications' }).getByRole('alert')
-      .filter({ hasText: 'Could not reach the server' });
+    const failedChange = unreachableAlert(page.getByRole('region', { name: 'Notifications' }));
     await failedChange.waitFor();
     await page.unroute(change);
     await failedChange.getByRole('button', { name: 'Retry' }).click();
@@ -355,13 +356,13 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     const trend = /\/api\/v1\/contacts\/[^/]+\/intent-trend/;
     await page.route(trend, down);
     await sidebar.getByRole('heading', { level: 2 }).getByRole('link').click();
-    const pageAlert = page.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+    const pageAlert = unreachableAlert(page);
     await pageAlert.waitFor();
     await page.unroute(trend);
     await pageAlert.getByRole('button', { name: 'Retry' }).click();
     await heading(page, 'Customer profile');
     await page.getByRole('region', { name: 'Touchpoint timeline' }).waitFor();
-  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+  }, { expectedErrors: OFFLINE_ERRORS }));
 
 // Last in the file: it grows the data set to 300 conversations. On http it also fails a
 // next page on purpose.
@@ -377,8 +378,8 @@ test(`scrolling the list away from the open conversation stays put as more rows 
     await page.getByRole('button', { name: 'Load sample conversations' }).click();
     if (BACKEND === 'http') {
       // A reset that fails offers Retry, which resets with the same size.
-      const failed = page.getByRole('region', { name: 'Notifications' }).getByRole('alert');
-      await failed.filter({ hasText: 'Could not reach the server' }).waitFor();
+      const failed = unreachableAlert(page.getByRole('region', { name: 'Notifications' }));
+      await failed.waitFor();
       await page.unroute(reset);
       await failed.getByRole('button', { name: 'Retry' }).click();
     }
@@ -396,7 +397,7 @@ test(`scrolling the list away from the open conversation stays put as more rows 
       // asks again.
       const nextPages = (u) => u.pathname === '/api/v1/conversations' && u.searchParams.has('cursor');
       await page.route(nextPages, (route) => route.abort('internetdisconnected'));
-      const failed = list.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+      const failed = unreachableAlert(list);
       for (let i = 0; i < 20; i++) {
         await page.mouse.wheel(0, 1_000);
         await page.waitForTimeout(50);
@@ -418,4 +419,4 @@ test(`scrolling the list away from the open conversation stays put as more rows 
     await page.waitForTimeout(300);
     const shown = await list.getByRole('listitem').evaluateAll((items) => items.map((li) => Number(li.getAttribute('aria-posinset'))));
     assert.ok(Math.min(...shown) > 100, `rows in the page: ${Math.min(...shown)}–${Math.max(...shown)}`);
-  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+  }, { expectedErrors: OFFLINE_ERRORS }));

@@ -148,6 +148,14 @@ export function browserSuite() {
   };
 }
 
+/** Console errors a page logs while a test cuts its network on purpose. */
+export const OFFLINE_ERRORS = [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/];
+
+/** The alert inside `scope` saying the server could not be reached. */
+export function unreachableAlert(scope) {
+  return scope.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+}
+
 export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /** A customer's phone: another browser on the reference server; on the in-browser

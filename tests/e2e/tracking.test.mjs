@@ -2,7 +2,9 @@
 // on a phone, and the rep's lead radar shows the reading as it happens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, browserSuite, customerPhone, enterAsStaff, heading } from './support.mjs';
+import {
+  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert,
+} from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
@@ -173,7 +175,7 @@ test(`a reader messages the rep from a shared article; a failed send is retried 
       await customer.getByRole('button', { name: 'Send message' }).click();
       await mine.getByText('Not sent').waitFor({ timeout: 10_000 });
       // Asking for replies fails too: the chat says so and keeps what it showed.
-      const unreachable = customer.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+      const unreachable = unreachableAlert(customer);
       await unreachable.waitFor();
       assert.ok(await mine.getByText('标准版可以先试用吗？').isVisible());
       await customer.context().setOffline(false);
@@ -186,4 +188,4 @@ test(`a reader messages the rep from a shared article; a failed send is retried 
     await customer.reload();
     await mine.getByText('标准版可以先试用吗？').waitFor();
     await phone.close();
-  }, { expectedErrors: [/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/] }));
+  }, { expectedErrors: OFFLINE_ERRORS }));

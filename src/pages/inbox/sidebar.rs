@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{MergeContact, RetryAlert, TouchpointTimeline};
+use crate::components::{LoadFailed, MergeContact, TouchpointTimeline};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::Event;
@@ -70,15 +70,10 @@ pub fn CustomerSidebar(
             <MergeContact keep=contact />
             <Transition>
                 {move || Suspend::new(async move {
-                    match timeline.await {
-                        Ok(timeline) => view! { <TouchpointTimeline timeline /> }.into_any(),
-                        Err(error) => view! {
-                            <RetryAlert error retry=Callback::new(move |()| timeline.refetch()) />
-                        }
-                        .into_any(),
-                    }
+                    timeline.await.ok().map(|timeline| view! { <TouchpointTimeline timeline /> })
                 })}
             </Transition>
+            <LoadFailed resource=timeline />
         </aside>
     }
 }
