@@ -180,7 +180,7 @@ pub struct ConversationUpdate {
 }
 
 /// A field that is present, even as `null`, is `Some`: tells "unassign" from "leave".
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
@@ -384,6 +384,10 @@ pub enum Event {
     /// A contact changed as a whole: merged into another, or the merge undone.
     Contact {
         contact: Contact,
+    },
+    /// A staff member was added, changed, deactivated or reactivated.
+    Staff {
+        user: crate::people::User,
     },
     Reset,
 }

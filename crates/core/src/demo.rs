@@ -8,6 +8,7 @@ use crate::content::{Block, BlockBody, Content, ContentKind};
 use crate::inbox::{CannedReply, Conversation, ConversationStatus, Direction, Message};
 use crate::people::{Card, CardTheme, PhoneVisibility, Role, User};
 use crate::store::Db;
+use crate::team::{Department, Organization};
 use chrono::{DateTime, Duration, Utc};
 use std::ops::Range;
 
@@ -27,11 +28,48 @@ impl Lcg {
     }
 }
 
+/// The demo organization's id: what the in-browser backend holds and the reference
+/// server seeds first.
+pub const ORG: &str = "lianjie";
+
+fn department(id: &str, name: &str, parent: Option<&str>) -> Department {
+    Department {
+        id: id.into(),
+        name: name.into(),
+        parent_id: parent.map(Into::into),
+    }
+}
+
+fn staff(id: &str, name: &str, role: Role, email: &str, department: &str) -> User {
+    User {
+        id: id.into(),
+        name: name.into(),
+        role,
+        email: email.into(),
+        card_id: None,
+        department_id: Some(department.into()),
+        active: true,
+    }
+}
+
+/// The demo's staff, their roles and departments: headquarters (the admin and the
+/// support agent) over two sales departments with a manager each; East China has a
+/// Shanghai team below it, so a manager's scope reaches down the tree.
 pub fn seed(now: DateTime<Utc>) -> Db {
     let mut rng = Lcg(20_261_123);
     let mut db = Db::default();
+    db.org = Organization {
+        id: ORG.into(),
+        name: "连接科技 Lianjie Tech".into(),
+        departments: vec![
+            department("d-hq", "总部 Headquarters", None),
+            department("d-east", "华东销售部 East China Sales", Some("d-hq")),
+            department("d-shanghai", "上海组 Shanghai Team", Some("d-east")),
+            department("d-south", "华南销售部 South China Sales", Some("d-hq")),
+        ],
+    };
 
-    let reps = [
+    let sellers = [
         (
             "u-wanglei",
             "王磊",
@@ -40,6 +78,8 @@ pub fn seed(now: DateTime<Utc>) -> Db {
             "13800138001",
             "wanglei_sales",
             CardTheme::Jade,
+            Role::Rep,
+            "d-east",
         ),
         (
             "u-lina",
@@ -49,6 +89,8 @@ pub fn seed(now: DateTime<Utc>) -> Db {
             "13900139002",
             "lina_crm",
             CardTheme::Coral,
+            Role::Rep,
+            "d-shanghai",
         ),
         (
             "u-emily",
@@ -58,15 +100,36 @@ pub fn seed(now: DateTime<Utc>) -> Db {
             "+86 137 0013 7003",
             "emily_c",
             CardTheme::Ink,
+            Role::Rep,
+            "d-south",
+        ),
+        (
+            "u-chengang",
+            "陈刚",
+            "chen-gang",
+            "华东销售总监",
+            "13800138004",
+            "chengang_lead",
+            CardTheme::Slate,
+            Role::Manager,
+            "d-east",
+        ),
+        (
+            "u-sunyue",
+            "孙悦",
+            "sun-yue",
+            "华南销售经理",
+            "13800138005",
+            "sunyue_lead",
+            CardTheme::Jade,
+            Role::Manager,
+            "d-south",
         ),
     ];
-    for (id, name, card, title, phone, wechat, theme) in reps {
+    for (id, name, card, title, phone, wechat, theme, role, dept) in sellers {
         db.users.push(User {
-            id: id.into(),
-            name: name.into(),
-            role: Role::Rep,
-            email: format!("{card}@lianjie.example"),
             card_id: Some(card.into()),
+            ..staff(id, name, role, &format!("{card}@lianjie.example"), dept)
         });
         db.cards.insert(
             card.into(),
@@ -90,20 +153,20 @@ pub fn seed(now: DateTime<Utc>) -> Db {
             },
         );
     }
-    db.users.push(User {
-        id: "u-zhaomin".into(),
-        name: "赵敏".into(),
-        role: Role::Agent,
-        email: "zhaomin@lianjie.example".into(),
-        card_id: None,
-    });
-    db.users.push(User {
-        id: "u-admin".into(),
-        name: "Admin 管理员".into(),
-        role: Role::Admin,
-        email: "admin@lianjie.example".into(),
-        card_id: None,
-    });
+    db.users.push(staff(
+        "u-zhaomin",
+        "赵敏",
+        Role::Agent,
+        "zhaomin@lianjie.example",
+        "d-hq",
+    ));
+    db.users.push(staff(
+        "u-admin",
+        "Admin 管理员",
+        Role::Admin,
+        "admin@lianjie.example",
+        "d-hq",
+    ));
 
     for content in contents(now) {
         db.contents.insert(content.id.clone(), content);
@@ -249,7 +312,7 @@ fn add_contacts(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<U
     let reps: Vec<String> = db
         .users
         .iter()
-        .filter(|u| u.card_id.is_some())
+        .filter(|u| u.role == Role::Rep)
         .map(|u| u.id.clone())
         .collect();
     for i in range {
@@ -364,6 +427,15 @@ fn add_conversation(
         },
         _ => ConversationStatus::Open,
     };
+    // Support answers some; a rep takes their own customer's conversation on others.
+    let assignee_id = match i % 4 {
+        0 => Some("u-zhaomin".to_string()),
+        3 => None,
+        _ => db
+            .contacts
+            .get(&contact_id)
+            .and_then(|c| c.owner_id.clone()),
+    };
     db.conversations.insert(
         id.clone(),
         Conversation {
@@ -371,11 +443,7 @@ fn add_conversation(
             contact_id,
             channel,
             status,
-            assignee_id: match i % 3 {
-                0 => Some("u-zhaomin".to_string()),
-                1 => Some("u-wanglei".to_string()),
-                _ => None,
-            },
+            assignee_id,
             labels: if i.is_multiple_of(4) {
                 vec!["报价".into()]
             } else {
@@ -729,6 +797,107 @@ fn kind_slug(kind: ContentKind) -> &'static str {
         ContentKind::Video => "video",
         ContentKind::Document => "page",
     }
+}
+
+/// A second, small organization on the same server (the tests' stranger): an admin
+/// and a rep with a card, one article, one customer and one conversation. Nothing of
+/// it may ever reach the demo organization's staff, nor theirs this one's.
+pub fn other_org(now: DateTime<Utc>) -> Db {
+    let mut db = Db::default();
+    db.org = Organization {
+        id: "beichen".into(),
+        name: "北辰贸易 Beichen Trading".into(),
+        departments: vec![department("bc-sales", "销售部 Sales", None)],
+    };
+    db.users.push(staff(
+        "bc-admin",
+        "刘洋",
+        Role::Admin,
+        "admin@beichen.example",
+        "bc-sales",
+    ));
+    db.users.push(User {
+        card_id: Some("bc-zhou".into()),
+        ..staff(
+            "bc-rep",
+            "周强",
+            Role::Rep,
+            "zhou@beichen.example",
+            "bc-sales",
+        )
+    });
+    db.cards.insert(
+        "bc-zhou".into(),
+        Card {
+            id: "bc-zhou".into(),
+            owner_id: "bc-rep".into(),
+            name: "周强".into(),
+            title: "销售经理".into(),
+            company: "北辰贸易".into(),
+            phone: "13700137000".into(),
+            updated_at: Some(now),
+            ..Card::default()
+        },
+    );
+    let mut article = contents(now)
+        .into_iter()
+        .next()
+        .expect("the demo has content");
+    article.id = "bc-catalog".into();
+    article.title = "北辰 2026 产品目录".into();
+    article.author_id = "bc-rep".into();
+    db.contents.insert(article.id.clone(), article);
+    db.contacts.insert(
+        "bc-k1".into(),
+        Contact {
+            id: "bc-k1".into(),
+            name: "吴女士".into(),
+            company: "南湖食品".into(),
+            phone: "13600136000".into(),
+            email: String::new(),
+            wechat_id: "wx_bc_wu".into(),
+            identities: vec![Identity {
+                channel: Channel::Wechat,
+                handle: "wx_bc_wu".into(),
+            }],
+            owner_id: Some("bc-rep".into()),
+            interests: Default::default(),
+            intent: 40,
+            last_seen_at: Some(now),
+            created_at: now - Duration::days(3),
+            merged: None,
+        },
+    );
+    let mut rng = Lcg(7);
+    add_conversation(
+        &mut db,
+        &mut rng,
+        900,
+        "bc-k1".into(),
+        40,
+        Channel::Wechat,
+        Some(2),
+        now,
+    );
+    if let Some(v) = db.conversations.remove("v-900") {
+        let id = "bc-v1".to_owned();
+        let messages: Vec<Message> = db
+            .messages
+            .remove("v-900")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Message {
+                id: format!("bc-{}", m.id),
+                conversation_id: id.clone(),
+                author_id: m.author_id.map(|_| "bc-rep".to_owned()),
+                ..m
+            })
+            .collect();
+        db.messages.insert(id.clone(), messages);
+        db.conversations
+            .insert(id.clone(), Conversation { id, ..v });
+    }
+    db
 }
 
 #[cfg(test)]

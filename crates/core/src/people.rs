@@ -7,9 +7,33 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A sales rep: their own customers (私海), card, shares and radar.
     Rep,
+    /// A team lead: everything a rep may, over their department and those below it.
+    Manager,
+    /// Support: the inbox and the customers in it.
     Agent,
+    /// Everything, including staff, departments and settings.
     Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Rep, Role::Manager, Role::Agent, Role::Admin];
+
+    /// Whether this role sells: has a card, shares links, owns customers.
+    pub fn sells(self) -> bool {
+        matches!(self, Role::Rep | Role::Manager)
+    }
+
+    /// The name on the wire and in URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Rep => "rep",
+            Role::Manager => "manager",
+            Role::Agent => "agent",
+            Role::Admin => "admin",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +44,16 @@ pub struct User {
     pub email: String,
     /// The card this user shares, if a rep.
     pub card_id: Option<String>,
+    /// Where in the organization's department tree this person works.
+    #[serde(default)]
+    pub department_id: Option<String>,
+    /// A deactivated account cannot sign in and owns nothing new.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,9 @@ use crate::inbox::{
 };
 use crate::intent::{IntentSignals, add_interest, intent_score};
 use crate::people::{Card, User};
+use crate::scope::{Action, Caller};
 use crate::share::{LeadCapture, LeadDetails, LinkPreview, Share, ShareTarget};
+use crate::team::Organization;
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
@@ -30,10 +32,16 @@ use thiserror::Error;
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 200;
 
+mod team;
+
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum StoreError {
+    /// Missing, or outside the caller's scope: the two answer alike.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The caller's role may not do this at all.
+    #[error("your role may not do this ({0:?})")]
+    Forbidden(Action),
     #[error("invalid input: {0}")]
     Invalid(FieldErrors),
 }
@@ -48,6 +56,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Db {
+    /// The organization this data belongs to, with its department tree.
+    #[serde(default)]
+    pub org: Organization,
     pub users: Vec<User>,
     pub cards: BTreeMap<String, Card>,
     pub contents: BTreeMap<String, Content>,
@@ -137,6 +148,8 @@ fn list<'a>(map: &'a HashMap<String, Vec<String>>, key: &str) -> &'a [String] {
 /// One record an operation created or updated, by key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Change {
+    Org,
+    User(String),
     Card(String),
     Content(String),
     Share(String),
@@ -150,6 +163,7 @@ pub enum Change {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Record {
+    Org(Organization),
     User(User),
     Card(Card),
     Content(Content),
@@ -166,7 +180,8 @@ impl Record {
     pub const MESSAGES: &'static str = "messages";
 
     /// Every kind, as [`Record::kind`] names them.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
+        "orgs",
         "users",
         "cards",
         "contents",
@@ -181,6 +196,7 @@ impl Record {
     /// Which kind of record this is, as a store or table name.
     pub fn kind(&self) -> &'static str {
         match self {
+            Record::Org(_) => "orgs",
             Record::User(_) => "users",
             Record::Card(_) => "cards",
             Record::Content(_) => "contents",
@@ -196,6 +212,7 @@ impl Record {
     /// The record alone as JSON, for a store that keeps one kind.
     pub fn to_doc(&self) -> String {
         let doc = match self {
+            Record::Org(r) => serde_json::to_string(r),
             Record::User(r) => serde_json::to_string(r),
             Record::Card(r) => serde_json::to_string(r),
             Record::Content(r) => serde_json::to_string(r),
@@ -214,6 +231,7 @@ impl Record {
     pub fn from_doc(kind: &str, doc: &str) -> Result<Record, serde_json::Error> {
         use serde::de::Error as _;
         Ok(match kind {
+            "orgs" => Record::Org(serde_json::from_str(doc)?),
             "users" => Record::User(serde_json::from_str(doc)?),
             "cards" => Record::Card(serde_json::from_str(doc)?),
             "contents" => Record::Content(serde_json::from_str(doc)?),
@@ -230,6 +248,7 @@ impl Record {
     /// The record's key within its kind.
     pub fn key(&self) -> &str {
         match self {
+            Record::Org(r) => &r.id,
             Record::User(r) => &r.id,
             Record::Card(r) => &r.id,
             Record::Content(r) => &r.id,
@@ -260,6 +279,13 @@ impl Db {
     /// The record a change names, as it is now (`None` if it is gone).
     pub fn record(&self, change: &Change) -> Option<Record> {
         match change {
+            Change::Org => Some(Record::Org(self.org.clone())),
+            Change::User(id) => self
+                .users
+                .iter()
+                .find(|u| &u.id == id)
+                .cloned()
+                .map(Record::User),
             Change::Card(id) => self.cards.get(id).cloned().map(Record::Card),
             Change::Content(id) => self.contents.get(id).cloned().map(Record::Content),
             Change::Share(token) => self.shares.get(token).cloned().map(Record::Share),
@@ -284,7 +310,7 @@ impl Db {
 
     /// Every record, for writing the whole set.
     pub fn records(&self) -> Vec<Record> {
-        let mut out = Vec::new();
+        let mut out = vec![Record::Org(self.org.clone())];
         out.extend(self.users.iter().cloned().map(Record::User));
         out.extend(self.canned.iter().cloned().map(Record::Canned));
         out.extend(self.cards.values().cloned().map(Record::Card));
@@ -350,6 +376,7 @@ impl Db {
             }
         }
         match record {
+            Record::Org(r) => self.org = r,
             Record::User(r) => upsert(&mut self.users, r, |a, b| a.id == b.id),
             Record::Canned(r) => upsert(&mut self.canned, r, |a, b| a.id == b.id),
             Record::Card(r) => {
@@ -392,8 +419,16 @@ impl Db {
         self.cards.get(id).ok_or(StoreError::NotFound("card"))
     }
 
-    pub fn save_card(&mut self, mut card: Card, now: DateTime<Utc>) -> StoreResult<Card> {
+    pub fn save_card(
+        &mut self,
+        caller: &Caller,
+        mut card: Card,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Card> {
         let existing = self.card(&card.id)?;
+        if !caller.edits_card(&existing.owner_id) {
+            return Err(StoreError::Forbidden(Action::EditCard));
+        }
         card.validate()?;
         card.owner_id.clone_from(&existing.owner_id);
         card.updated_at = Some(now);
@@ -406,10 +441,18 @@ impl Db {
     /// `author_id`; an existing one keeps its author and creation time.
     pub fn save_content(
         &mut self,
+        caller: &Caller,
         mut content: Content,
-        author_id: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Content> {
+        let author_id = caller.user_id.as_str();
+        let allowed = match self.contents.get(&content.id) {
+            Some(existing) => caller.edits_content(&existing.author_id),
+            None => caller.may(Action::EditContent),
+        };
+        if !allowed {
+            return Err(StoreError::Forbidden(Action::EditContent));
+        }
         let mut errs = FieldErrors::default();
         errs.check(
             "id",
@@ -448,7 +491,31 @@ impl Db {
         }
     }
 
+    /// A rep's link to their card or to content, for one contact (in their scope) or
+    /// for anyone.
     pub fn create_share(
+        &mut self,
+        caller: &Caller,
+        new: NewShare,
+        token: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Share> {
+        if !caller.may(Action::ShareLinks) {
+            return Err(StoreError::Forbidden(Action::ShareLinks));
+        }
+        if let ShareTarget::Card(id) = &new.target
+            && !caller.edits_card(&self.card(id)?.owner_id)
+        {
+            return Err(StoreError::Forbidden(Action::EditCard));
+        }
+        if let Some(c) = &new.contact_id {
+            self.visible_contact(caller, c)?;
+        }
+        let rep_id = caller.user_id.clone();
+        self.insert_share(new, &rep_id, token, now)
+    }
+
+    fn insert_share(
         &mut self,
         new: NewShare,
         rep_id: &str,
@@ -594,7 +661,7 @@ impl Db {
                     channel: None,
                     lead_capture: LeadCapture::Off,
                 };
-                Ok(self.create_share(new, &owner, new_token, now)?.token)
+                Ok(self.insert_share(new, &owner, new_token, now)?.token)
             }
         }
     }
@@ -943,13 +1010,12 @@ impl Db {
     /// warming up or cooling down.
     pub fn intent_trend(
         &self,
+        caller: &Caller,
         contact_id: &str,
         days: &[u16],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<IntentPoint>> {
-        if !self.contacts.contains_key(contact_id) {
-            return Err(StoreError::NotFound("contact"));
-        }
+        self.visible_contact(caller, contact_id)?;
         Ok(days
             .iter()
             .map(|d| {
@@ -1063,12 +1129,14 @@ impl Db {
         })
     }
 
-    /// Counted views of a content item or card, with who read them.
-    fn readings(&self, target: &ShareTarget) -> Vec<Reading<'_>> {
+    /// Counted views of a content item or card through the links of the staff
+    /// `caller` covers, with who read them.
+    fn readings(&self, caller: &Caller, target: &ShareTarget) -> Vec<Reading<'_>> {
         let ix = self.ix();
         list(&ix.shares_by_target, &target_key(target))
             .iter()
             .filter_map(|t| self.shares.get(t))
+            .filter(|share| caller.covers(Some(&share.rep_id)))
             .flat_map(|share| {
                 list(&ix.sessions_by_share, &share.token)
                     .iter()
@@ -1090,23 +1158,41 @@ impl Db {
             .collect()
     }
 
-    pub fn card_analytics(&self, card_id: &str) -> StoreResult<CardAnalytics> {
-        self.card(card_id)?;
+    /// A card's views: its owner's, their manager's and admins' to see.
+    pub fn card_analytics(&self, caller: &Caller, card_id: &str) -> StoreResult<CardAnalytics> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
+        if !caller.covers(Some(&self.card(card_id)?.owner_id)) {
+            return Err(StoreError::NotFound("card"));
+        }
         Ok(analytics::card_analytics(
-            &self.readings(&ShareTarget::Card(card_id.to_owned())),
+            &self.readings(caller, &ShareTarget::Card(card_id.to_owned())),
         ))
     }
 
-    pub fn content_analytics(&self, content_id: &str) -> StoreResult<ContentAnalytics> {
+    /// A content item's figures over the links of the staff the caller covers.
+    pub fn content_analytics(
+        &self,
+        caller: &Caller,
+        content_id: &str,
+    ) -> StoreResult<ContentAnalytics> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
         let content = self
             .contents
             .get(content_id)
             .ok_or(StoreError::NotFound("content"))?;
         let target = ShareTarget::Content(content_id.to_owned());
-        let mut out = analytics::analytics(content, &self.readings(&target));
+        let mut out = analytics::analytics(content, &self.readings(caller, &target));
         out.forward_tree = list(&self.ix().shares_by_target, &target_key(&target))
             .iter()
-            .filter(|t| self.shares.get(*t).is_some_and(|s| s.parent.is_none()))
+            .filter(|t| {
+                self.shares
+                    .get(*t)
+                    .is_some_and(|s| s.parent.is_none() && caller.covers(Some(&s.rep_id)))
+            })
             .filter_map(|t| self.forward_node(t, true, 0))
             .collect();
         Ok(out)
@@ -1151,40 +1237,47 @@ impl Db {
         })
     }
 
-    /// Every content item's figures, best first by `by`.
-    pub fn content_ranking(&self, by: Ranking) -> Vec<ContentStats> {
+    /// Every content item's figures over the caller's team's links (an agent's are
+    /// all zero), best first by `by`.
+    pub fn content_ranking(&self, caller: &Caller, by: Ranking) -> Vec<ContentStats> {
         let list = self
             .contents_newest_first()
             .into_iter()
             .map(|c| {
                 let target = ShareTarget::Content(c.id.clone());
-                analytics::stats(c, &self.readings(&target))
+                analytics::stats(c, &self.readings(caller, &target))
             })
             .collect();
         analytics::rank(list, by)
     }
 
-    /// Counted sessions, most recent first.
-    pub fn radar(&self, limit: usize) -> Vec<RadarItem> {
+    /// Counted sessions on the links of the staff the caller covers, most recent first.
+    pub fn radar(&self, caller: &Caller, limit: usize) -> StoreResult<Vec<RadarItem>> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
         let mut sessions: Vec<&ViewSession> = self
             .sessions
             .values()
             .filter(|s| s.totals.is_counted())
+            .filter(|s| {
+                self.shares
+                    .get(&s.share_token)
+                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
+            })
             .collect();
         sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
-        sessions
+        Ok(sessions
             .iter()
             .take(limit)
             .filter_map(|s| self.radar_item(&s.id))
-            .collect()
+            .collect())
     }
 
     /// Every touchpoint of a contact: views through their links, readers of what
     /// they forwarded, and their conversations on every channel; newest first.
-    pub fn timeline(&self, contact_id: &str) -> StoreResult<Vec<Activity>> {
-        if !self.contacts.contains_key(contact_id) {
-            return Err(StoreError::NotFound("contact"));
-        }
+    pub fn timeline(&self, caller: &Caller, contact_id: &str) -> StoreResult<Vec<Activity>> {
+        self.visible_contact(caller, contact_id)?;
         let ix = self.ix();
         let sessions_of = |tokens: &[String]| -> Vec<RadarItem> {
             tokens
@@ -1244,10 +1337,11 @@ impl Db {
 
     pub fn list_conversations(
         &self,
+        caller: &Caller,
         q: &ConversationQuery,
-        me: &str,
         now: DateTime<Utc>,
     ) -> ConversationPage {
+        let me = caller.user_id.as_str();
         let text = q
             .text
             .as_deref()
@@ -1258,6 +1352,7 @@ impl Db {
         let mut list: Vec<&Conversation> = self
             .conversations
             .values()
+            .filter(|v| self.sees_conversation(caller, v))
             .filter(|v| match q.assignee {
                 AssigneeFilter::All => true,
                 AssigneeFilter::Mine => v.assignee_id.as_deref() == Some(me),
@@ -1298,15 +1393,51 @@ impl Db {
         }
     }
 
-    pub fn contact(&self, id: &str) -> StoreResult<&Contact> {
+    fn contact(&self, id: &str) -> StoreResult<&Contact> {
         self.contacts.get(id).ok_or(StoreError::NotFound("contact"))
     }
 
-    /// Contacts as staff see them: those merged into another are left out.
-    pub fn live_contacts(&self) -> Vec<Contact> {
+    /// A contact as `caller` may see it; outside their scope it is not found.
+    pub fn visible_contact(&self, caller: &Caller, id: &str) -> StoreResult<&Contact> {
+        self.contact(id)
+            .ok()
+            .filter(|c| self.sees_contact(caller, c))
+            .ok_or(StoreError::NotFound("contact"))
+    }
+
+    /// A contact is seen by their owner's team, and with the conversations the caller
+    /// sees (an agent's inbox, a conversation assigned to a rep).
+    fn sees_contact(&self, caller: &Caller, c: &Contact) -> bool {
+        let conversations = list(&self.ix().conversations_by_contact, &c.id);
+        caller.sees_contact(c.owner_id.as_deref(), !conversations.is_empty())
+            || conversations
+                .iter()
+                .filter_map(|v| self.conversations.get(v))
+                .any(|v| v.assignee_id.is_some() && caller.covers(v.assignee_id.as_deref()))
+    }
+
+    fn sees_conversation(&self, caller: &Caller, v: &Conversation) -> bool {
+        let owner = self
+            .contacts
+            .get(&v.contact_id)
+            .and_then(|c| c.owner_id.as_deref());
+        caller.sees_conversation(owner, v.assignee_id.as_deref())
+    }
+
+    /// A conversation as `caller` may see it; outside their scope it is not found.
+    fn visible_conversation(&self, caller: &Caller, id: &str) -> StoreResult<&Conversation> {
+        self.conversations
+            .get(id)
+            .filter(|v| self.sees_conversation(caller, v))
+            .ok_or(StoreError::NotFound("conversation"))
+    }
+
+    /// Contacts as `caller` sees them: those in their scope, leaving out those
+    /// merged into another.
+    pub fn contacts_for(&self, caller: &Caller) -> Vec<Contact> {
         self.contacts
             .values()
-            .filter(|c| c.merged.is_none())
+            .filter(|c| c.merged.is_none() && self.sees_contact(caller, c))
             .cloned()
             .collect()
     }
@@ -1317,10 +1448,18 @@ impl Db {
     /// moved, so [`Db::unmerge_contact`] can undo it. Returns the kept contact.
     pub fn merge_contacts(
         &mut self,
+        caller: &Caller,
         keep_id: &str,
         other_id: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Contact> {
+        let owners = (
+            self.visible_contact(caller, keep_id)?.owner_id.clone(),
+            self.visible_contact(caller, other_id)?.owner_id.clone(),
+        );
+        if !caller.merges(owners.0.as_deref(), owners.1.as_deref()) {
+            return Err(StoreError::Forbidden(Action::MergeContacts));
+        }
         let live = |id: &str| {
             self.contacts
                 .get(id)
@@ -1371,7 +1510,21 @@ impl Db {
 
     /// Undoes the merge of `other_id`: both contacts as they were before it, and
     /// what moved moves back. Returns the restored contact.
-    pub fn unmerge_contact(&mut self, other_id: &str, now: DateTime<Utc>) -> StoreResult<Contact> {
+    pub fn unmerge_contact(
+        &mut self,
+        caller: &Caller,
+        other_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Contact> {
+        let other = self.visible_contact(caller, other_id)?;
+        let into = other.merged.as_ref().map(|m| m.into.clone());
+        let into_owner = match into {
+            Some(into) => self.visible_contact(caller, &into)?.owner_id.clone(),
+            None => return Err(StoreError::NotFound("merge")),
+        };
+        if !caller.merges(other.owner_id.as_deref(), into_owner.as_deref()) {
+            return Err(StoreError::Forbidden(Action::MergeContacts));
+        }
         let merged = self
             .contacts
             .get_mut(other_id)
@@ -1433,10 +1586,12 @@ impl Db {
 
     pub fn messages_page(
         &self,
+        caller: &Caller,
         conversation_id: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> StoreResult<Page<Message>> {
+        self.visible_conversation(caller, conversation_id)?;
         let all = self
             .messages
             .get(conversation_id)
@@ -1448,15 +1603,14 @@ impl Db {
     /// Staff reply or note. The same idempotency key twice returns the first message.
     pub fn send_message(
         &mut self,
+        caller: &Caller,
         conversation_id: &str,
         new: NewMessage,
-        author_id: &str,
         id: String,
         now: DateTime<Utc>,
     ) -> StoreResult<(Conversation, Message)> {
-        if !self.conversations.contains_key(conversation_id) {
-            return Err(StoreError::NotFound("conversation"));
-        }
+        self.visible_conversation(caller, conversation_id)?;
+        let author_id = caller.user_id.as_str();
         validate_message(&new.body, &new.attachments)?;
         let direction = if new.note {
             Direction::Note
@@ -1482,6 +1636,19 @@ impl Db {
         channel: Channel,
         msg: InboundMessage,
         ids: [String; 3],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        self.inbound_for(channel, msg, ids, None, now)
+    }
+
+    /// [`Db::inbound`], where a customer not known yet becomes `owner`'s (the rep
+    /// whose link they wrote from) rather than waiting unowned.
+    fn inbound_for(
+        &mut self,
+        channel: Channel,
+        msg: InboundMessage,
+        ids: [String; 3],
+        owner: Option<String>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Conversation, Message)> {
         validate_message(&msg.body, &msg.attachments)?;
@@ -1519,7 +1686,7 @@ impl Db {
                         },
                         wechat_id: String::new(),
                         identities: vec![identity],
-                        owner_id: None,
+                        owner_id: owner,
                         interests: BTreeMap::new(),
                         intent: 0,
                         last_seen_at: Some(now),
@@ -1589,11 +1756,13 @@ impl Db {
     /// future), assignee (a staff member or nobody), labels, read.
     pub fn update_conversation(
         &mut self,
+        caller: &Caller,
         id: &str,
         update: ConversationUpdate,
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation> {
         const MAX_LABELS: usize = 10;
+        self.visible_conversation(caller, id)?;
         let mut e = FieldErrors::default();
         if let Some(ConversationStatus::Snoozed { until }) = update.status {
             e.check(
@@ -1608,7 +1777,7 @@ impl Db {
         if let Some(Some(user)) = &update.assignee_id {
             e.check(
                 "assignee_id",
-                if self.users.iter().any(|u| &u.id == user) {
+                if self.users.iter().any(|u| &u.id == user && u.active) {
                     Ok(())
                 } else {
                     Err(crate::validate::FieldProblem::Range)
@@ -1703,7 +1872,8 @@ impl Db {
             context: Some(share.target.clone()),
             ..msg
         };
-        self.inbound(Channel::WebChat, msg, ids, now)
+        let owner = Some(share.rep_id.clone());
+        self.inbound_for(Channel::WebChat, msg, ids, owner, now)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1804,14 +1974,22 @@ mod tests {
         }
     }
 
+    /// Gives `contact` to 王磊, so he may share with them.
+    fn wanglei_owns(db: &mut Db, contact: &str) {
+        if let Some(c) = db.contacts.get_mut(contact) {
+            c.owner_id = Some("u-wanglei".into());
+        }
+    }
+
     fn share_pricing_to(db: &mut Db, contact: &str, token: &str) -> Share {
+        wanglei_owns(db, contact);
         let new = NewShare {
             target: ShareTarget::Content("c-pricing".into()),
             contact_id: Some(contact.into()),
             channel: Some(Channel::Wechat),
             lead_capture: Default::default(),
         };
-        db.create_share(new, "u-wanglei", token.into(), now())
+        db.create_share(&db.caller("u-wanglei").unwrap(), new, token.into(), now())
             .unwrap()
     }
 
@@ -1822,6 +2000,7 @@ mod tests {
         let update = |json: &str| serde_json::from_str::<ConversationUpdate>(json).unwrap();
         let v = db
             .update_conversation(
+                &db.caller("u-admin").unwrap(),
                 &id,
                 update(
                     r#"{"assignee_id": "u-zhaomin", "labels": ["VIP", " 报价 "], "read": true}"#,
@@ -1834,14 +2013,24 @@ mod tests {
         assert_eq!(v.unread, 0);
         // Absent fields stay; null unassigns.
         let v = db
-            .update_conversation(&id, update(r#"{"status": {"status": "resolved"}}"#), now())
+            .update_conversation(
+                &db.caller("u-admin").unwrap(),
+                &id,
+                update(r#"{"status": {"status": "resolved"}}"#),
+                now(),
+            )
             .unwrap();
         assert_eq!(
             (v.status, v.assignee_id.as_deref()),
             (ConversationStatus::Resolved, Some("u-zhaomin"))
         );
         let v = db
-            .update_conversation(&id, update(r#"{"assignee_id": null}"#), now())
+            .update_conversation(
+                &db.caller("u-admin").unwrap(),
+                &id,
+                update(r#"{"assignee_id": null}"#),
+                now(),
+            )
             .unwrap();
         assert_eq!(v.assignee_id, None);
         // A snooze in the past, a stranger as assignee, too many labels: refused.
@@ -1849,18 +2038,30 @@ mod tests {
             r#"{{"status": {{"status": "snoozed", "until": "{}"}}}}"#,
             (now() - Duration::hours(1)).to_rfc3339()
         );
-        assert!(db.update_conversation(&id, update(&past), now()).is_err());
         assert!(
-            db.update_conversation(&id, update(r#"{"assignee_id": "nobody"}"#), now())
+            db.update_conversation(&db.caller("u-admin").unwrap(), &id, update(&past), now())
                 .is_err()
         );
+        assert!(
+            db.update_conversation(
+                &db.caller("u-admin").unwrap(),
+                &id,
+                update(r#"{"assignee_id": "nobody"}"#),
+                now()
+            )
+            .is_err()
+        );
         let many = serde_json::json!({"labels": vec!["x"; 11]}).to_string();
-        assert!(db.update_conversation(&id, update(&many), now()).is_err());
+        assert!(
+            db.update_conversation(&db.caller("u-admin").unwrap(), &id, update(&many), now())
+                .is_err()
+        );
         let later = ConversationStatus::Snoozed {
             until: now() + Duration::hours(3),
         };
         let v = db
             .update_conversation(
+                &db.caller("u-admin").unwrap(),
                 &id,
                 ConversationUpdate {
                     status: Some(later),
@@ -1875,8 +2076,13 @@ mod tests {
             ConversationStatus::Open
         );
         assert!(
-            db.update_conversation("nope", ConversationUpdate::default(), now())
-                .is_err()
+            db.update_conversation(
+                &db.caller("u-admin").unwrap(),
+                "nope",
+                ConversationUpdate::default(),
+                now()
+            )
+            .is_err()
         );
     }
 
@@ -1908,17 +2114,17 @@ mod tests {
             idempotency_key: key.into(),
         };
         db.send_message(
+            &db.caller("u-wanglei").unwrap(),
             &v.id,
             reply("您好，报价已发送", false, "r1"),
-            "u-wanglei",
             "m-r1".into(),
             now(),
         )
         .unwrap();
         db.send_message(
+            &db.caller("u-wanglei").unwrap(),
             &v.id,
             reply("内部：重点客户", true, "n1"),
-            "u-wanglei",
             "m-n1".into(),
             now(),
         )
@@ -1958,13 +2164,14 @@ mod tests {
         );
 
         // A rep's share to a contact: their featured read is credited to the contact.
+        wanglei_owns(&mut db, "k-001");
         let new = NewShare {
             target: ShareTarget::Card("wang-lei".into()),
             contact_id: Some("k-001".into()),
             channel: Some(Channel::Wechat),
             lead_capture: LeadCapture::Off,
         };
-        db.create_share(new, "u-wanglei", "to-k1".into(), now())
+        db.create_share(&db.caller("u-wanglei").unwrap(), new, "to-k1".into(), now())
             .unwrap();
         db.open_share("to-k1", "k1-own".into(), None, now())
             .unwrap();
@@ -2012,20 +2219,23 @@ mod tests {
             .actions
             .insert(crate::tracking::ViewAction::SavedContact);
         db.record_snapshot(&s, now()).unwrap();
+        wanglei_owns(&mut db, "k-002");
         let new = NewShare {
             target: ShareTarget::Card("wang-lei".into()),
             contact_id: Some("k-002".into()),
             channel: None,
             lead_capture: LeadCapture::Off,
         };
-        db.create_share(new, "u-wanglei", "to-k2".into(), now())
+        db.create_share(&db.caller("u-wanglei").unwrap(), new, "to-k2".into(), now())
             .unwrap();
         db.record_snapshot(&snap("s-k2", "to-k2", 30_000, &[]), now())
             .unwrap();
         // Too short to count.
         db.record_snapshot(&snap("s-bot", "to-k2", 500, &[]), now())
             .unwrap();
-        let a = db.card_analytics("wang-lei").unwrap();
+        let a = db
+            .card_analytics(&db.caller("u-admin").unwrap(), "wang-lei")
+            .unwrap();
         assert_eq!((a.views, a.unique_viewers), (2, 2));
         assert_eq!(a.total_visible_ms, 39_000);
         assert_eq!(a.actions.len(), 1);
@@ -2033,7 +2243,10 @@ mod tests {
             a.top_viewers[0].name.as_deref(),
             Some(db.contacts["k-002"].name.as_str())
         );
-        assert!(db.card_analytics("ghost").is_err());
+        assert!(
+            db.card_analytics(&db.caller("u-admin").unwrap(), "ghost")
+                .is_err()
+        );
     }
 
     #[test]
@@ -2111,10 +2324,15 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(item.visit, 2);
-        assert_eq!(db.radar(10)[0].session_id, "s2");
+        assert_eq!(
+            db.radar(&db.caller("u-admin").unwrap(), 10).unwrap()[0].session_id,
+            "s2"
+        );
         assert_index_current(&db);
 
-        let timeline = db.timeline("k-000").unwrap();
+        let timeline = db
+            .timeline(&db.caller("u-admin").unwrap(), "k-000")
+            .unwrap();
         let views = timeline
             .iter()
             .filter(|a| matches!(a, Activity::View { .. }))
@@ -2124,7 +2342,10 @@ mod tests {
             timeline.windows(2).all(|w| w[0].at() >= w[1].at()),
             "newest first"
         );
-        assert_eq!(db.timeline("nobody"), Err(StoreError::NotFound("contact")));
+        assert_eq!(
+            db.timeline(&db.caller("u-admin").unwrap(), "nobody"),
+            Err(StoreError::NotFound("contact"))
+        );
     }
 
     /// The index the operations maintained equals one built from scratch.
@@ -2170,7 +2391,9 @@ mod tests {
         );
         // Fresh activity (30) + one forward of two (7.5), rounded.
         assert_eq!(db.contacts["k-fresh"].intent, 38);
-        let timeline = db.timeline("k-fresh").unwrap();
+        let timeline = db
+            .timeline(&db.caller("u-admin").unwrap(), "k-fresh")
+            .unwrap();
         assert!(
             matches!(timeline.as_slice(), [Activity::Forwarded { .. }]),
             "{timeline:?}"
@@ -2210,8 +2433,13 @@ mod tests {
             channel: None,
             lead_capture: Default::default(),
         };
-        db.create_share(new, "u-wanglei", "tok-open".into(), now())
-            .unwrap();
+        db.create_share(
+            &db.caller("u-wanglei").unwrap(),
+            new,
+            "tok-open".into(),
+            now(),
+        )
+        .unwrap();
         for reader in ["reader-a", "reader-b"] {
             db.open_share("tok-open", reader.into(), None, now())
                 .unwrap();
@@ -2224,7 +2452,9 @@ mod tests {
         assert_eq!(read(&mut db, "s1", "reader-a", 10).visit, 1);
         assert_eq!(read(&mut db, "s2", "reader-b", 20).visit, 1);
         assert_eq!(read(&mut db, "s3", "reader-a", 30).visit, 2);
-        let a = db.content_analytics("c-pricing").unwrap();
+        let a = db
+            .content_analytics(&db.caller("u-admin").unwrap(), "c-pricing")
+            .unwrap();
         assert_eq!((a.stats.opens, a.stats.unique_readers), (3, 2));
         // One open link; reader-a (2 views) and reader-b (1) under it.
         let views = |n: &ForwardNode| n.children.iter().map(|c| c.views).collect::<Vec<_>>();
@@ -2238,7 +2468,9 @@ mod tests {
         let mut s = snap("s4", "reader-b", 5_000, &[]);
         s.reader_token = Some("reader-c".into());
         db.record_snapshot(&s, now()).unwrap();
-        let a = db.content_analytics("c-pricing").unwrap();
+        let a = db
+            .content_analytics(&db.caller("u-admin").unwrap(), "c-pricing")
+            .unwrap();
         let b = a.forward_tree[0]
             .children
             .iter()
@@ -2248,11 +2480,11 @@ mod tests {
         assert_eq!(a.stats.forwards, 1);
         // 5, 10, 20 and 30 s read.
         assert_eq!(a.stats.median_visible_ms, 15_000);
-        let ranked = db.content_ranking(Ranking::MostRead);
+        let ranked = db.content_ranking(&db.caller("u-admin").unwrap(), Ranking::MostRead);
         assert_eq!(ranked[0].content_id, "c-pricing");
         assert_eq!(ranked.len(), db.contents.len());
         assert_eq!(
-            db.content_analytics("nope"),
+            db.content_analytics(&db.caller("u-admin").unwrap(), "nope"),
             Err(StoreError::NotFound("content"))
         );
     }
@@ -2266,8 +2498,13 @@ mod tests {
             channel: None,
             lead_capture: crate::share::LeadCapture::SoftEnd,
         };
-        db.create_share(new, "u-wanglei", "tok-open".into(), now())
-            .unwrap();
+        db.create_share(
+            &db.caller("u-wanglei").unwrap(),
+            new,
+            "tok-open".into(),
+            now(),
+        )
+        .unwrap();
         db.open_share("tok-open", "tok-mine".into(), None, now())
             .unwrap();
         let mut s = snap("s1", "tok-open", 90_000, &[("price", 60_000)]);
@@ -2306,14 +2543,18 @@ mod tests {
         assert_eq!(db.contacts.len(), contacts + 1);
         assert!(db.contacts["k-new"].intent > 0);
         // Warming up: nothing a month ago, the current score today.
-        let trend = db.intent_trend("k-new", &[30, 0], now()).unwrap();
+        let trend = db
+            .intent_trend(&db.caller("u-admin").unwrap(), "k-new", &[30, 0], now())
+            .unwrap();
         assert_eq!(trend[0].score, 0);
         assert_eq!(trend[1].score, db.contacts["k-new"].intent);
         let item = item.unwrap();
         assert_eq!(item.reader.as_deref(), Some("陈女士"));
         assert!(db.contacts["k-new"].interests.contains_key("价格"));
         assert!(matches!(
-            db.timeline("k-new").unwrap().as_slice(),
+            db.timeline(&db.caller("u-admin").unwrap(), "k-new")
+                .unwrap()
+                .as_slice(),
             [Activity::View { .. }]
         ));
         // The same person again (same WeChat) is not a second contact.
@@ -2324,7 +2565,7 @@ mod tests {
             .unwrap();
         assert_eq!(again.id, "k-new");
         assert_eq!(db.contacts.len(), contacts + 1);
-        db.radar(10);
+        db.radar(&db.caller("u-admin").unwrap(), 10).unwrap();
         assert_index_current(&db);
     }
 
@@ -2365,8 +2606,8 @@ mod tests {
             lead_capture: Default::default(),
         };
         assert_eq!(
-            db.create_share(share, "u-lina", "t".into(), now()),
-            Err(StoreError::NotFound("share target"))
+            db.create_share(&db.caller("u-lina").unwrap(), share, "t".into(), now()),
+            Err(StoreError::NotFound("card"))
         );
     }
 
@@ -2384,16 +2625,25 @@ mod tests {
             .map(|v| v.id.clone())
             .collect();
         assert!(!other_conversations.is_empty());
-        let kept = db.merge_contacts(&keep, &other, now()).unwrap();
+        let kept = db
+            .merge_contacts(&db.caller("u-admin").unwrap(), &keep, &other, now())
+            .unwrap();
         for id in &before.contacts[&other].identities {
             assert!(kept.identities.contains(id));
         }
-        assert!(db.live_contacts().iter().all(|c| c.id != other));
-        assert_eq!(db.live_contacts().len(), before.contacts.len() - 1);
+        assert!(
+            db.contacts_for(&db.caller("u-admin").unwrap())
+                .iter()
+                .all(|c| c.id != other)
+        );
+        assert_eq!(
+            db.contacts_for(&db.caller("u-admin").unwrap()).len(),
+            before.contacts.len() - 1
+        );
         for id in &other_conversations {
             assert_eq!(db.conversations[id].contact_id, keep);
         }
-        let timeline = db.timeline(&keep).unwrap();
+        let timeline = db.timeline(&db.caller("u-admin").unwrap(), &keep).unwrap();
         for id in &other_conversations {
             assert!(timeline.iter().any(
                 |a| matches!(a, Activity::Conversation { conversation, .. } if &conversation.id == id)
@@ -2421,15 +2671,17 @@ mod tests {
 
         // Merging a contact with itself or a merged one is refused.
         assert!(matches!(
-            db.merge_contacts(&keep, &keep, now()),
+            db.merge_contacts(&db.caller("u-admin").unwrap(), &keep, &keep, now()),
             Err(StoreError::Invalid(_))
         ));
         assert_eq!(
-            db.merge_contacts(&keep, &other, now()),
+            db.merge_contacts(&db.caller("u-admin").unwrap(), &keep, &other, now()),
             Err(StoreError::NotFound("contact"))
         );
 
-        let restored = db.unmerge_contact(&other, now()).unwrap();
+        let restored = db
+            .unmerge_contact(&db.caller("u-admin").unwrap(), &other, now())
+            .unwrap();
         assert_eq!(restored.merged, None);
         assert_eq!(
             db.contacts[&keep].identities,
@@ -2438,9 +2690,12 @@ mod tests {
         for id in &other_conversations {
             assert_eq!(db.conversations[id].contact_id, other);
         }
-        assert_eq!(db.live_contacts().len(), before.contacts.len());
         assert_eq!(
-            db.unmerge_contact(&other, now()),
+            db.contacts_for(&db.caller("u-admin").unwrap()).len(),
+            before.contacts.len()
+        );
+        assert_eq!(
+            db.unmerge_contact(&db.caller("u-admin").unwrap(), &other, now()),
             Err(StoreError::NotFound("merge"))
         );
         assert_index_current(&db);
@@ -2479,7 +2734,7 @@ mod tests {
         assert!(Record::from_doc("cards", "{").is_err());
         assert!(Record::from_doc("nope", "{}").is_err());
         let json = serde_json::to_string(&db.records()[0]).unwrap();
-        assert!(json.starts_with(r#"{"kind":"user","record":"#), "{json}");
+        assert!(json.starts_with(r#"{"kind":"org","record":"#), "{json}");
     }
 
     #[test]
@@ -2487,7 +2742,11 @@ mod tests {
         let mut writer = demo::seed(now());
         let mut reader = writer.clone();
         // The reader has used its lookups before the write arrives.
-        assert!(reader.timeline("k-new").is_err());
+        assert!(
+            reader
+                .timeline(&reader.caller("u-admin").unwrap(), "k-new")
+                .is_err()
+        );
         let msg = InboundMessage {
             handle: "wx_new_7".into(),
             name: "新客户".into(),
@@ -2514,7 +2773,9 @@ mod tests {
         assert_eq!(reader.messages["v-new"].len(), 1);
         assert_eq!(reader.messages, writer.messages);
         assert_eq!(reader.conversations, writer.conversations);
-        let timeline = reader.timeline("k-new").unwrap();
+        let timeline = reader
+            .timeline(&reader.caller("u-admin").unwrap(), "k-new")
+            .unwrap();
         assert!(
             timeline
                 .iter()
@@ -2601,7 +2862,13 @@ mod tests {
         };
         let unread = db.conversations[&id].unread;
         let (v, m) = db
-            .send_message(&id, note, "u-zhaomin", "m-n".into(), now())
+            .send_message(
+                &db.caller("u-zhaomin").unwrap(),
+                &id,
+                note,
+                "m-n".into(),
+                now(),
+            )
             .unwrap();
         assert_eq!(m.direction, Direction::Note);
         assert_eq!(v.unread, unread);
@@ -2612,7 +2879,13 @@ mod tests {
             idempotency_key: "r1".into(),
         };
         let (v, _) = db
-            .send_message(&id, reply.clone(), "u-zhaomin", "m-r".into(), now())
+            .send_message(
+                &db.caller("u-zhaomin").unwrap(),
+                &id,
+                reply.clone(),
+                "m-r".into(),
+                now(),
+            )
             .unwrap();
         assert_eq!(v.unread, 0);
         assert_eq!(v.last_preview, "好的");
@@ -2623,8 +2896,14 @@ mod tests {
         }));
         assert!(changes.contains(&Change::Conversation(id.clone())));
         let n = db.messages[&id].len();
-        db.send_message(&id, reply, "u-zhaomin", "m-r2".into(), now())
-            .unwrap();
+        db.send_message(
+            &db.caller("u-zhaomin").unwrap(),
+            &id,
+            reply,
+            "m-r2".into(),
+            now(),
+        )
+        .unwrap();
         assert_eq!(db.messages[&id].len(), n);
         let empty = NewMessage {
             body: " ".into(),
@@ -2633,7 +2912,13 @@ mod tests {
             idempotency_key: "e".into(),
         };
         assert!(matches!(
-            db.send_message(&id, empty, "u", "x".into(), now()),
+            db.send_message(
+                &db.caller("u-admin").unwrap(),
+                &id,
+                empty,
+                "x".into(),
+                now()
+            ),
             Err(StoreError::Invalid(_))
         ));
     }
@@ -2643,11 +2928,11 @@ mod tests {
         let db = demo::seed(now());
         let all = db
             .list_conversations(
+                &db.caller("u-zhaomin").unwrap(),
                 &ConversationQuery {
                     status: StatusFilter::All,
                     ..Default::default()
                 },
-                "u-zhaomin",
                 now(),
             )
             .page;
@@ -2657,7 +2942,11 @@ mod tests {
             assert_eq!(v.contact_name, db.contacts[&v.contact_id].name);
         }
         let open = db
-            .list_conversations(&ConversationQuery::default(), "u-zhaomin", now())
+            .list_conversations(
+                &db.caller("u-zhaomin").unwrap(),
+                &ConversationQuery::default(),
+                now(),
+            )
             .page;
         assert!(
             open.items
@@ -2665,23 +2954,23 @@ mod tests {
                 .all(|v| v.status == ConversationStatus::Open)
         );
         let mine = db.list_conversations(
+            &db.caller("u-zhaomin").unwrap(),
             &ConversationQuery {
                 status: StatusFilter::All,
                 assignee: AssigneeFilter::Mine,
                 ..Default::default()
             },
-            "u-zhaomin",
             now(),
         );
         // Each status tab's count is what that tab would list under the same filters.
         for status in StatusFilter::ALL {
             let tab = db.list_conversations(
+                &db.caller("u-zhaomin").unwrap(),
                 &ConversationQuery {
                     status,
                     assignee: AssigneeFilter::Mine,
                     ..Default::default()
                 },
-                "u-zhaomin",
                 now(),
             );
             assert_eq!(tab.by_status, mine.by_status);
@@ -2698,12 +2987,12 @@ mod tests {
         );
         let sms = db
             .list_conversations(
+                &db.caller("u-admin").unwrap(),
                 &ConversationQuery {
                     status: StatusFilter::All,
                     channel: Some(Channel::Sms),
                     ..Default::default()
                 },
-                "u",
                 now(),
             )
             .page;
@@ -2718,7 +3007,9 @@ mod tests {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let page = db.list_conversations(&q(cursor), "u", now()).page;
+            let page = db
+                .list_conversations(&db.caller("u-admin").unwrap(), &q(cursor), now())
+                .page;
             seen.extend(page.items.into_iter().map(|v| v.id));
             match page.next_cursor {
                 Some(c) => cursor = Some(c),
@@ -2729,9 +3020,17 @@ mod tests {
         // The unread count covers every matching conversation, not only the page.
         let unread: u32 = db.conversations.values().map(|v| v.unread).sum();
         assert!(unread > 0);
-        assert_eq!(db.list_conversations(&q(None), "u", now()).unread, unread);
+        assert_eq!(
+            db.list_conversations(&db.caller("u-admin").unwrap(), &q(None), now())
+                .unread,
+            unread
+        );
         let bad = db
-            .list_conversations(&q(Some("garbage".into())), "u", now())
+            .list_conversations(
+                &db.caller("u-admin").unwrap(),
+                &q(Some("garbage".into())),
+                now(),
+            )
             .page;
         assert_eq!(bad.items.len(), 5);
     }
@@ -2742,11 +3041,13 @@ mod tests {
         let mut card = db.cards["li-na"].clone();
         card.owner_id = "someone-else".into();
         card.title = "首席顾问".into();
-        let saved = db.save_card(card.clone(), now()).unwrap();
+        let saved = db
+            .save_card(&db.caller("u-admin").unwrap(), card.clone(), now())
+            .unwrap();
         assert_eq!(saved.owner_id, "u-lina");
         card.email = "bad".into();
         assert!(matches!(
-            db.save_card(card, now()),
+            db.save_card(&db.caller("u-admin").unwrap(), card, now()),
             Err(StoreError::Invalid(_))
         ));
         assert_eq!(db.cards["li-na"].title, "首席顾问");

@@ -21,6 +21,10 @@ pub enum FieldProblem {
     Url,
     #[error("is out of range")]
     Range,
+    #[error("is already in use")]
+    Taken,
+    #[error("is still in use")]
+    InUse,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

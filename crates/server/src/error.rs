@@ -20,8 +20,12 @@ pub enum ApiError {
     TooLarge,
     #[error("sign in required")]
     Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("too many requests, slow down")]
     RateLimited,
+    #[error("too many sign-in attempts; try again in {retry_after} s")]
+    TooManyAttempts { retry_after: u64 },
     #[error("internal error")]
     Internal(String),
 }
@@ -34,7 +38,10 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::RateLimited | ApiError::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -57,10 +64,15 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
+        let retry_after = match &self {
+            ApiError::TooManyAttempts { retry_after } => Some(*retry_after),
+            ApiError::RateLimited => Some(1),
+            _ => None,
+        };
         let mut res = (status, Json(body)).into_response();
-        if status == StatusCode::TOO_MANY_REQUESTS {
+        if let Some(secs) = retry_after {
             res.headers_mut()
-                .insert("retry-after", axum::http::HeaderValue::from_static("1"));
+                .insert("retry-after", axum::http::HeaderValue::from(secs));
         }
         res
     }
@@ -70,6 +82,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
             StoreError::Invalid(fields) => ApiError::Invalid(fields),
         }
     }

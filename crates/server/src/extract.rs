@@ -1,15 +1,17 @@
 //! Request extractors that turn every malformed request into the error envelope.
 
-use crate::Shared;
 use crate::error::ApiError;
+use crate::{Shared, Tenant};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use chrono::Utc;
 use lianjie_core::people::User;
+use lianjie_core::scope::Caller;
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// A JSON body, whatever the content type: `navigator.sendBeacon` posts `text/plain`.
 pub struct JsonBody<T>(pub T);
@@ -28,9 +30,17 @@ impl<T: DeserializeOwned> FromRequest<Shared> for JsonBody<T> {
     }
 }
 
-/// A signed-in staff member: `Authorization: Bearer <token>`, or `?access_token=`
-/// for EventSource, which cannot set headers.
-pub struct Staff(pub User);
+/// A signed-in, active staff member, as the caller every rule is applied to, in
+/// their organization. The token comes from `Authorization: Bearer <token>`, or from
+/// `?access_token=` on `/events` alone (EventSource cannot set headers); a token in
+/// any other address is refused, since addresses end up in logs and histories.
+pub struct Staff {
+    pub user: User,
+    pub caller: Caller,
+    pub tenant: Arc<Tenant>,
+    /// The public id of the session the request came with.
+    pub session_id: String,
+}
 
 impl FromRequestParts<Shared> for Staff {
     type Rejection = ApiError;
@@ -42,21 +52,42 @@ impl FromRequestParts<Shared> for Staff {
             .and_then(|h| h.to_str().ok())
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::to_owned);
-        let query = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("access_token="))
-                .map(str::to_owned)
-        });
+        let query = if parts.uri.path().ends_with("/events") {
+            parts.uri.query().and_then(|q| {
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix("access_token="))
+                    .map(str::to_owned)
+            })
+        } else {
+            None
+        };
         let token = header.or(query).ok_or(ApiError::Unauthorized)?;
         if lianjie_core::ids::parse_public_id(&token).is_err() {
             return Err(ApiError::Unauthorized);
         }
-        state
+        let (session_id, user_id, org) = state
             .storage
-            .session_user(&token, Utc::now())
+            .session(&crate::auth::token_hash(&token), Utc::now())
             .await?
-            .map(Staff)
-            .ok_or(ApiError::Unauthorized)
+            .ok_or(ApiError::Unauthorized)?;
+        let tenant = state.tenant(&org)?;
+        // A deactivated account's session stops working at once.
+        let (user, caller) = {
+            let db = tenant.lock();
+            let caller = db.caller(&user_id).map_err(|_| ApiError::Unauthorized)?;
+            (
+                db.user(&user_id)
+                    .cloned()
+                    .map_err(|_| ApiError::Unauthorized)?,
+                caller,
+            )
+        };
+        Ok(Staff {
+            user,
+            caller,
+            tenant,
+            session_id,
+        })
     }
 }
 
@@ -64,15 +95,31 @@ impl FromRequestParts<Shared> for Staff {
 /// instead of starving everyone else.
 pub struct Public;
 
+/// The client's address (unspecified when the server runs without connect info).
+pub fn client_ip(parts: &Parts) -> std::net::IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+}
+
+/// The address a request came from, for per-client limits.
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<Shared> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &Shared) -> Result<Self, ApiError> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
 impl FromRequestParts<Shared> for Public {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, ApiError> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        let ip = client_ip(parts);
         state
             .limiter
             .check_key(&ip)

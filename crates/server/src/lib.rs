@@ -1,11 +1,15 @@
 //! Lianjie's reference backend: the `/api/v1` contract over SQLite. The domain rules
-//! are `lianjie_core::store`'s, run under one lock; every change is written to SQLite
-//! (WAL) before it is acknowledged, and announced to staff over SSE.
+//! are `lianjie_core::store`'s, run under one lock per organization; every change is
+//! written to SQLite (WAL) before it is acknowledged, and announced over SSE to the
+//! staff allowed to see it.
 
+mod auth;
 pub mod error;
 mod extract;
+mod pages;
 mod routes;
 pub mod storage;
+mod team;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use axum::Router;
@@ -16,6 +20,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use lianjie_core::api::Event;
 use lianjie_core::demo;
 use lianjie_core::store::{Db, StoreResult};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -35,8 +40,18 @@ pub struct Config {
     pub session_hours: i64,
     /// Sustained requests per second per client on the public endpoints.
     pub public_rate_per_sec: u32,
-    /// Every seeded staff account's password on first start.
+    /// Demo mode (`LIANJIE_DEMO=1`): a new database is seeded with the demo
+    /// organizations, every seeded account's password is `demo_password`, and admins
+    /// may reset the demo. Off, a new database starts with one admin alone.
+    pub demo: bool,
+    /// Every seeded staff account's password on first start, in demo mode.
     pub demo_password: String,
+    /// The first admin's email on a new database outside demo mode.
+    pub admin_email: String,
+    /// The first admin's password; random (printed once) when not given.
+    pub admin_password: Option<String>,
+    /// Sign-in attempts per minute from one client address.
+    pub login_per_minute: u32,
 }
 
 impl Default for Config {
@@ -47,18 +62,47 @@ impl Default for Config {
             cors_origins: Vec::new(),
             session_hours: 12,
             public_rate_per_sec: 50,
+            demo: false,
             demo_password: "lianjie-demo".into(),
+            admin_email: "admin@lianjie.local".into(),
+            admin_password: None,
+            login_per_minute: 30,
         }
     }
 }
 
-pub struct AppState {
+/// One organization's data: nothing in it reaches another organization.
+pub struct Tenant {
+    pub id: String,
     /// Held only for synchronous work, never across an await.
     db: std::sync::Mutex<Db>,
+}
+
+impl Tenant {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
+        // A panic while holding the lock cannot leave a half-applied operation: the
+        // store's operations validate before they change anything.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
+        Ok(f(&self.lock())?)
+    }
+}
+
+/// An event as committed: its log id, organization, and what happened.
+pub type Logged = (i64, String, Event);
+
+pub struct AppState {
+    /// Every organization, by id; fixed once the server has started.
+    tenants: BTreeMap<String, Arc<Tenant>>,
     storage: Storage,
     writer: mpsc::UnboundedSender<WriteJob>,
-    events: broadcast::Sender<(i64, Event)>,
+    events: broadcast::Sender<Logged>,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    logins: auth::LoginGuard,
     config: Config,
 }
 
@@ -72,44 +116,49 @@ struct WriteJob {
 }
 
 impl AppState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
-        // A panic while holding the lock cannot leave a half-applied operation: the
-        // store's operations validate before they change anything.
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The organization `id`.
+    fn tenant(&self, id: &str) -> ApiResult<Arc<Tenant>> {
+        self.tenants.get(id).cloned().ok_or(ApiError::Unauthorized)
     }
 
-    /// Runs a store operation under the lock and queues what it changed, in
+    /// The organization whose data `holds` (a share token, a card id): customer links
+    /// name a record, never an organization.
+    fn tenant_with(&self, holds: impl Fn(&Db) -> bool) -> Option<Arc<Tenant>> {
+        self.tenants.values().find(|t| holds(&t.lock())).cloned()
+    }
+
+    /// Runs a store operation under the tenant's lock and queues what it changed, in
     /// operation order, for the writer; answers once SQLite has committed it. A
     /// failed write is a 500 and the client retries (writes carry idempotency keys
     /// or are merges).
     async fn mutate<T>(
         &self,
+        tenant: &Tenant,
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T>,
         event: impl FnOnce(&T) -> Option<Event>,
     ) -> ApiResult<T> {
         let (out, committed) = {
-            let mut db = self.lock();
+            let mut db = tenant.lock();
             let now = Utc::now();
             let out = op(&mut db, now);
             let changes = db.take_changes();
             let out = out?;
             let event = event(&out);
-            let batch = Batch::new(rows_for(&db, &changes), event.as_ref(), now)?;
+            let batch = Batch::new(&tenant.id, rows_for(&db, &changes), event.as_ref(), now)?;
             (out, self.queue(batch, event)?)
         };
         Self::committed(committed).await?;
         Ok(out)
     }
 
-    /// Replaces all data (demo reset), in the same ordered write stream as every
-    /// other change so no concurrent write can land on either side of it.
-    async fn replace(&self, fresh: Db, password_hash: &str) -> ApiResult<()> {
+    /// Replaces an organization's data (demo reset), in the same ordered write stream
+    /// as every other change so no concurrent write can land on either side of it.
+    async fn replace(&self, tenant: &Tenant, fresh: Db, password_hash: &str) -> ApiResult<()> {
         let committed = {
-            let mut db = self.lock();
+            let mut db = tenant.lock();
             let mut batch = Batch::replace_all(&fresh, password_hash)?;
-            batch.event = Batch::new(Vec::new(), Some(&Event::Reset), Utc::now())?.event;
+            batch.event =
+                Batch::new(&tenant.id, Vec::new(), Some(&Event::Reset), Utc::now())?.event;
             *db = fresh;
             self.queue(batch, Some(Event::Reset))?
         };
@@ -136,10 +185,6 @@ impl AppState {
             .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?
             .map_err(ApiError::Internal)
     }
-
-    fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
-        Ok(f(&self.lock())?)
-    }
 }
 
 /// Most jobs one transaction takes: bounds the latency a single commit adds.
@@ -150,7 +195,7 @@ const MAX_BATCH: usize = 512;
 async fn writer(
     storage: Storage,
     mut jobs: mpsc::UnboundedReceiver<WriteJob>,
-    events: broadcast::Sender<(i64, Event)>,
+    events: broadcast::Sender<Logged>,
 ) {
     let mut batch = Vec::new();
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -160,7 +205,7 @@ async fn writer(
                 for (job, id) in batch.drain(..).zip(ids) {
                     if let (Some(id), Some(event)) = (id, job.event) {
                         // No subscriber is not an error.
-                        let _ = events.send((id, event));
+                        let _ = events.send((id, job.batch.org.clone(), event));
                     }
                     let _ = job.done.send(Ok(()));
                 }
@@ -185,24 +230,75 @@ pub fn hash_password(password: &str) -> Result<String, StorageError> {
         .map_err(|e| StorageError::Sql(sqlx::Error::Protocol(e.to_string())))
 }
 
-/// Opens the database (seeding demo data on first start) and builds the whole app.
+/// What a new database starts with: the demo organizations (demo mode), else one
+/// organization with one admin, whose password is printed once when it was not given.
+fn first_start(config: &Config) -> Result<Vec<(Db, String)>, StorageError> {
+    let now = Utc::now();
+    if config.demo {
+        let hash = hash_password(&config.demo_password)?;
+        return Ok(vec![
+            (demo::seed(now), hash.clone()),
+            (demo::other_org(now), hash),
+        ]);
+    }
+    let password = config
+        .admin_password
+        .clone()
+        .unwrap_or_else(random_token::<12>);
+    let mut db = Db::default();
+    db.org = lianjie_core::team::Organization {
+        id: "main".into(),
+        name: "Lianjie".into(),
+        departments: Vec::new(),
+    };
+    db.users.push(lianjie_core::people::User {
+        id: "u-admin".into(),
+        name: "Admin".into(),
+        role: lianjie_core::people::Role::Admin,
+        email: config.admin_email.trim().to_lowercase(),
+        card_id: None,
+        department_id: None,
+        active: true,
+    });
+    if config.admin_password.is_none() {
+        println!(
+            "First start: created the admin {} with the password {password} \
+             (shown once; change it under Settings after signing in).",
+            config.admin_email
+        );
+    }
+    Ok(vec![(db, hash_password(&password)?)])
+}
+
+/// Opens the database (seeding it on first start) and builds the whole app.
 pub async fn build(config: Config) -> Result<Router, StorageError> {
     let storage = Storage::open(&config.db_path).await?;
-    let db = match storage.load().await? {
-        Some(db) => db,
-        None => {
-            let db = demo::seed(Utc::now());
-            let batch = Batch::replace_all(&db, &hash_password(&config.demo_password)?)?;
+    let mut dbs = storage.load().await?;
+    if dbs.is_empty() {
+        for (db, hash) in first_start(&config)? {
+            let batch = Batch::replace_all(&db, &hash)?;
             storage.commit(&[&batch]).await?;
-            db
+            dbs.push(db);
         }
-    };
+    }
+    let tenants = dbs
+        .into_iter()
+        .map(|db| {
+            let id = db.org.id.clone();
+            let tenant = Tenant {
+                id: id.clone(),
+                db: std::sync::Mutex::new(db),
+            };
+            (id, Arc::new(tenant))
+        })
+        .collect();
     let (write, jobs) = mpsc::unbounded_channel();
     let events = broadcast::channel(1024).0;
     tokio::spawn(writer(storage.clone(), jobs, events.clone()));
     let rate = NonZeroU32::new(config.public_rate_per_sec).unwrap_or(NonZeroU32::MIN);
+    let logins = auth::LoginGuard::new(config.login_per_minute);
     let state = Arc::new(AppState {
-        db: std::sync::Mutex::new(db),
+        tenants,
         storage,
         writer: write,
         events,
@@ -210,6 +306,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
             Quota::per_second(rate)
                 .allow_burst(rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
         ),
+        logins,
         config,
     });
     Ok(routes::router(state))

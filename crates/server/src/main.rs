@@ -36,7 +36,15 @@ fn config() -> Result<(SocketAddr, Config), String> {
                 defaults.public_rate_per_sec.into(),
             )?)
             .map_err(|e| format!("LIANJIE_PUBLIC_RATE: {e}"))?,
+            demo: matches!(env("LIANJIE_DEMO").as_deref(), Some("1" | "true" | "yes")),
             demo_password: env("LIANJIE_DEMO_PASSWORD").unwrap_or(defaults.demo_password),
+            admin_email: env("LIANJIE_ADMIN_EMAIL").unwrap_or(defaults.admin_email),
+            admin_password: env("LIANJIE_ADMIN_PASSWORD"),
+            login_per_minute: u32::try_from(number(
+                "LIANJIE_LOGIN_RATE",
+                defaults.login_per_minute.into(),
+            )?)
+            .map_err(|e| format!("LIANJIE_LOGIN_RATE: {e}"))?,
         },
     ))
 }

@@ -2,16 +2,15 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Public, Staff};
-use crate::{Shared, hash_password, random_token};
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
+use crate::{Shared, Tenant, auth, hash_password, random_token, team};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Html;
 use axum::response::sse::{self, KeepAlive, Sse};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
@@ -21,15 +20,18 @@ use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::demo;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::share::{LeadDetails, LinkPreview};
+use lianjie_core::scope::Action;
+use lianjie_core::share::LeadDetails;
 use lianjie_core::share::{Share, ShareTarget};
-use lianjie_core::store::{Db, StoreError};
+use lianjie_core::store::StoreError;
 use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
+use std::sync::Arc;
 use tokio_stream::{Stream, StreamExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -43,9 +45,21 @@ const SSE_BACKLOG: i64 = 1000;
 pub fn router(state: Shared) -> Router {
     let api = Router::new()
         .route("/health", get(health))
-        .route("/auth/login", post(login))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
         .route("/me", get(me))
-        .route("/users", get(users))
+        .route("/me/password", put(auth::change_password))
+        .route("/me/sessions", get(auth::sessions))
+        .route("/me/sessions/{id}", delete(auth::end_session))
+        .route("/org", get(team::org))
+        .route("/users", get(users).post(team::create_staff))
+        .route("/users/{id}", patch(team::update_staff))
+        .route("/users/{id}/deactivate", post(team::deactivate_staff))
+        .route("/users/{id}/reactivate", post(team::reactivate_staff))
+        .route(
+            "/departments/{id}",
+            put(team::save_department).delete(team::delete_department),
+        )
         .route("/cards/{id}", get(card).put(save_card))
         .route("/cards/{id}/analytics", get(card_analytics))
         .route("/contents", get(contents))
@@ -80,12 +94,19 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/public/shares/{token}/lead", post(capture_lead))
         .route("/public/track", post(track))
-        .route("/events", get(events))
-        .route("/demo/reset", post(reset_demo))
+        .route("/events", get(events));
+    // The demo reset exists only in demo mode: elsewhere it is no route at all.
+    let api = if state.config.demo {
+        api.route("/demo/reset", post(reset_demo))
+    } else {
+        api
+    };
+    let api = api
         .fallback(|| async { ApiError::NotFound("route") })
         .layer(DefaultBodyLimit::max(MAX_BODY));
     let mut app = Router::new().nest("/api/v1", api);
     if let Some(dist) = &state.config.dist {
+        use crate::pages::{CUSTOMER_PAGE, app_page, first_paint, page_with_preview};
         let page: std::sync::Arc<str> = app_page(dist).into();
         // Customers get the slim build of their pages when it was built (see README).
         let customer_page: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
@@ -139,7 +160,13 @@ pub fn router(state: Shared) -> Router {
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH])
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
                 .allow_headers([
                     header::AUTHORIZATION,
                     header::CONTENT_TYPE,
@@ -151,136 +178,11 @@ pub fn router(state: Shared) -> Router {
     app.layer(CompressionLayer::new()).with_state(state)
 }
 
-/// The slim customer build's page, under the built app.
-const CUSTOMER_PAGE: &str = "customer/index.html";
-
-/// The built index.html with its backend meta set to `http`. A missing file is
-/// served as a plain error page rather than stopping the server.
-fn app_page(dist: &std::path::Path) -> String {
-    match std::fs::read_to_string(dist.join("index.html")) {
-        Ok(html) => html.replace(
-            r#"<meta name="lianjie-backend" content="local""#,
-            r#"<meta name="lianjie-backend" content="http""#,
-        ),
-        Err(e) => format!(
-            "<!doctype html><title>Lianjie</title><p>The app is not built ({e}). Run trunk build --release.</p>"
-        ),
-    }
-}
-
-/// A handler serving the app page with the preview and first paint `find` gives for
-/// the path's id.
-fn page_with_preview(
-    page: &std::sync::Arc<str>,
-    find: fn(&Db, &str) -> Option<(LinkPreview, String)>,
-) -> impl Fn(State<Shared>, Path<String>) -> std::future::Ready<Html<String>> + Clone + use<> {
-    let page = page.clone();
-    move |State(s): State<Shared>, Path(id): Path<String>| {
-        let found = parse_public_id(&id)
-            .ok()
-            .and_then(|id| s.read(|db| Ok(find(db, id))).ok().flatten());
-        let html = match found {
-            Some((preview, paint)) => {
-                with_first_paint(&with_preview(&page, Some(&preview)), &paint)
-            }
-            None => page.to_string(),
-        };
-        std::future::ready(Html(html))
-    }
-}
-
-/// The page with `paint` at the start of its body.
-fn with_first_paint(page: &str, paint: &str) -> String {
-    let at = page
-        .find("<body")
-        .and_then(|b| page[b..].find('>').map(|end| b + end + 1));
-    match at {
-        Some(at) => format!("{}{paint}{}", &page[..at], &page[at..]),
-        None => page.to_owned(),
-    }
-}
-
-/// What a phone can show before the app has loaded: the card's name, role and intro,
-/// or the content's title and summary, as plain escaped text in the page the app
-/// replaces once it runs (`#first-paint`).
-fn first_paint(db: &Db, target: &ShareTarget) -> String {
-    let inner = match target {
-        ShareTarget::Card(id) => {
-            let Some(card) = db.cards.get(id) else {
-                return String::new();
-            };
-            format!(
-                "<div class=\"card-face theme-{}\"><header class=\"card-profile\"><div>\
-                 <h1 class=\"card-name\">{}</h1><p class=\"card-role\">{}</p></div></header>\
-                 <section class=\"card-intro\"><p>{}</p></section></div>",
-                card.theme.slug(),
-                escape_html(&card.name),
-                escape_html(&card.role()),
-                escape_html(&card.intro)
-            )
-        }
-        ShareTarget::Content(id) => {
-            let Some(c) = db.contents.get(id) else {
-                return String::new();
-            };
-            format!(
-                "<article class=\"shared\"><h1>{}</h1><p class=\"intro\">{}</p></article>",
-                escape_html(&c.title),
-                escape_html(&c.summary)
-            )
-        }
-    };
-    format!(
-        "<div id=\"first-paint\" class=\"customer\"><main class=\"customer-main\">{inner}</main></div>"
-    )
-}
-
-/// Text for an HTML attribute or element: nothing in it can open a tag or end the
-/// attribute.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The app page with a link's title, description and image as `<title>`, description
-/// and Open Graph tags (the page's own title stays for unknown links).
-pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
-    let Some(p) = preview else {
-        return page.to_owned();
-    };
-    let (title, description) = (escape_html(&p.title), escape_html(&p.description));
-    let mut tags = format!(
-        "<meta name=\"description\" content=\"{description}\" />\
-         <meta property=\"og:type\" content=\"article\" />\
-         <meta property=\"og:title\" content=\"{title}\" />\
-         <meta property=\"og:description\" content=\"{description}\" />"
-    );
-    if lianjie_core::validate::url(&p.image).is_ok() && p.image.starts_with("http") {
-        tags.push_str(&format!(
-            "<meta property=\"og:image\" content=\"{}\" />",
-            escape_html(&p.image)
-        ));
-    }
-    let with_title = match (page.find("<title>"), page.find("</title>")) {
-        (Some(a), Some(b)) if a < b => {
-            format!("{}<title>{title}</title>{}", &page[..a], &page[b + 8..])
-        }
-        _ => {
-            tags.insert_str(0, &format!("<title>{title}</title>"));
-            page.to_owned()
-        }
-    };
-    with_title.replacen("</head>", &format!("{tags}</head>"), 1)
+/// The answer for a value another record already uses.
+pub fn taken(field: &str) -> ApiError {
+    let mut e = lianjie_core::validate::FieldErrors::default();
+    e.check(field, Err(lianjie_core::validate::FieldProblem::Taken));
+    ApiError::Invalid(e)
 }
 
 fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {
@@ -302,81 +204,40 @@ async fn health() -> Json<Health> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct Login {
-    email: String,
-    password: String,
+async fn me(staff: Staff) -> Json<User> {
+    Json(staff.user)
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct LoginOk {
-    pub token: String,
-    pub user: User,
-    pub expires_at: DateTime<Utc>,
+/// Every staff member of the caller's organization (names for assignment and
+/// attribution; nobody else's organization).
+async fn users(staff: Staff) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(staff.tenant.read(|db| Ok(db.users.clone()))?))
 }
 
-async fn login(
-    State(s): State<Shared>,
-    JsonBody(body): JsonBody<Login>,
-) -> ApiResult<Json<LoginOk>> {
-    let Some((user_id, hash)) = s.storage.password_hash(&body.email).await? else {
-        // Same answer for unknown email and wrong password.
-        return Err(ApiError::Unauthorized);
-    };
-    let parsed = PasswordHash::new(&hash).map_err(|e| ApiError::Internal(e.to_string()))?;
-    argon2::Argon2::default()
-        .verify_password(body.password.as_bytes(), &parsed)
-        .map_err(|_| ApiError::Unauthorized)?;
-    let token = random_token::<32>();
-    let expires_at = Utc::now() + Duration::hours(s.config.session_hours);
-    s.storage
-        .create_session(&token, &user_id, expires_at)
-        .await?;
-    let user = s.read(|db| {
-        db.users
-            .iter()
-            .find(|u| u.id == user_id)
-            .cloned()
-            .ok_or(StoreError::NotFound("user"))
-    })?;
-    Ok(Json(LoginOk {
-        token,
-        user,
-        expires_at,
-    }))
-}
-
-async fn me(Staff(user): Staff) -> Json<User> {
-    Json(user)
-}
-
-async fn users(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<User>>> {
-    Ok(Json(s.read(|db| Ok(db.users.clone()))?))
-}
-
-async fn card(State(s): State<Shared>, _: Staff, Path(id): Path<String>) -> ApiResult<Json<Card>> {
+async fn card(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Card>> {
     let id = id_param(&id, "card")?;
-    Ok(Json(s.read(|db| db.card(&id).cloned())?))
+    Ok(Json(staff.tenant.read(|db| db.card(&id).cloned())?))
 }
 
 async fn save_card(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
     JsonBody(mut card): JsonBody<Card>,
 ) -> ApiResult<Json<Card>> {
     card.id = id_param(&id, "card")?;
     let saved = s
         .mutate(
-            |db, now| db.save_card(card, now),
+            &staff.tenant,
+            |db, now| db.save_card(&staff.caller, card, now),
             |c| Some(Event::CardSaved { card: c.clone() }),
         )
         .await?;
     Ok(Json(saved))
 }
 
-async fn contents(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Content>>> {
-    Ok(Json(s.read(|db| {
+async fn contents(staff: Staff) -> ApiResult<Json<Vec<Content>>> {
+    Ok(Json(staff.tenant.read(|db| {
         Ok(db.contents_newest_first().into_iter().cloned().collect())
     })?))
 }
@@ -384,33 +245,49 @@ async fn contents(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Conte
 /// Creates (client-chosen id) or updates a content item.
 async fn save_content(
     State(s): State<Shared>,
-    Staff(user): Staff,
+    staff: Staff,
     Path(id): Path<String>,
     JsonBody(mut content): JsonBody<Content>,
 ) -> ApiResult<Json<Content>> {
     content.id = id_param(&id, "content")?;
+    // Clients choose content ids; one already used by another organization is
+    // refused rather than shared.
+    let elsewhere = s
+        .tenants
+        .values()
+        .any(|t| t.id != staff.tenant.id && t.lock().contents.contains_key(&content.id));
+    if elsewhere {
+        return Err(taken("id"));
+    }
     let saved = s
-        .mutate(|db, now| db.save_content(content, &user.id, now), |_| None)
+        .mutate(
+            &staff.tenant,
+            |db, now| db.save_content(&staff.caller, content, now),
+            |_| None,
+        )
         .await?;
     Ok(Json(saved))
 }
 
-async fn card_analytics(
-    State(s): State<Shared>,
-    _: Staff,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CardAnalytics>> {
+async fn card_analytics(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<CardAnalytics>> {
     let id = id_param(&id, "card")?;
-    Ok(Json(s.read(|db| db.card_analytics(&id))?))
+    Ok(Json(
+        staff
+            .tenant
+            .read(|db| db.card_analytics(&staff.caller, &id))?,
+    ))
 }
 
 async fn content_analytics(
-    State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ContentAnalytics>> {
     let id = id_param(&id, "content")?;
-    Ok(Json(s.read(|db| db.content_analytics(&id))?))
+    Ok(Json(
+        staff
+            .tenant
+            .read(|db| db.content_analytics(&staff.caller, &id))?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -420,30 +297,33 @@ struct RankingQuery {
 }
 
 async fn content_ranking(
-    State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     query: Result<Query<RankingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Vec<ContentStats>>> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Json(s.read(|db| Ok(db.content_ranking(q.by)))?))
+    Ok(Json(
+        staff
+            .tenant
+            .read(|db| Ok(db.content_ranking(&staff.caller, q.by)))?,
+    ))
 }
 
-async fn contacts(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<Contact>>> {
-    Ok(Json(s.read(|db| Ok(db.live_contacts()))?))
+async fn contacts(staff: Staff) -> ApiResult<Json<Vec<Contact>>> {
+    Ok(Json(
+        staff.tenant.read(|db| Ok(db.contacts_for(&staff.caller)))?,
+    ))
 }
 
-async fn contact(
-    State(s): State<Shared>,
-    _: Staff,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Contact>> {
+async fn contact(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
-    Ok(Json(s.read(|db| db.contact(&id).cloned())?))
+    Ok(Json(staff.tenant.read(|db| {
+        db.visible_contact(&staff.caller, &id).cloned()
+    })?))
 }
 
 async fn merge_contacts(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
     JsonBody(merge): JsonBody<MergeContacts>,
 ) -> ApiResult<Json<Contact>> {
@@ -451,7 +331,8 @@ async fn merge_contacts(
     let other = id_param(&merge.other_id, "contact")?;
     Ok(Json(
         s.mutate(
-            |db, now| db.merge_contacts(&id, &other, now),
+            &staff.tenant,
+            |db, now| db.merge_contacts(&staff.caller, &id, &other, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
@@ -460,68 +341,69 @@ async fn merge_contacts(
 
 async fn unmerge_contact(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
     Ok(Json(
         s.mutate(
-            |db, now| db.unmerge_contact(&id, now),
+            &staff.tenant,
+            |db, now| db.unmerge_contact(&staff.caller, &id, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
     ))
 }
 
-async fn intent_trend(
-    State(s): State<Shared>,
-    _: Staff,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<IntentPoint>>> {
+async fn intent_trend(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Vec<IntentPoint>>> {
     let id = id_param(&id, "contact")?;
     let now = Utc::now();
-    Ok(Json(s.read(|db| db.intent_trend(&id, &TREND_DAYS, now))?))
+    Ok(Json(staff.tenant.read(|db| {
+        db.intent_trend(&staff.caller, &id, &TREND_DAYS, now)
+    })?))
 }
 
-async fn timeline(
-    State(s): State<Shared>,
-    _: Staff,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<Activity>>> {
+async fn timeline(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Vec<Activity>>> {
     let id = id_param(&id, "contact")?;
-    Ok(Json(s.read(|db| db.timeline(&id))?))
+    Ok(Json(
+        staff.tenant.read(|db| db.timeline(&staff.caller, &id))?,
+    ))
 }
 
-async fn canned_replies(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<CannedReply>>> {
-    Ok(Json(s.read(|db| Ok(db.canned.clone()))?))
+async fn canned_replies(staff: Staff) -> ApiResult<Json<Vec<CannedReply>>> {
+    Ok(Json(staff.tenant.read(|db| Ok(db.canned.clone()))?))
 }
 
 async fn create_share(
     State(s): State<Shared>,
-    Staff(user): Staff,
+    staff: Staff,
     JsonBody(new): JsonBody<NewShare>,
 ) -> ApiResult<(StatusCode, Json<Share>)> {
     let share = s
         .mutate(
-            |db, now| db.create_share(new, &user.id, random_token::<16>(), now),
+            &staff.tenant,
+            |db, now| db.create_share(&staff.caller, new, random_token::<16>(), now),
             |_| None,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(share)))
 }
 
-async fn radar(State(s): State<Shared>, _: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
-    Ok(Json(s.read(|db| Ok(db.radar(RADAR_LIMIT)))?))
+async fn radar(staff: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
+    Ok(Json(
+        staff
+            .tenant
+            .read(|db| db.radar(&staff.caller, RADAR_LIMIT))?,
+    ))
 }
 
 async fn conversations(
-    State(s): State<Shared>,
-    Staff(user): Staff,
+    staff: Staff,
     query: Result<Query<ConversationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<ConversationPage>> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Json(s.read(|db| {
-        Ok(db.list_conversations(&q, &user.id, Utc::now()))
+    Ok(Json(staff.tenant.read(|db| {
+        Ok(db.list_conversations(&staff.caller, &q, Utc::now()))
     })?))
 }
 
@@ -532,15 +414,14 @@ struct CursorQuery {
 }
 
 async fn messages(
-    State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
     query: Result<Query<CursorQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Page<Message>>> {
     let id = id_param(&id, "conversation")?;
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Json(s.read(|db| {
-        db.messages_page(&id, q.cursor.as_deref(), q.limit)
+    Ok(Json(staff.tenant.read(|db| {
+        db.messages_page(&staff.caller, &id, q.cursor.as_deref(), q.limit)
     })?))
 }
 
@@ -558,14 +439,15 @@ fn idempotency_key(headers: &HeaderMap, body_key: String) -> ApiResult<String> {
 
 async fn update_conversation(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(id): Path<String>,
     JsonBody(update): JsonBody<ConversationUpdate>,
 ) -> ApiResult<Json<Conversation>> {
     let id = id_param(&id, "conversation")?;
     Ok(Json(
         s.mutate(
-            |db, now| db.update_conversation(&id, update, now),
+            &staff.tenant,
+            |db, now| db.update_conversation(&staff.caller, &id, update, now),
             |v| {
                 Some(Event::Conversation {
                     conversation: v.clone(),
@@ -578,7 +460,7 @@ async fn update_conversation(
 
 async fn send_message(
     State(s): State<Shared>,
-    Staff(user): Staff,
+    staff: Staff,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(mut new): JsonBody<NewMessage>,
@@ -587,7 +469,8 @@ async fn send_message(
     new.idempotency_key = idempotency_key(&headers, new.idempotency_key)?;
     let (_, message) = s
         .mutate(
-            |db, now| db.send_message(&id, new, &user.id, random_token::<8>(), now),
+            &staff.tenant,
+            |db, now| db.send_message(&staff.caller, &id, new, random_token::<8>(), now),
             Event::message,
         )
         .await?;
@@ -603,19 +486,27 @@ fn inbound_ids() -> [String; 3] {
     ]
 }
 
-/// Channel adapters (WeChat, email, ...) post normalized messages here.
+/// Channel adapters post normalized messages here. Posting as a customer is an
+/// adapter's job: until adapters carry credentials of their own, only an admin may.
 async fn inbound(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Path(channel): Path<String>,
     headers: HeaderMap,
     JsonBody(mut msg): JsonBody<InboundMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
+    if !staff.caller.may(Action::PostInbound) {
+        return Err(StoreError::Forbidden(Action::PostInbound).into());
+    }
     let channel = Channel::from_slug(&channel).ok_or(ApiError::NotFound("channel"))?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
     let ids = inbound_ids();
     let (_, message) = s
-        .mutate(|db, now| db.inbound(channel, msg, ids, now), Event::message)
+        .mutate(
+            &staff.tenant,
+            |db, now| db.inbound(channel, msg, ids, now),
+            Event::message,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
@@ -626,6 +517,12 @@ struct OpenQuery {
     child: Option<String>,
 }
 
+/// The organization a share token belongs to; unknown tokens are not found.
+fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
+    s.tenant_with(|db| db.shares.contains_key(token))
+        .ok_or(ApiError::NotFound("share"))
+}
+
 async fn open_share(
     State(s): State<Shared>,
     _: Public,
@@ -634,8 +531,10 @@ async fn open_share(
 ) -> ApiResult<Json<OpenedShare>> {
     let token = id_param(&token, "share")?;
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
+    let tenant = share_tenant(&s, &token)?;
     Ok(Json(
         s.mutate(
+            &tenant,
             |db, now| db.open_share(&token, random_token::<16>(), reuse.as_deref(), now),
             |_| None,
         )
@@ -652,9 +551,13 @@ async fn open_card(
 ) -> ApiResult<Json<OpenedShare>> {
     let id = id_param(&id, "card")?;
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
+    let tenant = s
+        .tenant_with(|db| db.cards.contains_key(&id))
+        .ok_or(ApiError::NotFound("card"))?;
     let tokens = (random_token::<16>(), random_token::<16>());
     Ok(Json(
         s.mutate(
+            &tenant,
             |db, now| db.open_card(&id, tokens, reuse.as_deref(), now),
             |_| None,
         )
@@ -670,8 +573,10 @@ async fn open_featured(
 ) -> ApiResult<Json<Share>> {
     let token = id_param(&token, "share")?;
     let content_id = id_param(&content_id, "content")?;
+    let tenant = share_tenant(&s, &token)?;
     Ok(Json(
         s.mutate(
+            &tenant,
             |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
             |_| None,
         )
@@ -694,7 +599,10 @@ async fn visitor_messages(
     Query(q): Query<VisitorQuery>,
 ) -> ApiResult<Json<Vec<Message>>> {
     let token = id_param(&token, "share")?;
-    Ok(Json(s.read(|db| db.visitor_messages(&token, &q.visitor))?))
+    let tenant = share_tenant(&s, &token)?;
+    Ok(Json(
+        tenant.read(|db| db.visitor_messages(&token, &q.visitor))?,
+    ))
 }
 
 /// A customer's message from a card or content page: lands in the inbox as web chat,
@@ -708,9 +616,14 @@ async fn web_chat(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let token = id_param(&token, "share")?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    let tenant = share_tenant(&s, &token)?;
     let ids = inbound_ids();
     let (_, message) = s
-        .mutate(|db, now| db.web_chat(&token, msg, ids, now), Event::message)
+        .mutate(
+            &tenant,
+            |db, now| db.web_chat(&token, msg, ids, now),
+            Event::message,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
@@ -723,8 +636,10 @@ async fn capture_lead(
     JsonBody(details): JsonBody<LeadDetails>,
 ) -> ApiResult<StatusCode> {
     let token = id_param(&token, "share")?;
+    let tenant = share_tenant(&s, &token)?;
     let new_id = format!("k-{}", random_token::<8>());
     s.mutate(
+        &tenant,
         |db, now| db.capture_lead(&token, details, new_id, now),
         |(_, item)| item.clone().map(|item| Event::Radar { item }),
     )
@@ -739,7 +654,9 @@ async fn track(
     _: Public,
     JsonBody(snapshot): JsonBody<Snapshot>,
 ) -> ApiResult<StatusCode> {
+    let tenant = share_tenant(&s, &snapshot.share_token)?;
     s.mutate(
+        &tenant,
         |db, now| db.record_snapshot(&snapshot, now),
         |item| item.clone().map(|item| Event::Radar { item }),
     )
@@ -752,11 +669,20 @@ struct EventsQuery {
     last_event_id: Option<i64>,
 }
 
-/// Real-time events for staff. A reconnect with `Last-Event-ID` first gets every
-/// event it missed from the log, then live ones, without duplicates.
+/// Whether staff member `user_id` of `tenant` may be told of `event` now: checked
+/// per event, so a role change or a deactivation applies to a stream already open.
+fn may_see(tenant: &Tenant, user_id: &str, event: &Event) -> bool {
+    let db = tenant.lock();
+    db.caller(user_id)
+        .is_ok_and(|caller| db.may_see_event(&caller, event))
+}
+
+/// Real-time events for staff: their organization's, and of those only what they
+/// may see. A reconnect with `Last-Event-ID` first gets every event it missed from
+/// the log, then live ones, without duplicates.
 async fn events(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>> {
@@ -767,23 +693,28 @@ async fn events(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .or(q.last_event_id);
+    let org = staff.tenant.id.clone();
     let backlog = match last {
-        Some(id) => s.storage.events_after(id, SSE_BACKLOG).await?,
+        Some(id) => s.storage.events_after(&org, id, SSE_BACKLOG).await?,
         None => Vec::new(),
     };
     let mut newest = backlog.last().map(|(id, _)| *id).or(last).unwrap_or(0);
     let live = live.filter_map(move |item| match item {
-        Ok((id, event)) if id > newest => {
+        Ok((id, event_org, event)) if id > newest && event_org == org => {
             newest = id;
             Some((id, event))
         }
         _ => None,
     });
-    let stream = tokio_stream::iter(backlog).chain(live).map(|(id, event)| {
-        Ok(sse::Event::default()
-            .id(id.to_string())
-            .data(serde_json::to_string(&event).unwrap_or_default()))
-    });
+    let (tenant, user_id) = (staff.tenant, staff.user.id);
+    let stream = tokio_stream::iter(backlog)
+        .chain(live)
+        .filter(move |(_, event)| may_see(&tenant, &user_id, event))
+        .map(|(id, event)| {
+            Ok(sse::Event::default()
+                .id(id.to_string())
+                .data(serde_json::to_string(&event).unwrap_or_default()))
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -792,17 +723,35 @@ struct DemoSize {
     conversations: Option<usize>,
 }
 
+/// Restores the caller's organization to its demo data (demo mode, admins only).
+/// Staff added since stay, with their cards; no password changes.
 async fn reset_demo(
     State(s): State<Shared>,
-    _: Staff,
+    staff: Staff,
     Query(size): Query<DemoSize>,
 ) -> ApiResult<StatusCode> {
-    // Hashing is slow on purpose: do it before taking the lock.
+    if !staff.caller.may(Action::ResetDemo) {
+        return Err(StoreError::Forbidden(Action::ResetDemo).into());
+    }
+    let now = Utc::now();
+    let mut fresh = if staff.tenant.id == demo::ORG {
+        demo::reset(now, size.conversations)
+    } else {
+        demo::other_org(now)
+    };
+    {
+        let db = staff.tenant.lock();
+        for user in &db.users {
+            if fresh.users.iter().all(|u| u.id != user.id) {
+                fresh.users.push(user.clone());
+                if let Some(card) = user.card_id.as_ref().and_then(|c| db.cards.get(c)) {
+                    fresh.cards.insert(card.id.clone(), card.clone());
+                }
+            }
+        }
+    }
+    // Only accounts without a password get this one (see `Batch::replace_all`).
     let hash = hash_password(&s.config.demo_password)?;
-    s.replace(
-        lianjie_core::demo::reset(Utc::now(), size.conversations),
-        &hash,
-    )
-    .await?;
+    s.replace(&staff.tenant, fresh, &hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,11 @@
 //! SQLite persistence: migrations, WAL, and writing exactly the records an operation
-//! changed (see `lianjie_core::store::Change`) in one transaction.
+//! changed (see `lianjie_core::store::Change`) in one transaction. Every row carries
+//! its organization; each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
-use lianjie_core::people::User;
 use lianjie_core::store::{Change, Db, Record};
+use lianjie_core::team::Organization;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -51,29 +52,67 @@ impl Storage {
         Ok(Storage { pool })
     }
 
-    /// Loads every record into a `Db`; `None` when the database is empty.
-    pub async fn load(&self) -> StorageResult<Option<Db>> {
-        let users: Vec<User> = self.docs("SELECT doc FROM users ORDER BY id").await?;
-        if users.is_empty() {
-            return Ok(None);
+    /// Every organization's records, one `Db` each; empty when the database is.
+    pub async fn load(&self) -> StorageResult<Vec<Db>> {
+        let orgs: Vec<String> =
+            sqlx::query("SELECT org_id FROM users UNION SELECT id FROM organizations ORDER BY 1")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        let mut out = Vec::with_capacity(orgs.len());
+        for org in orgs {
+            out.push(self.load_org(&org).await?);
         }
+        Ok(out)
+    }
+
+    async fn load_org(&self, org: &str) -> StorageResult<Db> {
         let mut db = Db::default();
-        db.users = users;
-        db.cards = self.keyed("SELECT id, doc FROM cards").await?;
-        db.contents = self.keyed("SELECT id, doc FROM contents").await?;
-        db.shares = self.keyed("SELECT token, doc FROM shares").await?;
-        db.sessions = self.keyed("SELECT id, doc FROM view_sessions").await?;
-        db.contacts = self.keyed("SELECT id, doc FROM contacts").await?;
-        db.conversations = self.keyed("SELECT id, doc FROM conversations").await?;
+        db.org = self
+            .docs::<Organization>("SELECT doc FROM organizations WHERE id = ?", org)
+            .await?
+            .pop()
+            .unwrap_or_else(|| Organization {
+                id: org.to_owned(),
+                name: org.to_owned(),
+                departments: Vec::new(),
+            });
+        db.users = self
+            .docs("SELECT doc FROM users WHERE org_id = ? ORDER BY id", org)
+            .await?;
+        db.cards = self
+            .keyed("SELECT id, doc FROM cards WHERE org_id = ?", org)
+            .await?;
+        db.contents = self
+            .keyed("SELECT id, doc FROM contents WHERE org_id = ?", org)
+            .await?;
+        db.shares = self
+            .keyed("SELECT token, doc FROM shares WHERE org_id = ?", org)
+            .await?;
+        db.sessions = self
+            .keyed("SELECT id, doc FROM view_sessions WHERE org_id = ?", org)
+            .await?;
+        db.contacts = self
+            .keyed("SELECT id, doc FROM contacts WHERE org_id = ?", org)
+            .await?;
+        db.conversations = self
+            .keyed("SELECT id, doc FROM conversations WHERE org_id = ?", org)
+            .await?;
         db.canned = self
-            .docs("SELECT doc FROM canned_replies ORDER BY id")
+            .docs(
+                "SELECT doc FROM canned_replies WHERE org_id = ? ORDER BY id",
+                org,
+            )
             .await?;
         for v in db.conversations.keys() {
             db.messages.insert(v.clone(), Vec::new());
         }
         let rows = sqlx::query(
-            "SELECT conversation_id, doc FROM messages ORDER BY conversation_id, created_at, id",
+            "SELECT conversation_id, doc FROM messages WHERE org_id = ? ORDER BY conversation_id, created_at, id",
         )
+        .bind(org)
         .fetch_all(&self.pool)
         .await?;
         for row in rows {
@@ -81,30 +120,25 @@ impl Storage {
             let message = serde_json::from_str(row.get::<&str, _>(1))?;
             db.messages.entry(conversation).or_default().push(message);
         }
-        Ok(Some(db))
+        Ok(db)
     }
 
     async fn keyed<T: DeserializeOwned>(
         &self,
         sql: &str,
+        org: &str,
     ) -> StorageResult<std::collections::BTreeMap<String, T>> {
-        self.pairs(sql)
-            .await?
-            .into_iter()
-            .map(|(k, d)| Ok((k, serde_json::from_str(&d)?)))
+        let rows = sqlx::query(sql).bind(org).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
             .collect()
     }
 
-    async fn docs<T: DeserializeOwned>(&self, sql: &str) -> StorageResult<Vec<T>> {
-        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+    async fn docs<T: DeserializeOwned>(&self, sql: &str, org: &str) -> StorageResult<Vec<T>> {
+        let rows = sqlx::query(sql).bind(org).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok(serde_json::from_str(r.get::<&str, _>(0))?))
             .collect()
-    }
-
-    async fn pairs(&self, sql: &str) -> StorageResult<Vec<(String, String)>> {
-        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     /// Writes batches in one transaction (group commit: one commit for many requests)
@@ -114,8 +148,8 @@ impl Storage {
         let mut ids = Vec::with_capacity(batches.len());
         for batch in batches {
             if batch.clear_first {
-                // Staff accounts are upserted below and their sessions kept, so a
-                // demo reset does not sign anyone out.
+                // Staff accounts are upserted below and their sessions and passwords
+                // kept, so a demo reset signs nobody out and changes no password.
                 for table in [
                     "messages",
                     "conversations",
@@ -126,20 +160,24 @@ impl Storage {
                     "cards",
                     "canned_replies",
                 ] {
-                    sqlx::query(&format!("DELETE FROM {table}"))
+                    sqlx::query(&format!("DELETE FROM {table} WHERE org_id = ?"))
+                        .bind(&batch.org)
                         .execute(&mut *tx)
                         .await?;
                 }
             }
-            write_rows(&mut tx, &batch.rows).await?;
+            write_rows(&mut tx, &batch.org, &batch.rows).await?;
             ids.push(match &batch.event {
                 Some((at, doc)) => Some(
-                    sqlx::query("INSERT INTO events (at, doc) VALUES (?, ?) RETURNING id")
-                        .bind(at)
-                        .bind(doc)
-                        .fetch_one(&mut *tx)
-                        .await?
-                        .get(0),
+                    sqlx::query(
+                        "INSERT INTO events (at, doc, org_id) VALUES (?, ?, ?) RETURNING id",
+                    )
+                    .bind(at)
+                    .bind(doc)
+                    .bind(&batch.org)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .get(0),
                 ),
                 None => None,
             });
@@ -148,61 +186,150 @@ impl Storage {
         Ok(ids)
     }
 
-    /// Events after `id`, oldest first, for a reconnecting SSE client.
-    pub async fn events_after(&self, id: i64, limit: i64) -> StorageResult<Vec<(i64, Event)>> {
-        let rows = sqlx::query("SELECT id, doc FROM events WHERE id > ? ORDER BY id LIMIT ?")
-            .bind(id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+    /// `org`'s events after `id`, oldest first, for a reconnecting SSE client.
+    pub async fn events_after(
+        &self,
+        org: &str,
+        id: i64,
+        limit: i64,
+    ) -> StorageResult<Vec<(i64, Event)>> {
+        let rows = sqlx::query(
+            "SELECT id, doc FROM events WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(org)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
             .collect()
     }
 
-    pub async fn password_hash(&self, email: &str) -> StorageResult<Option<(String, String)>> {
+    /// The account `email` signs in to: (user id, organization, password hash).
+    pub async fn password_hash(
+        &self,
+        email: &str,
+    ) -> StorageResult<Option<(String, String, String)>> {
         let row = sqlx::query(
-            "SELECT users.id, credentials.password_hash FROM users JOIN credentials ON credentials.user_id = users.id WHERE users.email = ?",
+            "SELECT users.id, users.org_id, credentials.password_hash FROM users JOIN credentials ON credentials.user_id = users.id WHERE users.email = ?",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
     }
 
-    pub async fn create_session(
-        &self,
-        token: &str,
-        user_id: &str,
-        expires_at: DateTime<Utc>,
-    ) -> StorageResult<()> {
-        sqlx::query("INSERT INTO staff_sessions (token, user_id, expires_at) VALUES (?, ?, ?)")
-            .bind(token)
+    /// The password hash of `user_id`, for checking their old password.
+    pub async fn user_password_hash(&self, user_id: &str) -> StorageResult<Option<String>> {
+        let row = sqlx::query("SELECT password_hash FROM credentials WHERE user_id = ?")
             .bind(user_id)
-            .bind(expires_at.timestamp())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    /// Sets `user_id`'s password and ends every session but `keep`, in one
+    /// transaction: after a change, an old session cannot outlive it.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(user_id)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
+            .bind(user_id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, session: &NewSession<'_>) -> StorageResult<()> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (id, token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(session.id)
+        .bind(session.token_hash)
+        .bind(session.user_id)
+        .bind(session.created_at.timestamp())
+        .bind(session.expires_at.timestamp())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session a token's hash names: (session id, user id, organization).
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<(String, String, String)>> {
+        let row = sqlx::query(
+            "SELECT staff_sessions.id, users.id, users.org_id FROM staff_sessions JOIN users ON users.id = staff_sessions.user_id WHERE token_hash = ? AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now.timestamp())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    /// `user_id`'s live sessions, newest first.
+    pub async fn sessions_of(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Vec<(String, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, expires_at FROM staff_sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id",
+        )
+        .bind(user_id)
+        .bind(now.timestamp())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    /// Ends one of `user_id`'s sessions; false when they have none by that id.
+    pub async fn end_session(&self, user_id: &str, id: &str) -> StorageResult<bool> {
+        let done = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id = ?")
+            .bind(user_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Ends every session of `user_id` (deactivation).
+    pub async fn end_sessions_of(&self, user_id: &str) -> StorageResult<()> {
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+            .bind(user_id)
             .execute(&self.pool)
             .await?;
         Ok(())
     }
+}
 
-    /// The user a live session token belongs to.
-    pub async fn session_user(
-        &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> StorageResult<Option<User>> {
-        let row = sqlx::query(
-            "SELECT users.doc FROM staff_sessions JOIN users ON users.id = staff_sessions.user_id WHERE token = ? AND expires_at > ?",
-        )
-        .bind(token)
-        .bind(now.timestamp())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => Some(serde_json::from_str(r.get::<&str, _>(0))?),
-            None => None,
-        })
-    }
+/// A sign-in session to store; the token itself never is.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub user_id: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// One record, serialized while the store lock is held and written afterwards.
@@ -219,9 +346,15 @@ pub enum Row {
         email: String,
         doc: String,
     },
+    /// A password for an account that has none yet (seeded staff): an existing
+    /// password is never replaced by a seed or a reset.
     Credential {
         user_id: String,
         hash: String,
+    },
+    Org {
+        id: String,
+        doc: String,
     },
     Share {
         token: String,
@@ -244,7 +377,9 @@ pub enum Row {
 /// What one operation writes: its rows and its event, atomically.
 #[derive(Debug, Default)]
 pub struct Batch {
-    /// Empty every domain table first (first start, demo reset).
+    /// The organization every row belongs to.
+    pub org: String,
+    /// Empty every domain table of the organization first (first start, demo reset).
     pub clear_first: bool,
     pub rows: Vec<Row>,
     /// (time, JSON) of the event to log for SSE.
@@ -252,20 +387,26 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn new(rows: Vec<Row>, event: Option<&Event>, now: DateTime<Utc>) -> StorageResult<Batch> {
+    pub fn new(
+        org: &str,
+        rows: Vec<Row>,
+        event: Option<&Event>,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Batch> {
         let event = match event {
             Some(e) => Some((now.to_rfc3339(), doc(e)?)),
             None => None,
         };
         Ok(Batch {
+            org: org.to_owned(),
             clear_first: false,
             rows,
             event,
         })
     }
 
-    /// Everything in `db`, replacing what is stored; every staff member gets
-    /// `password_hash`.
+    /// Everything in `db`, replacing what its organization has stored; every staff
+    /// member without a password gets `password_hash`.
     pub fn replace_all(db: &Db, password_hash: &str) -> StorageResult<Batch> {
         let mut rows = Vec::new();
         // Users come first in `records`, so each credential follows its user.
@@ -279,6 +420,7 @@ impl Batch {
             }
         }
         Ok(Batch {
+            org: db.org.id.clone(),
             clear_first: true,
             rows,
             event: None,
@@ -300,6 +442,10 @@ pub fn rows_for(db: &Db, changes: &[Change]) -> Vec<Row> {
 fn row(record: &Record) -> Row {
     let doc = record.to_doc();
     match record {
+        Record::Org(o) => Row::Org {
+            id: o.id.clone(),
+            doc,
+        },
         Record::User(u) => Row::User {
             id: u.id.clone(),
             email: u.email.to_lowercase(),
@@ -340,57 +486,73 @@ fn row(record: &Record) -> Row {
 fn doc_upsert(table: &str) -> &'static str {
     match table {
         "cards" => {
-            "INSERT INTO cards (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+            "INSERT INTO cards (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id"
         }
         "contents" => {
-            "INSERT INTO contents (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+            "INSERT INTO contents (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id"
         }
         "contacts" => {
-            "INSERT INTO contacts (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+            "INSERT INTO contacts (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contacts.org_id = excluded.org_id"
         }
         "conversations" => {
-            "INSERT INTO conversations (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+            "INSERT INTO conversations (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE conversations.org_id = excluded.org_id"
         }
         _ => {
-            "INSERT INTO canned_replies (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"
+            "INSERT INTO canned_replies (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"
         }
     }
 }
 
-async fn write_rows(tx: &mut Transaction<'_, Sqlite>, rows: &[Row]) -> StorageResult<()> {
+async fn write_rows(
+    tx: &mut Transaction<'_, Sqlite>,
+    org: &str,
+    rows: &[Row],
+) -> StorageResult<()> {
     for row in rows {
         let query = match row {
             Row::Doc { table, id, doc } => sqlx::query(doc_upsert(table)).bind(id).bind(doc),
+            Row::Org { id, doc } => sqlx::query(
+                "INSERT INTO organizations (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(id)
+            .bind(doc),
             Row::User { id, email, doc } => sqlx::query(
-                "INSERT INTO users (id, email, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc",
+                "INSERT INTO users (id, email, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
             )
             .bind(id)
             .bind(email)
             .bind(doc),
             Row::Credential { user_id, hash } => sqlx::query(
-                "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash",
+                "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO NOTHING",
             )
             .bind(user_id)
             .bind(hash),
             Row::Share { token, parent, doc } => sqlx::query(
-                "INSERT INTO shares (token, parent, doc) VALUES (?, ?, ?) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc",
+                "INSERT INTO shares (token, parent, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc WHERE shares.org_id = excluded.org_id",
             )
             .bind(token)
             .bind(parent)
             .bind(doc),
             Row::Session { id, share_token, doc } => sqlx::query(
-                "INSERT INTO view_sessions (id, share_token, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                "INSERT INTO view_sessions (id, share_token, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE view_sessions.org_id = excluded.org_id",
             )
             .bind(id)
             .bind(share_token)
             .bind(doc),
             Row::Message { id, conversation_id, created_at, doc } => sqlx::query(
-                "INSERT INTO messages (id, conversation_id, created_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO messages (id, conversation_id, created_at, doc, org_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
             )
             .bind(id)
             .bind(conversation_id)
             .bind(created_at)
             .bind(doc),
+        };
+        // Every table but organizations and credentials takes the organization last.
+        // Keys are unique across organizations (random, or checked when a client
+        // chooses them); an update never crosses into another organization's row.
+        let query = match row {
+            Row::Org { .. } | Row::Credential { .. } => query,
+            _ => query.bind(org),
         };
         query.execute(&mut **tx).await?;
     }

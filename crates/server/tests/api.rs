@@ -1,125 +1,11 @@
 //! The reference server over real HTTP on loopback, against a temporary SQLite file.
 
+mod common;
+
+use common::{snapshot, start, start_with};
 use lianjie_server::Config;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::net::SocketAddr;
-
-struct Server {
-    base: String,
-    http: Client,
-    _dir: tempfile::TempDir,
-    db_path: String,
-}
-
-async fn serve(config: Config) -> String {
-    let app = lianjie_server::build(config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
-    format!("http://{addr}/api/v1")
-}
-
-async fn start_with(config: impl FnOnce(Config) -> Config) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("test.db").to_string_lossy().into_owned();
-    let base = serve(config(Config {
-        db_path: db_path.clone(),
-        ..Config::default()
-    }))
-    .await;
-    Server {
-        base,
-        http: Client::new(),
-        _dir: dir,
-        db_path,
-    }
-}
-
-async fn start() -> Server {
-    start_with(|c| c).await
-}
-
-impl Server {
-    /// A second server process on the same database file, as after a restart.
-    async fn restarted(&self) -> Server {
-        let base = serve(Config {
-            db_path: self.db_path.clone(),
-            ..Config::default()
-        })
-        .await;
-        Server {
-            base,
-            http: Client::new(),
-            _dir: tempfile::tempdir().unwrap(),
-            db_path: self.db_path.clone(),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn login(&self) -> String {
-        let res = self
-            .http
-            .post(self.url("/auth/login"))
-            .json(&json!({"email": "wang-lei@lianjie.example", "password": "lianjie-demo"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self.http.request(method, self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    async fn share_pricing(&self, token: &str) -> String {
-        let (status, share) = self
-            .call(
-                reqwest::Method::POST,
-                "/shares",
-                Some(token),
-                Some(json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": "k-000", "channel": "wechat"})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{share}");
-        share["token"].as_str().unwrap().to_owned()
-    }
-}
-
-fn snapshot(session: &str, token: &str, visible_ms: u64) -> Value {
-    json!({"session_id": session, "share_token": token, "seq": 1,
-           "totals": {"visible_ms": visible_ms, "max_scroll_pct": 80, "video_ms": 0,
-                      "sections": {"price": 90_000}, "actions": ["called"]}})
-}
 
 use reqwest::Method;
 
@@ -361,6 +247,15 @@ async fn timeline_canned_replies_and_demo_reset() {
     let (status, _) = s
         .call(Method::POST, "/demo/reset", Some(&token), None)
         .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a rep may not reset the demo"
+    );
+    let admin = s.login_as("admin@lianjie.example").await;
+    let (status, _) = s
+        .call(Method::POST, "/demo/reset", Some(&admin), None)
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, radar) = s.call(Method::GET, "/radar", Some(&token), None).await;
     assert_eq!(radar, json!([]), "reset clears what was tracked");
@@ -372,7 +267,7 @@ async fn timeline_canned_replies_and_demo_reset() {
         .call(Method::GET, &format!("/public/shares/{share}"), None, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let token = again.login().await;
+    let token = again.login_as("admin@lianjie.example").await;
     let (_, contacts) = again
         .call(Method::GET, "/contacts", Some(&token), None)
         .await;
@@ -382,7 +277,8 @@ async fn timeline_canned_replies_and_demo_reset() {
 #[tokio::test]
 async fn bad_requests_get_4xx_envelopes_never_5xx() {
     let s = start().await;
-    let token = s.login().await;
+    // An admin may reach every operation, so every refusal here is the input's.
+    let token = s.login_as("admin@lianjie.example").await;
     let share = s.share_pricing(&token).await;
     let mut card = s
         .call(Method::GET, "/cards/wang-lei", Some(&token), None)
@@ -632,7 +528,7 @@ async fn data_survives_a_restart() {
 #[tokio::test]
 async fn contacts_merge_persist_and_undo_and_a_scaled_demo_pages() {
     let s = start().await;
-    let token = s.login().await;
+    let token = s.login_as("admin@lianjie.example").await;
     let (_, page) = s
         .call(
             Method::GET,

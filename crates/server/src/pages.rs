@@ -1,0 +1,141 @@
+//! The app's pages as the server sends them: the built index.html switched to the
+//! http backend, and for customer links their preview tags and a first paint.
+
+use crate::Shared;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use lianjie_core::ids::parse_public_id;
+use lianjie_core::share::{LinkPreview, ShareTarget};
+use lianjie_core::store::Db;
+
+/// The slim customer build's page, under the built app.
+pub const CUSTOMER_PAGE: &str = "customer/index.html";
+
+/// The built index.html with its backend meta set to `http`. A missing file is
+/// served as a plain error page rather than stopping the server.
+pub fn app_page(dist: &std::path::Path) -> String {
+    match std::fs::read_to_string(dist.join("index.html")) {
+        Ok(html) => html.replace(
+            r#"<meta name="lianjie-backend" content="local""#,
+            r#"<meta name="lianjie-backend" content="http""#,
+        ),
+        Err(e) => format!(
+            "<!doctype html><title>Lianjie</title><p>The app is not built ({e}). Run trunk build --release.</p>"
+        ),
+    }
+}
+
+/// A handler serving the app page with the preview and first paint `find` gives for
+/// the path's id.
+pub fn page_with_preview(
+    page: &std::sync::Arc<str>,
+    find: fn(&Db, &str) -> Option<(LinkPreview, String)>,
+) -> impl Fn(State<Shared>, Path<String>) -> std::future::Ready<Html<String>> + Clone + use<> {
+    let page = page.clone();
+    move |State(s): State<Shared>, Path(id): Path<String>| {
+        let found = parse_public_id(&id)
+            .ok()
+            .and_then(|id| s.tenants.values().find_map(|t| find(&t.lock(), id)));
+        let html = match found {
+            Some((preview, paint)) => {
+                with_first_paint(&with_preview(&page, Some(&preview)), &paint)
+            }
+            None => page.to_string(),
+        };
+        std::future::ready(Html(html))
+    }
+}
+
+/// The page with `paint` at the start of its body.
+fn with_first_paint(page: &str, paint: &str) -> String {
+    let at = page
+        .find("<body")
+        .and_then(|b| page[b..].find('>').map(|end| b + end + 1));
+    match at {
+        Some(at) => format!("{}{paint}{}", &page[..at], &page[at..]),
+        None => page.to_owned(),
+    }
+}
+
+/// What a phone can show before the app has loaded: the card's name, role and intro,
+/// or the content's title and summary, as plain escaped text in the page the app
+/// replaces once it runs (`#first-paint`).
+pub fn first_paint(db: &Db, target: &ShareTarget) -> String {
+    let inner = match target {
+        ShareTarget::Card(id) => {
+            let Some(card) = db.cards.get(id) else {
+                return String::new();
+            };
+            format!(
+                "<div class=\"card-face theme-{}\"><header class=\"card-profile\"><div>\
+                 <h1 class=\"card-name\">{}</h1><p class=\"card-role\">{}</p></div></header>\
+                 <section class=\"card-intro\"><p>{}</p></section></div>",
+                card.theme.slug(),
+                escape_html(&card.name),
+                escape_html(&card.role()),
+                escape_html(&card.intro)
+            )
+        }
+        ShareTarget::Content(id) => {
+            let Some(c) = db.contents.get(id) else {
+                return String::new();
+            };
+            format!(
+                "<article class=\"shared\"><h1>{}</h1><p class=\"intro\">{}</p></article>",
+                escape_html(&c.title),
+                escape_html(&c.summary)
+            )
+        }
+    };
+    format!(
+        "<div id=\"first-paint\" class=\"customer\"><main class=\"customer-main\">{inner}</main></div>"
+    )
+}
+
+/// Text for an HTML attribute or element: nothing in it can open a tag or end the
+/// attribute.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The app page with a link's title, description and image as `<title>`, description
+/// and Open Graph tags (the page's own title stays for unknown links).
+pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
+    let Some(p) = preview else {
+        return page.to_owned();
+    };
+    let (title, description) = (escape_html(&p.title), escape_html(&p.description));
+    let mut tags = format!(
+        "<meta name=\"description\" content=\"{description}\" />\
+         <meta property=\"og:type\" content=\"article\" />\
+         <meta property=\"og:title\" content=\"{title}\" />\
+         <meta property=\"og:description\" content=\"{description}\" />"
+    );
+    if lianjie_core::validate::url(&p.image).is_ok() && p.image.starts_with("http") {
+        tags.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{}\" />",
+            escape_html(&p.image)
+        ));
+    }
+    let with_title = match (page.find("<title>"), page.find("</title>")) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}<title>{title}</title>{}", &page[..a], &page[b + 8..])
+        }
+        _ => {
+            tags.insert_str(0, &format!("<title>{title}</title>"));
+            page.to_owned()
+        }
+    };
+    with_title.replacen("</head>", &format!("{tags}</head>"), 1)
+}

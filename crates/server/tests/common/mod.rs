@@ -1,0 +1,132 @@
+//! What the server tests share: a server on loopback over a temporary SQLite file,
+//! signed-in requests, and a tracked share.
+#![allow(dead_code)]
+
+use lianjie_server::Config;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+pub struct Server {
+    pub base: String,
+    pub http: Client,
+    _dir: tempfile::TempDir,
+    pub db_path: String,
+}
+
+pub async fn serve(config: Config) -> String {
+    let app = lianjie_server::build(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    format!("http://{addr}/api/v1")
+}
+
+pub async fn start_with(config: impl FnOnce(Config) -> Config) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("test.db").to_string_lossy().into_owned();
+    let base = serve(config(Config {
+        db_path: db_path.clone(),
+        demo: true,
+        ..Config::default()
+    }))
+    .await;
+    Server {
+        base,
+        http: Client::new(),
+        _dir: dir,
+        db_path,
+    }
+}
+
+pub async fn start() -> Server {
+    start_with(|c| c).await
+}
+
+impl Server {
+    /// A second server process on the same database file, as after a restart.
+    pub async fn restarted(&self) -> Server {
+        let base = serve(Config {
+            db_path: self.db_path.clone(),
+            demo: true,
+            ..Config::default()
+        })
+        .await;
+        Server {
+            base,
+            http: Client::new(),
+            _dir: tempfile::tempdir().unwrap(),
+            db_path: self.db_path.clone(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Signs in as 王磊, a rep.
+    pub async fn login(&self) -> String {
+        self.login_as("wang-lei@lianjie.example").await
+    }
+
+    /// Signs in as a demo staff member (demo password).
+    pub async fn login_as(&self, email: &str) -> String {
+        let res = self
+            .http
+            .post(self.url("/auth/login"))
+            .json(&json!({"email": email, "password": "lianjie-demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn share_pricing(&self, token: &str) -> String {
+        let (status, share) = self
+            .call(
+                reqwest::Method::POST,
+                "/shares",
+                Some(token),
+                Some(json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": "k-000", "channel": "wechat"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{share}");
+        share["token"].as_str().unwrap().to_owned()
+    }
+}
+
+pub fn snapshot(session: &str, token: &str, visible_ms: u64) -> Value {
+    json!({"session_id": session, "share_token": token, "seq": 1,
+           "totals": {"visible_ms": visible_ms, "max_scroll_pct": 80, "video_ms": 0,
+                      "sections": {"price": 90_000}, "actions": ["called"]}})
+}

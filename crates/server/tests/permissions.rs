@@ -1,0 +1,1070 @@
+//! Who may do what, over real HTTP: the permission matrix (every operation of the
+//! contract × every role, anonymous, and an admin of another organization), the
+//! isolation of organizations, and sign-in done properly.
+
+mod common;
+
+use common::{Server, start, start_with};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// Who calls, in the order every row is tried: the organization's own admin last,
+/// so a row's one successful change comes after every refusal.
+const WHO: [&str; 6] = ["anonymous", "stranger", "rep", "manager", "agent", "admin"];
+
+/// Demo accounts for each caller: 王磊 (rep, East China), 陈刚 (his manager), 赵敏
+/// (support), the admin, and the admin of the other organization.
+fn email(who: &str) -> Option<&'static str> {
+    Some(match who {
+        "stranger" => "admin@beichen.example",
+        "rep" => "wang-lei@lianjie.example",
+        "manager" => "chen-gang@lianjie.example",
+        "agent" => "zhaomin@lianjie.example",
+        "admin" => "admin@lianjie.example",
+        _ => return None,
+    })
+}
+
+/// One operation of the contract, as called, with the answer each caller gets.
+struct Row {
+    method: Method,
+    /// The contract's path template, as `docs/openapi.yaml` names it.
+    template: &'static str,
+    path: String,
+    /// `{who}` in the body is replaced by the caller, for values that must differ.
+    body: Option<Value>,
+    expect: [u16; 6],
+}
+
+fn row(
+    method: Method,
+    template: &'static str,
+    path: &str,
+    body: Option<Value>,
+    expect: [u16; 6],
+) -> Row {
+    Row {
+        method,
+        template,
+        path: path.to_owned(),
+        body,
+        expect,
+    }
+}
+
+/// Every documented (method, path template) pair in the contract.
+fn documented_operations() -> BTreeSet<(String, String)> {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/openapi.yaml"
+    ))
+    .unwrap();
+    let paths = spec
+        .split("\npaths:\n")
+        .nth(1)
+        .unwrap()
+        .split("\ncomponents:")
+        .next()
+        .unwrap();
+    let mut out = BTreeSet::new();
+    let mut current = None;
+    for line in paths.lines() {
+        if line.starts_with("  /") {
+            current = Some(line.trim().trim_end_matches(':').to_owned());
+        } else if let Some(path) = &current {
+            let method = line.strip_prefix("    ").and_then(|m| m.strip_suffix(':'));
+            if let Some(m) =
+                method.filter(|m| ["get", "post", "put", "patch", "delete"].contains(m))
+            {
+                out.insert((m.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The status alone (an SSE stream never ends, so its body is not read).
+async fn status(
+    s: &Server,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> u16 {
+    let mut req = s.http.request(method, s.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+fn with_who(body: &Value, who: &str) -> Value {
+    serde_json::from_str(&body.to_string().replace("{who}", who)).unwrap()
+}
+
+#[tokio::test]
+async fn permission_matrix_covers_every_operation_for_every_role() {
+    let s = start().await;
+    let mut tokens = Vec::new();
+    for who in WHO {
+        tokens.push(match email(who) {
+            Some(e) => Some(s.login_as(e).await),
+            None => None,
+        });
+    }
+    let admin = tokens[5].clone().unwrap();
+    // What the rows need: a user to deactivate, a card and an article as they are,
+    // a link to open and a reader's own link on the card.
+    let (_, created) = s
+        .call(
+            Method::POST,
+            "/users",
+            Some(&admin),
+            Some(json!({"name": "临时", "email": "temp@lianjie.example", "role": "rep"})),
+        )
+        .await;
+    let temp = created["user"]["id"].as_str().unwrap().to_owned();
+    let card = s
+        .call(Method::GET, "/cards/wang-lei", Some(&admin), None)
+        .await
+        .1;
+    let (_, contents) = s.call(Method::GET, "/contents", Some(&admin), None).await;
+    let article = contents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "c-pricing")
+        .unwrap()
+        .clone();
+    let share = s.share_pricing(&tokens[2].clone().unwrap()).await;
+    let (_, opened) = s
+        .call(Method::GET, "/public/cards/wang-lei", None, None)
+        .await;
+    let reader = opened["child_token"].as_str().unwrap().to_owned();
+    let snapshot = json!({"session_id": "matrix-{who}", "share_token": share, "seq": 1,
+        "totals": {"visible_ms": 5000, "max_scroll_pct": 50, "video_ms": 0, "sections": {}, "actions": []}});
+
+    use Method as M;
+    // k-000 and v-000 are 王磊's customer and conversation; k-002 and v-002 Emily's
+    // (South China: outside 陈刚's team); k-003 is 王磊's too.
+    let rows = vec![
+        row(
+            M::GET,
+            "/health",
+            "/health",
+            None,
+            [200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/auth/login",
+            "/auth/login",
+            Some(json!({"email": "nobody-{who}@x.example", "password": "wrong-password"})),
+            [401; 6],
+        ),
+        row(M::GET, "/me", "/me", None, [401, 200, 200, 200, 200, 200]),
+        row(
+            M::GET,
+            "/me/sessions",
+            "/me/sessions",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::DELETE,
+            "/me/sessions/{id}",
+            "/me/sessions/not-mine",
+            None,
+            [401, 404, 404, 404, 404, 404],
+        ),
+        row(M::GET, "/org", "/org", None, [401, 200, 200, 200, 200, 200]),
+        row(
+            M::GET,
+            "/users",
+            "/users",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        // The stranger is an admin too: of their own organization, where this lands.
+        row(
+            M::POST,
+            "/users",
+            "/users",
+            Some(json!({"name": "新人", "email": "new-{who}@example.com", "role": "rep"})),
+            [401, 201, 403, 403, 403, 201],
+        ),
+        row(
+            M::PATCH,
+            "/users/{id}",
+            "/users/u-lina",
+            Some(json!({"name": "李娜"})),
+            [401, 404, 403, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/users/{id}/deactivate",
+            &format!("/users/{temp}/deactivate"),
+            Some(json!({"transfer_to": null})),
+            [401, 404, 403, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/users/{id}/reactivate",
+            &format!("/users/{temp}/reactivate"),
+            None,
+            [401, 404, 403, 403, 403, 200],
+        ),
+        row(
+            M::PUT,
+            "/departments/{id}",
+            "/departments/d-matrix",
+            Some(json!({"name": "Matrix", "parent_id": null})),
+            [401, 200, 403, 403, 403, 200],
+        ),
+        row(
+            M::DELETE,
+            "/departments/{id}",
+            "/departments/d-matrix",
+            None,
+            [401, 204, 403, 403, 403, 204],
+        ),
+        row(
+            M::GET,
+            "/cards/{id}",
+            "/cards/wang-lei",
+            None,
+            [401, 404, 200, 200, 200, 200],
+        ),
+        // Only the card's owner (or an admin) changes it, not even their manager.
+        row(
+            M::PUT,
+            "/cards/{id}",
+            "/cards/wang-lei",
+            Some(card.clone()),
+            [401, 404, 200, 403, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/cards/{id}/analytics",
+            "/cards/wang-lei/analytics",
+            None,
+            [401, 404, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/cards/{id}/analytics",
+            "/cards/emily-chen/analytics",
+            None,
+            [401, 404, 404, 404, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/contents",
+            "/contents",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/contents/ranking",
+            "/contents/ranking",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        // The stranger's organization may not take an id another one uses.
+        row(
+            M::PUT,
+            "/contents/{id}",
+            "/contents/c-pricing",
+            Some(article.clone()),
+            [401, 422, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/contents/{id}/analytics",
+            "/contents/c-pricing/analytics",
+            None,
+            [401, 404, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts",
+            "/contacts",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}",
+            "/contacts/k-000",
+            None,
+            [401, 404, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}",
+            "/contacts/k-002",
+            None,
+            [401, 404, 404, 404, 200, 200],
+        ),
+        // The rep owns both and merges them; then the agent no longer sees k-003 (its
+        // conversation moved to k-000) and the admin finds them merged already.
+        row(
+            M::POST,
+            "/contacts/{id}/merge",
+            "/contacts/k-000/merge",
+            Some(json!({"other_id": "k-003"})),
+            [401, 404, 200, 403, 404, 404],
+        ),
+        // The rep undoes it; after that there is no merge left to undo.
+        row(
+            M::POST,
+            "/contacts/{id}/unmerge",
+            "/contacts/k-003/unmerge",
+            None,
+            [401, 404, 200, 404, 404, 404],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}/timeline",
+            "/contacts/k-002/timeline",
+            None,
+            [401, 404, 404, 404, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}/intent-trend",
+            "/contacts/k-000/intent-trend",
+            None,
+            [401, 404, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
+            "/canned-replies",
+            "/canned-replies",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/shares",
+            "/shares",
+            Some(json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": "k-000"})),
+            [401, 404, 201, 201, 403, 201],
+        ),
+        row(
+            M::POST,
+            "/shares",
+            "/shares",
+            Some(json!({"target": {"type": "card", "id": "wang-lei"}})),
+            [401, 404, 201, 403, 403, 201],
+        ),
+        row(
+            M::GET,
+            "/radar",
+            "/radar",
+            None,
+            [401, 200, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/conversations",
+            "/conversations",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::PATCH,
+            "/conversations/{id}",
+            "/conversations/v-002",
+            Some(json!({"read": true})),
+            [401, 404, 404, 404, 200, 200],
+        ),
+        row(
+            M::PATCH,
+            "/conversations/{id}",
+            "/conversations/v-000",
+            Some(json!({"assignee_id": "u-nobody"})),
+            [401, 404, 422, 422, 422, 422],
+        ),
+        row(
+            M::GET,
+            "/conversations/{id}/messages",
+            "/conversations/v-000/messages",
+            None,
+            [401, 404, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/conversations/{id}/messages",
+            "/conversations/v-002/messages",
+            Some(json!({"body": "您好", "idempotency_key": "mx-{who}"})),
+            [401, 404, 404, 404, 201, 201],
+        ),
+        // Posting as a customer is for adapters; the stranger posts into their own.
+        row(
+            M::POST,
+            "/channels/{channel}/inbound",
+            "/channels/wechat/inbound",
+            Some(
+                json!({"handle": "wx-{who}", "name": "", "body": "hi", "idempotency_key": "in-{who}"}),
+            ),
+            [401, 201, 403, 403, 403, 201],
+        ),
+        row(
+            M::GET,
+            "/public/cards/{id}",
+            "/public/cards/wang-lei",
+            None,
+            [200; 6],
+        ),
+        row(
+            M::GET,
+            "/public/shares/{token}",
+            &format!("/public/shares/{share}"),
+            None,
+            [200; 6],
+        ),
+        row(
+            M::POST,
+            "/public/shares/{token}/featured/{content_id}",
+            &format!("/public/shares/{reader}/featured/c-pricing"),
+            None,
+            [200; 6],
+        ),
+        row(
+            M::GET,
+            "/public/shares/{token}/messages",
+            &format!("/public/shares/{share}/messages?visitor=v-1"),
+            None,
+            [200; 6],
+        ),
+        row(
+            M::POST,
+            "/public/shares/{token}/messages",
+            &format!("/public/shares/{share}/messages"),
+            Some(
+                json!({"handle": "visitor-{who}", "name": "", "body": "hi", "idempotency_key": "wc-{who}"}),
+            ),
+            [201; 6],
+        ),
+        row(
+            M::POST,
+            "/public/shares/{token}/lead",
+            &format!("/public/shares/{reader}/lead"),
+            Some(json!({"name": "路人", "phone": "13912345678", "wechat_id": "", "email": ""})),
+            [204; 6],
+        ),
+        row(
+            M::POST,
+            "/public/track",
+            "/public/track",
+            Some(snapshot),
+            [204; 6],
+        ),
+        row(
+            M::GET,
+            "/events",
+            "/events",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        // Demo mode (on in these tests): each admin resets their own organization.
+        row(
+            M::POST,
+            "/demo/reset",
+            "/demo/reset",
+            None,
+            [401, 204, 403, 403, 403, 204],
+        ),
+        row(
+            M::PUT,
+            "/me/password",
+            "/me/password",
+            Some(json!({"old_password": "not-it", "new_password": "long-enough-password"})),
+            [401, 422, 422, 422, 422, 422],
+        ),
+        row(
+            M::POST,
+            "/auth/logout",
+            "/auth/logout",
+            None,
+            [401, 204, 204, 204, 204, 204],
+        ),
+    ];
+
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.template.to_owned()))
+        .collect();
+    let documented = documented_operations();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a matrix row: {missing:?}"
+    );
+    let unknown: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        unknown.is_empty(),
+        "rows for undocumented operations: {unknown:?}"
+    );
+
+    let mut failures = Vec::new();
+    for r in &rows {
+        for (i, who) in WHO.iter().enumerate() {
+            let body = r.body.as_ref().map(|b| with_who(b, who));
+            let got = status(
+                &s,
+                r.method.clone(),
+                &r.path,
+                tokens[i].as_deref(),
+                body.as_ref(),
+            )
+            .await;
+            if got != r.expect[i] {
+                failures.push(format!(
+                    "{} {} as {who}: got {got}, expected {}",
+                    r.method, r.path, r.expect[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!(
+        "permission matrix: {} rows over {} operations x {} callers = {} checks",
+        rows.len(),
+        documented.len(),
+        WHO.len(),
+        rows.len() * WHO.len()
+    );
+}
+
+/// Ids of the records a list answer holds.
+fn ids(list: &Value, key: &str) -> BTreeSet<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_hold_only_what_the_caller_may_see() {
+    let s = start().await;
+    let rep = s.login().await;
+    let manager = s.login_as("chen-gang@lianjie.example").await;
+    let south = s.login_as("sun-yue@lianjie.example").await;
+    let agent = s.login_as("zhaomin@lianjie.example").await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    let stranger = s.login_as("admin@beichen.example").await;
+    let owners = |list: &Value| -> BTreeSet<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["owner_id"].as_str().unwrap_or("none").to_owned())
+            .collect()
+    };
+    let contacts = |t: String| {
+        let s = &s;
+        async move { s.call(Method::GET, "/contacts", Some(&t), None).await.1 }
+    };
+    assert_eq!(
+        owners(&contacts(rep.clone()).await),
+        BTreeSet::from(["u-wanglei".into()])
+    );
+    assert_eq!(
+        owners(&contacts(manager.clone()).await),
+        BTreeSet::from(["u-wanglei".into(), "u-lina".into()]),
+        "East China and its Shanghai team"
+    );
+    assert_eq!(
+        owners(&contacts(south).await),
+        BTreeSet::from(["u-emily".into()])
+    );
+    assert_eq!(contacts(admin.clone()).await.as_array().unwrap().len(), 50);
+    let strangers = ids(&contacts(stranger.clone()).await, "id");
+    assert_eq!(strangers, BTreeSet::from(["bc-k1".into()]));
+
+    // The radar follows the links: 王磊's reader reaches him and his manager only.
+    let share = s.share_pricing(&rep).await;
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/public/track",
+            None,
+            Some(common::snapshot("r-1", &share, 9_000)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for (token, sees) in [
+        (&rep, true),
+        (&manager, true),
+        (&admin, true),
+        (&stranger, false),
+    ] {
+        let (_, radar) = s.call(Method::GET, "/radar", Some(token), None).await;
+        let found = radar
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["share_token"] == share.as_str());
+        assert_eq!(found, sees);
+    }
+    let emily = s.login_as("emily-chen@lianjie.example").await;
+    let (_, radar) = s.call(Method::GET, "/radar", Some(&emily), None).await;
+    assert!(
+        radar
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["rep_id"] == "u-emily")
+    );
+
+    // Conversations: the whole inbox for the agent, a rep's own customers' for him.
+    let page = |t: &str| {
+        let t = t.to_owned();
+        let s = &s;
+        async move {
+            s.call(
+                Method::GET,
+                "/conversations?status=all&limit=200",
+                Some(&t),
+                None,
+            )
+            .await
+            .1
+        }
+    };
+    let all = page(&agent).await;
+    let mine = page(&rep).await;
+    assert!(all["total"].as_u64().unwrap() > mine["total"].as_u64().unwrap());
+    let rep_contacts = ids(&contacts(rep.clone()).await, "id");
+    for v in mine["items"].as_array().unwrap() {
+        assert!(
+            rep_contacts.contains(v["contact_id"].as_str().unwrap()),
+            "{v}"
+        );
+    }
+    let theirs = page(&stranger).await;
+    assert_eq!(
+        ids(&theirs["items"], "id"),
+        BTreeSet::from(["bc-v1".into()])
+    );
+    // Staff lists and the tree are the caller's organization's alone.
+    let (_, users) = s.call(Method::GET, "/users", Some(&stranger), None).await;
+    assert_eq!(
+        ids(&users, "id"),
+        BTreeSet::from(["bc-admin".into(), "bc-rep".into()])
+    );
+    let (_, org) = s.call(Method::GET, "/org", Some(&agent), None).await;
+    assert_eq!(org["id"], "lianjie");
+    assert_eq!(org["departments"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn events_reach_only_those_who_may_see_them() {
+    let s = start().await;
+    let rep = s.login().await;
+    let emily = s.login_as("emily-chen@lianjie.example").await;
+    let stranger = s.login_as("admin@beichen.example").await;
+    let open = |token: &str| {
+        s.http
+            .get(s.url(&format!("/events?access_token={token}")))
+            .send()
+    };
+    let (mine, hers, theirs) = (
+        open(&rep).await.unwrap(),
+        open(&emily).await.unwrap(),
+        open(&stranger).await.unwrap(),
+    );
+    let share = s.share_pricing(&rep).await;
+    s.call(
+        Method::POST,
+        "/public/track",
+        None,
+        Some(common::snapshot("e-1", &share, 9_000)),
+    )
+    .await;
+    // A web-chat message on a link of the stranger's own organization, as a marker
+    // that arrives for everyone after the radar line.
+    let (_, opened) = s
+        .call(Method::GET, "/public/cards/emily-chen", None, None)
+        .await;
+    let reader = opened["child_token"].as_str().unwrap().to_owned();
+    s.call(
+        Method::POST,
+        &format!("/public/shares/{reader}/messages"),
+        None,
+        Some(json!({"handle": "ev-visitor", "name": "", "body": "marker", "idempotency_key": "ev-1"})),
+    )
+    .await;
+    let first = |res: reqwest::Response| async move {
+        let mut res = res;
+        let mut text = String::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, res.chunk()).await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("marker") || text.matches("data:").count() >= 2 {
+                break;
+            }
+        }
+        text
+    };
+    let (mine, hers, theirs) = (first(mine).await, first(hers).await, first(theirs).await);
+    assert!(mine.contains(&share), "the rep sees his reader: {mine}");
+    assert!(!hers.contains(&share), "another rep does not: {hers}");
+    assert!(
+        hers.contains("marker"),
+        "her own customer's message reaches her: {hers}"
+    );
+    assert!(
+        !theirs.contains(&share) && !theirs.contains("marker"),
+        "{theirs}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_is_hashed_throttled_revocable_and_follows_deactivation() {
+    let s = start_with(|c| lianjie_server::Config {
+        login_per_minute: 1000,
+        ..c
+    })
+    .await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    // Tokens are kept as hashes only: the database file never holds one.
+    let file = std::fs::read(&s.db_path).unwrap();
+    let wal = std::fs::read(format!("{}-wal", s.db_path)).unwrap_or_default();
+    for bytes in [&file, &wal] {
+        assert!(!bytes.windows(admin.len()).any(|w| w == admin.as_bytes()));
+    }
+    // The token is accepted in a query string only by the event stream.
+    let (status, _) = s
+        .call(
+            Method::GET,
+            &format!("/me?access_token={admin}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An admin creates a rep, who signs in with the password shown once.
+    let (status, created) = s
+        .call(
+            Method::POST,
+            "/users",
+            Some(&admin),
+            Some(json!({"name": "新同事", "email": "New.Rep@lianjie.example", "role": "rep", "department_id": "d-east"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["user"]["id"].as_str().unwrap().to_owned();
+    let password = created["initial_password"].as_str().unwrap().to_owned();
+    let (status, again) = s
+        .call(
+            Method::POST,
+            "/users",
+            Some(&admin),
+            Some(json!({"name": "x", "email": "new.rep@lianjie.example", "role": "rep"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again["error"]["fields"][0]["code"], "taken");
+    let login = |email: &str, password: &str| {
+        let body = json!({"email": email, "password": password});
+        let s = &s;
+        async move { s.call(Method::POST, "/auth/login", None, Some(body)).await }
+    };
+    let (status, ok) = login("new.rep@lianjie.example", &password).await;
+    assert_eq!(status, StatusCode::OK);
+    let new_rep = ok["token"].as_str().unwrap().to_owned();
+    let (status, me) = s.call(Method::GET, "/me", Some(&new_rep), None).await;
+    assert_eq!((status, me["role"].clone()), (StatusCode::OK, json!("rep")));
+    let (_, card) = s
+        .call(
+            Method::GET,
+            &format!("/cards/{}", me["card_id"].as_str().unwrap()),
+            Some(&new_rep),
+            None,
+        )
+        .await;
+    assert_eq!(
+        card["owner_id"],
+        id.as_str(),
+        "a new rep gets a card to edit"
+    );
+
+    // A second session of theirs is listed and can be ended from the first.
+    let (_, second) = login("new.rep@lianjie.example", &password).await;
+    let second = second["token"].as_str().unwrap().to_owned();
+    let (_, sessions) = s
+        .call(Method::GET, "/me/sessions", Some(&new_rep), None)
+        .await;
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|x| x["current"] == true).count(), 1);
+    let other = sessions.iter().find(|x| x["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/me/sessions/{other}"),
+            Some(&new_rep),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.call(Method::GET, "/me", Some(&second), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Changing the password needs the old one and ends the other sessions.
+    let (_, third) = login("new.rep@lianjie.example", &password).await;
+    let third = third["token"].as_str().unwrap().to_owned();
+    let change = |old: &str, new: &str| json!({"old_password": old, "new_password": new});
+    let (status, body) = s
+        .call(
+            Method::PUT,
+            "/me/password",
+            Some(&new_rep),
+            Some(change("wrong", "short")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: BTreeSet<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, BTreeSet::from(["old_password", "new_password"]));
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            "/me/password",
+            Some(&new_rep),
+            Some(change(&password, "a-much-better-one")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.call(Method::GET, "/me", Some(&third), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.call(Method::GET, "/me", Some(&new_rep), None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        login("new.rep@lianjie.example", &password).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Deactivated: their session stops working at once and they cannot sign in;
+    // their customers go to the colleague chosen.
+    let (status, user) = s
+        .call(
+            Method::POST,
+            "/users/u-wanglei/deactivate",
+            Some(&admin),
+            Some(json!({"transfer_to": "u-lina"})),
+        )
+        .await;
+    assert_eq!(
+        (status, user["active"].clone()),
+        (StatusCode::OK, json!(false))
+    );
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&admin), None).await;
+    assert!(
+        contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["owner_id"] != "u-wanglei")
+    );
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/users/{id}/deactivate"),
+            Some(&admin),
+            Some(json!({"transfer_to": null})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        s.call(Method::GET, "/me", Some(&new_rep), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login("new.rep@lianjie.example", "a-much-better-one")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/users/{id}/reactivate"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        login("new.rep@lianjie.example", "a-much-better-one")
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // Five wrong passwords lock the account for a while (429 with Retry-After),
+    // even with the right one; an unknown account answers like a wrong password.
+    for _ in 0..5 {
+        assert_eq!(
+            login("li-na@lianjie.example", "guess").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let res = s
+        .http
+        .post(s.url("/auth/login"))
+        .json(&json!({"email": "li-na@lianjie.example", "password": "lianjie-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 60);
+    assert_eq!(
+        login("ghost@lianjie.example", "guess").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn sign_in_per_client_is_throttled() {
+    let s = start_with(|c| lianjie_server::Config {
+        login_per_minute: 3,
+        ..c
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let (status, _) = s
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"email": "a@b.example", "password": "x"})),
+            )
+            .await;
+        statuses.push(status.as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429]);
+}
+
+#[tokio::test]
+async fn outside_demo_mode_one_admin_starts_and_no_reset_exists() {
+    let s = start_with(|c| lianjie_server::Config {
+        demo: false,
+        admin_email: "boss@example.com".into(),
+        admin_password: Some("first-admin-password".into()),
+        ..c
+    })
+    .await;
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": "wang-lei@lianjie.example", "password": "lianjie-demo"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "no demo accounts, no shared password"
+    );
+    let (status, ok) = s
+        .call(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": "boss@example.com", "password": "first-admin-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = ok["token"].as_str().unwrap();
+    assert_eq!(ok["user"]["role"], "admin");
+    let (status, _) = s.call(Method::POST, "/demo/reset", Some(token), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(token), None).await;
+    assert_eq!(contacts, json!([]));
+}
+
+#[tokio::test]
+async fn a_demo_reset_keeps_every_password_and_added_staff() {
+    let s = start().await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    let rep = s.login().await;
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            "/me/password",
+            Some(&rep),
+            Some(json!({"old_password": "lianjie-demo", "new_password": "wang-lei-own-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, created) = s
+        .call(
+            Method::POST,
+            "/users",
+            Some(&admin),
+            Some(json!({"name": "留下", "email": "stays@lianjie.example", "role": "agent"})),
+        )
+        .await;
+    let (status, _) = s
+        .call(Method::POST, "/demo/reset", Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let login = |email: &str, password: &str| {
+        let body = json!({"email": email, "password": password});
+        let s = &s;
+        async move {
+            s.call(Method::POST, "/auth/login", None, Some(body))
+                .await
+                .0
+        }
+    };
+    assert_eq!(
+        login("wang-lei@lianjie.example", "lianjie-demo").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login("wang-lei@lianjie.example", "wang-lei-own-password").await,
+        StatusCode::OK
+    );
+    let password = created["initial_password"].as_str().unwrap();
+    assert_eq!(
+        login("stays@lianjie.example", password).await,
+        StatusCode::OK
+    );
+    // The other organization was not touched.
+    let stranger = s.login_as("admin@beichen.example").await;
+    let (_, contacts) = s
+        .call(Method::GET, "/contacts", Some(&stranger), None)
+        .await;
+    assert_eq!(contacts.as_array().unwrap().len(), 1);
+}
