@@ -55,7 +55,7 @@ export const DEMO_LOGIN = { email: 'wang-lei@lianjie.example', password: 'lianji
 export async function startReferenceServer(root = DIST) {
   const dir = mkdtempSync(join(tmpdir(), 'lianjie-e2e-'));
   const child = spawn(SERVER_BIN, [], {
-    env: { ...process.env, LIANJIE_ADDR: '127.0.0.1:0', LIANJIE_DB: join(dir, 'e2e.db'), LIANJIE_DIST: root },
+    env: { ...process.env, LIANJIE_DEMO: '1', LIANJIE_ADDR: '127.0.0.1:0', LIANJIE_DB: join(dir, 'e2e.db'), LIANJIE_DIST: root },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((ok, fail) => {

@@ -21,6 +21,7 @@ async fn main() {
         // The per-client limit would throttle a single-address load generator; this
         // measures ingest itself.
         public_rate_per_sec: 1_000_000,
+        demo: true,
         ..Config::default()
     };
     let app = lianjie_server::build(config).await.expect("server");
@@ -40,7 +41,8 @@ async fn main() {
 
     let login: Value = http
         .post(format!("{base}/auth/login"))
-        .json(&json!({"email": "wang-lei@lianjie.example", "password": "lianjie-demo"}))
+        // The admin may share to every demo customer.
+        .json(&json!({"email": "admin@lianjie.example", "password": "lianjie-demo"}))
         .send()
         .await
         .expect("login")
