@@ -30,6 +30,13 @@ pub enum AppError {
     /// The input was refused; each field says why.
     #[error("{0}")]
     Invalid(lianjie_core::validate::FieldErrors),
+    /// The signed-in staff member's role may not do this (HTTP 403 `forbidden`).
+    #[error("forbidden for this role")]
+    Forbidden,
+    /// This backend does not offer the operation: passwords, sessions and sign-out
+    /// need the server; acting as another staff member is the in-browser demo's.
+    #[error("not offered by this backend")]
+    Unsupported,
 }
 
 impl AppError {
@@ -44,6 +51,8 @@ impl AppError {
             AppError::Unauthorized => Msg::ErrUnauthorized,
             AppError::Server(..) => Msg::ErrServer,
             AppError::Storage(_) => Msg::ErrStorage,
+            AppError::Forbidden => Msg::ErrForbidden,
+            AppError::Unsupported => Msg::ErrUnsupported,
         }
     }
 }
@@ -57,6 +66,8 @@ pub fn problem_message(problem: &FieldProblem) -> Msg {
         FieldProblem::Email => Msg::ProblemEmail,
         FieldProblem::Url => Msg::ProblemUrl,
         FieldProblem::Range => Msg::ProblemRange,
+        FieldProblem::Taken => Msg::ProblemTaken,
+        FieldProblem::InUse => Msg::ProblemInUse,
     }
 }
 

@@ -7,13 +7,14 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod tracker;
+pub mod viewer;
 
 use api::local::OpenNote;
 use api::{
     Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api,
     provide_public_api,
 };
-use components::{CustomerLayout, StaffLayout, ToastHost, Toasts};
+use components::{CustomerLayout, RoleGate, StaffLayout, ToastHost, Toasts};
 use i18n::{Msg, provide_i18n};
 use leptos::prelude::*;
 use leptos_router::{
@@ -21,6 +22,7 @@ use leptos_router::{
     path,
 };
 use pages::*;
+use viewer::Gate;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -53,16 +55,17 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("") view=StaffLayout>
                     <Route path=path!("") view=Dashboard />
-                    <Route path=path!("card") view=MyCard />
+                    <Route path=path!("card") view=|| view! { <RoleGate gate=Gate::MyCard><MyCard /></RoleGate> } />
                     <Route path=path!("content") view=ContentLibrary />
-                    <Route path=path!("content/new") view=ContentEditor />
-                    <Route path=path!("content/:id/edit") view=ContentEditor />
-                    <Route path=path!("content/:id") view=ContentAnalyticsPage />
-                    <Route path=path!("radar") view=LeadRadar />
+                    <Route path=path!("content/new") view=|| view! { <RoleGate gate=Gate::EditContent><ContentEditor /></RoleGate> } />
+                    <Route path=path!("content/:id/edit") view=|| view! { <RoleGate gate=Gate::EditContent><ContentEditor /></RoleGate> } />
+                    <Route path=path!("content/:id") view=|| view! { <RoleGate gate=Gate::ContentAnalytics><ContentAnalyticsPage /></RoleGate> } />
+                    <Route path=path!("radar") view=|| view! { <RoleGate gate=Gate::Radar><LeadRadar /></RoleGate> } />
                     <Route path=path!("contacts/:id") view=ContactProfile />
                     <Route path=path!("inbox") view=Inbox />
-                    <Route path=path!("inbox/simulator") view=ChannelSimulator />
+                    <Route path=path!("inbox/simulator") view=|| view! { <RoleGate gate=Gate::Simulator><ChannelSimulator /></RoleGate> } />
                     <Route path=path!("settings") view=Settings />
+                    <Route path=path!("settings/team") view=|| view! { <RoleGate gate=Gate::Team><TeamSettings /></RoleGate> } />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=CustomerLayout>
                     <Route path=path!("c/:card") view=CardView />

@@ -146,274 +146,200 @@ async fn whole_app_mounts_with_navigation() {
         nav.get_attribute("aria-label").as_deref(),
         Some("Main navigation")
     );
-    let links = nav.query_selector_all("a").unwrap();
-    assert_eq!(links.length(), 6);
+    // The demo's rep: everything but the team's settings, once the viewer is known.
+    assert_eq!(
+        nav_links(&nav).await,
+        [
+            "Dashboard",
+            "My card",
+            "Content library",
+            "Lead radar",
+            "Inbox",
+            "Settings"
+        ]
+    );
     root.remove();
 }
 
-mod local_backend {
-    use super::*;
-    use lianjie::api::local::{
-        BACKUP_KEY, LEGACY_KEY, LocalBackend, OpenNote, UNREADABLE, decode, random_token,
-    };
-    use lianjie::api::{Api, PublicApi};
-    use lianjie_core::api::{Event, NewShare};
-    use lianjie_core::share::ShareTarget;
-    use lianjie_core::tracking::{Snapshot, ViewTotals};
-    use std::cell::RefCell;
-    use std::rc::Rc;
-    use wasm_bindgen::JsValue;
-
-    /// A database of its own for each test.
-    fn fresh_name() -> String {
-        format!("test-{}", random_token())
-    }
-
-    /// Writes `doc` under `kind`/`key` straight into the database, as a damaged or
-    /// older record would be found.
-    async fn raw_db(name: &str) -> idb::Database {
-        idb::Factory::new()
+/// The side navigation's link texts once the signed-in staff member is known (the
+/// "Signed in as" switcher appears with them).
+async fn nav_links(nav: &web_sys::Element) -> Vec<String> {
+    for _ in 0..200 {
+        if document()
+            .query_selector(".signed-in-as select")
             .unwrap()
-            .open(name, None)
-            .unwrap()
-            .await
-            .unwrap()
-    }
-
-    async fn put_raw(name: &str, kind: &str, key: &str, doc: &str) {
-        let db = raw_db(name).await;
-        let tx = db
-            .transaction(&[kind], idb::TransactionMode::ReadWrite)
-            .unwrap();
-        tx.object_store(kind)
-            .unwrap()
-            .put(&JsValue::from_str(doc), Some(&JsValue::from_str(key)))
-            .unwrap();
-        tx.commit().unwrap().await.unwrap();
-        db.close();
-    }
-
-    async fn get_raw(name: &str, kind: &str, key: &str) -> Option<String> {
-        let db = raw_db(name).await;
-        let tx = db
-            .transaction(&[kind], idb::TransactionMode::ReadOnly)
-            .unwrap();
-        let value = tx
-            .object_store(kind)
-            .unwrap()
-            .get(JsValue::from_str(key))
-            .unwrap()
-            .await
-            .unwrap();
-        db.close();
-        value.and_then(|v| v.as_string())
-    }
-
-    #[wasm_bindgen_test]
-    async fn seeds_then_persists_changes_across_reopen() {
-        let name = fresh_name();
-        let first = LocalBackend::open_named(&name);
-        assert_eq!(first.opened().await, OpenNote::Seeded);
-        let mut card = first.card("li-na".into()).await.unwrap();
-        card.title = "首席顾问".into();
-        first.save_card(card).await.unwrap();
-
-        let second = LocalBackend::open_named(&name);
-        assert_eq!(second.opened().await, OpenNote::Loaded);
-        assert_eq!(second.card("li-na".into()).await.unwrap().title, "首席顾问");
-        assert_eq!(
-            second.contacts().await.unwrap().len(),
-            lianjie_core::demo::CONTACTS
-        );
-    }
-
-    #[wasm_bindgen_test]
-    async fn calls_made_while_loading_wait_for_the_data() {
-        let backend = LocalBackend::open_named(&fresh_name());
-        // Not awaited `opened()` first: the call itself waits.
-        assert_eq!(backend.users().await.unwrap().len(), 5);
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
-        let name = fresh_name();
-        let rep = LocalBackend::open_named(&name);
-        let customer = LocalBackend::open_named(&name);
-        rep.opened().await;
-        let share = rep
-            .create_share(NewShare {
-                target: ShareTarget::Content("c-pricing".into()),
-                contact_id: Some("k-000".into()),
-                channel: None,
-                lead_capture: Default::default(),
-            })
-            .await
-            .unwrap();
-        assert_eq!(share.token.len(), 32, "128-bit token");
-        // The customer's tab learns of the new link from the rep's change, which
-        // reaches it as a message on the database's channel.
-        customer.opened().await;
-        let seen: Rc<RefCell<Vec<Event>>> = Rc::default();
-        let sink = seen.clone();
-        let _sub = rep.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
-
-        let mut opened = customer.open_share(share.token.clone(), None).await;
-        for _ in 0..100 {
-            if opened.is_ok() {
-                break;
-            }
-            gloo_timers::future::TimeoutFuture::new(10).await;
-            opened = customer.open_share(share.token.clone(), None).await;
+            .is_some()
+        {
+            break;
         }
-        let opened = opened.expect("the share reached the other instance");
-        assert_eq!(opened.content.unwrap().id, "c-pricing");
-        customer
-            .track(Snapshot {
-                session_id: "sess1".into(),
-                share_token: share.token.clone(),
-                seq: 1,
-                totals: ViewTotals {
-                    visible_ms: 42_000,
-                    max_scroll_pct: 60,
-                    ..Default::default()
-                },
-                reader_token: Some(opened.child_token.clone()),
-            })
-            .await
-            .unwrap();
-        for _ in 0..100 {
-            if !seen.borrow().is_empty() {
-                break;
-            }
-            gloo_timers::future::TimeoutFuture::new(10).await;
-        }
-        let radar = rep.radar().await.unwrap();
-        assert_eq!(radar.len(), 1);
-        assert_eq!(radar[0].visible_ms, 42_000);
-        assert!(
-            matches!(seen.borrow().first(), Some(Event::Radar { .. })),
-            "{:?}",
-            seen.borrow()
-        );
-        // And both survive a reload from the database.
-        let reopened = LocalBackend::open_named(&name);
-        assert_eq!(reopened.radar().await.unwrap().len(), 1);
+        gloo_timers::future::TimeoutFuture::new(10).await;
     }
-
-    #[wasm_bindgen_test]
-    async fn an_unreadable_record_is_kept_aside_and_the_rest_loads() {
-        let name = fresh_name();
-        LocalBackend::open_named(&name).opened().await;
-        put_raw(&name, "contacts", "k-bad", "{\"broken\"").await;
-        // Messages load after the rest; one of them damaged is kept aside as well.
-        put_raw(&name, "messages", "m-bad", "[]").await;
-        let backend = LocalBackend::open_named(&name);
-        assert!(matches!(backend.opened().await, OpenNote::Recovered(_)));
-        assert_eq!(
-            get_raw(&name, UNREADABLE, "messages/m-bad")
-                .await
-                .as_deref(),
-            Some("[]")
-        );
-        assert_eq!(
-            backend.contacts().await.unwrap().len(),
-            lianjie_core::demo::CONTACTS
-        );
-        assert_eq!(
-            get_raw(&name, UNREADABLE, "contacts/k-bad")
-                .await
-                .as_deref(),
-            Some("{\"broken\"")
-        );
-        assert_eq!(get_raw(&name, "contacts", "k-bad").await, None);
-        // Once aside, the next start is clean.
-        let again = LocalBackend::open_named(&name);
-        assert_eq!(again.opened().await, OpenNote::Loaded);
-    }
-
-    #[wasm_bindgen_test]
-    async fn data_earlier_versions_kept_in_local_storage_moves_in_or_is_backed_up() {
-        let mut db = lianjie_core::demo::seed(chrono::Utc::now());
-        db.cards.get_mut("li-na").unwrap().title = "旧版数据".into();
-        let envelope = format!(
-            "{{\"schema\":1,\"db\":{}}}",
-            serde_json::to_string(&db).unwrap()
-        );
-        storage().set_item(LEGACY_KEY, &envelope).unwrap();
-        let backend = LocalBackend::open_named(&fresh_name());
-        assert_eq!(backend.opened().await, OpenNote::Loaded);
-        assert_eq!(
-            backend.card("li-na".into()).await.unwrap().title,
-            "旧版数据"
-        );
-        assert_eq!(storage().get_item(LEGACY_KEY).unwrap(), None);
-
-        storage().set_item(LEGACY_KEY, "{not json").unwrap();
-        let backend = LocalBackend::open_named(&fresh_name());
-        assert!(matches!(backend.opened().await, OpenNote::Recovered(_)));
-        assert_eq!(
-            storage().get_item(BACKUP_KEY).unwrap().as_deref(),
-            Some("{not json")
-        );
-        assert!(backend.card("wang-lei".into()).await.is_ok());
-        storage().remove_item(BACKUP_KEY).unwrap();
-
-        assert!(
-            decode("{\"schema\":99,\"db\":{}}")
-                .unwrap_err()
-                .contains("99")
-        );
-    }
-
-    #[wasm_bindgen_test]
-    async fn bad_input_is_a_typed_error_not_a_panic() {
-        let backend = LocalBackend::open_named(&fresh_name());
-        let mut card = backend.card("wang-lei".into()).await.unwrap();
-        card.email = "not-an-email".into();
-        let err = backend.save_card(card).await.unwrap_err();
-        assert!(
-            matches!(err, lianjie::error::AppError::Invalid(ref f) if f.get("email").is_some())
-        );
-        assert_eq!(
-            backend.open_share("nope".into(), None).await.unwrap_err(),
-            lianjie::error::AppError::NotFound
-        );
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_demo_at_scale_replaces_the_data_and_reloads() {
-        let name = fresh_name();
-        let backend = LocalBackend::open_named(&name);
-        backend.reset_demo(Some(300)).await.unwrap();
-        let again = LocalBackend::open_named(&name);
-        let page = again
-            .conversations(lianjie_core::api::ConversationQuery {
-                status: lianjie_core::api::StatusFilter::All,
-                limit: Some(200),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .page;
-        assert_eq!(page.items.len(), 200);
-        assert!(page.next_cursor.is_some());
-        // The list answers before the messages are read; they follow.
-        let thread = again
-            .messages(page.items[0].id.clone(), None)
-            .await
-            .unwrap();
-        assert_eq!(thread.total, lianjie_core::demo::SCALE_MESSAGES);
-        backend.reset_demo(None).await.unwrap();
-        assert_eq!(
-            LocalBackend::open_named(&name)
-                .contacts()
-                .await
-                .unwrap()
-                .len(),
-            lianjie_core::demo::CONTACTS
-        );
-    }
+    settle().await;
+    let links = nav.query_selector_all("a").unwrap();
+    (0..links.length())
+        .filter_map(|i| links.item(i))
+        .map(|a| a.text_content().unwrap_or_default().trim().to_owned())
+        .collect()
 }
+
+#[wasm_bindgen_test]
+async fn an_agent_is_shown_the_inbox_but_no_radar_and_can_switch_to_anyone() {
+    use lianjie::api::local::ME_KEY;
+    storage().set_item(STORAGE_KEY, "en").unwrap();
+    storage().set_item(ME_KEY, "\"u-zhaomin\"").unwrap();
+    let root = fresh_container();
+    let _mounted = leptos::mount::mount_to(root.clone(), App);
+    settle().await;
+    let nav = root
+        .query_selector("nav")
+        .unwrap()
+        .expect("main navigation");
+    let links = nav_links(&nav).await;
+    storage().remove_item(ME_KEY).unwrap();
+    assert_eq!(links, ["Dashboard", "Content library", "Inbox", "Settings"]);
+
+    // The switcher is labelled, lists every active demo staff member with their
+    // role, and shows who the app acts as.
+    let label = root
+        .query_selector(".signed-in-as")
+        .unwrap()
+        .expect("switcher");
+    assert!(label.text_content().unwrap().starts_with("Signed in as"));
+    let options = label.query_selector_all("option").unwrap();
+    let staff = lianjie_core::demo::seed(chrono::Utc::now()).users;
+    assert_eq!(options.length() as usize, staff.len());
+    let chosen = label
+        .query_selector("option[selected]")
+        .unwrap()
+        .expect("who the app acts as is chosen");
+    assert_eq!(chosen.get_attribute("value").as_deref(), Some("u-zhaomin"));
+    assert_eq!(chosen.text_content().unwrap(), "赵敏 (Support agent)");
+
+    // A page the role may not open says so, with the way home.
+    go_to("/radar");
+    let said = wait_for("the refusal", || {
+        with_text(
+            &root,
+            "p",
+            "Your role (Support agent) can't open this page.",
+        )
+    })
+    .await;
+    assert!(with_text(&said.parent_element().unwrap(), "a", "Back to dashboard").is_some());
+    go_to("/");
+    settle().await;
+    root.remove();
+}
+
+/// Polls `find` until it finds something (about three seconds at most).
+async fn wait_for<T>(what: &str, find: impl Fn() -> Option<T>) -> T {
+    for _ in 0..300 {
+        if let Some(found) = find() {
+            return found;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!(
+        "{what} never showed up in {}",
+        document().body().unwrap().inner_html()
+    );
+}
+
+/// The elements matching `selector` inside `root` whose text starts with `text`.
+fn with_text(root: &web_sys::Element, selector: &str, text: &str) -> Option<web_sys::Element> {
+    let all = root.query_selector_all(selector).ok()?;
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .find(|e| {
+            e.text_content()
+                .unwrap_or_default()
+                .trim()
+                .starts_with(text)
+        })
+}
+
+/// Types `value` into the field of the label starting with `label`, as a person would.
+fn type_into(root: &web_sys::Element, label: &str, value: &str) {
+    let field = with_text(root, "label", label)
+        .and_then(|l| l.query_selector("input").ok().flatten())
+        .unwrap_or_else(|| panic!("no field labelled {label:?}"));
+    js_sys::Reflect::set(&field, &"value".into(), &value.into()).unwrap();
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+/// Goes to `path` in the mounted app, as the browser's back and forward buttons do
+/// (a link's click is handled once per page by the first router mounted in it).
+fn go_to(path: &str) {
+    window()
+        .history()
+        .unwrap()
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
+    window()
+        .dispatch_event(&web_sys::Event::new("popstate").unwrap())
+        .unwrap();
+}
+
+fn click(element: &web_sys::Element) {
+    element.unchecked_ref::<web_sys::HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+async fn an_admin_adds_and_deactivates_staff_in_team_settings() {
+    use lianjie::api::local::ME_KEY;
+    storage().set_item(STORAGE_KEY, "en").unwrap();
+    storage().set_item(ME_KEY, "\"u-admin\"").unwrap();
+    let root = fresh_container();
+    let _mounted = leptos::mount::mount_to(root.clone(), App);
+    let nav = wait_for("the navigation", || {
+        root.query_selector("nav").ok().flatten()
+    })
+    .await;
+    wait_for("the Team link", || with_text(&nav, "a", "Team")).await;
+    storage().remove_item(ME_KEY).unwrap();
+    go_to("/settings/team");
+    let create = wait_for("Create staff", || {
+        with_text(&root, "button", "Create staff")
+    })
+    .await;
+
+    let who = format!("测试{}", &lianjie::api::local::random_token()[..6]);
+    type_into(&root, "Full name", &who);
+    type_into(&root, "Email", &format!("{who}@lianjie.example"));
+    click(&create);
+    let row = wait_for("the new staff member", || {
+        with_text(&root, "li[aria-labelledby]", &who)
+    })
+    .await;
+    assert!(row.text_content().unwrap().contains("Sales rep"));
+    // No passwords in the browser: the page says how to act as them instead.
+    wait_for("the note on passwords", || {
+        with_text(&root, "p", "The in-browser demo has no passwords")
+    })
+    .await;
+
+    let deactivate = with_text(&row, "button", "Deactivate").expect("a Deactivate button");
+    click(&deactivate);
+    wait_for("Reactivate", || {
+        let row = with_text(&root, "li[aria-labelledby]", &who)?;
+        with_text(&row, "button", "Reactivate")
+    })
+    .await;
+    // Nobody deactivates themselves: the admin's own row offers no such button.
+    let own = with_text(&root, "li[aria-labelledby]", "Admin 管理员").expect("the admin's row");
+    assert!(with_text(&own, "button", "Deactivate").is_none());
+
+    // Back home for the tests that mount the app after this one.
+    go_to("/");
+    settle().await;
+    root.remove();
+}
+
+#[path = "web/local_backend.rs"]
+mod local_backend;
 
 mod http_backend_decoding {
     use super::*;
@@ -463,6 +389,8 @@ mod http_backend_decoding {
         assert_eq!(missing.unwrap_err(), AppError::NotFound);
         let auth = decode::<Card>(response(401, &envelope("unauthorized", "[]"))).await;
         assert_eq!(auth.unwrap_err(), AppError::Unauthorized);
+        let forbidden = decode::<Card>(response(403, &envelope("forbidden", "[]"))).await;
+        assert_eq!(forbidden.unwrap_err(), AppError::Forbidden);
         let limited = decode::<Card>(response(429, &envelope("rate_limited", "[]"))).await;
         assert!(matches!(limited, Err(AppError::Server(429, _))));
         let ok = decode::<()>(response(204, "")).await;

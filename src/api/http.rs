@@ -2,7 +2,9 @@
 //! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
 //! that are safe to repeat, and live events over SSE.
 
-use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription, storage};
+use super::{
+    Accounts, Api, ApiFuture, ApiResult, EventHub, PublicApi, StaffSession, Subscription, storage,
+};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
@@ -16,6 +18,9 @@ use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::{LeadDetails, Share};
+use lianjie_core::team::{
+    CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
+};
 use lianjie_core::tracking::Snapshot;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -65,6 +70,8 @@ pub fn error_from(status: u16, text: &str) -> AppError {
     let envelope = serde_json::from_str::<ErrorEnvelope>(text).ok();
     match (status, envelope) {
         (401, _) => AppError::Unauthorized,
+        // The role may not act at all; outside its scope the server says 404 instead.
+        (403, _) => AppError::Forbidden,
         (404, _) => AppError::NotFound,
         (422, Some(e)) => AppError::Invalid(lianjie_core::validate::FieldErrors(e.error.fields)),
         (_, Some(e)) => AppError::Server(status, e.error.message),
@@ -179,10 +186,26 @@ impl HttpBackend {
         })
     }
 
+    fn delete(&self, path: String) -> ApiFuture<()> {
+        let this = self.clone();
+        Box::pin(async move {
+            // Deleting what is already gone answers 404, so a repeat is not retried.
+            this.send(false, || {
+                this.authorized(Request::delete(&this.url(&path))).build()
+            })
+            .await
+        })
+    }
+
+    /// Forgets the session: the stored token, and the event stream opened with it
+    /// (the next sign-in opens one with its own token).
     fn forget_token(&self) {
         self.0.token.replace(None);
         if let Some(s) = storage() {
             let _ = s.remove_item(TOKEN_KEY);
+        }
+        if let Some((source, _)) = self.0.source.take() {
+            source.close();
         }
     }
 
@@ -348,6 +371,10 @@ impl Api for HttpBackend {
         "http"
     }
 
+    fn accounts(&self) -> Accounts {
+        Accounts::SignIn
+    }
+
     fn signed_in(&self) -> bool {
         self.0.token.borrow().is_some()
     }
@@ -367,16 +394,103 @@ impl Api for HttpBackend {
                 let _ = s.set_item(TOKEN_KEY, &ok.token);
             }
             this.0.token.replace(Some(ok.token));
+            // Listeners from before (a sign-out, an expired session) hear this session.
+            if this.0.hub.has_listeners() {
+                this.ensure_events();
+            }
             Ok(ok.user)
         })
+    }
+
+    fn sign_out(&self) -> ApiFuture<()> {
+        let this = self.clone();
+        Box::pin(async move {
+            let ended: ApiResult<()> = this
+                .send(false, || {
+                    this.authorized(Request::post(&this.url("/auth/logout")))
+                        .build()
+                })
+                .await;
+            // This browser forgets the session whatever the server said: the person
+            // asked to leave this device.
+            this.forget_token();
+            match ended {
+                // Already ended (expired, revoked): signed out all the same.
+                Err(AppError::Unauthorized) => Ok(()),
+                other => other,
+            }
+        })
+    }
+
+    fn switch_user(&self, _user_id: String) -> ApiFuture<User> {
+        // Real accounts: to act as someone else, sign out and sign in as them.
+        Box::pin(std::future::ready(Err(AppError::Unsupported)))
     }
 
     fn me(&self) -> ApiFuture<User> {
         self.get("/me".into())
     }
 
+    fn change_password(&self, old_password: String, new_password: String) -> ApiFuture<()> {
+        let body = PasswordChange {
+            old_password,
+            new_password,
+        };
+        self.write("PUT", "/me/password".into(), body, None)
+    }
+
+    fn sessions(&self) -> ApiFuture<Vec<StaffSession>> {
+        self.get("/me/sessions".into())
+    }
+
+    fn end_session(&self, session_id: String) -> ApiFuture<()> {
+        self.delete(format!(
+            "/me/sessions/{}",
+            js_sys::encode_uri_component(&session_id)
+        ))
+    }
+
+    fn org(&self) -> ApiFuture<Organization> {
+        self.get("/org".into())
+    }
+
     fn users(&self) -> ApiFuture<Vec<User>> {
         self.get("/users".into())
+    }
+
+    fn create_staff(&self, new: NewStaff) -> ApiFuture<CreatedStaff> {
+        // Not repeatable: a second attempt would meet "email taken", or make a twin.
+        self.write("POST", "/users".into(), new, None)
+    }
+
+    fn update_staff(&self, user_id: String, update: StaffUpdate) -> ApiFuture<User> {
+        self.write("PATCH", format!("/users/{user_id}"), update, None)
+    }
+
+    fn deactivate_staff(&self, user_id: String, how: Deactivation) -> ApiFuture<User> {
+        self.write("POST", format!("/users/{user_id}/deactivate"), how, None)
+    }
+
+    fn reactivate_staff(&self, user_id: String) -> ApiFuture<User> {
+        self.write("POST", format!("/users/{user_id}/reactivate"), (), None)
+    }
+
+    fn save_department(&self, department: Department) -> ApiFuture<Department> {
+        #[derive(Serialize)]
+        struct Body {
+            name: String,
+            parent_id: Option<String>,
+        }
+        let path = format!("/departments/{}", department.id);
+        let body = Body {
+            name: department.name,
+            parent_id: department.parent_id,
+        };
+        self.write("PUT", path, body, None)
+    }
+
+    fn delete_department(&self, department_id: String) -> ApiFuture<()> {
+        self.delete(format!("/departments/{department_id}"))
     }
 
     fn card(&self, id: String) -> ApiFuture<Card> {

@@ -20,6 +20,11 @@ use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::share::{LeadDetails, Share};
+/// One of the signed-in staff member's live sessions (`GET /me/sessions`).
+pub use lianjie_core::team::StaffSession;
+use lianjie_core::team::{
+    CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
+};
 use lianjie_core::tracking::Snapshot;
 use send_wrapper::SendWrapper;
 use std::cell::{Cell, RefCell};
@@ -57,15 +62,57 @@ pub trait PublicApi {
     fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>>;
 }
 
-/// Every operation the staff workbench can ask of a backend.
+/// How staff say who they are on a backend, so the app offers the right controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accounts {
+    /// The in-browser demo: no passwords or sessions; this browser acts as any active
+    /// demo staff member ([`Api::switch_user`]).
+    Demo,
+    /// Real accounts: sign-in with a password, sessions, sign-out.
+    SignIn,
+}
+
+/// Every operation the staff workbench can ask of a backend. Each staff call acts
+/// as the signed-in staff member: the backend applies their role's scope, answers
+/// `AppError::NotFound` outside it and `AppError::Forbidden` for an action the role
+/// may not take.
 pub trait Api: PublicApi {
     /// Which backend this is, for the settings page.
     fn name(&self) -> &'static str;
+    /// Whether this backend signs in with passwords or lets the demo switch staff.
+    fn accounts(&self) -> Accounts;
     /// Whether staff calls can be made now (the local backend always can).
     fn signed_in(&self) -> bool;
     fn sign_in(&self, email: String, password: String) -> ApiFuture<User>;
+    /// Ends this browser's session (the server forgets it) and forgets the token.
+    fn sign_out(&self) -> ApiFuture<()>;
+    /// Acts as another active staff member from now on (the in-browser demo only;
+    /// the http backend answers `Unsupported`: sign in as them instead).
+    fn switch_user(&self, user_id: String) -> ApiFuture<User>;
     fn me(&self) -> ApiFuture<User>;
+    /// Changes the signed-in staff member's password; their other sessions end.
+    fn change_password(&self, old_password: String, new_password: String) -> ApiFuture<()>;
+    /// The signed-in staff member's live sessions.
+    fn sessions(&self) -> ApiFuture<Vec<StaffSession>>;
+    /// Ends one of the signed-in staff member's sessions.
+    fn end_session(&self, session_id: String) -> ApiFuture<()>;
+    /// The organization: its name and department tree.
+    fn org(&self) -> ApiFuture<Organization>;
+    /// Every staff member of the organization, deactivated ones included.
     fn users(&self) -> ApiFuture<Vec<User>>;
+    /// Adds a staff member (admins); over http the answer carries their one-time
+    /// initial password.
+    fn create_staff(&self, new: NewStaff) -> ApiFuture<CreatedStaff>;
+    /// Changes a staff member's name, role or department (admins).
+    fn update_staff(&self, user_id: String, update: StaffUpdate) -> ApiFuture<User>;
+    /// Deactivates a staff member (admins): their sessions end, their customers go
+    /// to `transfer_to` or wait in the pool.
+    fn deactivate_staff(&self, user_id: String, how: Deactivation) -> ApiFuture<User>;
+    fn reactivate_staff(&self, user_id: String) -> ApiFuture<User>;
+    /// Adds or changes (renames, moves) a department (admins).
+    fn save_department(&self, department: Department) -> ApiFuture<Department>;
+    /// Removes an empty department (admins).
+    fn delete_department(&self, department_id: String) -> ApiFuture<()>;
     fn card(&self, id: String) -> ApiFuture<Card>;
     fn save_card(&self, card: Card) -> ApiFuture<Card>;
     /// Views, viewers, actions and top viewers over every link to the card.
@@ -146,6 +193,11 @@ impl EventHub {
                 l.borrow_mut().retain(|(i, _)| *i != id);
             }
         })
+    }
+
+    /// Whether anyone listens (a backend opens its event stream only then).
+    pub fn has_listeners(&self) -> bool {
+        !self.listeners.borrow().is_empty()
     }
 
     pub fn notify(&self, event: &Event) {

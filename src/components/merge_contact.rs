@@ -1,6 +1,7 @@
 use crate::api::use_api;
 use crate::components::use_toasts;
 use crate::i18n::{Msg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::contact::Contact;
 
@@ -10,9 +11,28 @@ const SHOWN: usize = 8;
 /// "Merge a duplicate contact": find the same person under another contact (another
 /// channel, another handle) and fold them into `keep`, with "Undo" offered after.
 /// The contact list is loaded only when this is opened.
+///
+/// Offered only to whom may merge `keep`: an admin, or the rep who owns it (who may
+/// merge only their own customers into it).
 #[component]
 pub fn MergeContact(keep: Signal<Option<Contact>>) -> impl IntoView {
+    let viewer = use_viewer();
+    let merges = Memo::new(move |_| {
+        let owner = keep.with(|k| k.as_ref().and_then(|k| k.owner_id.clone()));
+        viewer
+            .with(|v| {
+                v.caller
+                    .merges(owner.as_deref(), Some(v.caller.user_id.as_str()))
+            })
+            .unwrap_or(true)
+    });
+    move || merges.get().then(|| view! { <MergeOptions keep /> })
+}
+
+#[component]
+fn MergeOptions(keep: Signal<Option<Contact>>) -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
     let api = use_api();
     let toasts = use_toasts();
     let opened = RwSignal::new(false);
@@ -38,10 +58,20 @@ pub fn MergeContact(keep: Signal<Option<Contact>>) -> impl IntoView {
             return Vec::new();
         }
         let keep_id = keep_id();
+        let keep_owner = keep.with(|k| k.as_ref().and_then(|k| k.owner_id.clone()));
         candidates.with(|c| match c {
             Some(Ok(all)) => all
                 .iter()
                 .filter(|c| c.id != keep_id && c.matches(&typed))
+                // Only those the viewer may merge into `keep` (all, for an admin).
+                .filter(|c| {
+                    viewer
+                        .with(|v| {
+                            v.caller
+                                .merges(keep_owner.as_deref(), c.owner_id.as_deref())
+                        })
+                        .unwrap_or(true)
+                })
                 .take(SHOWN)
                 .cloned()
                 .collect(),

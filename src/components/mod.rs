@@ -1,5 +1,6 @@
 //! Reusable view pieces, each named after what it shows.
 
+mod account_panel;
 mod attachment_list;
 mod card_face;
 mod chat_bubble;
@@ -18,13 +19,16 @@ mod message_outbox;
 mod page_header;
 mod qr_code;
 mod retry_alert;
+mod role_gate;
 mod share_link;
 mod sign_in_form;
+mod signed_in_as;
 pub mod staff_layout;
 mod stat_list;
 mod toasts;
 mod touchpoint_timeline;
 
+pub use account_panel::AccountPanel;
 pub use attachment_list::AttachmentList;
 pub use card_face::{CardFace, CardHandlers};
 pub use chat_bubble::ChatBubble;
@@ -43,8 +47,10 @@ pub use message_outbox::{Delivery, DeliveryState, MessageOutbox, Outgoing, use_m
 pub use page_header::{PageHeader, use_page_title};
 pub use qr_code::{QrCodeImage, qr_path};
 pub use retry_alert::{LoadFailed, RetryAlert, load_error};
+pub use role_gate::{ForbiddenView, RoleGate};
 pub use share_link::ShareLink;
 pub use sign_in_form::SignInForm;
+pub use signed_in_as::SignedInAs;
 pub use staff_layout::StaffLayout;
 pub use stat_list::{StatList, StatValue};
 pub use toasts::{Toast, ToastHost, ToastKind, Toasts, use_toasts};

@@ -1,6 +1,7 @@
 use crate::api::use_api;
 use crate::components::{LoadFailed, QrCodeImage, use_toasts};
 use crate::i18n::{Msg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
 use lianjie_core::channel::Channel;
@@ -10,12 +11,41 @@ use lianjie_core::share::{LeadCapture, ShareTarget};
 /// the reader's details) and offers it every way a rep passes links on: copy, the
 /// system share sheet, a QR code, with a preview of how it will look in a chat. `name`
 /// is what is shared; `summary` and `image` fill the chat preview.
+/// Offered only to roles that share links (not support agents).
 #[component]
 pub fn ShareLink(
     target: ShareTarget,
     name: String,
     #[prop(optional)] summary: String,
     #[prop(optional)] image: String,
+) -> impl IntoView {
+    let viewer = use_viewer();
+    // Unknown viewer (mounted alone): offer it and let the backend decide.
+    let shares = Memo::new(move |_| {
+        viewer
+            .with(|v| v.may(lianjie_core::scope::Action::ShareLinks))
+            .unwrap_or(true)
+    });
+    move || {
+        shares.get().then(|| {
+            view! {
+                <ShareOptions
+                    target=target.clone()
+                    name=name.clone()
+                    summary=summary.clone()
+                    image=image.clone()
+                />
+            }
+        })
+    }
+}
+
+#[component]
+fn ShareOptions(
+    target: ShareTarget,
+    name: String,
+    summary: String,
+    image: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();

@@ -23,11 +23,12 @@ pub fn SignInForm(#[prop(into)] on_signed_in: Callback<()>) -> impl IntoView {
     });
     let error = move || match submit.value().get() {
         Some(Err(e)) => {
-            // On this form a 401 means the credentials, not an expired session.
-            let msg = if e == AppError::Unauthorized {
-                Msg::WrongCredentials
-            } else {
-                e.message()
+            let msg = match e {
+                // On this form a 401 means the credentials, not an expired session.
+                AppError::Unauthorized => Msg::WrongCredentials,
+                // Sign-in is throttled per account and per client address.
+                AppError::Server(429, _) => Msg::TooManyAttempts,
+                e => e.message(),
             };
             Some(view! { <p role="alert" class="form-error">{i18n.t(msg)}</p> })
         }

@@ -1,24 +1,77 @@
-use super::{GuardedOutlet, LanguageSwitcher, LeadAlerts, SignInForm};
-use crate::api::use_api;
+use super::{
+    GuardedOutlet, LanguageSwitcher, LeadAlerts, LoadFailed, Loading, SignInForm, SignedInAs,
+};
+use crate::api::{use_api, use_api_events};
+use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
+use crate::viewer::{CurrentViewer, Viewer, staff_nav};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use lianjie_core::api::Event;
 
-/// The staff entries of the side navigation, in order.
-pub const STAFF_NAV: [(&str, Msg); 6] = [
-    ("/", Msg::NavDashboard),
-    ("/card", Msg::NavMyCard),
-    ("/content", Msg::NavContent),
-    ("/radar", Msg::NavRadar),
-    ("/inbox", Msg::NavInbox),
-    ("/settings", Msg::NavSettings),
-];
-
-/// Desktop workbench frame: brand, side navigation, and the page in an error boundary.
+/// Desktop workbench frame: brand, who is signed in, the navigation their role may
+/// use, and the page in an error boundary. Pages render once the viewer (who, in
+/// which organization) is known, so each can offer exactly what the role may do.
 #[component]
 pub fn StaffLayout() -> impl IntoView {
     let i18n = use_i18n();
-    let signed_in = RwSignal::new(use_api().signed_in());
+    let api = use_api();
+    let signed_in = RwSignal::new(api.signed_in());
+    let viewer = RwSignal::new(None::<Viewer>);
+    let loaded = LocalResource::new(move || {
+        let (api, wanted) = (api.clone(), signed_in.get());
+        async move {
+            if !wanted {
+                return Ok(None);
+            }
+            let me = api.me().await?;
+            let org = api.org().await?;
+            let staff = api.users().await?;
+            Ok::<_, AppError>(Some(Viewer::new(me, org, staff)))
+        }
+    });
+    Effect::new(move || match loaded.get() {
+        // Only a real change reaches the pages (a reload that found the same viewer
+        // must not re-render them).
+        Some(Ok(found)) if viewer.with_untracked(|now| *now != found) => viewer.set(found),
+        // The session ended (expired, revoked, deactivated): sign in again.
+        Some(Err(AppError::Unauthorized)) => {
+            viewer.set(None);
+            signed_in.set(false);
+        }
+        _ => {}
+    });
+    provide_context(CurrentViewer::new(
+        viewer,
+        Callback::new(move |()| loaded.refetch()),
+    ));
+    // A role or department may change while the app is open (an admin elsewhere).
+    use_api_events(move |e| {
+        if matches!(e, Event::Staff { .. } | Event::Reset) {
+            loaded.refetch();
+        }
+    });
+    let known = Memo::new(move |_| viewer.with(Option::is_some));
+    let signed_out = Callback::new(move |()| {
+        viewer.set(None);
+        signed_in.set(false);
+    });
+    let nav = move || {
+        viewer.with(|v| {
+            staff_nav(v.as_ref())
+                .into_iter()
+                .map(|(href, label)| {
+                    view! {
+                        <li>
+                            <A href=href exact=true>
+                                {move || i18n.t(label)}
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <div class="staff">
             <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
@@ -27,21 +80,9 @@ pub fn StaffLayout() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"连"</span>
                     <span class="brand-name">{move || i18n.t(Msg::AppName)}</span>
                 </div>
+                {move || known.get().then(|| view! { <SignedInAs on_signed_out=signed_out /> })}
                 <nav aria-label=move || i18n.t(Msg::MainNavigation)>
-                    <ul>
-                        {STAFF_NAV
-                            .into_iter()
-                            .map(|(href, label)| {
-                                view! {
-                                    <li>
-                                        <A href=href exact=true>
-                                            {move || i18n.t(label)}
-                                        </A>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <ul>{nav}</ul>
                 </nav>
                 <LanguageSwitcher />
             </aside>
@@ -50,8 +91,18 @@ pub fn StaffLayout() -> impl IntoView {
                     when=move || signed_in.get()
                     fallback=move || view! { <SignInForm on_signed_in=move || signed_in.set(true) /> }
                 >
-                    <LeadAlerts />
-                    <GuardedOutlet />
+                    <Show
+                        when=move || known.get()
+                        fallback=move || {
+                            view! {
+                                <LoadFailed resource=loaded />
+                                {move || (!matches!(loaded.get(), Some(Err(_)))).then(Loading)}
+                            }
+                        }
+                    >
+                        <LeadAlerts />
+                        <GuardedOutlet />
+                    </Show>
                 </Show>
             </main>
         </div>

@@ -61,6 +61,16 @@ impl I18n {
         })
     }
 
+    pub fn role(&self, role: lianjie_core::people::Role) -> &'static str {
+        use lianjie_core::people::Role::*;
+        self.t(match role {
+            Rep => Msg::RoleRep,
+            Manager => Msg::RoleManager,
+            Agent => Msg::RoleAgent,
+            Admin => Msg::RoleAdmin,
+        })
+    }
+
     /// Like [`I18n::t`], with `{name}` placeholders filled in.
     pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
         lianjie_core::inbox::render_template(self.t(msg), vars)

@@ -1,8 +1,9 @@
 use super::content_library::kind_options;
 use crate::api::use_api;
-use crate::components::{DraftNotice, PageHeader, use_draft, use_toasts};
+use crate::components::{DraftNotice, ForbiddenView, PageHeader, use_draft, use_toasts};
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -121,10 +122,22 @@ pub fn ContentEditor() -> impl IntoView {
             Ok::<_, AppError>((saved, true))
         }
     });
+    let viewer = use_viewer();
     view! {
         <Transition>
             {move || Suspend::new(async move {
-                loaded.await.map(|(content, editing)| view! { <EditorForm content editing /> })
+                loaded.await.map(|(content, editing)| {
+                    // Everyone reads the library, but an item is changed only by its
+                    // author, a manager over them, or an admin.
+                    let author = content.author_id.clone();
+                    let edits = !editing
+                        || viewer.with(|v| v.caller.edits_content(&author)).unwrap_or(true);
+                    if edits {
+                        view! { <EditorForm content editing /> }.into_any()
+                    } else {
+                        view! { <ForbiddenView /> }.into_any()
+                    }
+                })
             })}
         </Transition>
     }

@@ -2,6 +2,7 @@ use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::{PageHeader, ShareLink};
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::{Gate, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::analytics::{ContentStats, Ranking};
 use lianjie_core::content::{Content, ContentFilter, ContentKind};
@@ -37,6 +38,9 @@ pub fn kind_label(kind: ContentKind) -> Msg {
 #[component]
 pub fn ContentLibrary() -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
+    // Figures are per rep (manager: team); an agent's would all be zero.
+    let ranked = Memo::new(move |_| viewer.opens(Gate::ContentAnalytics));
     let api = use_api();
     let contents = LocalResource::new(move || {
         let api = api.clone();
@@ -54,8 +58,11 @@ pub fn ContentLibrary() -> impl IntoView {
     let none_if_empty = |v: String| (!v.is_empty()).then_some(v);
     view! {
         <PageHeader title=Msg::NavContent intro=Msg::ContentIntro />
-        <p><a class="cta" href="/content/new">{move || i18n.t(Msg::NewContent)}</a></p>
-        <PopularContent />
+        // Everyone reads the library; writing it and its figures are for sellers and admins.
+        {move || viewer.opens(Gate::EditContent).then(|| view! {
+            <p><a class="cta" href="/content/new">{move || i18n.t(Msg::NewContent)}</a></p>
+        })}
+        {move || ranked.get().then(|| view! { <PopularContent /> })}
         <Transition>
             {move || Suspend::new(async move {
                 contents.await.map(|list| {
@@ -115,8 +122,10 @@ pub fn ContentLibrary() -> impl IntoView {
 
 #[component]
 fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
+    let viewer = use_viewer();
     let analytics_label = named(i18n, Msg::AnalyticsOf, c.title.clone());
     let edit_label = named(i18n, Msg::EditOf, c.title.clone());
+    let (analytics_id, edit_id, author) = (c.id.clone(), c.id.clone(), c.author_id.clone());
     view! {
         <li class="content-item">
             <h2>{c.title.clone()}</h2>
@@ -126,12 +135,20 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
             </p>
             <p class="intro">{c.summary.clone()}</p>
             <p class="actions">
-                <a href=format!("/content/{}", c.id) aria-label=analytics_label>
-                    {move || i18n.t(Msg::AnalyticsAction)}
-                </a>
-                <a href=format!("/content/{}/edit", c.id) aria-label=edit_label>
-                    {move || i18n.t(Msg::EditAction)}
-                </a>
+                {move || viewer.opens(Gate::ContentAnalytics).then(|| view! {
+                    <a href=format!("/content/{analytics_id}") aria-label=analytics_label.clone()>
+                        {move || i18n.t(Msg::AnalyticsAction)}
+                    </a>
+                })}
+                // Changed by its author, a manager over them, or an admin.
+                {move || {
+                    let edits = viewer.with(|v| v.caller.edits_content(&author)).unwrap_or(false);
+                    edits.then(|| view! {
+                        <a href=format!("/content/{edit_id}/edit") aria-label=edit_label.clone()>
+                            {move || i18n.t(Msg::EditAction)}
+                        </a>
+                    })
+                }}
             </p>
             <ShareLink target=ShareTarget::Content(c.id) name=c.title summary=c.summary image=c.cover_url />
         </li>
@@ -139,7 +156,11 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
 }
 
 /// An accessible name that follows the language: `{title}` filled into `msg`.
-fn named(i18n: I18n, msg: Msg, title: String) -> impl Fn() -> String + Send + Sync + 'static {
+fn named(
+    i18n: I18n,
+    msg: Msg,
+    title: String,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     move || i18n.tf(msg, &[("title", &title)])
 }
 

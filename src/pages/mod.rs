@@ -13,6 +13,7 @@ mod my_card;
 mod not_found;
 mod settings;
 mod share_view;
+mod team_settings;
 mod web_chat;
 
 pub use card_view::CardView;
@@ -28,6 +29,7 @@ pub use my_card::MyCard;
 pub use not_found::NotFound;
 pub use settings::Settings;
 pub use share_view::ShareView;
+pub use team_settings::TeamSettings;
 pub use web_chat::WebChat;
 
 use crate::error::AppError;

@@ -12,7 +12,7 @@ const { url, withPage } = suite;
 
 test(`an agent filters, moves with the keyboard, replies with a canned reply and leaves a note (${BACKEND})`, () =>
   withPage(async (page) => {
-    await enterAsStaff(page, url('/inbox'));
+    await enterAsStaff(page, url('/inbox'), 'agent');
     await heading(page, 'Inbox');
     const list = page.getByRole('region', { name: 'Conversations' });
     await list.getByText(/^Showing \d+ of \d+$/).waitFor();
@@ -53,9 +53,9 @@ test(`an agent filters, moves with the keyboard, replies with a canned reply and
     const composer = thread.getByRole('textbox', { name: /Your reply/ });
     await composer.pressSequentially('/hel');
     await thread.getByRole('list', { name: 'Canned replies' }).getByRole('button', { name: /^\/hello/ }).click();
-    assert.match(await composer.inputValue(), new RegExp(`您好 ${firstName}，我是 王磊`));
+    assert.match(await composer.inputValue(), new RegExp(`您好 ${firstName}，我是 赵敏`));
     await composer.press('Control+Enter');
-    await thread.getByRole('listitem').filter({ hasText: `您好 ${firstName}，我是 王磊` }).last().waitFor();
+    await thread.getByRole('listitem').filter({ hasText: `您好 ${firstName}，我是 赵敏` }).last().waitFor();
     assert.equal(await composer.inputValue(), '');
 
     // A private note is marked as such.
@@ -231,7 +231,7 @@ test(`a customer's web-chat message from the card page appears live in the inbox
 
 test(`the channel simulator plays a WeChat customer whose message and reply go through the inbox (${BACKEND})`, () =>
   withPage(async (page) => {
-    await enterAsStaff(page, url('/inbox'));
+    await enterAsStaff(page, url('/inbox'), 'admin');
     await heading(page, 'Inbox');
     const sim = await page.context().newPage();
     await sim.goto(url('/inbox/simulator'));
@@ -368,7 +368,7 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
 // next page on purpose.
 test(`scrolling the list away from the open conversation stays put as more rows load (${BACKEND})`, () =>
   withPage(async (page) => {
-    await enterAsStaff(page, url('/settings'));
+    await enterAsStaff(page, url('/settings'), 'admin');
     await heading(page, 'Settings');
     await page.getByLabel('Sample conversations').fill('300');
     const reset = '**/api/v1/demo/reset**';

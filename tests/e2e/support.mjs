@@ -46,7 +46,15 @@ export async function serveDist(root = DIST) {
 /** Which backend the app under test uses: `local` (default) or `http`. */
 export const BACKEND = process.env.LIANJIE_E2E_BACKEND ?? 'local';
 export const SERVER_BIN = resolve(process.env.LIANJIE_SERVER_BIN ?? 'target/debug/lianjie-server');
-export const DEMO_LOGIN = { email: 'wang-lei@lianjie.example', password: 'lianjie-demo' };
+/** The demo staff the tests act as, by role (password `lianjie-demo` on the server). */
+export const STAFF = {
+  rep: { id: 'u-wanglei', email: 'wang-lei@lianjie.example', name: '王磊' },
+  manager: { id: 'u-chengang', email: 'chen-gang@lianjie.example', name: '陈刚' },
+  southManager: { id: 'u-sunyue', email: 'sun-yue@lianjie.example', name: '孙悦' },
+  agent: { id: 'u-zhaomin', email: 'zhaomin@lianjie.example', name: '赵敏' },
+  admin: { id: 'u-admin', email: 'admin@lianjie.example', name: 'Admin 管理员' },
+};
+export const DEMO_LOGIN = { email: STAFF.rep.email, password: 'lianjie-demo' };
 
 /**
  * Starts the reference server on an ephemeral loopback port with a fresh database,
@@ -98,16 +106,45 @@ export async function openPage(browser, options = {}) {
   return { context, page, errors };
 }
 
-/** Opens `href` as the demo rep: with the http backend staff sign in first; the local
- * backend needs no sign-in. */
-export async function enterAsStaff(page, href) {
-  await page.goto(href);
+/** Signs in on the sign-in form as `who` (a key of STAFF). */
+async function signIn(page, who) {
+  await heading(page, 'Sign in');
+  await page.getByLabel('Email').fill(STAFF[who].email);
+  await page.getByLabel('Password').fill(DEMO_LOGIN.password);
+  await page.getByRole('button', { name: 'Sign in now' }).click();
+}
+
+/** Opens `href` as `who` (a key of STAFF, the rep by default): with the http backend
+ * staff sign in; the in-browser backend acts as whoever this browser chose under
+ * "Signed in as", set here before the first load (later switches are kept). */
+export async function enterAsStaff(page, href, who = 'rep') {
   if (BACKEND === 'http') {
-    await heading(page, 'Sign in');
-    await page.getByLabel('Email').fill(DEMO_LOGIN.email);
-    await page.getByLabel('Password').fill(DEMO_LOGIN.password);
-    await page.getByRole('button', { name: 'Sign in now' }).click();
+    await page.goto(href);
+    await signIn(page, who);
+    return;
   }
+  await page.addInitScript(([key, id]) => {
+    if (!sessionStorage.getItem('e2e.signed-in-as')) {
+      localStorage.setItem(key, JSON.stringify(id));
+      sessionStorage.setItem('e2e.signed-in-as', '1');
+    }
+  }, ['lianjie.local.me', STAFF[who].id]);
+  await page.goto(href);
+}
+
+/** Becomes `who` in the page: signs out and in again over http, or picks them under
+ * "Signed in as" on the in-browser backend (which reloads the page). */
+export async function switchTo(page, who) {
+  if (BACKEND === 'http') {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, who);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return;
+  }
+  const select = page.getByRole('combobox', { name: 'Signed in as' });
+  await Promise.all([page.waitForEvent('load'), select.selectOption(STAFF[who].id)]);
+  await page.waitForFunction((id) => document.querySelector('#signed-in-as option:checked')?.value === id
+    && document.querySelector('#signed-in-as').options.length > 1, STAFF[who].id);
 }
 
 /** Waits for the page's single level-1 heading with exactly this name. */

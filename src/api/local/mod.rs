@@ -4,27 +4,27 @@
 //! stored), seeded with demo data on first start. Tabs stay in step through a
 //! BroadcastChannel carrying each change's records; a message posted as a tab closes
 //! (a reader's last tracking snapshot) is still delivered.
+//!
+//! There are no passwords here: the browser acts as one demo staff member at a time
+//! ([`ME_KEY`]), and every staff call applies that person's scope through core's
+//! [`Caller`], as the server does, so each role can be tried without a server.
 
-use super::{Api, ApiFuture, ApiResult, EventHub, PublicApi, Subscription};
+mod indexed;
+mod ops;
+mod upgrade;
+
+use super::{ApiFuture, ApiResult, EventHub};
 use crate::error::AppError;
 use chrono::Utc;
-use idb::{
-    Database, DatabaseEvent as _, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
+use idb::Database;
+use indexed::{
+    finish, open_idb, put_records, read_all, read_stores, set_aside_noting, storage_error,
 };
-use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
-use lianjie_core::api::{
-    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
-    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
-};
-use lianjie_core::channel::Channel;
-use lianjie_core::contact::Contact;
-use lianjie_core::content::Content;
+use lianjie_core::api::Event;
 use lianjie_core::demo;
-use lianjie_core::inbox::{CannedReply, Conversation, Message};
-use lianjie_core::people::{Card, User};
-use lianjie_core::share::{LeadDetails, Share};
+use lianjie_core::people::Role;
+use lianjie_core::scope::Caller;
 use lianjie_core::store::{Db, Record, StoreError, StoreResult};
-use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -35,7 +35,6 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// The IndexedDB database; one object store per [`Record::KINDS`] entry.
 pub const DB_NAME: &str = "lianjie";
-const DB_VERSION: u32 = 1;
 /// Records that could not be read, kept under "kind/key" rather than dropped.
 pub const UNREADABLE: &str = "unreadable";
 /// Where earlier versions kept the whole data set (moved into IndexedDB on first open).
@@ -48,10 +47,11 @@ pub const CHANNEL_PREFIX: &str = "lianjie.local.";
 /// rather than carrying the records (a demo reset).
 const MAX_CARRIED: usize = 200;
 pub const SCHEMA: u32 = 1;
-/// The signed-in staff member in the demo: a rep, who shares and answers their own
-/// customers (the support agent's view comes with sign-in on the http backend).
+/// Who the demo acts as until someone picks another: a rep, who shares and answers
+/// their own customers.
 pub const DEMO_ME: &str = "u-wanglei";
-const RADAR_LIMIT: usize = 100;
+/// Where this browser remembers which demo staff member it acts as (a user id).
+pub const ME_KEY: &str = "lianjie.local.me";
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -109,6 +109,8 @@ struct Inner {
     note: RefCell<Option<OpenNote>>,
     hub: EventHub,
     tabs: Option<Tabs>,
+    /// The staff member this browser acts as (see [`acting`]).
+    me: RefCell<String>,
 }
 
 /// The other tabs on the same database, and what this tab does with their changes.
@@ -155,139 +157,6 @@ pub enum OpenNote {
     MemoryOnly,
 }
 
-/// Stored data as read: the records, and each unreadable one as (kind, index in its
-/// store's listing, raw text).
-type Loaded = (Vec<Record>, Vec<(&'static str, u32, String)>);
-
-async fn open_idb(name: &str) -> Result<Database, idb::Error> {
-    let mut request = Factory::new()?.open(name, Some(DB_VERSION))?;
-    request.on_upgrade_needed(|event| {
-        // Version 1 creates the stores; a later version adds its upgrade here. A failure
-        // leaves stores missing, which the first transaction reports.
-        if let Ok(db) = event.database() {
-            let existing = db.store_names();
-            for kind in Record::KINDS.into_iter().chain([UNREADABLE]) {
-                if !existing.iter().any(|s| s == kind) {
-                    let _ = db.create_object_store(kind, ObjectStoreParams::new());
-                }
-            }
-        }
-    });
-    request.await
-}
-
-async fn read_all(db: &Database) -> Result<Loaded, idb::Error> {
-    read_stores(db, &Record::KINDS).await
-}
-
-/// Documents parsed between two breaks, in which the page can paint and take input
-/// (100,000 messages take about a third of a second to parse).
-const PARSE_BATCH: usize = 4_000;
-
-async fn read_stores(db: &Database, kinds: &[&'static str]) -> Result<Loaded, idb::Error> {
-    // Every request first, while the transaction is alive; a break would end it.
-    let tx = db.transaction(kinds, TransactionMode::ReadOnly)?;
-    let mut found = Vec::with_capacity(kinds.len());
-    for &kind in kinds {
-        found.push((kind, tx.object_store(kind)?.get_all(None, None)?.await?));
-    }
-    let mut records = Vec::with_capacity(found.iter().map(|(_, docs)| docs.len()).sum());
-    let mut unreadable = Vec::new();
-    let mut parsed = 0;
-    for (kind, docs) in found {
-        for (i, doc) in docs.into_iter().enumerate() {
-            let text = doc.as_string().unwrap_or_default();
-            match Record::from_doc(kind, &text) {
-                Ok(r) => records.push(r),
-                Err(_) => unreadable.push((kind, i as u32, text)),
-            }
-            parsed += 1;
-            if parsed % PARSE_BATCH == 0 {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-            }
-        }
-    }
-    Ok((records, unreadable))
-}
-
-/// [`set_aside`], and what to tell the user about it.
-async fn set_aside_noting(db: &Database, unreadable: &[(&'static str, u32, String)]) -> OpenNote {
-    if unreadable.is_empty() {
-        return OpenNote::Loaded;
-    }
-    let kept = set_aside(db, unreadable).await;
-    OpenNote::Recovered(format!(
-        "{} unreadable record(s){}",
-        unreadable.len(),
-        if kept.is_ok() { "" } else { ", not moved" }
-    ))
-}
-
-/// Moves unreadable records to the [`UNREADABLE`] store, out of the way of the rest.
-async fn set_aside(
-    db: &Database,
-    unreadable: &[(&'static str, u32, String)],
-) -> Result<(), idb::Error> {
-    let mut stores: Vec<&str> = unreadable.iter().map(|u| u.0).collect();
-    stores.push(UNREADABLE);
-    stores.dedup();
-    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
-    let aside = tx.object_store(UNREADABLE)?;
-    for (kind, index, text) in unreadable {
-        let store = tx.object_store(kind)?;
-        let keys = store.get_all_keys(None, None)?.await?;
-        if let Some(key) = keys.get(*index as usize) {
-            let name = format!("{kind}/{}", key.as_string().unwrap_or_default());
-            aside.put(&JsValue::from_str(text), Some(&JsValue::from_str(&name)))?;
-            store.delete(key.clone())?;
-        }
-    }
-    finish(tx.commit()?).await
-}
-
-async fn finish(tx: idb::Transaction) -> Result<(), idb::Error> {
-    match tx.await? {
-        TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(idb::Error::TransactionCommitError(JsValue::from_str(
-            "aborted",
-        ))),
-    }
-}
-
-/// Starts writing `records` now (so a write made while the page closes is already
-/// on its way) and returns the wait for it to be committed. `replace` empties every
-/// store first (a demo reset).
-fn put_records(
-    db: &Database,
-    records: &[Record],
-    replace: bool,
-) -> Result<idb::Transaction, idb::Error> {
-    let mut stores: Vec<&str> = if replace {
-        Record::KINDS.to_vec()
-    } else {
-        records.iter().map(Record::kind).collect()
-    };
-    stores.sort_unstable();
-    stores.dedup();
-    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
-    if replace {
-        for kind in &stores {
-            tx.object_store(kind)?.clear()?;
-        }
-    }
-    for record in records {
-        tx.object_store(record.kind())?.put(
-            &JsValue::from_str(&record.to_doc()),
-            Some(&JsValue::from_str(record.key())),
-        )?;
-    }
-    tx.commit()
-}
-
-fn storage_error(e: idb::Error) -> AppError {
-    AppError::Storage(e.to_string())
-}
-
 impl LocalBackend {
     /// Opens the browser's database and starts loading it; calls made meanwhile
     /// wait. [`LocalBackend::opened`] tells what loading found.
@@ -328,6 +197,7 @@ impl LocalBackend {
                 note: RefCell::new(None),
                 hub: EventHub::default(),
                 tabs,
+                me: RefCell::new(super::read_stored(ME_KEY).unwrap_or_else(|| DEMO_ME.to_owned())),
             }
         }));
         let loading = backend.clone();
@@ -370,7 +240,15 @@ impl LocalBackend {
         let mut note = set_aside_noting(&idb, &unreadable).await;
         let idb = Rc::new(idb);
         if records.iter().any(|r| matches!(r, Record::User(_))) {
-            *self.0.db.borrow_mut() = Db::from_records(records);
+            let mut db = Db::from_records(records);
+            // Data stored before organizations existed gets the demo's, kept from now on.
+            let filled = upgrade::fill_in(&mut db);
+            if !filled.is_empty()
+                && let Ok(tx) = put_records(&idb, &filled, false)
+            {
+                let _ = finish(tx).await;
+            }
+            *self.0.db.borrow_mut() = db;
             *self.0.idb.borrow_mut() = Some(idb.clone());
             self.0.ready.open();
             match read_stores(&idb, &[Record::MESSAGES]).await {
@@ -413,7 +291,8 @@ impl LocalBackend {
             .and_then(|s| s.get_item(LEGACY_KEY).ok().flatten());
         match (storage, legacy) {
             (Some(s), Some(raw)) => match decode(&raw) {
-                Ok(db) => {
+                Ok(mut db) => {
+                    upgrade::fill_in(&mut db);
                     let _ = s.remove_item(LEGACY_KEY);
                     (db, OpenNote::Loaded)
                 }
@@ -505,6 +384,58 @@ impl LocalBackend {
         })
     }
 
+    /// The staff member this browser acts as, by id (see [`acting`]).
+    fn me_id(&self) -> String {
+        self.0.me.borrow().clone()
+    }
+
+    /// Acts as `user_id` in this backend only, not remembered (tests; the app
+    /// switches with `Api::switch_user`, which remembers the choice).
+    pub fn act_as(&self, user_id: &str) {
+        user_id.clone_into(&mut self.0.me.borrow_mut());
+    }
+
+    /// A staff read (no messages needed), in the scope of whom this browser acts as.
+    fn staff_read<T: 'static>(
+        &self,
+        f: impl FnOnce(&Db, &Caller) -> StoreResult<T> + 'static,
+    ) -> ApiFuture<T> {
+        let me = self.me_id();
+        self.read(move |db| f(db, &acting(db, &me)?))
+    }
+
+    /// [`LocalBackend::staff_read`] of messages, or of what is derived from them.
+    fn staff_read_full<T: 'static>(
+        &self,
+        f: impl FnOnce(&Db, &Caller) -> StoreResult<T> + 'static,
+    ) -> ApiFuture<T> {
+        let me = self.me_id();
+        self.read_full(move |db| f(db, &acting(db, &me)?))
+    }
+
+    /// A staff write, as whom this browser acts as (see [`LocalBackend::write`]).
+    fn staff_write<T: 'static>(
+        &self,
+        f: impl FnOnce(&mut Db, &Caller) -> StoreResult<T> + 'static,
+        event: impl FnOnce(&T) -> Option<Event> + 'static,
+    ) -> ApiFuture<T> {
+        let me = self.me_id();
+        self.write(
+            move |db| {
+                let caller = acting(db, &me)?;
+                f(db, &caller)
+            },
+            event,
+        )
+    }
+
+    /// Whether the staff member this browser acts as may be told of `event`: the
+    /// same rule the server applies to each subscriber.
+    fn may_see(&self, event: &Event) -> bool {
+        let db = self.0.db.borrow();
+        acting(&db, &self.0.me.borrow()).is_ok_and(|caller| db.may_see_event(&caller, event))
+    }
+
     /// Applies an operation in memory, starts persisting exactly the records it
     /// touched and tells this tab and the others; resolves once the records are saved.
     fn write<T: 'static>(
@@ -592,9 +523,22 @@ impl LocalBackend {
     }
 }
 
+/// The caller this browser acts as: the chosen staff member while they are active;
+/// else (deactivated from another tab, or gone after a reset) the demo's rep, else an
+/// active admin, so the demo never locks itself out. `Api::me` tells who it is.
+fn acting(db: &Db, wanted: &str) -> StoreResult<Caller> {
+    db.caller(wanted)
+        .or_else(|_| db.caller(DEMO_ME))
+        .or_else(|_| {
+            let admin = db.users.iter().find(|u| u.active && u.role == Role::Admin);
+            db.caller(admin.map_or("", |u| u.id.as_str()))
+        })
+}
+
 fn store_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound,
+        StoreError::Forbidden(_) => AppError::Forbidden,
         StoreError::Invalid(fields) => AppError::Invalid(fields),
     }
 }
@@ -632,240 +576,4 @@ fn ready<T: 'static>(value: ApiResult<T>) -> ApiFuture<T> {
 
 fn then<T: 'static, U: 'static>(f: ApiFuture<T>, g: impl FnOnce(T) -> U + 'static) -> ApiFuture<U> {
     Box::pin(async move { f.await.map(g) })
-}
-
-impl PublicApi for LocalBackend {
-    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        self.write(
-            move |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
-            |_| None,
-        )
-    }
-
-    fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        let tokens = (random_token(), random_token());
-        self.write(
-            move |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
-            |_| None,
-        )
-    }
-
-    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
-        self.write(
-            move |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
-            |_| None,
-        )
-    }
-
-    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
-        then(
-            self.write(
-                move |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
-                |(_, item)| item.clone().map(|item| Event::Radar { item }),
-            ),
-            |_| (),
-        )
-    }
-
-    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
-        then(
-            self.write(
-                move |db| db.record_snapshot(&snapshot, Utc::now()),
-                |item| item.clone().map(|item| Event::Radar { item }),
-            ),
-            |_| (),
-        )
-    }
-
-    fn track_on_exit(&self, snapshot: Snapshot) {
-        // The write starts when called; the page may close before it is confirmed.
-        drop(self.track(snapshot));
-    }
-
-    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
-        then(
-            self.write(
-                move |db| db.web_chat(&token, message, inbound_ids(), Utc::now()),
-                Event::message,
-            ),
-            |(_, m)| m,
-        )
-    }
-
-    fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
-        self.read_full(move |db| db.visitor_messages(&token, &visitor))
-    }
-}
-
-impl Api for LocalBackend {
-    fn name(&self) -> &'static str {
-        "local"
-    }
-
-    fn signed_in(&self) -> bool {
-        true
-    }
-
-    fn sign_in(&self, _email: String, _password: String) -> ApiFuture<User> {
-        self.me()
-    }
-
-    fn me(&self) -> ApiFuture<User> {
-        self.read(|db| {
-            db.users
-                .iter()
-                .find(|u| u.id == DEMO_ME)
-                .cloned()
-                .ok_or(StoreError::NotFound("user"))
-        })
-    }
-
-    fn users(&self) -> ApiFuture<Vec<User>> {
-        self.read(|db| Ok(db.users.clone()))
-    }
-
-    fn card(&self, id: String) -> ApiFuture<Card> {
-        self.read(move |db| db.card(&id).cloned())
-    }
-
-    fn save_card(&self, card: Card) -> ApiFuture<Card> {
-        self.write(
-            move |db| db.save_card(card, Utc::now()),
-            |c| Some(Event::CardSaved { card: c.clone() }),
-        )
-    }
-
-    fn contents(&self) -> ApiFuture<Vec<Content>> {
-        self.read(|db| Ok(db.contents_newest_first().into_iter().cloned().collect()))
-    }
-
-    fn save_content(&self, content: Content) -> ApiFuture<Content> {
-        self.write(
-            move |db| db.save_content(content, DEMO_ME, Utc::now()),
-            |_| None,
-        )
-    }
-
-    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
-        self.read(move |db| db.card_analytics(&card_id))
-    }
-
-    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
-        self.read(move |db| db.content_analytics(&content_id))
-    }
-
-    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
-        self.read(move |db| Ok(db.content_ranking(by)))
-    }
-
-    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
-        self.read(|db| Ok(db.live_contacts()))
-    }
-
-    fn contact(&self, id: String) -> ApiFuture<Contact> {
-        self.read(move |db| db.contact(&id).cloned())
-    }
-
-    fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact> {
-        self.write(
-            move |db| db.merge_contacts(&keep_id, &other_id, Utc::now()),
-            |c| Some(Event::Contact { contact: c.clone() }),
-        )
-    }
-
-    fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact> {
-        self.write(
-            move |db| db.unmerge_contact(&merged_id, Utc::now()),
-            |c| Some(Event::Contact { contact: c.clone() }),
-        )
-    }
-
-    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
-        self.read(move |db| db.timeline(&contact_id))
-    }
-
-    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
-        self.read_full(move |db| {
-            db.intent_trend(&contact_id, &lianjie_core::api::TREND_DAYS, Utc::now())
-        })
-    }
-
-    fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
-        self.read(|db| Ok(db.canned.clone()))
-    }
-
-    fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
-        // Shares are minted by the rep whose card is being shared, else by the agent.
-        self.write(
-            move |db| {
-                let rep = match &new.target {
-                    lianjie_core::share::ShareTarget::Card(id) => db.card(id)?.owner_id.clone(),
-                    lianjie_core::share::ShareTarget::Content(_) => DEMO_ME.to_owned(),
-                };
-                db.create_share(new, &rep, random_token(), Utc::now())
-            },
-            |_| None,
-        )
-    }
-
-    fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
-        self.read(|db| Ok(db.radar(RADAR_LIMIT)))
-    }
-
-    fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
-        self.read(move |db| Ok(db.list_conversations(&query, DEMO_ME, Utc::now())))
-    }
-
-    fn messages(
-        &self,
-        conversation_id: String,
-        cursor: Option<String>,
-    ) -> ApiFuture<Page<Message>> {
-        self.read_full(move |db| db.messages_page(&conversation_id, cursor.as_deref(), None))
-    }
-
-    fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
-        then(
-            self.write(
-                move |db| {
-                    db.send_message(&conversation_id, new, DEMO_ME, random_id("m"), Utc::now())
-                },
-                Event::message,
-            ),
-            |(_, m)| m,
-        )
-    }
-
-    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
-        then(
-            self.write(
-                move |db| db.inbound(channel, message, inbound_ids(), Utc::now()),
-                Event::message,
-            ),
-            |(_, m)| m,
-        )
-    }
-
-    fn update_conversation(
-        &self,
-        conversation_id: String,
-        update: ConversationUpdate,
-    ) -> ApiFuture<Conversation> {
-        self.write(
-            move |db| db.update_conversation(&conversation_id, update, Utc::now()),
-            |v| {
-                Some(Event::Conversation {
-                    conversation: v.clone(),
-                })
-            },
-        )
-    }
-
-    fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()> {
-        self.replace(demo::reset(Utc::now(), conversations))
-    }
-
-    fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
-        self.0.hub.subscribe(on_event)
-    }
 }

@@ -8,10 +8,10 @@ mod thread;
 
 use super::use_query_param;
 use crate::api::{ApiResult, use_api, use_api_events};
-use crate::components::staff_layout::STAFF_NAV;
 use crate::components::{LoadFailed, MessageAlerts, PageHeader, RetryAlert, load_error};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
+use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_use::use_event_listener;
@@ -137,6 +137,7 @@ fn FilterSelect(
 #[component]
 pub fn Inbox() -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
     let api = use_api();
     let (status, set_status) = use_query_param("status");
     let (assignee, set_assignee) = use_query_param("assignee");
@@ -306,6 +307,12 @@ pub fn Inbox() -> impl IntoView {
                 contact.refetch();
             }
         }
+        // Deactivating someone unassigns their conversations; names and who may be
+        // assigned change.
+        Event::Staff { .. } => {
+            first.refetch();
+            lookups.users.refetch();
+        }
         Event::CardSaved { .. } => {}
     });
 
@@ -459,10 +466,14 @@ pub fn Inbox() -> impl IntoView {
             Callback::new(move |()| show_help.set(true)),
         ));
         let go = i18n.t(Msg::PaletteGoTo);
-        let pages = STAFF_NAV
-            .into_iter()
-            .filter(|(path, _)| *path != "/inbox")
-            .chain([("/inbox/simulator", Msg::TrySimulator)]);
+        // Where this role may go, as the navigation offers it.
+        let (mut pages, simulator) = viewer
+            .with(|v| (staff_nav(Some(v)), v.opens(Gate::Simulator)))
+            .unwrap_or_else(|| (staff_nav(None), false));
+        pages.retain(|(path, _)| *path != "/inbox");
+        if simulator {
+            pages.push(("/inbox/simulator", Msg::TrySimulator));
+        }
         for (path, msg) in pages {
             let navigate = navigate.clone();
             out.push(command(
@@ -482,7 +493,9 @@ pub fn Inbox() -> impl IntoView {
         <CommandPalette open=palette commands />
         <div class="shortcut-hint">
             <MessageAlerts open=Signal::derive(move || open_id.get()) />
-            <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
+            {move || viewer.opens(Gate::Simulator).then(|| view! {
+                <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
+            })}
             <button type="button" aria-expanded=move || show_help.get().to_string()
                 on:click=move |_| show_help.update(|s| *s = !*s)>
                 {move || i18n.t(Msg::Shortcuts)} " (?)"

@@ -264,7 +264,10 @@ fn Handling(
                     });
                 }>
                     <option value="" selected=move || assignee().is_none()>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
-                    {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| {
+                    // Only active staff may be assigned (whoever holds it now stays shown).
+                    {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                        .filter(|u| u.active || assignee().as_deref() == Some(u.id.as_str()))
+                        .map(|u| {
                         let selected = assignee().as_deref() == Some(u.id.as_str());
                         view! { <option value=u.id selected=selected>{u.name}</option> }
                     }).collect_view()}

@@ -1,0 +1,386 @@
+//! The in-browser backend's operations: customer pages' as they were, staff ones
+//! through core with the caller this browser acts as.
+
+use super::{LocalBackend, ME_KEY, inbound_ids, random_id, random_token, ready, then};
+use crate::api::{Accounts, Api, ApiFuture, PublicApi, StaffSession, Subscription, write_stored};
+use crate::error::AppError;
+use chrono::Utc;
+use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
+use lianjie_core::api::{
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+};
+use lianjie_core::channel::Channel;
+use lianjie_core::contact::Contact;
+use lianjie_core::content::Content;
+use lianjie_core::demo;
+use lianjie_core::inbox::{CannedReply, Conversation, Message};
+use lianjie_core::people::{Card, User};
+use lianjie_core::scope::{Action, Caller};
+use lianjie_core::share::{LeadDetails, Share};
+use lianjie_core::store::{StoreError, StoreResult};
+use lianjie_core::team::{
+    CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
+};
+use lianjie_core::tracking::Snapshot;
+use std::rc::Rc;
+
+const RADAR_LIMIT: usize = 100;
+
+/// `Ok` when the caller's role may take `action`, else the refusal the server gives.
+fn allowed(caller: &Caller, action: Action) -> StoreResult<()> {
+    if caller.may(action) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(action))
+    }
+}
+
+fn staff_event(user: &User) -> Option<Event> {
+    Some(Event::Staff { user: user.clone() })
+}
+
+fn unsupported<T: 'static>() -> ApiFuture<T> {
+    ready(Err(AppError::Unsupported))
+}
+
+impl PublicApi for LocalBackend {
+    fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        self.write(
+            move |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        let tokens = (random_token(), random_token());
+        self.write(
+            move |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
+        self.write(
+            move |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {
+        then(
+            self.write(
+                move |db| db.capture_lead(&reader_token, details, random_id("k"), Utc::now()),
+                |(_, item)| item.clone().map(|item| Event::Radar { item }),
+            ),
+            |_| (),
+        )
+    }
+
+    fn track(&self, snapshot: Snapshot) -> ApiFuture<()> {
+        then(
+            self.write(
+                move |db| db.record_snapshot(&snapshot, Utc::now()),
+                |item| item.clone().map(|item| Event::Radar { item }),
+            ),
+            |_| (),
+        )
+    }
+
+    fn track_on_exit(&self, snapshot: Snapshot) {
+        // The write starts when called; the page may close before it is confirmed.
+        drop(self.track(snapshot));
+    }
+
+    fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message> {
+        then(
+            self.write(
+                move |db| db.web_chat(&token, message, inbound_ids(), Utc::now()),
+                Event::message,
+            ),
+            |(_, m)| m,
+        )
+    }
+
+    fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
+        self.read_full(move |db| db.visitor_messages(&token, &visitor))
+    }
+}
+
+impl Api for LocalBackend {
+    fn name(&self) -> &'static str {
+        "local"
+    }
+
+    fn accounts(&self) -> Accounts {
+        Accounts::Demo
+    }
+
+    fn signed_in(&self) -> bool {
+        true
+    }
+
+    fn sign_in(&self, _email: String, _password: String) -> ApiFuture<User> {
+        self.me()
+    }
+
+    // No passwords or sessions in the browser: the staff switcher stands in for them.
+    fn sign_out(&self) -> ApiFuture<()> {
+        unsupported()
+    }
+
+    fn switch_user(&self, user_id: String) -> ApiFuture<User> {
+        let this = self.clone();
+        let found = self.read(move |db| {
+            // Only someone who could sign in: active, of this organization.
+            db.caller(&user_id)?;
+            db.user(&user_id).cloned()
+        });
+        Box::pin(async move {
+            let user = found.await?;
+            this.act_as(&user.id);
+            write_stored(ME_KEY, &user.id);
+            Ok(user)
+        })
+    }
+
+    fn me(&self) -> ApiFuture<User> {
+        self.staff_read(|db, caller| db.user(&caller.user_id).cloned())
+    }
+
+    fn change_password(&self, _old: String, _new: String) -> ApiFuture<()> {
+        unsupported()
+    }
+
+    fn sessions(&self) -> ApiFuture<Vec<StaffSession>> {
+        unsupported()
+    }
+
+    fn end_session(&self, _session_id: String) -> ApiFuture<()> {
+        unsupported()
+    }
+
+    fn org(&self) -> ApiFuture<Organization> {
+        self.staff_read(|db, _| Ok(db.org.clone()))
+    }
+
+    fn users(&self) -> ApiFuture<Vec<User>> {
+        self.staff_read(|db, _| Ok(db.users.clone()))
+    }
+
+    fn create_staff(&self, new: NewStaff) -> ApiFuture<CreatedStaff> {
+        then(
+            self.staff_write(
+                move |db, caller| db.create_staff(caller, new, random_id("u"), Utc::now()),
+                staff_event,
+            ),
+            // No passwords here: the new colleague is tried with the switcher.
+            |user| CreatedStaff {
+                user,
+                initial_password: None,
+            },
+        )
+    }
+
+    fn update_staff(&self, user_id: String, update: StaffUpdate) -> ApiFuture<User> {
+        self.staff_write(
+            move |db, caller| db.update_staff(caller, &user_id, update, Utc::now()),
+            staff_event,
+        )
+    }
+
+    fn deactivate_staff(&self, user_id: String, how: Deactivation) -> ApiFuture<User> {
+        self.staff_write(
+            move |db, caller| db.deactivate_staff(caller, &user_id, how),
+            staff_event,
+        )
+    }
+
+    fn reactivate_staff(&self, user_id: String) -> ApiFuture<User> {
+        self.staff_write(
+            move |db, caller| db.reactivate_staff(caller, &user_id),
+            staff_event,
+        )
+    }
+
+    fn save_department(&self, department: Department) -> ApiFuture<Department> {
+        self.staff_write(
+            move |db, caller| db.save_department(caller, department),
+            |_| None,
+        )
+    }
+
+    fn delete_department(&self, department_id: String) -> ApiFuture<()> {
+        self.staff_write(
+            move |db, caller| db.delete_department(caller, &department_id),
+            |_| None,
+        )
+    }
+
+    fn card(&self, id: String) -> ApiFuture<Card> {
+        self.read(move |db| db.card(&id).cloned())
+    }
+
+    fn save_card(&self, card: Card) -> ApiFuture<Card> {
+        self.staff_write(
+            move |db, caller| db.save_card(caller, card, Utc::now()),
+            |c| Some(Event::CardSaved { card: c.clone() }),
+        )
+    }
+
+    fn contents(&self) -> ApiFuture<Vec<Content>> {
+        self.staff_read(|db, _| Ok(db.contents_newest_first().into_iter().cloned().collect()))
+    }
+
+    fn save_content(&self, content: Content) -> ApiFuture<Content> {
+        self.staff_write(
+            move |db, caller| db.save_content(caller, content, Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
+        self.staff_read(move |db, caller| db.card_analytics(caller, &card_id))
+    }
+
+    fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
+        self.staff_read(move |db, caller| db.content_analytics(caller, &content_id))
+    }
+
+    fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
+        self.staff_read(move |db, caller| Ok(db.content_ranking(caller, by)))
+    }
+
+    fn contacts(&self) -> ApiFuture<Vec<Contact>> {
+        self.staff_read(|db, caller| Ok(db.contacts_for(caller)))
+    }
+
+    fn contact(&self, id: String) -> ApiFuture<Contact> {
+        self.staff_read(move |db, caller| db.visible_contact(caller, &id).cloned())
+    }
+
+    fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.merge_contacts(caller, &keep_id, &other_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.unmerge_contact(caller, &merged_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
+        self.staff_read(move |db, caller| db.timeline(caller, &contact_id))
+    }
+
+    fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
+        self.staff_read_full(move |db, caller| {
+            db.intent_trend(
+                caller,
+                &contact_id,
+                &lianjie_core::api::TREND_DAYS,
+                Utc::now(),
+            )
+        })
+    }
+
+    fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
+        self.staff_read(|db, _| Ok(db.canned.clone()))
+    }
+
+    fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
+        // The link is the caller's: their card, or content they pass on.
+        self.staff_write(
+            move |db, caller| db.create_share(caller, new, random_token(), Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
+        self.staff_read(|db, caller| db.radar(caller, RADAR_LIMIT))
+    }
+
+    fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
+        self.staff_read(move |db, caller| Ok(db.list_conversations(caller, &query, Utc::now())))
+    }
+
+    fn messages(
+        &self,
+        conversation_id: String,
+        cursor: Option<String>,
+    ) -> ApiFuture<Page<Message>> {
+        self.staff_read_full(move |db, caller| {
+            db.messages_page(caller, &conversation_id, cursor.as_deref(), None)
+        })
+    }
+
+    fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
+        then(
+            self.staff_write(
+                move |db, caller| {
+                    db.send_message(caller, &conversation_id, new, random_id("m"), Utc::now())
+                },
+                Event::message,
+            ),
+            |(_, m)| m,
+        )
+    }
+
+    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
+        // Posting as a customer is an adapter's job; by hand, only admins test it.
+        then(
+            self.staff_write(
+                move |db, caller| {
+                    allowed(caller, Action::PostInbound)?;
+                    db.inbound(channel, message, inbound_ids(), Utc::now())
+                },
+                Event::message,
+            ),
+            |(_, m)| m,
+        )
+    }
+
+    fn update_conversation(
+        &self,
+        conversation_id: String,
+        update: ConversationUpdate,
+    ) -> ApiFuture<Conversation> {
+        self.staff_write(
+            move |db, caller| db.update_conversation(caller, &conversation_id, update, Utc::now()),
+            |v| {
+                Some(Event::Conversation {
+                    conversation: v.clone(),
+                })
+            },
+        )
+    }
+
+    fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()> {
+        // Admins only, as on the server; the demo staff (and who this browser acts
+        // as) come back with the seed.
+        let check = self.staff_read(|_, caller| allowed(caller, Action::ResetDemo));
+        let this = self.clone();
+        Box::pin(async move {
+            check.await?;
+            this.replace(demo::reset(Utc::now(), conversations)).await
+        })
+    }
+
+    fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
+        // Events reach this tab as they reach a server's subscriber: only those the
+        // staff member it acts as may see.
+        let weak = Rc::downgrade(&self.0);
+        self.0.hub.subscribe(Rc::new(move |event: &Event| {
+            let visible = weak
+                .upgrade()
+                .is_some_and(|inner| LocalBackend(inner).may_see(event));
+            if visible {
+                on_event(event);
+            }
+        }))
+    }
+}
