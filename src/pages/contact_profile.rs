@@ -20,12 +20,8 @@ pub fn ContactProfile() -> impl IntoView {
         let (api, id) = (api.clone(), id.get());
         async move {
             let id = id?;
-            let contact = api
-                .contacts()
-                .await?
-                .into_iter()
-                .find(|c| c.id == id)
-                .ok_or(AppError::NotFound)?;
+            // One customer, in the caller's scope (outside it: not found).
+            let contact = api.contact(id.clone()).await?;
             let trend = api.intent_trend(id.clone()).await?;
             let timeline = api.timeline(id).await?;
             Ok::<_, AppError>((contact, trend, timeline))

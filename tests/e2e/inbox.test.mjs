@@ -302,13 +302,15 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     // The staff to assign to: the inbox says it could not load them, Retry does.
     const users = /\/api\/v1\/users$/;
     await page.route(users, down);
+    // (The workbench loads the staff first, to know the signed-in person's team: it
+    // says it could not, and Retry loads it.)
     await enterAsStaff(page, url('/inbox?status=all'));
-    await heading(page, 'Inbox');
     const lookupAlert = unreachableAlert(page);
     await lookupAlert.waitFor();
     await page.unroute(users);
     await lookupAlert.getByRole('button', { name: 'Retry' }).click();
     await lookupAlert.waitFor({ state: 'detached' });
+    await heading(page, 'Inbox');
 
     const messages = /\/api\/v1\/conversations\/[^/]+\/messages/;
     const timeline = /\/api\/v1\/contacts\/[^/]+\/timeline/;

@@ -112,6 +112,9 @@ async function signIn(page, who) {
   await page.getByLabel('Email').fill(STAFF[who].email);
   await page.getByLabel('Password').fill(DEMO_LOGIN.password);
   await page.getByRole('button', { name: 'Sign in now' }).click();
+  // Signed in once the form has gone (the session is stored by then).
+  await page.getByRole('heading', { level: 1, name: 'Sign in', exact: true })
+    .waitFor({ state: 'detached', timeout: 15_000 });
 }
 
 /** Opens `href` as `who` (a key of STAFF, the rep by default): with the http backend

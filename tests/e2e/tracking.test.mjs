@@ -29,6 +29,9 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     const customer = phone.page;
     await customer.goto(href);
     await heading(customer, '2026 企业 SCRM 报价方案');
+    // The heading may be the server's first paint; reading is timed once the app runs
+    // (it adds the tracking notice).
+    await customer.getByText('This page records viewing and reading time').waitFor();
     const opened = Date.now();
     // Reading, scrolling down through the sections; the view counts from 2 s, so the
     // rep hears of it while the customer is still reading.
