@@ -234,11 +234,52 @@ impl std::ops::Deref for ApiHandle {
 
 /// Which backend to use: `?backend=local|http` for this load, else the page's
 /// `<meta name="lianjie-backend">` (the reference server sets it to `http` in the
-/// index.html it serves). The API base comes from `?api=` or `<meta name="lianjie-api">`.
+/// index.html it serves). Where the API is comes only from the page
+/// (`<meta name="lianjie-api">`), never from the address: see [`api_base`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BackendChoice {
     Local,
     Http(String),
+}
+
+/// The API on this page's own server.
+pub const SAME_ORIGIN_API: &str = "/api/v1";
+
+/// Origins an API may live on besides the page's own, fixed when the app is built
+/// (`LIANJIE_API_ORIGINS=https://api.example.com,...`).
+fn allowed_api_origins() -> Vec<&'static str> {
+    option_env!("LIANJIE_API_ORIGINS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+/// The API base the page may talk to, from what the page asks for: a path on its own
+/// server, or an absolute http(s) address on an `allowed` origin. Anything else
+/// (another host, `//host`, `/\host`, another scheme) is the page's own server, so no
+/// page or address can make the workbench send its token or a password elsewhere.
+pub fn api_base(wanted: Option<&str>, allowed: &[&str]) -> String {
+    let Some(wanted) = wanted.map(str::trim).filter(|w| !w.is_empty()) else {
+        return SAME_ORIGIN_API.into();
+    };
+    let own_path = wanted.starts_with('/')
+        && !wanted.starts_with("//")
+        && !wanted.starts_with("/\\")
+        && !wanted.contains('\\');
+    if own_path {
+        return wanted.into();
+    }
+    let origin = ["https://", "http://"].iter().find_map(|scheme| {
+        let rest = wanted.strip_prefix(scheme)?;
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        (!host.is_empty() && !host.contains(['@', '\\'])).then(|| format!("{scheme}{host}"))
+    });
+    match origin {
+        Some(o) if allowed.contains(&o.as_str()) => wanted.into(),
+        _ => SAME_ORIGIN_API.into(),
+    }
 }
 
 pub fn configured_backend() -> BackendChoice {
@@ -259,10 +300,8 @@ pub fn configured_backend() -> BackendChoice {
         .or_else(|| meta("lianjie-backend"))
         .unwrap_or_default();
     if kind == "http" {
-        let base = query("api")
-            .or_else(|| meta("lianjie-api"))
-            .unwrap_or_else(|| "/api/v1".into());
-        BackendChoice::Http(base)
+        let wanted = meta("lianjie-api");
+        BackendChoice::Http(api_base(wanted.as_deref(), &allowed_api_origins()))
     } else {
         BackendChoice::Local
     }
@@ -329,4 +368,36 @@ pub fn use_api_events(on_event: impl Fn(&Event) + 'static) {
     let guard = use_api().subscribe(Rc::new(on_event));
     let guard = SendWrapper::new(guard);
     on_cleanup(move || drop(guard));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SAME_ORIGIN_API, api_base};
+
+    #[test]
+    fn the_api_is_the_pages_own_server_unless_an_allowed_origin_is_named() {
+        let allowed = ["https://api.lianjie.example"];
+        assert_eq!(api_base(None, &allowed), SAME_ORIGIN_API);
+        assert_eq!(api_base(Some("/api/v2"), &allowed), "/api/v2");
+        assert_eq!(
+            api_base(Some("https://api.lianjie.example/api/v1"), &allowed),
+            "https://api.lianjie.example/api/v1"
+        );
+        for refused in [
+            "https://evil.example/api/v1",
+            "//evil.example/api/v1",
+            "/\\evil.example/api/v1",
+            "/api\\..\\x",
+            "javascript:alert(1)",
+            "https://api.lianjie.example@evil.example/",
+            "http://api.lianjie.example/api/v1",
+            "https:///x",
+        ] {
+            assert_eq!(
+                api_base(Some(refused), &allowed),
+                SAME_ORIGIN_API,
+                "{refused}"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! burst of sign-ins never stalls the async workers; sign-in is throttled per client
 //! address and per account, and an unknown email costs the same as a wrong password.
 
+use crate::client_addr::ClientKey;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ClientIp, JsonBody, Staff};
 use crate::storage::NewSession;
@@ -20,7 +21,6 @@ use lianjie_core::validate::{FieldErrors, FieldProblem};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Instant;
 
@@ -38,9 +38,10 @@ pub fn token_hash(token: &str) -> String {
     lianjie_core::ids::hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// Throttles sign-in: attempts per client address, failures per account.
+/// Throttles sign-in: attempts per client (IPv4 address or IPv6 /64), failures per
+/// account.
 pub struct LoginGuard {
-    clients: DefaultKeyedRateLimiter<IpAddr>,
+    clients: DefaultKeyedRateLimiter<ClientKey>,
     failures: std::sync::Mutex<HashMap<String, (u32, Instant)>>,
     /// Checked when the email is unknown, so that answer takes as long as a wrong
     /// password does.
@@ -64,8 +65,8 @@ impl LoginGuard {
     }
 
     /// Seconds to wait before trying again, if this attempt may not be made now.
-    fn refused(&self, ip: IpAddr, account: &str) -> Option<u64> {
-        if let Err(not_until) = self.clients.check_key(&ip) {
+    fn refused(&self, client: ClientKey, account: &str) -> Option<u64> {
+        if let Err(not_until) = self.clients.check_key(&client) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             return Some(wait.as_secs().max(1));
         }
@@ -92,6 +93,13 @@ impl LoginGuard {
 
     fn succeeded(&self, account: &str) {
         self.failures().remove(account);
+    }
+
+    /// Forgets clients whose limit has fully recovered, so idle entries do not pile up
+    /// (the failure map prunes itself when large).
+    pub fn sweep(&self) {
+        self.clients.retain_recent();
+        self.clients.shrink_to_fit();
     }
 }
 
@@ -130,11 +138,11 @@ pub struct LoginOk {
 
 pub async fn login(
     State(s): State<Shared>,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     JsonBody(body): JsonBody<Login>,
 ) -> ApiResult<Json<LoginOk>> {
     let account = body.email.trim().to_lowercase();
-    if let Some(retry_after) = s.logins.refused(ip, &account) {
+    if let Some(retry_after) = s.logins.refused(client.key(), &account) {
         return Err(ApiError::TooManyAttempts { retry_after });
     }
     let found = s.storage.password_hash(&account).await?;

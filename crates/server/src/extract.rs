@@ -1,5 +1,6 @@
 //! Request extractors that turn every malformed request into the error envelope.
 
+use crate::client_addr::{self, Cidr, ClientKey};
 use crate::error::ApiError;
 use crate::{Shared, Tenant};
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use chrono::Utc;
 use lianjie_core::people::User;
 use lianjie_core::scope::Caller;
 use serde::de::DeserializeOwned;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// A JSON body, whatever the content type: `navigator.sendBeacon` posts `text/plain`.
@@ -91,27 +92,52 @@ impl FromRequestParts<Shared> for Staff {
     }
 }
 
-/// A customer-facing request, rate limited per client address so a flood answers 429
-/// instead of starving everyone else.
+/// A customer-facing request, rate limited per client (see [`ClientKey`]) so a flood
+/// answers 429 instead of starving everyone else.
 pub struct Public;
 
-/// The client's address (unspecified when the server runs without connect info).
-pub fn client_ip(parts: &Parts) -> std::net::IpAddr {
-    parts
+/// The client's address: the socket peer, or, when the peer is one of
+/// `trusted_proxies`, the client it names in `X-Forwarded-For` (see
+/// [`client_addr::client_address`]). Unspecified when the server runs without
+/// connect info.
+pub fn client_ip(parts: &Parts, trusted_proxies: &[Cidr]) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    if trusted_proxies.is_empty() {
+        return peer.to_canonical();
+    }
+    let forwarded: Result<Vec<&str>, _> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str())
+        .collect();
+    match forwarded {
+        Ok(values) => client_addr::client_address(peer, &values, trusted_proxies),
+        // A header that is not text is malformed: the peer it is.
+        Err(_) => peer.to_canonical(),
+    }
 }
 
-/// The address a request came from, for per-client limits.
-pub struct ClientIp(pub std::net::IpAddr);
+/// The address a request came from (behind a trusted proxy, the client's), for
+/// per-client limits; count them by [`ClientIp::key`].
+pub struct ClientIp(pub IpAddr);
+
+impl ClientIp {
+    /// What per-client limits count under: the IPv4 address or the IPv6 /64.
+    pub fn key(&self) -> ClientKey {
+        ClientKey::from(self.0)
+    }
+}
 
 impl FromRequestParts<Shared> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &Shared) -> Result<Self, ApiError> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, ApiError> {
+        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
 }
 
@@ -119,10 +145,10 @@ impl FromRequestParts<Shared> for Public {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, ApiError> {
-        let ip = client_ip(parts);
+        let key = ClientKey::from(client_ip(parts, &state.config.trusted_proxies));
         state
             .limiter
-            .check_key(&ip)
+            .check_key(&key)
             .map(|_| Public)
             .map_err(|_| ApiError::RateLimited)
     }

@@ -4,6 +4,7 @@
 //! staff allowed to see it.
 
 mod auth;
+pub mod client_addr;
 pub mod error;
 mod extract;
 mod pages;
@@ -14,6 +15,7 @@ mod team;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use client_addr::{Cidr, ClientKey};
 use error::ApiError;
 use error::ApiResult;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -21,10 +23,10 @@ use lianjie_core::api::Event;
 use lianjie_core::demo;
 use lianjie_core::store::{Db, StoreResult};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 use storage::{Batch, Storage, StorageError, rows_for};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -40,6 +42,11 @@ pub struct Config {
     pub session_hours: i64,
     /// Sustained requests per second per client on the public endpoints.
     pub public_rate_per_sec: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is
+    /// believed. Empty: the socket peer is the client.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Days the event log (SSE resume) keeps an event; 0 keeps them all.
+    pub event_retention_days: u32,
     /// Demo mode (`LIANJIE_DEMO=1`): a new database is seeded with the demo
     /// organizations, every seeded account's password is `demo_password`, and admins
     /// may reset the demo. Off, a new database starts with one admin alone.
@@ -62,6 +69,8 @@ impl Default for Config {
             cors_origins: Vec::new(),
             session_hours: 12,
             public_rate_per_sec: 50,
+            trusted_proxies: Vec::new(),
+            event_retention_days: 30,
             demo: false,
             demo_password: "lianjie-demo".into(),
             admin_email: "admin@lianjie.local".into(),
@@ -101,7 +110,7 @@ pub struct AppState {
     storage: Storage,
     writer: mpsc::UnboundedSender<WriteJob>,
     events: broadcast::Sender<Logged>,
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    limiter: DefaultKeyedRateLimiter<ClientKey>,
     logins: auth::LoginGuard,
     config: Config,
 }
@@ -219,6 +228,45 @@ async fn writer(
     }
 }
 
+/// How often idle rate-limit entries are dropped and old events deleted.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+/// Most events one housekeeping run deletes, so it never holds the database long.
+const RETENTION_BATCH: i64 = 10_000;
+
+/// Runs every [`HOUSEKEEPING_EVERY`] while the app lives: forgets clients whose rate
+/// limits have fully recovered (keyed limiters otherwise keep every client ever
+/// seen) and deletes events older than the retention period.
+async fn housekeeping(state: Weak<AppState>) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        state.limiter.retain_recent();
+        state.limiter.shrink_to_fit();
+        state.logins.sweep();
+        if let Some(cutoff) = retention_cutoff(state.config.event_retention_days, Utc::now())
+            && let Err(e) = state
+                .storage
+                .delete_events_before(cutoff, RETENTION_BATCH)
+                .await
+        {
+            eprintln!("event log retention: {e}");
+        }
+    }
+}
+
+/// Events logged before this are past a retention of `days` (0: kept for ever, as
+/// is everything when the period reaches back past the calendar).
+fn retention_cutoff(days: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if days == 0 {
+        return None;
+    }
+    chrono::Duration::try_days(days.into()).and_then(|period| now.checked_sub_signed(period))
+}
+
 pub fn hash_password(password: &str) -> Result<String, StorageError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).expect("the operating system's random source failed");
@@ -309,6 +357,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         logins,
         config,
     });
+    tokio::spawn(housekeeping(Arc::downgrade(&state)));
     Ok(routes::router(state))
 }
 
@@ -318,4 +367,20 @@ fn random_token<const N: usize>() -> String {
     // The OS random source failing is unrecoverable for security tokens.
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     lianjie_core::ids::hex(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_cutoff_is_days_back_and_zero_keeps_everything() {
+        let now = Utc::now();
+        assert_eq!(
+            retention_cutoff(30, now),
+            Some(now - chrono::Duration::days(30))
+        );
+        assert_eq!(retention_cutoff(0, now), None);
+        assert_eq!(retention_cutoff(u32::MAX, now), None);
+    }
 }

@@ -36,6 +36,16 @@ fn config() -> Result<(SocketAddr, Config), String> {
                 defaults.public_rate_per_sec.into(),
             )?)
             .map_err(|e| format!("LIANJIE_PUBLIC_RATE: {e}"))?,
+            trusted_proxies: env("LIANJIE_TRUSTED_PROXIES")
+                .map(|v| lianjie_server::client_addr::parse_list(&v))
+                .transpose()
+                .map_err(|e| format!("LIANJIE_TRUSTED_PROXIES: {e}"))?
+                .unwrap_or_default(),
+            event_retention_days: u32::try_from(number(
+                "LIANJIE_EVENT_RETENTION_DAYS",
+                defaults.event_retention_days.into(),
+            )?)
+            .map_err(|e| format!("LIANJIE_EVENT_RETENTION_DAYS: {e}"))?,
             demo: matches!(env("LIANJIE_DEMO").as_deref(), Some("1" | "true" | "yes")),
             demo_password: env("LIANJIE_DEMO_PASSWORD").unwrap_or(defaults.demo_password),
             admin_email: env("LIANJIE_ADMIN_EMAIL").unwrap_or(defaults.admin_email),

@@ -139,3 +139,74 @@ pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
     };
     with_title.replacen("</head>", &format!("{tags}</head>"), 1)
 }
+
+/// The Content-Security-Policy of API answers: JSON, never a document to run.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The Content-Security-Policy of the app's pages (`pages`: each page served, whose
+/// inline loader scripts are allowed by hash): scripts only from this server and
+/// WebAssembly, connections only to it, no plugins, no `<base>`, no framing by
+/// another site; pictures and video of cards and content may come from https hosts.
+pub fn page_csp(pages: &[&str]) -> String {
+    let mut hashes: Vec<String> = pages.iter().flat_map(|p| inline_script_hashes(p)).collect();
+    hashes.sort();
+    hashes.dedup();
+    let scripts: String = hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; media-src 'self' https:; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Base64 SHA-256 of each inline `<script>` in `html`, as CSP hash sources name them.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body = &after[open_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(&body.as_bytes()[..close]);
+            out.push(base64::engine::general_purpose::STANDARD.encode(digest));
+        }
+        rest = &body[close..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_allowed_by_hash_and_nothing_else() {
+        let page = "<html><head><script type=\"module\">init();</script>\
+                    <script src=\"/x.js\"></script></head></html>";
+        let hashes = inline_script_hashes(page);
+        // sha256("init();"), base64: what a browser computes for that script.
+        assert_eq!(hashes, ["GEnM5q1nYY/iACnyMTdov+tNp9OFcBnnDgNXUXaVNXc="]);
+        let csp = page_csp(&[page, page]);
+        assert_eq!(csp.matches("'sha256-").count(), 1);
+        for part in [
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "connect-src 'self';",
+        ] {
+            assert!(csp.contains(part), "{part} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    }
+}

@@ -36,6 +36,7 @@ use tokio_stream::{Stream, StreamExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest request body accepted; a tracking snapshot or a message is far smaller.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -103,10 +104,16 @@ pub fn router(state: Shared) -> Router {
     };
     let api = api
         .fallback(|| async { ApiError::NotFound("route") })
-        .layer(DefaultBodyLimit::max(MAX_BODY));
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::pages::API_CSP),
+        ));
     let mut app = Router::new().nest("/api/v1", api);
+    // Without a built app, nothing but the API is served: the strictest policy.
+    let mut csp = crate::pages::API_CSP.to_owned();
     if let Some(dist) = &state.config.dist {
-        use crate::pages::{CUSTOMER_PAGE, app_page, first_paint, page_with_preview};
+        use crate::pages::{CUSTOMER_PAGE, app_page, first_paint, page_csp, page_with_preview};
         let page: std::sync::Arc<str> = app_page(dist).into();
         // Customers get the slim build of their pages when it was built (see README).
         let customer_page: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
@@ -114,6 +121,7 @@ pub fn router(state: Shared) -> Router {
         } else {
             page.clone()
         };
+        csp = page_csp(&[&page, &customer_page]);
         // Customer pages carry their link preview in the HTML itself: chat apps'
         // previewers run no JavaScript.
         let chat_page = customer_page.clone();
@@ -175,8 +183,38 @@ pub fn router(state: Shared) -> Router {
                 ]),
         );
     }
-    app.layer(CompressionLayer::new()).with_state(state)
+    security_headers(app, &csp)
+        .layer(CompressionLayer::new())
+        .with_state(state)
 }
+
+/// What every answer carries so a browser keeps to what this server means: the
+/// content security policy (pages: `csp`; the API sets its own), no type sniffing, a
+/// referrer that never carries a share token to another site, no powerful features.
+fn security_headers(app: Router<Shared>, csp: &str) -> Router<Shared> {
+    let csp = HeaderValue::from_str(csp)
+        .unwrap_or_else(|_| HeaderValue::from_static(crate::pages::API_CSP));
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        csp,
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    ))
+}
+
+/// Features no page of Lianjie uses, switched off for any script that gets in.
+const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()";
 
 /// The answer for a value another record already uses.
 pub fn taken(field: &str) -> ApiError {

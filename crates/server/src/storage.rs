@@ -206,6 +206,28 @@ impl Storage {
             .collect()
     }
 
+    /// Retention: deletes events logged before `cutoff`, at most `max` of them, and
+    /// returns how many went. Only the `max` oldest events (by id, which follows the
+    /// time they were logged) are looked at, so a run costs the same however long
+    /// the log; call it again to go on. `at` is RFC 3339 in UTC as written by
+    /// [`Batch::new`], which orders as text. A client resuming from a deleted id
+    /// gets the events that remain after it.
+    pub async fn delete_events_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        max: i64,
+    ) -> StorageResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM events WHERE id IN \
+             (SELECT id FROM (SELECT id, at FROM events ORDER BY id LIMIT ?) WHERE at < ?)",
+        )
+        .bind(max)
+        .bind(cutoff.to_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// The account `email` signs in to: (user id, organization, password hash).
     pub async fn password_hash(
         &self,

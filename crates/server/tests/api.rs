@@ -739,6 +739,42 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
         let html = res.text().await.unwrap();
         assert!(html.contains(r#"content="http""#), "{path}: {html}");
     }
+    // Every answer says how a browser must treat it: pages may run only this
+    // server's scripts, the API's JSON nothing at all.
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for path in ["/", "/c/wang-lei", "/app.js", "/api/v1/health"] {
+        let res = s.http.get(format!("{root}{path}")).send().await.unwrap();
+        assert_eq!(header(&res, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(
+            header(&res, "referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert!(
+            header(&res, "permissions-policy").contains("camera=()"),
+            "{path}"
+        );
+        let csp = header(&res, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        if path.starts_with("/api/") {
+            assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'");
+        } else {
+            for part in [
+                "script-src 'self' 'wasm-unsafe-eval'",
+                "object-src 'none'",
+                "base-uri 'none'",
+                "connect-src 'self'",
+            ] {
+                assert!(csp.contains(part), "{path}: {csp}");
+            }
+        }
+    }
     let js = s.http.get(format!("{root}/app.js")).send().await.unwrap();
     assert_eq!(js.text().await.unwrap(), "console.log(1)");
     let (status, body) = s.call(Method::GET, "/no-such-endpoint", None, None).await;
