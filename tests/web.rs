@@ -595,6 +595,7 @@ fn CardPreviewHarness() -> impl IntoView {
         phone_visibility: PhoneVisibility::OnRequest,
         ..Card::default()
     };
+    let card = lianjie_core::public::PublicCard::from(&card);
     view! { <CardFace card=Signal::stored(card) featured=Signal::stored(Vec::new()) /> }
 }
 

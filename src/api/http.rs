@@ -17,6 +17,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
+use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
@@ -299,7 +300,7 @@ impl PublicApi for HttpBackend {
         }
     }
 
-    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<PublicShare> {
         // The same reader and item always give the same share, so a retry is safe.
         let key = format!("featured-{reader_token}-{content_id}");
         self.write(

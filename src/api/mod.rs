@@ -19,6 +19,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
+use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
 /// One of the signed-in staff member's live sessions (`GET /me/sessions`).
 pub use lianjie_core::team::StaffSession;
@@ -48,7 +49,7 @@ pub trait PublicApi {
     fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare>;
     /// The link through which a card's reader (`reader_token`, their own link)
     /// opens one of the card's featured items.
-    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share>;
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<PublicShare>;
     /// A reader leaves their details on their own link (`reader_token`).
     fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()>;
     /// A cumulative tracking snapshot.

@@ -1,7 +1,7 @@
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
-use lianjie_core::people::{Card, PhoneVisibility};
+use lianjie_core::public::PublicCard;
 use lianjie_core::validate;
 
 /// What the card's buttons do on a live page; the editor's preview has none.
@@ -50,16 +50,16 @@ fn initials(name: &str) -> String {
 /// the same card with inert buttons.
 #[component]
 pub fn CardFace(
-    #[prop(into)] card: Signal<Card>,
+    #[prop(into)] card: Signal<PublicCard>,
     #[prop(into)] featured: Signal<Vec<FeaturedContent>>,
     #[prop(optional)] handlers: Option<CardHandlers>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let field = move |f: fn(&Card) -> String| move || card.with(f);
-    let has = move |f: fn(&Card) -> &String| move || card.with(|c| !f(c).trim().is_empty());
-    let role = move || card.with(Card::role);
-    let phone_public =
-        move || card.with(|c| !c.phone.is_empty() && c.phone_visibility == PhoneVisibility::Public);
+    let field = move |f: fn(&PublicCard) -> String| move || card.with(f);
+    let has = move |f: fn(&PublicCard) -> &String| move || card.with(|c| !f(c).trim().is_empty());
+    let role = move || card.with(PublicCard::role);
+    // The public card carries no phone the rep shows only on request.
+    let phone_public = move || card.with(|c| !c.phone.is_empty());
     let live = handlers.is_some();
     let h = StoredValue::new(handlers.clone());
     let cb = move |pick: fn(&CardHandlers) -> Callback<()>| {
@@ -149,7 +149,20 @@ pub fn CardFace(
                     {move || if phone_public() {
                         view! { <dt>{move || i18n.t(Msg::LeadPhone)}</dt><dd>{field(|c| c.phone.clone())}</dd> }.into_any()
                     } else {
-                        view! { <dt>{move || i18n.t(Msg::LeadPhone)}</dt><dd>{move || i18n.t(Msg::PhoneOnRequest)}</dd> }.into_any()
+                        // Asking is a chat message the customer sends; the rep answers with it.
+                        let ask = chat_href.clone().map(|h| format!("{h}?ask=phone"));
+                        let offer = card.with(|c| c.phone_on_request);
+                        view! {
+                            <dt>{move || i18n.t(Msg::LeadPhone)}</dt>
+                            <dd>
+                                {move || i18n.t(Msg::PhoneOnRequest)}
+                                {offer.then(|| view! {
+                                    " " <a class="request-phone" href=ask.clone() on:click=cb(|h| h.on_message)>
+                                        {move || i18n.t(Msg::RequestPhone)}
+                                    </a>
+                                })}
+                            </dd>
+                        }.into_any()
                     }}
                     {move || has(|c| &c.wechat_id)().then(|| view! {
                         <dt>{move || i18n.t(Msg::LeadWechat)}</dt>

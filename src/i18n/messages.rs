@@ -258,6 +258,8 @@ messages! {
     CopyByHand => "无法自动复制，请长按选中微信号后复制。", "Could not copy automatically; press and hold the WeChat ID to copy it.";
     EmailMe => "发邮件", "Email me";
     PhoneOnRequest => "电话号码可通过留言索取", "Phone number on request: message me";
+    RequestPhone => "索取电话号码", "Ask for the phone number";
+    AskForPhone => "您好，方便告诉我您的电话号码吗？", "Hello, could you send me your phone number?";
     CardActions => "联系我", "Get in touch";
     AboutMe => "关于我", "About me";
     ContactDetails => "联系方式", "Contact details";

@@ -10,6 +10,7 @@ use lianjie_core::api::{Event, FeaturedContent};
 use lianjie_core::content::Content;
 use lianjie_core::format;
 use lianjie_core::people::{Card, CardTheme, MAX_FEATURED, PhoneVisibility};
+use lianjie_core::public::PublicCard;
 use lianjie_core::share::ShareTarget;
 use lianjie_core::validate::FieldErrors;
 
@@ -207,7 +208,8 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
             </form>
             <aside class="phone-preview" aria-label=move || i18n.t(Msg::CardPreview)>
                 <div class="phone-frame">
-                    <CardFace card featured />
+                    // Exactly what customers get: the public card.
+                    <CardFace card=Signal::derive(move || card.with(|c| PublicCard::from(c))) featured />
                 </div>
             </aside>
         </div>

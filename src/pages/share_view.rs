@@ -7,8 +7,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
-use lianjie_core::content::Content;
-use lianjie_core::people::Card;
+use lianjie_core::public::{PublicCard, PublicContent};
 use lianjie_core::share::LeadCapture;
 use lianjie_core::tracking::ViewAction;
 
@@ -56,7 +55,7 @@ pub(super) fn forward_as_this_reader(child_token: &str) {
 }
 
 #[component]
-fn SharedPage(opened: OpenedShare, content: Content) -> impl IntoView {
+fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
     let i18n = use_i18n();
     first_paint_done();
     let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
@@ -124,7 +123,7 @@ fn SharedPage(opened: OpenedShare, content: Content) -> impl IntoView {
 
 /// The sharing rep, with the way to reach them.
 #[component]
-fn RepMiniCard(card: Card, chat: String, tracker: Tracker) -> impl IntoView {
+fn RepMiniCard(card: PublicCard, chat: String, tracker: Tracker) -> impl IntoView {
     let i18n = use_i18n();
     let subtitle = card.role();
     view! {

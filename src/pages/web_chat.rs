@@ -43,7 +43,14 @@ fn ChatForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_public_api();
     let name = RwSignal::new(read_stored::<String>(NAME_KEY).unwrap_or_default());
-    let body = RwSignal::new(String::new());
+    // Arriving from "Ask for the phone number" on a card: the question is ready to send.
+    let asks_phone = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("ask").as_deref() == Some("phone"));
+    let body = RwSignal::new(if asks_phone {
+        i18n.t(Msg::AskForPhone).to_owned()
+    } else {
+        String::new()
+    });
     let problem = RwSignal::new(None::<Msg>);
     Effect::new(move || write_stored(NAME_KEY, &name.get()));
     let thread = LocalResource::new({

@@ -6,7 +6,7 @@ use crate::contact::Contact;
 use crate::content::Content;
 use crate::inbox::{Attachment, Conversation, ConversationStatus, InboxSort, Message};
 use crate::people::Card;
-use crate::share::{LeadCapture, Share, ShareTarget};
+use crate::share::{LeadCapture, ShareTarget};
 use crate::tracking::ViewAction;
 use crate::validate::FieldError;
 use chrono::{DateTime, Utc};
@@ -95,12 +95,12 @@ pub struct NewShare {
 /// token it should put in its address so a forward is attributed to this reader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenedShare {
-    pub share: Share,
+    pub share: crate::public::PublicShare,
     pub child_token: String,
     /// The sharer's card (shown as a mini card on content pages); staff without a
     /// card share content too.
-    pub card: Option<Card>,
-    pub content: Option<Content>,
+    pub card: Option<crate::public::PublicCard>,
+    pub content: Option<crate::public::PublicContent>,
     /// For a card: its featured content, in the card's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub featured: Vec<FeaturedContent>,

@@ -799,6 +799,33 @@ fn kind_slug(kind: ContentKind) -> &'static str {
     }
 }
 
+/// What a server's demo reset keeps of the team as it is now (`current`): the data
+/// comes back as seeded, the people do not. Staff added since stay, with their cards;
+/// seeded staff keep whether they are active, their role and their department, so a
+/// reset never lets a deactivated person back in.
+pub fn keep_team(fresh: &mut Db, current: &Db) {
+    for now in &current.users {
+        match fresh.users.iter_mut().find(|u| u.id == now.id) {
+            Some(seeded) => {
+                seeded.active = now.active;
+                seeded.role = now.role;
+                seeded.department_id.clone_from(&now.department_id);
+            }
+            None => {
+                fresh.users.push(now.clone());
+                if let Some(card) = now.card_id.as_ref().and_then(|c| current.cards.get(c)) {
+                    fresh.cards.insert(card.id.clone(), card.clone());
+                }
+            }
+        }
+    }
+    for department in &current.org.departments {
+        if fresh.org.department(&department.id).is_none() {
+            fresh.org.departments.push(department.clone());
+        }
+    }
+}
+
 /// A second, small organization on the same server (the tests' stranger): an admin
 /// and a rep with a card, one article, one customer and one conversation. Nothing of
 /// it may ever reach the demo organization's staff, nor theirs this one's.
@@ -903,6 +930,26 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_keeps_the_team_as_it_is() {
+        let now = chrono::Utc::now();
+        let mut current = seed(now);
+        if let Some(u) = current.users.iter_mut().find(|u| u.id == "u-wanglei") {
+            u.active = false;
+        }
+        let mut added = current.users[0].clone();
+        added.id = "u-added".into();
+        added.email = "added@lianjie.example".into();
+        added.card_id = None;
+        current.users.push(added);
+        let mut fresh = seed(now);
+        keep_team(&mut fresh, &current);
+        let find = |id: &str| fresh.users.iter().find(|u| u.id == id).cloned();
+        assert_eq!(find("u-wanglei").map(|u| u.active), Some(false));
+        assert!(find("u-added").is_some());
+        assert_eq!(fresh.users.len(), current.users.len());
+    }
     use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {

@@ -15,6 +15,7 @@ pub mod intent;
 pub mod locale;
 pub mod markdown;
 pub mod people;
+pub mod public;
 pub mod reading_clock;
 pub mod scope;
 pub mod share;

@@ -18,6 +18,7 @@ use crate::inbox::{
 };
 use crate::intent::{IntentSignals, add_interest, intent_score};
 use crate::people::{Card, User};
+use crate::public::{PublicCard, PublicContent, PublicShare};
 use crate::scope::{Action, Caller};
 use crate::share::{LeadCapture, LeadDetails, LinkPreview, Share, ShareTarget};
 use crate::team::Organization;
@@ -597,9 +598,13 @@ impl Db {
                 .get(*c)
                 .is_some_and(|c| c.parent.as_deref() == Some(token))
         });
+        let (card, content) = (
+            card.as_ref().map(PublicCard::from),
+            content.as_ref().map(PublicContent::from),
+        );
         if let Some(own) = own {
             return Ok(OpenedShare {
-                share,
+                share: PublicShare::from(&share),
                 child_token: own.to_owned(),
                 card,
                 content,
@@ -621,7 +626,7 @@ impl Db {
         self.shares.insert(child_token.clone(), child);
         self.touch(Change::Share(child_token.clone()));
         Ok(OpenedShare {
-            share,
+            share: PublicShare::from(&share),
             child_token,
             card,
             content,
@@ -1310,15 +1315,23 @@ impl Db {
                         .is_some_and(|s| s.totals.is_counted())
                 })
                 .filter_map(|id| self.radar_item(id));
+            // A rep or manager sees the readings of their team's links; support sees the
+            // whole story of the customers in their inbox (DESIGN: "beside the
+            // conversation"), though no radar.
+            let on_radar = |item: &RadarItem| {
+                caller.role == crate::people::Role::Agent || caller.covers(Some(&item.rep_id))
+            };
             out.extend(
                 views
                     .into_iter()
                     .chain(by_reader)
+                    .filter(on_radar)
                     .map(|item| Activity::View { at: item.at, item }),
             );
             out.extend(
                 forwards
                     .into_iter()
+                    .filter(on_radar)
                     .map(|item| Activity::Forwarded { at: item.at, item }),
             );
         }
@@ -1326,6 +1339,7 @@ impl Db {
             list(&ix.conversations_by_contact, contact_id)
                 .iter()
                 .filter_map(|id| self.conversations.get(id))
+                .filter(|v| self.sees_conversation(caller, v))
                 .map(|v| Activity::Conversation {
                     at: v.last_message_at,
                     conversation: v.clone(),
@@ -1846,13 +1860,22 @@ impl Db {
         let Some(conversation) = conversation else {
             return Ok(Vec::new());
         };
+        // Staff replies reach the customer without who wrote them or their keys.
         let seen: Vec<Message> = self
             .messages
             .get(&conversation.id)
             .into_iter()
             .flatten()
             .filter(|m| m.direction != Direction::Note)
-            .cloned()
+            .map(|m| Message {
+                author_id: None,
+                idempotency_key: if m.direction == Direction::Inbound {
+                    m.idempotency_key.clone()
+                } else {
+                    String::new()
+                },
+                ..m.clone()
+            })
             .collect();
         Ok(seen[seen.len().saturating_sub(LAST)..].to_vec())
     }

@@ -3,7 +3,7 @@
 //! semicolon, newline), lines end in CRLF and are folded at 75 bytes without splitting
 //! a character.
 
-use crate::people::{Card, PhoneVisibility};
+use crate::public::PublicCard;
 
 /// An embedded photo: its type (`JPEG`, `PNG`) and base64 data.
 pub struct Photo<'a> {
@@ -59,7 +59,7 @@ fn split_name(name: &str) -> (String, String) {
     }
 }
 
-pub fn vcard(card: &Card, photo: Option<Photo<'_>>) -> String {
+pub fn vcard(card: &PublicCard, photo: Option<Photo<'_>>) -> String {
     let (family, given) = split_name(&card.name);
     let mut lines = vec![
         "BEGIN:VCARD".to_owned(),
@@ -74,9 +74,8 @@ pub fn vcard(card: &Card, photo: Option<Photo<'_>>) -> String {
     };
     field("ORG;CHARSET=UTF-8", &card.company);
     field("TITLE;CHARSET=UTF-8", &card.title);
-    if card.phone_visibility == PhoneVisibility::Public {
-        field("TEL;TYPE=CELL,VOICE", &card.phone);
-    }
+    // A phone shown only on request is not in the public card at all.
+    field("TEL;TYPE=CELL,VOICE", &card.phone);
     field("EMAIL;TYPE=INTERNET", &card.email);
     field("URL", &card.website);
     if !card.address.trim().is_empty() {
@@ -110,6 +109,7 @@ pub fn vcard(card: &Card, photo: Option<Photo<'_>>) -> String {
 mod tests {
     use super::*;
     use crate::demo;
+    use crate::people::{Card, PhoneVisibility};
 
     fn card() -> Card {
         let db = demo::seed(chrono::Utc::now());
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn names_fields_and_escapes() {
-        let v = vcard(&card(), None);
+        let v = vcard(&(&card()).into(), None);
         assert!(v.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"));
         assert!(v.ends_with("END:VCARD\r\n"));
         assert!(v.contains("N;CHARSET=UTF-8:王;磊;;;\r\n"), "{v}");
@@ -142,7 +142,7 @@ mod tests {
         let mut c = card();
         c.intro = "连接".repeat(60);
         let v = vcard(
-            &c,
+            &(&c).into(),
             Some(Photo {
                 kind: "JPEG",
                 base64: &"QUJD".repeat(100),
@@ -161,9 +161,9 @@ mod tests {
     fn phone_on_request_is_left_out_and_latin_names_split_on_the_last_word() {
         let mut c = card();
         c.phone_visibility = PhoneVisibility::OnRequest;
-        assert!(!vcard(&c, None).contains("TEL"));
+        assert!(!vcard(&(&c).into(), None).contains("TEL"));
         c.phone_visibility = PhoneVisibility::Public;
-        assert!(vcard(&c, None).contains("TEL;TYPE=CELL,VOICE:"));
+        assert!(vcard(&(&c).into(), None).contains("TEL;TYPE=CELL,VOICE:"));
         assert_eq!(split_name("Emily Chen"), ("Chen".into(), "Emily".into()));
         assert_eq!(split_name("Madonna"), ("Madonna".into(), String::new()));
     }

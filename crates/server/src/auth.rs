@@ -46,7 +46,11 @@ pub struct LoginGuard {
     /// Checked when the email is unknown, so that answer takes as long as a wrong
     /// password does.
     dummy_hash: String,
+    hashing: tokio::sync::Semaphore,
 }
+
+/// Password checks that may run at once.
+const CONCURRENT_HASHES: usize = 4;
 
 impl LoginGuard {
     pub fn new(per_minute: u32) -> LoginGuard {
@@ -55,6 +59,7 @@ impl LoginGuard {
             clients: RateLimiter::keyed(Quota::per_minute(rate)),
             failures: std::sync::Mutex::new(HashMap::new()),
             dummy_hash: hash_password("no account has this password").unwrap_or_default(),
+            hashing: tokio::sync::Semaphore::new(CONCURRENT_HASHES),
         }
     }
 
@@ -64,20 +69,20 @@ impl LoginGuard {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Seconds to wait before trying again, if this attempt may not be made now.
-    fn refused(&self, client: ClientKey, account: &str) -> Option<u64> {
+    /// Takes one attempt for `account` from `client`, or says how many seconds to wait.
+    /// The attempt counts as a failure from here on (under the lock, so concurrent
+    /// guesses cannot all pass the check) until [`LoginGuard::succeeded`] clears it.
+    fn attempt(&self, client: ClientKey, account: &str) -> ApiResult<()> {
+        let wait = |secs: u64| ApiError::TooManyAttempts {
+            retry_after: secs.max(1),
+        };
         if let Err(not_until) = self.clients.check_key(&client) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            return Some(wait.as_secs().max(1));
+            return Err(wait(
+                not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs(),
+            ));
         }
-        let failures = self.failures();
-        let (count, since) = failures.get(account)?;
-        let elapsed = since.elapsed();
-        (*count >= MAX_FAILURES && elapsed < FAILURE_WINDOW)
-            .then(|| (FAILURE_WINDOW - elapsed).as_secs().max(1))
-    }
-
-    fn failed(&self, account: &str) {
         let mut failures = self.failures();
         if failures.len() >= MAX_TRACKED {
             failures.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
@@ -88,7 +93,19 @@ impl LoginGuard {
         if entry.1.elapsed() >= FAILURE_WINDOW {
             *entry = (0, Instant::now());
         }
+        if entry.0 >= MAX_FAILURES {
+            return Err(wait((FAILURE_WINDOW - entry.1.elapsed()).as_secs()));
+        }
         entry.0 += 1;
+        Ok(())
+    }
+
+    /// A permit to check a password: argon2 takes memory and a core for a moment, so
+    /// only a few run at once and a flood is answered 429 instead of exhausting both.
+    fn hashing(&self) -> ApiResult<tokio::sync::SemaphorePermit<'_>> {
+        self.hashing
+            .try_acquire()
+            .map_err(|_| ApiError::TooManyAttempts { retry_after: 1 })
     }
 
     fn succeeded(&self, account: &str) {
@@ -142,9 +159,8 @@ pub async fn login(
     JsonBody(body): JsonBody<Login>,
 ) -> ApiResult<Json<LoginOk>> {
     let account = body.email.trim().to_lowercase();
-    if let Some(retry_after) = s.logins.refused(client.key(), &account) {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
+    let _permit = s.logins.hashing()?;
+    s.logins.attempt(client.key(), &account)?;
     let found = s.storage.password_hash(&account).await?;
     let hash = found
         .as_ref()
@@ -162,7 +178,6 @@ pub async fn login(
         _ => None,
     };
     let Some(user) = user else {
-        s.logins.failed(&account);
         return Err(ApiError::Unauthorized);
     };
     s.logins.succeeded(&account);
@@ -197,8 +212,13 @@ pub async fn logout(State(s): State<Shared>, staff: Staff) -> ApiResult<StatusCo
 pub async fn change_password(
     State(s): State<Shared>,
     staff: Staff,
+    client: ClientIp,
     JsonBody(body): JsonBody<PasswordChange>,
 ) -> ApiResult<StatusCode> {
+    // Guessing the old password with a stolen session is throttled like sign-in.
+    let account = staff.user.email.to_lowercase();
+    let _permit = s.logins.hashing()?;
+    s.logins.attempt(client.key(), &account)?;
     let mut e = FieldErrors::default();
     let length = body.new_password.chars().count();
     e.check(
@@ -214,7 +234,9 @@ pub async fn change_password(
         Some(h) => verify(body.old_password, h).await?,
         None => false,
     };
-    if !old_ok {
+    if old_ok {
+        s.logins.succeeded(&account);
+    } else {
         e.check("old_password", Err(FieldProblem::Range));
     }
     e.into_result().map_err(ApiError::Invalid)?;

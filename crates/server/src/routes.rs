@@ -24,6 +24,7 @@ use lianjie_core::demo;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
+use lianjie_core::public::PublicShare;
 use lianjie_core::scope::Action;
 use lianjie_core::share::LeadDetails;
 use lianjie_core::share::{Share, ShareTarget};
@@ -608,7 +609,7 @@ async fn open_featured(
     State(s): State<Shared>,
     _: Public,
     Path((token, content_id)): Path<(String, String)>,
-) -> ApiResult<Json<Share>> {
+) -> ApiResult<Json<PublicShare>> {
     let token = id_param(&token, "share")?;
     let content_id = id_param(&content_id, "content")?;
     let tenant = share_tenant(&s, &token)?;
@@ -618,7 +619,8 @@ async fn open_featured(
             |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
             |_| None,
         )
-        .await?,
+        .await
+        .map(|share| PublicShare::from(&share))?,
     ))
 }
 
@@ -715,9 +717,14 @@ fn may_see(tenant: &Tenant, user_id: &str, event: &Event) -> bool {
         .is_ok_and(|caller| db.may_see_event(&caller, event))
 }
 
+/// How often an open event stream checks that its session is still live, when no
+/// event came to check it on.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Real-time events for staff: their organization's, and of those only what they
-/// may see. A reconnect with `Last-Event-ID` first gets every event it missed from
-/// the log, then live ones, without duplicates.
+/// may see, for as long as their session lives (sign-out, a password change, an
+/// ended session or expiry close the stream). A reconnect with `Last-Event-ID` first
+/// gets every event it missed from the log, then live ones, without duplicates.
 async fn events(
     State(s): State<Shared>,
     staff: Staff,
@@ -744,15 +751,42 @@ async fn events(
         }
         _ => None,
     });
-    let (tenant, user_id) = (staff.tenant, staff.user.id);
-    let stream = tokio_stream::iter(backlog)
-        .chain(live)
-        .filter(move |(_, event)| may_see(&tenant, &user_id, event))
-        .map(|(id, event)| {
-            Ok(sse::Event::default()
-                .id(id.to_string())
-                .data(serde_json::to_string(&event).unwrap_or_default()))
-        });
+    let mut events = Box::pin(tokio_stream::iter(backlog).chain(live));
+    let (out, stream) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        let session_live = || async {
+            s.storage
+                .session_live(&staff.session_id, Utc::now())
+                .await
+                .unwrap_or(false)
+        };
+        let mut recheck = tokio::time::interval(SESSION_RECHECK);
+        loop {
+            tokio::select! {
+                next = events.next() => {
+                    let Some((id, event)) = next else { break };
+                    if !session_live().await {
+                        break;
+                    }
+                    if !may_see(&staff.tenant, &staff.user.id, &event) {
+                        continue;
+                    }
+                    let sent = sse::Event::default()
+                        .id(id.to_string())
+                        .data(serde_json::to_string(&event).unwrap_or_default());
+                    if out.send(Ok(sent)).await.is_err() {
+                        break;
+                    }
+                }
+                _ = recheck.tick() => {
+                    if !session_live().await {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(stream);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -761,8 +795,8 @@ struct DemoSize {
     conversations: Option<usize>,
 }
 
-/// Restores the caller's organization to its demo data (demo mode, admins only).
-/// Staff added since stay, with their cards; no password changes.
+/// Restores the caller's organization to its demo data (demo mode, admins only),
+/// keeping the team as it is (`demo::keep_team`) and every password.
 async fn reset_demo(
     State(s): State<Shared>,
     staff: Staff,
@@ -777,17 +811,7 @@ async fn reset_demo(
     } else {
         demo::other_org(now)
     };
-    {
-        let db = staff.tenant.lock();
-        for user in &db.users {
-            if fresh.users.iter().all(|u| u.id != user.id) {
-                fresh.users.push(user.clone());
-                if let Some(card) = user.card_id.as_ref().and_then(|c| db.cards.get(c)) {
-                    fresh.cards.insert(card.id.clone(), card.clone());
-                }
-            }
-        }
-    }
+    demo::keep_team(&mut fresh, &staff.tenant.lock());
     // Only accounts without a password get this one (see `Batch::replace_all`).
     let hash = hash_password(&s.config.demo_password)?;
     s.replace(&staff.tenant, fresh, &hash).await?;

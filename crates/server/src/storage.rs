@@ -306,6 +306,16 @@ impl Storage {
         Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
     }
 
+    /// Whether session `id` is still live (not ended, not expired).
+    pub async fn session_live(&self, id: &str, now: DateTime<Utc>) -> StorageResult<bool> {
+        let row = sqlx::query("SELECT 1 FROM staff_sessions WHERE id = ? AND expires_at > ?")
+            .bind(id)
+            .bind(now.timestamp())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// `user_id`'s live sessions, newest first.
     pub async fn sessions_of(
         &self,

@@ -16,6 +16,7 @@ use lianjie_core::content::Content;
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
+use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::store::{StoreError, StoreResult};
@@ -60,11 +61,12 @@ impl PublicApi for LocalBackend {
         )
     }
 
-    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<Share> {
-        self.write(
+    fn open_featured(&self, reader_token: String, content_id: String) -> ApiFuture<PublicShare> {
+        let opened = self.write(
             move |db| db.open_featured(&reader_token, &content_id, random_token(), Utc::now()),
             |_| None,
-        )
+        );
+        then(opened, |share| PublicShare::from(&share))
     }
 
     fn capture_lead(&self, reader_token: String, details: LeadDetails) -> ApiFuture<()> {

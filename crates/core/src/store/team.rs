@@ -363,6 +363,62 @@ mod tests {
     }
 
     #[test]
+    fn a_timeline_holds_only_what_the_caller_may_see() {
+        use crate::api::{Activity, NewShare};
+        use crate::share::ShareTarget;
+        use crate::tracking::{Snapshot, ViewTotals};
+        let mut db = demo::seed(now());
+        // One of Emily's customers, whose conversation is assigned to 王磊.
+        let (contact, assigned) = db
+            .conversations
+            .values()
+            .find(|v| db.contacts[&v.contact_id].owner_id.as_deref() == Some("u-emily"))
+            .map(|v| (v.contact_id.clone(), v.id.clone()))
+            .unwrap_or_default();
+        if let Some(v) = db.conversations.get_mut(&assigned) {
+            v.assignee_id = Some("u-wanglei".into());
+        }
+        let emily = who(&db, "u-emily");
+        let share = NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: Some(contact.clone()),
+            channel: None,
+            lead_capture: Default::default(),
+        };
+        db.create_share(&emily, share, "emily-link".into(), now())
+            .expect("shared");
+        let snapshot = Snapshot {
+            session_id: "s-emily".into(),
+            share_token: "emily-link".into(),
+            seq: 1,
+            totals: ViewTotals {
+                visible_ms: 9_000,
+                ..ViewTotals::default()
+            },
+            reader_token: None,
+        };
+        db.record_snapshot(&snapshot, now()).expect("tracked");
+        let kinds = |id: &str| -> Vec<String> {
+            db.timeline(&who(&db, id), &contact)
+                .expect("visible")
+                .into_iter()
+                .map(|a| match a {
+                    Activity::View { .. } => "view".to_owned(),
+                    Activity::Forwarded { .. } => "forward".to_owned(),
+                    Activity::Conversation { conversation, .. } => conversation.id,
+                })
+                .collect()
+        };
+        assert!(kinds("u-emily").contains(&"view".to_owned()));
+        assert!(
+            kinds("u-zhaomin").contains(&"view".to_owned()),
+            "support sees the story"
+        );
+        // 王磊 sees the customer through the conversation assigned to him, and only it.
+        assert_eq!(kinds("u-wanglei"), std::slice::from_ref(&assigned));
+    }
+
+    #[test]
     fn events_follow_the_records_they_carry() {
         let db = demo::seed(now());
         let emily_contact = db
