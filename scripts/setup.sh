@@ -61,4 +61,18 @@ if [ "$(cat node_modules/.lock-sum 2>/dev/null)" != "$LOCK_SUM" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$LOCK_SUM" > node_modules/.lock-sum
 fi
+# schemathesis (PyPI) fuzzes the contract in the test command; it lives in a venv
+# outside the checkout so a clean clone stays small.
+SCHEMATHESIS_VERSION=4.32.5
+VENV="${LIANJIE_TOOLS:-$HOME/.cache/lianjie}/venv"
+if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION (a Python venv in $VENV)"
+  command -v python3 >/dev/null || apt_install python3
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    apt_install python3-venv
+  fi
+  mkdir -p "$(dirname "$VENV")"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
 log "tools ready"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second command of the README: every check and every test, in three layers.
 #   1. formatting and clippy (native and wasm32), deny warnings
-#   2. native cargo tests: crates/core, crates/server, the app's pure modules
+#   2. native cargo tests: crates/core, crates/server, the app's pure modules; then
+#      property-based fuzzing of the contract (scripts/fuzz.sh)
 #   3. wasm-bindgen-test in headless Chromium
 #   4. release build with Trunk, then Playwright end-to-end tests against it
 set -euo pipefail
@@ -21,6 +22,9 @@ cargo clippy -p lianjie --all-targets --target wasm32-unknown-unknown --locked -
 
 step "native tests"
 cargo test --workspace --locked
+
+step "contract fuzzing (schemathesis over docs/openapi.yaml against the reference server)"
+bash scripts/fuzz.sh
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
