@@ -561,6 +561,11 @@ impl Api for HttpBackend {
         self.write("POST", format!("/contacts/{merged_id}/unmerge"), (), None)
     }
 
+    fn not_same_person(&self, id: String) -> ApiFuture<Contact> {
+        // Clearing a cleared suggestion changes nothing, so a repeat is harmless.
+        self.write("POST", format!("/contacts/{id}/not-duplicate"), (), None)
+    }
+
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
         self.get(format!("/contacts/{contact_id}/timeline"))
     }

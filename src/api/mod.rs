@@ -129,6 +129,9 @@ pub trait Api: PublicApi {
     fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;
     /// Undoes the merge of `merged_id`; returns it restored.
     fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact>;
+    /// "Not the same person": clears the contact's `probably_same_as` suggestion
+    /// (never made again); returns the contact.
+    fn not_same_person(&self, id: String) -> ApiFuture<Contact>;
     /// Every touchpoint of a contact, newest first.
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>>;
     /// The contact's intent score at each of [`TREND_DAYS`](lianjie_core::api::TREND_DAYS) ago.

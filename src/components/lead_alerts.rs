@@ -4,20 +4,40 @@ use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarItem};
 use lianjie_core::intent::{Alert, alerts};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
 /// Moments of truth for the rep, wherever they are in the workbench: a hot lead is
-/// reading right now, or a reader came back for the third time. Shown as a toast and,
-/// when the rep allowed it, as a desktop notification. Renders nothing itself.
+/// reading right now, a reader came back for the third time, or a reader's details
+/// match a customer (probably the same person: their profile offers the merge).
+/// Shown as a toast and, when the rep allowed it, as a desktop notification. Renders
+/// nothing itself.
 #[component]
 pub fn LeadAlerts() -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     // (intent, visit) last seen per session: only crossings alert, once each.
     let seen = StoredValue::new(HashMap::<String, (u8, u32)>::new());
+    // Leads already told to be probably someone, once each.
+    let told = StoredValue::new(HashSet::<(String, String)>::new());
     use_api_events(move |e| {
         let Event::Radar { item } = e else { return };
+        if let (Some(lead), Some(same)) = (&item.contact_id, &item.probably_same_as_name) {
+            let new = told
+                .try_update_value(|t| t.insert((lead.clone(), same.clone())))
+                .unwrap_or(false);
+            if new {
+                let text = i18n.tf(
+                    Msg::AlertSamePerson,
+                    &[
+                        ("name", item.reader.as_deref().unwrap_or_default()),
+                        ("other", same),
+                    ],
+                );
+                toasts.info(text.clone());
+                notify("lianjie-lead", &text);
+            }
+        }
         let now = (item.intent, item.visit);
         let before = seen
             .try_update_value(|m| m.insert(item.session_id.clone(), now))

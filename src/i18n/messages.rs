@@ -357,6 +357,12 @@ messages! {
     MergeInto => "合并到 {name}：{other}", "Merge into {name}: {other}";
     MergeDone => "已将 {other} 合并到 {name}。", "Merged {other} into {name}.";
     MergeUndone => "已撤销合并。", "Merge undone.";
+    ProbablySameAs => "可能与 {name} 是同一个人", "Probably the same person as {name}";
+    ProbablySameHint => "这位读者留下的手机、微信号或邮箱与该客户相同。信息不会自动写入客户资料：确认后再合并。", "The phone, WeChat ID or email this reader left matches that customer's. Nothing was written into the customer: merge once you are sure.";
+    MergeSuggested => "合并", "Merge";
+    NotSamePerson => "不是同一个人", "Not the same person";
+    NotSamePersonDone => "已记下：不是同一个人。", "Noted: not the same person.";
+    AlertSamePerson => "{name} 留下了联系方式：可能与 {other} 是同一个人", "{name} left their details: probably the same person as {other}";
     NoMatchingContacts => "没有匹配的联系人。", "No matching contacts.";
     AttachLink => "附加链接或图片地址", "Attach a link or image address";
     Attach => "附加", "Attach";

@@ -105,7 +105,7 @@ fn select_and_copy() -> bool {
 /// The customer's card page for an opened link (its own address or a share).
 #[component]
 pub fn CardPage(opened: OpenedShare) -> impl IntoView {
-    let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
+    let tracker = use_tracker(&opened);
     let Some(card) = opened.card else {
         let i18n = crate::i18n::use_i18n();
         return view! { <p role="alert">{move || i18n.t(AppError::NotFound.message())}</p> }

@@ -117,6 +117,9 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
             <p class="radar-who">
                 {who}
                 {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
+                {item.probably_same_as_name.clone().map(|name| view! {
+                    " · " <span class="same-person">{move || i18n.tf(Msg::ProbablySameAs, &[("name", &name)])}</span>
+                })}
                 " · "
                 {match item.target {
                     ShareTarget::Card(_) => {

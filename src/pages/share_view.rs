@@ -58,7 +58,7 @@ pub(super) fn forward_as_this_reader(child_token: &str) {
 fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
     let i18n = use_i18n();
     first_paint_done();
-    let tracker = use_tracker(opened.share.token.clone(), opened.child_token.clone());
+    let tracker = use_tracker(&opened);
     let chat = format!("/chat/{}", opened.share.token);
     let card = opened.card;
     let reader = opened.child_token;

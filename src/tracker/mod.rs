@@ -4,7 +4,9 @@
 //! reading. Cumulative snapshots are saved to an [outbox](outbox) every second and
 //! reported every ~10 s, and at once by beacon when the page is hidden, closed or
 //! frozen. The backend merges snapshots by maximum, so re-sending is always safe and
-//! nothing is counted twice.
+//! nothing is counted twice. Snapshots name the view session the backend issued when
+//! the page was opened ([`OpenedShare::session_id`]), which stays valid for the
+//! outbox to re-send on a later load; the page never chooses its own.
 
 pub mod outbox;
 pub mod reader_links;
@@ -17,6 +19,7 @@ use leptos_use::{
     UseEventListenerOptions, UseIntersectionObserverOptions, use_event_listener,
     use_event_listener_with_options, use_intersection_observer_with_options, use_interval_fn,
 };
+use lianjie_core::api::OpenedShare;
 use lianjie_core::reading_clock::{
     DEFAULT_IDLE_AFTER_MS, ReadingClock, scroll_depth_pct, section_on_screen,
 };
@@ -88,16 +91,18 @@ fn current_scroll_depth() -> u8 {
 }
 
 impl Tracker {
-    fn new(share_token: String, reader_token: String, idle_after_ms: u64) -> Self {
+    fn new(opened: &OpenedShare, idle_after_ms: u64) -> Self {
         let now = now_ms();
         let mut clock = ReadingClock::new(now, page_visible(), idle_after_ms);
         clock.scrolled(now, current_scroll_depth());
+        // The session, link and reader exactly as the backend issued them: it takes
+        // no snapshot that differs in any of the three.
         let latest = Snapshot {
-            session_id: crate::api::local::random_token(),
-            share_token,
+            session_id: opened.session_id.clone(),
+            share_token: opened.share.token.clone(),
             seq: 0,
             totals: ViewTotals::default(),
-            reader_token: Some(reader_token),
+            reader_token: Some(opened.child_token.clone()),
         };
         Tracker {
             state: Rc::new(RefCell::new(State {
@@ -145,7 +150,8 @@ impl Tracker {
         wasm_bindgen_futures::spawn_local(async move {
             for snapshot in outbox::pending() {
                 match this.api.track(snapshot.clone()).await {
-                    // Refused for good (expired link, damaged entry): retrying won't help.
+                    // Refused for good (a link or session the backend does not know, a damaged
+                    // entry): retrying won't help.
                     Ok(()) | Err(AppError::NotFound | AppError::Invalid(_)) => {
                         outbox::acked(&snapshot)
                     }
@@ -169,18 +175,14 @@ impl Tracker {
     }
 }
 
-/// Tracks this page view of `share_token` by the reader whose own link is
-/// `reader_token`, with the default options.
-pub fn use_tracker(share_token: String, reader_token: String) -> Tracker {
-    use_tracker_with_options(share_token, reader_token, TrackerOptions::default())
+/// Tracks the page view `opened` (its link, the reader's own link and the session
+/// the backend issued), with the default options.
+pub fn use_tracker(opened: &OpenedShare) -> Tracker {
+    use_tracker_with_options(opened, TrackerOptions::default())
 }
 
-pub fn use_tracker_with_options(
-    share_token: String,
-    reader_token: String,
-    options: TrackerOptions,
-) -> Tracker {
-    let tracker = Tracker::new(share_token, reader_token, options.idle_after_ms);
+pub fn use_tracker_with_options(opened: &OpenedShare, options: TrackerOptions) -> Tracker {
+    let tracker = Tracker::new(opened, options.idle_after_ms);
     let passive = || UseEventListenerOptions::default().passive(true);
     // Listeners are removed when the page's owner is cleaned up, so the manual
     // stop functions they return are not needed (`let _`).

@@ -78,7 +78,9 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
       const share = await sharePricingToK000();
       await customer.goto(url('/settings'));
       const status = await customer.evaluate(async ([api, tok]) => {
-        const snap = { session_id: 'e2e-sess', share_token: tok, seq: 1,
+        // Opening the link issues the view session the snapshot must name.
+        const opened = await (await fetch(`${api}/public/shares/${tok}`)).json();
+        const snap = { session_id: opened.session_id, share_token: tok, reader_token: opened.child_token, seq: 1,
           totals: { visible_ms: 40000, max_scroll_pct: 70, video_ms: 0, sections: { price: 30000 }, actions: [] } };
         return navigator.sendBeacon(`${api}/public/track`, JSON.stringify(snap));
       }, [api, share.token]);

@@ -144,6 +144,64 @@ test(`a reader asked for their details before reading becomes a named lead (${BA
     assert.equal(await timeline.getByText('Read “2026 企业 SCRM 报价方案”').count(), 3);
   }));
 
+test(`details matching a customer are offered to the rep as probably the same person, never written into them (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/content'));
+    await heading(page, 'Content library');
+    const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }) });
+    await item.getByText('Link options').click();
+    await item.getByRole('combobox', { name: "Ask for the reader's details" }).selectOption({ label: 'Before reading' });
+    await item.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
+    const href = await item.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ }).getAttribute('href');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
+
+    // Two readers, each on their own phone, leave the same WeChat ID.
+    const wechat = `su_qing_${Date.now()}`;
+    const leaveDetails = async (name) => {
+      const phone = await customerPhone(suite, page);
+      const customer = phone.page;
+      // Another phone: none of the links or details this browser was given before
+      // (the in-browser backend's customer pages share the staff page's storage).
+      await customer.addInitScript(() => {
+        localStorage.removeItem('lianjie.reader.links');
+        localStorage.removeItem('lianjie.reader.leads');
+      });
+      await customer.goto(href);
+      const form = customer.getByRole('form', { name: 'Leave your details' });
+      await form.waitFor();
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('WeChat ID').fill(wechat);
+      await form.getByRole('button', { name: 'Send' }).click();
+      await customer.getByRole('heading', { name: '价格与优惠' }).waitFor();
+      await customer.waitForTimeout(3000);
+      await customer.close();
+      await phone.close();
+    };
+    await leaveDetails('苏晴');
+    await page.getByRole('listitem').filter({ hasText: '苏晴' }).first().waitFor({ timeout: 15_000 });
+    await leaveDetails('顾远');
+    // The rep is told on the radar line; the profile offers the merge.
+    const line = page.getByRole('listitem').filter({ hasText: '顾远' })
+      .filter({ hasText: 'Probably the same person as 苏晴' }).first();
+    await line.waitFor({ timeout: 15_000 });
+    await line.getByRole('link', { name: '顾远' }).click();
+    await heading(page, 'Customer profile');
+    await page.getByRole('heading', { name: '顾远', exact: true }).waitFor();
+    const offer = page.getByRole('region', { name: 'Probably the same person as 苏晴' });
+    await offer.getByRole('button', { name: 'Merge', exact: true }).click();
+    // One tap merges into the customer, with Undo in the toast.
+    const toast = page.getByRole('status').filter({ hasText: 'Merged 顾远 into 苏晴.' });
+    await toast.waitFor();
+    await page.getByRole('heading', { name: '苏晴', exact: true }).waitFor();
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merge undone.' }).waitFor();
+    await page.getByRole('heading', { name: '顾远', exact: true }).waitFor();
+    // Undone, the offer is back; "Not the same person" puts it away.
+    await offer.getByRole('button', { name: 'Not the same person' }).click();
+    await page.getByRole('status').filter({ hasText: 'Noted: not the same person.' }).waitFor();
+    await offer.waitFor({ state: 'detached' });
+  }));
+
 test(`a reader messages the rep from a shared article; a failed send is retried once (${BACKEND})`, () =>
   withPage(async (page) => {
     await enterAsStaff(page, url('/'));

@@ -125,20 +125,28 @@ async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
     }
     let opened = opened.expect("the share reached the other instance");
     assert_eq!(opened.content.unwrap().id, "c-pricing");
-    customer
-        .track(Snapshot {
-            session_id: "sess1".into(),
-            share_token: share.token.clone(),
-            seq: 1,
-            totals: ViewTotals {
-                visible_ms: 42_000,
-                max_scroll_pct: 60,
-                ..Default::default()
-            },
-            reader_token: Some(opened.child_token.clone()),
-        })
-        .await
-        .unwrap();
+    let snapshot = Snapshot {
+        session_id: opened.session_id.clone(),
+        share_token: share.token.clone(),
+        seq: 1,
+        totals: ViewTotals {
+            visible_ms: 42_000,
+            max_scroll_pct: 60,
+            ..Default::default()
+        },
+        reader_token: Some(opened.child_token.clone()),
+    };
+    // Only the session the open issued is taken: a made-up one changes nothing.
+    let forged = Snapshot {
+        session_id: "made-up-session".into(),
+        ..snapshot.clone()
+    };
+    assert_eq!(
+        customer.track(forged).await.unwrap_err(),
+        lianjie::error::AppError::NotFound
+    );
+    assert!(rep.radar().await.unwrap().is_empty());
+    customer.track(snapshot).await.unwrap();
     for _ in 0..100 {
         if !seen.borrow().is_empty() {
             break;

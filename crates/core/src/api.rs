@@ -97,6 +97,9 @@ pub struct NewShare {
 pub struct OpenedShare {
     pub share: crate::public::PublicShare,
     pub child_token: String,
+    /// The view session issued for this open (a visit): the page's tracking snapshots
+    /// name it, with `share.token` and `child_token`; no other session is accepted.
+    pub session_id: String,
     /// The sharer's card (shown as a mini card on content pages); staff without a
     /// card share content too.
     pub card: Option<crate::public::PublicCard>,
@@ -305,6 +308,11 @@ pub struct RadarItem {
     pub top_section: Option<String>,
     pub actions: Vec<ViewAction>,
     pub intent: u8,
+    /// When the reader left details that match a customer in the rep's scope: that
+    /// customer's name (probably the same person; the reader's profile offers the
+    /// merge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probably_same_as_name: Option<String>,
 }
 
 /// What the lead radar is narrowed to (kept in the URL).

@@ -32,6 +32,17 @@ pub struct Contact {
     /// the merge moved, so the merge can be undone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged: Option<Box<Merged>>,
+    /// A lead: the reader's own link they left their details on. Details left there
+    /// again update this contact; details never go into another customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_link: Option<String>,
+    /// A live customer in the owner's scope whose phone, WeChat ID or email these
+    /// details match: probably the same person, offered to the rep to merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probably_same_as: Option<String>,
+    /// Customers the rep said this contact is not; never suggested again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_same_as: Vec<String>,
 }
 
 /// What merging a contact into another moved.
@@ -66,6 +77,32 @@ impl Contact {
         crate::format::words_match(&text, typed)
     }
 
+    /// Whether `other` is reached the same way: the same phone number, WeChat ID or
+    /// email address (in the fields, or as an SMS or email handle). Names are not
+    /// compared: two people may share one.
+    pub fn same_reach(&self, other: &Contact) -> bool {
+        let mine = self.reach();
+        other.reach().iter().any(|k| mine.contains(k))
+    }
+
+    /// Phone, WeChat ID and email, normalised for comparison; empty ones left out.
+    fn reach(&self) -> Vec<(Channel, String)> {
+        let mut keys = vec![
+            (Channel::Sms, phone_key(&self.phone)),
+            (Channel::Wechat, self.wechat_id.trim().to_lowercase()),
+            (Channel::Email, self.email.trim().to_lowercase()),
+        ];
+        for id in &self.identities {
+            match id.channel {
+                Channel::Sms => keys.push((Channel::Sms, phone_key(&id.handle))),
+                Channel::Email => keys.push((Channel::Email, id.handle.trim().to_lowercase())),
+                _ => {}
+            }
+        }
+        keys.retain(|(_, k)| !k.is_empty());
+        keys
+    }
+
     /// Folds `other` (the same person found on another channel) into `self`: fields
     /// `self` lacks are filled, identities united, interest weights added. The caller
     /// keeps `other` to undo.
@@ -98,6 +135,19 @@ impl Contact {
     }
 }
 
+/// A phone number's digits, without a leading mainland country code (+86, 0086).
+fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    for code in ["0086", "86"] {
+        if let Some(national) = digits.strip_prefix(code)
+            && national.len() == 11
+        {
+            return national.to_owned();
+        }
+    }
+    digits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +170,9 @@ mod tests {
             last_seen_at: None,
             created_at: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
             merged: None,
+            lead_link: None,
+            probably_same_as: None,
+            not_same_as: Vec::new(),
         }
     }
 
@@ -129,6 +182,30 @@ mod tests {
         assert!(c.matches("王"));
         assert!(c.matches("qq_7788"));
         assert!(!c.matches("王 email"));
+    }
+
+    #[test]
+    fn the_same_phone_wechat_or_email_is_the_same_reach_and_a_name_is_not() {
+        let mut a = contact("a", "王芳", Channel::Qq, "qq_1");
+        let mut b = contact("b", "王芳", Channel::Qq, "qq_2");
+        assert!(!a.same_reach(&b), "the same name alone");
+        a.phone = "+86 138-0013-8000".into();
+        b.phone = "13800138000".into();
+        assert!(a.same_reach(&b));
+        b.phone = "13800138001".into();
+        assert!(!a.same_reach(&b));
+        b.wechat_id = " Wang_F ".into();
+        a.wechat_id = "wang_f".into();
+        assert!(a.same_reach(&b));
+        a.wechat_id.clear();
+        b.identities.push(Identity {
+            channel: Channel::Email,
+            handle: "Wang@Example.cn".into(),
+        });
+        a.email = "wang@example.cn".into();
+        assert!(a.same_reach(&b), "an email handle counts");
+        a.email.clear();
+        assert!(!a.same_reach(&b), "empty details match nothing");
     }
 
     #[test]

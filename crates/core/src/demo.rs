@@ -363,6 +363,9 @@ fn add_contacts(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<U
                 last_seen_at: Some(now - Duration::minutes(rng.next(60 * 24 * 10) as i64)),
                 created_at: now - Duration::days(20 + rng.next(200) as i64),
                 merged: None,
+                lead_link: None,
+                probably_same_as: None,
+                not_same_as: Vec::new(),
                 name,
             },
         );
@@ -893,6 +896,9 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
             last_seen_at: Some(now),
             created_at: now - Duration::days(3),
             merged: None,
+            lead_link: None,
+            probably_same_as: None,
+            not_same_as: Vec::new(),
         },
     );
     let mut rng = Lcg(7);

@@ -554,10 +554,16 @@ impl Db {
     /// own link (parent = `token`) for the forward chain. A reader coming back passes
     /// the child they were given before as `reuse`; it is kept if it really is a child
     /// of `token`, so a reload is not mistaken for a forward.
+    ///
+    /// Every open is a visit: it issues the view session `session_id` (unguessable,
+    /// chosen by the backend), bound to `token` and the reader's own link. Only its
+    /// snapshots are accepted ([`Db::record_snapshot`]); until they reach 2 s the
+    /// session is not counted anywhere, so previewers and bots leave no trace.
     pub fn open_share(
         &mut self,
         token: &str,
         child_token: String,
+        session_id: String,
         reuse: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<OpenedShare> {
@@ -566,6 +572,7 @@ impl Db {
             .get(token)
             .ok_or(StoreError::NotFound("share"))?
             .clone();
+        self.unused_session_id(&session_id)?;
         let (card, content, featured) = match &share.target {
             ShareTarget::Content(id) => (
                 self.users
@@ -593,45 +600,102 @@ impl Db {
                 (Some(card.clone()), None, featured)
             }
         };
-        let own = reuse.filter(|c| {
-            self.shares
-                .get(*c)
-                .is_some_and(|c| c.parent.as_deref() == Some(token))
-        });
+        let own = reuse.filter(|c| self.keeps_reader_link(token, c));
         let (card, content) = (
             card.as_ref().map(PublicCard::from),
             content.as_ref().map(PublicContent::from),
         );
-        if let Some(own) = own {
-            return Ok(OpenedShare {
-                share: PublicShare::from(&share),
-                child_token: own.to_owned(),
-                card,
-                content,
-                featured,
-            });
-        }
-        let child = Share {
-            token: child_token.clone(),
-            parent: Some(share.token.clone()),
-            contact_id: None,
-            channel: None,
-            created_at: now,
-            via: None,
-            ..share.clone()
+        let child_token = match own {
+            Some(own) => own.to_owned(),
+            None => {
+                let child = Share {
+                    token: child_token.clone(),
+                    parent: Some(share.token.clone()),
+                    contact_id: None,
+                    channel: None,
+                    created_at: now,
+                    via: None,
+                    ..share.clone()
+                };
+                if let Some(ix) = self.index.get_mut() {
+                    ix.add_share(&child);
+                }
+                self.shares.insert(child_token.clone(), child);
+                self.touch(Change::Share(child_token.clone()));
+                child_token
+            }
         };
+        let session = ViewSession::issue(
+            session_id.clone(),
+            share.token.clone(),
+            child_token.clone(),
+            now,
+        );
         if let Some(ix) = self.index.get_mut() {
-            ix.add_share(&child);
+            ix.add_session(&session);
         }
-        self.shares.insert(child_token.clone(), child);
-        self.touch(Change::Share(child_token.clone()));
+        self.sessions.insert(session_id.clone(), session);
+        self.touch(Change::Session(session_id.clone()));
         Ok(OpenedShare {
             share: PublicShare::from(&share),
             child_token,
+            session_id,
             card,
             content,
             featured,
         })
+    }
+
+    /// Refuses a session id already issued (the backends' random ids never are), so an
+    /// open never replaces someone's view.
+    fn unused_session_id(&self, id: &str) -> StoreResult<()> {
+        let mut errs = FieldErrors::default();
+        if self.sessions.contains_key(id) {
+            errs.check("session_id", Err(crate::validate::FieldProblem::Taken));
+        }
+        Ok(errs.into_result()?)
+    }
+
+    /// Whether opening `token` with `reuse` keeps that reader's own link (a returning
+    /// reader) rather than minting a new one: `reuse` must be a child of `token`.
+    pub fn keeps_reader_link(&self, token: &str, reuse: &str) -> bool {
+        self.shares
+            .get(reuse)
+            .is_some_and(|c| c.parent.as_deref() == Some(token))
+    }
+
+    /// The rep's link `token` descends from through forwards (readers' own links):
+    /// itself for a rep's link. Budgets on opening are kept per root, so walking down
+    /// a chain of freshly minted links does not escape them.
+    pub fn link_root(&self, token: &str) -> String {
+        const MAX_DEPTH: usize = 64;
+        let mut root = token;
+        for _ in 0..MAX_DEPTH {
+            match self.shares.get(root).and_then(|s| s.parent.as_deref()) {
+                Some(parent) => root = parent,
+                None => break,
+            }
+        }
+        root.to_owned()
+    }
+
+    /// The link a card's public address (`/c/{card_id}`) opens, if it has one yet.
+    pub fn card_link_of(&self, card_id: &str) -> Option<String> {
+        let owner = &self.cards.get(card_id)?.owner_id;
+        let key = target_key(&ShareTarget::Card(card_id.to_owned()));
+        list(&self.ix().shares_by_target, &key)
+            .iter()
+            .filter_map(|t| self.shares.get(t))
+            .filter(|s| {
+                s.rep_id == *owner
+                    && s.parent.is_none()
+                    && s.contact_id.is_none()
+                    && s.channel.is_none()
+                    && s.via.is_none()
+                    && s.lead_capture == LeadCapture::Off
+            })
+            .min_by_key(|s| (s.created_at, s.token.clone()))
+            .map(|s| s.token.clone())
     }
 
     /// The card's own public link (`/c/{card}`): the owner's earliest plain share of
@@ -643,21 +707,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
         let owner = self.card(card_id)?.owner_id.clone();
-        let key = target_key(&ShareTarget::Card(card_id.to_owned()));
-        let existing = list(&self.ix().shares_by_target, &key)
-            .iter()
-            .filter_map(|t| self.shares.get(t))
-            .filter(|s| {
-                s.rep_id == owner
-                    && s.parent.is_none()
-                    && s.contact_id.is_none()
-                    && s.channel.is_none()
-                    && s.via.is_none()
-                    && s.lead_capture == LeadCapture::Off
-            })
-            .min_by_key(|s| (s.created_at, s.token.clone()))
-            .map(|s| s.token.clone());
-        match existing {
+        match self.card_link_of(card_id) {
             Some(token) => Ok(token),
             None => {
                 let new = NewShare {
@@ -672,17 +722,20 @@ impl Db {
     }
 
     /// Opens a card from its public address, as [`Db::open_share`] does for a link:
-    /// every open is a tracked view with the reader's own link for forwards.
+    /// every open is a tracked view (issuing `session_id`) with the reader's own link
+    /// for forwards. `new_tokens`: the card's link, if it has none yet, and the child.
     pub fn open_card(
         &mut self,
         card_id: &str,
         new_tokens: (String, String),
+        session_id: String,
         reuse: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<OpenedShare> {
         let (link_token, child_token) = new_tokens;
+        self.unused_session_id(&session_id)?;
         let link = self.card_link(card_id, link_token, now)?;
-        self.open_share(&link, child_token, reuse, now)
+        self.open_share(&link, child_token, session_id, reuse, now)
     }
 
     /// The link through which a card's reader (`reader_token`, their own link on the
@@ -750,19 +803,28 @@ impl Db {
             .and_then(|c| self.contacts.get(c))
     }
 
-    /// Who read in `session` (opened through `share`): the share's contact, else the
-    /// contact who left their details on their own link.
+    /// Who read in `session` (opened through `share`): the contact who left their
+    /// details on their own link (whoever opened a forwarded link named themselves),
+    /// else the share's contact.
     fn reader_of_session(&self, session: &ViewSession, share: &Share) -> Option<&Contact> {
-        self.reader_of(share).or_else(|| {
-            let own = self.shares.get(session.reader_token.as_deref()?)?;
-            self.reader_of(own)
-        })
+        session
+            .reader_token
+            .as_deref()
+            .filter(|own| *own != share.token)
+            .and_then(|own| self.shares.get(own))
+            .and_then(|own| self.reader_of(own))
+            .or_else(|| self.reader_of(share))
     }
 
-    /// A reader leaves their details on their own link (`reader_token`): the details
-    /// go to the contact the link was shared with, else to a contact already known by
-    /// the same phone, WeChat or email, else to a new contact (`new_id`) of the rep.
-    /// Returns the contact and the reader's latest view, now named, for the radar.
+    /// A reader leaves their details on their own link (`reader_token`). The details
+    /// never go into an existing customer (a forwarded link is opened by anyone, and
+    /// anyone can type a customer's phone number): they make a contact of the link's
+    /// own (`new_id`, the link's rep's), or update the one made when details were left
+    /// on this same link before. When they match a live customer in the rep's scope
+    /// by phone, WeChat ID or email, the contact names that customer as probably the
+    /// same person, for the rep to merge ([`Db::merge_contacts`]) or dismiss
+    /// ([`Db::not_same_person`]). Returns the contact and the reader's latest view,
+    /// now named, for the radar.
     pub fn capture_lead(
         &mut self,
         reader_token: &str,
@@ -777,25 +839,6 @@ impl Db {
             .filter(|s| s.parent.is_some())
             .ok_or(StoreError::NotFound("share"))?
             .clone();
-        let parent = own.parent.as_deref().and_then(|p| self.shares.get(p));
-        let same_person = |c: &&Contact| {
-            let same = |a: &str, b: &str| !a.trim().is_empty() && a.trim() == b.trim();
-            same(&c.phone, &details.phone)
-                || same(&c.wechat_id, &details.wechat_id)
-                || same(&c.email.to_lowercase(), &details.email.to_lowercase())
-        };
-        let known = own
-            .contact_id
-            .clone()
-            .or_else(|| parent.and_then(|p| p.contact_id.clone()))
-            .filter(|id| self.contacts.contains_key(id))
-            .or_else(|| {
-                self.contacts
-                    .values()
-                    .filter(|c| c.merged.is_none())
-                    .find(same_person)
-                    .map(|c| c.id.clone())
-            });
         let mut identities = Vec::new();
         for (channel, handle) in [
             (Channel::Sms, &details.phone),
@@ -809,46 +852,137 @@ impl Db {
                 });
             }
         }
-        let left = Contact {
-            id: known.clone().unwrap_or(new_id),
-            name: details.name.trim().to_owned(),
-            company: String::new(),
-            phone: details.phone.trim().to_owned(),
-            email: details.email.trim().to_owned(),
-            wechat_id: details.wechat_id.trim().to_owned(),
-            identities,
-            owner_id: Some(own.rep_id.clone()),
-            interests: BTreeMap::new(),
-            intent: 0,
-            last_seen_at: Some(now),
-            created_at: now,
-            merged: None,
-        };
-        let id = left.id.clone();
-        match self.contacts.get_mut(&id) {
-            Some(existing) => existing.absorb(&left),
-            None => {
-                self.contacts.insert(id.clone(), left);
+        // The contact made from details left on this very link before, if it is still
+        // the link's (a merge hands the link to the customer kept).
+        let mine = own
+            .contact_id
+            .as_deref()
+            .and_then(|id| self.contacts.get(id))
+            .filter(|c| c.merged.is_none() && c.lead_link.as_deref() == Some(reader_token))
+            .map(|c| c.id.clone());
+        let id = match mine {
+            Some(id) => {
+                if let Some(c) = self.contacts.get_mut(&id) {
+                    c.name = details.name.trim().to_owned();
+                    for (field, given) in [
+                        (&mut c.phone, &details.phone),
+                        (&mut c.wechat_id, &details.wechat_id),
+                        (&mut c.email, &details.email),
+                    ] {
+                        if !given.trim().is_empty() {
+                            *field = given.trim().to_owned();
+                        }
+                    }
+                    for identity in identities {
+                        if !c.identities.contains(&identity) {
+                            c.identities.push(identity);
+                        }
+                    }
+                    c.last_seen_at = c.last_seen_at.max(Some(now));
+                }
+                id
             }
+            None => {
+                if self.contacts.contains_key(&new_id) {
+                    // Never written over, even when a "new" id is not.
+                    let mut e = FieldErrors::default();
+                    e.check("id", Err(crate::validate::FieldProblem::Range));
+                    return Err(e.into());
+                }
+                let lead = Contact {
+                    id: new_id.clone(),
+                    name: details.name.trim().to_owned(),
+                    company: String::new(),
+                    phone: details.phone.trim().to_owned(),
+                    email: details.email.trim().to_owned(),
+                    wechat_id: details.wechat_id.trim().to_owned(),
+                    identities,
+                    owner_id: Some(own.rep_id.clone()),
+                    interests: BTreeMap::new(),
+                    intent: 0,
+                    last_seen_at: Some(now),
+                    created_at: now,
+                    merged: None,
+                    lead_link: Some(reader_token.to_owned()),
+                    probably_same_as: None,
+                    not_same_as: Vec::new(),
+                };
+                self.contacts.insert(new_id.clone(), lead);
+                new_id
+            }
+        };
+        let same = self
+            .contacts
+            .get(&id)
+            .and_then(|c| self.same_person_in_scope(c));
+        if let Some(c) = self.contacts.get_mut(&id) {
+            c.probably_same_as = same;
         }
+        let before = own.contact_id.clone().filter(|c| *c != id);
         if own.contact_id.as_deref() != Some(id.as_str()) {
             if let Some(s) = self.shares.get_mut(reader_token) {
                 s.contact_id = Some(id.clone());
             }
             if let Some(ix) = self.index.get_mut() {
+                if let Some(old) = &before
+                    && let Some(links) = ix.shares_by_contact.get_mut(old)
+                {
+                    links.retain(|t| t != reader_token);
+                    if links.is_empty() {
+                        ix.shares_by_contact.remove(old);
+                    }
+                }
                 push(&mut ix.shares_by_contact, &id, reader_token);
             }
             self.touch(Change::Share(reader_token.to_owned()));
         }
         self.touch(Change::Contact(id.clone()));
         self.refresh_contact(&id, now);
+        if let Some(old) = &before {
+            // The link's views are no longer theirs.
+            self.refresh_contact(old, now);
+        }
+        // The reader's latest counted view (an open that has not counted yet has no
+        // radar line to name).
         let latest = list(&self.ix().sessions_by_reader, reader_token)
             .iter()
             .filter_map(|s| self.sessions.get(s))
+            .filter(|s| s.totals.is_counted())
             .max_by_key(|s| s.last_seen_at)
             .map(|s| s.id.clone());
         let item = latest.and_then(|s| self.radar_item(&s));
-        Ok((self.contacts[&id].clone(), item))
+        Ok((self.contact(&id)?.clone(), item))
+    }
+
+    /// A live customer in the scope of `lead`'s owner (as [`Caller`] rules it)
+    /// reached the same way as `lead` (phone, WeChat ID or email) and not dismissed
+    /// for it: one the owner may merge with first, then the longest known.
+    fn same_person_in_scope(&self, lead: &Contact) -> Option<String> {
+        let owner = lead.owner_id.as_deref()?;
+        let caller = self.caller(owner).ok()?;
+        self.contacts
+            .values()
+            .filter(|c| {
+                c.id != lead.id
+                    && c.merged.is_none()
+                    && !lead.not_same_as.contains(&c.id)
+                    && c.same_reach(lead)
+                    && self.sees_contact(&caller, c)
+            })
+            .min_by_key(|c| {
+                (
+                    !caller.merges(Some(owner), c.owner_id.as_deref()),
+                    c.created_at,
+                    c.id.as_str(),
+                )
+            })
+            .map(|c| c.id.clone())
+    }
+
+    /// The customer `c` is probably the same person as, while that one is live.
+    fn probably_same_as(&self, c: &Contact) -> Option<&Contact> {
+        let same = self.contacts.get(c.probably_same_as.as_deref()?)?;
+        (same.merged.is_none() && same.id != c.id).then_some(same)
     }
 
     /// The link preview of a card: the rep's name and role, their intro, their photo.
@@ -887,8 +1021,11 @@ impl Db {
             .and_then(|p| self.reader_of(p))
     }
 
-    /// Folds in a tracking snapshot. Returns the radar line to announce when anything
-    /// changed, `None` for a repeat or a view not yet counted.
+    /// Folds in a tracking snapshot of a session [`Db::open_share`] issued. Returns the
+    /// radar line to announce when anything changed, `None` for a repeat or a view
+    /// not yet counted. A snapshot for a session that was never issued, or that names
+    /// another share or reader than the session was issued for, is refused (made up
+    /// or borrowed: answered alike, as not found) and changes nothing.
     pub fn record_snapshot(
         &mut self,
         snap: &Snapshot,
@@ -900,28 +1037,23 @@ impl Db {
             .get(&snap.share_token)
             .ok_or(StoreError::NotFound("share"))?
             .clone();
-        let changed = match self.sessions.get_mut(&snap.session_id) {
-            Some(s) if s.share_token == snap.share_token => s.apply(snap, now),
-            // A session id reused for another share is a client bug or forgery: refuse.
-            Some(_) => return Err(StoreError::NotFound("session")),
-            None => {
-                let session = ViewSession::start(snap, now);
-                if let Some(ix) = self.index.get_mut() {
-                    ix.add_session(&session);
-                }
-                self.sessions.insert(snap.session_id.clone(), session);
-                true
-            }
-        };
+        let session = self
+            .sessions
+            .get_mut(&snap.session_id)
+            .filter(|s| s.accepts(snap))
+            .ok_or(StoreError::NotFound("session"))?;
+        let changed = session.apply(snap, now);
+        let counted = session.totals.is_counted();
         if changed {
             self.touch(Change::Session(snap.session_id.clone()));
         }
-        let session = &self.sessions[&snap.session_id];
-        if !changed || !session.totals.is_counted() {
+        if !changed || !counted {
             return Ok(None);
         }
         let reader = self
-            .reader_of_session(session, &share)
+            .sessions
+            .get(&snap.session_id)
+            .and_then(|session| self.reader_of_session(session, &share))
             .map(|c| c.id.clone());
         if let Some(contact_id) = reader {
             self.refresh_contact(&contact_id, now);
@@ -1059,8 +1191,13 @@ impl Db {
         self.changes.extend(touched);
     }
 
+    /// The radar line of a counted view (`None` for a session under 2 s: previewers,
+    /// bots and pages just opened are on no radar).
     pub fn radar_item(&self, session_id: &str) -> Option<RadarItem> {
-        let s = self.sessions.get(session_id)?;
+        let s = self
+            .sessions
+            .get(session_id)
+            .filter(|s| s.totals.is_counted())?;
         let share = self.shares.get(&s.share_token)?;
         let reader = self.reader_of_session(s, share);
         let (title, section_tags) = match &share.target {
@@ -1131,6 +1268,9 @@ impl Db {
             top_section,
             actions: s.totals.actions.iter().copied().collect(),
             intent: reader.map_or(0, |c| c.intent),
+            probably_same_as_name: reader
+                .and_then(|c| self.probably_same_as(c))
+                .map(|c| c.name.clone()),
         })
     }
 
@@ -1506,6 +1646,12 @@ impl Db {
         );
         let mut kept = keep.clone();
         kept.absorb(&other);
+        // Merged, it is a customer the rep confirmed: details left again on a link it
+        // was captured on no longer change it, and it is no longer "probably" the other.
+        kept.lead_link = None;
+        if kept.probably_same_as.as_deref() == Some(other_id) {
+            kept.probably_same_as = None;
+        }
         self.contacts.insert(keep_id.to_owned(), kept);
         if let Some(c) = self.contacts.get_mut(other_id) {
             c.merged = Some(Box::new(crate::contact::Merged {
@@ -1576,6 +1722,27 @@ impl Db {
         self.refresh_contact(&into, now);
         self.refresh_contact(other_id, now);
         self.contact(other_id).cloned()
+    }
+
+    /// The rep says contact `id` is not the customer it was suggested to be the same
+    /// person as: the suggestion goes, and that customer is not suggested for it
+    /// again. As merging: an admin, or the contact's owner. Returns the contact.
+    pub fn not_same_person(&mut self, caller: &Caller, id: &str) -> StoreResult<Contact> {
+        let owner = self.visible_contact(caller, id)?.owner_id.clone();
+        if !caller.merges(owner.as_deref(), owner.as_deref()) {
+            return Err(StoreError::Forbidden(Action::MergeContacts));
+        }
+        let dismissed = self.contacts.get_mut(id).and_then(|c| {
+            let other = c.probably_same_as.take()?;
+            if !c.not_same_as.contains(&other) {
+                c.not_same_as.push(other);
+            }
+            Some(())
+        });
+        if dismissed.is_some() {
+            self.touch(Change::Contact(id.to_owned()));
+        }
+        self.contact(id).cloned()
     }
 
     fn move_conversations(&mut self, ids: Vec<String>, to: &str) -> Vec<String> {
@@ -1706,6 +1873,9 @@ impl Db {
                         last_seen_at: Some(now),
                         created_at: now,
                         merged: None,
+                        lead_link: None,
+                        probably_same_as: None,
+                        not_same_as: Vec::new(),
                     },
                 );
                 contact_id
@@ -1997,6 +2167,18 @@ mod tests {
         }
     }
 
+    /// A snapshot of the view `opened` issued: its session, link and reader.
+    fn snap_of(opened: &OpenedShare, visible_ms: u64, sections: &[(&str, u64)]) -> Snapshot {
+        let mut s = snap(
+            &opened.session_id,
+            &opened.share.token,
+            visible_ms,
+            sections,
+        );
+        s.reader_token = Some(opened.child_token.clone());
+        s
+    }
+
     /// Gives `contact` to 王磊, so he may share with them.
     fn wanglei_owns(db: &mut Db, contact: &str) {
         if let Some(c) = db.contacts.get_mut(contact) {
@@ -2169,22 +2351,39 @@ mod tests {
         let mut db = demo::seed(now());
         let tokens = |a: &str, b: &str| (a.to_owned(), b.to_owned());
         let first = db
-            .open_card("wang-lei", tokens("card-link-1", "reader-1"), None, now())
+            .open_card(
+                "wang-lei",
+                tokens("card-link-1", "reader-1"),
+                "v-1".into(),
+                None,
+                now(),
+            )
             .unwrap();
+        assert_eq!(first.session_id, "v-1");
         assert_eq!(first.share.token, "card-link-1");
         assert_eq!(first.card.as_ref().unwrap().id, "wang-lei");
         assert_eq!(first.featured.len(), 3);
         assert_eq!(first.featured[0].id, "c-pricing");
         // The same address later, from a new reader: the same link, a new reader link.
         let second = db
-            .open_card("wang-lei", tokens("card-link-2", "reader-2"), None, now())
+            .open_card(
+                "wang-lei",
+                tokens("card-link-2", "reader-2"),
+                "v-2".into(),
+                None,
+                now(),
+            )
             .unwrap();
         assert_eq!(second.share.token, "card-link-1");
         assert!(!db.shares.contains_key("card-link-2"));
+        assert_eq!(db.card_link_of("wang-lei").as_deref(), Some("card-link-1"));
+        assert_eq!(db.sessions["v-2"].share_token, "card-link-1");
+        assert_eq!(db.sessions["v-2"].reader_token.as_deref(), Some("reader-2"));
         assert!(
-            db.open_card("ghost", tokens("x1", "x2"), None, now())
+            db.open_card("ghost", tokens("x1", "x2"), "v-x".into(), None, now())
                 .is_err()
         );
+        assert!(!db.sessions.contains_key("v-x"));
 
         // A rep's share to a contact: their featured read is credited to the contact.
         wanglei_owns(&mut db, "k-001");
@@ -2196,7 +2395,7 @@ mod tests {
         };
         db.create_share(&db.caller("u-wanglei").unwrap(), new, "to-k1".into(), now())
             .unwrap();
-        db.open_share("to-k1", "k1-own".into(), None, now())
+        db.open_share("to-k1", "k1-own".into(), "v-k1".into(), None, now())
             .unwrap();
         let featured = db
             .open_featured("k1-own", "c-pricing", "feat-1".into(), now())
@@ -2217,11 +2416,13 @@ mod tests {
             db.open_featured("feat-1", "c-pricing", "feat-4".into(), now())
                 .is_err()
         );
-        db.open_share("feat-1", "k1-reads".into(), None, now())
+        let reads = db
+            .open_share("feat-1", "k1-reads".into(), "s-feat".into(), None, now())
             .unwrap();
-        let mut s = snap("s-feat", "feat-1", 20_000, &[]);
-        s.reader_token = Some("k1-reads".into());
-        let item = db.record_snapshot(&s, now()).unwrap().unwrap();
+        let item = db
+            .record_snapshot(&snap_of(&reads, 20_000, &[]), now())
+            .unwrap()
+            .unwrap();
         assert_eq!(item.contact_id.as_deref(), Some("k-001"));
     }
 
@@ -2232,12 +2433,12 @@ mod tests {
             .open_card(
                 "wang-lei",
                 ("card-link".into(), "anon-own".into()),
+                "s-anon".into(),
                 None,
                 now(),
             )
             .unwrap();
-        let mut s = snap("s-anon", &opened.share.token, 9_000, &[]);
-        s.reader_token = Some("anon-own".into());
+        let mut s = snap_of(&opened, 9_000, &[]);
         s.totals
             .actions
             .insert(crate::tracking::ViewAction::SavedContact);
@@ -2251,10 +2452,18 @@ mod tests {
         };
         db.create_share(&db.caller("u-wanglei").unwrap(), new, "to-k2".into(), now())
             .unwrap();
-        db.record_snapshot(&snap("s-k2", "to-k2", 30_000, &[]), now())
+        let k2 = db
+            .open_share("to-k2", "k2-own".into(), "s-k2".into(), None, now())
             .unwrap();
-        // Too short to count.
-        db.record_snapshot(&snap("s-bot", "to-k2", 500, &[]), now())
+        db.record_snapshot(&snap_of(&k2, 30_000, &[]), now())
+            .unwrap();
+        // Too short to count; and a preview bot that opens the link and runs nothing.
+        let short = db
+            .open_share("to-k2", "short-own".into(), "s-short".into(), None, now())
+            .unwrap();
+        db.record_snapshot(&snap_of(&short, 500, &[]), now())
+            .unwrap();
+        db.open_share("to-k2", "bot-own".into(), "s-bot".into(), None, now())
             .unwrap();
         let a = db
             .card_analytics(&db.caller("u-admin").unwrap(), "wang-lei")
@@ -2277,26 +2486,25 @@ mod tests {
         let mut db = demo::seed(now());
         share_pricing_to(&mut db, "k-000", "tok-a");
         let opened = db
-            .open_share("tok-a", "tok-a1".into(), None, now())
+            .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
             .unwrap();
+        let read = |session: &str, visible_ms, sections: &[(&str, u64)]| {
+            let mut s = snap(session, "tok-a", visible_ms, sections);
+            s.reader_token = Some("tok-a1".into());
+            s
+        };
         assert_eq!(opened.card.map(|c| c.id).as_deref(), Some("wang-lei"));
         assert_eq!(opened.content.unwrap().id, "c-pricing");
         assert_eq!(db.shares["tok-a1"].parent.as_deref(), Some("tok-a"));
 
         // Under two seconds: recorded but not announced.
         assert_eq!(
-            db.record_snapshot(&snap("s1", "tok-a", 1_500, &[]), now())
-                .unwrap(),
+            db.record_snapshot(&read("s1", 1_500, &[]), now()).unwrap(),
             None
         );
         let item = db
             .record_snapshot(
-                &snap(
-                    "s1",
-                    "tok-a",
-                    250_000,
-                    &[("price", 120_000), ("intro", 20_000)],
-                ),
+                &read("s1", 250_000, &[("price", 120_000), ("intro", 20_000)]),
                 now(),
             )
             .unwrap()
@@ -2332,18 +2540,20 @@ mod tests {
         assert!(db.contacts["k-000"].intent > 0);
 
         // The same snapshot again announces nothing.
-        let again = snap(
-            "s1",
-            "tok-a",
-            250_000,
-            &[("price", 120_000), ("intro", 20_000)],
-        );
+        let again = read("s1", 250_000, &[("price", 120_000), ("intro", 20_000)]);
         assert_eq!(db.record_snapshot(&again, now()).unwrap(), None);
+        assert!(db.take_changes().is_empty());
 
-        // A later visit through the same person's link is visit 2.
+        // A later visit through the same person's link is visit 2: a new session,
+        // still bound to the reader's own link.
         let later = now() + Duration::hours(1);
+        let visit = db
+            .open_share("tok-a", "unused".into(), "s2".into(), Some("tok-a1"), later)
+            .unwrap();
+        assert_eq!(visit.child_token, "tok-a1");
+        assert_eq!(db.sessions["s2"].reader_token.as_deref(), Some("tok-a1"));
         let item = db
-            .record_snapshot(&snap("s2", "tok-a", 3_000, &[]), later)
+            .record_snapshot(&read("s2", 3_000, &[]), later)
             .unwrap()
             .unwrap();
         assert_eq!(item.visit, 2);
@@ -2401,10 +2611,16 @@ mod tests {
         };
         db.contacts.insert(fresh.id.clone(), fresh);
         share_pricing_to(&mut db, "k-fresh", "tok-b");
-        db.open_share("tok-b", "tok-b1".into(), None, now())
+        db.open_share("tok-b", "tok-b1".into(), "s-b".into(), None, now())
             .unwrap();
+        // The link is forwarded: the next reader opens tok-b1.
+        let next = db
+            .open_share("tok-b1", "tok-b2".into(), "s9".into(), None, now())
+            .unwrap();
+        assert_eq!(db.link_root("tok-b2"), "tok-b");
+        assert_eq!(db.link_root("tok-b"), "tok-b");
         let item = db
-            .record_snapshot(&snap("s9", "tok-b1", 60_000, &[]), now())
+            .record_snapshot(&snap_of(&next, 60_000, &[]), now())
             .unwrap()
             .unwrap();
         assert_eq!(item.reader, None);
@@ -2428,23 +2644,58 @@ mod tests {
         let mut db = demo::seed(now());
         share_pricing_to(&mut db, "k-001", "tok-r");
         share_pricing_to(&mut db, "k-002", "tok-other");
-        db.open_share("tok-other", "tok-other1".into(), None, now())
+        db.open_share("tok-other", "tok-other1".into(), "v-o".into(), None, now())
             .unwrap();
         let first = db
-            .open_share("tok-r", "tok-r1".into(), None, now())
+            .open_share("tok-r", "tok-r1".into(), "v-1".into(), None, now())
             .unwrap();
         let again = db
-            .open_share("tok-r", "tok-r2".into(), Some("tok-r1"), now())
+            .open_share(
+                "tok-r",
+                "tok-r2".into(),
+                "v-2".into(),
+                Some("tok-r1"),
+                now(),
+            )
             .unwrap();
         assert_eq!(again.child_token, first.child_token);
         assert!(!db.shares.contains_key("tok-r2"));
+        assert!(db.keeps_reader_link("tok-r", "tok-r1"));
+        // Each open is a visit with its own session, bound to the link and the reader.
+        assert_eq!(
+            (first.session_id.as_str(), again.session_id.as_str()),
+            ("v-1", "v-2")
+        );
+        for v in ["v-1", "v-2"] {
+            assert_eq!(db.sessions[v].share_token, "tok-r");
+            assert_eq!(db.sessions[v].reader_token.as_deref(), Some("tok-r1"));
+        }
+        // An id already issued is never issued again (nor the open made).
+        assert!(matches!(
+            db.open_share("tok-r", "tok-r3".into(), "v-1".into(), None, now()),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(!db.shares.contains_key("tok-r3"));
         // Someone else's child (or a made-up token) is not reused: a fresh one is minted.
         for bogus in ["tok-other1", "tok-missing"] {
             let opened = db
-                .open_share("tok-r", format!("new-{bogus}"), Some(bogus), now())
+                .open_share(
+                    "tok-r",
+                    format!("new-{bogus}"),
+                    format!("v-{bogus}"),
+                    Some(bogus),
+                    now(),
+                )
                 .unwrap();
             assert_eq!(opened.child_token, format!("new-{bogus}"));
+            assert!(!db.keeps_reader_link("tok-r", bogus));
         }
+        // Opening adds nothing to the radar: no view is counted before 2 s.
+        assert!(
+            db.radar(&db.caller("u-admin").unwrap(), 10)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -2463,11 +2714,16 @@ mod tests {
             now(),
         )
         .unwrap();
-        for reader in ["reader-a", "reader-b"] {
-            db.open_share("tok-open", reader.into(), None, now())
-                .unwrap();
-        }
+        // Each read is an open (a new reader, or reader-a coming back) and its snapshot.
         let read = |db: &mut Db, session: &str, reader: &str, secs: u64| {
+            db.open_share(
+                "tok-open",
+                reader.into(),
+                session.into(),
+                Some(reader),
+                now(),
+            )
+            .unwrap();
             let mut s = snap(session, "tok-open", secs * 1000, &[("p-price", 4_000)]);
             s.reader_token = Some(reader.into());
             db.record_snapshot(&s, now()).unwrap().unwrap()
@@ -2486,11 +2742,10 @@ mod tests {
         got.sort();
         assert_eq!(got, [1, 2]);
         // reader-b forwards their link to reader-c: a branch under reader-b.
-        db.open_share("reader-b", "reader-c".into(), None, now())
+        let c = db
+            .open_share("reader-b", "reader-c".into(), "s4".into(), None, now())
             .unwrap();
-        let mut s = snap("s4", "reader-b", 5_000, &[]);
-        s.reader_token = Some("reader-c".into());
-        db.record_snapshot(&s, now()).unwrap();
+        db.record_snapshot(&snap_of(&c, 5_000, &[]), now()).unwrap();
         let a = db
             .content_analytics(&db.caller("u-admin").unwrap(), "c-pricing")
             .unwrap();
@@ -2528,10 +2783,10 @@ mod tests {
             now(),
         )
         .unwrap();
-        db.open_share("tok-open", "tok-mine".into(), None, now())
+        let mine = db
+            .open_share("tok-open", "tok-mine".into(), "s1".into(), None, now())
             .unwrap();
-        let mut s = snap("s1", "tok-open", 90_000, &[("price", 60_000)]);
-        s.reader_token = Some("tok-mine".into());
+        let s = snap_of(&mine, 90_000, &[("price", 60_000)]);
         let before = db.record_snapshot(&s, now()).unwrap().unwrap();
         assert_eq!(before.reader, None);
         let contacts = db.contacts.len();
@@ -2580,14 +2835,34 @@ mod tests {
                 .as_slice(),
             [Activity::View { .. }]
         ));
-        // The same person again (same WeChat) is not a second contact.
-        db.open_share("tok-open", "tok-other".into(), None, now())
+        // Details left again on the same link update that contact: no second one.
+        let corrected = LeadDetails {
+            name: "陈静".into(),
+            phone: "13900139000".into(),
+            ..details.clone()
+        };
+        let (same, _) = db
+            .capture_lead("tok-mine", corrected, "k-unused".into(), now())
+            .unwrap();
+        assert_eq!(
+            (same.id.as_str(), same.name.as_str(), same.phone.as_str()),
+            ("k-new", "陈静", "13900139000")
+        );
+        assert_eq!(same.wechat_id, "chen_w");
+        assert_eq!(same.probably_same_as, None);
+        assert_eq!(db.contacts.len(), contacts + 1);
+        // The same WeChat on another reader's link is that reader's own contact,
+        // offered as probably the same person; k-new is not written to.
+        let known = db.contacts["k-new"].clone();
+        db.open_share("tok-open", "tok-other".into(), "s2".into(), None, now())
             .unwrap();
         let (again, _) = db
             .capture_lead("tok-other", details, "k-dup".into(), now())
             .unwrap();
-        assert_eq!(again.id, "k-new");
-        assert_eq!(db.contacts.len(), contacts + 1);
+        assert_eq!(again.id, "k-dup");
+        assert_eq!(again.probably_same_as.as_deref(), Some("k-new"));
+        assert_eq!(db.contacts["k-new"], known);
+        assert_eq!(db.contacts.len(), contacts + 2);
         db.radar(&db.caller("u-admin").unwrap(), 10).unwrap();
         assert_index_current(&db);
     }
@@ -2608,9 +2883,10 @@ mod tests {
     fn unknown_tokens_and_bad_snapshots_are_refused() {
         let mut db = demo::seed(now());
         assert_eq!(
-            db.open_share("nope", "x".into(), None, now()),
+            db.open_share("nope", "x".into(), "sx".into(), None, now()),
             Err(StoreError::NotFound("share"))
         );
+        assert!(db.sessions.is_empty());
         assert_eq!(
             db.record_snapshot(&snap("s", "nope", 5_000, &[]), now()),
             Err(StoreError::NotFound("share"))
@@ -2632,6 +2908,316 @@ mod tests {
             db.create_share(&db.caller("u-lina").unwrap(), share, "t".into(), now()),
             Err(StoreError::NotFound("card"))
         );
+    }
+
+    /// What a refused snapshot must leave as it was.
+    fn tracked_state(db: &Db) -> impl PartialEq + std::fmt::Debug + use<> {
+        (
+            db.sessions.clone(),
+            db.contacts.clone(),
+            db.conversations.clone(),
+            db.shares.len(),
+        )
+    }
+
+    #[test]
+    fn a_made_up_session_is_refused_and_changes_nothing() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-000", "tok-f");
+        let opened = db
+            .open_share("tok-f", "tok-f1".into(), "issued".into(), None, now())
+            .unwrap();
+        db.take_changes();
+        let before = tracked_state(&db);
+        let intent = db.contacts["k-000"].intent;
+        // A session the store never issued, on a real link with a real reader: even
+        // with every action a forger would want, nothing is recorded.
+        let mut forged = snap_of(&opened, 600_000, &[("price", 600_000)]);
+        forged.session_id = "made-up-session".into();
+        forged.totals.actions.extend([
+            crate::tracking::ViewAction::Called,
+            crate::tracking::ViewAction::SavedContact,
+        ]);
+        assert_eq!(
+            db.record_snapshot(&forged, now()),
+            Err(StoreError::NotFound("session"))
+        );
+        assert_eq!(tracked_state(&db), before);
+        assert!(db.take_changes().is_empty());
+        let admin = db.caller("u-admin").unwrap();
+        assert!(db.radar(&admin, 10).unwrap().is_empty());
+        assert_eq!(
+            db.content_analytics(&admin, "c-pricing")
+                .unwrap()
+                .stats
+                .opens,
+            0
+        );
+        assert_eq!(db.contacts["k-000"].intent, intent);
+        assert!(
+            !db.timeline(&admin, "k-000")
+                .unwrap()
+                .iter()
+                .any(|a| matches!(a, Activity::View { .. } | Activity::Forwarded { .. }))
+        );
+    }
+
+    #[test]
+    fn a_session_is_accepted_only_for_its_own_link_and_reader() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-000", "tok-m");
+        share_pricing_to(&mut db, "k-001", "tok-n");
+        let mine = db
+            .open_share("tok-m", "tok-m1".into(), "s-m".into(), None, now())
+            .unwrap();
+        let other = db
+            .open_share("tok-n", "tok-n1".into(), "s-n".into(), None, now())
+            .unwrap();
+        db.take_changes();
+        let before = tracked_state(&db);
+        // Another (real) share, another reader's (real) link, or no reader at all.
+        let mut on_other_share = snap_of(&mine, 30_000, &[]);
+        on_other_share.share_token = other.share.token.clone();
+        let mut as_other_reader = snap_of(&mine, 30_000, &[]);
+        as_other_reader.reader_token = Some(other.child_token.clone());
+        let mut no_reader = snap_of(&mine, 30_000, &[]);
+        no_reader.reader_token = None;
+        let mut on_child_link = snap_of(&mine, 30_000, &[]);
+        on_child_link.share_token = mine.child_token.clone();
+        for bad in [on_other_share, as_other_reader, no_reader, on_child_link] {
+            assert_eq!(
+                db.record_snapshot(&bad, now()),
+                Err(StoreError::NotFound("session")),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(tracked_state(&db), before);
+        assert!(db.take_changes().is_empty());
+        // The session's own snapshot is taken.
+        assert!(
+            db.record_snapshot(&snap_of(&mine, 30_000, &[]), now())
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn an_issued_session_counts_only_from_two_seconds_and_repeats_are_harmless() {
+        let mut db = demo::seed(now());
+        share_pricing_to(&mut db, "k-000", "tok-t");
+        let intent = db.contacts["k-000"].intent;
+        let opened = db
+            .open_share("tok-t", "tok-t1".into(), "s-t".into(), None, now())
+            .unwrap();
+        // Opened (as a previewer or bot would): stored, on no radar, in no figure.
+        assert!(db.sessions.contains_key("s-t"));
+        let admin = db.caller("u-admin").unwrap();
+        let nothing_counted = |db: &Db| {
+            db.radar(&admin, 10).unwrap().is_empty()
+                && db.radar_item("s-t").is_none()
+                && db
+                    .content_analytics(&admin, "c-pricing")
+                    .unwrap()
+                    .stats
+                    .opens
+                    == 0
+                && db.contacts["k-000"].intent == intent
+                && !db
+                    .timeline(&admin, "k-000")
+                    .unwrap()
+                    .iter()
+                    .any(|a| matches!(a, Activity::View { .. }))
+        };
+        assert!(nothing_counted(&db));
+        assert_eq!(
+            db.record_snapshot(&snap_of(&opened, 1_999, &[]), now()),
+            Ok(None)
+        );
+        assert!(nothing_counted(&db));
+        // At 2 s the view counts and is announced once.
+        let at_two = snap_of(&opened, 2_000, &[("price", 2_000)]);
+        let item = db.record_snapshot(&at_two, now()).unwrap().unwrap();
+        assert_eq!((item.session_id.as_str(), item.visit), ("s-t", 1));
+        assert_eq!(db.radar(&admin, 10).unwrap().len(), 1);
+        assert_eq!(
+            db.content_analytics(&admin, "c-pricing")
+                .unwrap()
+                .stats
+                .opens,
+            1
+        );
+        // Repeats, and an older snapshot arriving late, change nothing.
+        db.take_changes();
+        let settled = (db.sessions["s-t"].clone(), db.contacts.clone());
+        let later = now() + Duration::minutes(5);
+        for late in [at_two.clone(), snap_of(&opened, 1_000, &[]), at_two] {
+            assert_eq!(db.record_snapshot(&late, later), Ok(None));
+        }
+        assert!(db.take_changes().is_empty());
+        let s = &db.sessions["s-t"];
+        assert_eq!(
+            (&s.totals, s.last_seen_at, &db.contacts),
+            (&settled.0.totals, settled.0.last_seen_at, &settled.1)
+        );
+        assert_eq!(db.radar(&admin, 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn details_left_on_a_link_never_overwrite_a_customer_and_offer_the_merge() {
+        let mut db = demo::seed(now());
+        let wanglei = db.caller("u-wanglei").unwrap();
+        let with_phone = |db: &Db, mine: bool| {
+            db.contacts
+                .values()
+                .find(|c| {
+                    c.merged.is_none()
+                        && !c.phone.is_empty()
+                        && db.sees_contact(&wanglei, c) == mine
+                })
+                .map(|c| c.id.clone())
+                .unwrap()
+        };
+        let customer = with_phone(&db, true);
+        let someone_elses = with_phone(&db, false);
+        // 王磊 sends the customer a link; it is forwarded, and whoever opens it types
+        // the customer's phone number.
+        share_pricing_to(&mut db, &customer, "tok-c");
+        let opened = db
+            .open_share("tok-c", "tok-fwd".into(), "s-fwd".into(), None, now())
+            .unwrap();
+        db.record_snapshot(&snap_of(&opened, 40_000, &[("price", 30_000)]), now())
+            .unwrap();
+        let before = db.clone();
+        let phone = before.contacts[&customer].phone.clone();
+        let impostor = LeadDetails {
+            name: "冒充者".into(),
+            phone: phone.clone(),
+            email: "stranger@example.cn".into(),
+            ..Default::default()
+        };
+        let (lead, item) = db
+            .capture_lead("tok-fwd", impostor.clone(), "k-lead".into(), now())
+            .unwrap();
+        // A contact of its own, on the reader's link, owned by the link's rep...
+        assert_eq!(lead.id, "k-lead");
+        assert_eq!(lead.owner_id.as_deref(), Some("u-wanglei"));
+        assert_eq!(lead.lead_link.as_deref(), Some("tok-fwd"));
+        assert_eq!(db.shares["tok-fwd"].contact_id.as_deref(), Some("k-lead"));
+        assert_eq!(db.shares["tok-c"], before.shares["tok-c"]);
+        // ...offered as probably the customer, who is not changed at all.
+        assert_eq!(lead.probably_same_as.as_deref(), Some(customer.as_str()));
+        assert_eq!(db.contacts.len(), before.contacts.len() + 1);
+        for (id, c) in &before.contacts {
+            assert_eq!(&db.contacts[id], c, "{id} unchanged");
+        }
+        // The radar names the reader and says whom they probably are.
+        let item = item.unwrap();
+        assert_eq!(item.contact_id.as_deref(), Some("k-lead"));
+        assert_eq!(item.reader.as_deref(), Some("冒充者"));
+        assert_eq!(
+            item.probably_same_as_name.as_deref(),
+            Some(before.contacts[&customer].name.as_str())
+        );
+        assert_eq!(db.radar_item("s-fwd"), Some(item));
+
+        // Details that match nobody: a lead, and no suggestion.
+        let open = |db: &mut Db, child: &str| {
+            db.open_share("tok-c", child.into(), format!("s-{child}"), None, now())
+                .unwrap();
+        };
+        open(&mut db, "tok-2");
+        let nobody = LeadDetails {
+            name: "路人".into(),
+            wechat_id: "nobody_here".into(),
+            ..Default::default()
+        };
+        let (other, _) = db
+            .capture_lead("tok-2", nobody, "k-2".into(), now())
+            .unwrap();
+        assert_eq!(other.probably_same_as, None);
+        // Matching a customer outside 王磊's scope suggests nothing (and reveals nothing).
+        open(&mut db, "tok-3");
+        let theirs = LeadDetails {
+            name: "某人".into(),
+            phone: before.contacts[&someone_elses].phone.clone(),
+            ..Default::default()
+        };
+        let (other, _) = db
+            .capture_lead("tok-3", theirs, "k-3".into(), now())
+            .unwrap();
+        assert_eq!(other.probably_same_as, None);
+        assert_eq!(db.contacts[&someone_elses], before.contacts[&someone_elses]);
+
+        // One tap merges the lead into the customer; the reader's link goes with it.
+        let kept = db
+            .merge_contacts(&wanglei, &customer, "k-lead", now())
+            .unwrap();
+        assert_eq!(kept.phone, phone);
+        let email = &before.contacts[&customer].email;
+        let email = if email.is_empty() {
+            "stranger@example.cn"
+        } else {
+            email
+        };
+        assert_eq!(
+            kept.email, email,
+            "a merge only fills what the customer lacks"
+        );
+        assert_eq!(kept.lead_link, None);
+        assert_eq!(
+            db.shares["tok-fwd"].contact_id.as_deref(),
+            Some(customer.as_str())
+        );
+        assert_eq!(
+            db.radar_item("s-fwd").unwrap().reader,
+            Some(kept.name.clone())
+        );
+        // And undoes: the customer as before, the lead and its suggestion back.
+        let restored = db.unmerge_contact(&wanglei, "k-lead", now()).unwrap();
+        assert_eq!(
+            restored.probably_same_as.as_deref(),
+            Some(customer.as_str())
+        );
+        assert_eq!(db.contacts[&customer], before.contacts[&customer]);
+        assert_eq!(db.shares["tok-fwd"].contact_id.as_deref(), Some("k-lead"));
+
+        // "Not the same person": only who may merge it says so; the suggestion goes
+        // and is not made again when the reader leaves the same details.
+        assert_eq!(
+            db.not_same_person(&db.caller("u-chengang").unwrap(), "k-lead"),
+            Err(StoreError::Forbidden(Action::MergeContacts))
+        );
+        assert_eq!(
+            db.not_same_person(&db.caller("u-lina").unwrap(), "k-lead"),
+            Err(StoreError::NotFound("contact"))
+        );
+        let dismissed = db.not_same_person(&wanglei, "k-lead").unwrap();
+        assert_eq!(dismissed.probably_same_as, None);
+        assert_eq!(dismissed.not_same_as, std::slice::from_ref(&customer));
+        let (again, _) = db
+            .capture_lead("tok-fwd", impostor.clone(), "k-unused".into(), now())
+            .unwrap();
+        assert_eq!(
+            (again.id.as_str(), again.probably_same_as),
+            ("k-lead", None)
+        );
+        assert_eq!(db.contacts[&customer], before.contacts[&customer]);
+
+        // Once merged, the link is the customer's: details left there again are a new
+        // lead, never written into the customer.
+        db.merge_contacts(&wanglei, &customer, "k-lead", now())
+            .unwrap();
+        let merged = db.contacts[&customer].clone();
+        let (next, _) = db
+            .capture_lead("tok-fwd", impostor, "k-next".into(), now())
+            .unwrap();
+        assert_eq!(next.id, "k-next");
+        assert_eq!(next.probably_same_as.as_deref(), Some(customer.as_str()));
+        assert_eq!(db.contacts[&customer].phone, merged.phone);
+        assert_eq!(db.contacts[&customer].name, merged.name);
+        assert_eq!(db.contacts[&customer].identities, merged.identities);
+        db.radar(&wanglei, 10).unwrap();
+        assert_index_current(&db);
     }
 
     #[test]

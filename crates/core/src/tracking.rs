@@ -77,10 +77,11 @@ impl ViewTotals {
 }
 
 /// One report from a reading page. `seq` only orders snapshots for diagnostics; the
-/// merge does not depend on it.
+/// merge does not depend on it. The backend accepts it only for a session it issued
+/// (`OpenedShare::session_id`) with the share and reader that session was issued for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// Chosen by the client (a UUID), stable for one page view.
+    /// Issued by the backend when the page was opened; stable for one page view.
     pub session_id: String,
     /// The share token the page was opened with (after the forward-chain swap, the
     /// reader's own child token's parent).
@@ -88,7 +89,7 @@ pub struct Snapshot {
     pub seq: u32,
     pub totals: ViewTotals,
     /// The reader's own (child) link: tells anonymous readers apart and recognises
-    /// one who comes back.
+    /// one who comes back. Must be the one the session was issued with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reader_token: Option<String>,
 }
@@ -136,7 +137,8 @@ fn in_range(ok: bool) -> Result<(), FieldProblem> {
     if ok { Ok(()) } else { Err(FieldProblem::Range) }
 }
 
-/// What the backend keeps of one page view.
+/// What the backend keeps of one page view: issued when the page is opened, counted
+/// once its snapshots reach [`VIEW_COUNT_THRESHOLD_MS`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewSession {
     pub id: String,
@@ -150,16 +152,30 @@ pub struct ViewSession {
 }
 
 impl ViewSession {
-    pub fn start(snapshot: &Snapshot, now: DateTime<Utc>) -> ViewSession {
+    /// The session `id` for a page opened through `share_token` by the reader whose
+    /// own link is `reader_token`; nothing read yet.
+    pub fn issue(
+        id: String,
+        share_token: String,
+        reader_token: String,
+        now: DateTime<Utc>,
+    ) -> ViewSession {
         ViewSession {
-            id: snapshot.session_id.clone(),
-            share_token: snapshot.share_token.clone(),
+            id,
+            share_token,
             started_at: now,
             last_seen_at: now,
-            snapshots_received: 1,
-            totals: snapshot.totals.clone(),
-            reader_token: snapshot.reader_token.clone(),
+            snapshots_received: 0,
+            totals: ViewTotals::default(),
+            reader_token: Some(reader_token),
         }
+    }
+
+    /// Whether `snapshot` belongs to this session: the same id, share and reader.
+    pub fn accepts(&self, snapshot: &Snapshot) -> bool {
+        self.id == snapshot.session_id
+            && self.share_token == snapshot.share_token
+            && self.reader_token == snapshot.reader_token
     }
 
     /// Folds a snapshot in; returns whether anything the rep would see changed, so a
@@ -236,13 +252,35 @@ mod tests {
             share_token: "t1".into(),
             seq: 1,
             totals: totals(3_000, 10, &[], &[]),
-            reader_token: None,
+            reader_token: Some("r1".into()),
         };
         let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
-        let mut s = ViewSession::start(&snap, t0);
-        assert!(!s.apply(&snap, t0 + chrono::Duration::seconds(5)));
-        assert_eq!(s.last_seen_at, t0);
+        let mut s = ViewSession::issue("s1".into(), "t1".into(), "r1".into(), t0);
+        assert!(s.accepts(&snap));
+        assert!(!s.totals.is_counted());
+        let t1 = t0 + chrono::Duration::seconds(3);
+        assert!(s.apply(&snap, t1));
+        assert!(!s.apply(&snap, t1 + chrono::Duration::seconds(5)));
+        assert_eq!(s.last_seen_at, t1);
         assert_eq!(s.snapshots_received, 2);
+    }
+
+    #[test]
+    fn a_session_accepts_only_its_own_share_and_reader() {
+        let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        let s = ViewSession::issue("s1".into(), "t1".into(), "r1".into(), t0);
+        let snap = |session: &str, share: &str, reader: Option<&str>| Snapshot {
+            session_id: session.into(),
+            share_token: share.into(),
+            seq: 1,
+            totals: totals(3_000, 10, &[], &[]),
+            reader_token: reader.map(Into::into),
+        };
+        assert!(s.accepts(&snap("s1", "t1", Some("r1"))));
+        assert!(!s.accepts(&snap("s2", "t1", Some("r1"))));
+        assert!(!s.accepts(&snap("s1", "t2", Some("r1"))));
+        assert!(!s.accepts(&snap("s1", "t1", Some("r2"))));
+        assert!(!s.accepts(&snap("s1", "t1", None)));
     }
 
     #[test]

@@ -62,13 +62,28 @@ async fn main() {
             .json()
             .await
             .expect("share body");
-        shares.push(share["token"].as_str().expect("share token").to_owned());
+        let share = share["token"].as_str().expect("share token").to_owned();
+        // Each reading is a page opened first: the server issues its view session.
+        let mut views = Vec::new();
+        for _ in 0..SESSIONS_PER_CLIENT {
+            let opened: Value = http
+                .get(format!("{base}/public/shares/{share}"))
+                .send()
+                .await
+                .expect("open")
+                .json()
+                .await
+                .expect("opened body");
+            let field = |name: &str| opened[name].as_str().expect(name).to_owned();
+            views.push((field("session_id"), field("child_token")));
+        }
+        shares.push((share, views));
     }
 
     let started = Instant::now();
     let per_client = MAX_REQUESTS / CLIENTS;
     let mut tasks = Vec::new();
-    for (c, share) in shares.into_iter().enumerate() {
+    for (share, views) in shares {
         let http = http.clone();
         let url = format!("{base}/public/track");
         tasks.push(tokio::spawn(async move {
@@ -78,10 +93,10 @@ async fn main() {
                 if started.elapsed() > MAX_TIME {
                     break;
                 }
-                let session = n % SESSIONS_PER_CLIENT;
+                let (session, reader) = &views[n % SESSIONS_PER_CLIENT];
                 let seq = n / SESSIONS_PER_CLIENT + 1;
                 let body = json!({
-                    "session_id": format!("bench-{c}-{session}"), "share_token": share, "seq": seq,
+                    "session_id": session, "share_token": share, "reader_token": reader, "seq": seq,
                     "totals": {"visible_ms": 1_000 * seq as u64, "max_scroll_pct": (seq % 100) as u8, "video_ms": 0,
                                "sections": {"intro": 500 * seq as u64, "price": 400 * seq as u64}, "actions": []}
                 });

@@ -26,6 +26,12 @@ pub enum ApiError {
     RateLimited,
     #[error("too many sign-in attempts; try again in {retry_after} s")]
     TooManyAttempts { retry_after: u64 },
+    /// An hourly budget per client is spent (see `crate::quota`).
+    #[error("too many {what} from your network; try again in {retry_after} s")]
+    QuotaExceeded {
+        what: &'static str,
+        retry_after: u64,
+    },
     #[error("internal error")]
     Internal(String),
 }
@@ -39,9 +45,9 @@ impl ApiError {
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::RateLimited | ApiError::TooManyAttempts { .. } => {
-                (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
-            }
+            ApiError::RateLimited
+            | ApiError::TooManyAttempts { .. }
+            | ApiError::QuotaExceeded { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -65,7 +71,8 @@ impl IntoResponse for ApiError {
             },
         };
         let retry_after = match &self {
-            ApiError::TooManyAttempts { retry_after } => Some(*retry_after),
+            ApiError::TooManyAttempts { retry_after }
+            | ApiError::QuotaExceeded { retry_after, .. } => Some(*retry_after),
             ApiError::RateLimited => Some(1),
             _ => None,
         };

@@ -8,6 +8,7 @@ pub mod client_addr;
 pub mod error;
 mod extract;
 mod pages;
+mod quota;
 mod routes;
 pub mod storage;
 mod team;
@@ -59,6 +60,12 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Sign-in attempts per minute from one client address.
     pub login_per_minute: u32,
+    /// View sessions (opens of a customer page) one client may start per rep's link
+    /// (forwards down its chain included) per hour: each is a stored record.
+    pub views_per_hour: u32,
+    /// New readers' own links one client may mint per rep's link per hour (a
+    /// returning reader keeps theirs).
+    pub reader_links_per_hour: u32,
 }
 
 impl Default for Config {
@@ -76,6 +83,8 @@ impl Default for Config {
             admin_email: "admin@lianjie.local".into(),
             admin_password: None,
             login_per_minute: 30,
+            views_per_hour: 120,
+            reader_links_per_hour: 60,
         }
     }
 }
@@ -111,6 +120,8 @@ pub struct AppState {
     writer: mpsc::UnboundedSender<WriteJob>,
     events: broadcast::Sender<Logged>,
     limiter: DefaultKeyedRateLimiter<ClientKey>,
+    /// Per client and link: view sessions issued, readers' links minted.
+    opens: quota::OpenQuotas,
     logins: auth::LoginGuard,
     config: Config,
 }
@@ -246,6 +257,7 @@ async fn housekeeping(state: Weak<AppState>) {
         };
         state.limiter.retain_recent();
         state.limiter.shrink_to_fit();
+        state.opens.sweep();
         state.logins.sweep();
         if let Some(cutoff) = retention_cutoff(state.config.event_retention_days, Utc::now())
             && let Err(e) = state
@@ -354,6 +366,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
             Quota::per_second(rate)
                 .allow_burst(rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
         ),
+        opens: quota::OpenQuotas::new(config.views_per_hour, config.reader_links_per_hour),
         logins,
         config,
     });

@@ -55,6 +55,16 @@ fn config() -> Result<(SocketAddr, Config), String> {
                 defaults.login_per_minute.into(),
             )?)
             .map_err(|e| format!("LIANJIE_LOGIN_RATE: {e}"))?,
+            views_per_hour: u32::try_from(number(
+                "LIANJIE_VIEW_RATE",
+                defaults.views_per_hour.into(),
+            )?)
+            .map_err(|e| format!("LIANJIE_VIEW_RATE: {e}"))?,
+            reader_links_per_hour: u32::try_from(number(
+                "LIANJIE_READER_LINK_RATE",
+                defaults.reader_links_per_hour.into(),
+            )?)
+            .map_err(|e| format!("LIANJIE_READER_LINK_RATE: {e}"))?,
         },
     ))
 }

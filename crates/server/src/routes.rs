@@ -1,7 +1,7 @@
 //! The `/api/v1` routes: thin handlers over `lianjie_core::store`.
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, Public, Staff};
+use crate::extract::{ClientIp, JsonBody, Public, Staff};
 use crate::{Shared, Tenant, auth, hash_password, random_token, team};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -72,6 +72,7 @@ pub fn router(state: Shared) -> Router {
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/merge", post(merge_contacts))
         .route("/contacts/{id}/unmerge", post(unmerge_contact))
+        .route("/contacts/{id}/not-duplicate", post(not_same_person))
         .route("/contacts/{id}/timeline", get(timeline))
         .route("/contacts/{id}/intent-trend", get(intent_trend))
         .route("/canned-replies", get(canned_replies))
@@ -394,6 +395,23 @@ async fn unmerge_contact(
     ))
 }
 
+/// "Not the same person": the suggested duplicate goes, and is not suggested again.
+async fn not_same_person(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Contact>> {
+    let id = id_param(&id, "contact")?;
+    Ok(Json(
+        s.mutate(
+            &staff.tenant,
+            |db, _| db.not_same_person(&staff.caller, &id),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+        .await?,
+    ))
+}
+
 async fn intent_trend(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Vec<IntentPoint>>> {
     let id = id_param(&id, "contact")?;
     let now = Utc::now();
@@ -562,29 +580,45 @@ fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
         .ok_or(ApiError::NotFound("share"))
 }
 
+/// A customer page opened through a link: the page's content, the reader's own link
+/// and the view session its tracking must name (issued here, 128 random bits).
+/// Within the hourly budgets per client and link of [`crate::quota`].
 async fn open_share(
     State(s): State<Shared>,
     _: Public,
+    client: ClientIp,
     Path(token): Path<String>,
     Query(q): Query<OpenQuery>,
 ) -> ApiResult<Json<OpenedShare>> {
     let token = id_param(&token, "share")?;
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
     let tenant = share_tenant(&s, &token)?;
+    // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
+    // counts against the link it came from.
+    let (returning, root) = tenant.read(|db| {
+        let returning = reuse
+            .as_deref()
+            .is_some_and(|c| db.keeps_reader_link(&token, c));
+        Ok((returning, db.link_root(&token)))
+    })?;
+    s.opens.open(client.key(), &root, !returning)?;
+    let (child, session) = (random_token::<16>(), random_token::<16>());
     Ok(Json(
         s.mutate(
             &tenant,
-            |db, now| db.open_share(&token, random_token::<16>(), reuse.as_deref(), now),
+            |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
             |_| None,
         )
         .await?,
     ))
 }
 
-/// The card opened from its own address (`/c/{id}`): a tracked view like any link.
+/// The card opened from its own address (`/c/{id}`): a tracked view like any link,
+/// within the same budgets (those of the card's link).
 async fn open_card(
     State(s): State<Shared>,
     _: Public,
+    client: ClientIp,
     Path(id): Path<String>,
     Query(q): Query<OpenQuery>,
 ) -> ApiResult<Json<OpenedShare>> {
@@ -593,11 +627,23 @@ async fn open_card(
     let tenant = s
         .tenant_with(|db| db.cards.contains_key(&id))
         .ok_or(ApiError::NotFound("card"))?;
+    // The same budget as the card's link opened as a share (before the link exists,
+    // the address's own).
+    let (returning, budget) = tenant.read(|db| {
+        let link = db.card_link_of(&id);
+        let returning = reuse
+            .as_deref()
+            .zip(link.as_deref())
+            .is_some_and(|(c, link)| db.keeps_reader_link(link, c));
+        Ok((returning, link.unwrap_or_else(|| format!("card/{id}"))))
+    })?;
+    s.opens.open(client.key(), &budget, !returning)?;
     let tokens = (random_token::<16>(), random_token::<16>());
+    let session = random_token::<16>();
     Ok(Json(
         s.mutate(
             &tenant,
-            |db, now| db.open_card(&id, tokens, reuse.as_deref(), now),
+            |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
             |_| None,
         )
         .await?,
@@ -688,7 +734,9 @@ async fn capture_lead(
 }
 
 /// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
-/// repeat is harmless and answered the same.
+/// repeat is harmless and answered the same. Only for a session an open issued, with
+/// its share and reader: anything else is 404 and changes nothing. Per client, the
+/// public rate limit applies.
 async fn track(
     State(s): State<Shared>,
     _: Public,

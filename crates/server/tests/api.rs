@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{snapshot, start, start_with};
+use common::{snapshot, snapshot_of, start, start_with};
 use lianjie_server::Config;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -71,6 +71,8 @@ async fn share_open_track_and_radar_with_beacon_bodies() {
     assert_eq!(opened["card"]["id"], "wang-lei");
     let child = opened["child_token"].as_str().unwrap();
     assert_ne!(child, share);
+    let session = opened["session_id"].as_str().unwrap();
+    assert_eq!(session.len(), 32, "128-bit session id");
 
     // navigator.sendBeacon posts text/plain; the same snapshot twice changes nothing.
     for _ in 0..2 {
@@ -78,7 +80,7 @@ async fn share_open_track_and_radar_with_beacon_bodies() {
             .http
             .post(s.url("/public/track"))
             .header("content-type", "text/plain;charset=UTF-8")
-            .body(snapshot("sess-1", &share, 120_000).to_string())
+            .body(snapshot_of(&opened, 120_000).to_string())
             .send()
             .await
             .unwrap();
@@ -146,10 +148,27 @@ async fn content_editing_analytics_ranking_and_lead_capture() {
         )
         .await;
     assert_eq!(again["child_token"], child.as_str());
-    let mut snap = snapshot("sess-a", &share, 30_000);
-    snap["reader_token"] = json!(child);
+    assert_ne!(
+        again["session_id"], opened["session_id"],
+        "a visit, a session"
+    );
     let (status, _) = s
-        .call(Method::POST, "/public/track", None, Some(snap))
+        .call(
+            Method::POST,
+            "/public/track",
+            None,
+            Some(snapshot_of(&again, 30_000)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // The first visit's snapshot (say, from the outbox) is still taken.
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/public/track",
+            None,
+            Some(snapshot_of(&opened, 1_000)),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, err) = s
@@ -170,6 +189,59 @@ async fn content_editing_analytics_ranking_and_lead_capture() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    // The details made a lead on the reader's own link; k-000, whom the link was
+    // shared with, is not written to (a forwarded link is opened by anyone).
+    let server = &s;
+    let contact = |id: &str| {
+        let (path, token) = (format!("/contacts/{id}"), token.clone());
+        async move { server.call(Method::GET, &path, Some(&token), None).await.1 }
+    };
+    let customer = contact("k-000").await;
+    assert_ne!(customer["wechat_id"], "chen_w", "{customer}");
+    // A lead is found by the reader's link (demo customers may share the name).
+    let lead_on = |contacts: &Value, link: &str| {
+        contacts
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["lead_link"] == link))
+            .cloned()
+            .unwrap_or_else(|| panic!("no lead on {link} in {contacts}"))
+    };
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    let lead = lead_on(&contacts, &child);
+    assert_eq!(lead["name"], "陈女士");
+    assert_eq!(lead["owner_id"], "u-wanglei");
+    assert!(lead.get("probably_same_as").is_none(), "{lead}");
+    // Another reader types k-000's phone: a lead of their own, offered to the rep as
+    // probably k-000; "Not the same person" clears the offer.
+    let other = s.open(&share).await;
+    let other_child = other["child_token"].as_str().unwrap().to_owned();
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{other_child}/lead"),
+            None,
+            Some(json!({"name": "冒充者", "phone": customer["phone"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, contacts) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    let impostor = lead_on(&contacts, &other_child);
+    assert_eq!(impostor["name"], "冒充者");
+    assert_eq!(impostor["probably_same_as"], "k-000", "{impostor}");
+    assert_eq!(contact("k-000").await, customer);
+    let impostor_id = impostor["id"].as_str().unwrap().to_owned();
+    let (status, cleared) = s
+        .call(
+            Method::POST,
+            &format!("/contacts/{impostor_id}/not-duplicate"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cleared}");
+    assert!(cleared.get("probably_same_as").is_none(), "{cleared}");
+    assert_eq!(cleared["not_same_as"], json!(["k-000"]));
+    assert_eq!(contact("k-000").await, customer);
 
     let (status, a) = s
         .call(
@@ -211,11 +283,12 @@ async fn timeline_canned_replies_and_demo_reset() {
     let s = start().await;
     let token = s.login().await;
     let share = s.share_pricing(&token).await;
+    let opened = s.open(&share).await;
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(snapshot("tl-1", &share, 9_000)),
+        Some(snapshot_of(&opened, 9_000)),
     )
     .await;
     let (status, timeline) = s
@@ -298,6 +371,8 @@ async fn bad_requests_get_4xx_envelopes_never_5xx() {
         .collect();
     assert_eq!(fields, ["email", "website"]);
 
+    let opened = s.open(&share).await;
+    let reader = opened["child_token"].as_str().unwrap_or_default();
     let raw = |path: &str, body: String| {
         s.http
             .post(s.url(path))
@@ -311,17 +386,24 @@ async fn bad_requests_get_4xx_envelopes_never_5xx() {
         ("/public/track", "[]".into(), StatusCode::BAD_REQUEST),
         (
             "/public/track",
-            snapshot("s", &share, 1).to_string().replace("80", "200"),
+            snapshot_of(&opened, 1)
+                .to_string()
+                .replace(r#""max_scroll_pct":80"#, r#""max_scroll_pct":200"#),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "/public/track",
-            snapshot("<bad>", &share, 1).to_string(),
+            snapshot("<bad>", &share, reader, 1).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "/public/track",
-            snapshot("s", "unknown-token", 1).to_string(),
+            snapshot("s", "unknown-token", reader, 1).to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/public/track",
+            snapshot("never-issued", &share, reader, 1).to_string(),
             StatusCode::NOT_FOUND,
         ),
         (
@@ -501,13 +583,16 @@ async fn data_survives_a_restart() {
         .call(Method::PUT, "/cards/wang-lei", Some(&token), Some(card))
         .await;
     assert_eq!(status, StatusCode::OK);
+    let opened = s.open(&share).await;
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(snapshot("sess-r", &share, 30_000)),
+        Some(snapshot_of(&opened, 30_000)),
     )
     .await;
+    // Issued but not yet reported: after a restart the page's outbox still sends it.
+    let unreported = s.open(&share).await;
 
     let again = s.restarted().await;
     let (_, card) = again
@@ -519,6 +604,17 @@ async fn data_survives_a_restart() {
     );
     let (_, radar) = again.call(Method::GET, "/radar", Some(&token), None).await;
     assert_eq!(radar[0]["visible_ms"], 30_000);
+    let (status, _) = again
+        .call(
+            Method::POST,
+            "/public/track",
+            None,
+            Some(snapshot_of(&unreported, 12_000)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, radar) = again.call(Method::GET, "/radar", Some(&token), None).await;
+    assert_eq!(radar.as_array().map(Vec::len), Some(2));
     let (status, _) = again
         .call(Method::GET, &format!("/public/shares/{share}"), None, None)
         .await;
@@ -649,30 +745,36 @@ async fn sse_delivers_live_events_and_resumes_from_last_event_id() {
         .await
         .unwrap();
     assert_eq!(live.status(), StatusCode::OK);
+    let views = [
+        s.open(&share).await,
+        s.open(&share).await,
+        s.open(&share).await,
+    ];
+    let session = |i: usize| views[i]["session_id"].as_str().unwrap_or_default();
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(snapshot("sse-1", &share, 10_000)),
+        Some(snapshot_of(&views[0], 10_000)),
     )
     .await;
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(snapshot("sse-2", &share, 20_000)),
+        Some(snapshot_of(&views[1], 20_000)),
     )
     .await;
     let got = read_events(live, 2).await;
     assert_eq!(got[0].1["type"], "radar");
-    assert_eq!(got[1].1["item"]["session_id"], "sse-2");
+    assert_eq!(got[1].1["item"]["session_id"], session(1));
 
     // A client that saw only the first event reconnects and gets exactly the rest.
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(snapshot("sse-3", &share, 30_000)),
+        Some(snapshot_of(&views[2], 30_000)),
     )
     .await;
     let resumed = s
@@ -688,7 +790,7 @@ async fn sse_delivers_live_events_and_resumes_from_last_event_id() {
         .iter()
         .map(|(_, e)| e["item"]["session_id"].as_str().unwrap())
         .collect();
-    assert_eq!(sessions, ["sse-2", "sse-3"]);
+    assert_eq!(sessions, [session(1), session(2)]);
 }
 
 #[tokio::test]
@@ -874,8 +976,8 @@ async fn card_address_featured_items_and_card_analytics() {
         (Some(link.as_str()), Some(child.as_str()))
     );
 
-    let mut snap = snapshot("card-view-1", &link, 15_000);
-    snap["reader_token"] = json!(child);
+    assert_eq!(again["session_id"].as_str().map(str::len), Some(32));
+    let mut snap = snapshot_of(&again, 15_000);
     snap["totals"]["actions"] = json!(["saved_contact", "copied_wechat"]);
     let (status, _) = s
         .call(Method::POST, "/public/track", None, Some(snap))

@@ -145,8 +145,10 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
         .call(Method::GET, "/public/cards/wang-lei", None, None)
         .await;
     let reader = opened["child_token"].as_str().unwrap().to_owned();
-    let snapshot = json!({"session_id": "matrix-{who}", "share_token": share, "seq": 1,
-        "totals": {"visible_ms": 5000, "max_scroll_pct": 50, "video_ms": 0, "sections": {}, "actions": []}});
+    // A view the link's page was issued; anyone holding it may report it (merged by
+    // maximum, so every caller's repeat is harmless).
+    let mut snapshot = common::snapshot_of(&s.open(&share).await, 5000);
+    snapshot["totals"] = json!({"visible_ms": 5000, "max_scroll_pct": 50, "video_ms": 0, "sections": {}, "actions": []});
 
     use Method as M;
     // k-000 and v-000 are 王磊's customer and conversation; k-002 and v-002 Emily's
@@ -327,6 +329,15 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             "/contacts/k-003/unmerge",
             None,
             [401, 404, 200, 404, 404, 404],
+        ),
+        // "Not the same person", as merging: the owner or an admin (the manager and
+        // the agent see k-000 but may not); no suggestion is no change.
+        row(
+            M::POST,
+            "/contacts/{id}/not-duplicate",
+            "/contacts/k-000/not-duplicate",
+            None,
+            [401, 404, 200, 403, 403, 200],
         ),
         row(
             M::GET,
@@ -591,12 +602,13 @@ async fn lists_hold_only_what_the_caller_may_see() {
 
     // The radar follows the links: 王磊's reader reaches him and his manager only.
     let share = s.share_pricing(&rep).await;
+    let opened = s.open(&share).await;
     let (status, _) = s
         .call(
             Method::POST,
             "/public/track",
             None,
-            Some(common::snapshot("r-1", &share, 9_000)),
+            Some(common::snapshot_of(&opened, 9_000)),
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -682,11 +694,12 @@ async fn events_reach_only_those_who_may_see_them() {
         open(&stranger).await.unwrap(),
     );
     let share = s.share_pricing(&rep).await;
+    let opened = s.open(&share).await;
     s.call(
         Method::POST,
         "/public/track",
         None,
-        Some(common::snapshot("e-1", &share, 9_000)),
+        Some(common::snapshot_of(&opened, 9_000)),
     )
     .await;
     // A web-chat message on a link of the stranger's own organization, as a marker
@@ -1135,6 +1148,7 @@ async fn public_answers_carry_only_what_strangers_may_see() {
         "share.lead_capture",
         "share.lead_capture.mode",
         "child_token",
+        "session_id",
         "featured",
         "featured.id",
         "featured.kind",

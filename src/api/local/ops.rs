@@ -47,16 +47,17 @@ fn unsupported<T: 'static>() -> ApiFuture<T> {
 
 impl PublicApi for LocalBackend {
     fn open_share(&self, token: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
+        let (child, session) = (random_token(), random_token());
         self.write(
-            move |db| db.open_share(&token, random_token(), own_child.as_deref(), Utc::now()),
+            move |db| db.open_share(&token, child, session, own_child.as_deref(), Utc::now()),
             |_| None,
         )
     }
 
     fn open_card(&self, card_id: String, own_child: Option<String>) -> ApiFuture<OpenedShare> {
-        let tokens = (random_token(), random_token());
+        let (tokens, session) = ((random_token(), random_token()), random_token());
         self.write(
-            move |db| db.open_card(&card_id, tokens, own_child.as_deref(), Utc::now()),
+            move |db| db.open_card(&card_id, tokens, session, own_child.as_deref(), Utc::now()),
             |_| None,
         )
     }
@@ -271,6 +272,13 @@ impl Api for LocalBackend {
     fn unmerge_contact(&self, merged_id: String) -> ApiFuture<Contact> {
         self.staff_write(
             move |db, caller| db.unmerge_contact(caller, &merged_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn not_same_person(&self, id: String) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.not_same_person(caller, &id),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
     }

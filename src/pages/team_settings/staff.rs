@@ -2,7 +2,7 @@
 //! staff, with the one-time initial password the server answers.
 
 use super::{Outcome, department_choices, department_options, problem_text};
-use crate::api::use_api;
+use crate::api::{ApiFuture, ApiHandle, use_api};
 use crate::components::use_toasts;
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
@@ -57,10 +57,29 @@ pub fn StaffList() -> impl IntoView {
     }
 }
 
+/// A change to staff member `id` (the backend answers the account as it now is),
+/// told with `said` ("{name} was saved") or its problems beside the fields.
+fn staff_action<I: Clone + 'static>(
+    id: &str,
+    outcome: Outcome,
+    problems: RwSignal<FieldErrors>,
+    said: Msg,
+    call: fn(&ApiHandle, String, I) -> ApiFuture<User>,
+) -> Action<I, ()> {
+    let (api, id, i18n) = (use_api(), id.to_owned(), use_i18n());
+    Action::new_local(move |input: &I| {
+        let done = call(&api, id.clone(), input.clone());
+        async move {
+            outcome.tell(done.await, problems, |u| {
+                i18n.tf(said, &[("name", &u.name)])
+            });
+        }
+    })
+}
+
 #[component]
 fn StaffRow(user: User) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
     let viewer = use_viewer();
     let outcome = Outcome::new();
     let problems = RwSignal::new(FieldErrors::default());
@@ -72,42 +91,27 @@ fn StaffRow(user: User) -> impl IntoView {
     // Read once: a change to the team rebuilds the row (see `StaffList`'s key).
     let is_me = viewer.with_untracked(|v| v.me.id == id).unwrap_or(false);
     let (was_role, was_department) = (user.role, user.department_id.clone());
-    let save = Action::new_local({
-        let (api, id) = (api.clone(), id.clone());
-        move |update: &StaffUpdate| {
-            let (api, id, update) = (api.clone(), id.clone(), update.clone());
-            async move {
-                let saved = api.update_staff(id, update).await;
-                outcome.tell(saved, problems, |u| {
-                    i18n.tf(Msg::StaffSaved, &[("name", &u.name)])
-                });
-            }
-        }
-    });
-    let deactivate = Action::new_local({
-        let (api, id) = (api.clone(), id.clone());
-        move |how: &Deactivation| {
-            let (api, id, how) = (api.clone(), id.clone(), how.clone());
-            async move {
-                let done = api.deactivate_staff(id, how).await;
-                outcome.tell(done, problems, |u| {
-                    i18n.tf(Msg::StaffDeactivated, &[("name", &u.name)])
-                });
-            }
-        }
-    });
-    let reactivate = Action::new_local({
-        let id = id.clone();
-        move |()| {
-            let (api, id) = (api.clone(), id.clone());
-            async move {
-                let done = api.reactivate_staff(id).await;
-                outcome.tell(done, problems, |u| {
-                    i18n.tf(Msg::StaffReactivated, &[("name", &u.name)])
-                });
-            }
-        }
-    });
+    let save = staff_action(
+        &id,
+        outcome,
+        problems,
+        Msg::StaffSaved,
+        |api, id, update| api.update_staff(id, update),
+    );
+    let deactivate = staff_action(
+        &id,
+        outcome,
+        problems,
+        Msg::StaffDeactivated,
+        |api, id, how| api.deactivate_staff(id, how),
+    );
+    let reactivate = staff_action(
+        &id,
+        outcome,
+        problems,
+        Msg::StaffReactivated,
+        |api, id, ()| api.reactivate_staff(id),
+    );
     let busy =
         move || save.pending().get() || deactivate.pending().get() || reactivate.pending().get();
     let (org_choices, place, colleagues) = viewer

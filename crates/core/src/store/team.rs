@@ -387,15 +387,24 @@ mod tests {
         };
         db.create_share(&emily, share, "emily-link".into(), now())
             .expect("shared");
+        let opened = db
+            .open_share(
+                "emily-link",
+                "emily-reader".into(),
+                "s-emily".into(),
+                None,
+                now(),
+            )
+            .expect("opened");
         let snapshot = Snapshot {
-            session_id: "s-emily".into(),
+            session_id: opened.session_id,
             share_token: "emily-link".into(),
             seq: 1,
             totals: ViewTotals {
                 visible_ms: 9_000,
                 ..ViewTotals::default()
             },
-            reader_token: None,
+            reader_token: Some(opened.child_token),
         };
         db.record_snapshot(&snapshot, now()).expect("tracked");
         let kinds = |id: &str| -> Vec<String> {

@@ -123,10 +123,39 @@ impl Server {
         assert_eq!(status, StatusCode::CREATED, "{share}");
         share["token"].as_str().unwrap().to_owned()
     }
+
+    /// Opens the customer page of share `token` as a new reader: the `OpenedShare`,
+    /// with the view session it issued.
+    pub async fn open(&self, token: &str) -> Value {
+        let (status, opened) = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/public/shares/{token}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{opened}");
+        assert!(opened["session_id"].is_string(), "{opened}");
+        opened
+    }
 }
 
-pub fn snapshot(session: &str, token: &str, visible_ms: u64) -> Value {
-    json!({"session_id": session, "share_token": token, "seq": 1,
+/// A tracking snapshot with exactly these fields (the session may be made up).
+pub fn snapshot(session: &str, token: &str, reader: &str, visible_ms: u64) -> Value {
+    json!({"session_id": session, "share_token": token, "reader_token": reader, "seq": 1,
            "totals": {"visible_ms": visible_ms, "max_scroll_pct": 80, "video_ms": 0,
                       "sections": {"price": 90_000}, "actions": ["called"]}})
+}
+
+/// The snapshot a page reports for the view `opened` (an `OpenedShare`) issued: its
+/// session, the link it opened and the reader's own link.
+pub fn snapshot_of(opened: &Value, visible_ms: u64) -> Value {
+    let field = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    snapshot(
+        &field(&opened["session_id"]),
+        &field(&opened["share"]["token"]),
+        &field(&opened["child_token"]),
+        visible_ms,
+    )
 }
