@@ -29,6 +29,9 @@ pub struct Toast {
 pub struct Toasts {
     list: RwSignal<Vec<Toast>>,
     next_id: StoredValue<u64>,
+    /// The owner the service was made under (the app's), for callbacks that must
+    /// outlive the component that offered them.
+    owner: StoredValue<Option<Owner>>,
 }
 
 impl Default for Toasts {
@@ -42,6 +45,18 @@ impl Toasts {
         Self {
             list: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
+            owner: StoredValue::new(Owner::current()),
+        }
+    }
+
+    /// A callback for a toast's button that lives as long as the toasts do: an "Undo"
+    /// still works after the page that offered it has gone (a merge that moved on to
+    /// the kept customer's profile).
+    pub fn lasting(&self, run: impl Fn() + Send + Sync + 'static) -> Callback<()> {
+        let make = move || Callback::new(move |()| run());
+        match self.owner.with_value(|owner| owner.clone()) {
+            Some(owner) => owner.with(make),
+            None => make(),
         }
     }
 

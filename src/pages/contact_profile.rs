@@ -159,10 +159,11 @@ fn SamePerson(lead: Contact, same: Contact) -> impl IntoView {
                 match api.merge_contacts(same.id.clone(), lead.id.clone()).await {
                     Ok(kept) => {
                         settled.set(true);
-                        let undo = Callback::new({
+                        // The page moves on to the kept customer: the Undo must outlive it.
+                        let undo = toasts.lasting({
                             let (api, lead_id, navigate) =
                                 (api.clone(), lead.id.clone(), navigate.clone());
-                            move |()| {
+                            move || {
                                 let (api, lead_id, navigate) =
                                     (api.clone(), lead_id.clone(), navigate.clone());
                                 leptos::task::spawn_local(async move {
