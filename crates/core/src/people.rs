@@ -114,14 +114,20 @@ pub struct Card {
 
 pub const MAX_FEATURED: usize = 6;
 
+/// Title and company as one line ("销售总监 · 连接科技"), either may be missing: the
+/// card's role as the editor, the customer page and link previews show it.
+pub fn role_line(title: &str, company: &str) -> String {
+    [title, company]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 impl Card {
     /// Title and company as one line ("销售总监 · 连接科技"), either may be missing.
     pub fn role(&self) -> String {
-        [self.title.as_str(), self.company.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ")
+        role_line(&self.title, &self.company)
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {

@@ -35,11 +35,7 @@ pub struct PublicCard {
 impl PublicCard {
     /// Title and company as one line, like [`Card::role`].
     pub fn role(&self) -> String {
-        [self.title.as_str(), self.company.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ")
+        crate::people::role_line(&self.title, &self.company)
     }
 }
 
