@@ -8,6 +8,7 @@ pub mod client_addr;
 pub mod error;
 mod extract;
 mod pages;
+mod public;
 mod quota;
 mod routes;
 pub mod storage;

@@ -1,7 +1,10 @@
 //! The `/api/v1` routes: thin handlers over `lianjie_core::store`.
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientIp, JsonBody, Public, Staff};
+use crate::extract::{JsonBody, Staff};
+use crate::public::{
+    capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
+};
 use crate::{Shared, Tenant, auth, hash_password, random_token, team};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -14,7 +17,7 @@ use chrono::Utc;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
-    NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    NewMessage, NewShare, Page, RadarItem,
 };
 use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
 use lianjie_core::channel::Channel;
@@ -24,15 +27,11 @@ use lianjie_core::demo;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
-use lianjie_core::public::PublicShare;
 use lianjie_core::scope::Action;
-use lianjie_core::share::LeadDetails;
 use lianjie_core::share::{Share, ShareTarget};
 use lianjie_core::store::StoreError;
-use lianjie_core::tracking::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
-use std::sync::Arc;
 use tokio_stream::{Stream, StreamExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -225,7 +224,7 @@ pub fn taken(field: &str) -> ApiError {
     ApiError::Invalid(e)
 }
 
-fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {
+pub(crate) fn id_param(raw: &str, what: &'static str) -> ApiResult<String> {
     parse_public_id(raw)
         .map(str::to_owned)
         .map_err(|_| ApiError::NotFound(what))
@@ -483,7 +482,7 @@ async fn messages(
 }
 
 /// The `Idempotency-Key` header, when sent, is the key (the body's is a fallback).
-fn idempotency_key(headers: &HeaderMap, body_key: String) -> ApiResult<String> {
+pub(crate) fn idempotency_key(headers: &HeaderMap, body_key: String) -> ApiResult<String> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -535,7 +534,7 @@ async fn send_message(
 }
 
 /// Fresh ids for a contact, conversation and message an inbound delivery may create.
-fn inbound_ids() -> [String; 3] {
+pub(crate) fn inbound_ids() -> [String; 3] {
     [
         format!("k-{}", random_token::<8>()),
         format!("v-{}", random_token::<8>()),
@@ -566,190 +565,6 @@ async fn inbound(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
-}
-
-#[derive(Deserialize)]
-struct OpenQuery {
-    /// The child token this reader was given on an earlier visit.
-    child: Option<String>,
-}
-
-/// The organization a share token belongs to; unknown tokens are not found.
-fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
-    s.tenant_with(|db| db.shares.contains_key(token))
-        .ok_or(ApiError::NotFound("share"))
-}
-
-/// A customer page opened through a link: the page's content, the reader's own link
-/// and the view session its tracking must name (issued here, 128 random bits).
-/// Within the hourly budgets per client and link of [`crate::quota`].
-async fn open_share(
-    State(s): State<Shared>,
-    _: Public,
-    client: ClientIp,
-    Path(token): Path<String>,
-    Query(q): Query<OpenQuery>,
-) -> ApiResult<Json<OpenedShare>> {
-    let token = id_param(&token, "share")?;
-    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
-    let tenant = share_tenant(&s, &token)?;
-    // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
-    // counts against the link it came from.
-    let (returning, root) = tenant.read(|db| {
-        let returning = reuse
-            .as_deref()
-            .is_some_and(|c| db.keeps_reader_link(&token, c));
-        Ok((returning, db.link_root(&token)))
-    })?;
-    s.opens.open(client.key(), &root, !returning)?;
-    let (child, session) = (random_token::<16>(), random_token::<16>());
-    Ok(Json(
-        s.mutate(
-            &tenant,
-            |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
-            |_| None,
-        )
-        .await?,
-    ))
-}
-
-/// The card opened from its own address (`/c/{id}`): a tracked view like any link,
-/// within the same budgets (those of the card's link).
-async fn open_card(
-    State(s): State<Shared>,
-    _: Public,
-    client: ClientIp,
-    Path(id): Path<String>,
-    Query(q): Query<OpenQuery>,
-) -> ApiResult<Json<OpenedShare>> {
-    let id = id_param(&id, "card")?;
-    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
-    let tenant = s
-        .tenant_with(|db| db.cards.contains_key(&id))
-        .ok_or(ApiError::NotFound("card"))?;
-    // The same budget as the card's link opened as a share (before the link exists,
-    // the address's own).
-    let (returning, budget) = tenant.read(|db| {
-        let link = db.card_link_of(&id);
-        let returning = reuse
-            .as_deref()
-            .zip(link.as_deref())
-            .is_some_and(|(c, link)| db.keeps_reader_link(link, c));
-        Ok((returning, link.unwrap_or_else(|| format!("card/{id}"))))
-    })?;
-    s.opens.open(client.key(), &budget, !returning)?;
-    let tokens = (random_token::<16>(), random_token::<16>());
-    let session = random_token::<16>();
-    Ok(Json(
-        s.mutate(
-            &tenant,
-            |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
-            |_| None,
-        )
-        .await?,
-    ))
-}
-
-/// The link through which a card's reader opens one of its featured items.
-async fn open_featured(
-    State(s): State<Shared>,
-    _: Public,
-    Path((token, content_id)): Path<(String, String)>,
-) -> ApiResult<Json<PublicShare>> {
-    let token = id_param(&token, "share")?;
-    let content_id = id_param(&content_id, "content")?;
-    let tenant = share_tenant(&s, &token)?;
-    Ok(Json(
-        s.mutate(
-            &tenant,
-            |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
-            |_| None,
-        )
-        .await
-        .map(|share| PublicShare::from(&share))?,
-    ))
-}
-
-#[derive(Deserialize)]
-struct VisitorQuery {
-    visitor: String,
-}
-
-/// What a web-chat visitor sees of their conversation: their messages and the
-/// replies, never staff notes. The visitor id is random per browser and known only
-/// to it, so it is what gives access.
-async fn visitor_messages(
-    State(s): State<Shared>,
-    _: Public,
-    Path(token): Path<String>,
-    Query(q): Query<VisitorQuery>,
-) -> ApiResult<Json<Vec<Message>>> {
-    let token = id_param(&token, "share")?;
-    let tenant = share_tenant(&s, &token)?;
-    Ok(Json(
-        tenant.read(|db| db.visitor_messages(&token, &q.visitor))?,
-    ))
-}
-
-/// A customer's message from a card or content page: lands in the inbox as web chat,
-/// with what they were looking at as context.
-async fn web_chat(
-    State(s): State<Shared>,
-    _: Public,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    JsonBody(mut msg): JsonBody<InboundMessage>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
-    let token = id_param(&token, "share")?;
-    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    let tenant = share_tenant(&s, &token)?;
-    let ids = inbound_ids();
-    let (_, message) = s
-        .mutate(
-            &tenant,
-            |db, now| db.web_chat(&token, msg, ids, now),
-            Event::message,
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(message)))
-}
-
-/// A reader leaves their details on their own link; the rep's radar names them.
-async fn capture_lead(
-    State(s): State<Shared>,
-    _: Public,
-    Path(token): Path<String>,
-    JsonBody(details): JsonBody<LeadDetails>,
-) -> ApiResult<StatusCode> {
-    let token = id_param(&token, "share")?;
-    let tenant = share_tenant(&s, &token)?;
-    let new_id = format!("k-{}", random_token::<8>());
-    s.mutate(
-        &tenant,
-        |db, now| db.capture_lead(&token, details, new_id, now),
-        |(_, item)| item.clone().map(|item| Event::Radar { item }),
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
-/// repeat is harmless and answered the same. Only for a session an open issued, with
-/// its share and reader: anything else is 404 and changes nothing. Per client, the
-/// public rate limit applies.
-async fn track(
-    State(s): State<Shared>,
-    _: Public,
-    JsonBody(snapshot): JsonBody<Snapshot>,
-) -> ApiResult<StatusCode> {
-    let tenant = share_tenant(&s, &snapshot.share_token)?;
-    s.mutate(
-        &tenant,
-        |db, now| db.record_snapshot(&snapshot, now),
-        |item| item.clone().map(|item| Event::Radar { item }),
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

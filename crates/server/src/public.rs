@@ -1,0 +1,203 @@
+//! The customer-facing (public) routes: opening a card or a link, featured items,
+//! the visitor's web chat, lead capture and tracking ingest. Strangers call these,
+//! so each finds its organization from the record it names and answers only the
+//! public projection; each is rate limited per client (`Public`).
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ClientIp, JsonBody, Public};
+use crate::routes::{id_param, idempotency_key, inbound_ids};
+use crate::{Shared, Tenant, random_token};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use lianjie_core::api::{Event, InboundMessage, OpenedShare};
+use lianjie_core::inbox::Message;
+use lianjie_core::public::PublicShare;
+use lianjie_core::share::LeadDetails;
+use lianjie_core::tracking::Snapshot;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub(crate) struct OpenQuery {
+    /// The child token this reader was given on an earlier visit.
+    child: Option<String>,
+}
+
+/// The organization a share token belongs to; unknown tokens are not found.
+fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
+    s.tenant_with(|db| db.shares.contains_key(token))
+        .ok_or(ApiError::NotFound("share"))
+}
+
+/// A customer page opened through a link: the page's content, the reader's own link
+/// and the view session its tracking must name (issued here, 128 random bits).
+/// Within the hourly budgets per client and link of [`crate::quota`].
+pub(crate) async fn open_share(
+    State(s): State<Shared>,
+    _: Public,
+    client: ClientIp,
+    Path(token): Path<String>,
+    Query(q): Query<OpenQuery>,
+) -> ApiResult<Json<OpenedShare>> {
+    let token = id_param(&token, "share")?;
+    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
+    let tenant = share_tenant(&s, &token)?;
+    // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
+    // counts against the link it came from.
+    let (returning, root) = tenant.read(|db| {
+        let returning = reuse
+            .as_deref()
+            .is_some_and(|c| db.keeps_reader_link(&token, c));
+        Ok((returning, db.link_root(&token)))
+    })?;
+    s.opens.open(client.key(), &root, !returning)?;
+    let (child, session) = (random_token::<16>(), random_token::<16>());
+    Ok(Json(
+        s.mutate(
+            &tenant,
+            |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// The card opened from its own address (`/c/{id}`): a tracked view like any link,
+/// within the same budgets (those of the card's link).
+pub(crate) async fn open_card(
+    State(s): State<Shared>,
+    _: Public,
+    client: ClientIp,
+    Path(id): Path<String>,
+    Query(q): Query<OpenQuery>,
+) -> ApiResult<Json<OpenedShare>> {
+    let id = id_param(&id, "card")?;
+    let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
+    let tenant = s
+        .tenant_with(|db| db.cards.contains_key(&id))
+        .ok_or(ApiError::NotFound("card"))?;
+    // The same budget as the card's link opened as a share (before the link exists,
+    // the address's own).
+    let (returning, budget) = tenant.read(|db| {
+        let link = db.card_link_of(&id);
+        let returning = reuse
+            .as_deref()
+            .zip(link.as_deref())
+            .is_some_and(|(c, link)| db.keeps_reader_link(link, c));
+        Ok((returning, link.unwrap_or_else(|| format!("card/{id}"))))
+    })?;
+    s.opens.open(client.key(), &budget, !returning)?;
+    let tokens = (random_token::<16>(), random_token::<16>());
+    let session = random_token::<16>();
+    Ok(Json(
+        s.mutate(
+            &tenant,
+            |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// The link through which a card's reader opens one of its featured items.
+pub(crate) async fn open_featured(
+    State(s): State<Shared>,
+    _: Public,
+    Path((token, content_id)): Path<(String, String)>,
+) -> ApiResult<Json<PublicShare>> {
+    let token = id_param(&token, "share")?;
+    let content_id = id_param(&content_id, "content")?;
+    let tenant = share_tenant(&s, &token)?;
+    Ok(Json(
+        s.mutate(
+            &tenant,
+            |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
+            |_| None,
+        )
+        .await
+        .map(|share| PublicShare::from(&share))?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct VisitorQuery {
+    visitor: String,
+}
+
+/// What a web-chat visitor sees of their conversation: their messages and the
+/// replies, never staff notes. The visitor id is random per browser and known only
+/// to it, so it is what gives access.
+pub(crate) async fn visitor_messages(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    Query(q): Query<VisitorQuery>,
+) -> ApiResult<Json<Vec<Message>>> {
+    let token = id_param(&token, "share")?;
+    let tenant = share_tenant(&s, &token)?;
+    Ok(Json(
+        tenant.read(|db| db.visitor_messages(&token, &q.visitor))?,
+    ))
+}
+
+/// A customer's message from a card or content page: lands in the inbox as web chat,
+/// with what they were looking at as context.
+pub(crate) async fn web_chat(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut msg): JsonBody<InboundMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let token = id_param(&token, "share")?;
+    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    let tenant = share_tenant(&s, &token)?;
+    let ids = inbound_ids();
+    let (_, message) = s
+        .mutate(
+            &tenant,
+            |db, now| db.web_chat(&token, msg, ids, now),
+            Event::message,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// A reader leaves their details on their own link; the rep's radar names them.
+pub(crate) async fn capture_lead(
+    State(s): State<Shared>,
+    _: Public,
+    Path(token): Path<String>,
+    JsonBody(details): JsonBody<LeadDetails>,
+) -> ApiResult<StatusCode> {
+    let token = id_param(&token, "share")?;
+    let tenant = share_tenant(&s, &token)?;
+    let new_id = format!("k-{}", random_token::<8>());
+    s.mutate(
+        &tenant,
+        |db, now| db.capture_lead(&token, details, new_id, now),
+        |(_, item)| item.clone().map(|item| Event::Radar { item }),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
+/// repeat is harmless and answered the same. Only for a session an open issued, with
+/// its share and reader: anything else is 404 and changes nothing. Per client, the
+/// public rate limit applies.
+pub(crate) async fn track(
+    State(s): State<Shared>,
+    _: Public,
+    JsonBody(snapshot): JsonBody<Snapshot>,
+) -> ApiResult<StatusCode> {
+    let tenant = share_tenant(&s, &snapshot.share_token)?;
+    s.mutate(
+        &tenant,
+        |db, now| db.record_snapshot(&snapshot, now),
+        |item| item.clone().map(|item| Event::Radar { item }),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
