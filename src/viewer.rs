@@ -33,6 +33,8 @@ pub enum Gate {
     Simulator,
     /// Staff and departments.
     Team,
+    /// Channel adapters' credentials.
+    Adapters,
 }
 
 impl Viewer {
@@ -57,6 +59,7 @@ impl Viewer {
             Gate::EditContent => self.may(Action::EditContent),
             Gate::Simulator => self.may(Action::PostInbound),
             Gate::Team => self.may(Action::ManageStaff),
+            Gate::Adapters => self.may(Action::ManageChannelKeys),
         }
     }
 

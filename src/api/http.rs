@@ -7,6 +7,7 @@ use super::{
 };
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event,
@@ -611,14 +612,31 @@ impl Api for HttpBackend {
         )
     }
 
-    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
+    fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
         let key = message.idempotency_key.clone();
         self.write(
             "POST",
-            format!("/channels/{}/inbound", channel.slug()),
+            format!("/channels/{}/simulate", channel.slug()),
             message,
             Some(key),
         )
+    }
+
+    fn channel_keys(&self) -> ApiFuture<Vec<ChannelKeyInfo>> {
+        self.get("/channel-keys".into())
+    }
+
+    fn create_channel_key(&self, new: NewChannelKey) -> ApiFuture<IssuedChannelKey> {
+        // Not repeatable: a second attempt would make a second credential.
+        self.write("POST", "/channel-keys".into(), new, None)
+    }
+
+    fn rotate_channel_key(&self, key_id: String) -> ApiFuture<IssuedChannelKey> {
+        self.write("POST", format!("/channel-keys/{key_id}/rotate"), (), None)
+    }
+
+    fn revoke_channel_key(&self, key_id: String) -> ApiFuture<ChannelKeyInfo> {
+        self.write("POST", format!("/channel-keys/{key_id}/revoke"), (), None)
     }
 
     fn update_conversation(

@@ -9,6 +9,7 @@ pub use local::LocalBackend;
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
@@ -143,9 +144,17 @@ pub trait Api: PublicApi {
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
-    /// A customer's message arriving on a channel, as an adapter delivers it (the
-    /// channel simulator uses this).
-    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message>;
+    /// The channel simulator (admins): a customer's message arriving on a channel,
+    /// as an adapter would deliver it.
+    fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message>;
+    /// Channel adapters' credentials, without secrets (admins).
+    fn channel_keys(&self) -> ApiFuture<Vec<ChannelKeyInfo>>;
+    /// A new credential for one channel; the answer carries its secret, once.
+    fn create_channel_key(&self, new: NewChannelKey) -> ApiFuture<IssuedChannelKey>;
+    /// A new secret for a credential (the old one works a while longer), once.
+    fn rotate_channel_key(&self, key_id: String) -> ApiFuture<IssuedChannelKey>;
+    /// Stops a credential at once.
+    fn revoke_channel_key(&self, key_id: String) -> ApiFuture<ChannelKeyInfo>;
     /// Resolve, reopen, snooze, assign, label, mark read.
     fn update_conversation(
         &self,

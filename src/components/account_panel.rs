@@ -1,7 +1,7 @@
 use crate::api::{Accounts, use_api};
 use crate::components::{LoadFailed, use_toasts};
 use crate::error::{AppError, problem_message};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, local_time, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::validate::{FieldErrors, FieldProblem};
@@ -107,11 +107,6 @@ fn PasswordAndSessions() -> impl IntoView {
     };
     let invalid =
         move |field: &'static str| move || problems.read().get(field).is_some().to_string();
-    let when = |at: chrono::DateTime<chrono::Utc>| {
-        at.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     view! {
         <form
             class="editor"
@@ -162,7 +157,7 @@ fn PasswordAndSessions() -> impl IntoView {
                     view! {
                         <ul class="content-list">
                             {list.into_iter().map(|s| {
-                                let (created, expires) = (when(s.created_at), when(s.expires_at));
+                                let (created, expires) = (local_time(s.created_at), local_time(s.expires_at));
                                 let line = move || i18n.tf(Msg::SessionLine, &[("created", &created), ("expires", &expires)]);
                                 let id = s.id.clone();
                                 view! {

@@ -1,8 +1,8 @@
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
+use lianjie_core::link;
 use lianjie_core::public::PublicCard;
-use lianjie_core::validate;
 
 /// What the card's buttons do on a live page; the editor's preview has none.
 #[derive(Clone)]
@@ -18,12 +18,6 @@ pub struct CardHandlers {
     pub on_open: Callback<String>,
     /// What the last copy or open attempt has to say, for the live region.
     pub status: Signal<Option<Msg>>,
-}
-
-/// Only http(s) or same-origin addresses become `src`/`href`: cards come from any
-/// backend and are shown to customers.
-fn safe_url(url: &str) -> Option<String> {
-    (!url.is_empty() && validate::url(url).is_ok()).then(|| url.to_owned())
 }
 
 fn is_video(url: &str) -> bool {
@@ -77,7 +71,7 @@ pub fn CardFace(
     view! {
         <div class=move || format!("card-face theme-{}", card.with(|c| c.theme.slug()))>
             <header class="card-profile" data-block="profile">
-                {move || match safe_url(&card.with(|c| c.avatar_url.clone())) {
+                {move || match link::checked(&card.with(|c| c.avatar_url.clone())) {
                     Some(src) => view! {
                         <img class="card-avatar" src=src
                             alt=move || i18n.tf(Msg::PhotoOf, &[("name", &card.with(|c| c.name.clone()))]) />
@@ -92,7 +86,7 @@ pub fn CardFace(
                     <h1 class="card-name">{field(|c| c.name.clone())}</h1>
                     <p class="card-role">{role}</p>
                 </div>
-                {move || safe_url(&card.with(|c| c.logo_url.clone())).map(|src| view! {
+                {move || link::checked(&card.with(|c| c.logo_url.clone())).map(|src| view! {
                     <img class="card-logo" src=src
                         alt=move || i18n.tf(Msg::LogoOf, &[("company", &card.with(|c| c.company.clone()))]) />
                 })}
@@ -104,7 +98,7 @@ pub fn CardFace(
                     {move || i18n.t(Msg::SaveContact)}
                 </a>
                 {move || phone_public().then(|| view! {
-                    <a href=move || live.then(|| format!("tel:{}", card.with(|c| c.phone.replace(' ', ""))))
+                    <a href=move || live.then(|| card.with(|c| link::tel(&c.phone))).flatten()
                         on:click=cb(|h| h.on_call)>
                         {move || i18n.t(Msg::CallMe)}
                     </a>
@@ -115,7 +109,7 @@ pub fn CardFace(
                     </button>
                 })}
                 {move || has(|c| &c.email)().then(|| view! {
-                    <a href=move || live.then(|| format!("mailto:{}", card.with(|c| c.email.clone())))
+                    <a href=move || live.then(|| card.with(|c| link::mailto(&c.email))).flatten()
                         on:click=cb(|h| h.on_email)>
                         {move || i18n.t(Msg::EmailMe)}
                     </a>
@@ -126,7 +120,7 @@ pub fn CardFace(
                 {move || status.and_then(|s| s.get()).map(|m| i18n.t(m))}
             </p>
 
-            {move || safe_url(&card.with(|c| c.greeting_media_url.clone())).map(|src| view! {
+            {move || link::checked(&card.with(|c| c.greeting_media_url.clone())).map(|src| view! {
                 <section class="card-greeting" data-block="greeting">
                     {if is_video(&src) {
                         view! { <video src=src controls playsinline preload="none"></video> }.into_any()
@@ -174,7 +168,7 @@ pub fn CardFace(
                     {move || has(|c| &c.address)().then(|| view! {
                         <dt>{move || i18n.t(Msg::FieldAddress)}</dt><dd>{field(|c| c.address.clone())}</dd>
                     })}
-                    {move || safe_url(&card.with(|c| c.website.clone())).map(|url| view! {
+                    {move || link::checked(&card.with(|c| c.website.clone())).map(|url| view! {
                         <dt>{move || i18n.t(Msg::FieldWebsite)}</dt>
                         <dd><a href=live.then(|| url.clone()) rel="noopener" target="_blank">{url.clone()}</a></dd>
                     })}

@@ -1,12 +1,6 @@
 use leptos::prelude::*;
 use lianjie_core::content::{Block, BlockBody};
-use lianjie_core::validate;
-
-/// A link target only if it is http(s) or same-origin: stored data is validated on
-/// save, and checked again here because it may come from any backend.
-fn safe_href(url: &str) -> Option<String> {
-    validate::url(url).ok().map(|_| url.to_owned())
-}
+use lianjie_core::link;
 
 /// Renders content blocks as elements and text nodes, never as HTML. Each block is a
 /// section with its id, which is what view-time tracking measures.
@@ -23,7 +17,7 @@ pub fn ContentBlocks(blocks: Vec<Block>) -> impl IntoView {
                 BlockBody::Paragraph { text } => view! { <p>{text}</p> }.into_any(),
                 BlockBody::Image { url, alt, caption } => view! {
                     <figure>
-                        <img src=safe_href(&url) alt=alt loading="lazy" />
+                        <img src=link::checked(&url) alt=alt loading="lazy" />
                         {(!caption.is_empty()).then(|| view! { <figcaption>{caption}</figcaption> })}
                     </figure>
                 }
@@ -44,15 +38,15 @@ pub fn ContentBlocks(blocks: Vec<Block>) -> impl IntoView {
                     }
                 }
                 BlockBody::Video { url, poster_url, .. } => view! {
-                    <video controls preload="none" playsinline src=safe_href(&url) poster=safe_href(&poster_url)></video>
+                    <video controls preload="none" playsinline src=link::checked(&url) poster=link::checked(&poster_url)></video>
                 }
                 .into_any(),
-                BlockBody::Cta { label, url } => match safe_href(&url) {
+                BlockBody::Cta { label, url } => match link::checked(&url) {
                     Some(href) => view! { <p><a class="cta" href=href>{label}</a></p> }.into_any(),
                     None => view! { <p class="cta">{label}</p> }.into_any(),
                 },
                 BlockBody::Page { image_url, alt } => {
-                    view! { <img class="doc-page" src=safe_href(&image_url) alt=alt loading="lazy" /> }.into_any()
+                    view! { <img class="doc-page" src=link::checked(&image_url) alt=alt loading="lazy" /> }.into_any()
                 }
             };
             view! { <section class="block" id=format!("b-{}", block.id) data-block=block.id>{body}</section> }

@@ -1,10 +1,11 @@
 use crate::api::use_api;
-use crate::components::{LoadFailed, QrCodeImage, use_toasts};
+use crate::components::{CopyButton, LoadFailed, QrCodeImage, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
 use lianjie_core::channel::Channel;
+use lianjie_core::link;
 use lianjie_core::share::{LeadCapture, ShareTarget};
 
 /// Mints a tracked link for `target` (optionally for a contact and channel, asking for
@@ -90,7 +91,7 @@ fn ShareOptions(
     let link = move || match mint.value().get() {
         Some(Ok(share)) => {
             let origin = window().location().origin().unwrap_or_default();
-            Some(format!("{origin}/s/{}", share.token))
+            Some(format!("{origin}{}", link::path(&["s", &share.token])))
         }
         _ => None,
     };
@@ -99,20 +100,6 @@ fn ShareOptions(
             toasts.error(i18n.t(e.message()), None);
         }
     });
-    let copy = move |url: String| {
-        let clipboard = window().navigator().clipboard();
-        let promise = clipboard.write_text(&url);
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => {
-                    toasts.info(i18n.t(Msg::LinkCopied));
-                }
-                Err(_) => {
-                    toasts.error(i18n.t(Msg::CopyFailed), None);
-                }
-            }
-        });
-    };
     let can_share = js_sys::Reflect::has(&window().navigator(), &"share".into()).unwrap_or(false);
     let system_share = {
         let (title, text) = (name.clone(), summary.clone());
@@ -193,9 +180,7 @@ fn ShareOptions(
                 let (bubble_href, bubble_title) = (url.clone(), title.clone());
                 view! {
                     <a href=href target="_blank" rel="noopener">{url.clone()}</a>
-                    <button type="button" on:click=move |_| copy(for_copy.clone())>
-                        {move || i18n.t(Msg::CopyLink)}
-                    </button>
+                    <CopyButton text=for_copy label=Msg::CopyLink done=Msg::LinkCopied />
                     {can_share.then(|| view! {
                         <button type="button" on:click=move |_| system_share(for_share.clone())>
                             {move || i18n.t(Msg::ShareVia)}
@@ -214,7 +199,7 @@ fn ShareOptions(
                                 <p class="chat-title">{title}</p>
                                 <div class="chat-body">
                                     <p class="chat-desc">{summary}</p>
-                                    {(!image.is_empty()).then(|| view! { <img src=image alt="" /> })}
+                                    {link::checked(&image).map(|src| view! { <img src=src alt="" /> })}
                                 </div>
                                 <p class="chat-source">{move || i18n.t(Msg::AppName)} " · " {host.clone()}</p>
                             </a>

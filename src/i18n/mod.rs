@@ -130,3 +130,10 @@ fn browser_languages() -> Vec<String> {
         list
     }
 }
+
+/// A moment in the viewer's own time zone, "2026-11-30 16:05".
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

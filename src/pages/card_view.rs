@@ -8,6 +8,7 @@ use crate::tracker::{reader_links, use_tracker};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use lianjie_core::api::OpenedShare;
+use lianjie_core::link;
 use lianjie_core::tracking::ViewAction;
 use lianjie_core::vcard::{Photo, vcard};
 use wasm_bindgen::JsCast;
@@ -168,7 +169,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             let (api, reader, navigate) = (api.clone(), reader.clone(), navigate.clone());
             leptos::task::spawn_local(async move {
                 match api.open_featured(reader, content_id).await {
-                    Ok(share) => navigate(&format!("/s/{}", share.token), Default::default()),
+                    Ok(share) => navigate(&link::path(&["s", &share.token]), Default::default()),
                     Err(_) => status.set(Some(Msg::OpeningFailed)),
                 }
             });
@@ -176,7 +177,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
     };
     let handlers = CardHandlers {
         vcard_href: vcard_href.into(),
-        chat_href: format!("/chat/{}", opened.share.token),
+        chat_href: link::path(&["chat", &opened.share.token]),
         on_call: act(ViewAction::Called),
         on_email: act(ViewAction::Emailed),
         on_save: act(ViewAction::SavedContact),

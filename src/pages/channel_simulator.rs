@@ -46,7 +46,7 @@ pub fn ChannelSimulator() -> impl IntoView {
         }
     });
     let send = Action::new_local(move |(channel, message): &(Channel, InboundMessage)| {
-        api.inbound(*channel, message.clone())
+        api.simulate_inbound(*channel, message.clone())
     });
     Effect::new(move || match send.value().get() {
         Some(Ok(m)) => {

@@ -10,6 +10,7 @@ use lianjie_core::api::{Activity, Event, IntentPoint};
 use lianjie_core::contact::Contact;
 use lianjie_core::format;
 use lianjie_core::intent::top_interests;
+use lianjie_core::link;
 
 /// One customer: intent, interests by reading time, and every touchpoint, live while
 /// they read.
@@ -171,7 +172,7 @@ fn SamePerson(lead: Contact, same: Contact) -> impl IntoView {
                                         Ok(_) => {
                                             toasts.info(i18n.t(Msg::MergeUndone));
                                             navigate(
-                                                &format!("/contacts/{lead_id}"),
+                                                &link::path(&["contacts", &lead_id]),
                                                 Default::default(),
                                             );
                                         }
@@ -189,7 +190,7 @@ fn SamePerson(lead: Contact, same: Contact) -> impl IntoView {
                             ),
                             undo,
                         );
-                        navigate(&format!("/contacts/{}", kept.id), Default::default());
+                        navigate(&link::path(&["contacts", &kept.id]), Default::default());
                     }
                     Err(e) => {
                         toasts.error(i18n.t(e.message()), None);
@@ -235,7 +236,7 @@ fn SamePerson(lead: Contact, same: Contact) -> impl IntoView {
                 </h2>
                 <p class="intro">{move || i18n.t(Msg::ProbablySameHint)}</p>
                 <p>
-                    <a href=format!("/contacts/{}", same.id)>{same.name.clone()}</a>
+                    <a href=link::path(&["contacts", &same.id])>{same.name.clone()}</a>
                     {(!about.is_empty()).then(|| format!(" · {about}"))}
                 </p>
                 <p class="form-actions">

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use lianjie_core::analytics::{ContentStats, Ranking};
 use lianjie_core::content::{Content, ContentFilter, ContentKind};
 use lianjie_core::format;
+use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
 use std::collections::BTreeSet;
 
@@ -136,7 +137,7 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
             <p class="intro">{c.summary.clone()}</p>
             <p class="actions">
                 {move || viewer.opens(Gate::ContentAnalytics).then(|| view! {
-                    <a href=format!("/content/{analytics_id}") aria-label=analytics_label.clone()>
+                    <a href=link::path(&["content", &analytics_id]) aria-label=analytics_label.clone()>
                         {move || i18n.t(Msg::AnalyticsAction)}
                     </a>
                 })}
@@ -144,7 +145,7 @@ fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
                 {move || {
                     let edits = viewer.with(|v| v.caller.edits_content(&author)).unwrap_or(false);
                     edits.then(|| view! {
-                        <a href=format!("/content/{edit_id}/edit") aria-label=edit_label.clone()>
+                        <a href=link::path(&["content", &edit_id, "edit"]) aria-label=edit_label.clone()>
                             {move || i18n.t(Msg::EditAction)}
                         </a>
                     })
@@ -211,7 +212,7 @@ fn PopularContent() -> impl IntoView {
                                 let shown = figure(&s);
                                 view! {
                                     <li>
-                                        <a href=format!("/content/{}", s.content_id)>{s.title.clone()}</a>
+                                        <a href=link::path(&["content", &s.content_id])>{s.title.clone()}</a>
                                         " · " {shown}
                                     </li>
                                 }

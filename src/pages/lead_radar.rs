@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
+use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
 
 /// The live feed of what readers do (线索雷达), narrowed by filters kept in the URL.
@@ -107,7 +108,7 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let actions = item.actions.clone();
     let who = match (item.reader.clone(), item.contact_id.clone()) {
         (Some(name), Some(id)) => {
-            view! { <a href=format!("/contacts/{id}")><strong>{name}</strong></a> }.into_any()
+            view! { <a href=link::path(&["contacts", &id])><strong>{name}</strong></a> }.into_any()
         }
         _ => view! { <strong>{move || i18n.t(Msg::Anonymous)}</strong> }.into_any(),
     };

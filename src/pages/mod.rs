@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod card_view;
+mod channel_adapters;
 mod channel_simulator;
 mod contact_profile;
 mod content_analytics;
@@ -17,6 +18,7 @@ mod team_settings;
 mod web_chat;
 
 pub use card_view::CardView;
+pub use channel_adapters::ChannelAdapters;
 pub use channel_simulator::ChannelSimulator;
 pub use contact_profile::ContactProfile;
 pub use content_analytics::ContentAnalyticsPage;

@@ -9,6 +9,7 @@ use lianjie_core::analytics::CardAnalytics;
 use lianjie_core::api::{Event, FeaturedContent};
 use lianjie_core::content::Content;
 use lianjie_core::format;
+use lianjie_core::link;
 use lianjie_core::people::{Card, CardTheme, MAX_FEATURED, PhoneVisibility};
 use lianjie_core::public::PublicCard;
 use lianjie_core::share::ShareTarget;
@@ -40,7 +41,7 @@ pub fn MyCard() -> impl IntoView {
                             <h2 id="share-card-h">{move || use_i18n().t(Msg::ShareMyCard)}</h2>
                             <p>
                                 {move || use_i18n().t(Msg::CardAddress)} " "
-                                <a href=format!("/c/{id}") target="_blank" rel="noopener">{format!("/c/{id}")}</a>
+                                <a href=link::path(&["c", &id]) target="_blank" rel="noopener">{link::path(&["c", &id])}</a>
                             </p>
                             <ShareLink
                                 target=ShareTarget::Card(id.clone())
@@ -321,7 +322,7 @@ fn CardFigures(a: CardAnalytics, i18n: I18n) -> impl IntoView {
             {a.top_viewers.into_iter().map(|v| {
                 let name = v.name.clone();
                 let who = match v.contact_id {
-                    Some(id) => view! { <a href=format!("/contacts/{id}")>{name}</a> }.into_any(),
+                    Some(id) => view! { <a href=link::path(&["contacts", &id])>{name}</a> }.into_any(),
                     None => view! { <span>{move || i18n.t(Msg::Anonymous)}</span> }.into_any(),
                 };
                 let (views, ms) = (v.views.to_string(), v.visible_ms);

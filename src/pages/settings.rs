@@ -43,6 +43,9 @@ pub fn Settings() -> impl IntoView {
         {move || viewer.opens(Gate::Team).then(|| view! {
             <p><A href="/settings/team">{move || i18n.t(Msg::ManageTeam)}</A></p>
         })}
+        {move || viewer.opens(Gate::Adapters).then(|| view! {
+            <p><A href="/settings/channels">{move || i18n.t(Msg::ManageAdapters)}</A></p>
+        })}
         <section class="panel">
             <h2>{move || i18n.t(Msg::Backend)}</h2>
             <p>

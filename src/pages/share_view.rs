@@ -7,6 +7,7 @@ use crate::i18n::{Msg, use_i18n};
 use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
+use lianjie_core::link;
 use lianjie_core::public::{PublicCard, PublicContent};
 use lianjie_core::share::LeadCapture;
 use lianjie_core::tracking::ViewAction;
@@ -49,7 +50,7 @@ pub(super) fn forward_as_this_reader(child_token: &str) {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(&format!("/s/{child_token}{query}")),
+            Some(&format!("{}{query}", link::path(&["s", child_token]))),
         );
     }
 }
@@ -59,7 +60,7 @@ fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
     let i18n = use_i18n();
     first_paint_done();
     let tracker = use_tracker(&opened);
-    let chat = format!("/chat/{}", opened.share.token);
+    let chat = link::path(&["chat", &opened.share.token]);
     let card = opened.card;
     let reader = opened.child_token;
     let ask = opened.share.lead_capture;

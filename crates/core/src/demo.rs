@@ -805,7 +805,8 @@ fn kind_slug(kind: ContentKind) -> &'static str {
 /// What a server's demo reset keeps of the team as it is now (`current`): the data
 /// comes back as seeded, the people do not. Staff added since stay, with their cards;
 /// seeded staff keep whether they are active, their role and their department, so a
-/// reset never lets a deactivated person back in.
+/// reset never lets a deactivated person back in. Channel adapters' credentials stay
+/// as they are.
 pub fn keep_team(fresh: &mut Db, current: &Db) {
     for now in &current.users {
         match fresh.users.iter_mut().find(|u| u.id == now.id) {
@@ -827,6 +828,8 @@ pub fn keep_team(fresh: &mut Db, current: &Db) {
             fresh.org.departments.push(department.clone());
         }
     }
+    // Adapters configured against this server keep working through a reset.
+    fresh.channel_keys.clone_from(&current.channel_keys);
 }
 
 /// A second, small organization on the same server (the tests' stranger): an admin

@@ -2,6 +2,7 @@
 //! server) and the rules that act on them. Nothing here touches the web or a database,
 //! so all of it is tested natively with `cargo test`.
 
+pub mod adapter;
 pub mod analytics;
 pub mod api;
 pub mod channel;
@@ -12,6 +13,7 @@ pub mod format;
 pub mod ids;
 pub mod inbox;
 pub mod intent;
+pub mod link;
 pub mod locale;
 pub mod markdown;
 pub mod people;

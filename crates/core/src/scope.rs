@@ -38,6 +38,7 @@ pub enum Action {
     MergeContacts,
     PostInbound,
     ManageStaff,
+    ManageChannelKeys,
     ResetDemo,
 }
 
@@ -104,7 +105,10 @@ impl Caller {
             // Merging: admins, and the owner of both (checked with the records).
             Action::MergeContacts => self.role != Role::Agent,
             // Posting as a customer is an adapter's job; only admins test it by hand.
-            Action::PostInbound | Action::ManageStaff | Action::ResetDemo => self.is_admin(),
+            Action::PostInbound
+            | Action::ManageStaff
+            | Action::ManageChannelKeys
+            | Action::ResetDemo => self.is_admin(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! this plus persistence and tab broadcast; keeping the rules here tests them natively
 //! and keeps the backend thin.
 
+use crate::adapter::ChannelKey;
 use crate::analytics::{
     self, CardAnalytics, ContentAnalytics, ContentStats, ForwardNode, Ranking, Reading,
 };
@@ -33,6 +34,7 @@ use thiserror::Error;
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 200;
 
+mod channel_keys;
 mod team;
 
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -70,6 +72,9 @@ pub struct Db {
     /// Per conversation, oldest first.
     pub messages: BTreeMap<String, Vec<Message>>,
     pub canned: Vec<CannedReply>,
+    /// Channel adapters' credentials, by id (admins only; see [`crate::adapter`]).
+    #[serde(default)]
+    pub channel_keys: BTreeMap<String, ChannelKey>,
     /// Records written since the last [`Db::take_changes`], so a persistent backend
     /// writes exactly what an operation touched.
     #[serde(skip)]
@@ -158,6 +163,7 @@ pub enum Change {
     Contact(String),
     Conversation(String),
     Message { conversation_id: String, id: String },
+    ChannelKey(String),
 }
 
 /// One stored record, as a persistent backend writes it and another tab applies it.
@@ -174,6 +180,7 @@ pub enum Record {
     Conversation(Conversation),
     Message(Message),
     Canned(CannedReply),
+    ChannelKey(ChannelKey),
 }
 
 impl Record {
@@ -181,7 +188,7 @@ impl Record {
     pub const MESSAGES: &'static str = "messages";
 
     /// Every kind, as [`Record::kind`] names them.
-    pub const KINDS: [&'static str; 10] = [
+    pub const KINDS: [&'static str; 11] = [
         "orgs",
         "users",
         "cards",
@@ -192,6 +199,7 @@ impl Record {
         "conversations",
         Self::MESSAGES,
         "canned",
+        "channel_keys",
     ];
 
     /// Which kind of record this is, as a store or table name.
@@ -207,6 +215,7 @@ impl Record {
             Record::Conversation(_) => "conversations",
             Record::Message(_) => Self::MESSAGES,
             Record::Canned(_) => "canned",
+            Record::ChannelKey(_) => "channel_keys",
         }
     }
 
@@ -223,6 +232,7 @@ impl Record {
             Record::Conversation(r) => serde_json::to_string(r),
             Record::Message(r) => serde_json::to_string(r),
             Record::Canned(r) => serde_json::to_string(r),
+            Record::ChannelKey(r) => serde_json::to_string(r),
         };
         // Plain data structures always serialize.
         doc.unwrap_or_default()
@@ -242,6 +252,7 @@ impl Record {
             "conversations" => Record::Conversation(serde_json::from_str(doc)?),
             Self::MESSAGES => Record::Message(serde_json::from_str(doc)?),
             "canned" => Record::Canned(serde_json::from_str(doc)?),
+            "channel_keys" => Record::ChannelKey(serde_json::from_str(doc)?),
             other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
         })
     }
@@ -259,6 +270,7 @@ impl Record {
             Record::Conversation(r) => &r.id,
             Record::Message(r) => &r.id,
             Record::Canned(r) => &r.id,
+            Record::ChannelKey(r) => &r.id,
         }
     }
 }
@@ -306,6 +318,7 @@ impl Db {
                 .and_then(|l| l.iter().rev().find(|m| &m.id == id))
                 .cloned()
                 .map(Record::Message),
+            Change::ChannelKey(id) => self.channel_keys.get(id).cloned().map(Record::ChannelKey),
         }
     }
 
@@ -314,6 +327,7 @@ impl Db {
         let mut out = vec![Record::Org(self.org.clone())];
         out.extend(self.users.iter().cloned().map(Record::User));
         out.extend(self.canned.iter().cloned().map(Record::Canned));
+        out.extend(self.channel_keys.values().cloned().map(Record::ChannelKey));
         out.extend(self.cards.values().cloned().map(Record::Card));
         out.extend(self.contents.values().cloned().map(Record::Content));
         out.extend(self.shares.values().cloned().map(Record::Share));
@@ -380,6 +394,9 @@ impl Db {
             Record::Org(r) => self.org = r,
             Record::User(r) => upsert(&mut self.users, r, |a, b| a.id == b.id),
             Record::Canned(r) => upsert(&mut self.canned, r, |a, b| a.id == b.id),
+            Record::ChannelKey(r) => {
+                self.channel_keys.insert(r.id.clone(), r);
+            }
             Record::Card(r) => {
                 self.cards.insert(r.id.clone(), r);
             }

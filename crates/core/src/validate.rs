@@ -136,28 +136,9 @@ pub fn email(value: &str) -> Result<(), FieldProblem> {
 /// Only http(s) links with a host, or a same-origin path: never `javascript:` or
 /// `data:` in an href.
 pub fn url(value: &str) -> Result<(), FieldProblem> {
-    let v = value.trim();
-    if v.starts_with('/')
-        && !v.starts_with("//")
-        && !v.contains(char::is_whitespace)
-        && v.len() <= 2048
-    {
-        return Ok(());
-    }
-    let rest = v
-        .strip_prefix("https://")
-        .or_else(|| v.strip_prefix("http://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with(['/', '.', ':'])
-                && !v.contains(char::is_whitespace)
-                && v.len() <= 2048 =>
-        {
-            Ok(())
-        }
-        _ => Err(FieldProblem::Url),
-    }
+    crate::link::checked(value)
+        .map(|_| ())
+        .ok_or(FieldProblem::Url)
 }
 
 #[cfg(test)]
@@ -211,6 +192,7 @@ mod tests {
             "ftp://x",
             "https:///x",
             "https://a b",
+            "/\\evil.example",
         ] {
             assert_eq!(url(bad), Err(FieldProblem::Url), "{bad}");
         }

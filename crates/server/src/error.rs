@@ -20,6 +20,9 @@ pub enum ApiError {
     TooLarge,
     #[error("sign in required")]
     Unauthorized,
+    /// A channel adapter's delivery whose signature does not hold.
+    #[error("signature check failed: {0}")]
+    BadSignature(#[from] crate::channel_auth::SignatureError),
     #[error("{0}")]
     Forbidden(String),
     #[error("too many requests, slow down")]
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::BadSignature(_) => (StatusCode::UNAUTHORIZED, "bad_signature"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::RateLimited
             | ApiError::TooManyAttempts { .. }

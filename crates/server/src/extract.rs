@@ -21,13 +21,31 @@ impl<T: DeserializeOwned> FromRequest<Shared> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &Shared) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(_) => ApiError::TooLarge,
-            other => ApiError::BadRequest(other.body_text()),
-        })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::BadRequest(format!("body is not valid JSON for this endpoint: {e}"))
-        })
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
+        json(&bytes).map(JsonBody)
+    }
+}
+
+/// Reads a JSON body as `T`, or says why not.
+pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("body is not valid JSON for this endpoint: {e}")))
+}
+
+/// The body's bytes as sent (a signature is checked over exactly these).
+pub struct RawBody(pub Bytes);
+
+impl FromRequest<Shared> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &Shared) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| match e {
+                BytesRejection::FailedToBufferBody(_) => ApiError::TooLarge,
+                other => ApiError::BadRequest(other.body_text()),
+            })
     }
 }
 

@@ -4,6 +4,8 @@
 //! staff allowed to see it.
 
 mod auth;
+mod channel_auth;
+mod channels;
 pub mod client_addr;
 pub mod error;
 mod extract;
@@ -124,6 +126,8 @@ pub struct AppState {
     /// Per client and link: view sessions issued, readers' links minted.
     opens: quota::OpenQuotas,
     logins: auth::LoginGuard,
+    /// Adapter signatures accepted within the replay window.
+    replays: channel_auth::ReplayGuard,
     config: Config,
 }
 
@@ -369,6 +373,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         ),
         opens: quota::OpenQuotas::new(config.views_per_hour, config.reader_links_per_hour),
         logins,
+        replays: channel_auth::ReplayGuard::default(),
         config,
     });
     tokio::spawn(housekeeping(Arc::downgrade(&state)));

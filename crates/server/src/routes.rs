@@ -5,7 +5,7 @@ use crate::extract::{JsonBody, Staff};
 use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
-use crate::{Shared, Tenant, auth, hash_password, random_token, team};
+use crate::{Shared, Tenant, auth, channels, hash_password, random_token, team};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -16,11 +16,10 @@ use axum::{Json, Router};
 use chrono::Utc;
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
-    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
-    NewMessage, NewShare, Page, RadarItem,
+    Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, NewMessage, NewShare,
+    Page, RadarItem,
 };
 use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
-use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::demo;
@@ -83,7 +82,17 @@ pub fn router(state: Shared) -> Router {
             "/conversations/{id}/messages",
             get(messages).post(send_message),
         )
-        .route("/channels/{channel}/inbound", post(inbound))
+        .route(
+            "/channels/{channel}/inbound",
+            post(channels::inbound).get(channels::wechat_url_check),
+        )
+        .route("/channels/{channel}/simulate", post(channels::simulate))
+        .route(
+            "/channel-keys",
+            get(channels::keys).post(channels::create_key),
+        )
+        .route("/channel-keys/{id}/rotate", post(channels::rotate_key))
+        .route("/channel-keys/{id}/revoke", post(channels::revoke_key))
         .route("/public/cards/{id}", get(open_card))
         .route("/public/shares/{token}", get(open_share))
         .route(
@@ -540,31 +549,6 @@ pub(crate) fn inbound_ids() -> [String; 3] {
         format!("v-{}", random_token::<8>()),
         random_token::<8>(),
     ]
-}
-
-/// Channel adapters post normalized messages here. Posting as a customer is an
-/// adapter's job: until adapters carry credentials of their own, only an admin may.
-async fn inbound(
-    State(s): State<Shared>,
-    staff: Staff,
-    Path(channel): Path<String>,
-    headers: HeaderMap,
-    JsonBody(mut msg): JsonBody<InboundMessage>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
-    if !staff.caller.may(Action::PostInbound) {
-        return Err(StoreError::Forbidden(Action::PostInbound).into());
-    }
-    let channel = Channel::from_slug(&channel).ok_or(ApiError::NotFound("channel"))?;
-    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    let ids = inbound_ids();
-    let (_, message) = s
-        .mutate(
-            &staff.tenant,
-            |db, now| db.inbound(channel, msg, ids, now),
-            Event::message,
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(message)))
 }
 
 #[derive(Deserialize)]

@@ -106,6 +106,9 @@ impl Storage {
                 org,
             )
             .await?;
+        db.channel_keys = self
+            .keyed("SELECT id, doc FROM channel_keys WHERE org_id = ?", org)
+            .await?;
         for v in db.conversations.keys() {
             db.messages.insert(v.clone(), Vec::new());
         }
@@ -504,13 +507,15 @@ fn row(record: &Record) -> Row {
             id: c.id.clone(),
             doc,
         },
-        Record::Card(_) | Record::Content(_) | Record::Contact(_) | Record::Conversation(_) => {
-            Row::Doc {
-                table: record.kind(),
-                id: record.key().to_owned(),
-                doc,
-            }
-        }
+        Record::Card(_)
+        | Record::Content(_)
+        | Record::Contact(_)
+        | Record::Conversation(_)
+        | Record::ChannelKey(_) => Row::Doc {
+            table: record.kind(),
+            id: record.key().to_owned(),
+            doc,
+        },
     }
 }
 
@@ -528,6 +533,9 @@ fn doc_upsert(table: &str) -> &'static str {
         }
         "conversations" => {
             "INSERT INTO conversations (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE conversations.org_id = excluded.org_id"
+        }
+        "channel_keys" => {
+            "INSERT INTO channel_keys (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id"
         }
         _ => {
             "INSERT INTO canned_replies (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"

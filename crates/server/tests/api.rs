@@ -422,17 +422,17 @@ async fn bad_requests_get_4xx_envelopes_never_5xx() {
             StatusCode::BAD_REQUEST,
         ),
         (
-            "/channels/fax/inbound",
+            "/channels/fax/simulate",
             json!({"handle": "h", "name": "", "body": "hi", "idempotency_key": "k1"}).to_string(),
             StatusCode::NOT_FOUND,
         ),
         (
-            "/channels/wechat/inbound",
+            "/channels/wechat/simulate",
             json!({"handle": "", "name": "", "body": "hi", "idempotency_key": "k1"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
-            "/channels/wechat/inbound",
+            "/channels/wechat/simulate",
             json!({"handle": "h", "name": "", "body": "hi", "idempotency_key": "bad key!"})
                 .to_string(),
             StatusCode::BAD_REQUEST,

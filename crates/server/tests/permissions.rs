@@ -417,7 +417,7 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             Some(json!({"body": "您好", "idempotency_key": "mx-{who}"})),
             [401, 404, 404, 404, 201, 201],
         ),
-        // Posting as a customer is for adapters; the stranger posts into their own.
+        // Posting as a customer is for signed adapters: no staff token opens it.
         row(
             M::POST,
             "/channels/{channel}/inbound",
@@ -425,7 +425,52 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             Some(
                 json!({"handle": "wx-{who}", "name": "", "body": "hi", "idempotency_key": "in-{who}"}),
             ),
+            [401; 6],
+        ),
+        row(
+            M::GET,
+            "/channels/{channel}/inbound",
+            "/channels/wechat/inbound",
+            None,
+            [401; 6],
+        ),
+        // The admin's simulator; the stranger posts into their own organization.
+        row(
+            M::POST,
+            "/channels/{channel}/simulate",
+            "/channels/wechat/simulate",
+            Some(
+                json!({"handle": "wx-{who}", "name": "", "body": "hi", "idempotency_key": "in-{who}"}),
+            ),
             [401, 201, 403, 403, 403, 201],
+        ),
+        row(
+            M::GET,
+            "/channel-keys",
+            "/channel-keys",
+            None,
+            [401, 200, 403, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/channel-keys",
+            "/channel-keys",
+            Some(json!({"channel": "sms", "label": "gateway {who}"})),
+            [401, 201, 403, 403, 403, 201],
+        ),
+        row(
+            M::POST,
+            "/channel-keys/{id}/rotate",
+            "/channel-keys/ck-none/rotate",
+            None,
+            [401, 404, 403, 403, 403, 404],
+        ),
+        row(
+            M::POST,
+            "/channel-keys/{id}/revoke",
+            "/channel-keys/ck-none/revoke",
+            None,
+            [401, 404, 403, 403, 403, 404],
         ),
         row(
             M::GET,

@@ -9,9 +9,10 @@ use idb::{
 use lianjie_core::store::Record;
 use wasm_bindgen::JsValue;
 
-/// Version 2 added the `orgs` store (the organization and its departments); the
-/// upgrade creates whichever stores are missing, so any older database gets it.
-const DB_VERSION: u32 = 2;
+/// Version 2 added the `orgs` store (the organization and its departments), 3 the
+/// `channel_keys` store; the upgrade creates whichever stores are missing, so any
+/// older database gets them.
+const DB_VERSION: u32 = 3;
 
 /// Stored data as read: the records, and each unreadable one as (kind, index in its
 /// store's listing, raw text).
@@ -20,7 +21,7 @@ pub(super) type Loaded = (Vec<Record>, Vec<(&'static str, u32, String)>);
 pub(super) async fn open_idb(name: &str) -> Result<Database, idb::Error> {
     let mut request = Factory::new()?.open(name, Some(DB_VERSION))?;
     request.on_upgrade_needed(|event| {
-        // Every version creates the stores it lacks (1: all, 2: `orgs`); the records
+        // Every version creates the stores it lacks (1: all, 2: `orgs`, 3: `channel_keys`); the records
         // themselves are upgraded after loading (`upgrade::fill_in`). A failure leaves
         // stores missing, which the first transaction reports.
         if let Ok(db) = event.database() {

@@ -553,6 +553,11 @@ fn inbound_ids() -> [String; 3] {
     [random_id("k"), random_id("v"), random_id("m")]
 }
 
+/// A channel adapter's secret: 256 random bits, as on the server.
+fn key_secret() -> String {
+    random_hex::<32>()
+}
+
 fn random_id(prefix: &str) -> String {
     format!("{prefix}-{}", random_hex::<8>())
 }

@@ -1,10 +1,11 @@
 //! The in-browser backend's operations: customer pages' as they were, staff ones
 //! through core with the caller this browser acts as.
 
-use super::{LocalBackend, ME_KEY, inbound_ids, random_id, random_token, ready, then};
+use super::{LocalBackend, ME_KEY, inbound_ids, key_secret, random_id, random_token, ready, then};
 use crate::api::{Accounts, Api, ApiFuture, PublicApi, StaffSession, Subscription, write_stored};
 use crate::error::AppError;
 use chrono::Utc;
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
@@ -340,7 +341,7 @@ impl Api for LocalBackend {
         )
     }
 
-    fn inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
+    fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
         // Posting as a customer is an adapter's job; by hand, only admins test it.
         then(
             self.staff_write(
@@ -351,6 +352,35 @@ impl Api for LocalBackend {
                 Event::message,
             ),
             |(_, m)| m,
+        )
+    }
+
+    // Managed like on a server, though nothing can deliver to a browser: the page
+    // says so and points to the simulator.
+    fn channel_keys(&self) -> ApiFuture<Vec<ChannelKeyInfo>> {
+        self.staff_read(|db, caller| db.channel_keys(caller))
+    }
+
+    fn create_channel_key(&self, new: NewChannelKey) -> ApiFuture<IssuedChannelKey> {
+        self.staff_write(
+            move |db, caller| {
+                db.create_channel_key(caller, new, random_id("ck"), key_secret(), Utc::now())
+            },
+            |_| None,
+        )
+    }
+
+    fn rotate_channel_key(&self, key_id: String) -> ApiFuture<IssuedChannelKey> {
+        self.staff_write(
+            move |db, caller| db.rotate_channel_key(caller, &key_id, key_secret(), Utc::now()),
+            |_| None,
+        )
+    }
+
+    fn revoke_channel_key(&self, key_id: String) -> ApiFuture<ChannelKeyInfo> {
+        self.staff_write(
+            move |db, caller| db.revoke_channel_key(caller, &key_id, Utc::now()),
+            |_| None,
         )
     }
 

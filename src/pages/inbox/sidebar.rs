@@ -6,6 +6,7 @@ use lianjie_core::api::Event;
 use lianjie_core::contact::Contact;
 use lianjie_core::inbox::Conversation;
 use lianjie_core::intent::top_interests;
+use lianjie_core::link;
 
 /// Who the customer is across channels, their intent and interests, and every
 /// touchpoint, live while they read.
@@ -53,7 +54,7 @@ pub fn CustomerSidebar(
                     .join(i18n.t(Msg::ListSep));
                 let intent = c.intent.to_string();
                 view! {
-                    <h2><a href=format!("/contacts/{}", c.id)>{c.name.clone()}</a></h2>
+                    <h2><a href=link::path(&["contacts", &c.id])>{c.name.clone()}</a></h2>
                     <p class="intro">{c.company.clone()}</p>
                     <p>{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</p>
                     {(!interests.is_empty()).then(|| view! {

@@ -1,0 +1,258 @@
+//! Channel adapters: their signed deliveries, WeChat's URL check, the admin's
+//! simulator, and the admin's credentials for them.
+
+use crate::channel_auth::{self, Scheme, Signed};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Public, RawBody, Staff, json};
+use crate::routes::{id_param, idempotency_key, inbound_ids};
+use crate::{Shared, Tenant, random_token};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
+use lianjie_core::api::{Event, InboundMessage};
+use lianjie_core::channel::Channel;
+use lianjie_core::inbox::Message;
+use lianjie_core::scope::Action;
+use lianjie_core::store::StoreError;
+use serde::Deserialize;
+use std::sync::Arc;
+
+fn channel_param(slug: &str) -> ApiResult<Channel> {
+    Channel::from_slug(slug).ok_or(ApiError::NotFound("channel"))
+}
+
+/// WeChat's parameters, on its callbacks and its URL check.
+#[derive(Deserialize, Default)]
+pub struct WechatQuery {
+    key: Option<String>,
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    msg_signature: Option<String>,
+    signature: Option<String>,
+    echostr: Option<String>,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// What a delivery names: the headers when it carries a Lianjie signature, else
+/// (WeChat only) WeChat's query parameters.
+fn signed<'a>(channel: Channel, headers: &'a HeaderMap, q: &'a WechatQuery) -> Signed<'a> {
+    if headers.contains_key("x-lianjie-signature") || channel != Channel::Wechat {
+        Signed {
+            key: header(headers, "x-lianjie-key"),
+            timestamp: header(headers, "x-lianjie-timestamp"),
+            signature: header(headers, "x-lianjie-signature"),
+            nonce: None,
+            scheme: Scheme::Hmac,
+        }
+    } else {
+        Signed {
+            key: q.key.as_deref(),
+            timestamp: q.timestamp.as_deref(),
+            signature: q.msg_signature.as_deref(),
+            nonce: q.nonce.as_deref(),
+            scheme: Scheme::Wechat,
+        }
+    }
+}
+
+/// The organization holding credential `key_id`, and the secrets it accepts for
+/// `channel` at `now` (none when revoked or of another channel).
+fn credential(
+    s: &Shared,
+    key_id: &str,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> ApiResult<(Arc<Tenant>, Vec<String>)> {
+    let tenant = s
+        .tenant_with(|db| db.channel_key(key_id).is_some())
+        .ok_or(channel_auth::SignatureError::UnknownKey)?;
+    let secrets = tenant
+        .lock()
+        .channel_key(key_id)
+        .map(|k| {
+            k.secrets_for(channel, now)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((tenant, secrets))
+}
+
+/// An adapter delivers a customer's message. No staff token is accepted here: the
+/// delivery is signed with the adapter's own credential, checked before anything
+/// else is read of it.
+pub async fn inbound(
+    State(s): State<Shared>,
+    _: Public,
+    Path(channel): Path<String>,
+    Query(q): Query<WechatQuery>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    let channel = channel_param(&channel)?;
+    let signed = signed(channel, &headers, &q);
+    let now = Utc::now();
+    let key_id = signed.key.ok_or(channel_auth::SignatureError::NoKey)?;
+    let (tenant, secrets) = credential(&s, key_id, channel, now)?;
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    channel_auth::verify(&signed, &secrets, &body, now)?;
+    let signature = signed.signature.unwrap_or_default();
+    if !s.replays.first_use(key_id, signature, now) {
+        return Err(channel_auth::SignatureError::Replayed.into());
+    }
+    let mut msg: InboundMessage = json(&body)?;
+    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    let ids = inbound_ids();
+    let key_id = key_id.to_owned();
+    let (_, message) = s
+        .mutate(
+            &tenant,
+            |db, now| {
+                let out = db.inbound(channel, msg, ids, now)?;
+                db.note_channel_key_used(&key_id, now);
+                Ok(out)
+            },
+            Event::message,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Longest `echostr` echoed back; WeChat's are short digits.
+const MAX_ECHO: usize = 128;
+
+/// WeChat checks a callback address before using it: it signs a timestamp and a
+/// nonce with the token (here, the credential's secret) and expects `echostr` back.
+pub async fn wechat_url_check(
+    State(s): State<Shared>,
+    _: Public,
+    Path(channel): Path<String>,
+    Query(q): Query<WechatQuery>,
+) -> ApiResult<String> {
+    if channel_param(&channel)? != Channel::Wechat {
+        return Err(ApiError::NotFound("route"));
+    }
+    let now = Utc::now();
+    let (Some(key_id), Some(timestamp), Some(nonce), Some(signature), Some(echo)) = (
+        q.key.as_deref(),
+        q.timestamp.as_deref(),
+        q.nonce.as_deref(),
+        q.signature.as_deref(),
+        q.echostr,
+    ) else {
+        return Err(channel_auth::SignatureError::Missing.into());
+    };
+    if echo.len() > MAX_ECHO || !echo.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::BadRequest(
+            "echostr must be up to 128 letters and digits".into(),
+        ));
+    }
+    let (_, secrets) = credential(&s, key_id, Channel::Wechat, now)?;
+    if secrets.is_empty() {
+        return Err(channel_auth::SignatureError::UnknownKey.into());
+    }
+    channel_auth::fresh(timestamp, now)?;
+    // The URL check signs no body: the secret, timestamp and nonce alone.
+    let matches = secrets.iter().any(|secret| {
+        let expected = channel_auth::wechat_signature(&[
+            secret.as_bytes(),
+            timestamp.as_bytes(),
+            nonce.as_bytes(),
+        ]);
+        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), signature.as_bytes()).into()
+    });
+    if !matches {
+        return Err(channel_auth::SignatureError::Mismatch.into());
+    }
+    Ok(echo)
+}
+
+/// The admin's channel simulator: posts a message as a customer of any channel,
+/// to try the inbox without an adapter.
+pub async fn simulate(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(channel): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut msg): JsonBody<InboundMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    if !staff.caller.may(Action::PostInbound) {
+        return Err(StoreError::Forbidden(Action::PostInbound).into());
+    }
+    let channel = channel_param(&channel)?;
+    msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
+    let ids = inbound_ids();
+    let (_, message) = s
+        .mutate(
+            &staff.tenant,
+            |db, now| db.inbound(channel, msg, ids, now),
+            Event::message,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+pub async fn keys(staff: Staff) -> ApiResult<Json<Vec<ChannelKeyInfo>>> {
+    Ok(Json(
+        staff.tenant.read(|db| db.channel_keys(&staff.caller))?,
+    ))
+}
+
+/// A secret of 32 random bytes, as hex.
+fn new_secret() -> String {
+    random_token::<32>()
+}
+
+pub async fn create_key(
+    State(s): State<Shared>,
+    staff: Staff,
+    JsonBody(new): JsonBody<NewChannelKey>,
+) -> ApiResult<(StatusCode, Json<IssuedChannelKey>)> {
+    let id = format!("ck-{}", random_token::<8>());
+    let issued = s
+        .mutate(
+            &staff.tenant,
+            |db, now| db.create_channel_key(&staff.caller, new, id, new_secret(), now),
+            |_| None,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+pub async fn rotate_key(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<IssuedChannelKey>> {
+    let id = id_param(&id, "channel key")?;
+    let issued = s
+        .mutate(
+            &staff.tenant,
+            |db, now| db.rotate_channel_key(&staff.caller, &id, new_secret(), now),
+            |_| None,
+        )
+        .await?;
+    Ok(Json(issued))
+}
+
+pub async fn revoke_key(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ChannelKeyInfo>> {
+    let id = id_param(&id, "channel key")?;
+    let info = s
+        .mutate(
+            &staff.tenant,
+            |db, now| db.revoke_channel_key(&staff.caller, &id, now),
+            |_| None,
+        )
+        .await?;
+    Ok(Json(info))
+}
