@@ -1,0 +1,89 @@
+// Channel adapters, as an admin sets one up: a credential made in settings shows its
+// secret once; on the reference server a delivery signed with it (HMAC-SHA256, as
+// docs/channels.md says) lands in the inbox, and after revocation it is refused.
+// The in-browser backend manages credentials the same way but has no address to
+// deliver to, and says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { BACKEND, browserSuite, enterAsStaff, heading } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+
+/** Delivers one customer message as an adapter would; the response status. */
+async function deliver(page, key, secret, handle, text) {
+  const body = JSON.stringify({ handle, name: '短信客户', body: text, idempotency_key: `e2e-${Date.now()}` });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+  return page.evaluate(async ({ body, timestamp, signature, key }) => {
+    const res = await fetch('/api/v1/channels/sms/inbound', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-lianjie-key': key,
+        'x-lianjie-timestamp': timestamp,
+        'x-lianjie-signature': signature,
+      },
+      body,
+    });
+    return res.status;
+  }, { body, timestamp, signature, key });
+}
+
+test(`an admin creates, rotates and revokes an adapter credential (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/settings'), 'admin');
+    await page.getByRole('link', { name: 'Manage channel adapter credentials' }).click();
+    await heading(page, 'Channel adapters');
+    await page.getByText(BACKEND === 'http' ? /docs\/channels\.md/ : /in-browser demo has no address/).waitFor();
+
+    // An empty name is refused beside the field.
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Required' }).waitFor();
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+
+    await page.getByLabel('Channel').selectOption('sms');
+    await page.getByLabel('Name').fill('SMS gateway');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    const shown = page.getByRole('status').filter({ hasText: 'Secret for “SMS gateway”' });
+    await shown.waitFor();
+    const secret = await shown.locator('code.secret').innerText();
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    const key = (await shown.locator('dd code').first().innerText()).trim();
+    assert.match(key, /^ck-/);
+    assert.match(await shown.innerText(), /\/api\/v1\/channels\/sms\/inbound/);
+    await page.getByRole('button', { name: 'Saved it, close' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    // The list tells the credential by its last four characters, never the secret.
+    const row = page.getByRole('listitem').filter({ hasText: 'SMS gateway' });
+    await row.getByText(`••••${secret.slice(-4)}`).waitFor();
+    assert.ok(!(await page.content()).includes(secret), 'the secret is gone from the page');
+
+    if (BACKEND === 'http') {
+      assert.equal(await deliver(page, key, secret, '+8613911112222', '请问短信里的报价还有效吗？'), 201);
+      await page.goto(url('/inbox?status=open'));
+      await page.getByText('请问短信里的报价还有效吗？').first().waitFor({ timeout: 15_000 });
+      await page.goto(url('/settings/channels'));
+      await row.getByText(/last used/).waitFor();
+    }
+
+    // Rotating shows the new secret once; the old one works a while longer.
+    await row.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = page.getByRole('status').filter({ hasText: 'Secret for “SMS gateway”' });
+    await rotated.waitFor();
+    const second = await rotated.locator('code.secret').innerText();
+    assert.notEqual(second, secret);
+    await row.getByText(/old secret works until/).waitFor();
+    await page.getByRole('button', { name: 'Saved it, close' }).click();
+
+    // Revoking asks once more, then stops it.
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Confirm: adapters using it stop at once' }).click();
+    await row.getByText(/^revoked /).waitFor();
+    assert.equal(await row.getByRole('button', { name: 'Rotate secret' }).count(), 0);
+    if (BACKEND === 'http') {
+      assert.equal(await deliver(page, key, second, '+8613911112222', '还在吗？'), 401);
+    }
+  }, { expectedErrors: [/status of 4(01|22)/] }));
