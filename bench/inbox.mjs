@@ -129,7 +129,8 @@ async function measureSize(browser, url, n) {
     }, i));
   }
 
-  // Filter: one channel after another.
+  // Filter: one channel after another (from the filter menu, opened once).
+  await page.getByRole('button', { name: /^Filters/ }).click();
   const filter = [];
   for (const channel of CHANNELS.slice(0, REPEAT)) {
     filter.push(await page.evaluate((label) => {

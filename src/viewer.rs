@@ -84,17 +84,40 @@ const NAV: [(&str, Msg, Option<Gate>); 7] = [
     ("/settings", Msg::NavSettings, None),
 ];
 
-/// The navigation for `viewer`: what their role may use, in order. Until the viewer
-/// is known, only what every role may use.
-pub fn staff_nav(viewer: Option<&Viewer>) -> Vec<(&'static str, Msg)> {
-    NAV.into_iter()
+/// The phone's bottom tab bar: what a rep reaches for most, with the rest (their
+/// card, the team) a tap away under "Me".
+const TABS: [(&str, Msg, Option<Gate>); 5] = [
+    ("/", Msg::TabToday, None),
+    ("/radar", Msg::TabRadar, Some(Gate::Radar)),
+    ("/inbox", Msg::TabInbox, None),
+    ("/content", Msg::TabContent, None),
+    ("/settings", Msg::TabMe, None),
+];
+
+/// The entries of `list` that `viewer`'s role may use, in order. Until the viewer is
+/// known, only what every role may use.
+fn allowed(
+    list: &[(&'static str, Msg, Option<Gate>)],
+    viewer: Option<&Viewer>,
+) -> Vec<(&'static str, Msg)> {
+    list.iter()
         .filter(|(_, _, gate)| match (gate, viewer) {
             (None, _) => true,
             (Some(gate), Some(v)) => v.opens(*gate),
             (Some(_), None) => false,
         })
-        .map(|(href, label, _)| (href, label))
+        .map(|(href, label, _)| (*href, *label))
         .collect()
+}
+
+/// The side navigation for `viewer`.
+pub fn staff_nav(viewer: Option<&Viewer>) -> Vec<(&'static str, Msg)> {
+    allowed(&NAV, viewer)
+}
+
+/// The phone's tab bar for `viewer`.
+pub fn phone_tabs(viewer: Option<&Viewer>) -> Vec<(&'static str, Msg)> {
+    allowed(&TABS, viewer)
 }
 
 /// The viewer in context (`None` until loaded, or signed out), and a way to load it

@@ -9,15 +9,23 @@ pub fn use_page_title(title: Msg) {
     });
 }
 
-/// A page's heading and one-line summary; also sets the tab title.
+/// A page's heading and one-line summary, with the page's own controls (if any)
+/// beside them; also sets the tab title.
 #[component]
-pub fn PageHeader(title: Msg, intro: Msg) -> impl IntoView {
+pub fn PageHeader(
+    title: Msg,
+    intro: Msg,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(title);
     view! {
         <header class="page-header">
-            <h1>{move || i18n.t(title)}</h1>
-            <p class="intro">{move || i18n.t(intro)}</p>
+            <div>
+                <h1>{move || i18n.t(title)}</h1>
+                <p class="intro">{move || i18n.t(intro)}</p>
+            </div>
+            {children.map(|c| view! { <div class="page-actions">{c()}</div> })}
         </header>
     }
 }

@@ -4,7 +4,7 @@ use super::{
 use crate::api::{use_api, use_api_events};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
-use crate::viewer::{CurrentViewer, Viewer, staff_nav};
+use crate::viewer::{CurrentViewer, Viewer, phone_tabs, staff_nav};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use lianjie_core::api::Event;
@@ -72,6 +72,23 @@ pub fn StaffLayout() -> impl IntoView {
                 .collect_view()
         })
     };
+    let tabs = move || {
+        viewer.with(|v| {
+            phone_tabs(v.as_ref())
+                .into_iter()
+                .map(|(href, label)| {
+                    view! {
+                        <li>
+                            <A href=href exact=href == "/">
+                                <TabIcon href />
+                                <span>{move || i18n.t(label)}</span>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <div class="staff">
             <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
@@ -81,11 +98,16 @@ pub fn StaffLayout() -> impl IntoView {
                     <span class="brand-name">{move || i18n.t(Msg::AppName)}</span>
                 </div>
                 {move || known.get().then(|| view! { <SignedInAs on_signed_out=signed_out /> })}
-                <nav aria-label=move || i18n.t(Msg::MainNavigation)>
+                <nav class="side-nav" aria-label=move || i18n.t(Msg::MainNavigation)>
                     <ul>{nav}</ul>
                 </nav>
                 <LanguageSwitcher />
             </aside>
+            // On a phone the side bar folds into a top bar and these tabs (CSS shows
+            // one navigation or the other, never both).
+            <nav class="phone-tabs" aria-label=move || i18n.t(Msg::PhoneTabs)>
+                <ul>{tabs}</ul>
+            </nav>
             <main id="main" class="staff-main" tabindex="-1">
                 <Show
                     when=move || signed_in.get()
@@ -106,5 +128,24 @@ pub fn StaffLayout() -> impl IntoView {
                 </Show>
             </main>
         </div>
+    }
+}
+
+/// A tab's pictogram (24×24, drawn with the text colour); the label beside it names it.
+#[component]
+fn TabIcon(href: &'static str) -> impl IntoView {
+    let path = match href {
+        "/" => "M4 11l8-7 8 7v9h-5v-6H9v6H4z",
+        "/radar" => {
+            "M12 3a9 9 0 1 0 9 9h-2a7 7 0 1 1-7-7zm0 4a5 5 0 1 0 5 5h-2a3 3 0 1 1-3-3zm0 3a2 2 0 1 0 2 2l6-6-1.4-1.4-5.2 5.2A2 2 0 0 0 12 10z"
+        }
+        "/inbox" => "M4 5h16v11H8l-4 4zm2 2v8.2L7.2 14H18V7z",
+        "/content" => "M5 3h10l4 4v14H5zm2 2v14h10V8h-3V5zm2 6h6v2H9zm0 4h6v2H9z",
+        _ => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-4 0-8 2-8 5v2h16v-2c0-3-4-5-8-5z",
+    };
+    view! {
+        <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <path d=path fill="currentColor" />
+        </svg>
     }
 }

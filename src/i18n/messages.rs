@@ -40,6 +40,12 @@ messages! {
     NavRadar => "线索雷达", "Lead radar";
     NavInbox => "收件箱", "Inbox";
     NavSettings => "设置", "Settings";
+    TabToday => "今天", "Today";
+    TabRadar => "雷达", "Radar";
+    TabInbox => "消息", "Inbox";
+    TabContent => "内容", "Content";
+    TabMe => "我的", "Me";
+    PhoneTabs => "底部导航", "Tabs";
 
     DashboardIntro => "今天从哪里开始？", "Where would you like to start today?";
     MyCardIntro => "编辑你的智能名片，并分享到客户聊天中。", "Edit your smart business card and share it into customer chats.";
@@ -467,6 +473,10 @@ messages! {
     RevokeKey => "吊销", "Revoke";
     ConfirmRevoke => "确认吊销：使用它的适配器会立即停止", "Confirm: adapters using it stop at once";
     Cancel => "取消", "Cancel";
+    Filters => "筛选", "Filters";
+    ActiveFilters => "已选筛选条件", "Active filters";
+    RemoveFilter => "移除筛选：{filter}", "Remove filter {filter}";
+    Done => "完成", "Done";
     ImageNamed => "图片：{name}", "Image: {name}";
     StatusActive => "在职", "Active";
     StatusDeactivated => "已停用", "Deactivated";

@@ -1,5 +1,5 @@
 use crate::api::use_api;
-use crate::components::{AccountPanel, PageHeader, use_toasts};
+use crate::components::{AccountPanel, LanguageSwitcher, PageHeader, use_toasts};
 use crate::i18n::{Msg, use_i18n};
 use crate::viewer::{Gate, use_viewer};
 use leptos::prelude::*;
@@ -39,6 +39,14 @@ pub fn Settings() -> impl IntoView {
     });
     view! {
         <PageHeader title=Msg::NavSettings intro=Msg::SettingsIntro />
+        // On a phone this page is "Me": the language and the rep's card live here
+        // (the side bar that holds them on a laptop is folded away).
+        <div class="phone-only me-links">
+            <LanguageSwitcher />
+            {move || viewer.opens(Gate::MyCard).then(|| view! {
+                <p><A href="/card">{move || i18n.t(Msg::NavMyCard)}</A></p>
+            })}
+        </div>
         <AccountPanel />
         {move || viewer.opens(Gate::Team).then(|| view! {
             <p><A href="/settings/team">{move || i18n.t(Msg::ManageTeam)}</A></p>

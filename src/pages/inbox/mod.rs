@@ -5,6 +5,7 @@ mod list;
 mod palette;
 mod sidebar;
 mod thread;
+mod toolbar;
 
 use super::use_query_param;
 use crate::api::{ApiResult, use_api, use_api_events};
@@ -23,6 +24,7 @@ use list::ConversationList;
 use palette::{CommandPalette, PaletteCommand};
 use sidebar::CustomerSidebar;
 use thread::Thread;
+use toolbar::{Filters, InboxToolbar, assignee_label, set_filter, sort_label, status_label};
 use wasm_bindgen::JsCast;
 
 /// How many conversations one request brings.
@@ -77,63 +79,6 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
-fn status_label(s: StatusFilter) -> Msg {
-    match s {
-        StatusFilter::Open => Msg::StatusOpen,
-        StatusFilter::Pending => Msg::StatusPending,
-        StatusFilter::Snoozed => Msg::StatusSnoozed,
-        StatusFilter::Resolved => Msg::StatusResolved,
-        StatusFilter::All => Msg::StatusAll,
-    }
-}
-
-fn assignee_label(a: AssigneeFilter) -> Msg {
-    match a {
-        AssigneeFilter::All => Msg::AssigneeAll,
-        AssigneeFilter::Mine => Msg::AssigneeMine,
-        AssigneeFilter::Unassigned => Msg::AssigneeUnassigned,
-    }
-}
-
-fn sort_label(s: InboxSort) -> Msg {
-    match s {
-        InboxSort::Newest => Msg::SortNewest,
-        InboxSort::Oldest => Msg::SortOldest,
-        InboxSort::Intent => Msg::SortIntent,
-    }
-}
-
-/// Sets one list filter in the address; its default removes the parameter, so plain
-/// addresses stay plain. The controls and the command palette all set filters so.
-fn set_filter(set: SignalSetter<Option<String>>, value: &str, default: &str) {
-    set.set(Some(value.to_owned()).filter(|v| v != default));
-}
-
-/// An option's text, looked up in the current language.
-type OptionLabel = Box<dyn Fn() -> &'static str + Send + Sync>;
-
-/// One list filter as a labelled select kept in the address (see [`set_filter`]).
-#[component]
-fn FilterSelect(
-    label: Msg,
-    options: Vec<(&'static str, OptionLabel)>,
-    current: Signal<&'static str>,
-    default: &'static str,
-    set: SignalSetter<Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <label>
-            {move || i18n.t(label)}
-            <select on:change=move |ev| set_filter(set, &event_target_value(&ev), default)>
-                {options.into_iter().map(|(value, text)| view! {
-                    <option value=value selected=move || current.get() == value>{text}</option>
-                }).collect_view()}
-            </select>
-        </label>
-    }
-}
-
 #[component]
 pub fn Inbox() -> impl IntoView {
     let i18n = use_i18n();
@@ -168,6 +113,15 @@ pub fn Inbox() -> impl IntoView {
         cursor: None,
         limit: Some(PAGE),
     });
+    let filters = Filters {
+        query,
+        status: set_status,
+        assignee: set_assignee,
+        channel: set_channel,
+        sort: set_sort,
+        label: set_label,
+        text: set_text,
+    };
     let lookups = InboxLookups {
         users: LocalResource::new({
             let api = api.clone();
@@ -484,86 +438,31 @@ pub fn Inbox() -> impl IntoView {
         }
         out
     });
-    let status_now = move || query.with(|q| q.status);
     let page = view! {
-        <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro />
+        <PageHeader title=Msg::NavInbox intro=Msg::InboxIntro>
+            <div class="shortcut-hint">
+                <MessageAlerts open=Signal::derive(move || open_id.get()) />
+                {move || viewer.opens(Gate::Simulator).then(|| view! {
+                    <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
+                })}
+                <button type="button" class="ghost" aria-expanded=move || show_help.get().to_string()
+                    on:click=move |_| show_help.update(|s| *s = !*s)>
+                    {move || i18n.t(Msg::Shortcuts)} " (?)"
+                </button>
+            </div>
+        </PageHeader>
+        {move || show_help.get().then(|| view! { <p class="shortcut-help" role="note">{i18n.t(Msg::ShortcutsHelp)}</p> })}
         {move || lookups.failed().map(|error| view! {
             <RetryAlert error retry=Callback::new(move |()| lookups.refetch()) />
         })}
         <CommandPalette open=palette commands />
-        <div class="shortcut-hint">
-            <MessageAlerts open=Signal::derive(move || open_id.get()) />
-            {move || viewer.opens(Gate::Simulator).then(|| view! {
-                <a href="/inbox/simulator" target="_blank" rel="noopener">{move || i18n.t(Msg::TrySimulator)}</a>
-            })}
-            <button type="button" aria-expanded=move || show_help.get().to_string()
-                on:click=move |_| show_help.update(|s| *s = !*s)>
-                {move || i18n.t(Msg::Shortcuts)} " (?)"
-            </button>
-            {move || show_help.get().then(|| view! { <span role="note">{i18n.t(Msg::ShortcutsHelp)}</span> })}
-        </div>
-        <div class="inbox">
+        // On a phone the list and the open conversation take turns on the screen.
+        <div class="inbox" class:has-open=move || open_id.with(Option::is_some)>
             <section class="inbox-list" aria-label=move || i18n.t(Msg::Conversations)>
-                <div role="group" class="status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>
-                    {StatusFilter::ALL.map(|s| {
-                        let label = status_label(s);
-                        // Under the other filters as they are, so "Pending 3" is what a click shows.
-                        let count = move || match first.get() {
-                            Some(Ok(page)) => page.by_status.get(s).to_string(),
-                            _ => String::new(),
-                        };
-                        view! {
-                            <button type="button" aria-pressed=move || (status_now() == s).to_string()
-                                on:click=move |_| set_filter(set_status, s.slug(), StatusFilter::default().slug())>
-                                {move || i18n.t(label)} " " <span class="tab-count">{count}</span>
-                            </button>
-                        }
-                    }).collect_view()}
-                </div>
-                <div class="inbox-filters">
-                    <FilterSelect
-                        label=Msg::AssignedTo
-                        options=AssigneeFilter::ALL.map(|a| {
-                            (a.slug(), Box::new(move || i18n.t(assignee_label(a))) as OptionLabel)
-                        }).into()
-                        current=Signal::derive(move || query.with(|q| q.assignee.slug()))
-                        default=AssigneeFilter::default().slug()
-                        set=set_assignee
-                    />
-                    <FilterSelect
-                        label=Msg::ViaChannel
-                        options=std::iter::once(("", Box::new(move || i18n.t(Msg::AllChannels)) as OptionLabel))
-                            .chain(Channel::ALL.map(|c| (c.slug(), Box::new(move || i18n.channel(c)) as OptionLabel)))
-                            .collect()
-                        current=Signal::derive(move || query.with(|q| q.channel.map_or("", Channel::slug)))
-                        default=""
-                        set=set_channel
-                    />
-                    <FilterSelect
-                        label=Msg::SortBy
-                        options=InboxSort::ALL.map(|s| {
-                            (s.slug(), Box::new(move || i18n.t(sort_label(s))) as OptionLabel)
-                        }).into()
-                        current=Signal::derive(move || query.with(|q| q.sort.slug()))
-                        default=InboxSort::default().slug()
-                        set=set_sort
-                    />
-                    <label>
-                        {move || i18n.t(Msg::LabelFilter)}
-                        <input type="text" list="inbox-labels" prop:value=move || label.get().unwrap_or_default()
-                            on:change=move |ev| set_label.set(Some(event_target_value(&ev)).filter(|v| !v.trim().is_empty())) />
-                        <datalist id="inbox-labels">
-                            <For each=move || known_labels.get() key=|l| l.clone() let(l)>
-                                <option value=l />
-                            </For>
-                        </datalist>
-                    </label>
-                    <label>
-                        {move || i18n.t(Msg::SearchConversations)}
-                        <input type="search" prop:value=move || text.get().unwrap_or_default()
-                            on:input=move |ev| set_text.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
-                    </label>
-                </div>
+                <InboxToolbar filters counts=Signal::derive(move || match first.get() {
+                    Some(Ok(page)) => Some(page.by_status),
+                    _ => None,
+                }) known_labels />
                 <p class="list-count">
                     {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total().to_string())])}
                 </p>
@@ -596,8 +495,13 @@ pub fn Inbox() -> impl IntoView {
                 Some(id) => {
                     let conversation = Signal::derive(move || open.get());
                     view! {
-                        <Thread id conversation contact=contact_of_open focus />
-                        <CustomerSidebar conversation contact=contact_of_open />
+                        <div class="thread-pane">
+                            <button type="button" class="back phone-only" on:click=move |_| set_selected.set(None)>
+                                "← " {move || i18n.t(Msg::Conversations)}
+                            </button>
+                            <Thread id conversation contact=contact_of_open focus />
+                            <CustomerSidebar conversation contact=contact_of_open />
+                        </div>
                     }
                     .into_any()
                 }
