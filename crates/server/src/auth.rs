@@ -5,12 +5,13 @@
 
 use crate::client_addr::ClientKey;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Path;
 use crate::extract::{ClientIp, JsonBody, Staff};
 use crate::storage::NewSession;
 use crate::{Shared, hash_password, random_token};
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use governor::clock::{Clock, DefaultClock};

@@ -4,10 +4,11 @@
 use crate::channel_auth::{self, Scheme, Signed};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Public, RawBody, Staff, json};
+use crate::extract::{Path, Query};
 use crate::routes::{id_param, idempotency_key, inbound_ids};
 use crate::{Shared, Tenant, random_token};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};

@@ -32,6 +32,36 @@ pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("body is not valid JSON for this endpoint: {e}")))
 }
 
+/// A query string as `T`; one that does not fit (a missing or repeated field, a
+/// value of the wrong type) is a 400 in the error envelope, like any bad input.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+/// Path parameters as `T`; one that cannot be read (not UTF-8) names nothing that
+/// exists: 404 in the error envelope.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| ApiError::NotFound("route"))
+    }
+}
+
 /// The body's bytes as sent (a signature is checked over exactly these).
 pub struct RawBody(pub Bytes);
 

@@ -5,10 +5,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ClientIp, JsonBody, Public};
+use crate::extract::{Path, Query};
 use crate::routes::{id_param, idempotency_key, inbound_ids};
 use crate::{Shared, Tenant, random_token};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use lianjie_core::api::{Event, InboundMessage, OpenedShare};
 use lianjie_core::inbox::Message;

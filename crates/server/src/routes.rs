@@ -2,11 +2,12 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Staff};
+use crate::extract::{Path, Query};
 use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
 use crate::{Shared, Tenant, auth, channels, hash_password, random_token, team};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Html;
@@ -346,9 +347,8 @@ struct RankingQuery {
 
 async fn content_ranking(
     staff: Staff,
-    query: Result<Query<RankingQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<RankingQuery>,
 ) -> ApiResult<Json<Vec<ContentStats>>> {
-    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     Ok(Json(
         staff
             .tenant
@@ -464,9 +464,8 @@ async fn radar(staff: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
 
 async fn conversations(
     staff: Staff,
-    query: Result<Query<ConversationQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ConversationQuery>,
 ) -> ApiResult<Json<ConversationPage>> {
-    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     Ok(Json(staff.tenant.read(|db| {
         Ok(db.list_conversations(&staff.caller, &q, Utc::now()))
     })?))
@@ -481,10 +480,9 @@ struct CursorQuery {
 async fn messages(
     staff: Staff,
     Path(id): Path<String>,
-    query: Result<Query<CursorQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<CursorQuery>,
 ) -> ApiResult<Json<Page<Message>>> {
     let id = id_param(&id, "conversation")?;
-    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     Ok(Json(staff.tenant.read(|db| {
         db.messages_page(&staff.caller, &id, q.cursor.as_deref(), q.limit)
     })?))

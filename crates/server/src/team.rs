@@ -2,10 +2,11 @@
 //! admins (the rules are core's; see `lianjie_core::store` and `scope`).
 
 use crate::error::ApiResult;
+use crate::extract::Path;
 use crate::extract::{JsonBody, Staff};
 use crate::{Shared, hash_password, random_token};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use lianjie_core::api::Event;
 use lianjie_core::people::User;

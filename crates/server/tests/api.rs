@@ -56,10 +56,18 @@ async fn staff_endpoints_require_a_valid_session() {
     assert!(contents.as_array().unwrap().len() >= 10);
 }
 
+/// How many readings the caller's radar holds (the demo seeds a month of them).
+async fn radar_len(s: &common::Server, token: &str) -> usize {
+    let (_, radar) = s.call(Method::GET, "/radar", Some(token), None).await;
+    radar.as_array().map_or(0, Vec::len)
+}
+
 #[tokio::test]
 async fn share_open_track_and_radar_with_beacon_bodies() {
     let s = start().await;
     let token = s.login().await;
+    // The demo's history: the view below comes on top.
+    let seeded = radar_len(&s, &token).await;
     let share = s.share_pricing(&token).await;
     assert_eq!(share.len(), 32, "128-bit token");
 
@@ -88,7 +96,8 @@ async fn share_open_track_and_radar_with_beacon_bodies() {
     }
     let (_, radar) = s.call(Method::GET, "/radar", Some(&token), None).await;
     let radar = radar.as_array().unwrap();
-    assert_eq!(radar.len(), 1);
+    assert_eq!(radar.len(), seeded + 1);
+    assert_eq!(radar[0]["session_id"], opened["session_id"], "newest first");
     assert_eq!(radar[0]["visible_ms"], 120_000);
     assert_eq!(radar[0]["top_section"], "价格");
     assert_eq!(radar[0]["actions"], json!(["called"]));
@@ -134,6 +143,16 @@ async fn content_editing_analytics_ranking_and_lead_capture() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A reader reads, returns with the same link, then leaves their details.
+    // The demo's history of the article: this reader's view comes on top.
+    let (_, seeded) = s
+        .call(
+            Method::GET,
+            "/contents/c-pricing/analytics",
+            Some(&token),
+            None,
+        )
+        .await;
+    let seeded = &seeded["stats"];
     let share = s.share_pricing(&token).await;
     let (_, opened) = s
         .call(Method::GET, &format!("/public/shares/{share}"), None, None)
@@ -252,8 +271,14 @@ async fn content_editing_analytics_ranking_and_lead_capture() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(a["stats"]["opens"], 1);
-    assert_eq!(a["stats"]["avg_visible_ms"], 30_000);
+    let (opens, total) = (&a["stats"]["opens"], &a["stats"]["total_visible_ms"]);
+    let number = |v: &Value| v.as_u64().unwrap();
+    assert_eq!(number(opens), number(&seeded["opens"]) + 1);
+    assert_eq!(
+        number(total),
+        number(&seeded["total_visible_ms"]) + 30_000,
+        "the 1 s visit does not count"
+    );
     let (_, ranked) = s
         .call(
             Method::GET,
@@ -331,7 +356,17 @@ async fn timeline_canned_replies_and_demo_reset() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, radar) = s.call(Method::GET, "/radar", Some(&token), None).await;
-    assert_eq!(radar, json!([]), "reset clears what was tracked");
+    let radar = radar.as_array().unwrap();
+    assert!(
+        radar
+            .iter()
+            .all(|r| r["session_id"] != opened["session_id"]),
+        "reset clears what was tracked"
+    );
+    // What is left is the demo's own history, as seeded.
+    let seed = lianjie_core::demo::seed(chrono::Utc::now());
+    let wanglei = seed.caller("u-wanglei").unwrap();
+    assert_eq!(radar.len(), seed.radar(&wanglei, 100).unwrap().len());
     let (status, _) = s.call(Method::GET, "/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::OK, "a reset keeps staff signed in");
     // The reset is durable: a restart on the same file sees the seed, not the old share.
@@ -344,7 +379,10 @@ async fn timeline_canned_replies_and_demo_reset() {
     let (_, contacts) = again
         .call(Method::GET, "/contacts", Some(&token), None)
         .await;
-    assert_eq!(contacts.as_array().unwrap().len(), 50);
+    assert_eq!(
+        contacts.as_array().unwrap().len(),
+        lianjie_core::demo::CONTACTS
+    );
 }
 
 #[tokio::test]
@@ -455,15 +493,32 @@ async fn bad_requests_get_4xx_envelopes_never_5xx() {
         let envelope: Value = res.json().await.unwrap();
         assert!(envelope["error"]["code"].is_string(), "{path}: {envelope}");
     }
-    let (status, _) = s
-        .call(
-            Method::GET,
-            "/conversations?status=weird",
-            Some(&token),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Query strings and path parameters that cannot be read are answered in the
+    // envelope too, not in plain text (found by the contract fuzzer).
+    for (path, expected) in [
+        ("/conversations?status=weird", StatusCode::BAD_REQUEST),
+        (
+            "/public/shares/0123456789abcdef0123456789abcdef/messages",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/public/cards/wang-lei?child=a&child=b",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/events?last_event_id=abc", StatusCode::BAD_REQUEST),
+        ("/contacts/%FF", StatusCode::NOT_FOUND),
+    ] {
+        let res = s
+            .http
+            .get(s.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), expected, "{path}");
+        let envelope: Value = res.json().await.unwrap();
+        assert!(envelope["error"]["code"].is_string(), "{path}: {envelope}");
+    }
 }
 
 #[tokio::test]
@@ -573,6 +628,7 @@ async fn web_chat_lands_in_the_inbox_with_its_context() {
 async fn data_survives_a_restart() {
     let s = start().await;
     let token = s.login().await;
+    let seeded = radar_len(&s, &token).await;
     let share = s.share_pricing(&token).await;
     let mut card = s
         .call(Method::GET, "/cards/wang-lei", Some(&token), None)
@@ -614,7 +670,7 @@ async fn data_survives_a_restart() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, radar) = again.call(Method::GET, "/radar", Some(&token), None).await;
-    assert_eq!(radar.as_array().map(Vec::len), Some(2));
+    assert_eq!(radar.as_array().map(Vec::len), Some(seeded + 2));
     let (status, _) = again
         .call(Method::GET, &format!("/public/shares/{share}"), None, None)
         .await;
@@ -951,6 +1007,19 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
 async fn card_address_featured_items_and_card_analytics() {
     let s = start().await;
     let token = s.login().await;
+    // The card's views in the demo's history: the one below comes on top.
+    let (_, seeded) = s
+        .call(Method::GET, "/cards/wang-lei/analytics", Some(&token), None)
+        .await;
+    let count = |a: &Value, field: &str| a[field].as_u64().unwrap_or_default();
+    let saved = |a: &Value| {
+        a["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["action"] == "saved_contact")
+            .map_or(0, |c| c["views"].as_u64().unwrap_or_default())
+    };
     let (status, opened) = s
         .call(Method::GET, "/public/cards/wang-lei", None, None)
         .await;
@@ -988,13 +1057,13 @@ async fn card_address_featured_items_and_card_analytics() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        (a["views"].as_u64(), a["unique_viewers"].as_u64()),
-        (Some(1), Some(1))
+        (count(&a, "views"), count(&a, "unique_viewers")),
+        (
+            count(&seeded, "views") + 1,
+            count(&seeded, "unique_viewers") + 1
+        )
     );
-    assert_eq!(
-        a["actions"][0],
-        json!({"action": "saved_contact", "views": 1})
-    );
+    assert_eq!(saved(&a), saved(&seeded) + 1);
     let (status, _) = s
         .call(Method::GET, "/cards/wang-lei/analytics", None, None)
         .await;

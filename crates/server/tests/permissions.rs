@@ -642,7 +642,10 @@ async fn lists_hold_only_what_the_caller_may_see() {
         owners(&contacts(south).await),
         BTreeSet::from(["u-emily".into()])
     );
-    assert_eq!(contacts(admin.clone()).await.as_array().unwrap().len(), 50);
+    assert_eq!(
+        contacts(admin.clone()).await.as_array().unwrap().len(),
+        lianjie_core::demo::CONTACTS
+    );
     let strangers = ids(&contacts(stranger.clone()).await, "id");
     assert_eq!(strangers, BTreeSet::from(["bc-k1".into()]));
 
@@ -674,13 +677,10 @@ async fn lists_hold_only_what_the_caller_may_see() {
     }
     let emily = s.login_as("emily-chen@lianjie.example").await;
     let (_, radar) = s.call(Method::GET, "/radar", Some(&emily), None).await;
-    assert!(
-        radar
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["rep_id"] == "u-emily")
-    );
+    let radar = radar.as_array().unwrap();
+    // Her own readers (the demo's history has South China's too), and only hers.
+    assert!(!radar.is_empty());
+    assert!(radar.iter().all(|i| i["rep_id"] == "u-emily"));
 
     // Conversations: the whole inbox for the agent, a rep's own customers' for him.
     let page = |t: &str| {
