@@ -12,6 +12,7 @@ use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ran
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event,
     InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
+    Today,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -585,6 +586,10 @@ impl Api for HttpBackend {
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
         self.get("/radar".into())
+    }
+
+    fn today(&self) -> ApiFuture<Today> {
+        self.get("/today".into())
     }
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {

@@ -13,7 +13,7 @@ use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
-    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, Today,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -140,6 +140,8 @@ pub trait Api: PublicApi {
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>>;
     fn create_share(&self, new: NewShare) -> ApiFuture<Share>;
     fn radar(&self) -> ApiFuture<Vec<RadarItem>>;
+    /// The workbench's today: readings now, unread conversations, this week's reach.
+    fn today(&self) -> ApiFuture<Today>;
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage>;
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;

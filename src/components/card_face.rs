@@ -2,6 +2,7 @@ use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
 use lianjie_core::link;
+use lianjie_core::people;
 use lianjie_core::public::PublicCard;
 
 /// What the card's buttons do on a live page; the editor's preview has none.
@@ -25,17 +26,6 @@ fn is_video(url: &str) -> bool {
     [".mp4", ".webm", ".mov", ".m4v"]
         .iter()
         .any(|ext| path.to_ascii_lowercase().ends_with(ext))
-}
-
-/// The initials shown when a card has no photo: the first character of a Chinese
-/// name, else the first letters of the first and last words.
-fn initials(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    match words.as_slice() {
-        [] => String::new(),
-        [one] => one.chars().take(1).collect(),
-        [first, .., last] => first.chars().take(1).chain(last.chars().take(1)).collect(),
-    }
 }
 
 /// A rep's card as customers see it, in its theme: photo, name and role, the ways to
@@ -78,7 +68,7 @@ pub fn CardFace(
                     }.into_any(),
                     None => view! {
                         <span class="card-avatar card-initials" aria-hidden="true">
-                            {move || initials(&card.with(|c| c.name.clone()))}
+                            {move || people::initials(&card.with(|c| c.name.clone()))}
                         </span>
                     }.into_any(),
                 }}
@@ -209,11 +199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn initials_and_video_detection() {
-        assert_eq!(initials("王磊"), "王");
-        assert_eq!(initials("Emily  Chen"), "EC");
-        assert_eq!(initials("Anna Maria Lopez"), "AL");
-        assert_eq!(initials(""), "");
+    fn video_detection() {
         assert!(is_video("https://x.example/hello.MP4?t=1"));
         assert!(!is_video("https://x.example/hello.png"));
     }

@@ -9,7 +9,7 @@ use lianjie_core::content::{Content, ContentFilter, ContentKind};
 use lianjie_core::format;
 use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// One `<option>` per content kind, by slug.
 pub fn kind_options(
@@ -43,11 +43,34 @@ pub fn ContentLibrary() -> impl IntoView {
     // Figures are per rep (manager: team); an agent's would all be zero.
     let ranked = Memo::new(move |_| viewer.opens(Gate::ContentAnalytics));
     let api = use_api();
-    let contents = LocalResource::new(move || {
+    let contents = LocalResource::new({
         let api = api.clone();
-        async move { api.contents().await }
+        move || {
+            let api = api.clone();
+            async move { api.contents().await }
+        }
     });
-    use_api_events(move |_| contents.refetch());
+    // Each item's opens and read time (the caller's links), for those who have them.
+    let figures = LocalResource::new(move || {
+        let (api, ranked) = (api.clone(), ranked.get());
+        async move {
+            if !ranked {
+                return HashMap::new();
+            }
+            api.content_ranking(Ranking::MostRead)
+                .await
+                .map(|list| {
+                    list.into_iter()
+                        .map(|s| (s.content_id.clone(), s))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+    });
+    use_api_events(move |_| {
+        contents.refetch();
+        figures.refetch();
+    });
     let (text, set_text) = use_query_param("q");
     let (kind, set_kind) = use_query_param("kind");
     let (tag, set_tag) = use_query_param("tag");
@@ -107,9 +130,13 @@ pub fn ContentLibrary() -> impl IntoView {
                             if shown.is_empty() {
                                 view! { <p class="empty">{move || i18n.t(Msg::NoMatches)}</p> }.into_any()
                             } else {
+                                let stats = figures.get().unwrap_or_default();
                                 view! {
-                                    <ul class="content-list">
-                                        {shown.into_iter().map(|c| view! { <ContentItem c i18n /> }).collect_view()}
+                                    <ul class="content-grid">
+                                        {shown.into_iter().map(|c| {
+                                            let stats = stats.get(&c.id).cloned();
+                                            view! { <ContentItem c stats i18n /> }
+                                        }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }
@@ -121,15 +148,30 @@ pub fn ContentLibrary() -> impl IntoView {
     }
 }
 
+/// One item as a card: its cover (or one drawn for its kind), what it is, how it
+/// has done for the viewer's links, and the ways to share, read and change it.
 #[component]
-fn ContentItem(c: Content, i18n: I18n) -> impl IntoView {
+fn ContentItem(c: Content, stats: Option<ContentStats>, i18n: I18n) -> impl IntoView {
     let viewer = use_viewer();
     let analytics_label = named(i18n, Msg::AnalyticsOf, c.title.clone());
     let edit_label = named(i18n, Msg::EditOf, c.title.clone());
     let (analytics_id, edit_id, author) = (c.id.clone(), c.id.clone(), c.author_id.clone());
     view! {
-        <li class="content-item">
+        <li class="content-item content-card">
+            {match link::checked(&c.cover_url) {
+                Some(src) => view! { <img class="cover" src=src alt="" loading="lazy" /> }.into_any(),
+                None => view! { <span class=format!("cover cover-{}", c.kind.slug()) aria-hidden="true"></span> }.into_any(),
+            }}
             <h2>{c.title.clone()}</h2>
+            {stats.map(|s| {
+                let opens = s.opens.to_string();
+                view! {
+                    <p class="content-figures">
+                        <span>{move || i18n.tf(Msg::OpensN, &[("n", &opens)])}</span>
+                        <span>{move || i18n.tf(Msg::AvgRead, &[("time", &format::duration(s.avg_visible_ms, i18n.locale()))])}</span>
+                    </p>
+                }
+            })}
             <p class="meta">
                 <span class="kind">{move || i18n.t(kind_label(c.kind))}</span>
                 {c.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}

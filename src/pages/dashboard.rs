@@ -1,44 +1,28 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{PageHeader, StatList, StatValue};
-use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::components::{Avatar, IntentBar, PageHeader, Sparkline};
+use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::ConversationQuery;
+use lianjie_core::api::{RadarItem, Today};
+use lianjie_core::format;
+use lianjie_core::link;
+use lianjie_core::share::ShareTarget;
 
-/// The workbench home: today's figures, and where each part of the product is.
+/// The workbench home as "today": who is reading right now, what waits for an
+/// answer, and this week's reach against last week's, then the way to each part of
+/// the product.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let viewer = use_viewer();
     let sees_radar = Memo::new(move |_| viewer.opens(Gate::Radar));
-    let stats = LocalResource::new(move || {
-        let (api, sees_radar) = (api.clone(), sees_radar.get());
-        async move {
-            let mut figures = vec![
-                (Msg::StatContacts, api.contacts().await?.len()),
-                (Msg::StatContent, api.contents().await?.len()),
-                (
-                    Msg::StatOpenConversations,
-                    api.conversations(ConversationQuery {
-                        limit: Some(1),
-                        ..Default::default()
-                    })
-                    .await?
-                    .page
-                    .total,
-                ),
-            ];
-            // Views are the rep's (manager: team's) to see; an agent has none.
-            if sees_radar {
-                figures.push((Msg::StatViews, api.radar().await?.len()));
-            }
-            Ok::<_, AppError>(figures)
-        }
+    let today = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.today().await }
     });
-    use_api_events(move |_| stats.refetch());
+    use_api_events(move |_| today.refetch());
 
     let tiles = move || {
         viewer.with(|v| {
@@ -61,20 +45,134 @@ pub fn Dashboard() -> impl IntoView {
     };
     view! {
         <PageHeader title=Msg::NavDashboard intro=Msg::DashboardIntro />
-        <section aria-label=move || i18n.t(Msg::Summary)>
-            <Transition>
-                {move || Suspend::new(async move {
-                    stats.await.map(|list| {
-                        let figures: Vec<(Msg, StatValue)> = list
-                            .into_iter()
-                            .map(|(label, n)| (label, Box::new(move || n.to_string()) as StatValue))
-                            .collect();
-                        view! { <StatList figures /> }
-                    })
-                })}
-            </Transition>
-        </section>
+        <Transition fallback=|| view! { <div class="stats"><span class="skeleton stat-skeleton"></span><span class="skeleton stat-skeleton"></span><span class="skeleton stat-skeleton"></span></div> }>
+            {move || Suspend::new(async move {
+                today.await.map(|t| {
+                    let radar = sees_radar.get_untracked();
+                    view! {
+                        <section aria-label=move || i18n.t(Msg::Summary)>
+                            <Figures today=t.clone() radar />
+                        </section>
+                        {radar.then(|| view! { <ReadingNow items=t.reading_now.clone() /> })}
+                    }
+                })
+            })}
+        </Transition>
         <ul class="tiles">{tiles}</ul>
+    }
+}
+
+/// "+12% vs last week", or "new" when last week had none.
+fn versus(i18n: I18n, now: usize, before: usize) -> String {
+    if before == 0 {
+        return if now == 0 {
+            i18n.t(Msg::SameAsLastWeek).to_owned()
+        } else {
+            i18n.t(Msg::NewThisWeek).to_owned()
+        };
+    }
+    let change = (now as f64 - before as f64) / before as f64 * 100.0;
+    let pct = format!("{}{:.0}%", if change >= 0.0 { "+" } else { "" }, change);
+    i18n.tf(Msg::VersusLastWeek, &[("change", &pct)])
+}
+
+#[component]
+fn Figures(today: Today, radar: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let Today {
+        this_week: now,
+        last_week: before,
+        views_per_day,
+        unread_conversations,
+        ..
+    } = today;
+    let days: Vec<usize> = views_per_day.iter().map(|d| d.count).collect();
+    let spark_label = move || {
+        let list = days
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        i18n.tf(Msg::ViewsPerDayLabel, &[("list", &list)])
+    };
+    let figure = move |label: Msg, value: usize, prior: usize| {
+        view! {
+            <div class="stat">
+                <dt>{move || i18n.t(label)}</dt>
+                <dd>{value}</dd>
+                <dd class="stat-delta" class:down=value < prior>{move || versus(i18n, value, prior)}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="stats today-figures">
+            {radar.then(|| view! {
+                <div class="stat stat-wide">
+                    <dt>{move || i18n.t(Msg::ViewsThisWeek)}</dt>
+                    <dd>{now.views}</dd>
+                    <dd class="stat-delta" class:down=now.views < before.views>{move || versus(i18n, now.views, before.views)}</dd>
+                    <dd class="stat-chart">{move || view! { <Sparkline values=views_per_day.iter().map(|d| d.count).collect() label=spark_label() /> }}</dd>
+                </div>
+                {figure(Msg::ReadersThisWeek, now.readers, before.readers)}
+                {figure(Msg::LeadsThisWeek, now.leads, before.leads)}
+            })}
+            <div class="stat">
+                <dt>{move || i18n.t(Msg::UnreadConversations)}</dt>
+                <dd>{unread_conversations}</dd>
+                <dd class="stat-delta"><A href="/inbox">{move || i18n.t(Msg::AnswerThem)}</A></dd>
+            </div>
+        </dl>
+    }
+}
+
+/// Readings of the last half hour, the warmest leads marked: who to call now.
+#[component]
+fn ReadingNow(items: Vec<RadarItem>) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = chrono::Utc::now();
+    view! {
+        <section class="panel reading-now" aria-labelledby="reading-now-h">
+            <h2 id="reading-now-h">{move || i18n.t(Msg::ReadingNow)}</h2>
+            {if items.is_empty() {
+                view! {
+                    <div class="empty">
+                        <p>{move || i18n.t(Msg::NobodyReading)}</p>
+                        <A href="/content">{move || i18n.t(Msg::ShareSomething)}</A>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <ul class="now-list">
+                        {items.into_iter().map(|item| {
+                            let name = item.reader.clone().unwrap_or_else(|| i18n.t(Msg::Anonymous).to_owned());
+                            let ago = (now - item.at).num_milliseconds().max(0) as u64;
+                            let what = match &item.target {
+                                ShareTarget::Card(_) => i18n.tf(Msg::CardOf, &[("name", &item.title)]),
+                                ShareTarget::Content(_) => format!("《{}》", item.title),
+                            };
+                            let who = match item.contact_id.clone() {
+                                Some(id) => view! { <a href=link::path(&["contacts", &id])><strong>{name.clone()}</strong></a> }.into_any(),
+                                None => view! { <strong>{name.clone()}</strong> }.into_any(),
+                            };
+                            view! {
+                                <li>
+                                    <Avatar name=name.clone() />
+                                    <div>
+                                        <p>{who} " · " {what}</p>
+                                        <p class="meta">
+                                            {move || i18n.tf(Msg::TimeAgo, &[("time", &format::duration(ago, i18n.locale()))])}
+                                            " · " {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}
+                                        </p>
+                                    </div>
+                                    {item.contact_id.is_some().then(|| view! { <IntentBar intent=item.intent /> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <A href="/radar">{move || i18n.t(Msg::OpenRadar)}</A>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

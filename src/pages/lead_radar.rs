@@ -1,7 +1,9 @@
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
-use crate::components::{LoadFailed, NotificationSwitch, PageHeader};
-use crate::i18n::{I18n, Msg, use_i18n};
+use crate::components::{
+    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer,
+};
+use crate::i18n::{I18n, Msg, local_time, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
@@ -44,7 +46,9 @@ pub fn LeadRadar() -> impl IntoView {
     });
     let flag = |on: bool| on.then(|| "1".to_owned());
     view! {
-        <PageHeader title=Msg::NavRadar intro=Msg::RadarIntro />
+        <PageHeader title=Msg::NavRadar intro=Msg::RadarIntro>
+            <PlayCustomer />
+        </PageHeader>
         <div class="radar-tools">
             <div role="group" class="segmented" aria-label=move || i18n.t(Msg::RadarFilters)>
                 <button
@@ -99,13 +103,18 @@ pub fn LeadRadar() -> impl IntoView {
     }
 }
 
+/// One reading as a rich row: who (with their face), what, which visit, when, how
+/// long and where they lingered, and the customer's intent as a bar.
 #[component]
 fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let forwarded_by = item.forwarded_by.clone();
     let visit = item.visit.to_string();
-    let intent = item.intent.to_string();
+    let intent = item.intent;
     let top = item.top_section.clone();
     let actions = item.actions.clone();
+    let ago = (chrono::Utc::now() - item.at).num_milliseconds().max(0) as u64;
+    let when = local_time(item.at);
+    let face = item.reader.clone().unwrap_or_default();
     let who = match (item.reader.clone(), item.contact_id.clone()) {
         (Some(name), Some(id)) => {
             view! { <a href=link::path(&["contacts", &id])><strong>{name}</strong></a> }.into_any()
@@ -115,34 +124,38 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let hot = item.intent >= HOT_THRESHOLD;
     view! {
         <li class="radar-line" class:hot=hot>
-            <p class="radar-who">
-                {who}
-                {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
-                {item.probably_same_as_name.clone().map(|name| view! {
-                    " · " <span class="same-person">{move || i18n.tf(Msg::ProbablySameAs, &[("name", &name)])}</span>
-                })}
-                " · "
-                {match item.target {
-                    ShareTarget::Card(_) => {
-                        let name = item.title.clone();
-                        view! { {move || i18n.tf(Msg::CardOf, &[("name", &name)])} }.into_any()
-                    }
-                    ShareTarget::Content(_) => view! { "《" {item.title.clone()} "》" }.into_any(),
-                }}
-                " · "
-                {move || i18n.tf(Msg::VisitNth, &[("n", &visit)])}
-                {(item.contact_id.is_some()).then(|| view! {
-                    " · " <span class="intent">{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</span>
-                })}
-            </p>
-            <p class="radar-figures">
-                {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}
-                " · " {move || i18n.t(Msg::Scrolled)} " " {item.max_scroll_pct} "%"
-                {top.map(|t| view! { " · " {move || i18n.t(Msg::LongestOn)} " " {t.clone()} })}
-                {(!actions.is_empty()).then(|| view! {
-                    " · " {move || actions.iter().map(|a| i18n.action(*a)).collect::<Vec<_>>().join(i18n.t(Msg::ListSep))}
-                })}
-            </p>
+            <Avatar name=if face.is_empty() { "?".to_owned() } else { face } />
+            <div class="radar-body">
+                <p class="radar-who">
+                    {who}
+                    {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
+                    {item.probably_same_as_name.clone().map(|name| view! {
+                        " · " <span class="same-person">{move || i18n.tf(Msg::ProbablySameAs, &[("name", &name)])}</span>
+                    })}
+                    <time class="radar-when" datetime=item.at.to_rfc3339() title=when>
+                        {move || i18n.tf(Msg::TimeAgo, &[("time", &format::duration(ago, i18n.locale()))])}
+                    </time>
+                </p>
+                <p class="radar-what">
+                    {match item.target {
+                        ShareTarget::Card(_) => {
+                            let name = item.title.clone();
+                            view! { {move || i18n.tf(Msg::CardOf, &[("name", &name)])} }.into_any()
+                        }
+                        ShareTarget::Content(_) => view! { "《" {item.title.clone()} "》" }.into_any(),
+                    }}
+                    " " <span class="badge quiet">{move || i18n.tf(Msg::VisitNth, &[("n", &visit)])}</span>
+                </p>
+                <p class="radar-figures">
+                    {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}
+                    " · " {move || i18n.t(Msg::Scrolled)} " " {item.max_scroll_pct} "%"
+                    {top.map(|t| view! { " · " {move || i18n.t(Msg::LongestOn)} " " {t.clone()} })}
+                    {(!actions.is_empty()).then(|| view! {
+                        " · " {move || actions.iter().map(|a| i18n.action(*a)).collect::<Vec<_>>().join(i18n.t(Msg::ListSep))}
+                    })}
+                </p>
+            </div>
+            {(item.contact_id.is_some()).then(|| view! { <IntentBar intent /> })}
         </li>
     }
 }

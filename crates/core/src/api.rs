@@ -409,3 +409,32 @@ impl Event {
         })
     }
 }
+
+/// One week's reach: counted views, distinct readers, and new leads (readers who
+/// left their details).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekFigures {
+    pub views: usize,
+    pub readers: usize,
+    pub leads: usize,
+}
+
+/// Counted views started on one day (the 24 hours ending at that day's same time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub day: chrono::NaiveDate,
+    pub count: usize,
+}
+
+/// The workbench's "today" for the caller (see `Db::today`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Today {
+    /// Readings seen in the last half hour, newest first.
+    pub reading_now: Vec<RadarItem>,
+    /// Conversations the caller may see with customer messages nobody has read.
+    pub unread_conversations: usize,
+    pub this_week: WeekFigures,
+    pub last_week: WeekFigures,
+    /// The last fourteen days' views, oldest first.
+    pub views_per_day: Vec<DayCount>,
+}

@@ -114,6 +114,30 @@ pub struct Card {
 
 pub const MAX_FEATURED: usize = 6;
 
+/// The initials shown where a person has no photo: the first character of a Chinese
+/// name, else the first letters of the first and last words.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.chars().take(1).collect(),
+        [first, .., last] => first.chars().take(1).chain(last.chars().take(1)).collect(),
+    }
+}
+
+/// How many avatar colours there are (`--tone-0` .. in the stylesheet).
+pub const AVATAR_TONES: u32 = 8;
+
+/// A person's avatar colour: the same name always gets the same one, so a face is
+/// recognisable across pages before anyone uploads a photo.
+pub fn avatar_tone(name: &str) -> u32 {
+    // FNV-1a: stable across builds and platforms (std's hasher is not).
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash % AVATAR_TONES
+}
+
 /// Title and company as one line ("销售总监 · 连接科技"), either may be missing: the
 /// card's role as the editor, the customer page and link previews show it.
 pub fn role_line(title: &str, company: &str) -> String {
@@ -163,6 +187,30 @@ impl Card {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_and_tones_are_stable() {
+        assert_eq!(initials("王磊"), "王");
+        assert_eq!(initials("Emily  Chen"), "EC");
+        assert_eq!(initials("Anna Maria Lopez"), "AL");
+        assert_eq!(initials(""), "");
+        assert_eq!(avatar_tone("王磊"), avatar_tone("王磊"));
+        assert!(avatar_tone("Emily Chen") < AVATAR_TONES);
+        let tones: std::collections::BTreeSet<u32> = [
+            "王磊",
+            "李娜",
+            "Emily Chen",
+            "陈刚",
+            "孙悦",
+            "赵敏",
+            "张女士",
+            "周女士",
+        ]
+        .iter()
+        .map(|n| avatar_tone(n))
+        .collect();
+        assert!(tones.len() >= 4, "names spread over the colours: {tones:?}");
+    }
     use crate::validate::FieldProblem;
 
     #[test]

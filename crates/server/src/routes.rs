@@ -20,7 +20,7 @@ use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, NewMessage, NewShare,
     Page, RadarItem,
 };
-use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS};
+use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS, Today};
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::demo;
@@ -77,6 +77,7 @@ pub fn router(state: Shared) -> Router {
         .route("/canned-replies", get(canned_replies))
         .route("/shares", post(create_share))
         .route("/radar", get(radar))
+        .route("/today", get(today))
         .route("/conversations", get(conversations))
         .route("/conversations/{id}", patch(update_conversation))
         .route(
@@ -459,6 +460,14 @@ async fn radar(staff: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
         staff
             .tenant
             .read(|db| db.radar(&staff.caller, RADAR_LIMIT))?,
+    ))
+}
+
+async fn today(staff: Staff) -> ApiResult<Json<Today>> {
+    Ok(Json(
+        staff
+            .tenant
+            .read(|db| db.today(&staff.caller, Utc::now()))?,
     ))
 }
 

@@ -382,6 +382,14 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [401, 200, 200, 200, 403, 200],
         ),
+        // Everyone has a today; an agent's holds the inbox figure alone.
+        row(
+            M::GET,
+            "/today",
+            "/today",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
         row(
             M::GET,
             "/conversations",

@@ -9,7 +9,7 @@ use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, Event, InboundMessage,
-    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem,
+    IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, Today,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -313,6 +313,10 @@ impl Api for LocalBackend {
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
         self.staff_read(|db, caller| db.radar(caller, RADAR_LIMIT))
+    }
+
+    fn today(&self) -> ApiFuture<Today> {
+        self.staff_read(|db, caller| db.today(caller, Utc::now()))
     }
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {

@@ -1,0 +1,188 @@
+//! The workbench's "today": who is reading right now, what is waiting for an answer,
+//! and this week against last, all within the caller's scope.
+
+use super::{Db, StoreResult};
+use crate::api::{DayCount, Today, WeekFigures};
+use crate::scope::{Action, Caller};
+use crate::tracking::ViewSession;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeSet;
+
+/// A reading seen this recently is "reading now".
+pub const NOW_MINUTES: i64 = 30;
+/// Most "reading now" lines shown.
+const NOW_LINES: usize = 6;
+/// Days of views drawn as the trend.
+pub const TREND_DAYS: usize = 14;
+
+impl Db {
+    /// The caller's day at `now`. The readings are the team's (a rep's own); agents,
+    /// who have no radar, get the inbox figures alone.
+    pub fn today(&self, caller: &Caller, now: DateTime<Utc>) -> StoreResult<Today> {
+        let unread_conversations = self
+            .conversations
+            .values()
+            .filter(|v| v.unread > 0 && self.sees_conversation(caller, v))
+            .count();
+        if !caller.may(Action::SeeRadar) {
+            return Ok(Today {
+                unread_conversations,
+                ..Today::default()
+            });
+        }
+        let counted: Vec<&ViewSession> = self
+            .sessions
+            .values()
+            .filter(|s| s.totals.is_counted())
+            .filter(|s| {
+                self.shares
+                    .get(&s.share_token)
+                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
+            })
+            .collect();
+
+        let mut recent: Vec<&&ViewSession> = counted
+            .iter()
+            .filter(|s| now - s.last_seen_at <= Duration::minutes(NOW_MINUTES))
+            .collect();
+        recent.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
+        let reading_now = recent
+            .iter()
+            .take(NOW_LINES)
+            .filter_map(|s| self.radar_item(&s.id))
+            .collect();
+
+        let week = |from: DateTime<Utc>, to: DateTime<Utc>| {
+            let within = |at: DateTime<Utc>| at > from && at <= to;
+            let views: Vec<&&ViewSession> =
+                counted.iter().filter(|s| within(s.started_at)).collect();
+            // A reader is their customer when the link names one, else their own link.
+            let readers: BTreeSet<String> = views
+                .iter()
+                .map(|s| {
+                    let contact = self
+                        .shares
+                        .get(&s.share_token)
+                        .and_then(|share| share.contact_id.clone());
+                    contact
+                        .or_else(|| s.reader_token.clone())
+                        .unwrap_or_else(|| s.id.clone())
+                })
+                .collect();
+            let leads = self
+                .contacts
+                .values()
+                .filter(|c| c.lead_link.is_some() && within(c.created_at))
+                .filter(|c| self.sees_contact(caller, c))
+                .count();
+            WeekFigures {
+                views: views.len(),
+                readers: readers.len(),
+                leads,
+            }
+        };
+        let this_week = week(now - Duration::days(7), now);
+        let last_week = week(now - Duration::days(14), now - Duration::days(7));
+
+        let views_per_day = (0..TREND_DAYS)
+            .rev()
+            .map(|back| {
+                let to = now - Duration::days(back as i64);
+                let from = to - Duration::days(1);
+                DayCount {
+                    day: to.date_naive(),
+                    count: counted
+                        .iter()
+                        .filter(|s| s.started_at > from && s.started_at <= to)
+                        .count(),
+                }
+            })
+            .collect();
+        Ok(Today {
+            reading_now,
+            unread_conversations,
+            this_week,
+            last_week,
+            views_per_day,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::NewShare;
+    use crate::channel::Channel;
+    use crate::demo;
+    use crate::share::ShareTarget;
+    use crate::tracking::{Snapshot, ViewTotals};
+    use chrono::{DateTime, Utc};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn a_reading_now_counts_for_the_rep_and_their_manager_only() {
+        let at = now();
+        let mut db = demo::seed(at);
+        let rep = db.caller("u-wanglei").unwrap();
+        let customer = db
+            .contacts
+            .values()
+            .find(|c| c.owner_id.as_deref() == Some("u-wanglei"))
+            .map(|c| c.id.clone())
+            .unwrap();
+        let before =
+            |db: &crate::store::Db, who: &str| db.today(&db.caller(who).unwrap(), at).unwrap();
+        let (rep0, manager0, south0) = (
+            before(&db, "u-wanglei"),
+            before(&db, "u-chengang"),
+            before(&db, "u-sunyue"),
+        );
+        let new = NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: Some(customer),
+            channel: Some(Channel::Wechat),
+            lead_capture: Default::default(),
+        };
+        db.create_share(&rep, new, "tok-today".into(), at).unwrap();
+        let opened = db
+            .open_share(
+                "tok-today",
+                "tok-today-1".into(),
+                "v-today".into(),
+                None,
+                at,
+            )
+            .unwrap();
+        let snap = Snapshot {
+            session_id: opened.session_id.clone(),
+            share_token: "tok-today".into(),
+            seq: 1,
+            totals: ViewTotals {
+                visible_ms: 45_000,
+                max_scroll_pct: 70,
+                ..ViewTotals::default()
+            },
+            reader_token: Some(opened.child_token.clone()),
+        };
+        db.record_snapshot(&snap, at).unwrap();
+
+        let rep1 = before(&db, "u-wanglei");
+        assert_eq!(rep1.this_week.views, rep0.this_week.views + 1);
+        assert_eq!(rep1.reading_now[0].session_id, "v-today");
+        let last = |t: &crate::api::Today| t.views_per_day.last().map(|d| d.count).unwrap();
+        assert_eq!(last(&rep1), last(&rep0) + 1);
+        assert_eq!(rep1.views_per_day.len(), super::TREND_DAYS);
+        // His manager sees it; South China's does not.
+        assert_eq!(
+            before(&db, "u-chengang").this_week.views,
+            manager0.this_week.views + 1
+        );
+        assert_eq!(before(&db, "u-sunyue"), south0);
+        // An agent has the inbox figure and no readings at all.
+        let agent = before(&db, "u-zhaomin");
+        assert!(agent.reading_now.is_empty() && agent.views_per_day.is_empty());
+        assert_eq!(agent.this_week.views, 0);
+    }
+}
