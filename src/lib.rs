@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inbox/simulator") view=|| view! { <RoleGate gate=Gate::Simulator><ChannelSimulator /></RoleGate> } />
                     <Route path=path!("settings") view=Settings />
                     <Route path=path!("settings/team") view=|| view! { <RoleGate gate=Gate::Team><TeamSettings /></RoleGate> } />
+                    <Route path=path!("settings/design") view=DesignSystem />
                     <Route path=path!("settings/channels") view=|| view! { <RoleGate gate=Gate::Adapters><ChannelAdapters /></RoleGate> } />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=CustomerLayout>

@@ -48,6 +48,7 @@ pub fn Settings() -> impl IntoView {
             })}
         </div>
         <AccountPanel />
+        <p><A href="/settings/design">{move || i18n.t(Msg::DesignSystemLink)}</A></p>
         {move || viewer.opens(Gate::Team).then(|| view! {
             <p><A href="/settings/team">{move || i18n.t(Msg::ManageTeam)}</A></p>
         })}
