@@ -7,15 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/index.html ] || { echo "no dist/index.html: build the app first (trunk build --release)" >&2; exit 1; }
-# Chromium, playwright-core, and CJK fonts (else the Chinese pages show boxes):
-# scripts/setup.sh installs whichever is missing.
-if ! command -v "${CHROMIUM:-chromium}" >/dev/null || [ ! -d node_modules/playwright-core ] \
-   || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+# Chromium and playwright-core (scripts/setup.sh), CJK fonts (else the Chinese pages
+# show boxes) and pngquant, from Debian, when missing. The fonts are for screenshots
+# alone (a person's own browser has its own), so the test command goes without them.
+if ! command -v "${CHROMIUM:-chromium}" >/dev/null || [ ! -d node_modules/playwright-core ]; then
   bash scripts/setup.sh
 fi
+for pkg in fonts-noto-cjk pngquant; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$pkg"; }
+done
 timeout 600 node scripts/screenshots.mjs
-# Smaller files for the repository: lossy palette PNGs (pngquant, Debian), when present.
-if command -v pngquant >/dev/null; then
-  pngquant --force --ext .png --skip-if-larger --quality 65-90 --speed 1 \
-    docs/screens/*.png docs/design/*.png docs/screenshot-*.png || true
-fi
+# Smaller files for the repository: lossy palette PNGs.
+pngquant --force --ext .png --skip-if-larger --quality 65-90 --speed 1 \
+  docs/screens/*.png docs/design/*.png docs/screenshot-*.png || true

@@ -52,11 +52,6 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   log "installing chromium and chromium-driver"
   apt_install chromium chromium-driver
 fi
-# CJK glyphs, so zh-CN pages render (and are screenshotted) as text rather than boxes.
-if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-  log "installing fonts-noto-cjk"
-  apt_install fonts-noto-cjk
-fi
 
 # npm packages: playwright-core (never a browser download) and binaryen's wasm-opt,
 # which works where Debian's binaryen 108 produces broken modules.
