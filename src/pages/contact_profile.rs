@@ -1,6 +1,8 @@
 use super::use_public_id;
 use crate::api::{use_api, use_api_events};
-use crate::components::{PageHeader, TouchpointTimeline, use_toasts};
+use crate::components::{
+    Avatar, AvatarSize, PageHeader, Sparkline, TouchpointTimeline, use_toasts,
+};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
@@ -80,13 +82,26 @@ fn Profile(
     let lead = contact.clone();
     view! {
         <section class="panel profile" aria-labelledby="profile-h">
-            <h2 id="profile-h">{contact.name.clone()}</h2>
+            <div class="profile-head">
+                <Avatar name=contact.name.clone() size=AvatarSize::Large />
+                <h2 id="profile-h">{contact.name.clone()}</h2>
+            </div>
             <p class="intro">{subtitle}</p>
             <p>
                 <label for="intent-meter">{move || i18n.t(Msg::IntentScore)}</label> " "
                 <meter id="intent-meter" min="0" max="100" low="40" high="69" optimum="100" value=contact.intent></meter>
                 " " <strong>{contact.intent}</strong>
             </p>
+            // The line for the eye (its points named for screen readers), the figures below.
+            {(trend.len() > 1).then(|| {
+                let scores: Vec<usize> = trend.iter().map(|p| usize::from(p.score)).collect();
+                let list = scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                view! {
+                    <div class="trend-chart">
+                        <Sparkline values=scores label=format!("{}: {list}", i18n.t(Msg::IntentTrend)) />
+                    </div>
+                }
+            })}
             <ol class="trend" aria-label=move || i18n.t(Msg::IntentTrend)>
                 {trend.into_iter().map(|p| {
                     let days = p.days_ago.to_string();

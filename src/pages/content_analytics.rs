@@ -1,6 +1,6 @@
 use super::use_public_id;
 use crate::api::{use_api, use_api_events};
-use crate::components::{PageHeader, StatList, StatValue};
+use crate::components::{DayBars, PageHeader, StatList, StatValue};
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::analytics::{ContentAnalytics, ForwardNode, SectionHeat};
@@ -59,6 +59,7 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
         <section aria-label=move || i18n.t(Msg::Summary)>
             <StatList figures />
         </section>
+        <DayBars days=a.views_by_day />
         <section aria-labelledby="heat-h">
             <h2 id="heat-h">{move || i18n.t(Msg::SectionHeat)}</h2>
             {if s.opens == 0 {

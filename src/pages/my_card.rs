@@ -1,6 +1,7 @@
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    CardFace, DraftNotice, PageHeader, ShareLink, StatList, StatValue, use_draft, use_toasts,
+    CardFace, DayBars, DraftNotice, PageHeader, ShareLink, StatList, StatValue, use_draft,
+    use_toasts,
 };
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -304,8 +305,10 @@ fn CardFigures(a: CardAnalytics, i18n: I18n) -> impl IntoView {
             Box::new(move || a.forwards.to_string()),
         ),
     ];
+    let days = a.views_by_day;
     view! {
         <StatList figures />
+        <DayBars days />
         {(!a.actions.is_empty()).then(|| view! {
             <h3>{move || i18n.t(Msg::ActionsTaken)}</h3>
             <ul class="action-counts">

@@ -12,6 +12,26 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A view counts as read to the end from this scroll depth.
 pub const COMPLETION_SCROLL_PCT: u8 = 90;
 
+/// Counted views on one day: on the dashboard the 24 hours ending at that day's
+/// time of now; in analytics the calendar day (UTC) the view started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub day: chrono::NaiveDate,
+    pub count: usize,
+}
+
+/// Counted views per calendar day (UTC) they started, oldest first, days with views
+/// only: the app lays them out over the days it shows.
+pub fn views_by_day(readings: &[Reading<'_>]) -> Vec<DayCount> {
+    let mut days: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+    for r in readings {
+        *days.entry(r.session.started_at.date_naive()).or_default() += 1;
+    }
+    days.into_iter()
+        .map(|(day, count)| DayCount { day, count })
+        .collect()
+}
+
 /// One counted view, with who read it and whether it came through a forward.
 #[derive(Clone, Copy, Debug)]
 pub struct Reading<'a> {
@@ -58,6 +78,9 @@ pub struct ContentAnalytics {
     /// How the links spread: one tree per link a rep sent that was read.
     #[serde(default)]
     pub forward_tree: Vec<ForwardNode>,
+    /// Counted views per day (see [`views_by_day`]).
+    #[serde(default)]
+    pub views_by_day: Vec<DayCount>,
 }
 
 /// One link in the share chain: at the root a rep's link (and whom it was for), below
@@ -85,6 +108,9 @@ pub struct CardAnalytics {
     pub actions: Vec<ActionCount>,
     /// The most engaged viewers, most views first.
     pub top_viewers: Vec<TopViewer>,
+    /// Counted views per day (see [`views_by_day`]).
+    #[serde(default)]
+    pub views_by_day: Vec<DayCount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +181,7 @@ pub fn card_analytics(readings: &[Reading<'_>]) -> CardAnalytics {
             .map(|(action, views)| ActionCount { action, views })
             .collect(),
         top_viewers: top,
+        views_by_day: views_by_day(readings),
     }
 }
 
@@ -263,6 +290,7 @@ pub fn analytics(content: &Content, readings: &[Reading<'_>]) -> ContentAnalytic
         stats: stats(content, readings),
         sections,
         forward_tree: Vec::new(),
+        views_by_day: views_by_day(readings),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The wire types of the `/api/v1` contract beyond the domain records: requests,
 //! pages, events and the one error envelope. See docs/openapi.yaml.
 
+use crate::analytics::DayCount;
 use crate::channel::Channel;
 use crate::contact::Contact;
 use crate::content::Content;
@@ -417,13 +418,6 @@ pub struct WeekFigures {
     pub views: usize,
     pub readers: usize,
     pub leads: usize,
-}
-
-/// Counted views started on one day (the 24 hours ending at that day's same time).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayCount {
-    pub day: chrono::NaiveDate,
-    pub count: usize,
 }
 
 /// The workbench's "today" for the caller (see `Db::today`).

@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{LoadFailed, MergeContact, TouchpointTimeline};
+use crate::components::{Avatar, LoadFailed, MergeContact, TouchpointTimeline};
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::Event;
@@ -54,7 +54,10 @@ pub fn CustomerSidebar(
                     .join(i18n.t(Msg::ListSep));
                 let intent = c.intent.to_string();
                 view! {
-                    <h2><a href=link::path(&["contacts", &c.id])>{c.name.clone()}</a></h2>
+                    <div class="profile-head">
+                        <Avatar name=c.name.clone() />
+                        <h2><a href=link::path(&["contacts", &c.id])>{c.name.clone()}</a></h2>
+                    </div>
                     <p class="intro">{c.company.clone()}</p>
                     <p>{move || i18n.tf(Msg::IntentN, &[("n", &intent)])}</p>
                     {(!interests.is_empty()).then(|| view! {

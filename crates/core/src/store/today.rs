@@ -2,7 +2,8 @@
 //! and this week against last, all within the caller's scope.
 
 use super::{Db, StoreResult};
-use crate::api::{DayCount, Today, WeekFigures};
+use crate::analytics::DayCount;
+use crate::api::{Today, WeekFigures};
 use crate::scope::{Action, Caller};
 use crate::tracking::ViewSession;
 use chrono::{DateTime, Duration, Utc};
@@ -139,6 +140,15 @@ mod tests {
             before(&db, "u-chengang"),
             before(&db, "u-sunyue"),
         );
+        let day_views = |db: &crate::store::Db| {
+            db.content_analytics(&rep, "c-pricing")
+                .unwrap()
+                .views_by_day
+                .iter()
+                .find(|d| d.day == at.date_naive())
+                .map_or(0, |d| d.count)
+        };
+        let pricing_today = day_views(&db);
         let new = NewShare {
             target: ShareTarget::Content("c-pricing".into()),
             contact_id: Some(customer),
@@ -169,6 +179,8 @@ mod tests {
         db.record_snapshot(&snap, at).unwrap();
 
         let rep1 = before(&db, "u-wanglei");
+        // The article's analytics count it on today's date too.
+        assert_eq!(day_views(&db), pricing_today + 1);
         assert_eq!(rep1.this_week.views, rep0.this_week.views + 1);
         assert_eq!(rep1.reading_now[0].session_id, "v-today");
         let last = |t: &crate::api::Today| t.views_per_day.last().map(|d| d.count).unwrap();
