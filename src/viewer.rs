@@ -87,9 +87,9 @@ const NAV: [(&str, Msg, Option<Gate>); 7] = [
 /// The phone's bottom tab bar: what a rep reaches for most, with the rest (their
 /// card, the team) a tap away under "Me".
 const TABS: [(&str, Msg, Option<Gate>); 5] = [
-    ("/", Msg::TabToday, None),
+    ("/", Msg::Today, None),
     ("/radar", Msg::TabRadar, Some(Gate::Radar)),
-    ("/inbox", Msg::TabInbox, None),
+    ("/inbox", Msg::NavInbox, None),
     ("/content", Msg::TabContent, None),
     ("/settings", Msg::TabMe, None),
 ];

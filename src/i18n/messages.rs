@@ -40,9 +40,7 @@ messages! {
     NavRadar => "线索雷达", "Lead radar";
     NavInbox => "收件箱", "Inbox";
     NavSettings => "设置", "Settings";
-    TabToday => "今天", "Today";
     TabRadar => "雷达", "Radar";
-    TabInbox => "消息", "Inbox";
     TabContent => "内容", "Content";
     TabMe => "我的", "Me";
     PhoneTabs => "底部导航", "Tabs";
@@ -100,8 +98,8 @@ messages! {
     RankMostRead => "阅读最多", "Most read";
     RankLongestRead => "读得最久", "Longest read";
     RankMostForwarded => "转发最多", "Most forwarded";
-    OpensN => "{n} 次打开", "{n} opens";
-    ForwardsN => "{n} 次转发阅读", "{n} reads from forwards";
+    OpensN => "{n} 次打开", "{n} open{s}";
+    ForwardsN => "{n} 次转发阅读", "{n} read{s} from forwards";
     AnalyticsAction => "数据", "Analytics";
     AnalyticsOf => "数据：{title}", "Analytics: {title}";
     AnalyticsTitle => "内容数据", "Content analytics";
@@ -113,7 +111,7 @@ messages! {
     StatForwards => "转发带来的阅读", "Reads from forwards";
     SectionHeat => "段落热度", "Section heat";
     SectionHeatIntro => "每一段吸引了多少注意力：所有读者在这一段上的停留时长合计。", "How much attention each section held: all readers' time on it, added up.";
-    SectionViewsN => "{n} 位读者停留", "{n} readers lingered";
+    SectionViewsN => "{n} 位读者停留", "{n} reader{s} lingered";
     NotReadYet => "还没有人读过。分享出去，读者打开后这里就有数据。", "Nobody has read this yet. Share it; figures appear here once readers open it.";
     LeadTitle => "留下联系方式", "Leave your details";
     LeadIntro => "留下联系方式，顾问会给你发送更多资料并解答问题。", "Leave your details and the adviser will send you more and answer your questions.";
@@ -220,9 +218,9 @@ messages! {
     ForwardTree => "转发链路", "How it spread";
     LinkFor => "发给 {name} 的链接", "Link for {name}";
     OpenLink => "未指定客户的链接", "Link for anyone";
-    NodeViews => "{n} 次阅读 · {time}", "{n} views · {time}";
+    NodeViews => "{n} 次阅读 · {time}", "{n} view{s} · {time}";
     IntentTrend => "意向趋势", "Intent trend";
-    DaysAgo => "{n} 天前", "{n} days ago";
+    DaysAgo => "{n} 天前", "{n} day{s} ago";
     Today => "今天", "Today";
     ChatIntro => "消息会直接发到顾问的工作台，顾问会尽快回复你。", "Your message goes straight to the adviser's workbench; they will get back to you soon.";
     YourName => "你的称呼（可选）", "Your name (optional)";
@@ -315,7 +313,7 @@ messages! {
     StatAvgView => "平均浏览时长", "Average view";
     StatCardForwards => "转发带来的浏览", "Views from forwards";
     ActionsTaken => "访客操作", "What viewers did";
-    ActionViewsN => "{n} 次", "{n} views";
+    ActionViewsN => "{n} 次", "{n} view{s}";
     TopViewers => "最关注你的人", "Top viewers";
     ViewerLine => "{views} 次浏览 · {time}", "{views} views · {time}";
     NoCardViews => "还没有人看过你的名片。分享出去，客户打开后这里会实时显示。", "Nobody has viewed your card yet. Share it; views show up here live.";
@@ -452,7 +450,7 @@ messages! {
     AdapterKeys => "凭据", "Credentials";
     NoAdapterKeys => "还没有凭据。为每个渠道的适配器创建一个。", "No credentials yet. Create one for each channel's adapter.";
     NewAdapterKey => "新建凭据", "New credential";
-    AdapterLabel => "名称", "Name";
+    AdapterLabel => "凭据名称", "Credential name";
     AdapterLabelHint => "例如：短信网关（生产）", "e.g. SMS gateway (production)";
     CreateAdapterKey => "创建凭据", "Create credential";
     SecretFor => "“{label}”的密钥", "Secret for “{label}”";
@@ -515,10 +513,8 @@ messages! {
     PlayCustomerHint => "把一篇文章分享给你的一位客户，并在手机大小的窗口中以客户身份打开：看着雷达实时亮起。", "Share an article with one of your customers and open it as them in a phone-sized window: watch the radar light up live.";
     OpenCustomerPage => "打开客户页面", "Open the customer's page";
     TimeAgo => "{time}前", "{time} ago";
-    Filters => "筛选", "Filters";
     ActiveFilters => "已选筛选条件", "Active filters";
     RemoveFilter => "移除筛选：{filter}", "Remove filter {filter}";
-    Done => "完成", "Done";
     ImageNamed => "图片：{name}", "Image: {name}";
     StatusActive => "在职", "Active";
     StatusDeactivated => "已停用", "Deactivated";

@@ -73,7 +73,15 @@ impl I18n {
 
     /// Like [`I18n::t`], with `{name}` placeholders filled in.
     pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
-        lianjie_core::inbox::render_template(self.t(msg), vars)
+        let template = self.t(msg);
+        // English plurals: `{s}` after a noun is "s" unless `{n}` is 1 ("1 view").
+        if template.contains("{s}") {
+            let one = vars.iter().any(|(k, v)| *k == "n" && *v == "1");
+            let mut all = vars.to_vec();
+            all.push(("s", if one { "" } else { "s" }));
+            return lianjie_core::inbox::render_template(template, &all);
+        }
+        lianjie_core::inbox::render_template(template, vars)
     }
 
     /// Switches and remembers the language (other open tabs follow through the

@@ -81,11 +81,11 @@ pub fn DesignSystem() -> impl IntoView {
             <Piece id="ds-menu" name=Msg::DsMenu>
                 <div class="menu">
                     <button type="button" aria-expanded=move || menu.get().to_string() aria-controls="ds-popover"
-                        on:click=move |_| menu.update(|m| *m = !*m)>{move || i18n.t(Msg::Filters)}</button>
+                        on:click=move |_| menu.update(|m| *m = !*m)>{move || i18n.t(Msg::RadarFilters)}</button>
                     <Show when=move || menu.get()>
-                        <div class="popover" id="ds-popover" role="group" aria-label=move || i18n.t(Msg::Filters)>
+                        <div class="popover" id="ds-popover" role="group" aria-label=move || i18n.t(Msg::RadarFilters)>
                             <label>{move || i18n.t(Msg::SortBy)}<select><option>{move || i18n.t(Msg::SortNewest)}</option></select></label>
-                            <button type="button" on:click=move |_| menu.set(false)>{move || i18n.t(Msg::Done)}</button>
+                            <button type="button" on:click=move |_| menu.set(false)>{move || i18n.t(Msg::DoneAction)}</button>
                         </div>
                     </Show>
                 </div>
@@ -99,7 +99,7 @@ pub fn DesignSystem() -> impl IntoView {
                             <h2 id="ds-dialog-h">{move || i18n.t(Msg::DsDialog)}</h2>
                             <p>{move || i18n.t(Msg::DsDialogText)}</p>
                             <div class="actions">
-                                <button type="button" class="cta" on:click=move |_| dialog.set(false)>{move || i18n.t(Msg::Done)}</button>
+                                <button type="button" class="cta" on:click=move |_| dialog.set(false)>{move || i18n.t(Msg::DoneAction)}</button>
                             </div>
                         </div>
                     </div>

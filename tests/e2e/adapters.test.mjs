@@ -41,10 +41,10 @@ test(`an admin creates, rotates and revokes an adapter credential (${BACKEND})`,
     // An empty name is refused beside the field.
     await page.getByRole('button', { name: 'Create credential' }).click();
     await page.getByRole('alert').filter({ hasText: 'Required' }).waitFor();
-    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Credential name').getAttribute('aria-invalid'), 'true');
 
     await page.getByLabel('Channel').selectOption('sms');
-    await page.getByLabel('Name').fill('SMS gateway');
+    await page.getByLabel('Credential name').fill('SMS gateway');
     await page.getByRole('button', { name: 'Create credential' }).click();
     const shown = page.getByRole('status').filter({ hasText: 'Secret for “SMS gateway”' });
     await shown.waitFor();

@@ -167,14 +167,14 @@ pub(super) fn InboxToolbar(
                 }>
                     <button type="button" aria-expanded=move || menu_open.get().to_string()
                         aria-controls="inbox-filter-menu" on:click=move |_| menu_open.update(|o| *o = !*o)>
-                        {move || i18n.t(Msg::Filters)}
+                        {move || i18n.t(Msg::RadarFilters)}
                         {move || (!chips.with(Vec::is_empty)).then(|| view! {
                             " " <span class="badge quiet">{chips.with(Vec::len)}</span>
                         })}
                     </button>
                     <Show when=move || menu_open.get()>
                         <div class="popover filter-menu" id="inbox-filter-menu" role="group"
-                            aria-label=move || i18n.t(Msg::Filters)>
+                            aria-label=move || i18n.t(Msg::RadarFilters)>
                             <FilterSelect
                                 label=Msg::AssignedTo
                                 options=AssigneeFilter::ALL.map(|a| {
@@ -213,7 +213,7 @@ pub(super) fn InboxToolbar(
                                 </datalist>
                             </label>
                             <div class="actions">
-                                <button type="button" on:click=move |_| menu_open.set(false)>{move || i18n.t(Msg::Done)}</button>
+                                <button type="button" on:click=move |_| menu_open.set(false)>{move || i18n.t(Msg::DoneAction)}</button>
                             </div>
                         </div>
                     </Show>
