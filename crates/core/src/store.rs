@@ -1435,8 +1435,18 @@ impl Db {
         if !caller.may(Action::SeeRadar) {
             return Err(StoreError::Forbidden(Action::SeeRadar));
         }
-        let mut sessions: Vec<&ViewSession> = self
-            .sessions
+        let mut sessions = self.counted_sessions(caller);
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
+        Ok(sessions
+            .iter()
+            .take(limit)
+            .filter_map(|s| self.radar_item(&s.id))
+            .collect())
+    }
+
+    /// Counted views (link previewers and bots left out) of links `caller` covers.
+    fn counted_sessions(&self, caller: &Caller) -> Vec<&ViewSession> {
+        self.sessions
             .values()
             .filter(|s| s.totals.is_counted())
             .filter(|s| {
@@ -1444,13 +1454,7 @@ impl Db {
                     .get(&s.share_token)
                     .is_some_and(|share| caller.covers(Some(&share.rep_id)))
             })
-            .collect();
-        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
-        Ok(sessions
-            .iter()
-            .take(limit)
-            .filter_map(|s| self.radar_item(&s.id))
-            .collect())
+            .collect()
     }
 
     /// Every touchpoint of a contact: views through their links, readers of what

@@ -31,16 +31,7 @@ impl Db {
                 ..Today::default()
             });
         }
-        let counted: Vec<&ViewSession> = self
-            .sessions
-            .values()
-            .filter(|s| s.totals.is_counted())
-            .filter(|s| {
-                self.shares
-                    .get(&s.share_token)
-                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
-            })
-            .collect();
+        let counted = self.counted_sessions(caller);
 
         let mut recent: Vec<&&ViewSession> = counted
             .iter()
