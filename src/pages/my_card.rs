@@ -1,7 +1,7 @@
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    CardFace, DayBars, DraftNotice, PageHeader, ShareLink, StatList, StatValue, use_draft,
-    use_toasts,
+    Avatar, AvatarSize, CardFace, DayBars, DraftNotice, PageHeader, ShareLink, StatList, StatValue,
+    use_draft, use_toasts,
 };
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -324,6 +324,7 @@ fn CardFigures(a: CardAnalytics, i18n: I18n) -> impl IntoView {
         <ol class="top-viewers">
             {a.top_viewers.into_iter().map(|v| {
                 let name = v.name.clone();
+                let face = name.clone().unwrap_or_else(|| "?".to_owned());
                 let who = match v.contact_id {
                     Some(id) => view! { <a href=link::path(&["contacts", &id])>{name}</a> }.into_any(),
                     None => view! { <span>{move || i18n.t(Msg::Anonymous)}</span> }.into_any(),
@@ -332,8 +333,9 @@ fn CardFigures(a: CardAnalytics, i18n: I18n) -> impl IntoView {
                 let actions = v.actions;
                 view! {
                     <li>
+                        <Avatar name=face size=AvatarSize::Small />
                         {who} " · "
-                        {move || i18n.tf(Msg::ViewerLine, &[("views", &views), ("time", &format::duration(ms, i18n.locale()))])}
+                        {move || i18n.tf(Msg::ViewerLine, &[("n", &views), ("time", &format::duration(ms, i18n.locale()))])}
                         {(!actions.is_empty()).then(|| {
                             let actions = actions.clone();
                             view! {

@@ -1,3 +1,4 @@
+use crate::components::{Avatar, AvatarSize};
 use crate::i18n::{Msg, use_i18n};
 use leptos::ev;
 use leptos::html;
@@ -158,6 +159,7 @@ fn ConversationRow(
                     ev.prevent_default();
                     on_select.run(id.clone());
                 }>
+                <Avatar name=c.contact_name.clone() size=AvatarSize::Small />
                 <span class="row-who">
                     <strong>{c.contact_name.clone()}</strong>
                     " · " <span class="channel">{move || i18n.channel(c.channel)}</span>

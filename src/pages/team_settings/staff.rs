@@ -3,7 +3,7 @@
 
 use super::{Outcome, department_choices, department_options, problem_text};
 use crate::api::{ApiFuture, ApiHandle, use_api};
-use crate::components::use_toasts;
+use crate::components::{Avatar, AvatarSize, use_toasts};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
@@ -141,7 +141,8 @@ fn StaffRow(user: User) -> impl IntoView {
     let active = user.active;
     view! {
         <li class="content-item" aria-labelledby=labelled_by>
-            <h3 id=heading_id>
+            <h3 id=heading_id class="person-heading">
+                <Avatar name=user.name.clone() size=AvatarSize::Small />
                 {user.name.clone()}
                 {is_me.then(|| view! { " · " {move || i18n.t(Msg::ItsYou)} })}
             </h3>
