@@ -27,10 +27,10 @@ pub fn Avatar(
     match photo.as_deref().and_then(link::checked) {
         Some(src) => view! { <img class=class src=src alt="" aria-hidden="true" /> }.into_any(),
         None => view! {
-            <span class=class aria-hidden="true"
-                style=format!("--avatar: var(--tone-{})", people::avatar_tone(&name))>
-                {people::initials(&name)}
-            </span>
+            // The initials are drawn by the stylesheet (`data-initials`), not written in
+            // the text: a row's text stays the person's name, once.
+            <span class=class aria-hidden="true" data-initials=people::initials(&name)
+                style=format!("--avatar: var(--tone-{})", people::avatar_tone(&name))></span>
         }
         .into_any(),
     }
