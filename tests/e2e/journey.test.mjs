@@ -24,33 +24,72 @@ async function sharePricingToK000() {
   })).json();
 }
 
+/** A dashboard figure's number ("Views this week", …). */
+function figureOf(page, label) {
+  return page.getByRole('region', { name: 'Summary' }).getByText(label, { exact: true })
+    .locator('xpath=following-sibling::dd[1]');
+}
+
 async function figure(page, label) {
-  const term = page.getByRole('region', { name: 'Summary' }).getByText(label, { exact: true });
-  await term.waitFor();
-  return Number(await term.locator('xpath=following-sibling::dd').innerText());
+  return Number(await figureOf(page, label).innerText());
+}
+
+/** How many contacts a link to the pricing article can be made for, in the content
+ * library's link options: the customers the signed-in staff member sees. */
+async function contactsToShareWith(page) {
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }) });
+  await item.getByText('Link options').click();
+  const options = item.getByRole('combobox', { name: 'For contact' }).locator('option');
+  await options.nth(1).waitFor({ state: 'attached' });
+  return (await options.count()) - 1; // less "Anyone"
+}
+
+/** The lead radar's lines (each names which visit it was), once they have loaded. */
+async function radarLines(page) {
+  const lines = page.getByRole('listitem').filter({ has: page.getByText(/^visit \d+$/) });
+  await lines.first().waitFor();
+  return lines;
 }
 
 test(`staff journey on the ${BACKEND} backend: dashboard, content, radar, settings`, () =>
   withPage(async (page) => {
     await enter(page, '/');
     await heading(page, 'Dashboard');
-    // 王磊's own customers (私海): every third of the 50.
-    assert.equal(await figure(page, 'Contacts'), 17);
-    assert.equal(await figure(page, 'Tracked views'), 0);
+    // 王磊's week: readings of his own links only.
+    const repViews = await figure(page, 'Views this week');
+    assert.ok(repViews > 0, `${repViews} views this week`);
 
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Content library' }).click();
     await page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }).waitFor();
+    // His own customers (私海): every third of the 50 seeded, and the two people the
+    // demo's story brought in on his links.
+    assert.equal(await contactsToShareWith(page), 19);
     await nav.getByRole('link', { name: 'Lead radar' }).click();
-    await page.getByText('No views yet.').waitFor();
+    await heading(page, 'Lead radar');
+    await page.getByRole('button', { name: 'Play a customer' }).waitFor();
+    const lines = await radarLines(page);
+    const repLines = await lines.count();
+    // Each line says who, when, which visit, how long and how far, and how warm.
+    const newest = await lines.first().innerText();
+    assert.match(newest, /ago/);
+    assert.match(newest, /Read time (\d+[hms] ?)+ · Scrolled \d+%/);
+    assert.match(newest, /visit \d+/);
+    await lines.getByRole('meter', { name: /^intent \d+$/ }).first().waitFor();
     await nav.getByRole('link', { name: 'Settings' }).click();
     await page.getByText(BACKEND, { exact: true }).waitFor();
-    // Only an admin resets the demo; the admin sees every customer.
+    // Only an admin resets the demo; the admin sees every customer and every reading.
     await page.getByText('Only an administrator can reset the demo data.').waitFor();
     await switchTo(page, 'admin');
     await page.goto(url('/'));
     await heading(page, 'Dashboard');
-    assert.equal(await figure(page, 'Contacts'), 50);
+    assert.ok((await figure(page, 'Views this week')) > repViews);
+    await page.goto(url('/content'));
+    await page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.equal(await contactsToShareWith(page), 58);
+    await page.goto(url('/radar'));
+    await heading(page, 'Lead radar');
+    assert.ok((await (await radarLines(page)).count()) > repLines);
     await page.goto(url('/settings'));
     await page.getByRole('button', { name: 'Reset demo data' }).click();
     await page.getByRole('status').filter({ hasText: 'Demo data restored.' }).waitFor();
@@ -69,7 +108,7 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
   withPage(async (page) => {
     await enter(page, '/');
     await heading(page, 'Dashboard');
-    assert.equal(await figure(page, 'Tracked views'), 0);
+    const views = await figure(page, 'Views this week');
 
     // The rep's phone mints a share; the customer's browser reads it for 40 s.
     const api = url('/api/v1');
@@ -88,8 +127,14 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
     } finally {
       await phone.close();
     }
-    await page.getByRole('region', { name: 'Summary' }).getByText('1', { exact: true }).waitFor({ timeout: 10_000 });
-    assert.equal(await figure(page, 'Tracked views'), 1);
+    // Counted this week, and read just now by k-000 for the 40 s the beacon reported.
+    await figureOf(page, 'Views this week').filter({ hasText: new RegExp(`^${views + 1}$`) })
+      .waitFor({ timeout: 10_000 });
+    const reading = page.getByRole('region', { name: 'Reading now' }).getByRole('listitem')
+      .filter({ hasText: '《2026 企业 SCRM 报价方案》' })
+      .filter({ has: page.getByText(/^\d+s ago · Read time 40s$/) });
+    await reading.waitFor();
+    assert.equal(await reading.count(), 1);
   }));
 
 test('a customer opens a shared article on a phone and the link becomes their own', { skip: BACKEND !== 'http' }, () =>

@@ -6,37 +6,104 @@ import { browserSuite, enterAsStaff, heading } from './support.mjs';
 
 const { url, withPage } = browserSuite();
 
-/** The number shown under a summary figure's label on the dashboard. */
+/** The number shown for one of the dashboard's figures ("Views this week", …). */
 async function figure(page, label) {
-  const summary = page.getByRole('region', { name: 'Summary' });
-  const term = summary.getByText(label, { exact: true });
+  const term = page.getByRole('region', { name: 'Summary' }).getByText(label, { exact: true });
   await term.waitFor();
-  return Number(await term.locator('xpath=following-sibling::dd').innerText());
+  return Number(await term.locator('xpath=following-sibling::dd[1]').innerText());
 }
+
+/** Every figure on the dashboard, by label. */
+async function figures(page) {
+  const out = {};
+  for (const label of ['Views this week', 'Readers this week', 'New leads this week', 'Unread conversations']) {
+    out[label] = await figure(page, label);
+  }
+  return out;
+}
+
+const PRICING = '2026 企业 SCRM 报价方案';
+
+/** How many contacts a link to the pricing article can be made for, in the content
+ * library's link options (the caller's customers: all of them for the admin). */
+async function contactsToShareWith(page) {
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: PRICING }) });
+  await item.getByText('Link options').click();
+  const options = item.getByRole('combobox', { name: 'For contact' }).locator('option');
+  await options.nth(1).waitFor({ state: 'attached' });
+  return (await options.count()) - 1; // less "Anyone"
+}
+
+/** The seed's contacts (demo::CONTACTS): the 50 customers and the 8 people its story
+ * brings in (readers who left their details, web-chat visitors). */
+const SEEDED_CONTACTS = 58;
 
 test('first start seeds demo data that the dashboard and content library show', () =>
   withPage(async (page) => {
-    // The admin's dashboard counts every customer; a rep's counts their own.
+    // The admin's dashboard counts every team's readings: thirty days of history, so
+    // this week has views and readers, each told against last week's.
     await enterAsStaff(page, url('/'), 'admin');
     await heading(page, 'Dashboard');
-    assert.equal(await figure(page, 'Contacts'), 50);
-    assert.ok((await figure(page, 'Content items')) >= 10);
-    assert.ok((await figure(page, 'Open conversations')) > 0);
-    assert.equal(await figure(page, 'Tracked views'), 0);
+    const views = await figure(page, 'Views this week');
+    const readers = await figure(page, 'Readers this week');
+    assert.ok(views > 0 && readers > 0 && readers <= views, `${readers} readers of ${views} views`);
+    const summary = page.getByRole('region', { name: 'Summary' });
+    for (const label of ['Views this week', 'Readers this week', 'New leads this week']) {
+      const change = summary.getByText(label, { exact: true }).locator('xpath=following-sibling::dd[2]');
+      assert.match(await change.innerText(), /vs last week|none last week|same as last week/, label);
+    }
+    assert.ok((await figure(page, 'Unread conversations')) > 0);
+    // The story's hot leads are reading within the last half hour.
+    const now = page.getByRole('region', { name: 'Reading now' });
+    await now.getByRole('listitem').first().waitFor();
+    assert.match(await now.getByRole('listitem').first().innerText(), /ago · Read time \d/);
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Content library' }).click();
     await heading(page, 'Content library');
-    await page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }).waitFor();
+    await page.getByRole('heading', { name: PRICING }).waitFor();
+    const items = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2 }) });
+    assert.ok((await items.count()) >= 10, 'content items');
     for (const kind of ['Article', 'Poster', 'Video', 'Document']) {
       assert.ok((await page.getByText(kind, { exact: true }).count()) > 0, kind);
     }
+    // Each card says how its links have done: the pricing article has been read.
+    const pricing = items.filter({ has: page.getByRole('heading', { name: PRICING }) });
+    const opens = Number(/(\d+) opens?/.exec(await pricing.innerText())?.[1]);
+    assert.ok(opens > 0, `${opens} opens`);
+    // Links can be made for every customer the admin sees.
+    assert.equal(await contactsToShareWith(page), SEEDED_CONTACTS);
   }));
 
 test('the lead radar explains itself while nothing has been read', () =>
   withPage(async (page) => {
-    await page.goto(url('/radar'));
+    // The demo's reps all have readings; a rep the admin has just added has none.
+    await enterAsStaff(page, url('/settings/team'), 'admin');
+    await heading(page, 'Team');
+    const add = page.getByRole('region', { name: 'Add staff' });
+    await add.getByLabel('Full name').fill('新人 Newcomer');
+    await add.getByLabel('Email').fill('newcomer@lianjie.example');
+    await add.getByRole('combobox', { name: /^Role/ }).selectOption('rep');
+    await add.getByRole('combobox', { name: /^Department/ }).selectOption('d-east');
+    await add.getByRole('button', { name: 'Create staff' }).click();
+    await page.getByRole('listitem', { name: '新人 Newcomer' }).waitFor();
+    const select = page.getByRole('combobox', { name: 'Signed in as' });
+    const option = select.locator('option', { hasText: '新人 Newcomer (Sales rep)' });
+    await option.waitFor({ state: 'attached' });
+    const id = await option.getAttribute('value');
+    await Promise.all([page.waitForEvent('load'), select.selectOption(id)]);
+    await page.waitForFunction((me) => document.querySelector('#signed-in-as option:checked')?.value === me, id);
+
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Lead radar' }).click();
     await heading(page, 'Lead radar');
-    await page.getByText('No views yet.').waitFor();
+    await page.getByText('No views yet. Share a card or a piece of content; when a customer opens it, it shows up here live.').waitFor();
+    assert.equal(await page.getByText(/^visit \d+$/).count(), 0, 'no radar lines');
+    // The dashboard says the same: nothing this week, nobody reading, and where to start.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    await heading(page, 'Dashboard');
+    assert.equal(await figure(page, 'Views this week'), 0);
+    const now = page.getByRole('region', { name: 'Reading now' });
+    await now.getByText('Nobody has read your links in the last half hour.').waitFor();
+    await now.getByRole('link', { name: 'Share something' }).waitFor();
   }));
 
 test('reset demo data in settings reports success and keeps the app working', () =>
@@ -55,7 +122,7 @@ test('data the browser cannot read is kept aside and the user is told', () =>
     // Wait until the first start has written its demo data (the figures come from it):
     // that write empties the stores first and would take the damaged record with it.
     await enterAsStaff(page, url('/'), 'admin');
-    assert.equal(await figure(page, 'Contacts'), 50);
+    const seeded = await figures(page);
     // A damaged record, as a crash or a hand edit might leave one.
     await page.evaluate(() => new Promise((resolve, reject) => {
       const open = indexedDB.open('lianjie');
@@ -78,7 +145,11 @@ test('data the browser cannot read is kept aside and the user is told', () =>
       };
     }));
     assert.equal(kept, '{"schema":1,"db":');
-    assert.equal(await figure(page, 'Contacts'), 50);
+    // Everything else reads as before: the same figures, and every seeded contact.
+    assert.deepEqual(await figures(page), seeded);
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Content library' }).click();
+    await heading(page, 'Content library');
+    assert.equal(await contactsToShareWith(page), SEEDED_CONTACTS);
   }));
 
 test('a rep shares an article and a customer in another tab reads it', () =>

@@ -14,6 +14,12 @@ const nav = (page) => page.getByRole('navigation', { name: 'Main navigation' });
 const NOT_FOUND = 'This link was not found; it may have expired.';
 /** The browser logs the 404 of a record outside the caller's scope (and a refused 403). */
 const OUT_OF_SCOPE = { expectedErrors: [/status of 40[34]/] };
+/** The lead radar's lines (each names which visit it was), once they have loaded. */
+async function radarLines(page) {
+  const lines = page.getByRole('listitem').filter({ has: page.getByText(/^visit \d+$/) });
+  await lines.first().waitFor({ timeout: 15_000 });
+  return lines;
+}
 
 test(`a rep sees their own customers and card, not another rep's (${BACKEND})`, () =>
   withPage(async (page) => {
@@ -52,10 +58,15 @@ test(`a manager sees their team's readings and customers, not the other departme
     await page.getByRole('button', { name: 'Share: 2026 企业 SCRM 报价方案' }).click();
     const href = await page.getByRole('link', { name: /\/s\/[0-9a-f]{32}$/ }).getAttribute('href');
     await nav(page).getByRole('link', { name: 'Lead radar' }).click();
+    await heading(page, 'Lead radar');
+    // The readings of the demo's history are older: this one was read under a minute ago.
+    const line = page.getByRole('listitem').filter({ hasText: '2026 企业 SCRM 报价方案' })
+      .filter({ has: page.getByText(/^\d+s ago$/) });
+    await radarLines(page);
+    assert.equal(await line.count(), 0);
     const phone = await customerPhone(suite, page);
     await phone.page.goto(href);
     await heading(phone.page, '2026 企业 SCRM 报价方案');
-    const line = page.getByRole('listitem').filter({ hasText: '2026 企业 SCRM 报价方案' });
     await line.waitFor({ timeout: 15_000 });
     await phone.page.close();
     await phone.close();
@@ -72,11 +83,16 @@ test(`a manager sees their team's readings and customers, not the other departme
     await page.goto(url('/contacts/k-002'));
     await page.getByText(NOT_FOUND).first().waitFor();
 
-    // South China's manager sees neither the reading nor East China's customers.
+    // South China's manager sees their own team's readings, but neither this one
+    // (nothing of the article read in the last few minutes) nor East China's customers.
     await switchTo(page, 'southManager');
     await page.goto(url('/radar'));
     await heading(page, 'Lead radar');
-    await page.getByText('No views yet.').waitFor();
+    await radarLines(page);
+    const recent = page.getByRole('listitem').filter({ hasText: '2026 企业 SCRM 报价方案' })
+      .filter({ has: page.getByText(/^(\d+s|[0-4]m \d+s) ago$/) });
+    assert.equal(await recent.count(), 0);
+    assert.equal(await page.getByRole('listitem').filter({ hasText: '王磊' }).count(), 0, "no reading of 王磊's card");
     await page.goto(url('/contacts/k-000'));
     await page.getByText(NOT_FOUND).first().waitFor();
   }, OUT_OF_SCOPE));

@@ -145,7 +145,9 @@ async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
         customer.track(forged).await.unwrap_err(),
         lianjie::error::AppError::NotFound
     );
-    assert!(rep.radar().await.unwrap().is_empty());
+    // The demo's history is on the radar already; this reading is not, yet.
+    let before = rep.radar().await.unwrap();
+    assert!(before.iter().all(|i| i.session_id != opened.session_id));
     customer.track(snapshot).await.unwrap();
     for _ in 0..100 {
         if !seen.borrow().is_empty() {
@@ -154,7 +156,9 @@ async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
         gloo_timers::future::TimeoutFuture::new(10).await;
     }
     let radar = rep.radar().await.unwrap();
-    assert_eq!(radar.len(), 1);
+    assert_eq!(radar.len(), before.len() + 1);
+    // The newest reading comes first.
+    assert_eq!(radar[0].session_id, opened.session_id);
     assert_eq!(radar[0].visible_ms, 42_000);
     assert!(
         matches!(seen.borrow().first(), Some(Event::Radar { .. })),
@@ -163,7 +167,10 @@ async fn a_write_in_one_instance_is_seen_by_another_like_a_second_tab() {
     );
     // And both survive a reload from the database.
     let reopened = LocalBackend::open_named(&name);
-    assert_eq!(reopened.radar().await.unwrap().len(), 1);
+    let radar = reopened.radar().await.unwrap();
+    assert_eq!(radar.len(), before.len() + 1);
+    assert_eq!(radar[0].session_id, opened.session_id);
+    assert_eq!(radar[0].visible_ms, 42_000);
 }
 
 #[wasm_bindgen_test]
