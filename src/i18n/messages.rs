@@ -315,7 +315,6 @@ messages! {
     ActionsTaken => "访客操作", "What viewers did";
     ActionViewsN => "{n} 次", "{n} view{s}";
     TopViewers => "最关注你的人", "Top viewers";
-    ViewerLine => "{n} 次浏览 · {time}", "{n} view{s} · {time}";
     NoCardViews => "还没有人看过你的名片。分享出去，客户打开后这里会实时显示。", "Nobody has viewed your card yet. Share it; views show up here live.";
     ChatWith => "与 {name} 的聊天", "Chat with {name}";
     Conversations => "会话", "Conversations";

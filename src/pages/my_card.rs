@@ -335,7 +335,7 @@ fn CardFigures(a: CardAnalytics, i18n: I18n) -> impl IntoView {
                     <li>
                         <Avatar name=face size=AvatarSize::Small />
                         {who} " · "
-                        {move || i18n.tf(Msg::ViewerLine, &[("n", &views), ("time", &format::duration(ms, i18n.locale()))])}
+                        {move || i18n.tf(Msg::NodeViews, &[("n", &views), ("time", &format::duration(ms, i18n.locale()))])}
                         {(!actions.is_empty()).then(|| {
                             let actions = actions.clone();
                             view! {
