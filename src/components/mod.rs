@@ -31,6 +31,7 @@ mod signed_in_as;
 mod sparkline;
 pub mod staff_layout;
 mod stat_list;
+mod time_ago;
 mod toasts;
 mod touchpoint_timeline;
 
@@ -65,5 +66,6 @@ pub use signed_in_as::SignedInAs;
 pub use sparkline::Sparkline;
 pub use staff_layout::StaffLayout;
 pub use stat_list::{StatList, StatValue};
+pub use time_ago::{Clock, TimeAgo, provide_clock};
 pub use toasts::{Toast, ToastHost, ToastKind, Toasts, use_toasts};
 pub use touchpoint_timeline::TouchpointTimeline;

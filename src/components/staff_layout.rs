@@ -1,5 +1,6 @@
 use super::{
     GuardedOutlet, LanguageSwitcher, LeadAlerts, LoadFailed, Loading, SignInForm, SignedInAs,
+    provide_clock,
 };
 use crate::api::{use_api, use_api_events};
 use crate::error::AppError;
@@ -16,6 +17,7 @@ use lianjie_core::api::Event;
 pub fn StaffLayout() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    provide_clock();
     let signed_in = RwSignal::new(api.signed_in());
     let viewer = RwSignal::new(None::<Viewer>);
     let loaded = LocalResource::new(move || {

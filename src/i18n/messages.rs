@@ -470,6 +470,8 @@ messages! {
     RevokeKey => "吊销", "Revoke";
     ConfirmRevoke => "确认吊销：使用它的适配器会立即停止", "Confirm: adapters using it stop at once";
     Cancel => "取消", "Cancel";
+    RadarNoMatch => "没有符合这些筛选条件的浏览记录。", "No readings match these filters.";
+    ShowEverything => "显示全部", "Show everything";
     ViewsPerDay => "近 14 天每日浏览", "Views per day, last 14 days";
     DesignSystem => "设计系统", "Design system";
     DesignSystemIntro => "每个页面都由这些共享的部件构成。", "Every page is built from these shared pieces.";

@@ -1,5 +1,5 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{Avatar, IntentBar, PageHeader, Sparkline};
+use crate::components::{Avatar, IntentBar, PageHeader, Sparkline, TimeAgo};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
@@ -129,7 +129,6 @@ fn Figures(today: Today, radar: bool) -> impl IntoView {
 #[component]
 fn ReadingNow(items: Vec<RadarItem>) -> impl IntoView {
     let i18n = use_i18n();
-    let now = chrono::Utc::now();
     view! {
         <section class="panel reading-now" aria-labelledby="reading-now-h">
             <h2 id="reading-now-h">{move || i18n.t(Msg::ReadingNow)}</h2>
@@ -145,7 +144,6 @@ fn ReadingNow(items: Vec<RadarItem>) -> impl IntoView {
                     <ul class="now-list">
                         {items.into_iter().map(|item| {
                             let name = item.reader.clone().unwrap_or_else(|| i18n.t(Msg::Anonymous).to_owned());
-                            let ago = (now - item.at).num_milliseconds().max(0) as u64;
                             let what = match &item.target {
                                 ShareTarget::Card(_) => i18n.tf(Msg::CardOf, &[("name", &item.title)]),
                                 ShareTarget::Content(_) => format!("《{}》", item.title),
@@ -159,8 +157,8 @@ fn ReadingNow(items: Vec<RadarItem>) -> impl IntoView {
                                     <Avatar name=name.clone() />
                                     <div>
                                         <p>{who} " · " {what}</p>
-                                        <p class="meta">
-                                            {move || i18n.tf(Msg::TimeAgo, &[("time", &format::duration(ago, i18n.locale()))])}
+                                        <p class="now-meta">
+                                            <TimeAgo at=item.at />
                                             " · " {move || i18n.t(Msg::ReadTime)} " " {move || format::duration(item.visible_ms, i18n.locale())}
                                         </p>
                                     </div>

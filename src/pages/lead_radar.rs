@@ -1,9 +1,9 @@
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer,
+    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer, TimeAgo,
 };
-use crate::i18n::{I18n, Msg, local_time, use_i18n};
+use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::format;
@@ -88,7 +88,19 @@ pub fn LeadRadar() -> impl IntoView {
             {move || Suspend::new(async move {
                 feed.await.map(|items| {
                     let shown: Vec<RadarItem> = items.into_iter().filter(|i| filter.read().matches(i)).collect();
-                    if shown.is_empty() {
+                    if shown.is_empty() && !filter.read().is_open() {
+                        // Lines exist, the filters hide them all: say so, and undo them.
+                        view! {
+                            <div class="empty">
+                                <p>{move || i18n.t(Msg::RadarNoMatch)}</p>
+                                <button type="button" on:click=move |_| {
+                                    set_hot.set(None);
+                                    set_mine.set(None);
+                                    set_content.set(None);
+                                }>{move || i18n.t(Msg::ShowEverything)}</button>
+                            </div>
+                        }.into_any()
+                    } else if shown.is_empty() {
                         view! { <p class="empty">{move || i18n.t(Msg::RadarEmpty)}</p> }.into_any()
                     } else {
                         view! {
@@ -112,8 +124,6 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let intent = item.intent;
     let top = item.top_section.clone();
     let actions = item.actions.clone();
-    let ago = (chrono::Utc::now() - item.at).num_milliseconds().max(0) as u64;
-    let when = local_time(item.at);
     let face = item.reader.clone().unwrap_or_default();
     let who = match (item.reader.clone(), item.contact_id.clone()) {
         (Some(name), Some(id)) => {
@@ -132,9 +142,7 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
                     {item.probably_same_as_name.clone().map(|name| view! {
                         " · " <span class="same-person">{move || i18n.tf(Msg::ProbablySameAs, &[("name", &name)])}</span>
                     })}
-                    <time class="radar-when" datetime=item.at.to_rfc3339() title=when>
-                        {move || i18n.tf(Msg::TimeAgo, &[("time", &format::duration(ago, i18n.locale()))])}
-                    </time>
+                    <TimeAgo at=item.at class="radar-when" />
                 </p>
                 <p class="radar-what">
                     {match item.target {

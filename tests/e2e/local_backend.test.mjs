@@ -56,7 +56,7 @@ test('first start seeds demo data that the dashboard and content library show', 
     // The story's hot leads are reading within the last half hour.
     const now = page.getByRole('region', { name: 'Reading now' });
     await now.getByRole('listitem').first().waitFor();
-    assert.match(await now.getByRole('listitem').first().innerText(), /ago · Read time \d/);
+    assert.match(await now.getByRole('listitem').first().innerText(), /ago\s*· Read time \d/);
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Content library' }).click();
     await heading(page, 'Content library');
@@ -97,6 +97,12 @@ test('the lead radar explains itself while nothing has been read', () =>
     await heading(page, 'Lead radar');
     await page.getByText('No views yet. Share a card or a piece of content; when a customer opens it, it shows up here live.').waitFor();
     assert.equal(await page.getByText(/^visit \d+$/).count(), 0, 'no radar lines');
+    // With a filter on, the empty radar says the filters hide it, and undoes them.
+    await page.getByRole('button', { name: 'Hot leads only' }).click();
+    await page.getByText('No readings match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Show everything' }).click();
+    await page.getByText(/^No views yet\./).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Hot leads only' }).getAttribute('aria-pressed'), 'false');
     // The dashboard says the same: nothing this week, nobody reading, and where to start.
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
     await heading(page, 'Dashboard');

@@ -328,6 +328,11 @@ pub struct RadarFilter {
 }
 
 impl RadarFilter {
+    /// Whether nothing is filtered out.
+    pub fn is_open(&self) -> bool {
+        !self.hot && self.rep_id.is_none() && self.content_id.is_none()
+    }
+
     pub fn matches(&self, item: &RadarItem) -> bool {
         (!self.hot || item.intent >= crate::intent::HOT_THRESHOLD)
             && self.rep_id.as_ref().is_none_or(|r| *r == item.rep_id)
