@@ -505,6 +505,7 @@ messages! {
     SameAsLastWeek => "与上周持平", "same as last week";
     NewThisWeek => "上周为零", "none last week";
     ViewsPerDayLabel => "近 14 天每日浏览：{list}", "Views per day, last 14 days: {list}";
+    LastTwoWeeks => "近 14 天每日：{list}", "per day, last 14 days: {list}";
     AnswerThem => "去回复", "Answer them";
     ReadingNow => "正在阅读", "Reading now";
     NobodyReading => "最近半小时没有人在读你的分享。", "Nobody has read your links in the last half hour.";

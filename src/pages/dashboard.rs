@@ -4,7 +4,7 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::{RadarItem, Today};
+use lianjie_core::api::{RadarItem, Today, WeekFigures};
 use lianjie_core::format;
 use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
@@ -76,45 +76,45 @@ fn versus(i18n: I18n, now: usize, before: usize) -> String {
     i18n.tf(Msg::VersusLastWeek, &[("change", &pct)])
 }
 
+/// This week's figures against last week's, each with its two-week trend line.
 #[component]
 fn Figures(today: Today, radar: bool) -> impl IntoView {
     let i18n = use_i18n();
     let Today {
         this_week: now,
         last_week: before,
-        views_per_day,
+        days,
         unread_conversations,
         ..
     } = today;
-    let days: Vec<usize> = views_per_day.iter().map(|d| d.count).collect();
-    let spark_label = move || {
-        let list = days
+    let figure = move |label: Msg, pick: fn(&WeekFigures) -> usize| {
+        let (value, prior) = (pick(&now), pick(&before));
+        let series: Vec<usize> = days.iter().map(|d| pick(&d.figures)).collect();
+        let list = series
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        i18n.tf(Msg::ViewsPerDayLabel, &[("list", &list)])
-    };
-    let figure = move |label: Msg, value: usize, prior: usize| {
         view! {
-            <div class="stat">
+            <div class="stat stat-trend">
                 <dt>{move || i18n.t(label)}</dt>
                 <dd>{value}</dd>
                 <dd class="stat-delta" class:down=value < prior>{move || versus(i18n, value, prior)}</dd>
+                <dd class="stat-chart">
+                    {move || view! {
+                        <Sparkline values=series.clone()
+                            label=format!("{}: {}", i18n.t(label), i18n.tf(Msg::LastTwoWeeks, &[("list", &list)])) />
+                    }}
+                </dd>
             </div>
         }
     };
     view! {
         <dl class="stats today-figures">
             {radar.then(|| view! {
-                <div class="stat stat-wide">
-                    <dt>{move || i18n.t(Msg::ViewsThisWeek)}</dt>
-                    <dd>{now.views}</dd>
-                    <dd class="stat-delta" class:down=now.views < before.views>{move || versus(i18n, now.views, before.views)}</dd>
-                    <dd class="stat-chart">{move || view! { <Sparkline values=views_per_day.iter().map(|d| d.count).collect() label=spark_label() /> }}</dd>
-                </div>
-                {figure(Msg::ReadersThisWeek, now.readers, before.readers)}
-                {figure(Msg::LeadsThisWeek, now.leads, before.leads)}
+                {figure(Msg::ViewsThisWeek, |w| w.views)}
+                {figure(Msg::ReadersThisWeek, |w| w.readers)}
+                {figure(Msg::LeadsThisWeek, |w| w.leads)}
             })}
             <div class="stat">
                 <dt>{move || i18n.t(Msg::UnreadConversations)}</dt>

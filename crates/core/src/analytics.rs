@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A view counts as read to the end from this scroll depth.
 pub const COMPLETION_SCROLL_PCT: u8 = 90;
 
-/// Counted views on one day: on the dashboard the 24 hours ending at that day's
-/// time of now; in analytics the calendar day (UTC) the view started.
+/// Counted views started on one calendar day (UTC).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCount {
     pub day: chrono::NaiveDate,

@@ -1,7 +1,6 @@
 //! The wire types of the `/api/v1` contract beyond the domain records: requests,
 //! pages, events and the one error envelope. See docs/openapi.yaml.
 
-use crate::analytics::DayCount;
 use crate::channel::Channel;
 use crate::contact::Contact;
 use crate::content::Content;
@@ -416,8 +415,8 @@ impl Event {
     }
 }
 
-/// One week's reach: counted views, distinct readers, and new leads (readers who
-/// left their details).
+/// A period's reach (a week, or a day of the trend): counted views, distinct
+/// readers, and new leads (readers who left their details).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekFigures {
     pub views: usize,
@@ -434,6 +433,15 @@ pub struct Today {
     pub unread_conversations: usize,
     pub this_week: WeekFigures,
     pub last_week: WeekFigures,
-    /// The last fourteen days' views, oldest first.
-    pub views_per_day: Vec<DayCount>,
+    /// The last fourteen days' figures (each the 24 hours ending at that day's
+    /// time of now), oldest first.
+    pub days: Vec<DayFigures>,
+}
+
+/// One day's reach, for the trend lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayFigures {
+    pub day: chrono::NaiveDate,
+    #[serde(flatten)]
+    pub figures: WeekFigures,
 }

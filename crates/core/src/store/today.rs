@@ -2,8 +2,7 @@
 //! and this week against last, all within the caller's scope.
 
 use super::{Db, StoreResult};
-use crate::analytics::DayCount;
-use crate::api::{Today, WeekFigures};
+use crate::api::{DayFigures, Today, WeekFigures};
 use crate::scope::{Action, Caller};
 use crate::tracking::ViewSession;
 use chrono::{DateTime, Duration, Utc};
@@ -44,7 +43,8 @@ impl Db {
             .filter_map(|s| self.radar_item(&s.id))
             .collect();
 
-        let week = |from: DateTime<Utc>, to: DateTime<Utc>| {
+        // Views, readers and new leads in the window (from, to].
+        let reach = |from: DateTime<Utc>, to: DateTime<Utc>| {
             let within = |at: DateTime<Utc>| at > from && at <= to;
             let views: Vec<&&ViewSession> =
                 counted.iter().filter(|s| within(s.started_at)).collect();
@@ -73,20 +73,15 @@ impl Db {
                 leads,
             }
         };
-        let this_week = week(now - Duration::days(7), now);
-        let last_week = week(now - Duration::days(14), now - Duration::days(7));
-
-        let views_per_day = (0..TREND_DAYS)
+        let this_week = reach(now - Duration::days(7), now);
+        let last_week = reach(now - Duration::days(14), now - Duration::days(7));
+        let days = (0..TREND_DAYS)
             .rev()
             .map(|back| {
                 let to = now - Duration::days(back as i64);
-                let from = to - Duration::days(1);
-                DayCount {
+                DayFigures {
                     day: to.date_naive(),
-                    count: counted
-                        .iter()
-                        .filter(|s| s.started_at > from && s.started_at <= to)
-                        .count(),
+                    figures: reach(to - Duration::days(1), to),
                 }
             })
             .collect();
@@ -95,7 +90,7 @@ impl Db {
             unread_conversations,
             this_week,
             last_week,
-            views_per_day,
+            days,
         })
     }
 }
@@ -174,9 +169,18 @@ mod tests {
         assert_eq!(day_views(&db), pricing_today + 1);
         assert_eq!(rep1.this_week.views, rep0.this_week.views + 1);
         assert_eq!(rep1.reading_now[0].session_id, "v-today");
-        let last = |t: &crate::api::Today| t.views_per_day.last().map(|d| d.count).unwrap();
+        let last = |t: &crate::api::Today| t.days.last().map(|d| d.figures.views).unwrap();
         assert_eq!(last(&rep1), last(&rep0) + 1);
-        assert_eq!(rep1.views_per_day.len(), super::TREND_DAYS);
+        assert_eq!(rep1.days.len(), super::TREND_DAYS);
+        // The week is the sum of its days.
+        let week_views: usize = rep1
+            .days
+            .iter()
+            .rev()
+            .take(7)
+            .map(|d| d.figures.views)
+            .sum();
+        assert_eq!(week_views, rep1.this_week.views);
         // His manager sees it; South China's does not.
         assert_eq!(
             before(&db, "u-chengang").this_week.views,
@@ -185,7 +189,7 @@ mod tests {
         assert_eq!(before(&db, "u-sunyue"), south0);
         // An agent has the inbox figure and no readings at all.
         let agent = before(&db, "u-zhaomin");
-        assert!(agent.reading_now.is_empty() && agent.views_per_day.is_empty());
+        assert!(agent.reading_now.is_empty() && agent.days.is_empty());
         assert_eq!(agent.this_week.views, 0);
     }
 }
