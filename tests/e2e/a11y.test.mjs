@@ -72,3 +72,6 @@ suiteFor('the administrator\'s pages, English, desktop',
   { who: 'admin', pages: PAGES.filter((p) => p.as === 'admin'), lang: 'en', size: 'desktop' });
 suiteFor('the customer pages, Chinese, phone',
   { who: 'customer', pages: plainFirst(PAGES.filter((p) => p.as === 'customer')), lang: 'zh', size: 'phone' });
+// A rep works from their phone: the workbench there (tab bar, one pane at a time).
+suiteFor('the rep\'s pages, Chinese, phone',
+  { who: 'rep', pages: plainFirst(PAGES.filter((p) => p.as === 'rep')), lang: 'zh', size: 'phone' });
