@@ -10,7 +10,7 @@ use lianjie_core::intent::HOT_THRESHOLD;
 
 /// Every row is this tall (`.conversation-row` in the stylesheet), so the list can
 /// render only the rows in view: 10,000 conversations cost what 30 do.
-const ROW_PX: f64 = 56.0;
+const ROW_PX: f64 = 52.0;
 /// Rows rendered beyond each edge of the view, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 
