@@ -1,0 +1,313 @@
+//! What the readings tell staff: the lead radar, card and content analytics, the
+//! ranking, and a customer's touchpoint timeline, all within the caller's scope.
+
+use super::*;
+
+impl Db {
+    /// The radar line of a counted view (`None` for a session under 2 s: previewers,
+    /// bots and pages just opened are on no radar).
+    pub fn radar_item(&self, session_id: &str) -> Option<RadarItem> {
+        let s = self
+            .sessions
+            .get(session_id)
+            .filter(|s| s.totals.is_counted())?;
+        let share = self.shares.get(&s.share_token)?;
+        let reader = self.reader_of_session(s, share);
+        let (title, section_tags) = match &share.target {
+            ShareTarget::Card(id) => (
+                self.cards
+                    .get(id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                BTreeMap::new(),
+            ),
+            ShareTarget::Content(id) => match self.contents.get(id) {
+                Some(c) => (
+                    c.title.clone(),
+                    c.blocks
+                        .iter()
+                        .map(|b| (b.id.as_str(), b.tags.first()))
+                        .collect(),
+                ),
+                None => (String::new(), BTreeMap::new()),
+            },
+        };
+        // The same reader is the same contact on the same target, or else the same link.
+        // An anonymous reader is recognised by their own link (reader token).
+        let ix = self.ix();
+        let own_token = std::slice::from_ref(&share.token);
+        let (readers_links, reader_token) = match (&share.contact_id, &s.reader_token) {
+            (Some(c), _) => (list(&ix.shares_by_contact, c), None),
+            (None, Some(rt)) => (
+                list(&ix.shares_by_target, &target_key(&share.target)),
+                Some(rt),
+            ),
+            (None, None) => (own_token, None),
+        };
+        let same_reader =
+            |o: &ViewSession| reader_token.is_none_or(|rt| o.reader_token.as_ref() == Some(rt));
+        let visit = readers_links
+            .iter()
+            .filter(|t| {
+                self.shares
+                    .get(*t)
+                    .is_some_and(|o| o.target == share.target)
+            })
+            .flat_map(|t| list(&ix.sessions_by_share, t))
+            .filter_map(|id| self.sessions.get(id))
+            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at && same_reader(o))
+            .count() as u32;
+        let top_section =
+            s.totals
+                .top_sections(1)
+                .first()
+                .map(|(id, _)| match section_tags.get(id) {
+                    Some(Some(tag)) => (*tag).clone(),
+                    _ => (*id).to_owned(),
+                });
+        Some(RadarItem {
+            session_id: s.id.clone(),
+            share_token: share.token.clone(),
+            at: s.last_seen_at,
+            contact_id: reader.map(|c| c.id.clone()),
+            reader: reader.map(|c| c.name.clone()),
+            forwarded_by: self.forwarder_of(share).map(|c| c.name.clone()),
+            target: share.target.clone(),
+            rep_id: share.rep_id.clone(),
+            title,
+            visit: visit.max(1),
+            visible_ms: s.totals.visible_ms,
+            max_scroll_pct: s.totals.max_scroll_pct,
+            top_section,
+            actions: s.totals.actions.iter().copied().collect(),
+            intent: reader.map_or(0, |c| c.intent),
+            probably_same_as_name: reader
+                .and_then(|c| self.probably_same_as(c))
+                .map(|c| c.name.clone()),
+        })
+    }
+
+    /// Counted views of a content item or card through the links of the staff
+    /// `caller` covers, with who read them.
+    pub(super) fn readings(&self, caller: &Caller, target: &ShareTarget) -> Vec<Reading<'_>> {
+        let ix = self.ix();
+        list(&ix.shares_by_target, &target_key(target))
+            .iter()
+            .filter_map(|t| self.shares.get(t))
+            .filter(|share| caller.covers(Some(&share.rep_id)))
+            .flat_map(|share| {
+                list(&ix.sessions_by_share, &share.token)
+                    .iter()
+                    .filter_map(|id| self.sessions.get(id))
+                    .filter(|s| s.totals.is_counted())
+                    .map(move |session| {
+                        let reader = self.reader_of_session(session, share);
+                        Reading {
+                            session,
+                            reader_key: reader
+                                .map(|c| c.id.as_str())
+                                .or(session.reader_token.as_deref())
+                                .unwrap_or(&session.id),
+                            forwarded: share.parent.is_some(),
+                            reader,
+                        }
+                    })
+            })
+            .collect()
+    }
+
+    /// A card's views: its owner's, their manager's and admins' to see.
+    pub fn card_analytics(&self, caller: &Caller, card_id: &str) -> StoreResult<CardAnalytics> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
+        if !caller.covers(Some(&self.card(card_id)?.owner_id)) {
+            return Err(StoreError::NotFound("card"));
+        }
+        Ok(analytics::card_analytics(
+            &self.readings(caller, &ShareTarget::Card(card_id.to_owned())),
+        ))
+    }
+
+    /// A content item's figures over the links of the staff the caller covers.
+    pub fn content_analytics(
+        &self,
+        caller: &Caller,
+        content_id: &str,
+    ) -> StoreResult<ContentAnalytics> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
+        let content = self
+            .contents
+            .get(content_id)
+            .ok_or(StoreError::NotFound("content"))?;
+        let target = ShareTarget::Content(content_id.to_owned());
+        let mut out = analytics::analytics(content, &self.readings(caller, &target));
+        out.forward_tree = list(&self.ix().shares_by_target, &target_key(&target))
+            .iter()
+            .filter(|t| {
+                self.shares
+                    .get(*t)
+                    .is_some_and(|s| s.parent.is_none() && caller.covers(Some(&s.rep_id)))
+            })
+            .filter_map(|t| self.forward_node(t, true, 0))
+            .collect();
+        Ok(out)
+    }
+
+    /// The node for `token` and everything forwarded from it, or `None` if nobody read
+    /// anything there. `root`: a rep's link, whose readers are its children.
+    pub(super) fn forward_node(
+        &self,
+        token: &str,
+        root: bool,
+        depth: usize,
+    ) -> Option<ForwardNode> {
+        const MAX_DEPTH: usize = 32;
+        let ix = self.ix();
+        let share = self.shares.get(token)?;
+        let own_views = if root {
+            // Views recorded before readers carried their own link.
+            list(&ix.sessions_by_share, token)
+                .iter()
+                .filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.reader_token.is_none() && s.totals.is_counted())
+                .collect::<Vec<_>>()
+        } else {
+            list(&ix.sessions_by_reader, token)
+                .iter()
+                .filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted())
+                .collect()
+        };
+        let children: Vec<ForwardNode> = if depth < MAX_DEPTH {
+            list(&ix.children, token)
+                .iter()
+                .filter_map(|c| self.forward_node(c, false, depth + 1))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if own_views.is_empty() && children.is_empty() {
+            return None;
+        }
+        Some(ForwardNode {
+            reader: self.reader_of(share).map(|c| c.name.clone()),
+            views: own_views.len() as u32,
+            visible_ms: own_views.iter().map(|s| s.totals.visible_ms).sum(),
+            children,
+        })
+    }
+
+    /// Every content item's figures over the caller's team's links (an agent's are
+    /// all zero), best first by `by`.
+    pub fn content_ranking(&self, caller: &Caller, by: Ranking) -> Vec<ContentStats> {
+        let list = self
+            .contents_newest_first()
+            .into_iter()
+            .map(|c| {
+                let target = ShareTarget::Content(c.id.clone());
+                analytics::stats(c, &self.readings(caller, &target))
+            })
+            .collect();
+        analytics::rank(list, by)
+    }
+
+    /// Counted sessions on the links of the staff the caller covers, most recent first.
+    pub fn radar(&self, caller: &Caller, limit: usize) -> StoreResult<Vec<RadarItem>> {
+        if !caller.may(Action::SeeRadar) {
+            return Err(StoreError::Forbidden(Action::SeeRadar));
+        }
+        let mut sessions = self.counted_sessions(caller);
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
+        Ok(sessions
+            .iter()
+            .take(limit)
+            .filter_map(|s| self.radar_item(&s.id))
+            .collect())
+    }
+
+    /// Counted views (link previewers and bots left out) of links `caller` covers.
+    pub(super) fn counted_sessions(&self, caller: &Caller) -> Vec<&ViewSession> {
+        self.sessions
+            .values()
+            .filter(|s| s.totals.is_counted())
+            .filter(|s| {
+                self.shares
+                    .get(&s.share_token)
+                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
+            })
+            .collect()
+    }
+
+    /// Every touchpoint of a contact: views through their links, readers of what
+    /// they forwarded, and their conversations on every channel; newest first.
+    pub fn timeline(&self, caller: &Caller, contact_id: &str) -> StoreResult<Vec<Activity>> {
+        self.visible_contact(caller, contact_id)?;
+        let ix = self.ix();
+        let sessions_of = |tokens: &[String]| -> Vec<RadarItem> {
+            tokens
+                .iter()
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .filter(|id| {
+                    self.sessions
+                        .get(*id)
+                        .is_some_and(|s| s.totals.is_counted())
+                })
+                .filter_map(|id| self.radar_item(id))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for token in list(&ix.shares_by_contact, contact_id) {
+            // Their own link (left details): others reading it are forwards.
+            let own_link = self.shares.get(token).is_some_and(|s| s.parent.is_some());
+            let here = sessions_of(std::slice::from_ref(token));
+            let (views, mut forwards) = if own_link {
+                (Vec::new(), here)
+            } else {
+                (here, Vec::new())
+            };
+            forwards.extend(sessions_of(list(&ix.children, token)));
+            let by_reader = list(&ix.sessions_by_reader, token)
+                .iter()
+                .filter(|id| {
+                    self.sessions
+                        .get(*id)
+                        .is_some_and(|s| s.totals.is_counted())
+                })
+                .filter_map(|id| self.radar_item(id));
+            // A rep or manager sees the readings of their team's links; support sees the
+            // whole story of the customers in their inbox (DESIGN: "beside the
+            // conversation"), though no radar.
+            let on_radar = |item: &RadarItem| {
+                caller.role == crate::people::Role::Agent || caller.covers(Some(&item.rep_id))
+            };
+            out.extend(
+                views
+                    .into_iter()
+                    .chain(by_reader)
+                    .filter(on_radar)
+                    .map(|item| Activity::View { at: item.at, item }),
+            );
+            out.extend(
+                forwards
+                    .into_iter()
+                    .filter(on_radar)
+                    .map(|item| Activity::Forwarded { at: item.at, item }),
+            );
+        }
+        out.extend(
+            list(&ix.conversations_by_contact, contact_id)
+                .iter()
+                .filter_map(|id| self.conversations.get(id))
+                .filter(|v| self.sees_conversation(caller, v))
+                .map(|v| Activity::Conversation {
+                    at: v.last_message_at,
+                    conversation: v.clone(),
+                }),
+        );
+        out.sort_by_key(|a| std::cmp::Reverse(a.at()));
+        Ok(out)
+    }
+}

@@ -1,0 +1,192 @@
+//! Tracking: a visit's snapshots folded in (merge by maximum), and the customer's
+//! intent and interests that follow from their readings.
+
+use super::*;
+
+impl Db {
+    /// Folds in a tracking snapshot of a session [`Db::open_share`] issued. Returns the
+    /// radar line to announce when anything changed, `None` for a repeat or a view
+    /// not yet counted. A snapshot for a session that was never issued, or that names
+    /// another share or reader than the session was issued for, is refused (made up
+    /// or borrowed: answered alike, as not found) and changes nothing.
+    pub fn record_snapshot(
+        &mut self,
+        snap: &Snapshot,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<RadarItem>> {
+        snap.validate()?;
+        let share = self
+            .shares
+            .get(&snap.share_token)
+            .ok_or(StoreError::NotFound("share"))?
+            .clone();
+        let session = self
+            .sessions
+            .get_mut(&snap.session_id)
+            .filter(|s| s.accepts(snap))
+            .ok_or(StoreError::NotFound("session"))?;
+        let changed = session.apply(snap, now);
+        let counted = session.totals.is_counted();
+        if changed {
+            self.touch(Change::Session(snap.session_id.clone()));
+        }
+        if !changed || !counted {
+            return Ok(None);
+        }
+        let reader = self
+            .sessions
+            .get(&snap.session_id)
+            .and_then(|session| self.reader_of_session(session, &share))
+            .map(|c| c.id.clone());
+        if let Some(contact_id) = reader {
+            self.refresh_contact(&contact_id, now);
+        }
+        if let Some(forwarder) = self.forwarder_of(&share).map(|c| c.id.clone()) {
+            self.refresh_contact(&forwarder, now);
+        }
+        Ok(self.radar_item(&snap.session_id))
+    }
+
+    /// What a contact did up to `until`: the signals behind the intent score, and
+    /// their interest weights. Views count by when they started, with their final
+    /// totals (the store keeps each view's totals, not their history).
+    pub(super) fn signals(
+        &self,
+        contact_id: &str,
+        until: DateTime<Utc>,
+    ) -> (IntentSignals, BTreeMap<String, u64>) {
+        let mut signals = IntentSignals::default();
+        let mut interests = BTreeMap::new();
+        let ix = self.ix();
+        let seen = |at: DateTime<Utc>| Some(at.min(until));
+        let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
+            ids.filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted() && s.started_at <= until)
+                .collect()
+        };
+        let on_links = |tokens: &[String]| -> Vec<String> {
+            tokens
+                .iter()
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .cloned()
+                .collect()
+        };
+        for token in list(&ix.shares_by_contact, contact_id) {
+            let Some(share) = self.shares.get(token) else {
+                continue;
+            };
+            let section_tags: Option<BTreeMap<String, Vec<String>>> = match &share.target {
+                ShareTarget::Content(id) => self.contents.get(id).map(|c| {
+                    c.blocks
+                        .iter()
+                        .map(|b| (b.id.clone(), b.tags.clone()))
+                        .collect()
+                }),
+                ShareTarget::Card(_) => None,
+            };
+            // A rep's share to this contact is read by them; their own link (left
+            // details) is read by them through `reader_token` and by others as forwards.
+            let own_link = share.parent.is_some();
+            let mut read_by_them = counted(&mut list(&ix.sessions_by_reader, token).iter());
+            let mut forwarded = counted(&mut on_links(list(&ix.children, token)).iter());
+            let on_this_link = counted(&mut on_links(std::slice::from_ref(token)).iter());
+            if own_link {
+                forwarded.extend(on_this_link);
+            } else {
+                read_by_them.extend(on_this_link);
+                read_by_them.sort_by(|a, b| a.id.cmp(&b.id));
+                read_by_them.dedup_by(|a, b| a.id == b.id);
+            }
+            for s in read_by_them {
+                signals.visits += 1;
+                signals.visible_ms += s.totals.visible_ms;
+                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
+                if let Some(tags) = &section_tags {
+                    add_interest(&mut interests, &s.totals.sections, tags);
+                }
+            }
+            // Readers of the links this contact forwarded.
+            for s in forwarded {
+                signals.forwards += 1;
+                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
+            }
+        }
+        for v in list(&ix.conversations_by_contact, contact_id) {
+            let inbound = self
+                .messages
+                .get(v)
+                .into_iter()
+                .flatten()
+                .filter(|m| m.direction == Direction::Inbound && m.created_at <= until);
+            for m in inbound {
+                signals.messages += 1;
+                signals.last_activity = signals.last_activity.max(Some(m.created_at));
+            }
+        }
+        (signals, interests)
+    }
+
+    /// The intent score as it stood `days` ago, for each of `days`: how a lead is
+    /// warming up or cooling down.
+    pub fn intent_trend(
+        &self,
+        caller: &Caller,
+        contact_id: &str,
+        days: &[u16],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<IntentPoint>> {
+        self.visible_contact(caller, contact_id)?;
+        Ok(days
+            .iter()
+            .map(|d| {
+                let at = now - chrono::Duration::days(i64::from(*d));
+                let (signals, _) = self.signals(contact_id, at);
+                IntentPoint {
+                    days_ago: *d,
+                    score: intent_score(&signals, at),
+                }
+            })
+            .collect())
+    }
+
+    /// Recomputes a contact's interests and intent from all their sessions, so the
+    /// figures are always a pure function of the recorded data.
+    pub(super) fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
+        let (signals, interests) = self.signals(contact_id, now);
+        let score = intent_score(&signals, now);
+        if let Some(c) = self.contacts.get_mut(contact_id) {
+            c.intent = score;
+            c.last_seen_at = c.last_seen_at.max(signals.last_activity);
+            for (tag, w) in interests {
+                let mine = c.interests.entry(tag).or_default();
+                *mine = (*mine).max(w);
+            }
+        }
+        let mut touched = vec![Change::Contact(contact_id.to_owned())];
+        for v in self
+            .conversations
+            .values_mut()
+            .filter(|v| v.contact_id == contact_id && v.intent != score)
+        {
+            v.intent = score;
+            touched.push(Change::Conversation(v.id.clone()));
+        }
+        self.changes.extend(touched);
+    }
+
+    /// Recomputes every live contact's intent (and interests) as of `now`. The
+    /// operations recompute only the contacts they touch, as of their own time, while
+    /// the score fades as activity ages: data made over days (the demo's history)
+    /// ends with this, so each score is the one its contact has today.
+    pub fn refresh_intents(&mut self, now: DateTime<Utc>) {
+        let live: Vec<String> = self
+            .contacts
+            .values()
+            .filter(|c| c.merged.is_none())
+            .map(|c| c.id.clone())
+            .collect();
+        for id in live {
+            self.refresh_contact(&id, now);
+        }
+    }
+}
