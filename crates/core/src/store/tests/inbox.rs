@@ -1,0 +1,400 @@
+//! The inbox: handling, the visitor's view, channels, web chat, replies, filters.
+
+use super::*;
+
+#[test]
+fn conversations_are_resolved_snoozed_assigned_labelled_and_read() {
+    let mut db = demo::seed(now());
+    let id = db.conversations.keys().next().unwrap().clone();
+    let update = |json: &str| serde_json::from_str::<ConversationUpdate>(json).unwrap();
+    let v = db
+        .update_conversation(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            update(r#"{"assignee_id": "u-zhaomin", "labels": ["VIP", " 报价 "], "read": true}"#),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(v.assignee_id.as_deref(), Some("u-zhaomin"));
+    assert_eq!(v.labels, ["VIP", "报价"]);
+    assert_eq!(v.unread, 0);
+    // Absent fields stay; null unassigns.
+    let v = db
+        .update_conversation(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            update(r#"{"status": {"status": "resolved"}}"#),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        (v.status, v.assignee_id.as_deref()),
+        (ConversationStatus::Resolved, Some("u-zhaomin"))
+    );
+    let v = db
+        .update_conversation(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            update(r#"{"assignee_id": null}"#),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(v.assignee_id, None);
+    // A snooze in the past, a stranger as assignee, too many labels: refused.
+    let past = format!(
+        r#"{{"status": {{"status": "snoozed", "until": "{}"}}}}"#,
+        (now() - Duration::hours(1)).to_rfc3339()
+    );
+    assert!(
+        db.update_conversation(&db.caller("u-admin").unwrap(), &id, update(&past), now())
+            .is_err()
+    );
+    assert!(
+        db.update_conversation(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            update(r#"{"assignee_id": "nobody"}"#),
+            now()
+        )
+        .is_err()
+    );
+    let many = serde_json::json!({"labels": vec!["x"; 11]}).to_string();
+    assert!(
+        db.update_conversation(&db.caller("u-admin").unwrap(), &id, update(&many), now())
+            .is_err()
+    );
+    let later = ConversationStatus::Snoozed {
+        until: now() + Duration::hours(3),
+    };
+    let v = db
+        .update_conversation(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            ConversationUpdate {
+                status: Some(later),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(v.status.effective(now()), later);
+    assert_eq!(
+        v.status.effective(now() + Duration::hours(4)),
+        ConversationStatus::Open
+    );
+    assert!(
+        db.update_conversation(
+            &db.caller("u-admin").unwrap(),
+            "nope",
+            ConversationUpdate::default(),
+            now()
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn a_visitor_sees_their_chat_and_replies_but_not_notes() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-001", "tok-chat");
+    let msg = |body: &str, key: &str| InboundMessage {
+        handle: "visitor-abc".into(),
+        name: "李女士".into(),
+        body: body.into(),
+        attachments: Vec::new(),
+        idempotency_key: key.into(),
+        context: None,
+    };
+    assert!(
+        db.visitor_messages("tok-chat", "visitor-abc")
+            .unwrap()
+            .is_empty()
+    );
+    let ids = |n: &str| [format!("k-{n}"), format!("v-{n}"), format!("m-{n}")];
+    let (v, _) = db
+        .web_chat("tok-chat", msg("想了解价格", "w1"), ids("x1"), now())
+        .unwrap();
+    let reply = |body: &str, note: bool, key: &str| NewMessage {
+        body: body.into(),
+        attachments: Vec::new(),
+        note,
+        idempotency_key: key.into(),
+    };
+    db.send_message(
+        &db.caller("u-wanglei").unwrap(),
+        &v.id,
+        reply("您好，报价已发送", false, "r1"),
+        "m-r1".into(),
+        now(),
+    )
+    .unwrap();
+    db.send_message(
+        &db.caller("u-wanglei").unwrap(),
+        &v.id,
+        reply("内部：重点客户", true, "n1"),
+        "m-n1".into(),
+        now(),
+    )
+    .unwrap();
+    let seen = db.visitor_messages("tok-chat", "visitor-abc").unwrap();
+    let bodies: Vec<&str> = seen.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["想了解价格", "您好，报价已发送"]);
+    // Another browser sees nothing of it; an unknown link is not found.
+    assert!(
+        db.visitor_messages("tok-chat", "visitor-other")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(db.visitor_messages("nope", "visitor-abc").is_err());
+}
+
+#[test]
+fn inbound_creates_contact_and_conversation_then_reuses_them() {
+    let mut db = demo::seed(now());
+    let contacts = db.contacts.len();
+    let msg = |key: &str| InboundMessage {
+        handle: "wx_new_9".into(),
+        name: "新客户".into(),
+        body: "你好".into(),
+        attachments: vec![],
+        idempotency_key: key.into(),
+        context: Some(ShareTarget::Card("wang-lei".into())),
+    };
+    let ids = || ["k-new".to_string(), "v-new".to_string(), "m-1".to_string()];
+    let (v, m) = db
+        .inbound(Channel::Wechat, msg("key-1"), ids(), now())
+        .unwrap();
+    assert_eq!(db.contacts.len(), contacts + 1);
+    assert_eq!(v.unread, 1);
+    assert_eq!(v.context, Some(ShareTarget::Card("wang-lei".into())));
+    // Retried delivery: same key, no second message.
+    let (_, m2) = db
+        .inbound(
+            Channel::Wechat,
+            msg("key-1"),
+            ["a".into(), "b".into(), "m-2".into()],
+            now(),
+        )
+        .unwrap();
+    assert_eq!(m2.id, m.id);
+    assert_eq!(db.messages["v-new"].len(), 1);
+    assert_index_current(&db);
+    let (v, _) = db
+        .inbound(
+            Channel::Wechat,
+            msg("key-2"),
+            ["a".into(), "b".into(), "m-3".into()],
+            now(),
+        )
+        .unwrap();
+    assert_eq!(v.id, "v-new");
+    assert_eq!(v.unread, 2);
+    assert!(db.contacts["k-new"].intent > 0, "a message raises intent");
+}
+
+#[test]
+fn web_chat_carries_the_shared_item_as_context() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-003", "tok-w");
+    let msg = InboundMessage {
+        handle: "tok-w".into(),
+        name: "访客".into(),
+        body: "想预约演示".into(),
+        attachments: vec![],
+        idempotency_key: "w1".into(),
+        context: None,
+    };
+    let ids = || ["k-w".to_string(), "v-w".to_string(), "m-w".to_string()];
+    let (v, _) = db.web_chat("tok-w", msg.clone(), ids(), now()).unwrap();
+    assert_eq!(v.channel, Channel::WebChat);
+    assert_eq!(v.context, Some(ShareTarget::Content("c-pricing".into())));
+    assert_eq!(
+        db.web_chat("nope", msg, ids(), now()),
+        Err(StoreError::NotFound("share"))
+    );
+}
+
+#[test]
+fn staff_reply_is_idempotent_and_clears_unread_notes_do_not() {
+    let mut db = demo::seed(now());
+    let id = db.conversations.keys().next().unwrap().clone();
+    let note = NewMessage {
+        body: "内部备注".into(),
+        attachments: vec![],
+        note: true,
+        idempotency_key: "n1".into(),
+    };
+    let unread = db.conversations[&id].unread;
+    let (v, m) = db
+        .send_message(
+            &db.caller("u-zhaomin").unwrap(),
+            &id,
+            note,
+            "m-n".into(),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(m.direction, Direction::Note);
+    assert_eq!(v.unread, unread);
+    let reply = NewMessage {
+        body: "好的".into(),
+        attachments: vec![],
+        note: false,
+        idempotency_key: "r1".into(),
+    };
+    let (v, _) = db
+        .send_message(
+            &db.caller("u-zhaomin").unwrap(),
+            &id,
+            reply.clone(),
+            "m-r".into(),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(v.unread, 0);
+    assert_eq!(v.last_preview, "好的");
+    let changes = db.take_changes();
+    assert!(changes.contains(&Change::Message {
+        conversation_id: id.clone(),
+        id: "m-r".into()
+    }));
+    assert!(changes.contains(&Change::Conversation(id.clone())));
+    let n = db.messages[&id].len();
+    db.send_message(
+        &db.caller("u-zhaomin").unwrap(),
+        &id,
+        reply,
+        "m-r2".into(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(db.messages[&id].len(), n);
+    let empty = NewMessage {
+        body: " ".into(),
+        attachments: vec![],
+        note: false,
+        idempotency_key: "e".into(),
+    };
+    assert!(matches!(
+        db.send_message(
+            &db.caller("u-admin").unwrap(),
+            &id,
+            empty,
+            "x".into(),
+            now()
+        ),
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+#[test]
+fn conversation_filters_and_pages() {
+    let db = demo::seed(now());
+    let all = db
+        .list_conversations(
+            &db.caller("u-zhaomin").unwrap(),
+            &ConversationQuery {
+                status: StatusFilter::All,
+                ..Default::default()
+            },
+            now(),
+        )
+        .page;
+    assert_eq!(all.total, db.conversations.len());
+    // Each row names its contact, so a list needs no second request.
+    for v in &all.items {
+        assert_eq!(v.contact_name, db.contacts[&v.contact_id].name);
+    }
+    let open = db
+        .list_conversations(
+            &db.caller("u-zhaomin").unwrap(),
+            &ConversationQuery::default(),
+            now(),
+        )
+        .page;
+    assert!(
+        open.items
+            .iter()
+            .all(|v| v.status == ConversationStatus::Open)
+    );
+    let mine = db.list_conversations(
+        &db.caller("u-zhaomin").unwrap(),
+        &ConversationQuery {
+            status: StatusFilter::All,
+            assignee: AssigneeFilter::Mine,
+            ..Default::default()
+        },
+        now(),
+    );
+    // Each status tab's count is what that tab would list under the same filters.
+    for status in StatusFilter::ALL {
+        let tab = db.list_conversations(
+            &db.caller("u-zhaomin").unwrap(),
+            &ConversationQuery {
+                status,
+                assignee: AssigneeFilter::Mine,
+                ..Default::default()
+            },
+            now(),
+        );
+        assert_eq!(tab.by_status, mine.by_status);
+        assert_eq!(mine.by_status.get(status), tab.page.total, "{status:?}");
+    }
+    assert!(mine.by_status.get(StatusFilter::All) < db.conversations.len());
+    let mine = mine.page;
+    assert!(
+        mine.total > 0
+            && mine
+                .items
+                .iter()
+                .all(|v| v.assignee_id.as_deref() == Some("u-zhaomin"))
+    );
+    let sms = db
+        .list_conversations(
+            &db.caller("u-admin").unwrap(),
+            &ConversationQuery {
+                status: StatusFilter::All,
+                channel: Some(Channel::Sms),
+                ..Default::default()
+            },
+            now(),
+        )
+        .page;
+    assert!(sms.total > 0 && sms.items.iter().all(|v| v.channel == Channel::Sms));
+
+    let q = |cursor: Option<String>| ConversationQuery {
+        status: StatusFilter::All,
+        limit: Some(5),
+        cursor,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = db
+            .list_conversations(&db.caller("u-admin").unwrap(), &q(cursor), now())
+            .page;
+        seen.extend(page.items.into_iter().map(|v| v.id));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), db.conversations.len());
+    // The unread count covers every matching conversation, not only the page.
+    let unread: u32 = db.conversations.values().map(|v| v.unread).sum();
+    assert!(unread > 0);
+    assert_eq!(
+        db.list_conversations(&db.caller("u-admin").unwrap(), &q(None), now())
+            .unread,
+        unread
+    );
+    let bad = db
+        .list_conversations(
+            &db.caller("u-admin").unwrap(),
+            &q(Some("garbage".into())),
+            now(),
+        )
+        .page;
+    assert_eq!(bad.items.len(), 5);
+}

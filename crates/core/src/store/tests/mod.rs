@@ -1,0 +1,189 @@
+//! The store's operations end to end, over the demo data: sharing, tracking,
+//! reading, contacts and the inbox.
+
+use super::*;
+use crate::api::{RadarFilter, StatusFilter};
+use crate::demo;
+use crate::tracking::ViewTotals;
+use chrono::Duration;
+mod contacts;
+mod inbox;
+mod sharing;
+mod tracking;
+
+fn now() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
+}
+
+fn snap(session: &str, token: &str, visible_ms: u64, sections: &[(&str, u64)]) -> Snapshot {
+    Snapshot {
+        session_id: session.into(),
+        share_token: token.into(),
+        seq: 1,
+        totals: ViewTotals {
+            visible_ms,
+            max_scroll_pct: 80,
+            sections: sections.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            ..ViewTotals::default()
+        },
+        reader_token: None,
+    }
+}
+
+/// A snapshot of the view `opened` issued: its session, link and reader.
+fn snap_of(opened: &OpenedShare, visible_ms: u64, sections: &[(&str, u64)]) -> Snapshot {
+    let mut s = snap(
+        &opened.session_id,
+        &opened.share.token,
+        visible_ms,
+        sections,
+    );
+    s.reader_token = Some(opened.child_token.clone());
+    s
+}
+
+/// A copy of the pricing article nobody has read yet (the demo's own content has
+/// its history), by 王磊.
+fn unread_article(db: &mut Db, id: &str) {
+    let mut article = db.contents["c-pricing"].clone();
+    article.id = id.into();
+    db.save_content(&db.caller("u-wanglei").unwrap(), article, now())
+        .unwrap();
+}
+
+/// Gives `contact` to 王磊, so he may share with them.
+fn wanglei_owns(db: &mut Db, contact: &str) {
+    if let Some(c) = db.contacts.get_mut(contact) {
+        c.owner_id = Some("u-wanglei".into());
+    }
+}
+
+fn share_pricing_to(db: &mut Db, contact: &str, token: &str) -> Share {
+    wanglei_owns(db, contact);
+    let new = NewShare {
+        target: ShareTarget::Content("c-pricing".into()),
+        contact_id: Some(contact.into()),
+        channel: Some(Channel::Wechat),
+        lead_capture: Default::default(),
+    };
+    db.create_share(&db.caller("u-wanglei").unwrap(), new, token.into(), now())
+        .unwrap()
+}
+
+/// The index the operations maintained equals one built from scratch.
+fn assert_index_current(db: &Db) {
+    let mut kept = db.index.get().expect("index in use").clone();
+    let mut fresh = Index::build(db);
+    for ix in [&mut kept, &mut fresh] {
+        for map in [
+            &mut ix.shares_by_contact,
+            &mut ix.children,
+            &mut ix.sessions_by_share,
+            &mut ix.conversations_by_contact,
+            &mut ix.shares_by_target,
+            &mut ix.sessions_by_reader,
+        ] {
+            map.values_mut().for_each(|v| v.sort());
+        }
+    }
+    assert_eq!(kept, fresh);
+}
+
+#[test]
+fn records_rebuild_the_same_data_in_any_order() {
+    let db = demo::seed(now());
+    let mut records = db.records();
+    records.reverse();
+    let rebuilt = Db::from_records(records);
+    assert_eq!(rebuilt.messages, db.messages);
+    assert_eq!(rebuilt.conversations, db.conversations);
+    assert_eq!(rebuilt.contacts, db.contacts);
+    assert_eq!(rebuilt.cards, db.cards);
+    assert_eq!(rebuilt.contents, db.contents);
+    assert_eq!(rebuilt.users.len(), db.users.len());
+    assert_eq!(rebuilt.canned.len(), db.canned.len());
+    // Or messages last, as the in-browser backend loads them.
+    let (messages, rest): (Vec<Record>, Vec<Record>) = db
+        .records()
+        .into_iter()
+        .rev()
+        .partition(|r| matches!(r, Record::Message(_)));
+    let mut later = Db::from_records(rest);
+    assert!(later.messages.values().all(Vec::is_empty));
+    later.add_messages(messages.into_iter().filter_map(|r| match r {
+        Record::Message(m) => Some(m),
+        _ => None,
+    }));
+    assert_eq!(later.messages, db.messages);
+    for r in db.records() {
+        assert_eq!(Record::from_doc(r.kind(), &r.to_doc()).unwrap(), r);
+        assert!(Record::KINDS.contains(&r.kind()));
+    }
+    assert!(Record::from_doc("cards", "{").is_err());
+    assert!(Record::from_doc("nope", "{}").is_err());
+    let json = serde_json::to_string(&db.records()[0]).unwrap();
+    assert!(json.starts_with(r#"{"kind":"org","record":"#), "{json}");
+}
+
+#[test]
+fn records_another_tab_wrote_are_applied_with_lookups_kept_right() {
+    let mut writer = demo::seed(now());
+    let mut reader = writer.clone();
+    // The reader has used its lookups before the write arrives.
+    assert!(
+        reader
+            .timeline(&reader.caller("u-admin").unwrap(), "k-new")
+            .is_err()
+    );
+    let msg = InboundMessage {
+        handle: "wx_new_7".into(),
+        name: "新客户".into(),
+        body: "在吗？".into(),
+        attachments: vec![],
+        idempotency_key: "key-7".into(),
+        context: None,
+    };
+    let ids = ["k-new".to_string(), "v-new".to_string(), "m-7".to_string()];
+    writer.inbound(Channel::Wechat, msg, ids, now()).unwrap();
+    let records: Vec<Record> = writer
+        .take_changes()
+        .iter()
+        .filter_map(|c| writer.record(c))
+        .collect();
+    assert_eq!(records.len(), 3, "contact, conversation and message");
+    for r in records.iter().cloned() {
+        reader.put(r);
+    }
+    // The same records twice (a repeated event) change nothing more.
+    for r in records {
+        reader.put(r);
+    }
+    assert_eq!(reader.messages["v-new"].len(), 1);
+    assert_eq!(reader.messages, writer.messages);
+    assert_eq!(reader.conversations, writer.conversations);
+    let timeline = reader
+        .timeline(&reader.caller("u-admin").unwrap(), "k-new")
+        .unwrap();
+    assert!(timeline.iter().any(
+        |a| matches!(a, Activity::Conversation { conversation, .. } if conversation.id == "v-new")
+    ));
+    assert_index_current(&reader);
+}
+
+#[test]
+fn card_save_validates_and_keeps_owner() {
+    let mut db = demo::seed(now());
+    let mut card = db.cards["li-na"].clone();
+    card.owner_id = "someone-else".into();
+    card.title = "首席顾问".into();
+    let saved = db
+        .save_card(&db.caller("u-admin").unwrap(), card.clone(), now())
+        .unwrap();
+    assert_eq!(saved.owner_id, "u-lina");
+    card.email = "bad".into();
+    assert!(matches!(
+        db.save_card(&db.caller("u-admin").unwrap(), card, now()),
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(db.cards["li-na"].title, "首席顾问");
+}

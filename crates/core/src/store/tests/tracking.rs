@@ -1,0 +1,363 @@
+//! Tracking and what it feeds: sessions the server issued, counting, the radar,
+//! card analytics.
+
+use super::*;
+
+#[test]
+fn the_closed_loop_share_read_radar() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-a");
+    let opened = db
+        .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    let read = |session: &str, visible_ms, sections: &[(&str, u64)]| {
+        let mut s = snap(session, "tok-a", visible_ms, sections);
+        s.reader_token = Some("tok-a1".into());
+        s
+    };
+    assert_eq!(opened.card.map(|c| c.id).as_deref(), Some("wang-lei"));
+    assert_eq!(opened.content.unwrap().id, "c-pricing");
+    assert_eq!(db.shares["tok-a1"].parent.as_deref(), Some("tok-a"));
+
+    // Under two seconds: recorded but not announced.
+    assert_eq!(
+        db.record_snapshot(&read("s1", 1_500, &[]), now()).unwrap(),
+        None
+    );
+    let item = db
+        .record_snapshot(
+            &read("s1", 250_000, &[("price", 120_000), ("intro", 20_000)]),
+            now(),
+        )
+        .unwrap()
+        .expect("counted view is announced");
+    assert_eq!(
+        item.reader.as_deref(),
+        Some(db.contacts["k-000"].name.as_str())
+    );
+    assert_eq!(item.title, "2026 企业 SCRM 报价方案");
+    assert_eq!(item.top_section.as_deref(), Some("价格"));
+    assert_eq!(item.visit, 1);
+    // The radar's filters: by rep, by content, hot only.
+    let f = |hot, rep: Option<&str>, content: Option<&str>| RadarFilter {
+        hot,
+        rep_id: rep.map(Into::into),
+        content_id: content.map(Into::into),
+    };
+    assert!(f(false, Some("u-wanglei"), Some("c-pricing")).matches(&item));
+    assert!(!f(false, Some("u-lina"), None).matches(&item));
+    assert!(!f(false, None, Some("c-other")).matches(&item));
+    assert_eq!(f(true, None, None).matches(&item), item.intent >= 70);
+    assert_eq!(db.contacts["k-000"].interests["价格"], 120);
+    let changes = db.take_changes();
+    for expected in [
+        Change::Share("tok-a".into()),
+        Change::Share("tok-a1".into()),
+        Change::Session("s1".into()),
+        Change::Contact("k-000".into()),
+    ] {
+        assert!(changes.contains(&expected), "{expected:?} in {changes:?}");
+    }
+    assert!(db.take_changes().is_empty());
+    assert!(db.contacts["k-000"].intent > 0);
+
+    // The same snapshot again announces nothing.
+    let again = read("s1", 250_000, &[("price", 120_000), ("intro", 20_000)]);
+    assert_eq!(db.record_snapshot(&again, now()).unwrap(), None);
+    assert!(db.take_changes().is_empty());
+
+    // A later visit through the same person's link is visit 2: a new session,
+    // still bound to the reader's own link.
+    let later = now() + Duration::hours(1);
+    let visit = db
+        .open_share("tok-a", "unused".into(), "s2".into(), Some("tok-a1"), later)
+        .unwrap();
+    assert_eq!(visit.child_token, "tok-a1");
+    assert_eq!(db.sessions["s2"].reader_token.as_deref(), Some("tok-a1"));
+    let item = db
+        .record_snapshot(&read("s2", 3_000, &[]), later)
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.visit, 2);
+    assert_eq!(
+        db.radar(&db.caller("u-admin").unwrap(), 10).unwrap()[0].session_id,
+        "s2"
+    );
+    assert_index_current(&db);
+
+    let timeline = db
+        .timeline(&db.caller("u-admin").unwrap(), "k-000")
+        .unwrap();
+    let views = timeline
+        .iter()
+        .filter(|a| matches!(a, Activity::View { .. }))
+        .count();
+    assert_eq!(views, 2);
+    assert!(
+        timeline.windows(2).all(|w| w[0].at() >= w[1].at()),
+        "newest first"
+    );
+    assert_eq!(
+        db.timeline(&db.caller("u-admin").unwrap(), "nobody"),
+        Err(StoreError::NotFound("contact"))
+    );
+}
+
+#[test]
+fn card_analytics_counts_views_of_every_link_to_the_card() {
+    let mut db = demo::seed(now());
+    // What the demo's history holds already; the views below add to it.
+    let before = db
+        .card_analytics(&db.caller("u-admin").unwrap(), "wang-lei")
+        .unwrap();
+    let saved = |a: &CardAnalytics| {
+        a.actions
+            .iter()
+            .find(|c| c.action == crate::tracking::ViewAction::SavedContact)
+            .map_or(0, |c| c.views)
+    };
+    let opened = db
+        .open_card(
+            "wang-lei",
+            ("card-link".into(), "anon-own".into()),
+            "s-anon".into(),
+            None,
+            now(),
+        )
+        .unwrap();
+    let mut s = snap_of(&opened, 9_000, &[]);
+    s.totals
+        .actions
+        .insert(crate::tracking::ViewAction::SavedContact);
+    db.record_snapshot(&s, now()).unwrap();
+    wanglei_owns(&mut db, "k-002");
+    let new = NewShare {
+        target: ShareTarget::Card("wang-lei".into()),
+        contact_id: Some("k-002".into()),
+        channel: None,
+        lead_capture: LeadCapture::Off,
+    };
+    db.create_share(&db.caller("u-wanglei").unwrap(), new, "to-k2".into(), now())
+        .unwrap();
+    let k2 = db
+        .open_share("to-k2", "k2-own".into(), "s-k2".into(), None, now())
+        .unwrap();
+    db.record_snapshot(&snap_of(&k2, 30_000, &[]), now())
+        .unwrap();
+    // Too short to count; and a preview bot that opens the link and runs nothing.
+    let short = db
+        .open_share("to-k2", "short-own".into(), "s-short".into(), None, now())
+        .unwrap();
+    db.record_snapshot(&snap_of(&short, 500, &[]), now())
+        .unwrap();
+    db.open_share("to-k2", "bot-own".into(), "s-bot".into(), None, now())
+        .unwrap();
+    let a = db
+        .card_analytics(&db.caller("u-admin").unwrap(), "wang-lei")
+        .unwrap();
+    assert_eq!(
+        (a.views, a.unique_viewers),
+        (before.views + 2, before.unique_viewers + 2)
+    );
+    assert_eq!(a.total_visible_ms, before.total_visible_ms + 39_000);
+    assert_eq!(a.actions.len(), before.actions.len());
+    assert_eq!(saved(&a), saved(&before) + 1);
+    let k2 = a
+        .top_viewers
+        .iter()
+        .find(|v| v.contact_id.as_deref() == Some("k-002"))
+        .unwrap();
+    assert_eq!(k2.name.as_deref(), Some(db.contacts["k-002"].name.as_str()));
+    assert_eq!((k2.views, k2.visible_ms), (1, 30_000));
+    assert!(
+        db.card_analytics(&db.caller("u-admin").unwrap(), "ghost")
+            .is_err()
+    );
+}
+
+#[test]
+fn unknown_tokens_and_bad_snapshots_are_refused() {
+    let mut db = demo::seed(now());
+    let sessions = db.sessions.len();
+    assert_eq!(
+        db.open_share("nope", "x".into(), "sx".into(), None, now()),
+        Err(StoreError::NotFound("share"))
+    );
+    assert_eq!(db.sessions.len(), sessions, "no view issued");
+    assert_eq!(
+        db.record_snapshot(&snap("s", "nope", 5_000, &[]), now()),
+        Err(StoreError::NotFound("share"))
+    );
+    share_pricing_to(&mut db, "k-002", "tok-c");
+    let mut bad = snap("s", "tok-c", 5_000, &[]);
+    bad.totals.max_scroll_pct = 200;
+    assert!(matches!(
+        db.record_snapshot(&bad, now()),
+        Err(StoreError::Invalid(_))
+    ));
+    let share = NewShare {
+        target: ShareTarget::Card("ghost".into()),
+        contact_id: None,
+        channel: None,
+        lead_capture: Default::default(),
+    };
+    assert_eq!(
+        db.create_share(&db.caller("u-lina").unwrap(), share, "t".into(), now()),
+        Err(StoreError::NotFound("card"))
+    );
+}
+
+/// What a refused snapshot must leave as it was.
+fn tracked_state(db: &Db) -> impl PartialEq + std::fmt::Debug + use<> {
+    (
+        db.sessions.clone(),
+        db.contacts.clone(),
+        db.conversations.clone(),
+        db.shares.len(),
+    )
+}
+
+#[test]
+fn a_made_up_session_is_refused_and_changes_nothing() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-f");
+    let opened = db
+        .open_share("tok-f", "tok-f1".into(), "issued".into(), None, now())
+        .unwrap();
+    db.take_changes();
+    let before = tracked_state(&db);
+    let intent = db.contacts["k-000"].intent;
+    let admin = db.caller("u-admin").unwrap();
+    let radar = db.radar(&admin, 1_000).unwrap();
+    let pricing = db.content_analytics(&admin, "c-pricing").unwrap();
+    // A session the store never issued, on a real link with a real reader: even
+    // with every action a forger would want, nothing is recorded.
+    let mut forged = snap_of(&opened, 600_000, &[("price", 600_000)]);
+    forged.session_id = "made-up-session".into();
+    forged.totals.actions.extend([
+        crate::tracking::ViewAction::Called,
+        crate::tracking::ViewAction::SavedContact,
+    ]);
+    assert_eq!(
+        db.record_snapshot(&forged, now()),
+        Err(StoreError::NotFound("session"))
+    );
+    assert_eq!(tracked_state(&db), before);
+    assert!(db.take_changes().is_empty());
+    assert_eq!(db.radar(&admin, 1_000).unwrap(), radar);
+    assert_eq!(db.content_analytics(&admin, "c-pricing").unwrap(), pricing);
+    assert_eq!(db.contacts["k-000"].intent, intent);
+    assert!(
+        !db.timeline(&admin, "k-000")
+            .unwrap()
+            .iter()
+            .any(|a| matches!(a, Activity::View { .. } | Activity::Forwarded { .. }))
+    );
+}
+
+#[test]
+fn a_session_is_accepted_only_for_its_own_link_and_reader() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-m");
+    share_pricing_to(&mut db, "k-001", "tok-n");
+    let mine = db
+        .open_share("tok-m", "tok-m1".into(), "s-m".into(), None, now())
+        .unwrap();
+    let other = db
+        .open_share("tok-n", "tok-n1".into(), "s-n".into(), None, now())
+        .unwrap();
+    db.take_changes();
+    let before = tracked_state(&db);
+    // Another (real) share, another reader's (real) link, or no reader at all.
+    let mut on_other_share = snap_of(&mine, 30_000, &[]);
+    on_other_share.share_token = other.share.token.clone();
+    let mut as_other_reader = snap_of(&mine, 30_000, &[]);
+    as_other_reader.reader_token = Some(other.child_token.clone());
+    let mut no_reader = snap_of(&mine, 30_000, &[]);
+    no_reader.reader_token = None;
+    let mut on_child_link = snap_of(&mine, 30_000, &[]);
+    on_child_link.share_token = mine.child_token.clone();
+    for bad in [on_other_share, as_other_reader, no_reader, on_child_link] {
+        assert_eq!(
+            db.record_snapshot(&bad, now()),
+            Err(StoreError::NotFound("session")),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(tracked_state(&db), before);
+    assert!(db.take_changes().is_empty());
+    // The session's own snapshot is taken.
+    assert!(
+        db.record_snapshot(&snap_of(&mine, 30_000, &[]), now())
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn an_issued_session_counts_only_from_two_seconds_and_repeats_are_harmless() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-t");
+    let intent = db.contacts["k-000"].intent;
+    let opened = db
+        .open_share("tok-t", "tok-t1".into(), "s-t".into(), None, now())
+        .unwrap();
+    // Opened (as a previewer or bot would): stored, on no radar, in no figure.
+    assert!(db.sessions.contains_key("s-t"));
+    let admin = db.caller("u-admin").unwrap();
+    // The demo's history, which the views below add to.
+    let radar = db.radar(&admin, 1_000).unwrap();
+    let opens = db
+        .content_analytics(&admin, "c-pricing")
+        .unwrap()
+        .stats
+        .opens;
+    let nothing_counted = |db: &Db| {
+        db.radar(&admin, 1_000).unwrap() == radar
+            && db.radar_item("s-t").is_none()
+            && db
+                .content_analytics(&admin, "c-pricing")
+                .unwrap()
+                .stats
+                .opens
+                == opens
+            && db.contacts["k-000"].intent == intent
+            && !db
+                .timeline(&admin, "k-000")
+                .unwrap()
+                .iter()
+                .any(|a| matches!(a, Activity::View { .. }))
+    };
+    assert!(nothing_counted(&db));
+    assert_eq!(
+        db.record_snapshot(&snap_of(&opened, 1_999, &[]), now()),
+        Ok(None)
+    );
+    assert!(nothing_counted(&db));
+    // At 2 s the view counts and is announced once.
+    let at_two = snap_of(&opened, 2_000, &[("price", 2_000)]);
+    let item = db.record_snapshot(&at_two, now()).unwrap().unwrap();
+    assert_eq!((item.session_id.as_str(), item.visit), ("s-t", 1));
+    assert_eq!(db.radar(&admin, 1_000).unwrap().len(), radar.len() + 1);
+    assert_eq!(
+        db.content_analytics(&admin, "c-pricing")
+            .unwrap()
+            .stats
+            .opens,
+        opens + 1
+    );
+    // Repeats, and an older snapshot arriving late, change nothing.
+    db.take_changes();
+    let settled = (db.sessions["s-t"].clone(), db.contacts.clone());
+    let later = now() + Duration::minutes(5);
+    for late in [at_two.clone(), snap_of(&opened, 1_000, &[]), at_two] {
+        assert_eq!(db.record_snapshot(&late, later), Ok(None));
+    }
+    assert!(db.take_changes().is_empty());
+    let s = &db.sessions["s-t"];
+    assert_eq!(
+        (&s.totals, s.last_seen_at, &db.contacts),
+        (&settled.0.totals, settled.0.last_seen_at, &settled.1)
+    );
+    assert_eq!(db.radar(&admin, 1_000).unwrap().len(), radar.len() + 1);
+}
