@@ -660,14 +660,7 @@ async fn lists_hold_only_what_the_caller_may_see() {
     // The radar follows the links: 王磊's reader reaches him and his manager only.
     let share = s.share_pricing(&rep).await;
     let opened = s.open(&share).await;
-    let (status, _) = s
-        .call(
-            Method::POST,
-            "/public/track",
-            None,
-            Some(common::snapshot_of(&opened, 9_000)),
-        )
-        .await;
+    let (status, _) = s.track(common::snapshot_of(&opened, 9_000)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     for (token, sees) in [
         (&rep, true),
@@ -749,13 +742,7 @@ async fn events_reach_only_those_who_may_see_them() {
     );
     let share = s.share_pricing(&rep).await;
     let opened = s.open(&share).await;
-    s.call(
-        Method::POST,
-        "/public/track",
-        None,
-        Some(common::snapshot_of(&opened, 9_000)),
-    )
-    .await;
+    s.track(common::snapshot_of(&opened, 9_000)).await;
     // A web-chat message on a link of the stranger's own organization, as a marker
     // that arrives for everyone after the radar line.
     let (_, opened) = s

@@ -28,11 +28,6 @@ async fn figures(s: &Server, staff: &str) -> Value {
     out
 }
 
-async fn track(s: &Server, body: Value) -> (StatusCode, Value) {
-    s.call(Method::POST, "/public/track", None, Some(body))
-        .await
-}
-
 #[tokio::test]
 async fn a_made_up_session_is_refused_and_the_figures_do_not_move() {
     let s = start().await;
@@ -53,7 +48,7 @@ async fn a_made_up_session_is_refused_and_the_figures_do_not_move() {
         600_000,
     );
     forged["totals"]["actions"] = json!(["called", "saved_contact", "messaged"]);
-    let (status, body) = track(&s, forged.clone()).await;
+    let (status, body) = s.track(forged.clone()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["error"]["code"], "not_found");
     // The same as sendBeacon sends it.
@@ -91,7 +86,7 @@ async fn a_made_up_session_is_refused_and_the_figures_do_not_move() {
     theirs["session_id"] = other["session_id"].clone();
     borrowed.push(theirs);
     for snap in borrowed {
-        let (status, body) = track(&s, snap.clone()).await;
+        let (status, body) = s.track(snap.clone()).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{snap} -> {body}");
     }
     assert_eq!(
@@ -102,7 +97,7 @@ async fn a_made_up_session_is_refused_and_the_figures_do_not_move() {
 
     // The page's own snapshot counts, once, however often it is repeated.
     for _ in 0..3 {
-        let (status, _) = track(&s, issued.clone()).await;
+        let (status, _) = s.track(issued.clone()).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
     }
     let after = figures(&s, &rep).await;
@@ -122,10 +117,10 @@ async fn a_view_under_two_seconds_is_on_no_radar() {
     // A previewer or bot opens the link (and maybe even reports a moment of it).
     let opened = s.open(&share).await;
     s.open(&share).await;
-    let (status, _) = track(&s, snapshot_of(&opened, 1_999)).await;
+    let (status, _) = s.track(snapshot_of(&opened, 1_999)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(figures(&s, &rep).await, before);
-    let (status, _) = track(&s, snapshot_of(&opened, 2_000)).await;
+    let (status, _) = s.track(snapshot_of(&opened, 2_000)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, radar) = s.call(Method::GET, "/radar", Some(&rep), None).await;
     let seeded = before["/radar"]
@@ -203,7 +198,7 @@ async fn opens_and_new_readers_beyond_the_hourly_budget_answer_429() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
     // What was issued before stays valid.
-    let (status, _) = track(&s, snapshot_of(&again, 5_000)).await;
+    let (status, _) = s.track(snapshot_of(&again, 5_000)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     // Another client, and another link, have budgets of their own.
     let (status, _, _) = open_as(&s, "203.0.113.6", &path).await;
@@ -246,7 +241,7 @@ async fn snapshots_beyond_the_client_rate_answer_429_and_change_nothing() {
     let mut best = 0;
     for n in 1..=20u64 {
         let ms = 2_000 + n * 1_000;
-        let (status, body) = track(&s, snapshot_of(&opened, ms)).await;
+        let (status, body) = s.track(snapshot_of(&opened, ms)).await;
         match status {
             StatusCode::NO_CONTENT => {
                 accepted += 1;

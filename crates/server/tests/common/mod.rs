@@ -111,6 +111,20 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// How many readings the caller's radar holds (the demo seeds a month of them).
+    pub async fn radar_len(&self, token: &str) -> usize {
+        let (_, radar) = self
+            .call(reqwest::Method::GET, "/radar", Some(token), None)
+            .await;
+        radar.as_array().map_or(0, Vec::len)
+    }
+
+    /// Posts a tracking snapshot as a customer page does (no sign-in).
+    pub async fn track(&self, snapshot: Value) -> (StatusCode, Value) {
+        self.call(reqwest::Method::POST, "/public/track", None, Some(snapshot))
+            .await
+    }
+
     pub async fn share_pricing(&self, token: &str) -> String {
         let (status, share) = self
             .call(
