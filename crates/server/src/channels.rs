@@ -160,17 +160,17 @@ pub async fn wechat_url_check(
     }
     channel_auth::fresh(timestamp, now)?;
     // The URL check signs no body: the secret, timestamp and nonce alone.
-    let matches = secrets.iter().any(|secret| {
-        let expected = channel_auth::wechat_signature(&[
-            secret.as_bytes(),
-            timestamp.as_bytes(),
-            nonce.as_bytes(),
-        ]);
-        subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), signature.as_bytes()).into()
-    });
-    if !matches {
-        return Err(channel_auth::SignatureError::Mismatch.into());
-    }
+    let expected: Vec<String> = secrets
+        .iter()
+        .map(|secret| {
+            channel_auth::wechat_signature(&[
+                secret.as_bytes(),
+                timestamp.as_bytes(),
+                nonce.as_bytes(),
+            ])
+        })
+        .collect();
+    channel_auth::one_of(&expected, signature)?;
     Ok(echo)
 }
 
