@@ -75,4 +75,14 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+# PostgreSQL (Debian's) for the server's tests on the second database: the test
+# command starts a throwaway cluster of its own (scripts/with-postgres.sh), so the
+# package's default cluster is not created.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing PostgreSQL"
+  as_root mkdir -p /etc/postgresql-common
+  [ -f /etc/postgresql-common/createcluster.conf ] \
+    || echo 'create_main_cluster = false' | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  apt_install postgresql
+fi
 log "tools ready"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Second command of the README: every check and every test, in three layers.
 #   1. formatting and clippy (native and wasm32), deny warnings
-#   2. native cargo tests: crates/core, crates/server, the app's pure modules; then
-#      property-based fuzzing of the contract (scripts/fuzz.sh)
+#   2. native cargo tests: crates/core, crates/server (on SQLite, then again on a
+#      throwaway PostgreSQL cluster), the app's pure modules; then property-based
+#      fuzzing of the contract (scripts/fuzz.sh)
 #   3. wasm-bindgen-test in headless Chromium
 #   4. release build with Trunk, then Playwright end-to-end tests against it
 set -euo pipefail
@@ -20,8 +21,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32, app)"
 cargo clippy -p lianjie --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "native tests"
+step "native tests (the server's on SQLite)"
 cargo test --workspace --locked
+
+step "the server's tests again, on a throwaway PostgreSQL cluster"
+bash scripts/with-postgres.sh cargo test -p lianjie-server --locked
 
 step "contract fuzzing (schemathesis over docs/openapi.yaml against the reference server)"
 bash scripts/fuzz.sh

@@ -17,7 +17,8 @@ const MAX_TIME: Duration = Duration::from_secs(30);
 async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
-        db_path: dir.path().join("bench.db").to_string_lossy().into_owned(),
+        database_url: std::env::var("LIANJIE_DATABASE_URL")
+            .unwrap_or_else(|_| dir.path().join("bench.db").to_string_lossy().into_owned()),
         // The per-client limit would throttle a single-address load generator; this
         // measures ingest itself.
         public_rate_per_sec: 1_000_000,

@@ -37,8 +37,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 /// Everything configurable, read from the environment by `main`.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// SQLite file, or `:memory:`.
-    pub db_path: String,
+    /// The database: `postgres://…`, or SQLite as a file path, `sqlite://…` or
+    /// `:memory:` (see [`storage::Dialect::of`]).
+    pub database_url: String,
     /// The built app (`dist/`) to serve, with SPA fallback; none for API only.
     pub dist: Option<PathBuf>,
     /// Origins allowed to call the API from a browser (the app hosted elsewhere).
@@ -74,7 +75,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            db_path: "lianjie.db".into(),
+            database_url: "lianjie.db".into(),
             dist: None,
             cors_origins: Vec::new(),
             session_hours: 12,
@@ -337,7 +338,7 @@ fn first_start(config: &Config) -> Result<Vec<(Db, String)>, StorageError> {
 
 /// Opens the database (seeding it on first start) and builds the whole app.
 pub async fn build(config: Config) -> Result<Router, StorageError> {
-    let storage = Storage::open(&config.db_path).await?;
+    let storage = Storage::open(&config.database_url).await?;
     let mut dbs = storage.load().await?;
     if dbs.is_empty() {
         for (db, hash) in first_start(&config)? {

@@ -20,7 +20,9 @@ fn config() -> Result<(SocketAddr, Config), String> {
     Ok((
         addr,
         Config {
-            db_path: env("LIANJIE_DB").unwrap_or(defaults.db_path),
+            database_url: env("LIANJIE_DATABASE_URL")
+                .or_else(|| env("LIANJIE_DB"))
+                .unwrap_or(defaults.database_url),
             dist: env("LIANJIE_DIST").map(Into::into),
             cors_origins: env("LIANJIE_CORS_ORIGINS")
                 .map(|v| {
@@ -72,7 +74,9 @@ fn config() -> Result<(SocketAddr, Config), String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (addr, config) = config()?;
-    let db = config.db_path.clone();
+    let db = lianjie_server::storage::Dialect::of(&config.database_url).0;
+    // A PostgreSQL URL may carry a password: name only where it points.
+    let db = db.rsplit('@').next().unwrap_or(&db).to_owned();
     let app = lianjie_server::build(config).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!(

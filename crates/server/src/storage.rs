@@ -1,4 +1,4 @@
-//! SQLite persistence: migrations, WAL, and writing exactly the records an operation
+//! Persistence on SQLite or PostgreSQL (one SQL text for both): migrations, and writing exactly the records an operation
 //! changed (see `lianjie_core::store::Change`) in one transaction. Every row carries
 //! its organization; each organization loads into a `Db` of its own.
 
@@ -8,9 +8,8 @@ use lianjie_core::store::{Change, Db, Record};
 use lianjie_core::team::Organization;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row as _, Sqlite, SqlitePool, Transaction};
-use std::str::FromStr;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor as _, Row as _, Transaction};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -26,7 +25,32 @@ pub type StorageResult<T> = Result<T, StorageError>;
 
 #[derive(Clone)]
 pub struct Storage {
-    pool: SqlitePool,
+    pool: AnyPool,
+}
+
+/// Which database a URL names; the SQL is written once for both (`$n` parameters,
+/// `ON CONFLICT`, `RETURNING`, `IS DISTINCT FROM`), and only the schema's
+/// migrations differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The URL to connect to, and its dialect.
+    pub fn of(url: &str) -> (String, Dialect) {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (url.to_owned(), Dialect::Postgres)
+        } else if url == ":memory:" || url == "sqlite::memory:" {
+            ("sqlite::memory:".to_owned(), Dialect::Sqlite)
+        } else if url.starts_with("sqlite:") {
+            (url.to_owned(), Dialect::Sqlite)
+        } else {
+            (format!("sqlite://{url}?mode=rwc"), Dialect::Sqlite)
+        }
+    }
 }
 
 fn doc<T: Serialize>(value: &T) -> StorageResult<String> {
@@ -34,21 +58,48 @@ fn doc<T: Serialize>(value: &T) -> StorageResult<String> {
 }
 
 impl Storage {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
-    /// `path` may be `:memory:` for tests.
-    pub async fn open(path: &str) -> StorageResult<Storage> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // WAL + NORMAL: durable across process crashes, one fsync per checkpoint.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true);
-        let max = if path == ":memory:" { 1 } else { 4 };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+    /// Connects to `url` and brings its schema up to date: `postgres://…` for
+    /// PostgreSQL; otherwise SQLite, as `sqlite://path`, a bare file path (created if
+    /// missing) or `:memory:` for tests.
+    pub async fn open(url: &str) -> StorageResult<Storage> {
+        static DRIVERS: std::sync::Once = std::sync::Once::new();
+        DRIVERS.call_once(install_default_drivers);
+        let (url, dialect) = Dialect::of(url);
+        let pool = match dialect {
+            Dialect::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .connect(&url)
+                    .await?
+            }
+            Dialect::Sqlite => {
+                let memory = url == "sqlite::memory:";
+                AnyPoolOptions::new()
+                    // One connection holds an in-memory database; a file takes a few
+                    // readers beside the writer.
+                    .max_connections(if memory { 1 } else { 4 })
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            // FULL: every commit is on disk before it is acknowledged,
+                            // also across a power loss (bench/ingest.sh measures it).
+                            conn.execute(if memory {
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000"
+                            } else {
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000"
+                            })
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+        };
+        match dialect {
+            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Dialect::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
         Ok(Storage { pool })
     }
 
@@ -71,7 +122,7 @@ impl Storage {
     async fn load_org(&self, org: &str) -> StorageResult<Db> {
         let mut db = Db::default();
         db.org = self
-            .docs::<Organization>("SELECT doc FROM organizations WHERE id = ?", org)
+            .docs::<Organization>("SELECT doc FROM organizations WHERE id = $1", org)
             .await?
             .pop()
             .unwrap_or_else(|| Organization {
@@ -80,40 +131,40 @@ impl Storage {
                 departments: Vec::new(),
             });
         db.users = self
-            .docs("SELECT doc FROM users WHERE org_id = ? ORDER BY id", org)
+            .docs("SELECT doc FROM users WHERE org_id = $1 ORDER BY id", org)
             .await?;
         db.cards = self
-            .keyed("SELECT id, doc FROM cards WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM cards WHERE org_id = $1", org)
             .await?;
         db.contents = self
-            .keyed("SELECT id, doc FROM contents WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM contents WHERE org_id = $1", org)
             .await?;
         db.shares = self
-            .keyed("SELECT token, doc FROM shares WHERE org_id = ?", org)
+            .keyed("SELECT token, doc FROM shares WHERE org_id = $1", org)
             .await?;
         db.sessions = self
-            .keyed("SELECT id, doc FROM view_sessions WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM view_sessions WHERE org_id = $1", org)
             .await?;
         db.contacts = self
-            .keyed("SELECT id, doc FROM contacts WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM contacts WHERE org_id = $1", org)
             .await?;
         db.conversations = self
-            .keyed("SELECT id, doc FROM conversations WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM conversations WHERE org_id = $1", org)
             .await?;
         db.canned = self
             .docs(
-                "SELECT doc FROM canned_replies WHERE org_id = ? ORDER BY id",
+                "SELECT doc FROM canned_replies WHERE org_id = $1 ORDER BY id",
                 org,
             )
             .await?;
         db.channel_keys = self
-            .keyed("SELECT id, doc FROM channel_keys WHERE org_id = ?", org)
+            .keyed("SELECT id, doc FROM channel_keys WHERE org_id = $1", org)
             .await?;
         for v in db.conversations.keys() {
             db.messages.insert(v.clone(), Vec::new());
         }
         let rows = sqlx::query(
-            "SELECT conversation_id, doc FROM messages WHERE org_id = ? ORDER BY conversation_id, created_at, id",
+            "SELECT conversation_id, doc FROM messages WHERE org_id = $1 ORDER BY conversation_id, created_at, id",
         )
         .bind(org)
         .fetch_all(&self.pool)
@@ -163,7 +214,7 @@ impl Storage {
                     "cards",
                     "canned_replies",
                 ] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE org_id = ?"))
+                    sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1"))
                         .bind(&batch.org)
                         .execute(&mut *tx)
                         .await?;
@@ -173,7 +224,7 @@ impl Storage {
             ids.push(match &batch.event {
                 Some((at, doc)) => Some(
                     sqlx::query(
-                        "INSERT INTO events (at, doc, org_id) VALUES (?, ?, ?) RETURNING id",
+                        "INSERT INTO events (at, doc, org_id) VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(at)
                     .bind(doc)
@@ -197,7 +248,7 @@ impl Storage {
         limit: i64,
     ) -> StorageResult<Vec<(i64, Event)>> {
         let rows = sqlx::query(
-            "SELECT id, doc FROM events WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?",
+            "SELECT id, doc FROM events WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
         .bind(org)
         .bind(id)
@@ -222,7 +273,7 @@ impl Storage {
     ) -> StorageResult<u64> {
         let done = sqlx::query(
             "DELETE FROM events WHERE id IN \
-             (SELECT id FROM (SELECT id, at FROM events ORDER BY id LIMIT ?) WHERE at < ?)",
+             (SELECT id FROM (SELECT id, at FROM events ORDER BY id LIMIT $1) AS oldest WHERE at < $2)",
         )
         .bind(max)
         .bind(cutoff.to_rfc3339())
@@ -237,7 +288,7 @@ impl Storage {
         email: &str,
     ) -> StorageResult<Option<(String, String, String)>> {
         let row = sqlx::query(
-            "SELECT users.id, users.org_id, credentials.password_hash FROM users JOIN credentials ON credentials.user_id = users.id WHERE users.email = ?",
+            "SELECT users.id, users.org_id, credentials.password_hash FROM users JOIN credentials ON credentials.user_id = users.id WHERE users.email = $1",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
@@ -247,7 +298,7 @@ impl Storage {
 
     /// The password hash of `user_id`, for checking their old password.
     pub async fn user_password_hash(&self, user_id: &str) -> StorageResult<Option<String>> {
-        let row = sqlx::query("SELECT password_hash FROM credentials WHERE user_id = ?")
+        let row = sqlx::query("SELECT password_hash FROM credentials WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -264,13 +315,13 @@ impl Storage {
     ) -> StorageResult<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash",
+            "INSERT INTO credentials (user_id, password_hash) VALUES ($1, $2) ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash",
         )
         .bind(user_id)
         .bind(hash)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2")
             .bind(user_id)
             .bind(keep)
             .execute(&mut *tx)
@@ -281,7 +332,7 @@ impl Storage {
 
     pub async fn create_session(&self, session: &NewSession<'_>) -> StorageResult<()> {
         sqlx::query(
-            "INSERT INTO staff_sessions (id, token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO staff_sessions (id, token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(session.id)
         .bind(session.token_hash)
@@ -300,7 +351,7 @@ impl Storage {
         now: DateTime<Utc>,
     ) -> StorageResult<Option<(String, String, String)>> {
         let row = sqlx::query(
-            "SELECT staff_sessions.id, users.id, users.org_id FROM staff_sessions JOIN users ON users.id = staff_sessions.user_id WHERE token_hash = ? AND expires_at > ?",
+            "SELECT staff_sessions.id, users.id, users.org_id FROM staff_sessions JOIN users ON users.id = staff_sessions.user_id WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now.timestamp())
@@ -311,7 +362,7 @@ impl Storage {
 
     /// Whether session `id` is still live (not ended, not expired).
     pub async fn session_live(&self, id: &str, now: DateTime<Utc>) -> StorageResult<bool> {
-        let row = sqlx::query("SELECT 1 FROM staff_sessions WHERE id = ? AND expires_at > ?")
+        let row = sqlx::query("SELECT 1 FROM staff_sessions WHERE id = $1 AND expires_at > $2")
             .bind(id)
             .bind(now.timestamp())
             .fetch_optional(&self.pool)
@@ -326,7 +377,7 @@ impl Storage {
         now: DateTime<Utc>,
     ) -> StorageResult<Vec<(String, i64, i64)>> {
         let rows = sqlx::query(
-            "SELECT id, created_at, expires_at FROM staff_sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id",
+            "SELECT id, created_at, expires_at FROM staff_sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id",
         )
         .bind(user_id)
         .bind(now.timestamp())
@@ -340,7 +391,7 @@ impl Storage {
 
     /// Ends one of `user_id`'s sessions; false when they have none by that id.
     pub async fn end_session(&self, user_id: &str, id: &str) -> StorageResult<bool> {
-        let done = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id = ?")
+        let done = sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1 AND id = $2")
             .bind(user_id)
             .bind(id)
             .execute(&self.pool)
@@ -350,7 +401,7 @@ impl Storage {
 
     /// Ends every session of `user_id` (deactivation).
     pub async fn end_sessions_of(&self, user_id: &str) -> StorageResult<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&self.pool)
             .await?;
@@ -523,64 +574,60 @@ fn row(record: &Record) -> Row {
 fn doc_upsert(table: &str) -> &'static str {
     match table {
         "cards" => {
-            "INSERT INTO cards (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id"
+            "INSERT INTO cards (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id"
         }
         "contents" => {
-            "INSERT INTO contents (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id"
+            "INSERT INTO contents (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id"
         }
         "contacts" => {
-            "INSERT INTO contacts (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contacts.org_id = excluded.org_id"
+            "INSERT INTO contacts (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contacts.org_id = excluded.org_id"
         }
         "conversations" => {
-            "INSERT INTO conversations (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE conversations.org_id = excluded.org_id"
+            "INSERT INTO conversations (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE conversations.org_id = excluded.org_id"
         }
         "channel_keys" => {
-            "INSERT INTO channel_keys (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id"
+            "INSERT INTO channel_keys (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id"
         }
         _ => {
-            "INSERT INTO canned_replies (id, doc, org_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"
+            "INSERT INTO canned_replies (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"
         }
     }
 }
 
-async fn write_rows(
-    tx: &mut Transaction<'_, Sqlite>,
-    org: &str,
-    rows: &[Row],
-) -> StorageResult<()> {
+async fn write_rows(tx: &mut Transaction<'_, Any>, org: &str, rows: &[Row]) -> StorageResult<()> {
     for row in rows {
         let query = match row {
             Row::Doc { table, id, doc } => sqlx::query(doc_upsert(table)).bind(id).bind(doc),
             Row::Org { id, doc } => sqlx::query(
-                "INSERT INTO organizations (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                "INSERT INTO organizations (id, doc) VALUES ($1, $2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
             )
             .bind(id)
             .bind(doc),
             Row::User { id, email, doc } => sqlx::query(
-                "INSERT INTO users (id, email, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
+                "INSERT INTO users (id, email, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
             )
             .bind(id)
             .bind(email)
             .bind(doc),
             Row::Credential { user_id, hash } => sqlx::query(
-                "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?) ON CONFLICT(user_id) DO NOTHING",
+                "INSERT INTO credentials (user_id, password_hash) VALUES ($1, $2) ON CONFLICT(user_id) DO NOTHING",
             )
             .bind(user_id)
             .bind(hash),
             Row::Share { token, parent, doc } => sqlx::query(
-                "INSERT INTO shares (token, parent, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc WHERE shares.org_id = excluded.org_id",
+                "INSERT INTO shares (token, parent, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc WHERE shares.org_id = excluded.org_id",
             )
             .bind(token)
             .bind(parent)
             .bind(doc),
             Row::Session { id, share_token, doc } => sqlx::query(
-                "INSERT INTO view_sessions (id, share_token, doc, org_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE view_sessions.org_id = excluded.org_id",
+                "INSERT INTO view_sessions (id, share_token, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE view_sessions.org_id = excluded.org_id",
             )
             .bind(id)
             .bind(share_token)
             .bind(doc),
             Row::Message { id, conversation_id, created_at, doc } => sqlx::query(
-                "INSERT INTO messages (id, conversation_id, created_at, doc, org_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO messages (id, conversation_id, created_at, doc, org_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT(id) DO NOTHING",
             )
             .bind(id)
             .bind(conversation_id)

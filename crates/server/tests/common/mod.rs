@@ -1,5 +1,7 @@
-//! What the server tests share: a server on loopback over a temporary SQLite file,
-//! signed-in requests, and a tracked share.
+//! What the server tests share: a server on loopback over a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database when
+//! `LIANJIE_TEST_POSTGRES` names a cluster, as `scripts/test.sh` does), signed-in
+//! requests, and a tracked share.
 #![allow(dead_code)]
 
 use lianjie_server::Config;
@@ -11,7 +13,34 @@ pub struct Server {
     pub base: String,
     pub http: Client,
     _dir: tempfile::TempDir,
-    pub db_path: String,
+    /// The database this server (and a restart of it) uses.
+    pub database_url: String,
+    /// The SQLite file, when the database is one.
+    pub db_path: Option<String>,
+}
+
+/// A fresh, empty database: a new PostgreSQL database on the cluster
+/// `LIANJIE_TEST_POSTGRES` (an admin URL) names, otherwise a SQLite file in `dir`.
+pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
+    use sqlx::Connection as _;
+    use sqlx::Executor as _;
+    match std::env::var("LIANJIE_TEST_POSTGRES") {
+        Ok(admin) if !admin.trim().is_empty() => {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).unwrap();
+            let name = format!("t_{}", lianjie_core::ids::hex(&bytes));
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            (format!("{base}/{name}"), None)
+        }
+        _ => {
+            let path = dir.join("test.db").to_string_lossy().into_owned();
+            (path.clone(), Some(path))
+        }
+    }
 }
 
 pub async fn serve(config: Config) -> String {
@@ -30,9 +59,9 @@ pub async fn serve(config: Config) -> String {
 
 pub async fn start_with(config: impl FnOnce(Config) -> Config) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("test.db").to_string_lossy().into_owned();
+    let (database_url, db_path) = fresh_database(dir.path()).await;
     let base = serve(config(Config {
-        db_path: db_path.clone(),
+        database_url: database_url.clone(),
         demo: true,
         ..Config::default()
     }))
@@ -41,6 +70,7 @@ pub async fn start_with(config: impl FnOnce(Config) -> Config) -> Server {
         base,
         http: Client::new(),
         _dir: dir,
+        database_url,
         db_path,
     }
 }
@@ -53,7 +83,7 @@ impl Server {
     /// A second server process on the same database file, as after a restart.
     pub async fn restarted(&self) -> Server {
         let base = serve(Config {
-            db_path: self.db_path.clone(),
+            database_url: self.database_url.clone(),
             demo: true,
             ..Config::default()
         })
@@ -62,8 +92,16 @@ impl Server {
             base,
             http: Client::new(),
             _dir: tempfile::tempdir().unwrap(),
+            database_url: self.database_url.clone(),
             db_path: self.db_path.clone(),
         }
+    }
+
+    /// A direct connection to the server's database, for checking what is stored.
+    pub async fn sql(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = lianjie_server::storage::Dialect::of(&self.database_url).0;
+        sqlx::AnyPool::connect(&url).await.unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
