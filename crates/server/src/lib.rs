@@ -220,11 +220,15 @@ const MAX_BATCH: usize = 512;
 /// (group commit), then announces their events in commit order.
 async fn writer(
     storage: Storage,
+    tenants: BTreeMap<String, Arc<Tenant>>,
     mut jobs: mpsc::UnboundedReceiver<WriteJob>,
     events: broadcast::Sender<Logged>,
 ) {
     let mut batch = Vec::new();
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    loop {
+        if batch.is_empty() && jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
         let batches: Vec<&Batch> = batch.iter().map(|j| &j.batch).collect();
         match storage.commit(&batches).await {
             Ok(ids) => {
@@ -237,12 +241,57 @@ async fn writer(
                 }
             }
             Err(e) => {
-                for job in batch.drain(..) {
+                let failed: std::collections::BTreeSet<String> =
+                    batch.iter().map(|j| j.batch.org.clone()).collect();
+                // Answered only once memory agrees with the database again, so the
+                // client's next read cannot see what failed.
+                let next = resync(&storage, &tenants, &failed, &mut jobs).await;
+                for job in std::mem::replace(&mut batch, next) {
                     let _ = job.done.send(Err(e.to_string()));
                 }
             }
         }
     }
+}
+
+/// After a failed commit, the failed organizations' memory holds changes the
+/// database does not: it is read again from the database, and every job already
+/// queued for them (made from those changes) fails too, so nothing is half-applied
+/// anywhere and a retry starts from what is stored. Returns the other
+/// organizations' queued jobs, to commit next. Waits for the database as long as it
+/// takes: serving from memory that disagrees with it would be worse.
+async fn resync(
+    storage: &Storage,
+    tenants: &BTreeMap<String, Arc<Tenant>>,
+    failed: &std::collections::BTreeSet<String>,
+    jobs: &mut mpsc::UnboundedReceiver<WriteJob>,
+) -> Vec<WriteJob> {
+    for tenant in failed.iter().filter_map(|org| tenants.get(org)) {
+        let fresh = loop {
+            match storage.load_org(&tenant.id).await {
+                Ok(db) => break db,
+                Err(e) => {
+                    eprintln!("reloading {} after a failed commit: {e}", tenant.id);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        *tenant.lock() = fresh;
+    }
+    // Jobs are queued under their tenant's lock, so every job made from the old
+    // memory is already waiting here (a few made since fail needlessly, and are
+    // retried like the rest).
+    let mut others = Vec::new();
+    while let Ok(job) = jobs.try_recv() {
+        if failed.contains(&job.batch.org) {
+            let _ = job.done.send(Err(
+                "an earlier write failed, so this one was not stored; try again".into(),
+            ));
+        } else {
+            others.push(job);
+        }
+    }
+    others
 }
 
 /// How often idle rate-limit entries are dropped and old events deleted.
@@ -347,7 +396,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
             dbs.push(db);
         }
     }
-    let tenants = dbs
+    let tenants: BTreeMap<String, Arc<Tenant>> = dbs
         .into_iter()
         .map(|db| {
             let id = db.org.id.clone();
@@ -360,7 +409,12 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         .collect();
     let (write, jobs) = mpsc::unbounded_channel();
     let events = broadcast::channel(1024).0;
-    tokio::spawn(writer(storage.clone(), jobs, events.clone()));
+    tokio::spawn(writer(
+        storage.clone(),
+        tenants.clone(),
+        jobs,
+        events.clone(),
+    ));
     let rate = NonZeroU32::new(config.public_rate_per_sec).unwrap_or(NonZeroU32::MIN);
     let logins = auth::LoginGuard::new(config.login_per_minute);
     let state = Arc::new(AppState {

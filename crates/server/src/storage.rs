@@ -119,7 +119,8 @@ impl Storage {
         Ok(out)
     }
 
-    async fn load_org(&self, org: &str) -> StorageResult<Db> {
+    /// One organization's records (also to start over after a failed commit).
+    pub async fn load_org(&self, org: &str) -> StorageResult<Db> {
         let mut db = Db::default();
         db.org = self
             .docs::<Organization>("SELECT doc FROM organizations WHERE id = $1", org)

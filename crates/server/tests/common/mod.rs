@@ -80,6 +80,17 @@ pub async fn start() -> Server {
 }
 
 impl Server {
+    /// A server already running at `base` (another process) on `database_url`.
+    pub fn at(base: &str, database_url: &str) -> Server {
+        Server {
+            base: base.to_owned(),
+            http: Client::new(),
+            _dir: tempfile::tempdir().unwrap(),
+            database_url: database_url.to_owned(),
+            db_path: None,
+        }
+    }
+
     /// A second server process on the same database file, as after a restart.
     pub async fn restarted(&self) -> Server {
         let base = serve(Config {
