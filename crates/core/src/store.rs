@@ -148,10 +148,14 @@ impl Index {
     }
 }
 
+/// Adds `value` under `key`, keeping each list in key order: a list then reads the
+/// same whether the data was built up operation by operation or loaded back from
+/// storage (where order of arrival is lost), so both backends answer alike.
 fn push(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
-    map.entry(key.to_owned())
-        .or_default()
-        .push(value.to_owned());
+    let list = map.entry(key.to_owned()).or_default();
+    if let Err(at) = list.binary_search_by(|v| v.as_str().cmp(value)) {
+        list.insert(at, value.to_owned());
+    }
 }
 
 fn list<'a>(map: &'a HashMap<String, Vec<String>>, key: &str) -> &'a [String] {

@@ -145,6 +145,8 @@ pub struct ViewSession {
     pub share_token: String,
     pub started_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// Snapshots that moved the totals on. A repeat changes nothing, so nothing of
+    /// it is stored (counting it in memory alone would make backends disagree).
     pub snapshots_received: u32,
     pub totals: ViewTotals,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,9 +185,9 @@ impl ViewSession {
     pub fn apply(&mut self, snapshot: &Snapshot, now: DateTime<Utc>) -> bool {
         let before = self.totals.clone();
         self.totals.merge(&snapshot.totals);
-        self.snapshots_received = self.snapshots_received.saturating_add(1);
         let changed = before != self.totals;
         if changed {
+            self.snapshots_received = self.snapshots_received.saturating_add(1);
             self.last_seen_at = self.last_seen_at.max(now);
         }
         changed
@@ -262,7 +264,7 @@ mod tests {
         assert!(s.apply(&snap, t1));
         assert!(!s.apply(&snap, t1 + chrono::Duration::seconds(5)));
         assert_eq!(s.last_seen_at, t1);
-        assert_eq!(s.snapshots_received, 2);
+        assert_eq!(s.snapshots_received, 1);
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! Tracking-ingest benchmark: the real server (router, SQLite in WAL mode, a
-//! temporary database file) on a loopback port, driven by concurrent HTTP clients
+//! Tracking-ingest benchmark: the real server (router, a temporary SQLite file, or
+//! the database `LIANJIE_DATABASE_URL` names) on a loopback port, driven by concurrent HTTP clients
 //! posting cumulative snapshots. Bounded in count and time. Prints snapshots/s and
 //! latency percentiles. Run with `bash bench/ingest.sh`.
 
+#[path = "support/load.rs"]
+mod load;
+
 use lianjie_server::Config;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CLIENTS: usize = 32;
 const SESSIONS_PER_CLIENT: usize = 20;
@@ -40,90 +43,22 @@ async fn main() {
     let base = format!("http://{addr}/api/v1");
     let http = reqwest::Client::new();
 
-    let login: Value = http
-        .post(format!("{base}/auth/login"))
-        // The admin may share to every demo customer.
-        .json(&json!({"email": "admin@lianjie.example", "password": "lianjie-demo"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login body");
-    let token = login["token"].as_str().expect("token").to_owned();
-    let mut shares = Vec::new();
-    for i in 0..CLIENTS {
-        let share: Value = http
-            .post(format!("{base}/shares"))
-            .bearer_auth(&token)
-            .json(&json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": format!("k-{:03}", i % 50)}))
-            .send()
-            .await
-            .expect("share")
-            .json()
-            .await
-            .expect("share body");
-        let share = share["token"].as_str().expect("share token").to_owned();
-        // Each reading is a page opened first: the server issues its view session.
-        let mut views = Vec::new();
-        for _ in 0..SESSIONS_PER_CLIENT {
-            let opened: Value = http
-                .get(format!("{base}/public/shares/{share}"))
-                .send()
-                .await
-                .expect("open")
-                .json()
-                .await
-                .expect("opened body");
-            let field = |name: &str| opened[name].as_str().expect(name).to_owned();
-            views.push((field("session_id"), field("child_token")));
-        }
-        shares.push((share, views));
-    }
-
-    let started = Instant::now();
-    let per_client = MAX_REQUESTS / CLIENTS;
-    let mut tasks = Vec::new();
-    for (share, views) in shares {
-        let http = http.clone();
-        let url = format!("{base}/public/track");
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(per_client);
-            let mut failures = 0usize;
-            for n in 0..per_client {
-                if started.elapsed() > MAX_TIME {
-                    break;
-                }
-                let (session, reader) = &views[n % SESSIONS_PER_CLIENT];
-                let seq = n / SESSIONS_PER_CLIENT + 1;
-                let body = json!({
-                    "session_id": session, "share_token": share, "reader_token": reader, "seq": seq,
-                    "totals": {"visible_ms": 1_000 * seq as u64, "max_scroll_pct": (seq % 100) as u8, "video_ms": 0,
-                               "sections": {"intro": 500 * seq as u64, "price": 400 * seq as u64}, "actions": []}
-                });
-                let t = Instant::now();
-                // sendBeacon's content type.
-                let res = http.post(&url).header("content-type", "text/plain;charset=UTF-8").body(body.to_string()).send().await;
-                latencies.push(t.elapsed());
-                if !matches!(res, Ok(ref r) if r.status() == 204) {
-                    failures += 1;
-                }
-            }
-            (latencies, failures)
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut failures = 0;
-    for t in tasks {
-        let (l, f) = t.await.expect("client task");
-        latencies.extend(l);
-        failures += f;
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let pct = |p: f64| {
-        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
-            * 1000.0
+    // The admin may share to every demo customer.
+    let token = load::login(&http, &base, "admin@lianjie.example").await;
+    let run = load::ingest(
+        &http,
+        &base,
+        &token,
+        CLIENTS,
+        SESSIONS_PER_CLIENT,
+        MAX_REQUESTS,
+        MAX_TIME,
+    )
+    .await;
+    let [p50, p95, p99, max] =
+        load::percentiles(run.latencies.clone(), &[0.5, 0.95, 0.99, 1.0])[..]
+    else {
+        unreachable!("four fractions give four figures")
     };
     let radar: Vec<Value> = http
         .get(format!("{base}/radar"))
@@ -135,18 +70,15 @@ async fn main() {
         .await
         .expect("radar body");
     println!(
-        "tracking ingest, {CLIENTS} concurrent clients on loopback, SQLite WAL file, 2 cores shared with the load generator"
+        "tracking ingest, {CLIENTS} concurrent clients on loopback, 2 cores shared with the load generator"
     );
-    println!("snapshots sent     {}", latencies.len());
-    println!("failed (non-204)   {failures}");
-    println!("elapsed            {:.2} s", elapsed.as_secs_f64());
-    println!(
-        "throughput         {:.0} snapshots/s",
-        latencies.len() as f64 / elapsed.as_secs_f64()
-    );
-    println!("latency p50        {:.2} ms", pct(0.50));
-    println!("latency p95        {:.2} ms", pct(0.95));
-    println!("latency p99        {:.2} ms", pct(0.99));
-    println!("latency max        {:.2} ms", pct(1.0));
+    println!("snapshots sent     {}", run.latencies.len());
+    println!("failed (non-204)   {}", run.failures);
+    println!("elapsed            {:.2} s", run.elapsed.as_secs_f64());
+    println!("throughput         {:.0} snapshots/s", run.per_second());
+    println!("latency p50        {p50:.2} ms");
+    println!("latency p95        {p95:.2} ms");
+    println!("latency p99        {p99:.2} ms");
+    println!("latency max        {max:.2} ms");
     println!("radar lines (first 100 shown by the API) {}", radar.len());
 }

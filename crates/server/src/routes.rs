@@ -455,12 +455,19 @@ async fn create_share(
     Ok((StatusCode::CREATED, Json(share)))
 }
 
-async fn radar(staff: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
-    Ok(Json(
-        staff
-            .tenant
-            .read(|db| db.radar(&staff.caller, RADAR_LIMIT))?,
-    ))
+/// The newest readings in the caller's scope: their ids by SQL (an index on when
+/// each was last seen), each line then described from the records.
+async fn radar(State(s): State<Shared>, staff: Staff) -> ApiResult<Json<Vec<RadarItem>>> {
+    if !staff.caller.may(Action::SeeRadar) {
+        return Err(StoreError::Forbidden(Action::SeeRadar).into());
+    }
+    let ids = s
+        .storage
+        .radar_ids(&staff.tenant.id, staff.caller.owners(), RADAR_LIMIT)
+        .await?;
+    Ok(Json(staff.tenant.read(|db| {
+        Ok(ids.iter().filter_map(|id| db.radar_item(id)).collect())
+    })?))
 }
 
 async fn today(staff: Staff) -> ApiResult<Json<Today>> {
@@ -471,13 +478,17 @@ async fn today(staff: Staff) -> ApiResult<Json<Today>> {
     ))
 }
 
+/// A page of the inbox with its tab counts, answered by SQL.
 async fn conversations(
+    State(s): State<Shared>,
     staff: Staff,
     Query(q): Query<ConversationQuery>,
 ) -> ApiResult<Json<ConversationPage>> {
-    Ok(Json(staff.tenant.read(|db| {
-        Ok(db.list_conversations(&staff.caller, &q, Utc::now()))
-    })?))
+    Ok(Json(
+        s.storage
+            .conversation_page(&staff.tenant.id, &staff.caller, &q, Utc::now())
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -1,15 +1,22 @@
-//! Persistence on SQLite or PostgreSQL (one SQL text for both): migrations, and writing exactly the records an operation
-//! changed (see `lianjie_core::store::Change`) in one transaction. Every row carries
-//! its organization; each organization loads into a `Db` of its own.
+//! Persistence on SQLite or PostgreSQL (one SQL text for both): migrations, writing
+//! exactly the records an operation changed (see `lianjie_core::store::Change`) in
+//! one transaction, and the lists read by SQL. Every row carries its organization;
+//! each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
-use lianjie_core::store::{Change, Db, Record};
+use lianjie_core::store::Db;
 use lianjie_core::team::Organization;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyPool, Executor as _, Row as _, Transaction};
+use sqlx::{AnyPool, Executor as _, Row as _};
+
+mod fill;
+mod reads;
+mod rows;
+
+pub use rows::{Batch, Row, rows_for};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -26,6 +33,7 @@ pub type StorageResult<T> = Result<T, StorageError>;
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
+    dialect: Dialect,
 }
 
 /// Which database a URL names; the SQL is written once for both (`$n` parameters,
@@ -82,11 +90,15 @@ impl Storage {
                         Box::pin(async move {
                             // FULL: every commit is on disk before it is acknowledged,
                             // also across a power loss (bench/ingest.sh measures it).
+                            // LIKE matches case as PostgreSQL's does (searches compare
+                            // lowercased columns; labels match exactly).
                             conn.execute(if memory {
-                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000"
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA case_sensitive_like = ON"
                             } else {
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000"
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA case_sensitive_like = ON"
                             })
                             .await?;
                             Ok(())
@@ -100,7 +112,8 @@ impl Storage {
             Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Dialect::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Storage { pool })
+        fill::fill_columns(&pool).await?;
+        Ok(Storage { pool, dialect })
     }
 
     /// Every organization's records, one `Db` each; empty when the database is.
@@ -207,6 +220,7 @@ impl Storage {
                 // kept, so a demo reset signs nobody out and changes no password.
                 for table in [
                     "messages",
+                    "conversation_labels",
                     "conversations",
                     "contacts",
                     "view_sessions",
@@ -221,7 +235,7 @@ impl Storage {
                         .await?;
                 }
             }
-            write_rows(&mut tx, &batch.org, &batch.rows).await?;
+            rows::write_rows(&mut tx, &batch.org, &batch.rows).await?;
             ids.push(match &batch.event {
                 Some((at, doc)) => Some(
                     sqlx::query(
@@ -417,232 +431,4 @@ pub struct NewSession<'a> {
     pub user_id: &'a str,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-}
-
-/// One record, serialized while the store lock is held and written afterwards.
-#[derive(Debug)]
-pub enum Row {
-    /// Tables keyed by `id` with only a document.
-    Doc {
-        table: &'static str,
-        id: String,
-        doc: String,
-    },
-    User {
-        id: String,
-        email: String,
-        doc: String,
-    },
-    /// A password for an account that has none yet (seeded staff): an existing
-    /// password is never replaced by a seed or a reset.
-    Credential {
-        user_id: String,
-        hash: String,
-    },
-    Org {
-        id: String,
-        doc: String,
-    },
-    Share {
-        token: String,
-        parent: Option<String>,
-        doc: String,
-    },
-    Session {
-        id: String,
-        share_token: String,
-        doc: String,
-    },
-    Message {
-        id: String,
-        conversation_id: String,
-        created_at: String,
-        doc: String,
-    },
-}
-
-/// What one operation writes: its rows and its event, atomically.
-#[derive(Debug, Default)]
-pub struct Batch {
-    /// The organization every row belongs to.
-    pub org: String,
-    /// Empty every domain table of the organization first (first start, demo reset).
-    pub clear_first: bool,
-    pub rows: Vec<Row>,
-    /// (time, JSON) of the event to log for SSE.
-    pub event: Option<(String, String)>,
-}
-
-impl Batch {
-    pub fn new(
-        org: &str,
-        rows: Vec<Row>,
-        event: Option<&Event>,
-        now: DateTime<Utc>,
-    ) -> StorageResult<Batch> {
-        let event = match event {
-            Some(e) => Some((now.to_rfc3339(), doc(e)?)),
-            None => None,
-        };
-        Ok(Batch {
-            org: org.to_owned(),
-            clear_first: false,
-            rows,
-            event,
-        })
-    }
-
-    /// Everything in `db`, replacing what its organization has stored; every staff
-    /// member without a password gets `password_hash`.
-    pub fn replace_all(db: &Db, password_hash: &str) -> StorageResult<Batch> {
-        let mut rows = Vec::new();
-        // Users come first in `records`, so each credential follows its user.
-        for record in db.records() {
-            rows.push(row(&record));
-            if let Record::User(u) = &record {
-                rows.push(Row::Credential {
-                    user_id: u.id.clone(),
-                    hash: password_hash.to_owned(),
-                });
-            }
-        }
-        Ok(Batch {
-            org: db.org.id.clone(),
-            clear_first: true,
-            rows,
-            event: None,
-        })
-    }
-}
-
-/// The rows to write for `changes`, read from `db` now.
-pub fn rows_for(db: &Db, changes: &[Change]) -> Vec<Row> {
-    changes
-        .iter()
-        .filter_map(|c| db.record(c))
-        .map(|r| row(&r))
-        .collect()
-}
-
-/// The row that stores one record: its document, plus the key columns its table
-/// indexes.
-fn row(record: &Record) -> Row {
-    let doc = record.to_doc();
-    match record {
-        Record::Org(o) => Row::Org {
-            id: o.id.clone(),
-            doc,
-        },
-        Record::User(u) => Row::User {
-            id: u.id.clone(),
-            email: u.email.to_lowercase(),
-            doc,
-        },
-        Record::Share(s) => Row::Share {
-            token: s.token.clone(),
-            parent: s.parent.clone(),
-            doc,
-        },
-        Record::Session(s) => Row::Session {
-            id: s.id.clone(),
-            share_token: s.share_token.clone(),
-            doc,
-        },
-        Record::Message(m) => Row::Message {
-            id: m.id.clone(),
-            conversation_id: m.conversation_id.clone(),
-            created_at: m.created_at.to_rfc3339(),
-            doc,
-        },
-        Record::Canned(c) => Row::Doc {
-            table: "canned_replies",
-            id: c.id.clone(),
-            doc,
-        },
-        Record::Card(_)
-        | Record::Content(_)
-        | Record::Contact(_)
-        | Record::Conversation(_)
-        | Record::ChannelKey(_) => Row::Doc {
-            table: record.kind(),
-            id: record.key().to_owned(),
-            doc,
-        },
-    }
-}
-
-/// The upsert for a document-only table (a fixed set, so the SQL is static).
-fn doc_upsert(table: &str) -> &'static str {
-    match table {
-        "cards" => {
-            "INSERT INTO cards (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id"
-        }
-        "contents" => {
-            "INSERT INTO contents (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id"
-        }
-        "contacts" => {
-            "INSERT INTO contacts (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contacts.org_id = excluded.org_id"
-        }
-        "conversations" => {
-            "INSERT INTO conversations (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE conversations.org_id = excluded.org_id"
-        }
-        "channel_keys" => {
-            "INSERT INTO channel_keys (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id"
-        }
-        _ => {
-            "INSERT INTO canned_replies (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"
-        }
-    }
-}
-
-async fn write_rows(tx: &mut Transaction<'_, Any>, org: &str, rows: &[Row]) -> StorageResult<()> {
-    for row in rows {
-        let query = match row {
-            Row::Doc { table, id, doc } => sqlx::query(doc_upsert(table)).bind(id).bind(doc),
-            Row::Org { id, doc } => sqlx::query(
-                "INSERT INTO organizations (id, doc) VALUES ($1, $2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-            )
-            .bind(id)
-            .bind(doc),
-            Row::User { id, email, doc } => sqlx::query(
-                "INSERT INTO users (id, email, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
-            )
-            .bind(id)
-            .bind(email)
-            .bind(doc),
-            Row::Credential { user_id, hash } => sqlx::query(
-                "INSERT INTO credentials (user_id, password_hash) VALUES ($1, $2) ON CONFLICT(user_id) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(hash),
-            Row::Share { token, parent, doc } => sqlx::query(
-                "INSERT INTO shares (token, parent, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(token) DO UPDATE SET doc = excluded.doc WHERE shares.org_id = excluded.org_id",
-            )
-            .bind(token)
-            .bind(parent)
-            .bind(doc),
-            Row::Session { id, share_token, doc } => sqlx::query(
-                "INSERT INTO view_sessions (id, share_token, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE view_sessions.org_id = excluded.org_id",
-            )
-            .bind(id)
-            .bind(share_token)
-            .bind(doc),
-            Row::Message { id, conversation_id, created_at, doc } => sqlx::query(
-                "INSERT INTO messages (id, conversation_id, created_at, doc, org_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT(id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(conversation_id)
-            .bind(created_at)
-            .bind(doc),
-        };
-        // Every table but organizations and credentials takes the organization last.
-        // Keys are unique across organizations (random, or checked when a client
-        // chooses them); an update never crosses into another organization's row.
-        let query = match row {
-            Row::Org { .. } | Row::Credential { .. } => query,
-            _ => query.bind(org),
-        };
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The reference server at scale, on SQLite and on PostgreSQL: a database filled with
+# 100,000 and then 1,000,000 messages (and as many view sessions), the server started
+# on it, then resident memory, start time, p50/p99 of the reads the app makes most,
+# and tracking ingest (see crates/server/examples/scale.rs).
+# Targets (issue 17): memory and start time at 1,000,000 within 1.2x of 100,000;
+# every read p99 <= 50 ms at 1,000,000 and within 1.5x of 100,000; ingest >= 5,000
+# snapshots/s with p99 <= 50 ms.
+#   SIZES="100000" DATABASES="sqlite" bash bench/scale.sh   # a quicker run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+cargo build --release --locked -p lianjie-server --bin lianjie-server --example scale
+server=target/release/lianjie-server
+scale=target/release/examples/scale
+SIZES=${SIZES:-"100000 1000000"}
+DATABASES=${DATABASES:-"sqlite postgres"}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+for db in $DATABASES; do
+  for n in $SIZES; do
+    echo
+    if [ "$db" = sqlite ]; then
+      "$scale" "$server" "$dir/scale-$n.db" "$n"
+      rm -f "$dir/scale-$n.db"*
+    else
+      bash scripts/with-postgres.sh bash -c \
+        'psql -q "$LIANJIE_TEST_POSTGRES" -c "CREATE DATABASE scale" && "$0" "$1" "${LIANJIE_TEST_POSTGRES%/postgres}/scale" "$2"' \
+        "$scale" "$server" "$n"
+    fi
+  done
+done

@@ -1,0 +1,212 @@
+//! The reference server at scale (`bash bench/scale.sh`): fills an empty database
+//! with the demo grown to `messages` messages (ten a conversation) and as many view
+//! sessions (ten a share), starts the server binary on it, and prints its start
+//! time, resident memory, the p50/p99 of the reads the app makes most, and tracking
+//! ingest.
+//!
+//! `scale <server-binary> <database-url> <messages>`
+
+#[path = "support/load.rs"]
+mod load;
+
+use chrono::{Duration as Days, Utc};
+use lianjie_core::demo::{SCALE_MESSAGES, at_scale};
+use lianjie_core::share::{LeadCapture, Share, ShareTarget};
+use lianjie_core::store::{Db, Record};
+use lianjie_core::tracking::{ViewSession, ViewTotals};
+use lianjie_server::storage::{Batch, Dialect, Storage};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The path of a read's `i`th request.
+type PathOf = Box<dyn Fn(usize) -> String>;
+
+/// View sessions each generated share has.
+const SESSIONS_PER_SHARE: usize = 10;
+/// Requests timed per read.
+const SAMPLES: usize = 100;
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, server, url, messages] = &args[..] else {
+        eprintln!("usage: scale <server-binary> <database-url> <messages>");
+        std::process::exit(2);
+    };
+    let messages: usize = messages.parse().expect("messages: a number");
+    let dialect = Dialect::of(url).1;
+
+    let t = Instant::now();
+    let db = generate(messages);
+    let storage = Storage::open(url).await.expect("database");
+    let hash = lianjie_server::hash_password(load::DEMO_PASSWORD).expect("hash");
+    let batch = Batch::replace_all(&db, &hash).expect("rows");
+    drop(db);
+    storage.commit(&[&batch]).await.expect("write");
+    drop((batch, storage));
+    println!(
+        "{dialect:?}: {messages} messages and {messages} view sessions, written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let mut child = Command::new(server)
+        .env("LIANJIE_DATABASE_URL", url)
+        .env("LIANJIE_ADDR", "127.0.0.1:0")
+        .env("LIANJIE_DEMO", "1")
+        .env("LIANJIE_PUBLIC_RATE", "1000000")
+        .env("LIANJIE_VIEW_RATE", "1000000")
+        .env("LIANJIE_READER_LINK_RATE", "1000000")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server binary");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("server output");
+    let start = t.elapsed();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let base = format!("http://{addr}/api/v1");
+    let rss_start = memory(child.id(), "VmRSS");
+    println!("start              {:.2} s", start.as_secs_f64());
+
+    let http = reqwest::Client::new();
+    let token = load::login(&http, &base, "admin@lianjie.example").await;
+    let conversations = messages / SCALE_MESSAGES;
+    let pick = move |i: usize| (i * 7_919) % conversations;
+    let reads: [(&str, PathOf); 5] = [
+        (
+            "list conversations (open, WeChat)",
+            Box::new(|_| "/conversations?status=open&channel=wechat&limit=50".into()),
+        ),
+        (
+            "open a conversation",
+            Box::new(move |i| format!("/conversations/v-{:03}/messages?limit=50", pick(i))),
+        ),
+        ("radar", Box::new(|_| "/radar".into())),
+        (
+            "content analytics",
+            Box::new(|_| "/contents/c-pricing/analytics".into()),
+        ),
+        (
+            "customer timeline",
+            Box::new(move |i| format!("/contacts/k-{:03}/timeline", pick(i))),
+        ),
+    ];
+    for (name, path) in &reads {
+        let mut latencies = Vec::with_capacity(SAMPLES);
+        for i in 0..SAMPLES {
+            let t = Instant::now();
+            let res = http
+                .get(format!("{base}{}", path(i)))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect(name);
+            let status = res.status();
+            res.bytes().await.expect(name);
+            latencies.push(t.elapsed());
+            assert!(status.is_success(), "{name}: {status}");
+        }
+        let [p50, p99] = load::percentiles(latencies, &[0.5, 0.99])[..] else {
+            unreachable!("two fractions give two figures")
+        };
+        println!("{name:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
+    }
+
+    let run = load::ingest(
+        &http,
+        &base,
+        &token,
+        32,
+        20,
+        60_000,
+        Duration::from_secs(10),
+    )
+    .await;
+    let [p50, p99] = load::percentiles(run.latencies.clone(), &[0.5, 0.99])[..] else {
+        unreachable!("two fractions give two figures")
+    };
+    println!(
+        "ingest             {:.0} snapshots/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {} failed",
+        run.per_second(),
+        run.failures
+    );
+    println!(
+        "resident memory    {} MB after start, {} MB at most",
+        rss_start / 1024,
+        memory(child.id(), "VmHWM") / 1024
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The demo grown to `messages` messages and as many view sessions.
+fn generate(messages: usize) -> Db {
+    let now = Utc::now();
+    let mut db = at_scale(now, messages / SCALE_MESSAGES, SCALE_MESSAGES);
+    let contents: Vec<_> = db.contents.values().cloned().collect();
+    let contacts: Vec<_> = db
+        .contacts
+        .values()
+        .filter(|c| c.owner_id.is_some())
+        .map(|c| (c.id.clone(), c.owner_id.clone().unwrap_or_default()))
+        .collect();
+    for s in 0..messages / SESSIONS_PER_SHARE {
+        let content = &contents[s % contents.len()];
+        let (contact, rep) = &contacts[s % contacts.len()];
+        let token = format!("scale{s:08}");
+        let created = now - Days::minutes((s % (60 * 24 * 30)) as i64);
+        db.put(Record::Share(Share {
+            token: token.clone(),
+            target: ShareTarget::Content(content.id.clone()),
+            rep_id: rep.clone(),
+            contact_id: Some(contact.clone()),
+            channel: None,
+            parent: None,
+            lead_capture: LeadCapture::Off,
+            created_at: created,
+            via: None,
+        }));
+        for v in 0..SESSIONS_PER_SHARE {
+            let sections = content
+                .blocks
+                .iter()
+                .take(4)
+                .map(|b| (b.id.clone(), 1_000 * (1 + (s + v) % 30) as u64))
+                .collect();
+            let started = created + Days::minutes(v as i64 * 5);
+            db.put(Record::Session(ViewSession {
+                id: format!("scale{s:08}-{v}"),
+                share_token: token.clone(),
+                started_at: started,
+                last_seen_at: started + Days::seconds(40),
+                snapshots_received: 3,
+                totals: ViewTotals {
+                    visible_ms: 40_000,
+                    max_scroll_pct: 80,
+                    video_ms: 0,
+                    sections,
+                    actions: Default::default(),
+                },
+                reader_token: None,
+            }));
+        }
+    }
+    db
+}
+
+/// A `/proc/{pid}/status` figure in kB (0 where there is none).
+fn memory(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

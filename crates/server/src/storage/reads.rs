@@ -1,0 +1,269 @@
+//! The lists the app asks for most, read by SQL a page at a time: the radar's
+//! recent readings, and the inbox's conversations with every tab's count. Scopes are
+//! core's rules (`Caller::owners`, `Caller::sees_conversation`) written as `WHERE`
+//! clauses; tests/model.rs holds each answer to core's in-memory one.
+
+use super::rows::{ns, status_name};
+use super::{Dialect, Storage, StorageResult};
+use chrono::{DateTime, Utc};
+use lianjie_core::api::{AssigneeFilter, ConversationPage, ConversationQuery, Page, StatusCounts};
+use lianjie_core::inbox::{Conversation, ConversationStatus, InboxSort};
+use lianjie_core::people::Role;
+use lianjie_core::scope::{Caller, Owners};
+use lianjie_core::store::{DEFAULT_PAGE, MAX_PAGE};
+use lianjie_core::tracking::VIEW_COUNT_THRESHOLD_MS;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row as _};
+
+/// A statement's text and its parameters, bound in order as `$1`, `$2`, ….
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a parameter's placeholder.
+    fn arg(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    fn text(&mut self, value: &str) -> &mut Self {
+        self.arg(Arg::Text(value.to_owned()))
+    }
+
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.arg(Arg::Int(value))
+    }
+
+    /// `(… , …)` of the values, for `IN`.
+    fn list<'a>(&mut self, values: impl IntoIterator<Item = &'a String>) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.text(v);
+        }
+        self.push(")")
+    }
+
+    fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        self.args
+            .iter()
+            .fold(sqlx::query(&self.text), |q, arg| match arg {
+                Arg::Text(t) => q.bind(t.as_str()),
+                Arg::Int(n) => q.bind(*n),
+            })
+    }
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, matching `text` literally.
+fn containing(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+impl Storage {
+    /// Ids of the counted view sessions on links of the staff `owners` names (the
+    /// radar's scope), most recently seen first, ties by id: the order of core's
+    /// `Db::radar`.
+    pub async fn radar_ids(
+        &self,
+        org: &str,
+        owners: Owners<'_>,
+        limit: usize,
+    ) -> StorageResult<Vec<String>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT id FROM view_sessions WHERE org_id = ")
+            .text(org)
+            .push(" AND visible_ms >= ")
+            .int(VIEW_COUNT_THRESHOLD_MS as i64);
+        if let Owners::Some(team) = owners {
+            if team.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push(" AND rep_id IN ").list(team);
+        }
+        sql.push(" ORDER BY last_seen_ns DESC, ")
+            .push(&self.by_id("id"))
+            .push(" LIMIT ")
+            .int(i64::try_from(limit).unwrap_or(i64::MAX));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    /// A page of the conversations `caller` may see that match `q`, with every
+    /// status tab's count and the unread total under the other filters: core's
+    /// `Db::list_conversations`, answered by SQL.
+    pub async fn conversation_page(
+        &self,
+        org: &str,
+        caller: &Caller,
+        q: &ConversationQuery,
+        now: DateTime<Utc>,
+    ) -> StorageResult<ConversationPage> {
+        // The status a conversation is listed under (a run-out snooze is open).
+        let effective = |sql: &mut Sql| {
+            sql.push("CASE WHEN v.status = 'snoozed' AND v.snoozed_until_ns <= ")
+                .int(ns(now))
+                .push(" THEN 'open' ELSE v.status END");
+        };
+        // The filters but the status tab, shared by the counts and the page.
+        let filtered = |sql: &mut Sql| {
+            sql.push(" FROM conversations v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.org_id = ")
+                .text(org);
+            if !matches!(caller.role, Role::Agent | Role::Admin)
+                && let Owners::Some(team) = caller.owners()
+            {
+                sql.push(" AND (c.owner_id IN ")
+                    .list(team)
+                    .push(" OR v.assignee_id IN ")
+                    .list(team)
+                    .push(")");
+            }
+            match q.assignee {
+                AssigneeFilter::All => {}
+                AssigneeFilter::Mine => {
+                    sql.push(" AND v.assignee_id = ").text(&caller.user_id);
+                }
+                AssigneeFilter::Unassigned => {
+                    sql.push(" AND v.assignee_id IS NULL");
+                }
+            }
+            if let Some(channel) = q.channel {
+                sql.push(" AND v.channel = ").text(channel.slug());
+            }
+            if let Some(label) = &q.label {
+                sql.push(" AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = v.id AND l.label = ")
+                    .text(label)
+                    .push(")");
+            }
+            let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            if let Some(text) = text {
+                let pattern = containing(&text.to_lowercase());
+                sql.push(" AND (v.preview_lower LIKE ")
+                    .text(&pattern)
+                    .push(" ESCAPE '\\' OR c.name_lower LIKE ")
+                    .text(&pattern)
+                    .push(" ESCAPE '\\')");
+            }
+        };
+
+        let mut counts = Sql::default();
+        counts.push("SELECT st, COUNT(*), CAST(SUM(unread) AS BIGINT) FROM (SELECT ");
+        effective(&mut counts);
+        counts.push(" AS st, v.unread AS unread");
+        filtered(&mut counts);
+        counts.push(") AS visible GROUP BY st");
+        let mut by_status = StatusCounts::default();
+        let mut unread = 0i64;
+        let mut statuses = Vec::new();
+        for row in counts.query().fetch_all(&self.pool).await? {
+            let (status, n, sum): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+            let status = match status.as_str() {
+                "open" => ConversationStatus::Open,
+                "pending" => ConversationStatus::Pending,
+                "resolved" => ConversationStatus::Resolved,
+                _ => ConversationStatus::Snoozed { until: now },
+            };
+            let n = usize::try_from(n).unwrap_or(0);
+            *match status {
+                ConversationStatus::Open => &mut by_status.open,
+                ConversationStatus::Pending => &mut by_status.pending,
+                ConversationStatus::Snoozed { .. } => &mut by_status.snoozed,
+                ConversationStatus::Resolved => &mut by_status.resolved,
+            } += n;
+            if q.status.matches(status) {
+                unread += sum;
+                statuses.push(status_name(status).to_owned());
+            }
+        }
+        let total: usize = [
+            ConversationStatus::Open,
+            ConversationStatus::Pending,
+            ConversationStatus::Snoozed { until: now },
+            ConversationStatus::Resolved,
+        ]
+        .into_iter()
+        .filter(|s| q.status.matches(*s))
+        .map(|s| match s {
+            ConversationStatus::Open => by_status.open,
+            ConversationStatus::Pending => by_status.pending,
+            ConversationStatus::Snoozed { .. } => by_status.snoozed,
+            ConversationStatus::Resolved => by_status.resolved,
+        })
+        .sum();
+
+        let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let start = q
+            .cursor
+            .as_deref()
+            .and_then(|c| c.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(total);
+        let mut items = Vec::new();
+        if !statuses.is_empty() && start < total {
+            let mut page = Sql::default();
+            page.push("SELECT v.doc, c.name");
+            filtered(&mut page);
+            page.push(" AND ");
+            effective(&mut page);
+            page.push(" IN ").list(&statuses).push(" ORDER BY ");
+            let id = self.by_id("v.id");
+            page.push(&match q.sort {
+                InboxSort::Newest => format!("v.last_message_ns DESC, {id}"),
+                InboxSort::Oldest => format!("v.last_message_ns ASC, {id} DESC"),
+                InboxSort::Intent => format!("v.intent DESC, v.last_message_ns DESC, {id}"),
+            });
+            page.push(" LIMIT ")
+                .int(limit as i64)
+                .push(" OFFSET ")
+                .int(start as i64);
+            for row in page.query().fetch_all(&self.pool).await? {
+                let mut v: Conversation = serde_json::from_str(row.get::<&str, _>(0))?;
+                v.contact_name = row.get::<Option<String>, _>(1).unwrap_or_default();
+                items.push(v);
+            }
+        }
+        let end = (start + limit).min(total);
+        Ok(ConversationPage {
+            page: Page {
+                items,
+                next_cursor: (end < total).then(|| end.to_string()),
+                total,
+            },
+            unread: u32::try_from(unread).unwrap_or(u32::MAX),
+            by_status,
+        })
+    }
+
+    /// `column` ordered as Rust orders strings (by bytes): PostgreSQL's default
+    /// collation follows the locale.
+    fn by_id(&self, column: &str) -> String {
+        match self.dialect {
+            Dialect::Sqlite => column.to_owned(),
+            Dialect::Postgres => format!("{column} COLLATE \"C\""),
+        }
+    }
+}
