@@ -38,17 +38,20 @@ async fn main() {
     let dialect = Dialect::of(url).1;
 
     let t = Instant::now();
-    let db = generate(messages);
     let storage = Storage::open(url).await.expect("database");
-    let hash = lianjie_server::hash_password(load::DEMO_PASSWORD).expect("hash");
-    let batch = Batch::replace_all(&db, &hash).expect("rows");
-    drop(db);
-    storage.commit(&[&batch]).await.expect("write");
-    drop((batch, storage));
-    println!(
-        "{dialect:?}: {messages} messages and {messages} view sessions, written in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
+    // A database already filled (by an earlier run) is measured as it is.
+    if !storage.has_data().await.expect("database") {
+        let db = generate(messages);
+        let hash = lianjie_server::hash_password(load::DEMO_PASSWORD).expect("hash");
+        let batch = Batch::replace_all(&db, &hash).expect("rows");
+        drop(db);
+        storage.commit(&[&batch]).await.expect("write");
+        println!(
+            "{dialect:?}: {messages} messages and {messages} view sessions, written in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    drop(storage);
 
     let t = Instant::now();
     let mut child = Command::new(server)
@@ -99,6 +102,13 @@ async fn main() {
         ),
     ];
     for (name, path) in &reads {
+        // One request first: the first read after the bulk write above pulls its
+        // index pages from disk, which is the benchmark's doing, not a steady state.
+        http.get(format!("{base}{}", path(SAMPLES)))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect(name);
         let mut latencies = Vec::with_capacity(SAMPLES);
         for i in 0..SAMPLES {
             let t = Instant::now();

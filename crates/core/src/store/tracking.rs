@@ -163,13 +163,16 @@ impl Db {
             }
         }
         let mut touched = vec![Change::Contact(contact_id.to_owned())];
-        for v in self
-            .conversations
-            .values_mut()
-            .filter(|v| v.contact_id == contact_id && v.intent != score)
-        {
-            v.intent = score;
-            touched.push(Change::Conversation(v.id.clone()));
+        // By the index, not a walk of every conversation: this runs on every
+        // counted snapshot.
+        let theirs = list(&self.ix().conversations_by_contact, contact_id).to_vec();
+        for id in theirs {
+            if let Some(v) = self.conversations.get_mut(&id)
+                && v.intent != score
+            {
+                v.intent = score;
+                touched.push(Change::Conversation(id));
+            }
         }
         self.changes.extend(touched);
     }

@@ -98,7 +98,7 @@ impl Storage {
                             } else {
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA case_sensitive_like = ON"
+                                 PRAGMA case_sensitive_like = ON; PRAGMA cache_size = -65536"
                             })
                             .await?;
                             Ok(())
@@ -114,6 +114,14 @@ impl Storage {
         }
         fill::fill_columns(&pool).await?;
         Ok(Storage { pool, dialect })
+    }
+
+    /// Whether anything was ever stored (a first start seeds the database).
+    pub async fn has_data(&self) -> StorageResult<bool> {
+        let row = sqlx::query("SELECT 1 FROM users LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
     }
 
     /// Every organization's records, one `Db` each; empty when the database is.

@@ -129,13 +129,20 @@ impl Storage {
                 .int(ns(now))
                 .push(" THEN 'open' ELSE v.status END");
         };
-        // The filters but the status tab, shared by the counts and the page.
-        let filtered = |sql: &mut Sql| {
-            sql.push(" FROM conversations v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.org_id = ")
-                .text(org);
-            if !matches!(caller.role, Role::Agent | Role::Admin)
-                && let Owners::Some(team) = caller.owners()
-            {
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let team = match caller.owners() {
+            Owners::Some(team) if !matches!(caller.role, Role::Agent | Role::Admin) => Some(team),
+            _ => None,
+        };
+        // The filters but the status tab, shared by the counts and the page; the
+        // contact is joined only where a filter or the page needs it.
+        let filtered = |sql: &mut Sql, with_contact: bool| {
+            sql.push(" FROM conversations v");
+            if with_contact || team.is_some() || text.is_some() {
+                sql.push(" LEFT JOIN contacts c ON c.id = v.contact_id");
+            }
+            sql.push(" WHERE v.org_id = ").text(org);
+            if let Some(team) = team {
                 sql.push(" AND (c.owner_id IN ")
                     .list(team)
                     .push(" OR v.assignee_id IN ")
@@ -159,7 +166,6 @@ impl Storage {
                     .text(label)
                     .push(")");
             }
-            let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
             if let Some(text) = text {
                 let pattern = containing(&text.to_lowercase());
                 sql.push(" AND (v.preview_lower LIKE ")
@@ -174,7 +180,7 @@ impl Storage {
         counts.push("SELECT st, COUNT(*), CAST(SUM(unread) AS BIGINT) FROM (SELECT ");
         effective(&mut counts);
         counts.push(" AS st, v.unread AS unread");
-        filtered(&mut counts);
+        filtered(&mut counts, false);
         counts.push(") AS visible GROUP BY st");
         let mut by_status = StatusCounts::default();
         let mut unread = 0i64;
@@ -226,7 +232,7 @@ impl Storage {
         if !statuses.is_empty() && start < total {
             let mut page = Sql::default();
             page.push("SELECT v.doc, c.name");
-            filtered(&mut page);
+            filtered(&mut page, true);
             page.push(" AND ");
             effective(&mut page);
             page.push(" IN ").list(&statuses).push(" ORDER BY ");
