@@ -331,6 +331,7 @@ async fn run(ops: &[Op]) -> Result<(), String> {
     storage.commit(&[&first]).await.map_err(|e| e.to_string())?;
     // What the sequence has made, for later steps to pick from.
     let mut sessions: Vec<(String, String, String)> = Vec::new();
+    let mut pending: Vec<Batch> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         // Some steps share a moment, so ties in every time order are exercised.
         if step % 3 != 0 {
@@ -370,9 +371,22 @@ async fn run(ops: &[Op]) -> Result<(), String> {
         }
         apply(&mut model, op, step, now, &mut sessions);
         let changes = model.take_changes();
-        let batch =
-            Batch::new(&org, rows_for(&model, &changes), None, now).map_err(|e| e.to_string())?;
-        storage.commit(&[&batch]).await.map_err(|e| e.to_string())?;
+        // Each operation's rows as they are now, logged as the server logs events.
+        let event = lianjie_core::api::Event::Reset;
+        let batch = Batch::new(&org, rows_for(&model, &changes), Some(&event), now)
+            .map_err(|e| e.to_string())?;
+        pending.push(batch);
+        // Commits group a few operations, as the server's writer does, so one
+        // transaction holds a record written more than once.
+        if pending.len() > step % 4 || matches!(ops.get(step + 1), Some(Op::Check) | None) {
+            let batches: Vec<&Batch> = pending.iter().collect();
+            let ids = storage.commit(&batches).await.map_err(|e| e.to_string())?;
+            let ids: Vec<i64> = ids.into_iter().flatten().collect();
+            if ids.len() != batches.len() || ids.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("step {step}: event ids out of order: {ids:?}"));
+            }
+            pending.clear();
+        }
     }
     Ok(())
 }

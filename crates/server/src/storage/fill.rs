@@ -37,11 +37,14 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
             .await?;
             let Some(last) = chunk.last() else { break };
             after = last.get(0);
+            let mut rows = Vec::with_capacity(chunk.len());
             for r in &chunk {
                 let record = Record::from_doc(kind, r.get::<&str, _>(1))?;
-                // Rewriting the row sets its columns as every write now does.
-                write_rows(&mut tx, r.get(2), &[row(&empty, &record)]).await?;
+                rows.push((r.get::<String, _>(2), row(&empty, &record)));
             }
+            // Rewriting the rows sets their columns as every write now does.
+            let rows: Vec<(&str, &_)> = rows.iter().map(|(org, r)| (org.as_str(), r)).collect();
+            write_rows(&mut tx, &rows).await?;
         }
     }
     // A session's rep is its link's.

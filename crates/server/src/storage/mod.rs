@@ -221,9 +221,11 @@ impl Storage {
     /// and returns each batch's event id.
     pub async fn commit(&self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
         let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(batches.len());
+        // Rows of the batches since the last clear, written together.
+        let mut rows: Vec<(&str, &Row)> = Vec::new();
         for batch in batches {
             if batch.clear_first {
+                rows::write_rows(&mut tx, &std::mem::take(&mut rows)).await?;
                 // Staff accounts are upserted below and their sessions and passwords
                 // kept, so a demo reset signs nobody out and changes no password.
                 for table in [
@@ -243,24 +245,64 @@ impl Storage {
                         .await?;
                 }
             }
-            rows::write_rows(&mut tx, &batch.org, &batch.rows).await?;
-            ids.push(match &batch.event {
-                Some((at, doc)) => Some(
-                    sqlx::query(
-                        "INSERT INTO events (at, doc, org_id) VALUES ($1, $2, $3) RETURNING id",
-                    )
-                    .bind(at)
-                    .bind(doc)
-                    .bind(&batch.org)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .get(0),
-                ),
-                None => None,
-            });
+            rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), r)));
         }
+        rows::write_rows(&mut tx, &rows).await?;
+        let ids = self.log_events(&mut tx, batches).await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// Logs the batches' events in one statement and returns each batch's event id.
+    /// Ids come from the table's sequence as the rows are inserted, in the order of
+    /// `VALUES`, so the n-th smallest id is the n-th event's.
+    async fn log_events(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        batches: &[&Batch],
+    ) -> StorageResult<Vec<Option<i64>>> {
+        let events: Vec<(&str, &str, &str)> = batches
+            .iter()
+            .filter_map(|b| {
+                b.event
+                    .as_ref()
+                    .map(|(at, doc)| (at.as_str(), doc.as_str(), b.org.as_str()))
+            })
+            .collect();
+        let mut ids: Vec<i64> = Vec::with_capacity(events.len());
+        // Three parameters an event, well under every database's limit a statement.
+        for chunk in events.chunks(1_000) {
+            let mut sql = String::from("INSERT INTO events (at, doc, org_id) VALUES ");
+            for i in 0..chunk.len() {
+                let n = i * 3;
+                sql.push_str(&format!(
+                    "{}(${}, ${}, ${})",
+                    if i > 0 { ", " } else { "" },
+                    n + 1,
+                    n + 2,
+                    n + 3
+                ));
+            }
+            sql.push_str(" RETURNING id");
+            let query = chunk
+                .iter()
+                .fold(sqlx::query(&sql).persistent(false), |q, (at, doc, org)| {
+                    q.bind(*at).bind(*doc).bind(*org)
+                });
+            let mut got: Vec<i64> = query
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            got.sort_unstable();
+            ids.extend(got);
+        }
+        let mut ids = ids.into_iter();
+        Ok(batches
+            .iter()
+            .map(|b| b.event.as_ref().and_then(|_| ids.next()))
+            .collect())
     }
 
     /// `org`'s events after `id`, oldest first, for a reconnecting SSE client.

@@ -51,6 +51,8 @@ pub enum Row {
         id: String,
         owner_id: Option<String>,
         name: String,
+        /// What the inbox's text search matches.
+        name_lower: String,
         doc: String,
     },
     Conversation(Box<ConversationRow>),
@@ -190,6 +192,7 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             id: c.id.clone(),
             owner_id: c.owner_id.clone(),
             name: c.name.clone(),
+            name_lower: c.name.to_lowercase(),
             doc,
         },
         Record::Conversation(v) => Row::Conversation(Box::new(ConversationRow {
@@ -228,60 +231,131 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
     }
 }
 
-/// The upsert for a document-only table (a fixed set, so the SQL is static).
-fn doc_upsert(table: &str) -> &'static str {
-    match table {
-        "cards" => {
-            "INSERT INTO cards (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id"
-        }
-        "contents" => {
-            "INSERT INTO contents (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id"
-        }
-        "channel_keys" => {
-            "INSERT INTO channel_keys (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id"
-        }
-        _ => {
-            "INSERT INTO canned_replies (id, doc, org_id) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id"
-        }
-    }
+/// One value to bind.
+enum Val<'a> {
+    Text(&'a str),
+    MaybeText(Option<&'a str>),
+    Int(i64),
+    MaybeInt(Option<i64>),
 }
 
-pub(super) async fn write_rows(
-    tx: &mut Transaction<'_, Any>,
-    org: &str,
-    rows: &[Row],
-) -> StorageResult<()> {
-    for row in rows {
-        let query = match row {
-            Row::Doc { table, id, doc } => sqlx::query(doc_upsert(table)).bind(id).bind(doc),
-            Row::Org { id, doc } => sqlx::query(
-                "INSERT INTO organizations (id, doc) VALUES ($1, $2) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-            )
-            .bind(id)
-            .bind(doc),
-            Row::User { id, email, doc } => sqlx::query(
-                "INSERT INTO users (id, email, doc, org_id) VALUES ($1, $2, $3, $4) ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
-            )
-            .bind(id)
-            .bind(email)
-            .bind(doc),
-            Row::Credential { user_id, hash } => sqlx::query(
-                "INSERT INTO credentials (user_id, password_hash) VALUES ($1, $2) ON CONFLICT(user_id) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(hash),
+/// A table's upsert: the statement around its `VALUES` rows.
+struct Upsert {
+    head: &'static str,
+    tail: &'static str,
+}
+
+/// The tables in the order they are written (a user before their password).
+const ORDER: [&str; 13] = [
+    "organizations",
+    "users",
+    "credentials",
+    "cards",
+    "contents",
+    "channel_keys",
+    "canned_replies",
+    "shares",
+    "view_sessions",
+    "contacts",
+    "conversations",
+    "messages",
+    "conversation_labels",
+];
+
+fn upsert(table: &str) -> Upsert {
+    let (head, tail) = match table {
+        "organizations" => (
+            "INSERT INTO organizations (id, doc)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+        ),
+        "users" => (
+            "INSERT INTO users (id, email, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
+        ),
+        "credentials" => (
+            "INSERT INTO credentials (user_id, password_hash)",
+            "ON CONFLICT(user_id) DO NOTHING",
+        ),
+        "cards" => (
+            "INSERT INTO cards (id, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id",
+        ),
+        "contents" => (
+            "INSERT INTO contents (id, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id",
+        ),
+        "channel_keys" => (
+            "INSERT INTO channel_keys (id, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id",
+        ),
+        "canned_replies" => (
+            "INSERT INTO canned_replies (id, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id",
+        ),
+        "shares" => (
+            "INSERT INTO shares (token, parent, rep_id, doc, org_id)",
+            "ON CONFLICT(token) DO UPDATE SET rep_id = excluded.rep_id, doc = excluded.doc WHERE shares.org_id = excluded.org_id",
+        ),
+        "view_sessions" => (
+            "INSERT INTO view_sessions (id, share_token, rep_id, last_seen_ns, visible_ms, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET last_seen_ns = excluded.last_seen_ns, visible_ms = excluded.visible_ms, doc = excluded.doc \
+             WHERE view_sessions.org_id = excluded.org_id",
+        ),
+        "contacts" => (
+            "INSERT INTO contacts (id, owner_id, name, name_lower, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name, name_lower = excluded.name_lower, doc = excluded.doc \
+             WHERE contacts.org_id = excluded.org_id",
+        ),
+        "conversations" => (
+            "INSERT INTO conversations (id, contact_id, channel, status, snoozed_until_ns, assignee_id, last_message_ns, preview_lower, unread, intent, doc, org_id)",
+            "ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, status = excluded.status, \
+             snoozed_until_ns = excluded.snoozed_until_ns, assignee_id = excluded.assignee_id, \
+             last_message_ns = excluded.last_message_ns, preview_lower = excluded.preview_lower, unread = excluded.unread, \
+             intent = excluded.intent, doc = excluded.doc WHERE conversations.org_id = excluded.org_id",
+        ),
+        "conversation_labels" => (
+            "INSERT INTO conversation_labels (conversation_id, label, org_id)",
+            "ON CONFLICT DO NOTHING",
+        ),
+        _ => (
+            "INSERT INTO messages (id, conversation_id, created_at, doc, org_id)",
+            "ON CONFLICT(id) DO NOTHING",
+        ),
+    };
+    Upsert { head, tail }
+}
+
+impl Row {
+    /// Its table, its key there, and the values of the table's columns in order.
+    fn values<'a>(&'a self, org: &'a str) -> (&'static str, &'a str, Vec<Val<'a>>) {
+        use Val::{Int, MaybeInt, MaybeText, Text};
+        match self {
+            Row::Org { id, doc } => ("organizations", id, vec![Text(id), Text(doc)]),
+            Row::User { id, email, doc } => (
+                "users",
+                id,
+                vec![Text(id), Text(email), Text(doc), Text(org)],
+            ),
+            Row::Credential { user_id, hash } => {
+                ("credentials", user_id, vec![Text(user_id), Text(hash)])
+            }
+            Row::Doc { table, id, doc } => (table, id, vec![Text(id), Text(doc), Text(org)]),
             Row::Share {
                 token,
                 parent,
                 rep_id,
                 doc,
-            } => sqlx::query(
-                "INSERT INTO shares (token, parent, rep_id, doc, org_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT(token) DO UPDATE SET rep_id = excluded.rep_id, doc = excluded.doc WHERE shares.org_id = excluded.org_id",
-            )
-            .bind(token)
-            .bind(parent)
-            .bind(rep_id)
-            .bind(doc),
+            } => (
+                "shares",
+                token,
+                vec![
+                    Text(token),
+                    MaybeText(parent.as_deref()),
+                    Text(rep_id),
+                    Text(doc),
+                    Text(org),
+                ],
+            ),
             Row::Session {
                 id,
                 share_token,
@@ -289,98 +363,153 @@ pub(super) async fn write_rows(
                 last_seen_ns,
                 visible_ms,
                 doc,
-            } => sqlx::query(
-                "INSERT INTO view_sessions (id, share_token, rep_id, last_seen_ns, visible_ms, doc, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT(id) DO UPDATE SET last_seen_ns = excluded.last_seen_ns, visible_ms = excluded.visible_ms, doc = excluded.doc \
-                 WHERE view_sessions.org_id = excluded.org_id",
-            )
-            .bind(id)
-            .bind(share_token)
-            .bind(rep_id)
-            .bind(last_seen_ns)
-            .bind(visible_ms)
-            .bind(doc),
+            } => (
+                "view_sessions",
+                id,
+                vec![
+                    Text(id),
+                    Text(share_token),
+                    MaybeText(rep_id.as_deref()),
+                    Int(*last_seen_ns),
+                    Int(*visible_ms),
+                    Text(doc),
+                    Text(org),
+                ],
+            ),
             Row::Contact {
                 id,
                 owner_id,
                 name,
+                name_lower,
                 doc,
-            } => sqlx::query(
-                "INSERT INTO contacts (id, owner_id, name, name_lower, doc, org_id) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name, name_lower = excluded.name_lower, doc = excluded.doc \
-                 WHERE contacts.org_id = excluded.org_id",
-            )
-            .bind(id)
-            .bind(owner_id)
-            .bind(name)
-            .bind(name.to_lowercase())
-            .bind(doc),
-            Row::Conversation(v) => sqlx::query(
-                "INSERT INTO conversations (id, contact_id, channel, status, snoozed_until_ns, assignee_id, last_message_ns, preview_lower, unread, intent, doc, org_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                 ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, status = excluded.status, \
-                 snoozed_until_ns = excluded.snoozed_until_ns, assignee_id = excluded.assignee_id, \
-                 last_message_ns = excluded.last_message_ns, preview_lower = excluded.preview_lower, unread = excluded.unread, \
-                 intent = excluded.intent, doc = excluded.doc WHERE conversations.org_id = excluded.org_id",
-            )
-            .bind(&v.id)
-            .bind(&v.contact_id)
-            .bind(v.channel)
-            .bind(v.status)
-            .bind(v.snoozed_until_ns)
-            .bind(&v.assignee_id)
-            .bind(v.last_message_ns)
-            .bind(&v.preview_lower)
-            .bind(v.unread)
-            .bind(v.intent)
-            .bind(&v.doc),
+            } => (
+                "contacts",
+                id,
+                vec![
+                    Text(id),
+                    MaybeText(owner_id.as_deref()),
+                    Text(name),
+                    Text(name_lower),
+                    Text(doc),
+                    Text(org),
+                ],
+            ),
+            Row::Conversation(v) => (
+                "conversations",
+                &v.id,
+                vec![
+                    Text(&v.id),
+                    Text(&v.contact_id),
+                    Text(v.channel),
+                    Text(v.status),
+                    MaybeInt(v.snoozed_until_ns),
+                    MaybeText(v.assignee_id.as_deref()),
+                    Int(v.last_message_ns),
+                    Text(&v.preview_lower),
+                    Int(v.unread),
+                    Int(v.intent),
+                    Text(&v.doc),
+                    Text(org),
+                ],
+            ),
             Row::Message {
                 id,
                 conversation_id,
                 created_at,
                 doc,
-            } => sqlx::query(
-                "INSERT INTO messages (id, conversation_id, created_at, doc, org_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT(id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(conversation_id)
-            .bind(created_at)
-            .bind(doc),
-        };
-        // Every table but organizations and credentials takes the organization last.
-        // Keys are unique across organizations (random, or checked when a client
-        // chooses them); an update never crosses into another organization's row.
-        let query = match row {
-            Row::Org { .. } | Row::Credential { .. } => query,
-            _ => query.bind(org),
-        };
-        query.execute(&mut **tx).await?;
-        if let Row::Conversation(v) = row {
-            write_labels(tx, org, v).await?;
+            } => (
+                "messages",
+                id,
+                vec![
+                    Text(id),
+                    Text(conversation_id),
+                    Text(created_at),
+                    Text(doc),
+                    Text(org),
+                ],
+            ),
         }
     }
-    Ok(())
 }
 
-/// A conversation's labels as they are now: the old rows go, the current ones come.
-async fn write_labels(
+/// Parameters one statement binds at most (SQLite's default limit is 32,766).
+const MAX_PARAMS: usize = 4_000;
+
+/// Writes rows of any organizations: per table, one statement for many rows, so a
+/// group commit costs a few round trips however many operations it holds. A record
+/// written more than once is written once, as it was last.
+pub(super) async fn write_rows(
     tx: &mut Transaction<'_, Any>,
-    org: &str,
-    v: &ConversationRow,
+    rows: &[(&str, &Row)],
 ) -> StorageResult<()> {
-    sqlx::query("DELETE FROM conversation_labels WHERE conversation_id = $1")
-        .bind(&v.id)
-        .execute(&mut **tx)
-        .await?;
-    for label in &v.labels {
-        sqlx::query(
-            "INSERT INTO conversation_labels (conversation_id, label, org_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(&v.id)
-        .bind(label)
-        .bind(org)
-        .execute(&mut **tx)
-        .await?;
+    let mut by_table: std::collections::HashMap<&str, Vec<(&str, Vec<Val>)>> =
+        std::collections::HashMap::new();
+    let mut last = std::collections::HashMap::new();
+    let values: Vec<_> = rows.iter().map(|(org, row)| row.values(org)).collect();
+    for (i, (table, key, _)) in values.iter().enumerate() {
+        last.insert((*table, *key), i);
+    }
+    let mut labels: Vec<(&str, &str, &str)> = Vec::new();
+    let mut relabelled: Vec<&str> = Vec::new();
+    for (i, ((org, row), (table, key, vals))) in rows.iter().zip(values).enumerate() {
+        if last.get(&(table, key)) != Some(&i) {
+            continue;
+        }
+        if let Row::Conversation(v) = row {
+            relabelled.push(&v.id);
+            labels.extend(v.labels.iter().map(|l| (v.id.as_str(), l.as_str(), *org)));
+        }
+        by_table.entry(table).or_default().push((key, vals));
+    }
+    // A conversation's labels are replaced by its current ones.
+    for ids in relabelled.chunks(MAX_PARAMS) {
+        let mut sql = String::from("DELETE FROM conversation_labels WHERE conversation_id IN (");
+        for n in 1..=ids.len() {
+            sql.push_str(&format!("{}${n}", if n > 1 { ", " } else { "" }));
+        }
+        sql.push(')');
+        let query = ids
+            .iter()
+            .fold(sqlx::query(&sql).persistent(false), |q, id| q.bind(*id));
+        query.execute(&mut **tx).await?;
+    }
+    let labels: Vec<(&str, Vec<Val>)> = labels
+        .into_iter()
+        .map(|(v, l, org)| (v, vec![Val::Text(v), Val::Text(l), Val::Text(org)]))
+        .collect();
+    if !labels.is_empty() {
+        by_table.insert("conversation_labels", labels);
+    }
+    for table in ORDER {
+        let Some(list) = by_table.get(table) else {
+            continue;
+        };
+        let Upsert { head, tail } = upsert(table);
+        let width = list.first().map_or(1, |(_, v)| v.len());
+        for chunk in list.chunks((MAX_PARAMS / width).max(1)) {
+            let mut sql = format!("{head} VALUES ");
+            for r in 0..chunk.len() {
+                sql.push_str(if r > 0 { ", (" } else { "(" });
+                for c in 1..=width {
+                    let n = r * width + c;
+                    sql.push_str(&format!("{}${n}", if c > 1 { ", " } else { "" }));
+                }
+                sql.push(')');
+            }
+            sql.push(' ');
+            sql.push_str(tail);
+            let query = chunk
+                .iter()
+                .flat_map(|(_, vals)| vals)
+                // Texts vary with the group's size: not worth keeping prepared.
+                .fold(sqlx::query(&sql).persistent(false), |q, v| match v {
+                    Val::Text(t) => q.bind(*t),
+                    Val::MaybeText(t) => q.bind(*t),
+                    Val::Int(n) => q.bind(*n),
+                    Val::MaybeInt(n) => q.bind(*n),
+                });
+            query.execute(&mut **tx).await?;
+        }
     }
     Ok(())
 }
