@@ -37,19 +37,6 @@ async fn break_messages(pool: &sqlx::AnyPool, postgres: bool) {
     }
 }
 
-async fn messages(s: &common::Server, token: &str, conversation: &str) -> Vec<Value> {
-    let (status, page) = s
-        .call(
-            Method::GET,
-            &format!("/conversations/{conversation}/messages?limit=200"),
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    page["items"].as_array().cloned().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn a_failed_commit_leaves_nothing_behind_and_its_retry_stores_once() {
     let s = start().await;
@@ -76,7 +63,7 @@ async fn a_failed_commit_leaves_nothing_behind_and_its_retry_stores_once() {
         .await;
     assert_eq!(after["last_preview"], before["last_preview"]);
     assert_eq!(after["last_message_at"], before["last_message_at"]);
-    let stored = messages(&s, &token, "v-000").await;
+    let stored = all_messages(&s, &token).await;
     assert!(stored.iter().all(|m| m["idempotency_key"] != "retry-1"));
     // The server goes on: a send that does not fail is kept.
     let (status, _) = send("the quote is attached", "retry-2").await;
@@ -93,7 +80,7 @@ async fn a_failed_commit_leaves_nothing_behind_and_its_retry_stores_once() {
     }
     for server in [&s, &s.restarted().await] {
         let token = server.login().await;
-        let stored = messages(server, &token, "v-000").await;
+        let stored = all_messages(server, &token).await;
         for key in ["retry-1", "retry-2"] {
             let n = stored
                 .iter()
