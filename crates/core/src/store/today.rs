@@ -43,46 +43,58 @@ impl Db {
             .filter_map(|s| self.radar_item(&s.id))
             .collect();
 
-        // Views, readers and new leads in the window (from, to].
-        let reach = |from: DateTime<Utc>, to: DateTime<Utc>| {
-            let within = |at: DateTime<Utc>| at > from && at <= to;
-            let views: Vec<&&ViewSession> =
-                counted.iter().filter(|s| within(s.started_at)).collect();
-            // A reader is their customer when the link names one, else their own link.
-            let readers: BTreeSet<String> = views
-                .iter()
-                .map(|s| {
-                    let contact = self
-                        .shares
-                        .get(&s.share_token)
-                        .and_then(|share| share.contact_id.clone());
-                    contact
-                        .or_else(|| s.reader_token.clone())
-                        .unwrap_or_else(|| s.id.clone())
-                })
-                .collect();
-            let leads = self
-                .contacts
-                .values()
-                .filter(|c| c.lead_link.is_some() && within(c.created_at))
-                .filter(|c| self.sees_contact(caller, c))
-                .count();
-            WeekFigures {
-                views: views.len(),
-                readers: readers.len(),
-                leads,
-            }
+        // Views, readers and new leads per window, in one pass over each: this week,
+        // last week, then the trend's days, each a window (from, to] ending at `now`
+        // less whole weeks or days. A time `age` before now is in day `age.num_days()`.
+        const WEEKS: usize = 2;
+        let mut views = [0usize; WEEKS + TREND_DAYS];
+        let mut readers: Vec<BTreeSet<String>> = vec![BTreeSet::new(); WEEKS + TREND_DAYS];
+        let mut leads = [0usize; WEEKS + TREND_DAYS];
+        let windows = |at: DateTime<Utc>| {
+            let age = now - at;
+            let days = if age < Duration::zero() {
+                usize::MAX
+            } else {
+                usize::try_from(age.num_days()).unwrap_or(usize::MAX)
+            };
+            let week = (days < 7 * WEEKS).then_some(days / 7);
+            // Checked: a time in the future is `usize::MAX` days old.
+            let day = (days < TREND_DAYS).then_some(WEEKS.saturating_add(days));
+            week.into_iter().chain(day)
         };
-        let this_week = reach(now - Duration::days(7), now);
-        let last_week = reach(now - Duration::days(14), now - Duration::days(7));
+        for s in &counted {
+            // A reader is their customer when the link names one, else their own link.
+            let reader = self
+                .shares
+                .get(&s.share_token)
+                .and_then(|share| share.contact_id.clone())
+                .or_else(|| s.reader_token.clone())
+                .unwrap_or_else(|| s.id.clone());
+            for w in windows(s.started_at) {
+                views[w] += 1;
+                readers[w].insert(reader.clone());
+            }
+        }
+        for c in self
+            .contacts
+            .values()
+            .filter(|c| c.lead_link.is_some() && self.sees_contact(caller, c))
+        {
+            for w in windows(c.created_at) {
+                leads[w] += 1;
+            }
+        }
+        let figures = |w: usize| WeekFigures {
+            views: views[w],
+            readers: readers[w].len(),
+            leads: leads[w],
+        };
+        let (this_week, last_week) = (figures(0), figures(1));
         let days = (0..TREND_DAYS)
             .rev()
-            .map(|back| {
-                let to = now - Duration::days(back as i64);
-                DayFigures {
-                    day: to.date_naive(),
-                    figures: reach(to - Duration::days(1), to),
-                }
+            .map(|back| DayFigures {
+                day: (now - Duration::days(back as i64)).date_naive(),
+                figures: figures(WEEKS + back),
             })
             .collect();
         Ok(Today {
@@ -191,5 +203,80 @@ mod tests {
         let agent = before(&db, "u-zhaomin");
         assert!(agent.reading_now.is_empty() && agent.days.is_empty());
         assert_eq!(agent.this_week.views, 0);
+    }
+
+    /// Each window counted the plain way, (from, to] filtered one by one: what the
+    /// single pass in `today` must equal, boundaries included.
+    #[test]
+    fn the_single_pass_counts_each_window_as_filtering_it_would() {
+        use crate::store::Record;
+        use crate::tracking::ViewSession;
+        use chrono::Duration;
+        use std::collections::BTreeSet;
+        let at = now();
+        let mut db = demo::seed(at);
+        // Views started exactly on window edges, and one in the future.
+        let share = db
+            .shares
+            .values()
+            .find(|s| s.parent.is_none())
+            .cloned()
+            .unwrap();
+        for (i, back) in [0, 1, 7, 14, -1].into_iter().enumerate() {
+            let started = at - Duration::days(back);
+            let mut s = ViewSession::issue(
+                format!("edge-{i}"),
+                share.token.clone(),
+                format!("r-{i}"),
+                started,
+            );
+            s.totals.visible_ms = 60_000;
+            db.put(Record::Session(s));
+        }
+        for user in db.users.clone() {
+            let caller = db.caller(&user.id).unwrap();
+            let got = db.today(&caller, at).unwrap();
+            if got.days.is_empty() {
+                continue;
+            }
+            let counted = db.counted_sessions(&caller);
+            let window = |from: DateTime<Utc>, to: DateTime<Utc>| {
+                let within = |t: DateTime<Utc>| t > from && t <= to;
+                let views: Vec<_> = counted.iter().filter(|s| within(s.started_at)).collect();
+                let readers: BTreeSet<String> = views
+                    .iter()
+                    .map(|s| {
+                        db.shares
+                            .get(&s.share_token)
+                            .and_then(|l| l.contact_id.clone())
+                            .or_else(|| s.reader_token.clone())
+                            .unwrap_or_else(|| s.id.clone())
+                    })
+                    .collect();
+                let leads = db
+                    .contacts
+                    .values()
+                    .filter(|c| c.lead_link.is_some() && within(c.created_at))
+                    .filter(|c| db.sees_contact(&caller, c))
+                    .count();
+                (views.len(), readers.len(), leads)
+            };
+            let seen = |f: &crate::api::WeekFigures| (f.views, f.readers, f.leads);
+            assert_eq!(seen(&got.this_week), window(at - Duration::days(7), at));
+            assert_eq!(
+                seen(&got.last_week),
+                window(at - Duration::days(14), at - Duration::days(7))
+            );
+            for (i, day) in got.days.iter().enumerate() {
+                let to = at - Duration::days((super::TREND_DAYS - 1 - i) as i64);
+                assert_eq!(day.day, to.date_naive());
+                assert_eq!(
+                    seen(&day.figures),
+                    window(to - Duration::days(1), to),
+                    "{}",
+                    user.id
+                );
+            }
+        }
     }
 }
