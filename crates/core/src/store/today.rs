@@ -43,60 +43,26 @@ impl Db {
             .filter_map(|s| self.radar_item(&s.id))
             .collect();
 
-        // Views, readers and new leads per window, in one pass over each: this week,
-        // last week, then the trend's days, each a window (from, to] ending at `now`
-        // less whole weeks or days. A time `age` before now is in day `age.num_days()`.
-        const WEEKS: usize = 2;
-        let mut views = [0usize; WEEKS + TREND_DAYS];
-        let mut readers: Vec<BTreeSet<String>> = vec![BTreeSet::new(); WEEKS + TREND_DAYS];
-        let mut leads = [0usize; WEEKS + TREND_DAYS];
-        let windows = |at: DateTime<Utc>| {
-            let age = now - at;
-            let days = if age < Duration::zero() {
-                usize::MAX
-            } else {
-                usize::try_from(age.num_days()).unwrap_or(usize::MAX)
-            };
-            let week = (days < 7 * WEEKS).then_some(days / 7);
-            // Checked: a time in the future is `usize::MAX` days old.
-            let day = (days < TREND_DAYS).then_some(WEEKS.saturating_add(days));
-            week.into_iter().chain(day)
-        };
-        for s in &counted {
-            // A reader is their customer when the link names one, else their own link.
+        // A reader is their customer when the link names one, else their own link.
+        let views = counted.iter().map(|s| {
             let reader = self
                 .shares
                 .get(&s.share_token)
                 .and_then(|share| share.contact_id.clone())
                 .or_else(|| s.reader_token.clone())
                 .unwrap_or_else(|| s.id.clone());
-            for w in windows(s.started_at) {
-                views[w] += 1;
-                readers[w].insert(reader.clone());
-            }
-        }
-        for c in self
+            (s.started_at, reader)
+        });
+        let leads = self
             .contacts
             .values()
             .filter(|c| c.lead_link.is_some() && self.sees_contact(caller, c))
-        {
-            for w in windows(c.created_at) {
-                leads[w] += 1;
-            }
-        }
-        let figures = |w: usize| WeekFigures {
-            views: views[w],
-            readers: readers[w].len(),
-            leads: leads[w],
-        };
-        let (this_week, last_week) = (figures(0), figures(1));
-        let days = (0..TREND_DAYS)
-            .rev()
-            .map(|back| DayFigures {
-                day: (now - Duration::days(back as i64)).date_naive(),
-                figures: figures(WEEKS + back),
-            })
-            .collect();
+            .map(|c| c.created_at);
+        let Reach {
+            this_week,
+            last_week,
+            days,
+        } = reach(now, views, leads);
         Ok(Today {
             reading_now,
             unread_conversations,
@@ -104,6 +70,69 @@ impl Db {
             last_week,
             days,
         })
+    }
+}
+
+/// Today's week and day figures.
+struct Reach {
+    this_week: WeekFigures,
+    last_week: WeekFigures,
+    /// The last [`TREND_DAYS`] days, oldest first.
+    days: Vec<DayFigures>,
+}
+
+/// Views, readers and new leads at `now` for this week, last week and each of the
+/// trend's days, from the counted views in scope (when each started, and who read
+/// it) and the new leads in scope (when each was made). Each window is (from, to]
+/// ending at `now` less whole weeks or days, so a time `age` before now is in day
+/// `age.num_days()`; one pass over each input.
+fn reach(
+    now: DateTime<Utc>,
+    views: impl IntoIterator<Item = (DateTime<Utc>, String)>,
+    leads: impl IntoIterator<Item = DateTime<Utc>>,
+) -> Reach {
+    const WEEKS: usize = 2;
+    let mut viewed = [0usize; WEEKS + TREND_DAYS];
+    let mut readers: Vec<BTreeSet<String>> = vec![BTreeSet::new(); WEEKS + TREND_DAYS];
+    let mut led = [0usize; WEEKS + TREND_DAYS];
+    let windows = |at: DateTime<Utc>| {
+        let age = now - at;
+        let days = if age < Duration::zero() {
+            usize::MAX
+        } else {
+            usize::try_from(age.num_days()).unwrap_or(usize::MAX)
+        };
+        let week = (days < 7 * WEEKS).then_some(days / 7);
+        // Saturating: a time in the future is `usize::MAX` days old.
+        let day = (days < TREND_DAYS).then_some(WEEKS.saturating_add(days));
+        week.into_iter().chain(day)
+    };
+    for (started, reader) in views {
+        for w in windows(started) {
+            viewed[w] += 1;
+            readers[w].insert(reader.clone());
+        }
+    }
+    for created in leads {
+        for w in windows(created) {
+            led[w] += 1;
+        }
+    }
+    let figures = |w: usize| WeekFigures {
+        views: viewed[w],
+        readers: readers[w].len(),
+        leads: led[w],
+    };
+    Reach {
+        this_week: figures(0),
+        last_week: figures(1),
+        days: (0..TREND_DAYS)
+            .rev()
+            .map(|back| DayFigures {
+                day: (now - Duration::days(back as i64)).date_naive(),
+                figures: figures(WEEKS + back),
+            })
+            .collect(),
     }
 }
 
