@@ -56,7 +56,12 @@ impl Dialect {
         } else if url.starts_with("sqlite:") {
             (url.to_owned(), Dialect::Sqlite)
         } else {
-            (format!("sqlite://{url}?mode=rwc"), Dialect::Sqlite)
+            // A file path: `%`, `?` and `#` would be read as URL syntax.
+            let path = url
+                .replace('%', "%25")
+                .replace('?', "%3F")
+                .replace('#', "%23");
+            (format!("sqlite://{path}?mode=rwc"), Dialect::Sqlite)
         }
     }
 }
@@ -481,4 +486,19 @@ pub struct NewSession<'a> {
     pub user_id: &'a str,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_file_path_is_opened_as_named_whatever_it_holds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a b?c#d%20e.db");
+        let path = path.to_string_lossy();
+        let storage = Storage::open(&path).await.expect("opens");
+        assert!(!storage.has_data().await.expect("reads"));
+        assert!(std::path::Path::new(&*path).exists(), "{path}");
+    }
 }
