@@ -62,12 +62,17 @@ pub struct StatusCounts {
 
 impl StatusCounts {
     pub fn count(&mut self, status: ConversationStatus) {
+        self.add(status, 1);
+    }
+
+    /// Adds `n` conversations of `status` (a count read from a database).
+    pub fn add(&mut self, status: ConversationStatus, n: usize) {
         *match status {
             ConversationStatus::Open => &mut self.open,
             ConversationStatus::Pending => &mut self.pending,
             ConversationStatus::Snoozed { .. } => &mut self.snoozed,
             ConversationStatus::Resolved => &mut self.resolved,
-        } += 1;
+        } += n;
     }
 
     /// What the tab for `filter` holds.

@@ -3,11 +3,11 @@
 //! core's rules (`Caller::owners`, `Caller::sees_conversation`) written as `WHERE`
 //! clauses; tests/model.rs holds each answer to core's in-memory one.
 
-use super::rows::{ns, status_name};
+use super::rows::{ns, status_named};
 use super::{Dialect, Storage, StorageResult};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::{AssigneeFilter, ConversationPage, ConversationQuery, Page, StatusCounts};
-use lianjie_core::inbox::{Conversation, ConversationStatus, InboxSort};
+use lianjie_core::inbox::{Conversation, InboxSort};
 use lianjie_core::people::Role;
 use lianjie_core::scope::{Caller, Owners};
 use lianjie_core::store::{DEFAULT_PAGE, MAX_PAGE};
@@ -186,40 +186,17 @@ impl Storage {
         let mut unread = 0i64;
         let mut statuses = Vec::new();
         for row in counts.query().fetch_all(&self.pool).await? {
-            let (status, n, sum): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
-            let status = match status.as_str() {
-                "open" => ConversationStatus::Open,
-                "pending" => ConversationStatus::Pending,
-                "resolved" => ConversationStatus::Resolved,
-                _ => ConversationStatus::Snoozed { until: now },
+            let (name, n, sum): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+            let Some(status) = status_named(&name, now) else {
+                continue;
             };
-            let n = usize::try_from(n).unwrap_or(0);
-            *match status {
-                ConversationStatus::Open => &mut by_status.open,
-                ConversationStatus::Pending => &mut by_status.pending,
-                ConversationStatus::Snoozed { .. } => &mut by_status.snoozed,
-                ConversationStatus::Resolved => &mut by_status.resolved,
-            } += n;
+            by_status.add(status, usize::try_from(n).unwrap_or(0));
             if q.status.matches(status) {
                 unread += sum;
-                statuses.push(status_name(status).to_owned());
+                statuses.push(name);
             }
         }
-        let total: usize = [
-            ConversationStatus::Open,
-            ConversationStatus::Pending,
-            ConversationStatus::Snoozed { until: now },
-            ConversationStatus::Resolved,
-        ]
-        .into_iter()
-        .filter(|s| q.status.matches(*s))
-        .map(|s| match s {
-            ConversationStatus::Open => by_status.open,
-            ConversationStatus::Pending => by_status.pending,
-            ConversationStatus::Snoozed { .. } => by_status.snoozed,
-            ConversationStatus::Resolved => by_status.resolved,
-        })
-        .sum();
+        let total = by_status.get(q.status);
 
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let start = q

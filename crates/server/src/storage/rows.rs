@@ -97,6 +97,19 @@ pub fn status_name(status: ConversationStatus) -> &'static str {
     }
 }
 
+/// The status a `status` column names (a snooze's end is in its own column; the
+/// status counts by kind, so `until` only fills the shape). `None`: not a name.
+pub fn status_named(name: &str, until: DateTime<Utc>) -> Option<ConversationStatus> {
+    [
+        ConversationStatus::Open,
+        ConversationStatus::Pending,
+        ConversationStatus::Snoozed { until },
+        ConversationStatus::Resolved,
+    ]
+    .into_iter()
+    .find(|s| status_name(*s) == name)
+}
+
 /// What one operation writes: its rows and its event, atomically.
 #[derive(Debug, Default)]
 pub struct Batch {
