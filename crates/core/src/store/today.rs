@@ -43,16 +43,7 @@ impl Db {
             .filter_map(|s| self.radar_item(&s.id))
             .collect();
 
-        // A reader is their customer when the link names one, else their own link.
-        let views = counted.iter().map(|s| {
-            let reader = self
-                .shares
-                .get(&s.share_token)
-                .and_then(|share| share.contact_id.clone())
-                .or_else(|| s.reader_token.clone())
-                .unwrap_or_else(|| s.id.clone());
-            (s.started_at, reader)
-        });
+        let views = counted.iter().map(|s| (s.started_at, self.reader_key(s)));
         let leads = self
             .contacts
             .values()
@@ -70,6 +61,18 @@ impl Db {
             last_week,
             days,
         })
+    }
+}
+
+impl Db {
+    /// Who read in `s`, for counting readers: their customer when the link names
+    /// one, else their own link, else the view itself.
+    fn reader_key(&self, s: &ViewSession) -> String {
+        self.shares
+            .get(&s.share_token)
+            .and_then(|share| share.contact_id.clone())
+            .or_else(|| s.reader_token.clone())
+            .unwrap_or_else(|| s.id.clone())
     }
 }
 
@@ -272,16 +275,7 @@ mod tests {
             let window = |from: DateTime<Utc>, to: DateTime<Utc>| {
                 let within = |t: DateTime<Utc>| t > from && t <= to;
                 let views: Vec<_> = counted.iter().filter(|s| within(s.started_at)).collect();
-                let readers: BTreeSet<String> = views
-                    .iter()
-                    .map(|s| {
-                        db.shares
-                            .get(&s.share_token)
-                            .and_then(|l| l.contact_id.clone())
-                            .or_else(|| s.reader_token.clone())
-                            .unwrap_or_else(|| s.id.clone())
-                    })
-                    .collect();
+                let readers: BTreeSet<String> = views.iter().map(|s| db.reader_key(s)).collect();
                 let leads = db
                     .contacts
                     .values()
