@@ -25,7 +25,9 @@ step "native tests (the server's on SQLite)"
 cargo test --workspace --locked
 
 step "the server's tests again, on a throwaway PostgreSQL cluster"
-bash scripts/with-postgres.sh cargo test -p lianjie-server --locked
+# --workspace, as above: with -p alone cargo resolves dependency features for
+# the server by itself and builds every crate a second time.
+bash scripts/with-postgres.sh cargo test --workspace --locked
 
 step "contract fuzzing (schemathesis over docs/openapi.yaml against the reference server)"
 bash scripts/fuzz.sh

@@ -5,7 +5,7 @@
 #   LIANJIE_TEST_POSTGRES  an admin URL (database `postgres`, user `postgres`)
 # Uses Debian's PostgreSQL (scripts/setup.sh installs it). As root, the cluster
 # runs as the `postgres` account, since PostgreSQL refuses to run as root.
-#   bash scripts/with-postgres.sh cargo test -p lianjie-server
+#   bash scripts/with-postgres.sh cargo test --workspace
 set -euo pipefail
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)

@@ -2,10 +2,9 @@
 //! a trusted proxy (and on nobody's say-so otherwise), IPv6 counted per /64, and the
 //! event log's retention.
 
-mod common;
-
+use crate::common;
+use crate::common::start_with;
 use chrono::{Duration, Utc};
-use common::start_with;
 use lianjie_core::api::Event;
 use lianjie_server::Config;
 use lianjie_server::storage::{Batch, Storage};

@@ -2,9 +2,7 @@
 //! account and per client, revoked by sign-out, password change and deactivation;
 //! demo mode alone has demo accounts and a reset, which keeps every password.
 
-mod common;
-
-use common::{start, start_with};
+use crate::common::{start, start_with};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::collections::BTreeSet;

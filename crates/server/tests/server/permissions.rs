@@ -3,9 +3,8 @@
 //! isolation of scopes and organizations in lists and events. Sign-in is in
 //! `sign_in.rs`, the public answers' fields in `public_fields.rs`.
 
-mod common;
-
-use common::{Server, start};
+use crate::common;
+use crate::common::{Server, start};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

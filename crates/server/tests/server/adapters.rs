@@ -3,10 +3,8 @@
 //! tokens open nothing here; credentials are an admin's, per organization, and
 //! survive a restart. Signatures are computed here independently of the server.
 
-mod common;
-
+use crate::common::{Server, start};
 use chrono::Utc;
-use common::{Server, start};
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

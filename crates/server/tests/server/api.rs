@@ -3,9 +3,7 @@
 //! public rate limit, every route documented). Areas have files of their own:
 //! sharing.rs, inbox.rs, events.rs, app_pages.rs.
 
-mod common;
-
-use common::{snapshot, snapshot_of, start, start_with};
+use crate::common::{snapshot, snapshot_of, start, start_with};
 use lianjie_server::Config;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -3,9 +3,8 @@
 //! server killed with SIGKILL in the middle of tracking ingest and message sends
 //! comes back with every acknowledged snapshot and message, none twice.
 
-mod common;
-
-use common::{fresh_database, snapshot_of, start};
+use crate::common;
+use crate::common::{fresh_database, snapshot_of, start};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Executor as _;

@@ -1,9 +1,7 @@
 //! The server as the app's host: the built app with SPA fallback, the HTTP backend
 //! switched on in the page it serves, and its security headers.
 
-mod common;
-
-use common::start_with;
+use crate::common::start_with;
 use lianjie_server::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::json;

@@ -8,8 +8,7 @@
 //! operations that still fail and printed with its seed (`MODEL_SEED` replays one;
 //! `MODEL_RUNS` sets how many run).
 
-mod common;
-
+use crate::common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lianjie_core::api::{
     AssigneeFilter, ConversationQuery, ConversationUpdate, InboundMessage, NewMessage, NewShare,

@@ -1,9 +1,7 @@
 //! Sharing over HTTP: links opened and tracked (beacon bodies too), the radar,
 //! content editing and analytics, lead capture, and the card's own address.
 
-mod common;
-
-use common::{snapshot_of, start};
+use crate::common::{snapshot_of, start};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -3,9 +3,7 @@
 //! to; anything else is refused and changes nothing. Opening pages, minting readers'
 //! links and reporting snapshots have per-client budgets that answer 429.
 
-mod common;
-
-use common::{Server, snapshot, snapshot_of, start, start_with};
+use crate::common::{Server, snapshot, snapshot_of, start, start_with};
 use lianjie_server::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

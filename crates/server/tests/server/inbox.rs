@@ -1,9 +1,7 @@
 //! The inbox over HTTP: idempotent sends, web chat with its context, merging
 //! contacts (and a scaled demo's pages), timelines, canned replies, the demo reset.
 
-mod common;
-
-use common::{snapshot_of, start};
+use crate::common::{snapshot_of, start};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

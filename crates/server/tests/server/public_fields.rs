@@ -1,9 +1,7 @@
 //! What strangers see: every field the public (customer) endpoints return is one
 //! somebody meant to publish.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

@@ -1,8 +1,6 @@
 //! Real-time events over SSE: live delivery and resuming from Last-Event-ID.
 
-mod common;
-
-use common::{snapshot_of, start};
+use crate::common::{snapshot_of, start};
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -1,0 +1,19 @@
+//! The server's integration tests, one binary for all of them: each module is
+//! one area, and linking a single binary keeps the build's time and disk use
+//! down (every test binary links sqlx, axum and the server whole).
+
+mod common;
+
+mod adapters;
+mod api;
+mod app_pages;
+mod durability;
+mod events;
+mod inbox;
+mod limits;
+mod model;
+mod permissions;
+mod public_fields;
+mod sharing;
+mod sign_in;
+mod tracking_integrity;
