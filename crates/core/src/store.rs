@@ -390,11 +390,37 @@ impl Db {
         }
     }
 
-    /// Inserts or replaces one record written elsewhere (another tab), keeping the
-    /// lookups right.
+    /// Inserts or replaces one record written elsewhere (another tab, another
+    /// server), keeping the lookups right at the cost of one record, not all.
     pub fn put(&mut self, record: Record) {
-        // The lookups are rebuilt on next use: a record may have moved between keys.
-        self.index = OnceLock::new();
+        // A record that moved between keys (a merge moves links and conversations)
+        // has its lookups rebuilt on next use; any other adds itself, which a record
+        // already listed does not repeat.
+        let moved = match &record {
+            Record::Share(r) => self.shares.get(&r.token).is_some_and(|old| {
+                old.contact_id != r.contact_id || old.parent != r.parent || old.target != r.target
+            }),
+            Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
+                old.share_token != r.share_token || old.reader_token != r.reader_token
+            }),
+            Record::Conversation(r) => self
+                .conversations
+                .get(&r.id)
+                .is_some_and(|old| old.contact_id != r.contact_id),
+            _ => false,
+        };
+        if moved {
+            self.index = OnceLock::new();
+        } else if let Some(ix) = self.index.get_mut() {
+            match &record {
+                Record::Share(r) => ix.add_share(r),
+                Record::Session(r) => ix.add_session(r),
+                Record::Conversation(r) => {
+                    push(&mut ix.conversations_by_contact, &r.contact_id, &r.id);
+                }
+                _ => {}
+            }
+        }
         fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
             match list.iter_mut().find(|x| same(x, &item)) {
                 Some(slot) => *slot = item,
@@ -429,12 +455,13 @@ impl Db {
             }
             Record::Message(m) => {
                 let list = self.messages.entry(m.conversation_id.clone()).or_default();
-                match list.iter_mut().rev().find(|x| x.id == m.id) {
+                // A message keeps its time: one already here is among those of the
+                // same time.
+                let from = list.partition_point(|x| x.created_at < m.created_at);
+                let to = list.partition_point(|x| x.created_at <= m.created_at);
+                match list[from..to].iter_mut().find(|x| x.id == m.id) {
                     Some(slot) => *slot = m,
-                    None => {
-                        let at = list.partition_point(|x| x.created_at <= m.created_at);
-                        list.insert(at, m);
-                    }
+                    None => list.insert(to, m),
                 }
             }
         }

@@ -170,6 +170,8 @@ pub async fn login(
     let user = match found {
         Some((user_id, org, _)) if matches => {
             let tenant = s.tenant(&org)?;
+            // An account another server just made or deactivated is known here.
+            s.catch_up(&tenant).await?;
             let db = tenant.lock();
             // Deactivated accounts cannot sign in (`caller` refuses them).
             db.caller(&user_id)

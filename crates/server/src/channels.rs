@@ -63,7 +63,7 @@ fn signed<'a>(channel: Channel, headers: &'a HeaderMap, q: &'a WechatQuery) -> S
 
 /// The organization holding credential `key_id`, and the secrets it accepts for
 /// `channel` at `now` (none when revoked or of another channel).
-fn credential(
+async fn credential(
     s: &Shared,
     key_id: &str,
     channel: Channel,
@@ -71,6 +71,7 @@ fn credential(
 ) -> ApiResult<(Arc<Tenant>, Vec<String>)> {
     let tenant = s
         .tenant_with(|db| db.channel_key(key_id).is_some())
+        .await?
         .ok_or(channel_auth::SignatureError::UnknownKey)?;
     let secrets = tenant
         .lock()
@@ -100,7 +101,7 @@ pub async fn inbound(
     let signed = signed(channel, &headers, &q);
     let now = Utc::now();
     let key_id = signed.key.ok_or(channel_auth::SignatureError::NoKey)?;
-    let (tenant, secrets) = credential(&s, key_id, channel, now)?;
+    let (tenant, secrets) = credential(&s, key_id, channel, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
     channel_auth::verify(&signed, &secrets, &body, now)?;
     let signature = signed.signature.unwrap_or_default();
@@ -114,7 +115,7 @@ pub async fn inbound(
     let (_, message) = s
         .mutate(
             &tenant,
-            |db, now| {
+            move |db, now| {
                 let out = db.inbound(channel, msg, ids, now)?;
                 db.note_channel_key_used(&key_id, now);
                 Ok(out)
@@ -154,7 +155,7 @@ pub async fn wechat_url_check(
             "echostr must be up to 128 letters and digits".into(),
         ));
     }
-    let (_, secrets) = credential(&s, key_id, Channel::Wechat, now)?;
+    let (_, secrets) = credential(&s, key_id, Channel::Wechat, now).await?;
     if secrets.is_empty() {
         return Err(channel_auth::SignatureError::UnknownKey.into());
     }
@@ -192,7 +193,7 @@ pub async fn simulate(
     let (_, message) = s
         .mutate(
             &staff.tenant,
-            |db, now| db.inbound(channel, msg, ids, now),
+            move |db, now| db.inbound(channel, msg, ids, now),
             Event::message,
         )
         .await?;
@@ -219,7 +220,7 @@ pub async fn create_key(
     let issued = s
         .mutate(
             &staff.tenant,
-            |db, now| db.create_channel_key(&staff.caller, new, id, new_secret(), now),
+            move |db, now| db.create_channel_key(&staff.caller, new, id, new_secret(), now),
             |_| None,
         )
         .await?;
@@ -235,7 +236,7 @@ pub async fn rotate_key(
     let issued = s
         .mutate(
             &staff.tenant,
-            |db, now| db.rotate_channel_key(&staff.caller, &id, new_secret(), now),
+            move |db, now| db.rotate_channel_key(&staff.caller, &id, new_secret(), now),
             |_| None,
         )
         .await?;
@@ -251,7 +252,7 @@ pub async fn revoke_key(
     let info = s
         .mutate(
             &staff.tenant,
-            |db, now| db.revoke_channel_key(&staff.caller, &id, now),
+            move |db, now| db.revoke_channel_key(&staff.caller, &id, now),
             |_| None,
         )
         .await?;

@@ -120,6 +120,8 @@ impl FromRequestParts<Shared> for Staff {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let tenant = state.tenant(&org)?;
+        // What any server committed before this request is what it sees.
+        state.catch_up(&tenant).await?;
         // A deactivated account's session stops working at once.
         let (user, caller) = {
             let db = tenant.lock();

@@ -29,10 +29,11 @@ use lianjie_core::store::{Db, StoreResult};
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use storage::{Batch, Storage, StorageError, rows_for};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{Notify, broadcast, mpsc, oneshot};
 
 /// Everything configurable, read from the environment by `main`.
 #[derive(Clone, Debug)]
@@ -98,9 +99,27 @@ pub struct Tenant {
     pub id: String,
     /// Held only for synchronous work, never across an await.
     db: std::sync::Mutex<Db>,
+    /// The organization's head `db` holds everything up to (see `storage::heads`);
+    /// changed only with `db` locked.
+    version: AtomicI64,
+}
+
+/// What another server committed, to apply to a copy.
+enum Update {
+    Records(Vec<lianjie_core::store::Record>),
+    /// The data was replaced whole (a demo reset): read again.
+    Reload(Box<Db>),
 }
 
 impl Tenant {
+    fn new(id: String, db: Db, version: i64) -> Tenant {
+        Tenant {
+            id,
+            db: std::sync::Mutex::new(db),
+            version: AtomicI64::new(version),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
         // A panic while holding the lock cannot leave a half-applied operation: the
         // store's operations validate before they change anything.
@@ -111,6 +130,31 @@ impl Tenant {
 
     fn read<T>(&self, f: impl FnOnce(&Db) -> StoreResult<T>) -> ApiResult<T> {
         Ok(f(&self.lock())?)
+    }
+
+    fn version(&self) -> i64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Brings the copy up to head `to` with what was read since it knew less; a
+    /// copy that already got there (a concurrent catch-up) is left alone, and
+    /// records newer than `to` are harmless: each is the record as it is now.
+    fn apply(&self, update: Update, to: i64) {
+        let mut db = self.lock();
+        if self.version() >= to {
+            return;
+        }
+        match update {
+            Update::Records(records) => records.into_iter().for_each(|r| db.put(r)),
+            Update::Reload(fresh) => *db = *fresh,
+        }
+        self.version.store(to, Ordering::Release);
+    }
+
+    /// The copy after a commit at head `to` that this server made.
+    fn committed_at(&self, to: i64) {
+        let _db = self.lock();
+        self.version.fetch_max(to, Ordering::AcqRel);
     }
 }
 
@@ -134,11 +178,22 @@ pub struct AppState {
 
 pub type Shared = Arc<AppState>;
 
-/// One operation's writes on their way to the writer task.
-struct WriteJob {
+/// What an operation leaves once it has run: its writes, and how to answer its
+/// request once the commit's outcome is known.
+struct Applied {
     batch: Batch,
-    event: Option<Event>,
-    done: oneshot::Sender<Result<(), String>>,
+    answer: Box<dyn FnOnce(Result<(), String>) + Send>,
+}
+
+/// An operation on one organization, run by the writer on that organization's
+/// up-to-date data inside the commit that stores it: `Ok(None)` when it refused
+/// (it has answered, and there is nothing to write), `Err` when what it changed
+/// cannot be written (the commit fails and the organization is read again).
+type Operation = Box<dyn FnOnce(&mut Db, DateTime<Utc>) -> Result<Option<Applied>, String> + Send>;
+
+struct WriteJob {
+    tenant: Arc<Tenant>,
+    run: Operation,
 }
 
 impl AppState {
@@ -148,150 +203,232 @@ impl AppState {
     }
 
     /// The organization whose data `holds` (a share token, a card id): customer links
-    /// name a record, never an organization.
-    fn tenant_with(&self, holds: impl Fn(&Db) -> bool) -> Option<Arc<Tenant>> {
-        self.tenants.values().find(|t| holds(&t.lock())).cloned()
+    /// name a record, never an organization. One made by another server since this
+    /// one last looked is found too.
+    async fn tenant_with(&self, holds: impl Fn(&Db) -> bool) -> ApiResult<Option<Arc<Tenant>>> {
+        let find = || self.tenants.values().find(|t| holds(&t.lock())).cloned();
+        // Found: what the caller writes runs on current data anyway (see `mutate`);
+        // a caller that reads catches up itself.
+        if let Some(found) = find() {
+            return Ok(Some(found));
+        }
+        self.catch_up_all().await?;
+        Ok(find())
     }
 
-    /// Runs a store operation under the tenant's lock and queues what it changed, in
-    /// operation order, for the writer; answers once SQLite has committed it. A
-    /// failed write is a 500 and the client retries (writes carry idempotency keys
-    /// or are merges).
-    async fn mutate<T>(
+    /// Every organization caught up, for a check across all of them.
+    async fn catch_up_all(&self) -> ApiResult<()> {
+        for tenant in self.tenants.values() {
+            self.catch_up(tenant).await?;
+        }
+        Ok(())
+    }
+
+    /// Brings this server's copy of `tenant` up to what is committed, by any server:
+    /// one small read when nothing changed elsewhere. Staff requests start with it,
+    /// so a request answered here after another server's commit sees that commit.
+    pub(crate) async fn catch_up(&self, tenant: &Tenant) -> ApiResult<()> {
+        let known = tenant.version();
+        let (head, reset_at) = self.storage.head(&tenant.id).await?;
+        if head <= known {
+            return Ok(());
+        }
+        let update = if reset_at > known {
+            Update::Reload(Box::new(self.storage.load_org(&tenant.id).await?.0))
+        } else {
+            Update::Records(self.storage.changes_since(&tenant.id, known).await?)
+        };
+        tenant.apply(update, head);
+        Ok(())
+    }
+
+    /// Runs a store operation on the organization's current data, inside the commit
+    /// that writes what it changed (with other requests' in one transaction: group
+    /// commit), and answers once that commit is durable. A failed write is a 500
+    /// and the client retries (writes carry idempotency keys or are merges).
+    async fn mutate<T: Send + 'static>(
         &self,
-        tenant: &Tenant,
-        op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T>,
-        event: impl FnOnce(&T) -> Option<Event>,
+        tenant: &Arc<Tenant>,
+        op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
+        event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
     ) -> ApiResult<T> {
-        let (out, committed) = {
-            let mut db = tenant.lock();
-            let now = Utc::now();
-            let out = op(&mut db, now);
+        let (answer, answered) = oneshot::channel::<ApiResult<T>>();
+        let org = tenant.id.clone();
+        let run: Operation = Box::new(move |db, now| {
+            let out = op(db, now);
             let changes = db.take_changes();
-            let out = out?;
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => {
+                    let _ = answer.send(Err(e.into()));
+                    return Ok(None);
+                }
+            };
             let event = event(&out);
-            let batch = Batch::new(&tenant.id, rows_for(&db, &changes), event.as_ref(), now)?;
-            (out, self.queue(batch, event)?)
-        };
-        Self::committed(committed).await?;
-        Ok(out)
+            let batch = Batch::new(&org, rows_for(db, &changes), event.as_ref(), now)
+                .map_err(|e| e.to_string())?;
+            Ok(Some(Applied {
+                batch,
+                answer: Box::new(move |committed| {
+                    let _ = answer.send(committed.map(|()| out).map_err(ApiError::Internal));
+                }),
+            }))
+        });
+        self.run(tenant, run, answered).await
     }
 
-    /// Replaces an organization's data (demo reset), in the same ordered write stream
-    /// as every other change so no concurrent write can land on either side of it.
-    async fn replace(&self, tenant: &Tenant, fresh: Db, password_hash: &str) -> ApiResult<()> {
-        let committed = {
-            let mut db = tenant.lock();
-            let mut batch = Batch::replace_all(&fresh, password_hash)?;
-            batch.event =
-                Batch::new(&tenant.id, Vec::new(), Some(&Event::Reset), Utc::now())?.event;
-            *db = fresh;
-            self.queue(batch, Some(Event::Reset))?
-        };
-        Self::committed(committed).await
-    }
-
-    /// Hands a batch to the writer; call with the lock held, so batches keep the
-    /// order of the operations that made them.
-    fn queue(
+    /// Replaces an organization's data (demo reset) with what `fresh` makes of the
+    /// current one, in the same ordered stream of commits as every other change so
+    /// no concurrent write can land on either side of it.
+    async fn replace(
         &self,
-        batch: Batch,
-        event: Option<Event>,
-    ) -> ApiResult<oneshot::Receiver<Result<(), String>>> {
-        let (done, committed) = oneshot::channel();
-        self.writer
-            .send(WriteJob { batch, event, done })
-            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
-        Ok(committed)
+        tenant: &Arc<Tenant>,
+        fresh: impl FnOnce(&Db) -> Db + Send + 'static,
+        password_hash: String,
+    ) -> ApiResult<()> {
+        let (answer, answered) = oneshot::channel::<ApiResult<()>>();
+        let org = tenant.id.clone();
+        let run: Operation = Box::new(move |db, now| {
+            let fresh = fresh(db);
+            let mut batch =
+                Batch::replace_all(&fresh, &password_hash).map_err(|e| e.to_string())?;
+            batch.event = Batch::new(&org, Vec::new(), Some(&Event::Reset), now)
+                .map_err(|e| e.to_string())?
+                .event;
+            *db = fresh;
+            Ok(Some(Applied {
+                batch,
+                answer: Box::new(move |committed| {
+                    let _ = answer.send(committed.map_err(ApiError::Internal));
+                }),
+            }))
+        });
+        self.run(tenant, run, answered).await
     }
 
-    async fn committed(committed: oneshot::Receiver<Result<(), String>>) -> ApiResult<()> {
-        committed
-            .await
-            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?
-            .map_err(ApiError::Internal)
+    /// Hands an operation to the writer and waits for its answer.
+    async fn run<T>(
+        &self,
+        tenant: &Arc<Tenant>,
+        run: Operation,
+        answered: oneshot::Receiver<ApiResult<T>>,
+    ) -> ApiResult<T> {
+        let stopped = || ApiError::Internal("the database writer has stopped".into());
+        self.writer
+            .send(WriteJob {
+                tenant: tenant.clone(),
+                run,
+            })
+            .map_err(|_| stopped())?;
+        // Dropped unanswered: the commit failed before the operation ran.
+        answered.await.map_err(|_| {
+            ApiError::Internal(
+                "the database is not answering; nothing was stored, try again".into(),
+            )
+        })?
     }
 }
 
 /// Most jobs one transaction takes: bounds the latency a single commit adds.
 const MAX_BATCH: usize = 512;
 
-/// The single writer: takes every job waiting, commits them in one transaction
-/// (group commit), then announces their events in commit order.
-async fn writer(
-    storage: Storage,
-    tenants: BTreeMap<String, Arc<Tenant>>,
-    mut jobs: mpsc::UnboundedReceiver<WriteJob>,
-    events: broadcast::Sender<Logged>,
-) {
+/// The single writer: takes every job waiting, runs and commits them in one
+/// transaction (group commit), then has the relay announce their events.
+async fn writer(storage: Storage, mut jobs: mpsc::UnboundedReceiver<WriteJob>, relay: Arc<Notify>) {
     let mut batch = Vec::new();
     loop {
-        if batch.is_empty() && jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
+        if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
             return;
         }
-        let batches: Vec<&Batch> = batch.iter().map(|j| &j.batch).collect();
-        match storage.commit(&batches).await {
-            Ok(ids) => {
-                for (job, id) in batch.drain(..).zip(ids) {
-                    if let (Some(id), Some(event)) = (id, job.event) {
-                        // No subscriber is not an error.
-                        let _ = events.send((id, job.batch.org.clone(), event));
-                    }
-                    let _ = job.done.send(Ok(()));
+        let tenants: BTreeMap<String, Arc<Tenant>> = batch
+            .iter()
+            .map(|j| (j.tenant.id.clone(), j.tenant.clone()))
+            .collect();
+        let mut applied = Vec::new();
+        match commit_group(&storage, &tenants, &mut batch, &mut applied).await {
+            Ok(()) => {
+                for a in applied {
+                    (a.answer)(Ok(()));
                 }
+                relay.notify_one();
             }
             Err(e) => {
-                let failed: std::collections::BTreeSet<String> =
-                    batch.iter().map(|j| j.batch.org.clone()).collect();
                 // Answered only once memory agrees with the database again, so the
                 // client's next read cannot see what failed.
-                let next = resync(&storage, &tenants, &failed, &mut jobs).await;
-                for job in std::mem::replace(&mut batch, next) {
-                    let _ = job.done.send(Err(e.to_string()));
+                resync(&storage, tenants.values()).await;
+                for a in applied {
+                    (a.answer)(Err(e.clone()));
                 }
             }
         }
+        // Jobs that never ran (the commit failed before them) drop their answers.
+        batch.clear();
     }
 }
 
-/// After a failed commit, the failed organizations' memory holds changes the
-/// database does not: it is read again from the database, and every job already
-/// queued for them (made from those changes) fails too, so nothing is half-applied
-/// anywhere and a retry starts from what is stored. Returns the other
-/// organizations' queued jobs, to commit next. Waits for the database as long as it
-/// takes: serving from memory that disagrees with it would be worse.
-async fn resync(
+/// Takes the organizations' next heads, brings their copies up to date with what
+/// other servers committed, runs the jobs in order, and commits what they changed.
+async fn commit_group(
     storage: &Storage,
     tenants: &BTreeMap<String, Arc<Tenant>>,
-    failed: &std::collections::BTreeSet<String>,
-    jobs: &mut mpsc::UnboundedReceiver<WriteJob>,
-) -> Vec<WriteJob> {
-    for tenant in failed.iter().filter_map(|org| tenants.get(org)) {
-        let fresh = loop {
+    jobs: &mut Vec<WriteJob>,
+    applied: &mut Vec<Applied>,
+) -> Result<(), String> {
+    let text = |e: StorageError| e.to_string();
+    let mut commit = storage
+        .begin(tenants.keys().map(String::as_str))
+        .await
+        .map_err(text)?;
+    for (org, tenant) in tenants {
+        let (head, reset_at) = commit.head(org).unwrap_or_default();
+        let known = tenant.version();
+        if head - 1 > known {
+            let update = if reset_at > known {
+                Update::Reload(Box::new(commit.load_org(org).await.map_err(text)?))
+            } else {
+                Update::Records(commit.changes_since(org, known).await.map_err(text)?)
+            };
+            tenant.apply(update, head - 1);
+        }
+    }
+    let now = Utc::now();
+    for job in jobs.drain(..) {
+        let done = {
+            let mut db = job.tenant.lock();
+            (job.run)(&mut db, now)
+        };
+        applied.extend(done?);
+    }
+    let heads: Vec<(Arc<Tenant>, i64)> = tenants
+        .iter()
+        .map(|(org, t)| (t.clone(), commit.head(org).map_or(0, |h| h.0)))
+        .collect();
+    let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
+    commit.finish(&batches).await.map_err(text)?;
+    for (tenant, head) in heads {
+        tenant.committed_at(head);
+    }
+    Ok(())
+}
+
+/// After a failed commit, the organizations' memory may hold changes the database
+/// does not: it is read again from the database. Waits for the database as long as
+/// it takes: serving from memory that disagrees with it would be worse.
+async fn resync<'t>(storage: &Storage, tenants: impl Iterator<Item = &'t Arc<Tenant>>) {
+    for tenant in tenants {
+        let (fresh, head) = loop {
             match storage.load_org(&tenant.id).await {
-                Ok(db) => break db,
+                Ok(loaded) => break loaded,
                 Err(e) => {
                     eprintln!("reloading {} after a failed commit: {e}", tenant.id);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         };
-        *tenant.lock() = fresh;
+        let mut db = tenant.lock();
+        *db = fresh;
+        tenant.version.store(head, Ordering::Release);
     }
-    // Jobs are queued under their tenant's lock, so every job made from the old
-    // memory is already waiting here (a few made since fail needlessly, and are
-    // retried like the rest).
-    let mut others = Vec::new();
-    while let Ok(job) = jobs.try_recv() {
-        if failed.contains(&job.batch.org) {
-            let _ = job.done.send(Err(
-                "an earlier write failed, so this one was not stored; try again".into(),
-            ));
-        } else {
-            others.push(job);
-        }
-    }
-    others
 }
 
 /// How often idle rate-limit entries are dropped and old events deleted.
@@ -385,6 +522,80 @@ fn first_start(config: &Config) -> Result<Vec<(Db, String)>, StorageError> {
     Ok(vec![(db, hash_password(&password)?)])
 }
 
+/// How long the relay waits for a wake-up before it looks for other servers'
+/// events anyway (SQLite has no notifications; PostgreSQL's are lost while its
+/// listening connection is down).
+const RELAY_POLL: Duration = Duration::from_secs(1);
+/// Most events the relay reads at a time.
+const RELAY_BATCH: i64 = 1_000;
+
+/// Announces committed events, this server's and other servers', to its SSE
+/// streams in each organization's commit order (a commit holds its organization,
+/// so their ids rise in that order), once the copy holds what they name. Woken by
+/// this server's writer and, on PostgreSQL, by other servers' commits.
+async fn relay(state: Weak<AppState>, wake: Arc<Notify>, mut last: BTreeMap<String, i64>) {
+    loop {
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(RELAY_POLL) => {}
+        }
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        for tenant in state.tenants.values() {
+            let after = last.get(&tenant.id).copied().unwrap_or(0);
+            let events = match state
+                .storage
+                .events_after(&tenant.id, after, RELAY_BATCH)
+                .await
+            {
+                Ok(events) if events.is_empty() => continue,
+                Ok(events) => events,
+                Err(e) => {
+                    eprintln!("relaying events: {e}");
+                    continue;
+                }
+            };
+            if let Err(e) = state.catch_up(tenant).await {
+                eprintln!("relaying events: {e}");
+                continue;
+            }
+            if events.len() as i64 == RELAY_BATCH {
+                wake.notify_one();
+            }
+            for (id, event) in events {
+                last.insert(tenant.id.clone(), id);
+                // No subscriber is not an error.
+                let _ = state.events.send((id, tenant.id.clone(), event));
+            }
+        }
+    }
+}
+
+/// Wakes the relay whenever another server commits (PostgreSQL `LISTEN`), and
+/// listens again after the connection drops.
+async fn listen(url: String, wake: Weak<Notify>) {
+    loop {
+        let listened = async {
+            let mut listener = sqlx::postgres::PgListener::connect(&url).await?;
+            listener.listen(storage::heads::CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                let Some(wake) = wake.upgrade() else {
+                    return Ok(());
+                };
+                wake.notify_one();
+            }
+        };
+        let outcome: Result<(), sqlx::Error> = listened.await;
+        match outcome {
+            Ok(()) => return,
+            Err(e) => eprintln!("listening for other servers' commits: {e}"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 /// Opens the database (seeding it on first start) and builds the whole app.
 pub async fn build(config: Config) -> Result<Router, StorageError> {
     let storage = Storage::open(&config.database_url).await?;
@@ -393,28 +604,28 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         for (db, hash) in first_start(&config)? {
             let batch = Batch::replace_all(&db, &hash)?;
             storage.commit(&[&batch]).await?;
-            dbs.push(db);
+            let head = storage.head(&db.org.id).await?.0;
+            dbs.push((db, head));
         }
+    }
+    let mut last_events = BTreeMap::new();
+    for (db, _) in &dbs {
+        last_events.insert(db.org.id.clone(), storage.last_event_id(&db.org.id).await?);
     }
     let tenants: BTreeMap<String, Arc<Tenant>> = dbs
         .into_iter()
-        .map(|db| {
+        .map(|(db, head)| {
             let id = db.org.id.clone();
-            let tenant = Tenant {
-                id: id.clone(),
-                db: std::sync::Mutex::new(db),
-            };
-            (id, Arc::new(tenant))
+            (id.clone(), Arc::new(Tenant::new(id, db, head)))
         })
         .collect();
     let (write, jobs) = mpsc::unbounded_channel();
     let events = broadcast::channel(1024).0;
-    tokio::spawn(writer(
-        storage.clone(),
-        tenants.clone(),
-        jobs,
-        events.clone(),
-    ));
+    let wake = Arc::new(Notify::new());
+    tokio::spawn(writer(storage.clone(), jobs, wake.clone()));
+    if let (url, storage::Dialect::Postgres) = storage::Dialect::of(&config.database_url) {
+        tokio::spawn(listen(url, Arc::downgrade(&wake)));
+    }
     let rate = NonZeroU32::new(config.public_rate_per_sec).unwrap_or(NonZeroU32::MIN);
     let logins = auth::LoginGuard::new(config.login_per_minute);
     let state = Arc::new(AppState {
@@ -432,6 +643,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         config,
     });
     tokio::spawn(housekeeping(Arc::downgrade(&state)));
+    tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));
     Ok(routes::router(state))
 }
 

@@ -25,24 +25,37 @@ pub fn app_page(dist: &std::path::Path) -> String {
     }
 }
 
+/// What [`page_with_preview`] handlers answer.
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Html<String>> + Send>>;
+
 /// A handler serving the app page with the preview and first paint `find` gives for
-/// the path's id.
+/// the path's id (a link another server just made is found too).
 pub fn page_with_preview(
     page: &std::sync::Arc<str>,
     find: fn(&Db, &str) -> Option<(LinkPreview, String)>,
-) -> impl Fn(State<Shared>, Path<String>) -> std::future::Ready<Html<String>> + Clone + use<> {
+) -> impl Fn(State<Shared>, Path<String>) -> PageFuture + Clone + use<> {
     let page = page.clone();
     move |State(s): State<Shared>, Path(id): Path<String>| {
-        let found = parse_public_id(&id)
-            .ok()
-            .and_then(|id| s.tenants.values().find_map(|t| find(&t.lock(), id)));
-        let html = match found {
-            Some((preview, paint)) => {
-                with_first_paint(&with_preview(&page, Some(&preview)), &paint)
+        let page = page.clone();
+        Box::pin(async move {
+            let look = || {
+                parse_public_id(&id)
+                    .ok()
+                    .and_then(|id| s.tenants.values().find_map(|t| find(&t.lock(), id)))
+            };
+            let mut found = look();
+            // Unknown here: another server may have just made it. A database that
+            // cannot answer leaves the plain page, which works without a preview.
+            if found.is_none() && s.catch_up_all().await.is_ok() {
+                found = look();
             }
-            None => page.to_string(),
-        };
-        std::future::ready(Html(html))
+            Html(match found {
+                Some((preview, paint)) => {
+                    with_first_paint(&with_preview(&page, Some(&preview)), &paint)
+                }
+                None => page.to_string(),
+            })
+        })
     }
 }
 

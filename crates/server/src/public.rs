@@ -26,8 +26,9 @@ pub(crate) struct OpenQuery {
 }
 
 /// The organization a share token belongs to; unknown tokens are not found.
-fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
+async fn share_tenant(s: &Shared, token: &str) -> ApiResult<Arc<Tenant>> {
     s.tenant_with(|db| db.shares.contains_key(token))
+        .await?
         .ok_or(ApiError::NotFound("share"))
 }
 
@@ -43,7 +44,7 @@ pub(crate) async fn open_share(
 ) -> ApiResult<Json<OpenedShare>> {
     let token = id_param(&token, "share")?;
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
-    let tenant = share_tenant(&s, &token)?;
+    let tenant = share_tenant(&s, &token).await?;
     // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
     // counts against the link it came from.
     let (returning, root) = tenant.read(|db| {
@@ -57,7 +58,7 @@ pub(crate) async fn open_share(
     Ok(Json(
         s.mutate(
             &tenant,
-            |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
+            move |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
             |_| None,
         )
         .await?,
@@ -77,6 +78,7 @@ pub(crate) async fn open_card(
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
     let tenant = s
         .tenant_with(|db| db.cards.contains_key(&id))
+        .await?
         .ok_or(ApiError::NotFound("card"))?;
     // The same budget as the card's link opened as a share (before the link exists,
     // the address's own).
@@ -94,7 +96,7 @@ pub(crate) async fn open_card(
     Ok(Json(
         s.mutate(
             &tenant,
-            |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
+            move |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
             |_| None,
         )
         .await?,
@@ -109,11 +111,11 @@ pub(crate) async fn open_featured(
 ) -> ApiResult<Json<PublicShare>> {
     let token = id_param(&token, "share")?;
     let content_id = id_param(&content_id, "content")?;
-    let tenant = share_tenant(&s, &token)?;
+    let tenant = share_tenant(&s, &token).await?;
     Ok(Json(
         s.mutate(
             &tenant,
-            |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
+            move |db, now| db.open_featured(&token, &content_id, random_token::<16>(), now),
             |_| None,
         )
         .await
@@ -136,7 +138,9 @@ pub(crate) async fn visitor_messages(
     Query(q): Query<VisitorQuery>,
 ) -> ApiResult<Json<Vec<Message>>> {
     let token = id_param(&token, "share")?;
-    let tenant = share_tenant(&s, &token)?;
+    let tenant = share_tenant(&s, &token).await?;
+    // Replies sent through another server are shown too.
+    s.catch_up(&tenant).await?;
     Ok(Json(
         tenant.read(|db| db.visitor_messages(&token, &q.visitor))?,
     ))
@@ -153,12 +157,12 @@ pub(crate) async fn web_chat(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let token = id_param(&token, "share")?;
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
-    let tenant = share_tenant(&s, &token)?;
+    let tenant = share_tenant(&s, &token).await?;
     let ids = inbound_ids();
     let (_, message) = s
         .mutate(
             &tenant,
-            |db, now| db.web_chat(&token, msg, ids, now),
+            move |db, now| db.web_chat(&token, msg, ids, now),
             Event::message,
         )
         .await?;
@@ -173,11 +177,11 @@ pub(crate) async fn capture_lead(
     JsonBody(details): JsonBody<LeadDetails>,
 ) -> ApiResult<StatusCode> {
     let token = id_param(&token, "share")?;
-    let tenant = share_tenant(&s, &token)?;
+    let tenant = share_tenant(&s, &token).await?;
     let new_id = format!("k-{}", random_token::<8>());
     s.mutate(
         &tenant,
-        |db, now| db.capture_lead(&token, details, new_id, now),
+        move |db, now| db.capture_lead(&token, details, new_id, now),
         |(_, item)| item.clone().map(|item| Event::Radar { item }),
     )
     .await?;
@@ -193,10 +197,10 @@ pub(crate) async fn track(
     _: Public,
     JsonBody(snapshot): JsonBody<Snapshot>,
 ) -> ApiResult<StatusCode> {
-    let tenant = share_tenant(&s, &snapshot.share_token)?;
+    let tenant = share_tenant(&s, &snapshot.share_token).await?;
     s.mutate(
         &tenant,
-        |db, now| db.record_snapshot(&snapshot, now),
+        move |db, now| db.record_snapshot(&snapshot, now),
         |item| item.clone().map(|item| Event::Radar { item }),
     )
     .await?;

@@ -279,7 +279,7 @@ async fn save_card(
     let saved = s
         .mutate(
             &staff.tenant,
-            |db, now| db.save_card(&staff.caller, card, now),
+            move |db, now| db.save_card(&staff.caller, card, now),
             |c| Some(Event::CardSaved { card: c.clone() }),
         )
         .await?;
@@ -302,6 +302,7 @@ async fn save_content(
     content.id = id_param(&id, "content")?;
     // Clients choose content ids; one already used by another organization is
     // refused rather than shared.
+    s.catch_up_all().await?;
     let elsewhere = s
         .tenants
         .values()
@@ -312,7 +313,7 @@ async fn save_content(
     let saved = s
         .mutate(
             &staff.tenant,
-            |db, now| db.save_content(&staff.caller, content, now),
+            move |db, now| db.save_content(&staff.caller, content, now),
             |_| None,
         )
         .await?;
@@ -381,7 +382,7 @@ async fn merge_contacts(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, now| db.merge_contacts(&staff.caller, &id, &other, now),
+            move |db, now| db.merge_contacts(&staff.caller, &id, &other, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
@@ -397,7 +398,7 @@ async fn unmerge_contact(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, now| db.unmerge_contact(&staff.caller, &id, now),
+            move |db, now| db.unmerge_contact(&staff.caller, &id, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
@@ -414,7 +415,7 @@ async fn not_same_person(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, _| db.not_same_person(&staff.caller, &id),
+            move |db, _| db.not_same_person(&staff.caller, &id),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
@@ -448,7 +449,7 @@ async fn create_share(
     let share = s
         .mutate(
             &staff.tenant,
-            |db, now| db.create_share(&staff.caller, new, random_token::<16>(), now),
+            move |db, now| db.create_share(&staff.caller, new, random_token::<16>(), now),
             |_| None,
         )
         .await?;
@@ -530,7 +531,7 @@ async fn update_conversation(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, now| db.update_conversation(&staff.caller, &id, update, now),
+            move |db, now| db.update_conversation(&staff.caller, &id, update, now),
             |v| {
                 Some(Event::Conversation {
                     conversation: v.clone(),
@@ -553,7 +554,7 @@ async fn send_message(
     let (_, message) = s
         .mutate(
             &staff.tenant,
-            |db, now| db.send_message(&staff.caller, &id, new, random_token::<8>(), now),
+            move |db, now| db.send_message(&staff.caller, &id, new, random_token::<8>(), now),
             Event::message,
         )
         .await?;
@@ -676,9 +677,13 @@ async fn reset_demo(
     } else {
         demo::other_org(now)
     };
-    demo::keep_team(&mut fresh, &staff.tenant.lock());
+    // The team as it is when the reset commits, not as it was read here.
+    let fresh = move |current: &lianjie_core::store::Db| {
+        demo::keep_team(&mut fresh, current);
+        fresh
+    };
     // Only accounts without a password get this one (see `Batch::replace_all`).
     let hash = hash_password(&s.config.demo_password)?;
-    s.replace(&staff.tenant, fresh, &hash).await?;
+    s.replace(&staff.tenant, fresh, hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

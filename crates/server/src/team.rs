@@ -38,6 +38,7 @@ pub async fn create_staff(
     let id = format!("u-{}", random_token::<8>());
     // An email signs in to one account on the whole server.
     let email = new.email.trim().to_lowercase();
+    s.catch_up_all().await?;
     let used = s.tenants.values().any(|t| {
         t.lock()
             .users
@@ -50,7 +51,7 @@ pub async fn create_staff(
     let user = s
         .mutate(
             &staff.tenant,
-            |db, now| db.create_staff(&staff.caller, new, id, now),
+            move |db, now| db.create_staff(&staff.caller, new, id, now),
             staff_event,
         )
         .await?;
@@ -80,7 +81,7 @@ pub async fn update_staff(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, now| db.update_staff(&staff.caller, &id, update, now),
+            move |db, now| db.update_staff(&staff.caller, &id, update, now),
             staff_event,
         )
         .await?,
@@ -98,7 +99,7 @@ pub async fn deactivate_staff(
     let user = s
         .mutate(
             &staff.tenant,
-            |db, _| db.deactivate_staff(&staff.caller, &id, how),
+            move |db, _| db.deactivate_staff(&staff.caller, &id, how),
             staff_event,
         )
         .await?;
@@ -114,7 +115,7 @@ pub async fn reactivate_staff(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, _| db.reactivate_staff(&staff.caller, &id),
+            move |db, _| db.reactivate_staff(&staff.caller, &id),
             staff_event,
         )
         .await?,
@@ -143,7 +144,7 @@ pub async fn save_department(
     Ok(Json(
         s.mutate(
             &staff.tenant,
-            |db, _| db.save_department(&staff.caller, department),
+            move |db, _| db.save_department(&staff.caller, department),
             |_| None,
         )
         .await?,
@@ -157,7 +158,7 @@ pub async fn delete_department(
 ) -> ApiResult<StatusCode> {
     s.mutate(
         &staff.tenant,
-        |db, _| db.delete_department(&staff.caller, &id),
+        move |db, _| db.delete_department(&staff.caller, &id),
         |_| None,
     )
     .await?;

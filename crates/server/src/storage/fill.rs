@@ -42,8 +42,10 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
                 let record = Record::from_doc(kind, r.get::<&str, _>(1))?;
                 rows.push((r.get::<String, _>(2), row(&empty, &record)));
             }
-            // Rewriting the rows sets their columns as every write now does.
-            let rows: Vec<(&str, &_)> = rows.iter().map(|(org, r)| (org.as_str(), r)).collect();
+            // Rewriting the rows sets their columns as every write now does (at
+            // version 0: these databases predate heads, and no document changes).
+            let rows: Vec<(&str, i64, &_)> =
+                rows.iter().map(|(org, r)| (org.as_str(), 0, r)).collect();
             write_rows(&mut tx, &rows).await?;
         }
     }

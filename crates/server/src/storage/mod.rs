@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
-use lianjie_core::store::Db;
+use lianjie_core::store::{Db, Record};
 use lianjie_core::team::Organization;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,6 +13,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor as _, Row as _};
 
 mod fill;
+pub mod heads;
 mod reads;
 mod rows;
 
@@ -129,8 +130,9 @@ impl Storage {
         Ok(row.is_some())
     }
 
-    /// Every organization's records, one `Db` each; empty when the database is.
-    pub async fn load(&self) -> StorageResult<Vec<Db>> {
+    /// Every organization's records, one `Db` each (with the head it was read at);
+    /// empty when the database is.
+    pub async fn load(&self) -> StorageResult<Vec<(Db, i64)>> {
         let orgs: Vec<String> =
             sqlx::query("SELECT org_id FROM users UNION SELECT id FROM organizations ORDER BY 1")
                 .fetch_all(&self.pool)
@@ -145,92 +147,93 @@ impl Storage {
         Ok(out)
     }
 
-    /// One organization's records (also to start over after a failed commit).
-    pub async fn load_org(&self, org: &str) -> StorageResult<Db> {
-        let mut db = Db::default();
-        db.org = self
-            .docs::<Organization>("SELECT doc FROM organizations WHERE id = $1", org)
-            .await?
-            .pop()
-            .unwrap_or_else(|| Organization {
-                id: org.to_owned(),
-                name: org.to_owned(),
-                departments: Vec::new(),
-            });
-        db.users = self
-            .docs("SELECT doc FROM users WHERE org_id = $1 ORDER BY id", org)
-            .await?;
-        db.cards = self
-            .keyed("SELECT id, doc FROM cards WHERE org_id = $1", org)
-            .await?;
-        db.contents = self
-            .keyed("SELECT id, doc FROM contents WHERE org_id = $1", org)
-            .await?;
-        db.shares = self
-            .keyed("SELECT token, doc FROM shares WHERE org_id = $1", org)
-            .await?;
-        db.sessions = self
-            .keyed("SELECT id, doc FROM view_sessions WHERE org_id = $1", org)
-            .await?;
-        db.contacts = self
-            .keyed("SELECT id, doc FROM contacts WHERE org_id = $1", org)
-            .await?;
-        db.conversations = self
-            .keyed("SELECT id, doc FROM conversations WHERE org_id = $1", org)
-            .await?;
-        db.canned = self
-            .docs(
-                "SELECT doc FROM canned_replies WHERE org_id = $1 ORDER BY id",
-                org,
-            )
-            .await?;
-        db.channel_keys = self
-            .keyed("SELECT id, doc FROM channel_keys WHERE org_id = $1", org)
-            .await?;
-        for v in db.conversations.keys() {
-            db.messages.insert(v.clone(), Vec::new());
-        }
-        let rows = sqlx::query(
-            "SELECT conversation_id, doc FROM messages WHERE org_id = $1 ORDER BY conversation_id, created_at, id",
-        )
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?;
-        for row in rows {
-            let conversation: String = row.get(0);
-            let message = serde_json::from_str(row.get::<&str, _>(1))?;
-            db.messages.entry(conversation).or_default().push(message);
-        }
-        Ok(db)
+    /// One organization's records, and the head they are at least as new as.
+    pub async fn load_org(&self, org: &str) -> StorageResult<(Db, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        let (head, _) = heads::head(&mut conn, org).await?;
+        Ok((load_org(&mut conn, org).await?, head))
     }
 
-    async fn keyed<T: DeserializeOwned>(
+    /// `org`'s head: how many commits changed its data, and the last one that
+    /// replaced it whole (a server whose copy is older reloads it).
+    pub async fn head(&self, org: &str) -> StorageResult<(i64, i64)> {
+        heads::head(&mut *self.pool.acquire().await?, org).await
+    }
+
+    /// The records of `org` written after head `version` (by any server), as they
+    /// are now; apply them in order.
+    pub async fn changes_since(&self, org: &str, version: i64) -> StorageResult<Vec<Record>> {
+        heads::changes_since(&mut *self.pool.acquire().await?, org, version).await
+    }
+
+    /// Starts a commit of `orgs`: takes each one's next head, which holds it (for
+    /// every server on this database) until the commit ends. Read what other
+    /// servers changed through [`Commit::changes_since`] before changing memory.
+    pub async fn begin<'o>(
         &self,
-        sql: &str,
-        org: &str,
-    ) -> StorageResult<std::collections::BTreeMap<String, T>> {
-        let rows = sqlx::query(sql).bind(org).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
-            .collect()
-    }
-
-    async fn docs<T: DeserializeOwned>(&self, sql: &str, org: &str) -> StorageResult<Vec<T>> {
-        let rows = sqlx::query(sql).bind(org).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| Ok(serde_json::from_str(r.get::<&str, _>(0))?))
-            .collect()
+        orgs: impl IntoIterator<Item = &'o str>,
+    ) -> StorageResult<Commit> {
+        let mut tx = self.pool.begin().await?;
+        let mut orgs: Vec<&str> = orgs.into_iter().collect();
+        // One order for every server, so two commits never wait on each other.
+        orgs.sort_unstable();
+        orgs.dedup();
+        let mut taken = std::collections::BTreeMap::new();
+        for org in orgs {
+            taken.insert(org.to_owned(), heads::next(&mut tx, org).await?);
+        }
+        Ok(Commit {
+            tx,
+            heads: taken,
+            dialect: self.dialect,
+        })
     }
 
     /// Writes batches in one transaction (group commit: one commit for many requests)
     /// and returns each batch's event id.
     pub async fn commit(&self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
-        let mut tx = self.pool.begin().await?;
+        self.begin(batches.iter().map(|b| b.org.as_str()))
+            .await?
+            .finish(batches)
+            .await
+    }
+}
+
+/// A commit under way: its organizations held at their next heads.
+pub struct Commit {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Per organization: (the head this commit writes, the last reset's head).
+    heads: std::collections::BTreeMap<String, (i64, i64)>,
+    dialect: Dialect,
+}
+
+impl Commit {
+    /// The head this commit writes `org` at, and the head of its last reset.
+    pub fn head(&self, org: &str) -> Option<(i64, i64)> {
+        self.heads.get(org).copied()
+    }
+
+    /// What other servers wrote to `org` after head `version` (every commit before
+    /// this one's head has ended: they held the organization as this one does).
+    pub async fn changes_since(&mut self, org: &str, version: i64) -> StorageResult<Vec<Record>> {
+        heads::changes_since(&mut self.tx, org, version).await
+    }
+
+    /// `org`'s records as committed, for a copy older than its last reset.
+    pub async fn load_org(&mut self, org: &str) -> StorageResult<Db> {
+        load_org(&mut self.tx, org).await
+    }
+
+    /// Writes the batches (each organization's rows at its new head), logs their
+    /// events, and commits; returns each batch's event id.
+    pub async fn finish(mut self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
+        let tx = &mut self.tx;
+        let head = |org: &str| self.heads.get(org).map_or(0, |h| h.0);
         // Rows of the batches since the last clear, written together.
-        let mut rows: Vec<(&str, &Row)> = Vec::new();
+        let mut rows: Vec<(&str, i64, &Row)> = Vec::new();
         for batch in batches {
             if batch.clear_first {
-                rows::write_rows(&mut tx, &std::mem::take(&mut rows)).await?;
+                rows::write_rows(tx, &std::mem::take(&mut rows)).await?;
                 // Staff accounts are upserted below and their sessions and passwords
                 // kept, so a demo reset signs nobody out and changes no password.
                 for table in [
@@ -246,71 +249,163 @@ impl Storage {
                 ] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1"))
                         .bind(&batch.org)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                 }
+                heads::reset(tx, &batch.org).await?;
             }
-            rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), r)));
+            let at = head(&batch.org);
+            rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), at, r)));
         }
-        rows::write_rows(&mut tx, &rows).await?;
-        let ids = self.log_events(&mut tx, batches).await?;
-        tx.commit().await?;
+        rows::write_rows(tx, &rows).await?;
+        let ids = log_events(tx, batches).await?;
+        if self.dialect == Dialect::Postgres {
+            // Delivered at commit: other servers relay the events at once.
+            sqlx::query(heads::NOTIFY).execute(&mut **tx).await?;
+        }
+        self.tx.commit().await?;
         Ok(ids)
     }
+}
 
-    /// Logs the batches' events in one statement and returns each batch's event id.
-    /// Ids come from the table's sequence as the rows are inserted, in the order of
-    /// `VALUES`, so the n-th smallest id is the n-th event's.
-    async fn log_events(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        batches: &[&Batch],
-    ) -> StorageResult<Vec<Option<i64>>> {
-        let events: Vec<(&str, &str, &str)> = batches
-            .iter()
-            .filter_map(|b| {
-                b.event
-                    .as_ref()
-                    .map(|(at, doc)| (at.as_str(), doc.as_str(), b.org.as_str()))
-            })
-            .collect();
-        let mut ids: Vec<i64> = Vec::with_capacity(events.len());
-        // Three parameters an event, well under every database's limit a statement.
-        for chunk in events.chunks(1_000) {
-            let mut sql = String::from("INSERT INTO events (at, doc, org_id) VALUES ");
-            for i in 0..chunk.len() {
-                let n = i * 3;
-                sql.push_str(&format!(
-                    "{}(${}, ${}, ${})",
-                    if i > 0 { ", " } else { "" },
-                    n + 1,
-                    n + 2,
-                    n + 3
-                ));
-            }
-            sql.push_str(" RETURNING id");
-            let query = chunk
-                .iter()
-                .fold(sqlx::query(&sql).persistent(false), |q, (at, doc, org)| {
-                    q.bind(*at).bind(*doc).bind(*org)
-                });
-            let mut got: Vec<i64> = query
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            got.sort_unstable();
-            ids.extend(got);
-        }
-        let mut ids = ids.into_iter();
-        Ok(batches
-            .iter()
-            .map(|b| b.event.as_ref().and_then(|_| ids.next()))
-            .collect())
+/// One organization's records, read on `conn`.
+async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db> {
+    let mut db = Db::default();
+    db.org = docs::<Organization>(conn, "SELECT doc FROM organizations WHERE id = $1", org)
+        .await?
+        .pop()
+        .unwrap_or_else(|| Organization {
+            id: org.to_owned(),
+            name: org.to_owned(),
+            departments: Vec::new(),
+        });
+    db.users = docs(
+        conn,
+        "SELECT doc FROM users WHERE org_id = $1 ORDER BY id",
+        org,
+    )
+    .await?;
+    db.cards = keyed(conn, "SELECT id, doc FROM cards WHERE org_id = $1", org).await?;
+    db.contents = keyed(conn, "SELECT id, doc FROM contents WHERE org_id = $1", org).await?;
+    db.shares = keyed(conn, "SELECT token, doc FROM shares WHERE org_id = $1", org).await?;
+    db.sessions = keyed(
+        conn,
+        "SELECT id, doc FROM view_sessions WHERE org_id = $1",
+        org,
+    )
+    .await?;
+    db.contacts = keyed(conn, "SELECT id, doc FROM contacts WHERE org_id = $1", org).await?;
+    db.conversations = keyed(
+        conn,
+        "SELECT id, doc FROM conversations WHERE org_id = $1",
+        org,
+    )
+    .await?;
+    db.canned = docs(
+        conn,
+        "SELECT doc FROM canned_replies WHERE org_id = $1 ORDER BY id",
+        org,
+    )
+    .await?;
+    db.channel_keys = keyed(
+        conn,
+        "SELECT id, doc FROM channel_keys WHERE org_id = $1",
+        org,
+    )
+    .await?;
+    for v in db.conversations.keys() {
+        db.messages.insert(v.clone(), Vec::new());
     }
+    let rows = sqlx::query(
+        "SELECT conversation_id, doc FROM messages WHERE org_id = $1 ORDER BY conversation_id, created_at, id",
+    )
+    .bind(org)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let conversation: String = row.get(0);
+        let message = serde_json::from_str(row.get::<&str, _>(1))?;
+        db.messages.entry(conversation).or_default().push(message);
+    }
+    Ok(db)
+}
 
-    /// `org`'s events after `id`, oldest first, for a reconnecting SSE client.
+async fn keyed<T: DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    org: &str,
+) -> StorageResult<std::collections::BTreeMap<String, T>> {
+    let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
+        .collect()
+}
+
+async fn docs<T: DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    org: &str,
+) -> StorageResult<Vec<T>> {
+    let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| Ok(serde_json::from_str(r.get::<&str, _>(0))?))
+        .collect()
+}
+
+/// Logs the batches' events in one statement and returns each batch's event id.
+/// Ids come from the table's sequence as the rows are inserted, in the order of
+/// `VALUES`, so the n-th smallest id is the n-th event's.
+async fn log_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    batches: &[&Batch],
+) -> StorageResult<Vec<Option<i64>>> {
+    let events: Vec<(&str, &str, &str)> = batches
+        .iter()
+        .filter_map(|b| {
+            b.event
+                .as_ref()
+                .map(|(at, doc)| (at.as_str(), doc.as_str(), b.org.as_str()))
+        })
+        .collect();
+    let mut ids: Vec<i64> = Vec::with_capacity(events.len());
+    // Three parameters an event, well under every database's limit a statement.
+    for chunk in events.chunks(1_000) {
+        let mut sql = String::from("INSERT INTO events (at, doc, org_id) VALUES ");
+        for i in 0..chunk.len() {
+            let n = i * 3;
+            sql.push_str(&format!(
+                "{}(${}, ${}, ${})",
+                if i > 0 { ", " } else { "" },
+                n + 1,
+                n + 2,
+                n + 3
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let query = chunk
+            .iter()
+            .fold(sqlx::query(&sql).persistent(false), |q, (at, doc, org)| {
+                q.bind(*at).bind(*doc).bind(*org)
+            });
+        let mut got: Vec<i64> = query
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        got.sort_unstable();
+        ids.extend(got);
+    }
+    let mut ids = ids.into_iter();
+    Ok(batches
+        .iter()
+        .map(|b| b.event.as_ref().and_then(|_| ids.next()))
+        .collect())
+}
+
+impl Storage {
+    /// `org`'s events after `id`, oldest first (a reconnecting SSE client, the relay
+    /// of what any server committed).
     pub async fn events_after(
         &self,
         org: &str,
@@ -328,6 +423,15 @@ impl Storage {
         rows.iter()
             .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
             .collect()
+    }
+
+    /// The newest event of `org` (0 when none): where announcing new ones starts.
+    pub async fn last_event_id(&self, org: &str) -> StorageResult<i64> {
+        let row = sqlx::query("SELECT MAX(id) FROM events WHERE org_id = $1")
+            .bind(org)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
     }
 
     /// Retention: deletes events logged before `cutoff`, at most `max` of them, and

@@ -278,60 +278,60 @@ const ORDER: [&str; 13] = [
 fn upsert(table: &str) -> Upsert {
     let (head, tail) = match table {
         "organizations" => (
-            "INSERT INTO organizations (id, doc)",
-            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            "INSERT INTO organizations (id, doc, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version",
         ),
         "users" => (
-            "INSERT INTO users (id, email, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc WHERE users.org_id = excluded.org_id",
+            "INSERT INTO users (id, email, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET email = excluded.email, doc = excluded.doc, version = excluded.version WHERE users.org_id = excluded.org_id",
         ),
         "credentials" => (
             "INSERT INTO credentials (user_id, password_hash)",
             "ON CONFLICT(user_id) DO NOTHING",
         ),
         "cards" => (
-            "INSERT INTO cards (id, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE cards.org_id = excluded.org_id",
+            "INSERT INTO cards (id, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE cards.org_id = excluded.org_id",
         ),
         "contents" => (
-            "INSERT INTO contents (id, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE contents.org_id = excluded.org_id",
+            "INSERT INTO contents (id, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE contents.org_id = excluded.org_id",
         ),
         "channel_keys" => (
-            "INSERT INTO channel_keys (id, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE channel_keys.org_id = excluded.org_id",
+            "INSERT INTO channel_keys (id, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE channel_keys.org_id = excluded.org_id",
         ),
         "canned_replies" => (
-            "INSERT INTO canned_replies (id, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE canned_replies.org_id = excluded.org_id",
+            "INSERT INTO canned_replies (id, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE canned_replies.org_id = excluded.org_id",
         ),
         "shares" => (
-            "INSERT INTO shares (token, parent, rep_id, doc, org_id)",
-            "ON CONFLICT(token) DO UPDATE SET rep_id = excluded.rep_id, doc = excluded.doc WHERE shares.org_id = excluded.org_id",
+            "INSERT INTO shares (token, parent, rep_id, doc, org_id, version)",
+            "ON CONFLICT(token) DO UPDATE SET rep_id = excluded.rep_id, doc = excluded.doc, version = excluded.version WHERE shares.org_id = excluded.org_id",
         ),
         "view_sessions" => (
-            "INSERT INTO view_sessions (id, share_token, rep_id, last_seen_ns, visible_ms, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET last_seen_ns = excluded.last_seen_ns, visible_ms = excluded.visible_ms, doc = excluded.doc \
-             WHERE view_sessions.org_id = excluded.org_id",
+            "INSERT INTO view_sessions (id, share_token, rep_id, last_seen_ns, visible_ms, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET last_seen_ns = excluded.last_seen_ns, visible_ms = excluded.visible_ms, doc = excluded.doc, \
+             version = excluded.version WHERE view_sessions.org_id = excluded.org_id",
         ),
         "contacts" => (
-            "INSERT INTO contacts (id, owner_id, name, name_lower, doc, org_id)",
-            "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name, name_lower = excluded.name_lower, doc = excluded.doc \
-             WHERE contacts.org_id = excluded.org_id",
+            "INSERT INTO contacts (id, owner_id, name, name_lower, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name, name_lower = excluded.name_lower, doc = excluded.doc, \
+             version = excluded.version WHERE contacts.org_id = excluded.org_id",
         ),
         "conversations" => (
-            "INSERT INTO conversations (id, contact_id, channel, status, snoozed_until_ns, assignee_id, last_message_ns, preview_lower, unread, intent, doc, org_id)",
+            "INSERT INTO conversations (id, contact_id, channel, status, snoozed_until_ns, assignee_id, last_message_ns, preview_lower, unread, intent, doc, org_id, version)",
             "ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, status = excluded.status, \
              snoozed_until_ns = excluded.snoozed_until_ns, assignee_id = excluded.assignee_id, \
              last_message_ns = excluded.last_message_ns, preview_lower = excluded.preview_lower, unread = excluded.unread, \
-             intent = excluded.intent, doc = excluded.doc WHERE conversations.org_id = excluded.org_id",
+             intent = excluded.intent, doc = excluded.doc, version = excluded.version WHERE conversations.org_id = excluded.org_id",
         ),
         "conversation_labels" => (
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
             "ON CONFLICT DO NOTHING",
         ),
         _ => (
-            "INSERT INTO messages (id, conversation_id, created_at, doc, org_id)",
+            "INSERT INTO messages (id, conversation_id, created_at, doc, org_id, version)",
             "ON CONFLICT(id) DO NOTHING",
         ),
     };
@@ -340,19 +340,23 @@ fn upsert(table: &str) -> Upsert {
 
 impl Row {
     /// Its table, its key there, and the values of the table's columns in order.
-    fn values<'a>(&'a self, org: &'a str) -> (&'static str, &'a str, Vec<Val<'a>>) {
+    fn values<'a>(&'a self, org: &'a str, version: i64) -> (&'static str, &'a str, Vec<Val<'a>>) {
         use Val::{Int, MaybeInt, MaybeText, Text};
         match self {
-            Row::Org { id, doc } => ("organizations", id, vec![Text(id), Text(doc)]),
+            Row::Org { id, doc } => ("organizations", id, vec![Text(id), Text(doc), Int(version)]),
             Row::User { id, email, doc } => (
                 "users",
                 id,
-                vec![Text(id), Text(email), Text(doc), Text(org)],
+                vec![Text(id), Text(email), Text(doc), Text(org), Int(version)],
             ),
             Row::Credential { user_id, hash } => {
                 ("credentials", user_id, vec![Text(user_id), Text(hash)])
             }
-            Row::Doc { table, id, doc } => (table, id, vec![Text(id), Text(doc), Text(org)]),
+            Row::Doc { table, id, doc } => (
+                table,
+                id,
+                vec![Text(id), Text(doc), Text(org), Int(version)],
+            ),
             Row::Share {
                 token,
                 parent,
@@ -367,6 +371,7 @@ impl Row {
                     Text(rep_id),
                     Text(doc),
                     Text(org),
+                    Int(version),
                 ],
             ),
             Row::Session {
@@ -387,6 +392,7 @@ impl Row {
                     Int(*visible_ms),
                     Text(doc),
                     Text(org),
+                    Int(version),
                 ],
             ),
             Row::Contact {
@@ -405,6 +411,7 @@ impl Row {
                     Text(name_lower),
                     Text(doc),
                     Text(org),
+                    Int(version),
                 ],
             ),
             Row::Conversation(v) => (
@@ -423,6 +430,7 @@ impl Row {
                     Int(v.intent),
                     Text(&v.doc),
                     Text(org),
+                    Int(version),
                 ],
             ),
             Row::Message {
@@ -439,6 +447,7 @@ impl Row {
                     Text(created_at),
                     Text(doc),
                     Text(org),
+                    Int(version),
                 ],
             ),
         }
@@ -448,23 +457,27 @@ impl Row {
 /// Parameters one statement binds at most (SQLite's default limit is 32,766).
 const MAX_PARAMS: usize = 4_000;
 
-/// Writes rows of any organizations: per table, one statement for many rows, so a
-/// group commit costs a few round trips however many operations it holds. A record
-/// written more than once is written once, as it was last.
+/// Writes rows of any organizations, each as of its organization's new head (see
+/// `Storage::commit`): per table, one statement for many rows, so a group commit
+/// costs a few round trips however many operations it holds. A record written more
+/// than once is written once, as it was last.
 pub(super) async fn write_rows(
     tx: &mut Transaction<'_, Any>,
-    rows: &[(&str, &Row)],
+    rows: &[(&str, i64, &Row)],
 ) -> StorageResult<()> {
     let mut by_table: std::collections::HashMap<&str, Vec<(&str, Vec<Val>)>> =
         std::collections::HashMap::new();
     let mut last = std::collections::HashMap::new();
-    let values: Vec<_> = rows.iter().map(|(org, row)| row.values(org)).collect();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(org, version, row)| row.values(org, *version))
+        .collect();
     for (i, (table, key, _)) in values.iter().enumerate() {
         last.insert((*table, *key), i);
     }
     let mut labels: Vec<(&str, &str, &str)> = Vec::new();
     let mut relabelled: Vec<&str> = Vec::new();
-    for (i, ((org, row), (table, key, vals))) in rows.iter().zip(values).enumerate() {
+    for (i, ((org, _, row), (table, key, vals))) in rows.iter().zip(values).enumerate() {
         if last.get(&(table, key)) != Some(&i) {
             continue;
         }

@@ -4,13 +4,11 @@
 //! comes back with every acknowledged snapshot and message, none twice.
 
 use crate::common;
-use crate::common::{fresh_database, snapshot_of, start};
+use crate::common::{fresh_database, snapshot_of, spawn_server, start};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Executor as _;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -88,32 +86,6 @@ async fn a_failed_commit_leaves_nothing_behind_and_its_retry_stores_once() {
             assert_eq!(n, 1, "{key}");
         }
     }
-}
-
-/// The server binary on `database_url`, and the API's base URL it printed.
-fn spawn_server(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lianjie-server"))
-        .env("LIANJIE_DATABASE_URL", database_url)
-        .env("LIANJIE_ADDR", "127.0.0.1:0")
-        .env("LIANJIE_DEMO", "1")
-        .env("LIANJIE_PUBLIC_RATE", "1000000")
-        .env("LIANJIE_VIEW_RATE", "1000000")
-        .env("LIANJIE_READER_LINK_RATE", "1000000")
-        .env("LIANJIE_LOGIN_RATE", "1000")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, format!("http://{addr}/api/v1"))
 }
 
 /// What the load acknowledged before the kill.

@@ -1,38 +1,7 @@
 //! Real-time events over SSE: live delivery and resuming from Last-Event-ID.
 
-use crate::common::{snapshot_of, start};
+use crate::common::{read_events, snapshot_of, start};
 use reqwest::StatusCode;
-use serde_json::Value;
-
-/// Reads SSE events from a streaming response until `n` data lines arrived.
-async fn read_events(mut res: reqwest::Response, n: usize) -> Vec<(i64, Value)> {
-    let mut buf = String::new();
-    let mut out = Vec::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    while out.len() < n {
-        let chunk = tokio::time::timeout_at(deadline, res.chunk())
-            .await
-            .expect("events in time")
-            .unwrap()
-            .unwrap();
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            let id = block
-                .lines()
-                .find_map(|l| l.strip_prefix("id:"))
-                .map(|v| v.trim().parse().unwrap());
-            let data = block
-                .lines()
-                .find_map(|l| l.strip_prefix("data:"))
-                .map(|v| serde_json::from_str(v.trim()).unwrap());
-            if let (Some(id), Some(data)) = (id, data) {
-                out.push((id, data));
-            }
-        }
-    }
-    out
-}
 
 #[tokio::test]
 async fn sse_delivers_live_events_and_resumes_from_last_event_id() {

@@ -10,6 +10,7 @@ mod app_pages;
 mod durability;
 mod events;
 mod inbox;
+mod instances;
 mod limits;
 mod model;
 mod permissions;

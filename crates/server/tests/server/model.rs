@@ -328,6 +328,8 @@ async fn run(ops: &[Op]) -> Result<(), String> {
     let org = model.org.id.clone();
     let first = Batch::replace_all(&model, "x").map_err(|e| e.to_string())?;
     storage.commit(&[&first]).await.map_err(|e| e.to_string())?;
+    // Another server's copy, which only ever catches up with what was committed.
+    let (mut follower, mut known) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
     // What the sequence has made, for later steps to pick from.
     let mut sessions: Vec<(String, String, String)> = Vec::new();
     let mut pending: Vec<Batch> = Vec::new();
@@ -337,8 +339,18 @@ async fn run(ops: &[Op]) -> Result<(), String> {
             now += Duration::seconds(37);
         }
         if let Op::Check = op {
-            let stored = storage.load_org(&org).await.map_err(|e| e.to_string())?;
-            let (want, got) = (records(&model), records(&stored));
+            let (stored, head) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
+            let changed = storage
+                .changes_since(&org, known)
+                .await
+                .map_err(|e| e.to_string())?;
+            changed.into_iter().for_each(|r| follower.put(r));
+            known = head;
+            let want = records(&model);
+            if want != records(&follower) {
+                return Err(format!("step {step}: a copy that caught up differs"));
+            }
+            let got = records(&stored);
             if want != got {
                 let differs = want
                     .keys()
@@ -358,6 +370,11 @@ async fn run(ops: &[Op]) -> Result<(), String> {
                 ));
             }
             let want = answers(&model, now, None).await;
+            if answers(&follower, now, None).await != want {
+                return Err(format!(
+                    "step {step}: a copy that caught up answers otherwise"
+                ));
+            }
             let got = answers(&stored, now, Some((&storage, org.as_str()))).await;
             if let Some(k) = want.keys().find(|k| want.get(*k) != got.get(*k)) {
                 return Err(format!(

@@ -170,6 +170,57 @@ fn records_another_tab_wrote_are_applied_with_lookups_kept_right() {
     assert_index_current(&reader);
 }
 
+/// Applies what `writer` changed since its last `take_changes` to `reader`.
+fn put_changes(writer: &mut Db, reader: &mut Db) {
+    for c in writer.take_changes() {
+        if let Some(r) = writer.record(&c) {
+            reader.put(r);
+        }
+    }
+}
+
+#[test]
+fn records_put_from_another_server_keep_its_lookups_without_rebuilding_them() {
+    let mut writer = demo::seed(now());
+    let mut reader = writer.clone();
+    let admin = reader.caller("u-admin").unwrap();
+    reader.contacts_for(&admin);
+    reader.radar(&admin, 10).unwrap();
+    // New links and views are added to the lookups in place.
+    let new = NewShare {
+        target: ShareTarget::Content("c-pricing".into()),
+        contact_id: Some("k-001".into()),
+        channel: Some(Channel::Wechat),
+        lead_capture: LeadCapture::Off,
+    };
+    writer
+        .create_share(
+            &writer.caller("u-admin").unwrap(),
+            new,
+            "to-k1".into(),
+            now(),
+        )
+        .unwrap();
+    writer
+        .open_share("to-k1", "k1-own".into(), "v-k1".into(), None, now())
+        .unwrap();
+    put_changes(&mut writer, &mut reader);
+    assert!(reader.index.get().is_some(), "kept, not dropped");
+    assert_index_current(&reader);
+    // A merge moves conversations between contacts: their lookups follow.
+    let mut owners = writer.conversations.values().map(|v| v.contact_id.clone());
+    let (keep, other) = (owners.next().unwrap(), owners.next().unwrap());
+    writer
+        .merge_contacts(&writer.caller("u-admin").unwrap(), &keep, &other, now())
+        .unwrap();
+    put_changes(&mut writer, &mut reader);
+    reader.timeline(&admin, &keep).unwrap();
+    assert_index_current(&reader);
+    assert_eq!(reader.conversations, writer.conversations);
+    assert_eq!(reader.shares, writer.shares);
+    assert_eq!(reader.sessions, writer.sessions);
+}
+
 #[test]
 fn card_save_validates_and_keeps_owner() {
     let mut db = demo::seed(now());

@@ -43,6 +43,45 @@ pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
     }
 }
 
+/// The server binary on `database_url`, and the API's base URL it printed (once it
+/// prints it, the database is open and, when new, seeded with the demo).
+pub fn spawn_server(database_url: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lianjie-server"))
+        .env("LIANJIE_DATABASE_URL", database_url)
+        .env("LIANJIE_ADDR", "127.0.0.1:0")
+        .env("LIANJIE_DEMO", "1")
+        .env("LIANJIE_PUBLIC_RATE", "1000000")
+        .env("LIANJIE_VIEW_RATE", "1000000")
+        .env("LIANJIE_READER_LINK_RATE", "1000000")
+        .env("LIANJIE_LOGIN_RATE", "1000")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    (child, format!("http://{addr}/api/v1"))
+}
+
+/// A server process that is killed when the test ends, however it ends.
+pub struct Process(pub std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub async fn serve(config: Config) -> String {
     let app = lianjie_server::build(config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -221,4 +260,34 @@ pub fn snapshot_of(opened: &Value, visible_ms: u64) -> Value {
         &field(&opened["child_token"]),
         visible_ms,
     )
+}
+
+/// Reads SSE events from a streaming response until `n` data lines arrived.
+pub async fn read_events(mut res: reqwest::Response, n: usize) -> Vec<(i64, Value)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while out.len() < n {
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .expect("events in time")
+            .unwrap()
+            .unwrap();
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id:"))
+                .map(|v| v.trim().parse().unwrap());
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data:"))
+                .map(|v| serde_json::from_str(v.trim()).unwrap());
+            if let (Some(id), Some(data)) = (id, data) {
+                out.push((id, data));
+            }
+        }
+    }
+    out
 }
