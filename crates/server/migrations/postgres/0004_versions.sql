@@ -43,3 +43,14 @@ DROP INDEX conversations_by_org;
 CREATE INDEX conversations_by_org ON conversations (org_id, version);
 DROP INDEX messages_by_org;
 CREATE INDEX messages_by_org ON messages (org_id, version);
+
+-- Other servers relay new events at once: a commit that logged events notifies
+-- them (delivered when it commits), without a statement of its own.
+CREATE FUNCTION lianjie_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NOTIFY lianjie_events;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER events_notify AFTER INSERT ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION lianjie_notify_events();

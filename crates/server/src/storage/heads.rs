@@ -8,9 +8,8 @@ use super::StorageResult;
 use lianjie_core::store::Record;
 use sqlx::{AnyConnection, Row as _};
 
-/// What a PostgreSQL commit sends the other servers (see `Relay` in lib.rs).
-pub(super) const NOTIFY: &str = "NOTIFY lianjie_events";
-/// The channel servers listen on for each other's commits.
+/// The channel PostgreSQL notifies when a commit logged events (a trigger on the
+/// events table, migration postgres/0004), which servers listen on to relay them.
 pub const CHANNEL: &str = "lianjie_events";
 
 /// Takes `org`'s next head within the transaction on `conn`: (the new head, the

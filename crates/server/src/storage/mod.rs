@@ -185,7 +185,6 @@ impl Storage {
         Ok(Commit {
             tx,
             heads: taken,
-            dialect: self.dialect,
         })
     }
 
@@ -204,7 +203,6 @@ pub struct Commit {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     /// Per organization: (the head this commit writes, the last reset's head).
     heads: std::collections::BTreeMap<String, (i64, i64)>,
-    dialect: Dialect,
 }
 
 impl Commit {
@@ -258,11 +256,9 @@ impl Commit {
             rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), at, r)));
         }
         rows::write_rows(tx, &rows).await?;
+        // On PostgreSQL, logging events also notifies the other servers (a trigger;
+        // see `heads::CHANNEL`).
         let ids = log_events(tx, batches).await?;
-        if self.dialect == Dialect::Postgres {
-            // Delivered at commit: other servers relay the events at once.
-            sqlx::query(heads::NOTIFY).execute(&mut **tx).await?;
-        }
         self.tx.commit().await?;
         Ok(ids)
     }
