@@ -182,10 +182,7 @@ impl Storage {
         for org in orgs {
             taken.insert(org.to_owned(), heads::next(&mut tx, org).await?);
         }
-        Ok(Commit {
-            tx,
-            heads: taken,
-        })
+        Ok(Commit { tx, heads: taken })
     }
 
     /// Writes batches in one transaction (group commit: one commit for many requests)
