@@ -438,3 +438,48 @@ async fn a_database_from_before_organizations_opens_with_the_demo_organization()
             .is_some()
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_conversation_reads_alike_while_loading_and_after_and_old_messages_move_in() {
+    let name = fresh_name();
+    let first = LocalBackend::open_named(&name);
+    first.act_as("u-admin");
+    first.opened().await;
+    let page = first.messages("v-000".into(), None).await.unwrap();
+    // A message as version 3 kept it: by id, in the `messages` store.
+    let mut old = page.items[0].clone();
+    old.id = "m-kept-by-id".into();
+    old.body = "存于旧版".into();
+    old.created_at += chrono::Duration::seconds(1);
+    put_raw(
+        &name,
+        "messages",
+        &old.id,
+        &serde_json::to_string(&old).unwrap(),
+    )
+    .await;
+
+    // Asked at once, while the messages load (read alone), and again after.
+    let reopened = LocalBackend::open_named(&name);
+    reopened.act_as("u-admin");
+    let early = reopened.messages("v-000".into(), None).await.unwrap();
+    reopened.opened().await;
+    let late = reopened.messages("v-000".into(), None).await.unwrap();
+    assert_eq!(early, late);
+    assert_eq!(late.items[0].id, "m-kept-by-id", "newest first");
+    assert_eq!(late.total, page.total + 1);
+    assert_eq!(get_raw(&name, "messages", "m-kept-by-id").await, None);
+    assert!(
+        get_raw(&name, "conversation_messages", "v-000/m-kept-by-id")
+            .await
+            .is_some()
+    );
+    // Another's conversation stays out of reach while loading, too.
+    let rep = LocalBackend::open_named(&name);
+    let hidden = rep.messages("v-001".into(), None).await;
+    rep.opened().await;
+    assert_eq!(
+        hidden.is_err(),
+        rep.messages("v-001".into(), None).await.is_err()
+    );
+}

@@ -4,15 +4,40 @@
 use super::{OpenNote, UNREADABLE};
 use crate::error::AppError;
 use idb::{
-    Database, DatabaseEvent as _, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
+    Database, DatabaseEvent as _, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode,
+    TransactionResult,
 };
+use lianjie_core::inbox::Message;
 use lianjie_core::store::Record;
 use wasm_bindgen::JsValue;
 
 /// Version 2 added the `orgs` store (the organization and its departments), 3 the
-/// `channel_keys` store; the upgrade creates whichever stores are missing, so any
-/// older database gets them.
-const DB_VERSION: u32 = 3;
+/// `channel_keys` store, 4 [`MESSAGES_STORE`]; the upgrade creates whichever stores
+/// are missing, so any older database gets them.
+const DB_VERSION: u32 = 4;
+
+/// Messages by conversation: keyed `{conversation id}/{message id}`, so one
+/// conversation's are read alone ([`read_conversation`]) while the rest still load.
+/// Earlier versions kept them by id in the `messages` store; [`move_legacy_messages`]
+/// moves them here.
+const MESSAGES_STORE: &str = "conversation_messages";
+
+/// The store that keeps records of `kind`.
+fn store_of(kind: &'static str) -> &'static str {
+    if kind == Record::MESSAGES {
+        MESSAGES_STORE
+    } else {
+        kind
+    }
+}
+
+/// A record's key in its store.
+fn key_of(record: &Record) -> String {
+    match record {
+        Record::Message(m) => format!("{}/{}", m.conversation_id, m.id),
+        other => other.key().to_owned(),
+    }
+}
 
 /// Stored data as read: the records, and each unreadable one as (kind, index in its
 /// store's listing, raw text).
@@ -21,12 +46,16 @@ pub(super) type Loaded = (Vec<Record>, Vec<(&'static str, u32, String)>);
 pub(super) async fn open_idb(name: &str) -> Result<Database, idb::Error> {
     let mut request = Factory::new()?.open(name, Some(DB_VERSION))?;
     request.on_upgrade_needed(|event| {
-        // Every version creates the stores it lacks (1: all, 2: `orgs`, 3: `channel_keys`); the records
-        // themselves are upgraded after loading (`upgrade::fill_in`). A failure leaves
-        // stores missing, which the first transaction reports.
+        // Every version creates the stores it lacks (1: all, 2: `orgs`, 3:
+        // `channel_keys`, 4: messages by conversation); the records themselves are
+        // upgraded after loading (`upgrade::fill_in`, `move_legacy_messages`). A failure
+        // leaves stores missing, which the first transaction reports.
         if let Ok(db) = event.database() {
             let existing = db.store_names();
-            for kind in Record::KINDS.into_iter().chain([UNREADABLE]) {
+            for kind in Record::KINDS
+                .into_iter()
+                .chain([MESSAGES_STORE, UNREADABLE])
+            {
                 if !existing.iter().any(|s| s == kind) {
                     let _ = db.create_object_store(kind, ObjectStoreParams::new());
                 }
@@ -49,10 +78,16 @@ pub(super) async fn read_stores(
     kinds: &[&'static str],
 ) -> Result<Loaded, idb::Error> {
     // Every request first, while the transaction is alive; a break would end it.
-    let tx = db.transaction(kinds, TransactionMode::ReadOnly)?;
+    let stores: Vec<&str> = kinds.iter().map(|&k| store_of(k)).collect();
+    let tx = db.transaction(&stores, TransactionMode::ReadOnly)?;
     let mut found = Vec::with_capacity(kinds.len());
     for &kind in kinds {
-        found.push((kind, tx.object_store(kind)?.get_all(None, None)?.await?));
+        found.push((
+            kind,
+            tx.object_store(store_of(kind))?
+                .get_all(None, None)?
+                .await?,
+        ));
     }
     let mut records = Vec::with_capacity(found.iter().map(|(_, docs)| docs.len()).sum());
     let mut unreadable = Vec::new();
@@ -71,6 +106,76 @@ pub(super) async fn read_stores(
         }
     }
     Ok((records, unreadable))
+}
+
+/// One conversation's stored messages, oldest first (as the loaded data set keeps
+/// them: by time, then by id).
+pub(super) async fn read_conversation(
+    db: &Database,
+    conversation_id: &str,
+) -> Result<Vec<Message>, idb::Error> {
+    // Its keys are `{id}/…`: from `{id}/` up to `{id}0`, the next character after `/`.
+    let range = KeyRange::bound(
+        &JsValue::from_str(&format!("{conversation_id}/")),
+        &JsValue::from_str(&format!("{conversation_id}0")),
+        Some(false),
+        Some(true),
+    )?;
+    let tx = db.transaction(&[MESSAGES_STORE], TransactionMode::ReadOnly)?;
+    let docs = tx
+        .object_store(MESSAGES_STORE)?
+        .get_all(Some(Query::KeyRange(range)), None)?
+        .await?;
+    let mut messages: Vec<Message> = docs
+        .into_iter()
+        .filter_map(
+            |doc| match Record::from_doc(Record::MESSAGES, &doc.as_string()?) {
+                Ok(Record::Message(m)) => Some(m),
+                // Unreadable ones are set aside by the full load.
+                _ => None,
+            },
+        )
+        .collect();
+    messages.sort_by_key(|m| m.created_at);
+    Ok(messages)
+}
+
+/// Moves messages an earlier version kept by id (the `messages` store) to
+/// [`MESSAGES_STORE`], setting aside any that cannot be read; returns how many were
+/// unreadable. Nothing to do, once done.
+pub(super) async fn move_legacy_messages(db: &Database) -> Result<usize, idb::Error> {
+    let tx = db.transaction(
+        &[Record::MESSAGES, MESSAGES_STORE, UNREADABLE],
+        TransactionMode::ReadWrite,
+    )?;
+    let old = tx.object_store(Record::MESSAGES)?;
+    let keys = old.get_all_keys(None, None)?.await?;
+    let docs = old.get_all(None, None)?.await?;
+    let (moved, aside) = (
+        tx.object_store(MESSAGES_STORE)?,
+        tx.object_store(UNREADABLE)?,
+    );
+    let mut unreadable = 0;
+    for (key, doc) in keys.iter().zip(docs) {
+        let text = doc.as_string().unwrap_or_default();
+        match Record::from_doc(Record::MESSAGES, &text) {
+            Ok(record) => moved.put(&doc, Some(&JsValue::from_str(&key_of(&record))))?,
+            Err(_) => {
+                unreadable += 1;
+                let name = format!(
+                    "{}/{}",
+                    Record::MESSAGES,
+                    key.as_string().unwrap_or_default()
+                );
+                aside.put(&doc, Some(&JsValue::from_str(&name)))?
+            }
+        };
+    }
+    if !keys.is_empty() {
+        old.clear()?;
+    }
+    finish(tx.commit()?).await?;
+    Ok(unreadable)
 }
 
 /// [`set_aside`], and what to tell the user about it.
@@ -94,13 +199,14 @@ async fn set_aside(
     db: &Database,
     unreadable: &[(&'static str, u32, String)],
 ) -> Result<(), idb::Error> {
-    let mut stores: Vec<&str> = unreadable.iter().map(|u| u.0).collect();
+    let mut stores: Vec<&str> = unreadable.iter().map(|u| store_of(u.0)).collect();
     stores.push(UNREADABLE);
+    stores.sort_unstable();
     stores.dedup();
     let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
     let aside = tx.object_store(UNREADABLE)?;
     for (kind, index, text) in unreadable {
-        let store = tx.object_store(kind)?;
+        let store = tx.object_store(store_of(kind))?;
         let keys = store.get_all_keys(None, None)?.await?;
         if let Some(key) = keys.get(*index as usize) {
             let name = format!("{kind}/{}", key.as_string().unwrap_or_default());
@@ -129,9 +235,9 @@ pub(super) fn put_records(
     replace: bool,
 ) -> Result<idb::Transaction, idb::Error> {
     let mut stores: Vec<&str> = if replace {
-        Record::KINDS.to_vec()
+        Record::KINDS.into_iter().map(store_of).collect()
     } else {
-        records.iter().map(Record::kind).collect()
+        records.iter().map(|r| store_of(r.kind())).collect()
     };
     stores.sort_unstable();
     stores.dedup();
@@ -142,9 +248,9 @@ pub(super) fn put_records(
         }
     }
     for record in records {
-        tx.object_store(record.kind())?.put(
+        tx.object_store(store_of(record.kind()))?.put(
             &JsValue::from_str(&record.to_doc()),
-            Some(&JsValue::from_str(record.key())),
+            Some(&JsValue::from_str(&key_of(record))),
         )?;
     }
     tx.commit()

@@ -18,7 +18,8 @@ use crate::error::AppError;
 use chrono::Utc;
 use idb::Database;
 use indexed::{
-    finish, open_idb, put_records, read_all, read_stores, set_aside_noting, storage_error,
+    finish, move_legacy_messages, open_idb, put_records, read_all, read_stores, set_aside_noting,
+    storage_error,
 };
 use lianjie_core::api::Event;
 use lianjie_core::demo;
@@ -225,6 +226,9 @@ impl LocalBackend {
             *self.0.db.borrow_mut() = demo::seed(Utc::now());
             return OpenNote::MemoryOnly;
         };
+        // Messages an earlier version kept by id move to their conversations first,
+        // so reading one conversation's finds them all.
+        let moved = move_legacy_messages(&idb).await;
         let lists: Vec<&'static str> = Record::KINDS
             .into_iter()
             .filter(|&k| k != Record::MESSAGES)
@@ -238,6 +242,11 @@ impl LocalBackend {
         };
         // Set aside before anything else is written: the listing positions must hold.
         let mut note = set_aside_noting(&idb, &unreadable).await;
+        match moved {
+            Ok(0) => {}
+            Ok(n) => note = OpenNote::Recovered(format!("{n} unreadable message(s)")),
+            Err(e) => note = OpenNote::Recovered(format!("messages: {e}")),
+        }
         let idb = Rc::new(idb);
         if records.iter().any(|r| matches!(r, Record::User(_))) {
             let mut db = Db::from_records(records);

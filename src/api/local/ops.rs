@@ -1,7 +1,11 @@
 //! The in-browser backend's operations: customer pages' as they were, staff ones
 //! through core with the caller this browser acts as.
 
-use super::{LocalBackend, ME_KEY, inbound_ids, key_secret, random_id, random_token, ready, then};
+use super::indexed::read_conversation;
+use super::{
+    LocalBackend, ME_KEY, acting, inbound_ids, key_secret, random_id, random_token, ready,
+    store_error, then,
+};
 use crate::api::{Accounts, Api, ApiFuture, PublicApi, StaffSession, Subscription, write_stored};
 use crate::error::AppError;
 use chrono::Utc;
@@ -328,8 +332,37 @@ impl Api for LocalBackend {
         conversation_id: String,
         cursor: Option<String>,
     ) -> ApiFuture<Page<Message>> {
-        self.staff_read_full(move |db, caller| {
-            db.messages_page(caller, &conversation_id, cursor.as_deref(), None)
+        if self.0.full.open.get() {
+            return self.staff_read_full(move |db, caller| {
+                db.messages_page(caller, &conversation_id, cursor.as_deref(), None)
+            });
+        }
+        // While every message loads, this conversation's are read alone (nothing is
+        // written before they all have loaded, so what is stored is current).
+        let this = self.clone();
+        Box::pin(async move {
+            this.0.ready.wait().await;
+            let idb = this.0.idb.borrow().clone();
+            let alone = match idb {
+                Some(idb) if !this.0.full.open.get() => {
+                    read_conversation(&idb, &conversation_id).await.ok()
+                }
+                _ => None,
+            };
+            match alone {
+                Some(list) if !this.0.full.open.get() => {
+                    let db = this.0.db.borrow();
+                    let caller = acting(&db, &this.me_id()).map_err(store_error)?;
+                    db.messages_page_of(&caller, &conversation_id, &list, cursor.as_deref(), None)
+                        .map_err(store_error)
+                }
+                _ => {
+                    this.staff_read_full(move |db, caller| {
+                        db.messages_page(caller, &conversation_id, cursor.as_deref(), None)
+                    })
+                    .await
+                }
+            }
         })
     }
 

@@ -90,13 +90,26 @@ impl Db {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> StoreResult<Page<Message>> {
-        self.visible_conversation(caller, conversation_id)?;
         let all = self
             .messages
             .get(conversation_id)
-            .ok_or(StoreError::NotFound("conversation"))?;
+            .map_or(&[][..], Vec::as_slice);
+        self.messages_page_of(caller, conversation_id, all, cursor, limit)
+    }
+
+    /// [`Db::messages_page`] over `messages`, the conversation's messages oldest
+    /// first as a backend read them from storage before loading the rest.
+    pub fn messages_page_of(
+        &self,
+        caller: &Caller,
+        conversation_id: &str,
+        messages: &[Message],
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> StoreResult<Page<Message>> {
+        self.visible_conversation(caller, conversation_id)?;
         // Newest first, so the first page is what the agent reads first.
-        Ok(paginate(all.iter().rev().collect(), cursor, limit))
+        Ok(paginate(messages.iter().rev().collect(), cursor, limit))
     }
 
     /// Staff reply or note. The same idempotency key twice returns the first message.
