@@ -6,7 +6,7 @@
 //     the page (the app already running, as an agent moving between pages);
 //   - cold start: from navigation start of /inbox until the first row (wasm boot plus
 //     loading everything but the messages from IndexedDB), until the first
-//     conversation's messages show (the messages load after the list), and the longest
+//     conversation's messages show (read alone while the rest load), and the longest
 //     task meanwhile (how long the page could not paint or take input);
 //   - open: from clicking a row until that conversation's messages are in the page;
 //   - filter: from choosing a channel until the list shows only that channel;
@@ -72,6 +72,8 @@ const median = (xs) => {
 async function measureSize(browser, url, n) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   await context.addInitScript(installMeasure);
+  // Loading sample data is the admin's (the demo acts as a rep until told otherwise).
+  await context.addInitScript(() => localStorage.setItem('lianjie.local.me', JSON.stringify('u-admin')));
   const page = await context.newPage();
   await page.goto(`${url}/settings`);
   await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
@@ -95,6 +97,10 @@ async function measureSize(browser, url, n) {
     coldFull.push(await page.evaluate(() => performance.now()));
     longest.push(await page.evaluate(() => window.__longest));
   }
+  // The first conversation's messages are read alone; every other message goes on
+  // loading in the background (about 2.5 s at 100,000). What follows is measured
+  // with the app at rest.
+  await page.waitForTimeout(4000);
 
   // First render: Dashboard -> Inbox through the navigation.
   const nav = page.getByRole('navigation', { name: 'Main navigation' });

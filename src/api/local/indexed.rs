@@ -108,6 +108,46 @@ pub(super) async fn read_stores(
     Ok((records, unreadable))
 }
 
+/// Messages read per transaction by [`read_messages`]: small enough that a
+/// conversation read alone ([`read_conversation`]) is not queued behind all of them.
+const MESSAGE_CHUNK: u32 = 5_000;
+
+/// Every stored message, read [`MESSAGE_CHUNK`] at a time in key order (unreadable
+/// ones by their position in the whole listing, as [`read_stores`] gives them).
+pub(super) async fn read_messages(db: &Database) -> Result<Loaded, idb::Error> {
+    let mut records = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut after: Option<JsValue> = None;
+    let mut position = 0u32;
+    loop {
+        let range = after
+            .as_ref()
+            .map(|key| KeyRange::lower_bound(key, Some(true)))
+            .transpose()?
+            .map(Query::KeyRange);
+        let tx = db.transaction(&[MESSAGES_STORE], TransactionMode::ReadOnly)?;
+        let store = tx.object_store(MESSAGES_STORE)?;
+        let keys = store
+            .get_all_keys(range.clone(), Some(MESSAGE_CHUNK))?
+            .await?;
+        let docs = store.get_all(range, Some(MESSAGE_CHUNK))?.await?;
+        for doc in docs {
+            let text = doc.as_string().unwrap_or_default();
+            match Record::from_doc(Record::MESSAGES, &text) {
+                Ok(r) => records.push(r),
+                Err(_) => unreadable.push((Record::MESSAGES, position, text)),
+            }
+            position += 1;
+        }
+        // A break between chunks, in which the page paints and other reads run.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        match keys.last() {
+            Some(last) if keys.len() == MESSAGE_CHUNK as usize => after = Some(last.clone()),
+            _ => return Ok((records, unreadable)),
+        }
+    }
+}
+
 /// One conversation's stored messages, oldest first (as the loaded data set keeps
 /// them: by time, then by id).
 pub(super) async fn read_conversation(

@@ -18,8 +18,8 @@ use crate::error::AppError;
 use chrono::Utc;
 use idb::Database;
 use indexed::{
-    finish, move_legacy_messages, open_idb, put_records, read_all, read_stores, set_aside_noting,
-    storage_error,
+    finish, move_legacy_messages, open_idb, put_records, read_all, read_messages, read_stores,
+    set_aside_noting, storage_error,
 };
 use lianjie_core::api::Event;
 use lianjie_core::demo;
@@ -260,7 +260,7 @@ impl LocalBackend {
             *self.0.db.borrow_mut() = db;
             *self.0.idb.borrow_mut() = Some(idb.clone());
             self.0.ready.open();
-            match read_stores(&idb, &[Record::MESSAGES]).await {
+            match read_messages(&idb).await {
                 Ok((messages, unreadable)) => {
                     self.0
                         .db
