@@ -36,11 +36,11 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
             .fetch_all(&mut *tx)
             .await?;
             let Some(last) = chunk.last() else { break };
-            after = last.get(0);
+            after = last.try_get(0)?;
             let mut rows = Vec::with_capacity(chunk.len());
             for r in &chunk {
-                let record = Record::from_doc(kind, r.get::<&str, _>(1))?;
-                rows.push((r.get::<String, _>(2), row(&empty, &record)));
+                let record = Record::from_doc(kind, r.try_get::<&str, _>(1)?)?;
+                rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
             }
             // Rewriting the rows sets their columns as every write now does (at
             // version 0: these databases predate heads, and no document changes).

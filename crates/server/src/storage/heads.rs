@@ -23,7 +23,7 @@ pub(super) async fn next(conn: &mut AnyConnection, org: &str) -> StorageResult<(
     .bind(org)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((row.get(0), row.get(1)))
+    Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
 /// Marks the commit under way as one that replaced `org`'s data whole.
@@ -41,7 +41,10 @@ pub(super) async fn head(conn: &mut AnyConnection, org: &str) -> StorageResult<(
         .bind(org)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map_or((0, 0), |r| (r.get(0), r.get(1))))
+    match row {
+        Some(r) => Ok((r.try_get(0)?, r.try_get(1)?)),
+        None => Ok((0, 0)),
+    }
 }
 
 /// The tables whose rows are records, with the kind `Record::from_doc` reads, in the
@@ -83,12 +86,12 @@ pub(super) async fn changes_since(
         .await?;
     rows.iter()
         .map(|r| {
-            let k: i64 = r.get(0);
+            let k: i64 = r.try_get(0)?;
             let kind = usize::try_from(k)
                 .ok()
                 .and_then(|k| RECORD_TABLES.get(k))
                 .map_or("", |t| t.1);
-            Ok(Record::from_doc(kind, r.get::<&str, _>(1))?)
+            Ok(Record::from_doc(kind, r.try_get::<&str, _>(1)?)?)
         })
         .collect()
 }

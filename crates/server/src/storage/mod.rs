@@ -138,8 +138,8 @@ impl Storage {
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|r| r.get(0))
-                .collect();
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(orgs.len());
         for org in orgs {
             out.push(self.load_org(&org).await?);
@@ -316,8 +316,8 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     .fetch_all(&mut *conn)
     .await?;
     for row in rows {
-        let conversation: String = row.get(0);
-        let message = serde_json::from_str(row.get::<&str, _>(1))?;
+        let conversation: String = row.try_get(0)?;
+        let message = serde_json::from_str(row.try_get::<&str, _>(1)?)?;
         db.messages.entry(conversation).or_default().push(message);
     }
     Ok(db)
@@ -330,7 +330,12 @@ async fn keyed<T: DeserializeOwned>(
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
     let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
     rows.iter()
-        .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                serde_json::from_str(r.try_get::<&str, _>(1)?)?,
+            ))
+        })
         .collect()
 }
 
@@ -341,7 +346,7 @@ async fn docs<T: DeserializeOwned>(
 ) -> StorageResult<Vec<T>> {
     let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
     rows.iter()
-        .map(|r| Ok(serde_json::from_str(r.get::<&str, _>(0))?))
+        .map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>(0)?)?))
         .collect()
 }
 
@@ -384,8 +389,8 @@ async fn log_events(
             .fetch_all(&mut **tx)
             .await?
             .iter()
-            .map(|r| r.get(0))
-            .collect();
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
         got.sort_unstable();
         ids.extend(got);
     }
@@ -414,7 +419,12 @@ impl Storage {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.get(0), serde_json::from_str(r.get::<&str, _>(1))?)))
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    serde_json::from_str(r.try_get::<&str, _>(1)?)?,
+                ))
+            })
             .collect()
     }
 
@@ -460,7 +470,9 @@ impl Storage {
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .transpose()?)
     }
 
     /// The password hash of `user_id`, for checking their old password.
@@ -469,7 +481,7 @@ impl Storage {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.get(0)))
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
     /// Sets `user_id`'s password and ends every session but `keep`, in one
@@ -524,7 +536,9 @@ impl Storage {
         .bind(now.timestamp())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .transpose()?)
     }
 
     /// Whether session `id` is still live (not ended, not expired).
@@ -552,8 +566,8 @@ impl Storage {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// Ends one of `user_id`'s sessions; false when they have none by that id.
@@ -588,6 +602,18 @@ pub struct NewSession<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_value_of_the_wrong_type_in_storage_is_an_error_not_a_panic() {
+        let storage = Storage::open(":memory:").await.expect("opens");
+        // SQLite keeps whatever it is given: a head that is not a number.
+        sqlx::query("INSERT INTO org_heads (org_id, head) VALUES ('o', 'not a number')")
+            .execute(&storage.pool)
+            .await
+            .expect("stored");
+        assert!(matches!(storage.head("o").await, Err(StorageError::Sql(_))));
+        assert_eq!(storage.head("other").await.expect("reads"), (0, 0));
+    }
 
     #[tokio::test]
     async fn a_file_path_is_opened_as_named_whatever_it_holds() {

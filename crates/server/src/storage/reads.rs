@@ -110,7 +110,10 @@ impl Storage {
             .push(" LIMIT ")
             .int(i64::try_from(limit).unwrap_or(i64::MAX));
         let rows = sql.query().fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// A page of the conversations `caller` may see that match `q`, with every
@@ -186,7 +189,8 @@ impl Storage {
         let mut unread = 0i64;
         let mut statuses = Vec::new();
         for row in counts.query().fetch_all(&self.pool).await? {
-            let (name, n, sum): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+            let (name, n, sum): (String, i64, i64) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
             let Some(status) = status_named(&name, now) else {
                 continue;
             };
@@ -224,8 +228,8 @@ impl Storage {
                 .push(" OFFSET ")
                 .int(start as i64);
             for row in page.query().fetch_all(&self.pool).await? {
-                let mut v: Conversation = serde_json::from_str(row.get::<&str, _>(0))?;
-                v.contact_name = row.get::<Option<String>, _>(1).unwrap_or_default();
+                let mut v: Conversation = serde_json::from_str(row.try_get::<&str, _>(0)?)?;
+                v.contact_name = row.try_get::<Option<String>, _>(1)?.unwrap_or_default();
                 items.push(v);
             }
         }
