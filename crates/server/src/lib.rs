@@ -482,16 +482,26 @@ pub fn hash_password(password: &str) -> Result<String, StorageError> {
         .map_err(|e| StorageError::Sql(sqlx::Error::Protocol(e.to_string())))
 }
 
-/// What a new database starts with: the demo organizations (demo mode), else one
-/// organization with one admin, whose password is printed once when it was not given.
-fn first_start(config: &Config) -> Result<Vec<(Db, String)>, StorageError> {
+/// What a new database starts with.
+struct FirstStart {
+    /// Each organization with the password hash of its staff.
+    orgs: Vec<(Db, String)>,
+    /// What to print once it is stored (the admin's password, when not given).
+    shown: Option<String>,
+}
+
+/// The demo organizations (demo mode), else one organization with one admin.
+fn first_start(config: &Config) -> Result<FirstStart, StorageError> {
     let now = Utc::now();
     if config.demo {
         let hash = hash_password(&config.demo_password)?;
-        return Ok(vec![
-            (demo::seed(now), hash.clone()),
-            (demo::other_org(now), hash),
-        ]);
+        return Ok(FirstStart {
+            orgs: vec![
+                (demo::seed(now), hash.clone()),
+                (demo::other_org(now), hash),
+            ],
+            shown: None,
+        });
     }
     let password = config
         .admin_password
@@ -512,14 +522,17 @@ fn first_start(config: &Config) -> Result<Vec<(Db, String)>, StorageError> {
         department_id: None,
         active: true,
     });
-    if config.admin_password.is_none() {
-        println!(
+    let shown = config.admin_password.is_none().then(|| {
+        format!(
             "First start: created the admin {} with the password {password} \
              (shown once; change it under Settings after signing in).",
             config.admin_email
-        );
-    }
-    Ok(vec![(db, hash_password(&password)?)])
+        )
+    });
+    Ok(FirstStart {
+        orgs: vec![(db, hash_password(&password)?)],
+        shown,
+    })
 }
 
 /// How long the relay waits for a wake-up before it looks for other servers'
@@ -601,12 +614,19 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
     let storage = Storage::open(&config.database_url).await?;
     let mut dbs = storage.load().await?;
     if dbs.is_empty() {
-        for (db, hash) in first_start(&config)? {
-            let batch = Batch::replace_all(&db, &hash)?;
-            storage.commit(&[&batch]).await?;
-            let head = storage.head(&db.org.id).await?.0;
-            dbs.push((db, head));
+        let FirstStart { orgs, shown } = first_start(&config)?;
+        let batches = orgs
+            .iter()
+            .map(|(db, hash)| Batch::replace_all(db, hash))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Another server may be seeding the same database this moment: one of
+        // them does, and the other reads what it wrote.
+        if storage.seed(&batches.iter().collect::<Vec<_>>()).await?
+            && let Some(shown) = shown
+        {
+            println!("{shown}");
         }
+        dbs = storage.load().await?;
     }
     let mut last_events = BTreeMap::new();
     for (db, _) in &dbs {

@@ -185,6 +185,24 @@ impl Storage {
         Ok(Commit { tx, heads: taken })
     }
 
+    /// Writes a new database's first data, unless another server starting at the
+    /// same moment already has: false then (read what it wrote instead).
+    pub async fn seed(&self, batches: &[&Batch]) -> StorageResult<bool> {
+        let mut commit = self.begin(batches.iter().map(|b| b.org.as_str())).await?;
+        // The second server's insert waits for the first's commit, then finds it.
+        let claimed = sqlx::query(
+            "INSERT INTO lianjie_meta (key, value) VALUES ('first_start', 'done') \
+             ON CONFLICT (key) DO NOTHING RETURNING key",
+        )
+        .fetch_optional(&mut *commit.tx)
+        .await?;
+        if claimed.is_none() {
+            return Ok(false);
+        }
+        commit.finish(batches).await?;
+        Ok(true)
+    }
+
     /// Writes batches in one transaction (group commit: one commit for many requests)
     /// and returns each batch's event id.
     pub async fn commit(&self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {

@@ -3,7 +3,9 @@
 //! once, its events reach the other's SSE streams live, and `Last-Event-ID`
 //! resumes on either.
 
-use crate::common::{Process, Server, fresh_database, read_events, spawn_server};
+use crate::common::{
+    Process, Server, fresh_database, read_events, spawn_server, spawn_server_with,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -174,5 +176,45 @@ async fn concurrent_writes_through_both_servers_are_each_stored_once() {
             1,
             "{key}"
         );
+    }
+}
+
+#[tokio::test]
+async fn two_servers_starting_on_an_empty_database_seed_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, _) = fresh_database(dir.path()).await;
+    // Outside demo mode a new database gets one admin with a random password,
+    // printed by the server that stored it.
+    let starts: Vec<_> = (0..2)
+        .map(|_| {
+            let url = database_url.clone();
+            std::thread::spawn(move || spawn_server_with(&url, false))
+        })
+        .collect();
+    let mut servers = Vec::new();
+    let mut _processes = Vec::new();
+    let mut shown = Vec::new();
+    for start in starts {
+        let (child, base, printed) = start.join().unwrap();
+        _processes.push(Process(child));
+        servers.push(Server::at(&base, &database_url));
+        shown.extend(printed.into_iter().filter(|l| l.starts_with("First start")));
+    }
+    assert_eq!(shown.len(), 1, "one server seeded: {shown:?}");
+    let password = shown[0]
+        .split("with the password ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap();
+    for s in &servers {
+        let (status, _) = s
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"email": "admin@lianjie.local", "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "the printed password signs in");
     }
 }

@@ -43,15 +43,24 @@ pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
     }
 }
 
-/// The server binary on `database_url`, and the API's base URL it printed (once it
-/// prints it, the database is open and, when new, seeded with the demo).
+/// The server binary on `database_url` in demo mode, and the API's base URL it
+/// printed (once it prints it, the database is open and, when new, seeded).
 pub fn spawn_server(database_url: &str) -> (std::process::Child, String) {
+    let (child, base, _) = spawn_server_with(database_url, true);
+    (child, base)
+}
+
+/// [`spawn_server`], in demo mode or not, with what it printed before its address.
+pub fn spawn_server_with(
+    database_url: &str,
+    demo: bool,
+) -> (std::process::Child, String, Vec<String>) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_lianjie-server"))
         .env("LIANJIE_DATABASE_URL", database_url)
         .env("LIANJIE_ADDR", "127.0.0.1:0")
-        .env("LIANJIE_DEMO", "1")
+        .env("LIANJIE_DEMO", if demo { "1" } else { "0" })
         .env("LIANJIE_PUBLIC_RATE", "1000000")
         .env("LIANJIE_VIEW_RATE", "1000000")
         .env("LIANJIE_READER_LINK_RATE", "1000000")
@@ -59,17 +68,23 @@ pub fn spawn_server(database_url: &str) -> (std::process::Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, format!("http://{addr}/api/v1"))
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut before = Vec::new();
+    loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("no address after {before:?}"))
+            .unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            let addr = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            return (child, format!("http://{addr}/api/v1"), before);
+        }
+        before.push(line);
+    }
 }
 
 /// A server process that is killed when the test ends, however it ends.
