@@ -57,10 +57,14 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO lianjie_meta (key, value) VALUES ($1, 'done')")
-        .bind(DONE)
-        .execute(&mut *tx)
-        .await?;
+    // Another server starting on the same database may have filled them meanwhile
+    // (the same rows, rewritten alike).
+    sqlx::query(
+        "INSERT INTO lianjie_meta (key, value) VALUES ($1, 'done') ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(DONE)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

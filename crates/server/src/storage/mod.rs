@@ -31,6 +31,10 @@ pub enum StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// How often SQLite's migrations are tried before their error is the answer (see
+/// [`Storage::open`]).
+const MIGRATION_ATTEMPTS: u32 = 25;
+
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
@@ -115,7 +119,21 @@ impl Storage {
             }
         };
         match dialect {
-            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Dialect::Sqlite => {
+                // PostgreSQL's migrations hold a lock; SQLite's do not, so a server
+                // starting beside another on a new file may find what the other just
+                // created. Each migration is all-or-nothing: once the other is done,
+                // running them again finds them applied.
+                let migrator = sqlx::migrate!("./migrations/sqlite");
+                let mut attempts = 0;
+                while let Err(e) = migrator.run(&pool).await {
+                    attempts += 1;
+                    if attempts == MIGRATION_ATTEMPTS {
+                        return Err(e.into());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+            }
             Dialect::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         fill::fill_columns(&pool).await?;

@@ -70,11 +70,7 @@ pub fn spawn_server_with(
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut before = Vec::new();
-    loop {
-        let line = lines
-            .next()
-            .unwrap_or_else(|| panic!("no address after {before:?}"))
-            .unwrap();
+    while let Some(Ok(line)) = lines.next() {
         if let Some(rest) = line.split("http://").nth(1) {
             let addr = rest
                 .split_whitespace()
@@ -85,6 +81,9 @@ pub fn spawn_server_with(
         }
         before.push(line);
     }
+    let _ = child.kill();
+    let status = child.wait();
+    panic!("the server stopped ({status:?}) without an address, after {before:?}");
 }
 
 /// A server process that is killed when the test ends, however it ends.
