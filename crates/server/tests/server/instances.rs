@@ -218,3 +218,49 @@ async fn two_servers_starting_on_an_empty_database_seed_it_once() {
         assert_eq!(status, StatusCode::OK, "the printed password signs in");
     }
 }
+
+#[tokio::test]
+async fn a_demo_reset_through_one_server_is_what_the_other_serves() {
+    let (a, b, _processes, _dir) = two_servers().await;
+    let token = a.login().await;
+    let before = send(&b, &token, "before-reset", "重置前").await;
+    assert!(
+        messages(&a, &token)
+            .await
+            .iter()
+            .any(|m| m["id"] == before["id"])
+    );
+    // The reset deletes rows, which no version shows: B reads the organization again.
+    let admin = a.login_as("admin@lianjie.example").await;
+    let (status, _) = a
+        .call(
+            Method::POST,
+            "/demo/reset?conversations=300",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let after = messages(&b, &token).await;
+    assert!(
+        after.iter().all(|m| m["id"] != before["id"]),
+        "gone on B too"
+    );
+    assert_eq!(after, messages(&a, &token).await);
+    let (_, on_a) = a
+        .call(Method::GET, "/conversations?limit=1", Some(&admin), None)
+        .await;
+    let (_, on_b) = b
+        .call(Method::GET, "/conversations?limit=1", Some(&admin), None)
+        .await;
+    assert!(on_a["total"].as_u64().is_some_and(|n| n > 0), "{on_a}");
+    assert_eq!(on_a["total"], on_b["total"]);
+    // And B writes on top of the reset data, not its old copy.
+    let later = send(&b, &token, "after-reset", "重置后").await;
+    assert!(
+        messages(&a, &token)
+            .await
+            .iter()
+            .any(|m| m["id"] == later["id"])
+    );
+}
