@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
-use storage::{Batch, Storage, StorageError, rows_for};
+use storage::{Batch, Changes, Storage, StorageError, rows_for};
 use tokio::sync::{Notify, broadcast, mpsc, oneshot};
 
 /// Everything configurable, read from the environment by `main`.
@@ -104,13 +104,6 @@ pub struct Tenant {
     version: AtomicI64,
 }
 
-/// What another server committed, to apply to a copy.
-enum Update {
-    Records(Vec<lianjie_core::store::Record>),
-    /// The data was replaced whole (a demo reset): read again.
-    Reload(Box<Db>),
-}
-
 impl Tenant {
     fn new(id: String, db: Db, version: i64) -> Tenant {
         Tenant {
@@ -139,14 +132,14 @@ impl Tenant {
     /// Brings the copy up to head `to` with what was read since it knew less; a
     /// copy that already got there (a concurrent catch-up) is left alone, and
     /// records newer than `to` are harmless: each is the record as it is now.
-    fn apply(&self, update: Update, to: i64) {
+    fn apply(&self, changes: Changes, to: i64) {
         let mut db = self.lock();
         if self.version() >= to {
             return;
         }
-        match update {
-            Update::Records(records) => records.into_iter().for_each(|r| db.put(r)),
-            Update::Reload(fresh) => *db = *fresh,
+        match changes {
+            Changes::Records(records) => records.into_iter().for_each(|r| db.put(r)),
+            Changes::Reload(fresh) => *db = *fresh,
         }
         self.version.store(to, Ordering::Release);
     }
@@ -233,12 +226,11 @@ impl AppState {
         if head <= known {
             return Ok(());
         }
-        let update = if reset_at > known {
-            Update::Reload(Box::new(self.storage.load_org(&tenant.id).await?.0))
-        } else {
-            Update::Records(self.storage.changes_since(&tenant.id, known).await?)
-        };
-        tenant.apply(update, head);
+        let changes = self
+            .storage
+            .changes_after(&tenant.id, known, reset_at)
+            .await?;
+        tenant.apply(changes, head);
         Ok(())
     }
 
@@ -380,15 +372,11 @@ async fn commit_group(
         .await
         .map_err(text)?;
     for (org, tenant) in tenants {
-        let (head, reset_at) = commit.head(org).unwrap_or_default();
+        let head = commit.head(org);
         let known = tenant.version();
         if head - 1 > known {
-            let update = if reset_at > known {
-                Update::Reload(Box::new(commit.load_org(org).await.map_err(text)?))
-            } else {
-                Update::Records(commit.changes_since(org, known).await.map_err(text)?)
-            };
-            tenant.apply(update, head - 1);
+            let changes = commit.changes_after(org, known).await.map_err(text)?;
+            tenant.apply(changes, head - 1);
         }
     }
     let now = Utc::now();
@@ -401,7 +389,7 @@ async fn commit_group(
     }
     let heads: Vec<(Arc<Tenant>, i64)> = tenants
         .iter()
-        .map(|(org, t)| (t.clone(), commit.head(org).map_or(0, |h| h.0)))
+        .map(|(org, t)| (t.clone(), commit.head(org)))
         .collect();
     let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
     commit.finish(&batches).await.map_err(text)?;

@@ -184,9 +184,19 @@ impl Storage {
         heads::changes_since(&mut *self.pool.acquire().await?, org, version).await
     }
 
+    /// What a copy of `org` at head `known` lacks, given its last reset's head.
+    pub async fn changes_after(
+        &self,
+        org: &str,
+        known: i64,
+        reset_at: i64,
+    ) -> StorageResult<Changes> {
+        changes_after(&mut *self.pool.acquire().await?, org, known, reset_at).await
+    }
+
     /// Starts a commit of `orgs`: takes each one's next head, which holds it (for
     /// every server on this database) until the commit ends. Read what other
-    /// servers changed through [`Commit::changes_since`] before changing memory.
+    /// servers changed through [`Commit::changes_after`] before changing memory.
     pub async fn begin<'o>(
         &self,
         orgs: impl IntoIterator<Item = &'o str>,
@@ -239,20 +249,17 @@ pub struct Commit {
 }
 
 impl Commit {
-    /// The head this commit writes `org` at, and the head of its last reset.
-    pub fn head(&self, org: &str) -> Option<(i64, i64)> {
-        self.heads.get(org).copied()
+    /// The head this commit writes `org` at (0 for an organization it does not hold).
+    pub fn head(&self, org: &str) -> i64 {
+        self.heads.get(org).map_or(0, |h| h.0)
     }
 
-    /// What other servers wrote to `org` after head `version` (every commit before
-    /// this one's head has ended: they held the organization as this one does).
-    pub async fn changes_since(&mut self, org: &str, version: i64) -> StorageResult<Vec<Record>> {
-        heads::changes_since(&mut self.tx, org, version).await
-    }
-
-    /// `org`'s records as committed, for a copy older than its last reset.
-    pub async fn load_org(&mut self, org: &str) -> StorageResult<Db> {
-        load_org(&mut self.tx, org).await
+    /// What other servers changed in `org` since a copy's head `known` (every
+    /// commit before this one's head has ended: they held the organization as this
+    /// one does).
+    pub async fn changes_after(&mut self, org: &str, known: i64) -> StorageResult<Changes> {
+        let reset_at = self.heads.get(org).map_or(0, |h| h.1);
+        changes_after(&mut self.tx, org, known, reset_at).await
     }
 
     /// Writes the batches (each organization's rows at its new head), logs their
@@ -295,6 +302,28 @@ impl Commit {
         self.tx.commit().await?;
         Ok(ids)
     }
+}
+
+/// What other servers committed to an organization since a copy's head.
+pub enum Changes {
+    /// The records written since, as they are now, in the order to apply them.
+    Records(Vec<Record>),
+    /// The data was replaced whole since (a demo reset deletes rows, which no
+    /// version shows): all of it, read again.
+    Reload(Box<Db>),
+}
+
+async fn changes_after(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    known: i64,
+    reset_at: i64,
+) -> StorageResult<Changes> {
+    Ok(if reset_at > known {
+        Changes::Reload(Box::new(load_org(conn, org).await?))
+    } else {
+        Changes::Records(heads::changes_since(conn, org, known).await?)
+    })
 }
 
 /// One organization's records, read on `conn`.
@@ -351,9 +380,8 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     .bind(org)
     .fetch_all(&mut *conn)
     .await?;
-    for row in rows {
-        let conversation: String = row.try_get(0)?;
-        let message = serde_json::from_str(row.try_get::<&str, _>(1)?)?;
+    for row in &rows {
+        let (conversation, message): (String, _) = key_and_doc(row)?;
         db.messages.entry(conversation).or_default().push(message);
     }
     Ok(db)
@@ -365,14 +393,19 @@ async fn keyed<T: DeserializeOwned>(
     org: &str,
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
     let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get(0)?,
-                serde_json::from_str(r.try_get::<&str, _>(1)?)?,
-            ))
-        })
-        .collect()
+    rows.iter().map(key_and_doc).collect()
+}
+
+/// A row's first column, and its second read as a JSON document.
+fn key_and_doc<K, T>(row: &sqlx::any::AnyRow) -> StorageResult<(K, T)>
+where
+    K: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    T: DeserializeOwned,
+{
+    Ok((
+        row.try_get(0)?,
+        serde_json::from_str(row.try_get::<&str, _>(1)?)?,
+    ))
 }
 
 async fn docs<T: DeserializeOwned>(
@@ -454,14 +487,7 @@ impl Storage {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0)?,
-                    serde_json::from_str(r.try_get::<&str, _>(1)?)?,
-                ))
-            })
-            .collect()
+        rows.iter().map(key_and_doc).collect()
     }
 
     /// The newest event of `org` (0 when none): where announcing new ones starts.
