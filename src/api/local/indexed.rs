@@ -89,23 +89,38 @@ pub(super) async fn read_stores(
                 .await?,
         ));
     }
-    let mut records = Vec::with_capacity(found.iter().map(|(_, docs)| docs.len()).sum());
-    let mut unreadable = Vec::new();
-    let mut parsed = 0;
+    let mut parsing = Parsing::default();
     for (kind, docs) in found {
+        parsing.add(kind, docs, 0).await;
+    }
+    Ok((parsing.records, parsing.unreadable))
+}
+
+/// Records parsed from stored documents, and the unreadable ones as (kind, position
+/// in their store's listing, raw text).
+#[derive(Default)]
+struct Parsing {
+    records: Vec<Record>,
+    unreadable: Vec<(&'static str, u32, String)>,
+    parsed: usize,
+}
+
+impl Parsing {
+    /// Parses `docs` of `kind`, the first at position `first` of its store's
+    /// listing, with a break every [`PARSE_BATCH`] documents.
+    async fn add(&mut self, kind: &'static str, docs: Vec<JsValue>, first: u32) {
         for (i, doc) in docs.into_iter().enumerate() {
             let text = doc.as_string().unwrap_or_default();
             match Record::from_doc(kind, &text) {
-                Ok(r) => records.push(r),
-                Err(_) => unreadable.push((kind, i as u32, text)),
+                Ok(r) => self.records.push(r),
+                Err(_) => self.unreadable.push((kind, first + i as u32, text)),
             }
-            parsed += 1;
-            if parsed % PARSE_BATCH == 0 {
+            self.parsed += 1;
+            if self.parsed.is_multiple_of(PARSE_BATCH) {
                 gloo_timers::future::TimeoutFuture::new(0).await;
             }
         }
     }
-    Ok((records, unreadable))
 }
 
 /// Messages read per transaction by [`read_messages`]: small enough that a
@@ -115,8 +130,7 @@ const MESSAGE_CHUNK: u32 = 5_000;
 /// Every stored message, read [`MESSAGE_CHUNK`] at a time in key order (unreadable
 /// ones by their position in the whole listing, as [`read_stores`] gives them).
 pub(super) async fn read_messages(db: &Database) -> Result<Loaded, idb::Error> {
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut parsing = Parsing::default();
     let mut after: Option<JsValue> = None;
     let mut position = 0u32;
     loop {
@@ -131,19 +145,14 @@ pub(super) async fn read_messages(db: &Database) -> Result<Loaded, idb::Error> {
             .get_all_keys(range.clone(), Some(MESSAGE_CHUNK))?
             .await?;
         let docs = store.get_all(range, Some(MESSAGE_CHUNK))?.await?;
-        for doc in docs {
-            let text = doc.as_string().unwrap_or_default();
-            match Record::from_doc(Record::MESSAGES, &text) {
-                Ok(r) => records.push(r),
-                Err(_) => unreadable.push((Record::MESSAGES, position, text)),
-            }
-            position += 1;
-        }
+        let read = docs.len() as u32;
+        parsing.add(Record::MESSAGES, docs, position).await;
+        position += read;
         // A break between chunks, in which the page paints and other reads run.
         gloo_timers::future::TimeoutFuture::new(0).await;
         match keys.last() {
             Some(last) if keys.len() == MESSAGE_CHUNK as usize => after = Some(last.clone()),
-            _ => return Ok((records, unreadable)),
+            _ => return Ok((parsing.records, parsing.unreadable)),
         }
     }
 }
