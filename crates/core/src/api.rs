@@ -37,6 +37,18 @@ pub struct Page<T> {
     pub total: usize,
 }
 
+impl<T> Page<T> {
+    /// The page of `total` items that holds `items`, those of `window` (see
+    /// `store::page_window`): a backend that read the page alone builds it so.
+    pub fn of_window(items: Vec<T>, window: std::ops::Range<usize>, total: usize) -> Page<T> {
+        Page {
+            items,
+            next_cursor: (window.end < total).then(|| window.end.to_string()),
+            total,
+        }
+    }
+}
+
 /// A page of the conversation list with the figures the inbox shows beside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationPage {

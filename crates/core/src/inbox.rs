@@ -48,6 +48,19 @@ pub struct Conversation {
     #[serde(default)]
     pub contact_name: String,
     pub created_at: DateTime<Utc>,
+    /// When the customer last wrote here: what intent needs of the messages, kept on
+    /// the conversation so a backend that leaves messages in storage has it at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_inbound_at: Option<DateTime<Utc>>,
+}
+
+impl Conversation {
+    /// Counts `m` (one of this conversation's messages) in what is kept of them.
+    pub fn note_message(&mut self, m: &Message) {
+        if m.direction == Direction::Inbound {
+            self.last_inbound_at = self.last_inbound_at.max(Some(m.created_at));
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +116,15 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     /// Chosen by the sender; the same key twice is one message.
     pub idempotency_key: String,
+}
+
+impl Message {
+    /// A conversation's messages are in this order, oldest first: by time, and
+    /// messages of one moment by id, so every backend lists them alike (SQL sorts
+    /// by the same two columns).
+    pub fn order(&self) -> (DateTime<Utc>, &str) {
+        (self.created_at, &self.id)
+    }
 }
 
 pub const MAX_MESSAGE: usize = 4_000;
@@ -344,6 +366,7 @@ mod tests {
             labels: vec![],
             context: None,
             last_message_at: t,
+            last_inbound_at: None,
             last_preview: String::new(),
             unread: 0,
             intent,

@@ -45,8 +45,8 @@ pub struct IntentSignals {
     /// Counted view sessions.
     pub visits: u32,
     pub forwards: u32,
-    /// Messages the customer sent.
-    pub messages: u32,
+    /// Whether the customer wrote (on any channel).
+    pub wrote: bool,
 }
 
 /// 0-100: recency 30, reading time 25, repeat visits 20, forwards 15, messages 10.
@@ -66,7 +66,7 @@ pub fn intent_score(s: &IntentSignals, now: DateTime<Utc>) -> u8 {
     let reading = (s.visible_ms as f64 / 600_000.0).min(1.0); // 10 minutes
     let repeat = (s.visits.saturating_sub(1) as f64 / 4.0).min(1.0); // 5th visit
     let forwards = (s.forwards as f64 / 2.0).min(1.0);
-    let messages = (s.messages as f64).min(1.0);
+    let messages = if s.wrote { 1.0 } else { 0.0 };
     let score = 30.0 * recency + 25.0 * reading + 20.0 * repeat + 15.0 * forwards + 10.0 * messages;
     score.round().clamp(0.0, 100.0) as u8
 }
@@ -135,13 +135,13 @@ mod tests {
             visible_ms: 8 * 60_000,
             visits: 3,
             forwards: 1,
-            messages: 0,
+            wrote: false,
         };
         let now = intent_score(&s, t0() + Duration::minutes(10));
         assert_eq!(now, 30 + 20 + 10 + 8); // 30 + 25*0.8 + 20*0.5 + 15*0.5
         assert!(now < HOT_THRESHOLD);
         let s_hot = IntentSignals {
-            messages: 1,
+            wrote: true,
             forwards: 2,
             ..s.clone()
         };
@@ -159,7 +159,7 @@ mod tests {
             visible_ms: u64::MAX,
             visits: u32::MAX,
             forwards: u32::MAX,
-            messages: u32::MAX,
+            wrote: true,
         };
         assert_eq!(intent_score(&s, t0()), 100);
         // A clock that runs behind the activity is treated as "just now".

@@ -44,6 +44,8 @@ mod team;
 mod today;
 mod tracking;
 
+pub use inbox::{VISITOR_MESSAGES, page_window, visitor_view};
+
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum StoreError {
     /// Missing, or outside the caller's scope: the two answer alike.
@@ -378,16 +380,31 @@ impl Db {
     /// them after the rest, so the inbox list can show while they load). Cheaper than
     /// [`Db::put`] one by one: each conversation's list is sorted once.
     pub fn add_messages(&mut self, messages: impl IntoIterator<Item = Message>) {
+        let mut touched = std::collections::BTreeSet::new();
         for m in messages {
+            if let Some(v) = self.conversations.get_mut(&m.conversation_id) {
+                v.note_message(&m);
+            }
+            if !touched.contains(&m.conversation_id) {
+                touched.insert(m.conversation_id.clone());
+            }
             self.messages
                 .entry(m.conversation_id.clone())
                 .or_default()
                 .push(m);
         }
-        for list in self.messages.values_mut() {
-            // Stable, and close to linear on a list already in order.
-            list.sort_by_key(|m| m.created_at);
+        for id in touched {
+            if let Some(list) = self.messages.get_mut(&id) {
+                // Close to linear on a list already in order.
+                list.sort_by(|a, b| a.order().cmp(&b.order()));
+            }
         }
+    }
+
+    /// Lets go of every message held: a backend that keeps messages in storage
+    /// holds only those an operation needs (see [`Db::add_messages`]), while it runs.
+    pub fn forget_messages(&mut self) {
+        self.messages = BTreeMap::new();
     }
 
     /// Inserts or replaces one record written elsewhere (another tab, another
@@ -450,18 +467,16 @@ impl Db {
                 self.contacts.insert(r.id.clone(), r);
             }
             Record::Conversation(r) => {
-                self.messages.entry(r.id.clone()).or_default();
                 self.conversations.insert(r.id.clone(), r);
             }
             Record::Message(m) => {
+                if let Some(v) = self.conversations.get_mut(&m.conversation_id) {
+                    v.note_message(&m);
+                }
                 let list = self.messages.entry(m.conversation_id.clone()).or_default();
-                // A message keeps its time: one already here is among those of the
-                // same time.
-                let from = list.partition_point(|x| x.created_at < m.created_at);
-                let to = list.partition_point(|x| x.created_at <= m.created_at);
-                match list[from..to].iter_mut().find(|x| x.id == m.id) {
-                    Some(slot) => *slot = m,
-                    None => list.insert(to, m),
+                match list.binary_search_by(|x| x.order().cmp(&m.order())) {
+                    Ok(at) => list[at] = m,
+                    Err(at) => list.insert(at, m),
                 }
             }
         }

@@ -113,8 +113,9 @@ pub async fn inbound(
     let ids = inbound_ids();
     let key_id = key_id.to_owned();
     let (_, message) = s
-        .mutate(
+        .add_message(
             &tenant,
+            msg.idempotency_key.clone(),
             move |db, now| {
                 let out = db.inbound(channel, msg, ids, now)?;
                 db.note_channel_key_used(&key_id, now);
@@ -191,8 +192,9 @@ pub async fn simulate(
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
     let ids = inbound_ids();
     let (_, message) = s
-        .mutate(
+        .add_message(
             &staff.tenant,
+            msg.idempotency_key.clone(),
             move |db, now| db.inbound(channel, msg, ids, now),
             Event::message,
         )

@@ -125,6 +125,21 @@ impl Tenant {
         Ok(f(&self.lock())?)
     }
 
+    /// [`Tenant::read`] with `messages` held in the copy while `f` runs (the copy
+    /// holds none otherwise; the writer's, between its operations, are put back).
+    fn read_holding<T>(
+        &self,
+        messages: Vec<lianjie_core::inbox::Message>,
+        f: impl FnOnce(&Db) -> StoreResult<T>,
+    ) -> ApiResult<T> {
+        let mut db = self.lock();
+        let writers = std::mem::take(&mut db.messages);
+        db.add_messages(messages);
+        let out = f(&db);
+        db.messages = writers;
+        Ok(out?)
+    }
+
     fn version(&self) -> i64 {
         self.version.load(Ordering::Acquire)
     }
@@ -186,6 +201,9 @@ type Operation = Box<dyn FnOnce(&mut Db, DateTime<Utc>) -> Result<Option<Applied
 
 struct WriteJob {
     tenant: Arc<Tenant>,
+    /// Idempotency keys of messages the operation may find already stored: the
+    /// writer reads those messages in before it runs (the copy holds no others).
+    message_keys: Vec<String>,
     run: Operation,
 }
 
@@ -244,6 +262,28 @@ impl AppState {
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
         event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
     ) -> ApiResult<T> {
+        self.mutate_keyed(tenant, Vec::new(), op, event).await
+    }
+
+    /// [`AppState::mutate`] for an operation that adds a message with idempotency
+    /// key `key`: the message already stored under it, if any, is what it finds.
+    async fn add_message<T: Send + 'static>(
+        &self,
+        tenant: &Arc<Tenant>,
+        key: String,
+        op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
+        event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
+    ) -> ApiResult<T> {
+        self.mutate_keyed(tenant, vec![key], op, event).await
+    }
+
+    async fn mutate_keyed<T: Send + 'static>(
+        &self,
+        tenant: &Arc<Tenant>,
+        message_keys: Vec<String>,
+        op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
+        event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
+    ) -> ApiResult<T> {
         let (answer, answered) = oneshot::channel::<ApiResult<T>>();
         let org = tenant.id.clone();
         let run: Operation = Box::new(move |db, now| {
@@ -266,7 +306,7 @@ impl AppState {
                 }),
             }))
         });
-        self.run(tenant, run, answered).await
+        self.run(tenant, message_keys, run, answered).await
     }
 
     /// Replaces an organization's data (demo reset) with what `fresh` makes of the
@@ -295,13 +335,14 @@ impl AppState {
                 }),
             }))
         });
-        self.run(tenant, run, answered).await
+        self.run(tenant, Vec::new(), run, answered).await
     }
 
     /// Hands an operation to the writer and waits for its answer.
     async fn run<T>(
         &self,
         tenant: &Arc<Tenant>,
+        message_keys: Vec<String>,
         run: Operation,
         answered: oneshot::Receiver<ApiResult<T>>,
     ) -> ApiResult<T> {
@@ -309,6 +350,7 @@ impl AppState {
         self.writer
             .send(WriteJob {
                 tenant: tenant.clone(),
+                message_keys,
                 run,
             })
             .map_err(|_| stopped())?;
@@ -328,6 +370,7 @@ const MAX_BATCH: usize = 512;
 /// transaction (group commit), then has the relay announce their events.
 async fn writer(storage: Storage, mut jobs: mpsc::UnboundedReceiver<WriteJob>, relay: Arc<Notify>) {
     let mut batch = Vec::new();
+    let mut clock = Clock::default();
     loop {
         if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
             return;
@@ -337,7 +380,7 @@ async fn writer(storage: Storage, mut jobs: mpsc::UnboundedReceiver<WriteJob>, r
             .map(|j| (j.tenant.id.clone(), j.tenant.clone()))
             .collect();
         let mut applied = Vec::new();
-        match commit_group(&storage, &tenants, &mut batch, &mut applied).await {
+        match commit_group(&storage, &tenants, &mut batch, &mut applied, &mut clock).await {
             Ok(()) => {
                 for a in applied {
                     (a.answer)(Ok(()));
@@ -365,6 +408,7 @@ async fn commit_group(
     tenants: &BTreeMap<String, Arc<Tenant>>,
     jobs: &mut Vec<WriteJob>,
     applied: &mut Vec<Applied>,
+    clock: &mut Clock,
 ) -> Result<(), String> {
     let text = |e: StorageError| e.to_string();
     let mut commit = storage
@@ -378,15 +422,27 @@ async fn commit_group(
             let changes = commit.changes_after(org, known).await.map_err(text)?;
             tenant.apply(changes, head - 1);
         }
+        let keys: Vec<String> = jobs
+            .iter()
+            .filter(|j| &j.tenant.id == org)
+            .flat_map(|j| j.message_keys.iter().cloned())
+            .collect();
+        if !keys.is_empty() {
+            let stored = commit.messages_keyed(org, &keys).await.map_err(text)?;
+            tenant.lock().add_messages(stored);
+        }
     }
-    let now = Utc::now();
-    for job in jobs.drain(..) {
-        let done = {
-            let mut db = job.tenant.lock();
-            (job.run)(&mut db, now)
-        };
-        applied.extend(done?);
+    let ran: Result<(), String> = jobs.drain(..).try_for_each(|job| {
+        let now = clock.tick();
+        let mut db = job.tenant.lock();
+        applied.extend((job.run)(&mut db, now)?);
+        Ok(())
+    });
+    // What the operations wrote is in their rows already.
+    for tenant in tenants.values() {
+        tenant.lock().forget_messages();
     }
+    ran?;
     let heads: Vec<(Arc<Tenant>, i64)> = tenants
         .iter()
         .map(|(org, t)| (t.clone(), commit.head(org)))
@@ -397,6 +453,23 @@ async fn commit_group(
         tenant.committed_at(head);
     }
     Ok(())
+}
+
+/// The time each write runs at: now, and later than the one before, so what one
+/// server writes in one order (two messages sent in one commit) keeps that order.
+#[derive(Default)]
+struct Clock(Option<DateTime<Utc>>);
+
+impl Clock {
+    fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now();
+        let now = match self.0 {
+            Some(last) if now <= last => last + chrono::Duration::nanoseconds(1),
+            _ => now,
+        };
+        self.0 = Some(now);
+        now
+    }
 }
 
 /// After a failed commit, the organizations' memory may hold changes the database

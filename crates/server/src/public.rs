@@ -15,6 +15,7 @@ use lianjie_core::api::{Event, InboundMessage, OpenedShare};
 use lianjie_core::inbox::Message;
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::LeadDetails;
+use lianjie_core::store::visitor_view;
 use lianjie_core::tracking::Snapshot;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -139,11 +140,16 @@ pub(crate) async fn visitor_messages(
 ) -> ApiResult<Json<Vec<Message>>> {
     let token = id_param(&token, "share")?;
     let tenant = share_tenant(&s, &token).await?;
-    // Replies sent through another server are shown too.
+    // A conversation begun through another server is found too.
     s.catch_up(&tenant).await?;
-    Ok(Json(
-        tenant.read(|db| db.visitor_messages(&token, &q.visitor))?,
-    ))
+    let Some(conversation) = tenant.read(|db| db.visitor_conversation(&token, &q.visitor))? else {
+        return Ok(Json(Vec::new()));
+    };
+    let newest = s
+        .storage
+        .visitor_messages(&tenant.id, &conversation)
+        .await?;
+    Ok(Json(visitor_view(newest.iter())))
 }
 
 /// A customer's message from a card or content page: lands in the inbox as web chat,
@@ -160,8 +166,9 @@ pub(crate) async fn web_chat(
     let tenant = share_tenant(&s, &token).await?;
     let ids = inbound_ids();
     let (_, message) = s
-        .mutate(
+        .add_message(
             &tenant,
+            msg.idempotency_key.clone(),
             move |db, now| db.web_chat(&token, msg, ids, now),
             Event::message,
         )

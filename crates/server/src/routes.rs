@@ -422,10 +422,22 @@ async fn not_same_person(
     ))
 }
 
-async fn intent_trend(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Vec<IntentPoint>>> {
+async fn intent_trend(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<IntentPoint>>> {
     let id = id_param(&id, "contact")?;
     let now = Utc::now();
-    Ok(Json(staff.tenant.read(|db| {
+    let theirs = staff
+        .tenant
+        .read(|db| db.conversations_of(&staff.caller, &id))?;
+    // The trend's earlier points need when the customer wrote before then.
+    let inbound = s
+        .storage
+        .inbound_messages(&staff.tenant.id, &theirs)
+        .await?;
+    Ok(Json(staff.tenant.read_holding(inbound, |db| {
         db.intent_trend(&staff.caller, &id, &TREND_DAYS, now)
     })?))
 }
@@ -499,14 +511,20 @@ struct CursorQuery {
 }
 
 async fn messages(
+    State(s): State<Shared>,
     staff: Staff,
     Path(id): Path<String>,
     Query(q): Query<CursorQuery>,
 ) -> ApiResult<Json<Page<Message>>> {
     let id = id_param(&id, "conversation")?;
-    Ok(Json(staff.tenant.read(|db| {
-        db.messages_page(&staff.caller, &id, q.cursor.as_deref(), q.limit)
-    })?))
+    staff
+        .tenant
+        .read(|db| db.visible_conversation(&staff.caller, &id).map(|_| ()))?;
+    Ok(Json(
+        s.storage
+            .message_page(&staff.tenant.id, &id, q.cursor.as_deref(), q.limit)
+            .await?,
+    ))
 }
 
 /// The `Idempotency-Key` header, when sent, is the key (the body's is a fallback).
@@ -552,8 +570,9 @@ async fn send_message(
     let id = id_param(&id, "conversation")?;
     new.idempotency_key = idempotency_key(&headers, new.idempotency_key)?;
     let (_, message) = s
-        .mutate(
+        .add_message(
             &staff.tenant,
+            new.idempotency_key.clone(),
             move |db, now| db.send_message(&staff.caller, &id, new, random_token::<8>(), now),
             Event::message,
         )

@@ -185,7 +185,7 @@ pub(super) async fn read_conversation(
             },
         )
         .collect();
-    messages.sort_by_key(|m| m.created_at);
+    messages.sort_by(|a, b| a.order().cmp(&b.order()));
     Ok(messages)
 }
 

@@ -140,9 +140,10 @@ pub(super) fn add_conversation(
             intent,
             contact_name: String::new(),
             created_at: start,
+            last_inbound_at: None,
         },
     );
-    db.messages.insert(id, msgs);
+    db.add_messages(msgs);
 }
 
 pub(super) fn canned_replies() -> Vec<CannedReply> {

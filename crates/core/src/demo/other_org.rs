@@ -109,9 +109,9 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
                 ..m
             })
             .collect();
-        db.messages.insert(id.clone(), messages);
         db.conversations
             .insert(id.clone(), Conversation { id, ..v });
+        db.add_messages(messages);
     }
     db
 }

@@ -72,11 +72,7 @@ impl Db {
     }
 
     /// A conversation as `caller` may see it; outside their scope it is not found.
-    pub(super) fn visible_conversation(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> StoreResult<&Conversation> {
+    pub fn visible_conversation(&self, caller: &Caller, id: &str) -> StoreResult<&Conversation> {
         self.conversations
             .get(id)
             .filter(|v| self.sees_conversation(caller, v))
@@ -245,9 +241,9 @@ impl Db {
                         intent,
                         contact_name: String::new(),
                         created_at: now,
+                        last_inbound_at: None,
                     },
                 );
-                self.messages.insert(conversation_id.clone(), Vec::new());
                 conversation_id
             }
         };
@@ -338,7 +334,16 @@ impl Db {
     /// What a web-chat visitor (`handle`, random per browser) sees of their
     /// conversation: their messages and staff replies, oldest first, never notes.
     pub fn visitor_messages(&self, token: &str, handle: &str) -> StoreResult<Vec<Message>> {
-        const LAST: usize = 100;
+        let Some(id) = self.visitor_conversation(token, handle)? else {
+            return Ok(Vec::new());
+        };
+        let all = self.messages.get(&id).map_or(&[][..], Vec::as_slice);
+        Ok(visitor_view(all.iter().rev()))
+    }
+
+    /// The web-chat conversation of the visitor `handle` on link `token`, if they
+    /// have written: what [`Db::visitor_messages`] shows the last messages of.
+    pub fn visitor_conversation(&self, token: &str, handle: &str) -> StoreResult<Option<String>> {
         if !self.shares.contains_key(token) {
             return Err(StoreError::NotFound("share"));
         }
@@ -351,34 +356,14 @@ impl Db {
             .values()
             .find(|c| c.merged.is_none() && c.identities.contains(&identity))
         else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
-        let conversation = list(&self.ix().conversations_by_contact, &contact.id)
+        Ok(list(&self.ix().conversations_by_contact, &contact.id)
             .iter()
             .filter_map(|id| self.conversations.get(id))
             .filter(|v| v.channel == Channel::WebChat)
-            .max_by_key(|v| v.last_message_at);
-        let Some(conversation) = conversation else {
-            return Ok(Vec::new());
-        };
-        // Staff replies reach the customer without who wrote them or their keys.
-        let seen: Vec<Message> = self
-            .messages
-            .get(&conversation.id)
-            .into_iter()
-            .flatten()
-            .filter(|m| m.direction != Direction::Note)
-            .map(|m| Message {
-                author_id: None,
-                idempotency_key: if m.direction == Direction::Inbound {
-                    m.idempotency_key.clone()
-                } else {
-                    String::new()
-                },
-                ..m.clone()
-            })
-            .collect();
-        Ok(seen[seen.len().saturating_sub(LAST)..].to_vec())
+            .max_by_key(|v| v.last_message_at)
+            .map(|v| v.id.clone()))
     }
 
     pub fn web_chat(
@@ -412,6 +397,7 @@ impl Db {
         id: String,
         now: DateTime<Utc>,
     ) -> StoreResult<(Conversation, Message)> {
+        // A backend that keeps messages in storage holds those with this key here.
         let messages = self.messages.entry(conversation_id.to_owned()).or_default();
         if let Some(done) = messages.iter().find(|m| m.idempotency_key == key) {
             let done = done.clone();
@@ -427,7 +413,8 @@ impl Db {
             created_at: now,
             idempotency_key: key,
         };
-        messages.push(message.clone());
+        let at = messages.partition_point(|m| m.order() < message.order());
+        messages.insert(at, message.clone());
         self.changes.push(Change::Message {
             conversation_id: conversation_id.to_owned(),
             id: message.id.clone(),
@@ -442,6 +429,7 @@ impl Db {
             v.last_message_at = now;
             v.last_preview = message.body.chars().take(80).collect();
         }
+        v.note_message(&message);
         match direction {
             Direction::Inbound => {
                 v.unread += 1;
@@ -462,15 +450,46 @@ pub(super) fn paginate<T: Clone>(
     cursor: Option<&str>,
     limit: Option<usize>,
 ) -> Page<T> {
+    let window = page_window(cursor, limit, list.len());
+    let items = list[window.clone()].iter().map(|t| (*t).clone()).collect();
+    Page::of_window(items, window, list.len())
+}
+
+/// Which of `total` items a page shows, for a backend that reads the page alone
+/// (by offset and limit) and builds it with [`Page::of_window`].
+pub fn page_window(
+    cursor: Option<&str>,
+    limit: Option<usize>,
+    total: usize,
+) -> std::ops::Range<usize> {
     let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let start = cursor
         .and_then(|c| c.parse::<usize>().ok())
         .unwrap_or(0)
-        .min(list.len());
-    let end = (start + limit).min(list.len());
-    Page {
-        items: list[start..end].iter().map(|t| (*t).clone()).collect(),
-        next_cursor: (end < list.len()).then(|| end.to_string()),
-        total: list.len(),
-    }
+        .min(total);
+    start..(start + limit).min(total)
 }
+
+/// What a web-chat visitor sees of their conversation, given its messages newest
+/// first: the last [`VISITOR_MESSAGES`] they and staff wrote (never staff notes),
+/// oldest first, without who on staff wrote them or staff's keys.
+pub fn visitor_view<'a>(newest_first: impl Iterator<Item = &'a Message>) -> Vec<Message> {
+    let mut seen: Vec<Message> = newest_first
+        .filter(|m| m.direction != Direction::Note)
+        .take(VISITOR_MESSAGES)
+        .map(|m| Message {
+            author_id: None,
+            idempotency_key: if m.direction == Direction::Inbound {
+                m.idempotency_key.clone()
+            } else {
+                String::new()
+            },
+            ..m.clone()
+        })
+        .collect();
+    seen.reverse();
+    seen
+}
+
+/// How many of the last messages a web-chat visitor is shown.
+pub const VISITOR_MESSAGES: usize = 100;

@@ -112,18 +112,42 @@ impl Db {
             }
         }
         for v in list(&ix.conversations_by_contact, contact_id) {
-            let inbound = self
-                .messages
+            let wrote = self
+                .conversations
                 .get(v)
-                .into_iter()
-                .flatten()
-                .filter(|m| m.direction == Direction::Inbound && m.created_at <= until);
-            for m in inbound {
-                signals.messages += 1;
-                signals.last_activity = signals.last_activity.max(Some(m.created_at));
+                .and_then(|v| self.last_inbound(v, until));
+            if wrote.is_some() {
+                signals.wrote = true;
+                signals.last_activity = signals.last_activity.max(wrote);
             }
         }
         (signals, interests)
+    }
+
+    /// When the customer last wrote in `v` up to `until`: the conversation keeps the
+    /// latest time; an earlier moment needs its messages (a backend that keeps them
+    /// in storage holds the customer's for this, see [`Db::add_messages`]).
+    fn last_inbound(&self, v: &Conversation, until: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match v.last_inbound_at {
+            Some(at) if at <= until => Some(at),
+            Some(_) => self
+                .messages
+                .get(&v.id)
+                .into_iter()
+                .flatten()
+                .filter(|m| m.direction == Direction::Inbound && m.created_at <= until)
+                .map(|m| m.created_at)
+                .max(),
+            None => None,
+        }
+    }
+
+    /// The ids of a contact's conversations, if `caller` may see the contact (what
+    /// a backend keeping messages in storage reads the customer's messages of for
+    /// [`Db::intent_trend`]).
+    pub fn conversations_of(&self, caller: &Caller, contact_id: &str) -> StoreResult<Vec<String>> {
+        self.visible_contact(caller, contact_id)?;
+        Ok(list(&self.ix().conversations_by_contact, contact_id).to_vec())
     }
 
     /// The intent score as it stood `days` ago, for each of `days`: how a lead is

@@ -1,31 +1,82 @@
 //! One-off data steps: the columns a migration added, filled from the documents of
-//! rows written before it, once (`lianjie_meta` remembers), in one transaction.
+//! rows written before it, once each (`lianjie_meta` remembers), each in one
+//! transaction.
 
 use super::StorageResult;
 use super::rows::{row, write_rows};
 use lianjie_core::store::{Db, Record};
-use sqlx::{AnyPool, Row as _};
+use sqlx::{Any, AnyPool, Row as _, Transaction};
 
 /// Rows read at a time, so a large database is filled in bounded memory.
 const CHUNK: i64 = 5_000;
 
 pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
-    const DONE: &str = "columns_0004";
-    let done = sqlx::query("SELECT 1 FROM lianjie_meta WHERE key = $1")
-        .bind(DONE)
+    if let Some(mut tx) = begin_unless_done(pool, "columns_0004").await? {
+        rewrite(
+            &mut tx,
+            &[
+                ("shares", "token", "shares"),
+                ("view_sessions", "id", "sessions"),
+                ("contacts", "id", "contacts"),
+                ("conversations", "id", "conversations"),
+            ],
+        )
+        .await?;
+        // A session's rep is its link's.
+        sqlx::query(
+            "UPDATE view_sessions SET rep_id = \
+             (SELECT rep_id FROM shares WHERE shares.token = view_sessions.share_token) \
+             WHERE rep_id IS NULL",
+        )
+        .execute(&mut *tx)
+        .await?;
+        finish(tx, "columns_0004").await?;
+    }
+    if let Some(mut tx) = begin_unless_done(pool, "columns_0008").await? {
+        rewrite(&mut tx, &[("messages", "id", "messages")]).await?;
+        last_inbound(&mut tx).await?;
+        finish(tx, "columns_0008").await?;
+    }
+    Ok(())
+}
+
+/// A transaction for step `done`, unless it has run.
+async fn begin_unless_done(
+    pool: &AnyPool,
+    done: &str,
+) -> StorageResult<Option<Transaction<'static, Any>>> {
+    let row = sqlx::query("SELECT 1 FROM lianjie_meta WHERE key = $1")
+        .bind(done)
         .fetch_optional(pool)
         .await?;
-    if done.is_some() {
-        return Ok(());
-    }
+    Ok(match row {
+        Some(_) => None,
+        None => Some(pool.begin().await?),
+    })
+}
+
+/// Remembers step `done` and commits it.
+async fn finish(mut tx: Transaction<'static, Any>, done: &str) -> StorageResult<()> {
+    // Another server starting on the same database may have filled them meanwhile
+    // (the same rows, rewritten alike).
+    sqlx::query(
+        "INSERT INTO lianjie_meta (key, value) VALUES ($1, 'done') ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(done)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Rewrites every row of the tables (table, key column, record kind) from its
+/// document, which sets its columns as every write now does.
+async fn rewrite(
+    tx: &mut Transaction<'static, Any>,
+    tables: &[(&str, &str, &str)],
+) -> StorageResult<()> {
     let empty = Db::default();
-    let mut tx = pool.begin().await?;
-    for (table, key, kind) in [
-        ("shares", "token", "shares"),
-        ("view_sessions", "id", "sessions"),
-        ("contacts", "id", "contacts"),
-        ("conversations", "id", "conversations"),
-    ] {
+    for (table, key, kind) in tables {
         let mut after = String::new();
         loop {
             let chunk = sqlx::query(&format!(
@@ -33,7 +84,7 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
             ))
             .bind(&after)
             .bind(CHUNK)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
             let Some(last) = chunk.last() else { break };
             after = last.try_get(0)?;
@@ -42,29 +93,49 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
                 let record = Record::from_doc(kind, r.try_get::<&str, _>(1)?)?;
                 rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
             }
-            // Rewriting the rows sets their columns as every write now does (at
-            // version 0: these databases predate heads, and no document changes).
+            // At version 0: these rows predate the step, and no document changes.
             let rows: Vec<(&str, i64, &_)> =
                 rows.iter().map(|(org, r)| (org.as_str(), 0, r)).collect();
-            write_rows(&mut tx, &rows).await?;
+            write_rows(tx, &rows).await?;
         }
     }
-    // A session's rep is its link's.
-    sqlx::query(
-        "UPDATE view_sessions SET rep_id = \
-         (SELECT rep_id FROM shares WHERE shares.token = view_sessions.share_token) \
-         WHERE rep_id IS NULL",
-    )
-    .execute(&mut *tx)
-    .await?;
-    // Another server starting on the same database may have filled them meanwhile
-    // (the same rows, rewritten alike).
-    sqlx::query(
-        "INSERT INTO lianjie_meta (key, value) VALUES ($1, 'done') ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(DONE)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    Ok(())
+}
+
+/// Each conversation's `last_inbound_at`, from its messages (the messages' columns
+/// filled first).
+async fn last_inbound(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
+    let empty = Db::default();
+    let mut after = String::new();
+    loop {
+        let chunk = sqlx::query(
+            "SELECT v.id, v.doc, v.org_id, (SELECT MAX(m.created_ns) FROM messages m \
+             WHERE m.conversation_id = v.id AND m.direction = 'inbound') \
+             FROM conversations v WHERE v.id > $1 ORDER BY v.id LIMIT $2",
+        )
+        .bind(&after)
+        .bind(CHUNK)
+        .fetch_all(&mut **tx)
+        .await?;
+        let Some(last) = chunk.last() else { break };
+        after = last.try_get(0)?;
+        let mut rows = Vec::new();
+        for r in &chunk {
+            let Some(at) = r.try_get::<Option<i64>, _>(3)? else {
+                continue;
+            };
+            let Record::Conversation(mut v) = Record::from_doc("conversations", r.try_get(1)?)?
+            else {
+                continue;
+            };
+            v.last_inbound_at = v
+                .last_inbound_at
+                .max(Some(chrono::DateTime::from_timestamp_nanos(at)));
+            let record = Record::Conversation(v);
+            rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
+        }
+        let rows: Vec<(&str, i64, &_)> = rows.iter().map(|(org, r)| (org.as_str(), 0, r)).collect();
+        write_rows(tx, &rows).await?;
+    }
     Ok(())
 }

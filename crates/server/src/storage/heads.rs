@@ -47,9 +47,10 @@ pub(super) async fn head(conn: &mut AnyConnection, org: &str) -> StorageResult<(
     }
 }
 
-/// The tables whose rows are records, with the kind `Record::from_doc` reads, in the
-/// order their records are applied (what a record refers to comes first).
-const RECORD_TABLES: [(&str, &str, &str); 11] = [
+/// The tables whose rows are records a server holds in memory, with the kind
+/// `Record::from_doc` reads, in the order their records are applied (what a record
+/// refers to comes first). Messages stay in storage (see `Storage::messages_keyed`).
+const RECORD_TABLES: [(&str, &str, &str); 10] = [
     ("organizations", "orgs", "id"),
     ("users", "users", "org_id"),
     ("canned_replies", "canned", "org_id"),
@@ -60,11 +61,10 @@ const RECORD_TABLES: [(&str, &str, &str); 11] = [
     ("view_sessions", "sessions", "org_id"),
     ("contacts", "contacts", "org_id"),
     ("conversations", "conversations", "org_id"),
-    ("messages", Record::MESSAGES, "org_id"),
 ];
 
-/// Every record of `org` written after head `version`, as it is now, in
-/// [`RECORD_TABLES`] order: one statement, so one consistent read.
+/// Every record of `org` but messages written after head `version`, as it is now,
+/// in [`RECORD_TABLES`] order: one statement, so one consistent read.
 pub(super) async fn changes_since(
     conn: &mut AnyConnection,
     org: &str,

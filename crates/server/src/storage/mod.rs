@@ -262,6 +262,16 @@ impl Commit {
         changes_after(&mut self.tx, org, known, reset_at).await
     }
 
+    /// `org`'s messages with one of `keys`: what the operations of this commit may
+    /// find already stored (an idempotent retry), read where they write.
+    pub async fn messages_keyed(
+        &mut self,
+        org: &str,
+        keys: &[String],
+    ) -> StorageResult<Vec<lianjie_core::inbox::Message>> {
+        reads::messages_keyed(&mut self.tx, org, keys).await
+    }
+
     /// Writes the batches (each organization's rows at its new head), logs their
     /// events, and commits; returns each batch's event id.
     pub async fn finish(mut self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
@@ -326,7 +336,8 @@ async fn changes_after(
     })
 }
 
-/// One organization's records, read on `conn`.
+/// One organization's records but its messages (they stay in storage), read on
+/// `conn`.
 async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db> {
     let mut db = Db::default();
     db.org = docs::<Organization>(conn, "SELECT doc FROM organizations WHERE id = $1", org)
@@ -371,19 +382,6 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
         org,
     )
     .await?;
-    for v in db.conversations.keys() {
-        db.messages.insert(v.clone(), Vec::new());
-    }
-    let rows = sqlx::query(
-        "SELECT conversation_id, doc FROM messages WHERE org_id = $1 ORDER BY conversation_id, created_at, id",
-    )
-    .bind(org)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in &rows {
-        let (conversation, message): (String, _) = key_and_doc(row)?;
-        db.messages.entry(conversation).or_default().push(message);
-    }
     Ok(db)
 }
 

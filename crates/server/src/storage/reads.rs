@@ -7,14 +7,17 @@ use super::rows::{ns, status_named};
 use super::{Dialect, Storage, StorageResult};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::{AssigneeFilter, ConversationPage, ConversationQuery, Page, StatusCounts};
+use lianjie_core::inbox::Message;
 use lianjie_core::inbox::{Conversation, InboxSort};
 use lianjie_core::people::Role;
 use lianjie_core::scope::{Caller, Owners};
-use lianjie_core::store::{DEFAULT_PAGE, MAX_PAGE};
+use lianjie_core::store::{VISITOR_MESSAGES, page_window};
 use lianjie_core::tracking::VIEW_COUNT_THRESHOLD_MS;
 use sqlx::any::AnyArguments;
+use sqlx::any::AnyRow;
 use sqlx::query::Query;
 use sqlx::{Any, Row as _};
+use std::ops::Range;
 
 /// A statement's text and its parameters, bound in order as `$1`, `$2`, ….
 #[derive(Default)]
@@ -59,6 +62,14 @@ impl Sql {
             self.text(v);
         }
         self.push(")")
+    }
+
+    /// ` LIMIT … OFFSET …` of a page's window.
+    fn window(&mut self, window: &Range<usize>) -> &mut Self {
+        self.push(" LIMIT ")
+            .int(i64::try_from(window.len()).unwrap_or(i64::MAX))
+            .push(" OFFSET ")
+            .int(i64::try_from(window.start).unwrap_or(i64::MAX))
     }
 
     fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
@@ -202,15 +213,9 @@ impl Storage {
         }
         let total = by_status.get(q.status);
 
-        let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-        let start = q
-            .cursor
-            .as_deref()
-            .and_then(|c| c.parse::<usize>().ok())
-            .unwrap_or(0)
-            .min(total);
+        let window = page_window(q.cursor.as_deref(), q.limit, total);
         let mut items = Vec::new();
-        if !statuses.is_empty() && start < total {
+        if !statuses.is_empty() && !window.is_empty() {
             let mut page = Sql::default();
             page.push("SELECT v.doc, c.name");
             filtered(&mut page, true);
@@ -223,26 +228,90 @@ impl Storage {
                 InboxSort::Oldest => format!("v.last_message_ns ASC, {id} DESC"),
                 InboxSort::Intent => format!("v.intent DESC, v.last_message_ns DESC, {id}"),
             });
-            page.push(" LIMIT ")
-                .int(limit as i64)
-                .push(" OFFSET ")
-                .int(start as i64);
+            page.window(&window);
             for row in page.query().fetch_all(&self.pool).await? {
                 let mut v: Conversation = serde_json::from_str(row.try_get::<&str, _>(0)?)?;
                 v.contact_name = row.try_get::<Option<String>, _>(1)?.unwrap_or_default();
                 items.push(v);
             }
         }
-        let end = (start + limit).min(total);
         Ok(ConversationPage {
-            page: Page {
-                items,
-                next_cursor: (end < total).then(|| end.to_string()),
-                total,
-            },
+            page: Page::of_window(items, window, total),
             unread: u32::try_from(unread).unwrap_or(u32::MAX),
             by_status,
         })
+    }
+
+    /// A page of a conversation's messages, newest first: core's
+    /// `Db::messages_page` for a conversation the caller may see (checked first).
+    pub async fn message_page(
+        &self,
+        org: &str,
+        conversation: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> StorageResult<Page<Message>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut count = Sql::default();
+        count
+            .push("SELECT COUNT(*) FROM messages WHERE conversation_id = ")
+            .text(conversation)
+            .push(" AND org_id = ")
+            .text(org);
+        let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get(0)?;
+        let total = usize::try_from(total).unwrap_or(0);
+        let window = page_window(cursor, limit, total);
+        let mut page = self.newest_messages(org, conversation, false);
+        page.window(&window);
+        let items = messages(&page.query().fetch_all(&mut *conn).await?)?;
+        Ok(Page::of_window(items, window, total))
+    }
+
+    /// The last messages a web-chat visitor may be shown of `conversation`, newest
+    /// first (core's `visitor_view` makes what they see of them).
+    pub async fn visitor_messages(
+        &self,
+        org: &str,
+        conversation: &str,
+    ) -> StorageResult<Vec<Message>> {
+        let mut sql = self.newest_messages(org, conversation, true);
+        sql.window(&(0..VISITOR_MESSAGES));
+        messages(&sql.query().fetch_all(&self.pool).await?)
+    }
+
+    /// Every customer message of `conversations`: what the intent trend needs of
+    /// them (core's `Db::intent_trend`).
+    pub async fn inbound_messages(
+        &self,
+        org: &str,
+        conversations: &[String],
+    ) -> StorageResult<Vec<Message>> {
+        if conversations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        sql.push("SELECT doc FROM messages WHERE org_id = ")
+            .text(org)
+            .push(" AND direction = 'inbound' AND conversation_id IN ")
+            .list(conversations);
+        messages(&sql.query().fetch_all(&self.pool).await?)
+    }
+
+    /// `SELECT` of a conversation's messages newest first (without staff notes
+    /// when `public`), in the order of core's `Message::order` reversed.
+    fn newest_messages(&self, org: &str, conversation: &str, public: bool) -> Sql {
+        let mut sql = Sql::default();
+        sql.push("SELECT doc FROM messages WHERE conversation_id = ")
+            .text(conversation)
+            .push(" AND org_id = ")
+            .text(org);
+        if public {
+            sql.push(" AND direction <> 'note'");
+        }
+        sql.push(" ORDER BY created_ns DESC, ")
+            .push(&self.by_id("id"))
+            .push(" DESC");
+        sql
     }
 
     /// `column` ordered as Rust orders strings (by bytes): PostgreSQL's default
@@ -253,4 +322,30 @@ impl Storage {
             Dialect::Postgres => format!("{column} COLLATE \"C\""),
         }
     }
+}
+
+/// `org`'s messages with one of `keys`, read on `conn` (inside a commit).
+pub(super) async fn messages_keyed(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    keys: &[String],
+) -> StorageResult<Vec<Message>> {
+    let mut out = Vec::new();
+    // Well under every database's limit of parameters a statement.
+    for chunk in keys.chunks(1_000) {
+        let mut sql = Sql::default();
+        sql.push("SELECT doc FROM messages WHERE org_id = ")
+            .text(org)
+            .push(" AND idempotency_key IN ")
+            .list(chunk);
+        out.extend(messages(&sql.query().fetch_all(&mut *conn).await?)?);
+    }
+    Ok(out)
+}
+
+/// Rows of one `doc` column read as messages.
+fn messages(rows: &[AnyRow]) -> StorageResult<Vec<Message>> {
+    rows.iter()
+        .map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>(0)?)?))
+        .collect()
 }

@@ -4,7 +4,7 @@
 use super::{StorageResult, doc};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
-use lianjie_core::inbox::ConversationStatus;
+use lianjie_core::inbox::{ConversationStatus, Direction};
 use lianjie_core::store::{Change, Db, Record};
 use sqlx::{Any, Transaction};
 
@@ -60,6 +60,9 @@ pub enum Row {
         id: String,
         conversation_id: String,
         created_at: String,
+        created_ns: i64,
+        direction: &'static str,
+        idempotency_key: String,
         doc: String,
     },
 }
@@ -94,6 +97,15 @@ pub fn status_name(status: ConversationStatus) -> &'static str {
         ConversationStatus::Pending => "pending",
         ConversationStatus::Snoozed { .. } => "snoozed",
         ConversationStatus::Resolved => "resolved",
+    }
+}
+
+/// A message direction's name in the `direction` column.
+pub fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+        Direction::Note => "note",
     }
 }
 
@@ -229,6 +241,9 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             id: m.id.clone(),
             conversation_id: m.conversation_id.clone(),
             created_at: m.created_at.to_rfc3339(),
+            created_ns: ns(m.created_at),
+            direction: direction_name(m.direction),
+            idempotency_key: m.idempotency_key.clone(),
             doc,
         },
         Record::Canned(c) => Row::Doc {
@@ -330,9 +345,12 @@ fn upsert(table: &str) -> Upsert {
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
             "ON CONFLICT DO NOTHING",
         ),
+        // A message never changes; its columns are written again only when they are
+        // filled in (see `fill`).
         _ => (
-            "INSERT INTO messages (id, conversation_id, created_at, doc, org_id, version)",
-            "ON CONFLICT(id) DO NOTHING",
+            "INSERT INTO messages (id, conversation_id, created_at, created_ns, direction, idempotency_key, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET created_ns = excluded.created_ns, direction = excluded.direction, \
+             idempotency_key = excluded.idempotency_key",
         ),
     };
     Upsert { head, tail }
@@ -437,6 +455,9 @@ impl Row {
                 id,
                 conversation_id,
                 created_at,
+                created_ns,
+                direction,
+                idempotency_key,
                 doc,
             } => (
                 "messages",
@@ -445,6 +466,9 @@ impl Row {
                     Text(id),
                     Text(conversation_id),
                     Text(created_at),
+                    Int(*created_ns),
+                    Text(direction),
+                    Text(idempotency_key),
                     Text(doc),
                     Text(org),
                     Int(version),

@@ -1,10 +1,12 @@
 //! The backends cannot drift: seeded random sequences of operations run through
-//! core's in-memory `Db` (the in-browser backend's store) and are written, as each
-//! operation changes it, to the SQL store (SQLite, or PostgreSQL under
-//! `LIANJIE_TEST_POSTGRES`). At checkpoints the organization is read back from the
-//! database and every answer of both compared: the records themselves, and each
-//! role's inbox pages and counts, messages, radar, content analytics, timelines,
-//! customers and today's figures. A failing sequence is shrunk to the fewest
+//! core's in-memory `Db` holding everything (the in-browser backend's store), and
+//! as the server runs them: on its copy without messages, inside commits that read
+//! in the stored messages an operation may find and write what it changed to the
+//! SQL store (SQLite, or PostgreSQL under `LIANJIE_TEST_POSTGRES`). At checkpoints
+//! the organization is read back from the database and every answer of both
+//! compared: the records themselves, every message, and each role's inbox pages and
+//! counts, messages, radar, content analytics, timelines, intent trends, customers,
+//! today's figures and what web-chat visitors see. A failing sequence is shrunk to the fewest
 //! operations that still fail and printed with its seed (`MODEL_SEED` replays one;
 //! `MODEL_RUNS` sets how many run).
 
@@ -12,14 +14,15 @@ use crate::common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lianjie_core::api::{
     AssigneeFilter, ConversationQuery, ConversationUpdate, InboundMessage, NewMessage, NewShare,
-    StatusFilter,
+    StatusFilter, TREND_DAYS,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::demo;
+use lianjie_core::inbox::{Conversation, Message};
 use lianjie_core::inbox::{ConversationStatus, InboxSort};
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
-use lianjie_core::store::Db;
+use lianjie_core::store::{Db, Record, visitor_view};
 use lianjie_core::tracking::{Snapshot, ViewTotals};
 use lianjie_server::storage::{Batch, Storage, rows_for};
 use serde::Serialize;
@@ -172,10 +175,12 @@ fn pick<T: Clone>(list: &[T], i: usize) -> Option<T> {
     (!list.is_empty()).then(|| list[i % list.len()].clone())
 }
 
-/// The records keyed for comparing: kind and key to JSON.
+/// The records but messages (a server's copy holds none), keyed for comparing:
+/// kind and key to JSON.
 fn records(db: &Db) -> BTreeMap<(String, String), serde_json::Value> {
     db.records()
         .into_iter()
+        .filter(|r| !matches!(r, Record::Message(_)))
         .map(|r| {
             let doc = serde_json::from_str(&r.to_doc()).unwrap_or_default();
             ((r.kind().to_owned(), r.key().to_owned()), doc)
@@ -286,10 +291,35 @@ async fn answers(
             out.insert(format!("{who} conversations #{i} {q:?}"), answer(&page));
         }
         for id in conversations.iter().step_by(5) {
-            out.insert(
-                format!("{who} messages {id}"),
-                answer(&db.messages_page(c, id, None, Some(30))),
-            );
+            let page = match sql {
+                Some((storage, org)) => match db.visible_conversation(c, id) {
+                    Ok(_) => storage
+                        .message_page(org, id, None, Some(30))
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(format!("{e:?}")),
+                },
+                None => db
+                    .messages_page(c, id, None, Some(30))
+                    .map_err(|e| format!("{e:?}")),
+            };
+            out.insert(format!("{who} messages {id}"), answer(&page));
+        }
+        for id in &contacts {
+            let trend = match sql {
+                // As the server answers: the customer's messages held for the while.
+                Some((storage, org)) => match db.conversations_of(c, id) {
+                    Ok(theirs) => {
+                        let mut held = db.clone();
+                        let inbound = storage.inbound_messages(org, &theirs).await;
+                        held.add_messages(inbound.unwrap_or_default());
+                        held.intent_trend(c, id, &TREND_DAYS, now)
+                    }
+                    Err(e) => Err(e),
+                },
+                None => db.intent_trend(c, id, &TREND_DAYS, now),
+            };
+            out.insert(format!("{who} intent trend {id}"), answer(&trend));
         }
         let radar = match sql {
             Some((storage, org)) if c.may(Action::SeeRadar) => {
@@ -314,7 +344,47 @@ async fn answers(
         out.insert(format!("{who} contacts"), json(&db.contacts_for(c)));
         out.insert(format!("{who} today"), answer(&db.today(c, now)));
     }
+    // What each link's web-chat visitor sees (the sequence's visitors are named by
+    // the link they write from).
+    for token in db.shares.keys() {
+        let seen = match sql {
+            Some((storage, org)) => match db.visitor_conversation(token, token) {
+                Ok(Some(v)) => storage
+                    .visitor_messages(org, &v)
+                    .await
+                    .map(|newest| visitor_view(newest.iter()))
+                    .map_err(|e| e.to_string()),
+                Ok(None) => Ok(Vec::new()),
+                Err(e) => Err(format!("{e:?}")),
+            },
+            None => db
+                .visitor_messages(token, token)
+                .map_err(|e| format!("{e:?}")),
+        };
+        out.insert(format!("visitor of {token}"), answer(&seen));
+    }
     out
+}
+
+/// Every message of every conversation `db` holds, newest first, as the store
+/// pages them.
+async fn stored_messages(db: &Db, storage: &Storage, org: &str) -> Result<Vec<Message>, String> {
+    let mut out = Vec::new();
+    for id in db.conversations.keys() {
+        let mut cursor = None;
+        loop {
+            let page = storage
+                .message_page(org, id, cursor.as_deref(), Some(200))
+                .await
+                .map_err(|e| e.to_string())?;
+            out.extend(page.items);
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `ops` from a fresh demo through the model and the store; the first
@@ -328,11 +398,14 @@ async fn run(ops: &[Op]) -> Result<(), String> {
     let org = model.org.id.clone();
     let first = Batch::replace_all(&model, "x").map_err(|e| e.to_string())?;
     storage.commit(&[&first]).await.map_err(|e| e.to_string())?;
-    // Another server's copy, which only ever catches up with what was committed.
+    // The server's copy, which writes; another server's, which only ever catches up
+    // with what was committed.
+    let (mut server, _) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
     let (mut follower, mut known) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
-    // What the sequence has made, for later steps to pick from.
+    // What the sequence has made, for later steps to pick from (by each copy).
     let mut sessions: Vec<(String, String, String)> = Vec::new();
-    let mut pending: Vec<Batch> = Vec::new();
+    let mut server_sessions = Vec::new();
+    let mut pending: Vec<(&Op, usize, DateTime<Utc>)> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         // Some steps share a moment, so ties in every time order are exercised.
         if step % 3 != 0 {
@@ -347,64 +420,110 @@ async fn run(ops: &[Op]) -> Result<(), String> {
             changed.into_iter().for_each(|r| follower.put(r));
             known = head;
             let want = records(&model);
-            if want != records(&follower) {
-                return Err(format!("step {step}: a copy that caught up differs"));
+            for (copy, name) in [
+                (&server, "the server's copy"),
+                (&follower, "a copy that caught up"),
+                (&stored, "the stored records"),
+            ] {
+                if let Some(differs) = difference(&want, &records(copy)) {
+                    return Err(format!("step {step}: {name} differs at {differs}"));
+                }
             }
-            let got = records(&stored);
-            if want != got {
-                let differs = want
-                    .keys()
-                    .chain(got.keys())
-                    .find(|k| want.get(*k) != got.get(*k))
-                    .cloned();
-                let show = |m: &BTreeMap<_, serde_json::Value>| {
-                    differs
-                        .as_ref()
-                        .and_then(|k| m.get(k))
-                        .map(|v| v.to_string())
-                };
-                return Err(format!(
-                    "step {step}: stored records differ at {differs:?}\n  model: {:?}\n  store: {:?}",
-                    show(&want),
-                    show(&got)
-                ));
+            let every: Vec<&Message> = model
+                .messages
+                .values()
+                .flat_map(|list| list.iter().rev())
+                .collect();
+            let kept = stored_messages(&model, &storage, &org).await?;
+            if json(&every) != json(&kept) {
+                return Err(format!("step {step}: stored messages differ"));
             }
             let want = answers(&model, now, None).await;
-            if answers(&follower, now, None).await != want {
-                return Err(format!(
-                    "step {step}: a copy that caught up answers otherwise"
-                ));
-            }
-            let got = answers(&stored, now, Some((&storage, org.as_str()))).await;
-            if let Some(k) = want.keys().find(|k| want.get(*k) != got.get(*k)) {
-                return Err(format!(
-                    "step {step}: `{k}` differs\n  model: {}\n  store: {}",
-                    want[k],
-                    got.get(k).map_or("(none)", String::as_str)
-                ));
+            let sql = Some((&storage, org.as_str()));
+            for (copy, name) in [
+                (&stored, "the stored data"),
+                (&follower, "a copy that caught up"),
+            ] {
+                let got = answers(copy, now, sql).await;
+                if let Some(k) = want.keys().find(|k| want.get(*k) != got.get(*k)) {
+                    return Err(format!(
+                        "step {step}: `{k}` differs from {name}\n  model: {}\n  store: {}",
+                        want[k],
+                        got.get(k).map_or("(none)", String::as_str)
+                    ));
+                }
             }
             continue;
         }
         apply(&mut model, op, step, now, &mut sessions);
-        let changes = model.take_changes();
-        // Each operation's rows as they are now, logged as the server logs events.
-        let event = lianjie_core::api::Event::Reset;
-        let batch = Batch::new(&org, rows_for(&model, &changes), Some(&event), now)
-            .map_err(|e| e.to_string())?;
-        pending.push(batch);
+        model.take_changes();
+        pending.push((op, step, now));
         // Commits group a few operations, as the server's writer does, so one
         // transaction holds a record written more than once.
         if pending.len() > step % 4 || matches!(ops.get(step + 1), Some(Op::Check) | None) {
-            let batches: Vec<&Batch> = pending.iter().collect();
-            let ids = storage.commit(&batches).await.map_err(|e| e.to_string())?;
+            // As the writer runs them: the stored messages they may find read in
+            // first, each operation's rows as they are once it ran, logged as the
+            // server logs events.
+            let mut commit = storage
+                .begin([org.as_str()])
+                .await
+                .map_err(|e| e.to_string())?;
+            let keys: Vec<String> = pending
+                .iter()
+                .filter_map(|(op, ..)| message_key(op))
+                .collect();
+            let found = commit
+                .messages_keyed(&org, &keys)
+                .await
+                .map_err(|e| e.to_string())?;
+            server.add_messages(found);
+            let mut batches = Vec::new();
+            for (op, step, at) in pending.drain(..) {
+                apply(&mut server, op, step, at, &mut server_sessions);
+                let changes = server.take_changes();
+                let event = lianjie_core::api::Event::Reset;
+                batches.push(
+                    Batch::new(&org, rows_for(&server, &changes), Some(&event), at)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            server.forget_messages();
+            let batches: Vec<&Batch> = batches.iter().collect();
+            let ids = commit.finish(&batches).await.map_err(|e| e.to_string())?;
             let ids: Vec<i64> = ids.into_iter().flatten().collect();
             if ids.len() != batches.len() || ids.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(format!("step {step}: event ids out of order: {ids:?}"));
             }
-            pending.clear();
         }
     }
     Ok(())
+}
+
+/// The first record that differs between two sets, shown from each.
+fn difference(
+    want: &BTreeMap<(String, String), serde_json::Value>,
+    got: &BTreeMap<(String, String), serde_json::Value>,
+) -> Option<String> {
+    let key = want
+        .keys()
+        .chain(got.keys())
+        .find(|k| want.get(*k) != got.get(*k))?;
+    let show = |m: &BTreeMap<_, serde_json::Value>| m.get(key).map(|v| v.to_string());
+    Some(format!(
+        "{key:?}\n  model: {:?}\n  store: {:?}",
+        show(want),
+        show(got)
+    ))
+}
+
+/// The idempotency key of the message an operation adds, if it adds one.
+fn message_key(op: &Op) -> Option<String> {
+    match *op {
+        Op::Send { key, .. } => Some(format!("k{key}")),
+        Op::Inbound { key, .. } => Some(format!("in{key}")),
+        Op::WebChat { key, .. } => Some(format!("wc{key}")),
+        _ => None,
+    }
 }
 
 /// One operation on the model, as the server would run it; refusals are answers
@@ -416,7 +535,9 @@ fn apply(
     now: DateTime<Utc>,
     sessions: &mut Vec<(String, String, String)>,
 ) {
-    let users: Vec<String> = db.users.iter().map(|u| u.id.clone()).collect();
+    // By id: a copy read from storage lists them so, the seed in its own order.
+    let mut users: Vec<String> = db.users.iter().map(|u| u.id.clone()).collect();
+    users.sort();
     let caller = |db: &Db, i: usize| pick(&users, i).and_then(|u| db.caller(&u).ok());
     let conversations: Vec<String> = db.conversations.keys().cloned().collect();
     let contacts: Vec<String> = db.contacts.keys().cloned().collect();
@@ -438,7 +559,7 @@ fn apply(
                     },
                     attachments: Vec::new(),
                     note,
-                    idempotency_key: format!("k{key}"),
+                    idempotency_key: message_key(op).unwrap_or_default(),
                 };
                 let _ = db.send_message(&c, &v, new, id("m"), now);
             }
@@ -455,7 +576,7 @@ fn apply(
                     name: format!("客户{handle}"),
                     body: format!("question {key}"),
                     attachments: Vec::new(),
-                    idempotency_key: format!("in{key}"),
+                    idempotency_key: message_key(op).unwrap_or_default(),
                     context: None,
                 };
                 let _ = db.inbound(channel, msg, [id("k"), id("v"), id("m")], now);
@@ -570,7 +691,7 @@ fn apply(
                     name: "访客".into(),
                     body: format!("chat {key}"),
                     attachments: Vec::new(),
-                    idempotency_key: format!("wc{key}"),
+                    idempotency_key: message_key(op).unwrap_or_default(),
                     context: None,
                 };
                 let _ = db.web_chat(&token, msg, [id("k"), id("v"), id("m")], now);
@@ -699,17 +820,38 @@ async fn columns_are_filled_from_older_rows_documents() {
         "UPDATE conversations SET contact_id = NULL, channel = NULL, status = NULL, \
          snoozed_until_ns = NULL, assignee_id = NULL, last_message_ns = NULL, \
          preview_lower = NULL, unread = NULL, intent = NULL",
+        "UPDATE messages SET direction = NULL, idempotency_key = NULL, created_ns = NULL",
         "DELETE FROM conversation_labels",
         "DELETE FROM lianjie_meta",
     ] {
         pool.execute(sql).await.unwrap();
     }
+    // Nor did conversations keep when the customer last wrote.
+    for v in db.conversations.values() {
+        let older = Record::Conversation(Conversation {
+            last_inbound_at: None,
+            ..v.clone()
+        });
+        sqlx::query("UPDATE conversations SET doc = $1 WHERE id = $2")
+            .bind(older.to_doc())
+            .bind(&v.id)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     drop(storage);
     let storage = Storage::open(&url).await.unwrap();
     let org = db.org.id.clone();
+    let (stored, _) = storage.load_org(&org).await.unwrap();
+    assert_eq!(records(&stored), records(&db));
     let want = answers(&db, now, None).await;
-    let got = answers(&db, now, Some((&storage, org.as_str()))).await;
+    let got = answers(&stored, now, Some((&storage, org.as_str()))).await;
     assert!(want.keys().any(|k| k.contains("label: Some")));
+    assert!(
+        db.conversations
+            .values()
+            .any(|v| v.last_inbound_at.is_some())
+    );
     for (k, v) in &want {
         assert_eq!(Some(v), got.get(k), "{k}");
     }

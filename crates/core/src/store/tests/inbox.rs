@@ -125,7 +125,7 @@ fn a_visitor_sees_their_chat_and_replies_but_not_notes() {
         &v.id,
         reply("您好，报价已发送", false, "r1"),
         "m-r1".into(),
-        now(),
+        now() + chrono::Duration::seconds(1),
     )
     .unwrap();
     db.send_message(
@@ -133,7 +133,7 @@ fn a_visitor_sees_their_chat_and_replies_but_not_notes() {
         &v.id,
         reply("内部：重点客户", true, "n1"),
         "m-n1".into(),
-        now(),
+        now() + chrono::Duration::seconds(2),
     )
     .unwrap();
     let seen = db.visitor_messages("tok-chat", "visitor-abc").unwrap();
@@ -397,4 +397,85 @@ fn conversation_filters_and_pages() {
         )
         .page;
     assert_eq!(bad.items.len(), 5);
+}
+
+/// A backend that keeps messages in storage holds none of them between operations:
+/// the conversation keeps what intent needs of them, and the trend's earlier points
+/// come out the same once the customer's messages are held again.
+#[test]
+fn intent_needs_no_messages_but_the_trend_is_the_same_with_them_held() {
+    let at = now();
+    let full = demo::seed(at);
+    let mut bare = full.clone();
+    bare.forget_messages();
+    let admin = full.caller("u-admin").unwrap();
+    let mut checked = 0;
+    for (id, contact) in &full.contacts {
+        let theirs = full.conversations_of(&admin, id).unwrap();
+        if !theirs
+            .iter()
+            .any(|v| full.conversations[v].last_inbound_at.is_some())
+        {
+            continue;
+        }
+        checked += 1;
+        // Now: from the conversations alone.
+        assert_eq!(
+            full.signals(id, at),
+            bare.signals(id, at),
+            "{}",
+            contact.name
+        );
+        // Earlier: with the customer's messages held.
+        let mut held = bare.clone();
+        held.add_messages(
+            theirs
+                .iter()
+                .flat_map(|v| full.messages[v].iter())
+                .filter(|m| m.direction == Direction::Inbound)
+                .cloned(),
+        );
+        assert_eq!(
+            full.intent_trend(&admin, id, &crate::api::TREND_DAYS, at),
+            held.intent_trend(&admin, id, &crate::api::TREND_DAYS, at),
+        );
+    }
+    assert!(checked > 5, "{checked}");
+}
+
+#[test]
+fn a_conversation_keeps_when_the_customer_last_wrote_and_messages_of_one_moment_go_by_id() {
+    let mut db = demo::seed(now());
+    let v = db.conversations.keys().next().cloned().unwrap();
+    let admin = db.caller("u-admin").unwrap();
+    let later = now() + Duration::hours(1);
+    let reply = |key: &str| NewMessage {
+        body: key.into(),
+        attachments: Vec::new(),
+        note: false,
+        idempotency_key: key.into(),
+    };
+    // Sent in this order at one moment, listed by id.
+    db.send_message(&admin, &v, reply("b"), "m-b".into(), later)
+        .unwrap();
+    db.send_message(&admin, &v, reply("a"), "m-a".into(), later)
+        .unwrap();
+    let page = db.messages_page(&admin, &v, None, Some(2)).unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["m-b", "m-a"], "newest first");
+    let before = db.conversations[&v].last_inbound_at;
+    assert!(before.is_some_and(|t| t < later));
+    let msg = InboundMessage {
+        handle: "wx-new".into(),
+        name: "客户".into(),
+        body: "在吗".into(),
+        attachments: Vec::new(),
+        idempotency_key: "in-1".into(),
+        context: None,
+    };
+    let ids = ["k-x".to_owned(), "v-x".to_owned(), "m-x".to_owned()];
+    let (got, _) = db
+        .inbound(crate::channel::Channel::Wechat, msg, ids, later)
+        .unwrap();
+    assert_eq!(got.last_inbound_at, Some(later));
 }
