@@ -483,3 +483,68 @@ async fn a_conversation_reads_alike_while_loading_and_after_and_old_messages_mov
         rep.messages("v-001".into(), None).await.is_err()
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
+    use lianjie_core::api::{ConversationQuery, NewMessage, StatusFilter};
+    let name = fresh_name();
+    let query = ConversationQuery {
+        status: StatusFilter::All,
+        limit: Some(100),
+        ..ConversationQuery::default()
+    };
+    let first = LocalBackend::open_named(&name);
+    first.opened().await;
+    let shown = first.conversations(query.clone()).await.unwrap();
+    drop(first);
+
+    // Started again, the page is there before the data is (the call is answered
+    // without waiting), and the inbox is told to read it again once the data is.
+    let again = LocalBackend::open_named(&name);
+    let told: Rc<RefCell<Vec<Event>>> = Rc::default();
+    let sink = told.clone();
+    let _sub = again.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
+    let early = again.conversations(query.clone());
+    assert!(told.borrow().is_empty());
+    assert_eq!(early.await.unwrap(), shown);
+    again.opened().await;
+    assert!(told.borrow().contains(&Event::Reset), "{:?}", told.borrow());
+    assert_eq!(again.conversations(query.clone()).await.unwrap(), shown);
+    // Another page, or another query, is not what was kept: it waits for the data.
+    let other = ConversationQuery {
+        status: StatusFilter::Open,
+        ..query.clone()
+    };
+    let third = LocalBackend::open_named(&name);
+    assert!(third.conversations(other).await.is_ok());
+    assert!(told.borrow().iter().filter(|e| **e == Event::Reset).count() == 1);
+
+    // A write drops it: the next start reads the page from the data.
+    let v = shown.page.items[0].id.clone();
+    third
+        .send_message(
+            v,
+            NewMessage {
+                body: "稍后回复您".into(),
+                attachments: Vec::new(),
+                note: true,
+                idempotency_key: "summary-dropped".into(),
+            },
+        )
+        .await
+        .unwrap();
+    drop(third);
+    drop(again);
+    let fourth = LocalBackend::open_named(&name);
+    let seen: Rc<RefCell<Vec<Event>>> = Rc::default();
+    let sink = seen.clone();
+    let _sub = fourth.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
+    let page = fourth.conversations(query).await.unwrap();
+    fourth.opened().await;
+    assert!(
+        !seen.borrow().contains(&Event::Reset),
+        "{:?}",
+        seen.borrow()
+    );
+    assert_eq!(page.page.total, shown.page.total);
+}

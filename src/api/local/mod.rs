@@ -11,6 +11,7 @@
 
 mod indexed;
 mod ops;
+mod summary;
 mod upgrade;
 
 use super::{ApiFuture, ApiResult, EventHub};
@@ -112,6 +113,10 @@ struct Inner {
     tabs: Option<Tabs>,
     /// The staff member this browser acts as (see [`acting`]).
     me: RefCell<String>,
+    summary: summary::InboxSummary,
+    /// Whether the inbox was shown from [`Inner::summary`] while loading (it is read
+    /// again once the data has loaded).
+    summary_shown: Cell<bool>,
 }
 
 /// The other tabs on the same database, and what this tab does with their changes.
@@ -199,6 +204,8 @@ impl LocalBackend {
                 hub: EventHub::default(),
                 tabs,
                 me: RefCell::new(super::read_stored(ME_KEY).unwrap_or_else(|| DEMO_ME.to_owned())),
+                summary: summary::InboxSummary::of(name),
+                summary_shown: Cell::new(false),
             }
         }));
         let loading = backend.clone();
@@ -206,10 +213,19 @@ impl LocalBackend {
         wasm_bindgen_futures::spawn_local(async move {
             let note = loading.load(&name).await;
             *loading.0.note.borrow_mut() = Some(note);
-            loading.0.ready.open();
+            loading.open_ready();
             loading.0.full.open();
         });
         backend
+    }
+
+    /// Lets reads through: what is needed for the lists has loaded. An inbox shown
+    /// from the summary meanwhile is told to read its page again.
+    fn open_ready(&self) {
+        self.0.ready.open();
+        if self.0.summary_shown.replace(false) {
+            self.0.hub.notify(&Event::Reset);
+        }
     }
 
     /// What loading found, once it has finished.
@@ -259,7 +275,7 @@ impl LocalBackend {
             }
             *self.0.db.borrow_mut() = db;
             *self.0.idb.borrow_mut() = Some(idb.clone());
-            self.0.ready.open();
+            self.open_ready();
             match read_messages(&idb).await {
                 Ok((messages, unreadable)) => {
                     self.0
@@ -498,6 +514,9 @@ impl LocalBackend {
         records: &[Record],
         replace: bool,
     ) -> impl Future<Output = ApiResult<()>> + 'static {
+        if replace || !records.is_empty() {
+            self.0.summary.forget();
+        }
         let started = match self.0.idb.borrow().as_ref() {
             // Memory only: nothing to wait for.
             None => Ok(None),

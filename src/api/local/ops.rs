@@ -324,7 +324,19 @@ impl Api for LocalBackend {
     }
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
-        self.staff_read(move |db, caller| Ok(db.list_conversations(caller, &query, Utc::now())))
+        let me = self.me_id();
+        if !self.0.ready.open.get()
+            && let Some(page) = self.0.summary.page(&me, &query)
+        {
+            self.0.summary_shown.set(true);
+            return ready(Ok(page));
+        }
+        let this = self.clone();
+        self.staff_read(move |db, caller| {
+            let page = db.list_conversations(caller, &query, Utc::now());
+            this.0.summary.keep(&me, &query, &page);
+            Ok(page)
+        })
     }
 
     fn messages(

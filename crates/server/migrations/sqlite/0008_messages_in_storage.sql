@@ -7,5 +7,5 @@ ALTER TABLE messages ADD COLUMN direction TEXT;
 ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
 ALTER TABLE messages ADD COLUMN created_ns BIGINT;
 DROP INDEX messages_by_conversation;
-CREATE INDEX messages_by_conversation ON messages (conversation_id, created_ns, id);
+CREATE INDEX messages_by_conversation ON messages (org_id, conversation_id, created_ns, id);
 CREATE INDEX messages_by_key ON messages (org_id, idempotency_key);

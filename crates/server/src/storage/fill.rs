@@ -110,7 +110,7 @@ async fn last_inbound(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
     loop {
         let chunk = sqlx::query(
             "SELECT v.id, v.doc, v.org_id, (SELECT MAX(m.created_ns) FROM messages m \
-             WHERE m.conversation_id = v.id AND m.direction = 'inbound') \
+             WHERE m.org_id = v.org_id AND m.conversation_id = v.id AND m.direction = 'inbound') \
              FROM conversations v WHERE v.id > $1 ORDER BY v.id LIMIT $2",
         )
         .bind(&after)
