@@ -505,8 +505,13 @@ async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
     let sink = told.clone();
     let _sub = again.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
     let early = again.conversations(query.clone());
+    // So is who this browser acts as, which the workbench needs before any page.
+    let me = again.me();
+    let colleagues = again.users();
     assert!(told.borrow().is_empty());
     assert_eq!(early.await.unwrap(), shown);
+    assert_eq!(me.await.unwrap().id, lianjie::api::local::DEMO_ME);
+    assert!(colleagues.await.unwrap().len() > 5);
     again.opened().await;
     assert!(told.borrow().contains(&Event::Reset), "{:?}", told.borrow());
     assert_eq!(again.conversations(query.clone()).await.unwrap(), shown);

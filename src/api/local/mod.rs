@@ -228,6 +228,23 @@ impl LocalBackend {
         }
     }
 
+    /// What the summary answers while the data loads (see [`summary`]); the
+    /// answer is read again once it has.
+    fn early<T>(&self, answer: impl FnOnce(&summary::InboxSummary) -> Option<T>) -> Option<T> {
+        if self.0.ready.open.get() {
+            return None;
+        }
+        let found = answer(&self.0.summary)?;
+        self.0.summary_shown.set(true);
+        Some(found)
+    }
+
+    /// Who this browser acts as, from the summary while the data loads.
+    fn early_known(&self) -> Option<summary::Known> {
+        let me = self.me_id();
+        self.early(|summary| summary.known(&me))
+    }
+
     /// What loading found, once it has finished.
     pub async fn opened(&self) -> OpenNote {
         self.0.full.wait().await;

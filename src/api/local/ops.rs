@@ -2,6 +2,7 @@
 //! through core with the caller this browser acts as.
 
 use super::indexed::read_conversation;
+use super::summary::Known;
 use super::{
     LocalBackend, ME_KEY, acting, inbound_ids, key_secret, random_id, random_token, ready,
     store_error, then,
@@ -153,6 +154,9 @@ impl Api for LocalBackend {
     }
 
     fn me(&self) -> ApiFuture<User> {
+        if let Some(known) = self.early_known() {
+            return ready(Ok(known.user));
+        }
         self.staff_read(|db, caller| db.user(&caller.user_id).cloned())
     }
 
@@ -169,10 +173,16 @@ impl Api for LocalBackend {
     }
 
     fn org(&self) -> ApiFuture<Organization> {
+        if let Some(known) = self.early_known() {
+            return ready(Ok(known.org));
+        }
         self.staff_read(|db, _| Ok(db.org.clone()))
     }
 
     fn users(&self) -> ApiFuture<Vec<User>> {
+        if let Some(known) = self.early_known() {
+            return ready(Ok(known.users));
+        }
         self.staff_read(|db, _| Ok(db.users.clone()))
     }
 
@@ -325,16 +335,18 @@ impl Api for LocalBackend {
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
         let me = self.me_id();
-        if !self.0.ready.open.get()
-            && let Some(page) = self.0.summary.page(&me, &query)
-        {
-            self.0.summary_shown.set(true);
+        if let Some(page) = self.early(|summary| summary.page(&me, &query)) {
             return ready(Ok(page));
         }
         let this = self.clone();
         self.staff_read(move |db, caller| {
             let page = db.list_conversations(caller, &query, Utc::now());
-            this.0.summary.keep(&me, &query, &page);
+            let known = Known {
+                user: db.user(&caller.user_id)?.clone(),
+                org: db.org.clone(),
+                users: db.users.clone(),
+            };
+            this.0.summary.keep(&me, known, &query, &page);
             Ok(page)
         })
     }

@@ -1,16 +1,28 @@
-//! The inbox's first page as this browser last showed it, kept in localStorage: a
-//! cold start shows it at once, before every conversation and contact has loaded
-//! from IndexedDB, then reads it again from the loaded data. Any write drops it, so
-//! it is never older than the stored data it was read from; a page answered from
-//! the loaded data keeps it again.
+//! The inbox's first page as this browser last showed it, with who it was shown to,
+//! kept in localStorage: a cold start shows it at once, before every conversation
+//! and contact has loaded from IndexedDB, then reads it all again from the loaded
+//! data. Any write drops it, so it is never older than the stored data it was read
+//! from; a page answered from the loaded data keeps it again.
 
 use lianjie_core::api::{ConversationPage, ConversationQuery};
+use lianjie_core::people::User;
+use lianjie_core::team::Organization;
 use serde::{Deserialize, Serialize};
+
+/// Who the page was shown to, in what organization, beside which colleagues: what
+/// the workbench knows before it shows a page.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct Known {
+    pub user: User,
+    pub org: Organization,
+    pub users: Vec<User>,
+}
 
 #[derive(Serialize, Deserialize)]
 struct Shown {
-    /// Who it was shown to (the staff member this browser acts as).
+    /// The staff member this browser acted as.
     me: String,
+    known: Known,
     query: ConversationQuery,
     page: ConversationPage,
 }
@@ -27,14 +39,30 @@ impl InboxSummary {
         }
     }
 
+    fn shown(&self, me: &str) -> Option<Shown> {
+        let shown: Shown = crate::api::read_stored(&self.key)?;
+        (shown.me == me).then_some(shown)
+    }
+
     /// The first page last shown to `me` for `query`, if that is the one kept.
     pub(super) fn page(&self, me: &str, query: &ConversationQuery) -> Option<ConversationPage> {
-        let shown: Shown = crate::api::read_stored(&self.key)?;
-        (shown.me == me && &shown.query == query && query.cursor.is_none()).then_some(shown.page)
+        let shown = self.shown(me)?;
+        (&shown.query == query && query.cursor.is_none()).then_some(shown.page)
+    }
+
+    /// Who `me` was when the kept page was shown to them.
+    pub(super) fn known(&self, me: &str) -> Option<Known> {
+        self.shown(me).map(|shown| shown.known)
     }
 
     /// Keeps `page`, the first page of `query` as `me` was just shown it.
-    pub(super) fn keep(&self, me: &str, query: &ConversationQuery, page: &ConversationPage) {
+    pub(super) fn keep(
+        &self,
+        me: &str,
+        known: Known,
+        query: &ConversationQuery,
+        page: &ConversationPage,
+    ) {
         if query.cursor.is_some() {
             return;
         }
@@ -42,6 +70,7 @@ impl InboxSummary {
             &self.key,
             &Shown {
                 me: me.to_owned(),
+                known,
                 query: query.clone(),
                 page: page.clone(),
             },
