@@ -5,17 +5,19 @@
 //! from; a page answered from the loaded data keeps it again.
 
 use lianjie_core::api::{ConversationPage, ConversationQuery};
+use lianjie_core::inbox::CannedReply;
 use lianjie_core::people::User;
 use lianjie_core::team::Organization;
 use serde::{Deserialize, Serialize};
 
-/// Who the page was shown to, in what organization, beside which colleagues: what
-/// the workbench knows before it shows a page.
+/// Who the page was shown to, in what organization, beside which colleagues, with
+/// the canned replies: what the workbench and the inbox know before they show it.
 #[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Known {
     pub user: User,
     pub org: Organization,
     pub users: Vec<User>,
+    pub canned: Vec<CannedReply>,
 }
 
 #[derive(Serialize, Deserialize)]
