@@ -505,6 +505,9 @@ async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
     let sink = told.clone();
     let _sub = again.subscribe(Rc::new(move |e: &Event| sink.borrow_mut().push(e.clone())));
     let early = again.conversations(query.clone());
+    // A conversation on that page reads its messages before the rest has loaded.
+    let listed = shown.page.items[0].id.clone();
+    let early_messages = again.messages(listed.clone(), None);
     // So is who this browser acts as, which the workbench needs before any page.
     let me = again.me();
     let colleagues = again.users();
@@ -512,9 +515,12 @@ async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
     assert_eq!(early.await.unwrap(), shown);
     assert_eq!(me.await.unwrap().id, lianjie::api::local::DEMO_ME);
     assert!(colleagues.await.unwrap().len() > 5);
+    let early_messages = early_messages.await.unwrap();
+    assert!(!early_messages.items.is_empty());
     again.opened().await;
     assert!(told.borrow().contains(&Event::Reset), "{:?}", told.borrow());
     assert_eq!(again.conversations(query.clone()).await.unwrap(), shown);
+    assert_eq!(again.messages(listed, None).await.unwrap(), early_messages);
     // Another page, or another query, is not what was kept: it waits for the data.
     let other = ConversationQuery {
         status: StatusFilter::Open,

@@ -104,6 +104,9 @@ impl Gate {
 struct Inner {
     db: RefCell<Db>,
     idb: RefCell<Option<Rc<Database>>>,
+    /// Open once IndexedDB is open (or cannot be): a conversation shown from the
+    /// summary reads its messages from there before the rest has loaded.
+    stored: Gate,
     /// Open once everything but the messages is loaded: enough for the lists.
     ready: Gate,
     /// Open once the messages are loaded too (they are most of the data at scale).
@@ -198,6 +201,7 @@ impl LocalBackend {
             Inner {
                 db: RefCell::new(Db::default()),
                 idb: RefCell::new(None),
+                stored: Gate::default(),
                 ready: Gate::default(),
                 full: Gate::default(),
                 note: RefCell::new(None),
@@ -213,6 +217,7 @@ impl LocalBackend {
         wasm_bindgen_futures::spawn_local(async move {
             let note = loading.load(&name).await;
             *loading.0.note.borrow_mut() = Some(note);
+            loading.0.stored.open();
             loading.open_ready();
             loading.0.full.open();
         });
@@ -262,6 +267,10 @@ impl LocalBackend {
         // Messages an earlier version kept by id move to their conversations first,
         // so reading one conversation's finds them all.
         let moved = move_legacy_messages(&idb).await;
+        let idb = Rc::new(idb);
+        // A conversation shown from the summary reads its messages from here on.
+        *self.0.idb.borrow_mut() = Some(idb.clone());
+        self.0.stored.open();
         let lists: Vec<&'static str> = Record::KINDS
             .into_iter()
             .filter(|&k| k != Record::MESSAGES)
@@ -280,7 +289,6 @@ impl LocalBackend {
             Ok(n) => note = OpenNote::Recovered(format!("{n} unreadable message(s)")),
             Err(e) => note = OpenNote::Recovered(format!("messages: {e}")),
         }
-        let idb = Rc::new(idb);
         if records.iter().any(|r| matches!(r, Record::User(_))) {
             let mut db = Db::from_records(records);
             // Data stored before organizations existed gets the demo's, kept from now on.
@@ -291,7 +299,6 @@ impl LocalBackend {
                 let _ = finish(tx).await;
             }
             *self.0.db.borrow_mut() = db;
-            *self.0.idb.borrow_mut() = Some(idb.clone());
             self.open_ready();
             match read_messages(&idb).await {
                 Ok((messages, unreadable)) => {
@@ -319,7 +326,6 @@ impl LocalBackend {
                 let _ = finish(tx).await;
             }
             *self.0.db.borrow_mut() = db;
-            *self.0.idb.borrow_mut() = Some(idb);
         }
         note
     }

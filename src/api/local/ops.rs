@@ -25,7 +25,7 @@ use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadDetails, Share};
-use lianjie_core::store::{StoreError, StoreResult};
+use lianjie_core::store::{StoreError, StoreResult, page_window};
 use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
 };
@@ -364,7 +364,31 @@ impl Api for LocalBackend {
         // written before they all have loaded, so what is stored is current); once
         // they have, from memory.
         let this = self.clone();
+        let me = self.me_id();
+        // One on the inbox page shown from the summary is read before the rest has
+        // loaded: what it was shown to this person from is stored data.
+        let early = self
+            .early(|summary| summary.lists(&me, &conversation_id).then_some(()))
+            .is_some();
         Box::pin(async move {
+            if early {
+                this.0.stored.wait().await;
+                let idb = this.0.idb.borrow().clone();
+                if let Some(idb) = idb
+                    && !this.0.ready.open.get()
+                    && let Ok(list) = read_conversation(&idb, &conversation_id).await
+                {
+                    let window = page_window(cursor.as_deref(), None, list.len());
+                    let items = list
+                        .iter()
+                        .rev()
+                        .skip(window.start)
+                        .take(window.len())
+                        .cloned()
+                        .collect();
+                    return Ok(Page::of_window(items, window, list.len()));
+                }
+            }
             this.0.ready.wait().await;
             let idb = this.0.idb.borrow().clone();
             let alone = match idb {

@@ -52,6 +52,12 @@ impl InboxSummary {
         (&shown.query == query && query.cursor.is_none()).then_some(shown.page)
     }
 
+    /// Whether conversation `id` was on the page kept for `me` (they saw it there).
+    pub(super) fn lists(&self, me: &str, id: &str) -> bool {
+        self.shown(me)
+            .is_some_and(|shown| shown.page.page.items.iter().any(|v| v.id == id))
+    }
+
     /// Who `me` was when the kept page was shown to them.
     pub(super) fn known(&self, me: &str) -> Option<Known> {
         self.shown(me).map(|shown| shown.known)
