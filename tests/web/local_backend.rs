@@ -508,6 +508,8 @@ async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
     // A conversation on that page reads its messages before the rest has loaded.
     let listed = shown.page.items[0].id.clone();
     let early_messages = again.messages(listed.clone(), None);
+    let customer = shown.page.items[0].contact_id.clone();
+    let early_contact = again.contact(customer.clone());
     // So is who this browser acts as, which the workbench needs before any page.
     let me = again.me();
     let colleagues = again.users();
@@ -521,6 +523,10 @@ async fn a_cold_start_shows_the_inbox_as_last_shown_then_reads_it_again() {
     assert!(told.borrow().contains(&Event::Reset), "{:?}", told.borrow());
     assert_eq!(again.conversations(query.clone()).await.unwrap(), shown);
     assert_eq!(again.messages(listed, None).await.unwrap(), early_messages);
+    assert_eq!(
+        again.contact(customer).await.unwrap(),
+        early_contact.await.unwrap()
+    );
     // Another page, or another query, is not what was kept: it waits for the data.
     let other = ConversationQuery {
         status: StatusFilter::Open,

@@ -274,6 +274,10 @@ impl Api for LocalBackend {
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {
+        let me = self.me_id();
+        if let Some(contact) = self.early(|summary| summary.contact(&me, &id)) {
+            return ready(Ok(contact));
+        }
         self.staff_read(move |db, caller| db.visible_contact(caller, &id).cloned())
     }
 
@@ -350,7 +354,13 @@ impl Api for LocalBackend {
                 users: db.users.clone(),
                 canned: db.canned.clone(),
             };
-            this.0.summary.keep(&me, known, &query, &page);
+            let contacts = page
+                .page
+                .items
+                .iter()
+                .filter_map(|v| db.visible_contact(caller, &v.contact_id).ok().cloned())
+                .collect();
+            this.0.summary.keep(&me, known, &query, &page, contacts);
             Ok(page)
         })
     }

@@ -5,6 +5,7 @@
 //! from; a page answered from the loaded data keeps it again.
 
 use lianjie_core::api::{ConversationPage, ConversationQuery};
+use lianjie_core::contact::Contact;
 use lianjie_core::inbox::CannedReply;
 use lianjie_core::people::User;
 use lianjie_core::team::Organization;
@@ -27,6 +28,8 @@ struct Shown {
     known: Known,
     query: ConversationQuery,
     page: ConversationPage,
+    /// The customers of the page's conversations (the inbox's sidebar).
+    contacts: Vec<Contact>,
 }
 
 pub(super) struct InboxSummary {
@@ -58,6 +61,11 @@ impl InboxSummary {
             .is_some_and(|shown| shown.page.page.items.iter().any(|v| v.id == id))
     }
 
+    /// Customer `id` of a conversation on the page kept for `me`.
+    pub(super) fn contact(&self, me: &str, id: &str) -> Option<Contact> {
+        self.shown(me)?.contacts.into_iter().find(|c| c.id == id)
+    }
+
     /// Who `me` was when the kept page was shown to them.
     pub(super) fn known(&self, me: &str) -> Option<Known> {
         self.shown(me).map(|shown| shown.known)
@@ -70,6 +78,7 @@ impl InboxSummary {
         known: Known,
         query: &ConversationQuery,
         page: &ConversationPage,
+        contacts: Vec<Contact>,
     ) {
         if query.cursor.is_some() {
             return;
@@ -81,6 +90,7 @@ impl InboxSummary {
                 known,
                 query: query.clone(),
                 page: page.clone(),
+                contacts,
             },
         );
     }
