@@ -5,6 +5,7 @@
 use super::StorageResult;
 use super::rows::{row, write_rows};
 use lianjie_core::store::{Db, Record};
+use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row as _, Transaction};
 
 /// Rows read at a time, so a large database is filled in bounded memory.
@@ -75,29 +76,11 @@ async fn rewrite(
     tx: &mut Transaction<'static, Any>,
     tables: &[(&str, &str, &str)],
 ) -> StorageResult<()> {
-    let empty = Db::default();
     for (table, key, kind) in tables {
-        let mut after = String::new();
-        loop {
-            let chunk = sqlx::query(&format!(
-                "SELECT {key}, doc, org_id FROM {table} WHERE {key} > $1 ORDER BY {key} LIMIT $2"
-            ))
-            .bind(&after)
-            .bind(CHUNK)
-            .fetch_all(&mut **tx)
-            .await?;
-            let Some(last) = chunk.last() else { break };
-            after = last.try_get(0)?;
-            let mut rows = Vec::with_capacity(chunk.len());
-            for r in &chunk {
-                let record = Record::from_doc(kind, r.try_get::<&str, _>(1)?)?;
-                rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
-            }
-            // At version 0: these rows predate the step, and no document changes.
-            let rows: Vec<(&str, i64, &_)> =
-                rows.iter().map(|(org, r)| (org.as_str(), 0, r)).collect();
-            write_rows(tx, &rows).await?;
-        }
+        let select = format!(
+            "SELECT {key}, doc, org_id FROM {table} WHERE {key} > $1 ORDER BY {key} LIMIT $2"
+        );
+        rewrite_each(tx, &select, kind, |_, _| Ok(true)).await?;
     }
     Ok(())
 }
@@ -105,35 +88,50 @@ async fn rewrite(
 /// Each conversation's `last_inbound_at`, from its messages (the messages' columns
 /// filled first).
 async fn last_inbound(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
+    let select = "SELECT v.id, v.doc, v.org_id, (SELECT MAX(m.created_ns) FROM messages m \
+                  WHERE m.org_id = v.org_id AND m.conversation_id = v.id AND m.direction = 'inbound') \
+                  FROM conversations v WHERE v.id > $1 ORDER BY v.id LIMIT $2";
+    rewrite_each(tx, select, "conversations", |record, r| {
+        let at = r.try_get::<Option<i64>, _>(3)?;
+        match (record, at) {
+            (Record::Conversation(v), Some(at)) => {
+                let at = chrono::DateTime::from_timestamp_nanos(at);
+                v.last_inbound_at = v.last_inbound_at.max(Some(at));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    })
+    .await
+}
+
+/// Rewrites the rows `select` reads a chunk at a time (key, document, organization,
+/// then anything `edit` needs; after key `$1`, at most `$2`), as records of `kind`
+/// that `edit` changed (false: left as it is).
+async fn rewrite_each(
+    tx: &mut Transaction<'static, Any>,
+    select: &str,
+    kind: &str,
+    edit: impl Fn(&mut Record, &AnyRow) -> StorageResult<bool>,
+) -> StorageResult<()> {
     let empty = Db::default();
     let mut after = String::new();
     loop {
-        let chunk = sqlx::query(
-            "SELECT v.id, v.doc, v.org_id, (SELECT MAX(m.created_ns) FROM messages m \
-             WHERE m.org_id = v.org_id AND m.conversation_id = v.id AND m.direction = 'inbound') \
-             FROM conversations v WHERE v.id > $1 ORDER BY v.id LIMIT $2",
-        )
-        .bind(&after)
-        .bind(CHUNK)
-        .fetch_all(&mut **tx)
-        .await?;
+        let chunk = sqlx::query(select)
+            .bind(&after)
+            .bind(CHUNK)
+            .fetch_all(&mut **tx)
+            .await?;
         let Some(last) = chunk.last() else { break };
         after = last.try_get(0)?;
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(chunk.len());
         for r in &chunk {
-            let Some(at) = r.try_get::<Option<i64>, _>(3)? else {
-                continue;
-            };
-            let Record::Conversation(mut v) = Record::from_doc("conversations", r.try_get(1)?)?
-            else {
-                continue;
-            };
-            v.last_inbound_at = v
-                .last_inbound_at
-                .max(Some(chrono::DateTime::from_timestamp_nanos(at)));
-            let record = Record::Conversation(v);
-            rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
+            let mut record = Record::from_doc(kind, r.try_get::<&str, _>(1)?)?;
+            if edit(&mut record, r)? {
+                rows.push((r.try_get::<String, _>(2)?, row(&empty, &record)));
+            }
         }
+        // At version 0: these rows predate the step.
         let rows: Vec<(&str, i64, &_)> = rows.iter().map(|(org, r)| (org.as_str(), 0, r)).collect();
         write_rows(tx, &rows).await?;
     }
