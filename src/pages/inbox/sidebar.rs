@@ -72,12 +72,14 @@ pub fn CustomerSidebar(
                 }
             })}
             <MergeContact keep=contact />
+            // Its own transition, failure included: the thread beside it does not wait
+            // for the customer's story.
             <Transition>
                 {move || Suspend::new(async move {
                     timeline.await.ok().map(|timeline| view! { <TouchpointTimeline timeline /> })
                 })}
+                <LoadFailed resource=timeline />
             </Transition>
-            <LoadFailed resource=timeline />
         </aside>
     }
 }
