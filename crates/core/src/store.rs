@@ -44,7 +44,7 @@ mod team;
 mod today;
 mod tracking;
 
-pub use inbox::{VISITOR_MESSAGES, page_window, visitor_view};
+pub use inbox::{VISITOR_MESSAGES, page_window, paginate, visitor_view};
 
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum StoreError {

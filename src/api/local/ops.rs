@@ -25,7 +25,7 @@ use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadDetails, Share};
-use lianjie_core::store::{StoreError, StoreResult, page_window};
+use lianjie_core::store::{StoreError, StoreResult, paginate};
 use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
 };
@@ -388,15 +388,12 @@ impl Api for LocalBackend {
                     && !this.0.ready.open.get()
                     && let Ok(list) = read_conversation(&idb, &conversation_id).await
                 {
-                    let window = page_window(cursor.as_deref(), None, list.len());
-                    let items = list
-                        .iter()
-                        .rev()
-                        .skip(window.start)
-                        .take(window.len())
-                        .cloned()
-                        .collect();
-                    return Ok(Page::of_window(items, window, list.len()));
+                    // Newest first, as `Db::messages_page` pages them.
+                    return Ok(paginate(
+                        list.iter().rev().collect(),
+                        cursor.as_deref(),
+                        None,
+                    ));
                 }
             }
             this.0.ready.wait().await;

@@ -445,11 +445,7 @@ impl Db {
 
 /// Cursor pagination over an already ordered list: the cursor is the offset, opaque
 /// to clients. A malformed cursor restarts from the top rather than failing.
-pub(super) fn paginate<T: Clone>(
-    list: Vec<&T>,
-    cursor: Option<&str>,
-    limit: Option<usize>,
-) -> Page<T> {
+pub fn paginate<T: Clone>(list: Vec<&T>, cursor: Option<&str>, limit: Option<usize>) -> Page<T> {
     let window = page_window(cursor, limit, list.len());
     let items = list[window.clone()].iter().map(|t| (*t).clone()).collect();
     Page::of_window(items, window, list.len())
