@@ -1,7 +1,7 @@
 //! The lists the app asks for most, read by SQL a page at a time: the radar's
 //! recent readings, and the inbox's conversations with every tab's count. Scopes are
 //! core's rules (`Caller::owners`, `Caller::sees_conversation`) written as `WHERE`
-//! clauses; tests/server/model.rs holds each answer to core's in-memory one.
+//! clauses; tests/server/model/ holds each answer to core's in-memory one.
 
 use super::rows::{ns, status_named};
 use super::{Dialect, Storage, StorageResult};
