@@ -17,6 +17,7 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -250,31 +251,60 @@ impl Drop for Inner {
     }
 }
 
+/// A query string, its values encoded.
+#[derive(Default)]
+struct Params(Vec<String>);
+
+impl Params {
+    fn push(&mut self, key: &str, value: &str) -> &mut Self {
+        self.0
+            .push(format!("{key}={}", js_sys::encode_uri_component(value)));
+        self
+    }
+
+    fn maybe(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.push(key, v);
+        }
+        self
+    }
+
+    fn page(&mut self, cursor: Option<&str>, limit: Option<usize>) -> &mut Self {
+        self.maybe("cursor", cursor)
+            .maybe("limit", limit.map(|l| l.to_string()).as_deref())
+    }
+
+    fn joined(&self) -> String {
+        self.0.join("&")
+    }
+}
+
 fn query_string(q: &ConversationQuery) -> String {
-    let mut parts = vec![format!("status={}", status_slug(q.status))];
-    let mut push = |k: &str, v: &str| {
-        parts.push(format!("{k}={}", js_sys::encode_uri_component(v)));
-    };
-    if let Some(c) = q.channel {
-        push("channel", c.slug());
-    }
-    if let Some(l) = &q.label {
-        push("label", l);
-    }
-    if let Some(t) = &q.text {
-        push("text", t);
-    }
-    if let Some(c) = &q.cursor {
-        push("cursor", c);
-    }
-    if let Some(l) = q.limit {
-        push("limit", &l.to_string());
-    }
     // Enums serialize to their wire names as JSON strings; strip the quotes.
     let plain = |v: serde_json::Result<String>| v.unwrap_or_default().trim_matches('"').to_owned();
-    push("assignee", &plain(serde_json::to_string(&q.assignee)));
-    push("sort", &plain(serde_json::to_string(&q.sort)));
-    parts.join("&")
+    Params::default()
+        .push("status", status_slug(q.status))
+        .maybe("channel", q.channel.map(|c| c.slug()))
+        .maybe("label", q.label.as_deref())
+        .maybe("text", q.text.as_deref())
+        .page(q.cursor.as_deref(), q.limit)
+        .push("assignee", &plain(serde_json::to_string(&q.assignee)))
+        .push("sort", &plain(serde_json::to_string(&q.sort)))
+        .joined()
+}
+
+fn customer_query_string(q: &CustomerQuery) -> String {
+    Params::default()
+        .push("view", q.view.key())
+        .push("sort", q.sort.key())
+        .maybe("text", q.text.as_deref())
+        .maybe("owner", q.owner.as_deref())
+        .maybe(
+            "untouched_days",
+            q.untouched_days.map(|d| d.to_string()).as_deref(),
+        )
+        .page(q.cursor.as_deref(), q.limit)
+        .joined()
 }
 
 fn status_slug(s: StatusFilter) -> &'static str {
@@ -543,6 +573,10 @@ impl Api for HttpBackend {
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
         self.get("/contacts".into())
+    }
+
+    fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>> {
+        self.get(format!("/customers?{}", customer_query_string(&query)))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

@@ -18,6 +18,7 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -125,6 +126,8 @@ pub trait Api: PublicApi {
     fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics>;
     fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>>;
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
+    /// A page of the customer list: a saved view, narrowed and sorted.
+    fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;
     /// Merges `other_id` into `keep_id` (the same person); returns the kept contact.
     fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;

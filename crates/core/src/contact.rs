@@ -12,7 +12,7 @@ pub struct Identity {
     pub handle: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: String,
     pub name: String,

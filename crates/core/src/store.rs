@@ -37,6 +37,7 @@ pub const MAX_PAGE: usize = 200;
 mod catalog;
 mod channel_keys;
 mod contacts;
+mod customers;
 mod inbox;
 mod reading;
 mod sharing;

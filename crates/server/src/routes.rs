@@ -23,6 +23,7 @@ use lianjie_core::api::{
 use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS, Today};
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::customers::CustomerQuery;
 use lianjie_core::demo;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -69,6 +70,7 @@ pub fn router(state: Shared) -> Router {
         .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts))
         .route("/contacts/{id}", get(contact))
+        .route("/customers", get(customers))
         .route("/contacts/{id}/merge", post(merge_contacts))
         .route("/contacts/{id}/unmerge", post(unmerge_contact))
         .route("/contacts/{id}/not-duplicate", post(not_same_person))
@@ -362,6 +364,12 @@ async fn contacts(staff: Staff) -> ApiResult<Json<Vec<Contact>>> {
     Ok(Json(
         staff.tenant.read(|db| Ok(db.contacts_for(&staff.caller)))?,
     ))
+}
+
+async fn customers(staff: Staff, Query(q): Query<CustomerQuery>) -> ApiResult<Json<Page<Contact>>> {
+    Ok(Json(staff.tenant.read(|db| {
+        Ok(db.customers(&staff.caller, &q, Utc::now()))
+    })?))
 }
 
 async fn contact(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Contact>> {

@@ -19,6 +19,7 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::customers::CustomerQuery;
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
@@ -271,6 +272,10 @@ impl Api for LocalBackend {
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
         self.staff_read(|db, caller| Ok(db.contacts_for(caller)))
+    }
+
+    fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>> {
+        self.staff_read(move |db, caller| Ok(db.customers(caller, &query, Utc::now())))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

@@ -301,6 +301,13 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
         ),
         row(
             M::GET,
+            "/customers",
+            "/customers?view=hot&sort=intent",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
             "/contacts/{id}",
             "/contacts/k-000",
             None,
@@ -655,6 +662,20 @@ async fn lists_hold_only_what_the_caller_may_see() {
     );
     let strangers = ids(&contacts(stranger.clone()).await, "id");
     assert_eq!(strangers, BTreeSet::from(["bc-k1".into()]));
+    // The customer list is the same scope, a page at a time.
+    for token in [&rep, &manager, &agent, &admin, &stranger] {
+        let (_, page) = s
+            .call(Method::GET, "/customers?limit=200", Some(token), None)
+            .await;
+        assert_eq!(
+            ids(&page["items"], "id"),
+            ids(&contacts(token.clone()).await, "id")
+        );
+        assert_eq!(
+            page["total"].as_u64(),
+            Some(page["items"].as_array().unwrap().len() as u64)
+        );
+    }
 
     // The radar follows the links: 王磊's reader reaches him and his manager only.
     let share = s.share_pricing(&rep).await;
