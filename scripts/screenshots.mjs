@@ -18,6 +18,7 @@ export const PAGES = [
   { name: 'content-new', path: '/content/new', as: 'rep', h1: ['新建内容', 'New content'] },
   { name: 'content-analytics', path: '/content/c-pricing', as: 'rep', h1: ['内容数据', 'Content analytics'] },
   { name: 'radar', path: '/radar', as: 'rep', h1: ['线索雷达', 'Lead radar'] },
+  { name: 'customers', path: '/customers', as: 'rep', h1: ['客户', 'Customers'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
   { name: 'inbox', path: '/inbox', as: 'rep', h1: ['收件箱', 'Inbox'] },
   { name: 'inbox-conversation', mint: 'conversation', as: 'rep', h1: ['收件箱', 'Inbox'] },

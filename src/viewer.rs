@@ -74,11 +74,12 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 7] = [
+const NAV: [(&str, Msg, Option<Gate>); 8] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
     ("/radar", Msg::NavRadar, Some(Gate::Radar)),
+    ("/customers", Msg::NavCustomers, None),
     ("/inbox", Msg::NavInbox, None),
     ("/settings/team", Msg::NavTeam, Some(Gate::Team)),
     ("/settings", Msg::NavSettings, None),
@@ -86,9 +87,10 @@ const NAV: [(&str, Msg, Option<Gate>); 7] = [
 
 /// The phone's bottom tab bar: what a rep reaches for most, with the rest (their
 /// card, the team) a tap away under "Me".
-const TABS: [(&str, Msg, Option<Gate>); 5] = [
+const TABS: [(&str, Msg, Option<Gate>); 6] = [
     ("/", Msg::Today, None),
     ("/radar", Msg::TabRadar, Some(Gate::Radar)),
+    ("/customers", Msg::NavCustomers, None),
     ("/inbox", Msg::NavInbox, None),
     ("/content", Msg::TabContent, None),
     ("/settings", Msg::TabMe, None),
@@ -193,22 +195,34 @@ mod tests {
     fn each_role_is_shown_what_it_may_use() {
         assert_eq!(
             nav("u-wanglei"),
-            ["/", "/card", "/content", "/radar", "/inbox", "/settings"]
+            [
+                "/",
+                "/card",
+                "/content",
+                "/radar",
+                "/customers",
+                "/inbox",
+                "/settings"
+            ]
         );
         assert_eq!(nav("u-chengang"), nav("u-wanglei"));
-        assert_eq!(nav("u-zhaomin"), ["/", "/content", "/inbox", "/settings"]);
+        assert_eq!(
+            nav("u-zhaomin"),
+            ["/", "/content", "/customers", "/inbox", "/settings"]
+        );
         assert_eq!(
             nav("u-admin"),
             [
                 "/",
                 "/content",
                 "/radar",
+                "/customers",
                 "/inbox",
                 "/settings/team",
                 "/settings"
             ]
         );
-        assert_eq!(staff_nav(None).len(), 4, "only what everyone may use");
+        assert_eq!(staff_nav(None).len(), 5, "only what everyone may use");
         assert!(viewer("u-admin").opens(Gate::Simulator));
         assert!(!viewer("u-zhaomin").opens(Gate::EditContent));
         assert_eq!(

@@ -39,6 +39,7 @@ messages! {
     NavContent => "内容库", "Content library";
     NavRadar => "线索雷达", "Lead radar";
     NavInbox => "收件箱", "Inbox";
+    NavCustomers => "客户", "Customers";
     NavSettings => "设置", "Settings";
     TabRadar => "雷达", "Radar";
     TabContent => "内容", "Content";
@@ -49,6 +50,7 @@ messages! {
     MyCardIntro => "编辑你的智能名片，并分享到客户聊天中。", "Edit your smart business card and share it into customer chats.";
     ContentIntro => "文章、海报、视频与文档：分享给客户，并了解谁读了什么。", "Articles, posters, videos and documents: share them and learn who read what.";
     RadarIntro => "客户正在阅读什么、读了多久、对什么感兴趣。", "What customers are reading, for how long, and what they care about.";
+    CustomersIntro => "你负责的客户：谁在升温，谁该联系了。", "Your customers: who is warming up, and who is due a call.";
     InboxIntro => "所有渠道的客户消息，集中在一处回复。", "Every channel's customer messages, answered in one place.";
     SettingsIntro => "你的账号、语言、后端连接与演示数据。", "Your account, language, backend connection and demo data.";
 
@@ -550,6 +552,22 @@ messages! {
     DepartmentDeleted => "部门已删除。", "Department deleted.";
     DepartmentInUse => "部门里还有员工或下级部门，无法删除。", "This department still has staff or departments below it.";
     NoDepartmentsYet => "还没有部门。", "No departments yet.";
+    SavedViews => "客户视图", "Saved views";
+    ViewAll => "全部客户", "All customers";
+    ViewMine => "我的", "My customers";
+    ViewHot => "高意向", "Hot";
+    ViewUntouched => "{n} 天未接触", "Not touched in {n} days";
+    UntouchedFor => "未接触天数", "Not touched for";
+    DaysN => "{n} 天", "{n} days";
+    SearchCustomers => "搜索姓名、公司、手机、邮箱或微信号", "Search name, company, phone, email or WeChat ID";
+    Owner => "负责人", "Owner";
+    AllOwners => "全部负责人", "Every owner";
+    SortLastTouch => "最近接触", "Last touch";
+    SortName => "按姓名", "By name";
+    SortNewestCustomers => "最新添加", "Newest added";
+    Unowned => "无负责人", "No owner";
+    NeverTouched => "从未接触", "Never";
+    NoCustomers => "没有符合条件的客户。", "No customers match.";
 }
 
 #[cfg(test)]

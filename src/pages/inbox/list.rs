@@ -1,9 +1,7 @@
-use crate::components::{Avatar, AvatarSize};
+use crate::components::{Avatar, AvatarSize, VirtualRowsOptions, use_virtual_rows};
 use crate::i18n::{Msg, use_i18n};
-use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_use::use_event_listener;
 use lianjie_core::format;
 use lianjie_core::inbox::{Conversation, ConversationStatus};
 use lianjie_core::intent::HOT_THRESHOLD;
@@ -11,8 +9,6 @@ use lianjie_core::intent::HOT_THRESHOLD;
 /// Every row is this tall (`.conversation-row` in the stylesheet), so the list can
 /// render only the rows in view: 10,000 conversations cost what 30 do.
 const ROW_PX: f64 = 52.0;
-/// Rows rendered beyond each edge of the view, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 8;
 
 /// The conversations as a scrolling list of links: who, on which channel, the last
 /// message, unread count, how long the customer has been waiting, and their intent.
@@ -31,43 +27,17 @@ pub fn ConversationList(
     let i18n = use_i18n();
     let now = chrono::Utc::now();
     let scroller = NodeRef::<html::Div>::new();
-    let scroll_top = RwSignal::new(0.0);
-    let height = RwSignal::new(0.0);
-    let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            height.set(f64::from(el.client_height()));
-            scroll_top.set(f64::from(el.scroll_top()));
-        }
-    };
-    Effect::new(move || {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    let _ = use_event_listener(window(), ev::resize, move |_| measure());
-    let len = move || list.with(Vec::len);
-    // The rows to render: those in view plus the overscan on both sides.
-    let range = Memo::new(move |_| {
-        let len = len();
-        // Before the first measurement, assume a tall view rather than render none.
-        let view = if height.get() > 0.0 {
-            height.get()
-        } else {
-            1_200.0
-        };
-        let first = ((scroll_top.get() / ROW_PX) as usize)
-            .saturating_sub(OVERSCAN)
-            .min(len);
-        let shown = (view / ROW_PX).ceil() as usize + 2 * OVERSCAN;
-        (first, (first + shown).min(len))
-    });
-    Effect::new(move || {
-        let (_, end) = range.get();
-        let len = len();
-        if len > 0 && end + OVERSCAN >= len && len < total.get() {
-            on_near_end.run(());
-        }
-    });
+    let len = Signal::derive(move || list.with(Vec::len));
+    let rows_in_view = use_virtual_rows(
+        scroller,
+        len,
+        VirtualRowsOptions {
+            row_px: ROW_PX,
+            total,
+            near_end: on_near_end,
+        },
+    );
+    let range = rows_in_view.range;
     // Bring the selected row into view when the selection moves (j/k) or its row first
     // arrives (opened from the address), not whenever the list changes: an agent
     // scrolling away from the open conversation is not pulled back by the next page
@@ -81,14 +51,8 @@ pub fn ConversationList(
         if before.as_ref() == Some(&now) {
             return now;
         }
-        if let (Some(at), Some(el)) = (at, scroller.get_untracked()) {
-            let top = at as f64 * ROW_PX;
-            let (view_top, view) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
-            if top < view_top {
-                el.set_scroll_top(top as i32);
-            } else if top + ROW_PX > view_top + view {
-                el.set_scroll_top((top + ROW_PX - view) as i32);
-            }
+        if let Some(at) = at {
+            rows_in_view.reveal(at);
         }
         now
     });
@@ -105,11 +69,11 @@ pub fn ConversationList(
     view! {
         // The scroller keeps its height; the list inside is as tall as every row, its
         // padding standing in for the rows out of view.
-        <div class="conversation-scroller" node_ref=scroller on:scroll=move |_| measure()>
+        <div class="conversation-scroller" node_ref=scroller on:scroll=move |_| rows_in_view.measure()>
         <ol class="conversations"
             aria-label=move || i18n.t(Msg::Conversations)
-            style:padding-top=move || format!("{}px", range.get().0 as f64 * ROW_PX)
-            style:padding-bottom=move || format!("{}px", (len() - range.get().1) as f64 * ROW_PX)>
+            style:padding-top=move || rows_in_view.before_px()
+            style:padding-bottom=move || rows_in_view.after_px(len.get())>
             <For
                 each=rows
                 key=|(i, c)| (*i, c.id.clone(), c.last_message_at, c.unread, c.intent, c.labels.clone(), c.contact_name.clone(), c.status)

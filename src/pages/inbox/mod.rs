@@ -9,16 +9,18 @@ mod toolbar;
 
 use super::use_query_param;
 use crate::api::{ApiResult, use_api, use_api_events};
-use crate::components::{LoadFailed, MessageAlerts, PageHeader, RetryAlert, load_error};
+use crate::components::{
+    LoadFailed, MessageAlerts, MorePages, PageHeader, RetryAlert, load_error, use_pages,
+};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_use::use_event_listener;
-use lianjie_core::api::{AssigneeFilter, ConversationQuery, Event, StatusFilter};
+use lianjie_core::api::{AssigneeFilter, ConversationPage, ConversationQuery, Event, StatusFilter};
 use lianjie_core::channel::Channel;
-use lianjie_core::inbox::{CannedReply, Conversation, InboxSort};
+use lianjie_core::inbox::{CannedReply, InboxSort};
 use lianjie_core::people::User;
 use list::ConversationList;
 use palette::{CommandPalette, PaletteCommand};
@@ -146,69 +148,15 @@ pub fn Inbox() -> impl IntoView {
         }),
     };
     provide_context(lookups);
-    // Pages after the first, fetched with "load more"; dropped when the filters change.
-    let more = RwSignal::new((Vec::<Conversation>::new(), None::<String>));
-    // A next page that failed: said beside "load more", and scrolling stops asking
-    // until the agent retries.
-    let more_failed = RwSignal::new(None::<AppError>);
-    let first = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let (api, q) = (api.clone(), query.get());
-            more.set((Vec::new(), None));
-            more_failed.set(None);
-            async move { api.conversations(q).await }
-        }
-    });
-    // One page at a time: scrolling near the end asks again and again.
-    let loading_more = RwSignal::new(false);
-    let load_more = {
-        let api = api.clone();
-        move || {
-            if loading_more.get_untracked() {
-                return;
-            }
-            more_failed.set(None);
-            let cursor = more.with_untracked(|(_, c)| c.clone()).or_else(|| {
-                first
-                    .get_untracked()
-                    .and_then(|r| r.ok())
-                    .and_then(|p| p.page.next_cursor)
-            });
-            let Some(cursor) = cursor else { return };
-            let asked = query.get_untracked();
-            let q = ConversationQuery {
-                cursor: Some(cursor),
-                ..asked.clone()
-            };
+    let pages = use_pages(
+        query,
+        {
             let api = api.clone();
-            loading_more.set(true);
-            leptos::task::spawn_local(async move {
-                let page = api.conversations(q).await;
-                // The filters may have changed meanwhile: this page belongs to the old list.
-                let current = query.with_untracked(|now| *now == asked);
-                match (page, current) {
-                    (Ok(page), true) => more.update(|(list, next)| {
-                        list.extend(page.page.items);
-                        *next = page.page.next_cursor;
-                    }),
-                    (Err(error), true) => more_failed.set(Some(error)),
-                    (_, false) => {}
-                }
-                loading_more.set(false);
-            });
-        }
-    };
-
-    // Everything listed now, in order: the first page, then any loaded after it.
-    let listed = Memo::new(move |_| {
-        let mut all = match first.get() {
-            Some(Ok(page)) => page.page.items,
-            _ => Vec::new(),
-        };
-        more.with(|(extra, _)| all.extend(extra.iter().cloned()));
-        all
-    });
+            move |q: ConversationQuery, cursor| api.conversations(ConversationQuery { cursor, ..q })
+        },
+        |p: &ConversationPage| &p.page,
+    );
+    let (first, listed, total) = (pages.first, pages.listed, pages.total);
     // Labels seen in the list so far, offered when filtering by label.
     let known_labels = Memo::new(move |_| {
         let mut all: Vec<String> =
@@ -217,15 +165,6 @@ pub fn Inbox() -> impl IntoView {
         all.dedup();
         all
     });
-    let total = move || match first.get() {
-        Some(Ok(page)) => page.page.total,
-        _ => 0,
-    };
-    let has_more = move || {
-        more.with(|(_, next)| next.is_some())
-            || (more.with(|(extra, _)| extra.is_empty())
-                && matches!(first.get(), Some(Ok(p)) if p.page.next_cursor.is_some()))
-    };
     let open = Memo::new(move |_| {
         let id = selected.get()?;
         listed.with(|list| list.iter().find(|c| c.id == id).cloned())
@@ -464,32 +403,16 @@ pub fn Inbox() -> impl IntoView {
                     _ => None,
                 }) known_labels />
                 <p class="list-count">
-                    {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total().to_string())])}
+                    {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total.get().to_string())])}
                 </p>
                 <ConversationList
                     list=listed
-                    total=Signal::derive(total)
+                    total
                     selected=Signal::derive(move || selected.get())
                     on_select=Callback::new(move |id: String| set_selected.set(Some(id)))
-                    on_near_end=Callback::new({
-                        let load_more = load_more.clone();
-                        move |()| {
-                            if more_failed.with_untracked(Option::is_none) {
-                                load_more()
-                            }
-                        }
-                    })
+                    on_near_end=pages.near_end
                 />
-                {move || match more_failed.get() {
-                    Some(error) => {
-                        let load_more = load_more.clone();
-                        view! { <RetryAlert error retry=Callback::new(move |()| load_more()) /> }.into_any()
-                    }
-                    None => has_more().then(|| {
-                        let load_more = load_more.clone();
-                        view! { <button type="button" on:click=move |_| load_more()>{move || i18n.t(Msg::LoadMore)}</button> }
-                    }).into_any(),
-                }}
+                <MorePages load_more=pages.load_more has_more=pages.has_more failed=pages.failed />
             </section>
             {move || match open_id.get() {
                 Some(id) => {

@@ -1,0 +1,96 @@
+// The customer list, on both backends: a rep narrows his customers to a saved view,
+// sorts and searches them, reloads into the same view and opens a profile; a manager
+// narrows the team's list to one colleague.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND, browserSuite, enterAsStaff, heading } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+const table = (page) => page.getByRole('table', { name: 'Customers' });
+/** The body's rows (the header row holds column headers, not cells). */
+const rows = (page) => table(page).getByRole('row').filter({ has: page.getByRole('cell') });
+/** "Showing n of total" as numbers, once it has settled on `total`. */
+async function count(page) {
+  const text = await page.getByRole('status').filter({ hasText: /^Showing \d+ of \d+$/ }).innerText();
+  const [, n, total] = text.match(/^Showing (\d+) of (\d+)$/);
+  return { n: Number(n), total: Number(total) };
+}
+/** Waits until the list's total passes `ok`, then gives the count. */
+async function countWhen(page, ok) {
+  for (let i = 0; i < 150; i += 1) {
+    const now = await count(page);
+    if (ok(now.total)) return now;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the list's total never settled (now ${(await count(page)).total})`);
+}
+/** The owner cell of every rendered row. */
+const ownersListed = (page) => rows(page).evaluateAll((rs) => rs.map((r) => r.querySelectorAll('[role=cell]')[2].textContent));
+async function intents(page) {
+  const cells = await rows(page).getByRole('meter').evaluateAll((meters) => meters.map((m) => Number(m.getAttribute('aria-valuenow'))));
+  return cells;
+}
+
+test(`a rep works through his customers by saved view, sort and search (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/'), 'rep');
+    // The navigation grows once the viewer is known: click after it has.
+    await heading(page, 'Dashboard');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'My card' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Customers' }).click();
+    await heading(page, 'Customers');
+    await rows(page).first().waitFor();
+    const all = await count(page);
+    assert.ok(all.total > 5, `王磊 has customers (${all.total})`);
+    assert.equal(await rows(page).count(), all.total, 'all of them fit in view');
+    assert.ok((await ownersListed(page)).every((o) => o === '王磊'));
+
+    // Hot: fewer customers, each at intent 70 or more; kept in the address.
+    await page.getByRole('group', { name: 'Saved views' }).getByRole('button', { name: 'Hot' }).click();
+    await page.waitForURL(/view=hot/);
+    const hot = await countWhen(page, (total) => total < all.total);
+    assert.ok(hot.total > 0 && hot.total < all.total, `hot ${hot.total} of ${all.total}`);
+    assert.ok((await intents(page)).every((i) => i >= 70));
+
+    // Everyone again, by intent: highest first.
+    await page.getByRole('group', { name: 'Saved views' }).getByRole('button', { name: 'All customers' }).click();
+    await page.getByRole('combobox', { name: 'Sort', exact: true }).selectOption({ label: 'Hot leads first' });
+    await page.waitForURL(/sort=intent/);
+    await page.waitForFunction((n) => document.querySelectorAll('[role=table] [role=row] [role=meter]').length === n, all.total);
+    const sorted = await intents(page);
+    assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));
+
+    // A search by company narrows the list; a reload keeps view, sort and words.
+    await page.getByRole('searchbox', { name: /^Search name/ }).fill('云帆');
+    await page.waitForURL(/q=/);
+    const found = await countWhen(page, (total) => total < all.total);
+    assert.ok((await rows(page).allInnerTexts()).every((r) => r.includes('云帆')));
+    assert.ok(found.total > 0 && found.total < all.total);
+    await page.reload();
+    await heading(page, 'Customers');
+    assert.equal(await page.getByRole('searchbox', { name: /^Search name/ }).inputValue(), '云帆');
+    await rows(page).first().waitFor();
+    assert.equal((await count(page)).total, found.total);
+
+    // A row's name opens the customer's profile.
+    const name = await rows(page).first().getByRole('link').innerText();
+    await rows(page).first().getByRole('link').click();
+    await heading(page, 'Customer profile');
+    await page.getByRole('heading', { name }).first().waitFor();
+  }));
+
+test(`a manager narrows the team's customers to one colleague (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/customers'), 'manager');
+    await heading(page, 'Customers');
+    await rows(page).first().waitFor();
+    const team = await count(page);
+    const owner = page.getByRole('combobox', { name: 'Owner' });
+    await owner.selectOption({ label: '李娜' });
+    await page.waitForURL(/owner=u-lina/);
+    const lina = await countWhen(page, (total) => total < team.total);
+    assert.ok(lina.total > 0, '李娜 has customers');
+    const owners = await ownersListed(page);
+    assert.ok(owners.every((o) => o === '李娜'), owners.join());
+  }));
