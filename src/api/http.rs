@@ -17,6 +17,9 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::crm::{
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove, Star,
+};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
@@ -299,6 +302,9 @@ fn customer_query_string(q: &CustomerQuery) -> String {
         .push("sort", q.sort.key())
         .maybe("text", q.text.as_deref())
         .maybe("owner", q.owner.as_deref())
+        .maybe("stage", q.stage.as_deref())
+        .maybe("tag", q.tag.as_deref())
+        .maybe("tz_offset", q.tz_offset.map(|m| m.to_string()).as_deref())
         .maybe(
             "untouched_days",
             q.untouched_days.map(|d| d.to_string()).as_deref(),
@@ -577,6 +583,44 @@ impl Api for HttpBackend {
 
     fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>> {
         self.get(format!("/customers?{}", customer_query_string(&query)))
+    }
+
+    fn create_customer(&self, new: NewCustomer) -> ApiFuture<Contact> {
+        let key = new.id.clone();
+        self.write("POST", "/contacts".into(), new, Some(key))
+    }
+
+    fn update_customer(&self, id: String, details: CustomerDetails) -> ApiFuture<Contact> {
+        // The same details again change nothing: no key needed.
+        self.write("PUT", format!("/contacts/{id}"), details, None)
+    }
+
+    fn set_stage(&self, id: String, change: StageMove) -> ApiFuture<Contact> {
+        self.write("PUT", format!("/contacts/{id}/stage"), change, None)
+    }
+
+    fn set_star(&self, id: String, starred: bool) -> ApiFuture<Contact> {
+        self.write(
+            "PUT",
+            format!("/contacts/{id}/star"),
+            Star { starred },
+            None,
+        )
+    }
+
+    fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged> {
+        let key = new.id.clone();
+        self.write(
+            "POST",
+            format!("/contacts/{contact_id}/follow-ups"),
+            new,
+            Some(key),
+        )
+    }
+
+    fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
+        let key = update.log_id.clone();
+        self.write("POST", "/customers/bulk".into(), update, Some(key))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

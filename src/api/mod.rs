@@ -18,6 +18,9 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::crm::{
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove,
+};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
@@ -128,6 +131,15 @@ pub trait Api: PublicApi {
     fn contacts(&self) -> ApiFuture<Vec<Contact>>;
     /// A page of the customer list: a saved view, narrowed and sorted.
     fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>>;
+    /// Adds a customer by hand (a retry with the same id finds it).
+    fn create_customer(&self, new: NewCustomer) -> ApiFuture<Contact>;
+    fn update_customer(&self, id: String, details: CustomerDetails) -> ApiFuture<Contact>;
+    fn set_stage(&self, id: String, change: StageMove) -> ApiFuture<Contact>;
+    /// Stars a customer for the caller (or takes the star off).
+    fn set_star(&self, id: String, starred: bool) -> ApiFuture<Contact>;
+    fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged>;
+    /// One change to many customers, all or none.
+    fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;
     /// Merges `other_id` into `keep_id` (the same person); returns the kept contact.
     fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;

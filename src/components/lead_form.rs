@@ -1,5 +1,6 @@
+use super::FormField;
 use crate::api::use_public_api;
-use crate::error::{AppError, problem_message};
+use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::share::LeadDetails;
@@ -36,27 +37,6 @@ pub fn LeadForm(
         Some(Err(e)) if !matches!(e, AppError::Invalid(_)) => Some(i18n.t(e.message())),
         _ => None,
     };
-    let field = move |label: Msg,
-                      key: &'static str,
-                      value: RwSignal<String>,
-                      kind: &'static str,
-                      autocomplete: &'static str| {
-        let problem = move || problems.read().get(key).map(|p| i18n.t(problem_message(p)));
-        let id = format!("lead-{key}");
-        let hint = format!("{id}-problem");
-        view! {
-            <label for=id.clone()>{move || i18n.t(label)}</label>
-            <input
-                id=id
-                type=kind
-                autocomplete=autocomplete
-                aria-invalid=move || problem().is_some().to_string()
-                aria-describedby=hint.clone()
-                bind:value=value
-            />
-            <span class="field-problem" id=hint>{problem}</span>
-        }
-    };
     view! {
         <form
             class="lead-form"
@@ -80,10 +60,10 @@ pub fn LeadForm(
         >
             <h2 id="lead-h">{move || i18n.t(Msg::LeadTitle)}</h2>
             <p class="intro">{move || i18n.t(if gate { Msg::LeadGateIntro } else { Msg::LeadIntro })}</p>
-            {field(Msg::LeadName, "name", name, "text", "name")}
-            {field(Msg::LeadPhone, "phone", phone, "tel", "tel")}
-            {field(Msg::LeadWechat, "wechat_id", wechat, "text", "off")}
-            {field(Msg::Email, "email", email, "email", "email")}
+            <FormField form="lead" key="name" label=Msg::LeadName value=name problems autocomplete="name" />
+            <FormField form="lead" key="phone" label=Msg::LeadPhone value=phone problems kind="tel" autocomplete="tel" />
+            <FormField form="lead" key="wechat_id" label=Msg::LeadWechat value=wechat problems />
+            <FormField form="lead" key="email" label=Msg::Email value=email problems kind="email" autocomplete="email" />
             {move || problems.read().get("contact").is_some().then(|| view! {
                 <p role="alert" class="form-error">{move || i18n.t(Msg::LeadNeedsContact)}</p>
             })}

@@ -1,6 +1,8 @@
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::{CurrentViewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::api::Activity;
+use lianjie_core::crm::Entry;
 use lianjie_core::format;
 
 /// Every touchpoint of a customer, newest first: what they read (how long, how far,
@@ -9,6 +11,7 @@ use lianjie_core::format;
 #[component]
 pub fn TouchpointTimeline(timeline: Vec<Activity>) -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
     view! {
         <section class="panel" aria-labelledby="timeline-h">
             <h2 id="timeline-h">{move || i18n.t(Msg::Timeline)}</h2>
@@ -17,7 +20,7 @@ pub fn TouchpointTimeline(timeline: Vec<Activity>) -> impl IntoView {
             } else {
                 view! {
                     <ol class="timeline">
-                        {timeline.into_iter().map(|a| view! { <Touchpoint a i18n /> }).collect_view()}
+                        {timeline.into_iter().map(|a| view! { <Touchpoint a i18n viewer /> }).collect_view()}
                     </ol>
                 }.into_any()
             }}
@@ -26,7 +29,7 @@ pub fn TouchpointTimeline(timeline: Vec<Activity>) -> impl IntoView {
 }
 
 #[component]
-fn Touchpoint(a: Activity, i18n: I18n) -> impl IntoView {
+fn Touchpoint(a: Activity, i18n: I18n, viewer: CurrentViewer) -> impl IntoView {
     let when = a.at().format("%Y-%m-%d %H:%M").to_string();
     let what = move || match &a {
         Activity::View { item, .. } => {
@@ -56,6 +59,34 @@ fn Touchpoint(a: Activity, i18n: I18n) -> impl IntoView {
                 ("preview", &conversation.last_preview),
             ],
         ),
+        Activity::Logged { entry, .. } => match &entry.entry {
+            Entry::FollowUp {
+                method,
+                text,
+                next_at,
+            } => {
+                let mut line = i18n.tf(
+                    Msg::TlFollowUp,
+                    &[("method", i18n.method(*method)), ("text", text)],
+                );
+                if let Some(at) = next_at {
+                    let time = at
+                        .with_timezone(&chrono::Local)
+                        .format("%m-%d %H:%M")
+                        .to_string();
+                    line = line + " · " + &i18n.tf(Msg::TlNextAt, &[("time", &time)]);
+                }
+                line
+            }
+            Entry::Stage { from, to } => {
+                let name = |id: &str| {
+                    viewer
+                        .with(|v| i18n.stage(&v.org, id))
+                        .unwrap_or_else(|| id.to_owned())
+                };
+                i18n.tf(Msg::TlStage, &[("from", &name(from)), ("to", &name(to))])
+            }
+        },
     };
     view! {
         <li>

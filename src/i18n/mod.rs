@@ -33,6 +33,44 @@ impl I18n {
         msg.text(self.locale.get())
     }
 
+    /// A stage's name: the organization's own, or the built-in one in this language.
+    pub fn stage(&self, org: &lianjie_core::team::Organization, id: &str) -> String {
+        use lianjie_core::crm;
+        let named = org
+            .stages
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.name.clone());
+        if let Some(name) = named {
+            return name;
+        }
+        let msg = match id {
+            crm::LEAD => Msg::StageLead,
+            crm::TO_FOLLOW => Msg::StageToFollow,
+            crm::FOLLOWING => Msg::StageFollowing,
+            crm::OPPORTUNITY => Msg::StageOpportunity,
+            crm::WON => Msg::StageWon,
+            crm::LOST => Msg::StageLost,
+            crm::CHURNED => Msg::StageChurned,
+            other => return other.to_owned(),
+        };
+        self.t(msg).to_owned()
+    }
+
+    /// How a follow-up was made.
+    pub fn method(&self, method: lianjie_core::crm::FollowUpMethod) -> &'static str {
+        use lianjie_core::channel::Channel;
+        use lianjie_core::crm::FollowUpMethod::*;
+        match method {
+            Call => self.t(Msg::MethodCall),
+            Wechat => self.channel(Channel::Wechat),
+            Visit => self.t(Msg::MethodVisit),
+            Email => self.channel(Channel::Email),
+            Meeting => self.t(Msg::MethodMeeting),
+            Other => self.t(Msg::MethodOther),
+        }
+    }
+
     pub fn channel(&self, channel: lianjie_core::channel::Channel) -> &'static str {
         use lianjie_core::channel::Channel::*;
         self.t(match channel {

@@ -26,7 +26,7 @@ async function countWhen(page, ok) {
   throw new Error(`the list's total never settled (now ${(await count(page)).total})`);
 }
 /** The owner cell of every rendered row. */
-const ownersListed = (page) => rows(page).evaluateAll((rs) => rs.map((r) => r.querySelectorAll('[role=cell]')[2].textContent));
+const ownersListed = (page) => rows(page).evaluateAll((rs) => rs.map((r) => r.querySelectorAll('[role=cell]')[3].textContent));
 async function intents(page) {
   const cells = await rows(page).getByRole('meter').evaluateAll((meters) => meters.map((m) => Number(m.getAttribute('aria-valuenow'))));
   return cells;
@@ -93,4 +93,57 @@ test(`a manager narrows the team's customers to one colleague (${BACKEND})`, () 
     assert.ok(lina.total > 0, '李娜 has customers');
     const owners = await ownersListed(page);
     assert.ok(owners.every((o) => o === '李娜'), owners.join());
+  }));
+
+test(`a rep adds a customer, logs a follow-up that moves the stage, and tags and stars them from the list (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/customers'), 'rep');
+    await heading(page, 'Customers');
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const form = page.getByRole('form', { name: 'New customer' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('吴先生');
+    await form.getByRole('textbox', { name: 'Company' }).fill('长风科技');
+    await form.getByRole('textbox', { name: 'Phone' }).fill('12');
+    await form.getByRole('button', { name: 'Add customer' }).click();
+    // Checked here first, with the backends' rules: said beside the field.
+    await form.getByText('Not a phone number').waitFor();
+    assert.equal(await form.getByRole('textbox', { name: 'Phone' }).getAttribute('aria-invalid'), 'true');
+    await form.getByRole('textbox', { name: 'Phone' }).fill('13912345678');
+    await form.getByRole('button', { name: 'Add customer' }).click();
+    await heading(page, 'Customer profile');
+    await page.getByRole('heading', { name: '吴先生' }).waitFor();
+    const stage = page.getByRole('combobox', { name: 'Stage', exact: true }).first();
+    assert.equal(await stage.inputValue(), 'lead');
+
+    // A follow-up with the next time tomorrow and the customer moved to 跟进中.
+    const followUp = page.getByRole('form', { name: 'Log a follow-up' });
+    await followUp.getByRole('textbox', { name: 'What was said' }).fill('电话沟通，对方希望下周看报价方案');
+    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    await followUp.getByLabel('Next follow-up').fill(local);
+    await followUp.getByRole('combobox', { name: 'Stage' }).selectOption('following');
+    await followUp.getByRole('button', { name: 'Save follow-up' }).click();
+    const timeline = page.getByRole('region', { name: 'Touchpoint timeline' });
+    await timeline.getByText(/Phone call follow-up: 电话沟通/).waitFor();
+    await timeline.getByText('Stage: Lead → Following up').waitFor();
+    await page.waitForFunction(() => document.querySelector('#work-stage')?.value === 'following');
+
+    // In the list at that stage; ticked, tagged and starred from there.
+    await page.goto(url('/customers?stage=following&q=吴先生'));
+    await heading(page, 'Customers');
+    const row = rows(page).filter({ hasText: '吴先生' });
+    await row.waitFor();
+    assert.equal((await count(page)).total, 1, 'the stage and the words narrow the list to him');
+    assert.match(await row.innerText(), /Following up/);
+    await row.getByRole('checkbox', { name: 'Select 吴先生' }).check();
+    const bulk = page.getByRole('region', { name: 'Bulk actions' });
+    await bulk.getByRole('textbox', { name: 'Tag name' }).fill('展会');
+    await bulk.getByRole('button', { name: 'Add tag' }).click();
+    await row.getByText('展会', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Star 吴先生' }).click();
+    await page.waitForFunction(() => document.querySelector('[aria-label="Star 吴先生"]')?.getAttribute('aria-pressed') === 'true');
+    await page.goto(url('/customers?view=starred'));
+    await heading(page, 'Customers');
+    await rows(page).filter({ hasText: '吴先生' }).waitFor();
+    assert.equal((await count(page)).total, 1, 'only the one he starred');
   }));

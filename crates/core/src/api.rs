@@ -382,6 +382,11 @@ pub enum Activity {
         at: DateTime<Utc>,
         conversation: Conversation,
     },
+    /// A follow-up or a stage change staff wrote down.
+    Logged {
+        at: DateTime<Utc>,
+        entry: crate::crm::LogEntry,
+    },
 }
 
 impl Activity {
@@ -389,7 +394,8 @@ impl Activity {
         match self {
             Activity::View { at, .. }
             | Activity::Forwarded { at, .. }
-            | Activity::Conversation { at, .. } => *at,
+            | Activity::Conversation { at, .. }
+            | Activity::Logged { at, .. } => *at,
         }
     }
 }
@@ -414,6 +420,10 @@ pub enum Event {
     /// A contact changed as a whole: merged into another, or the merge undone.
     Contact {
         contact: Contact,
+    },
+    /// Customers changed together (a bulk change from the list), by id.
+    Customers {
+        ids: Vec<String>,
     },
     /// A staff member was added, changed, deactivated or reactivated.
     Staff {

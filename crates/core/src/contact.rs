@@ -43,6 +43,24 @@ pub struct Contact {
     /// Customers the rep said this contact is not; never suggested again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_same_as: Vec<String>,
+    /// Their stage in the sales process (an id of the organization's stages); empty
+    /// for the first.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stage: String,
+    /// Tags from the organization's list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Staff watching this customer (重点关注), each for themselves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starred_by: Vec<String>,
+    /// Where they came from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// When the last follow-up said to follow up next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_follow_up_at: Option<DateTime<Utc>>,
 }
 
 /// What merging a contact into another moved.
@@ -58,6 +76,15 @@ pub struct Merged {
 }
 
 impl Contact {
+    /// Their stage's id: a customer recorded before stages existed is at the first.
+    pub fn stage_or_first(&self) -> &str {
+        if self.stage.is_empty() {
+            crate::crm::LEAD
+        } else {
+            &self.stage
+        }
+    }
+
     /// Whether what was typed finds this contact by name, company, phone, email,
     /// WeChat ID or any channel handle.
     pub fn matches(&self, typed: &str) -> bool {
@@ -173,6 +200,7 @@ mod tests {
             lead_link: None,
             probably_same_as: None,
             not_same_as: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -3,6 +3,7 @@
 //! lists the same customers in the same order.
 
 use crate::contact::Contact;
+use crate::crm::{Due, due};
 use crate::intent::HOT_THRESHOLD;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -29,12 +30,21 @@ pub enum CustomerView {
     Untouched,
     /// Readers who left their details in the last week.
     NewLeads,
+    /// Those the caller stars (重点关注).
+    Starred,
+    /// A follow-up due later today.
+    FollowUpToday,
+    /// A follow-up whose time has passed.
+    Overdue,
 }
 
 impl CustomerView {
-    pub const ALL: [CustomerView; 5] = [
+    pub const ALL: [CustomerView; 8] = [
         CustomerView::All,
         CustomerView::Mine,
+        CustomerView::Starred,
+        CustomerView::FollowUpToday,
+        CustomerView::Overdue,
         CustomerView::Hot,
         CustomerView::Untouched,
         CustomerView::NewLeads,
@@ -48,6 +58,9 @@ impl CustomerView {
             CustomerView::Hot => "hot",
             CustomerView::Untouched => "untouched",
             CustomerView::NewLeads => "new_leads",
+            CustomerView::Starred => "starred",
+            CustomerView::FollowUpToday => "follow_up_today",
+            CustomerView::Overdue => "overdue",
         }
     }
 
@@ -115,6 +128,12 @@ pub struct CustomerQuery {
     pub owner: Option<String>,
     /// For [`CustomerView::Untouched`]; [`UNTOUCHED_DAYS`] when not given.
     pub untouched_days: Option<u16>,
+    /// Only customers at this stage.
+    pub stage: Option<String>,
+    /// Only customers with this tag.
+    pub tag: Option<String>,
+    /// The reader's offset from UTC in minutes (Beijing: 480), for what "today" is.
+    pub tz_offset: Option<i32>,
     #[serde(default)]
     pub sort: CustomerSort,
     pub cursor: Option<String>,
@@ -137,6 +156,13 @@ impl CustomerQuery {
             CustomerView::NewLeads => {
                 c.lead_link.is_some() && now - c.created_at <= Duration::days(NEW_LEAD_DAYS)
             }
+            CustomerView::Starred => c.starred_by.iter().any(|u| u == caller_id),
+            CustomerView::FollowUpToday => c
+                .next_follow_up_at
+                .is_some_and(|at| due(at, now, self.tz_offset.unwrap_or(0)) == Due::Today),
+            CustomerView::Overdue => c
+                .next_follow_up_at
+                .is_some_and(|at| due(at, now, self.tz_offset.unwrap_or(0)) == Due::Overdue),
         };
         in_view
             && self
@@ -144,6 +170,14 @@ impl CustomerQuery {
                 .as_deref()
                 .is_none_or(|o| c.owner_id.as_deref() == Some(o))
             && self.text.as_deref().is_none_or(|t| c.matches(t))
+            && self
+                .stage
+                .as_deref()
+                .is_none_or(|s| c.stage_or_first() == s)
+            && self
+                .tag
+                .as_deref()
+                .is_none_or(|t| c.tags.iter().any(|mine| mine == t))
     }
 }
 

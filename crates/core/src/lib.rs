@@ -8,6 +8,7 @@ pub mod api;
 pub mod channel;
 pub mod contact;
 pub mod content;
+pub mod crm;
 pub mod customers;
 pub mod demo;
 pub mod format;

@@ -36,6 +36,8 @@ pub enum Action {
     EditCard,
     EditContent,
     MergeContacts,
+    /// Adding customers and changing their details, stage and owner.
+    EditCustomers,
     PostInbound,
     ManageStaff,
     ManageChannelKeys,
@@ -104,6 +106,8 @@ impl Caller {
             }
             // Merging: admins, and the owner of both (checked with the records).
             Action::MergeContacts => self.role != Role::Agent,
+            // Support answers customers; sellers and admins keep the records.
+            Action::EditCustomers => self.role != Role::Agent,
             // Posting as a customer is an adapter's job; only admins test it by hand.
             Action::PostInbound
             | Action::ManageStaff
@@ -178,6 +182,7 @@ mod tests {
                 d("sh", Some("east")),
                 d("south", Some("hq")),
             ],
+            ..Default::default()
         };
         let staff = vec![
             user("rep-e", Role::Rep, Some("east")),

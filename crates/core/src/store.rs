@@ -14,6 +14,7 @@ use crate::api::{
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
 use crate::content::Content;
+use crate::crm::LogEntry;
 use crate::inbox::{
     CannedReply, Conversation, ConversationStatus, Direction, Message, validate_message,
 };
@@ -37,6 +38,7 @@ pub const MAX_PAGE: usize = 200;
 mod catalog;
 mod channel_keys;
 mod contacts;
+mod crm;
 mod customers;
 mod inbox;
 mod reading;
@@ -85,6 +87,9 @@ pub struct Db {
     /// Channel adapters' credentials, by id (admins only; see [`crate::adapter`]).
     #[serde(default)]
     pub channel_keys: BTreeMap<String, ChannelKey>,
+    /// What staff wrote down and changed about customers (follow-ups, stages), by id.
+    #[serde(default)]
+    pub log: BTreeMap<String, LogEntry>,
     /// Records written since the last [`Db::take_changes`], so a persistent backend
     /// writes exactly what an operation touched.
     #[serde(skip)]
@@ -178,6 +183,7 @@ pub enum Change {
     Conversation(String),
     Message { conversation_id: String, id: String },
     ChannelKey(String),
+    Log(String),
 }
 
 /// One stored record, as a persistent backend writes it and another tab applies it.
@@ -195,6 +201,7 @@ pub enum Record {
     Message(Message),
     Canned(CannedReply),
     ChannelKey(ChannelKey),
+    Log(LogEntry),
 }
 
 impl Record {
@@ -202,7 +209,7 @@ impl Record {
     pub const MESSAGES: &'static str = "messages";
 
     /// Every kind, as [`Record::kind`] names them.
-    pub const KINDS: [&'static str; 11] = [
+    pub const KINDS: [&'static str; 12] = [
         "orgs",
         "users",
         "cards",
@@ -214,6 +221,7 @@ impl Record {
         Self::MESSAGES,
         "canned",
         "channel_keys",
+        "customer_log",
     ];
 
     /// Which kind of record this is, as a store or table name.
@@ -230,6 +238,7 @@ impl Record {
             Record::Message(_) => Self::MESSAGES,
             Record::Canned(_) => "canned",
             Record::ChannelKey(_) => "channel_keys",
+            Record::Log(_) => "customer_log",
         }
     }
 
@@ -247,6 +256,7 @@ impl Record {
             Record::Message(r) => serde_json::to_string(r),
             Record::Canned(r) => serde_json::to_string(r),
             Record::ChannelKey(r) => serde_json::to_string(r),
+            Record::Log(r) => serde_json::to_string(r),
         };
         // Plain data structures always serialize.
         doc.unwrap_or_default()
@@ -267,6 +277,7 @@ impl Record {
             Self::MESSAGES => Record::Message(serde_json::from_str(doc)?),
             "canned" => Record::Canned(serde_json::from_str(doc)?),
             "channel_keys" => Record::ChannelKey(serde_json::from_str(doc)?),
+            "customer_log" => Record::Log(serde_json::from_str(doc)?),
             other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
         })
     }
@@ -285,6 +296,7 @@ impl Record {
             Record::Message(r) => &r.id,
             Record::Canned(r) => &r.id,
             Record::ChannelKey(r) => &r.id,
+            Record::Log(r) => &r.id,
         }
     }
 }
@@ -333,6 +345,7 @@ impl Db {
                 .cloned()
                 .map(Record::Message),
             Change::ChannelKey(id) => self.channel_keys.get(id).cloned().map(Record::ChannelKey),
+            Change::Log(id) => self.log.get(id).cloned().map(Record::Log),
         }
     }
 
@@ -347,6 +360,7 @@ impl Db {
         out.extend(self.shares.values().cloned().map(Record::Share));
         out.extend(self.sessions.values().cloned().map(Record::Session));
         out.extend(self.contacts.values().cloned().map(Record::Contact));
+        out.extend(self.log.values().cloned().map(Record::Log));
         out.extend(
             self.conversations
                 .values()
@@ -451,6 +465,9 @@ impl Db {
             Record::Canned(r) => upsert(&mut self.canned, r, |a, b| a.id == b.id),
             Record::ChannelKey(r) => {
                 self.channel_keys.insert(r.id.clone(), r);
+            }
+            Record::Log(r) => {
+                self.log.insert(r.id.clone(), r);
             }
             Record::Card(r) => {
                 self.cards.insert(r.id.clone(), r);

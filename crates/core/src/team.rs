@@ -16,6 +16,13 @@ pub struct Organization {
     pub id: String,
     pub name: String,
     pub departments: Vec<Department>,
+    /// The sales process's stages, in order; empty for the built-in ones (see
+    /// [`Organization::stages`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<crate::crm::Stage>,
+    /// The tags reps put on customers, curated by admins and managers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +34,15 @@ pub struct Department {
 }
 
 impl Organization {
+    /// The stages customers move through, in order.
+    pub fn stages(&self) -> Vec<crate::crm::Stage> {
+        if self.stages.is_empty() {
+            crate::crm::default_stages()
+        } else {
+            self.stages.clone()
+        }
+    }
+
     pub fn department(&self, id: &str) -> Option<&Department> {
         self.departments.iter().find(|d| d.id == id)
     }
@@ -227,6 +243,7 @@ mod tests {
                 dept("sh", Some("east")),
                 dept("south", Some("hq")),
             ],
+            ..Default::default()
         }
     }
 

@@ -7,6 +7,7 @@ mod auth;
 mod channel_auth;
 mod channels;
 pub mod client_addr;
+mod customers;
 pub mod error;
 mod extract;
 mod pages;
@@ -573,6 +574,7 @@ fn first_start(config: &Config) -> Result<FirstStart, StorageError> {
         id: "main".into(),
         name: "Lianjie".into(),
         departments: Vec::new(),
+        ..Default::default()
     };
     db.users.push(lianjie_core::people::User {
         id: "u-admin".into(),

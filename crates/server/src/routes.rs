@@ -6,7 +6,7 @@ use crate::extract::{Path, Query};
 use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
-use crate::{Shared, Tenant, auth, channels, hash_password, random_token, team};
+use crate::{Shared, Tenant, auth, channels, customers, hash_password, random_token, team};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -23,7 +23,6 @@ use lianjie_core::api::{
 use lianjie_core::api::{IntentPoint, MergeContacts, TREND_DAYS, Today};
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
-use lianjie_core::customers::CustomerQuery;
 use lianjie_core::demo;
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -68,9 +67,13 @@ pub fn router(state: Shared) -> Router {
         .route("/contents/ranking", get(content_ranking))
         .route("/contents/{id}", put(save_content))
         .route("/contents/{id}/analytics", get(content_analytics))
-        .route("/contacts", get(contacts))
-        .route("/contacts/{id}", get(contact))
-        .route("/customers", get(customers))
+        .route("/contacts", get(contacts).post(customers::create))
+        .route("/contacts/{id}", get(contact).put(customers::update))
+        .route("/contacts/{id}/stage", put(customers::stage))
+        .route("/contacts/{id}/star", put(customers::star))
+        .route("/contacts/{id}/follow-ups", post(customers::follow_up))
+        .route("/customers", get(customers::list))
+        .route("/customers/bulk", post(customers::bulk))
         .route("/contacts/{id}/merge", post(merge_contacts))
         .route("/contacts/{id}/unmerge", post(unmerge_contact))
         .route("/contacts/{id}/not-duplicate", post(not_same_person))
@@ -364,12 +367,6 @@ async fn contacts(staff: Staff) -> ApiResult<Json<Vec<Contact>>> {
     Ok(Json(
         staff.tenant.read(|db| Ok(db.contacts_for(&staff.caller)))?,
     ))
-}
-
-async fn customers(staff: Staff, Query(q): Query<CustomerQuery>) -> ApiResult<Json<Page<Contact>>> {
-    Ok(Json(staff.tenant.read(|db| {
-        Ok(db.customers(&staff.caller, &q, Utc::now()))
-    })?))
 }
 
 async fn contact(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Contact>> {

@@ -19,6 +19,9 @@ use lianjie_core::api::{
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
+use lianjie_core::crm::{
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove,
+};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -276,6 +279,67 @@ impl Api for LocalBackend {
 
     fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>> {
         self.staff_read(move |db, caller| Ok(db.customers(caller, &query, Utc::now())))
+    }
+
+    fn create_customer(&self, new: NewCustomer) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.create_customer(caller, new, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn update_customer(&self, id: String, details: CustomerDetails) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.update_customer(caller, &id, details),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn set_stage(&self, id: String, change: StageMove) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.set_stage(caller, &id, &change.stage, change.log_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn set_star(&self, id: String, starred: bool) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.set_star(caller, &id, starred),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged> {
+        self.staff_write(
+            move |db, caller| {
+                let (entry, contact) = db.log_follow_up(caller, &contact_id, new, Utc::now())?;
+                Ok(FollowUpLogged { entry, contact })
+            },
+            |done| {
+                Some(Event::Contact {
+                    contact: done.contact.clone(),
+                })
+            },
+        )
+    }
+
+    fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
+        self.staff_write(
+            move |db, caller| {
+                db.bulk_update(
+                    caller,
+                    &update.ids,
+                    &update.change,
+                    &update.log_id,
+                    Utc::now(),
+                )
+            },
+            |list| {
+                Some(Event::Customers {
+                    ids: list.iter().map(|c| c.id.clone()).collect(),
+                })
+            },
+        )
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

@@ -189,8 +189,9 @@ pub fn Inbox() -> impl IntoView {
     let contact_of_open = Signal::derive(move || contact.get().flatten());
     use_api_events(move |e| match e {
         Event::Message { .. } | Event::Conversation { .. } | Event::Reset => first.refetch(),
-        // A merge moves conversations between contacts and changes who they are.
-        Event::Contact { .. } => {
+        // A merge moves conversations between contacts and changes who they are; a
+        // change of owner changes whose inbox they are in.
+        Event::Contact { .. } | Event::Customers { .. } => {
             first.refetch();
             contact.refetch();
         }

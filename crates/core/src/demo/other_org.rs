@@ -21,6 +21,7 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
         id: "beichen".into(),
         name: "北辰贸易 Beichen Trading".into(),
         departments: vec![department("bc-sales", "销售部 Sales", None)],
+        ..Default::default()
     };
     db.users.push(staff(
         "bc-admin",
@@ -82,6 +83,7 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
             lead_link: None,
             probably_same_as: None,
             not_same_as: Vec::new(),
+            ..Default::default()
         },
     );
     let mut rng = Lcg(7);

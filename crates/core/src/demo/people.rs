@@ -44,6 +44,7 @@ pub(super) fn team(db: &mut Db, now: DateTime<Utc>) {
             department("d-shanghai", "上海组 Shanghai Team", Some("d-east")),
             department("d-south", "华南销售部 South China Sales", Some("d-hq")),
         ],
+        ..Default::default()
     };
 
     let sellers = [
@@ -249,6 +250,7 @@ pub(super) fn add_contacts(
                 probably_same_as: None,
                 not_same_as: Vec::new(),
                 name,
+                ..Default::default()
             },
         );
     }

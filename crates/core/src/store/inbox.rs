@@ -203,6 +203,7 @@ impl Db {
                         lead_link: None,
                         probably_same_as: None,
                         not_same_as: Vec::new(),
+                        ..Default::default()
                     },
                 );
                 contact_id

@@ -307,6 +307,14 @@ impl Db {
                     conversation: v.clone(),
                 }),
         );
+        out.extend(
+            self.log_of(contact_id)
+                .into_iter()
+                .map(|e| Activity::Logged {
+                    at: e.at,
+                    entry: e.clone(),
+                }),
+        );
         out.sort_by_key(|a| std::cmp::Reverse(a.at()));
         Ok(out)
     }

@@ -423,6 +423,7 @@ impl Db {
                     lead_link: Some(reader_token.to_owned()),
                     probably_same_as: None,
                     not_same_as: Vec::new(),
+                    ..Default::default()
                 };
                 self.contacts.insert(new_id.clone(), lead);
                 new_id

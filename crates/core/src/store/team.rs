@@ -39,6 +39,11 @@ impl Db {
                 self.sees_conversation(caller, conversation)
             }
             Event::Contact { contact } => self.sees_contact(caller, contact),
+            Event::Customers { ids } => ids.iter().any(|id| {
+                self.contacts
+                    .get(id)
+                    .is_some_and(|c| self.sees_contact(caller, c))
+            }),
             Event::CardSaved { .. } | Event::Staff { .. } | Event::Reset => true,
         }
     }
@@ -415,6 +420,7 @@ mod tests {
                     Activity::View { .. } => "view".to_owned(),
                     Activity::Forwarded { .. } => "forward".to_owned(),
                     Activity::Conversation { conversation, .. } => conversation.id,
+                    Activity::Logged { entry, .. } => entry.id,
                 })
                 .collect()
         };

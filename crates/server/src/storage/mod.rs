@@ -288,6 +288,7 @@ impl Commit {
                     "messages",
                     "conversation_labels",
                     "conversations",
+                    "customer_log",
                     "contacts",
                     "view_sessions",
                     "shares",
@@ -347,6 +348,7 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
             id: org.to_owned(),
             name: org.to_owned(),
             departments: Vec::new(),
+            ..Default::default()
         });
     db.users = docs(
         conn,
@@ -364,6 +366,12 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     )
     .await?;
     db.contacts = keyed(conn, "SELECT id, doc FROM contacts WHERE org_id = $1", org).await?;
+    db.log = keyed(
+        conn,
+        "SELECT id, doc FROM customer_log WHERE org_id = $1",
+        org,
+    )
+    .await?;
     db.conversations = keyed(
         conn,
         "SELECT id, doc FROM conversations WHERE org_id = $1",

@@ -56,6 +56,12 @@ pub enum Row {
         doc: String,
     },
     Conversation(Box<ConversationRow>),
+    /// A customer's log entry, by customer.
+    Log {
+        id: String,
+        contact_id: String,
+        doc: String,
+    },
     Message {
         id: String,
         conversation_id: String,
@@ -246,6 +252,11 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             idempotency_key: m.idempotency_key.clone(),
             doc,
         },
+        Record::Log(e) => Row::Log {
+            id: e.id.clone(),
+            contact_id: e.contact_id.clone(),
+            doc,
+        },
         Record::Canned(c) => Row::Doc {
             table: "canned_replies",
             id: c.id.clone(),
@@ -274,7 +285,7 @@ struct Upsert {
 }
 
 /// The tables in the order they are written (a user before their password).
-const ORDER: [&str; 13] = [
+const ORDER: [&str; 14] = [
     "organizations",
     "users",
     "credentials",
@@ -285,6 +296,7 @@ const ORDER: [&str; 13] = [
     "shares",
     "view_sessions",
     "contacts",
+    "customer_log",
     "conversations",
     "messages",
     "conversation_labels",
@@ -340,6 +352,10 @@ fn upsert(table: &str) -> Upsert {
              snoozed_until_ns = excluded.snoozed_until_ns, assignee_id = excluded.assignee_id, \
              last_message_ns = excluded.last_message_ns, preview_lower = excluded.preview_lower, unread = excluded.unread, \
              intent = excluded.intent, doc = excluded.doc, version = excluded.version WHERE conversations.org_id = excluded.org_id",
+        ),
+        "customer_log" => (
+            "INSERT INTO customer_log (id, contact_id, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE customer_log.org_id = excluded.org_id",
         ),
         "conversation_labels" => (
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
@@ -427,6 +443,21 @@ impl Row {
                     MaybeText(owner_id.as_deref()),
                     Text(name),
                     Text(name_lower),
+                    Text(doc),
+                    Text(org),
+                    Int(version),
+                ],
+            ),
+            Row::Log {
+                id,
+                contact_id,
+                doc,
+            } => (
+                "customer_log",
+                id,
+                vec![
+                    Text(id),
+                    Text(contact_id),
                     Text(doc),
                     Text(org),
                     Int(version),

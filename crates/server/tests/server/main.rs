@@ -7,6 +7,7 @@ mod common;
 mod adapters;
 mod api;
 mod app_pages;
+mod customers;
 mod durability;
 mod events;
 mod inbox;

@@ -7,6 +7,7 @@ use crate::demo;
 use crate::tracking::ViewTotals;
 use chrono::Duration;
 mod contacts;
+mod crm;
 mod customers;
 mod inbox;
 mod sharing;

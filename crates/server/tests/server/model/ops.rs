@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lianjie_core::api::{ConversationUpdate, InboundMessage, NewMessage, NewShare};
 use lianjie_core::channel::Channel;
+use lianjie_core::crm::{BulkChange, CustomerDetails, FollowUpMethod, NewCustomer, NewFollowUp};
 use lianjie_core::inbox::ConversationStatus;
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
 use lianjie_core::store::Db;
@@ -56,6 +57,13 @@ pub(super) enum Op {
     Merge {
         keep: usize,
         other: usize,
+    },
+    /// Work a customer: add one, log a follow-up (moving the stage), a bulk change,
+    /// or a star (`kind` picks which).
+    Work {
+        by: usize,
+        contact: usize,
+        kind: u8,
     },
     /// Read the organization back and compare every answer.
     Check,
@@ -133,6 +141,11 @@ pub(super) fn sequence(seed: u64, len: usize) -> Vec<Op> {
                         keep: r.below(64),
                         other: r.below(64),
                     },
+                },
+                9 if r.below(2) == 0 => Op::Work {
+                    by: r.below(8),
+                    contact: r.below(64),
+                    kind: r.byte(),
                 },
                 _ => Op::Send {
                     by: r.below(8),
@@ -355,6 +368,56 @@ pub(super) fn apply(
                 let _ = db.merge_contacts(&c, &a, &b, now);
             }
         }
+        Op::Work { by, contact, kind } => {
+            if let (Some(c), Some(k)) = (caller(db, by), pick(&contacts, contact)) {
+                let stages = db.org.stages();
+                let stage = stages[usize::from(kind) % stages.len()].id.clone();
+                let _ = match kind % 4 {
+                    0 => db
+                        .create_customer(
+                            &c,
+                            NewCustomer {
+                                id: id("cust"),
+                                details: CustomerDetails {
+                                    name: format!("客户{kind}"),
+                                    phone: format!("1390000{:04}", kind),
+                                    tags: vec![format!("t{kind}")],
+                                    ..CustomerDetails::default()
+                                },
+                                owner_id: None,
+                            },
+                            now,
+                        )
+                        .map(|_| ()),
+                    1 => db
+                        .log_follow_up(
+                            &c,
+                            &k,
+                            NewFollowUp {
+                                id: id("fu"),
+                                method: FollowUpMethod::Call,
+                                text: format!("跟进 {kind}"),
+                                next_at: Some(now + Duration::hours(i64::from(kind))),
+                                stage: (kind % 8 > 3).then_some(stage),
+                            },
+                            now,
+                        )
+                        .map(|_| ()),
+                    2 => {
+                        let change = if kind % 8 > 3 {
+                            BulkChange::Stage { stage }
+                        } else {
+                            BulkChange::AddTag {
+                                tag: format!("t{kind}"),
+                            }
+                        };
+                        db.bulk_update(&c, &[k], &change, &id("bulk"), now)
+                            .map(|_| ())
+                    }
+                    _ => db.set_star(&c, &k, kind % 8 > 3).map(|_| ()),
+                };
+            }
+        }
         Op::Check => {}
     }
 }
@@ -370,7 +433,8 @@ fn sequences_are_named_by_their_seed() {
         (1..=6).flat_map(|s| sequence(s, 120)).collect::<Vec<_>>()
     );
     for kind in [
-        "Send", "Inbound", "Update", "Share", "Open", "Track", "WebChat", "Lead", "Merge", "Check",
+        "Send", "Inbound", "Update", "Share", "Open", "Track", "WebChat", "Lead", "Merge", "Work",
+        "Check",
     ] {
         assert!(all.contains(kind), "{kind}");
     }

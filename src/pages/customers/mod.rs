@@ -1,27 +1,31 @@
 //! The customer list (`/customers`): everyone in the caller's scope as a fast table,
-//! in a saved view, searched, narrowed to one owner and sorted, all kept in the
-//! address so a view can be reloaded and shared.
+//! in a saved view, searched and narrowed (stage, tag, owner) and sorted, all kept in
+//! the address so a view can be reloaded and shared; new customers added here, and
+//! changes made to many at once.
+
+mod bulk_bar;
+mod table;
 
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    Avatar, AvatarSize, IntentBar, LoadFailed, MorePages, PageHeader, TimeAgo, VirtualRowsOptions,
-    use_pages, use_virtual_rows,
+    CustomerForm, LoadFailed, MorePages, PageHeader, StageOptions, use_pages, use_toasts,
 };
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
-use leptos::html;
+use bulk_bar::BulkBar;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use lianjie_core::api::{Event, Page};
 use lianjie_core::contact::Contact;
 use lianjie_core::customers::{CustomerQuery, CustomerSort, CustomerView, UNTOUCHED_DAYS};
-use lianjie_core::intent::{HOT_THRESHOLD, top_interests};
+use lianjie_core::link;
 use lianjie_core::scope::Action;
+use std::collections::BTreeSet;
+use table::CustomerTable;
 
 /// How many customers one request brings.
 const PAGE: usize = 100;
-/// Every row is this tall (`.customer-row` in the stylesheet), on a desk and a phone.
-const ROW_PX: f64 = 60.0;
 /// Day counts offered for "not touched for N days".
 const UNTOUCHED_CHOICES: [u16; 4] = [7, 14, 30, 60];
 
@@ -30,11 +34,17 @@ pub fn Customers() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let viewer = use_viewer();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
     let (view_key, set_view) = use_query_param("view");
     let (sort_key, set_sort) = use_query_param("sort");
     let (text, set_text) = use_query_param("q");
     let (owner, set_owner) = use_query_param("owner");
     let (days, set_days) = use_query_param("days");
+    let (stage, set_stage) = use_query_param("stage");
+    let (tag, set_tag) = use_query_param("tag");
+    // "Today" is the reader's day.
+    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
     let query = Memo::new(move |_| CustomerQuery {
         view: view_key
             .get()
@@ -43,6 +53,9 @@ pub fn Customers() -> impl IntoView {
         text: text.get().filter(|t| !t.trim().is_empty()),
         owner: owner.get().filter(|o| !o.is_empty()),
         untouched_days: days.get().and_then(|d| d.parse().ok()),
+        stage: stage.get().filter(|s| !s.is_empty()),
+        tag: tag.get().filter(|t| !t.is_empty()),
+        tz_offset: Some(tz_offset),
         sort: sort_key
             .get()
             .and_then(|s| CustomerSort::from_key(&s))
@@ -52,17 +65,32 @@ pub fn Customers() -> impl IntoView {
     });
     let pages = use_pages(
         query,
-        move |q: CustomerQuery, cursor| api.customers(CustomerQuery { cursor, ..q }),
+        {
+            let api = api.clone();
+            move |q: CustomerQuery, cursor| api.customers(CustomerQuery { cursor, ..q })
+        },
         |p: &Page<Contact>| p,
     );
     use_api_events(move |e| {
         if matches!(
             e,
-            Event::Radar { .. } | Event::Contact { .. } | Event::Staff { .. } | Event::Reset
+            Event::Radar { .. }
+                | Event::Contact { .. }
+                | Event::Customers { .. }
+                | Event::Staff { .. }
+                | Event::Reset
         ) {
             pages.first.refetch();
         }
     });
+    // Ticked for a bulk change; a new query starts with none.
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    Effect::new(move || {
+        query.track();
+        selected.set(BTreeSet::new());
+    });
+    let adding = RwSignal::new(false);
+    let may_edit = move || viewer.may(Action::EditCustomers);
     // Sellers own customers; agents and admins have no "mine".
     let views = move || {
         CustomerView::ALL
@@ -83,16 +111,40 @@ pub fn Customers() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let staff_name = move |id: &str| {
-        viewer
-            .with(|v| v.staff.iter().find(|u| u.id == id).map(|u| u.name.clone()))
-            .flatten()
-    };
+    // Tags seen on the customers loaded so far, and the one filtered by.
+    let known_tags = Memo::new(move |_| {
+        let mut all: BTreeSet<String> = pages
+            .listed
+            .with(|l| l.iter().flat_map(|c| c.tags.clone()).collect());
+        all.extend(tag.get());
+        all.into_iter().collect::<Vec<_>>()
+    });
     let current = move || query.with(|q| q.view);
     view! {
-        <PageHeader title=Msg::NavCustomers intro=Msg::CustomersIntro />
+        <PageHeader title=Msg::NavCustomers intro=Msg::CustomersIntro>
+            <Show when=may_edit>
+                <button type="button" class="cta" aria-expanded=move || adding.get().to_string()
+                    on:click=move |_| adding.update(|a| *a = !*a)>
+                    {move || i18n.t(Msg::NewCustomer)}
+                </button>
+            </Show>
+        </PageHeader>
+        <Show when=move || adding.get()>
+            <section class="panel">
+                <CustomerForm editing=None
+                    on_saved={
+                        let navigate = navigate.clone();
+                        move |c: Contact| {
+                            adding.set(false);
+                            toasts.info(i18n.t(Msg::CustomerAdded));
+                            navigate(&link::path(&["contacts", &c.id]), Default::default());
+                        }
+                    }
+                    on_cancel=move |()| adding.set(false) />
+            </section>
+        </Show>
         <div class="customer-tools">
-            <div role="group" class="segmented" aria-label=move || i18n.t(Msg::SavedViews)>
+            <div role="group" class="segmented customer-views" aria-label=move || i18n.t(Msg::SavedViews)>
                 {move || views().into_iter().map(|v| view! {
                     <button type="button" aria-pressed=move || (current() == v).to_string()
                         on:click=move |_| set_view.set((v != CustomerView::All).then(|| v.key().to_owned()))>
@@ -100,6 +152,8 @@ pub fn Customers() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
+        </div>
+        <div class="customer-tools">
             {move || (current() == CustomerView::Untouched).then(|| view! {
                 <label class="inline-field">
                     <span>{move || i18n.t(Msg::UntouchedFor)}</span>
@@ -121,6 +175,24 @@ pub fn Customers() -> impl IntoView {
                     let typed = event_target_value(&ev);
                     set_text.set((!typed.trim().is_empty()).then_some(typed));
                 } />
+            <select aria-label=move || i18n.t(Msg::Stage)
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set_stage.set((!v.is_empty()).then_some(v));
+                }>
+                <StageOptions selected=Signal::derive(move || stage.get().unwrap_or_default()) any=Msg::AllStages />
+            </select>
+            <select aria-label=move || i18n.t(Msg::Tags)
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set_tag.set((!v.is_empty()).then_some(v));
+                }>
+                <option value="">{move || i18n.t(Msg::AllTags)}</option>
+                {move || known_tags.get().into_iter().map(|t| {
+                    let (is, label) = (t.clone(), t.clone());
+                    view! { <option value=t selected=move || tag.get() == Some(is.clone())>{label}</option> }
+                }).collect_view()}
+            </select>
             {move || (!owners.with(Vec::is_empty)).then(|| view! {
                 <select aria-label=move || i18n.t(Msg::Owner)
                     on:change=move |ev| {
@@ -129,8 +201,8 @@ pub fn Customers() -> impl IntoView {
                     }>
                     <option value="">{move || i18n.t(Msg::AllOwners)}</option>
                     {move || owners.get().into_iter().map(|(id, name)| {
-                        let chosen = id.clone();
-                        view! { <option value=id selected=move || owner.get() == Some(chosen.clone())>{name}</option> }
+                        let is = id.clone();
+                        view! { <option value=id selected=move || owner.get() == Some(is.clone())>{name}</option> }
                     }).collect_view()}
                 </select>
             })}
@@ -149,14 +221,16 @@ pub fn Customers() -> impl IntoView {
             </label>
         </div>
         <LoadFailed resource=pages.first />
+        <Show when=move || may_edit() && selected.with(|s| !s.is_empty())>
+            <BulkBar selected on_done=move |()| pages.first.refetch() />
+        </Show>
         <p class="list-count" role="status">
             {move || i18n.tf(Msg::ShowingNofM, &[
                 ("n", &pages.listed.with(Vec::len).to_string()),
                 ("total", &pages.total.get().to_string()),
             ])}
         </p>
-        <CustomerTable list=pages.listed total=pages.total near_end=pages.near_end
-            owner_name=Callback::new(move |id: String| staff_name(&id)) />
+        <CustomerTable list=pages.listed total=pages.total near_end=pages.near_end selected />
         {move || (pages.first.with(|r| matches!(r, Some(Ok(_)))) && pages.total.get() == 0).then(|| view! {
             <p class="empty">{move || i18n.t(Msg::NoCustomers)}</p>
         })}
@@ -165,16 +239,22 @@ pub fn Customers() -> impl IntoView {
 }
 
 fn view_label(i18n: I18n, view: CustomerView, days: Option<u16>) -> String {
-    match view {
-        CustomerView::All => i18n.t(Msg::ViewAll).to_owned(),
-        CustomerView::Mine => i18n.t(Msg::ViewMine).to_owned(),
-        CustomerView::Hot => i18n.t(Msg::ViewHot).to_owned(),
-        CustomerView::Untouched => i18n.tf(
-            Msg::ViewUntouched,
-            &[("n", &days.unwrap_or(UNTOUCHED_DAYS).to_string())],
-        ),
-        CustomerView::NewLeads => i18n.t(Msg::LeadsThisWeek).to_owned(),
-    }
+    let msg = match view {
+        CustomerView::All => Msg::ViewAll,
+        CustomerView::Mine => Msg::ViewMine,
+        CustomerView::Starred => Msg::ViewStarred,
+        CustomerView::FollowUpToday => Msg::ViewFollowUpToday,
+        CustomerView::Overdue => Msg::ViewOverdue,
+        CustomerView::Hot => Msg::ViewHot,
+        CustomerView::Untouched => {
+            return i18n.tf(
+                Msg::ViewUntouched,
+                &[("n", &days.unwrap_or(UNTOUCHED_DAYS).to_string())],
+            );
+        }
+        CustomerView::NewLeads => Msg::LeadsThisWeek,
+    };
+    i18n.t(msg).to_owned()
 }
 
 fn sort_label(sort: CustomerSort) -> Msg {
@@ -183,105 +263,5 @@ fn sort_label(sort: CustomerSort) -> Msg {
         CustomerSort::Intent => Msg::SortIntent,
         CustomerSort::Name => Msg::SortName,
         CustomerSort::Newest => Msg::SortNewestCustomers,
-    }
-}
-
-/// The customers as a table whose rows exist only while in view; each row says its
-/// place in the whole list, so a screen reader still hears "row 3 of 20,000".
-#[component]
-fn CustomerTable(
-    list: Memo<Vec<Contact>>,
-    total: Signal<usize>,
-    near_end: Callback<()>,
-    owner_name: Callback<String, Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let scroller = NodeRef::<html::Div>::new();
-    let len = Signal::derive(move || list.with(Vec::len));
-    let rows_in_view = use_virtual_rows(
-        scroller,
-        len,
-        VirtualRowsOptions {
-            row_px: ROW_PX,
-            total,
-            near_end,
-        },
-    );
-    let rows = move || {
-        let (first, end) = rows_in_view.range.get();
-        list.with(|l| {
-            l[first..end]
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (first + i, c.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
-    let columns = [
-        Msg::LeadName,
-        Msg::FieldCompany,
-        Msg::Owner,
-        Msg::IntentScore,
-        Msg::Interests,
-        Msg::SortLastTouch,
-    ];
-    view! {
-        <div class="customer-table" role="table" node_ref=scroller
-            aria-label=move || i18n.t(Msg::NavCustomers)
-            aria-rowcount=move || (total.get() + 1).to_string()
-            on:scroll=move |_| rows_in_view.measure()>
-            <div role="rowgroup" class="customer-head">
-                <div role="row" aria-rowindex="1" class="customer-cols">
-                    {columns.into_iter().map(|m| view! { <span role="columnheader">{move || i18n.t(m)}</span> }).collect_view()}
-                </div>
-            </div>
-            <div role="rowgroup"
-                style:padding-top=move || rows_in_view.before_px()
-                style:padding-bottom=move || rows_in_view.after_px(len.get())>
-                <For each=rows key=|(i, c)| (*i, c.id.clone(), c.intent, c.last_seen_at, c.owner_id.clone(), c.name.clone(), c.company.clone()) let((index, c))>
-                    <CustomerRow index c owner_name />
-                </For>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-fn CustomerRow(
-    index: usize,
-    c: Contact,
-    owner_name: Callback<String, Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let owner = c.owner_id.clone().and_then(|id| owner_name.run(id));
-    let hot = c.intent >= HOT_THRESHOLD;
-    let interests = top_interests(&c.interests, 3)
-        .into_iter()
-        .map(|(tag, _)| tag.to_owned())
-        .collect::<Vec<_>>()
-        .join(" · ");
-    view! {
-        <div role="row" class="customer-row customer-cols" class:hot=hot
-            aria-rowindex=(index + 2).to_string()>
-            <span role="cell" class="customer-name">
-                <Avatar name=c.name.clone() size=AvatarSize::Small />
-                <a href=format!("/contacts/{}", c.id)>{c.name.clone()}</a>
-            </span>
-            <span role="cell" class="customer-company">{c.company.clone()}</span>
-            <span role="cell" class="customer-owner">
-                {match owner {
-                    Some(name) => name.into_any(),
-                    None => view! { <span class="muted">{move || i18n.t(Msg::Unowned)}</span> }.into_any(),
-                }}
-            </span>
-            <span role="cell" class="customer-intent"><IntentBar intent=c.intent /></span>
-            <span role="cell" class="customer-interests">{interests}</span>
-            <span role="cell" class="customer-touch">
-                {match c.last_seen_at {
-                    Some(at) => view! { <TimeAgo at /> }.into_any(),
-                    None => view! { <span class="muted">{move || i18n.t(Msg::NeverTouched)}</span> }.into_any(),
-                }}
-            </span>
-        </div>
     }
 }

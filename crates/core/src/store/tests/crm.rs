@@ -1,0 +1,271 @@
+//! Working with customers: adding and editing, stages, stars, follow-ups and bulk
+//! changes, with who may do each.
+
+use super::*;
+use crate::crm::{BulkChange, CustomerDetails, Entry, FollowUpMethod, NewCustomer, NewFollowUp};
+use crate::customers::{CustomerQuery, CustomerView};
+
+fn new_customer(id: &str, name: &str) -> NewCustomer {
+    NewCustomer {
+        id: id.into(),
+        details: CustomerDetails {
+            name: name.into(),
+            company: " 云帆物流 ".into(),
+            tags: vec!["重点".into(), " 重点".into()],
+            ..CustomerDetails::default()
+        },
+        owner_id: None,
+    }
+}
+
+fn follow_up(id: &str, next_at: Option<DateTime<Utc>>, stage: Option<&str>) -> NewFollowUp {
+    NewFollowUp {
+        id: id.into(),
+        method: FollowUpMethod::Call,
+        text: "电话沟通报价".into(),
+        next_at,
+        stage: stage.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_rep_adds_a_customer_once_and_is_told_of_the_one_they_already_have() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let c = db
+        .create_customer(&rep, new_customer("cust-1", "王先生"), now())
+        .unwrap();
+    assert_eq!(c.owner_id.as_deref(), Some("u-wanglei"));
+    assert_eq!(
+        (c.company.as_str(), c.tags.clone()),
+        ("云帆物流", vec!["重点".to_owned()])
+    );
+    assert_eq!(c.stage, crate::crm::LEAD);
+    // A retry finds it; another customer's id is taken.
+    let again = db
+        .create_customer(&rep, new_customer("cust-1", "王先生"), now())
+        .unwrap();
+    assert_eq!(again, c);
+    let taken = db.create_customer(&rep, new_customer("cust-1", "李先生"), now());
+    assert!(matches!(taken, Err(StoreError::Invalid(e)) if e.get("id").is_some()));
+    // The phone of a customer he has: pointed out, with the merge.
+    let mine = db
+        .contacts
+        .values()
+        .find(|k| k.owner_id.as_deref() == Some("u-wanglei") && !k.phone.is_empty())
+        .unwrap()
+        .clone();
+    let mut twin = new_customer("cust-2", "王总");
+    twin.details.phone = mine.phone.clone();
+    let twin = db.create_customer(&rep, twin, now()).unwrap();
+    assert_eq!(twin.probably_same_as.as_deref(), Some(mine.id.as_str()));
+
+    // Bad details, a colleague he does not cover, an agent: refused.
+    let mut bad = new_customer("cust-3", " ");
+    bad.owner_id = Some("u-emily".into());
+    let Err(StoreError::Invalid(e)) = db.create_customer(&rep, bad, now()) else {
+        panic!("refused")
+    };
+    assert!(e.get("name").is_some() && e.get("owner_id").is_some());
+    let agent = db.caller("u-zhaomin").unwrap();
+    assert_eq!(
+        db.create_customer(&agent, new_customer("cust-4", "赵"), now()),
+        Err(StoreError::Forbidden(Action::EditCustomers))
+    );
+    // His manager may give a new customer to him.
+    let manager = db.caller("u-chengang").unwrap();
+    let mut for_him = new_customer("cust-5", "周女士");
+    for_him.owner_id = Some("u-wanglei".into());
+    assert_eq!(
+        db.create_customer(&manager, for_him, now())
+            .unwrap()
+            .owner_id
+            .as_deref(),
+        Some("u-wanglei")
+    );
+    // Edited by whoever covers them, never by someone who only sees them.
+    let mut details = CustomerDetails {
+        name: "王先生".into(),
+        notes: "关注报价".into(),
+        ..CustomerDetails::default()
+    };
+    assert_eq!(
+        db.update_customer(&manager, "cust-1", details.clone())
+            .unwrap()
+            .notes,
+        "关注报价"
+    );
+    details.email = "not-mail".into();
+    assert!(db.update_customer(&rep, "cust-1", details).is_err());
+}
+
+#[test]
+fn a_follow_up_sets_the_next_time_moves_the_stage_and_joins_the_timeline() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let customer = "k-000";
+    let next = now() + Duration::hours(3);
+    let (entry, c) = db
+        .log_follow_up(
+            &rep,
+            customer,
+            follow_up("fu-1", Some(next), Some(crate::crm::FOLLOWING)),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(c.next_follow_up_at, Some(next));
+    assert_eq!(c.stage, crate::crm::FOLLOWING);
+    assert_eq!(
+        c.last_seen_at,
+        Some(now()).max(db.contacts[customer].last_seen_at)
+    );
+    assert!(matches!(
+        entry.entry,
+        Entry::FollowUp {
+            method: FollowUpMethod::Call,
+            ..
+        }
+    ));
+    // A retry is the same entry; nothing new is logged.
+    let entries = db.log.len();
+    let (again, _) = db
+        .log_follow_up(
+            &rep,
+            customer,
+            follow_up("fu-1", Some(next), Some(crate::crm::FOLLOWING)),
+            now(),
+        )
+        .unwrap();
+    assert_eq!((again, db.log.len()), (entry, entries));
+    let timeline = db.timeline(&rep, customer).unwrap();
+    let logged: Vec<&Entry> = timeline
+        .iter()
+        .filter_map(|a| match a {
+            Activity::Logged { entry, .. } => Some(&entry.entry),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logged.len(), 2, "the follow-up and the stage move");
+    assert!(
+        logged
+            .iter()
+            .any(|e| matches!(e, Entry::Stage { to, .. } if to == crate::crm::FOLLOWING))
+    );
+
+    // Due today for a reader in Beijing, overdue once the time has passed.
+    let view = |db: &Db, view, at| {
+        db.customers(
+            &rep,
+            &CustomerQuery {
+                view,
+                tz_offset: Some(480),
+                ..CustomerQuery::default()
+            },
+            at,
+        )
+        .items
+        .into_iter()
+        .map(|c| c.id)
+        .collect::<Vec<_>>()
+    };
+    let today = view(&db, CustomerView::FollowUpToday, now());
+    let overdue_later = view(&db, CustomerView::Overdue, next + Duration::minutes(1));
+    assert!(overdue_later.contains(&customer.to_owned()));
+    assert!(
+        today.contains(&customer.to_owned())
+            || crate::crm::due(next, now(), 480) != crate::crm::Due::Today
+    );
+    // Support may write one down, not move the stage; a past time is refused.
+    let agent = db.caller("u-zhaomin").unwrap();
+    assert!(
+        db.log_follow_up(&agent, customer, follow_up("fu-2", None, None), now())
+            .is_ok()
+    );
+    assert_eq!(
+        db.log_follow_up(
+            &agent,
+            customer,
+            follow_up("fu-3", None, Some(crate::crm::WON)),
+            now()
+        ),
+        Err(StoreError::Forbidden(Action::EditCustomers))
+    );
+    let past = db.log_follow_up(
+        &rep,
+        customer,
+        follow_up("fu-4", Some(now() - Duration::days(1)), None),
+        now(),
+    );
+    assert!(matches!(past, Err(StoreError::Invalid(e)) if e.get("next_at").is_some()));
+}
+
+#[test]
+fn stars_are_each_callers_own_and_bulk_changes_are_all_or_none() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let manager = db.caller("u-chengang").unwrap();
+    db.set_star(&rep, "k-000", true).unwrap();
+    let starred = |db: &Db, caller: &Caller| {
+        db.customers(
+            caller,
+            &CustomerQuery {
+                view: CustomerView::Starred,
+                ..CustomerQuery::default()
+            },
+            now(),
+        )
+        .total
+    };
+    assert_eq!((starred(&db, &rep), starred(&db, &manager)), (1, 0));
+    db.set_star(&rep, "k-000", false).unwrap();
+    assert_eq!(starred(&db, &rep), 0);
+
+    let his: Vec<String> = db
+        .contacts
+        .values()
+        .filter(|c| c.owner_id.as_deref() == Some("u-wanglei") && c.merged.is_none())
+        .take(3)
+        .map(|c| c.id.clone())
+        .collect();
+    let stage = BulkChange::Stage {
+        stage: crate::crm::OPPORTUNITY.into(),
+    };
+    let moved = db
+        .bulk_update(&manager, &his, &stage, "bulk-1", now())
+        .unwrap();
+    assert!(moved.iter().all(|c| c.stage == crate::crm::OPPORTUNITY));
+    let tag = BulkChange::AddTag {
+        tag: "展会".into()
+    };
+    db.bulk_update(&rep, &his, &tag, "bulk-2", now()).unwrap();
+    assert!(
+        his.iter()
+            .all(|id| db.contacts[id].tags.contains(&"展会".to_owned()))
+    );
+    // One customer outside his scope (Emily's) and nothing changes.
+    let mut with_emilys = his.clone();
+    with_emilys.push("k-002".into());
+    let before = db.clone();
+    let assign = BulkChange::Assign {
+        owner_id: "u-lina".into(),
+    };
+    assert!(
+        db.bulk_update(&manager, &with_emilys, &assign, "bulk-3", now())
+            .is_err()
+    );
+    assert_eq!(db.contacts, before.contacts);
+    // Assigning to a colleague the caller does not cover is refused as a field.
+    let emily = BulkChange::Assign {
+        owner_id: "u-emily".into(),
+    };
+    assert!(matches!(
+        db.bulk_update(&manager, &his, &emily, "bulk-4", now()),
+        Err(StoreError::Invalid(e)) if e.get("owner_id").is_some()
+    ));
+    db.bulk_update(&manager, &his, &assign, "bulk-5", now())
+        .unwrap();
+    assert!(
+        his.iter()
+            .all(|id| db.contacts[id].owner_id.as_deref() == Some("u-lina"))
+    );
+}

@@ -1,0 +1,114 @@
+//! Customers over real HTTP: added once under a retried key, a follow-up that moves
+//! the stage and joins the timeline, the list's filters, a bulk change, and all of
+//! it still there after a restart.
+
+use crate::common::start;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_customer_is_added_followed_up_filtered_and_kept() {
+    let s = start().await;
+    let rep = s.login_as("wang-lei@lianjie.example").await;
+    let new =
+        json!({"id": "cust-http-1", "name": "吴先生", "company": "长风科技", "tags": ["展会"]});
+    let (status, made) = s
+        .call(Method::POST, "/contacts", Some(&rep), Some(new.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["owner_id"], "u-wanglei");
+    // The same key again: the same customer, not a second one.
+    let (status, again) = s
+        .call(Method::POST, "/contacts", Some(&rep), Some(new))
+        .await;
+    assert_eq!(
+        (status, again["id"].clone()),
+        (StatusCode::CREATED, made["id"].clone())
+    );
+    let (status, bad) = s
+        .call(
+            Method::POST,
+            "/contacts",
+            Some(&rep),
+            Some(json!({"id": "cust-http-2", "name": "", "email": "nope"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+
+    let next = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let follow_up = json!({"id": "fu-http-1", "method": "visit", "text": "上门拜访", "next_at": next, "stage": "following"});
+    let path = "/contacts/cust-http-1/follow-ups";
+    let (status, logged) = s
+        .call(Method::POST, path, Some(&rep), Some(follow_up.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{logged}");
+    assert_eq!(logged["contact"]["stage"], "following");
+    let (_, _) = s
+        .call(Method::POST, path, Some(&rep), Some(follow_up))
+        .await;
+
+    let list = |q: &'static str| {
+        let (s, rep) = (&s, rep.clone());
+        async move {
+            s.call(Method::GET, &format!("/customers?{q}"), Some(&rep), None)
+                .await
+                .1
+        }
+    };
+    assert_eq!(ids(&list("stage=following").await), ["cust-http-1"]);
+    assert_eq!(ids(&list("tag=%E5%B1%95%E4%BC%9A").await), ["cust-http-1"]);
+    assert!(ids(&list("stage=won").await).is_empty());
+    let (status, _) = s
+        .call(Method::GET, "/customers?view=nope", Some(&rep), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let bulk = json!({"ids": ["cust-http-1"], "change": {"type": "stage", "stage": "opportunity"}, "log_id": "bulk-http-1"});
+    let (status, moved) = s
+        .call(Method::POST, "/customers/bulk", Some(&rep), Some(bulk))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+
+    // Kept through a restart: the customer, their stage and their log.
+    let s = s.restarted().await;
+    let rep = s.login_as("wang-lei@lianjie.example").await;
+    let (_, timeline) = s
+        .call(
+            Method::GET,
+            "/contacts/cust-http-1/timeline",
+            Some(&rep),
+            None,
+        )
+        .await;
+    let logged: Vec<&Value> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "logged")
+        .collect();
+    assert_eq!(
+        logged.len(),
+        3,
+        "one follow-up and two stage moves: {timeline}"
+    );
+    let (_, contact) = s
+        .call(Method::GET, "/contacts/cust-http-1", Some(&rep), None)
+        .await;
+    assert_eq!(contact["stage"], "opportunity");
+    assert!(contact["next_follow_up_at"].is_string());
+    // Another rep's view of the organization does not hold him.
+    let emily = s.login_as("emily-chen@lianjie.example").await;
+    let (status, _) = s
+        .call(Method::GET, "/contacts/cust-http-1", Some(&emily), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
