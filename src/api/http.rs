@@ -18,7 +18,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove, Star,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
+    Star, Task, TaskDone, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -621,6 +622,31 @@ impl Api for HttpBackend {
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
         let key = update.log_id.clone();
         self.write("POST", "/customers/bulk".into(), update, Some(key))
+    }
+
+    fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>> {
+        let q = Params::default()
+            .push("filter", query.filter.key())
+            .maybe(
+                "tz_offset",
+                query.tz_offset.map(|m| m.to_string()).as_deref(),
+            )
+            .joined();
+        self.get(format!("/tasks?{q}"))
+    }
+
+    fn create_task(&self, new: NewTask) -> ApiFuture<Task> {
+        let key = new.id.clone();
+        self.write("POST", "/tasks".into(), new, Some(key))
+    }
+
+    fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task> {
+        let key = from.id.clone();
+        self.write("POST", "/tasks/from-reading".into(), from, Some(key))
+    }
+
+    fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task> {
+        self.write("PUT", format!("/tasks/{id}/done"), TaskDone { done }, None)
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

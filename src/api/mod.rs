@@ -19,7 +19,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
+    Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -140,6 +141,12 @@ pub trait Api: PublicApi {
     fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged>;
     /// One change to many customers, all or none.
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>>;
+    /// The caller's own tasks in one list (today, overdue, upcoming, done).
+    fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>>;
+    fn create_task(&self, new: NewTask) -> ApiFuture<Task>;
+    /// One tap on a radar line: a task to follow up with that reader soon.
+    fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task>;
+    fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;
     /// Merges `other_id` into `keep_id` (the same person); returns the kept contact.
     fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;

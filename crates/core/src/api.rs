@@ -425,6 +425,10 @@ pub enum Event {
     Customers {
         ids: Vec<String>,
     },
+    /// A task was added, done or opened again.
+    Task {
+        task: crate::crm::Task,
+    },
     /// A staff member was added, changed, deactivated or reactivated.
     Staff {
         user: crate::people::User,

@@ -361,3 +361,162 @@ mod tests {
         assert_eq!(default_stages().len(), 7);
     }
 }
+
+/// How soon a task made from a reading is due: the moment of truth does not wait.
+pub const READING_TASK_MINUTES: i64 = 30;
+
+/// Something a rep has to do, by when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: String,
+    /// Whose task it is.
+    pub owner_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<DateTime<Utc>>,
+    pub source: TaskSource,
+}
+
+/// Where a task came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TaskSource {
+    /// Written by hand.
+    Manual,
+    /// A follow-up's next time.
+    FollowUp { entry_id: String },
+    /// A moment of truth on the radar: who was reading what, which visit, how long.
+    Reading {
+        session_id: String,
+        title: String,
+        visit: u32,
+        visible_ms: u64,
+    },
+}
+
+/// A task as a rep writes it by hand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTask {
+    /// Chosen by the client, so a retry stores it once.
+    pub id: String,
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+}
+
+impl NewTask {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::default();
+        e.check("id", public_id(&self.id))
+            .check("title", required(&self.title, 200));
+        e.into_result()
+    }
+}
+
+/// A task from a radar line, as sent: the reading, and the task's id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFromReading {
+    pub id: String,
+    pub session_id: String,
+}
+
+/// Which tasks a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskFilter {
+    /// Open tasks due by the end of today, overdue ones included.
+    #[default]
+    Today,
+    Overdue,
+    /// Open tasks due after today.
+    Upcoming,
+    Done,
+}
+
+impl TaskFilter {
+    pub const ALL: [TaskFilter; 4] = [
+        TaskFilter::Today,
+        TaskFilter::Overdue,
+        TaskFilter::Upcoming,
+        TaskFilter::Done,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TaskFilter::Today => "today",
+            TaskFilter::Overdue => "overdue",
+            TaskFilter::Upcoming => "upcoming",
+            TaskFilter::Done => "done",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<TaskFilter> {
+        TaskFilter::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Whether `task` is in this list at `now` for a reader `offset_minutes` from UTC.
+    pub fn holds(self, task: &Task, now: DateTime<Utc>, offset_minutes: i32) -> bool {
+        let when = due(task.due_at, now, offset_minutes);
+        match (self, task.done_at) {
+            (TaskFilter::Done, done) => done.is_some(),
+            (_, Some(_)) => false,
+            (TaskFilter::Today, None) => when != Due::Later,
+            (TaskFilter::Overdue, None) => when == Due::Overdue,
+            (TaskFilter::Upcoming, None) => when == Due::Later,
+        }
+    }
+}
+
+/// A request for the task list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskQuery {
+    #[serde(default)]
+    pub filter: TaskFilter,
+    /// The reader's offset from UTC in minutes, for what "today" is.
+    pub tz_offset: Option<i32>,
+}
+
+/// Marks a task done or open again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskDone {
+    pub done: bool,
+}
+
+#[cfg(test)]
+mod task_tests {
+    use super::*;
+
+    #[test]
+    fn a_task_is_in_the_list_its_due_time_and_state_say() {
+        let now = DateTime::UNIX_EPOCH + Duration::days(20_000) + Duration::hours(2);
+        let task = |h: i64, done: bool| Task {
+            id: "t".into(),
+            owner_id: "u".into(),
+            contact_id: None,
+            title: "call".into(),
+            due_at: now + Duration::hours(h),
+            created_at: now,
+            done_at: done.then_some(now),
+            source: TaskSource::Manual,
+        };
+        let lists = |t: &Task| -> Vec<&str> {
+            TaskFilter::ALL
+                .into_iter()
+                .filter(|f| f.holds(t, now, 0))
+                .map(TaskFilter::key)
+                .collect()
+        };
+        assert_eq!(lists(&task(-1, false)), ["today", "overdue"]);
+        assert_eq!(lists(&task(3, false)), ["today"]);
+        assert_eq!(lists(&task(30, false)), ["upcoming"]);
+        assert_eq!(lists(&task(-1, true)), ["done"]);
+        for f in TaskFilter::ALL {
+            assert_eq!(TaskFilter::from_key(f.key()), Some(f));
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::api::{
 use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
 use crate::content::Content;
-use crate::crm::LogEntry;
+use crate::crm::{LogEntry, Task};
 use crate::inbox::{
     CannedReply, Conversation, ConversationStatus, Direction, Message, validate_message,
 };
@@ -43,6 +43,7 @@ mod customers;
 mod inbox;
 mod reading;
 mod sharing;
+mod tasks;
 mod team;
 mod today;
 mod tracking;
@@ -90,6 +91,9 @@ pub struct Db {
     /// What staff wrote down and changed about customers (follow-ups, stages), by id.
     #[serde(default)]
     pub log: BTreeMap<String, LogEntry>,
+    /// Staff's tasks, by id.
+    #[serde(default)]
+    pub tasks: BTreeMap<String, Task>,
     /// Records written since the last [`Db::take_changes`], so a persistent backend
     /// writes exactly what an operation touched.
     #[serde(skip)]
@@ -184,6 +188,7 @@ pub enum Change {
     Message { conversation_id: String, id: String },
     ChannelKey(String),
     Log(String),
+    Task(String),
 }
 
 /// One stored record, as a persistent backend writes it and another tab applies it.
@@ -202,6 +207,7 @@ pub enum Record {
     Canned(CannedReply),
     ChannelKey(ChannelKey),
     Log(LogEntry),
+    Task(Task),
 }
 
 impl Record {
@@ -209,7 +215,7 @@ impl Record {
     pub const MESSAGES: &'static str = "messages";
 
     /// Every kind, as [`Record::kind`] names them.
-    pub const KINDS: [&'static str; 12] = [
+    pub const KINDS: [&'static str; 13] = [
         "orgs",
         "users",
         "cards",
@@ -222,6 +228,7 @@ impl Record {
         "canned",
         "channel_keys",
         "customer_log",
+        "tasks",
     ];
 
     /// Which kind of record this is, as a store or table name.
@@ -239,6 +246,7 @@ impl Record {
             Record::Canned(_) => "canned",
             Record::ChannelKey(_) => "channel_keys",
             Record::Log(_) => "customer_log",
+            Record::Task(_) => "tasks",
         }
     }
 
@@ -257,6 +265,7 @@ impl Record {
             Record::Canned(r) => serde_json::to_string(r),
             Record::ChannelKey(r) => serde_json::to_string(r),
             Record::Log(r) => serde_json::to_string(r),
+            Record::Task(r) => serde_json::to_string(r),
         };
         // Plain data structures always serialize.
         doc.unwrap_or_default()
@@ -278,6 +287,7 @@ impl Record {
             "canned" => Record::Canned(serde_json::from_str(doc)?),
             "channel_keys" => Record::ChannelKey(serde_json::from_str(doc)?),
             "customer_log" => Record::Log(serde_json::from_str(doc)?),
+            "tasks" => Record::Task(serde_json::from_str(doc)?),
             other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
         })
     }
@@ -297,6 +307,7 @@ impl Record {
             Record::Canned(r) => &r.id,
             Record::ChannelKey(r) => &r.id,
             Record::Log(r) => &r.id,
+            Record::Task(r) => &r.id,
         }
     }
 }
@@ -346,6 +357,7 @@ impl Db {
                 .map(Record::Message),
             Change::ChannelKey(id) => self.channel_keys.get(id).cloned().map(Record::ChannelKey),
             Change::Log(id) => self.log.get(id).cloned().map(Record::Log),
+            Change::Task(id) => self.tasks.get(id).cloned().map(Record::Task),
         }
     }
 
@@ -361,6 +373,7 @@ impl Db {
         out.extend(self.sessions.values().cloned().map(Record::Session));
         out.extend(self.contacts.values().cloned().map(Record::Contact));
         out.extend(self.log.values().cloned().map(Record::Log));
+        out.extend(self.tasks.values().cloned().map(Record::Task));
         out.extend(
             self.conversations
                 .values()
@@ -468,6 +481,9 @@ impl Db {
             }
             Record::Log(r) => {
                 self.log.insert(r.id.clone(), r);
+            }
+            Record::Task(r) => {
+                self.tasks.insert(r.id.clone(), r);
             }
             Record::Card(r) => {
                 self.cards.insert(r.id.clone(), r);

@@ -15,6 +15,7 @@ mod public;
 mod quota;
 mod routes;
 pub mod storage;
+mod tasks;
 mod team;
 
 use argon2::password_hash::{PasswordHasher, SaltString};

@@ -6,7 +6,7 @@ use crate::extract::{Path, Query};
 use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
-use crate::{Shared, Tenant, auth, channels, customers, hash_password, random_token, team};
+use crate::{Shared, Tenant, auth, channels, customers, hash_password, random_token, tasks, team};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -74,6 +74,9 @@ pub fn router(state: Shared) -> Router {
         .route("/contacts/{id}/follow-ups", post(customers::follow_up))
         .route("/customers", get(customers::list))
         .route("/customers/bulk", post(customers::bulk))
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/from-reading", post(tasks::from_reading))
+        .route("/tasks/{id}/done", put(tasks::done))
         .route("/contacts/{id}/merge", post(merge_contacts))
         .route("/contacts/{id}/unmerge", post(unmerge_contact))
         .route("/contacts/{id}/not-duplicate", post(not_same_person))

@@ -20,7 +20,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
+    Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::demo;
@@ -342,6 +343,31 @@ impl Api for LocalBackend {
         )
     }
 
+    fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>> {
+        self.staff_read(move |db, caller| Ok(db.tasks_for(caller, &query, Utc::now())))
+    }
+
+    fn create_task(&self, new: NewTask) -> ApiFuture<Task> {
+        self.staff_write(
+            move |db, caller| db.create_task(caller, new, Utc::now()),
+            task_event,
+        )
+    }
+
+    fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task> {
+        self.staff_write(
+            move |db, caller| db.task_from_reading(caller, from, Utc::now()),
+            task_event,
+        )
+    }
+
+    fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task> {
+        self.staff_write(
+            move |db, caller| db.set_task_done(caller, &id, done, Utc::now()),
+            task_event,
+        )
+    }
+
     fn contact(&self, id: String) -> ApiFuture<Contact> {
         let me = self.me_id();
         if let Some(contact) = self.early(|summary| summary.contact(&me, &id)) {
@@ -584,4 +610,8 @@ impl Api for LocalBackend {
             }
         }))
     }
+}
+
+fn task_event(task: &Task) -> Option<Event> {
+    Some(Event::Task { task: task.clone() })
 }

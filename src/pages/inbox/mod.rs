@@ -207,7 +207,7 @@ pub fn Inbox() -> impl IntoView {
             first.refetch();
             lookups.users.refetch();
         }
-        Event::CardSaved { .. } => {}
+        Event::CardSaved { .. } | Event::Task { .. } => {}
     });
 
     let focus = RwSignal::new(None::<InboxCommand>);

@@ -258,6 +258,7 @@ impl Db {
                 now,
             );
         }
+        self.tasks_after_follow_up(caller, contact_id, &new.id, new.next_at, now);
         Ok((entry, self.contact(contact_id)?.clone()))
     }
 

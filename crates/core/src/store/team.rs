@@ -39,6 +39,9 @@ impl Db {
                 self.sees_conversation(caller, conversation)
             }
             Event::Contact { contact } => self.sees_contact(caller, contact),
+            Event::Task { task } => {
+                task.owner_id == caller.user_id || caller.covers(Some(&task.owner_id))
+            }
             Event::Customers { ids } => ids.iter().any(|id| {
                 self.contacts
                     .get(id)

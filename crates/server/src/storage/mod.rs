@@ -289,6 +289,7 @@ impl Commit {
                     "conversation_labels",
                     "conversations",
                     "customer_log",
+                    "tasks",
                     "contacts",
                     "view_sessions",
                     "shares",
@@ -372,6 +373,7 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
         org,
     )
     .await?;
+    db.tasks = keyed(conn, "SELECT id, doc FROM tasks WHERE org_id = $1", org).await?;
     db.conversations = keyed(
         conn,
         "SELECT id, doc FROM conversations WHERE org_id = $1",

@@ -56,6 +56,13 @@ pub enum Row {
         doc: String,
     },
     Conversation(Box<ConversationRow>),
+    /// A staff member's task, by owner and due time.
+    Task {
+        id: String,
+        owner_id: String,
+        due_ns: i64,
+        doc: String,
+    },
     /// A customer's log entry, by customer.
     Log {
         id: String,
@@ -252,6 +259,12 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             idempotency_key: m.idempotency_key.clone(),
             doc,
         },
+        Record::Task(t) => Row::Task {
+            id: t.id.clone(),
+            owner_id: t.owner_id.clone(),
+            due_ns: ns(t.due_at),
+            doc,
+        },
         Record::Log(e) => Row::Log {
             id: e.id.clone(),
             contact_id: e.contact_id.clone(),
@@ -285,7 +298,7 @@ struct Upsert {
 }
 
 /// The tables in the order they are written (a user before their password).
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "organizations",
     "users",
     "credentials",
@@ -297,6 +310,7 @@ const ORDER: [&str; 14] = [
     "view_sessions",
     "contacts",
     "customer_log",
+    "tasks",
     "conversations",
     "messages",
     "conversation_labels",
@@ -356,6 +370,11 @@ fn upsert(table: &str) -> Upsert {
         "customer_log" => (
             "INSERT INTO customer_log (id, contact_id, doc, org_id, version)",
             "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, version = excluded.version WHERE customer_log.org_id = excluded.org_id",
+        ),
+        "tasks" => (
+            "INSERT INTO tasks (id, owner_id, due_ns, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, due_ns = excluded.due_ns, doc = excluded.doc, \
+             version = excluded.version WHERE tasks.org_id = excluded.org_id",
         ),
         "conversation_labels" => (
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
@@ -458,6 +477,23 @@ impl Row {
                 vec![
                     Text(id),
                     Text(contact_id),
+                    Text(doc),
+                    Text(org),
+                    Int(version),
+                ],
+            ),
+            Row::Task {
+                id,
+                owner_id,
+                due_ns,
+                doc,
+            } => (
+                "tasks",
+                id,
+                vec![
+                    Text(id),
+                    Text(owner_id),
+                    Int(*due_ns),
                     Text(doc),
                     Text(org),
                     Int(version),

@@ -149,6 +149,10 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
     // maximum, so every caller's repeat is harmless).
     let mut snapshot = common::snapshot_of(&s.open(&share).await, 5000);
     snapshot["totals"] = json!({"visible_ms": 5000, "max_scroll_pct": 50, "video_ms": 0, "sections": {}, "actions": []});
+    // Counted already, so the reading is on 王磊's radar for the task rows.
+    let (tracked, _) = s.track(snapshot.clone()).await;
+    assert!(tracked.is_success());
+    let reading = snapshot["session_id"].as_str().unwrap().to_owned();
 
     use Method as M;
     // k-000 and v-000 are 王磊's customer and conversation; k-002 and v-002 Emily's
@@ -340,6 +344,36 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             "/contacts/k-000/follow-ups",
             Some(json!({"id": "fu-{who}", "method": "call", "text": "电话沟通"})),
             [401, 404, 201, 201, 201, 201],
+        ),
+        row(
+            M::GET,
+            "/tasks",
+            "/tasks?filter=upcoming&tz_offset=480",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/tasks",
+            "/tasks",
+            Some(
+                json!({"id": "task-{who}", "contact_id": "k-000", "title": "发送报价单", "due_at": "2030-01-01T00:00:00Z"}),
+            ),
+            [401, 404, 201, 201, 201, 201],
+        ),
+        row(
+            M::POST,
+            "/tasks/from-reading",
+            "/tasks/from-reading",
+            Some(json!({"id": "read-{who}", "session_id": reading})),
+            [401, 404, 201, 201, 403, 201],
+        ),
+        row(
+            M::PUT,
+            "/tasks/{id}/done",
+            "/tasks/task-rep/done",
+            Some(json!({"done": true})),
+            [401, 404, 200, 200, 404, 200],
         ),
         row(
             M::POST,

@@ -269,3 +269,89 @@ fn stars_are_each_callers_own_and_bulk_changes_are_all_or_none() {
             .all(|id| db.contacts[id].owner_id.as_deref() == Some("u-lina"))
     );
 }
+
+#[test]
+fn a_reading_becomes_a_task_that_the_follow_up_closes() {
+    use crate::crm::{TaskFilter, TaskFromReading, TaskQuery, TaskSource};
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let item = db
+        .radar(&rep, 100)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.contact_id.is_some())
+        .expect("a named reader on his radar");
+    let from = TaskFromReading {
+        id: "task-1".into(),
+        session_id: item.session_id.clone(),
+    };
+    let task = db.task_from_reading(&rep, from.clone(), now()).unwrap();
+    assert_eq!(task.contact_id, item.contact_id);
+    assert_eq!(
+        task.due_at,
+        now() + Duration::minutes(crate::crm::READING_TASK_MINUTES)
+    );
+    assert!(
+        matches!(&task.source, TaskSource::Reading { title, visit, .. } if *title == item.title && *visit == item.visit)
+    );
+    // A retry is the same task; Emily may not make one of his reader.
+    assert_eq!(db.task_from_reading(&rep, from, now()).unwrap(), task);
+    let emily = db.caller("u-emily").unwrap();
+    let theirs = TaskFromReading {
+        id: "task-2".into(),
+        session_id: item.session_id.clone(),
+    };
+    assert_eq!(
+        db.task_from_reading(&emily, theirs, now()),
+        Err(StoreError::NotFound("reading"))
+    );
+    let today = |db: &Db| {
+        db.tasks_for(
+            &rep,
+            &TaskQuery {
+                filter: TaskFilter::Today,
+                tz_offset: Some(0),
+            },
+            now(),
+        )
+    };
+    assert_eq!(today(&db), [task.clone()]);
+
+    // Logging the follow-up closes it; its next time is the next task.
+    let contact = item.contact_id.unwrap();
+    let next = now() + Duration::days(2);
+    db.log_follow_up(&rep, &contact, follow_up("fu-t", Some(next), None), now())
+        .unwrap();
+    assert!(today(&db).is_empty());
+    assert!(db.tasks["task-1"].done_at.is_some());
+    let upcoming = db.tasks_for(
+        &rep,
+        &TaskQuery {
+            filter: TaskFilter::Upcoming,
+            tz_offset: Some(0),
+        },
+        now(),
+    );
+    assert_eq!(upcoming.len(), 1);
+    assert_eq!(
+        (upcoming[0].due_at, upcoming[0].contact_id.as_deref()),
+        (next, Some(contact.as_str()))
+    );
+    // Opened again by hand, and done again.
+    assert!(
+        db.set_task_done(&rep, "task-1", false, now())
+            .unwrap()
+            .done_at
+            .is_none()
+    );
+    assert!(
+        db.set_task_done(&rep, "task-1", true, now())
+            .unwrap()
+            .done_at
+            .is_some()
+    );
+    assert_eq!(
+        db.set_task_done(&emily, "task-1", false, now()),
+        Err(StoreError::NotFound("task"))
+    );
+}

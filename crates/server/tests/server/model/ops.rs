@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lianjie_core::api::{ConversationUpdate, InboundMessage, NewMessage, NewShare};
 use lianjie_core::channel::Channel;
-use lianjie_core::crm::{BulkChange, CustomerDetails, FollowUpMethod, NewCustomer, NewFollowUp};
+use lianjie_core::crm::{
+    BulkChange, CustomerDetails, FollowUpMethod, NewCustomer, NewFollowUp, NewTask,
+};
 use lianjie_core::inbox::ConversationStatus;
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
 use lianjie_core::store::Db;
@@ -59,7 +61,7 @@ pub(super) enum Op {
         other: usize,
     },
     /// Work a customer: add one, log a follow-up (moving the stage), a bulk change,
-    /// or a star (`kind` picks which).
+    /// a star, a task, or a task done (`kind` picks which).
     Work {
         by: usize,
         contact: usize,
@@ -372,7 +374,7 @@ pub(super) fn apply(
             if let (Some(c), Some(k)) = (caller(db, by), pick(&contacts, contact)) {
                 let stages = db.org.stages();
                 let stage = stages[usize::from(kind) % stages.len()].id.clone();
-                let _ = match kind % 4 {
+                let _ = match kind % 6 {
                     0 => db
                         .create_customer(
                             &c,
@@ -414,7 +416,23 @@ pub(super) fn apply(
                         db.bulk_update(&c, &[k], &change, &id("bulk"), now)
                             .map(|_| ())
                     }
-                    _ => db.set_star(&c, &k, kind % 8 > 3).map(|_| ()),
+                    3 => db.set_star(&c, &k, kind % 8 > 3).map(|_| ()),
+                    4 => db
+                        .create_task(
+                            &c,
+                            NewTask {
+                                id: id("task"),
+                                contact_id: Some(k),
+                                title: format!("任务 {kind}"),
+                                due_at: now + Duration::hours(i64::from(kind)),
+                            },
+                            now,
+                        )
+                        .map(|_| ()),
+                    _ => match db.tasks.keys().next().cloned() {
+                        Some(t) => db.set_task_done(&c, &t, true, now).map(|_| ()),
+                        None => Ok(()),
+                    },
                 };
             }
         }
