@@ -19,6 +19,7 @@ export const PAGES = [
   { name: 'content-analytics', path: '/content/c-pricing', as: 'rep', h1: ['内容数据', 'Content analytics'] },
   { name: 'radar', path: '/radar', as: 'rep', h1: ['线索雷达', 'Lead radar'] },
   { name: 'customers', path: '/customers', as: 'rep', h1: ['客户', 'Customers'] },
+  { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
   { name: 'inbox', path: '/inbox', as: 'rep', h1: ['收件箱', 'Inbox'] },
   { name: 'inbox-conversation', mint: 'conversation', as: 'rep', h1: ['收件箱', 'Inbox'] },

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("content/:id") view=|| view! { <RoleGate gate=Gate::ContentAnalytics><ContentAnalyticsPage /></RoleGate> } />
                     <Route path=path!("radar") view=|| view! { <RoleGate gate=Gate::Radar><LeadRadar /></RoleGate> } />
                     <Route path=path!("customers") view=Customers />
+                    <Route path=path!("tasks") view=Tasks />
                     <Route path=path!("contacts/:id") view=ContactProfile />
                     <Route path=path!("inbox") view=Inbox />
                     <Route path=path!("inbox/simulator") view=|| view! { <RoleGate gate=Gate::Simulator><ChannelSimulator /></RoleGate> } />

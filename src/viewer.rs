@@ -74,12 +74,13 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 8] = [
+const NAV: [(&str, Msg, Option<Gate>); 9] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
     ("/radar", Msg::NavRadar, Some(Gate::Radar)),
     ("/customers", Msg::NavCustomers, None),
+    ("/tasks", Msg::NavTasks, None),
     ("/inbox", Msg::NavInbox, None),
     ("/settings/team", Msg::NavTeam, Some(Gate::Team)),
     ("/settings", Msg::NavSettings, None),
@@ -201,6 +202,7 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/tasks",
                 "/inbox",
                 "/settings"
             ]
@@ -208,7 +210,14 @@ mod tests {
         assert_eq!(nav("u-chengang"), nav("u-wanglei"));
         assert_eq!(
             nav("u-zhaomin"),
-            ["/", "/content", "/customers", "/inbox", "/settings"]
+            [
+                "/",
+                "/content",
+                "/customers",
+                "/tasks",
+                "/inbox",
+                "/settings"
+            ]
         );
         assert_eq!(
             nav("u-admin"),
@@ -217,12 +226,13 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/tasks",
                 "/inbox",
                 "/settings/team",
                 "/settings"
             ]
         );
-        assert_eq!(staff_nav(None).len(), 5, "only what everyone may use");
+        assert_eq!(staff_nav(None).len(), 6, "only what everyone may use");
         assert!(viewer("u-admin").opens(Gate::Simulator));
         assert!(!viewer("u-zhaomin").opens(Gate::EditContent));
         assert_eq!(

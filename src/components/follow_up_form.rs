@@ -1,4 +1,4 @@
-use super::{FormField, StageOptions, use_draft};
+use super::{FormField, StageOptions, use_draft, use_toasts};
 use crate::api::{local::random_token, use_api};
 use crate::error::{AppError, problem_message};
 use crate::i18n::{Msg, use_i18n};
@@ -19,7 +19,7 @@ pub fn FollowUpForm(
     /// Their stage now (offered first); `None` hides the stage (the caller may not
     /// change it).
     stage: Option<String>,
-    #[prop(into)] on_logged: Callback<FollowUpLogged>,
+    #[prop(into, optional)] on_logged: Option<Callback<FollowUpLogged>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
@@ -35,16 +35,27 @@ pub fn FollowUpForm(
     let problems = RwSignal::new(FieldErrors::default());
     // One id per follow-up written: a retry after a failure is the same follow-up.
     let id = RwSignal::new(format!("fu-{}", random_token()));
+    let toasts = use_toasts();
     let send = Action::new_local(move |new: &NewFollowUp| {
         let (api, contact_id, new) = (api.clone(), contact_id.clone(), new.clone());
-        async move { api.log_follow_up(contact_id, new).await }
+        async move {
+            let done = api.log_follow_up(contact_id, new).await;
+            // Said here, not by the form: the page may show the customer afresh (and
+            // this form with it) before the form hears the answer.
+            if done.is_ok() {
+                toasts.info(i18n.t(Msg::FollowUpSaved));
+            }
+            done
+        }
     });
     Effect::new(move || match send.value().get() {
         Some(Ok(done)) => {
             draft.saved_as(String::new());
             next_at.set(String::new());
             id.set(format!("fu-{}", random_token()));
-            on_logged.run(done);
+            if let Some(on_logged) = on_logged {
+                on_logged.run(done);
+            }
         }
         Some(Err(AppError::Invalid(errs))) => problems.set(errs),
         _ => {}

@@ -616,6 +616,26 @@ messages! {
     TagName => "标签名", "Tag name";
     BulkActions => "批量操作", "Bulk actions";
     WorkThisCustomer => "客户跟进", "Working this customer";
+    NavTasks => "任务", "Tasks";
+    TasksIntro => "今天要做的事：到期、逾期与接下来的跟进。", "What to do: due today, overdue, and what comes next.";
+    TaskLists => "任务列表", "Task lists";
+    TasksToday => "今天", "Due today";
+    TasksOverdue => "已逾期", "Overdue tasks";
+    TasksUpcoming => "即将到来", "Upcoming";
+    TasksDone => "已完成", "Completed";
+    NoTasks => "这里没有任务。", "No tasks here.";
+    NewTask => "新建任务", "New task";
+    TaskTitle => "要做什么", "What to do";
+    TaskDue => "截止时间", "Due";
+    AddTask => "添加任务", "Add task";
+    TaskAdded => "任务已添加。", "Task added.";
+    TaskFollowUp => "跟进 {name}", "Follow up with {name}";
+    TaskFromReadingText => "跟进 {name}：正在读《{title}》，第 {n} 次，已读 {time}", "Follow up with {name}: reading 《{title}》, visit {n}, {time} so far";
+    OpenCustomer => "查看客户", "View customer";
+    FollowUpNow => "去跟进", "Follow up";
+    TaskFromReadingAdded => "已加入任务：30 分钟内跟进。", "Added to your tasks: follow up within 30 minutes.";
+    TodaysTasks => "今日任务", "Today's tasks";
+    AllTasks => "全部任务", "All tasks";
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{Avatar, IntentBar, PageHeader, Sparkline, TimeAgo};
+use crate::components::{Avatar, IntentBar, LoadFailed, PageHeader, Sparkline, TaskList, TimeAgo};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::{RadarItem, Today, WeekFigures};
+use lianjie_core::api::{Event, RadarItem, Today, WeekFigures};
+use lianjie_core::crm::{TaskFilter, TaskQuery};
 use lianjie_core::format;
 use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
@@ -58,6 +59,7 @@ pub fn Dashboard() -> impl IntoView {
                 })
             })}
         </Transition>
+        <TodaysTasks />
         <ul class="tiles">{tiles}</ul>
     }
 }
@@ -179,9 +181,50 @@ fn intro_of(nav: Msg) -> Msg {
         Msg::NavMyCard => Msg::MyCardIntro,
         Msg::NavContent => Msg::ContentIntro,
         Msg::NavRadar => Msg::RadarIntro,
+        Msg::NavCustomers => Msg::CustomersIntro,
+        Msg::NavTasks => Msg::TasksIntro,
         Msg::NavInbox => Msg::InboxIntro,
         Msg::NavSettings => Msg::SettingsIntro,
         Msg::NavTeam => Msg::TeamIntro,
         _ => Msg::DashboardIntro,
+    }
+}
+
+/// Today's tasks (overdue ones included), ticked off here; the rest on `/tasks`.
+#[component]
+fn TodaysTasks() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let tasks = LocalResource::new(move || {
+        let api = api.clone();
+        async move {
+            api.tasks(TaskQuery {
+                filter: TaskFilter::Today,
+                tz_offset: Some(tz_offset),
+            })
+            .await
+        }
+    });
+    use_api_events(move |e| {
+        if matches!(e, Event::Task { .. } | Event::Reset) {
+            tasks.refetch();
+        }
+    });
+    view! {
+        <section class="panel todays-tasks" aria-labelledby="todays-tasks-h">
+            <h2 id="todays-tasks-h">{move || i18n.t(Msg::TodaysTasks)}</h2>
+            <LoadFailed resource=tasks />
+            <Transition>
+                {move || Suspend::new(async move {
+                    tasks.await.map(|list| if list.is_empty() {
+                        view! { <p class="empty">{move || i18n.t(Msg::NoTasks)}</p> }.into_any()
+                    } else {
+                        view! { <TaskList tasks=list on_changed=move |()| tasks.refetch() /> }.into_any()
+                    })
+                })}
+            </Transition>
+            <p><A href="/tasks">{move || i18n.t(Msg::AllTasks)}</A></p>
+        </section>
     }
 }

@@ -1,11 +1,13 @@
 use super::use_query_param;
-use crate::api::{use_api, use_api_events};
+use crate::api::{local::random_token, use_api, use_api_events};
 use crate::components::{
     Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer, TimeAgo,
+    use_toasts,
 };
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
+use lianjie_core::crm::TaskFromReading;
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
 use lianjie_core::link;
@@ -117,6 +119,42 @@ pub fn LeadRadar() -> impl IntoView {
 
 /// One reading as a rich row: who (with their face), what, which visit, when, how
 /// long and where they lingered, and the customer's intent as a bar.
+/// One tap turns the reading into a task due in half an hour, with the reading as
+/// its context (logging the follow-up closes it).
+#[component]
+fn FollowUpButton(session_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let toasts = use_toasts();
+    // One id per line shown: tapping again after a failure is the same task.
+    let id = format!("read-{}", random_token());
+    let add = Action::new_local(move |(): &()| {
+        let from = TaskFromReading {
+            id: id.clone(),
+            session_id: session_id.clone(),
+        };
+        let api = api.clone();
+        async move { api.task_from_reading(from).await }
+    });
+    Effect::new(move || match add.value().get() {
+        Some(Ok(_)) => {
+            toasts.info(i18n.t(Msg::TaskFromReadingAdded));
+        }
+        Some(Err(e)) => {
+            toasts.error(i18n.t(e.message()), None);
+        }
+        None => {}
+    });
+    let added = move || matches!(add.value().get(), Some(Ok(_)));
+    view! {
+        <button type="button" class="follow-up-now" disabled=move || add.pending().get() || added()
+            on:click=move |_| { add.dispatch(()); }>
+            {move || if added() { "✓ " } else { "" }}
+            {move || i18n.t(Msg::FollowUpNow)}
+        </button>
+    }
+}
+
 #[component]
 fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
     let forwarded_by = item.forwarded_by.clone();
@@ -163,7 +201,10 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
                     })}
                 </p>
             </div>
-            {(item.contact_id.is_some()).then(|| view! { <IntentBar intent /> })}
+            <div class="radar-side">
+                {(item.contact_id.is_some()).then(|| view! { <IntentBar intent /> })}
+                <FollowUpButton session_id=item.session_id.clone() />
+            </div>
         </li>
     }
 }

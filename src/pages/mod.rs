@@ -16,6 +16,7 @@ mod my_card;
 mod not_found;
 mod settings;
 mod share_view;
+mod tasks;
 mod team_settings;
 mod web_chat;
 
@@ -35,6 +36,7 @@ pub use my_card::MyCard;
 pub use not_found::NotFound;
 pub use settings::Settings;
 pub use share_view::ShareView;
+pub use tasks::Tasks;
 pub use team_settings::TeamSettings;
 pub use web_chat::WebChat;
 

@@ -142,8 +142,7 @@ pub fn CustomerWork(contact: Contact) -> impl IntoView {
             </Show>
         </section>
         <section class="panel">
-            <FollowUpForm contact_id=id stage=form_stage
-                on_logged=move |_| { toasts.info(i18n.t(Msg::FollowUpSaved)); } />
+            <FollowUpForm contact_id=id stage=form_stage />
         </section>
     }
 }

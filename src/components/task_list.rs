@@ -1,0 +1,102 @@
+use super::use_toasts;
+use crate::api::use_api;
+use crate::i18n::{I18n, Msg, use_i18n};
+use chrono::Utc;
+use leptos::prelude::*;
+use lianjie_core::crm::{Due, Task, TaskSource, due};
+use lianjie_core::format;
+use lianjie_core::link;
+
+/// Tasks as a checklist: what to do (for a reading, who was reading what, which
+/// visit), for whom, by when; ticking one marks it done (or open again).
+#[component]
+pub fn TaskList(tasks: Vec<Task>, #[prop(into)] on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="task-list">
+            {tasks.into_iter().map(|task| view! { <TaskItem task i18n on_changed /> }).collect_view()}
+        </ul>
+    }
+}
+
+/// What a task asks, in the reader's language.
+pub fn task_text(i18n: I18n, task: &Task) -> String {
+    let who = if task.title.is_empty() {
+        i18n.t(Msg::Anonymous).to_owned()
+    } else {
+        task.title.clone()
+    };
+    match &task.source {
+        TaskSource::Manual => task.title.clone(),
+        TaskSource::FollowUp { .. } => i18n.tf(Msg::TaskFollowUp, &[("name", &who)]),
+        TaskSource::Reading {
+            title,
+            visit,
+            visible_ms,
+            ..
+        } => i18n.tf(
+            Msg::TaskFromReadingText,
+            &[
+                ("name", &who),
+                ("title", title),
+                ("n", &visit.to_string()),
+                ("time", &format::duration(*visible_ms, i18n.locale())),
+            ],
+        ),
+    }
+}
+
+#[component]
+fn TaskItem(task: Task, i18n: I18n, on_changed: Callback<()>) -> impl IntoView {
+    let api = use_api();
+    let toasts = use_toasts();
+    let text = task_text(i18n, &task);
+    let done = RwSignal::new(task.done_at.is_some());
+    let toggle = Action::new_local({
+        let id = task.id.clone();
+        move |on: &bool| {
+            let (api, id, on) = (api.clone(), id.clone(), *on);
+            async move { api.set_task_done(id, on).await }
+        }
+    });
+    Effect::new(move || match toggle.value().get() {
+        Some(Ok(t)) => {
+            done.set(t.done_at.is_some());
+            on_changed.run(());
+        }
+        Some(Err(e)) => {
+            done.set(!done.get_untracked());
+            toasts.error(i18n.t(e.message()), None);
+        }
+        None => {}
+    });
+    let offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let class = match (task.done_at, due(task.due_at, Utc::now(), offset)) {
+        (Some(_), _) => "task done",
+        (None, Due::Overdue) => "task overdue",
+        (None, Due::Today) => "task today",
+        (None, Due::Later) => "task",
+    };
+    let when = task
+        .due_at
+        .with_timezone(&chrono::Local)
+        .format("%m-%d %H:%M")
+        .to_string();
+    let id = format!("task-{}", task.id);
+    view! {
+        <li class=class>
+            <input type="checkbox" id=id.clone() prop:checked=move || done.get()
+                disabled=move || toggle.pending().get()
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    done.set(on);
+                    toggle.dispatch(on);
+                } />
+            <label for=id>{text}</label>
+            <time datetime=task.due_at.to_rfc3339()>{when}</time>
+            {task.contact_id.map(|c| view! {
+                <a href=link::path(&["contacts", &c])>{move || i18n.t(Msg::OpenCustomer)}</a>
+            })}
+        </li>
+    }
+}
