@@ -35,6 +35,8 @@ pub enum Gate {
     Team,
     /// Channel adapters' credentials.
     Adapters,
+    /// Deals are sellers' (and admins'): support has none.
+    Pipeline,
 }
 
 impl Viewer {
@@ -60,6 +62,7 @@ impl Viewer {
             Gate::Simulator => self.may(Action::PostInbound),
             Gate::Team => self.may(Action::ManageStaff),
             Gate::Adapters => self.may(Action::ManageChannelKeys),
+            Gate::Pipeline => self.may(Action::EditCustomers),
         }
     }
 
@@ -74,12 +77,13 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 9] = [
+const NAV: [(&str, Msg, Option<Gate>); 10] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
     ("/radar", Msg::NavRadar, Some(Gate::Radar)),
     ("/customers", Msg::NavCustomers, None),
+    ("/pipeline", Msg::NavPipeline, Some(Gate::Pipeline)),
     ("/tasks", Msg::NavTasks, None),
     ("/inbox", Msg::NavInbox, None),
     ("/settings/team", Msg::NavTeam, Some(Gate::Team)),
@@ -202,6 +206,7 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/pipeline",
                 "/tasks",
                 "/inbox",
                 "/settings"
@@ -226,6 +231,7 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/pipeline",
                 "/tasks",
                 "/inbox",
                 "/settings/team",

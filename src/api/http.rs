@@ -22,6 +22,7 @@ use lianjie_core::crm::{
     Star, Task, TaskDone, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
+use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -647,6 +648,24 @@ impl Api for HttpBackend {
 
     fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task> {
         self.write("PUT", format!("/tasks/{id}/done"), TaskDone { done }, None)
+    }
+
+    fn pipeline(&self, query: PipelineQuery) -> ApiFuture<Vec<PipelineColumn>> {
+        self.get(format!("/pipeline?mine={}", query.mine))
+    }
+
+    fn create_deal(&self, new: NewDeal) -> ApiFuture<Deal> {
+        let key = new.id.clone();
+        self.write("POST", "/deals".into(), new, Some(key))
+    }
+
+    fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal> {
+        let key = to.log_id.clone();
+        self.write("PUT", format!("/deals/{id}/stage"), to, Some(key))
+    }
+
+    fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>> {
+        self.get(format!("/contacts/{contact_id}/deals"))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {

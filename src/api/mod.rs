@@ -23,6 +23,7 @@ use lianjie_core::crm::{
     Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
+use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -147,6 +148,12 @@ pub trait Api: PublicApi {
     /// One tap on a radar line: a task to follow up with that reader soon.
     fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task>;
     fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task>;
+    /// The deals the caller covers (or their own) by stage, with totals.
+    fn pipeline(&self, query: PipelineQuery) -> ApiFuture<Vec<PipelineColumn>>;
+    fn create_deal(&self, new: NewDeal) -> ApiFuture<Deal>;
+    fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal>;
+    /// A customer's deals, newest first.
+    fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;
     /// Merges `other_id` into `keep_id` (the same person); returns the kept contact.
     fn merge_contacts(&self, keep_id: String, other_id: String) -> ApiFuture<Contact>;

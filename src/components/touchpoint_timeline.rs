@@ -3,6 +3,7 @@ use crate::viewer::{CurrentViewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::api::Activity;
 use lianjie_core::crm::Entry;
+use lianjie_core::deals::format_yuan;
 use lianjie_core::format;
 
 /// Every touchpoint of a customer, newest first: what they read (how long, how far,
@@ -78,6 +79,19 @@ fn Touchpoint(a: Activity, i18n: I18n, viewer: CurrentViewer) -> impl IntoView {
                 }
                 line
             }
+            Entry::Deal {
+                title,
+                amount_fen,
+                stage,
+                ..
+            } => i18n.tf(
+                Msg::TlDeal,
+                &[
+                    ("title", title),
+                    ("amount", &format_yuan(*amount_fen)),
+                    ("stage", i18n.deal_stage(*stage)),
+                ],
+            ),
             Entry::Stage { from, to } => {
                 let name = |id: &str| {
                     viewer

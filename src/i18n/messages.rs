@@ -636,6 +636,30 @@ messages! {
     TaskFromReadingAdded => "已加入任务：30 分钟内跟进。", "Added to your tasks: follow up within 30 minutes.";
     TodaysTasks => "今日任务", "Today's tasks";
     AllTasks => "全部任务", "All tasks";
+    DealQualify => "初步接洽", "Qualifying";
+    DealNeeds => "需求确认", "Needs confirmed";
+    DealProposal => "方案报价", "Proposal";
+    DealNegotiation => "商务谈判", "Negotiation";
+    TlDeal => "商机《{title}》{amount}：{stage}", "Deal 《{title}》 {amount}: {stage}";
+    NavPipeline => "商机看板", "Pipeline";
+    PipelineIntro => "每个阶段的商机、金额与加权金额；拖动或用方向键移动。", "Deals by stage, with totals and weighted totals; drag them, or move them with the arrow keys.";
+    MinePipeline => "只看我的", "Only mine";
+    TeamPipeline => "团队全部", "Whole team";
+    PipelineScope => "看谁的商机", "Whose deals";
+    TotalN => "合计 {amount}", "Total {amount}";
+    WeightedN => "加权 {amount}", "Weighted {amount}";
+    Stale => "停滞", "Stale";
+    DealMoved => "《{title}》已移到“{stage}”。", "Moved 《{title}》 to {stage}.";
+    DealCardHint => "按 ← → 移动到相邻阶段", "Press ← or → to move it to the next stage";
+    NoDeals => "暂无", "None yet";
+    Deals => "商机", "Deals";
+    NewDeal => "新建商机", "New deal";
+    DealTitle => "商机名称", "Deal name";
+    DealAmount => "金额（元）", "Amount (yuan)";
+    DealClose => "预计成交日期", "Expected close";
+    AddDeal => "添加商机", "Add deal";
+    DealAdded => "商机已添加。", "Deal added.";
+    ProbabilityN => "赢率 {n}%", "{n}% likely";
 }
 
 #[cfg(test)]

@@ -57,6 +57,19 @@ impl I18n {
         self.t(msg).to_owned()
     }
 
+    /// A deal's stage.
+    pub fn deal_stage(&self, stage: lianjie_core::deals::DealStage) -> &'static str {
+        use lianjie_core::deals::DealStage::*;
+        self.t(match stage {
+            Qualify => Msg::DealQualify,
+            Needs => Msg::DealNeeds,
+            Proposal => Msg::DealProposal,
+            Negotiation => Msg::DealNegotiation,
+            Won => Msg::StageWon,
+            Lost => Msg::StageLost,
+        })
+    }
+
     /// How a follow-up was made.
     pub fn method(&self, method: lianjie_core::crm::FollowUpMethod) -> &'static str {
         use lianjie_core::channel::Channel;

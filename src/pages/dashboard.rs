@@ -183,6 +183,7 @@ fn intro_of(nav: Msg) -> Msg {
         Msg::NavRadar => Msg::RadarIntro,
         Msg::NavCustomers => Msg::CustomersIntro,
         Msg::NavTasks => Msg::TasksIntro,
+        Msg::NavPipeline => Msg::PipelineIntro,
         Msg::NavInbox => Msg::InboxIntro,
         Msg::NavSettings => Msg::SettingsIntro,
         Msg::NavTeam => Msg::TeamIntro,

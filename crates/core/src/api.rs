@@ -425,6 +425,10 @@ pub enum Event {
     Customers {
         ids: Vec<String>,
     },
+    /// A deal was opened or moved.
+    Deal {
+        deal: crate::deals::Deal,
+    },
     /// A task was added, done or opened again.
     Task {
         task: crate::crm::Task,

@@ -106,6 +106,13 @@ pub enum Entry {
     },
     /// The customer moved from one stage to another.
     Stage { from: String, to: String },
+    /// A deal was opened, or moved to another stage.
+    Deal {
+        deal_id: String,
+        title: String,
+        amount_fen: i64,
+        stage: crate::deals::DealStage,
+    },
 }
 
 /// A follow-up as a rep writes it, with the stage the customer moves to, if any.

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod content;
 pub mod crm;
 pub mod customers;
+pub mod deals;
 pub mod demo;
 pub mod format;
 pub mod ids;

@@ -15,6 +15,7 @@ use crate::channel::Channel;
 use crate::contact::{Contact, Identity};
 use crate::content::Content;
 use crate::crm::{LogEntry, Task};
+use crate::deals::Deal;
 use crate::inbox::{
     CannedReply, Conversation, ConversationStatus, Direction, Message, validate_message,
 };
@@ -40,6 +41,7 @@ mod channel_keys;
 mod contacts;
 mod crm;
 mod customers;
+mod deals;
 mod inbox;
 mod reading;
 mod sharing;
@@ -94,6 +96,9 @@ pub struct Db {
     /// Staff's tasks, by id.
     #[serde(default)]
     pub tasks: BTreeMap<String, Task>,
+    /// Deals (商机), by id.
+    #[serde(default)]
+    pub deals: BTreeMap<String, Deal>,
     /// Records written since the last [`Db::take_changes`], so a persistent backend
     /// writes exactly what an operation touched.
     #[serde(skip)]
@@ -189,6 +194,7 @@ pub enum Change {
     ChannelKey(String),
     Log(String),
     Task(String),
+    Deal(String),
 }
 
 /// One stored record, as a persistent backend writes it and another tab applies it.
@@ -208,6 +214,7 @@ pub enum Record {
     ChannelKey(ChannelKey),
     Log(LogEntry),
     Task(Task),
+    Deal(Deal),
 }
 
 impl Record {
@@ -215,7 +222,7 @@ impl Record {
     pub const MESSAGES: &'static str = "messages";
 
     /// Every kind, as [`Record::kind`] names them.
-    pub const KINDS: [&'static str; 13] = [
+    pub const KINDS: [&'static str; 14] = [
         "orgs",
         "users",
         "cards",
@@ -229,6 +236,7 @@ impl Record {
         "channel_keys",
         "customer_log",
         "tasks",
+        "deals",
     ];
 
     /// Which kind of record this is, as a store or table name.
@@ -247,6 +255,7 @@ impl Record {
             Record::ChannelKey(_) => "channel_keys",
             Record::Log(_) => "customer_log",
             Record::Task(_) => "tasks",
+            Record::Deal(_) => "deals",
         }
     }
 
@@ -266,6 +275,7 @@ impl Record {
             Record::ChannelKey(r) => serde_json::to_string(r),
             Record::Log(r) => serde_json::to_string(r),
             Record::Task(r) => serde_json::to_string(r),
+            Record::Deal(r) => serde_json::to_string(r),
         };
         // Plain data structures always serialize.
         doc.unwrap_or_default()
@@ -288,6 +298,7 @@ impl Record {
             "channel_keys" => Record::ChannelKey(serde_json::from_str(doc)?),
             "customer_log" => Record::Log(serde_json::from_str(doc)?),
             "tasks" => Record::Task(serde_json::from_str(doc)?),
+            "deals" => Record::Deal(serde_json::from_str(doc)?),
             other => return Err(serde_json::Error::custom(format!("unknown kind {other}"))),
         })
     }
@@ -308,6 +319,7 @@ impl Record {
             Record::ChannelKey(r) => &r.id,
             Record::Log(r) => &r.id,
             Record::Task(r) => &r.id,
+            Record::Deal(r) => &r.id,
         }
     }
 }
@@ -358,6 +370,7 @@ impl Db {
             Change::ChannelKey(id) => self.channel_keys.get(id).cloned().map(Record::ChannelKey),
             Change::Log(id) => self.log.get(id).cloned().map(Record::Log),
             Change::Task(id) => self.tasks.get(id).cloned().map(Record::Task),
+            Change::Deal(id) => self.deals.get(id).cloned().map(Record::Deal),
         }
     }
 
@@ -374,6 +387,7 @@ impl Db {
         out.extend(self.contacts.values().cloned().map(Record::Contact));
         out.extend(self.log.values().cloned().map(Record::Log));
         out.extend(self.tasks.values().cloned().map(Record::Task));
+        out.extend(self.deals.values().cloned().map(Record::Deal));
         out.extend(
             self.conversations
                 .values()
@@ -484,6 +498,9 @@ impl Db {
             }
             Record::Task(r) => {
                 self.tasks.insert(r.id.clone(), r);
+            }
+            Record::Deal(r) => {
+                self.deals.insert(r.id.clone(), r);
             }
             Record::Card(r) => {
                 self.cards.insert(r.id.clone(), r);

@@ -8,6 +8,7 @@ mod channel_auth;
 mod channels;
 pub mod client_addr;
 mod customers;
+mod deals;
 pub mod error;
 mod extract;
 mod pages;

@@ -6,7 +6,9 @@ use crate::extract::{Path, Query};
 use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
-use crate::{Shared, Tenant, auth, channels, customers, hash_password, random_token, tasks, team};
+use crate::{
+    Shared, Tenant, auth, channels, customers, deals, hash_password, random_token, tasks, team,
+};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -75,6 +77,10 @@ pub fn router(state: Shared) -> Router {
         .route("/customers", get(customers::list))
         .route("/customers/bulk", post(customers::bulk))
         .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/pipeline", get(deals::pipeline))
+        .route("/deals", post(deals::create))
+        .route("/deals/{id}/stage", put(deals::stage))
+        .route("/contacts/{id}/deals", get(deals::of_contact))
         .route("/tasks/from-reading", post(tasks::from_reading))
         .route("/tasks/{id}/done", put(tasks::done))
         .route("/contacts/{id}/merge", post(merge_contacts))

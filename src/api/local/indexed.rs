@@ -12,9 +12,9 @@ use lianjie_core::store::Record;
 use wasm_bindgen::JsValue;
 
 /// Version 2 added the `orgs` store (the organization and its departments), 3 the
-/// `channel_keys` store, 4 [`MESSAGES_STORE`], 5 `customer_log`, 6 `tasks`; the upgrade
-/// creates whichever stores are missing, so any older database gets them.
-const DB_VERSION: u32 = 6;
+/// `channel_keys` store, 4 [`MESSAGES_STORE`], 5 `customer_log`, 6 `tasks`, 7 `deals`;
+/// the upgrade creates whichever stores are missing, so any older database gets them.
+const DB_VERSION: u32 = 7;
 
 /// Messages by conversation: keyed `{conversation id}/{message id}`, so one
 /// conversation's are read alone ([`read_conversation`]) while the rest still load.
@@ -47,7 +47,7 @@ pub(super) async fn open_idb(name: &str) -> Result<Database, idb::Error> {
     let mut request = Factory::new()?.open(name, Some(DB_VERSION))?;
     request.on_upgrade_needed(|event| {
         // Every version creates the stores it lacks (1: all, 2: `orgs`, 3:
-        // `channel_keys`, 4: messages by conversation, 5: `customer_log`, 6: `tasks`); the records themselves are
+        // `channel_keys`, 4: messages by conversation, 5: `customer_log`, 6: `tasks`, 7: `deals`); the records themselves are
         // upgraded after loading (`upgrade::fill_in`, `move_legacy_messages`). A failure
         // leaves stores missing, which the first transaction reports.
         if let Ok(db) = event.database() {

@@ -24,6 +24,7 @@ use lianjie_core::crm::{
     Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customers::CustomerQuery;
+use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
@@ -368,6 +369,28 @@ impl Api for LocalBackend {
         )
     }
 
+    fn pipeline(&self, query: PipelineQuery) -> ApiFuture<Vec<PipelineColumn>> {
+        self.staff_read(move |db, caller| Ok(db.pipeline_for(caller, query, Utc::now())))
+    }
+
+    fn create_deal(&self, new: NewDeal) -> ApiFuture<Deal> {
+        self.staff_write(
+            move |db, caller| db.create_deal(caller, new, Utc::now()),
+            deal_event,
+        )
+    }
+
+    fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal> {
+        self.staff_write(
+            move |db, caller| db.move_deal(caller, &id, to.stage, to.log_id, Utc::now()),
+            deal_event,
+        )
+    }
+
+    fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>> {
+        self.staff_read(move |db, caller| db.deals_of(caller, &contact_id))
+    }
+
     fn contact(&self, id: String) -> ApiFuture<Contact> {
         let me = self.me_id();
         if let Some(contact) = self.early(|summary| summary.contact(&me, &id)) {
@@ -614,4 +637,8 @@ impl Api for LocalBackend {
 
 fn task_event(task: &Task) -> Option<Event> {
     Some(Event::Task { task: task.clone() })
+}
+
+fn deal_event(deal: &Deal) -> Option<Event> {
+    Some(Event::Deal { deal: deal.clone() })
 }

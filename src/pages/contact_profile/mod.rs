@@ -1,4 +1,5 @@
 mod customer_work;
+mod deals_panel;
 mod same_person;
 
 use super::use_public_id;
@@ -6,7 +7,9 @@ use crate::api::{use_api, use_api_events};
 use crate::components::{Avatar, AvatarSize, PageHeader, Sparkline, TouchpointTimeline};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::use_viewer;
 use customer_work::CustomerWork;
+use deals_panel::DealsPanel;
 use leptos::prelude::*;
 use lianjie_core::api::{Activity, Event, IntentPoint};
 use lianjie_core::contact::Contact;
@@ -45,6 +48,18 @@ pub fn ContactProfile() -> impl IntoView {
             profile.refetch();
         }
     });
+    let viewer = use_viewer();
+    let may_edit = Signal::derive(move || {
+        profile.with(|p| match p {
+            Some(Ok((contact, ..))) => viewer
+                .with(|v| {
+                    v.may(lianjie_core::scope::Action::EditCustomers)
+                        && v.caller.covers(contact.owner_id.as_deref())
+                })
+                .unwrap_or(false),
+            _ => false,
+        })
+    });
     view! {
         <PageHeader title=Msg::ProfileTitle intro=Msg::ProfileIntro />
         <p><a href="/radar">{move || i18n.t(Msg::BackToRadar)}</a></p>
@@ -53,6 +68,9 @@ pub fn ContactProfile() -> impl IntoView {
                 profile.await.map(|(contact, same, trend, timeline)| view! { <Profile contact same trend timeline i18n /> })
             })}
         </Transition>
+        // Outside the profile above, which is shown afresh at every change: the deals
+        // load and are opened here, once per customer.
+        {move || id.get().ok().map(|contact_id| view! { <DealsPanel contact_id may_edit /> })}
     }
 }
 

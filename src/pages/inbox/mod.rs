@@ -207,7 +207,7 @@ pub fn Inbox() -> impl IntoView {
             first.refetch();
             lookups.users.refetch();
         }
-        Event::CardSaved { .. } | Event::Task { .. } => {}
+        Event::CardSaved { .. } | Event::Task { .. } | Event::Deal { .. } => {}
     });
 
     let focus = RwSignal::new(None::<InboxCommand>);

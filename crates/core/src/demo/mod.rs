@@ -11,6 +11,7 @@
 
 mod acts;
 mod content;
+mod deals;
 mod east_china;
 mod inbox;
 mod other_org;
@@ -51,6 +52,7 @@ pub fn seed(now: DateTime<Utc>) -> Db {
     inbox::conversations(&mut db, &mut rng, now);
     db.canned = inbox::canned_replies();
     story::tell(&mut db, now);
+    deals::open(&mut db, now);
     // The seed is the starting point, not a change to write again.
     db.take_changes();
     db

@@ -12,7 +12,7 @@ use crate::validate::FieldProblem;
 impl Db {
     /// A live customer `caller` may change: one they cover (their own, their team's;
     /// an admin's all). Others they see are not theirs to change.
-    fn editable_contact(&self, caller: &Caller, id: &str) -> StoreResult<&Contact> {
+    pub(super) fn editable_contact(&self, caller: &Caller, id: &str) -> StoreResult<&Contact> {
         let c = self.visible_contact(caller, id)?;
         if c.merged.is_some() {
             return Err(StoreError::NotFound("contact"));
@@ -178,7 +178,7 @@ impl Db {
         });
     }
 
-    fn add_log(&mut self, entry: LogEntry) {
+    pub(super) fn add_log(&mut self, entry: LogEntry) {
         self.touch(Change::Log(entry.id.clone()));
         self.log.insert(entry.id.clone(), entry);
     }

@@ -307,9 +307,18 @@ impl Db {
                     conversation: v.clone(),
                 }),
         );
+        // What staff wrote down is the owner's team's (and its author's); support,
+        // who see the whole story beside the conversation, see it too.
+        let owner = self.contact(contact_id)?.owner_id.clone();
+        let sees_log = |e: &&crate::crm::LogEntry| {
+            caller.role == crate::people::Role::Agent
+                || caller.covers(owner.as_deref())
+                || e.author_id == caller.user_id
+        };
         out.extend(
             self.log_of(contact_id)
                 .into_iter()
+                .filter(sees_log)
                 .map(|e| Activity::Logged {
                     at: e.at,
                     entry: e.clone(),

@@ -39,6 +39,7 @@ impl Db {
                 self.sees_conversation(caller, conversation)
             }
             Event::Contact { contact } => self.sees_contact(caller, contact),
+            Event::Deal { deal } => caller.covers(Some(&deal.owner_id)),
             Event::Task { task } => {
                 task.owner_id == caller.user_id || caller.covers(Some(&task.owner_id))
             }

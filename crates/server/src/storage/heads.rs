@@ -50,7 +50,7 @@ pub(super) async fn head(conn: &mut AnyConnection, org: &str) -> StorageResult<(
 /// The tables whose rows are records a server holds in memory, with the kind
 /// `Record::from_doc` reads, in the order their records are applied (what a record
 /// refers to comes first). Messages stay in storage (see `Storage::messages_keyed`).
-const RECORD_TABLES: [(&str, &str, &str); 12] = [
+const RECORD_TABLES: [(&str, &str, &str); 13] = [
     ("organizations", "orgs", "id"),
     ("users", "users", "org_id"),
     ("canned_replies", "canned", "org_id"),
@@ -62,6 +62,7 @@ const RECORD_TABLES: [(&str, &str, &str); 12] = [
     ("contacts", "contacts", "org_id"),
     ("customer_log", "customer_log", "org_id"),
     ("tasks", "tasks", "org_id"),
+    ("deals", "deals", "org_id"),
     ("conversations", "conversations", "org_id"),
 ];
 

@@ -290,6 +290,7 @@ impl Commit {
                     "conversations",
                     "customer_log",
                     "tasks",
+                    "deals",
                     "contacts",
                     "view_sessions",
                     "shares",
@@ -374,6 +375,7 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     )
     .await?;
     db.tasks = keyed(conn, "SELECT id, doc FROM tasks WHERE org_id = $1", org).await?;
+    db.deals = keyed(conn, "SELECT id, doc FROM deals WHERE org_id = $1", org).await?;
     db.conversations = keyed(
         conn,
         "SELECT id, doc FROM conversations WHERE org_id = $1",

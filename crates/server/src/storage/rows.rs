@@ -63,6 +63,14 @@ pub enum Row {
         due_ns: i64,
         doc: String,
     },
+    /// A deal, by owner, customer and stage.
+    Deal {
+        id: String,
+        owner_id: String,
+        contact_id: String,
+        stage: &'static str,
+        doc: String,
+    },
     /// A customer's log entry, by customer.
     Log {
         id: String,
@@ -265,6 +273,13 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             due_ns: ns(t.due_at),
             doc,
         },
+        Record::Deal(d) => Row::Deal {
+            id: d.id.clone(),
+            owner_id: d.owner_id.clone(),
+            contact_id: d.contact_id.clone(),
+            stage: d.stage.key(),
+            doc,
+        },
         Record::Log(e) => Row::Log {
             id: e.id.clone(),
             contact_id: e.contact_id.clone(),
@@ -298,7 +313,7 @@ struct Upsert {
 }
 
 /// The tables in the order they are written (a user before their password).
-const ORDER: [&str; 15] = [
+const ORDER: [&str; 16] = [
     "organizations",
     "users",
     "credentials",
@@ -311,6 +326,7 @@ const ORDER: [&str; 15] = [
     "contacts",
     "customer_log",
     "tasks",
+    "deals",
     "conversations",
     "messages",
     "conversation_labels",
@@ -375,6 +391,11 @@ fn upsert(table: &str) -> Upsert {
             "INSERT INTO tasks (id, owner_id, due_ns, doc, org_id, version)",
             "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, due_ns = excluded.due_ns, doc = excluded.doc, \
              version = excluded.version WHERE tasks.org_id = excluded.org_id",
+        ),
+        "deals" => (
+            "INSERT INTO deals (id, owner_id, contact_id, stage, doc, org_id, version)",
+            "ON CONFLICT(id) DO UPDATE SET owner_id = excluded.owner_id, contact_id = excluded.contact_id, stage = excluded.stage, \
+             doc = excluded.doc, version = excluded.version WHERE deals.org_id = excluded.org_id",
         ),
         "conversation_labels" => (
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
@@ -494,6 +515,25 @@ impl Row {
                     Text(id),
                     Text(owner_id),
                     Int(*due_ns),
+                    Text(doc),
+                    Text(org),
+                    Int(version),
+                ],
+            ),
+            Row::Deal {
+                id,
+                owner_id,
+                contact_id,
+                stage,
+                doc,
+            } => (
+                "deals",
+                id,
+                vec![
+                    Text(id),
+                    Text(owner_id),
+                    Text(contact_id),
+                    Text(stage),
                     Text(doc),
                     Text(org),
                     Int(version),

@@ -78,7 +78,21 @@ async fn a_customer_is_added_followed_up_filtered_and_kept() {
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
 
-    // Kept through a restart: the customer, their stage and their log.
+    let deal = json!({"id": "deal-http-1", "contact_id": "cust-http-1", "title": "年度订阅", "amount_fen": 8640000});
+    let (status, _) = s.call(Method::POST, "/deals", Some(&rep), Some(deal)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let won = json!({"stage": "won", "log_id": "mv-http-1"});
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            "/deals/deal-http-1/stage",
+            Some(&rep),
+            Some(won),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Kept through a restart: the customer, their stage, deal and log.
     let s = s.restarted().await;
     let rep = s.login_as("wang-lei@lianjie.example").await;
     let (_, timeline) = s
@@ -97,9 +111,25 @@ async fn a_customer_is_added_followed_up_filtered_and_kept() {
         .collect();
     assert_eq!(
         logged.len(),
-        3,
-        "one follow-up and two stage moves: {timeline}"
+        5,
+        "one follow-up, two stage moves, a deal opened and won: {timeline}"
     );
+    let (_, pipeline) = s.call(Method::GET, "/pipeline", Some(&rep), None).await;
+    let won = pipeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["stage"] == "won")
+        .unwrap();
+    let sum: i64 = won["deals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["deal"]["amount_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(won["total_fen"].as_i64(), Some(sum));
+    assert!(sum >= 8_640_000);
+    assert_eq!(won["deals"][0]["contact_name"], "吴先生");
     let (_, contact) = s
         .call(Method::GET, "/contacts/cust-http-1", Some(&rep), None)
         .await;

@@ -347,6 +347,36 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
         ),
         row(
             M::GET,
+            "/pipeline",
+            "/pipeline?mine=true",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/deals",
+            "/deals",
+            Some(
+                json!({"id": "deal-{who}", "contact_id": "k-000", "title": "年度订阅", "amount_fen": 8640000}),
+            ),
+            [401, 404, 201, 201, 403, 201],
+        ),
+        row(
+            M::PUT,
+            "/deals/{id}/stage",
+            "/deals/deal-rep/stage",
+            Some(json!({"stage": "proposal", "log_id": "mv-{who}"})),
+            [401, 404, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}/deals",
+            "/contacts/k-000/deals",
+            None,
+            [401, 404, 200, 200, 200, 200],
+        ),
+        row(
+            M::GET,
             "/tasks",
             "/tasks?filter=upcoming&tz_offset=480",
             None,

@@ -141,7 +141,9 @@ fn a_follow_up_sets_the_next_time_moves_the_stage_and_joins_the_timeline() {
     let logged: Vec<&Entry> = timeline
         .iter()
         .filter_map(|a| match a {
-            Activity::Logged { entry, .. } => Some(&entry.entry),
+            Activity::Logged { entry, .. } if !matches!(entry.entry, Entry::Deal { .. }) => {
+                Some(&entry.entry)
+            }
             _ => None,
         })
         .collect();
@@ -315,7 +317,7 @@ fn a_reading_becomes_a_task_that_the_follow_up_closes() {
             now(),
         )
     };
-    assert_eq!(today(&db), [task.clone()]);
+    assert_eq!(today(&db), std::slice::from_ref(&task));
 
     // Logging the follow-up closes it; its next time is the next task.
     let contact = item.contact_id.unwrap();
@@ -353,5 +355,93 @@ fn a_reading_becomes_a_task_that_the_follow_up_closes() {
     assert_eq!(
         db.set_task_done(&emily, "task-1", false, now()),
         Err(StoreError::NotFound("task"))
+    );
+}
+
+#[test]
+fn a_deal_moves_through_the_pipeline_and_onto_the_timeline() {
+    use crate::deals::{DealStage, NewDeal, PipelineQuery};
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let manager = db.caller("u-chengang").unwrap();
+    // The demo has deals of its own: figures are compared with those before.
+    let figures = |db: &Db, caller: &Caller, stage: DealStage| {
+        db.pipeline_for(caller, PipelineQuery::default(), now())
+            .into_iter()
+            .find(|c| c.stage == stage)
+            .map(|c| {
+                let ids: Vec<String> = c.deals.iter().map(|d| d.deal.id.clone()).collect();
+                (c.total_fen, c.weighted_fen, ids)
+            })
+            .unwrap()
+    };
+    let (qualify, qualify_weighted, _) = figures(&db, &manager, DealStage::Qualify);
+    let (won_total, _, _) = figures(&db, &manager, DealStage::Won);
+    let new = NewDeal {
+        id: "deal-1".into(),
+        contact_id: "k-000".into(),
+        title: "年度订阅 120 席".into(),
+        amount_fen: crate::deals::parse_yuan("86,400").unwrap(),
+        ..NewDeal::default()
+    };
+    let deal = db.create_deal(&rep, new.clone(), now()).unwrap();
+    assert_eq!(
+        (deal.stage, deal.probability, deal.owner_id.as_str()),
+        (DealStage::Qualify, 10, "u-wanglei")
+    );
+    assert_eq!(
+        db.create_deal(&rep, new.clone(), now()).unwrap(),
+        deal,
+        "a retry"
+    );
+    let (total, weighted, ids) = figures(&db, &manager, DealStage::Qualify);
+    assert_eq!(
+        (total, weighted),
+        (qualify + 8_640_000, qualify_weighted + 864_000)
+    );
+    assert!(ids.contains(&"deal-1".to_owned()));
+    let later = now() + Duration::hours(1);
+    let won = db
+        .move_deal(&manager, "deal-1", DealStage::Won, "mv-1".into(), later)
+        .unwrap();
+    assert_eq!((won.probability, won.moved_at), (100, later));
+    assert_eq!(
+        figures(&db, &manager, DealStage::Won).0,
+        won_total + 8_640_000
+    );
+    assert!(
+        !figures(&db, &rep, DealStage::Qualify)
+            .2
+            .contains(&"deal-1".to_owned())
+    );
+    let this_deal = db
+        .timeline(&rep, "k-000")
+        .unwrap()
+        .into_iter()
+        .filter(|a| {
+            matches!(a, Activity::Logged { entry, .. }
+                if matches!(&entry.entry, Entry::Deal { deal_id, .. } if deal_id == "deal-1"))
+        })
+        .count();
+    assert_eq!(this_deal, 2, "opened, then won");
+    // Outside their scope: nobody else sees or moves it.
+    let emily = db.caller("u-emily").unwrap();
+    assert!(
+        !figures(&db, &emily, DealStage::Won)
+            .2
+            .contains(&"deal-1".to_owned())
+    );
+    assert_eq!(
+        db.move_deal(&emily, "deal-1", DealStage::Lost, "mv-2".into(), later),
+        Err(StoreError::NotFound("deal"))
+    );
+    let mut theirs = new;
+    theirs.id = "deal-2".into();
+    assert!(db.create_deal(&emily, theirs, now()).is_err());
+    assert!(
+        db.deals_of(&rep, "k-000")
+            .unwrap()
+            .iter()
+            .any(|d| d.id == "deal-1")
     );
 }

@@ -7,6 +7,7 @@ use lianjie_core::channel::Channel;
 use lianjie_core::crm::{
     BulkChange, CustomerDetails, FollowUpMethod, NewCustomer, NewFollowUp, NewTask,
 };
+use lianjie_core::deals::{DealStage, NewDeal};
 use lianjie_core::inbox::ConversationStatus;
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
 use lianjie_core::store::Db;
@@ -61,7 +62,7 @@ pub(super) enum Op {
         other: usize,
     },
     /// Work a customer: add one, log a follow-up (moving the stage), a bulk change,
-    /// a star, a task, or a task done (`kind` picks which).
+    /// a star, a task, a task done, a deal opened or moved (`kind` picks which).
     Work {
         by: usize,
         contact: usize,
@@ -374,7 +375,7 @@ pub(super) fn apply(
             if let (Some(c), Some(k)) = (caller(db, by), pick(&contacts, contact)) {
                 let stages = db.org.stages();
                 let stage = stages[usize::from(kind) % stages.len()].id.clone();
-                let _ = match kind % 6 {
+                let _ = match kind % 8 {
                     0 => db
                         .create_customer(
                             &c,
@@ -429,8 +430,27 @@ pub(super) fn apply(
                             now,
                         )
                         .map(|_| ()),
-                    _ => match db.tasks.keys().next().cloned() {
+                    5 => match db.tasks.keys().next().cloned() {
                         Some(t) => db.set_task_done(&c, &t, true, now).map(|_| ()),
+                        None => Ok(()),
+                    },
+                    6 => db
+                        .create_deal(
+                            &c,
+                            NewDeal {
+                                id: id("deal"),
+                                contact_id: k,
+                                title: format!("商机 {kind}"),
+                                amount_fen: i64::from(kind) * 1_000_001,
+                                ..NewDeal::default()
+                            },
+                            now,
+                        )
+                        .map(|_| ()),
+                    _ => match db.deals.keys().next().cloned() {
+                        Some(d) => db
+                            .move_deal(&c, &d, DealStage::ALL[usize::from(kind) % 6], id("mv"), now)
+                            .map(|_| ()),
                         None => Ok(()),
                     },
                 };
