@@ -20,7 +20,7 @@ export const PAGES = [
   { name: 'radar', path: '/radar', as: 'rep', h1: ['线索雷达', 'Lead radar'] },
   { name: 'customers', path: '/customers', as: 'rep', h1: ['客户', 'Customers'] },
   { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
-  { name: 'pipeline', path: '/pipeline', as: 'manager', h1: ['商机看板', 'Pipeline'] },
+  { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
   { name: 'inbox', path: '/inbox', as: 'rep', h1: ['收件箱', 'Inbox'] },
   { name: 'inbox-conversation', mint: 'conversation', as: 'rep', h1: ['收件箱', 'Inbox'] },
