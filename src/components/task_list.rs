@@ -1,21 +1,55 @@
-use super::use_toasts;
-use crate::api::use_api;
+use super::{LoadFailed, use_toasts};
+use crate::api::{ApiResult, use_api, use_api_events};
 use crate::i18n::{I18n, Msg, use_i18n};
 use chrono::Utc;
 use leptos::prelude::*;
-use lianjie_core::crm::{Due, Task, TaskSource, due};
+use lianjie_core::api::Event;
+use lianjie_core::crm::{Due, Task, TaskFilter, TaskQuery, TaskSource, due};
 use lianjie_core::format;
 use lianjie_core::link;
 
+/// The caller's tasks in `filter`'s list, read again when a task changes.
+pub fn use_tasks(filter: Signal<TaskFilter>) -> LocalResource<ApiResult<Vec<Task>>> {
+    let api = use_api();
+    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let tasks = LocalResource::new(move || {
+        let query = TaskQuery {
+            filter: filter.get(),
+            tz_offset: Some(tz_offset),
+        };
+        let api = api.clone();
+        async move { api.tasks(query).await }
+    });
+    use_api_events(move |e| {
+        if matches!(e, Event::Task { .. } | Event::Reset) {
+            tasks.refetch();
+        }
+    });
+    tasks
+}
+
 /// Tasks as a checklist: what to do (for a reading, who was reading what, which
-/// visit), for whom, by when; ticking one marks it done (or open again).
+/// visit), for whom, by when; ticking one marks it done (or open again). A failed
+/// read is said with a retry; none is said too.
 #[component]
-pub fn TaskList(tasks: Vec<Task>, #[prop(into)] on_changed: Callback<()>) -> impl IntoView {
+pub fn TaskList(tasks: LocalResource<ApiResult<Vec<Task>>>) -> impl IntoView {
     let i18n = use_i18n();
+    let on_changed = Callback::new(move |()| tasks.refetch());
     view! {
-        <ul class="task-list">
-            {tasks.into_iter().map(|task| view! { <TaskItem task i18n on_changed /> }).collect_view()}
-        </ul>
+        <LoadFailed resource=tasks />
+        <Transition>
+            {move || Suspend::new(async move {
+                tasks.await.map(|list| if list.is_empty() {
+                    view! { <p class="empty">{move || i18n.t(Msg::NoTasks)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="task-list">
+                            {list.into_iter().map(|task| view! { <TaskItem task i18n on_changed /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            })}
+        </Transition>
     }
 }
 

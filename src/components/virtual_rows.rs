@@ -51,6 +51,18 @@ impl VirtualRows {
         )
     }
 
+    /// The rows of `list` to render now, each with its place in the whole list.
+    pub fn slice<T: Clone + Send + Sync + 'static>(&self, list: Memo<Vec<T>>) -> Vec<(usize, T)> {
+        let (first, end) = self.range.get();
+        list.with(|l| {
+            l[first.min(l.len())..end.min(l.len())]
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (first + i, item.clone()))
+                .collect()
+        })
+    }
+
     /// Scrolls just enough to show row `index` whole.
     pub fn reveal(&self, index: usize) {
         if let Some(el) = self.scroller.get_untracked() {

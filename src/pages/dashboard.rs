@@ -1,11 +1,11 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{Avatar, IntentBar, LoadFailed, PageHeader, Sparkline, TaskList, TimeAgo};
+use crate::components::{Avatar, IntentBar, PageHeader, Sparkline, TaskList, TimeAgo, use_tasks};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::{Event, RadarItem, Today, WeekFigures};
-use lianjie_core::crm::{TaskFilter, TaskQuery};
+use lianjie_core::api::{RadarItem, Today, WeekFigures};
+use lianjie_core::crm::TaskFilter;
 use lianjie_core::format;
 use lianjie_core::link;
 use lianjie_core::share::ShareTarget;
@@ -195,36 +195,11 @@ fn intro_of(nav: Msg) -> Msg {
 #[component]
 fn TodaysTasks() -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
-    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
-    let tasks = LocalResource::new(move || {
-        let api = api.clone();
-        async move {
-            api.tasks(TaskQuery {
-                filter: TaskFilter::Today,
-                tz_offset: Some(tz_offset),
-            })
-            .await
-        }
-    });
-    use_api_events(move |e| {
-        if matches!(e, Event::Task { .. } | Event::Reset) {
-            tasks.refetch();
-        }
-    });
+    let tasks = use_tasks(Signal::stored(TaskFilter::Today));
     view! {
         <section class="panel todays-tasks" aria-labelledby="todays-tasks-h">
             <h2 id="todays-tasks-h">{move || i18n.t(Msg::TodaysTasks)}</h2>
-            <LoadFailed resource=tasks />
-            <Transition>
-                {move || Suspend::new(async move {
-                    tasks.await.map(|list| if list.is_empty() {
-                        view! { <p class="empty">{move || i18n.t(Msg::NoTasks)}</p> }.into_any()
-                    } else {
-                        view! { <TaskList tasks=list on_changed=move |()| tasks.refetch() /> }.into_any()
-                    })
-                })}
-            </Transition>
+            <TaskList tasks />
             <p><A href="/tasks">{move || i18n.t(Msg::AllTasks)}</A></p>
         </section>
     }

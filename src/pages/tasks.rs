@@ -2,43 +2,25 @@
 //! done, the list kept in the address; and a task written by hand.
 
 use super::use_query_param;
-use crate::api::{local::random_token, use_api, use_api_events};
-use crate::components::{FormField, LoadFailed, PageHeader, TaskList, use_toasts};
+use crate::api::{local::random_token, use_api};
+use crate::components::{FormField, PageHeader, TaskList, use_tasks, use_toasts};
 use crate::error::AppError;
 use crate::i18n::{Msg, use_i18n};
 use chrono::{Local, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
-use lianjie_core::api::Event;
-use lianjie_core::crm::{NewTask, TaskFilter, TaskQuery};
+use lianjie_core::crm::{NewTask, TaskFilter};
 use lianjie_core::validate::{FieldErrors, FieldProblem};
 
 #[component]
 pub fn Tasks() -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
     let (list, set_list) = use_query_param("list");
     let filter = Memo::new(move |_| {
         list.get()
             .and_then(|l| TaskFilter::from_key(&l))
             .unwrap_or_default()
     });
-    let tz_offset = Local::now().offset().local_minus_utc() / 60;
-    let tasks = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let query = TaskQuery {
-                filter: filter.get(),
-                tz_offset: Some(tz_offset),
-            };
-            let api = api.clone();
-            async move { api.tasks(query).await }
-        }
-    });
-    use_api_events(move |e| {
-        if matches!(e, Event::Task { .. } | Event::Reset) {
-            tasks.refetch();
-        }
-    });
+    let tasks = use_tasks(filter.into());
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
         <div role="group" class="segmented" aria-label=move || i18n.t(Msg::TaskLists)>
@@ -49,17 +31,8 @@ pub fn Tasks() -> impl IntoView {
                 </button>
             }).collect_view()}
         </div>
-        <LoadFailed resource=tasks />
         <section class="panel" aria-label=move || i18n.t(filter_label(filter.get()))>
-            <Transition>
-                {move || Suspend::new(async move {
-                    tasks.await.map(|list| if list.is_empty() {
-                        view! { <p class="empty">{move || i18n.t(Msg::NoTasks)}</p> }.into_any()
-                    } else {
-                        view! { <TaskList tasks=list on_changed=move |()| tasks.refetch() /> }.into_any()
-                    })
-                })}
-            </Transition>
+            <TaskList tasks />
         </section>
         <section class="panel"><NewTaskForm on_added=move |()| tasks.refetch() /></section>
     }

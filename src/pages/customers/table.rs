@@ -39,16 +39,7 @@ pub fn CustomerTable(
             near_end,
         },
     );
-    let rows = move || {
-        let (first, end) = rows_in_view.range.get();
-        list.with(|l| {
-            l[first..end]
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (first + i, c.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
+    let rows = move || rows_in_view.slice(list);
     let all_ticked = move || {
         list.with(|l| !l.is_empty() && selected.with(|s| l.iter().all(|c| s.contains(&c.id))))
     };

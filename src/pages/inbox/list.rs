@@ -37,7 +37,6 @@ pub fn ConversationList(
             near_end: on_near_end,
         },
     );
-    let range = rows_in_view.range;
     // Bring the selected row into view when the selection moves (j/k) or its row first
     // arrives (opened from the address), not whenever the list changes: an agent
     // scrolling away from the open conversation is not pulled back by the next page
@@ -56,16 +55,7 @@ pub fn ConversationList(
         }
         now
     });
-    let rows = move || {
-        let (first, end) = range.get();
-        list.with(|l| {
-            l[first..end]
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (first + i, c.clone()))
-                .collect::<Vec<_>>()
-        })
-    };
+    let rows = move || rows_in_view.slice(list);
     view! {
         // The scroller keeps its height; the list inside is as tall as every row, its
         // padding standing in for the rows out of view.
