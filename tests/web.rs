@@ -154,6 +154,9 @@ async fn whole_app_mounts_with_navigation() {
             "My card",
             "Content library",
             "Lead radar",
+            "Customers",
+            "Pipeline",
+            "Tasks",
             "Inbox",
             "Settings"
         ]
@@ -196,7 +199,17 @@ async fn an_agent_is_shown_the_inbox_but_no_radar_and_can_switch_to_anyone() {
         .expect("main navigation");
     let links = nav_links(&nav).await;
     storage().remove_item(ME_KEY).unwrap();
-    assert_eq!(links, ["Dashboard", "Content library", "Inbox", "Settings"]);
+    assert_eq!(
+        links,
+        [
+            "Dashboard",
+            "Content library",
+            "Customers",
+            "Tasks",
+            "Inbox",
+            "Settings"
+        ]
+    );
 
     // The switcher is labelled, lists every active demo staff member with their
     // role, and shows who the app acts as.
