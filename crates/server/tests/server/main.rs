@@ -16,6 +16,7 @@ mod limits;
 mod model;
 mod permissions;
 mod public_fields;
+mod scopes;
 mod sharing;
 mod sign_in;
 mod tracking_integrity;
