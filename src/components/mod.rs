@@ -79,7 +79,7 @@ pub use staff_layout::StaffLayout;
 pub use stage_options::StageOptions;
 pub use stat_list::{StatList, StatValue};
 pub use task_list::{TaskList, task_text, use_tasks};
-pub use time_ago::{Clock, TimeAgo, provide_clock};
+pub use time_ago::{Clock, TimeAgo, provide_clock, utc_offset_minutes};
 pub use toasts::{Toast, ToastHost, ToastKind, Toasts, use_toasts};
 pub use touchpoint_timeline::TouchpointTimeline;
 pub use virtual_rows::{VirtualRows, VirtualRowsOptions, use_virtual_rows};

@@ -1,3 +1,4 @@
+use super::utc_offset_minutes;
 use super::{LoadFailed, use_toasts};
 use crate::api::{ApiResult, use_api, use_api_events};
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -11,7 +12,7 @@ use lianjie_core::link;
 /// The caller's tasks in `filter`'s list, read again when a task changes.
 pub fn use_tasks(filter: Signal<TaskFilter>) -> LocalResource<ApiResult<Vec<Task>>> {
     let api = use_api();
-    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let tz_offset = utc_offset_minutes();
     let tasks = LocalResource::new(move || {
         let query = TaskQuery {
             filter: filter.get(),
@@ -104,7 +105,7 @@ fn TaskItem(task: Task, i18n: I18n, on_changed: Callback<()>) -> impl IntoView {
         }
         None => {}
     });
-    let offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let offset = utc_offset_minutes();
     let class = match (task.done_at, due(task.due_at, Utc::now(), offset)) {
         (Some(_), _) => "task done",
         (None, Due::Overdue) => "task overdue",

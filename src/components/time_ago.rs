@@ -36,3 +36,9 @@ pub fn TimeAgo(at: DateTime<Utc>, #[prop(optional)] class: &'static str) -> impl
         <time class=class datetime=at.to_rfc3339() title=crate::i18n::local_time(at)>{text}</time>
     }
 }
+
+/// The reader's offset from UTC in minutes (Beijing: 480): what "today" is for them
+/// in the lists that ask the backend by day.
+pub fn utc_offset_minutes() -> i32 {
+    chrono::Local::now().offset().local_minus_utc() / 60
+}

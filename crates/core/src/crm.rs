@@ -2,7 +2,9 @@
 //! stage), the details a rep keeps about them, the follow-ups written down after each
 //! call or visit, and the log of what changed, which joins the customer's timeline.
 
-use crate::validate::{FieldErrors, FieldProblem, email, max_len, optional, phone, required};
+use crate::validate::{
+    FieldErrors, FieldProblem, email, max_len, optional, phone, public_id, required,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -143,12 +145,6 @@ impl NewFollowUp {
             );
         e.into_result()
     }
-}
-
-fn public_id(id: &str) -> Result<(), FieldProblem> {
-    crate::ids::parse_public_id(id)
-        .map(|_| ())
-        .map_err(|_| FieldProblem::Range)
 }
 
 /// What a rep keeps about a customer, as typed when creating or editing one.

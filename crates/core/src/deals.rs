@@ -132,21 +132,16 @@ pub struct NewDeal {
 impl NewDeal {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::default();
-        e.check(
-            "id",
-            crate::ids::parse_public_id(&self.id)
-                .map(|_| ())
-                .map_err(|_| FieldProblem::Range),
-        )
-        .check("title", required(&self.title, 100))
-        .check("amount_fen", amount(self.amount_fen))
-        .check(
-            "probability",
-            match self.probability {
-                Some(p) if p > 100 => Err(FieldProblem::Range),
-                _ => Ok(()),
-            },
-        );
+        e.check("id", crate::validate::public_id(&self.id))
+            .check("title", required(&self.title, 100))
+            .check("amount_fen", amount(self.amount_fen))
+            .check(
+                "probability",
+                match self.probability {
+                    Some(p) if p > 100 => Err(FieldProblem::Range),
+                    _ => Ok(()),
+                },
+            );
         e.into_result()
     }
 }

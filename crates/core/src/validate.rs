@@ -135,6 +135,13 @@ pub fn email(value: &str) -> Result<(), FieldProblem> {
 
 /// Only http(s) links with a host, or a same-origin path: never `javascript:` or
 /// `data:` in an href.
+/// A client-chosen id (of a follow-up, a task, a deal): a public id, else `Range`.
+pub fn public_id(value: &str) -> Result<(), FieldProblem> {
+    crate::ids::parse_public_id(value)
+        .map(|_| ())
+        .map_err(|_| FieldProblem::Range)
+}
+
 pub fn url(value: &str) -> Result<(), FieldProblem> {
     crate::link::checked(value)
         .map(|_| ())

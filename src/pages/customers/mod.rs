@@ -8,6 +8,7 @@ mod table;
 
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
+use crate::components::utc_offset_minutes;
 use crate::components::{
     CustomerForm, LoadFailed, MorePages, PageHeader, StageOptions, use_pages, use_toasts,
 };
@@ -44,7 +45,7 @@ pub fn Customers() -> impl IntoView {
     let (stage, set_stage) = use_query_param("stage");
     let (tag, set_tag) = use_query_param("tag");
     // "Today" is the reader's day.
-    let tz_offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let tz_offset = utc_offset_minutes();
     let query = Memo::new(move |_| CustomerQuery {
         view: view_key
             .get()

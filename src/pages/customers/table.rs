@@ -1,6 +1,7 @@
 //! The customer list as a table whose rows exist only while in view.
 
 use crate::api::use_api;
+use crate::components::utc_offset_minutes;
 use crate::components::{
     Avatar, AvatarSize, IntentBar, TimeAgo, VirtualRowsOptions, use_toasts, use_virtual_rows,
 };
@@ -110,7 +111,7 @@ fn CustomerRow(index: usize, c: Contact, selected: RwSignal<BTreeSet<String>>) -
         .collect::<Vec<_>>()
         .join(" · ");
     let now = Utc::now();
-    let offset = chrono::Local::now().offset().local_minus_utc() / 60;
+    let offset = utc_offset_minutes();
     let due_class = c.next_follow_up_at.map(|at| match due(at, now, offset) {
         Due::Overdue => "due overdue",
         Due::Today => "due today",

@@ -69,12 +69,7 @@ impl Db {
             Err(e) => e,
         };
         errors
-            .check(
-                "id",
-                crate::ids::parse_public_id(&new.id)
-                    .map(|_| ())
-                    .map_err(|_| FieldProblem::Range),
-            )
+            .check("id", crate::validate::public_id(&new.id))
             .check("owner_id", self.owner_for(caller, &owner));
         errors.into_result()?;
         let d = new.details.tidy();

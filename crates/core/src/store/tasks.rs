@@ -78,12 +78,7 @@ impl Db {
             return done;
         }
         let mut e = FieldErrors::default();
-        e.check(
-            "id",
-            crate::ids::parse_public_id(&from.id)
-                .map(|_| ())
-                .map_err(|_| FieldProblem::Range),
-        );
+        e.check("id", crate::validate::public_id(&from.id));
         e.into_result()?;
         let item = self
             .radar_item(&from.session_id)
