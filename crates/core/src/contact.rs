@@ -113,7 +113,7 @@ impl Contact {
     }
 
     /// Phone, WeChat ID and email, normalised for comparison; empty ones left out.
-    fn reach(&self) -> Vec<(Channel, String)> {
+    pub(crate) fn reach(&self) -> Vec<(Channel, String)> {
         let mut keys = vec![
             (Channel::Sms, phone_key(&self.phone)),
             (Channel::Wechat, self.wechat_id.trim().to_lowercase()),

@@ -20,6 +20,8 @@ pub const CHURNED: &str = "churned";
 /// Most tags on one customer, and most characters in one.
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 20;
+/// The longest a customer's notes may grow.
+pub const MAX_NOTES_CHARS: usize = 2_000;
 
 /// Whether a stage is still being worked, or how it ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,7 +181,7 @@ impl CustomerDetails {
             .check("email", optional(&self.email, email))
             .check("wechat_id", max_len(&self.wechat_id, 40))
             .check("source", max_len(&self.source, 60))
-            .check("notes", max_len(&self.notes, 2_000))
+            .check("notes", max_len(&self.notes, MAX_NOTES_CHARS))
             .check("tags", tags(&self.tags));
         e.into_result()
     }

@@ -9,6 +9,7 @@ pub mod channel;
 pub mod contact;
 pub mod content;
 pub mod crm;
+pub mod customer_csv;
 pub mod customers;
 pub mod deals;
 pub mod demo;

@@ -42,6 +42,7 @@ mod contacts;
 mod crm;
 mod customers;
 mod deals;
+mod import;
 mod inbox;
 mod reading;
 mod sharing;

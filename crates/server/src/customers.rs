@@ -15,6 +15,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::crm::{
     BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, StageMove, Star,
 };
+use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 
 fn changed(c: &Contact) -> Option<Event> {
@@ -142,6 +143,31 @@ pub async fn bulk(
                 Some(Event::Customers {
                     ids: list.iter().map(|c| c.id.clone()).collect(),
                 })
+            },
+        )
+        .await?,
+    ))
+}
+
+/// Rows of a customer file: previewed (`commit: false`, nothing kept) or imported.
+/// A part sent again makes nobody twice (row ids come from the import's id).
+pub async fn import(
+    State(s): State<Shared>,
+    staff: Staff,
+    JsonBody(req): JsonBody<ImportRows>,
+) -> ApiResult<Json<ImportReport>> {
+    if !req.commit {
+        return Ok(Json(staff.tenant.read(|db| {
+            Ok(db.plan_import(&staff.caller, &req, Utc::now())?.0)
+        })?));
+    }
+    Ok(Json(
+        s.mutate(
+            &staff.tenant,
+            move |db, now| db.import_customers(&staff.caller, &req, now),
+            |report| {
+                let ids = report.changed_ids();
+                (!ids.is_empty()).then_some(Event::Customers { ids })
             },
         )
         .await?,

@@ -42,6 +42,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest request body accepted; a tracking snapshot or a message is far smaller.
 pub const MAX_BODY: usize = 64 * 1024;
+/// A customer file's rows come in one request to be previewed whole.
+pub const IMPORT_BODY: usize = 8 * 1024 * 1024;
 const RADAR_LIMIT: usize = 100;
 const SSE_BACKLOG: i64 = 1000;
 
@@ -76,6 +78,10 @@ pub fn router(state: Shared) -> Router {
         .route("/contacts/{id}/follow-ups", post(customers::follow_up))
         .route("/customers", get(customers::list))
         .route("/customers/bulk", post(customers::bulk))
+        .route(
+            "/customers/import",
+            post(customers::import).layer(DefaultBodyLimit::max(IMPORT_BODY)),
+        )
         .route("/tasks", get(tasks::list).post(tasks::create))
         .route("/pipeline", get(deals::pipeline))
         .route("/deals", post(deals::create))

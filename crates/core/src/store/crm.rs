@@ -24,7 +24,7 @@ impl Db {
     }
 
     /// An active colleague `caller` covers, to own customers.
-    fn owner_for(&self, caller: &Caller, owner_id: &str) -> Result<(), FieldProblem> {
+    pub(super) fn owner_for(&self, caller: &Caller, owner_id: &str) -> Result<(), FieldProblem> {
         let active = self.users.iter().any(|u| u.id == owner_id && u.active);
         if active && caller.covers(Some(owner_id)) {
             Ok(())
@@ -72,22 +72,7 @@ impl Db {
             .check("id", crate::validate::public_id(&new.id))
             .check("owner_id", self.owner_for(caller, &owner));
         errors.into_result()?;
-        let d = new.details.tidy();
-        let mut contact = Contact {
-            id: new.id.clone(),
-            name: d.name,
-            company: d.company,
-            phone: d.phone,
-            email: d.email,
-            wechat_id: d.wechat_id,
-            owner_id: Some(owner),
-            created_at: now,
-            stage: crate::crm::LEAD.to_owned(),
-            tags: d.tags,
-            source: d.source,
-            notes: d.notes,
-            ..Contact::default()
-        };
+        let mut contact = super::import::new_customer(new.id, new.details.tidy(), owner, now);
         contact.probably_same_as = self.same_person_in_scope(&contact);
         self.contacts.insert(contact.id.clone(), contact.clone());
         self.touch(Change::Contact(contact.id.clone()));

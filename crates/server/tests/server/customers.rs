@@ -142,3 +142,98 @@ async fn a_customer_is_added_followed_up_filtered_and_kept() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A file's rows in parts, as the app sends them.
+fn import_body(first: u32, count: u32, commit: bool) -> Value {
+    let rows: Vec<Value> = (first..first + count)
+        .map(|n| {
+            // Every tenth row repeats the email of the row before it.
+            let mail = if n % 10 == 0 { n - 1 } else { n };
+            json!({"row": n, "cells": [format!("导入客户{n}"), format!("c{mail}@import.example"), "展会"]})
+        })
+        .collect();
+    json!({"id": "imp-http", "columns": ["name", "email", "tags"], "rows": rows, "commit": commit})
+}
+
+async fn count(s: &crate::common::Server, rep: String) -> u64 {
+    s.call(Method::GET, "/customers?limit=1", Some(&rep), None)
+        .await
+        .1["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_customer_file_is_previewed_then_imported_in_parts_once() {
+    let s = start().await;
+    let rep = s.login_as("wang-lei@lianjie.example").await;
+    let before = count(&s, rep.clone()).await;
+    // 1,000 rows: far more than other requests may carry (64 KiB).
+    let (status, preview) = s
+        .call(
+            Method::POST,
+            "/customers/import",
+            Some(&rep),
+            Some(import_body(2, 1_000, false)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let results: Vec<&str> = preview["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results.iter().filter(|r| **r == "created").count(), 900);
+    assert_eq!(results.iter().filter(|r| **r == "merged").count(), 100);
+    assert_eq!(
+        count(&s, rep.clone()).await,
+        before,
+        "a preview keeps nothing"
+    );
+
+    // In two parts; the second sent twice (a retry after a lost answer).
+    for (first, n) in [(2, 500), (502, 500), (502, 500)] {
+        let (status, report) = s
+            .call(
+                Method::POST,
+                "/customers/import",
+                Some(&rep),
+                Some(import_body(first, n, true)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+    }
+    let s = s.restarted().await;
+    let rep = s.login_as("wang-lei@lianjie.example").await;
+    assert_eq!(count(&s, rep.clone()).await, before + 900);
+    // Row 10 reached row 9's customer: merged, not made.
+    let (status, _) = s
+        .call(Method::GET, "/contacts/imp-http-10", Some(&rep), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, made) = s
+        .call(Method::GET, "/contacts/imp-http-9", Some(&rep), None)
+        .await;
+    assert_eq!(made["tags"], json!(["展会"]));
+
+    let agent = s.login_as("zhaomin@lianjie.example").await;
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/customers/import",
+            Some(&agent),
+            Some(import_body(2, 1, true)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = s
+        .call(
+            Method::POST,
+            "/customers/import",
+            Some(&rep),
+            Some(json!({"id": "imp-x", "columns": ["phone"], "rows": [{"row": 2, "cells": ["1"]}], "commit": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -1,0 +1,236 @@
+//! Importing customers from a file: every row created, merged into the customer it
+//! reaches, or skipped with the reason; nothing is kept unless the request commits.
+
+use super::*;
+use crate::customer_csv::{
+    Column, ImportReport, ImportRows, MAX_IMPORT_ROWS, OnDuplicate, RowOutcome, RowResult,
+    SkipReason, merge_details, row_details,
+};
+use crate::validate::FieldProblem;
+
+const MAX_IMPORT_ID: usize = 48;
+const MAX_COLUMNS: usize = 100;
+
+/// Who a row's customer is reached by (phone, WeChat ID, email).
+type ReachKey = (Channel, String);
+
+/// The customers an import changes, before they are kept.
+struct Scratch {
+    /// Customers made or merged into so far, by id.
+    touched: BTreeMap<String, Contact>,
+    /// Who each way of reaching someone reaches, among the customers the caller
+    /// sees and those the file made so far.
+    reach: HashMap<ReachKey, String>,
+}
+
+impl Db {
+    /// Imports (or, without `commit`, previews) rows of a customer file for `caller`.
+    pub fn import_customers(
+        &mut self,
+        caller: &Caller,
+        req: &ImportRows,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ImportReport> {
+        let (report, touched) = self.plan_import(caller, req, now)?;
+        if req.commit {
+            for contact in touched {
+                self.touch(Change::Contact(contact.id.clone()));
+                self.contacts.insert(contact.id.clone(), contact);
+            }
+        }
+        Ok(report)
+    }
+
+    /// What importing rows of a customer file would do, and the customers it would
+    /// make or change; nothing is kept. Rows are taken in order, so a later row
+    /// reaching someone an earlier row made is a duplicate of them, as it is in a
+    /// later request of the same file.
+    pub fn plan_import(
+        &self,
+        caller: &Caller,
+        req: &ImportRows,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(ImportReport, Vec<Contact>)> {
+        if !caller.may(Action::EditCustomers) {
+            return Err(StoreError::Forbidden(Action::EditCustomers));
+        }
+        let default_owner = req
+            .owner_id
+            .clone()
+            .unwrap_or_else(|| caller.user_id.clone());
+        let mut errors = FieldErrors::default();
+        errors
+            .check(
+                "id",
+                crate::validate::public_id(&req.id).and_then(|()| {
+                    // Room for `-{row}` in a customer's id.
+                    crate::validate::max_len(&req.id, MAX_IMPORT_ID)
+                }),
+            )
+            .check(
+                "rows",
+                if req.rows.is_empty() || req.rows.len() > MAX_IMPORT_ROWS {
+                    Err(FieldProblem::Range)
+                } else {
+                    Ok(())
+                },
+            )
+            .check(
+                "columns",
+                if !req.columns.contains(&Some(Column::Name)) {
+                    Err(FieldProblem::Required)
+                } else if req.columns.len() > MAX_COLUMNS {
+                    Err(FieldProblem::Range)
+                } else {
+                    Ok(())
+                },
+            )
+            .check("owner_id", self.owner_for(caller, &default_owner));
+        errors.into_result()?;
+
+        let mut scratch = Scratch {
+            touched: BTreeMap::new(),
+            reach: HashMap::new(),
+        };
+        for c in self.contacts.values() {
+            if c.merged.is_none() && self.sees_contact(caller, c) {
+                for key in c.reach() {
+                    scratch.reach.entry(key).or_insert_with(|| c.id.clone());
+                }
+            }
+        }
+        let rows = req
+            .rows
+            .iter()
+            .map(|row| RowOutcome {
+                row: row.row,
+                result: self.import_row(caller, req, row, &default_owner, &mut scratch, now),
+            })
+            .collect();
+        Ok((
+            ImportReport { rows },
+            scratch.touched.into_values().collect(),
+        ))
+    }
+
+    fn import_row(
+        &self,
+        caller: &Caller,
+        req: &ImportRows,
+        row: &crate::customer_csv::ImportRow,
+        default_owner: &str,
+        scratch: &mut Scratch,
+        now: DateTime<Utc>,
+    ) -> RowResult {
+        let skip = |reason| RowResult::Skipped { reason };
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            return skip(SkipReason::Blank);
+        }
+        if row.cells.len() != req.columns.len() {
+            return skip(SkipReason::Cells {
+                found: row.cells.len(),
+                expected: req.columns.len(),
+            });
+        }
+        let (details, owner_named) = row_details(&req.columns, &row.cells);
+        if let Err(errors) = details.validate() {
+            return skip(SkipReason::Invalid { errors });
+        }
+        let details = details.tidy();
+        let owner = if owner_named.is_empty() {
+            default_owner.to_owned()
+        } else {
+            match self.colleague_named(caller, &owner_named) {
+                Some(id) => id,
+                None => return skip(SkipReason::Owner { given: owner_named }),
+            }
+        };
+        let id = format!("{}-{}", req.id, row.row);
+        // A part of the file sent again: this row's customer is already made.
+        if self.contacts.contains_key(&id) {
+            if self.visible_contact(caller, &id).is_ok() {
+                return RowResult::Created { id };
+            }
+            let mut errors = FieldErrors::default();
+            errors.check("id", Err(FieldProblem::Taken));
+            return skip(SkipReason::Invalid { errors });
+        }
+        let mut contact = new_customer(id, details.clone(), owner, now);
+        let existing = contact
+            .reach()
+            .into_iter()
+            .find_map(|k| scratch.reach.get(&k))
+            .and_then(|id| scratch.touched.get(id).or_else(|| self.contacts.get(id)))
+            .cloned();
+        let merged = existing.is_some();
+        if let Some(mut into) = existing {
+            // Customers this file made are the caller's to change (their owner
+            // was checked); others only when the caller covers their owner.
+            if !caller.covers(into.owner_id.as_deref()) {
+                return skip(SkipReason::NotYours { name: into.name });
+            }
+            if req.on_duplicate == OnDuplicate::Skip {
+                return skip(SkipReason::Duplicate {
+                    id: into.id,
+                    name: into.name,
+                });
+            }
+            merge_details(&mut into, &details);
+            contact = into;
+        }
+        for key in contact.reach() {
+            scratch
+                .reach
+                .entry(key)
+                .or_insert_with(|| contact.id.clone());
+        }
+        let result = if merged {
+            RowResult::Merged {
+                id: contact.id.clone(),
+                name: contact.name.clone(),
+            }
+        } else {
+            RowResult::Created {
+                id: contact.id.clone(),
+            }
+        };
+        scratch.touched.insert(contact.id.clone(), contact);
+        result
+    }
+
+    /// An active colleague `caller` covers, by name or email.
+    fn colleague_named(&self, caller: &Caller, named: &str) -> Option<String> {
+        self.users
+            .iter()
+            .find(|u| {
+                u.active
+                    && caller.covers(Some(&u.id))
+                    && (u.name == named || u.email.eq_ignore_ascii_case(named))
+            })
+            .map(|u| u.id.clone())
+    }
+}
+
+/// A customer a rep adds (by hand or from a file): a lead, owned by `owner`.
+pub(super) fn new_customer(
+    id: String,
+    d: crate::crm::CustomerDetails,
+    owner: String,
+    now: DateTime<Utc>,
+) -> Contact {
+    Contact {
+        id,
+        name: d.name,
+        company: d.company,
+        phone: d.phone,
+        email: d.email,
+        wechat_id: d.wechat_id,
+        owner_id: Some(owner),
+        created_at: now,
+        stage: crate::crm::LEAD.to_owned(),
+        tags: d.tags,
+        source: d.source,
+        notes: d.notes,
+        ..Contact::default()
+    }
+}
