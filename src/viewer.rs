@@ -66,6 +66,16 @@ impl Viewer {
         }
     }
 
+    /// Colleagues this viewer may give customers to, as (id, name): active, and in
+    /// their scope (a rep: themselves).
+    pub fn assignable(&self) -> Vec<(String, String)> {
+        self.staff
+            .iter()
+            .filter(|u| u.active && self.caller.covers(Some(&u.id)))
+            .map(|u| (u.id.clone(), u.name.clone()))
+            .collect()
+    }
+
     /// Where `user` works, "总部 / 华东销售部", or "" for nowhere.
     pub fn department_of(&self, user: &User) -> String {
         user.department_id

@@ -21,6 +21,7 @@ use lianjie_core::crm::{
     BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
     Star, Task, TaskDone, TaskFromReading, TaskQuery,
 };
+use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -623,6 +624,15 @@ impl Api for HttpBackend {
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
         let key = update.log_id.clone();
         self.write("POST", "/customers/bulk".into(), update, Some(key))
+    }
+
+    fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport> {
+        // Rows keep their customers' ids, so sending a part again is safe.
+        let key = rows.commit.then(|| {
+            let first = rows.rows.first().map_or(0, |r| r.row);
+            format!("{}-{first}", rows.id)
+        });
+        self.write("POST", "/customers/import".into(), rows, key)
     }
 
     fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>> {

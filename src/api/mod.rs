@@ -22,6 +22,7 @@ use lianjie_core::crm::{
     BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
     Task, TaskFromReading, TaskQuery,
 };
+use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
@@ -142,6 +143,8 @@ pub trait Api: PublicApi {
     fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged>;
     /// One change to many customers, all or none.
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>>;
+    /// Rows of a customer file: what importing them would do, or (`commit`) doing it.
+    fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport>;
     /// The caller's own tasks in one list (today, overdue, upcoming, done).
     fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>>;
     fn create_task(&self, new: NewTask) -> ApiFuture<Task>;

@@ -660,6 +660,44 @@ messages! {
     AddDeal => "添加商机", "Add deal";
     DealAdded => "商机已添加。", "Deal added.";
     ProbabilityN => "赢率 {n}%", "{n}% likely";
+    ImportCustomers => "导入客户", "Import customers";
+    ExportCsv => "导出 CSV", "Export CSV";
+    Exporting => "正在导出…", "Exporting…";
+    ExportedN => "已导出 {n} 位客户。", "Exported {n} customers.";
+    DownloadFailed => "浏览器没有开始下载。", "The browser did not start the download.";
+    CreatedAt => "创建时间", "Added on";
+    CsvFile => "CSV 文件", "CSV file";
+    ImportHint => "第一行为表头；UTF-8 或 GBK 编码，至多 20,000 行。确认前不会写入任何数据。", "The first row holds the headings; UTF-8 or GBK, up to 20,000 rows. Nothing is saved until you confirm.";
+    FileRows => "{file}：{n} 行", "{file}: {n} rows";
+    ColumnsHold => "每一列是什么", "What each column holds";
+    ColumnHolds => "“{heading}”列", "Column “{heading}”";
+    LeaveOut => "不导入", "Leave out";
+    ExampleValue => "例：{value}", "e.g. {value}";
+    DuplicatesRule => "重复客户（手机、微信号或邮箱相同）", "Duplicates (same phone, WeChat ID or email)";
+    DuplicateMerge => "合并到已有客户", "Merge into the customer";
+    DuplicateSkip => "跳过该行", "Skip the row";
+    OwnerForRows => "未写负责人的行归属", "Owner of rows that name nobody";
+    ImportWould => "将新建 {created} 位，合并 {merged} 位，跳过 {skipped} 行。", "Will create {created}, merge {merged}, skip {skipped}.";
+    ImportDone => "已新建 {created} 位，合并 {merged} 位，跳过 {skipped} 行。", "Created {created}, merged {merged}, skipped {skipped}.";
+    ImportNRows => "确认导入", "Confirm import";
+    ImportingN => "已导入 {n} / {total} 行", "Imported {n} of {total} rows";
+    Checking => "正在检查…", "Checking…";
+    RowN => "第 {row} 行", "Row {row}";
+    RowsToCheck => "需要留意的行", "Rows to look at";
+    AndNMore => "另有 {n} 行未列出。", "{n} more not listed.";
+    SkipBlank => "空行", "Empty row";
+    SkipCells => "有 {found} 格，表头有 {expected} 格", "{found} cells where the header has {expected}";
+    FieldIssue => "{field}：{problem}", "{field}: {problem}";
+    SkipOwner => "找不到可分配的负责人“{given}”", "No colleague “{given}” you may assign to";
+    SkipDuplicate => "与 {name} 重复，已跳过", "Same person as {name}: skipped";
+    SkipNotYours => "{name} 属于其他同事", "{name} belongs to a colleague";
+    MergesInto => "合并到 {name}", "Merges into {name}";
+    NeedNameColumn => "请指定哪一列是姓名。", "Say which column holds the name.";
+    CsvEmpty => "文件里没有数据行。", "The file has no rows.";
+    CsvTooMany => "文件超过 {max} 行，请拆分后再导入。", "The file has more than {max} rows; split it and import each part.";
+    CsvMalformed => "第 {row} 行无法读取（引号没有成对？）", "Row {row} cannot be read (a quote left open?)";
+    FileUnreadable => "无法读取这个文件。", "This file could not be read.";
+    ChooseAnotherFile => "换一个文件", "Choose another file";
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use lianjie_core::crm::{
     BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
     Task, TaskFromReading, TaskQuery,
 };
+use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::demo;
@@ -340,6 +341,20 @@ impl Api for LocalBackend {
                 Some(Event::Customers {
                     ids: list.iter().map(|c| c.id.clone()).collect(),
                 })
+            },
+        )
+    }
+
+    fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport> {
+        if !rows.commit {
+            return self
+                .staff_read(move |db, caller| Ok(db.plan_import(caller, &rows, Utc::now())?.0));
+        }
+        self.staff_write(
+            move |db, caller| db.import_customers(caller, &rows, Utc::now()),
+            |report| {
+                let ids = report.changed_ids();
+                (!ids.is_empty()).then_some(Event::Customers { ids })
             },
         )
     }

@@ -4,7 +4,7 @@
 use crate::api::{local::random_token, use_api};
 use crate::components::{StageOptions, use_toasts};
 use crate::i18n::{Msg, use_i18n};
-use crate::viewer::use_viewer;
+use crate::viewer::{Viewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::crm::{BulkChange, BulkUpdate};
 use std::collections::BTreeSet;
@@ -41,18 +41,7 @@ pub fn BulkBar(
         }
         None => {}
     });
-    // Colleagues the viewer may give customers to: active, and in their scope.
-    let colleagues = move || {
-        viewer
-            .with(|v| {
-                v.staff
-                    .iter()
-                    .filter(|u| u.active && v.caller.covers(Some(&u.id)))
-                    .map(|u| (u.id.clone(), u.name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let colleagues = move || viewer.with(Viewer::assignable).unwrap_or_default();
     let busy = move || apply.pending().get();
     view! {
         <div class="bulk-bar" role="region" aria-label=move || i18n.t(Msg::BulkActions)>

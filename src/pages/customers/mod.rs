@@ -4,6 +4,8 @@
 //! changes made to many at once.
 
 mod bulk_bar;
+mod export;
+mod import;
 mod table;
 
 use super::use_query_param;
@@ -15,6 +17,8 @@ use crate::components::{
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use bulk_bar::BulkBar;
+use export::ExportButton;
+use import::CustomerImport;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use lianjie_core::api::{Event, Page};
@@ -91,6 +95,7 @@ pub fn Customers() -> impl IntoView {
         selected.set(BTreeSet::new());
     });
     let adding = RwSignal::new(false);
+    let importing = RwSignal::new(false);
     let may_edit = move || viewer.may(Action::EditCustomers);
     // Sellers own customers; agents and admins have no "mine".
     let views = move || {
@@ -123,13 +128,24 @@ pub fn Customers() -> impl IntoView {
     let current = move || query.with(|q| q.view);
     view! {
         <PageHeader title=Msg::NavCustomers intro=Msg::CustomersIntro>
+            <ExportButton query />
             <Show when=may_edit>
+                <button type="button" aria-expanded=move || importing.get().to_string()
+                    on:click=move |_| importing.update(|a| *a = !*a)>
+                    {move || i18n.t(Msg::ImportCustomers)}
+                </button>
                 <button type="button" class="cta" aria-expanded=move || adding.get().to_string()
                     on:click=move |_| adding.update(|a| *a = !*a)>
                     {move || i18n.t(Msg::NewCustomer)}
                 </button>
             </Show>
         </PageHeader>
+        <Show when=move || importing.get()>
+            <CustomerImport on_close=move |()| {
+                importing.set(false);
+                pages.first.refetch();
+            } />
+        </Show>
         <Show when=move || adding.get()>
             <section class="panel">
                 <CustomerForm editing=None

@@ -1,0 +1,144 @@
+//! The customer list as a CSV file: every customer the current view holds (the
+//! caller's scope, its filters and order), with a byte-order mark so spreadsheet
+//! programs read Chinese names, and headings an import recognises.
+
+use crate::api::use_api;
+use crate::components::use_toasts;
+use crate::error::AppError;
+use crate::i18n::{I18n, Msg, local_time, use_i18n};
+use crate::viewer::{Viewer, use_viewer};
+use leptos::prelude::*;
+use lianjie_core::contact::Contact;
+use lianjie_core::customer_csv::{Column, write_csv};
+use lianjie_core::customers::CustomerQuery;
+use lianjie_core::store::MAX_PAGE;
+use wasm_bindgen::JsCast;
+
+/// How long the file's address lives after the download starts.
+const URL_LIFETIME_MS: u32 = 60_000;
+
+#[component]
+pub fn ExportButton(query: Memo<CustomerQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let viewer = use_viewer();
+    let toasts = use_toasts();
+    let export = Action::new_local(move |_: &()| {
+        let api = api.clone();
+        let query = query.get_untracked();
+        async move {
+            let mut all = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = api
+                    .customers(CustomerQuery {
+                        cursor,
+                        limit: Some(MAX_PAGE),
+                        ..query.clone()
+                    })
+                    .await?;
+                all.extend(page.items);
+                cursor = page.next_cursor;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            Ok::<_, AppError>(all)
+        }
+    });
+    Effect::new(move || match export.value().get() {
+        Some(Ok(list)) => {
+            let text = viewer
+                .with_untracked(|v| customers_csv(i18n, v, &list))
+                .unwrap_or_default();
+            let day = chrono::Local::now().format("%Y-%m-%d");
+            match download(&text, &format!("customers-{day}.csv")) {
+                Ok(()) => {
+                    toasts.info(i18n.tf(Msg::ExportedN, &[("n", &list.len().to_string())]));
+                }
+                Err(()) => {
+                    toasts.error(i18n.t(Msg::DownloadFailed), None);
+                }
+            }
+        }
+        Some(Err(e)) => {
+            let retry = Callback::new(move |()| {
+                export.dispatch(());
+            });
+            toasts.error(i18n.t(e.message()), Some(retry));
+        }
+        None => {}
+    });
+    view! {
+        <button type="button" disabled=move || export.pending().get() on:click=move |_| { export.dispatch(()); }>
+            {move || if export.pending().get() { i18n.t(Msg::Exporting) } else { i18n.t(Msg::ExportCsv) }}
+        </button>
+    }
+}
+
+fn customers_csv(i18n: I18n, viewer: &Viewer, list: &[Contact]) -> String {
+    let locale = i18n.locale();
+    let mut header: Vec<&str> = Column::ALL.iter().map(|c| c.heading(locale)).collect();
+    header.extend(
+        [
+            Msg::Stage,
+            Msg::IntentScore,
+            Msg::SortLastTouch,
+            Msg::NextFollowUp,
+            Msg::CreatedAt,
+        ]
+        .map(|m| i18n.t(m)),
+    );
+    let owner_name = |id: Option<&str>| {
+        viewer
+            .staff
+            .iter()
+            .find(|u| Some(u.id.as_str()) == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let rows = list.iter().map(|c| {
+        Column::ALL
+            .into_iter()
+            .map(|col| match col {
+                Column::Name => c.name.clone(),
+                Column::Company => c.company.clone(),
+                Column::Phone => c.phone.clone(),
+                Column::Email => c.email.clone(),
+                Column::WechatId => c.wechat_id.clone(),
+                Column::Source => c.source.clone(),
+                Column::Tags => c.tags.join("; "),
+                Column::Notes => c.notes.clone(),
+                Column::Owner => owner_name(c.owner_id.as_deref()),
+            })
+            .chain([
+                i18n.stage(&viewer.org, c.stage_or_first()),
+                c.intent.to_string(),
+                c.last_seen_at.map(local_time).unwrap_or_default(),
+                c.next_follow_up_at.map(local_time).unwrap_or_default(),
+                local_time(c.created_at),
+            ])
+            .collect::<Vec<_>>()
+    });
+    write_csv(&header, rows)
+}
+
+/// Saves `text` as a file through a temporary link to it.
+fn download(text: &str, file_name: &str) -> Result<(), ()> {
+    let blob = gloo_file::Blob::new_with_options(text, Some("text/csv;charset=utf-8"));
+    let url = gloo_file::ObjectUrl::from(blob);
+    let link = document()
+        .create_element("a")
+        .map_err(|_| ())?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| ())?;
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // Revoked once the browser has surely read it.
+    set_timeout(
+        move || drop(url),
+        std::time::Duration::from_millis(URL_LIFETIME_MS.into()),
+    );
+    Ok(())
+}
