@@ -8,9 +8,22 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PHONE, STAFF, launchBrowser, openPage, serveDist } from '../tests/e2e/support.mjs';
 
+/** The import panel with a file chosen and its preview shown: a header the import
+ * recognises, a duplicate of 吴先生 (k-006) and a row with a bad phone number. */
+async function importPreview(page) {
+  await page.locator('.page-actions button[aria-expanded]').first().click();
+  await page.locator('.import-panel input[type=file]').setInputFiles({
+    name: 'leads.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('姓名,公司,手机,邮箱,标签\n周杰,星河科技,13900001111,zhou.jie@example.com,展会\n'
+      + '吴先生,,13100047514,,老客户\n坏号码,,12ab,,\n', 'utf8'),
+  });
+  await page.locator('.import-panel .import-summary').waitFor();
+}
+
 /** Every page: `name` (file names), `path` (or `mint`: a key of the links minted in the
- * browser), who opens it (`as`: a STAFF key, or `customer` for the public pages), and
- * its level-1 heading in zh and en. */
+ * browser), who opens it (`as`: a STAFF key, or `customer` for the public pages), its
+ * level-1 heading in zh and en, and (`prepare`) what to do on it before it is looked at. */
 export const PAGES = [
   { name: 'dashboard', path: '/', as: 'rep', h1: ['工作台', 'Dashboard'] },
   { name: 'card', path: '/card', as: 'rep', h1: ['我的名片', 'My card'] },
@@ -19,6 +32,7 @@ export const PAGES = [
   { name: 'content-analytics', path: '/content/c-pricing', as: 'rep', h1: ['内容数据', 'Content analytics'] },
   { name: 'radar', path: '/radar', as: 'rep', h1: ['线索雷达', 'Lead radar'] },
   { name: 'customers', path: '/customers', as: 'rep', h1: ['客户', 'Customers'] },
+  { name: 'customers-import', path: '/customers', as: 'rep', h1: ['客户', 'Customers'], prepare: importPreview },
   { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
   { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
@@ -192,6 +206,7 @@ async function main() {
                 const href = withLang(p.mint ? links[p.mint] : server.url + p.path, lang);
                 await page.goto(href);
                 const h1 = await settle(page, p.h1[LANGS.indexOf(lang)]);
+                await p.prepare?.(page);
                 const wide = await overflow(page);
                 if (wide.length) console.warn(`WARNING ${file} scrolls sideways: ${wide.join(', ')}`);
                 const scrolls = await shoot(page, `${out}/${file}`);

@@ -55,6 +55,7 @@ function suiteFor(label, { who, pages, lang, size }) {
         if (p.mint && !links[p.mint]) links = await mintLinks(page, server.url);
         await page.goto(withLang(p.mint ? links[p.mint] : server.url + p.path, lang));
         await settle(page, p.h1[lang === 'zh' ? 0 : 1]);
+        await p.prepare?.(page);
         const blocking = (await axe(page)).filter((v) => BLOCKING.has(v.impact));
         if (blocking.length) {
           throw new Error(`${blocking.length} serious or critical axe violations on ${p.name} (${lang}, ${size}):\n${report(blocking)}`);

@@ -49,12 +49,7 @@ fn a_rep_adds_a_customer_once_and_is_told_of_the_one_they_already_have() {
     let taken = db.create_customer(&rep, new_customer("cust-1", "李先生"), now());
     assert!(matches!(taken, Err(StoreError::Invalid(e)) if e.get("id").is_some()));
     // The phone of a customer he has: pointed out, with the merge.
-    let mine = db
-        .contacts
-        .values()
-        .find(|k| k.owner_id.as_deref() == Some("u-wanglei") && !k.phone.is_empty())
-        .unwrap()
-        .clone();
+    let mine = customer_with_phone(&db, "u-wanglei");
     let mut twin = new_customer("cust-2", "王总");
     twin.details.phone = mine.phone.clone();
     let twin = db.create_customer(&rep, twin, now()).unwrap();

@@ -26,12 +26,7 @@ fn results(report: &crate::customer_csv::ImportReport) -> Vec<RowResult> {
 fn each_row_is_created_merged_or_skipped_with_its_reason() {
     let mut db = demo::seed(now());
     let rep = db.caller("u-wanglei").unwrap();
-    let mine = db
-        .contacts
-        .values()
-        .find(|k| k.owner_id.as_deref() == Some("u-wanglei") && !k.phone.is_empty())
-        .unwrap()
-        .clone();
+    let mine = customer_with_phone(&db, "u-wanglei");
     let text = format!(
         "姓名,手机,邮箱,标签,负责人\n\
          周杰,13911112222,zhou@example.com,制造业,\n\

@@ -14,6 +14,15 @@ mod inbox;
 mod sharing;
 mod tracking;
 
+/// A customer of `owner` the demo gives a phone number.
+fn customer_with_phone(db: &Db, owner: &str) -> Contact {
+    db.contacts
+        .values()
+        .find(|k| k.owner_id.as_deref() == Some(owner) && !k.phone.is_empty())
+        .unwrap()
+        .clone()
+}
+
 fn now() -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
 }
