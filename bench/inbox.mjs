@@ -17,42 +17,15 @@
 // paints it. Medians of REPEAT runs.
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, serveDist } from '../tests/e2e/support.mjs';
+import { installMeasure, median } from './measure.mjs';
 
 const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.REPEAT ?? 5);
 const CHANNELS = ['WeChat', 'Email', 'SMS', 'QQ', 'WeCom', 'Douyin', 'Weibo'];
 
-/** Installed in every page: run `act`, resolve when `done()` holds, with timings. */
-function installMeasure() {
-  window.__measure = (act, done) => new Promise((resolve) => {
-    let finished = false;
-    let t0 = 0;
-    const check = () => {
-      if (finished || !done()) return;
-      finished = true;
-      const dom = performance.now() - t0;
-      observer.disconnect();
-      requestAnimationFrame(() => resolve({ dom, frame: performance.now() - t0 }));
-    };
-    const observer = new MutationObserver(check);
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    // A step that never completes is reported, not waited for forever.
-    setTimeout(() => {
-      if (finished) return;
-      finished = true;
-      observer.disconnect();
-      const thread = document.querySelector('section.thread');
-      resolve({ dom: NaN, frame: NaN, failed: `${location.pathname}${location.search}; thread: ${thread ? thread.innerText.slice(0, 200) : 'none'}` });
-    }, 20_000);
-    t0 = performance.now();
-    act();
-    check();
-  });
-  window.__longest = 0;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
-  }).observe({ type: 'longtask', buffered: true });
-  // Cold start: the first row's arrival measured from the navigation's start.
+/** Installed in every page: the first row's arrival measured from the navigation's
+ * start (cold start). */
+function installColdStart() {
   const cold = new MutationObserver(() => {
     if (window.__coldAt === undefined && document.querySelector('[aria-posinset="1"]')) {
       window.__coldAt = performance.now();
@@ -64,14 +37,10 @@ function installMeasure() {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
 async function measureSize(browser, url, n) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   await context.addInitScript(installMeasure);
+  await context.addInitScript(installColdStart);
   // Loading sample data is the admin's (the demo acts as a rep until told otherwise).
   await context.addInitScript(() => localStorage.setItem('lianjie.local.me', JSON.stringify('u-admin')));
   const page = await context.newPage();
