@@ -66,6 +66,12 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer may change a customer owned by `owner` (their stage, their
+    /// details): the backends decide; this keeps controls they could not use away.
+    pub fn may_edit_customer(&self, owner: Option<&str>) -> bool {
+        self.may(Action::EditCustomers) && self.caller.covers(owner)
+    }
+
     /// Colleagues this viewer may give customers to, as (id, name): active, and in
     /// their scope (a rep: themselves).
     pub fn assignable(&self) -> Vec<(String, String)> {

@@ -19,6 +19,9 @@ pub fn FollowUpForm(
     /// Their stage now (offered first); `None` hides the stage (the caller may not
     /// change it).
     stage: Option<String>,
+    /// The prefix of its elements' ids, so two forms on a page never share one.
+    #[prop(default = "follow-up")]
+    form: &'static str,
     #[prop(into, optional)] on_logged: Option<Callback<FollowUpLogged>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -71,8 +74,9 @@ pub fn FollowUpForm(
             .map(|p| i18n.t(problem_message(p)))
     };
     let current = stage.clone();
+    let ids = |part: &str| format!("{form}-{part}");
     view! {
-        <form class="follow-up-form" aria-labelledby="follow-up-h" on:submit=move |ev| {
+        <form class="follow-up-form" aria-labelledby=ids("h") on:submit=move |ev| {
             ev.prevent_default();
             let next = parse_local(&next_at.get_untracked());
             let mut new = NewFollowUp {
@@ -100,10 +104,10 @@ pub fn FollowUpForm(
                 problems.set(errs);
             }
         }>
-            <h2 id="follow-up-h">{move || i18n.t(Msg::LogFollowUp)}</h2>
+            <h2 id=ids("h")>{move || i18n.t(Msg::LogFollowUp)}</h2>
             <div class="form-grid">
-                <label for="follow-up-method">{move || i18n.t(Msg::FollowUpMethodLabel)}</label>
-                <select id="follow-up-method" on:change=move |ev| {
+                <label for=ids("method")>{move || i18n.t(Msg::FollowUpMethodLabel)}</label>
+                <select id=ids("method") on:change=move |ev| {
                     let i: usize = event_target_value(&ev).parse().unwrap_or(0);
                     method.set(FollowUpMethod::ALL.get(i).copied().unwrap_or_default());
                 }>
@@ -112,15 +116,15 @@ pub fn FollowUpForm(
                     }).collect_view()}
                 </select>
                 <span class="field-problem"></span>
-                <FormField form="follow-up" key="text" label=Msg::FollowUpText value=text problems multiline=true />
-                <label for="follow-up-next">{move || i18n.t(Msg::NextFollowUp)}</label>
-                <input id="follow-up-next" type="datetime-local" bind:value=next_at
+                <FormField form key="text" label=Msg::FollowUpText value=text problems multiline=true />
+                <label for=ids("next")>{move || i18n.t(Msg::NextFollowUp)}</label>
+                <input id=ids("next") type="datetime-local" bind:value=next_at
                     aria-invalid=move || next_problem().is_some().to_string()
-                    aria-describedby="follow-up-next-problem" />
-                <span class="field-problem" id="follow-up-next-problem">{next_problem}</span>
+                    aria-describedby=ids("next-problem") />
+                <span class="field-problem" id=ids("next-problem")>{next_problem}</span>
                 {moves_stage.then(|| view! {
-                    <label for="follow-up-stage">{move || i18n.t(Msg::Stage)}</label>
-                    <select id="follow-up-stage" on:change=move |ev| to_stage.set(event_target_value(&ev))>
+                    <label for=ids("stage")>{move || i18n.t(Msg::Stage)}</label>
+                    <select id=ids("stage") on:change=move |ev| to_stage.set(event_target_value(&ev))>
                         <StageOptions selected=Signal::derive(move || to_stage.get()) />
                     </select>
                     <span class="field-problem"></span>

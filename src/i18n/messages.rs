@@ -660,6 +660,7 @@ messages! {
     AddDeal => "添加商机", "Add deal";
     DealAdded => "商机已添加。", "Deal added.";
     ProbabilityN => "赢率 {n}%", "{n}% likely";
+    FollowUpWith => "跟进 {name}", "Follow-up with {name}";
     ImportCustomers => "导入客户", "Import customers";
     ExportCsv => "导出 CSV", "Export CSV";
     Exporting => "正在导出…", "Exporting…";

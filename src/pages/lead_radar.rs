@@ -1,8 +1,8 @@
 use super::use_query_param;
 use crate::api::{local::random_token, use_api, use_api_events};
 use crate::components::{
-    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer, TimeAgo,
-    use_toasts,
+    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer, QuickFollowUp,
+    TimeAgo, use_toasts,
 };
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
@@ -47,6 +47,10 @@ pub fn LeadRadar() -> impl IntoView {
         content_id: content.get(),
     });
     let flag = |on: bool| on.then(|| "1".to_owned());
+    // The customer whose follow-up is being written, (id, name): outside the feed,
+    // which is drawn afresh on every reading.
+    let logging = RwSignal::new(None::<(String, String)>);
+    let on_log = Callback::new(move |who| logging.set(Some(who)));
     view! {
         <PageHeader title=Msg::NavRadar intro=Msg::RadarIntro>
             <PlayCustomer />
@@ -86,6 +90,7 @@ pub fn LeadRadar() -> impl IntoView {
             <NotificationSwitch />
         </div>
         <LoadFailed resource=contents />
+        {move || logging.get().map(|(id, name)| view! { <RadarFollowUp id name logging /> })}
         <Transition>
             {move || Suspend::new(async move {
                 feed.await.map(|items| {
@@ -107,7 +112,7 @@ pub fn LeadRadar() -> impl IntoView {
                     } else {
                         view! {
                             <ol class="radar" aria-live="polite">
-                                {shown.into_iter().map(|item| view! { <RadarLine item i18n /> }).collect_view()}
+                                {shown.into_iter().map(|item| view! { <RadarLine item i18n on_log /> }).collect_view()}
                             </ol>
                         }.into_any()
                     }
@@ -155,8 +160,38 @@ fn FollowUpButton(session_id: String) -> impl IntoView {
     }
 }
 
+/// Writing down a follow-up with the customer of a radar line, in place: it closes
+/// once saved (and closes the task the reading made, if any).
 #[component]
-fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
+fn RadarFollowUp(
+    id: String,
+    name: String,
+    logging: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let section = NodeRef::<leptos::html::Section>::new();
+    // Brought into view: the line may be far down the feed, on a phone.
+    Effect::new(move || {
+        if let Some(el) = section.get() {
+            el.scroll_into_view();
+        }
+    });
+    view! {
+        <section class="panel radar-follow-up" node_ref=section
+            aria-label=move || i18n.tf(Msg::FollowUpWith, &[("name", &name)])>
+            <p class="radar-follow-up-head">
+                <strong>{name.clone()}</strong>
+                <button type="button" class="ghost" on:click=move |_| logging.set(None)>
+                    {move || i18n.t(Msg::Cancel)}
+                </button>
+            </p>
+            <QuickFollowUp contact_id=id form="radar-follow-up" on_logged=move |_| logging.set(None) />
+        </section>
+    }
+}
+
+#[component]
+fn RadarLine(item: RadarItem, i18n: I18n, on_log: Callback<(String, String)>) -> impl IntoView {
     let forwarded_by = item.forwarded_by.clone();
     let visit = item.visit.to_string();
     let intent = item.intent;
@@ -204,6 +239,11 @@ fn RadarLine(item: RadarItem, i18n: I18n) -> impl IntoView {
             <div class="radar-side">
                 {(item.contact_id.is_some()).then(|| view! { <IntentBar intent /> })}
                 <FollowUpButton session_id=item.session_id.clone() />
+                {item.contact_id.clone().zip(item.reader.clone()).map(|who| view! {
+                    <button type="button" class="ghost" on:click=move |_| on_log.run(who.clone())>
+                        {move || i18n.t(Msg::LogFollowUp)}
+                    </button>
+                })}
             </div>
         </li>
     }

@@ -44,3 +44,41 @@ test(`a radar reading becomes a task that the follow-up closes (${BACKEND})`, ()
     await page.goto(url('/'));
     await page.getByRole('region', { name: "Today's tasks" }).getByText('No tasks here.').waitFor();
   }));
+
+test(`a rep writes a follow-up straight from a radar line and from a conversation (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/radar'), 'rep');
+    await heading(page, 'Lead radar');
+    const line = page.locator('.radar-line').filter({ has: page.locator('a[href^="/contacts/"]') }).first();
+    await line.waitFor({ timeout: 15_000 });
+    const link = line.locator('a[href^="/contacts/"]').first();
+    const name = await link.innerText();
+    const profile = await link.getAttribute('href');
+    await line.getByRole('button', { name: 'Log a follow-up' }).click();
+    const panel = page.getByRole('region', { name: `Follow-up with ${name}` });
+    const form = panel.getByRole('form', { name: 'Log a follow-up' });
+    await form.getByRole('combobox', { name: 'How' }).selectOption({ label: 'WeChat' });
+    await form.getByRole('textbox', { name: 'What was said' }).fill('雷达上看到在读，微信发了案例');
+    await form.getByRole('button', { name: 'Save follow-up' }).click();
+    await page.getByText('Follow-up saved.').waitFor();
+    await panel.waitFor({ state: 'detached' });
+    await page.goto(url(profile));
+    await heading(page, 'Customer profile');
+    await page.getByRole('region', { name: 'Touchpoint timeline' })
+      .getByText('WeChat follow-up: 雷达上看到在读，微信发了案例').waitFor();
+
+    // In the inbox, beside the conversation.
+    await page.goto(url('/inbox?status=all'));
+    await heading(page, 'Inbox');
+    const rows = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await rows.first().getByRole('link').click();
+    const sidebar = page.getByRole('complementary', { name: 'Customer' });
+    await sidebar.getByRole('heading', { level: 2 }).first().waitFor();
+    await sidebar.getByRole('button', { name: 'Log a follow-up' }).click();
+    const side = sidebar.getByRole('form', { name: 'Log a follow-up' });
+    await side.getByRole('textbox', { name: 'What was said' }).fill('客户在对话里问了价格');
+    await side.getByRole('button', { name: 'Save follow-up' }).click();
+    await page.getByText('Follow-up saved.').waitFor();
+    await side.waitFor({ state: 'detached' });
+    await sidebar.getByText('Phone call follow-up: 客户在对话里问了价格').waitFor();
+  }));

@@ -8,7 +8,6 @@ use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::contact::Contact;
 use lianjie_core::crm::StageMove;
-use lianjie_core::scope;
 
 #[component]
 pub fn CustomerWork(contact: Contact) -> impl IntoView {
@@ -27,7 +26,7 @@ pub fn CustomerWork(contact: Contact) -> impl IntoView {
         let owner = contact.owner_id.clone();
         move |_| {
             viewer
-                .with(|v| v.may(scope::Action::EditCustomers) && v.caller.covers(owner.as_deref()))
+                .with(|v| v.may_edit_customer(owner.as_deref()))
                 .unwrap_or(false)
         }
     });
