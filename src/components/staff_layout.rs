@@ -1,6 +1,6 @@
 use super::{
     GuardedOutlet, LanguageSwitcher, LeadAlerts, LoadFailed, Loading, SignInForm, SignedInAs,
-    provide_clock,
+    TaskAlerts, provide_clock,
 };
 use crate::api::{use_api, use_api_events};
 use crate::error::AppError;
@@ -125,6 +125,7 @@ pub fn StaffLayout() -> impl IntoView {
                         }
                     >
                         <LeadAlerts />
+                        <TaskAlerts />
                         <GuardedOutlet />
                     </Show>
                 </Show>

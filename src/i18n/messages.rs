@@ -661,6 +661,7 @@ messages! {
     DealAdded => "商机已添加。", "Deal added.";
     ProbabilityN => "赢率 {n}%", "{n}% likely";
     FollowUpWith => "跟进 {name}", "Follow-up with {name}";
+    TaskComingDue => "任务 {time} 到期：{task}", "Task due {time}: {task}";
     ImportCustomers => "导入客户", "Import customers";
     ExportCsv => "导出 CSV", "Export CSV";
     Exporting => "正在导出…", "Exporting…";

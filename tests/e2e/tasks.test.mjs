@@ -82,3 +82,25 @@ test(`a rep writes a follow-up straight from a radar line and from a conversatio
     await side.waitFor({ state: 'detached' });
     await sidebar.getByText('Phone call follow-up: 客户在对话里问了价格').waitFor();
   }));
+
+test(`a task coming due is announced wherever the rep is (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/tasks'), 'rep');
+    await heading(page, 'Tasks');
+    const form = page.getByRole('form', { name: 'New task' });
+    await form.getByRole('textbox', { name: 'What to do' }).fill('给王总回电话');
+    const soon = await page.evaluate(() => {
+      const d = new Date(Date.now() + 5 * 60_000);
+      const two = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    });
+    await form.getByLabel('Due').fill(soon);
+    await form.getByRole('button', { name: 'Add task' }).click();
+    const alert = page.getByRole('status').filter({ hasText: /^Task due \d{4}-\d\d-\d\d \d\d:\d\d: 给王总回电话/ });
+    await alert.waitFor();
+    // Once: moving elsewhere in the workbench does not say it again.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Customers' }).click();
+    await heading(page, 'Customers');
+    await page.waitForTimeout(500);
+    assert.ok(await alert.count() <= 1);
+  }));

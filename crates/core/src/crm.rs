@@ -486,6 +486,28 @@ pub struct TaskQuery {
     pub tz_offset: Option<i32>,
 }
 
+/// How long before a task is due the workbench says so.
+pub const TASK_ALERT_MINUTES: i64 = 10;
+/// How long after a task fell due an opened workbench still says so (older ones are
+/// in the overdue list).
+pub const TASK_ALERT_LATE_MINUTES: i64 = 60;
+
+impl Task {
+    /// Whether this task is coming due at `now`: open, and due within the next
+    /// [`TASK_ALERT_MINUTES`] or fallen due within the last [`TASK_ALERT_LATE_MINUTES`].
+    pub fn coming_due(&self, now: DateTime<Utc>) -> bool {
+        self.done_at.is_none()
+            && self.due_at <= now + Duration::minutes(TASK_ALERT_MINUTES)
+            && self.due_at > now - Duration::minutes(TASK_ALERT_LATE_MINUTES)
+    }
+
+    /// What an alert about this task is told once for: the task at this due time (a
+    /// task moved to later is told of again).
+    pub fn alert_key(&self) -> String {
+        format!("{}@{}", self.id, self.due_at.timestamp())
+    }
+}
+
 /// Marks a task done or open again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskDone {
@@ -523,5 +545,35 @@ mod task_tests {
         for f in TaskFilter::ALL {
             assert_eq!(TaskFilter::from_key(f.key()), Some(f));
         }
+    }
+
+    #[test]
+    fn a_task_is_coming_due_shortly_before_and_for_an_hour_after() {
+        let now = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        let task = |minutes: i64| Task {
+            id: "t".into(),
+            owner_id: "u".into(),
+            contact_id: None,
+            title: "call".into(),
+            due_at: now + Duration::minutes(minutes),
+            created_at: now,
+            done_at: None,
+            source: TaskSource::Manual,
+        };
+        let coming: Vec<i64> = [-61, -60, -59, 0, 10, 11, 30]
+            .into_iter()
+            .filter(|m| task(*m).coming_due(now))
+            .collect();
+        assert_eq!(coming, [-59, 0, 10]);
+        let done = Task {
+            done_at: Some(now),
+            ..task(5)
+        };
+        assert!(!done.coming_due(now));
+        assert_ne!(
+            task(5).alert_key(),
+            task(6).alert_key(),
+            "moved: told again"
+        );
     }
 }

@@ -1,0 +1,58 @@
+use super::{Clock, notify, task_text, use_toasts, utc_offset_minutes};
+use crate::api::{use_api, use_api_events};
+use crate::i18n::{Msg, local_time, use_i18n};
+use chrono::Utc;
+use leptos::prelude::*;
+use lianjie_core::api::Event;
+use lianjie_core::crm::{TaskFilter, TaskQuery};
+use std::collections::HashSet;
+
+/// A task of the viewer's coming due, wherever they are in the workbench: said as the
+/// radar's moments of truth are, a toast and (when allowed) a desktop notification,
+/// once for each task and due time. Today's tasks are read when the workbench opens
+/// and again when one changes; the workbench's clock says when to look. Renders
+/// nothing itself.
+#[component]
+pub fn TaskAlerts() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let toasts = use_toasts();
+    let clock = use_context::<Clock>();
+    let tasks = LocalResource::new(move || {
+        let api = api.clone();
+        async move {
+            api.tasks(TaskQuery {
+                filter: TaskFilter::Today,
+                tz_offset: Some(utc_offset_minutes()),
+            })
+            .await
+        }
+    });
+    use_api_events(move |e| {
+        if matches!(e, Event::Task { .. } | Event::Reset) {
+            tasks.refetch();
+        }
+    });
+    let told = StoredValue::new(HashSet::<String>::new());
+    Effect::new(move || {
+        let now = clock.map_or_else(Utc::now, |c| c.0.get());
+        // A list that failed to load says nothing; the next change or start reads it.
+        let Some(Ok(list)) = tasks.get() else { return };
+        for task in list.iter().filter(|t| t.coming_due(now)) {
+            let new = told
+                .try_update_value(|t| t.insert(task.alert_key()))
+                .unwrap_or(false);
+            if new {
+                let text = i18n.tf(
+                    Msg::TaskComingDue,
+                    &[
+                        ("time", &local_time(task.due_at)),
+                        ("task", &task_text(i18n, task)),
+                    ],
+                );
+                toasts.info(text.clone());
+                notify("lianjie-task", &text);
+            }
+        }
+    });
+}
