@@ -18,8 +18,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
-    Star, Task, TaskDone, TaskFromReading, TaskQuery,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, OrgStages,
+    OrgTags, StageMove, Star, Task, TaskDone, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
@@ -624,6 +624,14 @@ impl Api for HttpBackend {
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
         let key = update.log_id.clone();
         self.write("POST", "/customers/bulk".into(), update, Some(key))
+    }
+
+    fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization> {
+        self.write("PUT", "/org/stages".into(), stages, None)
+    }
+
+    fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {
+        self.write("PUT", "/org/tags".into(), tags, None)
     }
 
     fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport> {

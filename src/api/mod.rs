@@ -19,8 +19,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
-    Task, TaskFromReading, TaskQuery,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, OrgStages,
+    OrgTags, StageMove, Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
@@ -143,6 +143,10 @@ pub trait Api: PublicApi {
     fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged>;
     /// One change to many customers, all or none.
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>>;
+    /// The stages customers move through (admins).
+    fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization>;
+    /// The organization's list of customer tags (admins and managers).
+    fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization>;
     /// Rows of a customer file: what importing them would do, or (`commit`) doing it.
     fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport>;
     /// The caller's own tasks in one list (today, overdue, upcoming, done).

@@ -7,6 +7,7 @@ mod contact_profile;
 mod content_analytics;
 mod content_editor;
 mod content_library;
+mod crm_settings;
 mod customers;
 mod dashboard;
 mod design_system;

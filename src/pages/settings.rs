@@ -1,3 +1,4 @@
+use super::crm_settings::CrmSettings;
 use crate::api::use_api;
 use crate::components::{AccountPanel, LanguageSwitcher, PageHeader, use_toasts};
 use crate::i18n::{Msg, use_i18n};
@@ -18,6 +19,9 @@ pub fn Settings() -> impl IntoView {
     let viewer = use_viewer();
     // A Memo: only a change of role re-renders the controls (and what is typed there).
     let resets = Memo::new(move |_| viewer.may(Permission::ResetDemo));
+    let crm = Memo::new(move |_| {
+        viewer.may(Permission::CurateTags) || viewer.may(Permission::ConfigureStages)
+    });
     let api = use_api();
     let toasts = use_toasts();
     let backend = api.name();
@@ -55,6 +59,7 @@ pub fn Settings() -> impl IntoView {
         {move || viewer.opens(Gate::Adapters).then(|| view! {
             <p><A href="/settings/channels">{move || i18n.t(Msg::ManageAdapters)}</A></p>
         })}
+        {move || crm.get().then(|| view! { <CrmSettings /> })}
         <section class="panel">
             <h2>{move || i18n.t(Msg::Backend)}</h2>
             <p>

@@ -137,7 +137,7 @@ test(`a rep adds a customer, logs a follow-up that moves the stage, and tags and
     assert.match(await row.innerText(), /Following up/);
     await row.getByRole('checkbox', { name: 'Select 吴先生' }).check();
     const bulk = page.getByRole('region', { name: 'Bulk actions' });
-    await bulk.getByRole('textbox', { name: 'Tag name' }).fill('展会');
+    await bulk.getByRole('combobox', { name: 'Tag name' }).fill('展会');
     await bulk.getByRole('button', { name: 'Add tag' }).click();
     await row.getByText('展会', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Star 吴先生' }).click();

@@ -7,6 +7,7 @@ use crate::validate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The built-in stages' ids, in order (线索 → 待跟进 → 跟进中 → 商机 → 赢单 / 输单 / 流失).
 pub const LEAD: &str = "lead";
@@ -61,6 +62,59 @@ pub fn default_stages() -> Vec<Stage> {
         kind,
     })
     .collect()
+}
+
+/// Most stages an organization may have, and most tags on its list.
+pub const MAX_STAGES: usize = 20;
+pub const MAX_ORG_TAGS: usize = 200;
+/// The longest name a stage may have.
+pub const MAX_STAGE_CHARS: usize = 20;
+
+/// An organization's stages, as an admin sets them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgStages {
+    pub stages: Vec<Stage>,
+}
+
+/// An organization's list of customer tags, as an admin or manager keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgTags {
+    pub tags: Vec<String>,
+}
+
+/// Whether `stages` may become an organization's: 2 to [`MAX_STAGES`], ids well
+/// formed and distinct, the first one open (new customers start there), a name for
+/// each stage that is not built in, and every stage a live customer is in still
+/// there (`in_use`).
+pub fn check_stages(stages: &[Stage], in_use: &BTreeSet<String>) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let built_in: Vec<String> = default_stages().into_iter().map(|s| s.id).collect();
+    let mut seen = BTreeSet::new();
+    let shape = if !(2..=MAX_STAGES).contains(&stages.len())
+        || stages.first().is_some_and(|s| s.kind != StageKind::Open)
+    {
+        Err(FieldProblem::Range)
+    } else if stages.iter().any(|s| !seen.insert(s.id.as_str())) {
+        Err(FieldProblem::Taken)
+    } else if in_use.iter().any(|id| !seen.contains(id.as_str())) {
+        Err(FieldProblem::InUse)
+    } else {
+        Ok(())
+    };
+    e.check("stages", shape);
+    for s in stages {
+        e.check("id", public_id(&s.id));
+        let name = match &s.name {
+            Some(name) => required(name, MAX_STAGE_CHARS),
+            None if built_in.contains(&s.id) => Ok(()),
+            None => Err(FieldProblem::Required),
+        };
+        e.check("name", name);
+    }
+    // One problem per field is enough to say.
+    let mut said = BTreeSet::new();
+    e.0.retain(|x| said.insert(x.field.clone()));
+    e.into_result()
 }
 
 /// How a follow-up was made.
@@ -512,6 +566,75 @@ impl Task {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskDone {
     pub done: bool,
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::*;
+
+    fn stage(id: &str, name: Option<&str>, kind: StageKind) -> Stage {
+        Stage {
+            id: id.into(),
+            name: name.map(str::to_owned),
+            kind,
+        }
+    }
+
+    fn problem(stages: &[Stage], in_use: &[&str]) -> Vec<(String, FieldProblem)> {
+        let in_use = in_use.iter().map(|s| (*s).to_owned()).collect();
+        match check_stages(stages, &in_use) {
+            Ok(()) => Vec::new(),
+            Err(e) => e.0.into_iter().map(|x| (x.field, x.problem)).collect(),
+        }
+    }
+
+    #[test]
+    fn an_organization_may_rename_reorder_and_add_stages() {
+        let mut mine = default_stages();
+        mine[1].name = Some("已加微信".into());
+        mine.swap(2, 3);
+        mine.insert(4, stage("contract", Some("签约中"), StageKind::Open));
+        assert_eq!(problem(&mine, &[LEAD, FOLLOWING]), []);
+    }
+
+    #[test]
+    fn stages_that_cannot_be_an_organizations_are_refused() {
+        let won = stage(WON, None, StageKind::Won);
+        let lead = stage(LEAD, None, StageKind::Open);
+        let range = |f: &str| vec![(f.to_owned(), FieldProblem::Range)];
+        assert_eq!(problem(std::slice::from_ref(&lead), &[]), range("stages"));
+        assert_eq!(
+            problem(&[won.clone(), lead.clone()], &[]),
+            range("stages"),
+            "starts open"
+        );
+        assert_eq!(
+            problem(&[lead.clone(), lead.clone()], &[]),
+            [("stages".to_owned(), FieldProblem::Taken)]
+        );
+        assert_eq!(
+            problem(&[lead.clone(), won.clone()], &[FOLLOWING]),
+            [("stages".to_owned(), FieldProblem::InUse)],
+            "a stage customers are in stays"
+        );
+        assert_eq!(
+            problem(&[lead.clone(), stage("x y", None, StageKind::Won)], &[]),
+            [
+                ("id".to_owned(), FieldProblem::Range),
+                ("name".to_owned(), FieldProblem::Required)
+            ]
+        );
+        let long = "长".repeat(MAX_STAGE_CHARS + 1);
+        assert_eq!(
+            problem(&[lead, stage("custom", Some(&long), StageKind::Won)], &[]),
+            [(
+                "name".to_owned(),
+                FieldProblem::TooLong {
+                    max: MAX_STAGE_CHARS
+                }
+            )]
+        );
+    }
 }
 
 #[cfg(test)]

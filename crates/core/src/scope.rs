@@ -42,6 +42,10 @@ pub enum Action {
     ManageStaff,
     ManageChannelKeys,
     ResetDemo,
+    /// Keeping the organization's list of customer tags.
+    CurateTags,
+    /// Setting the stages customers move through.
+    ConfigureStages,
 }
 
 impl Caller {
@@ -108,6 +112,9 @@ impl Caller {
             Action::MergeContacts => self.role != Role::Agent,
             // Support answers customers; sellers and admins keep the records.
             Action::EditCustomers => self.role != Role::Agent,
+            // Managers keep their teams' vocabulary; the process is the admin's.
+            Action::CurateTags => matches!(self.role, Role::Manager | Role::Admin),
+            Action::ConfigureStages => self.is_admin(),
             // Posting as a customer is an adapter's job; only admins test it by hand.
             Action::PostInbound
             | Action::ManageStaff
@@ -283,10 +290,10 @@ mod tests {
     #[test]
     fn actions_by_role() {
         let table = [
-            ("rep-e", [true, true, false, false]),
-            ("mgr-e", [true, true, false, false]),
-            ("agent", [false, false, false, false]),
-            ("admin", [true, true, true, true]),
+            ("rep-e", [true, true, false, false, false, false]),
+            ("mgr-e", [true, true, false, false, true, false]),
+            ("agent", [false, false, false, false, false, false]),
+            ("admin", [true, true, true, true, true, true]),
         ];
         for (who, expect) in table {
             let c = caller(who);
@@ -295,6 +302,8 @@ mod tests {
                 c.may(Action::SeeRadar),
                 c.may(Action::ManageStaff),
                 c.may(Action::ResetDemo),
+                c.may(Action::CurateTags),
+                c.may(Action::ConfigureStages),
             ];
             assert_eq!(got, expect, "{who}");
             assert_eq!(c.may(Action::PostInbound), c.is_admin());

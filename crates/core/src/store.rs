@@ -40,6 +40,7 @@ mod catalog;
 mod channel_keys;
 mod contacts;
 mod crm;
+mod crm_settings;
 mod customers;
 mod deals;
 mod import;

@@ -57,6 +57,8 @@ pub fn router(state: Shared) -> Router {
         .route("/me/sessions", get(auth::sessions))
         .route("/me/sessions/{id}", delete(auth::end_session))
         .route("/org", get(team::org))
+        .route("/org/stages", put(team::set_stages))
+        .route("/org/tags", put(team::set_tags))
         .route("/users", get(users).post(team::create_staff))
         .route("/users/{id}", patch(team::update_staff))
         .route("/users/{id}/deactivate", post(team::deactivate_staff))

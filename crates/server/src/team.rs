@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lianjie_core::api::Event;
+use lianjie_core::crm::{OrgStages, OrgTags};
 use lianjie_core::people::User;
 use lianjie_core::scope::Action;
 use lianjie_core::store::StoreError;
@@ -19,6 +20,38 @@ use lianjie_core::team::{
 /// The caller's organization and its department tree.
 pub async fn org(staff: Staff) -> ApiResult<Json<Organization>> {
     Ok(Json(staff.tenant.read(|db| Ok(db.org.clone()))?))
+}
+
+/// An admin sets the stages customers move through.
+pub async fn set_stages(
+    State(s): State<Shared>,
+    staff: Staff,
+    JsonBody(body): JsonBody<OrgStages>,
+) -> ApiResult<Json<Organization>> {
+    Ok(Json(
+        s.mutate(
+            &staff.tenant,
+            move |db, _| db.set_stages(&staff.caller, body.stages),
+            |_| None,
+        )
+        .await?,
+    ))
+}
+
+/// An admin or manager keeps the list of customer tags.
+pub async fn set_tags(
+    State(s): State<Shared>,
+    staff: Staff,
+    JsonBody(body): JsonBody<OrgTags>,
+) -> ApiResult<Json<Organization>> {
+    Ok(Json(
+        s.mutate(
+            &staff.tenant,
+            move |db, _| db.set_org_tags(&staff.caller, &body.tags),
+            |_| None,
+        )
+        .await?,
+    ))
 }
 
 fn staff_event(user: &User) -> Option<Event> {

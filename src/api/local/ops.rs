@@ -20,8 +20,8 @@ use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
-    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, StageMove,
-    Task, TaskFromReading, TaskQuery,
+    BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, OrgStages,
+    OrgTags, StageMove, Task, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
@@ -342,6 +342,20 @@ impl Api for LocalBackend {
                     ids: list.iter().map(|c| c.id.clone()).collect(),
                 })
             },
+        )
+    }
+
+    fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization> {
+        self.staff_write(
+            move |db, caller| db.set_stages(caller, stages.stages),
+            |_| None,
+        )
+    }
+
+    fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {
+        self.staff_write(
+            move |db, caller| db.set_org_tags(caller, &tags.tags),
+            |_| None,
         )
     }
 

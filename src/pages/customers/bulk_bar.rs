@@ -66,7 +66,11 @@ pub fn BulkBar(
                 </button>
             </span>
             <span class="bulk-group">
-                <input type="text" aria-label=move || i18n.t(Msg::TagName) placeholder=move || i18n.t(Msg::TagName) bind:value=tag />
+                <input type="text" list="bulk-tag-choices" aria-label=move || i18n.t(Msg::TagName) placeholder=move || i18n.t(Msg::TagName) bind:value=tag />
+                <datalist id="bulk-tag-choices">
+                    {move || viewer.with(|v| v.org.tags.clone()).unwrap_or_default().into_iter()
+                        .map(|t| view! { <option value=t></option> }).collect_view()}
+                </datalist>
                 <button type="button" disabled=move || busy() || tag.with(|t| t.trim().is_empty())
                     on:click=move |_| { apply.dispatch(BulkChange::AddTag { tag: tag.get_untracked().trim().to_owned() }); }>
                     {move || i18n.t(Msg::AddTag)}

@@ -117,12 +117,14 @@ pub fn Customers() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    // Tags seen on the customers loaded so far, and the one filtered by.
+    // The organization's tags, those seen on the customers loaded so far, and the
+    // one filtered by.
     let known_tags = Memo::new(move |_| {
         let mut all: BTreeSet<String> = pages
             .listed
             .with(|l| l.iter().flat_map(|c| c.tags.clone()).collect());
         all.extend(tag.get());
+        all.extend(viewer.with(|v| v.org.tags.clone()).unwrap_or_default());
         all.into_iter().collect::<Vec<_>>()
     });
     let current = move || query.with(|q| q.view);

@@ -70,13 +70,40 @@ impl Db {
         };
         errors
             .check("id", crate::validate::public_id(&new.id))
-            .check("owner_id", self.owner_for(caller, &owner));
+            .check("owner_id", self.owner_for(caller, &owner))
+            .check("tags", self.listed_tags(&tidy_tags(&new.details.tags), &[]));
         errors.into_result()?;
-        let mut contact = super::import::new_customer(new.id, new.details.tidy(), owner, now);
+        let mut contact = self.new_customer(new.id, new.details.tidy(), owner, now);
         contact.probably_same_as = self.same_person_in_scope(&contact);
         self.contacts.insert(contact.id.clone(), contact.clone());
         self.touch(Change::Contact(contact.id.clone()));
         Ok(contact)
+    }
+
+    /// A customer a rep adds (by hand or from a file): in the first stage, owned by
+    /// `owner`.
+    pub(super) fn new_customer(
+        &self,
+        id: String,
+        d: CustomerDetails,
+        owner: String,
+        now: DateTime<Utc>,
+    ) -> Contact {
+        Contact {
+            id,
+            name: d.name,
+            company: d.company,
+            phone: d.phone,
+            email: d.email,
+            wechat_id: d.wechat_id,
+            owner_id: Some(owner),
+            created_at: now,
+            stage: self.first_stage(),
+            tags: d.tags,
+            source: d.source,
+            notes: d.notes,
+            ..Contact::default()
+        }
     }
 
     /// Changes a customer's details (stage, owner and star have their own ways).
@@ -86,9 +113,14 @@ impl Db {
         id: &str,
         details: CustomerDetails,
     ) -> StoreResult<Contact> {
-        self.editable_contact(caller, id)?;
-        details.validate()?;
+        let had = self.editable_contact(caller, id)?.tags.clone();
+        let mut errors = match details.validate() {
+            Ok(()) => FieldErrors::default(),
+            Err(e) => e,
+        };
         let d = details.tidy();
+        errors.check("tags", self.listed_tags(&d.tags, &had));
+        errors.into_result()?;
         let mut c = self.contact(id)?.clone();
         c.name = d.name;
         c.company = d.company;
@@ -268,7 +300,14 @@ impl Db {
             BulkChange::Assign { owner_id } => {
                 errors.check("owner_id", self.owner_for(caller, owner_id));
             }
-            BulkChange::AddTag { tag } | BulkChange::RemoveTag { tag } => {
+            BulkChange::AddTag { tag } => {
+                errors.check(
+                    "tag",
+                    crate::validate::required(tag, crate::crm::MAX_TAG_CHARS)
+                        .and_then(|()| self.listed_tags(&[tag.trim().to_owned()], &[])),
+                );
+            }
+            BulkChange::RemoveTag { tag } => {
                 errors.check(
                     "tag",
                     crate::validate::required(tag, crate::crm::MAX_TAG_CHARS),

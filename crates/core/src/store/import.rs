@@ -2,6 +2,7 @@
 //! reaches, or skipped with the reason; nothing is kept unless the request commits.
 
 use super::*;
+use crate::crm::tidy_tags;
 use crate::customer_csv::{
     Column, ImportReport, ImportRows, MAX_IMPORT_ROWS, OnDuplicate, RowOutcome, RowResult,
     SkipReason, merge_details, row_details,
@@ -136,6 +137,11 @@ impl Db {
         if let Err(errors) = details.validate() {
             return skip(SkipReason::Invalid { errors });
         }
+        if let Err(problem) = self.listed_tags(&tidy_tags(&details.tags), &[]) {
+            let mut errors = FieldErrors::default();
+            errors.check("tags", Err(problem));
+            return skip(SkipReason::Invalid { errors });
+        }
         let details = details.tidy();
         let owner = if owner_named.is_empty() {
             default_owner.to_owned()
@@ -155,7 +161,7 @@ impl Db {
             errors.check("id", Err(FieldProblem::Taken));
             return skip(SkipReason::Invalid { errors });
         }
-        let mut contact = new_customer(id, details.clone(), owner, now);
+        let mut contact = self.new_customer(id, details.clone(), owner, now);
         let existing = contact
             .reach()
             .into_iter()
@@ -208,29 +214,5 @@ impl Db {
                     && (u.name == named || u.email.eq_ignore_ascii_case(named))
             })
             .map(|u| u.id.clone())
-    }
-}
-
-/// A customer a rep adds (by hand or from a file): a lead, owned by `owner`.
-pub(super) fn new_customer(
-    id: String,
-    d: crate::crm::CustomerDetails,
-    owner: String,
-    now: DateTime<Utc>,
-) -> Contact {
-    Contact {
-        id,
-        name: d.name,
-        company: d.company,
-        phone: d.phone,
-        email: d.email,
-        wechat_id: d.wechat_id,
-        owner_id: Some(owner),
-        created_at: now,
-        stage: crate::crm::LEAD.to_owned(),
-        tags: d.tags,
-        source: d.source,
-        notes: d.notes,
-        ..Contact::default()
     }
 }

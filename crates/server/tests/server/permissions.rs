@@ -188,6 +188,24 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             [401, 404, 404, 404, 404, 404],
         ),
         row(M::GET, "/org", "/org", None, [401, 200, 200, 200, 200, 200]),
+        // The built-in stages again: allowed, and nothing changes for the others.
+        row(
+            M::PUT,
+            "/org/stages",
+            "/org/stages",
+            Some(
+                json!({"stages": [{"id": "lead", "kind": "open"}, {"id": "to_follow", "kind": "open"}, {"id": "following", "kind": "open"}, {"id": "opportunity", "kind": "open"}, {"id": "won", "kind": "won"}, {"id": "lost", "kind": "lost"}, {"id": "churned", "kind": "lost"}]}),
+            ),
+            [401, 200, 403, 403, 403, 200],
+        ),
+        // An empty list: tags stay free for the tests after this row.
+        row(
+            M::PUT,
+            "/org/tags",
+            "/org/tags",
+            Some(json!({"tags": []})),
+            [401, 200, 403, 200, 403, 200],
+        ),
         row(
             M::GET,
             "/users",

@@ -440,3 +440,84 @@ fn a_deal_moves_through_the_pipeline_and_onto_the_timeline() {
             .any(|d| d.id == "deal-1")
     );
 }
+
+#[test]
+fn an_admin_sets_the_stages_and_new_customers_start_in_the_first() {
+    let mut db = demo::seed(now());
+    let (admin, rep) = (
+        db.caller("u-admin").unwrap(),
+        db.caller("u-wanglei").unwrap(),
+    );
+    let mut stages = db.org.stages();
+    assert!(matches!(
+        db.set_stages(&rep, stages.clone()),
+        Err(StoreError::Forbidden(_))
+    ));
+    // A first stage of its own, and every built-in one kept (customers are in them).
+    stages.insert(
+        0,
+        crate::crm::Stage {
+            id: "new".into(),
+            name: Some(" 新进线索 ".into()),
+            kind: crate::crm::StageKind::Open,
+        },
+    );
+    let org = db.set_stages(&admin, stages.clone()).unwrap();
+    assert_eq!(org.stages()[0].name.as_deref(), Some("新进线索"));
+    assert!(db.take_changes().contains(&Change::Org));
+    let c = db
+        .create_customer(&rep, new_customer("cust-s", "钱先生"), now())
+        .unwrap();
+    assert_eq!(c.stage, "new");
+    // Taking away a stage customers are in is refused.
+    stages.retain(|s| s.id != crate::crm::LEAD);
+    assert!(matches!(
+        db.set_stages(&admin, stages),
+        Err(StoreError::Invalid(e)) if e.get("stages") == Some(&crate::validate::FieldProblem::InUse)
+    ));
+}
+
+#[test]
+fn with_a_tag_list_reps_apply_its_tags_and_customers_keep_old_ones() {
+    let mut db = demo::seed(now());
+    let (manager, rep) = (
+        db.caller("u-chengang").unwrap(),
+        db.caller("u-wanglei").unwrap(),
+    );
+    assert!(matches!(
+        db.set_org_tags(&rep, &["重点".into()]),
+        Err(StoreError::Forbidden(_))
+    ));
+    let org = db
+        .set_org_tags(&manager, &["重点".into(), " 展会 ".into(), "重点".into()])
+        .unwrap();
+    assert_eq!(org.tags, ["重点", "展会"]);
+    // 重点 is listed; 老客户 is not.
+    db.create_customer(&rep, new_customer("cust-t1", "孙先生"), now())
+        .unwrap();
+    let mut off_list = new_customer("cust-t2", "周先生");
+    off_list.details.tags = vec!["老客户".into()];
+    assert!(matches!(
+        db.create_customer(&rep, off_list, now()),
+        Err(StoreError::Invalid(e)) if e.get("tags").is_some()
+    ));
+    let bulk = db.bulk_update(
+        &rep,
+        &["cust-t1".into()],
+        &BulkChange::AddTag {
+            tag: "老客户".into(),
+        },
+        "bulk-t",
+        now(),
+    );
+    assert!(matches!(bulk, Err(StoreError::Invalid(e)) if e.get("tag").is_some()));
+    // A tag taken off the list stays on the customers who have it, through edits.
+    db.set_org_tags(&manager, &["展会".into()]).unwrap();
+    let details = CustomerDetails {
+        name: "孙先生".into(),
+        tags: vec!["重点".into(), "展会".into()],
+        ..CustomerDetails::default()
+    };
+    let kept = db.update_customer(&rep, "cust-t1", details).unwrap();
+    assert_eq!(kept.tags, ["重点", "展会"]);
+}
