@@ -714,12 +714,14 @@ messages! {
     SkipDuplicate => "与 {name} 重复，已跳过", "Same person as {name}: skipped";
     SkipNotYours => "{name} 属于其他同事", "{name} belongs to a colleague";
     MergesInto => "合并到 {name}", "Merges into {name}";
+    MergedInto => "已合并到 {name}", "Merged into {name}";
+    SkipAmbiguous => "同时对应 {names}，请手动处理", "Reaches {names}: decide by hand";
+    CsvTooLarge => "文件超过 {max} MB，请拆分后再导入。", "The file is larger than {max} MB; split it and import each part.";
     NeedNameColumn => "请指定哪一列是姓名。", "Say which column holds the name.";
     CsvEmpty => "文件里没有数据行。", "The file has no rows.";
     CsvTooMany => "文件超过 {max} 行，请拆分后再导入。", "The file has more than {max} rows; split it and import each part.";
     CsvMalformed => "第 {row} 行无法读取（引号没有成对？）", "Row {row} cannot be read (a quote left open?)";
     FileUnreadable => "无法读取这个文件。", "This file could not be read.";
-    ChooseAnotherFile => "换一个文件", "Choose another file";
 }
 
 #[cfg(test)]

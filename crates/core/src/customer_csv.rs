@@ -11,6 +11,9 @@ use thiserror::Error;
 
 /// The most rows one file may bring.
 pub const MAX_IMPORT_ROWS: usize = 20_000;
+/// The largest file (in bytes of UTF-8) an import reads: with the cells' quoting it
+/// stays within what one request may carry.
+pub const MAX_IMPORT_BYTES: usize = 6 * 1024 * 1024;
 /// Spreadsheet programs read a UTF-8 file as the local code page without it.
 pub const BOM: &str = "\u{feff}";
 
@@ -134,38 +137,43 @@ pub enum CsvError {
     Empty,
     #[error("the file has more than {max} rows")]
     TooManyRows { max: usize },
+    #[error("the file is larger than {max_mb} MB")]
+    TooLarge { max_mb: usize },
     #[error("row {row} cannot be read as CSV")]
     Malformed { row: usize },
 }
 
 /// Reads a CSV file's text (a byte-order mark is ignored). Rows may have fewer or
 /// more cells than the header: the import reports them one by one instead of
-/// refusing the file. Empty lines are left out.
+/// refusing the file. Empty lines, and rows of empty cells, are left out.
 pub fn read_csv(text: &str) -> Result<CsvTable, CsvError> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(CsvError::TooLarge {
+            max_mb: MAX_IMPORT_BYTES / (1024 * 1024),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
-        Some(Ok(r)) => r.iter().map(|c| c.trim().to_owned()).collect(),
+        Some(Ok(r)) => r,
         Some(Err(_)) => return Err(CsvError::Malformed { row: 1 }),
         None => return Err(CsvError::Empty),
     };
-    // Spreadsheet row numbers: lines, less those inside quoted cells (an empty
-    // line is a row of its own there, a cell of two lines is not).
-    let (mut lines, mut inside, mut counted) = (0usize, 0usize, 0usize);
+    // Spreadsheet row numbers: line breaks (CRLF, LF or CR alone), less those inside
+    // quoted cells (an empty line is a row of its own there, a cell of two lines is
+    // not).
+    let (mut lines, mut counted) = (0usize, 0usize);
+    let mut inside: usize = header.iter().map(line_breaks).sum();
+    let header = header.iter().map(|c| c.trim().to_owned()).collect();
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|e| CsvError::Malformed {
-            row: e.position().map_or(0, |p| p.line() as usize),
+            row: e.position().map_or(1, |p| p.line() as usize),
         })?;
-        if rows.len() == MAX_IMPORT_ROWS {
-            return Err(CsvError::TooManyRows {
-                max: MAX_IMPORT_ROWS,
-            });
-        }
         // The reader places a record where the last one ended (a CRLF's `\n` and
         // empty lines before it); its row starts at its first cell.
         let mut start = record
@@ -174,26 +182,38 @@ pub fn read_csv(text: &str) -> Result<CsvTable, CsvError> {
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        lines += newlines(text.get(counted..start).unwrap_or_default());
+        lines += line_breaks(text.get(counted..start).unwrap_or_default());
         counted = counted.max(start);
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        let row = (lines - inside.min(lines) + 1) as u32;
+        inside += record.iter().map(line_breaks).sum::<usize>();
+        // Rows of empty cells (spreadsheets write them at the end) are not rows.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() == MAX_IMPORT_ROWS {
+            return Err(CsvError::TooManyRows {
+                max: MAX_IMPORT_ROWS,
+            });
+        }
         rows.push(ImportRow {
-            row: (lines - inside.min(lines) + 1) as u32,
-            cells,
+            row,
+            cells: record.iter().map(str::to_owned).collect(),
         });
-        inside += record.iter().map(newlines).sum::<usize>();
     }
-    if rows
-        .iter()
-        .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
-    {
+    if rows.is_empty() {
         return Err(CsvError::Empty);
     }
     Ok(CsvTable { header, rows })
 }
 
-fn newlines(text: &str) -> usize {
-    text.bytes().filter(|b| *b == b'\n').count()
+/// Line breaks in `text`, a CRLF counted once.
+fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// Which column each heading names, each column at most once; `None` for a column
@@ -412,6 +432,10 @@ pub enum SkipReason {
     NotYours {
         name: String,
     },
+    /// The row reaches more than one customer (its phone one, its email another).
+    Ambiguous {
+        names: Vec<String>,
+    },
 }
 
 /// Folds an imported row into the customer it reaches: details they lack, its tags
@@ -472,11 +496,17 @@ mod tests {
             (t.rows[1].row, t.rows[1].cells.clone()),
             (3, cells(&["李娜"]))
         );
-        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows.len(), 2, "the blank line is no row");
         let gap = read_csv("name\n甲\n\n乙\n").unwrap();
         assert_eq!(gap.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 4]);
         let gap = read_csv("name\r\n甲\r\n\r\n乙\r\n").unwrap();
         assert_eq!(gap.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 4]);
+        // Old Mac line ends, a header cell of two lines, and a trailing row of
+        // empty cells.
+        let mac = read_csv("name\r甲\r乙\r,\r").unwrap();
+        assert_eq!(mac.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 3]);
+        let tall = read_csv("\"full\nname\",phone\n甲,1\n乙,2\n").unwrap();
+        assert_eq!(tall.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 3]);
     }
 
     #[test]
@@ -484,6 +514,14 @@ mod tests {
         assert_eq!(read_csv(""), Err(CsvError::Empty));
         assert_eq!(read_csv("name,phone\n"), Err(CsvError::Empty));
         assert_eq!(read_csv("name\n\n,\n"), Err(CsvError::Empty));
+    }
+
+    #[test]
+    fn too_large_a_file_is_refused() {
+        assert_eq!(
+            read_csv(&"a".repeat(MAX_IMPORT_BYTES + 1)),
+            Err(CsvError::TooLarge { max_mb: 6 })
+        );
     }
 
     #[test]

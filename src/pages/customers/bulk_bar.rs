@@ -30,16 +30,20 @@ pub fn BulkBar(
         let api = api.clone();
         async move { api.bulk_update(update).await }
     });
-    Effect::new(move || match apply.value().get() {
-        Some(Ok(list)) => {
-            toasts.info(i18n.tf(Msg::BulkDone, &[("n", &list.len().to_string())]));
-            selected.set(BTreeSet::new());
-            on_done.run(());
-        }
-        Some(Err(e)) => {
-            toasts.error(i18n.t(e.message()), None);
-        }
-        None => {}
+    // Said once per change: what the toasts say does not follow the language.
+    Effect::new(move || {
+        let result = apply.value().get();
+        untrack(move || match result {
+            Some(Ok(list)) => {
+                toasts.info(i18n.tf(Msg::BulkDone, &[("n", &list.len().to_string())]));
+                selected.set(BTreeSet::new());
+                on_done.run(());
+            }
+            Some(Err(e)) => {
+                toasts.error(i18n.t(e.message()), None);
+            }
+            None => {}
+        })
     });
     let colleagues = move || viewer.with(Viewer::assignable).unwrap_or_default();
     let busy = move || apply.pending().get();

@@ -46,28 +46,32 @@ pub fn ExportButton(query: Memo<CustomerQuery>) -> impl IntoView {
             Ok::<_, AppError>(all)
         }
     });
-    Effect::new(move || match export.value().get() {
-        Some(Ok(list)) => {
-            let text = viewer
-                .with_untracked(|v| customers_csv(i18n, v, &list))
-                .unwrap_or_default();
-            let day = chrono::Local::now().format("%Y-%m-%d");
-            match download(&text, &format!("customers-{day}.csv")) {
-                Ok(()) => {
-                    toasts.info(i18n.tf(Msg::ExportedN, &[("n", &list.len().to_string())]));
-                }
-                Err(()) => {
-                    toasts.error(i18n.t(Msg::DownloadFailed), None);
+    // Said once per export: what the toasts say does not follow the language.
+    Effect::new(move || {
+        let result = export.value().get();
+        untrack(move || match result {
+            Some(Ok(list)) => {
+                let text = viewer
+                    .with(|v| customers_csv(i18n, v, &list))
+                    .unwrap_or_default();
+                let day = chrono::Local::now().format("%Y-%m-%d");
+                match download(&text, &format!("customers-{day}.csv")) {
+                    Ok(()) => {
+                        toasts.info(i18n.tf(Msg::ExportedN, &[("n", &list.len().to_string())]));
+                    }
+                    Err(()) => {
+                        toasts.error(i18n.t(Msg::DownloadFailed), None);
+                    }
                 }
             }
-        }
-        Some(Err(e)) => {
-            let retry = Callback::new(move |()| {
-                export.dispatch(());
-            });
-            toasts.error(i18n.t(e.message()), Some(retry));
-        }
-        None => {}
+            Some(Err(e)) => {
+                let retry = Callback::new(move |()| {
+                    export.dispatch(());
+                });
+                toasts.error(i18n.t(e.message()), Some(retry));
+            }
+            None => {}
+        })
     });
     view! {
         <button type="button" disabled=move || export.pending().get() on:click=move |_| { export.dispatch(()); }>

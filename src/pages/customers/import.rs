@@ -9,8 +9,8 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Viewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::customer_csv::{
-    Column, CsvError, CsvTable, ImportReport, ImportRow, ImportRows, MAX_IMPORT_ROWS, OnDuplicate,
-    RowResult, SkipReason, guess_columns, read_csv,
+    Column, CsvError, CsvTable, ImportReport, ImportRows, MAX_IMPORT_ROWS, OnDuplicate, RowResult,
+    SkipReason, guess_columns, read_csv,
 };
 use std::sync::Arc;
 
@@ -20,15 +20,23 @@ const PART: usize = 500;
 /// Rows of the report listed by number; the rest are counted.
 const LISTED: usize = 100;
 
-/// The file chosen, read into cells.
+/// The file chosen, read into cells, with the id its customers are made under (a
+/// file of its own, an id of its own).
 #[derive(Clone)]
 struct Chosen {
     name: String,
     table: Arc<CsvTable>,
+    id: String,
 }
+
+/// How far an import went: rows answered, of all (kept after a failure, to say how
+/// far it got).
+type Progress = (usize, usize);
 
 #[component]
 pub fn CustomerImport(
+    /// True while rows are being imported: the page keeps the panel open meanwhile.
+    busy: RwSignal<bool>,
     /// Called when the person is done (or gives up); the list refetches.
     #[prop(into)]
     on_close: Callback<()>,
@@ -42,60 +50,52 @@ pub fn CustomerImport(
     let on_duplicate = RwSignal::new(OnDuplicate::Merge);
     // "" for the viewer themselves.
     let owner = RwSignal::new(String::new());
-    let import_id = format!("imp-{}", random_token());
 
-    let request = {
-        let import_id = import_id.clone();
-        move |rows: Vec<ImportRow>, commit: bool| ImportRows {
-            id: import_id.clone(),
-            columns: columns.get_untracked(),
-            rows,
-            on_duplicate: on_duplicate.get_untracked(),
-            owner_id: Some(owner.get_untracked()).filter(|o| !o.is_empty()),
+    // The file's rows with what was chosen for them (tracked where called tracked).
+    let request = move |commit: bool| {
+        chosen.get().map(|file| ImportRows {
+            id: file.id,
+            columns: columns.get(),
+            rows: file.table.rows.clone(),
+            on_duplicate: on_duplicate.get(),
+            owner_id: Some(owner.get()).filter(|o| !o.is_empty()),
             commit,
-        }
+        })
     };
     let has_name = move || columns.with(|c| c.contains(&Some(Column::Name)));
     let preview = LocalResource::new({
-        let (api, request) = (api.clone(), request.clone());
+        let api = api.clone();
         move || {
-            let file = chosen.get();
-            let ready = has_name();
-            // Read when sent; tracked so the preview follows them.
-            on_duplicate.track();
-            owner.track();
-            let (api, request) = (api.clone(), request.clone());
-            async move {
-                let file = file.filter(|_| ready)?;
-                Some(
-                    api.import_customers(request(file.table.rows.clone(), false))
-                        .await,
-                )
-            }
+            let req = request(false).filter(|_| has_name());
+            let api = api.clone();
+            async move { Some(api.import_customers(req?).await) }
         }
     });
-    let progress = RwSignal::new(None::<(usize, usize)>);
+    let progress = RwSignal::new(None::<Progress>);
     let run = Action::new_local(move |_: &()| {
-        let (api, request) = (api.clone(), request.clone());
-        let rows = chosen
-            .get_untracked()
-            .map(|c| c.table.rows.clone())
-            .unwrap_or_default();
+        let api = api.clone();
+        // Fixed now: what is chosen while the parts go does not change them.
+        let all = untrack(move || request(true));
         async move {
+            let Some(all) = all else {
+                return Ok(ImportReport::default());
+            };
+            let total = all.rows.len();
             let mut report = ImportReport::default();
-            for part in rows.chunks(PART) {
-                progress.set(Some((report.rows.len(), rows.len())));
+            for part in all.rows.chunks(PART) {
+                progress.try_set(Some((report.rows.len(), total)));
                 // A part sent again makes nobody twice, so Retry starts over.
-                report.rows.extend(
-                    api.import_customers(request(part.to_vec(), true))
-                        .await?
-                        .rows,
-                );
+                let req = ImportRows {
+                    rows: part.to_vec(),
+                    ..all.clone()
+                };
+                report.rows.extend(api.import_customers(req).await?.rows);
             }
-            progress.set(None);
+            progress.try_set(None);
             Ok::<_, AppError>(report)
         }
     });
+    Effect::new(move || busy.set(run.pending().get()));
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -110,74 +110,96 @@ pub fn CustomerImport(
             };
             match table {
                 Ok(table) => {
-                    columns.set(guess_columns(&table.header));
-                    unreadable.set(None);
-                    chosen.set(Some(Chosen {
+                    columns.try_set(guess_columns(&table.header));
+                    unreadable.try_set(None);
+                    chosen.try_set(Some(Chosen {
                         name,
                         table: Arc::new(table),
+                        id: format!("imp-{}", random_token()),
                     }));
                 }
                 Err(problem) => {
-                    chosen.set(None);
-                    unreadable.set(Some(problem));
+                    chosen.try_set(None);
+                    unreadable.try_set(Some(problem));
                 }
             }
         });
     };
     let owners = move || viewer.with(Viewer::assignable).unwrap_or_default();
     let busy = move || run.pending().get();
-    let done = move || run.value().with(|v| matches!(v, Some(Ok(_))));
+    let done = Memo::new(move |_| run.value().with(|v| matches!(v, Some(Ok(_)))));
+    let file_line = move || {
+        chosen.with(|c| {
+            c.as_ref().map(|f| {
+                i18n.tf(
+                    Msg::FileRows,
+                    &[("file", &f.name), ("n", &f.table.rows.len().to_string())],
+                )
+            })
+        })
+    };
+    let ready = move || {
+        !busy()
+            && has_name()
+            && preview.with(|p| matches!(p, Some(Some(Ok(r))) if r.counts().0 + r.counts().1 > 0))
+    };
 
     view! {
         <section class="panel import-panel" aria-labelledby="import-h">
             <h2 id="import-h">{move || i18n.t(Msg::ImportCustomers)}</h2>
-            <Show when=move || !done()>
+            <Show when=move || !done.get()>
                 <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
                 <label class="inline-field">
                     <span>{move || i18n.t(Msg::CsvFile)}</span>
                     <input type="file" accept=".csv,text/csv" disabled=busy on:change=on_file />
                 </label>
                 {move || unreadable.get().map(|p| view! { <p class="field-problem" role="alert">{p}</p> })}
-            </Show>
-            {move || (!done()).then(|| chosen.get().map(|file| view! {
-                <p>{i18n.tf(Msg::FileRows, &[("file", &file.name), ("n", &file.table.rows.len().to_string())])}</p>
-                <ColumnChoices table=file.table columns />
-                <fieldset class="choice-row">
-                    <legend>{move || i18n.t(Msg::DuplicatesRule)}</legend>
-                    {[(OnDuplicate::Merge, Msg::DuplicateMerge), (OnDuplicate::Skip, Msg::DuplicateSkip)]
-                        .into_iter().map(|(rule, label)| view! {
+                // Drawn afresh for each file only (what is chosen lives in signals).
+                {move || chosen.get().map(|file| view! {
+                    <p>{file_line}</p>
+                    <fieldset class="import-choices" disabled=busy>
+                        <ColumnChoices table=file.table columns />
+                        <fieldset class="choice-row">
+                            <legend>{move || i18n.t(Msg::DuplicatesRule)}</legend>
+                            {[(OnDuplicate::Merge, Msg::DuplicateMerge), (OnDuplicate::Skip, Msg::DuplicateSkip)]
+                                .into_iter().map(|(rule, label)| view! {
+                                    <label class="inline-field">
+                                        <input type="radio" name="import-duplicates"
+                                            prop:checked=move || on_duplicate.get() == rule
+                                            on:change=move |_| on_duplicate.set(rule) />
+                                        <span>{move || i18n.t(label)}</span>
+                                    </label>
+                                }).collect_view()}
+                        </fieldset>
+                        {(owners().len() > 1).then(|| view! {
                             <label class="inline-field">
-                                <input type="radio" name="import-duplicates"
-                                    prop:checked=move || on_duplicate.get() == rule
-                                    on:change=move |_| on_duplicate.set(rule) />
-                                <span>{move || i18n.t(label)}</span>
+                                <span>{move || i18n.t(Msg::OwnerForRows)}</span>
+                                <select prop:value=move || owner.get()
+                                    on:change=move |ev| owner.set(event_target_value(&ev))>
+                                    {owners().into_iter().map(|(id, name)| {
+                                        let mine = viewer.with_untracked(|v| v.me.id == id).unwrap_or(false);
+                                        view! { <option value=if mine { String::new() } else { id }>{name}</option> }
+                                    }).collect_view()}
+                                </select>
                             </label>
-                        }).collect_view()}
-                </fieldset>
-                {move || (owners().len() > 1).then(|| view! {
-                    <label class="inline-field">
-                        <span>{move || i18n.t(Msg::OwnerForRows)}</span>
-                        <select on:change=move |ev| owner.set(event_target_value(&ev))>
-                            {owners().into_iter().map(|(id, name)| {
-                                let mine = viewer.with(|v| v.me.id == id).unwrap_or(false);
-                                let value = if mine { String::new() } else { id };
-                                view! { <option value=value selected=mine>{name}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
+                        })}
+                    </fieldset>
                 })}
-            }))}
-            <Show when=move || chosen.with(Option::is_some) && !done()>
+            </Show>
+            <Show when=move || chosen.with(Option::is_some) && !done.get()>
                 {move || if has_name() {
                     view! { <Preview preview /> }.into_any()
                 } else {
                     view! { <p class="field-problem" role="alert">{i18n.t(Msg::NeedNameColumn)}</p> }.into_any()
                 }}
-                {move || progress.get().map(|(n, total)| view! {
-                    <p role="status">
-                        <progress max=total.to_string() value=n.to_string()></progress>
-                        " " {i18n.tf(Msg::ImportingN, &[("n", &n.to_string()), ("total", &total.to_string())])}
-                    </p>
+                {move || progress.get().map(|(n, total)| {
+                    let said = i18n.tf(Msg::ImportingN, &[("n", &n.to_string()), ("total", &total.to_string())]);
+                    view! {
+                        <p role="status">
+                            <progress max=total.to_string() value=n.to_string() aria-label=said.clone()></progress>
+                            " " {said.clone()}
+                        </p>
+                    }
                 })}
                 {move || run.value().with(|v| match v {
                     Some(Err(e)) => Some(view! {
@@ -186,9 +208,7 @@ pub fn CustomerImport(
                     _ => None,
                 })}
                 <div class="form-actions">
-                    <button type="button" class="cta"
-                        disabled=move || busy() || !has_name() || !preview.with(|p| matches!(p, Some(Some(Ok(r))) if r.counts().0 + r.counts().1 > 0))
-                        on:click=move |_| { run.dispatch(()); }>
+                    <button type="button" class="cta" disabled=move || !ready() on:click=move |_| { run.dispatch(()); }>
                         {move || if run.value().with(|v| matches!(v, Some(Err(_)))) { i18n.t(Msg::Retry) } else { i18n.t(Msg::ImportNRows) }}
                     </button>
                     <button type="button" class="ghost" disabled=busy on:click=move |_| on_close.run(())>
@@ -206,9 +226,9 @@ pub fn CustomerImport(
                             ("skipped", &skipped.to_string()),
                         ])}
                     </p>
-                    <RowList report />
+                    <RowList report done=true />
                     <div class="form-actions">
-                        <button type="button" class="cta" on:click=move |_| on_close.run(())>
+                        <button type="button" class="cta" autofocus on:click=move |_| on_close.run(())>
                             {move || i18n.t(Msg::DoneAction)}
                         </button>
                     </div>
@@ -296,7 +316,7 @@ fn Preview(preview: LocalResource<Option<Result<ImportReport, AppError>>>) -> im
                         ("skipped", &skipped.to_string()),
                     ])}
                 </p>
-                <RowList report />
+                <RowList report done=false />
             }
             .into_any()
         }
@@ -304,9 +324,10 @@ fn Preview(preview: LocalResource<Option<Result<ImportReport, AppError>>>) -> im
     }
 }
 
-/// The rows merged or skipped, each with what happened and why.
+/// The rows merged or skipped, each with what happened (`done`) or will happen, and
+/// why.
 #[component]
-fn RowList(report: ImportReport) -> impl IntoView {
+fn RowList(report: ImportReport, done: bool) -> impl IntoView {
     let i18n = use_i18n();
     let noted: Vec<_> = report
         .rows
@@ -318,7 +339,7 @@ fn RowList(report: ImportReport) -> impl IntoView {
         .iter()
         .take(LISTED)
         .map(|r| {
-            let what = outcome_text(i18n, &r.result);
+            let what = outcome_text(i18n, &r.result, done);
             let row = i18n.tf(Msg::RowN, &[("row", &r.row.to_string())]);
             let class = if matches!(r.result, RowResult::Skipped { .. }) {
                 "skipped"
@@ -330,17 +351,25 @@ fn RowList(report: ImportReport) -> impl IntoView {
         .collect_view();
     (!noted.is_empty()).then(|| {
         view! {
-            <h3>{i18n.t(Msg::RowsToCheck)}</h3>
-            <ul class="import-rows">{items}</ul>
+            <h3 id="import-rows-h">{i18n.t(Msg::RowsToCheck)}</h3>
+            // It scrolls, so it takes focus: the keyboard scrolls it too.
+            <ul class="import-rows" tabindex="0" aria-labelledby="import-rows-h">{items}</ul>
             {(more > 0).then(|| view! { <p class="muted">{i18n.tf(Msg::AndNMore, &[("n", &more.to_string())])}</p> })}
         }
     })
 }
 
-fn outcome_text(i18n: I18n, result: &RowResult) -> String {
+fn outcome_text(i18n: I18n, result: &RowResult, done: bool) -> String {
     let reason = match result {
         RowResult::Created { .. } => return String::new(),
-        RowResult::Merged { name, .. } => return i18n.tf(Msg::MergesInto, &[("name", name)]),
+        RowResult::Merged { name, .. } => {
+            let msg = if done {
+                Msg::MergedInto
+            } else {
+                Msg::MergesInto
+            };
+            return i18n.tf(msg, &[("name", name)]);
+        }
         RowResult::Skipped { reason } => reason,
     };
     match reason {
@@ -371,6 +400,10 @@ fn outcome_text(i18n: I18n, result: &RowResult) -> String {
         SkipReason::Owner { given } => i18n.tf(Msg::SkipOwner, &[("given", given)]),
         SkipReason::Duplicate { name, .. } => i18n.tf(Msg::SkipDuplicate, &[("name", name)]),
         SkipReason::NotYours { name } => i18n.tf(Msg::SkipNotYours, &[("name", name)]),
+        SkipReason::Ambiguous { names } => i18n.tf(
+            Msg::SkipAmbiguous,
+            &[("names", &names.join(i18n.t(Msg::ListSep)))],
+        ),
     }
 }
 
@@ -381,6 +414,7 @@ fn csv_problem(i18n: I18n, e: &CsvError) -> String {
             i18n.tf(Msg::CsvTooMany, &[("max", &MAX_IMPORT_ROWS.to_string())])
         }
         CsvError::Malformed { row } => i18n.tf(Msg::CsvMalformed, &[("row", &row.to_string())]),
+        CsvError::TooLarge { max_mb } => i18n.tf(Msg::CsvTooLarge, &[("max", &max_mb.to_string())]),
     }
 }
 

@@ -96,6 +96,7 @@ pub fn Customers() -> impl IntoView {
     });
     let adding = RwSignal::new(false);
     let importing = RwSignal::new(false);
+    let import_busy = RwSignal::new(false);
     let may_edit = move || viewer.may(Action::EditCustomers);
     // Sellers own customers; agents and admins have no "mine".
     let views = move || {
@@ -133,6 +134,7 @@ pub fn Customers() -> impl IntoView {
             <ExportButton query />
             <Show when=may_edit>
                 <button type="button" aria-expanded=move || importing.get().to_string()
+                    disabled=move || import_busy.get()
                     on:click=move |_| importing.update(|a| *a = !*a)>
                     {move || i18n.t(Msg::ImportCustomers)}
                 </button>
@@ -143,7 +145,7 @@ pub fn Customers() -> impl IntoView {
             </Show>
         </PageHeader>
         <Show when=move || importing.get()>
-            <CustomerImport on_close=move |()| {
+            <CustomerImport busy=import_busy on_close=move |()| {
                 importing.set(false);
                 pages.first.refetch();
             } />

@@ -70,7 +70,11 @@ impl Db {
             )
             .check(
                 "rows",
-                if req.rows.is_empty() || req.rows.len() > MAX_IMPORT_ROWS {
+                // Row numbers name customers: each once, in order.
+                if req.rows.is_empty()
+                    || req.rows.len() > MAX_IMPORT_ROWS
+                    || req.rows.windows(2).any(|w| w[0].row >= w[1].row)
+                {
                     Err(FieldProblem::Range)
                 } else {
                     Ok(())
@@ -93,11 +97,17 @@ impl Db {
             touched: BTreeMap::new(),
             reach: HashMap::new(),
         };
-        for c in self.contacts.values() {
-            if c.merged.is_none() && self.sees_contact(caller, c) {
-                for key in c.reach() {
-                    scratch.reach.entry(key).or_insert_with(|| c.id.clone());
-                }
+        // The oldest customer first, so the same file always meets the same one
+        // where two already share a phone, WeChat ID or email.
+        let mut seen: Vec<&Contact> = self
+            .contacts
+            .values()
+            .filter(|c| c.merged.is_none() && self.sees_contact(caller, c))
+            .collect();
+        seen.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        for c in seen {
+            for key in c.reach() {
+                scratch.reach.entry(key).or_insert_with(|| c.id.clone());
             }
         }
         let rows = req
@@ -134,6 +144,18 @@ impl Db {
             });
         }
         let (details, owner_named) = row_details(&req.columns, &row.cells);
+        let id = format!("{}-{}", req.id, row.row);
+        // A part of the file sent again: this row's customer is already made.
+        if self.contacts.contains_key(&id) {
+            return match self.visible_contact(caller, &id) {
+                Ok(c) if c.name == details.name.trim() => RowResult::Created { id },
+                _ => {
+                    let mut errors = FieldErrors::default();
+                    errors.check("id", Err(FieldProblem::Taken));
+                    skip(SkipReason::Invalid { errors })
+                }
+            };
+        }
         if let Err(errors) = details.validate() {
             return skip(SkipReason::Invalid { errors });
         }
@@ -151,55 +173,64 @@ impl Db {
                 None => return skip(SkipReason::Owner { given: owner_named }),
             }
         };
-        let id = format!("{}-{}", req.id, row.row);
-        // A part of the file sent again: this row's customer is already made.
-        if self.contacts.contains_key(&id) {
-            if self.visible_contact(caller, &id).is_ok() {
-                return RowResult::Created { id };
-            }
-            let mut errors = FieldErrors::default();
-            errors.check("id", Err(FieldProblem::Taken));
-            return skip(SkipReason::Invalid { errors });
-        }
-        let mut contact = self.new_customer(id, details.clone(), owner, now);
-        let existing = contact
+        let made = self.new_customer(id, details.clone(), owner, now);
+        let mut reached: Vec<&String> = made
             .reach()
+            .iter()
+            .filter_map(|k| scratch.reach.get(k))
+            .collect();
+        reached.sort();
+        reached.dedup();
+        let found: Vec<Contact> = reached
             .into_iter()
-            .find_map(|k| scratch.reach.get(&k))
-            .and_then(|id| scratch.touched.get(id).or_else(|| self.contacts.get(id)))
-            .cloned();
-        let merged = existing.is_some();
-        if let Some(mut into) = existing {
-            // Customers this file made are the caller's to change (their owner
-            // was checked); others only when the caller covers their owner.
-            if !caller.covers(into.owner_id.as_deref()) {
-                return skip(SkipReason::NotYours { name: into.name });
+            .filter_map(|id| scratch.touched.get(id).or_else(|| self.contacts.get(id)))
+            .cloned()
+            .collect();
+        let (contact, result) = match found.as_slice() {
+            [] => {
+                let result = RowResult::Created {
+                    id: made.id.clone(),
+                };
+                (made, result)
             }
-            if req.on_duplicate == OnDuplicate::Skip {
-                return skip(SkipReason::Duplicate {
-                    id: into.id,
-                    name: into.name,
+            [into] => {
+                // Customers this file made are the caller's to change (their owner
+                // was checked); others only when the caller covers their owner.
+                if !caller.covers(into.owner_id.as_deref()) {
+                    return skip(SkipReason::NotYours {
+                        name: into.name.clone(),
+                    });
+                }
+                if req.on_duplicate == OnDuplicate::Skip {
+                    return skip(SkipReason::Duplicate {
+                        id: into.id.clone(),
+                        name: into.name.clone(),
+                    });
+                }
+                let result = RowResult::Merged {
+                    id: into.id.clone(),
+                    name: into.name.clone(),
+                };
+                let mut into = into.clone();
+                if !merge_details(&mut into, &details) {
+                    return result;
+                }
+                (into, result)
+            }
+            // Its phone reaches one customer and its email another: which one it
+            // is, a person says (merging would give one of them the other's).
+            several => {
+                return skip(SkipReason::Ambiguous {
+                    names: several.iter().map(|c| c.name.clone()).collect(),
                 });
             }
-            merge_details(&mut into, &details);
-            contact = into;
-        }
+        };
         for key in contact.reach() {
             scratch
                 .reach
                 .entry(key)
                 .or_insert_with(|| contact.id.clone());
         }
-        let result = if merged {
-            RowResult::Merged {
-                id: contact.id.clone(),
-                name: contact.name.clone(),
-            }
-        } else {
-            RowResult::Created {
-                id: contact.id.clone(),
-            }
-        };
         scratch.touched.insert(contact.id.clone(), contact);
         result
     }

@@ -79,21 +79,18 @@ fn each_row_is_created_merged_or_skipped_with_its_reason() {
             }
         }
     );
+    // The row of empty cells (row 7) is no row at all.
+    assert_eq!(preview.rows.len(), 6);
+    assert_eq!(preview.rows[5].row, 8);
     assert_eq!(
         got[5],
-        RowResult::Skipped {
-            reason: SkipReason::Blank
-        }
-    );
-    assert_eq!(
-        got[6],
         RowResult::Skipped {
             reason: SkipReason::Owner {
                 given: "不存在的人".into()
             }
         }
     );
-    assert_eq!(preview.counts(), (1, 2, 4));
+    assert_eq!(preview.counts(), (1, 2, 3));
 
     let committed = db
         .import_customers(&rep, &rows_of(&text, true), now())
@@ -192,5 +189,62 @@ fn an_import_needs_a_name_column_rows_and_a_seller() {
     assert!(matches!(
         db.import_customers(&agent, &rows_of("name\n甲\n", true), now()),
         Err(StoreError::Forbidden(_))
+    ));
+}
+
+#[test]
+fn a_row_reaching_two_customers_is_left_to_a_person_and_parts_retried_agree() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    // Row 4 reaches row 2's customer by email and row 3's by phone.
+    let text = "name,phone,email,tags\n\
+                甲,,a@x.example,\n\
+                乙,13911110000,,\n\
+                丙,13911110000,a@x.example,\n\
+                丁,,a@x.example,T\n";
+    let whole = db
+        .import_customers(&rep, &rows_of(text, false), now())
+        .unwrap();
+    assert_eq!(
+        results(&whole)[2],
+        RowResult::Skipped {
+            reason: SkipReason::Ambiguous {
+                names: vec!["甲".into(), "乙".into()]
+            }
+        }
+    );
+    // In two parts, then the second again: the same answers each time.
+    let mut first = rows_of(text, true);
+    let second_rows = first.rows.split_off(2);
+    db.import_customers(&rep, &first, now()).unwrap();
+    let second = ImportRows {
+        rows: second_rows,
+        ..first.clone()
+    };
+    let once = db.import_customers(&rep, &second, now()).unwrap();
+    let twice = db.import_customers(&rep, &second, now()).unwrap();
+    assert_eq!(results(&once), results(&whole)[2..]);
+    assert_eq!(results(&twice), results(&once));
+    assert_eq!(db.contact("imp-1-2").unwrap().tags, ["T"]);
+}
+
+#[test]
+fn row_numbers_must_rise_and_another_file_under_the_same_id_makes_nobody_silently() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let mut req = rows_of("name\n甲\n乙\n", true);
+    req.rows[1].row = req.rows[0].row;
+    assert!(matches!(
+        db.import_customers(&rep, &req, now()),
+        Err(StoreError::Invalid(e)) if e.get("rows").is_some()
+    ));
+    db.import_customers(&rep, &rows_of("name\n甲\n", true), now())
+        .unwrap();
+    let other = db
+        .import_customers(&rep, &rows_of("name\n丙\n", true), now())
+        .unwrap();
+    assert!(matches!(
+        &results(&other)[0],
+        RowResult::Skipped { reason: SkipReason::Invalid { errors } } if errors.get("id").is_some()
     ));
 }
