@@ -5,6 +5,7 @@ use crate::components::{
     TimeAgo, use_toasts,
 };
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
 use lianjie_core::crm::TaskFromReading;
@@ -205,6 +206,10 @@ fn RadarLine(item: RadarItem, i18n: I18n, on_log: Callback<(String, String)>) ->
         _ => view! { <strong>{move || i18n.t(Msg::Anonymous)}</strong> }.into_any(),
     };
     let hot = item.intent >= HOT_THRESHOLD;
+    let tags = item.tags.clone();
+    let starred = use_viewer()
+        .with_untracked(|v| item.starred_by.contains(&v.me.id))
+        .unwrap_or(false);
     view! {
         <li class="radar-line" class:hot=hot>
             <Avatar name=if face.is_empty() { "?".to_owned() } else { face } />
@@ -212,6 +217,13 @@ fn RadarLine(item: RadarItem, i18n: I18n, on_log: Callback<(String, String)>) ->
                 <p class="radar-who">
                     {who}
                     {forwarded_by.map(|f| view! { <span class="via">{move || i18n.t(Msg::ViaForward)} " " {f.clone()}</span> })}
+                    {starred.then(|| view! {
+                        " " <span class="starred" title=move || i18n.t(Msg::ViewStarred)>
+                            <span aria-hidden="true">"★"</span>
+                            <span class="visually-hidden">{move || i18n.t(Msg::ViewStarred)}</span>
+                        </span>
+                    })}
+                    {tags.into_iter().map(|t| view! { " " <span class="tag">{t}</span> }).collect_view()}
                     {item.probably_same_as_name.clone().map(|name| view! {
                         " · " <span class="same-person">{move || i18n.tf(Msg::ProbablySameAs, &[("name", &name)])}</span>
                     })}

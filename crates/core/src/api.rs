@@ -330,6 +330,12 @@ pub struct RadarItem {
     /// merge).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probably_same_as_name: Option<String>,
+    /// The reader's tags, as their customer record has them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Staff watching the reader (重点关注).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starred_by: Vec<String>,
 }
 
 /// What the lead radar is narrowed to (kept in the URL).

@@ -84,6 +84,8 @@ impl Db {
             probably_same_as_name: reader
                 .and_then(|c| self.probably_same_as(c))
                 .map(|c| c.name.clone()),
+            tags: reader.map(|c| c.tags.clone()).unwrap_or_default(),
+            starred_by: reader.map(|c| c.starred_by.clone()).unwrap_or_default(),
         })
     }
 
