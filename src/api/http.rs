@@ -23,7 +23,7 @@ use lianjie_core::crm::{
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
-use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
+use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -680,6 +680,12 @@ impl Api for HttpBackend {
     fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal> {
         let key = to.log_id.clone();
         self.write("PUT", format!("/deals/{id}/stage"), to, Some(key))
+    }
+
+    fn update_deal(&self, id: String, edit: DealEdit) -> ApiFuture<Deal> {
+        // A PUT of the whole terms: sending it again is safe.
+        let key = edit.log_id.clone();
+        self.write("PUT", format!("/deals/{id}"), edit, Some(key))
     }
 
     fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>> {

@@ -24,7 +24,7 @@ use lianjie_core::crm::{
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
-use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
+use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
@@ -159,6 +159,8 @@ pub trait Api: PublicApi {
     fn pipeline(&self, query: PipelineQuery) -> ApiFuture<Vec<PipelineColumn>>;
     fn create_deal(&self, new: NewDeal) -> ApiFuture<Deal>;
     fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal>;
+    /// A deal's title, amount, expected close and probability.
+    fn update_deal(&self, id: String, edit: DealEdit) -> ApiFuture<Deal>;
     /// A customer's deals, newest first.
     fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>>;
     fn contact(&self, id: String) -> ApiFuture<Contact>;

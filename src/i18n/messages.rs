@@ -660,6 +660,9 @@ messages! {
     AddDeal => "添加商机", "Add deal";
     DealAdded => "商机已添加。", "Deal added.";
     ProbabilityN => "赢率 {n}%", "{n}% likely";
+    EditDeal => "修改商机", "Change the deal";
+    EditDealN => "修改商机《{title}》", "Change the deal 《{title}》";
+    DealProbability => "赢率（%）", "Probability (%)";
     FollowUpWith => "跟进 {name}", "Follow-up with {name}";
     TaskComingDue => "任务 {time} 到期：{task}", "Task due {time}: {task}";
     TagListTitle => "客户标签", "Customer tags";

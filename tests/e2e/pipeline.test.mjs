@@ -55,3 +55,23 @@ test(`a deal is opened on a profile and moved to won, and the totals follow (${B
     await page.goto(url('/contacts/k-000'));
     await page.getByRole('region', { name: 'Touchpoint timeline' }).getByText('Deal 《二期扩容 200 席》 ¥86,400.00: Won').waitFor();
   }));
+
+test(`a rep changes a deal's terms on the customer's profile (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/contacts/k-000'), 'rep');
+    await heading(page, 'Customer profile');
+    const deals = page.getByRole('region', { name: 'Deals' });
+    await deals.getByRole('button', { name: 'Change the deal 《年度订阅 120 席》' }).click();
+    const form = deals.getByRole('form', { name: 'Change the deal' });
+    await form.getByRole('textbox', { name: 'Amount (yuan)' }).fill('150,000');
+    await form.getByRole('spinbutton', { name: 'Probability (%)' }).fill('160');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.getByText('Not a valid value').waitFor();
+    await form.getByRole('spinbutton', { name: 'Probability (%)' }).fill('60');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'detached' });
+    const line = deals.getByRole('listitem').filter({ hasText: '年度订阅 120 席' });
+    await line.filter({ hasText: '¥150,000.00' }).filter({ hasText: '60% likely' }).waitFor();
+    await page.getByRole('region', { name: 'Touchpoint timeline' })
+      .getByText(/Deal 《年度订阅 120 席》 ¥150,000\.00/).first().waitFor();
+  }));

@@ -154,6 +154,36 @@ fn amount(fen: i64) -> Result<(), FieldProblem> {
     }
 }
 
+/// A deal's terms as a rep changes them (its stage moves on the pipeline), with the
+/// id of the log entry a new title or amount makes (chosen by the client).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealEdit {
+    pub title: String,
+    pub amount_fen: i64,
+    #[serde(default)]
+    pub expected_close: Option<NaiveDate>,
+    pub probability: u8,
+    pub log_id: String,
+}
+
+impl DealEdit {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::default();
+        e.check("title", required(&self.title, 100))
+            .check("amount_fen", amount(self.amount_fen))
+            .check(
+                "probability",
+                if self.probability > 100 {
+                    Err(FieldProblem::Range)
+                } else {
+                    Ok(())
+                },
+            )
+            .check("log_id", crate::validate::public_id(&self.log_id));
+        e.into_result()
+    }
+}
+
 /// A deal moved to another stage, as sent, with its log entry's id (chosen by the
 /// client, so a retry logs once).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

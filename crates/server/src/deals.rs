@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use lianjie_core::api::Event;
-use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
+use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 
 fn changed(deal: &Deal) -> Option<Event> {
     Some(Event::Deal { deal: deal.clone() })
@@ -54,6 +54,24 @@ pub async fn stage(
         s.mutate(
             &staff.tenant,
             move |db, now| db.move_deal(&staff.caller, &id, to.stage, log_id, now),
+            changed,
+        )
+        .await?,
+    ))
+}
+
+/// A deal's terms changed; a new title or amount is logged as `log_id`.
+pub async fn update(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+    JsonBody(edit): JsonBody<DealEdit>,
+) -> ApiResult<Json<Deal>> {
+    let id = id_param(&id, "deal")?;
+    Ok(Json(
+        s.mutate(
+            &staff.tenant,
+            move |db, now| db.update_deal(&staff.caller, &id, edit, now),
             changed,
         )
         .await?,

@@ -87,6 +87,7 @@ pub fn router(state: Shared) -> Router {
         .route("/tasks", get(tasks::list).post(tasks::create))
         .route("/pipeline", get(deals::pipeline))
         .route("/deals", post(deals::create))
+        .route("/deals/{id}", put(deals::update))
         .route("/deals/{id}/stage", put(deals::stage))
         .route("/contacts/{id}/deals", get(deals::of_contact))
         .route("/tasks/from-reading", post(tasks::from_reading))

@@ -25,7 +25,7 @@ use lianjie_core::crm::{
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
-use lianjie_core::deals::{Deal, DealMove, NewDeal, PipelineColumn, PipelineQuery};
+use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
@@ -412,6 +412,13 @@ impl Api for LocalBackend {
     fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal> {
         self.staff_write(
             move |db, caller| db.move_deal(caller, &id, to.stage, to.log_id, Utc::now()),
+            deal_event,
+        )
+    }
+
+    fn update_deal(&self, id: String, edit: DealEdit) -> ApiFuture<Deal> {
+        self.staff_write(
+            move |db, caller| db.update_deal(caller, &id, edit, Utc::now()),
             deal_event,
         )
     }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::crm::{Entry, LogEntry};
 use crate::deals::{
-    Deal, DealStage, NewDeal, PipelineColumn, PipelineDeal, PipelineQuery, pipeline,
+    Deal, DealEdit, DealStage, NewDeal, PipelineColumn, PipelineDeal, PipelineQuery, pipeline,
 };
 use crate::validate::FieldProblem;
 
@@ -92,6 +92,41 @@ impl Db {
         let deal = deal.clone();
         self.touch(Change::Deal(id.to_owned()));
         self.log_deal(&caller.user_id, &deal, log_id, now);
+        Ok(deal)
+    }
+
+    /// Changes a deal's terms. A new title or amount joins the customer's story
+    /// (logged as `edit.log_id`); the stage moves only on the pipeline.
+    pub fn update_deal(
+        &mut self,
+        caller: &Caller,
+        id: &str,
+        edit: DealEdit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Deal> {
+        if !caller.may(Action::EditCustomers) {
+            return Err(StoreError::Forbidden(Action::EditCustomers));
+        }
+        let deal = self
+            .deals
+            .get_mut(id)
+            .filter(|d| caller.covers(Some(&d.owner_id)))
+            .ok_or(StoreError::NotFound("deal"))?;
+        edit.validate()?;
+        let title = edit.title.trim().to_owned();
+        let told = deal.title != title || deal.amount_fen != edit.amount_fen;
+        let before = deal.clone();
+        deal.title = title;
+        deal.amount_fen = edit.amount_fen;
+        deal.expected_close = edit.expected_close;
+        deal.probability = edit.probability;
+        let deal = deal.clone();
+        if deal != before {
+            self.touch(Change::Deal(id.to_owned()));
+        }
+        if told {
+            self.log_deal(&caller.user_id, &deal, edit.log_id, now);
+        }
         Ok(deal)
     }
 

@@ -381,6 +381,15 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
         ),
         row(
             M::PUT,
+            "/deals/{id}",
+            "/deals/deal-rep",
+            Some(
+                json!({"title": "年度订阅", "amount_fen": 8640000, "probability": 40, "log_id": "ed-{who}"}),
+            ),
+            [401, 404, 200, 200, 403, 200],
+        ),
+        row(
+            M::PUT,
             "/deals/{id}/stage",
             "/deals/deal-rep/stage",
             Some(json!({"stage": "proposal", "log_id": "mv-{who}"})),

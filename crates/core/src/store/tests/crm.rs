@@ -521,3 +521,67 @@ fn with_a_tag_list_reps_apply_its_tags_and_customers_keep_old_ones() {
     let kept = db.update_customer(&rep, "cust-t1", details).unwrap();
     assert_eq!(kept.tags, ["重点", "展会"]);
 }
+
+#[test]
+fn a_rep_changes_a_deals_terms_and_a_new_amount_joins_the_story() {
+    use crate::deals::{DealEdit, NewDeal};
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    let new = NewDeal {
+        id: "deal-e".into(),
+        contact_id: "k-000".into(),
+        title: "试点".into(),
+        amount_fen: 100_000,
+        ..NewDeal::default()
+    };
+    let deal = db.create_deal(&rep, new, now()).unwrap();
+    let logged = |db: &Db| {
+        db.log_of("k-000")
+            .iter()
+            .filter(|e| matches!(&e.entry, Entry::Deal { deal_id, .. } if deal_id == "deal-e"))
+            .count()
+    };
+    let before = logged(&db);
+    let edit = DealEdit {
+        title: " 全员推广 ".into(),
+        amount_fen: 2_000_000,
+        expected_close: chrono::NaiveDate::from_ymd_opt(2027, 3, 31),
+        probability: 40,
+        log_id: "ed-1".into(),
+    };
+    let changed = db.update_deal(&rep, "deal-e", edit.clone(), now()).unwrap();
+    assert_eq!(
+        (
+            changed.title.as_str(),
+            changed.amount_fen,
+            changed.probability,
+            changed.stage
+        ),
+        ("全员推广", 2_000_000, 40, deal.stage)
+    );
+    assert_eq!(changed.moved_at, deal.moved_at, "terms are not a move");
+    assert_eq!(logged(&db), before + 1);
+    // The same edit again (a retry) logs nothing new; a probability alone is quiet.
+    db.update_deal(&rep, "deal-e", edit.clone(), now()).unwrap();
+    let quiet = DealEdit {
+        probability: 60,
+        log_id: "ed-2".into(),
+        ..edit.clone()
+    };
+    db.update_deal(&rep, "deal-e", quiet, now()).unwrap();
+    assert_eq!(logged(&db), before + 1);
+    let bad = DealEdit {
+        probability: 101,
+        ..edit.clone()
+    };
+    assert!(matches!(
+        db.update_deal(&rep, "deal-e", bad, now()),
+        Err(StoreError::Invalid(e)) if e.get("probability").is_some()
+    ));
+    // Another rep's deal is not there for Emily.
+    let emily = db.caller("u-emily").unwrap();
+    assert!(matches!(
+        db.update_deal(&emily, "deal-e", edit, now()),
+        Err(StoreError::NotFound(_))
+    ));
+}
