@@ -454,6 +454,28 @@ impl Event {
             message: message.clone(),
         })
     }
+
+    /// Whether this event may change what is shown about customer `id` (their
+    /// record, story, deals, tasks; staff names; everything after a reset), so a
+    /// page about them reads it again only then.
+    pub fn concerns_contact(&self, id: &str) -> bool {
+        match self {
+            Event::Radar { item } => item.contact_id.as_deref() == Some(id),
+            Event::Message { conversation, .. } | Event::Conversation { conversation } => {
+                conversation.contact_id == id
+            }
+            Event::Contact { contact } => {
+                contact.id == id
+                    || contact.probably_same_as.as_deref() == Some(id)
+                    || contact.merged.as_ref().is_some_and(|m| m.into == id)
+            }
+            Event::Customers { ids } => ids.iter().any(|i| i == id),
+            Event::Deal { deal } => deal.contact_id == id,
+            Event::Task { task } => task.contact_id.as_deref() == Some(id),
+            Event::Staff { .. } | Event::Reset => true,
+            Event::CardSaved { .. } => false,
+        }
+    }
 }
 
 /// A period's reach (a week, or a day of the trend): counted views, distinct
@@ -485,4 +507,37 @@ pub struct DayFigures {
     pub day: chrono::NaiveDate,
     #[serde(flatten)]
     pub figures: WeekFigures,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_concerns_the_customers_it_is_about() {
+        let contact = |id: &str| Contact {
+            id: id.into(),
+            ..Contact::default()
+        };
+        let about_a = Event::Contact {
+            contact: contact("a"),
+        };
+        assert!(about_a.concerns_contact("a"));
+        assert!(!about_a.concerns_contact("b"));
+        let lead = Event::Contact {
+            contact: Contact {
+                probably_same_as: Some("a".into()),
+                ..contact("lead")
+            },
+        };
+        assert!(
+            lead.concerns_contact("a"),
+            "a lead now offered to merge into a"
+        );
+        let bulk = Event::Customers {
+            ids: vec!["a".into(), "c".into()],
+        };
+        assert!(bulk.concerns_contact("c") && !bulk.concerns_contact("b"));
+        assert!(Event::Reset.concerns_contact("b"));
+    }
 }

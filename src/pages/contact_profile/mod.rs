@@ -11,7 +11,7 @@ use crate::viewer::use_viewer;
 use customer_work::CustomerWork;
 use deals_panel::DealsPanel;
 use leptos::prelude::*;
-use lianjie_core::api::{Activity, Event, IntentPoint};
+use lianjie_core::api::{Activity, IntentPoint};
 use lianjie_core::contact::Contact;
 use lianjie_core::format;
 use lianjie_core::intent::top_interests;
@@ -43,8 +43,15 @@ pub fn ContactProfile() -> impl IntoView {
             Ok::<_, AppError>((contact, same, trend, timeline))
         }
     });
+    // Read again for what concerns this customer (or the one they probably are)
+    // alone: a form being filled in here is not drawn afresh by others' news.
     use_api_events(move |e| {
-        if !matches!(e, Event::CardSaved { .. }) {
+        let same = profile.with_untracked(|p| match p {
+            Some(Ok((_, Some(same), ..))) => Some(same.id.clone()),
+            _ => None,
+        });
+        let mine = id.with_untracked(|id| id.as_ref().is_ok_and(|id| e.concerns_contact(id)));
+        if mine || same.is_some_and(|s| e.concerns_contact(&s)) {
             profile.refetch();
         }
     });

@@ -3,7 +3,6 @@ use crate::components::{Avatar, FollowUpForm, LoadFailed, MergeContact, Touchpoi
 use crate::i18n::{Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
-use lianjie_core::api::Event;
 use lianjie_core::contact::Contact;
 use lianjie_core::inbox::Conversation;
 use lianjie_core::intent::top_interests;
@@ -37,18 +36,9 @@ pub fn CustomerSidebar(
         contact_id.track();
         logging.set(false);
     });
-    // Only this customer's touchpoints change their timeline.
+    // Only what concerns this customer changes their timeline.
     use_api_events(move |e| {
-        let about = match e {
-            Event::Radar { item } => item.contact_id.as_ref(),
-            Event::Message { conversation, .. } => Some(&conversation.contact_id),
-            Event::Reset | Event::Contact { .. } => {
-                timeline.refetch();
-                return;
-            }
-            _ => None,
-        };
-        if about.is_some() && about == contact_id.get_untracked().as_ref() {
+        if contact_id.with_untracked(|id| id.as_ref().is_some_and(|id| e.concerns_contact(id))) {
             timeline.refetch();
         }
     });
