@@ -17,8 +17,10 @@ use lianjie_core::validate::{FieldErrors, FieldProblem};
 pub fn CrmSettings() -> impl IntoView {
     let viewer = use_viewer();
     view! {
-        {move || viewer.may(Permission::CurateTags).then(|| view! { <TagListEditor /> })}
-        {move || viewer.may(Permission::ConfigureStages).then(|| view! { <StageEditor /> })}
+        <div class="settings-stack">
+            {move || viewer.may(Permission::CurateTags).then(|| view! { <TagListEditor /> })}
+            {move || viewer.may(Permission::ConfigureStages).then(|| view! { <StageEditor /> })}
+        </div>
     }
 }
 
