@@ -65,6 +65,17 @@ impl Db {
         Ok(deal)
     }
 
+    /// A deal the caller may change: one they cover, if they keep customers.
+    fn editable_deal(&mut self, caller: &Caller, id: &str) -> StoreResult<&mut Deal> {
+        if !caller.may(Action::EditCustomers) {
+            return Err(StoreError::Forbidden(Action::EditCustomers));
+        }
+        self.deals
+            .get_mut(id)
+            .filter(|d| caller.covers(Some(&d.owner_id)))
+            .ok_or(StoreError::NotFound("deal"))
+    }
+
     /// Moves a deal the caller covers to `stage`; its probability becomes the
     /// stage's. Logged on the customer's timeline as `log_id`.
     pub fn move_deal(
@@ -75,14 +86,7 @@ impl Db {
         log_id: String,
         now: DateTime<Utc>,
     ) -> StoreResult<Deal> {
-        if !caller.may(Action::EditCustomers) {
-            return Err(StoreError::Forbidden(Action::EditCustomers));
-        }
-        let deal = self
-            .deals
-            .get_mut(id)
-            .filter(|d| caller.covers(Some(&d.owner_id)))
-            .ok_or(StoreError::NotFound("deal"))?;
+        let deal = self.editable_deal(caller, id)?;
         if deal.stage == stage {
             return Ok(deal.clone());
         }
@@ -104,14 +108,7 @@ impl Db {
         edit: DealEdit,
         now: DateTime<Utc>,
     ) -> StoreResult<Deal> {
-        if !caller.may(Action::EditCustomers) {
-            return Err(StoreError::Forbidden(Action::EditCustomers));
-        }
-        let deal = self
-            .deals
-            .get_mut(id)
-            .filter(|d| caller.covers(Some(&d.owner_id)))
-            .ok_or(StoreError::NotFound("deal"))?;
+        let deal = self.editable_deal(caller, id)?;
         edit.validate()?;
         let title = edit.title.trim().to_owned();
         let told = deal.title != title || deal.amount_fen != edit.amount_fen;
