@@ -661,7 +661,7 @@ messages! {
     DealAdded => "商机已添加。", "Deal added.";
     ProbabilityN => "赢率 {n}%", "{n}% likely";
     EditDeal => "修改商机", "Change the deal";
-    EditDealN => "修改商机《{title}》", "Change the deal 《{title}》";
+    EditDealN => "编辑商机《{title}》", "Edit the deal 《{title}》";
     DealProbability => "赢率（%）", "Probability (%)";
     FollowUpWith => "跟进 {name}", "Follow-up with {name}";
     TaskComingDue => "任务 {time} 到期：{task}", "Task due {time}: {task}";

@@ -61,7 +61,7 @@ test(`a rep changes a deal's terms on the customer's profile (${BACKEND})`, () =
     await enterAsStaff(page, url('/contacts/k-000'), 'rep');
     await heading(page, 'Customer profile');
     const deals = page.getByRole('region', { name: 'Deals' });
-    await deals.getByRole('button', { name: 'Change the deal 《年度订阅 120 席》' }).click();
+    await deals.getByRole('button', { name: 'Edit the deal 《年度订阅 120 席》' }).click();
     const form = deals.getByRole('form', { name: 'Change the deal' });
     await form.getByRole('textbox', { name: 'Amount (yuan)' }).fill('150,000');
     await form.getByRole('spinbutton', { name: 'Probability (%)' }).fill('160');
