@@ -18,7 +18,15 @@ pub fn TaskAlerts() -> impl IntoView {
     let api = use_api();
     let toasts = use_toasts();
     let clock = use_context::<Clock>();
+    // Today's list, read again when the reader's day turns.
+    let day = Memo::new(move |_| {
+        clock
+            .map_or_else(Utc::now, |c| c.0.get())
+            .with_timezone(&chrono::Local)
+            .date_naive()
+    });
     let tasks = LocalResource::new(move || {
+        day.track();
         let api = api.clone();
         async move {
             api.tasks(TaskQuery {
@@ -29,7 +37,8 @@ pub fn TaskAlerts() -> impl IntoView {
         }
     });
     use_api_events(move |e| {
-        if matches!(e, Event::Task { .. } | Event::Reset) {
+        // A follow-up closes tasks and makes its next time one (said as `Contact`).
+        if matches!(e, Event::Task { .. } | Event::Contact { .. } | Event::Reset) {
             tasks.refetch();
         }
     });
@@ -51,7 +60,8 @@ pub fn TaskAlerts() -> impl IntoView {
                     ],
                 );
                 toasts.info(text.clone());
-                notify("lianjie-task", &text);
+                // A tag of its own: tasks due together do not replace each other.
+                notify(&task.alert_key(), &text);
             }
         }
     });

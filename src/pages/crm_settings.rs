@@ -8,7 +8,7 @@ use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
-use lianjie_core::crm::{MAX_TAG_CHARS, OrgStages, OrgTags, Stage, StageKind};
+use lianjie_core::crm::{MAX_STAGE_CHARS, MAX_TAG_CHARS, OrgStages, OrgTags, Stage, StageKind};
 use lianjie_core::scope::Action as Permission;
 use lianjie_core::team::Organization;
 use lianjie_core::validate::{FieldErrors, FieldProblem};
@@ -16,16 +16,24 @@ use lianjie_core::validate::{FieldErrors, FieldProblem};
 #[component]
 pub fn CrmSettings() -> impl IntoView {
     let viewer = use_viewer();
+    // Read once: saving reads the viewer again, which must not redraw (and empty)
+    // the editors. (The settings page draws this afresh when the role changes.)
+    let may = |action| viewer.with_untracked(|v| v.may(action)).unwrap_or(false);
+    let (tags, stages) = (
+        may(Permission::CurateTags),
+        may(Permission::ConfigureStages),
+    );
     view! {
         <div class="settings-stack">
-            {move || viewer.may(Permission::CurateTags).then(|| view! { <TagListEditor /> })}
-            {move || viewer.may(Permission::ConfigureStages).then(|| view! { <StageEditor /> })}
+            {tags.then(|| view! { <TagListEditor /> })}
+            {stages.then(|| view! { <StageEditor /> })}
         </div>
     }
 }
 
 /// Saves with `save`, then reads the viewer afresh (the organization changed) and
-/// says so; refused fields land in `problems`.
+/// says so; refused fields land in `problems`. (Other open workbenches see the
+/// change on their next load: there is no event for it yet.)
 fn use_save<T: Clone + 'static>(
     problems: RwSignal<FieldErrors>,
     save: impl Fn(T) -> crate::api::ApiFuture<Organization> + 'static,
@@ -167,7 +175,8 @@ fn StageEditor() -> impl IntoView {
 #[component]
 fn StageRow(n: usize, stages: RwSignal<Vec<Stage>>, i18n: I18n) -> impl IntoView {
     let viewer = use_viewer();
-    let stage = move || stages.with(|s| s.get(n).cloned());
+    // `try_with`: a row may be asked once more as the editor goes (signing out).
+    let stage = move || stages.try_with(|s| s.get(n).cloned()).flatten();
     let label = |msg| i18n.tf(msg, &[("n", &(n + 1).to_string())]);
     let shown_name = move || {
         stage().map(|s| match s.name {
@@ -177,10 +186,10 @@ fn StageRow(n: usize, stages: RwSignal<Vec<Stage>>, i18n: I18n) -> impl IntoView
                 .unwrap_or_default(),
         })
     };
-    let last = move || stages.with(Vec::len).saturating_sub(1);
+    let last = move || stages.try_with(Vec::len).unwrap_or(0).saturating_sub(1);
     view! {
         <li class="stage-row">
-            <input type="text" aria-label=label(Msg::StageNameN) prop:value=shown_name
+            <input type="text" aria-label=label(Msg::StageNameN) maxlength=MAX_STAGE_CHARS.to_string() prop:value=shown_name
                 on:input=move |ev| {
                     let name = event_target_value(&ev);
                     stages.update(|s| if let Some(st) = s.get_mut(n) { st.name = Some(name) });

@@ -251,10 +251,15 @@ fn RadarLine(item: RadarItem, i18n: I18n, on_log: Callback<(String, String)>) ->
             <div class="radar-side">
                 {(item.contact_id.is_some()).then(|| view! { <IntentBar intent /> })}
                 <FollowUpButton session_id=item.session_id.clone() />
-                {item.contact_id.clone().zip(item.reader.clone()).map(|who| view! {
-                    <button type="button" class="ghost" on:click=move |_| on_log.run(who.clone())>
-                        {move || i18n.t(Msg::LogFollowUp)}
-                    </button>
+                {item.contact_id.clone().zip(item.reader.clone()).map(|who| {
+                    let name = who.1.clone();
+                    view! {
+                        <button type="button" class="ghost" on:click=move |_| on_log.run(who.clone())>
+                            {move || i18n.t(Msg::LogFollowUp)}
+                            // Each line's button says whose follow-up it is.
+                            <span class="visually-hidden">" " {name}</span>
+                        </button>
+                    }
                 })}
             </div>
         </li>

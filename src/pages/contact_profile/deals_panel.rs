@@ -32,9 +32,12 @@ pub fn DealsPanel(contact_id: String, may_edit: Signal<bool>) -> impl IntoView {
             async move { api.deals_of(id).await }
         }
     });
-    use_api_events(move |e| {
-        if matches!(e, Event::Deal { .. }) {
-            deals.refetch();
+    use_api_events({
+        let contact_id = contact_id.clone();
+        move |e| {
+            if matches!(e, Event::Deal { deal } if deal.contact_id == contact_id) {
+                deals.refetch();
+            }
         }
     });
     // The deal whose terms are being changed.
@@ -80,13 +83,16 @@ pub fn DealsPanel(contact_id: String, may_edit: Signal<bool>) -> impl IntoView {
             done
         }
     });
+    // Drawn when another deal is chosen, not as the list reloads (that would clear
+    // what is being typed).
+    let chosen = Memo::new(move |_| editing.get());
     let being_edited = move || {
-        let id = editing.get()?;
-        deals
-            .get()
-            .and_then(Result::ok)?
-            .into_iter()
-            .find(|d| d.id == id)
+        let id = chosen.get()?;
+        deals.with_untracked(|list| {
+            list.as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.iter().find(|d| d.id == id).cloned())
+        })
     };
     view! {
         <section class="panel" aria-labelledby="deals-h">
@@ -168,8 +174,12 @@ fn DealForm(
     let close = start(|d| d.expected_close.map(|c| c.to_string()).unwrap_or_default());
     let probability = start(|d| d.probability.to_string());
     let problems = RwSignal::new(FieldErrors::default());
-    Effect::new(move || {
+    // Answers that arrive while this form is shown; not the one before it was.
+    Effect::new(move |shown: Option<()>| {
         let answer = result.get();
+        if shown.is_none() {
+            return;
+        }
         untrack(move || match answer {
             Some(Ok(_)) => {
                 problems.set(FieldErrors::default());

@@ -56,7 +56,8 @@ pub fn ContactProfile() -> impl IntoView {
         }
     });
     let viewer = use_viewer();
-    let may_edit = Signal::derive(move || {
+    // A Memo: the forms below are drawn again only when the answer changes.
+    let may_edit = Memo::new(move |_| {
         profile.with(|p| match p {
             Some(Ok((contact, ..))) => viewer
                 .with(|v| {
@@ -77,7 +78,7 @@ pub fn ContactProfile() -> impl IntoView {
         </Transition>
         // Outside the profile above, which is shown afresh at every change: the deals
         // load and are opened here, once per customer.
-        {move || id.get().ok().map(|contact_id| view! { <DealsPanel contact_id may_edit /> })}
+        {move || id.get().ok().map(|contact_id| view! { <DealsPanel contact_id may_edit=may_edit.into() /> })}
     }
 }
 

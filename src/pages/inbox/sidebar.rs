@@ -93,6 +93,8 @@ pub fn CustomerSidebar(
                 {move || contact_id.get().map(|id| {
                     let stage = contact.with_untracked(|c| {
                         c.as_ref()
+                            // The customer of this conversation, not the last one's.
+                            .filter(|c| c.id == id)
                             .filter(|c| {
                                 viewer
                                     .with_untracked(|v| v.may_edit_customer(c.owner_id.as_deref()))

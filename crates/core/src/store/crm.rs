@@ -153,6 +153,7 @@ impl Db {
             e.check("stage", Err(FieldProblem::Range));
             return Err(e.into());
         }
+        self.log_id_free(&log_id, id, &caller.user_id)?;
         self.move_stage(&caller.user_id, id, stage, log_id, now);
         Ok(self.contact(id)?.clone())
     }
@@ -188,6 +189,20 @@ impl Db {
                 to: stage.to_owned(),
             },
         });
+    }
+
+    /// Whether `id`, chosen by a client, may name a new log entry about `contact_id`
+    /// by `author`: unused, or used by the same customer and author (a retry). Any
+    /// other entry stays as it is.
+    pub(super) fn log_id_free(&self, id: &str, contact_id: &str, author: &str) -> StoreResult<()> {
+        match self.log.get(id) {
+            Some(e) if e.contact_id != contact_id || e.author_id != author => {
+                let mut errors = FieldErrors::default();
+                errors.check("log_id", Err(FieldProblem::Taken));
+                Err(errors.into())
+            }
+            _ => Ok(()),
+        }
     }
 
     pub(super) fn add_log(&mut self, entry: LogEntry) {
@@ -320,8 +335,11 @@ impl Db {
             }
         }
         errors.into_result()?;
-        for id in ids {
+        for (n, id) in ids.iter().enumerate() {
             self.editable_contact(caller, id)?;
+            if matches!(change, BulkChange::Stage { .. }) {
+                self.log_id_free(&format!("{log_prefix}-{n}"), id, &caller.user_id)?;
+            }
         }
         for (n, id) in ids.iter().enumerate() {
             match change {

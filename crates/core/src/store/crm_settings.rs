@@ -23,11 +23,15 @@ impl Db {
                 ..s
             })
             .collect();
+        // Merged customers count too: undoing the merge brings their stage back.
         let in_use: BTreeSet<String> = self
             .contacts
             .values()
-            .filter(|c| c.merged.is_none())
-            .map(|c| c.stage_or_first().to_owned())
+            .flat_map(|c| {
+                let before = c.merged.as_ref().map(|m| m.kept_before.stage_or_first());
+                std::iter::once(c.stage_or_first()).chain(before)
+            })
+            .map(str::to_owned)
             .collect();
         check_stages(&stages, &in_use)?;
         self.org.stages = if stages == crate::crm::default_stages() {

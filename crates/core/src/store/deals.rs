@@ -86,6 +86,8 @@ impl Db {
         log_id: String,
         now: DateTime<Utc>,
     ) -> StoreResult<Deal> {
+        let contact_id = self.editable_deal(caller, id)?.contact_id.clone();
+        self.log_id_free(&log_id, &contact_id, &caller.user_id)?;
         let deal = self.editable_deal(caller, id)?;
         if deal.stage == stage {
             return Ok(deal.clone());
@@ -108,8 +110,10 @@ impl Db {
         edit: DealEdit,
         now: DateTime<Utc>,
     ) -> StoreResult<Deal> {
-        let deal = self.editable_deal(caller, id)?;
+        let contact_id = self.editable_deal(caller, id)?.contact_id.clone();
         edit.validate()?;
+        self.log_id_free(&edit.log_id, &contact_id, &caller.user_id)?;
+        let deal = self.editable_deal(caller, id)?;
         let title = edit.title.trim().to_owned();
         let told = deal.title != title || deal.amount_fen != edit.amount_fen;
         let before = deal.clone();

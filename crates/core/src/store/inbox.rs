@@ -176,10 +176,12 @@ impl Db {
         {
             Some(c) => c.id.clone(),
             None => {
+                let stage = self.first_stage();
                 self.contacts.insert(
                     contact_id.clone(),
                     Contact {
                         id: contact_id.clone(),
+                        stage,
                         name: if msg.name.trim().is_empty() {
                             msg.handle.clone()
                         } else {

@@ -408,6 +408,7 @@ impl Db {
                 }
                 let lead = Contact {
                     id: new_id.clone(),
+                    stage: self.first_stage(),
                     name: details.name.trim().to_owned(),
                     company: String::new(),
                     phone: details.phone.trim().to_owned(),

@@ -585,3 +585,49 @@ fn a_rep_changes_a_deals_terms_and_a_new_amount_joins_the_story() {
         Err(StoreError::NotFound(_))
     ));
 }
+
+#[test]
+fn a_log_id_in_use_names_nothing_else() {
+    use crate::deals::{DealEdit, DealStage};
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    db.create_customer(&rep, new_customer("cust-l", "冯先生"), now())
+        .unwrap();
+    db.log_follow_up(&rep, "cust-l", follow_up("fu-l", None, None), now())
+        .unwrap();
+    let deal = db
+        .deals
+        .values()
+        .find(|d| d.owner_id == "u-wanglei")
+        .unwrap()
+        .clone();
+    fn taken<T>(r: StoreResult<T>) -> bool {
+        matches!(r, Err(StoreError::Invalid(e)) if e.get("log_id").is_some())
+    }
+    assert!(taken(db.move_deal(
+        &rep,
+        &deal.id,
+        DealStage::Won,
+        "fu-l".into(),
+        now()
+    )));
+    let edit = DealEdit {
+        title: "改名".into(),
+        amount_fen: 1,
+        expected_close: None,
+        probability: 5,
+        log_id: "fu-l".into(),
+    };
+    assert!(taken(db.update_deal(&rep, &deal.id, edit, now())));
+    assert!(taken(db.set_stage(
+        &rep,
+        &deal.contact_id,
+        crate::crm::WON,
+        "fu-l".into(),
+        now()
+    )));
+    assert!(matches!(
+        &db.log.get("fu-l").unwrap().entry,
+        Entry::FollowUp { .. }
+    ));
+}
