@@ -2,6 +2,8 @@
 //! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
 //! that are safe to repeat, and live events over SSE.
 
+mod query;
+
 use super::{
     Accounts, Api, ApiFuture, ApiResult, EventHub, PublicApi, StaffSession, Subscription, storage,
 };
@@ -11,8 +13,7 @@ use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
 use lianjie_core::analytics::{CardAnalytics, ContentAnalytics, ContentStats, Ranking};
 use lianjie_core::api::{
     Activity, ConversationPage, ConversationQuery, ConversationUpdate, ErrorEnvelope, Event,
-    InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, StatusFilter,
-    Today,
+    InboundMessage, IntentPoint, NewMessage, NewShare, OpenedShare, Page, RadarItem, Today,
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
@@ -32,6 +33,7 @@ use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
 };
 use lianjie_core::tracking::Snapshot;
+use query::{Params, customer_query_string, query_string};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -254,75 +256,6 @@ impl Drop for Inner {
         if let Some((source, _)) = self.source.take() {
             source.close();
         }
-    }
-}
-
-/// A query string, its values encoded.
-#[derive(Default)]
-struct Params(Vec<String>);
-
-impl Params {
-    fn push(&mut self, key: &str, value: &str) -> &mut Self {
-        self.0
-            .push(format!("{key}={}", js_sys::encode_uri_component(value)));
-        self
-    }
-
-    fn maybe(&mut self, key: &str, value: Option<&str>) -> &mut Self {
-        if let Some(v) = value {
-            self.push(key, v);
-        }
-        self
-    }
-
-    fn page(&mut self, cursor: Option<&str>, limit: Option<usize>) -> &mut Self {
-        self.maybe("cursor", cursor)
-            .maybe("limit", limit.map(|l| l.to_string()).as_deref())
-    }
-
-    fn joined(&self) -> String {
-        self.0.join("&")
-    }
-}
-
-fn query_string(q: &ConversationQuery) -> String {
-    // Enums serialize to their wire names as JSON strings; strip the quotes.
-    let plain = |v: serde_json::Result<String>| v.unwrap_or_default().trim_matches('"').to_owned();
-    Params::default()
-        .push("status", status_slug(q.status))
-        .maybe("channel", q.channel.map(|c| c.slug()))
-        .maybe("label", q.label.as_deref())
-        .maybe("text", q.text.as_deref())
-        .page(q.cursor.as_deref(), q.limit)
-        .push("assignee", &plain(serde_json::to_string(&q.assignee)))
-        .push("sort", &plain(serde_json::to_string(&q.sort)))
-        .joined()
-}
-
-fn customer_query_string(q: &CustomerQuery) -> String {
-    Params::default()
-        .push("view", q.view.key())
-        .push("sort", q.sort.key())
-        .maybe("text", q.text.as_deref())
-        .maybe("owner", q.owner.as_deref())
-        .maybe("stage", q.stage.as_deref())
-        .maybe("tag", q.tag.as_deref())
-        .maybe("tz_offset", q.tz_offset.map(|m| m.to_string()).as_deref())
-        .maybe(
-            "untouched_days",
-            q.untouched_days.map(|d| d.to_string()).as_deref(),
-        )
-        .page(q.cursor.as_deref(), q.limit)
-        .joined()
-}
-
-fn status_slug(s: StatusFilter) -> &'static str {
-    match s {
-        StatusFilter::Open => "open",
-        StatusFilter::Pending => "pending",
-        StatusFilter::Snoozed => "snoozed",
-        StatusFilter::Resolved => "resolved",
-        StatusFilter::All => "all",
     }
 }
 
