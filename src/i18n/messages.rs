@@ -218,6 +218,7 @@ messages! {
     QrFor => "扫码打开：{title}", "QR code to open “{title}”";
     ChatPreview => "在聊天中的样子", "How it looks in a chat";
     ForwardTree => "转发链路", "How it spread";
+    ForwardTreeTop => "阅读最多的 {n} 条链接，共 {total} 条被阅读", "The {n} most-read of {total} links that were read";
     LinkFor => "发给 {name} 的链接", "Link for {name}";
     OpenLink => "未指定客户的链接", "Link for anyone";
     NodeViews => "{n} 次阅读 · {time}", "{n} view{s} · {time}";

@@ -54,6 +54,11 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
     ];
     let hottest = a.sections.iter().map(|h| h.dwell_ms).max().unwrap_or(0);
     let tree = a.forward_tree;
+    // Only the most read links are sent when there are many.
+    let more = (a.forward_roots as usize > tree.len()).then(|| {
+        let (n, total) = (tree.len().to_string(), a.forward_roots.to_string());
+        move || i18n.tf(Msg::ForwardTreeTop, &[("n", &n), ("total", &total)])
+    });
     view! {
         <h2>{s.title.clone()}</h2>
         <section aria-label=move || i18n.t(Msg::Summary)>
@@ -75,6 +80,7 @@ fn Figures(a: ContentAnalytics, i18n: I18n) -> impl IntoView {
         {(!tree.is_empty()).then(|| view! {
             <section aria-labelledby="tree-h">
                 <h2 id="tree-h">{move || i18n.t(Msg::ForwardTree)}</h2>
+                {more.map(|text| view! { <p class="intro">{text}</p> })}
                 {forward_list(tree, true, i18n)}
             </section>
         })}

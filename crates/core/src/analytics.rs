@@ -6,8 +6,10 @@ use crate::contact::Contact;
 use crate::content::{Block, BlockBody, Content};
 use crate::tracking::{ViewAction, ViewSession};
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::hash::Hash;
 
 /// A view counts as read to the end from this scroll depth.
 pub const COMPLETION_SCROLL_PCT: u8 = 90;
@@ -22,13 +24,189 @@ pub struct DayCount {
 /// Counted views per calendar day (UTC) they started, oldest first, days with views
 /// only: the app lays them out over the days it shows.
 pub fn views_by_day(readings: &[Reading<'_>]) -> Vec<DayCount> {
-    let mut days: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+    let mut days = Counts::default();
     for r in readings {
-        *days.entry(r.session.started_at.date_naive()).or_default() += 1;
+        days.change(r.session.started_at.date_naive(), true);
     }
-    days.into_iter()
-        .map(|(day, count)| DayCount { day, count })
+    day_counts(&days)
+}
+
+fn day_counts(days: &Counts<chrono::NaiveDate>) -> Vec<DayCount> {
+    days.sorted()
+        .into_iter()
+        .map(|(day, count)| DayCount {
+            day: *day,
+            count: count as usize,
+        })
         .collect()
+}
+
+/// How many times each value occurs (a multiset): what running totals keep where a
+/// figure cannot be added up (distinct readers, the median). No value is kept at
+/// zero, so two built in a different order are equal. The keys are the server's own
+/// ids, so a fast hash is safe here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counts<K: Hash + Eq> {
+    counts: HashMap<K, u32>,
+    total: u32,
+}
+
+impl<K: Hash + Eq> Default for Counts<K> {
+    fn default() -> Self {
+        Counts {
+            counts: HashMap::default(),
+            total: 0,
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> Counts<K> {
+    /// One more `key` (`add`), or one fewer.
+    pub fn change(&mut self, key: K, add: bool) {
+        if add {
+            *self.counts.entry(key).or_default() += 1;
+            self.total += 1;
+        } else if let Some(n) = self.counts.get_mut(&key) {
+            *n -= 1;
+            self.total -= 1;
+            if *n == 0 {
+                self.counts.remove(&key);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Counts<K>) {
+        for (k, n) in &other.counts {
+            *self.counts.entry(k.clone()).or_default() += n;
+        }
+        self.total += other.total;
+    }
+
+    /// Every different value.
+    pub fn values(&self) -> impl Iterator<Item = &K> {
+        self.counts.keys()
+    }
+
+    /// Every value with its count, in order.
+    pub fn sorted(&self) -> Vec<(&K, u32)>
+    where
+        K: Ord,
+    {
+        let mut out: Vec<(&K, u32)> = self.counts.iter().map(|(k, n)| (k, *n)).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// How many different values.
+    pub fn distinct(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// How many values, repeats included.
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+}
+
+impl Counts<u64> {
+    /// The middle value (the mean of the two middle ones for an even count), 0 when
+    /// there is none.
+    pub fn median(&self) -> u64 {
+        let n = u64::from(self.total);
+        if n == 0 {
+            return 0;
+        }
+        // The values at sorted positions (n - 1) / 2 and n / 2.
+        let (lo, hi) = ((n - 1) / 2, n / 2);
+        let (mut seen, mut low) = (0u64, None);
+        for (value, count) in self.sorted() {
+            seen += u64::from(count);
+            if low.is_none() && seen > lo {
+                low = Some(*value);
+            }
+            if seen > hi {
+                return (low.unwrap_or(*value) + *value) / 2;
+            }
+        }
+        0
+    }
+}
+
+/// What the counted views of one content item (through one rep's links) add up
+/// to, kept current view by view, so the figures read these sums instead of every
+/// view ever recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Views per reader (see [`Reading::reader_key`]): opens are their total.
+    readers: Counts<String>,
+    /// Views per visible time, for the median.
+    times: Counts<u64>,
+    visible_ms: u64,
+    completed: u32,
+    forwards: u32,
+    /// Per block: (views with time on it, the time, views that noticed it).
+    sections: BTreeMap<String, (u32, u64, u32)>,
+    days: Counts<chrono::NaiveDate>,
+}
+
+/// Time on a section that counts as having read it.
+const NOTICED_MS: u64 = 1_000;
+
+impl Tally {
+    /// Counts `r` in (`add`) or takes it out again.
+    pub fn count(&mut self, r: &Reading<'_>, add: bool) {
+        let t = &r.session.totals;
+        let step = |n: &mut u32, yes: bool| match (yes, add) {
+            (false, _) => {}
+            (true, true) => *n += 1,
+            (true, false) => *n = n.saturating_sub(1),
+        };
+        self.readers.change(r.reader_key.to_owned(), add);
+        self.times.change(t.visible_ms, add);
+        self.visible_ms = if add {
+            self.visible_ms + t.visible_ms
+        } else {
+            self.visible_ms.saturating_sub(t.visible_ms)
+        };
+        step(
+            &mut self.completed,
+            t.max_scroll_pct >= COMPLETION_SCROLL_PCT,
+        );
+        step(&mut self.forwards, r.forwarded);
+        for (block, ms) in &t.sections {
+            let entry = self.sections.entry(block.clone()).or_default();
+            step(&mut entry.0, true);
+            entry.1 = if add {
+                entry.1 + ms
+            } else {
+                entry.1.saturating_sub(*ms)
+            };
+            step(&mut entry.2, *ms >= NOTICED_MS);
+            if entry.0 == 0 {
+                self.sections.remove(block);
+            }
+        }
+        self.days.change(r.session.started_at.date_naive(), add);
+    }
+
+    /// Adds `other`'s views to these.
+    pub fn merge(&mut self, other: &Tally) {
+        self.readers.merge(&other.readers);
+        self.times.merge(&other.times);
+        self.visible_ms += other.visible_ms;
+        self.completed += other.completed;
+        self.forwards += other.forwards;
+        for (block, (n, ms, noticed)) in &other.sections {
+            let entry = self.sections.entry(block.clone()).or_default();
+            *entry = (entry.0 + n, entry.1 + ms, entry.2 + noticed);
+        }
+        self.days.merge(&other.days);
+    }
+
+    /// Counted views.
+    pub fn opens(&self) -> u32 {
+        self.readers.total()
+    }
 }
 
 /// One counted view, with who read it and whether it came through a forward.
@@ -77,10 +255,17 @@ pub struct ContentAnalytics {
     /// How the links spread: one tree per link a rep sent that was read.
     #[serde(default)]
     pub forward_tree: Vec<ForwardNode>,
+    /// How many links a rep sent were read: the tree shows the
+    /// [`FORWARD_ROOTS`] most read of them.
+    #[serde(default)]
+    pub forward_roots: u32,
     /// Counted views per day (see [`views_by_day`]).
     #[serde(default)]
     pub views_by_day: Vec<DayCount>,
 }
+
+/// How many of the links a rep sent the forward tree shows, most read first.
+pub const FORWARD_ROOTS: usize = 50;
 
 /// One link in the share chain: at the root a rep's link (and whom it was for), below
 /// it each reader's own link, under which are the readers they forwarded it to.
@@ -194,41 +379,19 @@ pub enum Ranking {
     MostForwarded,
 }
 
-fn median(sorted: &[u64]) -> u64 {
-    match sorted.len() {
-        0 => 0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
-}
-
-pub fn stats(content: &Content, readings: &[Reading<'_>]) -> ContentStats {
-    let mut times: Vec<u64> = readings
-        .iter()
-        .map(|r| r.session.totals.visible_ms)
-        .collect();
-    times.sort_unstable();
-    let opens = readings.len() as u32;
-    let total: u64 = times.iter().sum();
-    let completed = readings
-        .iter()
-        .filter(|r| r.session.totals.max_scroll_pct >= COMPLETION_SCROLL_PCT)
-        .count() as u64;
+pub fn stats(content: &Content, tally: &Tally) -> ContentStats {
+    let opens = tally.opens();
     let per = |x: u64| x.checked_div(u64::from(opens)).unwrap_or(0);
     ContentStats {
         content_id: content.id.clone(),
         title: content.title.clone(),
         opens,
-        unique_readers: readings
-            .iter()
-            .map(|r| r.reader_key)
-            .collect::<BTreeSet<_>>()
-            .len() as u32,
-        total_visible_ms: total,
-        avg_visible_ms: per(total),
-        median_visible_ms: median(&times),
-        completion_pct: per(completed * 100) as u8,
-        forwards: readings.iter().filter(|r| r.forwarded).count() as u32,
+        unique_readers: tally.readers.distinct() as u32,
+        total_visible_ms: tally.visible_ms,
+        avg_visible_ms: per(tally.visible_ms),
+        median_visible_ms: tally.times.median(),
+        completion_pct: per(u64::from(tally.completed) * 100) as u8,
+        forwards: tally.forwards,
     }
 }
 
@@ -262,20 +425,12 @@ fn block_label(block: &Block) -> String {
     }
 }
 
-pub fn analytics(content: &Content, readings: &[Reading<'_>]) -> ContentAnalytics {
-    const NOTICED_MS: u64 = 1_000;
+pub fn analytics(content: &Content, tally: &Tally) -> ContentAnalytics {
     let sections = content
         .blocks
         .iter()
         .map(|block| {
-            let dwell = readings
-                .iter()
-                .filter_map(|r| r.session.totals.sections.get(&block.id).copied());
-            let (mut dwell_ms, mut views) = (0, 0);
-            for ms in dwell {
-                dwell_ms += ms;
-                views += u32::from(ms >= NOTICED_MS);
-            }
+            let (_, dwell_ms, views) = tally.sections.get(&block.id).copied().unwrap_or_default();
             SectionHeat {
                 block_id: block.id.clone(),
                 label: block_label(block),
@@ -286,10 +441,11 @@ pub fn analytics(content: &Content, readings: &[Reading<'_>]) -> ContentAnalytic
         })
         .collect();
     ContentAnalytics {
-        stats: stats(content, readings),
+        stats: stats(content, tally),
         sections,
         forward_tree: Vec::new(),
-        views_by_day: views_by_day(readings),
+        forward_roots: 0,
+        views_by_day: day_counts(&tally.days),
     }
 }
 
@@ -359,7 +515,11 @@ mod tests {
                 reader: None,
             },
         ];
-        let out = analytics(content, &readings);
+        let mut tally = Tally::default();
+        for r in &readings {
+            tally.count(r, true);
+        }
+        let out = analytics(content, &tally);
         let s = &out.stats;
         assert_eq!((s.opens, s.unique_readers, s.forwards), (3, 2, 1));
         assert_eq!(s.total_visible_ms, 90_000);
@@ -371,6 +531,14 @@ mod tests {
         // Half a second is passing by, not reading.
         assert_eq!(out.sections[0].views, 1);
         assert!(!out.sections[0].label.is_empty());
+        // Taking views out again leaves what counting the rest would.
+        tally.count(&readings[2], false);
+        tally.count(&readings[0], false);
+        let mut rest = Tally::default();
+        rest.count(&readings[1], true);
+        assert_eq!(tally, rest);
+        tally.count(&readings[1], false);
+        assert_eq!(tally, Tally::default());
     }
 
     #[test]
@@ -424,9 +592,25 @@ mod tests {
     fn nothing_read_is_all_zero_not_a_division_by_zero() {
         let now = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
         let db = demo::seed(now);
-        let s = stats(&db.contents["c-pricing"], &[]);
+        let s = stats(&db.contents["c-pricing"], &Tally::default());
         assert_eq!((s.opens, s.avg_visible_ms, s.completion_pct), (0, 0, 0));
-        assert_eq!(median(&[1, 2, 3, 10]), 2);
+    }
+
+    #[test]
+    fn the_median_of_counted_values() {
+        let of = |values: &[u64]| {
+            let mut c = Counts::default();
+            for v in values {
+                c.change(*v, true);
+            }
+            c.median()
+        };
+        assert_eq!(of(&[]), 0);
+        assert_eq!(of(&[7]), 7);
+        assert_eq!(of(&[10, 1, 3, 2]), 2);
+        assert_eq!(of(&[5, 5, 5, 1]), 5);
+        assert_eq!(of(&[1, 1, 9, 9]), 5);
+        assert_eq!(of(&[4, 1, 4, 9, 9]), 4);
     }
 
     #[test]

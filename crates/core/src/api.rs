@@ -496,8 +496,7 @@ pub struct Today {
     pub unread_conversations: usize,
     pub this_week: WeekFigures,
     pub last_week: WeekFigures,
-    /// The last fourteen days' figures (each the 24 hours ending at that day's
-    /// time of now), oldest first.
+    /// The last fourteen calendar days' figures (UTC), oldest first, today last.
     pub days: Vec<DayFigures>,
 }
 

@@ -47,6 +47,7 @@ mod import;
 mod inbox;
 mod reading;
 mod sharing;
+mod tally;
 mod tasks;
 mod team;
 mod today;
@@ -121,6 +122,7 @@ struct Index {
     shares_by_target: HashMap<String, Vec<String>>,
     /// Sessions by the reader's own link (`ViewSession::reader_token`).
     sessions_by_reader: HashMap<String, Vec<String>>,
+    tallies: tally::Tallies,
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -138,6 +140,9 @@ impl Index {
         }
         for s in db.sessions.values() {
             ix.add_session(s);
+            if let Some(c) = tally::contribution(&db.shares, s) {
+                ix.tallies.count(&c, true);
+            }
         }
         for v in db.conversations.values() {
             push(&mut ix.conversations_by_contact, &v.contact_id, &v.id);
@@ -459,7 +464,10 @@ impl Db {
         // already listed does not repeat.
         let moved = match &record {
             Record::Share(r) => self.shares.get(&r.token).is_some_and(|old| {
-                old.contact_id != r.contact_id || old.parent != r.parent || old.target != r.target
+                old.contact_id != r.contact_id
+                    || old.parent != r.parent
+                    || old.target != r.target
+                    || old.rep_id != r.rep_id
             }),
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
@@ -482,6 +490,19 @@ impl Db {
                 _ => {}
             }
         }
+        // The views counted through what changes are counted again as it leaves them
+        // (a link's arrival counts views that came before it).
+        let recount = match &record {
+            Record::Share(r) if !moved => self.views_on_link(&r.token),
+            Record::Session(r) if !moved => vec![r.id.clone()],
+            _ => Vec::new(),
+        };
+        self.tally(&recount, false);
+        self.put_record(record);
+        self.tally(&recount, true);
+    }
+
+    fn put_record(&mut self, record: Record) {
         fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
             match list.iter_mut().find(|x| same(x, &item)) {
                 Some(slot) => *slot = item,

@@ -145,59 +145,67 @@ impl Db {
             .get(content_id)
             .ok_or(StoreError::NotFound("content"))?;
         let target = ShareTarget::Content(content_id.to_owned());
-        let mut out = analytics::analytics(content, &self.readings(caller, &target));
-        out.forward_tree = list(&self.ix().shares_by_target, &target_key(&target))
-            .iter()
-            .filter(|t| {
-                self.shares
-                    .get(*t)
-                    .is_some_and(|s| s.parent.is_none() && caller.covers(Some(&s.rep_id)))
-            })
-            .filter_map(|t| self.forward_node(t, true, 0))
+        let mut out = analytics::analytics(content, &self.tally_of(caller, &target));
+        let mut roots: Vec<(u32, &String)> =
+            list(&self.ix().shares_by_target, &target_key(&target))
+                .iter()
+                .filter(|t| {
+                    self.shares
+                        .get(*t)
+                        .is_some_and(|s| s.parent.is_none() && caller.covers(Some(&s.rep_id)))
+                })
+                .map(|t| (self.views_under(t, 0), t))
+                .filter(|(views, _)| *views > 0)
+                .collect();
+        out.forward_roots = roots.len() as u32;
+        // The most read links first; ties keep the links' order.
+        roots.sort_by_key(|(views, _)| std::cmp::Reverse(*views));
+        out.forward_tree = roots
+            .into_iter()
+            .take(analytics::FORWARD_ROOTS)
+            .filter_map(|(_, t)| self.forward_node(t, 0))
             .collect();
         Ok(out)
     }
 
-    /// The node for `token` and everything forwarded from it, or `None` if nobody read
-    /// anything there. `root`: a rep's link, whose readers are its children.
-    pub(super) fn forward_node(
-        &self,
-        token: &str,
-        root: bool,
-        depth: usize,
-    ) -> Option<ForwardNode> {
-        const MAX_DEPTH: usize = 32;
-        let ix = self.ix();
-        let share = self.shares.get(token)?;
-        let own_views = if root {
-            // Views recorded before readers carried their own link.
-            list(&ix.sessions_by_share, token)
+    /// Depth below which the forward tree is not followed (a chain that long is a
+    /// loop in the data or a bot).
+    const FORWARD_DEPTH: usize = 32;
+
+    /// Counted views on link `token` and every link forwarded from it.
+    fn views_under(&self, token: &str, depth: usize) -> u32 {
+        let below: u32 = if depth < Self::FORWARD_DEPTH {
+            list(&self.ix().children, token)
                 .iter()
-                .filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.reader_token.is_none() && s.totals.is_counted())
-                .collect::<Vec<_>>()
+                .map(|c| self.views_under(c, depth + 1))
+                .sum()
         } else {
-            list(&ix.sessions_by_reader, token)
-                .iter()
-                .filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.totals.is_counted())
-                .collect()
+            0
         };
-        let children: Vec<ForwardNode> = if depth < MAX_DEPTH {
-            list(&ix.children, token)
+        self.node_views(token).0 + below
+    }
+
+    /// The node for `token` and everything forwarded from it, or `None` if nobody
+    /// read anything there. At a rep's link, its own views are those from before
+    /// readers had links of their own.
+    pub(super) fn forward_node(&self, token: &str, depth: usize) -> Option<ForwardNode> {
+        let share = self.shares.get(token)?;
+        let (views, visible_ms) = self.node_views(token);
+        let children: Vec<ForwardNode> = if depth < Self::FORWARD_DEPTH {
+            list(&self.ix().children, token)
                 .iter()
-                .filter_map(|c| self.forward_node(c, false, depth + 1))
+                .filter_map(|c| self.forward_node(c, depth + 1))
                 .collect()
         } else {
             Vec::new()
         };
-        if own_views.is_empty() && children.is_empty() {
+        if views == 0 && children.is_empty() {
             return None;
         }
         Some(ForwardNode {
             reader: self.reader_of(share).map(|c| c.name.clone()),
-            views: own_views.len() as u32,
-            visible_ms: own_views.iter().map(|s| s.totals.visible_ms).sum(),
+            views,
+            visible_ms,
             children,
         })
     }
@@ -210,7 +218,7 @@ impl Db {
             .into_iter()
             .map(|c| {
                 let target = ShareTarget::Content(c.id.clone());
-                analytics::stats(c, &self.readings(caller, &target))
+                analytics::stats(c, &self.tally_of(caller, &target))
             })
             .collect();
         analytics::rank(list, by)
@@ -221,26 +229,11 @@ impl Db {
         if !caller.may(Action::SeeRadar) {
             return Err(StoreError::Forbidden(Action::SeeRadar));
         }
-        let mut sessions = self.counted_sessions(caller);
-        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
-        Ok(sessions
-            .iter()
+        Ok(self
+            .recent_views(caller)
             .take(limit)
             .filter_map(|s| self.radar_item(&s.id))
             .collect())
-    }
-
-    /// Counted views (link previewers and bots left out) of links `caller` covers.
-    pub(super) fn counted_sessions(&self, caller: &Caller) -> Vec<&ViewSession> {
-        self.sessions
-            .values()
-            .filter(|s| s.totals.is_counted())
-            .filter(|s| {
-                self.shares
-                    .get(&s.share_token)
-                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
-            })
-            .collect()
     }
 
     /// Every touchpoint of a contact: views through their links, readers of what

@@ -439,9 +439,12 @@ impl Db {
         }
         let before = own.contact_id.clone().filter(|c| *c != id);
         if own.contact_id.as_deref() != Some(id.as_str()) {
+            let views = self.views_on_link(reader_token);
+            self.tally(&views, false);
             if let Some(s) = self.shares.get_mut(reader_token) {
                 s.contact_id = Some(id.clone());
             }
+            self.tally(&views, true);
             if let Some(ix) = self.index.get_mut() {
                 if let Some(old) = &before
                     && let Some(links) = ix.shares_by_contact.get_mut(old)

@@ -4,9 +4,8 @@
 use super::{Db, StoreResult};
 use crate::api::{DayFigures, Today, WeekFigures};
 use crate::scope::{Action, Caller};
-use crate::tracking::ViewSession;
-use chrono::{DateTime, Duration, Utc};
-use std::collections::BTreeSet;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use foldhash::{HashSet, HashSetExt};
 
 /// A reading seen this recently is "reading now".
 pub const NOW_MINUTES: i64 = 30;
@@ -17,7 +16,8 @@ pub const TREND_DAYS: usize = 14;
 
 impl Db {
     /// The caller's day at `now`. The readings are the team's (a rep's own); agents,
-    /// who have no radar, get the inbox figures alone.
+    /// who have no radar, get the inbox figures alone. Days are calendar days (UTC),
+    /// a week the seven ending today, last week the seven before.
     pub fn today(&self, caller: &Caller, now: DateTime<Utc>) -> StoreResult<Today> {
         let unread_conversations = self
             .conversations
@@ -30,112 +30,57 @@ impl Db {
                 ..Today::default()
             });
         }
-        let counted = self.counted_sessions(caller);
-
-        let mut recent: Vec<&&ViewSession> = counted
-            .iter()
-            .filter(|s| now - s.last_seen_at <= Duration::minutes(NOW_MINUTES))
-            .collect();
-        recent.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
-        let reading_now = recent
-            .iter()
+        let reading_now = self
+            .recent_views(caller)
+            .take_while(|s| now - s.last_seen_at <= Duration::minutes(NOW_MINUTES))
             .take(NOW_LINES)
             .filter_map(|s| self.radar_item(&s.id))
             .collect();
 
-        let views = counted.iter().map(|s| (s.started_at, self.reader_key(s)));
+        let today = now.date_naive();
+        let first = today - Duration::days(TREND_DAYS as i64 - 1);
+        let reach = self.reach_since(caller, first);
         let leads = self
             .contacts
             .values()
             .filter(|c| c.lead_link.is_some() && self.sees_contact(caller, c))
-            .map(|c| c.created_at);
-        let Reach {
-            this_week,
-            last_week,
-            days,
-        } = reach(now, views, leads);
+            .map(|c| c.created_at.date_naive())
+            .filter(|d| (first..=today).contains(d));
+        let mut led: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
+        for day in leads {
+            *led.entry(day).or_default() += 1;
+        }
+        // Figures over the days `from..=to`.
+        let figures = |from: NaiveDate, to: NaiveDate| {
+            let mut views = 0;
+            let mut readers = HashSet::new();
+            for counts in reach.range(from..=to).flat_map(|(_, c)| c) {
+                views += counts.total() as usize;
+                readers.extend(counts.values().map(String::as_str));
+            }
+            WeekFigures {
+                views,
+                readers: readers.len(),
+                leads: led.range(from..=to).map(|(_, n)| n).sum(),
+            }
+        };
+        let week = Duration::days(7);
         Ok(Today {
             reading_now,
             unread_conversations,
-            this_week,
-            last_week,
-            days,
+            this_week: figures(today - week + Duration::days(1), today),
+            last_week: figures(today - week - week + Duration::days(1), today - week),
+            days: (0..TREND_DAYS as i64)
+                .rev()
+                .map(|back| {
+                    let day = today - Duration::days(back);
+                    DayFigures {
+                        day,
+                        figures: figures(day, day),
+                    }
+                })
+                .collect(),
         })
-    }
-}
-
-impl Db {
-    /// Who read in `s`, for counting readers: their customer when the link names
-    /// one, else their own link, else the view itself.
-    fn reader_key(&self, s: &ViewSession) -> String {
-        self.shares
-            .get(&s.share_token)
-            .and_then(|share| share.contact_id.clone())
-            .or_else(|| s.reader_token.clone())
-            .unwrap_or_else(|| s.id.clone())
-    }
-}
-
-/// Today's week and day figures.
-struct Reach {
-    this_week: WeekFigures,
-    last_week: WeekFigures,
-    /// The last [`TREND_DAYS`] days, oldest first.
-    days: Vec<DayFigures>,
-}
-
-/// Views, readers and new leads at `now` for this week, last week and each of the
-/// trend's days, from the counted views in scope (when each started, and who read
-/// it) and the new leads in scope (when each was made). Each window is (from, to]
-/// ending at `now` less whole weeks or days, so a time `age` before now is in day
-/// `age.num_days()`; one pass over each input.
-fn reach(
-    now: DateTime<Utc>,
-    views: impl IntoIterator<Item = (DateTime<Utc>, String)>,
-    leads: impl IntoIterator<Item = DateTime<Utc>>,
-) -> Reach {
-    const WEEKS: usize = 2;
-    let mut viewed = [0usize; WEEKS + TREND_DAYS];
-    let mut readers: Vec<BTreeSet<String>> = vec![BTreeSet::new(); WEEKS + TREND_DAYS];
-    let mut led = [0usize; WEEKS + TREND_DAYS];
-    let windows = |at: DateTime<Utc>| {
-        let age = now - at;
-        let days = if age < Duration::zero() {
-            usize::MAX
-        } else {
-            usize::try_from(age.num_days()).unwrap_or(usize::MAX)
-        };
-        let week = (days < 7 * WEEKS).then_some(days / 7);
-        // Saturating: a time in the future is `usize::MAX` days old.
-        let day = (days < TREND_DAYS).then_some(WEEKS.saturating_add(days));
-        week.into_iter().chain(day)
-    };
-    for (started, reader) in views {
-        for w in windows(started) {
-            viewed[w] += 1;
-            readers[w].insert(reader.clone());
-        }
-    }
-    for created in leads {
-        for w in windows(created) {
-            led[w] += 1;
-        }
-    }
-    let figures = |w: usize| WeekFigures {
-        views: viewed[w],
-        readers: readers[w].len(),
-        leads: led[w],
-    };
-    Reach {
-        this_week: figures(0),
-        last_week: figures(1),
-        days: (0..TREND_DAYS)
-            .rev()
-            .map(|back| DayFigures {
-                day: (now - Duration::days(back as i64)).date_naive(),
-                figures: figures(WEEKS + back),
-            })
-            .collect(),
     }
 }
 
@@ -237,25 +182,37 @@ mod tests {
         assert_eq!(agent.this_week.views, 0);
     }
 
-    /// Each window counted the plain way, (from, to] filtered one by one: what the
-    /// single pass in `today` must equal, boundaries included.
+    /// Each window counted the plain way, every view filtered one by one: what the
+    /// running tallies behind `today` must equal, edges of days included.
     #[test]
-    fn the_single_pass_counts_each_window_as_filtering_it_would() {
+    fn the_tallies_count_each_window_as_filtering_every_view_would() {
         use crate::store::Record;
         use crate::tracking::ViewSession;
-        use chrono::Duration;
+        use chrono::{Duration, NaiveDate};
         use std::collections::BTreeSet;
         let at = now();
         let mut db = demo::seed(at);
-        // Views started exactly on window edges, and one in the future.
+        // Views started on the edges of days, and one in the future.
         let share = db
             .shares
             .values()
             .find(|s| s.parent.is_none())
             .cloned()
             .unwrap();
-        for (i, back) in [0, 1, 7, 14, -1].into_iter().enumerate() {
-            let started = at - Duration::days(back);
+        let midnight = at.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc();
+        for (i, started) in [
+            at,
+            midnight,
+            midnight - Duration::nanoseconds(1),
+            midnight - Duration::days(6),
+            midnight - Duration::days(7) - Duration::seconds(1),
+            midnight - Duration::days(13),
+            midnight - Duration::days(14),
+            at + Duration::days(1),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let mut s = ViewSession::issue(
                 format!("edge-{i}"),
                 share.token.clone(),
@@ -271,11 +228,28 @@ mod tests {
             if got.days.is_empty() {
                 continue;
             }
-            let counted = db.counted_sessions(&caller);
-            let window = |from: DateTime<Utc>, to: DateTime<Utc>| {
-                let within = |t: DateTime<Utc>| t > from && t <= to;
-                let views: Vec<_> = counted.iter().filter(|s| within(s.started_at)).collect();
-                let readers: BTreeSet<String> = views.iter().map(|s| db.reader_key(s)).collect();
+            let counted: Vec<_> = db
+                .sessions
+                .values()
+                .filter(|s| s.totals.is_counted())
+                .filter_map(|s| Some((s, db.shares.get(&s.share_token)?)))
+                .filter(|(_, share)| caller.covers(Some(&share.rep_id)))
+                .collect();
+            let window = |from: NaiveDate, to: NaiveDate| {
+                let within = |t: DateTime<Utc>| (from..=to).contains(&t.date_naive());
+                let views: Vec<_> = counted
+                    .iter()
+                    .filter(|(s, _)| within(s.started_at))
+                    .collect();
+                let readers: BTreeSet<String> = views
+                    .iter()
+                    .map(|(s, share)| {
+                        db.reader_of_session(s, share)
+                            .map(|c| c.id.clone())
+                            .or(s.reader_token.clone())
+                            .unwrap_or(s.id.clone())
+                    })
+                    .collect();
                 let leads = db
                     .contacts
                     .values()
@@ -285,20 +259,14 @@ mod tests {
                 (views.len(), readers.len(), leads)
             };
             let seen = |f: &crate::api::WeekFigures| (f.views, f.readers, f.leads);
-            assert_eq!(seen(&got.this_week), window(at - Duration::days(7), at));
-            assert_eq!(
-                seen(&got.last_week),
-                window(at - Duration::days(14), at - Duration::days(7))
-            );
+            let today = at.date_naive();
+            let back = |n: i64| today - Duration::days(n);
+            assert_eq!(seen(&got.this_week), window(back(6), today));
+            assert_eq!(seen(&got.last_week), window(back(13), back(7)));
             for (i, day) in got.days.iter().enumerate() {
-                let to = at - Duration::days((super::TREND_DAYS - 1 - i) as i64);
-                assert_eq!(day.day, to.date_naive());
-                assert_eq!(
-                    seen(&day.figures),
-                    window(to - Duration::days(1), to),
-                    "{}",
-                    user.id
-                );
+                let d = back((super::TREND_DAYS - 1 - i) as i64);
+                assert_eq!(day.day, d);
+                assert_eq!(seen(&day.figures), window(d, d), "{}", user.id);
             }
         }
     }

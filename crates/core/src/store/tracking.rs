@@ -20,13 +20,20 @@ impl Db {
             .get(&snap.share_token)
             .ok_or(StoreError::NotFound("share"))?
             .clone();
-        let session = self
+        if !self
             .sessions
-            .get_mut(&snap.session_id)
-            .filter(|s| s.accepts(snap))
-            .ok_or(StoreError::NotFound("session"))?;
-        let changed = session.apply(snap, now);
-        let counted = session.totals.is_counted();
+            .get(&snap.session_id)
+            .is_some_and(|s| s.accepts(snap))
+        {
+            return Err(StoreError::NotFound("session"));
+        }
+        let ids = std::slice::from_ref(&snap.session_id);
+        self.tally(ids, false);
+        let (changed, counted) = match self.sessions.get_mut(&snap.session_id) {
+            Some(session) => (session.apply(snap, now), session.totals.is_counted()),
+            None => (false, false),
+        };
+        self.tally(ids, true);
         if changed {
             self.touch(Change::Session(snap.session_id.clone()));
         }

@@ -219,6 +219,16 @@ fn records_put_from_another_server_keep_its_lookups_without_rebuilding_them() {
     put_changes(&mut writer, &mut reader);
     assert!(reader.index.get().is_some(), "kept, not dropped");
     assert_index_current(&reader);
+    // A view that comes to count, then reads on, is tallied once, as it is now.
+    for visible_ms in [40_000, 90_000] {
+        let mut read = snap("v-k1", "to-k1", visible_ms, &[("price", 30_000)]);
+        read.reader_token = Some("k1-own".into());
+        read.seq = visible_ms as u32;
+        writer.record_snapshot(&read, now()).unwrap();
+        put_changes(&mut writer, &mut reader);
+        assert!(reader.index.get().is_some(), "kept, not dropped");
+        assert_index_current(&reader);
+    }
     // A merge moves conversations between contacts: their lookups follow.
     let mut owners = writer.conversations.values().map(|v| v.contact_id.clone());
     let (keep, other) = (owners.next().unwrap(), owners.next().unwrap());

@@ -361,3 +361,83 @@ fn an_issued_session_counts_only_from_two_seconds_and_repeats_are_harmless() {
     );
     assert_eq!(db.radar(&admin, 1_000).unwrap().len(), radar.len() + 1);
 }
+
+/// The running tallies answer what going through every reading would: each
+/// content item's figures, for every member of staff.
+#[test]
+fn content_figures_from_the_tallies_are_those_of_every_reading() {
+    let mut db = demo::seed(now());
+    // Some views taken out of the tallies again: a view reading on, a lead named.
+    share_pricing_to(&mut db, "k-000", "tok-a");
+    db.open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    for visible_ms in [5_000, 95_000] {
+        let mut s = snap("s1", "tok-a", visible_ms, &[("price", visible_ms / 2)]);
+        s.reader_token = Some("tok-a1".into());
+        s.seq = visible_ms as u32;
+        db.record_snapshot(&s, now()).unwrap();
+    }
+    for user in db.users.clone() {
+        let caller = db.caller(&user.id).unwrap();
+        for content in db.contents.values() {
+            let target = ShareTarget::Content(content.id.clone());
+            let readings = db.readings(&caller, &target);
+            let Ok(got) = db.content_analytics(&caller, &content.id) else {
+                assert!(!caller.may(Action::SeeRadar));
+                continue;
+            };
+            let mut times: Vec<u64> = readings
+                .iter()
+                .map(|r| r.session.totals.visible_ms)
+                .collect();
+            times.sort_unstable();
+            let n = times.len();
+            let median = match n {
+                0 => 0,
+                _ => (times[(n - 1) / 2] + times[n / 2]) / 2,
+            };
+            let readers: std::collections::BTreeSet<_> =
+                readings.iter().map(|r| r.reader_key).collect();
+            let completed = readings
+                .iter()
+                .filter(|r| r.session.totals.max_scroll_pct >= 90)
+                .count();
+            let s = &got.stats;
+            assert_eq!(s.opens as usize, n, "{} {}", user.id, content.id);
+            assert_eq!(s.unique_readers as usize, readers.len());
+            assert_eq!(s.total_visible_ms, times.iter().sum::<u64>());
+            assert_eq!(s.median_visible_ms, median);
+            assert_eq!(
+                s.completion_pct as usize,
+                (completed * 100).checked_div(n).unwrap_or(0)
+            );
+            assert_eq!(
+                s.forwards as usize,
+                readings.iter().filter(|r| r.forwarded).count()
+            );
+            for heat in &got.sections {
+                let dwell: Vec<u64> = readings
+                    .iter()
+                    .filter_map(|r| r.session.totals.sections.get(&heat.block_id).copied())
+                    .collect();
+                assert_eq!(heat.dwell_ms, dwell.iter().sum::<u64>());
+                assert_eq!(
+                    heat.views as usize,
+                    dwell.iter().filter(|ms| **ms >= 1_000).count()
+                );
+            }
+            assert_eq!(got.views_by_day, crate::analytics::views_by_day(&readings));
+            // The forward tree holds every view of a link the caller covers.
+            fn views(n: &crate::analytics::ForwardNode) -> u32 {
+                n.views + n.children.iter().map(views).sum::<u32>()
+            }
+            let in_tree: u32 = got.forward_tree.iter().map(views).sum();
+            assert!(got.forward_tree.len() <= crate::analytics::FORWARD_ROOTS);
+            assert!(got.forward_roots as usize >= got.forward_tree.len());
+            if got.forward_roots as usize == got.forward_tree.len() {
+                assert_eq!(in_tree as usize, n, "{} {}", user.id, content.id);
+            }
+        }
+    }
+    assert_index_current(&db);
+}

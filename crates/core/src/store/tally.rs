@@ -1,0 +1,214 @@
+//! Running totals of the counted views, kept beside the lookups and current view by
+//! view: content analytics, the content ranking, the radar and today's figures read
+//! these instead of every view ever recorded, so they cost the same at 1,000 views
+//! or 1,000,000.
+
+use super::*;
+use crate::analytics::{Counts, Reading, Tally};
+use chrono::NaiveDate;
+use std::cmp::Reverse;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Tallies {
+    /// Per target ([`target_key`]), per rep whose link it was read through.
+    pub by_target: HashMap<String, BTreeMap<String, Tally>>,
+    /// Per rep, per day (UTC) views started: views per reader.
+    pub reach: HashMap<String, BTreeMap<NaiveDate, Counts<String>>>,
+    /// Per node of the forward tree: (views, visible time). A node is the reader's
+    /// own link, or the rep's link for views from before readers had their own.
+    pub nodes: HashMap<String, (u32, u64)>,
+    /// Counted views, most recently seen first, ties by id: the radar's order.
+    pub recent: BTreeSet<(Reverse<DateTime<Utc>>, String)>,
+}
+
+/// What one counted view adds to the tallies.
+pub(super) struct Contribution<'a> {
+    target: String,
+    rep: String,
+    node: String,
+    reader_key: String,
+    forwarded: bool,
+    session: &'a ViewSession,
+}
+
+/// What `s` adds to the tallies: nothing until it is counted or while its link is
+/// unknown. Its reader is the contact who left details on their own link, else the
+/// link's contact, else their own link, else the view.
+pub(super) fn contribution<'a>(
+    shares: &BTreeMap<String, Share>,
+    s: &'a ViewSession,
+) -> Option<Contribution<'a>> {
+    if !s.totals.is_counted() {
+        return None;
+    }
+    let share = shares.get(&s.share_token)?;
+    let own = s
+        .reader_token
+        .as_deref()
+        .filter(|own| *own != share.token)
+        .and_then(|own| shares.get(own))
+        .and_then(|own| own.contact_id.clone());
+    let reader_key = own
+        .or_else(|| share.contact_id.clone())
+        .or_else(|| s.reader_token.clone())
+        .unwrap_or_else(|| s.id.clone());
+    Some(Contribution {
+        target: target_key(&share.target),
+        rep: share.rep_id.clone(),
+        node: s
+            .reader_token
+            .clone()
+            .unwrap_or_else(|| s.share_token.clone()),
+        reader_key,
+        forwarded: share.parent.is_some(),
+        session: s,
+    })
+}
+
+impl Tallies {
+    /// Counts `c` in (`add`) or takes it out again.
+    pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
+        let reading = Reading {
+            session: c.session,
+            reader_key: &c.reader_key,
+            forwarded: c.forwarded,
+            reader: None,
+        };
+        let tallies = self.by_target.entry(c.target.clone()).or_default();
+        let tally = tallies.entry(c.rep.clone()).or_default();
+        tally.count(&reading, add);
+        if tally.opens() == 0 {
+            tallies.remove(&c.rep);
+        }
+        if tallies.is_empty() {
+            self.by_target.remove(&c.target);
+        }
+
+        let days = self.reach.entry(c.rep.clone()).or_default();
+        let day = c.session.started_at.date_naive();
+        let readers = days.entry(day).or_default();
+        readers.change(c.reader_key.clone(), add);
+        if readers.total() == 0 {
+            days.remove(&day);
+        }
+        if days.is_empty() {
+            self.reach.remove(&c.rep);
+        }
+
+        let visible = c.session.totals.visible_ms;
+        let node = self.nodes.entry(c.node.clone()).or_default();
+        if add {
+            *node = (node.0 + 1, node.1 + visible);
+        } else {
+            *node = (node.0.saturating_sub(1), node.1.saturating_sub(visible));
+        }
+        if node.0 == 0 {
+            self.nodes.remove(&c.node);
+        }
+
+        let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
+        if add {
+            self.recent.insert(key);
+        } else {
+            self.recent.remove(&key);
+        }
+    }
+}
+
+impl Db {
+    /// Takes the views `ids` out of the tallies before they change (`add` false), or
+    /// counts them in again after (`add` true). Nothing to do while the lookups are
+    /// not built: building them counts every view.
+    pub(super) fn tally(&mut self, ids: &[String], add: bool) {
+        let Db {
+            sessions,
+            shares,
+            index,
+            ..
+        } = self;
+        let Some(ix) = index.get_mut() else {
+            return;
+        };
+        for s in ids.iter().filter_map(|id| sessions.get(id)) {
+            if let Some(c) = contribution(shares, s) {
+                ix.tallies.count(&c, add);
+            }
+        }
+    }
+
+    /// The views whose tallies depend on link `token`: those opened through it and
+    /// those of its own reader.
+    pub(super) fn views_on_link(&self, token: &str) -> Vec<String> {
+        if self.index.get().is_none() {
+            return Vec::new();
+        }
+        let ix = self.ix();
+        let mut ids: Vec<String> = list(&ix.sessions_by_share, token)
+            .iter()
+            .chain(list(&ix.sessions_by_reader, token))
+            .cloned()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The tally of `target`'s views through the links of the staff `caller` covers.
+    pub(super) fn tally_of(&self, caller: &Caller, target: &ShareTarget) -> Tally {
+        let mut out = Tally::default();
+        if let Some(by_rep) = self.ix().tallies.by_target.get(&target_key(target)) {
+            for (rep, tally) in by_rep {
+                if caller.covers(Some(rep)) {
+                    out.merge(tally);
+                }
+            }
+        }
+        out
+    }
+
+    /// Counted views of links `caller` covers, most recently seen first.
+    pub(super) fn recent_views<'a>(
+        &'a self,
+        caller: &'a Caller,
+    ) -> impl Iterator<Item = &'a ViewSession> + 'a {
+        self.ix()
+            .tallies
+            .recent
+            .iter()
+            .filter_map(|(_, id)| self.sessions.get(id))
+            .filter(|s| {
+                self.shares
+                    .get(&s.share_token)
+                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
+            })
+    }
+
+    /// Per day from `from` (UTC), the views and readers through the links of the
+    /// staff `caller` covers.
+    pub(super) fn reach_since(
+        &self,
+        caller: &Caller,
+        from: NaiveDate,
+    ) -> BTreeMap<NaiveDate, Vec<&Counts<String>>> {
+        let mut out: BTreeMap<NaiveDate, Vec<&Counts<String>>> = BTreeMap::new();
+        for (rep, days) in &self.ix().tallies.reach {
+            if caller.covers(Some(rep)) {
+                for (day, readers) in days.range(from..) {
+                    out.entry(*day).or_default().push(readers);
+                }
+            }
+        }
+        out
+    }
+
+    /// Views and time on forward-tree node `token` (see [`Tallies::nodes`]).
+    pub(super) fn node_views(&self, token: &str) -> (u32, u64) {
+        self.ix()
+            .tallies
+            .nodes
+            .get(token)
+            .copied()
+            .unwrap_or_default()
+    }
+}
