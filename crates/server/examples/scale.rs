@@ -82,7 +82,7 @@ async fn main() {
     let token = load::login(&http, &base, "admin@lianjie.example").await;
     let conversations = messages / SCALE_MESSAGES;
     let pick = move |i: usize| (i * 7_919) % conversations;
-    let reads: [(&str, PathOf); 5] = [
+    let reads: [(&str, PathOf); 6] = [
         (
             "list conversations (open, WeChat)",
             Box::new(|_| "/conversations?status=open&channel=wechat&limit=50".into()),
@@ -92,6 +92,7 @@ async fn main() {
             Box::new(move |i| format!("/conversations/v-{:03}/messages?limit=50", pick(i))),
         ),
         ("radar", Box::new(|_| "/radar".into())),
+        ("today (the dashboard)", Box::new(|_| "/today".into())),
         (
             "content analytics",
             Box::new(|_| "/contents/c-pricing/analytics".into()),

@@ -18,9 +18,18 @@ pub(super) struct Tallies {
     /// Per node of the forward tree: (views, visible time). A node is the reader's
     /// own link, or the rep's link for views from before readers had their own.
     pub nodes: HashMap<String, (u32, u64)>,
-    /// Counted views, most recently seen first, ties by id: the radar's order.
-    pub recent: BTreeSet<(Reverse<DateTime<Utc>>, String)>,
+    /// Per rep, their [`RECENT_VIEWS`] counted views seen last, most recently seen
+    /// first, ties by id: the radar's order. A view's last sight only moves on, and
+    /// one taken out is counted in again, so these stay the newest.
+    pub recent: HashMap<String, BTreeSet<Latest>>,
 }
+
+/// A view in the radar's order: seen later first, then by id.
+pub(super) type Latest = (Reverse<DateTime<Utc>>, String);
+
+/// How many of each rep's latest views the tallies keep for the radar and "reading
+/// now": the most any caller asks for.
+pub const RECENT_VIEWS: usize = 500;
 
 /// What one counted view adds to the tallies.
 pub(super) struct Contribution<'a> {
@@ -108,10 +117,17 @@ impl Tallies {
         }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
+        let recent = self.recent.entry(c.rep.clone()).or_default();
         if add {
-            self.recent.insert(key);
+            recent.insert(key);
+            if recent.len() > RECENT_VIEWS {
+                recent.pop_last();
+            }
         } else {
-            self.recent.remove(&key);
+            recent.remove(&key);
+        }
+        if recent.is_empty() {
+            self.recent.remove(&c.rep);
         }
     }
 }
@@ -167,21 +183,34 @@ impl Db {
         out
     }
 
-    /// Counted views of links `caller` covers, most recently seen first.
+    /// Counted views of links `caller` covers, most recently seen first (at most
+    /// [`RECENT_VIEWS`] of each rep).
     pub(super) fn recent_views<'a>(
         &'a self,
         caller: &'a Caller,
     ) -> impl Iterator<Item = &'a ViewSession> + 'a {
-        self.ix()
+        // Each rep's list with its head taken off; the least head goes next.
+        let mut lists: Vec<_> = self
+            .ix()
             .tallies
             .recent
             .iter()
-            .filter_map(|(_, id)| self.sessions.get(id))
-            .filter(|s| {
-                self.shares
-                    .get(&s.share_token)
-                    .is_some_and(|share| caller.covers(Some(&share.rep_id)))
+            .filter(|(rep, _)| caller.covers(Some(rep)))
+            .map(|(_, views)| {
+                let mut rest = views.iter();
+                (rest.next(), rest)
             })
+            .collect();
+        std::iter::from_fn(move || {
+            let (i, _) = lists
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (head, _))| Some((i, (*head)?)))
+                .min_by(|a, b| a.1.cmp(b.1))?;
+            let (head, rest) = &mut lists[i];
+            std::mem::replace(head, rest.next())
+        })
+        .filter_map(|(_, id)| self.sessions.get(id))
     }
 
     /// Per day from `from` (UTC), the views and readers through the links of the

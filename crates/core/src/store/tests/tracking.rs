@@ -2,6 +2,7 @@
 //! card analytics.
 
 use super::*;
+use crate::store::tally::RECENT_VIEWS;
 
 #[test]
 fn the_closed_loop_share_read_radar() {
@@ -439,5 +440,47 @@ fn content_figures_from_the_tallies_are_those_of_every_reading() {
             }
         }
     }
+    assert_index_current(&db);
+}
+
+/// The radar keeps each rep's latest views only: one that was dropped for being
+/// old comes back first when its reader reads on.
+#[test]
+fn the_radar_keeps_each_reps_latest_views_and_an_old_one_reading_on_returns() {
+    let mut db = demo::seed(now());
+    let admin = db.caller("u-admin").unwrap();
+    db.radar(&admin, 1).unwrap();
+    share_pricing_to(&mut db, "k-000", "tok-many");
+    let many = RECENT_VIEWS + 10;
+    for i in 0..many {
+        let mut s = ViewSession::issue(
+            format!("many-{i:04}"),
+            "tok-many".into(),
+            "tok-many-own".into(),
+            now() + Duration::seconds(i as i64),
+        );
+        s.totals.visible_ms = 5_000;
+        db.put(Record::Session(s));
+    }
+    let ids = |db: &Db, n| -> Vec<String> {
+        db.radar(&admin, n)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.session_id)
+            .collect()
+    };
+    let newest = format!("many-{:04}", many - 1);
+    assert_eq!(ids(&db, 1), std::slice::from_ref(&newest));
+    assert_eq!(
+        db.ix().tallies.recent.values().map(|v| v.len()).max(),
+        Some(RECENT_VIEWS)
+    );
+    assert_index_current(&db);
+    // The oldest, long dropped, reads on: first again, and kept as a fresh count has it.
+    let mut read = snap("many-0000", "tok-many", 9_000, &[]);
+    read.reader_token = Some("tok-many-own".into());
+    db.record_snapshot(&read, now() + Duration::hours(1))
+        .unwrap();
+    assert_eq!(ids(&db, 2), ["many-0000".to_string(), newest]);
     assert_index_current(&db);
 }
