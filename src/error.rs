@@ -68,6 +68,8 @@ pub fn problem_message(problem: &FieldProblem) -> Msg {
         FieldProblem::Range => Msg::ProblemRange,
         FieldProblem::Taken => Msg::ProblemTaken,
         FieldProblem::InUse => Msg::ProblemInUse,
+        FieldProblem::Limit => Msg::ProblemLimit,
+        FieldProblem::NotYet => Msg::ProblemNotYet,
     }
 }
 

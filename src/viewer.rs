@@ -40,6 +40,14 @@ pub enum Gate {
 }
 
 impl Viewer {
+    /// A colleague's name, by id.
+    pub fn staff_name(&self, id: &str) -> Option<String> {
+        self.staff
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+    }
+
     pub fn new(me: User, org: Organization, staff: Vec<User>) -> Viewer {
         let caller = Caller::new(&me, &org, &staff);
         Viewer {

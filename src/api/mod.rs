@@ -29,6 +29,9 @@ use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
+use lianjie_core::store::{
+    ClaimCustomer, DueBack, OrgPools, PoolRun, PoolSummary, ReleaseCustomer,
+};
 /// One of the signed-in staff member's live sessions (`GET /me/sessions`).
 pub use lianjie_core::team::StaffSession;
 use lianjie_core::team::{
@@ -145,6 +148,20 @@ pub trait Api: PublicApi {
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>>;
     /// The stages customers move through (admins).
     fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization>;
+    /// The public pools the caller uses, with where they stand.
+    fn pools(&self) -> ApiFuture<Vec<PoolSummary>>;
+    /// The public pools and their rules (admins).
+    fn set_pools(&self, pools: OrgPools) -> ApiFuture<Organization>;
+    /// Claims a customer from a pool, within its rules.
+    fn claim_customer(&self, id: String, claim: ClaimCustomer) -> ApiFuture<Contact>;
+    /// Gives a customer back to a pool, with a reason.
+    fn release_customer(&self, id: String, release: ReleaseCustomer) -> ApiFuture<Contact>;
+    /// Locks a customer against going back to the pool, or unlocks them.
+    fn lock_customer(&self, id: String, locked: bool) -> ApiFuture<Contact>;
+    /// The caller's customers the pool's rules will send back soon.
+    fn due_back(&self) -> ApiFuture<Vec<DueBack>>;
+    /// Runs the pool's rules now (admins).
+    fn run_pool_rules(&self) -> ApiFuture<PoolRun>;
     /// The organization's list of customer tags (admins and managers).
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization>;
     /// Rows of a customer file: what importing them would do, or (`commit`) doing it.

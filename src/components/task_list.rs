@@ -64,6 +64,7 @@ pub fn task_text(i18n: I18n, task: &Task) -> String {
     match &task.source {
         TaskSource::Manual => task.title.clone(),
         TaskSource::FollowUp { .. } => i18n.tf(Msg::TaskFollowUp, &[("name", &who)]),
+        TaskSource::PoolHold { .. } => i18n.tf(Msg::TaskPoolHold, &[("name", &who)]),
         TaskSource::Reading {
             title,
             visit,

@@ -2,7 +2,7 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{CurrentViewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::api::Activity;
-use lianjie_core::crm::Entry;
+use lianjie_core::crm::{Entry, OwnerChange};
 use lianjie_core::deals::format_yuan;
 use lianjie_core::format;
 
@@ -99,6 +99,29 @@ fn Touchpoint(a: Activity, i18n: I18n, viewer: CurrentViewer) -> impl IntoView {
                         .unwrap_or_else(|| id.to_owned())
                 };
                 i18n.tf(Msg::TlStage, &[("from", &name(from)), ("to", &name(to))])
+            }
+            Entry::Owner {
+                how,
+                from,
+                to,
+                reason,
+            } => {
+                let name = |id: &Option<String>| {
+                    id.as_deref()
+                        .and_then(|id| viewer.with(|v| v.staff_name(id)).flatten())
+                        .unwrap_or_default()
+                };
+                let msg = match how {
+                    OwnerChange::Claimed => Msg::TlClaimed,
+                    OwnerChange::Assigned => Msg::TlAssigned,
+                    OwnerChange::Transferred => Msg::TlTransferred,
+                    OwnerChange::Recycled => Msg::TlRecycled,
+                    OwnerChange::Returned => Msg::TlReturned,
+                };
+                i18n.tf(
+                    msg,
+                    &[("from", &name(from)), ("to", &name(to)), ("reason", reason)],
+                )
             }
         },
     };

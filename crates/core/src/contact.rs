@@ -61,6 +61,25 @@ pub struct Contact {
     /// When the last follow-up said to follow up next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_follow_up_at: Option<DateTime<Utc>>,
+    /// The public pool an unowned customer waits in (see [`crate::pool`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_id: Option<String>,
+    /// When the owner got them (claimed, assigned); the recycle rules count from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_since: Option<DateTime<Utc>>,
+    /// Locked by the owner against going back to the pool.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
+    /// Who last lost them to the pool, and when: that rep waits to claim them back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released: Option<Released>,
+}
+
+/// A customer's last return to the pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Released {
+    pub owner_id: String,
+    pub at: DateTime<Utc>,
 }
 
 /// What merging a contact into another moved.

@@ -164,6 +164,17 @@ pub enum Entry {
     },
     /// The customer moved from one stage to another.
     Stage { from: String, to: String },
+    /// The customer changed hands (or went to or came from the pool).
+    Owner {
+        how: OwnerChange,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        /// Why, when a person gave them back.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
     /// A deal was opened, or moved to another stage.
     Deal {
         deal_id: String,
@@ -172,6 +183,25 @@ pub enum Entry {
         stage: crate::deals::DealStage,
     },
 }
+
+/// How a customer changed hands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerChange {
+    /// A rep took them from the pool.
+    Claimed,
+    /// Given to a rep by a manager or admin (from nobody or the pool).
+    Assigned,
+    /// Moved from one rep to another.
+    Transferred,
+    /// Sent back to the pool by its rules.
+    Recycled,
+    /// Given back to the pool by a person, with a reason.
+    Returned,
+}
+
+/// Who the pool's rules act as in the log.
+pub const POOL_RULES_AUTHOR: &str = "pool-rules";
 
 /// A follow-up as a rep writes it, with the stage the customer moves to, if any.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -455,6 +485,8 @@ pub enum TaskSource {
         visit: u32,
         visible_ms: u64,
     },
+    /// A customer due back to the pool who is reading now: follow up instead.
+    PoolHold { due_at: DateTime<Utc> },
 }
 
 /// A task as a rep writes it by hand.

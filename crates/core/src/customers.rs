@@ -134,6 +134,9 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     /// The reader's offset from UTC in minutes (Beijing: 480), for what "today" is.
     pub tz_offset: Option<i32>,
+    /// The customers waiting in this public pool instead (see [`crate::pool`]).
+    #[serde(default)]
+    pub pool: Option<String>,
     #[serde(default)]
     pub sort: CustomerSort,
     pub cursor: Option<String>,

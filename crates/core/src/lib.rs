@@ -21,6 +21,7 @@ pub mod link;
 pub mod locale;
 pub mod markdown;
 pub mod people;
+pub mod pool;
 pub mod public;
 pub mod reading_clock;
 pub mod scope;

@@ -17,6 +17,9 @@ pub struct Caller {
     /// Staff whose customers, shares and radar this caller covers: themselves (rep),
     /// their department and below (manager), nobody (agent). Unused for admins.
     team: BTreeSet<String>,
+    /// The public pools this caller uses (an admin: all; an agent: none).
+    #[serde(default)]
+    pools: BTreeSet<String>,
 }
 
 /// Whose records a caller covers, as a query filter: `owner_id IN (...)`, all, or none.
@@ -73,11 +76,26 @@ impl Caller {
             }
             Role::Agent | Role::Admin => BTreeSet::new(),
         };
+        let pools = match user.role {
+            Role::Admin => org.pools.iter().map(|p| p.id.clone()).collect(),
+            Role::Agent => BTreeSet::new(),
+            Role::Rep | Role::Manager => org
+                .pools_of(user.department_id.as_deref())
+                .map(|p| p.id.clone())
+                .collect(),
+        };
         Caller {
             user_id: user.id.clone(),
             role: user.role,
             team,
+            pools,
         }
+    }
+
+    /// Whether this caller uses public pool `id`: sees its customers, and may
+    /// claim them (a rep) or hand them out (a manager or admin).
+    pub fn uses_pool(&self, id: &str) -> bool {
+        self.pools.contains(id)
     }
 
     pub fn is_admin(&self) -> bool {

@@ -45,6 +45,7 @@ mod customers;
 mod deals;
 mod import;
 mod inbox;
+mod pool;
 mod reading;
 mod sharing;
 mod tally;
@@ -54,6 +55,7 @@ mod today;
 mod tracking;
 
 pub use inbox::{VISITOR_MESSAGES, page_window, paginate, visitor_view};
+pub use pool::{ClaimCustomer, DueBack, Lock, OrgPools, PoolRun, PoolSummary, ReleaseCustomer};
 
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum StoreError {

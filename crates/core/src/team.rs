@@ -23,6 +23,10 @@ pub struct Organization {
     /// The tags reps put on customers, curated by admins and managers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The public pools (公海), in order: a rep's pool is the first their
+    /// department uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<crate::pool::Pool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +38,26 @@ pub struct Department {
 }
 
 impl Organization {
+    /// The pools a member of `department` uses: those for everyone, and those of
+    /// their department or one above it.
+    pub fn pools_of<'a>(
+        &'a self,
+        department: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a crate::pool::Pool> + 'a {
+        self.pools.iter().filter(move |p| {
+            p.department_ids.is_empty()
+                || department.is_some_and(|d| {
+                    p.department_ids
+                        .iter()
+                        .any(|top| self.subtree(top).contains(d))
+                })
+        })
+    }
+
+    pub fn pool(&self, id: &str) -> Option<&crate::pool::Pool> {
+        self.pools.iter().find(|p| p.id == id)
+    }
+
     /// The stages customers move through, in order.
     pub fn stages(&self) -> Vec<crate::crm::Stage> {
         if self.stages.is_empty() {

@@ -25,6 +25,10 @@ pub enum FieldProblem {
     Taken,
     #[error("is still in use")]
     InUse,
+    #[error("has reached its limit")]
+    Limit,
+    #[error("cannot be done yet")]
+    NotYet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

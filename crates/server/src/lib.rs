@@ -12,6 +12,7 @@ mod deals;
 pub mod error;
 mod extract;
 mod pages;
+mod pools;
 mod public;
 mod quota;
 mod routes;
@@ -526,6 +527,20 @@ async fn housekeeping(state: Weak<AppState>) {
     }
 }
 
+/// Runs the public pool's rules when the app starts and every
+/// [`pools::RULES_EVERY`] while it lives.
+async fn pool_rules(state: Weak<AppState>) {
+    let mut every = tokio::time::interval(pools::RULES_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        pools::run_everywhere(&state).await;
+    }
+}
+
 /// Events logged before this are past a retention of `days` (0: kept for ever, as
 /// is everything when the period reaches back past the calendar).
 fn retention_cutoff(days: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -728,6 +743,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         config,
     });
     tokio::spawn(housekeeping(Arc::downgrade(&state)));
+    tokio::spawn(pool_rules(Arc::downgrade(&state)));
     tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));
     Ok(routes::router(state))
 }

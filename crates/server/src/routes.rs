@@ -7,7 +7,8 @@ use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
 use crate::{
-    Shared, Tenant, auth, channels, customers, deals, hash_password, random_token, tasks, team,
+    Shared, Tenant, auth, channels, customers, deals, hash_password, pools, random_token, tasks,
+    team,
 };
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -59,6 +60,13 @@ pub fn router(state: Shared) -> Router {
         .route("/org", get(team::org))
         .route("/org/stages", put(team::set_stages))
         .route("/org/tags", put(team::set_tags))
+        .route("/org/pools", put(pools::set))
+        .route("/pools", get(pools::list))
+        .route("/pools/run", post(pools::run))
+        .route("/customers/due-back", get(pools::due_back))
+        .route("/contacts/{id}/claim", post(pools::claim))
+        .route("/contacts/{id}/release", post(pools::release))
+        .route("/contacts/{id}/lock", put(pools::lock))
         .route("/users", get(users).post(team::create_staff))
         .route("/users/{id}", patch(team::update_staff))
         .route("/users/{id}/deactivate", post(team::deactivate_staff))

@@ -29,6 +29,9 @@ use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
+use lianjie_core::store::{
+    ClaimCustomer, DueBack, Lock, OrgPools, PoolRun, PoolSummary, ReleaseCustomer,
+};
 use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
 };
@@ -561,6 +564,41 @@ impl Api for HttpBackend {
 
     fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization> {
         self.write("PUT", "/org/stages".into(), stages, None)
+    }
+
+    fn pools(&self) -> ApiFuture<Vec<PoolSummary>> {
+        self.get("/pools".into())
+    }
+
+    fn set_pools(&self, pools: OrgPools) -> ApiFuture<Organization> {
+        self.write("PUT", "/org/pools".into(), pools, None)
+    }
+
+    fn claim_customer(&self, id: String, claim: ClaimCustomer) -> ApiFuture<Contact> {
+        let key = claim.log_id.clone();
+        self.write("POST", format!("/contacts/{id}/claim"), claim, Some(key))
+    }
+
+    fn release_customer(&self, id: String, release: ReleaseCustomer) -> ApiFuture<Contact> {
+        let key = release.log_id.clone();
+        self.write(
+            "POST",
+            format!("/contacts/{id}/release"),
+            release,
+            Some(key),
+        )
+    }
+
+    fn lock_customer(&self, id: String, locked: bool) -> ApiFuture<Contact> {
+        self.write("PUT", format!("/contacts/{id}/lock"), Lock { locked }, None)
+    }
+
+    fn due_back(&self) -> ApiFuture<Vec<DueBack>> {
+        self.get("/customers/due-back".into())
+    }
+
+    fn run_pool_rules(&self) -> ApiFuture<PoolRun> {
+        self.write("POST", "/pools/run".into(), (), None)
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {

@@ -54,6 +54,7 @@ pub(super) fn customer_query_string(q: &CustomerQuery) -> String {
         .maybe("owner", q.owner.as_deref())
         .maybe("stage", q.stage.as_deref())
         .maybe("tag", q.tag.as_deref())
+        .maybe("pool", q.pool.as_deref())
         .maybe("tz_offset", q.tz_offset.map(|m| m.to_string()).as_deref())
         .maybe(
             "untouched_days",

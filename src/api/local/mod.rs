@@ -26,7 +26,7 @@ use lianjie_core::api::Event;
 use lianjie_core::demo;
 use lianjie_core::people::Role;
 use lianjie_core::scope::Caller;
-use lianjie_core::store::{Db, Record, StoreError, StoreResult};
+use lianjie_core::store::{Db, PoolRun, Record, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -220,6 +220,10 @@ impl LocalBackend {
             loading.0.stored.open();
             loading.open_ready();
             loading.0.full.open();
+            // The pool's rules run as the data opens (the server runs them on a clock).
+            let _ = loading
+                .write(|db| Ok(db.run_pool_rules(Utc::now())), PoolRun::event)
+                .await;
         });
         backend
     }

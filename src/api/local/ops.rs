@@ -32,7 +32,10 @@ use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadDetails, Share};
-use lianjie_core::store::{StoreError, StoreResult, paginate};
+use lianjie_core::store::{
+    ClaimCustomer, DueBack, OrgPools, PoolRun, PoolSummary, ReleaseCustomer, StoreError,
+    StoreResult, paginate,
+};
 use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
 };
@@ -349,6 +352,57 @@ impl Api for LocalBackend {
         self.staff_write(
             move |db, caller| db.set_stages(caller, stages.stages),
             |_| None,
+        )
+    }
+
+    fn pools(&self) -> ApiFuture<Vec<PoolSummary>> {
+        self.staff_read(|db, caller| Ok(db.pools_for(caller, Utc::now())))
+    }
+
+    fn set_pools(&self, pools: OrgPools) -> ApiFuture<Organization> {
+        self.staff_write(
+            move |db, caller| {
+                db.set_pools(caller, pools.pools)?;
+                Ok(db.org.clone())
+            },
+            |_| None,
+        )
+    }
+
+    fn claim_customer(&self, id: String, claim: ClaimCustomer) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.claim(caller, &id, claim.log_id, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn release_customer(&self, id: String, release: ReleaseCustomer) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.release(caller, &id, release, Utc::now()),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn lock_customer(&self, id: String, locked: bool) -> ApiFuture<Contact> {
+        self.staff_write(
+            move |db, caller| db.set_lock(caller, &id, locked),
+            |c| Some(Event::Contact { contact: c.clone() }),
+        )
+    }
+
+    fn due_back(&self) -> ApiFuture<Vec<DueBack>> {
+        self.staff_read(|db, caller| Ok(db.due_back(caller, Utc::now())))
+    }
+
+    fn run_pool_rules(&self) -> ApiFuture<PoolRun> {
+        self.staff_write(
+            |db, caller| {
+                if !caller.may(Action::ConfigureStages) {
+                    return Err(StoreError::Forbidden(Action::ConfigureStages));
+                }
+                Ok(db.run_pool_rules(Utc::now()))
+            },
+            PoolRun::event,
         )
     }
 

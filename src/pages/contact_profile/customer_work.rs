@@ -68,11 +68,7 @@ pub fn CustomerWork(contact: Contact) -> impl IntoView {
     let owner_name = contact
         .owner_id
         .clone()
-        .and_then(|id| {
-            viewer
-                .with_untracked(|v| v.staff.iter().find(|u| u.id == id).map(|u| u.name.clone()))
-                .flatten()
-        })
+        .and_then(|id| viewer.with_untracked(|v| v.staff_name(&id)).flatten())
         .unwrap_or_else(|| i18n.t(Msg::Unowned).to_owned());
     let next = contact.next_follow_up_at.map(|at| {
         at.with_timezone(&chrono::Local)

@@ -61,6 +61,7 @@ pub fn Customers() -> impl IntoView {
         stage: stage.get().filter(|s| !s.is_empty()),
         tag: tag.get().filter(|t| !t.is_empty()),
         tz_offset: Some(tz_offset),
+        pool: None,
         sort: sort_key
             .get()
             .and_then(|s| CustomerSort::from_key(&s))

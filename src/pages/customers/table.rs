@@ -95,11 +95,10 @@ fn CustomerRow(index: usize, c: Contact, selected: RwSignal<BTreeSet<String>>) -
     let viewer = use_viewer();
     let api = use_api();
     let toasts = use_toasts();
-    let owner = c.owner_id.clone().and_then(|id| {
-        viewer
-            .with(|v| v.staff.iter().find(|u| u.id == id).map(|u| u.name.clone()))
-            .flatten()
-    });
+    let owner = c
+        .owner_id
+        .clone()
+        .and_then(|id| viewer.with(|v| v.staff_name(&id)).flatten());
     let stage = c.stage_or_first().to_owned();
     let me = viewer
         .with_untracked(|v| v.me.id.clone())

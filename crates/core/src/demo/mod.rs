@@ -35,9 +35,13 @@ pub const ORG: &str = "lianjie";
 /// The seed's customers `k-000` to `k-049`, owned by the reps in turn.
 const CUSTOMERS: usize = 50;
 
-/// Every contact the seed holds (none merged): the customers, and those the story
-/// brings in (readers who left their details, web-chat visitors).
-pub const CONTACTS: usize = CUSTOMERS + story::NEW_CONTACTS;
+/// Customers waiting in the public pool, `k-050` on.
+const POOL_CUSTOMERS: usize = 8;
+
+/// Every contact the seed holds (none merged): the customers, those waiting in the
+/// pool, and those the story brings in (readers who left their details, web-chat
+/// visitors).
+pub const CONTACTS: usize = CUSTOMERS + POOL_CUSTOMERS + story::NEW_CONTACTS;
 
 /// The demo organization: its staff, content, customers and inbox, with thirty days
 /// of history before `now`.
@@ -53,6 +57,12 @@ pub fn seed(now: DateTime<Utc>) -> Db {
     db.canned = inbox::canned_replies();
     story::tell(&mut db, now);
     deals::open(&mut db, now);
+    people::pool(
+        &mut db,
+        &mut rng,
+        CUSTOMERS..CUSTOMERS + POOL_CUSTOMERS,
+        now,
+    );
     // The seed is the starting point, not a change to write again.
     db.take_changes();
     db

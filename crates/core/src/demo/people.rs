@@ -263,3 +263,33 @@ pub(super) fn handle(channel: Channel, i: usize) -> String {
         other => format!("{}_{i:03}", other.slug()),
     }
 }
+
+/// The company-wide public pool: customers who leave a rep after 45 days without a
+/// follow-up (or a year without a won deal), with the customers `range` waiting in
+/// it; each owned customer has been theirs for up to 44 days, so a few are due back
+/// within the warning time.
+pub(super) fn pool(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<Utc>) {
+    db.org.pools = vec![crate::pool::Pool {
+        id: "p-all".into(),
+        name: "公海 Public pool".into(),
+        department_ids: Vec::new(),
+        rules: crate::pool::PoolRules {
+            recycle_without_follow_up_days: 45,
+            recycle_without_won_deal_days: 365,
+            ..Default::default()
+        },
+    }];
+    for (i, c) in db.contacts.values_mut().enumerate() {
+        if c.owner_id.is_some() {
+            c.owned_since = Some(now - Duration::days((i * 17 % 45) as i64));
+        }
+    }
+    add_contacts(db, rng, range.clone(), false, now);
+    for (n, i) in range.enumerate() {
+        if let Some(c) = db.contacts.get_mut(&format!("k-{i:03}")) {
+            c.owner_id = None;
+            c.pool_id = Some("p-all".into());
+            c.last_seen_at = Some(now - Duration::days(3 + n as i64 * 4));
+        }
+    }
+}

@@ -16,23 +16,37 @@ impl Db {
             .ok_or(StoreError::NotFound("contact"))
     }
 
-    /// A contact is seen by their owner's team, and with the conversations the caller
-    /// sees (an agent's inbox, a conversation assigned to a rep).
+    /// A contact is seen by their owner's team, by the users of the pool they wait
+    /// in, and with the conversations the caller sees (an agent's inbox, a
+    /// conversation assigned to a rep).
     pub(super) fn sees_contact(&self, caller: &Caller, c: &Contact) -> bool {
         let conversations = list(&self.ix().conversations_by_contact, &c.id);
         caller.sees_contact(c.owner_id.as_deref(), !conversations.is_empty())
+            || (c.owner_id.is_none() && c.pool_id.as_deref().is_some_and(|p| caller.uses_pool(p)))
             || conversations
                 .iter()
                 .filter_map(|v| self.conversations.get(v))
                 .any(|v| v.assignee_id.is_some() && caller.covers(v.assignee_id.as_deref()))
     }
 
+    /// Whether `c` is in `caller`'s lists: in their scope, and waiting in `pool`
+    /// when one is asked for; otherwise not waiting in any (but for an admin, whose
+    /// lists hold everyone).
+    pub(super) fn listed_for(&self, caller: &Caller, c: &Contact, pool: Option<&str>) -> bool {
+        let waiting = c.owner_id.is_none() && c.pool_id.is_some();
+        let in_list = match pool {
+            Some(p) => waiting && c.pool_id.as_deref() == Some(p),
+            None => !waiting || caller.is_admin(),
+        };
+        in_list && self.sees_contact(caller, c)
+    }
+
     /// Contacts as `caller` sees them: those in their scope, leaving out those
-    /// merged into another.
+    /// merged into another and (but for an admin) those waiting in a pool.
     pub fn contacts_for(&self, caller: &Caller) -> Vec<Contact> {
         self.contacts
             .values()
-            .filter(|c| c.merged.is_none() && self.sees_contact(caller, c))
+            .filter(|c| c.merged.is_none() && self.listed_for(caller, c, None))
             .cloned()
             .collect()
     }

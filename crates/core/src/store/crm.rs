@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::crm::{
-    BulkChange, CustomerDetails, Entry, LogEntry, MAX_BULK, NewCustomer, NewFollowUp, tags,
-    tidy_tags,
+    BulkChange, CustomerDetails, Entry, LogEntry, MAX_BULK, NewCustomer, NewFollowUp, OwnerChange,
+    tags, tidy_tags,
 };
 use crate::validate::FieldProblem;
 
@@ -17,7 +17,14 @@ impl Db {
         if c.merged.is_some() {
             return Err(StoreError::NotFound("contact"));
         }
-        if !caller.may(Action::EditCustomers) || !caller.covers(c.owner_id.as_deref()) {
+        // Managers and admins hand out the customers of the pools they use; a rep
+        // claims them first.
+        let hands_out = c.owner_id.is_none()
+            && caller.role == crate::people::Role::Manager
+            && c.pool_id.as_deref().is_some_and(|p| caller.uses_pool(p));
+        if !caller.may(Action::EditCustomers)
+            || !(caller.covers(c.owner_id.as_deref()) || hands_out)
+        {
             return Err(StoreError::Forbidden(Action::EditCustomers));
         }
         Ok(c)
@@ -290,7 +297,7 @@ impl Db {
     }
 
     /// One change to many customers, all or none: each must be one the caller may
-    /// change. Stage moves are logged as `{log_prefix}-{n}`.
+    /// change. Stage moves and changes of owner are logged as `{log_prefix}-{n}`.
     pub fn bulk_update(
         &mut self,
         caller: &Caller,
@@ -337,7 +344,7 @@ impl Db {
         errors.into_result()?;
         for (n, id) in ids.iter().enumerate() {
             self.editable_contact(caller, id)?;
-            if matches!(change, BulkChange::Stage { .. }) {
+            if matches!(change, BulkChange::Stage { .. } | BulkChange::Assign { .. }) {
                 self.log_id_free(&format!("{log_prefix}-{n}"), id, &caller.user_id)?;
             }
         }
@@ -346,12 +353,34 @@ impl Db {
                 BulkChange::Stage { stage } => {
                     self.move_stage(&caller.user_id, id, stage, format!("{log_prefix}-{n}"), now);
                 }
+                BulkChange::Assign { owner_id } => {
+                    let from = self.contacts.get(id).and_then(|c| c.owner_id.clone());
+                    if from.as_ref() != Some(owner_id) {
+                        let how = if from.is_some() {
+                            OwnerChange::Transferred
+                        } else {
+                            OwnerChange::Assigned
+                        };
+                        self.change_owner(
+                            id,
+                            Some(owner_id.clone()),
+                            None,
+                            super::pool::OwnerLog {
+                                id: format!("{log_prefix}-{n}"),
+                                author: caller.user_id.clone(),
+                                how,
+                                reason: String::new(),
+                            },
+                            now,
+                        );
+                    }
+                }
                 other => {
                     let Some(c) = self.contacts.get_mut(id) else {
                         continue;
                     };
                     match other {
-                        BulkChange::Assign { owner_id } => c.owner_id = Some(owner_id.clone()),
+                        BulkChange::Assign { .. } => {}
                         BulkChange::AddTag { tag } => {
                             let mut with = c.tags.clone();
                             with.push(tag.clone());

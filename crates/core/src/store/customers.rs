@@ -18,7 +18,7 @@ impl Db {
             .filter(|c| {
                 c.merged.is_none()
                     && query.holds(c, &caller.user_id, now)
-                    && self.sees_contact(caller, c)
+                    && self.listed_for(caller, c, query.pool.as_deref())
             })
             .collect();
         list.sort_by(|a, b| query.sort.compare(a, b));

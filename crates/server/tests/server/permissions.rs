@@ -603,6 +603,60 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             ),
             [401, 201, 403, 403, 403, 201],
         ),
+        // The public pool: k-050 waits in it, k-006 is 王磊's.
+        row(
+            M::GET,
+            "/pools",
+            "/pools",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::PUT,
+            "/org/pools",
+            "/org/pools",
+            Some(
+                json!({"pools": [{"id": "p-all", "name": "公海 Public pool", "department_ids": [], "rules": {"claims_per_day": 10, "max_customers": 200, "reclaim_after_days": 7, "recycle_without_follow_up_days": 45, "recycle_without_won_deal_days": 365, "warn_days": 3, "locks_per_rep": 5, "engaged_intent": 70, "engaged_within_hours": 72}}]}),
+            ),
+            [401, 200, 403, 403, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/customers/due-back",
+            "/customers/due-back",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        // 王磊 claims it; then it is his, and nobody else's to claim.
+        row(
+            M::POST,
+            "/contacts/{id}/claim",
+            "/contacts/k-050/claim",
+            Some(json!({"log_id": "claim-{who}"})),
+            [401, 404, 200, 422, 403, 422],
+        ),
+        row(
+            M::PUT,
+            "/contacts/{id}/lock",
+            "/contacts/k-006/lock",
+            Some(json!({"locked": true})),
+            [401, 404, 200, 200, 403, 200],
+        ),
+        // 王磊 gives it back; then nobody owns it to give back.
+        row(
+            M::POST,
+            "/contacts/{id}/release",
+            "/contacts/k-006/release",
+            Some(json!({"reason": "换人跟进", "log_id": "release-{who}"})),
+            [401, 404, 200, 422, 403, 422],
+        ),
+        row(
+            M::POST,
+            "/pools/run",
+            "/pools/run",
+            None,
+            [401, 200, 403, 403, 403, 200],
+        ),
         row(
             M::GET,
             "/channel-keys",
