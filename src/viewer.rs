@@ -37,6 +37,8 @@ pub enum Gate {
     Adapters,
     /// Deals are sellers' (and admins'): support has none.
     Pipeline,
+    /// The public pool: sellers claim from it, managers and admins hand it out.
+    Pool,
 }
 
 impl Viewer {
@@ -70,7 +72,7 @@ impl Viewer {
             Gate::Simulator => self.may(Action::PostInbound),
             Gate::Team => self.may(Action::ManageStaff),
             Gate::Adapters => self.may(Action::ManageChannelKeys),
-            Gate::Pipeline => self.may(Action::EditCustomers),
+            Gate::Pipeline | Gate::Pool => self.may(Action::EditCustomers),
         }
     }
 
@@ -101,12 +103,13 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 10] = [
+const NAV: [(&str, Msg, Option<Gate>); 11] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
     ("/radar", Msg::NavRadar, Some(Gate::Radar)),
     ("/customers", Msg::NavCustomers, None),
+    ("/pool", Msg::NavPool, Some(Gate::Pool)),
     ("/pipeline", Msg::NavPipeline, Some(Gate::Pipeline)),
     ("/tasks", Msg::NavTasks, None),
     ("/inbox", Msg::NavInbox, None),
@@ -230,6 +233,7 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/pool",
                 "/pipeline",
                 "/tasks",
                 "/inbox",
@@ -255,6 +259,7 @@ mod tests {
                 "/content",
                 "/radar",
                 "/customers",
+                "/pool",
                 "/pipeline",
                 "/tasks",
                 "/inbox",

@@ -696,7 +696,7 @@ messages! {
     PoolRuleLocks => "每人可锁定客户", "Locks per rep";
     PoolRuleIntent => "意向分达到即视为正在跟进中（不回收）", "Intent at which a customer is kept (engaged)";
     PoolRuleHours => "最近多少小时内阅读视为活跃", "Read within hours counts as engaged";
-    PoolSaved => "公海设置已保存", "Pools saved";
+    SavePools => "保存公海设置", "Save pools";
     PoolRunNow => "立即执行回收规则", "Run the rules now";
     PoolRan => "已回收 {recycled} 位，{held} 位正在阅读已提醒跟进", "{recycled} sent back, {held} kept (reading now) with a task";
     PipelineIntro => "每个阶段的商机、金额与加权金额；拖动或用方向键移动。", "Deals by stage, with totals and weighted totals; drag them, or move them with the arrow keys.";

@@ -27,6 +27,7 @@ pub fn CrmSettings() -> impl IntoView {
         <div class="settings-stack">
             {tags.then(|| view! { <TagListEditor /> })}
             {stages.then(|| view! { <StageEditor /> })}
+            {stages.then(|| view! { <super::pool_settings::PoolEditor /> })}
         </div>
     }
 }
@@ -34,7 +35,7 @@ pub fn CrmSettings() -> impl IntoView {
 /// Saves with `save`, then reads the viewer afresh (the organization changed) and
 /// says so; refused fields land in `problems`. (Other open workbenches see the
 /// change on their next load: there is no event for it yet.)
-fn use_save<T: Clone + 'static>(
+pub(super) fn use_save<T: Clone + 'static>(
     problems: RwSignal<FieldErrors>,
     save: impl Fn(T) -> crate::api::ApiFuture<Organization> + 'static,
 ) -> Action<T, Result<Organization, AppError>> {

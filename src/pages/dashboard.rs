@@ -4,7 +4,7 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::{RadarItem, Today, WeekFigures};
+use lianjie_core::api::{Event, RadarItem, Today, WeekFigures};
 use lianjie_core::crm::TaskFilter;
 use lianjie_core::format;
 use lianjie_core::link;
@@ -59,6 +59,7 @@ pub fn Dashboard() -> impl IntoView {
                 })
             })}
         </Transition>
+        <DueBackNotice />
         <TodaysTasks />
         <ul class="tiles">{tiles}</ul>
     }
@@ -184,6 +185,7 @@ fn intro_of(nav: Msg) -> Msg {
         Msg::NavCustomers => Msg::CustomersIntro,
         Msg::NavTasks => Msg::TasksIntro,
         Msg::NavPipeline => Msg::PipelineIntro,
+        Msg::NavPool => Msg::PoolIntro,
         Msg::NavInbox => Msg::InboxIntro,
         Msg::NavSettings => Msg::SettingsIntro,
         Msg::NavTeam => Msg::TeamIntro,
@@ -202,5 +204,36 @@ fn TodaysTasks() -> impl IntoView {
             <TaskList tasks />
             <p><A href="/tasks">{move || i18n.t(Msg::AllTasks)}</A></p>
         </section>
+    }
+}
+
+/// How many of the caller's customers (a manager: their team's) go back to the
+/// public pool soon, linking to the list; nothing when none do.
+#[component]
+fn DueBackNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let viewer = use_viewer();
+    let due = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.due_back().await }
+    });
+    use_api_events(move |e| {
+        if matches!(
+            e,
+            Event::Contact { .. } | Event::Customers { .. } | Event::Reset
+        ) {
+            due.refetch();
+        }
+    });
+    let count = move || due.get().and_then(|r| r.ok()).map_or(0, |list| list.len());
+    move || {
+        let n = count();
+        (n > 0 && viewer.opens(Gate::Pool)).then(|| {
+            let text = i18n.tf(Msg::PoolDueAlert, &[("n", &n.to_string())]);
+            view! {
+                <p class="notice" role="status"><A href="/pool">{text}</A></p>
+            }
+        })
     }
 }

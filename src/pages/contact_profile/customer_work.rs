@@ -1,6 +1,8 @@
-//! Working a customer from their profile: their stage, a star, who owns them, their
-//! details and tags (edited in place), and the follow-up form.
+//! Working a customer from their profile: their stage, a star, who owns them (and
+//! the pool: see `ownership`), their details and tags (edited in place), and the
+//! follow-up form.
 
+use super::ownership::Ownership;
 use crate::api::{local::random_token, use_api};
 use crate::components::{CustomerForm, FollowUpForm, StageOptions, use_toasts};
 use crate::i18n::{Msg, use_i18n};
@@ -119,6 +121,7 @@ pub fn CustomerWork(contact: Contact) -> impl IntoView {
                 <dt>{move || i18n.t(Msg::Notes)}</dt>
                 <dd class="work-notes">{if notes.is_empty() { "—".to_owned() } else { notes }}</dd>
             </dl>
+            <Ownership contact=contact.clone() />
             <Show when=move || may_edit.get()>
                 <p class="form-actions">
                     <button type="button" aria-expanded=move || editing.get().to_string()

@@ -1,5 +1,6 @@
 mod customer_work;
 mod deals_panel;
+mod ownership;
 mod same_person;
 
 use super::use_public_id;

@@ -1,0 +1,163 @@
+//! Who has a customer, from their profile: a customer waiting in the public pool is
+//! claimed here; an owned one is locked against going back, or given back with a
+//! reason.
+
+use crate::api::{local::random_token, use_api};
+use crate::components::use_toasts;
+use crate::error::{AppError, problem_message};
+use crate::i18n::{Msg, use_i18n};
+use crate::viewer::use_viewer;
+use leptos::prelude::*;
+use lianjie_core::contact::Contact;
+use lianjie_core::store::{ClaimCustomer, ReleaseCustomer};
+
+#[component]
+pub fn Ownership(contact: Contact) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let viewer = use_viewer();
+    let toasts = use_toasts();
+    let waiting_in = contact
+        .pool_id
+        .clone()
+        .filter(|_| contact.owner_id.is_none());
+    let may_claim = waiting_in.as_deref().is_some_and(|p| {
+        viewer
+            .with_untracked(|v| {
+                v.caller.uses_pool(p) && v.may(lianjie_core::scope::Action::EditCustomers)
+            })
+            .unwrap_or(false)
+    });
+    let may_keep = contact.owner_id.is_some()
+        && viewer
+            .with_untracked(|v| v.may_edit_customer(contact.owner_id.as_deref()))
+            .unwrap_or(false);
+    let locked = RwSignal::new(contact.locked);
+    let giving_back = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let reason_problem = RwSignal::new(None::<Msg>);
+    let id = contact.id.clone();
+    let claim = Action::new_local({
+        let (api, id) = (api.clone(), id.clone());
+        move |(): &()| {
+            let (api, id) = (api.clone(), id.clone());
+            let claim = ClaimCustomer {
+                log_id: format!("claim-{}", random_token()),
+            };
+            async move { api.claim_customer(id, claim).await }
+        }
+    });
+    let lock = Action::new_local({
+        let (api, id) = (api.clone(), id.clone());
+        move |on: &bool| {
+            let (api, id, on) = (api.clone(), id.clone(), *on);
+            async move { api.lock_customer(id, on).await }
+        }
+    });
+    let release = Action::new_local({
+        let (api, id) = (api.clone(), id.clone());
+        move |why: &String| {
+            let (api, id) = (api.clone(), id.clone());
+            let release = ReleaseCustomer {
+                pool_id: None,
+                reason: why.clone(),
+                log_id: format!("release-{}", random_token()),
+            };
+            async move { api.release_customer(id, release).await }
+        }
+    });
+    Effect::new(move || {
+        if let Some(done) = claim.value().get() {
+            match done {
+                Ok(c) => {
+                    toasts.info(untrack(|| i18n.tf(Msg::PoolClaimed, &[("name", &c.name)])));
+                }
+                Err(e) => {
+                    toasts.error(untrack(|| i18n.t(e.message())), None);
+                }
+            }
+        }
+    });
+    Effect::new(move || match lock.value().get() {
+        Some(Ok(c)) => locked.set(c.locked),
+        Some(Err(AppError::Invalid(_))) => {
+            toasts.error(untrack(|| i18n.t(Msg::PoolLockLimit)), None);
+        }
+        Some(Err(e)) => {
+            toasts.error(untrack(|| i18n.t(e.message())), None);
+        }
+        None => {}
+    });
+    Effect::new(move || match release.value().get() {
+        Some(Ok(_)) => {
+            giving_back.set(false);
+            toasts.info(untrack(|| i18n.t(Msg::PoolReleased)));
+        }
+        Some(Err(AppError::Invalid(errs))) => {
+            reason_problem.set(errs.get("reason").map(problem_message));
+            if errs.get("reason").is_none() {
+                toasts.error(untrack(|| i18n.t(Msg::ErrInvalid)), None);
+            }
+        }
+        Some(Err(e)) => {
+            toasts.error(untrack(|| i18n.t(e.message())), None);
+        }
+        None => {}
+    });
+    let waiting = waiting_in.is_some();
+    view! {
+        {waiting.then(|| view! {
+            <p class="pool-owner">
+                <span class="badge quiet">{move || i18n.t(Msg::PoolInPool)}</span>
+                {may_claim.then(|| view! {
+                    <button type="button" class="cta" disabled=move || claim.pending().get()
+                        on:click=move |_| { claim.dispatch(()); }>
+                        {move || i18n.t(Msg::PoolClaim)}
+                    </button>
+                })}
+            </p>
+        })}
+        {may_keep.then(|| view! {
+            <div class="pool-owner">
+                <button type="button" aria-pressed=move || locked.get().to_string()
+                    disabled=move || lock.pending().get()
+                    on:click=move |_| { lock.dispatch(!locked.get_untracked()); }>
+                    {move || i18n.t(Msg::PoolLock)}
+                </button>
+                <Show when=move || locked.get()>
+                    <span class="via">{move || i18n.t(Msg::PoolLocked)}</span>
+                </Show>
+                <button type="button" aria-expanded=move || giving_back.get().to_string()
+                    on:click=move |_| giving_back.update(|g| *g = !*g)>
+                    {move || i18n.t(Msg::PoolRelease)}
+                </button>
+            </div>
+            <Show when=move || giving_back.get()>
+                <form class="pool-release" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let why = reason.get_untracked();
+                    match lianjie_core::pool::check_reason(&why) {
+                        Ok(()) => {
+                            reason_problem.set(None);
+                            release.dispatch(why.trim().to_owned());
+                        }
+                        Err(p) => reason_problem.set(Some(problem_message(&p))),
+                    }
+                }>
+                    <label for="release-reason">{move || i18n.t(Msg::PoolReleaseReason)}</label>
+                    <input id="release-reason" type="text" maxlength="200"
+                        aria-invalid=move || reason_problem.get().is_some().to_string()
+                        aria-describedby="release-reason-problem"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <p id="release-reason-problem" class="field-problem">
+                        {move || reason_problem.get().map(|m| i18n.t(m))}
+                    </p>
+                    <button type="submit" class="cta" disabled=move || release.pending().get()>
+                        {move || i18n.t(Msg::PoolReleaseConfirm)}
+                    </button>
+                </form>
+            </Show>
+        })}
+    }
+}
