@@ -655,7 +655,7 @@ messages! {
     PoolTitle => "公海客户", "Public pool";
     PoolIntro => "无人跟进的客户在这里等待领取。领取后即成为你的客户。", "Customers nobody follows up wait here. Claim one and they are yours.";
     PoolNone => "还没有公海。管理员可在设置中创建。", "There is no public pool yet. An admin can set one up in Settings.";
-    PoolPick => "公海", "Pool";
+    PoolPick => "选择公海", "Choose a pool";
     PoolStanding => "今日已领取 {claimed}/{limit} · 名下客户 {owned}/{max}", "Claimed today {claimed}/{limit} · Your customers {owned}/{max}";
     PoolEmpty => "公海里暂时没有客户。", "Nobody is waiting in this pool.";
     PoolClaim => "领取", "Claim";
@@ -685,7 +685,7 @@ messages! {
     PoolSettingsIntro => "客户在公海与私海之间流转的规则。天数为 0 表示关闭该规则。", "How customers move between the pool and reps. A day count of 0 turns that rule off.";
     PoolAdd => "添加公海", "Add a pool";
     PoolRemove => "删除公海", "Remove pool";
-    PoolName => "名称", "Name";
+    PoolName => "公海名称", "Pool name";
     PoolDepartments => "使用部门（不选则全员）", "Departments (none: everyone)";
     PoolRuleClaims => "每人每日可领取", "Claims per rep per day";
     PoolRuleMax => "每人最多拥有客户", "Most customers a rep may own";
