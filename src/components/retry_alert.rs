@@ -25,8 +25,9 @@ pub fn load_error<T>(loaded: &Option<ApiResult<T>>) -> Option<AppError> {
 /// nothing otherwise.
 #[component]
 pub fn LoadFailed<T: 'static>(resource: LocalResource<ApiResult<T>>) -> impl IntoView {
+    // `try_with`: a resource owned by a part being replaced may be asked once more.
     move || {
-        resource.with(load_error).map(|error| {
+        resource.try_with(load_error).flatten().map(|error| {
             view! { <RetryAlert error retry=Callback::new(move |()| resource.refetch()) /> }
         })
     }

@@ -3,14 +3,14 @@
 //! (a manager: their team's) customers going back soon, to follow up or lock.
 
 use super::use_query_param;
-use crate::api::{ApiResult, local::random_token, use_api, use_api_events};
+use crate::api::{local::random_token, use_api, use_api_events};
 use crate::components::{LoadFailed, PageHeader, TimeAgo, use_toasts};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::api::{Event, Page};
+use lianjie_core::api::Event;
 use lianjie_core::contact::Contact;
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::pool::{PoolRules, Verdict};
@@ -20,16 +20,51 @@ use lianjie_core::validate::FieldProblem;
 /// Most waiting customers listed at once (the oldest-waiting first page).
 const WAITING_PAGE: usize = 100;
 
+/// What the page shows of the pools: every pool the caller uses, the one chosen,
+/// and who waits in it, read together.
+#[derive(Clone)]
+struct Board {
+    pools: Vec<PoolSummary>,
+    chosen: Option<PoolSummary>,
+    waiting: Vec<Contact>,
+}
+
 #[component]
 pub fn PublicPool() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let toasts = use_toasts();
     let (pool_key, set_pool) = use_query_param("pool");
-    let pools = LocalResource::new({
+    // One read for the pools and the chosen one's list: the list needs the pool.
+    let board = LocalResource::new({
         let api = api.clone();
         move || {
-            let api = api.clone();
-            async move { api.pools().await }
+            let (api, wanted) = (api.clone(), pool_key.get());
+            async move {
+                let pools = api.pools().await?;
+                let chosen = pools
+                    .iter()
+                    .find(|p| Some(&p.pool.id) == wanted.as_ref())
+                    .or(pools.first())
+                    .cloned();
+                let waiting = match &chosen {
+                    Some(c) => {
+                        api.customers(CustomerQuery {
+                            pool: Some(c.pool.id.clone()),
+                            limit: Some(WAITING_PAGE),
+                            ..Default::default()
+                        })
+                        .await?
+                        .items
+                    }
+                    None => Vec::new(),
+                };
+                Ok(Board {
+                    pools,
+                    chosen,
+                    waiting,
+                })
+            }
         }
     });
     let due = LocalResource::new({
@@ -39,75 +74,69 @@ pub fn PublicPool() -> impl IntoView {
             async move { api.due_back().await }
         }
     });
-    // The pool shown: the one in the address, else the first.
-    let chosen = Memo::new(move |_| {
-        let list = pools.get().and_then(|r| r.ok()).unwrap_or_default();
-        let wanted = pool_key.get();
-        list.iter()
-            .find(|p| Some(&p.pool.id) == wanted.as_ref())
-            .or(list.first())
-            .cloned()
-    });
-    let waiting = LocalResource::new(move || {
-        let api = api.clone();
-        let pool = chosen.get().map(|p| p.pool.id);
-        async move {
-            match pool {
-                Some(pool) => api
-                    .customers(CustomerQuery {
-                        pool: Some(pool),
-                        limit: Some(WAITING_PAGE),
-                        ..Default::default()
-                    })
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        }
+    let changed = Callback::new(move |()| {
+        board.refetch();
+        due.refetch();
     });
     use_api_events(move |e| {
         if matches!(
             e,
             Event::Contact { .. } | Event::Customers { .. } | Event::Reset
         ) {
-            pools.refetch();
-            due.refetch();
-            waiting.refetch();
+            changed.run(());
         }
     });
-    let changed = Callback::new(move |()| {
-        pools.refetch();
-        due.refetch();
-        waiting.refetch();
+    // Told from the action itself: a claimed row leaves the list before it ends.
+    let claim = Action::new_local(move |(id, name): &(String, String)| {
+        let (api, id, name) = (api.clone(), id.clone(), name.clone());
+        let rules = board
+            .get_untracked()
+            .and_then(|b| b.ok())
+            .and_then(|b| b.chosen)
+            .map(|c| c.pool.rules)
+            .unwrap_or_default();
+        let claim = ClaimCustomer {
+            log_id: format!("claim-{}", random_token()),
+        };
+        async move {
+            match api.claim_customer(id, claim).await {
+                Ok(_) => {
+                    toasts.info(i18n.tf(Msg::PoolClaimed, &[("name", &name)]));
+                    changed.run(());
+                }
+                Err(e) => {
+                    toasts.error(refusal(i18n, &rules, &e), None);
+                }
+            }
+        }
     });
     view! {
         <PageHeader title=Msg::PoolTitle intro=Msg::PoolIntro />
-        <LoadFailed resource=pools />
+        <LoadFailed resource=board />
         <Transition>
             {move || Suspend::new(async move {
-                pools.await.map(|list| {
-                    if list.is_empty() {
-                        return view! { <p class="empty">{move || i18n.t(Msg::PoolNone)}</p> }.into_any();
+                board.await.map(|b| match b.chosen.clone() {
+                    None => view! { <p class="empty">{move || i18n.t(Msg::PoolNone)}</p> }.into_any(),
+                    Some(chosen) => {
+                        let choices = (b.pools.len() > 1).then(|| view! {
+                            <div role="group" class="segmented" aria-label=move || i18n.t(Msg::PoolPick)>
+                                {b.pools.iter().map(|p| {
+                                    let id = p.pool.id.clone();
+                                    let pressed = (id == chosen.pool.id).to_string();
+                                    view! {
+                                        <button type="button" aria-pressed=pressed
+                                            on:click=move |_| set_pool.set(Some(id.clone()))>
+                                            {p.pool.name.clone()}
+                                        </button>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        });
+                        view! {
+                            {choices}
+                            <PoolPanel summary=chosen waiting=b.waiting claim i18n />
+                        }.into_any()
                     }
-                    let choices = (list.len() > 1).then(|| view! {
-                        <div role="group" class="segmented" aria-label=move || i18n.t(Msg::PoolPick)>
-                            {list.iter().map(|p| {
-                                let id = p.pool.id.clone();
-                                let here = id.clone();
-                                view! {
-                                    <button type="button"
-                                        aria-pressed=move || (chosen.with(|c| c.as_ref().map(|c| c.pool.id.clone())) == Some(here.clone())).to_string()
-                                        on:click=move |_| set_pool.set(Some(id.clone()))>
-                                        {p.pool.name.clone()}
-                                    </button>
-                                }
-                            }).collect_view()}
-                        </div>
-                    });
-                    view! {
-                        {choices}
-                        {move || chosen.get().map(|summary| view! { <PoolPanel summary waiting changed i18n /> })}
-                    }.into_any()
                 })
             })}
         </Transition>
@@ -136,8 +165,8 @@ pub fn PublicPool() -> impl IntoView {
 #[component]
 fn PoolPanel(
     summary: PoolSummary,
-    waiting: LocalResource<ApiResult<Option<Page<Contact>>>>,
-    changed: Callback<()>,
+    waiting: Vec<Contact>,
+    claim: Action<(String, String), ()>,
     i18n: I18n,
 ) -> impl IntoView {
     let rules = summary.pool.rules;
@@ -152,27 +181,21 @@ fn PoolPanel(
             ],
         )
     };
+    let list = if waiting.is_empty() {
+        view! { <p class="empty">{move || i18n.t(Msg::PoolEmpty)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="pool-list">
+                {waiting.into_iter().map(|c| view! { <WaitingRow c claim i18n /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
     view! {
         <section class="panel" aria-labelledby="pool-h">
             <h2 id="pool-h">{summary.pool.name.clone()}</h2>
             <p class="intro">{standing}</p>
-            <LoadFailed resource=waiting />
-            <Transition>
-                {move || Suspend::new(async move {
-                    waiting.await.map(|page| {
-                        let list = page.map(|p| p.items).unwrap_or_default();
-                        if list.is_empty() {
-                            view! { <p class="empty">{move || i18n.t(Msg::PoolEmpty)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="pool-list">
-                                    {list.into_iter().map(|c| view! { <WaitingRow c rules changed i18n /> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }
-                    })
-                })}
-            </Transition>
+            {list}
         </section>
     }
 }
@@ -200,36 +223,14 @@ fn refusal(i18n: I18n, rules: &PoolRules, error: &AppError) -> String {
     }
 }
 
-/// A customer waiting in the pool, with who gave them back and a Claim button.
+/// A customer waiting in the pool, with who gave them back and a Claim button (the
+/// panel's claim, whose answer outlives the row: a claimed row leaves the list).
 #[component]
-fn WaitingRow(c: Contact, rules: PoolRules, changed: Callback<()>, i18n: I18n) -> impl IntoView {
-    let api = use_api();
-    let toasts = use_toasts();
+fn WaitingRow(c: Contact, claim: Action<(String, String), ()>, i18n: I18n) -> impl IntoView {
     let viewer = use_viewer();
     let name = c.name.clone();
-    let claim = Action::new_local({
-        let id = c.id.clone();
-        move |(): &()| {
-            let (api, id) = (api.clone(), id.clone());
-            let claim = ClaimCustomer {
-                log_id: format!("claim-{}", random_token()),
-            };
-            async move { api.claim_customer(id, claim).await }
-        }
-    });
-    Effect::new({
-        let name = name.clone();
-        move || match claim.value().get() {
-            Some(Ok(_)) => {
-                toasts.info(untrack(|| i18n.tf(Msg::PoolClaimed, &[("name", &name)])));
-                changed.run(());
-            }
-            Some(Err(e)) => {
-                toasts.error(untrack(|| refusal(i18n, &rules, &e)), None);
-            }
-            None => {}
-        }
-    });
+    let shown = name.clone();
+    let pick = (c.id.clone(), name.clone());
     let released = c.released.clone().map(|r| {
         let who = viewer
             .with_untracked(|v| v.staff_name(&r.owner_id))
@@ -248,7 +249,7 @@ fn WaitingRow(c: Contact, rules: PoolRules, changed: Callback<()>, i18n: I18n) -
     view! {
         <li class="pool-row">
             <div class="pool-who">
-                <A href=format!("/contacts/{}", c.id)>{name.clone()}</A>
+                <A href=format!("/contacts/{}", c.id)>{shown}</A>
                 {(!c.company.is_empty()).then(|| view! { <span class="via">{c.company.clone()}</span> })}
                 <span class="meta">
                     {c.tags.iter().map(|t| view! { <span class="badge quiet">{t.clone()}</span> }).collect_view()}
@@ -257,7 +258,7 @@ fn WaitingRow(c: Contact, rules: PoolRules, changed: Callback<()>, i18n: I18n) -
                 </span>
             </div>
             <button type="button" class="cta" aria-label=label disabled=move || claim.pending().get()
-                on:click=move |_| { claim.dispatch(()); }>
+                on:click=move |_| { claim.dispatch(pick.clone()); }>
                 {move || i18n.t(Msg::PoolClaim)}
             </button>
         </li>

@@ -37,6 +37,8 @@ pub fn Ownership(contact: Contact) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let reason_problem = RwSignal::new(None::<Msg>);
     let id = contact.id.clone();
+    // Each answer is told from the action itself: the profile is drawn again as
+    // the customer changes hands, and this part with it.
     let claim = Action::new_local({
         let (api, id) = (api.clone(), id.clone());
         move |(): &()| {
@@ -44,14 +46,31 @@ pub fn Ownership(contact: Contact) -> impl IntoView {
             let claim = ClaimCustomer {
                 log_id: format!("claim-{}", random_token()),
             };
-            async move { api.claim_customer(id, claim).await }
+            async move {
+                match api.claim_customer(id, claim).await {
+                    Ok(c) => toasts.info(i18n.tf(Msg::PoolClaimed, &[("name", &c.name)])),
+                    Err(e) => toasts.error(i18n.t(e.message()), None),
+                };
+            }
         }
     });
     let lock = Action::new_local({
         let (api, id) = (api.clone(), id.clone());
         move |on: &bool| {
             let (api, id, on) = (api.clone(), id.clone(), *on);
-            async move { api.lock_customer(id, on).await }
+            async move {
+                match api.lock_customer(id, on).await {
+                    Ok(c) => {
+                        locked.try_set(c.locked);
+                    }
+                    Err(AppError::Invalid(_)) => {
+                        toasts.error(i18n.t(Msg::PoolLockLimit), None);
+                    }
+                    Err(e) => {
+                        toasts.error(i18n.t(e.message()), None);
+                    }
+                }
+            }
         }
     });
     let release = Action::new_local({
@@ -63,46 +82,26 @@ pub fn Ownership(contact: Contact) -> impl IntoView {
                 reason: why.clone(),
                 log_id: format!("release-{}", random_token()),
             };
-            async move { api.release_customer(id, release).await }
-        }
-    });
-    Effect::new(move || {
-        if let Some(done) = claim.value().get() {
-            match done {
-                Ok(c) => {
-                    toasts.info(untrack(|| i18n.tf(Msg::PoolClaimed, &[("name", &c.name)])));
-                }
-                Err(e) => {
-                    toasts.error(untrack(|| i18n.t(e.message())), None);
+            async move {
+                match api.release_customer(id, release).await {
+                    Ok(_) => {
+                        giving_back.try_set(false);
+                        toasts.info(i18n.t(Msg::PoolReleased));
+                    }
+                    Err(AppError::Invalid(errs)) => match errs.get("reason") {
+                        Some(p) => {
+                            reason_problem.try_set(Some(problem_message(p)));
+                        }
+                        None => {
+                            toasts.error(i18n.t(Msg::ErrInvalid), None);
+                        }
+                    },
+                    Err(e) => {
+                        toasts.error(i18n.t(e.message()), None);
+                    }
                 }
             }
         }
-    });
-    Effect::new(move || match lock.value().get() {
-        Some(Ok(c)) => locked.set(c.locked),
-        Some(Err(AppError::Invalid(_))) => {
-            toasts.error(untrack(|| i18n.t(Msg::PoolLockLimit)), None);
-        }
-        Some(Err(e)) => {
-            toasts.error(untrack(|| i18n.t(e.message())), None);
-        }
-        None => {}
-    });
-    Effect::new(move || match release.value().get() {
-        Some(Ok(_)) => {
-            giving_back.set(false);
-            toasts.info(untrack(|| i18n.t(Msg::PoolReleased)));
-        }
-        Some(Err(AppError::Invalid(errs))) => {
-            reason_problem.set(errs.get("reason").map(problem_message));
-            if errs.get("reason").is_none() {
-                toasts.error(untrack(|| i18n.t(Msg::ErrInvalid)), None);
-            }
-        }
-        Some(Err(e)) => {
-            toasts.error(untrack(|| i18n.t(e.message())), None);
-        }
-        None => {}
     });
     let waiting = waiting_in.is_some();
     view! {

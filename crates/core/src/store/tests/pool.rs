@@ -377,3 +377,28 @@ fn assigning_and_transferring_are_logged_and_managers_hand_out_pool_customers() 
         .unwrap_err();
     assert_eq!(err, StoreError::Forbidden(Action::EditCustomers));
 }
+
+/// What the end-to-end test counts on: with the demo's rules made strict (ten
+/// days without a follow-up, no reading window), a run sends some of the demo's
+/// customers back and keeps some hot ones with a task, and 王磊 has both kinds.
+#[test]
+fn strict_rules_on_the_demo_recycle_some_and_hold_some_hot_ones() {
+    let mut db = demo::seed(now());
+    set_rules(&mut db, |r| PoolRules {
+        recycle_without_follow_up_days: 10,
+        engaged_within_hours: 0,
+        ..r
+    });
+    let run = db.run_pool_rules(now());
+    let of = |ids: &[String]| {
+        ids.iter()
+            .filter(|id| {
+                db.log.values().any(|e| {
+                    &e.contact_id == *id
+                        && matches!(&e.entry, Entry::Owner { from: Some(f), .. } if f == "u-wanglei")
+                }) || db.contacts[*id].owner_id.as_deref() == Some("u-wanglei")
+            })
+            .count()
+    };
+    assert!(of(&run.recycled) > 0 && of(&run.held) > 0, "{run:?}");
+}
