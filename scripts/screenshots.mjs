@@ -33,6 +33,7 @@ export const PAGES = [
   { name: 'radar', path: '/radar', as: 'rep', h1: ['线索雷达', 'Lead radar'] },
   { name: 'customers', path: '/customers', as: 'rep', h1: ['客户', 'Customers'] },
   { name: 'customers-import', path: '/customers', as: 'rep', h1: ['客户', 'Customers'], prepare: importPreview },
+  { name: 'pool', path: '/pool', as: 'rep', h1: ['公海客户', 'Public pool'] },
   { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
   { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },

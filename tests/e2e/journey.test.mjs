@@ -86,7 +86,7 @@ test(`staff journey on the ${BACKEND} backend: dashboard, content, radar, settin
     assert.ok((await figure(page, 'Views this week')) > repViews);
     await page.goto(url('/content'));
     await page.getByRole('heading', { name: '2026 企业 SCRM 报价方案' }).waitFor();
-    assert.equal(await contactsToShareWith(page), 58);
+    assert.equal(await contactsToShareWith(page), 66);
     await page.goto(url('/radar'));
     await heading(page, 'Lead radar');
     assert.ok((await (await radarLines(page)).count()) > repLines);
