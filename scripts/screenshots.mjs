@@ -35,6 +35,7 @@ export const PAGES = [
   { name: 'customers-import', path: '/customers', as: 'rep', h1: ['客户', 'Customers'], prepare: importPreview },
   { name: 'pool', path: '/pool', as: 'rep', h1: ['公海客户', 'Public pool'] },
   { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
+  { name: 'leaderboard', path: '/leaderboard', as: 'rep', h1: ['排行榜', 'Leaderboard'] },
   { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
   { name: 'inbox', path: '/inbox', as: 'rep', h1: ['收件箱', 'Inbox'] },

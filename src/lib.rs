@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("radar") view=|| view! { <RoleGate gate=Gate::Radar><LeadRadar /></RoleGate> } />
                     <Route path=path!("customers") view=Customers />
                     <Route path=path!("tasks") view=Tasks />
+                    <Route path=path!("leaderboard") view=|| view! { <RoleGate gate=Gate::Radar><LeaderboardPage /></RoleGate> } />
                     <Route path=path!("pool") view=|| view! { <RoleGate gate=Gate::Pool><PublicPool /></RoleGate> } />
                     <Route path=path!("pipeline") view=|| view! { <RoleGate gate=Gate::Pipeline><Pipeline /></RoleGate> } />
                     <Route path=path!("contacts/:id") view=ContactProfile />

@@ -103,7 +103,7 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 11] = [
+const NAV: [(&str, Msg, Option<Gate>); 12] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
@@ -112,6 +112,7 @@ const NAV: [(&str, Msg, Option<Gate>); 11] = [
     ("/pool", Msg::NavPool, Some(Gate::Pool)),
     ("/pipeline", Msg::NavPipeline, Some(Gate::Pipeline)),
     ("/tasks", Msg::NavTasks, None),
+    ("/leaderboard", Msg::NavLeaderboard, Some(Gate::Radar)),
     ("/inbox", Msg::NavInbox, None),
     ("/settings/team", Msg::NavTeam, Some(Gate::Team)),
     ("/settings", Msg::NavSettings, None),
@@ -236,6 +237,7 @@ mod tests {
                 "/pool",
                 "/pipeline",
                 "/tasks",
+                "/leaderboard",
                 "/inbox",
                 "/settings"
             ]
@@ -262,6 +264,7 @@ mod tests {
                 "/pool",
                 "/pipeline",
                 "/tasks",
+                "/leaderboard",
                 "/inbox",
                 "/settings/team",
                 "/settings"

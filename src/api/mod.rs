@@ -26,6 +26,7 @@ use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
+use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
@@ -162,6 +163,8 @@ pub trait Api: PublicApi {
     fn due_back(&self) -> ApiFuture<Vec<DueBack>>;
     /// Runs the pool's rules now (admins).
     fn run_pool_rules(&self) -> ApiFuture<PoolRun>;
+    /// The sellers ranked over a period (排行榜).
+    fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard>;
     /// The organization's list of customer tags (admins and managers).
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization>;
     /// Rows of a customer file: what importing them would do, or (`commit`) doing it.

@@ -186,6 +186,7 @@ fn intro_of(nav: Msg) -> Msg {
         Msg::NavTasks => Msg::TasksIntro,
         Msg::NavPipeline => Msg::PipelineIntro,
         Msg::NavPool => Msg::PoolIntro,
+        Msg::NavLeaderboard => Msg::LeaderboardIntro,
         Msg::NavInbox => Msg::InboxIntro,
         Msg::NavSettings => Msg::SettingsIntro,
         Msg::NavTeam => Msg::TeamIntro,

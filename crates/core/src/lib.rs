@@ -17,6 +17,7 @@ pub mod format;
 pub mod ids;
 pub mod inbox;
 pub mod intent;
+pub mod leaderboard;
 pub mod link;
 pub mod locale;
 pub mod markdown;

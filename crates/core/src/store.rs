@@ -45,6 +45,7 @@ mod customers;
 mod deals;
 mod import;
 mod inbox;
+mod leaderboard;
 mod pool;
 mod reading;
 mod sharing;

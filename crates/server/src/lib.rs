@@ -11,6 +11,7 @@ mod customers;
 mod deals;
 pub mod error;
 mod extract;
+mod leaderboard;
 mod pages;
 mod pools;
 mod public;

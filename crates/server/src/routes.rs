@@ -7,8 +7,8 @@ use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
 use crate::{
-    Shared, Tenant, auth, channels, customers, deals, hash_password, pools, random_token, tasks,
-    team,
+    Shared, Tenant, auth, channels, customers, deals, hash_password, leaderboard, pools,
+    random_token, tasks, team,
 };
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -62,6 +62,7 @@ pub fn router(state: Shared) -> Router {
         .route("/org/tags", put(team::set_tags))
         .route("/org/pools", put(pools::set))
         .route("/pools", get(pools::list))
+        .route("/leaderboard", get(leaderboard::board))
         .route("/pools/run", post(pools::run))
         .route("/customers/due-back", get(pools::due_back))
         .route("/contacts/{id}/claim", post(pools::claim))

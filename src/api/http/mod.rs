@@ -26,6 +26,7 @@ use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
+use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
@@ -36,7 +37,7 @@ use lianjie_core::team::{
     CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
 };
 use lianjie_core::tracking::Snapshot;
-use query::{Params, customer_query_string, query_string};
+use query::{Params, board_query_string, customer_query_string, query_string};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -599,6 +600,10 @@ impl Api for HttpBackend {
 
     fn run_pool_rules(&self) -> ApiFuture<PoolRun> {
         self.write("POST", "/pools/run".into(), (), None)
+    }
+
+    fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
+        self.get(format!("/leaderboard?{}", board_query_string(&query)))
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {

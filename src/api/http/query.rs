@@ -3,6 +3,7 @@
 
 use lianjie_core::api::{ConversationQuery, StatusFilter};
 use lianjie_core::customers::CustomerQuery;
+use lianjie_core::leaderboard::BoardQuery;
 
 /// A query string, its values encoded.
 #[derive(Default)]
@@ -43,6 +44,14 @@ pub(super) fn query_string(q: &ConversationQuery) -> String {
         .page(q.cursor.as_deref(), q.limit)
         .push("assignee", &plain(serde_json::to_string(&q.assignee)))
         .push("sort", &plain(serde_json::to_string(&q.sort)))
+        .joined()
+}
+
+pub(super) fn board_query_string(q: &BoardQuery) -> String {
+    Params::default()
+        .push("period", q.period.key())
+        .push("by", q.by.key())
+        .maybe("department", q.department.as_deref())
         .joined()
 }
 

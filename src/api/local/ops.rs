@@ -28,6 +28,7 @@ use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
+use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
 use lianjie_core::people::{Card, User};
 use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
@@ -404,6 +405,10 @@ impl Api for LocalBackend {
             },
             PoolRun::event,
         )
+    }
+
+    fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
+        self.staff_read(move |db, caller| db.leaderboard(caller, &query, Utc::now()))
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {

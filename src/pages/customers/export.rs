@@ -3,7 +3,7 @@
 //! programs read Chinese names, and headings an import recognises.
 
 use crate::api::use_api;
-use crate::components::use_toasts;
+use crate::components::{download_csv, use_toasts};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, local_time, use_i18n};
 use crate::viewer::{Viewer, use_viewer};
@@ -12,10 +12,6 @@ use lianjie_core::contact::Contact;
 use lianjie_core::customer_csv::{Column, write_csv};
 use lianjie_core::customers::CustomerQuery;
 use lianjie_core::store::MAX_PAGE;
-use wasm_bindgen::JsCast;
-
-/// How long the file's address lives after the download starts.
-const URL_LIFETIME_MS: u32 = 60_000;
 
 #[component]
 pub fn ExportButton(query: Memo<CustomerQuery>) -> impl IntoView {
@@ -55,11 +51,11 @@ pub fn ExportButton(query: Memo<CustomerQuery>) -> impl IntoView {
                     .with(|v| customers_csv(i18n, v, &list))
                     .unwrap_or_default();
                 let day = chrono::Local::now().format("%Y-%m-%d");
-                match download(&text, &format!("customers-{day}.csv")) {
+                match download_csv(&text, &format!("customers-{day}.csv")) {
                     Ok(()) => {
                         toasts.info(i18n.tf(Msg::ExportedN, &[("n", &list.len().to_string())]));
                     }
-                    Err(()) => {
+                    Err(_) => {
                         toasts.error(i18n.t(Msg::DownloadFailed), None);
                     }
                 }
@@ -125,24 +121,4 @@ fn customers_csv(i18n: I18n, viewer: &Viewer, list: &[Contact]) -> String {
             .collect::<Vec<_>>()
     });
     write_csv(&header, rows)
-}
-
-/// Saves `text` as a file through a temporary link to it.
-fn download(text: &str, file_name: &str) -> Result<(), ()> {
-    let blob = gloo_file::Blob::new_with_options(text, Some("text/csv;charset=utf-8"));
-    let url = gloo_file::ObjectUrl::from(blob);
-    let link = document()
-        .create_element("a")
-        .map_err(|_| ())?
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .map_err(|_| ())?;
-    link.set_href(&url);
-    link.set_download(file_name);
-    link.click();
-    // Revoked once the browser has surely read it.
-    set_timeout(
-        move || drop(url),
-        std::time::Duration::from_millis(URL_LIFETIME_MS.into()),
-    );
-    Ok(())
 }

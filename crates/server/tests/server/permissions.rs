@@ -611,6 +611,14 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [401, 200, 200, 200, 200, 200],
         ),
+        // Sellers and admins compete on it; support has no radar.
+        row(
+            M::GET,
+            "/leaderboard",
+            "/leaderboard?period=month&by=read_rate",
+            None,
+            [401, 200, 200, 200, 403, 200],
+        ),
         row(
             M::PUT,
             "/org/pools",

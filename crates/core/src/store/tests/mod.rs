@@ -11,6 +11,7 @@ mod crm;
 mod customers;
 mod import;
 mod inbox;
+mod leaderboard;
 mod pool;
 mod sharing;
 mod tracking;
