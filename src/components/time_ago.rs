@@ -19,7 +19,8 @@ pub fn provide_clock() {
     provide_context(Clock(now));
 }
 
-/// "3m 20s ago", kept current; the exact time on hover and for machines.
+/// "3m 20s ago" (from two days on, "5 days ago"), kept current; the exact time on
+/// hover and for machines.
 #[component]
 pub fn TimeAgo(at: DateTime<Utc>, #[prop(optional)] class: &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -27,6 +28,10 @@ pub fn TimeAgo(at: DateTime<Utc>, #[prop(optional)] class: &'static str) -> impl
     let text = move || {
         let now = clock.map_or_else(Utc::now, |c| c.0.get());
         let ago = (now - at).num_milliseconds().max(0) as u64;
+        let days = (now - at).num_days();
+        if days >= 2 {
+            return i18n.tf(Msg::DaysAgo, &[("n", &days.to_string())]);
+        }
         i18n.tf(
             Msg::TimeAgo,
             &[("time", &format::duration(ago, i18n.locale()))],

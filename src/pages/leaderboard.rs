@@ -42,7 +42,7 @@ fn cell(i18n: I18n, f: &Figures, by: RankBy) -> String {
         RankBy::Leads => f.leads.to_string(),
         RankBy::FollowUps => f.follow_ups.to_string(),
         RankBy::DealsWon => f.deals_won.to_string(),
-        RankBy::WonAmount => format!("¥{}", format_yuan(f.won_amount_fen)),
+        RankBy::WonAmount => format_yuan(f.won_amount_fen),
         RankBy::ResponseTime => f.response_minutes.map_or_else(
             || "—".to_owned(),
             |m| lianjie_core::format::duration(m * 60_000, i18n.locale()),
