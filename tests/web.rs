@@ -155,8 +155,10 @@ async fn whole_app_mounts_with_navigation() {
             "Content library",
             "Lead radar",
             "Customers",
+            "Pool",
             "Pipeline",
             "Tasks",
+            "Leaderboard",
             "Inbox",
             "Settings"
         ]

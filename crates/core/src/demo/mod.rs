@@ -36,7 +36,7 @@ pub const ORG: &str = "lianjie";
 const CUSTOMERS: usize = 50;
 
 /// Customers waiting in the public pool, `k-050` on.
-const POOL_CUSTOMERS: usize = 8;
+pub(super) const POOL_CUSTOMERS: usize = 8;
 
 /// Every contact the seed holds (none merged): the customers, those waiting in the
 /// pool, and those the story brings in (readers who left their details, web-chat

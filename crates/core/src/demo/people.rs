@@ -245,6 +245,8 @@ pub(super) fn add_contacts(
                 intent: Some(rng.next(95) as u8).filter(|_| made_up).unwrap_or(0),
                 last_seen_at: Some(now - Duration::minutes(rng.next(60 * 24 * 10) as i64)),
                 created_at: now - Duration::days(20 + rng.next(200) as i64),
+                // Theirs for up to 44 days: a few are due back to the pool soon.
+                owned_since: Some(now - Duration::days((i * 17 % 45) as i64)),
                 merged: None,
                 lead_link: None,
                 probably_same_as: None,
@@ -266,8 +268,7 @@ pub(super) fn handle(channel: Channel, i: usize) -> String {
 
 /// The company-wide public pool: customers who leave a rep after 45 days without a
 /// follow-up (or a year without a won deal), with the customers `range` waiting in
-/// it; each owned customer has been theirs for up to 44 days, so a few are due back
-/// within the warning time.
+/// it (the owned ones have been theirs for up to 44 days: see [`add_contacts`]).
 pub(super) fn pool(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTime<Utc>) {
     db.org.pools = vec![crate::pool::Pool {
         id: "p-all".into(),
@@ -279,15 +280,11 @@ pub(super) fn pool(db: &mut Db, rng: &mut Lcg, range: Range<usize>, now: DateTim
             ..Default::default()
         },
     }];
-    for (i, c) in db.contacts.values_mut().enumerate() {
-        if c.owner_id.is_some() {
-            c.owned_since = Some(now - Duration::days((i * 17 % 45) as i64));
-        }
-    }
     add_contacts(db, rng, range.clone(), false, now);
     for (n, i) in range.enumerate() {
         if let Some(c) = db.contacts.get_mut(&format!("k-{i:03}")) {
             c.owner_id = None;
+            c.owned_since = None;
             c.pool_id = Some("p-all".into());
             c.last_seen_at = Some(now - Duration::days(3 + n as i64 * 4));
         }

@@ -3,7 +3,7 @@
 use super::inbox::{SEED_CONVERSATIONS, add_conversation};
 use super::people::add_contacts;
 use super::rng::Lcg;
-use super::{CUSTOMERS, seed};
+use super::{CUSTOMERS, POOL_CUSTOMERS, seed};
 use crate::channel::Channel;
 use crate::store::Db;
 use chrono::{DateTime, Utc};
@@ -32,9 +32,11 @@ pub fn at_scale(now: DateTime<Utc>, conversations: usize, messages_each: usize) 
     let mut db = seed(now);
     let mut rng = Lcg(10_000);
     let more = conversations.saturating_sub(db.conversations.len());
-    add_contacts(&mut db, &mut rng, CUSTOMERS..CUSTOMERS + more, true, now);
+    // After the seed's customers and those waiting in its pool.
+    let first = CUSTOMERS + POOL_CUSTOMERS;
+    add_contacts(&mut db, &mut rng, first..first + more, true, now);
     for n in 0..more {
-        let k = CUSTOMERS + n;
+        let k = first + n;
         // The contact's own channel, as add_contacts chose it.
         let channel = Channel::ALL[k % Channel::ALL.len()];
         let contact_id = format!("k-{k:03}");
