@@ -528,10 +528,13 @@ async fn housekeeping(state: Weak<AppState>) {
     }
 }
 
-/// Runs the public pool's rules when the app starts and every
-/// [`pools::RULES_EVERY`] while it lives.
+/// Runs the public pool's rules a minute after the app starts and every
+/// [`pools::RULES_EVERY`] while it lives. Not at once: servers starting together on
+/// one SQLite file would have this commit race the other's first writes (a read
+/// that turns into a write after another commit is refused, `SQLITE_BUSY_SNAPSHOT`).
 async fn pool_rules(state: Weak<AppState>) {
-    let mut every = tokio::time::interval(pools::RULES_EVERY);
+    let first = tokio::time::Instant::now() + pools::FIRST_RUN_AFTER;
+    let mut every = tokio::time::interval_at(first, pools::RULES_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;

@@ -1,7 +1,7 @@
 //! The public pool (公海) over HTTP: the pools, claiming customers from them and
 //! giving them back, locks, who is due back, and the rules' run (core holds the
 //! rules; see `lianjie_core::pool` and `lianjie_core::store`). The server also runs
-//! the rules itself, every [`RULES_EVERY`].
+//! the rules itself: a minute after it starts, then every [`RULES_EVERY`].
 
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Path, Staff};
@@ -20,8 +20,10 @@ use lianjie_core::store::{
 use lianjie_core::team::Organization;
 use std::time::Duration;
 
-/// How often the server runs the pool's rules (and once when it starts).
+/// How often the server runs the pool's rules.
 pub const RULES_EVERY: Duration = Duration::from_secs(10 * 60);
+/// When it first runs them after starting.
+pub const FIRST_RUN_AFTER: Duration = Duration::from_secs(60);
 
 fn changed(c: &Contact) -> Option<Event> {
     Some(Event::Contact { contact: c.clone() })
