@@ -212,6 +212,14 @@ impl Db {
         }
     }
 
+    /// Whether `id` already names `author`'s entry on `contact_id`: a retry of a
+    /// change that was made.
+    pub(super) fn logged_by(&self, id: &str, contact_id: &str, author: &str) -> bool {
+        self.log
+            .get(id)
+            .is_some_and(|e| e.contact_id == contact_id && e.author_id == author)
+    }
+
     pub(super) fn add_log(&mut self, entry: LogEntry) {
         self.touch(Change::Log(entry.id.clone()));
         self.log.insert(entry.id.clone(), entry);

@@ -228,10 +228,7 @@ impl Db {
             return Err(StoreError::Forbidden(Action::EditCustomers));
         }
         let c = self.visible_contact(caller, id)?;
-        if let Some(e) = self.log.get(&log_id)
-            && e.contact_id == id
-            && e.author_id == caller.user_id
-        {
+        if self.logged_by(&log_id, id, &caller.user_id) {
             return Ok(c.clone());
         }
         self.log_id_free(&log_id, id, &caller.user_id)?;
@@ -278,10 +275,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> StoreResult<Contact> {
         let c = self.editable_contact(caller, id)?;
-        if let Some(e) = self.log.get(&release.log_id)
-            && e.contact_id == id
-            && e.author_id == caller.user_id
-        {
+        if self.logged_by(&release.log_id, id, &caller.user_id) {
             return Ok(c.clone());
         }
         let mut errors = FieldErrors::default();
