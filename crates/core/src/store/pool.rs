@@ -366,6 +366,18 @@ impl Db {
         out
     }
 
+    /// An admin runs the rules now (anyone else is refused), as [`Db::run_pool_rules`].
+    pub fn run_pool_rules_as(
+        &mut self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PoolRun> {
+        if !caller.may(Action::ConfigureStages) {
+            return Err(StoreError::Forbidden(Action::ConfigureStages));
+        }
+        Ok(self.run_pool_rules(now))
+    }
+
     /// Runs the pool's rules at `now` as the job does: customers due back go to
     /// their owner's pool, logged as recycled; those due but reading now stay,
     /// and their owner gets a task to follow up (one per customer and due time).
