@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers") view=Customers />
                     <Route path=path!("tasks") view=Tasks />
                     <Route path=path!("leaderboard") view=|| view! { <RoleGate gate=Gate::Radar><LeaderboardPage /></RoleGate> } />
+                    <Route path=path!("team") view=|| view! { <RoleGate gate=Gate::Radar><TeamBoardPage /></RoleGate> } />
                     <Route path=path!("pool") view=|| view! { <RoleGate gate=Gate::Pool><PublicPool /></RoleGate> } />
                     <Route path=path!("pipeline") view=|| view! { <RoleGate gate=Gate::Pipeline><Pipeline /></RoleGate> } />
                     <Route path=path!("contacts/:id") view=ContactProfile />

@@ -60,6 +60,14 @@ impl Viewer {
         }
     }
 
+    /// Whether the caller covers anyone besides themselves (a manager, an admin):
+    /// a rep's team is themselves, so there is no choice of whom to show.
+    pub fn covers_others(&self) -> bool {
+        self.staff
+            .iter()
+            .any(|u| u.id != self.me.id && self.caller.covers(Some(&u.id)))
+    }
+
     pub fn may(&self, action: Action) -> bool {
         self.caller.may(action)
     }
@@ -103,7 +111,7 @@ impl Viewer {
 
 /// Every entry of the side navigation, with the page a role must be able to open
 /// (`None`: everyone).
-const NAV: [(&str, Msg, Option<Gate>); 12] = [
+const NAV: [(&str, Msg, Option<Gate>); 13] = [
     ("/", Msg::NavDashboard, None),
     ("/card", Msg::NavMyCard, Some(Gate::MyCard)),
     ("/content", Msg::NavContent, None),
@@ -113,6 +121,7 @@ const NAV: [(&str, Msg, Option<Gate>); 12] = [
     ("/pipeline", Msg::NavPipeline, Some(Gate::Pipeline)),
     ("/tasks", Msg::NavTasks, None),
     ("/leaderboard", Msg::NavLeaderboard, Some(Gate::Radar)),
+    ("/team", Msg::NavTeamBoard, Some(Gate::Radar)),
     ("/inbox", Msg::NavInbox, None),
     ("/settings/team", Msg::NavTeam, Some(Gate::Team)),
     ("/settings", Msg::NavSettings, None),
@@ -238,6 +247,7 @@ mod tests {
                 "/pipeline",
                 "/tasks",
                 "/leaderboard",
+                "/team",
                 "/inbox",
                 "/settings"
             ]
@@ -265,6 +275,7 @@ mod tests {
                 "/pipeline",
                 "/tasks",
                 "/leaderboard",
+                "/team",
                 "/inbox",
                 "/settings/team",
                 "/settings"

@@ -159,6 +159,7 @@ async fn whole_app_mounts_with_navigation() {
             "Pipeline",
             "Tasks",
             "Leaderboard",
+            "Team board",
             "Inbox",
             "Settings"
         ]

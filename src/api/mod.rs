@@ -27,7 +27,9 @@ use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
+use lianjie_core::oversight::{TeamBoard, TeamQuery};
 use lianjie_core::people::{Card, User};
+use lianjie_core::playbook::{Suggestion, WhatWorks, WhatWorksQuery};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::store::{
@@ -165,6 +167,12 @@ pub trait Api: PublicApi {
     fn run_pool_rules(&self) -> ApiFuture<PoolRun>;
     /// The sellers ranked over a period (排行榜).
     fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard>;
+    /// The team board: each covered seller's load and the lists behind it.
+    fn team_board(&self, query: TeamQuery) -> ApiFuture<TeamBoard>;
+    /// Content ranked by what it led to across the organization.
+    fn what_works(&self, query: WhatWorksQuery) -> ApiFuture<WhatWorks>;
+    /// What to send a customer next, and why.
+    fn suggestions(&self, contact_id: String) -> ApiFuture<Vec<Suggestion>>;
     /// The organization's list of customer tags (admins and managers).
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization>;
     /// Rows of a customer file: what importing them would do, or (`commit`) doing it.

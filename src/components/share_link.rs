@@ -19,6 +19,9 @@ pub fn ShareLink(
     name: String,
     #[prop(optional)] summary: String,
     #[prop(optional)] image: String,
+    /// The customer the link is for, chosen already (still changeable).
+    #[prop(optional)]
+    to: Option<String>,
 ) -> impl IntoView {
     let viewer = use_viewer();
     // Unknown viewer (mounted alone): offer it and let the backend decide.
@@ -35,6 +38,7 @@ pub fn ShareLink(
                     name=name.clone()
                     summary=summary.clone()
                     image=image.clone()
+                    to=to.clone()
                 />
             }
         })
@@ -47,11 +51,12 @@ fn ShareOptions(
     name: String,
     summary: String,
     image: String,
+    to: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
-    let contact = RwSignal::new(String::new());
+    let contact = RwSignal::new(to.unwrap_or_default());
     let channel = RwSignal::new(String::new());
     let ask = RwSignal::new(LeadCapture::Off);
     let mint = Action::new_local({
@@ -136,8 +141,9 @@ fn ShareOptions(
                     {move || i18n.t(Msg::ForContact)}
                     <select on:change=move |ev| contact.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::AnyContact)}</option>
-                        {move || contacts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
-                            <option value=c.id>{c.name}</option>
+                        {move || contacts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
+                            let chosen = c.id == contact.get_untracked();
+                            view! { <option value=c.id selected=chosen>{c.name}</option> }
                         }).collect_view()}
                     </select>
                 </label>

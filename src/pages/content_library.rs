@@ -1,6 +1,6 @@
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
-use crate::components::{PageHeader, ShareLink};
+use crate::components::{ContentEffects, LoadFailed, PageHeader, ShareLink};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, use_viewer};
 use leptos::prelude::*;
@@ -8,6 +8,8 @@ use lianjie_core::analytics::{ContentStats, Ranking};
 use lianjie_core::content::{Content, ContentFilter, ContentKind};
 use lianjie_core::format;
 use lianjie_core::link;
+use lianjie_core::playbook::WhatWorksQuery;
+use lianjie_core::scope::Action;
 use lianjie_core::share::ShareTarget;
 use std::collections::{BTreeSet, HashMap};
 
@@ -87,6 +89,7 @@ pub fn ContentLibrary() -> impl IntoView {
             <p><a class="cta" href="/content/new">{move || i18n.t(Msg::NewContent)}</a></p>
         })}
         {move || ranked.get().then(|| view! { <PopularContent /> })}
+        {move || viewer.may(Action::ShareLinks).then(|| view! { <ContentThatWorks /> })}
         <Transition>
             {move || Suspend::new(async move {
                 contents.await.map(|list| {
@@ -260,6 +263,47 @@ fn PopularContent() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ol>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// What content led to across the organization (readers, leads, deals), for one
+/// interest tag or all, the items to start with marked: new reps learn from what
+/// already works. The tag is kept in the address.
+#[component]
+fn ContentThatWorks() -> impl IntoView {
+    const SHOWN: usize = 8;
+    let i18n = use_i18n();
+    let api = use_api();
+    let (topic, set_topic) = use_query_param("works");
+    let works = LocalResource::new(move || {
+        let (api, tag) = (api.clone(), topic.get().filter(|t| !t.is_empty()));
+        async move { api.what_works(WhatWorksQuery { tag }).await }
+    });
+    use_api_events(move |_| works.refetch());
+    view! {
+        <section class="popular" aria-labelledby="works-h">
+            <h2 id="works-h">{move || i18n.t(Msg::ContentThatWorks)}</h2>
+            <p class="intro">{move || i18n.t(Msg::ContentThatWorksIntro)}</p>
+            <LoadFailed resource=works />
+            <Transition>
+                {move || Suspend::new(async move {
+                    works.await.map(|w| view! {
+                        <label for="works-tag">{move || i18n.t(Msg::InterestTag)}</label>
+                        <select id="works-tag" on:change=move |ev| {
+                            let t = event_target_value(&ev);
+                            set_topic.set((!t.is_empty()).then_some(t));
+                        }>
+                            <option value="" selected=move || topic.get().is_none()>{move || i18n.t(Msg::AllTags)}</option>
+                            {w.tags.into_iter().map(|t| {
+                                let (here, value) = (t.clone(), t.clone());
+                                view! { <option value=value selected=move || topic.get().as_deref() == Some(here.as_str())>{t}</option> }
+                            }).collect_view()}
+                        </select>
+                        <ContentEffects items=w.items.into_iter().take(SHOWN).collect() start_here=w.start_here />
                     })
                 })}
             </Transition>

@@ -1,13 +1,18 @@
 use crate::api::{use_api, use_api_events};
-use crate::components::{Avatar, IntentBar, PageHeader, Sparkline, TaskList, TimeAgo, use_tasks};
+use crate::components::{
+    Avatar, ContentEffects, IntentBar, LoadFailed, PageHeader, Sparkline, TaskList, TimeAgo,
+    use_tasks,
+};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use lianjie_core::api::{Event, RadarItem, Today, WeekFigures};
 use lianjie_core::crm::TaskFilter;
 use lianjie_core::format;
 use lianjie_core::link;
+use lianjie_core::playbook::{WhatWorksQuery, is_new_rep};
 use lianjie_core::share::ShareTarget;
 
 /// The workbench home as "today": who is reading right now, what waits for an
@@ -61,6 +66,10 @@ pub fn Dashboard() -> impl IntoView {
         </Transition>
         <DueBackNotice />
         <TodaysTasks />
+        {move || {
+            let new = viewer.with(|v| is_new_rep(v.me.joined_at, Utc::now()) && v.me.role.sells());
+            new.unwrap_or(false).then(|| view! { <StartHere /> })
+        }}
         <ul class="tiles">{tiles}</ul>
     }
 }
@@ -187,6 +196,7 @@ fn intro_of(nav: Msg) -> Msg {
         Msg::NavPipeline => Msg::PipelineIntro,
         Msg::NavPool => Msg::PoolIntro,
         Msg::NavLeaderboard => Msg::LeaderboardIntro,
+        Msg::NavTeamBoard => Msg::TeamBoardIntro,
         Msg::NavInbox => Msg::InboxIntro,
         Msg::NavSettings => Msg::SettingsIntro,
         Msg::NavTeam => Msg::TeamIntro,
@@ -236,5 +246,33 @@ fn DueBackNotice() -> impl IntoView {
                 <p class="notice" role="status"><A href="/pool">{text}</A></p>
             }
         })
+    }
+}
+
+/// A new rep's first weeks: the content that has led to leads and deals for the
+/// rest of the team, to send first.
+#[component]
+fn StartHere() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let works = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.what_works(WhatWorksQuery::default()).await }
+    });
+    view! {
+        <section class="panel" aria-labelledby="start-here-h">
+            <h2 id="start-here-h">{move || i18n.t(Msg::StartHereTitle)}</h2>
+            <p class="intro">{move || i18n.t(Msg::StartHereIntro)}</p>
+            <LoadFailed resource=works />
+            <Transition>
+                {move || Suspend::new(async move {
+                    works.await.map(|w| {
+                        let first: Vec<_> = w.items.into_iter().filter(|e| w.start_here.contains(&e.content_id)).collect();
+                        view! { <ContentEffects items=first start_here=Vec::new() /> }
+                    })
+                })}
+            </Transition>
+            <A href="/content">{move || i18n.t(Msg::OpenLibrary)}</A>
+        </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::use_query_param;
 use crate::api::use_api;
-use crate::components::{LoadFailed, PageHeader, download_csv, use_toasts};
+use crate::components::{DepartmentSelect, LoadFailed, PageHeader, download_csv, use_toasts};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
@@ -80,15 +80,6 @@ pub fn LeaderboardPage() -> impl IntoView {
     let me = viewer
         .with_untracked(|v| v.me.id.clone())
         .unwrap_or_default();
-    let departments: Vec<(String, String)> = viewer
-        .with_untracked(|v| {
-            v.org
-                .tree()
-                .into_iter()
-                .map(|(depth, d)| (d.id.clone(), format!("{}{}", "　".repeat(depth), d.name)))
-                .collect()
-        })
-        .unwrap_or_default();
     let export = move |_| {
         let Some(Ok(b)) = board.get_untracked() else {
             return;
@@ -110,17 +101,8 @@ pub fn LeaderboardPage() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
-            <label for="lb-department">{move || i18n.t(Msg::Department)}</label>
-            <select id="lb-department" on:change=move |ev| {
-                let d = event_target_value(&ev);
-                set_department.set((!d.is_empty()).then_some(d));
-            }>
-                <option value="" selected=move || department.get().is_none()>{move || i18n.t(Msg::LbAllDepartments)}</option>
-                {departments.into_iter().map(|(id, name)| {
-                    let here = id.clone();
-                    view! { <option value=id selected=move || department.get().as_deref() == Some(here.as_str())>{name}</option> }
-                }).collect_view()}
-            </select>
+            <DepartmentSelect id="lb-department" value=department
+                set=move |d| set_department.set(d) />
             <button type="button" on:click=export>{move || i18n.t(Msg::ExportCsv)}</button>
         </div>
         <LoadFailed resource=board />

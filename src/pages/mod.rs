@@ -22,6 +22,7 @@ mod pool_settings;
 mod settings;
 mod share_view;
 mod tasks;
+mod team_board;
 mod team_settings;
 mod web_chat;
 
@@ -45,6 +46,7 @@ pub use pool::PublicPool;
 pub use settings::Settings;
 pub use share_view::ShareView;
 pub use tasks::Tasks;
+pub use team_board::TeamBoardPage;
 pub use team_settings::TeamSettings;
 pub use web_chat::WebChat;
 

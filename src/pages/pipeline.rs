@@ -68,16 +68,7 @@ pub fn Pipeline() -> impl IntoView {
     let move_to = Callback::new(move |(id, stage): (String, DealStage)| {
         move_deal.dispatch((id, stage));
     });
-    // A rep's team is themselves: no choice to offer.
-    let covers_others = move || {
-        viewer
-            .with(|v| {
-                v.staff
-                    .iter()
-                    .any(|u| u.id != v.me.id && v.caller.covers(Some(&u.id)))
-            })
-            .unwrap_or(false)
-    };
+    let covers_others = move || viewer.with(|v| v.covers_others()).unwrap_or(false);
     view! {
         <PageHeader title=Msg::NavPipeline intro=Msg::PipelineIntro />
         <Show when=covers_others>

@@ -4,7 +4,7 @@
 
 use super::use_query_param;
 use crate::api::{local::random_token, use_api, use_api_events};
-use crate::components::{LoadFailed, PageHeader, TimeAgo, use_toasts};
+use crate::components::{DueBadges, LoadFailed, PageHeader, TimeAgo, use_toasts};
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
@@ -13,7 +13,7 @@ use leptos_router::components::A;
 use lianjie_core::api::Event;
 use lianjie_core::contact::Contact;
 use lianjie_core::customers::CustomerQuery;
-use lianjie_core::pool::{PoolRules, Verdict};
+use lianjie_core::pool::PoolRules;
 use lianjie_core::store::{ClaimCustomer, DueBack, PoolSummary};
 use lianjie_core::validate::FieldProblem;
 
@@ -290,12 +290,6 @@ fn DueRow(due: DueBack, changed: Callback<()>, i18n: I18n) -> impl IntoView {
         }
         None => {}
     });
-    let when = due.verdict.due().map(|at| {
-        at.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d")
-            .to_string()
-    });
-    let engaged = matches!(due.verdict, Verdict::Engaged { .. });
     let name = c.name.clone();
     let lock_label = move || format!("{} {name}", i18n.t(Msg::PoolLock));
     view! {
@@ -303,8 +297,7 @@ fn DueRow(due: DueBack, changed: Callback<()>, i18n: I18n) -> impl IntoView {
             <div class="pool-who">
                 <A href=format!("/contacts/{}", c.id)>{c.name.clone()}</A>
                 <span class="meta">
-                    {when.map(|date| view! { <span class="badge quiet">{move || i18n.tf(Msg::PoolDueOn, &[("date", &date)])}</span> })}
-                    {engaged.then(|| view! { <span class="badge hot">{move || i18n.t(Msg::PoolEngaged)}</span> })}
+                    <DueBadges verdict=due.verdict />
                 </span>
             </div>
             <button type="button" aria-label=lock_label disabled=move || lock.pending().get()

@@ -1,7 +1,8 @@
 // The public pool (公海), on both backends: the admin sets a daily claim limit, a
 // rep claims up to it and is refused beyond it, the claim joins the customer's
 // timeline; the rules, made strict, send neglected customers back while a hot one
-// stays with a task for its rep, and the manager sees it among those due back.
+// stays with a task for its rep, and the manager sees it among those due back and
+// on the team board.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKEND, browserSuite, enterAsStaff, heading, switchTo } from './support.mjs';
@@ -82,4 +83,10 @@ test(`the rules send neglected customers back, keep a hot one with a task, and t
     // And the pool holds those sent back, with who gave them up.
     const waiting = page.getByRole('region', { name: '公海 Public pool' });
     await waiting.getByText(/Given back by /).first().waitFor();
+    // The team board counts them on their rep's row and lists them too.
+    await page.goto(url('/team'));
+    await heading(page, 'Team board');
+    await page.getByRole('table', { name: "Each seller's load" }).getByText(/\d+ reading now/).first().waitFor();
+    await page.getByRole('region', { name: 'Going back to the pool' })
+      .getByRole('listitem').filter({ hasText: 'Reading now, kept for now' }).first().waitFor();
   }));

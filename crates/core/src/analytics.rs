@@ -204,6 +204,11 @@ impl Tally {
     }
 
     /// Counted views.
+    /// Who read (see [`Reading::reader_key`]), each once.
+    pub fn reader_keys(&self) -> impl Iterator<Item = &String> {
+        self.readers.values()
+    }
+
     pub fn opens(&self) -> u32 {
         self.readers.total()
     }

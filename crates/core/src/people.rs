@@ -50,6 +50,10 @@ pub struct User {
     /// A deactivated account cannot sign in and owns nothing new.
     #[serde(default = "active_by_default")]
     pub active: bool,
+    /// When they joined (accounts from before this was kept have none): a rep's
+    /// first weeks show them where to start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_at: Option<DateTime<Utc>>,
 }
 
 fn active_by_default() -> bool {

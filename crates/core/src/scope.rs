@@ -189,6 +189,7 @@ mod tests {
             card_id: None,
             department_id: dept.map(Into::into),
             active: true,
+            joined_at: None,
         }
     }
 

@@ -46,6 +46,8 @@ mod deals;
 mod import;
 mod inbox;
 mod leaderboard;
+mod oversight;
+mod playbook;
 mod pool;
 mod reading;
 mod sharing;

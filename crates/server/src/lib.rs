@@ -13,6 +13,7 @@ pub mod error;
 mod extract;
 mod leaderboard;
 mod pages;
+mod playbook;
 mod pools;
 mod public;
 mod quota;
@@ -605,6 +606,7 @@ fn first_start(config: &Config) -> Result<FirstStart, StorageError> {
         card_id: None,
         department_id: None,
         active: true,
+        joined_at: Some(Utc::now()),
     });
     let shown = config.admin_password.is_none().then(|| {
         format!(

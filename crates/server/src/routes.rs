@@ -7,7 +7,7 @@ use crate::public::{
     capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
 };
 use crate::{
-    Shared, Tenant, auth, channels, customers, deals, hash_password, leaderboard, pools,
+    Shared, Tenant, auth, channels, customers, deals, hash_password, leaderboard, playbook, pools,
     random_token, tasks, team,
 };
 use axum::extract::{DefaultBodyLimit, State};
@@ -63,6 +63,7 @@ pub fn router(state: Shared) -> Router {
         .route("/org/pools", put(pools::set))
         .route("/pools", get(pools::list))
         .route("/leaderboard", get(leaderboard::board))
+        .route("/team/board", get(leaderboard::team))
         .route("/pools/run", post(pools::run))
         .route("/customers/due-back", get(pools::due_back))
         .route("/contacts/{id}/claim", post(pools::claim))
@@ -80,6 +81,8 @@ pub fn router(state: Shared) -> Router {
         .route("/cards/{id}/analytics", get(card_analytics))
         .route("/contents", get(contents))
         .route("/contents/ranking", get(content_ranking))
+        .route("/contents/what-works", get(playbook::what_works))
+        .route("/contacts/{id}/suggestions", get(playbook::suggestions))
         .route("/contents/{id}", put(save_content))
         .route("/contents/{id}/analytics", get(content_analytics))
         .route("/contacts", get(contacts).post(customers::create))

@@ -27,7 +27,9 @@ use lianjie_core::customers::CustomerQuery;
 use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, PipelineQuery};
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
+use lianjie_core::oversight::{TeamBoard, TeamQuery};
 use lianjie_core::people::{Card, User};
+use lianjie_core::playbook::{Suggestion, WhatWorks, WhatWorksQuery};
 use lianjie_core::public::PublicShare;
 use lianjie_core::share::{LeadDetails, Share};
 use lianjie_core::store::{
@@ -604,6 +606,28 @@ impl Api for HttpBackend {
 
     fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
         self.get(format!("/leaderboard?{}", board_query_string(&query)))
+    }
+
+    fn team_board(&self, query: TeamQuery) -> ApiFuture<TeamBoard> {
+        self.get(format!(
+            "/team/board?{}",
+            Params::default()
+                .maybe("department", query.department.as_deref())
+                .joined()
+        ))
+    }
+
+    fn what_works(&self, query: WhatWorksQuery) -> ApiFuture<WhatWorks> {
+        self.get(format!(
+            "/contents/what-works?{}",
+            Params::default()
+                .maybe("tag", query.tag.as_deref())
+                .joined()
+        ))
+    }
+
+    fn suggestions(&self, contact_id: String) -> ApiFuture<Vec<Suggestion>> {
+        self.get(format!("/contacts/{contact_id}/suggestions"))
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {

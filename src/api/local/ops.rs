@@ -29,7 +29,9 @@ use lianjie_core::deals::{Deal, DealEdit, DealMove, NewDeal, PipelineColumn, Pip
 use lianjie_core::demo;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
+use lianjie_core::oversight::{TeamBoard, TeamQuery};
 use lianjie_core::people::{Card, User};
+use lianjie_core::playbook::{Suggestion, WhatWorks, WhatWorksQuery};
 use lianjie_core::public::PublicShare;
 use lianjie_core::scope::{Action, Caller};
 use lianjie_core::share::{LeadDetails, Share};
@@ -404,6 +406,18 @@ impl Api for LocalBackend {
 
     fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
         self.staff_read(move |db, caller| db.leaderboard(caller, &query, Utc::now()))
+    }
+
+    fn team_board(&self, query: TeamQuery) -> ApiFuture<TeamBoard> {
+        self.staff_read(move |db, caller| db.team_board(caller, &query, Utc::now()))
+    }
+
+    fn what_works(&self, query: WhatWorksQuery) -> ApiFuture<WhatWorks> {
+        self.staff_read(move |db, caller| db.what_works(caller, &query))
+    }
+
+    fn suggestions(&self, contact_id: String) -> ApiFuture<Vec<Suggestion>> {
+        self.staff_read(move |db, caller| db.suggestions(caller, &contact_id))
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {

@@ -2,6 +2,7 @@ mod customer_work;
 mod deals_panel;
 mod ownership;
 mod same_person;
+mod suggested_content;
 
 use super::use_public_id;
 use crate::api::{use_api, use_api_events};
@@ -17,6 +18,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::format;
 use lianjie_core::intent::top_interests;
 use same_person::SamePerson;
+use suggested_content::SuggestedContent;
 
 /// One customer: intent, interests by reading time, and every touchpoint, live while
 /// they read.
@@ -80,6 +82,8 @@ pub fn ContactProfile() -> impl IntoView {
         // Outside the profile above, which is shown afresh at every change: the deals
         // load and are opened here, once per customer.
         {move || id.get().ok().map(|contact_id| view! { <DealsPanel contact_id may_edit=may_edit.into() /> })}
+        {move || (may_edit.get() && viewer.may(lianjie_core::scope::Action::ShareLinks))
+            .then(|| id.get().ok().map(|contact_id| view! { <SuggestedContent contact_id /> }))}
     }
 }
 

@@ -27,6 +27,7 @@ pub(super) fn staff(id: &str, name: &str, role: Role, email: &str, department: &
         card_id: None,
         department_id: Some(department.into()),
         active: true,
+        joined_at: None,
     }
 }
 
@@ -105,8 +106,11 @@ pub(super) fn team(db: &mut Db, now: DateTime<Utc>) {
         ),
     ];
     for (id, name, card, title, phone, wechat, theme, role, dept) in sellers {
+        // Emily joined this month; the rest have sold here for over a year.
+        let joined = if id == "u-emily" { 12 } else { 400 };
         db.users.push(User {
             card_id: Some(card.into()),
+            joined_at: Some(now - Duration::days(joined)),
             ..staff(id, name, role, &format!("{card}@lianjie.example"), dept)
         });
         db.cards.insert(

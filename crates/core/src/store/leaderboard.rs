@@ -5,7 +5,6 @@
 use super::*;
 use crate::crm::Entry;
 use crate::leaderboard::{BoardQuery, Figures, Leaderboard, median_minutes, rank, responses};
-use crate::people::Role;
 use std::collections::HashSet;
 
 impl Db {
@@ -21,23 +20,7 @@ impl Db {
         if !caller.may(Action::SeeRadar) {
             return Err(StoreError::Forbidden(Action::SeeRadar));
         }
-        let departments = match &query.department {
-            Some(d) if self.org.department(d).is_none() => {
-                return Err(StoreError::NotFound("department"));
-            }
-            Some(d) => Some(self.org.subtree(d)),
-            None => None,
-        };
-        let sellers: Vec<&crate::people::User> = self
-            .users
-            .iter()
-            .filter(|u| u.active && matches!(u.role, Role::Rep | Role::Manager))
-            .filter(|u| {
-                departments
-                    .as_ref()
-                    .is_none_or(|ds| u.department_id.as_ref().is_some_and(|d| ds.contains(d)))
-            })
-            .collect();
+        let sellers = self.sellers(query.department.as_deref())?;
         let (from, to) = query.period.window(now.date_naive());
         let start = from.and_time(chrono::NaiveTime::MIN).and_utc();
         let within = |at: DateTime<Utc>| (from..=to).contains(&at.date_naive());

@@ -74,13 +74,13 @@ impl PoolRun {
 
 /// What the rules read about every customer, gathered in one pass over the log
 /// and the deals.
-struct History {
-    last_follow_up: HashMap<String, DateTime<Utc>>,
+pub(super) struct History {
+    pub(super) last_follow_up: HashMap<String, DateTime<Utc>>,
     last_won: HashMap<String, DateTime<Utc>>,
 }
 
 impl Db {
-    fn history(&self) -> History {
+    pub(super) fn history(&self) -> History {
         let mut last_follow_up: HashMap<String, DateTime<Utc>> = HashMap::new();
         for e in self.log.values() {
             if matches!(e.entry, Entry::FollowUp { .. }) {

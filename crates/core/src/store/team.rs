@@ -10,6 +10,28 @@ use crate::validate::{self, FieldErrors, FieldProblem};
 use chrono::{DateTime, Utc};
 
 impl Db {
+    /// The active sellers (reps and managers) of the organization, or of
+    /// `department` and those below it; an unknown department is not found.
+    pub(super) fn sellers(&self, department: Option<&str>) -> StoreResult<Vec<&User>> {
+        let departments = match department {
+            Some(d) if self.org.department(d).is_none() => {
+                return Err(StoreError::NotFound("department"));
+            }
+            Some(d) => Some(self.org.subtree(d)),
+            None => None,
+        };
+        Ok(self
+            .users
+            .iter()
+            .filter(|u| u.active && matches!(u.role, Role::Rep | Role::Manager))
+            .filter(|u| {
+                departments
+                    .as_ref()
+                    .is_none_or(|ds| u.department_id.as_ref().is_some_and(|d| ds.contains(d)))
+            })
+            .collect())
+    }
+
     /// The active staff member `user_id` as a caller; a deactivated or unknown one
     /// is not found (their sessions stop working at once).
     pub fn caller(&self, user_id: &str) -> StoreResult<Caller> {
@@ -109,6 +131,7 @@ impl Db {
             card_id: None,
             department_id: new.department_id,
             active: true,
+            joined_at: Some(now),
         };
         if role.sells() {
             self.give_card(&mut user, now);

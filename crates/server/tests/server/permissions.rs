@@ -299,6 +299,29 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [401, 200, 200, 200, 200, 200],
         ),
+        // What content led to, over the whole organization: for those who share.
+        row(
+            M::GET,
+            "/contents/what-works",
+            "/contents/what-works?tag=%E4%BB%B7%E6%A0%BC",
+            None,
+            [401, 200, 200, 200, 403, 200],
+        ),
+        // Suggestions for a customer the caller may see (k-002 is not the rep's).
+        row(
+            M::GET,
+            "/contacts/{id}/suggestions",
+            "/contacts/k-000/suggestions",
+            None,
+            [401, 404, 200, 200, 403, 200],
+        ),
+        row(
+            M::GET,
+            "/contacts/{id}/suggestions",
+            "/contacts/k-002/suggestions",
+            None,
+            [401, 404, 404, 404, 403, 200],
+        ),
         // The stranger's organization may not take an id another one uses.
         row(
             M::PUT,
@@ -618,6 +641,15 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             "/leaderboard?period=month&by=read_rate",
             None,
             [401, 200, 200, 200, 403, 200],
+        ),
+        // Each seller's load: a rep's own, a manager's department; support has none.
+        // The other organization has no such department.
+        row(
+            M::GET,
+            "/team/board",
+            "/team/board?department=d-east",
+            None,
+            [401, 404, 200, 200, 403, 200],
         ),
         row(
             M::PUT,

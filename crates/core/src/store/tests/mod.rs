@@ -12,6 +12,8 @@ mod customers;
 mod import;
 mod inbox;
 mod leaderboard;
+mod oversight;
+mod playbook;
 mod pool;
 mod sharing;
 mod tracking;
