@@ -19,9 +19,9 @@ pub fn ShareLink(
     name: String,
     #[prop(optional)] summary: String,
     #[prop(optional)] image: String,
-    /// The customer the link is for, chosen already (still changeable).
+    /// The customer the link is for (id, name), chosen already (still changeable).
     #[prop(optional)]
-    to: Option<String>,
+    to: Option<(String, String)>,
 ) -> impl IntoView {
     let viewer = use_viewer();
     // Unknown viewer (mounted alone): offer it and let the backend decide.
@@ -51,12 +51,14 @@ fn ShareOptions(
     name: String,
     summary: String,
     image: String,
-    to: Option<String>,
+    to: Option<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
-    let contact = RwSignal::new(to.unwrap_or_default());
+    let contact = RwSignal::new(to.as_ref().map(|t| t.0.clone()).unwrap_or_default());
+    // Stored, so the closures reading it stay `Copy`.
+    let to = StoredValue::new(to);
     let channel = RwSignal::new(String::new());
     let ask = RwSignal::new(LeadCapture::Off);
     let mint = Action::new_local({
@@ -92,6 +94,7 @@ fn ShareOptions(
             .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|c| c.id == id))
             .map(|c| c.name)
+            .or_else(|| to.with_value(|t| t.as_ref().filter(|t| t.0 == id).map(|t| t.1.clone())))
     };
     let link = move || match mint.value().get() {
         Some(Ok(share)) => {

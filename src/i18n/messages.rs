@@ -720,7 +720,7 @@ messages! {
     SuggestedNone => "暂时没有推荐：TA 读得更多之后会有。", "No suggestions yet: they come as this customer reads more.";
     WhyLikeThem => "{n} 位兴趣相同的客户成交前读过", "Read by {n} customer{s} like them before they bought";
     WhyInterest => "TA 最关注“{tag}”", "About “{tag}”, what they read most";
-    WhyProven => "已带来 {n} 单成交", "Led to {n} won deal{s}";
+    WhyProven => "已为同事带来 {n} 次线索或成交", "Led to {n} lead{s} or won deal{s} for the team";
     PoolDueOn => "{date} 回收", "Back on {date}";
     PoolEngaged => "正在阅读，暂不回收：请跟进", "Reading now, kept for now: follow up";
     PoolDueAlert => "{n} 位客户即将回收到公海", "{n} customer{s} going back to the pool soon";

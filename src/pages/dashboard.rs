@@ -237,7 +237,13 @@ fn DueBackNotice() -> impl IntoView {
             due.refetch();
         }
     });
-    let count = move || due.get().and_then(|r| r.ok()).map_or(0, |list| list.len());
+    // `try_get`: signing out from the dashboard can ask once more after disposal.
+    let count = move || {
+        due.try_get()
+            .flatten()
+            .and_then(|r| r.ok())
+            .map_or(0, |list| list.len())
+    };
     move || {
         let n = count();
         (n > 0 && viewer.opens(Gate::Pool)).then(|| {

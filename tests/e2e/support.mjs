@@ -51,6 +51,8 @@ export const STAFF = {
   rep: { id: 'u-wanglei', email: 'wang-lei@lianjie.example', name: '王磊' },
   manager: { id: 'u-chengang', email: 'chen-gang@lianjie.example', name: '陈刚' },
   southManager: { id: 'u-sunyue', email: 'sun-yue@lianjie.example', name: '孙悦' },
+  // Joined this month: the dashboard shows her where to start.
+  newRep: { id: 'u-emily', email: 'emily-chen@lianjie.example', name: 'Emily Chen' },
   agent: { id: 'u-zhaomin', email: 'zhaomin@lianjie.example', name: '赵敏' },
   admin: { id: 'u-admin', email: 'admin@lianjie.example', name: 'Admin 管理员' },
 };

@@ -63,8 +63,9 @@ pub enum Reason {
     LikeThemBought { customers: u32 },
     /// It is about what they read most.
     Interest { tag: String },
-    /// They have no interests yet: it is what wins deals.
-    Proven { deals_won: u32 },
+    /// They have no interests yet: it is what has led to leads and won deals (their
+    /// sum) for the team.
+    Proven { led_to: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,7 +129,7 @@ pub fn is_new_rep(joined_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool 
 /// they were already sent (`sent`): first what buyers like them read before buying
 /// (like them: one of their strongest interests among the buyer's strongest), then
 /// what is about their strongest interests; a customer with no interests yet gets
-/// the items that won the most deals. `ranked` is the ranking of [`rank`].
+/// the best items that led to a lead or a deal. `ranked` is the ranking of [`rank`].
 pub fn suggest(
     interests: &BTreeMap<String, u64>,
     sent: &HashSet<&str>,
@@ -146,15 +147,11 @@ pub fn suggest(
     if theirs.is_empty() {
         return open
             .into_iter()
-            .filter(|e| e.deals_won > 0)
+            .filter(|e| e.deals_won > 0 || e.leads > 0)
             .take(SUGGESTIONS)
             .map(|e| {
-                suggestion(
-                    e,
-                    Reason::Proven {
-                        deals_won: e.deals_won,
-                    },
-                )
+                let led_to = e.deals_won + e.leads;
+                suggestion(e, Reason::Proven { led_to })
             })
             .collect();
     }
@@ -301,14 +298,15 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_without_interests_gets_what_wins_deals() {
+    fn a_customer_without_interests_gets_what_led_somewhere() {
         let ranked = rank(vec![
             effect("read", &["案例"], 50, 0, 0),
-            effect("won", &["价格"], 3, 0, 4),
+            effect("lead", &["接口"], 9, 2, 0),
+            effect("won", &["价格"], 3, 1, 4),
         ]);
         let got = suggest(&BTreeMap::new(), &HashSet::new(), &ranked, &[]);
-        assert_eq!(ids(&got), ["won"]);
-        assert_eq!(got[0].reason, Reason::Proven { deals_won: 4 });
+        assert_eq!(ids(&got), ["won", "lead"]);
+        assert_eq!(got[0].reason, Reason::Proven { led_to: 5 });
     }
 
     #[test]

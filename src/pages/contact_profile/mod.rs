@@ -82,8 +82,10 @@ pub fn ContactProfile() -> impl IntoView {
         // Outside the profile above, which is shown afresh at every change: the deals
         // load and are opened here, once per customer.
         {move || id.get().ok().map(|contact_id| view! { <DealsPanel contact_id may_edit=may_edit.into() /> })}
-        {move || (may_edit.get() && viewer.may(lianjie_core::scope::Action::ShareLinks))
-            .then(|| id.get().ok().map(|contact_id| view! { <SuggestedContent contact_id /> }))}
+        // try_get: switching who is signed in can run this once more after the page
+        // is gone.
+        {move || (may_edit.try_get().unwrap_or(false) && viewer.may(lianjie_core::scope::Action::ShareLinks))
+            .then(|| id.try_get().and_then(Result::ok).map(|contact_id| view! { <SuggestedContent contact_id /> }))}
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::api::use_api;
 use crate::components::{LoadFailed, ShareLink};
+use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::playbook::{Reason, Suggestion};
@@ -18,7 +19,10 @@ pub fn SuggestedContent(contact_id: String) -> impl IntoView {
         let id = contact_id.clone();
         move || {
             let (api, id) = (api.clone(), id.clone());
-            async move { api.suggestions(id).await }
+            async move {
+                let name = api.contact(id.clone()).await?.name;
+                Ok::<_, AppError>((name, api.suggestions(id).await?))
+            }
         }
     });
     view! {
@@ -29,13 +33,13 @@ pub fn SuggestedContent(contact_id: String) -> impl IntoView {
                 {move || Suspend::new({
                     let contact_id = contact_id.clone();
                     async move {
-                        suggestions.await.map(|list| {
+                        suggestions.await.map(|(name, list)| {
                             if list.is_empty() {
                                 return view! { <p class="empty">{move || i18n.t(Msg::SuggestedNone)}</p> }.into_any();
                             }
                             view! {
                                 <ul class="suggestions">
-                                    {list.into_iter().map(|s| view! { <SuggestionRow s to=contact_id.clone() i18n /> }).collect_view()}
+                                    {list.into_iter().map(|s| view! { <SuggestionRow s to=(contact_id.clone(), name.clone()) i18n /> }).collect_view()}
                                 </ul>
                             }.into_any()
                         })
@@ -47,13 +51,13 @@ pub fn SuggestedContent(contact_id: String) -> impl IntoView {
 }
 
 #[component]
-fn SuggestionRow(s: Suggestion, to: String, i18n: I18n) -> impl IntoView {
+fn SuggestionRow(s: Suggestion, to: (String, String), i18n: I18n) -> impl IntoView {
     let why = move || match &s.reason {
         Reason::LikeThemBought { customers } => {
             i18n.tf(Msg::WhyLikeThem, &[("n", &customers.to_string())])
         }
         Reason::Interest { tag } => i18n.tf(Msg::WhyInterest, &[("tag", tag)]),
-        Reason::Proven { deals_won } => i18n.tf(Msg::WhyProven, &[("n", &deals_won.to_string())]),
+        Reason::Proven { led_to } => i18n.tf(Msg::WhyProven, &[("n", &led_to.to_string())]),
     };
     let title = s.title.clone();
     view! {
