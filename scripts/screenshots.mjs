@@ -36,6 +36,10 @@ export const PAGES = [
   { name: 'pool', path: '/pool', as: 'rep', h1: ['公海客户', 'Public pool'] },
   { name: 'tasks', path: '/tasks', as: 'rep', h1: ['任务', 'Tasks'] },
   { name: 'leaderboard', path: '/leaderboard', as: 'rep', h1: ['排行榜', 'Leaderboard'] },
+  // A rep's board holds their own row; the admin's holds every seller.
+  { name: 'team-board', path: '/team', as: 'admin', h1: ['团队看板', 'Team board'] },
+  // A rep in her first weeks is shown where to start.
+  { name: 'dashboard-new-rep', path: '/', as: 'newRep', h1: ['工作台', 'Dashboard'] },
   { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
   { name: 'contact', path: '/contacts/k-000', as: 'rep', h1: ['客户画像', 'Customer profile'] },
   { name: 'inbox', path: '/inbox', as: 'rep', h1: ['收件箱', 'Inbox'] },
@@ -173,6 +177,7 @@ export function groups() {
   return [
     { who: 'rep', pages: [...rep.filter((p) => !p.mint), ...rep.filter((p) => p.mint)] },
     { who: 'admin', pages: PAGES.filter((p) => p.as === 'admin') },
+    { who: 'newRep', pages: PAGES.filter((p) => p.as === 'newRep') },
   ];
 }
 

@@ -702,7 +702,7 @@ messages! {
     TbHeldN => "{n} 位正在阅读", "{n} reading now";
     TbWaitingTitle => "热线索在等跟进", "Hot leads waiting for a follow-up";
     TbWaitingNone => "没有在等跟进的热线索。", "No hot lead is waiting for a follow-up.";
-    TbReadingSince => "开始阅读于", "Reading since";
+    TbReadingSince => "开始阅读于", "Started reading";
     TbLate => "已超过 24 小时", "Waiting over 24 hours";
     TbOverdueNone => "没有逾期任务。", "No overdue tasks.";
     TbGoingBackNone => "近期没有客户会被回收。", "Nobody is going back to the pool soon.";

@@ -292,17 +292,19 @@ fn ContentThatWorks() -> impl IntoView {
             <Transition>
                 {move || Suspend::new(async move {
                     works.await.map(|w| view! {
-                        <label for="works-tag">{move || i18n.t(Msg::InterestTag)}</label>
-                        <select id="works-tag" on:change=move |ev| {
-                            let t = event_target_value(&ev);
-                            set_topic.set((!t.is_empty()).then_some(t));
-                        }>
-                            <option value="" selected=move || topic.get().is_none()>{move || i18n.t(Msg::AllTags)}</option>
-                            {w.tags.into_iter().map(|t| {
-                                let (here, value) = (t.clone(), t.clone());
-                                view! { <option value=value selected=move || topic.get().as_deref() == Some(here.as_str())>{t}</option> }
-                            }).collect_view()}
-                        </select>
+                        <div class="filters">
+                            <label for="works-tag">{move || i18n.t(Msg::InterestTag)}</label>
+                            <select id="works-tag" on:change=move |ev| {
+                                let t = event_target_value(&ev);
+                                set_topic.set((!t.is_empty()).then_some(t));
+                            }>
+                                <option value="" selected=move || topic.get().is_none()>{move || i18n.t(Msg::AllTags)}</option>
+                                {w.tags.into_iter().map(|t| {
+                                    let (here, value) = (t.clone(), t.clone());
+                                    view! { <option value=value selected=move || topic.get().as_deref() == Some(here.as_str())>{t}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
                         <ContentEffects items=w.items.into_iter().take(SHOWN).collect() start_here=w.start_here />
                     })
                 })}

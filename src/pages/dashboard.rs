@@ -278,7 +278,7 @@ fn StartHere() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <A href="/content">{move || i18n.t(Msg::OpenLibrary)}</A>
+            <p><A href="/content">{move || i18n.t(Msg::OpenLibrary)}</A></p>
         </section>
     }
 }

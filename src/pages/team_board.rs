@@ -68,8 +68,8 @@ fn Board(board: TeamBoard, i18n: I18n) -> impl IntoView {
         going_back,
     } = board;
     view! {
-        <div class="table-scroll">
-            <table class="leaderboard">
+        <div class="table-scroll team-table">
+            <table class="leaderboard team-load">
                 <caption class="visually-hidden">{move || i18n.t(Msg::TbTable)}</caption>
                 <thead>
                     <tr>
@@ -86,12 +86,14 @@ fn Board(board: TeamBoard, i18n: I18n) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <ListPanel id="tb-waiting" title=Msg::TbWaitingTitle empty=Msg::TbWaitingNone i18n
-            rows=waiting.into_iter().map(|w| { let owner = names(&w.owner_id); view! { <WaitingRow lead=w owner i18n /> }.into_any() }).collect() />
-        <ListPanel id="tb-overdue" title=Msg::TasksOverdue empty=Msg::TbOverdueNone i18n
-            rows=overdue.into_iter().map(|t| { let owner = names(&t.task.owner_id); view! { <OverdueRow overdue=t owner /> }.into_any() }).collect() />
-        <ListPanel id="tb-going-back" title=Msg::TbGoingBack empty=Msg::TbGoingBackNone i18n
-            rows=going_back.into_iter().map(|g| { let owner = names(&g.owner_id); view! { <GoingBackRow back=g owner /> }.into_any() }).collect() />
+        <div class="team-lists">
+            <ListPanel id="tb-waiting" title=Msg::TbWaitingTitle empty=Msg::TbWaitingNone i18n
+                rows=waiting.into_iter().map(|w| { let owner = names(&w.owner_id); view! { <WaitingRow lead=w owner i18n /> }.into_any() }).collect() />
+            <ListPanel id="tb-overdue" title=Msg::TasksOverdue empty=Msg::TbOverdueNone i18n
+                rows=overdue.into_iter().map(|t| { let owner = names(&t.task.owner_id); view! { <OverdueRow overdue=t owner /> }.into_any() }).collect() />
+            <ListPanel id="tb-going-back" title=Msg::TbGoingBack empty=Msg::TbGoingBackNone i18n
+                rows=going_back.into_iter().map(|g| { let owner = names(&g.owner_id); view! { <GoingBackRow back=g owner /> }.into_any() }).collect() />
+        </div>
     }
 }
 

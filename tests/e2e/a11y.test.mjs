@@ -71,6 +71,8 @@ suiteFor('the rep\'s pages and the customer pages, English, desktop',
   { who: 'rep', pages: plainFirst(staffAndCustomer), lang: 'en', size: 'desktop' });
 suiteFor('the administrator\'s pages, English, desktop',
   { who: 'admin', pages: PAGES.filter((p) => p.as === 'admin'), lang: 'en', size: 'desktop' });
+suiteFor('a new rep\'s dashboard, Chinese, phone',
+  { who: 'newRep', pages: PAGES.filter((p) => p.as === 'newRep'), lang: 'zh', size: 'phone' });
 suiteFor('the customer pages, Chinese, phone',
   { who: 'customer', pages: plainFirst(PAGES.filter((p) => p.as === 'customer')), lang: 'zh', size: 'phone' });
 // A rep works from their phone: the workbench there (tab bar, one pane at a time).

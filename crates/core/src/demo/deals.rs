@@ -1,12 +1,15 @@
 //! The demo's deals: a few per seller, at every stage of the pipeline, opened and
 //! moved over the month through the same operations a rep uses (so each is on its
-//! customer's timeline), one of them stale.
+//! customer's timeline), one of them stale. A won deal goes to a customer who read a
+//! link before it was won, so "content that works" has a story to tell.
 
 use crate::deals::{DealStage, NewDeal};
 use crate::store::Db;
 use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
 
-/// (seller, nth of their customers, title, yuan, stage, days since it last moved)
+/// (seller, nth of their customers — for a won deal, of those who had read a link by
+/// then — title, yuan, stage, days since it last moved)
 const DEALS: [(&str, usize, &str, i64, DealStage, i64); 8] = [
     (
         "u-wanglei",
@@ -58,16 +61,26 @@ pub(super) fn open(db: &mut Db, now: DateTime<Utc>) {
         let Ok(caller) = db.caller(seller) else {
             continue;
         };
+        let moved = now - Duration::days(days);
+        let read: HashSet<&str> = if stage == DealStage::Won {
+            db.sessions
+                .values()
+                .filter(|s| s.totals.is_counted() && s.started_at <= moved)
+                .filter_map(|s| db.shares.get(&s.share_token)?.contact_id.as_deref())
+                .collect()
+        } else {
+            HashSet::new()
+        };
         let Some(contact_id) = db
             .contacts
             .values()
             .filter(|c| c.owner_id.as_deref() == Some(seller) && c.merged.is_none())
+            .filter(|c| stage != DealStage::Won || read.contains(c.id.as_str()))
             .nth(nth)
             .map(|c| c.id.clone())
         else {
             continue;
         };
-        let moved = now - Duration::days(days);
         let new = NewDeal {
             id: format!("deal-{n:02}"),
             contact_id,

@@ -117,6 +117,14 @@ fn the_ranking_narrows_to_a_tag_and_only_sharers_may_ask() {
     let works = db.what_works(&rep, &WhatWorksQuery::default()).unwrap();
     assert!(!works.tags.is_empty());
     assert!(!works.start_here.is_empty());
+    // The demo's won deals went to customers who had read first.
+    let won = db
+        .deals
+        .values()
+        .filter(|d| d.stage == DealStage::Won)
+        .count();
+    assert_eq!(won, 2);
+    assert!(works.items.iter().any(|e| e.deals_won > 0));
     // Best first: deals won, then leads, then readers.
     assert!(works.items.windows(2).all(|w| {
         (w[0].deals_won, w[0].leads, w[0].readers) >= (w[1].deals_won, w[1].leads, w[1].readers)
