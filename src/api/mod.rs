@@ -75,6 +75,9 @@ pub trait PublicApi {
     fn web_chat(&self, token: String, message: InboundMessage) -> ApiFuture<Message>;
     /// The visitor's web chat as they see it: their messages and staff replies.
     fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>>;
+    /// Where the card downloads as a vCard file from the backend, if it serves one
+    /// (a plain link works in in-app browsers that block `data:` downloads).
+    fn vcard_url(&self, card_id: &str) -> Option<String>;
 }
 
 /// How staff say who they are on a backend, so the app offers the right controls.

@@ -57,7 +57,7 @@ pub fn CardFace(
     let chat_href = handlers.as_ref().map(|h| h.chat_href.clone());
     let status = handlers.as_ref().map(|h| h.status);
     let on_open = handlers.as_ref().map(|h| h.on_open);
-    let download_name = move || card.with(|c| format!("{}.vcf", c.name.trim()));
+    let download_name = move || card.with(lianjie_core::vcard::file_name);
     view! {
         <div class=move || format!("card-face theme-{}", card.with(|c| c.theme.slug()))>
             <header class="card-profile" data-block="profile">

@@ -115,8 +115,15 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
     document().set_title(&card.name);
     first_paint_done();
     let reader = opened.child_token;
-    let vcard_href = RwSignal::new(data_url(&vcard(&card, None)));
-    if !card.avatar_url.is_empty() {
+    // The server's file where there is one (in-app browsers block `data:`
+    // downloads); otherwise built here, with the photo when it can be fetched.
+    let served = use_public_api().vcard_url(&card.id);
+    let vcard_href = RwSignal::new(
+        served
+            .clone()
+            .unwrap_or_else(|| data_url(&vcard(&card, None))),
+    );
+    if served.is_none() && !card.avatar_url.is_empty() {
         let (card, url) = (card.clone(), card.avatar_url.clone());
         leptos::task::spawn_local(async move {
             if let Some((kind, data)) = fetch_photo(url).await {

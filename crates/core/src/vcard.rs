@@ -59,6 +59,28 @@ fn split_name(name: &str) -> (String, String) {
     }
 }
 
+/// The file a card saves as: its name (characters a file system or a header would
+/// trip on replaced) with `.vcf`; "contact.vcf" for a card without a name.
+pub fn file_name(card: &PublicCard) -> String {
+    let name: String = card
+        .name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | '"' | ':' | '*' | '?' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "contact.vcf".to_owned()
+    } else {
+        format!("{name}.vcf")
+    }
+}
+
 pub fn vcard(card: &PublicCard, photo: Option<Photo<'_>>) -> String {
     let (family, given) = split_name(&card.name);
     let mut lines = vec![
@@ -166,5 +188,16 @@ mod tests {
         assert!(vcard(&(&c).into(), None).contains("TEL;TYPE=CELL,VOICE:"));
         assert_eq!(split_name("Emily Chen"), ("Chen".into(), "Emily".into()));
         assert_eq!(split_name("Madonna"), ("Madonna".into(), String::new()));
+    }
+
+    #[test]
+    fn the_file_is_named_after_the_card_safely() {
+        let mut c: PublicCard = (&card()).into();
+        c.name = " 王磊 ".into();
+        assert_eq!(file_name(&c), "王磊.vcf");
+        c.name = "a/b\\\"c\td".into();
+        assert_eq!(file_name(&c), "a_b__c_d.vcf");
+        c.name = "  ".into();
+        assert_eq!(file_name(&c), "contact.vcf");
     }
 }

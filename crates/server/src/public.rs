@@ -10,13 +10,17 @@ use crate::routes::{id_param, idempotency_key, inbound_ids};
 use crate::{Shared, Tenant, random_token};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use lianjie_core::api::{Event, InboundMessage, OpenedShare};
 use lianjie_core::inbox::Message;
-use lianjie_core::public::PublicShare;
+use lianjie_core::public::{PublicCard, PublicShare};
 use lianjie_core::share::LeadDetails;
+use lianjie_core::store::StoreError;
 use lianjie_core::store::visitor_view;
 use lianjie_core::tracking::Snapshot;
+use lianjie_core::vcard::{file_name, vcard};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -212,4 +216,38 @@ pub(crate) async fn track(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The card as a vCard file, so "save contact" is a plain link: it works before the
+/// app has loaded, without JavaScript, and in in-app browsers that block `data:`
+/// downloads. The same fields as the app's (core's `vcard`); no photo.
+pub(crate) async fn card_vcard(
+    State(s): State<Shared>,
+    _: Public,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = id_param(&id, "card")?;
+    let tenant = s
+        .tenant_with(|db| db.cards.contains_key(&id))
+        .await?
+        .ok_or(ApiError::NotFound("card"))?;
+    let card: PublicCard = tenant.read(|db| {
+        db.cards
+            .get(&id)
+            .map(PublicCard::from)
+            .ok_or(StoreError::NotFound("card"))
+    })?;
+    // An ASCII fallback name, and the real one in UTF-8 (RFC 6266).
+    let name = file_name(&card);
+    let encoded = utf8_percent_encode(&name, NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename=\"contact.vcf\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/vcard; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        vcard(&card, None),
+    )
+        .into_response())
 }

@@ -4,7 +4,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Staff};
 use crate::extract::{Path, Query};
 use crate::public::{
-    capture_lead, open_card, open_featured, open_share, track, visitor_messages, web_chat,
+    capture_lead, card_vcard, open_card, open_featured, open_share, track, visitor_messages,
+    web_chat,
 };
 use crate::{
     Shared, Tenant, auth, channels, customers, deals, hash_password, leaderboard, playbook, pools,
@@ -131,6 +132,7 @@ pub fn router(state: Shared) -> Router {
         .route("/channel-keys/{id}/rotate", post(channels::rotate_key))
         .route("/channel-keys/{id}/revoke", post(channels::revoke_key))
         .route("/public/cards/{id}", get(open_card))
+        .route("/public/cards/{id}/vcard", get(card_vcard))
         .route("/public/shares/{token}", get(open_share))
         .route(
             "/public/shares/{token}/featured/{content_id}",

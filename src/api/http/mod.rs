@@ -345,6 +345,10 @@ impl PublicApi for HttpBackend {
             js_sys::encode_uri_component(&visitor)
         ))
     }
+
+    fn vcard_url(&self, card_id: &str) -> Option<String> {
+        Some(self.url(&format!("/public/cards/{card_id}/vcard")))
+    }
 }
 
 impl Api for HttpBackend {

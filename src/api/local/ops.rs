@@ -127,6 +127,11 @@ impl PublicApi for LocalBackend {
     fn chat_messages(&self, token: String, visitor: String) -> ApiFuture<Vec<Message>> {
         self.read_full(move |db| db.visitor_messages(&token, &visitor))
     }
+
+    /// The in-browser backend has no server: the page builds the file itself.
+    fn vcard_url(&self, _card_id: &str) -> Option<String> {
+        None
+    }
 }
 
 impl Api for LocalBackend {

@@ -732,6 +732,14 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [200; 6],
         ),
+        // Save contact as a plain link: public, like the card itself.
+        row(
+            M::GET,
+            "/public/cards/{id}/vcard",
+            "/public/cards/wang-lei/vcard",
+            None,
+            [200; 6],
+        ),
         row(
             M::GET,
             "/public/shares/{token}",

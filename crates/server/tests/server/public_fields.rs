@@ -192,3 +192,68 @@ async fn public_answers_carry_only_what_strangers_may_see() {
         "{text}"
     );
 }
+
+/// "Save contact" as a plain server link: the vCard's fields, its type and its
+/// UTF-8 file name; a phone shown only on request stays out.
+#[tokio::test]
+async fn the_card_downloads_as_a_vcard_from_its_own_url() {
+    let s = start().await;
+    let http = reqwest::Client::new();
+    let answer = http
+        .get(s.url("/public/cards/wang-lei/vcard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "text/vcard; charset=utf-8");
+    // 王磊.vcf, percent-encoded in UTF-8, with an ASCII fallback.
+    assert_eq!(
+        header("content-disposition"),
+        "attachment; filename=\"contact.vcf\"; filename*=UTF-8''%E7%8E%8B%E7%A3%8A%2Evcf"
+    );
+    let text = answer.text().await.unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.first(), Some(&"BEGIN:VCARD"));
+    assert_eq!(lines.last(), Some(&"END:VCARD"));
+    for expected in [
+        "VERSION:3.0",
+        "FN;CHARSET=UTF-8:王磊",
+        "N;CHARSET=UTF-8:王;磊;;;",
+        "ORG;CHARSET=UTF-8:连接科技 Lianjie Tech",
+        "TEL;TYPE=CELL,VOICE:13800138001",
+        "EMAIL;TYPE=INTERNET:wang-lei@lianjie.example",
+        "URL:https://lianjie.example",
+    ] {
+        assert!(lines.contains(&expected), "{expected} not in {lines:?}");
+    }
+    assert!(lines.iter().any(|l| l.starts_with("TITLE;CHARSET=UTF-8:")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ADR;CHARSET=UTF-8;TYPE=WORK:"))
+    );
+
+    // Emily shows her phone only on request: her file has none.
+    let emily = http
+        .get(s.url("/public/cards/emily-chen/vcard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(emily.contains("FN;CHARSET=UTF-8:Emily Chen"));
+    assert!(!emily.contains("TEL"));
+    let (status, _) = s
+        .call(Method::GET, "/public/cards/nobody/vcard", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
