@@ -1,7 +1,7 @@
 //! The app's error type. Every failure the UI can show is one of these, so each has a
 //! localized message and none is a panic.
 
-use crate::i18n::Msg;
+use crate::i18n::PublicMsg;
 use lianjie_core::validate::FieldProblem;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,35 +41,35 @@ pub enum AppError {
 
 impl AppError {
     /// What a person is told; technical detail stays in `Display` for logs.
-    pub fn message(&self) -> Msg {
+    pub fn message(&self) -> PublicMsg {
         match self {
-            AppError::NotFound => Msg::ErrNotFound,
-            AppError::NoCard => Msg::ErrNoCard,
-            AppError::Network(_) => Msg::ErrNetwork,
-            AppError::Decode(_) => Msg::ErrDecode,
-            AppError::Invalid(_) => Msg::ErrInvalid,
-            AppError::Unauthorized => Msg::ErrUnauthorized,
-            AppError::Server(..) => Msg::ErrServer,
-            AppError::Storage(_) => Msg::ErrStorage,
-            AppError::Forbidden => Msg::ErrForbidden,
-            AppError::Unsupported => Msg::ErrUnsupported,
+            AppError::NotFound => PublicMsg::ErrNotFound,
+            AppError::NoCard => PublicMsg::ErrNoCard,
+            AppError::Network(_) => PublicMsg::ErrNetwork,
+            AppError::Decode(_) => PublicMsg::ErrDecode,
+            AppError::Invalid(_) => PublicMsg::ErrInvalid,
+            AppError::Unauthorized => PublicMsg::ErrUnauthorized,
+            AppError::Server(..) => PublicMsg::ErrServer,
+            AppError::Storage(_) => PublicMsg::ErrStorage,
+            AppError::Forbidden => PublicMsg::ErrForbidden,
+            AppError::Unsupported => PublicMsg::ErrUnsupported,
         }
     }
 }
 
 /// What a person is told about one refused field.
-pub fn problem_message(problem: &FieldProblem) -> Msg {
+pub fn problem_message(problem: &FieldProblem) -> PublicMsg {
     match problem {
-        FieldProblem::Required => Msg::ProblemRequired,
-        FieldProblem::TooLong { .. } => Msg::ProblemTooLong,
-        FieldProblem::Phone => Msg::ProblemPhone,
-        FieldProblem::Email => Msg::ProblemEmail,
-        FieldProblem::Url => Msg::ProblemUrl,
-        FieldProblem::Range => Msg::ProblemRange,
-        FieldProblem::Taken => Msg::ProblemTaken,
-        FieldProblem::InUse => Msg::ProblemInUse,
-        FieldProblem::Limit => Msg::ProblemLimit,
-        FieldProblem::NotYet => Msg::ProblemNotYet,
+        FieldProblem::Required => PublicMsg::ProblemRequired,
+        FieldProblem::TooLong { .. } => PublicMsg::ProblemTooLong,
+        FieldProblem::Phone => PublicMsg::ProblemPhone,
+        FieldProblem::Email => PublicMsg::ProblemEmail,
+        FieldProblem::Url => PublicMsg::ProblemUrl,
+        FieldProblem::Range => PublicMsg::ProblemRange,
+        FieldProblem::Taken => PublicMsg::ProblemTaken,
+        FieldProblem::InUse => PublicMsg::ProblemInUse,
+        FieldProblem::Limit => PublicMsg::ProblemLimit,
+        FieldProblem::NotYet => PublicMsg::ProblemNotYet,
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use lianjie::App;
 use lianjie::components::{LanguageSwitcher, ToastHost, Toasts};
-use lianjie::i18n::{Msg, STORAGE_KEY, provide_i18n, use_i18n};
+use lianjie::i18n::{Msg, PublicMsg, STORAGE_KEY, provide_i18n, use_i18n};
 use lianjie_core::Locale;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -693,7 +693,7 @@ async fn card_preview_is_inert_and_keeps_private_and_unsafe_values_out() {
     assert!(!html.contains("javascript:"), "{html}");
     assert!(!html.contains("13800138000"), "{html}");
     assert!(
-        html.contains(Msg::PhoneOnRequest.text(Locale::En)),
+        html.contains(PublicMsg::PhoneOnRequest.text(Locale::En)),
         "{html}"
     );
     // The preview's links go nowhere.

@@ -94,14 +94,12 @@ fn PasswordAndSessions() -> impl IntoView {
     // What each field's problem means here: a wrong current password is "range".
     let problem = move |field: &'static str| {
         move || {
-            problems.read().get(field).map(|p| {
-                i18n.t(match (field, p) {
-                    ("old_password", FieldProblem::Range) => Msg::WrongOldPassword,
-                    ("new_password", FieldProblem::Range | FieldProblem::TooLong { .. }) => {
-                        Msg::NewPasswordHint
-                    }
-                    _ => problem_message(p),
-                })
+            problems.read().get(field).map(|p| match (field, p) {
+                ("old_password", FieldProblem::Range) => i18n.t(Msg::WrongOldPassword),
+                ("new_password", FieldProblem::Range | FieldProblem::TooLong { .. }) => {
+                    i18n.t(Msg::NewPasswordHint)
+                }
+                _ => i18n.t(problem_message(p)),
             })
         }
     };

@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::inbox::Attachment;
 use lianjie_core::link;
@@ -20,7 +20,7 @@ pub fn AttachmentList(attachments: Vec<Attachment>) -> impl IntoView {
                             view! { <img src=link::checked(&a.url) alt=a.name.clone() loading="lazy" /> }.into_any()
                         } else if a.is_image {
                             let name = a.name.clone();
-                            view! { {move || i18n.tf(Msg::ImageNamed, &[("name", &name)])} }.into_any()
+                            view! { {move || i18n.tf(PublicMsg::ImageNamed, &[("name", &name)])} }.into_any()
                         } else {
                             a.name.clone().into_any()
                         };

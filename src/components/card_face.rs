@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
 use lianjie_core::link;
@@ -18,7 +18,7 @@ pub struct CardHandlers {
     pub on_copy_wechat: Callback<()>,
     pub on_open: Callback<String>,
     /// What the last copy or open attempt has to say, for the live region.
-    pub status: Signal<Option<Msg>>,
+    pub status: Signal<Option<PublicMsg>>,
 }
 
 fn is_video(url: &str) -> bool {
@@ -64,7 +64,7 @@ pub fn CardFace(
                 {move || match link::checked(&card.with(|c| c.avatar_url.clone())) {
                     Some(src) => view! {
                         <img class="card-avatar" src=src
-                            alt=move || i18n.tf(Msg::PhotoOf, &[("name", &card.with(|c| c.name.clone()))]) />
+                            alt=move || i18n.tf(PublicMsg::PhotoOf, &[("name", &card.with(|c| c.name.clone()))]) />
                     }.into_any(),
                     None => view! {
                         <span class="card-avatar card-initials" aria-hidden="true">
@@ -78,33 +78,33 @@ pub fn CardFace(
                 </div>
                 {move || link::checked(&card.with(|c| c.logo_url.clone())).map(|src| view! {
                     <img class="card-logo" src=src
-                        alt=move || i18n.tf(Msg::LogoOf, &[("company", &card.with(|c| c.company.clone()))]) />
+                        alt=move || i18n.tf(PublicMsg::LogoOf, &[("company", &card.with(|c| c.company.clone()))]) />
                 })}
             </header>
 
-            <nav class="card-actions" data-block="actions" aria-label=move || i18n.t(Msg::CardActions)>
+            <nav class="card-actions" data-block="actions" aria-label=move || i18n.t(PublicMsg::CardActions)>
                 <a class="cta" href=move || vcard_href.map(|h| h.get()) download=download_name
                     on:click=cb(|h| h.on_save)>
-                    {move || i18n.t(Msg::SaveContact)}
+                    {move || i18n.t(PublicMsg::SaveContact)}
                 </a>
                 {move || phone_public().then(|| view! {
                     <a href=move || live.then(|| card.with(|c| link::tel(&c.phone))).flatten()
                         on:click=cb(|h| h.on_call)>
-                        {move || i18n.t(Msg::CallMe)}
+                        {move || i18n.t(PublicMsg::CallMe)}
                     </a>
                 })}
                 {move || has(|c| &c.wechat_id)().then(|| view! {
                     <button type="button" on:click=cb(|h| h.on_copy_wechat)>
-                        {move || i18n.t(Msg::CopyWechat)}
+                        {move || i18n.t(PublicMsg::CopyWechat)}
                     </button>
                 })}
                 {move || has(|c| &c.email)().then(|| view! {
                     <a href=move || live.then(|| card.with(|c| link::mailto(&c.email))).flatten()
                         on:click=cb(|h| h.on_email)>
-                        {move || i18n.t(Msg::EmailMe)}
+                        {move || i18n.t(PublicMsg::EmailMe)}
                     </a>
                 })}
-                <a href=chat_href.clone() on:click=cb(|h| h.on_message)>{move || i18n.t(Msg::MessageMe)}</a>
+                <a href=chat_href.clone() on:click=cb(|h| h.on_message)>{move || i18n.t(PublicMsg::MessageMe)}</a>
             </nav>
             <p role="status" class="card-status">
                 {move || status.and_then(|s| s.get()).map(|m| i18n.t(m))}
@@ -115,51 +115,51 @@ pub fn CardFace(
                     {if is_video(&src) {
                         view! { <video src=src controls playsinline preload="none"></video> }.into_any()
                     } else {
-                        view! { <img src=src alt=move || i18n.t(Msg::GreetingAlt) loading="lazy" /> }.into_any()
+                        view! { <img src=src alt=move || i18n.t(PublicMsg::GreetingAlt) loading="lazy" /> }.into_any()
                     }}
                 </section>
             })}
 
             {move || has(|c| &c.intro)().then(|| view! {
                 <section class="card-intro" data-block="intro" aria-labelledby="card-intro-h">
-                    <h2 id="card-intro-h">{move || i18n.t(Msg::AboutMe)}</h2>
+                    <h2 id="card-intro-h">{move || i18n.t(PublicMsg::AboutMe)}</h2>
                     <p>{field(|c| c.intro.clone())}</p>
                 </section>
             })}
 
             <section class="card-details" data-block="details" aria-labelledby="card-details-h">
-                <h2 id="card-details-h">{move || i18n.t(Msg::ContactDetails)}</h2>
+                <h2 id="card-details-h">{move || i18n.t(PublicMsg::ContactDetails)}</h2>
                 <dl>
                     {move || if phone_public() {
-                        view! { <dt>{move || i18n.t(Msg::LeadPhone)}</dt><dd>{field(|c| c.phone.clone())}</dd> }.into_any()
+                        view! { <dt>{move || i18n.t(PublicMsg::LeadPhone)}</dt><dd>{field(|c| c.phone.clone())}</dd> }.into_any()
                     } else {
                         // Asking is a chat message the customer sends; the rep answers with it.
                         let ask = chat_href.clone().map(|h| format!("{h}?ask=phone"));
                         let offer = card.with(|c| c.phone_on_request);
                         view! {
-                            <dt>{move || i18n.t(Msg::LeadPhone)}</dt>
+                            <dt>{move || i18n.t(PublicMsg::LeadPhone)}</dt>
                             <dd>
-                                {move || i18n.t(Msg::PhoneOnRequest)}
+                                {move || i18n.t(PublicMsg::PhoneOnRequest)}
                                 {offer.then(|| view! {
                                     " " <a class="request-phone" href=ask.clone() on:click=cb(|h| h.on_message)>
-                                        {move || i18n.t(Msg::RequestPhone)}
+                                        {move || i18n.t(PublicMsg::RequestPhone)}
                                     </a>
                                 })}
                             </dd>
                         }.into_any()
                     }}
                     {move || has(|c| &c.wechat_id)().then(|| view! {
-                        <dt>{move || i18n.t(Msg::LeadWechat)}</dt>
+                        <dt>{move || i18n.t(PublicMsg::LeadWechat)}</dt>
                         <dd class="wechat-id" id="card-wechat-id">{field(|c| c.wechat_id.clone())}</dd>
                     })}
                     {move || has(|c| &c.email)().then(|| view! {
-                        <dt>{move || i18n.t(Msg::Email)}</dt><dd>{field(|c| c.email.clone())}</dd>
+                        <dt>{move || i18n.t(PublicMsg::Email)}</dt><dd>{field(|c| c.email.clone())}</dd>
                     })}
                     {move || has(|c| &c.address)().then(|| view! {
-                        <dt>{move || i18n.t(Msg::FieldAddress)}</dt><dd>{field(|c| c.address.clone())}</dd>
+                        <dt>{move || i18n.t(PublicMsg::FieldAddress)}</dt><dd>{field(|c| c.address.clone())}</dd>
                     })}
                     {move || link::checked(&card.with(|c| c.website.clone())).map(|url| view! {
-                        <dt>{move || i18n.t(Msg::FieldWebsite)}</dt>
+                        <dt>{move || i18n.t(PublicMsg::FieldWebsite)}</dt>
                         <dd><a href=live.then(|| url.clone()) rel="noopener" target="_blank">{url.clone()}</a></dd>
                     })}
                 </dl>
@@ -169,7 +169,7 @@ pub fn CardFace(
                 let items = featured.get();
                 (!items.is_empty()).then(|| view! {
                     <section class="card-featured" data-block="featured" aria-labelledby="card-featured-h">
-                        <h2 id="card-featured-h">{move || i18n.t(Msg::FeaturedContent)}</h2>
+                        <h2 id="card-featured-h">{move || i18n.t(PublicMsg::FeaturedContent)}</h2>
                         <ul>
                             {items.into_iter().map(|item| {
                                 let id = item.id.clone();

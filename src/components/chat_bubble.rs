@@ -1,5 +1,5 @@
 use crate::components::AttachmentList;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::inbox::{Direction, Message};
 
@@ -12,14 +12,14 @@ pub fn ChatBubble(m: Message) -> impl IntoView {
         view! {
             <li class="chat-out">
                 <p>{m.body}</p>
-                <p class="chat-state">{move || i18n.t(Msg::Delivered)}</p>
+                <p class="chat-state">{move || i18n.t(PublicMsg::Delivered)}</p>
             </li>
         }
         .into_any()
     } else {
         view! {
             <li class="chat-in">
-                <p class="chat-from">{move || i18n.t(Msg::ReplyFromAdviser)}</p>
+                <p class="chat-from">{move || i18n.t(PublicMsg::ReplyFromAdviser)}</p>
                 <p>{m.body}</p>
                 <AttachmentList attachments=m.attachments />
             </li>

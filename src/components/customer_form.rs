@@ -1,7 +1,7 @@
 use super::FormField;
 use crate::api::{local::random_token, use_api};
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::contact::Contact;
 use lianjie_core::crm::{CustomerDetails, NewCustomer};
@@ -90,11 +90,11 @@ pub fn CustomerForm(
                 {move || i18n.t(if creating { Msg::NewCustomer } else { Msg::EditCustomer })}
             </h2>
             <div class="form-grid">
-                <FormField form="customer" key="name" label=Msg::LeadName value=name problems />
+                <FormField form="customer" key="name" label=PublicMsg::LeadName value=name problems />
                 <FormField form="customer" key="company" label=Msg::FieldCompany value=company problems />
-                <FormField form="customer" key="phone" label=Msg::LeadPhone value=phone problems kind="tel" />
-                <FormField form="customer" key="wechat_id" label=Msg::LeadWechat value=wechat problems />
-                <FormField form="customer" key="email" label=Msg::Email value=email problems kind="email" />
+                <FormField form="customer" key="phone" label=PublicMsg::LeadPhone value=phone problems kind="tel" />
+                <FormField form="customer" key="wechat_id" label=PublicMsg::LeadWechat value=wechat problems />
+                <FormField form="customer" key="email" label=PublicMsg::Email value=email problems kind="email" />
                 <FormField form="customer" key="source" label=Msg::CustomerSource value=source problems />
                 <FormField form="customer" key="tags" label=Msg::TagsCommaSeparated value=tags problems />
                 <FormField form="customer" key="notes" label=Msg::Notes value=notes problems multiline=true />

@@ -1,5 +1,5 @@
 use super::{GuardedOutlet, LanguageSwitcher};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// Phone-first frame for the pages customers open from a chat: one narrow column,
@@ -13,7 +13,7 @@ pub fn CustomerLayout() -> impl IntoView {
                 <GuardedOutlet />
             </main>
             <footer class="customer-footer">
-                <p class="tracking-notice">{move || i18n.t(Msg::TrackingNotice)}</p>
+                <p class="tracking-notice">{move || i18n.t(PublicMsg::TrackingNotice)}</p>
                 <LanguageSwitcher />
             </footer>
         </div>

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// The fallback of every `ErrorBoundary`: says what went wrong in words a person
@@ -14,20 +14,20 @@ pub fn ErrorView(errors: ArcRwSignal<Errors>, retry: Callback<()>) -> impl IntoV
             .iter()
             .map(|(_, e)| match e.downcast_ref::<AppError>() {
                 Some(app) => i18n.t(app.message()),
-                None => i18n.t(Msg::ErrDecode),
+                None => i18n.t(PublicMsg::ErrDecode),
             })
             .map(|text| view! { <p>{text}</p> })
             .collect_view()
     };
     view! {
         <section class="error-view" role="alert">
-            <h2>{move || i18n.t(Msg::ErrorTitle)}</h2>
+            <h2>{move || i18n.t(PublicMsg::ErrorTitle)}</h2>
             {messages}
             <button type="button" on:click=move |_| {
                 errors.set(Errors::default());
                 retry.run(());
             }>
-                {move || i18n.t(Msg::Retry)}
+                {move || i18n.t(PublicMsg::Retry)}
             </button>
         </section>
     }

@@ -1,17 +1,17 @@
 use crate::error::problem_message;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::validate::FieldErrors;
 
 /// One labelled input of a form, with its problem (from core's rules, here or from
 /// the backend) said beside it and tied to it for screen readers.
 #[component]
-pub fn FormField(
+pub fn FormField<L>(
     /// The form's prefix for element ids, so two forms on a page never share one.
     form: &'static str,
     /// The field's name in core's [`FieldErrors`].
     key: &'static str,
-    label: Msg,
+    label: L,
     value: RwSignal<String>,
     problems: RwSignal<FieldErrors>,
     #[prop(default = "text")] kind: &'static str,
@@ -19,7 +19,10 @@ pub fn FormField(
     /// A few lines of text rather than one.
     #[prop(default = false)]
     multiline: bool,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    L: Text + Send + Sync + 'static,
+{
     let i18n = use_i18n();
     let problem = move || problems.read().get(key).map(|p| i18n.t(problem_message(p)));
     let id = format!("{form}-{key}");

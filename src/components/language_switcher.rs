@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, Text, use_i18n};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -36,7 +36,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     };
 
     view! {
-        <div class="lang-switcher" role="group" aria-label=move || i18n.t(Msg::Language)>
+        <div class="lang-switcher" role="group" aria-label=move || i18n.t(PublicMsg::Language)>
             {Locale::ALL
                 .into_iter()
                 .map(|locale| {
@@ -48,7 +48,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
                             aria-pressed=move || (i18n.locale() == locale).to_string()
                             on:click=move |_| choose(locale)
                         >
-                            {Msg::LanguageName.text(locale)}
+                            {PublicMsg::LanguageName.text(locale)}
                         </button>
                     }
                 })

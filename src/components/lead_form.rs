@@ -1,7 +1,7 @@
 use super::FormField;
 use crate::api::use_public_api;
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::share::LeadDetails;
 use lianjie_core::validate::FieldErrors;
@@ -58,22 +58,22 @@ pub fn LeadForm(
                 }
             }
         >
-            <h2 id="lead-h">{move || i18n.t(Msg::LeadTitle)}</h2>
-            <p class="intro">{move || i18n.t(if gate { Msg::LeadGateIntro } else { Msg::LeadIntro })}</p>
-            <FormField form="lead" key="name" label=Msg::LeadName value=name problems autocomplete="name" />
-            <FormField form="lead" key="phone" label=Msg::LeadPhone value=phone problems kind="tel" autocomplete="tel" />
-            <FormField form="lead" key="wechat_id" label=Msg::LeadWechat value=wechat problems />
-            <FormField form="lead" key="email" label=Msg::Email value=email problems kind="email" autocomplete="email" />
+            <h2 id="lead-h">{move || i18n.t(PublicMsg::LeadTitle)}</h2>
+            <p class="intro">{move || i18n.t(if gate { PublicMsg::LeadGateIntro } else { PublicMsg::LeadIntro })}</p>
+            <FormField form="lead" key="name" label=PublicMsg::LeadName value=name problems autocomplete="name" />
+            <FormField form="lead" key="phone" label=PublicMsg::LeadPhone value=phone problems kind="tel" autocomplete="tel" />
+            <FormField form="lead" key="wechat_id" label=PublicMsg::LeadWechat value=wechat problems />
+            <FormField form="lead" key="email" label=PublicMsg::Email value=email problems kind="email" autocomplete="email" />
             {move || problems.read().get("contact").is_some().then(|| view! {
-                <p role="alert" class="form-error">{move || i18n.t(Msg::LeadNeedsContact)}</p>
+                <p role="alert" class="form-error">{move || i18n.t(PublicMsg::LeadNeedsContact)}</p>
             })}
             {move || failed().map(|m| view! { <p role="alert" class="form-error">{m}</p> })}
             <div class="form-actions">
                 <button type="submit" class="cta" disabled=move || send.pending().get()>
-                    {move || i18n.t(Msg::LeadSubmit)}
+                    {move || i18n.t(PublicMsg::LeadSubmit)}
                 </button>
                 {on_skip.map(|skip| view! {
-                    <button type="button" on:click=move |_| skip.run(())>{move || i18n.t(Msg::LeadSkip)}</button>
+                    <button type="button" on:click=move |_| skip.run(())>{move || i18n.t(PublicMsg::LeadSkip)}</button>
                 })}
             </div>
         </form>

@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// What shows while data is on its way; announced politely to screen readers.
@@ -8,7 +8,7 @@ pub fn Loading() -> impl IntoView {
     view! {
         <div class="loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            {move || i18n.t(Msg::Loading)}
+            {move || i18n.t(PublicMsg::Loading)}
         </div>
     }
 }

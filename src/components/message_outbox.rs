@@ -1,5 +1,5 @@
 use crate::api::{ApiFuture, local::random_token, read_stored, write_stored};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use serde::{Deserialize, Serialize};
@@ -127,12 +127,12 @@ pub fn DeliveryState(outbox: MessageOutbox, key: String, state: Delivery) -> imp
     view! {
         <p class="chat-state">
             {match state {
-                Delivery::Sending => i18n.t(Msg::Sending).into_any(),
-                Delivery::Delivered => i18n.t(Msg::Delivered).into_any(),
+                Delivery::Sending => i18n.t(PublicMsg::Sending).into_any(),
+                Delivery::Delivered => i18n.t(PublicMsg::Delivered).into_any(),
                 Delivery::Failed => view! {
-                    {i18n.t(Msg::NotSent)} " "
+                    {i18n.t(PublicMsg::NotSent)} " "
                     <button type="button" on:click=move |_| outbox.retry(&key)>
-                        {i18n.t(Msg::Retry)}
+                        {i18n.t(PublicMsg::Retry)}
                     </button>
                 }
                 .into_any(),

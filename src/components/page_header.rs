@@ -1,11 +1,15 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, Text, use_i18n};
 use leptos::prelude::*;
 
 /// Keeps the browser tab's title on the current page, in the current language.
-pub fn use_page_title(title: Msg) {
+pub fn use_page_title(title: impl Text + Send + Sync + 'static) {
     let i18n = use_i18n();
     Effect::new(move || {
-        document().set_title(&format!("{} · {}", i18n.t(title), i18n.t(Msg::AppName)));
+        document().set_title(&format!(
+            "{} · {}",
+            i18n.t(title),
+            i18n.t(PublicMsg::AppName)
+        ));
     });
 }
 

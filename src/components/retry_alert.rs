@@ -1,6 +1,6 @@
 use crate::api::ApiResult;
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// A load that failed inside a page, said plainly, with a button that tries again.
@@ -11,7 +11,7 @@ pub fn RetryAlert(error: AppError, retry: Callback<()>) -> impl IntoView {
     view! {
         <p role="alert" class="form-error">
             {move || i18n.t(message)} " "
-            <button type="button" on:click=move |_| retry.run(())>{move || i18n.t(Msg::Retry)}</button>
+            <button type="button" on:click=move |_| retry.run(())>{move || i18n.t(PublicMsg::Retry)}</button>
         </p>
     }
 }

@@ -1,5 +1,5 @@
 use crate::components::use_page_title;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::{Gate, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,7 +37,7 @@ pub fn ForbiddenView() -> impl IntoView {
         <section class="panel">
             <h1>{move || i18n.t(Msg::ForbiddenTitle)}</h1>
             <p>{move || i18n.tf(Msg::ForbiddenPage, &[("role", &role())])}</p>
-            <A href="/">{move || i18n.t(Msg::BackToDashboard)}</A>
+            <A href="/">{move || i18n.t(PublicMsg::BackToDashboard)}</A>
         </section>
     }
 }

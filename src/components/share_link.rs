@@ -1,6 +1,6 @@
 use crate::api::use_api;
 use crate::components::{CopyButton, LoadFailed, QrCodeImage, use_toasts};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::NewShare;
@@ -210,7 +210,7 @@ fn ShareOptions(
                                     <p class="chat-desc">{summary}</p>
                                     {link::checked(&image).map(|src| view! { <img src=src alt="" /> })}
                                 </div>
-                                <p class="chat-source">{move || i18n.t(Msg::AppName)} " · " {host.clone()}</p>
+                                <p class="chat-source">{move || i18n.t(PublicMsg::AppName)} " · " {host.clone()}</p>
                             </a>
                         </figure>
                     </div>

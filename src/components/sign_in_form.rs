@@ -1,7 +1,7 @@
 use crate::api::use_api;
 use crate::components::use_page_title;
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// Staff sign-in for the http backend; the local backend never shows it.
@@ -25,12 +25,12 @@ pub fn SignInForm(#[prop(into)] on_signed_in: Callback<()>) -> impl IntoView {
         Some(Err(e)) => {
             let msg = match e {
                 // On this form a 401 means the credentials, not an expired session.
-                AppError::Unauthorized => Msg::WrongCredentials,
+                AppError::Unauthorized => i18n.t(Msg::WrongCredentials),
                 // Sign-in is throttled per account and per client address.
-                AppError::Server(429, _) => Msg::TooManyAttempts,
-                e => e.message(),
+                AppError::Server(429, _) => i18n.t(Msg::TooManyAttempts),
+                e => i18n.t(e.message()),
             };
-            Some(view! { <p role="alert" class="form-error">{i18n.t(msg)}</p> })
+            Some(view! { <p role="alert" class="form-error">{msg}</p> })
         }
         _ => None,
     };
@@ -45,7 +45,7 @@ pub fn SignInForm(#[prop(into)] on_signed_in: Callback<()>) -> impl IntoView {
             <h1>{move || i18n.t(Msg::SignInTitle)}</h1>
             <p class="intro">{move || i18n.t(Msg::SignInIntro)}</p>
             <label>
-                {move || i18n.t(Msg::Email)}
+                {move || i18n.t(PublicMsg::Email)}
                 <input type="email" autocomplete="username" required bind:value=email />
             </label>
             <label>

@@ -4,7 +4,7 @@ use super::{
 };
 use crate::api::{use_api, use_api_events};
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::{CurrentViewer, Viewer, phone_tabs, staff_nav};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -97,7 +97,7 @@ pub fn StaffLayout() -> impl IntoView {
             <aside class="staff-side">
                 <div class="brand">
                     <span class="brand-mark" aria-hidden="true">"连"</span>
-                    <span class="brand-name">{move || i18n.t(Msg::AppName)}</span>
+                    <span class="brand-name">{move || i18n.t(PublicMsg::AppName)}</span>
                 </div>
                 {move || known.get().then(|| view! { <SignedInAs on_signed_out=signed_out /> })}
                 <nav class="side-nav" aria-label=move || i18n.t(Msg::MainNavigation)>

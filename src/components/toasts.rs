@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ pub struct Toast {
     pub text: String,
     /// Offered as a button ("Retry", "Undo"); pressing it dismisses the toast and
     /// runs it.
-    pub action: Option<(Msg, Callback<()>)>,
+    pub action: Option<(PublicMsg, Callback<()>)>,
 }
 
 /// The toast service: any component can report a failure or a success through it.
@@ -69,7 +69,7 @@ impl Toasts {
         self.push(
             ToastKind::Info,
             text.into(),
-            Some((Msg::Undo, undo)),
+            Some((PublicMsg::Undo, undo)),
             UNDO_TOAST_MS,
         )
     }
@@ -78,7 +78,7 @@ impl Toasts {
         self.push(
             ToastKind::Error,
             text.into(),
-            retry.map(|r| (Msg::Retry, r)),
+            retry.map(|r| (PublicMsg::Retry, r)),
             0,
         )
     }
@@ -118,7 +118,7 @@ impl Toasts {
         &self,
         kind: ToastKind,
         text: String,
-        action: Option<(Msg, Callback<()>)>,
+        action: Option<(PublicMsg, Callback<()>)>,
         for_ms: u64,
     ) -> u64 {
         let id = self.next_id.get_value();
@@ -150,7 +150,7 @@ pub fn ToastHost() -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     view! {
-        <section class="toasts" aria-label=move || i18n.t(Msg::Notifications)>
+        <section class="toasts" aria-label=move || i18n.t(PublicMsg::Notifications)>
             <For each=move || toasts.list.get() key=|t| t.id let:toast>
                 <div
                     class="toast"
@@ -174,7 +174,7 @@ pub fn ToastHost() -> impl IntoView {
                             }
                         })}
                     <button type="button" on:click=move |_| toasts.dismiss(toast.id)>
-                        {move || i18n.t(Msg::Dismiss)}
+                        {move || i18n.t(PublicMsg::Dismiss)}
                     </button>
                 </div>
             </For>

@@ -1,38 +1,7 @@
-use lianjie_core::Locale;
-
-/// Declares every UI string once, with its Chinese and English text side by side.
-macro_rules! messages {
-    ($($key:ident => $zh:literal, $en:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg { $($key,)* }
-
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
-
-            pub fn text(self, locale: Locale) -> &'static str {
-                match (self, locale) {
-                    $(
-                        (Msg::$key, Locale::ZhCn) => $zh,
-                        (Msg::$key, Locale::En) => $en,
-                    )*
-                }
-            }
-        }
-    };
-}
-
-messages! {
-    AppName => "连接", "Lianjie";
+lianjie_core::catalogue!(Msg {
     AppTagline => "社交化客户管理", "Social CRM";
     SkipToContent => "跳到主要内容", "Skip to main content";
     MainNavigation => "主导航", "Main navigation";
-    Language => "语言", "Language";
-    LanguageName => "中文", "English";
-    Loading => "加载中…", "Loading…";
-    Retry => "重试", "Retry";
-    Undo => "撤销", "Undo";
-    Dismiss => "关闭", "Dismiss";
-    Notifications => "通知", "Notifications";
 
     NavDashboard => "工作台", "Dashboard";
     NavMyCard => "我的名片", "My card";
@@ -54,25 +23,12 @@ messages! {
     InboxIntro => "所有渠道的客户消息，集中在一处回复。", "Every channel's customer messages, answered in one place.";
     SettingsIntro => "你的账号、语言、后端连接与演示数据。", "Your account, language, backend connection and demo data.";
 
-    CardPageTitle => "名片", "Business card";
-    SharePageTitle => "分享内容", "Shared content";
-    ChatPageTitle => "在线咨询", "Chat with us";
     ShareAction => "分享", "Share";
     CopyLink => "复制链接", "Copy link";
     LinkCopied => "链接已复制。", "Link copied.";
     CopyFailed => "无法复制，请长按链接手动复制。", "Could not copy; select the link and copy it by hand.";
-    SharedBy => "分享人", "Shared by";
-    MessageMe => "给我留言", "Message me";
-    TrackingNotice => "本页面会记录浏览与阅读时长，用于为你提供更好的服务。", "This page records viewing and reading time so we can serve you better.";
 
-    NotFoundTitle => "页面不存在", "Page not found";
-    NotFoundBody => "你要找的页面不存在或已被移除。", "The page you are looking for does not exist or has moved.";
-    BackToDashboard => "返回工作台", "Back to dashboard";
 
-    ErrorTitle => "出错了", "Something went wrong";
-    ErrNotFound => "找不到这个链接，它可能已失效。", "This link was not found; it may have expired.";
-    ErrNetwork => "网络连接失败，请检查网络后重试。", "Could not reach the server. Check your connection and try again.";
-    ErrDecode => "服务器返回了无法识别的数据。", "The server sent a response we could not read.";
     StorageRecovered => "部分本地数据无法读取，已另存一份（没有删除），其余数据照常加载。", "Some local data could not be read; it was kept aside (not deleted) and everything else loaded.";
     StorageUnavailable => "浏览器禁止了本地存储，数据只保留到关闭此页。", "This browser blocks local storage; data lasts only until this page closes.";
     Backend => "后端", "Backend";
@@ -115,26 +71,6 @@ messages! {
     SectionHeatIntro => "每一段吸引了多少注意力：所有读者在这一段上的停留时长合计。", "How much attention each section held: all readers' time on it, added up.";
     SectionViewsN => "{n} 位读者停留", "{n} reader{s} lingered";
     NotReadYet => "还没有人读过。分享出去，读者打开后这里就有数据。", "Nobody has read this yet. Share it; figures appear here once readers open it.";
-    LeadTitle => "留下联系方式", "Leave your details";
-    LeadIntro => "留下联系方式，顾问会给你发送更多资料并解答问题。", "Leave your details and the adviser will send you more and answer your questions.";
-    LeadGateIntro => "阅读全文前，请留下联系方式。", "Please leave your details to read on.";
-    LeadName => "姓名", "Name";
-    LeadPhone => "手机号", "Phone";
-    LeadWechat => "微信号", "WeChat ID";
-    LeadSubmit => "提交", "Send";
-    LeadSkip => "暂不填写", "Not now";
-    LeadThanks => "谢谢！顾问会尽快联系你。", "Thank you! The adviser will be in touch soon.";
-    LeadNeedsContact => "请至少留下一种联系方式：手机、微信或邮箱。", "Leave at least one way to reach you: phone, WeChat or email.";
-    ProblemRequired => "必填", "Required";
-    ProblemTooLong => "太长了", "Too long";
-    ProblemPhone => "不是有效的电话号码", "Not a phone number";
-    ProblemEmail => "不是有效的邮箱地址", "Not an email address";
-    ProblemUrl => "不是有效的网址", "Not a web address";
-    ProblemRange => "取值无效", "Not a valid value";
-    ProblemTaken => "已被使用", "Already in use";
-    ProblemInUse => "仍在使用中", "Still in use";
-    ProblemLimit => "已达上限", "Limit reached";
-    ProblemNotYet => "暂时还不能", "Not yet possible";
     LinkOptions => "链接选项", "Link options";
     ForContact => "发给哪位客户", "For contact";
     AnyContact => "不指定", "Anyone";
@@ -227,15 +163,6 @@ messages! {
     IntentTrend => "意向趋势", "Intent trend";
     DaysAgo => "{n} 天前", "{n} day{s} ago";
     Today => "今天", "Today";
-    ChatIntro => "消息会直接发到顾问的工作台，顾问会尽快回复你。", "Your message goes straight to the adviser's workbench; they will get back to you soon.";
-    YourName => "你的称呼（可选）", "Your name (optional)";
-    MessageLabel => "消息", "Message";
-    SendMessage => "发送消息", "Send message";
-    Sending => "发送中…", "Sending…";
-    NotSent => "未发送", "Not sent";
-    Delivered => "已送达", "Delivered";
-    WebVisitor => "网页访客", "Web visitor";
-    YourMessages => "你发出的消息", "Your messages";
     BackToLibrary => "返回内容库", "Back to the content library";
     KindArticle => "文章", "Article";
     KindPoster => "海报", "Poster";
@@ -248,37 +175,13 @@ messages! {
     ReadTime => "阅读时长", "Read time";
     Scrolled => "滚动深度", "Scrolled";
     LongestOn => "停留最久", "Longest on";
-    ErrUnauthorized => "登录已失效，请重新登录。", "Your session has ended; please sign in again.";
-    ErrStorage => "无法保存到此浏览器的存储（可能已满或被禁止），请重试。", "This browser's storage refused to save (it may be full or blocked); please try again.";
-    ErrServer => "服务器暂时出错了，请稍后重试。", "The server had a problem; please try again shortly.";
     WrongCredentials => "邮箱或密码不正确。", "Wrong email or password.";
     SignInTitle => "登录", "Sign in";
     SignInIntro => "使用你的员工账号登录。", "Sign in with your staff account.";
-    Email => "邮箱", "Email";
     Password => "密码", "Password";
     SignInButton => "登录", "Sign in now";
     BackendHttp => "服务器", "Server";
-    ErrInvalid => "有些内容填写不正确，请检查标出的项目。", "Some fields need fixing; check the marked ones.";
 
-    SaveContact => "保存到通讯录", "Save contact";
-    CallMe => "打电话", "Call";
-    CopyWechat => "复制微信号", "Copy WeChat ID";
-    WechatCopied => "微信号已复制，打开微信添加好友即可。", "WeChat ID copied; add me in WeChat.";
-    CopyByHand => "无法自动复制，请长按选中微信号后复制。", "Could not copy automatically; press and hold the WeChat ID to copy it.";
-    EmailMe => "发邮件", "Email me";
-    PhoneOnRequest => "电话号码可通过留言索取", "Phone number on request: message me";
-    RequestPhone => "索取电话号码", "Ask for the phone number";
-    AskForPhone => "您好，方便告诉我您的电话号码吗？", "Hello, could you send me your phone number?";
-    CardActions => "联系我", "Get in touch";
-    AboutMe => "关于我", "About me";
-    ContactDetails => "联系方式", "Contact details";
-    FieldAddress => "地址", "Address";
-    FieldWebsite => "网站", "Website";
-    FeaturedContent => "精选内容", "Featured content";
-    GreetingAlt => "问候图片", "Greeting picture";
-    PhotoOf => "{name}的照片", "Photo of {name}";
-    LogoOf => "{company}的标志", "{company} logo";
-    OpeningFailed => "打开失败，请重试。", "Could not open it; please try again.";
 
     ActSavedContact => "保存了联系人", "saved the contact";
     ActCalled => "拨打了电话", "called";
@@ -289,7 +192,6 @@ messages! {
     ActForwarded => "转发了", "forwarded it";
     ActLeftDetails => "留下了联系方式", "left their details";
 
-    ErrNoCard => "你的账号没有名片：名片属于销售顾问。", "Your account has no card: cards belong to sales reps.";
     CardAddress => "名片地址：", "Your card's address:";
     CardEditorTitle => "编辑名片", "Edit card";
     FieldName => "姓名", "Full name";
@@ -390,7 +292,6 @@ messages! {
     PaletteNext => "下一个会话", "Next conversation";
     PalettePrevious => "上一个会话", "Previous conversation";
     PaletteGoTo => "前往", "Go to";
-    ReplyFromAdviser => "顾问回复", "Reply from your adviser";
     ConversationActions => "会话操作", "Conversation actions";
     Resolve => "标记已解决 (e)", "Resolve (e)";
     Reopen => "重新打开 (e)", "Reopen (e)";
@@ -411,8 +312,6 @@ messages! {
     CardOf => "{name} 的名片", "{name}'s card";
     OpenAsCustomer => "以客户身份打开", "Open as the customer";
 
-    ErrForbidden => "你的角色不能执行此操作。", "Your role doesn't allow this.";
-    ErrUnsupported => "当前后端不提供此功能：密码、登录会话和退出登录需要服务器后端。", "This backend doesn't offer that: passwords, sessions and sign-out need the server backend.";
     TooManyAttempts => "尝试次数过多，请稍后再试。", "Too many attempts; wait a moment and try again.";
     RoleRep => "销售代表", "Sales rep";
     RoleManager => "销售经理", "Sales manager";
@@ -522,7 +421,6 @@ messages! {
     TimeAgo => "{time}前", "{time} ago";
     ActiveFilters => "已选筛选条件", "Active filters";
     RemoveFilter => "移除筛选：{filter}", "Remove filter {filter}";
-    ImageNamed => "图片：{name}", "Image: {name}";
     StatusActive => "在职", "Active";
     StatusDeactivated => "已停用", "Deactivated";
     SaveChanges => "保存更改", "Save changes";
@@ -835,11 +733,13 @@ messages! {
     CsvTooMany => "文件超过 {max} 行，请拆分后再导入。", "The file has more than {max} rows; split it and import each part.";
     CsvMalformed => "第 {row} 行无法读取（引号没有成对？）", "Row {row} cannot be read (a quote left open?)";
     FileUnreadable => "无法读取这个文件。", "This file could not be read.";
-}
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lianjie_core::Locale;
+    use lianjie_core::catalogue::{PublicMsg, Text};
     use std::collections::HashSet;
 
     #[test]
@@ -852,14 +752,15 @@ mod tests {
     }
 
     #[test]
-    fn english_texts_are_distinct() {
-        // Two keys with the same English text usually means a copy-paste slip.
+    fn english_texts_are_distinct_across_both_catalogues() {
+        // Two keys with the same English text usually means a copy-paste slip, or a
+        // staff message that should use the customer pages' one.
+        let public: HashSet<&str> = PublicMsg::ALL.iter().map(|m| m.text(Locale::En)).collect();
         let mut seen = HashSet::new();
         for msg in Msg::ALL {
-            assert!(
-                seen.insert(msg.text(Locale::En)),
-                "duplicate text for {msg:?}"
-            );
+            let text = msg.text(Locale::En);
+            assert!(!public.contains(text), "{msg:?} repeats a PublicMsg");
+            assert!(seen.insert(text), "duplicate text for {msg:?}");
         }
     }
 }

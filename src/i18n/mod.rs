@@ -1,5 +1,6 @@
-//! UI language: the catalogue of every string in zh-CN and en, and the `I18n` service
-//! that knows the current locale.
+//! UI language: the staff workbench's catalogue in zh-CN and en (the customer pages'
+//! is core's `PublicMsg`, which the server writes too), and the `I18n` service that
+//! knows the current locale.
 //!
 //! The catalogue is an enum rather than string keys so a missing translation or a
 //! typo'd key is a compile error, not a blank label in production.
@@ -10,7 +11,37 @@ use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use::storage::use_local_storage;
 use lianjie_core::Locale;
+pub use lianjie_core::catalogue::PublicMsg;
+pub use lianjie_core::catalogue::Text;
 pub use messages::Msg;
+
+/// A message of either catalogue, where a staff page lists or passes both kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnyMsg {
+    Staff(Msg),
+    Public(PublicMsg),
+}
+
+impl From<Msg> for AnyMsg {
+    fn from(m: Msg) -> Self {
+        AnyMsg::Staff(m)
+    }
+}
+
+impl From<PublicMsg> for AnyMsg {
+    fn from(m: PublicMsg) -> Self {
+        AnyMsg::Public(m)
+    }
+}
+
+impl Text for AnyMsg {
+    fn text(self, locale: Locale) -> &'static str {
+        match self {
+            AnyMsg::Staff(m) => m.text(locale),
+            AnyMsg::Public(m) => m.text(locale),
+        }
+    }
+}
 
 /// Where the chosen language is remembered between visits.
 pub const STORAGE_KEY: &str = "lianjie.lang";
@@ -29,7 +60,7 @@ impl I18n {
 
     /// Looks up a message in the current locale; tracked, so call it inside a closure
     /// in views to follow language switches.
-    pub fn t(&self, msg: Msg) -> &'static str {
+    pub fn t(&self, msg: impl Text) -> &'static str {
         msg.text(self.locale.get())
     }
 
@@ -93,7 +124,7 @@ impl I18n {
             Qq => Msg::ChannelQq,
             Weibo => Msg::ChannelWeibo,
             Douyin => Msg::ChannelDouyin,
-            Email => Msg::Email,
+            Email => return self.t(PublicMsg::Email),
             Sms => Msg::ChannelSms,
         })
     }
@@ -123,16 +154,8 @@ impl I18n {
     }
 
     /// Like [`I18n::t`], with `{name}` placeholders filled in.
-    pub fn tf(&self, msg: Msg, vars: &[(&str, &str)]) -> String {
-        let template = self.t(msg);
-        // English plurals: `{s}` after a noun is "s" unless `{n}` is 1 ("1 view").
-        if template.contains("{s}") {
-            let one = vars.iter().any(|(k, v)| *k == "n" && *v == "1");
-            let mut all = vars.to_vec();
-            all.push(("s", if one { "" } else { "s" }));
-            return lianjie_core::inbox::render_template(template, &all);
-        }
-        lianjie_core::inbox::render_template(template, vars)
+    pub fn tf(&self, msg: impl Text, vars: &[(&str, &str)]) -> String {
+        lianjie_core::catalogue::fill(self.t(msg), vars)
     }
 
     /// Switches and remembers the language (other open tabs follow through the

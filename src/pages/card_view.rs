@@ -3,7 +3,7 @@ use super::use_public_id;
 use crate::api::use_public_api;
 use crate::components::{CardFace, CardHandlers, first_paint_done, use_page_title};
 use crate::error::AppError;
-use crate::i18n::Msg;
+use crate::i18n::PublicMsg;
 use crate::tracker::{reader_links, use_tracker};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 pub fn CardView() -> impl IntoView {
     let id = use_public_id("card");
     let api = use_public_api();
-    use_page_title(Msg::CardPageTitle);
+    use_page_title(PublicMsg::CardPageTitle);
     let opened = LocalResource::new(move || {
         let api = api.clone();
         let card = id.get();
@@ -135,7 +135,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             }
         });
     }
-    let status = RwSignal::new(None::<Msg>);
+    let status = RwSignal::new(None::<PublicMsg>);
     let act = {
         let tracker = send_wrapper::SendWrapper::new(tracker.clone());
         move |action: ViewAction| {
@@ -158,9 +158,9 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
                 };
                 let done = copied || select_and_copy();
                 status.set(Some(if done {
-                    Msg::WechatCopied
+                    PublicMsg::WechatCopied
                 } else {
-                    Msg::CopyByHand
+                    PublicMsg::CopyByHand
                 }));
             });
         })
@@ -177,7 +177,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match api.open_featured(reader, content_id).await {
                     Ok(share) => navigate(&link::path(&["s", &share.token]), Default::default()),
-                    Err(_) => status.set(Some(Msg::OpeningFailed)),
+                    Err(_) => status.set(Some(PublicMsg::OpeningFailed)),
                 }
             });
         })

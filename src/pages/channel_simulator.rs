@@ -1,6 +1,6 @@
 use crate::api::{local::random_token, use_api, use_api_events};
 use crate::components::{ChatBubble, PageHeader, use_toasts};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::{Event, InboundMessage};
 use lianjie_core::channel::Channel;
@@ -99,7 +99,7 @@ pub fn ChannelSimulator() -> impl IntoView {
                     } />
                 </label>
                 <label>
-                    {move || i18n.t(Msg::MessageLabel)}
+                    {move || i18n.t(PublicMsg::MessageLabel)}
                     <textarea rows="3" bind:value=body></textarea>
                 </label>
                 <button type="submit" class="cta" disabled=move || send.pending().get()>

@@ -2,7 +2,7 @@ use super::content_library::kind_options;
 use crate::api::use_api;
 use crate::components::{DraftNotice, ForbiddenView, PageHeader, use_draft, use_toasts};
 use crate::error::{AppError, problem_message};
-use crate::i18n::{I18n, Msg, use_i18n};
+use crate::i18n::{I18n, Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -274,7 +274,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
                 }>{move || i18n.t(Msg::ImportAction)}</button>
             </details>
             {move || (!problems.read().0.is_empty()).then(|| view! {
-                <p role="alert" class="form-error">{move || i18n.t(Msg::ErrInvalid)}</p>
+                <p role="alert" class="form-error">{move || i18n.t(PublicMsg::ErrInvalid)}</p>
             })}
             <p class="form-actions">
                 <button type="submit" class="cta" disabled=move || save.pending().get()>

@@ -3,7 +3,7 @@
 //! these; a new page needs nothing that is not here.
 
 use crate::components::{Avatar, AvatarSize, IntentBar, PageHeader, Sparkline};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// One piece, under its name, with an id the screenshots find it by.
@@ -55,7 +55,7 @@ pub fn DesignSystem() -> impl IntoView {
                     <label>{move || i18n.t(Msg::ViaChannel)}
                         <select><option>"微信 WeChat"</option><option>"短信 SMS"</option></select>
                     </label>
-                    <label>{move || i18n.t(Msg::MessageLabel)}<textarea rows="2"></textarea></label>
+                    <label>{move || i18n.t(PublicMsg::MessageLabel)}<textarea rows="2"></textarea></label>
                     <label class="note-toggle"><input type="checkbox" />{move || i18n.t(Msg::DsCheckbox)}</label>
                 </form>
             </Piece>

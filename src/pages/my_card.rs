@@ -4,7 +4,7 @@ use crate::components::{
     use_draft, use_toasts,
 };
 use crate::error::{AppError, problem_message};
-use crate::i18n::{I18n, Msg, use_i18n};
+use crate::i18n::{AnyMsg, I18n, Msg, PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::analytics::CardAnalytics;
 use lianjie_core::api::{Event, FeaturedContent};
@@ -77,7 +77,7 @@ const THEMES: [(CardTheme, Msg); 4] = [
 /// One text field of the card, with its problem shown beside it.
 #[component]
 fn CardField(
-    label: Msg,
+    #[prop(into)] label: AnyMsg,
     draft: RwSignal<Card>,
     problems: RwSignal<FieldErrors>,
     /// The field's name in validation errors.
@@ -135,8 +135,7 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
     let card = draft.value;
     let featured =
         Signal::derive(move || card.with(|c| contents.with_value(|all| featured_of(c, all))));
-    let field =
-        move |label, name, get, set| view! { <CardField label draft=card problems name get set /> };
+    let field = move |label: AnyMsg, name, get, set| view! { <CardField label draft=card problems name get set /> };
     view! {
         <div class="card-editor">
             <form
@@ -156,14 +155,14 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
                 }
             >
                 <DraftNotice draft />
-                {field(Msg::FieldName, "name", |c: &Card| &c.name, |c: &mut Card| &mut c.name)}
-                {field(Msg::FieldJobTitle, "title", |c: &Card| &c.title, |c: &mut Card| &mut c.title)}
-                {field(Msg::FieldCompany, "company", |c: &Card| &c.company, |c: &mut Card| &mut c.company)}
+                {field(Msg::FieldName.into(), "name", |c: &Card| &c.name, |c: &mut Card| &mut c.name)}
+                {field(Msg::FieldJobTitle.into(), "title", |c: &Card| &c.title, |c: &mut Card| &mut c.title)}
+                {field(Msg::FieldCompany.into(), "company", |c: &Card| &c.company, |c: &mut Card| &mut c.company)}
                 <CardField label=Msg::FieldAvatar draft=card problems name="avatar_url" kind="url"
                     get=|c| &c.avatar_url set=|c| &mut c.avatar_url />
                 <CardField label=Msg::FieldLogo draft=card problems name="logo_url" kind="url"
                     get=|c| &c.logo_url set=|c| &mut c.logo_url />
-                <CardField label=Msg::LeadPhone draft=card problems name="phone" kind="tel"
+                <CardField label=PublicMsg::LeadPhone draft=card problems name="phone" kind="tel"
                     get=|c| &c.phone set=|c| &mut c.phone />
                 <fieldset class="choice">
                     <legend>{move || i18n.t(Msg::PhoneShownTo)}</legend>
@@ -177,11 +176,11 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
                             </label>
                         }).collect_view()}
                 </fieldset>
-                <CardField label=Msg::Email draft=card problems name="email" kind="email"
+                <CardField label=PublicMsg::Email draft=card problems name="email" kind="email"
                     get=|c| &c.email set=|c| &mut c.email />
-                {field(Msg::FieldWechatId, "wechat_id", |c: &Card| &c.wechat_id, |c: &mut Card| &mut c.wechat_id)}
-                {field(Msg::FieldAddress, "address", |c: &Card| &c.address, |c: &mut Card| &mut c.address)}
-                <CardField label=Msg::FieldWebsite draft=card problems name="website" kind="url"
+                {field(Msg::FieldWechatId.into(), "wechat_id", |c: &Card| &c.wechat_id, |c: &mut Card| &mut c.wechat_id)}
+                {field(PublicMsg::FieldAddress.into(), "address", |c: &Card| &c.address, |c: &mut Card| &mut c.address)}
+                <CardField label=PublicMsg::FieldWebsite draft=card problems name="website" kind="url"
                     get=|c| &c.website set=|c| &mut c.website />
                 <CardField label=Msg::FieldIntro draft=card problems name="intro" multiline=true
                     get=|c| &c.intro set=|c| &mut c.intro />
@@ -200,7 +199,7 @@ fn CardEditor(card: Card, contents: Vec<Content>) -> impl IntoView {
                 </fieldset>
                 <FeaturedPicker card contents=contents.get_value() problems i18n />
                 {move || (!problems.read().0.is_empty()).then(|| view! {
-                    <p role="alert" class="form-error">{move || i18n.t(Msg::ErrInvalid)}</p>
+                    <p role="alert" class="form-error">{move || i18n.t(PublicMsg::ErrInvalid)}</p>
                 })}
                 <p class="form-actions">
                     <button type="submit" class="cta" disabled=move || save.pending().get()>

@@ -1,5 +1,5 @@
 use crate::components::{LanguageSwitcher, use_page_title};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -7,12 +7,12 @@ use leptos_router::components::A;
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(Msg::NotFoundTitle);
+    use_page_title(PublicMsg::NotFoundTitle);
     view! {
         <main id="main" class="not-found">
-            <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
-            <p>{move || i18n.t(Msg::NotFoundBody)}</p>
-            <A href="/">{move || i18n.t(Msg::BackToDashboard)}</A>
+            <h1>{move || i18n.t(PublicMsg::NotFoundTitle)}</h1>
+            <p>{move || i18n.t(PublicMsg::NotFoundBody)}</p>
+            <A href="/">{move || i18n.t(PublicMsg::BackToDashboard)}</A>
             <LanguageSwitcher />
         </main>
     }

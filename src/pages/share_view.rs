@@ -3,7 +3,7 @@ use super::use_public_id;
 use crate::api::use_public_api;
 use crate::components::{ContentBlocks, LeadForm, first_paint_done, use_page_title};
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use crate::tracker::{Tracker, reader_links, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
@@ -17,7 +17,7 @@ use lianjie_core::tracking::ViewAction;
 pub fn ShareView() -> impl IntoView {
     let id = use_public_id("token");
     let api = use_public_api();
-    use_page_title(Msg::SharePageTitle);
+    use_page_title(PublicMsg::SharePageTitle);
     let opened = LocalResource::new(move || {
         let api = api.clone();
         let token = id.get();
@@ -115,7 +115,7 @@ fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
                     .into_any()
             }}
             {move || thanked.get().then(|| view! {
-                <p role="status" class="lead-thanks">{move || i18n.t(Msg::LeadThanks)}</p>
+                <p role="status" class="lead-thanks">{move || i18n.t(PublicMsg::LeadThanks)}</p>
             })}
         </article>
         {card.map(|card| view! { <RepMiniCard card chat tracker /> })}
@@ -128,11 +128,11 @@ fn RepMiniCard(card: PublicCard, chat: String, tracker: Tracker) -> impl IntoVie
     let i18n = use_i18n();
     let subtitle = card.role();
     view! {
-        <aside class="rep-card" aria-label=move || i18n.t(Msg::SharedBy)>
+        <aside class="rep-card" aria-label=move || i18n.t(PublicMsg::SharedBy)>
             <p class="rep-name">{card.name}</p>
             <p class="rep-title">{subtitle}</p>
             <a class="cta" href=chat on:click=move |_| tracker.action(ViewAction::Messaged)>
-                {move || i18n.t(Msg::MessageMe)}
+                {move || i18n.t(PublicMsg::MessageMe)}
             </a>
         </aside>
     }

@@ -4,7 +4,7 @@ use crate::components::{
     ChatBubble, DeliveryState, LoadFailed, use_message_outbox, use_page_title,
 };
 use crate::error::problem_message;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 use lianjie_core::api::InboundMessage;
@@ -34,7 +34,7 @@ fn visitor() -> String {
 #[component]
 pub fn WebChat() -> impl IntoView {
     let id = use_public_id("token");
-    use_page_title(Msg::ChatPageTitle);
+    use_page_title(PublicMsg::ChatPageTitle);
     move || id.get().map(|token| view! { <ChatForm token /> })
 }
 
@@ -47,11 +47,11 @@ fn ChatForm(token: String) -> impl IntoView {
     let asks_phone = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get("ask").as_deref() == Some("phone"));
     let body = RwSignal::new(if asks_phone {
-        i18n.t(Msg::AskForPhone).to_owned()
+        i18n.t(PublicMsg::AskForPhone).to_owned()
     } else {
         String::new()
     });
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<PublicMsg>);
     Effect::new(move || write_stored(NAME_KEY, &name.get()));
     let thread = LocalResource::new({
         let (api, token) = (api.clone(), token.clone());
@@ -68,7 +68,7 @@ fn ChatForm(token: String) -> impl IntoView {
     let outbox = use_message_outbox(chat_key(&token), move |m| {
         let name = Some(name.get_untracked().trim().to_owned())
             .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| i18n.t(Msg::WebVisitor).to_owned());
+            .unwrap_or_else(|| i18n.t(PublicMsg::WebVisitor).to_owned());
         let message = InboundMessage {
             handle: visitor(),
             name,
@@ -90,9 +90,9 @@ fn ChatForm(token: String) -> impl IntoView {
         }
     });
     view! {
-        <h1>{move || i18n.t(Msg::ChatPageTitle)}</h1>
-        <p class="intro">{move || i18n.t(Msg::ChatIntro)}</p>
-        <section aria-label=move || i18n.t(Msg::YourMessages)>
+        <h1>{move || i18n.t(PublicMsg::ChatPageTitle)}</h1>
+        <p class="intro">{move || i18n.t(PublicMsg::ChatIntro)}</p>
+        <section aria-label=move || i18n.t(PublicMsg::YourMessages)>
             <ol class="chat-log">
                 <For each=move || shown.get() key=|m| m.id.clone() let(m)>
                     <ChatBubble m />
@@ -118,15 +118,15 @@ fn ChatForm(token: String) -> impl IntoView {
             body.set(String::new());
         }>
             <label>
-                {move || i18n.t(Msg::YourName)}
+                {move || i18n.t(PublicMsg::YourName)}
                 <input autocomplete="name" bind:value=name />
             </label>
             <label>
-                {move || i18n.t(Msg::MessageLabel)}
+                {move || i18n.t(PublicMsg::MessageLabel)}
                 <textarea rows="3" bind:value=body></textarea>
             </label>
             {move || problem.get().map(|p| view! { <p role="alert" class="form-error">{i18n.t(p)}</p> })}
-            <button type="submit" class="cta">{move || i18n.t(Msg::SendMessage)}</button>
+            <button type="submit" class="cta">{move || i18n.t(PublicMsg::SendMessage)}</button>
         </form>
     }
 }

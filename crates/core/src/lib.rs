@@ -5,6 +5,7 @@
 pub mod adapter;
 pub mod analytics;
 pub mod api;
+pub mod catalogue;
 pub mod channel;
 pub mod contact;
 pub mod content;

@@ -5,7 +5,7 @@
 use crate::api::{local::random_token, use_api};
 use crate::components::use_toasts;
 use crate::error::{AppError, problem_message};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::contact::Contact;
@@ -35,7 +35,7 @@ pub fn Ownership(contact: Contact) -> impl IntoView {
     let locked = RwSignal::new(contact.locked);
     let giving_back = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
-    let reason_problem = RwSignal::new(None::<Msg>);
+    let reason_problem = RwSignal::new(None::<PublicMsg>);
     let id = contact.id.clone();
     // Each answer is told from the action itself: the profile is drawn again as
     // the customer changes hands, and this part with it.
@@ -93,7 +93,7 @@ pub fn Ownership(contact: Contact) -> impl IntoView {
                             reason_problem.try_set(Some(problem_message(p)));
                         }
                         None => {
-                            toasts.error(i18n.t(Msg::ErrInvalid), None);
+                            toasts.error(i18n.t(PublicMsg::ErrInvalid), None);
                         }
                     },
                     Err(e) => {

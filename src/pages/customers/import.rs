@@ -5,7 +5,7 @@
 
 use crate::api::{local::random_token, use_api};
 use crate::error::{AppError, problem_message};
-use crate::i18n::{I18n, Msg, use_i18n};
+use crate::i18n::{I18n, Msg, PublicMsg, use_i18n};
 use crate::viewer::{Viewer, use_viewer};
 use leptos::prelude::*;
 use lianjie_core::customer_csv::{
@@ -209,7 +209,7 @@ pub fn CustomerImport(
                 })}
                 <div class="form-actions">
                     <button type="button" class="cta" disabled=move || !ready() on:click=move |_| { run.dispatch(()); }>
-                        {move || if run.value().with(|v| matches!(v, Some(Err(_)))) { i18n.t(Msg::Retry) } else { i18n.t(Msg::ImportNRows) }}
+                        {move || if run.value().with(|v| matches!(v, Some(Err(_)))) { i18n.t(PublicMsg::Retry) } else { i18n.t(Msg::ImportNRows) }}
                     </button>
                     <button type="button" class="ghost" disabled=busy on:click=move |_| on_close.run(())>
                         {move || i18n.t(Msg::Cancel)}
@@ -302,7 +302,7 @@ fn Preview(preview: LocalResource<Option<Result<ImportReport, AppError>>>) -> im
         None | Some(None) => view! { <p role="status">{i18n.t(Msg::Checking)}</p> }.into_any(),
         Some(Some(Err(e))) => view! {
             <p class="field-problem" role="alert">{i18n.t(e.message())} " "
-                <button type="button" on:click=move |_| preview.refetch()>{i18n.t(Msg::Retry)}</button>
+                <button type="button" on:click=move |_| preview.refetch()>{i18n.t(PublicMsg::Retry)}</button>
             </p>
         }
         .into_any(),

@@ -5,7 +5,7 @@ use crate::components::utc_offset_minutes;
 use crate::components::{
     Avatar, AvatarSize, IntentBar, TimeAgo, VirtualRowsOptions, use_toasts, use_virtual_rows,
 };
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{AnyMsg, Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use chrono::Utc;
 use leptos::html;
@@ -44,14 +44,14 @@ pub fn CustomerTable(
     let all_ticked = move || {
         list.with(|l| !l.is_empty() && selected.with(|s| l.iter().all(|c| s.contains(&c.id))))
     };
-    let columns = [
-        Msg::LeadName,
-        Msg::Stage,
-        Msg::Owner,
-        Msg::IntentScore,
-        Msg::Tags,
-        Msg::NextFollowUp,
-        Msg::SortLastTouch,
+    let columns: [AnyMsg; 7] = [
+        PublicMsg::LeadName.into(),
+        Msg::Stage.into(),
+        Msg::Owner.into(),
+        Msg::IntentScore.into(),
+        Msg::Tags.into(),
+        Msg::NextFollowUp.into(),
+        Msg::SortLastTouch.into(),
     ];
     view! {
         <div class="customer-table" role="table" node_ref=scroller

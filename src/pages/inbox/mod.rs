@@ -13,7 +13,7 @@ use crate::components::{
     LoadFailed, MessageAlerts, MorePages, PageHeader, RetryAlert, load_error, use_pages,
 };
 use crate::error::AppError;
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::ev;
 use leptos::prelude::*;
@@ -444,7 +444,7 @@ pub fn Inbox() -> impl IntoView {
             Some(Ok(page)) => page.unread,
             _ => 0,
         };
-        let title = format!("{} · {}", i18n.t(Msg::NavInbox), i18n.t(Msg::AppName));
+        let title = format!("{} · {}", i18n.t(Msg::NavInbox), i18n.t(PublicMsg::AppName));
         document().set_title(&if unread > 0 {
             format!("({unread}) {title}")
         } else {

@@ -322,7 +322,7 @@ fn Composer(
     let draft = use_draft(format!("lianjie.inbox.draft.{id}"), String::new());
     let text = draft.value;
     let note = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<crate::i18n::PublicMsg>);
     // Links and images to send with the reply, and the address being typed.
     let attachments = RwSignal::new(Vec::<Attachment>::new());
     let link = RwSignal::new(String::new());

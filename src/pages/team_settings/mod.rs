@@ -80,13 +80,13 @@ fn problem_text(
 ) -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
     move || {
         problems.read().get(field).map(|p| {
-            i18n.t(match (field, p) {
+            match (field, p) {
                 // The organization never loses its last admin.
-                ("role", FieldProblem::InUse) => Msg::LastAdmin,
+                ("role", FieldProblem::InUse) => i18n.t(Msg::LastAdmin),
                 // A department with staff or departments below it stays.
-                ("id", FieldProblem::InUse) => Msg::DepartmentInUse,
-                _ => problem_message(p),
-            })
+                ("id", FieldProblem::InUse) => i18n.t(Msg::DepartmentInUse),
+                _ => i18n.t(problem_message(p)),
+            }
         })
     }
 }

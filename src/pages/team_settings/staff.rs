@@ -4,7 +4,7 @@
 use super::{Outcome, department_choices, department_options, problem_text};
 use crate::api::{ApiFuture, ApiHandle, use_api};
 use crate::components::{Avatar, AvatarSize, use_toasts};
-use crate::i18n::{I18n, Msg, use_i18n};
+use crate::i18n::{I18n, Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::people::{Role, User};
@@ -282,7 +282,7 @@ pub fn AddStaff() -> impl IntoView {
                     <span class="field-problem">{problem("name")}</span>
                 </label>
                 <label>
-                    {move || i18n.t(Msg::Email)}
+                    {move || i18n.t(PublicMsg::Email)}
                     <input type="email" autocomplete="off" bind:value=email />
                     <span class="field-problem">{problem("email")}</span>
                 </label>
