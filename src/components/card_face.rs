@@ -21,13 +21,6 @@ pub struct CardHandlers {
     pub status: Signal<Option<PublicMsg>>,
 }
 
-fn is_video(url: &str) -> bool {
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    [".mp4", ".webm", ".mov", ".m4v"]
-        .iter()
-        .any(|ext| path.to_ascii_lowercase().ends_with(ext))
-}
-
 /// A rep's card as customers see it, in its theme: photo, name and role, the ways to
 /// get in touch, greeting, intro, details and featured content. Each part is a
 /// measured section (`data-block`). Without `handlers` (the editor's preview) it is
@@ -112,7 +105,7 @@ pub fn CardFace(
 
             {move || link::checked(&card.with(|c| c.greeting_media_url.clone())).map(|src| view! {
                 <section class="card-greeting" data-block="greeting">
-                    {if is_video(&src) {
+                    {if link::is_video(&src) {
                         view! { <video src=src controls playsinline preload="none"></video> }.into_any()
                     } else {
                         view! { <img src=src alt=move || i18n.t(PublicMsg::GreetingAlt) loading="lazy" /> }.into_any()
@@ -191,16 +184,5 @@ pub fn CardFace(
                 })
             }}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn video_detection() {
-        assert!(is_video("https://x.example/hello.MP4?t=1"));
-        assert!(!is_video("https://x.example/hello.png"));
     }
 }

@@ -90,11 +90,7 @@ fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
         <article class="shared">
             {{
                     let mut first = content.blocks;
-                    let split = match ask {
-                        LeadCapture::Before => 0,
-                        LeadCapture::AfterSection { index } => (usize::from(index) + 1).min(first.len()),
-                        _ => first.len(),
-                    };
+                    let split = ask.open_blocks(first.len());
                     let rest = first.split_off(split);
                     let gate_form = lead_form.clone();
                     let end_form = lead_form.clone();
@@ -103,7 +99,7 @@ fn SharedPage(opened: OpenedShare, content: PublicContent) -> impl IntoView {
                         {(!content.summary.is_empty()).then(|| view! { <p class="intro">{content.summary}</p> })}
                         <ContentBlocks blocks=first />
                         {move || {
-                            let gated = !left.get() && matches!(ask, LeadCapture::Before | LeadCapture::AfterSection { .. });
+                            let gated = !left.get() && ask.gates();
                             if gated {
                                 gate_form(true, false).into_any()
                             } else {

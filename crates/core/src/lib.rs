@@ -14,6 +14,7 @@ pub mod customer_csv;
 pub mod customers;
 pub mod deals;
 pub mod demo;
+pub mod first_paint;
 pub mod format;
 pub mod ids;
 pub mod inbox;

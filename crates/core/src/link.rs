@@ -42,15 +42,31 @@ pub fn path(parts: &[&str]) -> String {
     let mut out = String::new();
     for part in parts {
         out.push('/');
-        for b in part.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                out.push(char::from(b));
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
+        out.push_str(&query_value(part));
+    }
+    out
+}
+
+/// `value` percent-encoded for a path part or a query value: only unreserved
+/// characters stay as they are.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+/// Whether an address is a video file rather than a picture, by its extension.
+pub fn is_video(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    [".mp4", ".webm", ".mov", ".m4v"]
+        .iter()
+        .any(|ext| path.to_ascii_lowercase().ends_with(ext))
 }
 
 /// A `tel:` address for a phone number as people write it ("+86 138 0000 0000"):
@@ -81,6 +97,13 @@ pub fn mailto(email: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn videos_are_known_by_their_extension() {
+        assert!(is_video("https://x.example/hello.MP4?t=1"));
+        assert!(!is_video("https://x.example/hello.png"));
+        assert_eq!(query_value("content:c 1/é"), "content%3Ac%201%2F%C3%A9");
+    }
 
     #[test]
     fn http_addresses_and_site_paths_pass() {

@@ -27,6 +27,23 @@ pub enum LeadCapture {
     SoftEnd,
 }
 
+impl LeadCapture {
+    /// How many of `blocks` blocks are shown before the form asks for the reader's
+    /// details (all of them when it does not ask first).
+    pub fn open_blocks(self, blocks: usize) -> usize {
+        match self {
+            LeadCapture::Before => 0,
+            LeadCapture::AfterSection { index } => (usize::from(index) + 1).min(blocks),
+            LeadCapture::Off | LeadCapture::SoftEnd => blocks,
+        }
+    }
+
+    /// Whether the reader must leave their details to read on.
+    pub fn gates(self) -> bool {
+        matches!(self, LeadCapture::Before | LeadCapture::AfterSection { .. })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     /// Random, URL-safe, at least 128 bits: `/s/{token}`.

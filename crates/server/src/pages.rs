@@ -2,11 +2,14 @@
 //! http backend, and for customer links their preview tags and a first paint.
 
 use crate::Shared;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use lianjie_core::Locale;
+use lianjie_core::first_paint::{self, PageLinks, PageOf, PublicPage, Then, escape};
 use lianjie_core::ids::parse_public_id;
-use lianjie_core::share::{LinkPreview, ShareTarget};
-use lianjie_core::store::Db;
+use lianjie_core::link;
+use lianjie_core::share::LinkPreview;
 
 /// The slim customer build's page, under the built app.
 pub const CUSTOMER_PAGE: &str = "customer/index.html";
@@ -25,23 +28,44 @@ pub fn app_page(dist: &std::path::Path) -> String {
     }
 }
 
-/// What [`page_with_preview`] handlers answer.
-type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Html<String>> + Send>>;
+/// What [`customer_page`] handlers answer.
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>;
 
-/// A handler serving the app page with the preview and first paint `find` gives for
-/// the path's id (a link another server just made is found too).
-pub fn page_with_preview(
+/// Which customer page an address names.
+#[derive(Clone, Copy, Debug)]
+pub enum CustomerPage {
+    /// `/s/{token}`: a share (or a reader's own link).
+    Share,
+    /// `/c/{card}`: a card's own address.
+    Card,
+}
+
+/// A handler serving the customer app's page for a share or a card, with its link
+/// preview and its first paint (core's `first_paint`: the page itself, working
+/// before any script runs) in the reader's language: `?lang=`, then the browser's
+/// `Accept-Language`, as the app chooses. A link another server just made is found
+/// too; an unknown one gets the plain page, where the app says it was not found.
+pub fn customer_page(
     page: &std::sync::Arc<str>,
-    find: fn(&Db, &str) -> Option<(LinkPreview, String)>,
-) -> impl Fn(State<Shared>, Path<String>) -> PageFuture + Clone + use<> {
+    kind: CustomerPage,
+) -> impl Fn(State<Shared>, Path<String>, RawQuery, HeaderMap) -> PageFuture + Clone + use<> {
     let page = page.clone();
-    move |State(s): State<Shared>, Path(id): Path<String>| {
+    move |State(s): State<Shared>, Path(id): Path<String>, RawQuery(query), headers| {
         let page = page.clone();
         Box::pin(async move {
+            let (lang, then) = page_query(query.as_deref().unwrap_or_default());
+            let locale = Locale::negotiate(lang.as_deref(), None, accepted_languages(&headers));
+            let then = then.as_deref().and_then(Then::parse);
             let look = || {
-                parse_public_id(&id)
-                    .ok()
-                    .and_then(|id| s.tenants.values().find_map(|t| find(&t.lock(), id)))
+                let id = parse_public_id(&id).ok()?;
+                s.tenants.values().find_map(|t| {
+                    let db = t.lock();
+                    let (which, preview) = match kind {
+                        CustomerPage::Share => (PageOf::Share(id), db.share_preview(id)?),
+                        CustomerPage::Card => (PageOf::Card(id), db.card_preview(id)?),
+                    };
+                    Some((preview, db.public_page(which, then.as_ref())?))
+                })
             };
             let mut found = look();
             // Unknown here: another server may have just made it. A database that
@@ -49,14 +73,63 @@ pub fn page_with_preview(
             if found.is_none() && s.catch_up_all().await.is_ok() {
                 found = look();
             }
-            Html(match found {
-                Some((preview, paint)) => {
-                    with_first_paint(&with_preview(&page, Some(&preview)), &paint)
+            let html = match found {
+                Some((preview, public)) => {
+                    let links = PageLinks {
+                        vcard: match &public {
+                            PublicPage::Card { card, .. } => {
+                                link::path(&["api", "v1", "public", "cards", &card.id, "vcard"])
+                            }
+                            PublicPage::Content { .. } => String::new(),
+                        },
+                        chat: match kind {
+                            CustomerPage::Share => link::path(&["chat", &id]),
+                            CustomerPage::Card => Then::Chat.query(),
+                        },
+                    };
+                    let paint = first_paint::page(&public, &links, locale);
+                    with_lang(
+                        &with_first_paint(&with_preview(&page, Some(&preview)), &paint),
+                        locale,
+                    )
                 }
                 None => page.to_string(),
-            })
+            };
+            // The page is in the language asked for: caches keep one per language.
+            ([(header::VARY, "Accept-Language")], Html(html)).into_response()
         })
     }
+}
+
+/// `lang` and `then` of a page's query, decoded; anything else is the app's.
+fn page_query(query: &str) -> (Option<String>, Option<String>) {
+    let (mut lang, mut then) = (None, None);
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = value.replace('+', " ");
+        let value = percent_encoding::percent_decode_str(&value)
+            .decode_utf8_lossy()
+            .into_owned();
+        match key {
+            "lang" => lang = Some(value),
+            "then" => then = Some(value),
+            _ => {}
+        }
+    }
+    (lang, then)
+}
+
+/// The browser's languages from `Accept-Language`, in the order it lists them.
+fn accepted_languages(headers: &HeaderMap) -> Vec<&str> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(',')
+                .map(|l| l.split(';').next().unwrap_or_default().trim())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The page with `paint` at the start of its body.
@@ -70,56 +143,13 @@ fn with_first_paint(page: &str, paint: &str) -> String {
     }
 }
 
-/// What a phone can show before the app has loaded: the card's name, role and intro,
-/// or the content's title and summary, as plain escaped text in the page the app
-/// replaces once it runs (`#first-paint`).
-pub fn first_paint(db: &Db, target: &ShareTarget) -> String {
-    let inner = match target {
-        ShareTarget::Card(id) => {
-            let Some(card) = db.cards.get(id) else {
-                return String::new();
-            };
-            format!(
-                "<div class=\"card-face theme-{}\"><header class=\"card-profile\"><div>\
-                 <h1 class=\"card-name\">{}</h1><p class=\"card-role\">{}</p></div></header>\
-                 <section class=\"card-intro\"><p>{}</p></section></div>",
-                card.theme.slug(),
-                escape_html(&card.name),
-                escape_html(&card.role()),
-                escape_html(&card.intro)
-            )
-        }
-        ShareTarget::Content(id) => {
-            let Some(c) = db.contents.get(id) else {
-                return String::new();
-            };
-            format!(
-                "<article class=\"shared\"><h1>{}</h1><p class=\"intro\">{}</p></article>",
-                escape_html(&c.title),
-                escape_html(&c.summary)
-            )
-        }
-    };
-    format!(
-        "<div id=\"first-paint\" class=\"customer\"><main class=\"customer-main\">{inner}</main></div>"
+/// The page with `<html lang>` naming the language its first paint is in.
+fn with_lang(page: &str, locale: Locale) -> String {
+    page.replacen(
+        "<html lang=\"zh-CN\">",
+        &format!("<html lang=\"{}\">", locale.tag()),
+        1,
     )
-}
-
-/// Text for an HTML attribute or element: nothing in it can open a tag or end the
-/// attribute.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The app page with a link's title, description and image as `<title>`, description
@@ -128,7 +158,7 @@ pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
     let Some(p) = preview else {
         return page.to_owned();
     };
-    let (title, description) = (escape_html(&p.title), escape_html(&p.description));
+    let (title, description) = (escape(&p.title), escape(&p.description));
     let mut tags = format!(
         "<meta name=\"description\" content=\"{description}\" />\
          <meta property=\"og:type\" content=\"article\" />\
@@ -138,7 +168,7 @@ pub fn with_preview(page: &str, preview: Option<&LinkPreview>) -> String {
     if lianjie_core::validate::url(&p.image).is_ok() && p.image.starts_with("http") {
         tags.push_str(&format!(
             "<meta property=\"og:image\" content=\"{}\" />",
-            escape_html(&p.image)
+            escape(&p.image)
         ));
     }
     let with_title = match (page.find("<title>"), page.find("</title>")) {

@@ -32,7 +32,7 @@ use lianjie_core::ids::parse_public_id;
 use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::scope::Action;
-use lianjie_core::share::{Share, ShareTarget};
+use lianjie_core::share::Share;
 use lianjie_core::store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
@@ -162,32 +162,26 @@ pub fn router(state: Shared) -> Router {
     // Without a built app, nothing but the API is served: the strictest policy.
     let mut csp = crate::pages::API_CSP.to_owned();
     if let Some(dist) = &state.config.dist {
-        use crate::pages::{CUSTOMER_PAGE, app_page, first_paint, page_csp, page_with_preview};
+        use crate::pages::{CUSTOMER_PAGE, CustomerPage, app_page, customer_page, page_csp};
         let page: std::sync::Arc<str> = app_page(dist).into();
         // Customers get the slim build of their pages when it was built (see README).
-        let customer_page: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
+        let customer_page_html: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
             app_page(&dist.join("customer")).into()
         } else {
             page.clone()
         };
-        csp = page_csp(&[&page, &customer_page]);
+        csp = page_csp(&[&page, &customer_page_html]);
         // Customer pages carry their link preview in the HTML itself: chat apps'
         // previewers run no JavaScript.
-        let chat_page = customer_page.clone();
+        let chat_page = customer_page_html.clone();
         app = app
             .route(
                 "/s/{token}",
-                get(page_with_preview(&customer_page, |db, token| {
-                    let target = &db.shares.get(token)?.target;
-                    Some((db.share_preview(token)?, first_paint(db, target)))
-                })),
+                get(customer_page(&customer_page_html, CustomerPage::Share)),
             )
             .route(
                 "/c/{card}",
-                get(page_with_preview(&customer_page, |db, id| {
-                    let target = ShareTarget::Card(id.to_owned());
-                    Some((db.card_preview(id)?, first_paint(db, &target)))
-                })),
+                get(customer_page(&customer_page_html, CustomerPage::Card)),
             )
             .route(
                 "/chat/{token}",

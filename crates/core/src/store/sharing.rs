@@ -3,6 +3,7 @@
 //! link previews, and the details a reader leaves (never written into a customer).
 
 use super::*;
+use crate::first_paint::{PageOf, PublicPage, Then};
 
 impl Db {
     /// A rep's link to their card or to content, for one contact (in their scope) or
@@ -86,38 +87,11 @@ impl Db {
             .ok_or(StoreError::NotFound("share"))?
             .clone();
         self.unused_session_id(&session_id)?;
-        let (card, content, featured) = match &share.target {
-            ShareTarget::Content(id) => (
-                self.users
-                    .iter()
-                    .find(|u| u.id == share.rep_id)
-                    .and_then(|u| u.card_id.as_deref())
-                    .and_then(|id| self.cards.get(id))
-                    .cloned(),
-                Some(
-                    self.contents
-                        .get(id)
-                        .ok_or(StoreError::NotFound("content"))?
-                        .clone(),
-                ),
-                Vec::new(),
-            ),
-            ShareTarget::Card(id) => {
-                let card = self.card(id)?;
-                let featured = card
-                    .featured
-                    .iter()
-                    .filter_map(|id| self.contents.get(id))
-                    .map(FeaturedContent::from)
-                    .collect();
-                (Some(card.clone()), None, featured)
-            }
+        let (card, content, featured) = match self.page_of(&share)? {
+            PublicPage::Card { card, featured } => (Some(card), None, featured),
+            PublicPage::Content { content, card, .. } => (card, Some(content), Vec::new()),
         };
         let own = reuse.filter(|c| self.keeps_reader_link(token, c));
-        let (card, content) = (
-            card.as_ref().map(PublicCard::from),
-            content.as_ref().map(PublicContent::from),
-        );
         let child_token = match own {
             Some(own) => own.to_owned(),
             None => {
@@ -157,6 +131,68 @@ impl Db {
             content,
             featured,
         })
+    }
+
+    /// What `share`'s page shows: its content with the sharer's card, or its card
+    /// with the card's featured items.
+    fn page_of(&self, share: &Share) -> StoreResult<PublicPage> {
+        Ok(match &share.target {
+            ShareTarget::Content(id) => PublicPage::Content {
+                content: PublicContent::from(
+                    self.contents
+                        .get(id)
+                        .ok_or(StoreError::NotFound("content"))?,
+                ),
+                card: self
+                    .users
+                    .iter()
+                    .find(|u| u.id == share.rep_id)
+                    .and_then(|u| u.card_id.as_deref())
+                    .and_then(|id| self.cards.get(id))
+                    .map(PublicCard::from),
+                lead_capture: share.lead_capture,
+            },
+            ShareTarget::Card(id) => self.card_page(id)?,
+        })
+    }
+
+    fn card_page(&self, card_id: &str) -> StoreResult<PublicPage> {
+        let card = self.card(card_id)?;
+        Ok(PublicPage::Card {
+            card: PublicCard::from(card),
+            featured: card
+                .featured
+                .iter()
+                .filter_map(|id| self.contents.get(id))
+                .map(FeaturedContent::from)
+                .collect(),
+        })
+    }
+
+    /// What a customer page shows before the reader opens it (the server's first
+    /// paint): the page of the share `token`, or of card `card_id` on its own
+    /// address. `then` may name one of a card's featured items (the link a reader
+    /// followed before the app ran): that item is shown instead, as opening it will
+    /// show it (with no lead form, like every featured item's link).
+    pub fn public_page(&self, page: PageOf<'_>, then: Option<&Then>) -> Option<PublicPage> {
+        let found = match page {
+            PageOf::Share(token) => self.page_of(self.shares.get(token)?),
+            PageOf::Card(id) => self.card_page(id),
+        }
+        .ok()?;
+        match (found, then) {
+            (PublicPage::Card { card, featured }, Some(Then::Content(id))) => {
+                match featured.iter().any(|f| f.id == *id) {
+                    true => Some(PublicPage::Content {
+                        content: PublicContent::from(self.contents.get(id)?),
+                        card: Some(card),
+                        lead_capture: LeadCapture::Off,
+                    }),
+                    false => Some(PublicPage::Card { card, featured }),
+                }
+            }
+            (found, _) => Some(found),
+        }
     }
 
     /// Refuses a session id already issued (the backends' random ids never are), so an

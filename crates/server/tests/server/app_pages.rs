@@ -132,3 +132,145 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     let staff = page(format!("{root}/card")).await;
     assert!(staff.contains(r#"content="http""#), "{staff}");
 }
+
+#[tokio::test]
+async fn customer_pages_work_before_any_script_in_the_readers_language() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
+    )
+    .unwrap();
+    let s = start_with(|c| Config {
+        dist: Some(dist.path().to_path_buf()),
+        ..c
+    })
+    .await;
+    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    let get = |path: String, lang: &'static str| {
+        let http = s.http.clone();
+        async move {
+            let res = http
+                .get(path)
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap();
+            let vary = res
+                .headers()
+                .get("vary")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (vary, res.text().await.unwrap())
+        }
+    };
+
+    // The card in the browser's language, its links working as plain links.
+    let (vary, html) = get(format!("{root}/c/wang-lei"), "en-US,en;q=0.9,zh;q=0.8").await;
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    for part in [
+        r#"<html lang="en">"#,
+        r#"<a class="cta" href="/api/v1/public/cards/wang-lei/vcard" download="#,
+        ">Save contact</a>",
+        r#"<a href="mailto:"#,
+        r##"<a href="#card-wechat-id">"##,
+        r#"<a href="?then=chat">Message me</a>"#,
+        r#"<a class="featured-item" href="?then=content%3A"#,
+        r#"<a lang="en" href="?lang=en" aria-current="true">English</a>"#,
+    ] {
+        assert!(html.contains(part), "{part} in {html}");
+    }
+    // `?lang=` wins over the browser, as in the app.
+    let (_, zh) = get(format!("{root}/c/wang-lei?lang=zh"), "en").await;
+    assert!(zh.contains(r#"<html lang="zh-CN">"#) && zh.contains(">保存到通讯录</a>"));
+    // The save link is the server's vCard file.
+    let vcard = s
+        .http
+        .get(format!("{root}/api/v1/public/cards/wang-lei/vcard"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        vcard
+            .text()
+            .await
+            .unwrap()
+            .contains("FN;CHARSET=UTF-8:王磊")
+    );
+
+    // A featured item's link shows that item's text (what opening it will show),
+    // with the rep's card; an item the card does not feature shows the card.
+    let token = s.login().await;
+    let (_, card) = s
+        .call(Method::GET, "/cards/wang-lei", Some(&token), None)
+        .await;
+    let featured = card["featured"][0].as_str().unwrap().to_owned();
+    let (_, list) = s.call(Method::GET, "/contents", Some(&token), None).await;
+    let item = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == featured.as_str())
+        .unwrap()
+        .clone();
+    let (_, html) = get(
+        format!("{root}/c/wang-lei?then=content%3A{featured}"),
+        "zh-CN",
+    )
+    .await;
+    let title = item["title"].as_str().unwrap();
+    assert!(html.contains(&format!("<h1>{title}</h1>")), "{html}");
+    assert!(html.contains(r#"<aside class="rep-card""#) && html.contains(r#"href="?then=chat""#));
+    let (_, other) = get(format!("{root}/c/wang-lei?then=content%3Anope"), "zh-CN").await;
+    assert!(other.contains(r#"<h1 class="card-name">"#), "{other}");
+
+    // A shared article: every block before the lead form as escaped text, and none
+    // after it; the chat link is the share's.
+    let mut article = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["blocks"].as_array().is_some_and(|b| b.len() >= 3))
+        .unwrap()
+        .clone();
+    let id = article["id"].as_str().unwrap().to_owned();
+    article["blocks"][0] =
+        json!({"id": "b1", "type": "paragraph", "text": "第一段 <img src=x onerror=alert(1)>"});
+    article["blocks"][1] = json!({"id": "b2", "type": "paragraph", "text": "第二段"});
+    article["blocks"][2] = json!({"id": "b3", "type": "paragraph", "text": "留资后可见"});
+    let (status, saved) = s
+        .call(
+            Method::PUT,
+            &format!("/contents/{id}"),
+            Some(&token),
+            Some(article),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (_, share) = s
+        .call(
+            Method::POST,
+            "/shares",
+            Some(&token),
+            Some(json!({"target": {"type": "content", "id": id}, "lead_capture": {"mode": "after_section", "index": 1}})),
+        )
+        .await;
+    let tok = share["token"].as_str().unwrap();
+    let (_, html) = get(format!("{root}/s/{tok}"), "zh-CN").await;
+    assert!(
+        html.contains("<p>第一段 &lt;img src=x onerror=alert(1)&gt;</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>第二段</p>") && !html.contains("留资后可见"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<a class="cta" href="/chat/{tok}">给我留言</a>"#
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("<img src=x"), "{html}");
+}

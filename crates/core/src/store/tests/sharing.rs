@@ -519,3 +519,86 @@ fn details_left_on_a_link_never_overwrite_a_customer_and_offer_the_merge() {
     db.radar(&wanglei, 10).unwrap();
     assert_index_current(&db);
 }
+
+#[test]
+fn a_page_before_it_is_opened_shows_what_opening_it_will() {
+    use crate::first_paint::{PageOf, PublicPage, Then};
+    let mut db = demo::seed(now());
+    let card = db.public_page(PageOf::Card("wang-lei"), None);
+    let Some(PublicPage::Card { card, featured }) = card else {
+        panic!("the card's page: {card:?}");
+    };
+    assert_eq!(card.id, "wang-lei");
+    let ids: Vec<&str> = featured.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["c-pricing", "c-case-retail", "v-demo"]);
+    // A featured item named by the link is shown instead, with the rep's card and
+    // no lead form (as its link is made); anything else the card does not feature is
+    // not shown through it.
+    let then = Then::Content("c-pricing".into());
+    match db.public_page(PageOf::Card("wang-lei"), Some(&then)) {
+        Some(PublicPage::Content {
+            content,
+            card: Some(card),
+            lead_capture: LeadCapture::Off,
+        }) => assert_eq!(
+            (content.id.as_str(), card.id.as_str()),
+            ("c-pricing", "wang-lei")
+        ),
+        other => panic!("the featured item: {other:?}"),
+    }
+    let hidden = db
+        .contents
+        .keys()
+        .find(|id| !ids.contains(&id.as_str()))
+        .cloned()
+        .expect("a content item the card does not feature");
+    assert!(matches!(
+        db.public_page(PageOf::Card("wang-lei"), Some(&Then::Content(hidden))),
+        Some(PublicPage::Card { .. })
+    ));
+    assert_eq!(db.public_page(PageOf::Card("ghost"), None), None);
+
+    // A share of content: the content, the sharer's card, the share's lead form; and
+    // it is what opening the share gives.
+    let share = db
+        .create_share(
+            &db.caller("u-wanglei").unwrap(),
+            NewShare {
+                target: ShareTarget::Content("c-pricing".into()),
+                contact_id: None,
+                channel: None,
+                lead_capture: LeadCapture::AfterSection { index: 1 },
+            },
+            "tok-page".into(),
+            now(),
+        )
+        .unwrap();
+    let before = db.public_page(PageOf::Share(&share.token), None);
+    let opened = db
+        .open_share(
+            &share.token,
+            "child-page".into(),
+            "v-page".into(),
+            None,
+            now(),
+        )
+        .unwrap();
+    match before {
+        Some(PublicPage::Content {
+            content,
+            card,
+            lead_capture,
+        }) => {
+            assert_eq!(Some(content), opened.content);
+            assert_eq!(card, opened.card);
+            assert_eq!(lead_capture, LeadCapture::AfterSection { index: 1 });
+        }
+        other => panic!("the share's page: {other:?}"),
+    }
+    // A reader's own link shows the same page.
+    assert!(matches!(
+        db.public_page(PageOf::Share("child-page"), None),
+        Some(PublicPage::Content { .. })
+    ));
+    assert_eq!(db.public_page(PageOf::Share("nobody"), None), None);
+}
