@@ -1,6 +1,7 @@
 use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 use lianjie_core::api::FeaturedContent;
+use lianjie_core::first_paint::Then;
 use lianjie_core::link;
 use lianjie_core::people;
 use lianjie_core::public::PublicCard;
@@ -127,7 +128,7 @@ pub fn CardFace(
                         view! { <dt>{move || i18n.t(PublicMsg::LeadPhone)}</dt><dd>{field(|c| c.phone.clone())}</dd> }.into_any()
                     } else {
                         // Asking is a chat message the customer sends; the rep answers with it.
-                        let ask = chat_href.clone().map(|h| format!("{h}?ask=phone"));
+                        let ask = chat_href.as_deref().map(lianjie_core::first_paint::ask_phone);
                         let offer = card.with(|c| c.phone_on_request);
                         view! {
                             <dt>{move || i18n.t(PublicMsg::LeadPhone)}</dt>
@@ -165,17 +166,21 @@ pub fn CardFace(
                         <h2 id="card-featured-h">{move || i18n.t(PublicMsg::FeaturedContent)}</h2>
                         <ul>
                             {items.into_iter().map(|item| {
+                                // The address the first paint gives it too: a tap made
+                                // before the app ran opens it once the app runs.
+                                let href = live.then(|| Then::Content(item.id.clone()).query());
                                 let id = item.id.clone();
                                 view! {
                                     <li>
-                                        <button type="button" class="featured-item" on:click=move |_| {
+                                        <a class="featured-item" href=href on:click=move |ev| {
                                             if let Some(open) = on_open {
+                                                ev.prevent_default();
                                                 open.run(id.clone());
                                             }
                                         }>
                                             <strong>{item.title}</strong>
                                             <span>{item.summary}</span>
-                                        </button>
+                                        </a>
                                     </li>
                                 }
                             }).collect_view()}

@@ -20,8 +20,10 @@ pub fn CustomerLayout() -> impl IntoView {
     }
 }
 
-/// Removes the first paint the server put in the page (`#first-paint`: the card's or
-/// content's text, readable before the app loads) once the app shows the page itself.
+/// Removes the first paint the server put in the page (`#first-paint`: the card or
+/// content, working before the app loads; core's `first_paint`) once the app shows
+/// the page itself, or cannot (an error). Until then the app's frame is hidden
+/// beside it (customer.css).
 pub fn first_paint_done() {
     if let Some(el) = document().get_element_by_id("first-paint") {
         el.remove();

@@ -8,6 +8,7 @@ use crate::tracker::{reader_links, use_tracker};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use lianjie_core::api::OpenedShare;
+use lianjie_core::first_paint::{Then, ask_phone};
 use lianjie_core::link;
 use lianjie_core::tracking::ViewAction;
 use lianjie_core::vcard::{Photo, vcard};
@@ -37,9 +38,32 @@ pub fn CardView() -> impl IntoView {
     });
     view! {
         <Suspense>
-            {move || Suspend::new(async move { opened.await.map(|o| view! { <CardPage opened=o /> }) })}
+            {move || Suspend::new(async move {
+                opened.await.map(|o| view! { <CardPage opened=o /> }).inspect_err(|_| first_paint_done())
+            })}
         </Suspense>
     }
+}
+
+/// What the address asks to do once the page is open (`?then=`, a link of the
+/// server's first paint tapped before the app ran), taken out of the address so
+/// going back returns to the page rather than doing it again.
+fn take_then() -> Option<Then> {
+    let location = window().location();
+    let params = web_sys::UrlSearchParams::new_with_str(&location.search().ok()?).ok()?;
+    let then = Then::parse(&params.get("then")?);
+    params.delete("then");
+    let query = String::from(params.to_string());
+    let path = location.pathname().ok()?;
+    let url = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+    then
 }
 
 /// A Latin-1 "binary string" of `bytes`, base64-encoded by the browser.
@@ -113,7 +137,12 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             .into_any();
     };
     document().set_title(&card.name);
-    first_paint_done();
+    let then = take_then();
+    // A featured item asked for stays on the first paint (which shows it) until its
+    // own page replaces it; anything else is this page.
+    if !matches!(then, Some(Then::Content(_))) {
+        first_paint_done();
+    }
     let reader = opened.child_token;
     // The server's file where there is one (in-app browsers block `data:`
     // downloads); otherwise built here, with the photo when it can be fetched.
@@ -177,7 +206,10 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match api.open_featured(reader, content_id).await {
                     Ok(share) => navigate(&link::path(&["s", &share.token]), Default::default()),
-                    Err(_) => status.set(Some(PublicMsg::OpeningFailed)),
+                    Err(_) => {
+                        first_paint_done();
+                        status.set(Some(PublicMsg::OpeningFailed));
+                    }
                 }
             });
         })
@@ -193,6 +225,20 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
         on_open,
         status: status.into(),
     };
+    if let Some(then) = then {
+        let (chat, navigate) = (handlers.chat_href.clone(), use_navigate());
+        let (on_message, on_open) = (handlers.on_message, handlers.on_open);
+        // After this render, as a tap would be.
+        leptos::task::spawn_local(async move {
+            let chat = match then {
+                Then::Content(id) => return on_open.run(id),
+                Then::Chat => chat,
+                Then::AskPhone => ask_phone(&chat),
+            };
+            on_message.run(());
+            navigate(&chat, Default::default());
+        });
+    }
     let featured = opened.featured;
     view! {
         <article class="card-page">

@@ -32,10 +32,13 @@ pub fn ShareView() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                opened.await.map(|o| match o.content.clone() {
-                    Some(content) => view! { <SharedPage opened=o.clone() content /> }.into_any(),
-                    None => view! { <CardPage opened=o /> }.into_any(),
-                })
+                opened
+                    .await
+                    .map(|o| match o.content.clone() {
+                        Some(content) => view! { <SharedPage opened=o.clone() content /> }.into_any(),
+                        None => view! { <CardPage opened=o /> }.into_any(),
+                    })
+                    .inspect_err(|_| first_paint_done())
             })}
         </Suspense>
     }

@@ -1,7 +1,7 @@
 use super::use_public_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
 use crate::components::{
-    ChatBubble, DeliveryState, LoadFailed, use_message_outbox, use_page_title,
+    ChatBubble, DeliveryState, LoadFailed, first_paint_done, use_message_outbox, use_page_title,
 };
 use crate::error::problem_message;
 use crate::i18n::{PublicMsg, use_i18n};
@@ -35,6 +35,8 @@ fn visitor() -> String {
 pub fn WebChat() -> impl IntoView {
     let id = use_public_id("token");
     use_page_title(PublicMsg::ChatPageTitle);
+    // Arriving from a card's first paint ("message me" tapped before the app ran).
+    first_paint_done();
     move || id.get().map(|token| view! { <ChatForm token /> })
 }
 
