@@ -954,3 +954,21 @@ async fn the_servers_first_paint_of_an_article_is_the_apps_blocks() {
     }
     served.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_readers_own_link_from_a_cards_address_opens_its_parent_link() {
+    use lianjie::tracker::reader_links::{card_key, remember, resolve};
+    storage().clear().unwrap();
+    // Opening /c/wang-lei keeps the child under the card's address and its link.
+    remember(&card_key("wang-lei"), "child-1");
+    remember("card-link", "child-1");
+    assert_eq!(
+        resolve("child-1"),
+        ("card-link".into(), Some("child-1".into()))
+    );
+    assert_eq!(
+        resolve("card-link"),
+        ("card-link".into(), Some("child-1".into()))
+    );
+    assert_eq!(resolve("other"), ("other".into(), None));
+}

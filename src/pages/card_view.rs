@@ -27,7 +27,7 @@ pub fn CardView() -> impl IntoView {
         let card = id.get();
         async move {
             let card = card?;
-            let key = format!("card:{card}");
+            let key = reader_links::card_key(&card);
             let (_, own_child) = reader_links::resolve(&key);
             let opened = api.open_card(card, own_child).await?;
             reader_links::remember(&key, &opened.child_token);

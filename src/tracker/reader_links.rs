@@ -9,6 +9,15 @@ use crate::api::{read_stored, write_stored};
 const KEY: &str = "lianjie.reader.links";
 const MAX_LINKS: usize = 200;
 
+/// What a card's own address is remembered under, beside the tokens of links: the
+/// same reader opening `/c/{card}` again keeps their child.
+pub fn card_key(card_id: &str) -> String {
+    format!("{CARD_PREFIX}{card_id}")
+}
+
+/// No token holds a `:`, so a card's key is never taken for a link.
+const CARD_PREFIX: &str = "card:";
+
 /// (opened token, child token given to this browser), oldest first.
 fn load() -> Vec<(String, String)> {
     read_stored(KEY).unwrap_or_default()
@@ -18,7 +27,11 @@ fn load() -> Vec<(String, String)> {
 /// browser's own child link, its parent; and the child to keep, if there is one.
 pub fn resolve(token: &str) -> (String, Option<String>) {
     let links = load();
-    if let Some((parent, child)) = links.iter().find(|(_, child)| child == token) {
+    // The child's parent link, not the card's address it was also kept under.
+    if let Some((parent, child)) = links
+        .iter()
+        .find(|(parent, child)| child == token && !parent.starts_with(CARD_PREFIX))
+    {
         return (parent.clone(), Some(child.clone()));
     }
     let own = links

@@ -164,7 +164,7 @@ test(`the card's own address is tracked and its featured content opens the track
     await customer.waitForURL(/\/s\/[0-9a-f]{32}$/);
     const featured = customer.getByRole('region', { name: 'Featured content' });
     await customer.waitForTimeout(2500);
-    await featured.getByRole('button', { name: /2026 企业 SCRM 报价方案/ }).click();
+    await featured.getByRole('link', { name: /2026 企业 SCRM 报价方案/ }).click();
     await heading(customer, '2026 企业 SCRM 报价方案');
     await customer.waitForTimeout(2500);
     await customer.close();

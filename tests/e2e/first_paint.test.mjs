@@ -1,0 +1,168 @@
+// Customer pages before the app runs (reference server only: the server writes the
+// first paint). A phone with JavaScript off reads the card and a shared article and
+// its links work; on a slow load, what is on screen works before the app does, the
+// app takes the page over without moving it, and the view is still tracked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { BACKEND, DEMO_LOGIN, PHONE, browserSuite } from './support.mjs';
+
+const suite = browserSuite();
+const { url, withPage } = suite;
+const httpOnly = { skip: BACKEND !== 'http' };
+
+/** A link to the pricing article for contact k-000, made by the rep over the API. */
+async function sharePricing(leadCapture = { mode: 'off' }) {
+  const api = url('/api/v1');
+  const { token } = await (await fetch(`${api}/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  })).json();
+  return (await fetch(`${api}/shares`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', lead_capture: leadCapture }),
+  })).json();
+}
+
+const NO_SCRIPT = { ...PHONE, javaScriptEnabled: false, acceptDownloads: true };
+
+test('with JavaScript off, the card reads, saves, calls, emails and opens its featured items', httpOnly, () =>
+  withPage(async (page) => {
+    await page.goto(url('/c/wang-lei'));
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
+    const actions = page.getByRole('navigation', { name: 'Get in touch' });
+    const save = actions.getByRole('link', { name: 'Save contact' });
+    assert.equal(await save.getAttribute('href'), '/api/v1/public/cards/wang-lei/vcard');
+    assert.match(await actions.getByRole('link', { name: 'Call' }).getAttribute('href'), /^tel:\+?\d+$/);
+    assert.match(await actions.getByRole('link', { name: 'Email me' }).getAttribute('href'), /^mailto:.+@/);
+    await page.getByRole('heading', { name: 'About me' }).waitFor();
+
+    // Saving is the server's vCard file.
+    const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    assert.equal(download.suggestedFilename(), '王磊.vcf');
+    const vcard = await readFile(await download.path(), 'utf8');
+    for (const field of ['BEGIN:VCARD', 'VERSION:3.0', 'FN;CHARSET=UTF-8:王磊', 'N;CHARSET=UTF-8:王;磊;;;', 'TEL;TYPE=CELL,VOICE:', 'EMAIL;TYPE=INTERNET:', 'END:VCARD']) {
+      assert.ok(vcard.includes(field), `${field} in ${vcard}`);
+    }
+
+    // The WeChat ID is on the page, its action leads to it.
+    await actions.getByRole('link', { name: 'Copy WeChat ID' }).click();
+    assert.match(page.url(), /#card-wechat-id$/);
+
+    // A featured item opens as a page of its own, every paragraph readable.
+    const featured = page.getByRole('region', { name: 'Featured content' });
+    await featured.getByRole('link', { name: /2026 企业 SCRM 报价方案/ }).click();
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.ok((await page.locator('article.shared section.block').count()) > 2);
+    await page.getByRole('complementary', { name: 'Shared by' }).getByRole('link', { name: 'Message me' }).waitFor();
+
+    // The language switch is a link too.
+    await page.goto(url('/c/wang-lei'));
+    await page.getByRole('group', { name: 'Language' }).getByRole('link', { name: '中文' }).click();
+    await page.getByRole('navigation', { name: '联系我' }).getByRole('link', { name: '保存到通讯录' }).waitFor();
+  }, NO_SCRIPT));
+
+test('with JavaScript off, a shared article reads up to its lead form, and its chat link is the share\'s', httpOnly, () =>
+  withPage(async (page) => {
+    const open = await sharePricing();
+    await page.goto(url(`/s/${open.token}`));
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    const blocks = await page.locator('article.shared section.block').count();
+    assert.ok(blocks > 2, `${blocks} blocks`);
+    const rep = page.getByRole('complementary', { name: 'Shared by' });
+    assert.equal(await rep.getByRole('link', { name: 'Message me' }).getAttribute('href'), `/chat/${open.token}`);
+
+    // What the reader's details unlock is not in the page until they leave them.
+    const gated = await sharePricing({ mode: 'after_section', index: 0 });
+    await page.goto(url(`/s/${gated.token}`));
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.equal(await page.locator('article.shared section.block').count(), 1);
+  }, NO_SCRIPT));
+
+/** Holds every WebAssembly download back by `ms`: the app starts that much later. */
+async function slowApp(page, ms) {
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await route.continue();
+  });
+}
+
+/** Boxes of what a reader looks at first, in page coordinates. */
+async function boxes(page) {
+  const out = {};
+  for (const [name, locator] of Object.entries({
+    name: page.getByRole('heading', { level: 1, name: '王磊' }),
+    save: page.getByRole('link', { name: 'Save contact' }),
+    about: page.getByRole('heading', { name: 'About me' }),
+    details: page.getByRole('heading', { name: 'Contact details' }),
+  })) {
+    out[name] = await locator.boundingBox();
+  }
+  return out;
+}
+
+test('on a slow load the card works before the app runs, which takes it over in place and tracks the view', httpOnly, () =>
+  withPage(async (page) => {
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await slowApp(page, 3_000);
+    const tracked = page.waitForRequest((r) => r.url().endsWith('/api/v1/public/track') && r.method() === 'POST',
+      { timeout: 30_000 });
+    await page.goto(url('/c/wang-lei'));
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
+    assert.equal(await page.locator('#first-paint').count(), 1, 'the app has not run yet');
+    // A tap on "call" before the app runs is a plain tel: link: it works now.
+    const call = page.getByRole('link', { name: 'Call' });
+    assert.match(await call.getAttribute('href'), /^tel:/);
+    const before = await boxes(page);
+
+    // The app runs and shows the same card where it was.
+    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+    const after = await boxes(page);
+    for (const [name, box] of Object.entries(before)) {
+      for (const side of ['x', 'y', 'width', 'height']) {
+        assert.ok(Math.abs(box[side] - after[name][side]) <= 1, `${name}.${side}: ${box[side]} → ${after[name][side]}`);
+      }
+    }
+    const shift = await page.evaluate(() => window.__shift);
+    assert.ok(shift <= 0.05, `layout shift ${shift}`);
+    await tracked;
+  }, PHONE));
+
+test('"Message me" tapped before the app runs opens the chat once it does', httpOnly, () =>
+  withPage(async (page) => {
+    await slowApp(page, 2_000);
+    await page.goto(url('/c/wang-lei'));
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
+    await page.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Message me' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Chat with us' }).waitFor({ timeout: 30_000 });
+    assert.match(new URL(page.url()).pathname, /^\/chat\//);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    // Going back returns to the card, not to the chat again.
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(page.url(), /then=/);
+  }, PHONE));
+
+test('a featured item tapped before the app runs is opened, tracked, once it does', httpOnly, () =>
+  withPage(async (page) => {
+    await slowApp(page, 2_000);
+    await page.goto(url('/c/wang-lei'));
+    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
+    const opened = page.waitForRequest((r) => /\/api\/v1\/public\/shares\/[^/]+\/featured\//.test(r.url()),
+      { timeout: 30_000 });
+    await page.getByRole('region', { name: 'Featured content' }).getByRole('link', { name: /2026 企业 SCRM 报价方案/ }).click();
+    // The first paint shows the article straight away; the app then opens it as a
+    // link of this reader's and shows it at its own address.
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    await opened;
+    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.match(page.url(), /\/s\/[^/?]+$/);
+  }, PHONE));
