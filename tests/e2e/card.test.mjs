@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert,
+  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert, customerAppRuns
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -95,7 +95,7 @@ test(`a contact opens the shared card on a phone, saves the contact, and the rep
     const customer = phone.page;
     await customer.goto(href);
     await heading(customer, '王磊');
-    await customer.getByText('This page records viewing and reading time').waitFor();
+    await customerAppRuns(customer);
     const actions = customer.getByRole('navigation', { name: 'Get in touch' });
     assert.match(await actions.getByRole('link', { name: 'Call' }).getAttribute('href'), /^tel:\+?[0-9-]+$/);
     assert.match(await actions.getByRole('link', { name: 'Email me' }).getAttribute('href'), /^mailto:/);

@@ -198,6 +198,14 @@ export function unreachableAlert(scope) {
   return scope.getByRole('alert').filter({ hasText: 'Could not reach the server' });
 }
 
+/** Waits until the app runs the customer page in `page`: the reference server's first
+ * paint (the same page, working before any script) has been taken over, and the
+ * tracking notice is the app's. */
+export async function customerAppRuns(page) {
+  await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 15_000 });
+  await page.getByText('This page records viewing and reading time').waitFor();
+}
+
 export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /** A customer's phone: another browser on the reference server; on the in-browser

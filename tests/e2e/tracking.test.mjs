@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert,
+  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert, customerAppRuns
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -57,9 +57,8 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     const customer = phone.page;
     await customer.goto(href);
     await heading(customer, PRICING);
-    // The heading may be the server's first paint; reading is timed once the app runs
-    // (it adds the tracking notice).
-    await customer.getByText('This page records viewing and reading time').waitFor();
+    // The heading may be the server's first paint; reading is timed once the app runs.
+    await customerAppRuns(customer);
     const opened = Date.now();
     // Reading, scrolling down through the sections; the view counts from 2 s, so the
     // rep hears of it while the customer is still reading.
