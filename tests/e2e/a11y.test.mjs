@@ -3,32 +3,8 @@
 // desktop and, for the customer pages (read on phones, in Chinese first), also in
 // Chinese on a phone. Fails on any WCAG 2.x A/AA violation of impact serious or critical.
 import { after, before, describe, test } from 'node:test';
-import { createRequire } from 'node:module';
-import { launchBrowser, serveDist } from './support.mjs';
+import { AXE_BLOCKING, axe, axeReport, launchBrowser, serveDist } from './support.mjs';
 import { PAGES, VIEWPORTS, mintLinks, openAs, settle, withLang } from '../../scripts/screenshots.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const BLOCKING = new Set(['serious', 'critical']);
-
-/** What axe found that blocks, one paragraph per rule. */
-function report(violations) {
-  return violations.map((v) => {
-    const targets = v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}`).join('\n');
-    const more = v.nodes.length > 5 ? `\n      … and ${v.nodes.length - 5} more` : '';
-    return `  ${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.help}\n${targets}${more}`;
-  }).join('\n');
-}
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: 'tag', values: tags },
-    resultTypes: ['violations'],
-  }).then((r) => r.violations.map(({ id, impact, help, nodes }) => ({
-    id, impact, help, nodes: nodes.map((n) => ({ target: n.target })),
-  }))), TAGS);
-}
 
 let server;
 let browser;
@@ -56,9 +32,9 @@ function suiteFor(label, { who, pages, lang, size }) {
         await page.goto(withLang(p.mint ? links[p.mint] : server.url + p.path, lang));
         await settle(page, p.h1[lang === 'zh' ? 0 : 1]);
         await p.prepare?.(page);
-        const blocking = (await axe(page)).filter((v) => BLOCKING.has(v.impact));
+        const blocking = (await axe(page)).filter((v) => AXE_BLOCKING.has(v.impact));
         if (blocking.length) {
-          throw new Error(`${blocking.length} serious or critical axe violations on ${p.name} (${lang}, ${size}):\n${report(blocking)}`);
+          throw new Error(`${blocking.length} serious or critical axe violations on ${p.name} (${lang}, ${size}):\n${axeReport(blocking)}`);
         }
       });
     }

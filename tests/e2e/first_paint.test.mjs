@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BACKEND, DEMO_LOGIN, PHONE, browserSuite } from './support.mjs';
+import {
+  AXE_BLOCKING, BACKEND, DEMO_LOGIN, PHONE, axe, axeReport, browserSuite,
+} from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
@@ -166,3 +168,17 @@ test('a featured item tapped before the app runs is opened, tracked, once it doe
     await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
     assert.match(page.url(), /\/s\/[^/?]+$/);
   }, PHONE));
+
+test('the first paint of the card and of an article has no serious or critical axe violations', httpOnly, () =>
+  withPage(async (page) => {
+    // The app never runs: what is checked is the server's page alone.
+    await page.route('**/*.wasm', (route) => route.abort());
+    const open = await sharePricing();
+    for (const path of ['/c/wang-lei', `/s/${open.token}`, '/c/wang-lei?lang=en']) {
+      await page.goto(url(path));
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      assert.equal(await page.locator('#first-paint').count(), 1);
+      const blocking = (await axe(page)).filter((v) => AXE_BLOCKING.has(v.impact));
+      assert.equal(blocking.length, 0, `${path}:\n${axeReport(blocking)}`);
+    }
+  }, { ...PHONE, locale: 'zh-CN', bypassCSP: true, expectedErrors: [/wasm|WebAssembly|net::|Failed to fetch/i] }));

@@ -1,5 +1,6 @@
 // Shared helpers for the end-to-end tests: a static server for dist/ with the SPA
 // fallback the app needs for deep links, and Debian's Chromium driven by playwright-core.
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -218,4 +219,29 @@ export async function customerPhone(suite, staffPage) {
   const page = await staffPage.context().newPage();
   await page.setViewportSize(PHONE.viewport);
   return { page, close: async () => {} };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** The impacts a test fails on. */
+export const AXE_BLOCKING = new Set(['serious', 'critical']);
+
+/** What axe-core finds on the page as it is (WCAG 2.x A/AA). */
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+    resultTypes: ['violations'],
+  }).then((r) => r.violations.map(({ id, impact, help, nodes }) => ({
+    id, impact, help, nodes: nodes.map((n) => ({ target: n.target })),
+  }))), AXE_TAGS);
+}
+
+/** Violations, one paragraph per rule. */
+export function axeReport(violations) {
+  return violations.map((v) => {
+    const targets = v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}`).join('\n');
+    const more = v.nodes.length > 5 ? `\n      … and ${v.nodes.length - 5} more` : '';
+    return `  ${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.help}\n${targets}${more}`;
+  }).join('\n');
 }
