@@ -1,75 +1,139 @@
-// The customer card page's first load on a phone on a slow network: headless Chromium
-// through the Chrome DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps
-// up, 150 ms round trip) and a 4x CPU slowdown, cache empty, opening /c/wang-lei on the
-// reference server. Prints every asset as transferred (the server sends the brotli
-// files made at build time) and the time until the card's content is on screen.
+// Customer pages' first load on a phone on a slow network: headless Chromium through
+// the Chrome DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up,
+// 150 ms round trip) and a 4x CPU slowdown, cache empty, on the reference server.
+// Three pages: the card (/c/wang-lei), a shared article (/s/{token}), and, as the
+// yardstick, the card's own first paint saved as a static HTML page (no scripts)
+// served by the same server in the same run.
 //
-// "Visible": the card's name heading is in the page and a frame has been painted
-// after it, measured from the navigation's start (performance.timeOrigin). The server
-// sends the card's text in the page itself, so this comes before the app has loaded;
-// "app runs" is when the app's own card (with its working buttons) has replaced it.
+// Printed per page, from the navigation's start (medians of RUNS cold loads):
+//   visible  the page's heading is painted;
+//   usable   a working link (save contact, call, message) is painted: the server's
+//            first paint has real links, so this is normally the same frame;
+//   app      the app has taken the page over (the first paint is gone);
+//   tracking the view session is issued (the open request answered): tracking runs;
+//   counted  the first snapshot is sent (a view counts from 2 s of visible time);
+//   shift    cumulative layout shift;
+// and every asset of the last load as transferred (the server sends the brotli files
+// made at build time).
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startReferenceServer } from '../tests/e2e/support.mjs';
+import { writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, DEMO_LOGIN, DIST, startReferenceServer } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
+const STATIC = 'bench-static-card.html';
 
 const server = await startReferenceServer();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const results = [];
-try {
-  for (let run = 0; run < RUNS; run++) {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    const assets = new Map(); // requestId -> { url, bytes }
-    cdp.on('Network.responseReceived', (e) => assets.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '', bytes: 0 }));
-    cdp.on('Network.loadingFinished', (e) => { const a = assets.get(e.requestId); if (a) a.bytes = e.encodedDataLength; });
-    await page.addInitScript(() => {
-      // Polled every frame: when the card's name is on screen (from the server's first
-      // paint or the app), and when the app itself runs (its "Save contact" link).
-      const look = () => {
-        if (window.__visibleAt === undefined && document.querySelector('h1.card-name')?.textContent) {
-          requestAnimationFrame(() => { window.__visibleAt = performance.now(); });
-        }
-        if (document.querySelector('a[download]')) {
-          requestAnimationFrame(() => { window.__appAt = performance.now(); });
-        } else {
-          requestAnimationFrame(look);
-        }
-      };
+
+/** A rep's link to the pricing article, made over the API. */
+async function articleLink() {
+  const api = `${server.url}/api/v1`;
+  const { token } = await (await fetch(`${api}/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  })).json();
+  const share = await (await fetch(`${api}/shares`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' } }),
+  })).json();
+  return `/s/${share.token}`;
+}
+
+/** The card's first paint as a page of its own: the server's HTML without scripts. */
+async function staticCard() {
+  const html = await (await fetch(`${server.url}/c/wang-lei`)).text();
+  const bare = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<link[^>]*rel="(modulepreload|preload)"[^>]*>/g, '');
+  await writeFile(join(DIST, STATIC), bare);
+  return `/${STATIC}`;
+}
+
+async function load(path) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const assets = new Map(); // requestId -> { url, bytes }
+  cdp.on('Network.responseReceived', (e) => assets.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '', bytes: 0 }));
+  cdp.on('Network.loadingFinished', (e) => { const a = assets.get(e.requestId); if (a) a.bytes = e.encodedDataLength; });
+  const since = (wall) => page.evaluate((w) => w - performance.timeOrigin, wall);
+  let opened; let counted;
+  page.on('response', (r) => {
+    // Opening a card or a link issues the view session (GET, see the contract).
+    if (opened === undefined && /\/api\/v1\/public\/(cards|shares)\/[^/]+$/.test(new URL(r.url()).pathname)) opened = Date.now();
+  });
+  page.on('request', (r) => { if (counted === undefined && new URL(r.url()).pathname.endsWith('/public/track')) counted = Date.now(); });
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+      .observe({ type: 'layout-shift', buffered: true });
+    // Polled every frame; each moment is stamped on the frame after it is true.
+    const marks = {};
+    window.__marks = marks;
+    const stamp = (key) => { if (marks[key] === undefined) { marks[key] = -1; requestAnimationFrame(() => { marks[key] = performance.now(); }); } };
+    const look = () => {
+      if (document.querySelector('h1')?.textContent) stamp('visible');
+      if (document.querySelector('.card-actions a[href], .rep-card a[href]')) stamp('usable');
+      if (document.querySelector('.customer') && !document.querySelector('#first-paint')) stamp('app');
       requestAnimationFrame(look);
-    });
-    await page.goto(`${server.url}/c/wang-lei`, { waitUntil: 'load', timeout: 60_000 });
-    await page.waitForFunction(() => window.__appAt !== undefined, null, { timeout: 60_000 });
-    await page.waitForTimeout(500);
-    const { visibleMs, appMs } = await page.evaluate(() => ({ visibleMs: window.__visibleAt, appMs: window.__appAt }));
-    const list = [...assets.values()].filter((a) => a.bytes > 0);
-    const first = list.filter((a) => !a.url.includes('/api/v1/'));
-    results.push({ visibleMs, appMs, list, first });
-    await context.close();
+    };
+    requestAnimationFrame(look);
+  });
+  await page.goto(server.url + path, { waitUntil: 'load', timeout: 60_000 });
+  const isStatic = path.endsWith('.html');
+  await page.waitForFunction((s) => (window.__marks.visible ?? -1) > 0 && (s || (window.__marks.app ?? -1) > 0), isStatic, { timeout: 60_000 });
+  if (!isStatic) {
+    const until = Date.now() + 15_000;
+    while (counted === undefined && Date.now() < until) await page.waitForTimeout(100);
   }
+  const marks = await page.evaluate(() => ({ ...window.__marks, shift: window.__shift }));
+  const out = {
+    visible: marks.visible, usable: marks.usable, app: marks.app, shift: marks.shift,
+    tracking: opened === undefined ? undefined : await since(opened),
+    counted: counted === undefined ? undefined : await since(counted),
+    list: [...assets.values()].filter((a) => a.bytes > 0),
+  };
+  await context.close();
+  return out;
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== undefined && x >= 0).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : undefined;
+};
+const ms = (x) => (x === undefined ? '—' : `${x.toFixed(0)} ms`);
+const name = (u) => new URL(u).pathname;
+const total = (l) => l.reduce((t, a) => t + a.bytes, 0);
+
+try {
+  const pages = { card: '/c/wang-lei', article: await articleLink(), 'static card (yardstick)': await staticCard() };
+  const results = {};
+  for (const [label, path] of Object.entries(pages)) {
+    results[label] = [];
+    for (let run = 0; run < RUNS; run++) results[label].push(await load(path));
+  }
+  for (const [label, runs] of Object.entries(results)) {
+    const last = runs.at(-1);
+    const assets = last.list.filter((a) => !a.url.includes('/api/v1/'));
+    console.log(`\n${label} (${pages[label].replace(/[0-9a-f]{32}/, '{token}')}), ${RUNS} cold loads, slow 4G + 4x CPU, medians:`);
+    for (const key of ['visible', 'usable', 'app', 'tracking', 'counted']) {
+      console.log(`  ${key.padEnd(9)} ${ms(median(runs.map((r) => r[key])))}   (all: ${runs.map((r) => ms(r[key])).join(', ')})`);
+    }
+    console.log(`  ${'shift'.padEnd(9)} ${Math.max(...runs.map((r) => r.shift)).toFixed(3)} (largest)`);
+    console.log(`  first load, bytes on the wire incl. headers:`);
+    for (const a of last.list) console.log(`    ${name(a.url).replace(/[0-9a-f]{32}/, '{token}').padEnd(46)} ${String(a.bytes).padStart(8)}  ${a.encoding || 'identity'}`);
+    console.log(`    ${'assets (page, css, js, wasm, icon)'.padEnd(46)} ${String(total(assets)).padStart(8)}`);
+  }
+  const card = median(results.card.map((r) => r.visible));
+  const yardstick = median(results['static card (yardstick)'].map((r) => r.visible));
+  console.log(`\ncard visible / static card visible: ${(card / yardstick).toFixed(2)}x (target <= 1.2x)`);
 } finally {
+  await rm(join(DIST, STATIC), { force: true });
   await browser.close();
   await server.close();
 }
-
-const last = results.at(-1);
-const name = (u) => new URL(u).pathname;
-console.log('first load of /c/wang-lei (bytes on the wire, incl. headers):');
-for (const a of last.list) console.log(`  ${name(a.url).padEnd(48)} ${String(a.bytes).padStart(8)}  ${a.encoding || 'identity'}`);
-const total = (l) => l.reduce((t, a) => t + a.bytes, 0);
-console.log(`  ${'assets (page, js, wasm, css, icon)'.padEnd(48)} ${String(total(last.first)).padStart(8)}`);
-console.log(`  ${'everything incl. API calls'.padEnd(48)} ${String(total(last.list)).padStart(8)}`);
-const summary = (what, key) => {
-  const times = results.map((r) => r[key]).sort((a, b) => a - b);
-  console.log(`${what} (${RUNS} runs, cold cache, slow 4G + 4x CPU): ` +
-    `median ${times[Math.floor(times.length / 2)].toFixed(0)} ms; all ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
-};
-summary('time to visible content (the card on screen)', 'visibleMs');
-summary('time until the app runs (buttons live, view tracked)', 'appMs');

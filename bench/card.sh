@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The customer card page's first load on an emulated phone on slow 4G (see
-# bench/card.mjs): bytes of every asset as sent, and time to visible content.
+# Customer pages' first load on an emulated phone on slow 4G + 4x CPU (see
+# bench/card.mjs): the card, a shared article and a static copy of the card's first
+# paint as the yardstick; time to visible, usable, app, tracking, counted; layout
+# shift; bytes of every asset as sent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null

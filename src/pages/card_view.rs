@@ -132,6 +132,7 @@ fn select_and_copy() -> bool {
 pub fn CardPage(opened: OpenedShare) -> impl IntoView {
     let tracker = use_tracker(&opened);
     let Some(card) = opened.card else {
+        first_paint_done();
         let i18n = crate::i18n::use_i18n();
         return view! { <p role="alert">{move || i18n.t(AppError::NotFound.message())}</p> }
             .into_any();
