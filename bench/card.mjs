@@ -18,7 +18,7 @@
 import { chromium } from 'playwright-core';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DEMO_LOGIN, DIST, startReferenceServer } from '../tests/e2e/support.mjs';
+import { CHROMIUM_ARGS, DIST, shareAsRep, startReferenceServer } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
@@ -30,15 +30,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 
 /** A rep's link to the pricing article, made over the API. */
 async function articleLink() {
-  const api = `${server.url}/api/v1`;
-  const { token } = await (await fetch(`${api}/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
-  })).json();
-  const share = await (await fetch(`${api}/shares`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' } }),
-  })).json();
+  const share = await shareAsRep(server.url, { target: { type: 'content', id: 'c-pricing' } });
   return `/s/${share.token}`;
 }
 

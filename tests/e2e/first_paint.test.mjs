@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  AXE_BLOCKING, BACKEND, DEMO_LOGIN, PHONE, axe, axeReport, browserSuite,
+  AXE_BLOCKING, BACKEND, PHONE, axe, axeReport, browserSuite, shareAsRep,
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -14,16 +14,8 @@ const { url, withPage } = suite;
 const httpOnly = { skip: BACKEND !== 'http' };
 
 /** A link to the pricing article for contact k-000, made by the rep over the API. */
-async function sharePricing(leadCapture = { mode: 'off' }) {
-  const api = url('/api/v1');
-  const { token } = await (await fetch(`${api}/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
-  })).json();
-  return (await fetch(`${api}/shares`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', lead_capture: leadCapture }),
-  })).json();
+function sharePricing(leadCapture = { mode: 'off' }) {
+  return shareAsRep(url(''), { target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', lead_capture: leadCapture });
 }
 
 const NO_SCRIPT = { ...PHONE, javaScriptEnabled: false, acceptDownloads: true };

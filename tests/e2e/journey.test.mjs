@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BACKEND, DEMO_LOGIN, browserSuite, enterAsStaff, heading, openPage, switchTo, customerAppRuns
+  BACKEND, DEMO_LOGIN, browserSuite, enterAsStaff, heading, openPage, shareAsRep, switchTo, customerAppRuns
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -12,16 +12,8 @@ const { url, withPage } = suite;
 const enter = (page, path) => enterAsStaff(page, url(path));
 
 /** The rep, from another device, shares the pricing article with contact k-000. */
-async function sharePricingToK000() {
-  const api = url('/api/v1');
-  const { token } = await (await fetch(`${api}/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
-  })).json();
-  return (await fetch(`${api}/shares`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' }),
-  })).json();
+function sharePricingToK000() {
+  return shareAsRep(url(''), { target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000' });
 }
 
 /** A dashboard figure's number ("Views this week", …). */

@@ -109,6 +109,20 @@ export async function openPage(browser, options = {}) {
   return { context, page, errors };
 }
 
+/** A link the demo rep makes over the API of the server at `base` (another device's
+ * share: the test's page does not see it being made). */
+export async function shareAsRep(base, share) {
+  const api = `${base}/api/v1`;
+  const { token } = await (await fetch(`${api}/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  })).json();
+  return (await fetch(`${api}/shares`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(share),
+  })).json();
+}
+
 /** Signs in on the sign-in form as `who` (a key of STAFF). */
 async function signIn(page, who) {
   await heading(page, 'Sign in');

@@ -167,7 +167,7 @@ fn card_face(
             attr(out, "src", Some(&src));
             let alt = fill(PublicMsg::PhotoOf.text(locale), &[("name", &card.name)]);
             attr(out, "alt", Some(&alt));
-            out.push_str(">");
+            out.push('>');
         }
         None => {
             let _ = write!(
@@ -191,7 +191,7 @@ fn card_face(
             &[("company", &card.company)],
         );
         attr(out, "alt", Some(&alt));
-        out.push_str(">");
+        out.push('>');
     }
     out.push_str("</header>");
 

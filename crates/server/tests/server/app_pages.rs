@@ -6,6 +6,17 @@ use lianjie_server::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
+/// A server hosting the app built in `dist`, and the address its pages are under.
+async fn hosting(dist: &std::path::Path) -> (crate::common::Server, String) {
+    let s = start_with(|c| Config {
+        dist: Some(dist.to_path_buf()),
+        ..c
+    })
+    .await;
+    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    (s, root)
+}
+
 #[tokio::test]
 async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     let dist = tempfile::tempdir().unwrap();
@@ -15,12 +26,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     )
     .unwrap();
     std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
-    let s = start_with(|c| Config {
-        dist: Some(dist.path().to_path_buf()),
-        ..c
-    })
-    .await;
-    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    let (s, root) = hosting(dist.path()).await;
     for path in ["/", "/c/wang-lei", "/s/0123456789abcdef"] {
         let res = s.http.get(format!("{root}{path}")).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
@@ -120,12 +126,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
         "<html><head><title>slim</title></head><body></body></html>",
     )
     .unwrap();
-    let s = start_with(|c| Config {
-        dist: Some(dist.path().to_path_buf()),
-        ..c
-    })
-    .await;
-    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    let (s, root) = hosting(dist.path()).await;
     let html = page(format!("{root}/c/wang-lei")).await;
     assert!(html.contains(r#"<body><div id="first-paint""#), "{html}");
     assert!(!html.contains("lianjie-backend"), "{html}");
@@ -141,12 +142,7 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
         r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
     )
     .unwrap();
-    let s = start_with(|c| Config {
-        dist: Some(dist.path().to_path_buf()),
-        ..c
-    })
-    .await;
-    let root = s.base.trim_end_matches("/api/v1").to_owned();
+    let (s, root) = hosting(dist.path()).await;
     let get = |path: String, lang: &'static str| {
         let http = s.http.clone();
         async move {
