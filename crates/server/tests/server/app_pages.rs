@@ -126,7 +126,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
         "<html><head><title>slim</title></head><body></body></html>",
     )
     .unwrap();
-    let (s, root) = hosting(dist.path()).await;
+    let (_server, root) = hosting(dist.path()).await;
     let html = page(format!("{root}/c/wang-lei")).await;
     assert!(html.contains(r#"<body><div id="first-paint""#), "{html}");
     assert!(!html.contains("lianjie-backend"), "{html}");
