@@ -14,13 +14,17 @@ use api::{
     Api, BackendChoice, HttpBackend, LocalBackend, configured_backend, provide_api,
     provide_public_api,
 };
-use components::{CustomerLayout, RoleGate, StaffLayout, ToastHost, Toasts};
+use components::{
+    CustomerLayout, RoleGate, StaffLayout, ToastHost, Toasts, current_page,
+    provide_history_address, provide_router_address,
+};
 use i18n::{Msg, provide_i18n};
 use leptos::prelude::*;
 use leptos_router::{
-    components::{ParentRoute, Route, Router, Routes},
+    components::{Outlet, ParentRoute, Route, Router, Routes},
     path,
 };
+use lianjie_core::link::CustomerRoute;
 use pages::*;
 use viewer::Gate;
 
@@ -52,6 +56,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
+            <RouterAddress>
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("") view=StaffLayout>
                     <Route path=path!("") view=Dashboard />
@@ -75,12 +80,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/design") view=DesignSystem />
                     <Route path=path!("settings/channels") view=|| view! { <RoleGate gate=Gate::Adapters><ChannelAdapters /></RoleGate> } />
                 </ParentRoute>
-                <ParentRoute path=path!("") view=CustomerLayout>
+                <ParentRoute path=path!("") view=|| view! { <CustomerLayout><Outlet /></CustomerLayout> }>
                     <Route path=path!("c/:card") view=CardView />
                     <Route path=path!("s/:token") view=ShareView />
                     <Route path=path!("chat/:token") view=WebChat />
                 </ParentRoute>
             </Routes>
+            </RouterAddress>
             <ToastHost />
         </Router>
     }
@@ -98,16 +104,31 @@ pub fn CustomerApp() -> impl IntoView {
         BackendChoice::Local => "/api/v1".into(),
     };
     provide_public_api(std::rc::Rc::new(HttpBackend::new(&base)));
+    // Three pages told apart by their path: no router in this build (its code was a
+    // tenth of the download).
+    let page = current_page(provide_history_address());
     view! {
-        <Router>
-            <Routes fallback=NotFound>
-                <ParentRoute path=path!("") view=CustomerLayout>
-                    <Route path=path!("c/:card") view=CardView />
-                    <Route path=path!("s/:token") view=ShareView />
-                    <Route path=path!("chat/:token") view=WebChat />
-                </ParentRoute>
-            </Routes>
-            <ToastHost />
-        </Router>
+        {move || match page.get() {
+            Some(page) => view! {
+                <CustomerLayout>
+                    {move || match page {
+                        CustomerRoute::Card => view! { <CardView /> }.into_any(),
+                        CustomerRoute::Share => view! { <ShareView /> }.into_any(),
+                        CustomerRoute::Chat => view! { <WebChat /> }.into_any(),
+                    }}
+                </CustomerLayout>
+            }
+            .into_any(),
+            None => view! { <NotFound /> }.into_any(),
+        }}
+        <ToastHost />
     }
+}
+
+/// Gives every page the router's address (`components::Address`), which the
+/// customer pages also get without a router in their slim build.
+#[component]
+fn RouterAddress(children: Children) -> impl IntoView {
+    provide_router_address();
+    children()
 }

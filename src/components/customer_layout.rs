@@ -1,16 +1,16 @@
-use super::{GuardedOutlet, LanguageSwitcher};
+use super::{GuardedPage, LanguageSwitcher};
 use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
 
 /// Phone-first frame for the pages customers open from a chat: one narrow column,
 /// no staff chrome, and the plain notice that viewing time is recorded.
 #[component]
-pub fn CustomerLayout() -> impl IntoView {
+pub fn CustomerLayout(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="customer">
             <main id="main" class="customer-main">
-                <GuardedOutlet />
+                <GuardedPage>{children()}</GuardedPage>
             </main>
             <footer class="customer-footer">
                 <p class="tracking-notice">{move || i18n.t(PublicMsg::TrackingNotice)}</p>

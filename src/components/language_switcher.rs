@@ -1,7 +1,6 @@
+use super::use_address;
 use crate::i18n::{PublicMsg, Text, use_i18n};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate};
 use lianjie_core::Locale;
 
 /// One button per language, each named in its own language so a reader who can't
@@ -9,29 +8,19 @@ use lianjie_core::Locale;
 #[component]
 pub fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let navigate = use_navigate();
+    let address = use_address();
 
     let choose = move |locale: Locale| {
         i18n.set_locale(locale);
         // A `?lang=` in the address would win again on reload: keep it in step.
-        let query = location.query.get_untracked();
-        if query.get_str("lang").is_some() {
-            let mut query = query;
-            query.replace("lang", locale.code().to_owned());
-            let url = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                query.to_query_string()
-            );
-            navigate(
-                &url,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+        let Ok(query) = web_sys::UrlSearchParams::new_with_str(&address.query.get_untracked())
+        else {
+            return;
+        };
+        if query.has("lang") {
+            query.set("lang", locale.code());
+            let path = address.path.get_untracked();
+            address.replace(&format!("{path}?{}", String::from(query.to_string())));
         }
     };
 
@@ -40,7 +29,6 @@ pub fn LanguageSwitcher() -> impl IntoView {
             {Locale::ALL
                 .into_iter()
                 .map(|locale| {
-                    let choose = choose.clone();
                     view! {
                         <button
                             type="button"

@@ -1,6 +1,7 @@
 //! Reusable view pieces, each named after what it shows.
 
 mod account_panel;
+mod address;
 mod attachment_list;
 mod avatar;
 mod card_face;
@@ -18,7 +19,7 @@ mod due_badges;
 mod error_view;
 mod follow_up_form;
 mod form_field;
-mod guarded_outlet;
+mod guarded_page;
 mod intent_bar;
 mod language_switcher;
 mod lead_alerts;
@@ -49,6 +50,9 @@ mod touchpoint_timeline;
 mod virtual_rows;
 
 pub use account_panel::AccountPanel;
+pub use address::{
+    Address, current_page, provide_history_address, provide_router_address, use_address,
+};
 pub use attachment_list::AttachmentList;
 pub use avatar::{Avatar, AvatarSize};
 pub use card_face::{CardFace, CardHandlers};
@@ -66,7 +70,7 @@ pub use due_badges::DueBadges;
 pub use error_view::ErrorView;
 pub use follow_up_form::FollowUpForm;
 pub use form_field::FormField;
-pub use guarded_outlet::GuardedOutlet;
+pub use guarded_page::GuardedPage;
 pub use intent_bar::IntentBar;
 pub use language_switcher::LanguageSwitcher;
 pub use lead_alerts::{LeadAlerts, NotificationSwitch, notify};

@@ -1,5 +1,5 @@
 use super::{
-    GuardedOutlet, LanguageSwitcher, LeadAlerts, LoadFailed, Loading, SignInForm, SignedInAs,
+    GuardedPage, LanguageSwitcher, LeadAlerts, LoadFailed, Loading, SignInForm, SignedInAs,
     TaskAlerts, provide_clock,
 };
 use crate::api::{use_api, use_api_events};
@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::{CurrentViewer, Viewer, phone_tabs, staff_nav};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{A, Outlet};
 use lianjie_core::api::Event;
 
 /// Desktop workbench frame: brand, who is signed in, the navigation their role may
@@ -126,7 +126,7 @@ pub fn StaffLayout() -> impl IntoView {
                     >
                         <LeadAlerts />
                         <TaskAlerts />
-                        <GuardedOutlet />
+                        <GuardedPage><Outlet /></GuardedPage>
                     </Show>
                 </Show>
             </main>

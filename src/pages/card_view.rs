@@ -1,12 +1,13 @@
 use super::share_view::forward_as_this_reader;
-use super::use_public_id;
+use super::use_customer_page_id;
 use crate::api::use_public_api;
-use crate::components::{CardFace, CardHandlers, first_paint_done, use_page_title};
+use crate::components::{
+    Address, CardFace, CardHandlers, first_paint_done, use_address, use_page_title,
+};
 use crate::error::AppError;
 use crate::i18n::PublicMsg;
 use crate::tracker::{reader_links, use_tracker};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::first_paint::{Then, ask_phone};
 use lianjie_core::link;
@@ -19,7 +20,7 @@ use wasm_bindgen::JsCast;
 /// the address bar, so a forward from the chat app is attributed to them.
 #[component]
 pub fn CardView() -> impl IntoView {
-    let id = use_public_id("card");
+    let id = use_customer_page_id();
     let api = use_public_api();
     use_page_title(PublicMsg::CardPageTitle);
     let opened = LocalResource::new(move || {
@@ -48,21 +49,17 @@ pub fn CardView() -> impl IntoView {
 /// What the address asks to do once the page is open (`?then=`, a link of the
 /// server's first paint tapped before the app ran), taken out of the address so
 /// going back returns to the page rather than doing it again.
-fn take_then() -> Option<Then> {
-    let location = window().location();
-    let params = web_sys::UrlSearchParams::new_with_str(&location.search().ok()?).ok()?;
+fn take_then(address: Address) -> Option<Then> {
+    let params = web_sys::UrlSearchParams::new_with_str(&address.query.get_untracked()).ok()?;
     let then = Then::parse(&params.get("then")?);
     params.delete("then");
     let query = String::from(params.to_string());
-    let path = location.pathname().ok()?;
-    let url = if query.is_empty() {
+    let path = address.path.get_untracked();
+    address.replace(&if query.is_empty() {
         path
     } else {
         format!("{path}?{query}")
-    };
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    });
     then
 }
 
@@ -138,7 +135,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
             .into_any();
     };
     document().set_title(&card.name);
-    let then = take_then();
+    let then = take_then(use_address());
     // A featured item asked for stays on the first paint (which shows it) until its
     // own page replaces it; anything else is this page.
     if !matches!(then, Some(Then::Content(_))) {
@@ -199,14 +196,14 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
         let (tracker, api, navigate) = (
             send_wrapper::SendWrapper::new(tracker.clone()),
             send_wrapper::SendWrapper::new(use_public_api()),
-            use_navigate(),
+            use_address(),
         );
         Callback::new(move |content_id: String| {
             tracker.action(ViewAction::OpenedContent);
-            let (api, reader, navigate) = (api.clone(), reader.clone(), navigate.clone());
+            let (api, reader) = (api.clone(), reader.clone());
             leptos::task::spawn_local(async move {
                 match api.open_featured(reader, content_id).await {
-                    Ok(share) => navigate(&link::path(&["s", &share.token]), Default::default()),
+                    Ok(share) => navigate.go(&link::path(&["s", &share.token])),
                     Err(_) => {
                         first_paint_done();
                         status.set(Some(PublicMsg::OpeningFailed));
@@ -227,7 +224,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
         status: status.into(),
     };
     if let Some(then) = then {
-        let (chat, navigate) = (handlers.chat_href.clone(), use_navigate());
+        let (chat, navigate) = (handlers.chat_href.clone(), use_address());
         let (on_message, on_open) = (handlers.on_message, handlers.on_open);
         // After this render, as a tap would be.
         leptos::task::spawn_local(async move {
@@ -237,7 +234,7 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
                 Then::AskPhone => ask_phone(&chat),
             };
             on_message.run(());
-            navigate(&chat, Default::default());
+            navigate.go(&chat);
         });
     }
     let featured = opened.featured;

@@ -50,9 +50,9 @@ pub use team_board::TeamBoardPage;
 pub use team_settings::TeamSettings;
 pub use web_chat::WebChat;
 
+use crate::components::use_address;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// A query parameter kept in step with the page (filters that should survive a
 /// reload and can be shared), replacing the history entry rather than adding one per
@@ -68,12 +68,20 @@ fn use_query_param(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Opt
     )
 }
 
-/// A route parameter that must be a public id (card slug, share token); a malformed
+/// A route parameter that must be a public id (a contact, a content item); a malformed
 /// one is reported as "not found" through the page's error boundary.
 fn use_public_id(param: &'static str) -> Memo<Result<String, AppError>> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        let raw = params.read().get(param).unwrap_or_default();
-        Ok(lianjie_core::ids::parse_public_id(&raw)?.to_owned())
-    })
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.with(|p| checked_id(&p.get(param).unwrap_or_default())))
+}
+
+/// The id in a customer page's address, read without the router (the slim build
+/// has none).
+fn use_customer_page_id() -> Memo<Result<String, AppError>> {
+    let raw = use_address().page_id();
+    Memo::new(move |_| raw.with(|raw| checked_id(raw)))
+}
+
+fn checked_id(raw: &str) -> Result<String, AppError> {
+    Ok(lianjie_core::ids::parse_public_id(raw)?.to_owned())
 }

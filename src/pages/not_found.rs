@@ -1,7 +1,6 @@
 use crate::components::{LanguageSwitcher, use_page_title};
 use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Shown for any address no route matches.
 #[component]
@@ -12,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         <main id="main" class="not-found">
             <h1>{move || i18n.t(PublicMsg::NotFoundTitle)}</h1>
             <p>{move || i18n.t(PublicMsg::NotFoundBody)}</p>
-            <A href="/">{move || i18n.t(PublicMsg::BackToDashboard)}</A>
+            <a href="/">{move || i18n.t(PublicMsg::BackToDashboard)}</a>
             <LanguageSwitcher />
         </main>
     }

@@ -1,5 +1,5 @@
 use super::card_view::CardPage;
-use super::use_public_id;
+use super::use_customer_page_id;
 use crate::api::use_public_api;
 use crate::components::{ContentBlocks, LeadForm, first_paint_done, use_page_title};
 use crate::error::AppError;
@@ -15,7 +15,7 @@ use lianjie_core::tracking::ViewAction;
 /// Shared content (or a card) opened from a per-recipient link.
 #[component]
 pub fn ShareView() -> impl IntoView {
-    let id = use_public_id("token");
+    let id = use_customer_page_id();
     let api = use_public_api();
     use_page_title(PublicMsg::SharePageTitle);
     let opened = LocalResource::new(move || {

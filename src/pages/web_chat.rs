@@ -1,5 +1,6 @@
-use super::use_public_id;
+use super::use_customer_page_id;
 use crate::api::{local::random_token, read_stored, use_public_api, write_stored};
+use crate::components::use_address;
 use crate::components::{
     ChatBubble, DeliveryState, LoadFailed, first_paint_done, use_message_outbox, use_page_title,
 };
@@ -33,7 +34,7 @@ fn visitor() -> String {
 /// lands in the inbox with what they were looking at as context.
 #[component]
 pub fn WebChat() -> impl IntoView {
-    let id = use_public_id("token");
+    let id = use_customer_page_id();
     use_page_title(PublicMsg::ChatPageTitle);
     // Arriving from a card's first paint ("message me" tapped before the app ran).
     first_paint_done();
@@ -46,8 +47,7 @@ fn ChatForm(token: String) -> impl IntoView {
     let api = use_public_api();
     let name = RwSignal::new(read_stored::<String>(NAME_KEY).unwrap_or_default());
     // Arriving from "Ask for the phone number" on a card: the question is ready to send.
-    let asks_phone = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("ask").as_deref() == Some("phone"));
+    let asks_phone = use_address().query_value("ask").as_deref() == Some("phone");
     let body = RwSignal::new(if asks_phone {
         i18n.t(PublicMsg::AskForPhone).to_owned()
     } else {

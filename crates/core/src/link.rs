@@ -47,6 +47,30 @@ pub fn path(parts: &[&str]) -> String {
     out
 }
 
+/// The pages customers open, one per address: `/c/{card}`, `/s/{token}` and
+/// `/chat/{token}`. The slim customer build routes by this alone (it has no router).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerRoute {
+    Card,
+    Share,
+    Chat,
+}
+
+/// Which customer page `path` is, with its id as written (the page checks it, so a
+/// mangled id is "not found" there). One trailing `/` is allowed, as the router
+/// allows it.
+pub fn customer_route(path: &str) -> Option<(CustomerRoute, &str)> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let (kind, id) = path.strip_prefix('/')?.split_once('/')?;
+    let page = match kind {
+        "c" => CustomerRoute::Card,
+        "s" => CustomerRoute::Share,
+        "chat" => CustomerRoute::Chat,
+        _ => return None,
+    };
+    (!id.contains('/')).then_some((page, id))
+}
+
 /// `value` percent-encoded for a path part or a query value: only unreserved
 /// characters stay as they are.
 pub fn query_value(value: &str) -> String {
@@ -97,6 +121,35 @@ pub fn mailto(email: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn customer_pages_are_known_by_their_path() {
+        assert_eq!(
+            customer_route("/c/wang-lei"),
+            Some((CustomerRoute::Card, "wang-lei"))
+        );
+        assert_eq!(
+            customer_route("/s/abc/"),
+            Some((CustomerRoute::Share, "abc"))
+        );
+        assert_eq!(
+            customer_route("/chat/t1"),
+            Some((CustomerRoute::Chat, "t1"))
+        );
+        for other in [
+            "/",
+            "",
+            "/c",
+            "/c/",
+            "/inbox",
+            "/c/a/b",
+            "/x/a",
+            "c/a",
+            "/content/a",
+        ] {
+            assert_eq!(customer_route(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn videos_are_known_by_their_extension() {

@@ -7,15 +7,64 @@ use serde::{Deserialize, Serialize};
 
 /// What a share link opens.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    try_from = "ShareTargetWire"
+)]
 pub enum ShareTarget {
     Card(String),
     Content(String),
 }
 
+/// How a [`ShareTarget`] and a [`LeadCapture`] are read: flat structs, not derived
+/// tagged enums, whose buffering deserializer the customer pages would download
+/// (see `content::Block`).
+#[derive(Deserialize)]
+struct ShareTargetWire {
+    #[serde(rename = "type")]
+    kind: String,
+    id: String,
+}
+
+impl TryFrom<ShareTargetWire> for ShareTarget {
+    type Error = String;
+
+    fn try_from(w: ShareTargetWire) -> Result<ShareTarget, String> {
+        match w.kind.as_str() {
+            "card" => Ok(ShareTarget::Card(w.id)),
+            "content" => Ok(ShareTarget::Content(w.id)),
+            other => Err(format!("unknown share target `{other}`")),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LeadCaptureWire {
+    mode: String,
+    index: Option<u16>,
+}
+
+impl TryFrom<LeadCaptureWire> for LeadCapture {
+    type Error = String;
+
+    fn try_from(w: LeadCaptureWire) -> Result<LeadCapture, String> {
+        Ok(match w.mode.as_str() {
+            "off" => LeadCapture::Off,
+            "before" => LeadCapture::Before,
+            "after_section" => LeadCapture::AfterSection {
+                index: crate::content::required(w.index, "index")?,
+            },
+            "soft_end" => LeadCapture::SoftEnd,
+            other => return Err(format!("unknown lead capture `{other}`")),
+        })
+    }
+}
+
 /// When a shared page asks the reader for their details (chosen per share).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(tag = "mode", rename_all = "snake_case", try_from = "LeadCaptureWire")]
 pub enum LeadCapture {
     #[default]
     Off,
@@ -128,6 +177,41 @@ pub fn chain<'a>(token: &'a str, parent_of: impl Fn(&str) -> Option<&'a str>) ->
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn targets_and_lead_capture_read_back_as_they_were_written() {
+        for target in [
+            ShareTarget::Card("a".into()),
+            ShareTarget::Content("b".into()),
+        ] {
+            let json = serde_json::to_string(&target).unwrap();
+            assert_eq!(serde_json::from_str::<ShareTarget>(&json).unwrap(), target);
+        }
+        assert_eq!(
+            serde_json::from_str::<ShareTarget>(r#"{"id":"x","type":"card"}"#).unwrap(),
+            ShareTarget::Card("x".into())
+        );
+        let modes = [
+            LeadCapture::Off,
+            LeadCapture::Before,
+            LeadCapture::AfterSection { index: 3 },
+            LeadCapture::SoftEnd,
+        ];
+        for mode in modes {
+            let json = serde_json::to_string(&mode).unwrap();
+            assert_eq!(serde_json::from_str::<LeadCapture>(&json).unwrap(), mode);
+        }
+        for json in [
+            r#"{"type":"deal","id":"x"}"#,
+            r#"{"type":"card"}"#,
+            r#"{"mode":"after_section"}"#,
+            r#"{"mode":"later"}"#,
+        ] {
+            let target = serde_json::from_str::<ShareTarget>(json);
+            let mode = serde_json::from_str::<LeadCapture>(json);
+            assert!(target.is_err() && mode.is_err(), "{json}");
+        }
+    }
 
     #[test]
     fn chain_walks_to_the_root_and_survives_cycles() {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why one field was refused. Serialized into the API's error envelope.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum FieldProblem {
     #[error("is required")]
@@ -32,10 +32,46 @@ pub enum FieldProblem {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FieldErrorWire")]
 pub struct FieldError {
     pub field: String,
     #[serde(flatten)]
     pub problem: FieldProblem,
+}
+
+/// How a [`FieldError`] is read: flat, so reading an error does not bring serde's
+/// buffering deserializer into the customer pages (see `content::Block`).
+#[derive(Deserialize)]
+struct FieldErrorWire {
+    field: String,
+    code: String,
+    max: Option<usize>,
+}
+
+impl TryFrom<FieldErrorWire> for FieldError {
+    type Error = String;
+
+    fn try_from(w: FieldErrorWire) -> Result<FieldError, String> {
+        let problem = match w.code.as_str() {
+            "required" => FieldProblem::Required,
+            "too_long" => FieldProblem::TooLong {
+                max: crate::content::required(w.max, "max")?,
+            },
+            "phone" => FieldProblem::Phone,
+            "email" => FieldProblem::Email,
+            "url" => FieldProblem::Url,
+            "range" => FieldProblem::Range,
+            "taken" => FieldProblem::Taken,
+            "in_use" => FieldProblem::InUse,
+            "limit" => FieldProblem::Limit,
+            "not_yet" => FieldProblem::NotYet,
+            other => return Err(format!("unknown field problem `{other}`")),
+        };
+        Ok(FieldError {
+            field: w.field,
+            problem,
+        })
+    }
 }
 
 /// Collects every problem of a form at once, so a person fixes them in one go.
@@ -155,6 +191,63 @@ pub fn url(value: &str) -> Result<(), FieldProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every problem, named so that a new variant fails to compile here until it is
+    /// listed (and so tried on the wire below).
+    fn every_problem() -> Vec<FieldProblem> {
+        use FieldProblem::*;
+        let all = vec![
+            Required,
+            TooLong { max: 40 },
+            Phone,
+            Email,
+            Url,
+            Range,
+            Taken,
+            InUse,
+            Limit,
+            NotYet,
+        ];
+        for problem in &all {
+            match problem {
+                Required
+                | TooLong { .. }
+                | Phone
+                | Email
+                | Url
+                | Range
+                | Taken
+                | InUse
+                | Limit
+                | NotYet => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn field_errors_read_back_as_they_were_written() {
+        for problem in every_problem() {
+            let error = FieldError {
+                field: "name".into(),
+                problem,
+            };
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(
+                serde_json::from_str::<FieldError>(&json).unwrap(),
+                error,
+                "{json}"
+            );
+        }
+        let refused = [
+            r#"{"field":"name","code":"too_long"}"#,
+            r#"{"field":"name","code":"odd"}"#,
+            r#"{"code":"required"}"#,
+        ];
+        for json in refused {
+            assert!(serde_json::from_str::<FieldError>(json).is_err(), "{json}");
+        }
+    }
 
     #[test]
     fn phones() {
