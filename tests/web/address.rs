@@ -1,7 +1,7 @@
 //! The slim customer build moves between its pages without a router: the browser's
 //! history, Back, links kept in the page, and the language in the address.
 
-use super::{button, fresh_container, settle, storage};
+use super::{button, fresh_container, go_to, settle, storage};
 use leptos::prelude::*;
 use lianjie::components::{LanguageSwitcher, current_page, provide_history_address};
 use lianjie::i18n::{STORAGE_KEY, provide_i18n};
@@ -9,20 +9,15 @@ use lianjie_core::link::CustomerRoute;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-fn replace_url(url: &str) {
-    window()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-        .unwrap();
-}
-
-fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
+fn element(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
     root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("no {selector} in {}", root.inner_html()))
-        .text_content()
-        .unwrap_or_default()
+        .unchecked_into()
+}
+
+fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
+    element(root, selector).text_content().unwrap_or_default()
 }
 
 /// Goes back, and waits until the browser has moved (Back is asynchronous).
@@ -40,9 +35,8 @@ async fn back() {
 
 #[wasm_bindgen_test]
 async fn customer_pages_move_by_history_without_a_router() {
-    let start = window().location().href().unwrap();
     storage().set_item(STORAGE_KEY, "zh").unwrap();
-    replace_url("/c/wang-lei?lang=zh&from=qr");
+    go_to("/c/wang-lei?lang=zh&from=qr");
     let root = fresh_container();
     let _mounted = leptos::mount::mount_to(root.clone(), || {
         provide_i18n();
@@ -72,12 +66,7 @@ async fn customer_pages_move_by_history_without_a_router() {
     assert_eq!(text_of(&root, "#query"), "lang=en&from=qr");
 
     // A plain click on a customer page's link stays in the page.
-    let chat: web_sys::HtmlElement = root
-        .query_selector("#chat")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    chat.click();
+    element(&root, "#chat").click();
     settle().await;
     assert_eq!(window().location().pathname().unwrap(), "/chat/t-1");
     assert_eq!(
@@ -88,11 +77,7 @@ async fn customer_pages_move_by_history_without_a_router() {
     assert_eq!(text_of(&root, "#query"), "ask=phone");
 
     // A click the page handles itself is left alone.
-    let modified: web_sys::HtmlElement = root
-        .query_selector("#modified")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let modified = element(&root, "#modified");
     let keep =
         wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
             ev.prevent_default()
@@ -114,5 +99,5 @@ async fn customer_pages_move_by_history_without_a_router() {
     assert_eq!(text_of(&root, "#query"), "lang=en&from=qr");
 
     root.remove();
-    replace_url(&start);
+    go_to("/");
 }
