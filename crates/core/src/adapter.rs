@@ -4,6 +4,7 @@
 //! every inbound delivery against it (`docs/channels.md`).
 
 use crate::channel::Channel;
+use crate::validate::FieldProblem;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,61 @@ pub struct ChannelKey {
     pub revoked_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The WeChat Official Account this credential connects (a WeChat credential
+    /// only): its secret is then the account's Token, and replies leave through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat: Option<WechatAccount>,
+}
+
+/// What Lianjie needs of a WeChat Official Account (公众号) to read its callbacks
+/// and send replies: from the platform's Settings → Basic configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WechatAccount {
+    /// 开发者ID (AppID): `wx` and 16 letters or digits.
+    pub app_id: String,
+    /// 开发者密码 (AppSecret): fetches the access token replies are sent with.
+    pub app_secret: String,
+    /// 消息加解密密钥 (EncodingAESKey): 43 letters and digits, for safe mode.
+    pub encoding_aes_key: String,
+    /// Where WeChat's API answers; empty means [`WECHAT_API`]. Tests point it at a
+    /// stand-in; a proxy in front of WeChat goes here too.
+    #[serde(default)]
+    pub api_base: String,
+}
+
+/// WeChat's own API address.
+pub const WECHAT_API: &str = "https://api.weixin.qq.com";
+
+impl WechatAccount {
+    pub fn api_base(&self) -> &str {
+        if self.api_base.is_empty() {
+            WECHAT_API
+        } else {
+            self.api_base.trim_end_matches('/')
+        }
+    }
+
+    /// Field problems, named as in [`NewChannelKey`]'s `wechat` object.
+    pub fn problems(&self) -> Vec<(&'static str, FieldProblem)> {
+        let alnum = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+        let mut out = Vec::new();
+        let id = &self.app_id;
+        if !(id.len() == 18 && id.starts_with("wx") && alnum(id)) {
+            out.push(("wechat.app_id", FieldProblem::Range));
+        }
+        if !(16..=64).contains(&self.app_secret.len()) || !alnum(&self.app_secret) {
+            out.push(("wechat.app_secret", FieldProblem::Range));
+        }
+        if self.encoding_aes_key.len() != 43 || !alnum(&self.encoding_aes_key) {
+            out.push(("wechat.encoding_aes_key", FieldProblem::Range));
+        }
+        if !self.api_base.is_empty()
+            && let Err(p) = crate::validate::url(&self.api_base)
+        {
+            out.push(("wechat.api_base", p));
+        }
+        out
+    }
 }
 
 /// A credential as an admin lists it: everything but the secrets.
@@ -51,6 +107,12 @@ pub struct ChannelKeyInfo {
     pub previous_valid_until: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The connected Official Account's AppID (its secrets are never listed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat_app_id: Option<String>,
+    /// Where replies are sent, when this credential sends them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<String>,
 }
 
 /// A credential just created or rotated, with its secret: shown once.
@@ -65,6 +127,9 @@ pub struct IssuedChannelKey {
 pub struct NewChannelKey {
     pub channel: Channel,
     pub label: String,
+    /// For WeChat: the Official Account to connect, so replies can leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat: Option<WechatAccount>,
 }
 
 impl ChannelKey {
@@ -86,7 +151,14 @@ impl ChannelKey {
             previous_valid_until: self.previous_valid_until,
             revoked_at: self.revoked_at,
             last_used_at: self.last_used_at,
+            wechat_app_id: self.wechat.as_ref().map(|a| a.app_id.clone()),
+            api_base: self.wechat.as_ref().map(|a| a.api_base().to_owned()),
         }
+    }
+
+    /// Whether replies on its channel leave through this credential.
+    pub fn sends_replies(&self) -> bool {
+        self.revoked_at.is_none() && self.wechat.is_some()
     }
 
     pub fn issued(&self) -> IssuedChannelKey {
@@ -144,6 +216,7 @@ mod tests {
             previous_valid_until: None,
             revoked_at: None,
             last_used_at: None,
+            wechat: None,
         }
     }
 

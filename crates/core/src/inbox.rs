@@ -1,6 +1,7 @@
 //! Conversations and messages of the unified inbox, and how the list is ordered.
 
 use crate::channel::Channel;
+use crate::delivery::ChannelDelivery;
 use crate::share::ShareTarget;
 use crate::validate::{self, FieldErrors};
 use chrono::{DateTime, Utc};
@@ -116,6 +117,10 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     /// Chosen by the sender; the same key twice is one message.
     pub idempotency_key: String,
+    /// A reply's way to the customer's platform; none for web chat (the customer
+    /// reads it in Lianjie's page), notes and customer messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<ChannelDelivery>,
 }
 
 impl Message {

@@ -13,6 +13,7 @@ pub mod crm;
 pub mod customer_csv;
 pub mod customers;
 pub mod deals;
+pub mod delivery;
 pub mod demo;
 pub mod first_paint;
 pub mod format;

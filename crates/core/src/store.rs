@@ -43,6 +43,7 @@ mod crm;
 mod crm_settings;
 mod customers;
 mod deals;
+mod delivery;
 mod import;
 mod inbox;
 mod leaderboard;

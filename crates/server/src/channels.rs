@@ -1,6 +1,7 @@
 //! Channel adapters: their signed deliveries, WeChat's URL check, the admin's
 //! simulator, and the admin's credentials for them.
 
+use crate::adapters::wechat;
 use crate::channel_auth::{self, Scheme, Signed};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Public, RawBody, Staff, json};
@@ -10,8 +11,9 @@ use crate::{Shared, Tenant, random_token};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount};
 use lianjie_core::api::{Event, InboundMessage};
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::Message;
@@ -27,11 +29,11 @@ fn channel_param(slug: &str) -> ApiResult<Channel> {
 /// WeChat's parameters, on its callbacks and its URL check.
 #[derive(Deserialize, Default)]
 pub struct WechatQuery {
-    key: Option<String>,
-    timestamp: Option<String>,
-    nonce: Option<String>,
-    msg_signature: Option<String>,
-    signature: Option<String>,
+    pub key: Option<String>,
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+    pub msg_signature: Option<String>,
+    pub signature: Option<String>,
     echostr: Option<String>,
 }
 
@@ -61,29 +63,41 @@ fn signed<'a>(channel: Channel, headers: &'a HeaderMap, q: &'a WechatQuery) -> S
     }
 }
 
-/// The organization holding credential `key_id`, and the secrets it accepts for
-/// `channel` at `now` (none when revoked or of another channel).
-async fn credential(
+/// A credential as a delivery is checked against it.
+pub struct Credential {
+    pub tenant: Arc<Tenant>,
+    /// The secrets accepted for its channel now (none when revoked or of another).
+    pub secrets: Vec<String>,
+    /// The Official Account it connects, for WeChat's safe mode.
+    pub wechat: Option<WechatAccount>,
+}
+
+/// The organization holding credential `key_id`, and what it accepts for
+/// `channel` at `now`.
+pub async fn credential(
     s: &Shared,
     key_id: &str,
     channel: Channel,
     now: DateTime<Utc>,
-) -> ApiResult<(Arc<Tenant>, Vec<String>)> {
+) -> ApiResult<Credential> {
     let tenant = s
         .tenant_with(|db| db.channel_key(key_id).is_some())
         .await?
         .ok_or(channel_auth::SignatureError::UnknownKey)?;
-    let secrets = tenant
+    let (secrets, wechat) = tenant
         .lock()
         .channel_key(key_id)
         .map(|k| {
-            k.secrets_for(channel, now)
-                .into_iter()
-                .map(str::to_owned)
-                .collect()
+            let secrets = k.secrets_for(channel, now);
+            let wechat = k.wechat.clone().filter(|_| !secrets.is_empty());
+            (secrets.into_iter().map(str::to_owned).collect(), wechat)
         })
         .unwrap_or_default();
-    Ok((tenant, secrets))
+    Ok(Credential {
+        tenant,
+        secrets,
+        wechat,
+    })
 }
 
 /// An adapter delivers a customer's message. No staff token is accepted here: the
@@ -96,12 +110,19 @@ pub async fn inbound(
     Query(q): Query<WechatQuery>,
     headers: HeaderMap,
     RawBody(body): RawBody,
-) -> ApiResult<(StatusCode, Json<Message>)> {
+) -> ApiResult<Response> {
     let channel = channel_param(&channel)?;
+    // WeChat's own servers post their XML; an adapter posts the normalized JSON.
+    if channel == Channel::Wechat && body.trim_ascii_start().starts_with(b"<") {
+        let received = wechat::callback(&s, &q, &body).await?;
+        return Ok(received.into_response());
+    }
     let signed = signed(channel, &headers, &q);
     let now = Utc::now();
     let key_id = signed.key.ok_or(channel_auth::SignatureError::NoKey)?;
-    let (tenant, secrets) = credential(&s, key_id, channel, now).await?;
+    let Credential {
+        tenant, secrets, ..
+    } = credential(&s, key_id, channel, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
     channel_auth::verify(&signed, &secrets, &body, now)?;
     let signature = signed.signature.unwrap_or_default();
@@ -124,7 +145,7 @@ pub async fn inbound(
             Event::message,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(message)))
+    Ok((StatusCode::CREATED, Json(message)).into_response())
 }
 
 /// Longest `echostr` echoed back; WeChat's are short digits.
@@ -156,7 +177,7 @@ pub async fn wechat_url_check(
             "echostr must be up to 128 letters and digits".into(),
         ));
     }
-    let (_, secrets) = credential(&s, key_id, Channel::Wechat, now).await?;
+    let Credential { secrets, .. } = credential(&s, key_id, Channel::Wechat, now).await?;
     if secrets.is_empty() {
         return Err(channel_auth::SignatureError::UnknownKey.into());
     }
@@ -208,9 +229,13 @@ pub async fn keys(staff: Staff) -> ApiResult<Json<Vec<ChannelKeyInfo>>> {
     ))
 }
 
-/// A secret of 32 random bytes, as hex.
-fn new_secret() -> String {
-    random_token::<32>()
+/// A secret of 32 random bytes, as hex; for WeChat, whose Token is at most 32
+/// characters, 16 bytes.
+fn new_secret(channel: Channel) -> String {
+    match channel {
+        Channel::Wechat => random_token::<16>(),
+        _ => random_token::<32>(),
+    }
 }
 
 pub async fn create_key(
@@ -222,7 +247,10 @@ pub async fn create_key(
     let issued = s
         .mutate(
             &staff.tenant,
-            move |db, now| db.create_channel_key(&staff.caller, new, id, new_secret(), now),
+            move |db, now| {
+                let secret = new_secret(new.channel);
+                db.create_channel_key(&staff.caller, new, id, secret, now)
+            },
             |_| None,
         )
         .await?;
@@ -238,7 +266,10 @@ pub async fn rotate_key(
     let issued = s
         .mutate(
             &staff.tenant,
-            move |db, now| db.rotate_channel_key(&staff.caller, &id, new_secret(), now),
+            move |db, now| {
+                let channel = db.channel_key(&id).map_or(Channel::Sms, |k| k.channel);
+                db.rotate_channel_key(&staff.caller, &id, new_secret(channel), now)
+            },
             |_| None,
         )
         .await?;

@@ -3,12 +3,14 @@
 //! written to SQLite (WAL) before it is acknowledged, and announced over SSE to the
 //! staff allowed to see it.
 
+pub mod adapters;
 mod auth;
 mod channel_auth;
 mod channels;
 pub mod client_addr;
 mod customers;
 mod deals;
+mod delivery;
 pub mod error;
 mod extract;
 mod leaderboard;
@@ -187,6 +189,9 @@ pub struct AppState {
     logins: auth::LoginGuard,
     /// Adapter signatures accepted within the replay window.
     replays: channel_auth::ReplayGuard,
+    /// What replies leave through, and the queue's sender's wake-up call.
+    senders: adapters::Senders,
+    deliveries: Arc<Notify>,
     config: Config,
 }
 
@@ -746,8 +751,14 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         opens: quota::OpenQuotas::new(config.views_per_hour, config.reader_links_per_hour),
         logins,
         replays: channel_auth::ReplayGuard::default(),
+        senders: adapters::Senders::default(),
+        deliveries: Arc::new(Notify::new()),
         config,
     });
+    tokio::spawn(delivery::run(
+        Arc::downgrade(&state),
+        state.deliveries.clone(),
+    ));
     tokio::spawn(housekeeping(Arc::downgrade(&state)));
     tokio::spawn(pool_rules(Arc::downgrade(&state)));
     tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));

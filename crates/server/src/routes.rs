@@ -121,6 +121,10 @@ pub fn router(state: Shared) -> Router {
             get(messages).post(send_message),
         )
         .route(
+            "/conversations/{id}/messages/{message_id}/retry",
+            post(crate::delivery::retry),
+        )
+        .route(
             "/channels/{channel}/inbound",
             post(channels::inbound).get(channels::wechat_url_check),
         )
@@ -608,6 +612,9 @@ async fn send_message(
             Event::message,
         )
         .await?;
+    if message.delivery.is_some() {
+        s.deliveries.notify_one();
+    }
     Ok((StatusCode::CREATED, Json(message)))
 }
 

@@ -3,6 +3,7 @@
 
 use super::rng::Lcg;
 use crate::channel::Channel;
+use crate::delivery::{ChannelDelivery, FailureCode, Outcome};
 use crate::inbox::{CannedReply, Conversation, ConversationStatus, Direction, Message};
 use crate::store::Db;
 use chrono::{DateTime, Duration, Utc};
@@ -48,6 +49,31 @@ const LINES_OUT: &[&str] = &[
     "已为您开通 14 天试用，请查收短信。",
 ];
 
+/// Replies on platforms went out, but for the first one in every eighth
+/// conversation from `v-002` (WeCom's), which the platform refused: the inbox shows
+/// both states, and Retry, from the start.
+fn seeded_delivery(
+    channel: Channel,
+    inbound: bool,
+    i: usize,
+    m: usize,
+    at: DateTime<Utc>,
+) -> Option<ChannelDelivery> {
+    if inbound || channel == Channel::WebChat {
+        return None;
+    }
+    let sent = ChannelDelivery::queued(at).after(Outcome::Sent, at);
+    Some(if i % 8 == 2 && m == 1 {
+        let refused = Outcome::Refused(
+            FailureCode::Rejected,
+            "45015 response out of time limit or subscription is canceled".into(),
+        );
+        ChannelDelivery::queued(at).after(refused, at)
+    } else {
+        sent
+    })
+}
+
 /// Adds conversation `v-{i}` with `contact` on `channel`: `count` messages (2 to 7
 /// when not given), alternating customer and agent, the last hour to four days ago.
 #[allow(clippy::too_many_arguments)]
@@ -87,6 +113,7 @@ pub(super) fn add_conversation(
             attachments: vec![],
             created_at: at,
             idempotency_key: format!("seed-{id}-{m}"),
+            delivery: seeded_delivery(channel, inbound, i, m, at),
         });
     }
     // A long exchange started recently would end in the future: move it back.

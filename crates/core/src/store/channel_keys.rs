@@ -50,6 +50,14 @@ impl Db {
                 Ok(())
             },
         );
+        if let Some(account) = &new.wechat {
+            if new.channel != Channel::Wechat {
+                e.check("wechat", Err(FieldProblem::Range));
+            }
+            for (field, problem) in account.problems() {
+                e.check(field, Err(problem));
+            }
+        }
         e.check(
             "label",
             if self.channel_keys.len() >= MAX_KEYS {
@@ -71,6 +79,7 @@ impl Db {
             previous_valid_until: None,
             revoked_at: None,
             last_used_at: None,
+            wechat: new.wechat,
         };
         let issued = key.issued();
         self.channel_keys.insert(id.clone(), key);
@@ -148,6 +157,7 @@ mod tests {
         NewChannelKey {
             channel,
             label: " SMS gateway ".into(),
+            wechat: None,
         }
     }
 

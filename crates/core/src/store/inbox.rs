@@ -400,6 +400,10 @@ impl Db {
         id: String,
         now: DateTime<Utc>,
     ) -> StoreResult<(Conversation, Message)> {
+        let delivery = match direction {
+            Direction::Outbound => self.new_delivery(conversation_id, now),
+            Direction::Inbound | Direction::Note => None,
+        };
         // A backend that keeps messages in storage holds those with this key here.
         let messages = self.messages.entry(conversation_id.to_owned()).or_default();
         if let Some(done) = messages.iter().find(|m| m.idempotency_key == key) {
@@ -415,6 +419,7 @@ impl Db {
             attachments,
             created_at: now,
             idempotency_key: key,
+            delivery,
         };
         let at = messages.partition_point(|m| m.order() < message.order());
         messages.insert(at, message.clone());
@@ -478,6 +483,7 @@ pub fn visitor_view<'a>(newest_first: impl Iterator<Item = &'a Message>) -> Vec<
         .take(VISITOR_MESSAGES)
         .map(|m| Message {
             author_id: None,
+            delivery: None,
             idempotency_key: if m.direction == Direction::Inbound {
                 m.idempotency_key.clone()
             } else {

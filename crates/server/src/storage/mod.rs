@@ -14,8 +14,11 @@ use sqlx::{AnyPool, Executor as _, Row as _};
 
 mod fill;
 pub mod heads;
+mod queue;
 mod reads;
 mod rows;
+
+pub use queue::Due;
 
 pub use rows::{Batch, Row, rows_for};
 

@@ -21,18 +21,18 @@ use std::ops::Range;
 
 /// A statement's text and its parameters, bound in order as `$1`, `$2`, ….
 #[derive(Default)]
-struct Sql {
+pub(super) struct Sql {
     text: String,
     args: Vec<Arg>,
 }
 
-enum Arg {
+pub(super) enum Arg {
     Text(String),
     Int(i64),
 }
 
 impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
+    pub(super) fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
     }
@@ -44,11 +44,11 @@ impl Sql {
         self
     }
 
-    fn text(&mut self, value: &str) -> &mut Self {
+    pub(super) fn text(&mut self, value: &str) -> &mut Self {
         self.arg(Arg::Text(value.to_owned()))
     }
 
-    fn int(&mut self, value: i64) -> &mut Self {
+    pub(super) fn int(&mut self, value: i64) -> &mut Self {
         self.arg(Arg::Int(value))
     }
 
@@ -72,7 +72,7 @@ impl Sql {
             .int(i64::try_from(window.start).unwrap_or(i64::MAX))
     }
 
-    fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+    pub(super) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
         self.args
             .iter()
             .fold(sqlx::query(&self.text), |q, arg| match arg {

@@ -4,6 +4,7 @@
 use super::{StorageResult, doc};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
+use lianjie_core::delivery::DeliveryState;
 use lianjie_core::inbox::{ConversationStatus, Direction};
 use lianjie_core::store::{Change, Db, Record};
 use sqlx::{Any, Transaction};
@@ -84,6 +85,9 @@ pub enum Row {
         created_ns: i64,
         direction: &'static str,
         idempotency_key: String,
+        /// The queue of replies to platforms: their state, and when next due.
+        delivery_state: Option<&'static str>,
+        next_attempt_ns: Option<i64>,
         doc: String,
     },
 }
@@ -118,6 +122,16 @@ pub fn status_name(status: ConversationStatus) -> &'static str {
         ConversationStatus::Pending => "pending",
         ConversationStatus::Snoozed { .. } => "snoozed",
         ConversationStatus::Resolved => "resolved",
+    }
+}
+
+/// A delivery state's name in the `delivery_state` column.
+pub fn delivery_name(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Queued => "queued",
+        DeliveryState::Sent => "sent",
+        DeliveryState::Delivered => "delivered",
+        DeliveryState::Failed => "failed",
     }
 }
 
@@ -265,6 +279,8 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             created_ns: ns(m.created_at),
             direction: direction_name(m.direction),
             idempotency_key: m.idempotency_key.clone(),
+            delivery_state: m.delivery.as_ref().map(|d| delivery_name(d.state)),
+            next_attempt_ns: m.delivery.as_ref().and_then(|d| d.next_attempt_at).map(ns),
             doc,
         },
         Record::Task(t) => Row::Task {
@@ -401,12 +417,14 @@ fn upsert(table: &str) -> Upsert {
             "INSERT INTO conversation_labels (conversation_id, label, org_id)",
             "ON CONFLICT DO NOTHING",
         ),
-        // A message never changes; its columns are written again only when they are
-        // filled in (see `fill`).
+        // A message's text never changes; its delivery does, and its columns are
+        // written again when they are filled in (see `fill`).
         _ => (
-            "INSERT INTO messages (id, conversation_id, created_at, created_ns, direction, idempotency_key, doc, org_id, version)",
+            "INSERT INTO messages (id, conversation_id, created_at, created_ns, direction, idempotency_key, delivery_state, next_attempt_ns, doc, org_id, version)",
             "ON CONFLICT(id) DO UPDATE SET created_ns = excluded.created_ns, direction = excluded.direction, \
-             idempotency_key = excluded.idempotency_key",
+             idempotency_key = excluded.idempotency_key, delivery_state = excluded.delivery_state, \
+             next_attempt_ns = excluded.next_attempt_ns, doc = excluded.doc, version = excluded.version \
+             WHERE messages.org_id = excluded.org_id",
         ),
     };
     Upsert { head, tail }
@@ -565,6 +583,8 @@ impl Row {
                 created_ns,
                 direction,
                 idempotency_key,
+                delivery_state,
+                next_attempt_ns,
                 doc,
             } => (
                 "messages",
@@ -576,6 +596,8 @@ impl Row {
                     Int(*created_ns),
                     Text(direction),
                     Text(idempotency_key),
+                    MaybeText(*delivery_state),
+                    MaybeInt(*next_attempt_ns),
                     Text(doc),
                     Text(org),
                     Int(version),

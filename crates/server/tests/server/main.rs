@@ -20,3 +20,4 @@ mod scopes;
 mod sharing;
 mod sign_in;
 mod tracking_integrity;
+mod wechat;

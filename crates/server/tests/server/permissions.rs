@@ -599,6 +599,15 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             Some(json!({"body": "您好", "idempotency_key": "mx-{who}"})),
             [401, 404, 404, 404, 201, 201],
         ),
+        // v-002's first reply was refused by WeCom (the seed); nothing sends on
+        // WeCom in the demo, so a retry fails again, and says why.
+        row(
+            M::POST,
+            "/conversations/{id}/messages/{message_id}/retry",
+            "/conversations/v-002/messages/v-002-m1/retry",
+            None,
+            [401, 404, 404, 404, 200, 200],
+        ),
         // Posting as a customer is for signed adapters: no staff token opens it.
         row(
             M::POST,

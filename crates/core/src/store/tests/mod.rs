@@ -9,6 +9,7 @@ use chrono::Duration;
 mod contacts;
 mod crm;
 mod customers;
+mod delivery;
 mod import;
 mod inbox;
 mod leaderboard;

@@ -1,0 +1,59 @@
+//! Adapters to the platforms replies leave through, one shape for all: a channel's
+//! inbound callback is read into the normalized inbound message (see `channels`),
+//! and a reply is sent by [`Senders::send`], whose outcome the delivery queue
+//! (`crate::delivery`) keeps. WeChat Official Accounts are the first; a channel with
+//! no sender says so on every reply (`FailureCode::NotConnected`).
+
+pub mod wechat;
+
+use lianjie_core::adapter::ChannelKey;
+use lianjie_core::delivery::{FailureCode, Outcome};
+use lianjie_core::inbox::Message;
+use std::time::Duration;
+
+/// Everything replies are sent with: one HTTP client (its connections pooled) and
+/// each platform's cached credentials.
+pub struct Senders {
+    http: reqwest::Client,
+    wechat: wechat::api::Tokens,
+}
+
+impl Default for Senders {
+    fn default() -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap_or_default();
+        Senders {
+            http,
+            wechat: wechat::api::Tokens::default(),
+        }
+    }
+}
+
+/// The text a reply carries on a text-only channel: its attachments as links.
+pub fn text_of(message: &Message) -> String {
+    let mut text = message.body.clone();
+    for a in &message.attachments {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&a.url);
+    }
+    text
+}
+
+impl Senders {
+    /// Sends `message` to the customer known as `handle` on `key`'s channel.
+    pub async fn send(&self, key: &ChannelKey, handle: &str, message: &Message) -> Outcome {
+        match &key.wechat {
+            Some(account) => {
+                self.wechat
+                    .send_text(&self.http, account, handle, &text_of(message))
+                    .await
+            }
+            None => Outcome::Refused(FailureCode::NotConnected, String::new()),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The delivery queue: replies whose delivery is queued and due, found by the
+//! `messages_due` index, and claimed by one sender at a time, whichever server it
+//! runs on.
+
+use super::reads::Sql;
+use super::rows::ns;
+use super::{Storage, StorageResult};
+use chrono::{DateTime, Utc};
+use lianjie_core::inbox::Message;
+use sqlx::Row as _;
+
+/// A queued reply that is due: its organization, the message as stored, and the
+/// time it was due at (what a claim checks nobody changed meanwhile).
+#[derive(Debug)]
+pub struct Due {
+    pub org: String,
+    pub message: Message,
+    pub due_ns: i64,
+}
+
+impl Storage {
+    /// Up to `limit` queued replies due at `now`, longest waiting first.
+    pub async fn due_deliveries(&self, now: DateTime<Utc>, limit: i64) -> StorageResult<Vec<Due>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT org_id, doc, next_attempt_ns FROM messages WHERE delivery_state = 'queued' AND next_attempt_ns <= ")
+            .int(ns(now))
+            .push(" ORDER BY next_attempt_ns LIMIT ")
+            .int(limit);
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Due {
+                    org: r.try_get(0)?,
+                    message: serde_json::from_str(r.try_get::<&str, _>(1)?)?,
+                    due_ns: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes `due` for one sender until `until`: false when another sender took
+    /// it first (or it was retried, sent or changed since it was read).
+    pub async fn claim_delivery(&self, due: &Due, until: DateTime<Utc>) -> StorageResult<bool> {
+        let mut sql = Sql::default();
+        sql.push("UPDATE messages SET next_attempt_ns = ")
+            .int(ns(until))
+            .push(" WHERE id = ")
+            .text(&due.message.id)
+            .push(" AND org_id = ")
+            .text(&due.org)
+            .push(" AND delivery_state = 'queued' AND next_attempt_ns = ")
+            .int(due.due_ns);
+        Ok(sql.query().execute(&self.pool).await?.rows_affected() == 1)
+    }
+
+    /// Message `id` of `conversation`, as stored.
+    pub async fn message(
+        &self,
+        org: &str,
+        conversation: &str,
+        id: &str,
+    ) -> StorageResult<Option<Message>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT doc FROM messages WHERE id = ")
+            .text(id)
+            .push(" AND conversation_id = ")
+            .text(conversation)
+            .push(" AND org_id = ")
+            .text(org);
+        match sql.query().fetch_optional(&self.pool).await? {
+            Some(row) => Ok(Some(serde_json::from_str(row.try_get::<&str, _>(0)?)?)),
+            None => Ok(None),
+        }
+    }
+}
