@@ -48,6 +48,8 @@ export const PAGES = [
   { name: 'inbox-simulator', path: '/inbox/simulator', as: 'admin', h1: ['渠道模拟器', 'Channel simulator'] },
   { name: 'settings', path: '/settings', as: 'admin', h1: ['设置', 'Settings'] },
   { name: 'settings-team', path: '/settings/team', as: 'admin', h1: ['团队', 'Team'] },
+  // A WeCom reply the platform refused, said under it with Send again.
+  { name: 'inbox-failed-reply', path: '/inbox?status=all&c=v-002', as: 'admin', h1: ['收件箱', 'Inbox'] },
   { name: 'settings-channels', path: '/settings/channels', as: 'admin', h1: ['渠道接入', 'Channel adapters'] },
   { name: 'design-system', path: '/settings/design', as: 'rep', h1: ['设计系统', 'Design system'] },
   { name: 'card-view', path: '/c/wang-lei', as: 'customer', h1: ['王磊', '王磊'] },

@@ -215,6 +215,8 @@ pub trait Api: PublicApi {
     fn messages(&self, conversation_id: String, cursor: Option<String>)
     -> ApiFuture<Page<Message>>;
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message>;
+    /// Sends a reply whose delivery to its platform failed again.
+    fn retry_delivery(&self, conversation_id: String, message_id: String) -> ApiFuture<Message>;
     /// The channel simulator (admins): a customer's message arriving on a channel,
     /// as an adapter would deliver it.
     fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message>;

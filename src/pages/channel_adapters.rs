@@ -3,13 +3,13 @@
 //! rotated; the list shows which one an adapter holds by its last characters.
 
 use crate::api::{ApiHandle, use_api};
-use crate::components::{CopyButton, PageHeader, use_toasts};
+use crate::components::{CopyButton, FormField, PageHeader, use_toasts};
 use crate::error::AppError;
 use crate::error::problem_message;
 use crate::i18n::{I18n, Msg, local_time, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
+use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount};
 use lianjie_core::channel::Channel;
 use lianjie_core::validate::FieldErrors;
 
@@ -117,6 +117,23 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     let channel = RwSignal::new(Channel::Wechat);
     let label = RwSignal::new(String::new());
     let problems = RwSignal::new(FieldErrors::default());
+    // A WeChat credential may connect an Official Account; left empty, it signs only.
+    let app_id = RwSignal::new(String::new());
+    let app_secret = RwSignal::new(String::new());
+    let aes_key = RwSignal::new(String::new());
+    let api_base = RwSignal::new(String::new());
+    let account = move || {
+        let a = WechatAccount {
+            app_id: app_id.get_untracked().trim().to_owned(),
+            app_secret: app_secret.get_untracked().trim().to_owned(),
+            encoding_aes_key: aes_key.get_untracked().trim().to_owned(),
+            api_base: api_base.get_untracked().trim().to_owned(),
+        };
+        let given = [&a.app_id, &a.app_secret, &a.encoding_aes_key]
+            .iter()
+            .any(|v| !v.is_empty());
+        (channel.get_untracked() == Channel::Wechat && given).then_some(a)
+    };
     let create = Action::new_local(move |new: &NewChannelKey| {
         let (api, new) = (api.clone(), new.clone());
         async move { api.create_channel_key(new).await }
@@ -124,7 +141,9 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     Effect::new(move || match create.value().get() {
         Some(Ok(key)) => {
             problems.set(FieldErrors::default());
-            label.set(String::new());
+            for field in [label, app_id, app_secret, aes_key, api_base] {
+                field.set(String::new());
+            }
             changed.run(Some(key));
         }
         Some(Err(AppError::Invalid(errs))) => problems.set(errs),
@@ -142,7 +161,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     view! {
         <form class="editor" novalidate aria-labelledby="new-key-h" on:submit=move |ev| {
             ev.prevent_default();
-            create.dispatch(NewChannelKey { channel: channel.get_untracked(), label: label.get_untracked() });
+            create.dispatch(NewChannelKey { channel: channel.get_untracked(), label: label.get_untracked(), wechat: account() });
         }>
             <h2 id="new-key-h">{move || i18n.t(Msg::NewAdapterKey)}</h2>
             <label>
@@ -165,6 +184,16 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
                     prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
             </label>
             <span id="adapter-label-error" class="form-error" role="alert">{label_problem}</span>
+            {move || (channel.get() == Channel::Wechat).then(|| view! {
+                <fieldset class="wechat-account">
+                    <legend>{move || i18n.t(Msg::WechatAccount)}</legend>
+                    <p class="meta">{move || i18n.t(Msg::WechatAccountHint)}</p>
+                    <FormField form="new-key" key="wechat.app_id" label=Msg::WechatAppId value=app_id problems />
+                    <FormField form="new-key" key="wechat.app_secret" label=Msg::WechatAppSecret value=app_secret problems kind="password" autocomplete="new-password" />
+                    <FormField form="new-key" key="wechat.encoding_aes_key" label=Msg::WechatAesKey value=aes_key problems />
+                    <FormField form="new-key" key="wechat.api_base" label=Msg::WechatApiBase value=api_base problems kind="url" />
+                </fieldset>
+            })}
             <div class="actions">
                 <button type="submit" class="cta" disabled=move || create.pending().get()>{move || i18n.t(Msg::CreateAdapterKey)}</button>
             </div>
@@ -233,6 +262,9 @@ fn KeyRow(
                 <p class="meta"><code>{key.id.clone()}</code>" · ••••"{key.secret_hint.clone()}" · "
                     {move || i18n.tf(Msg::KeyCreatedAt, &[("time", &local_time(key.created_at))])}</p>
                 <p class="meta">{status}</p>
+                {key.wechat_app_id.clone().map(|app_id| view! {
+                    <p class="meta">{move || i18n.tf(Msg::KeySendsReplies, &[("app_id", &app_id)])}</p>
+                })}
             </div>
             {(!revoked).then(|| view! {
                 <div class="actions" role="group" aria-label=title.clone()>

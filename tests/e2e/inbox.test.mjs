@@ -307,6 +307,27 @@ test('a reply sent while the network fails is delivered once after recovery (htt
     assert.equal(await thread.getByRole('listitem').filter({ hasText: text }).count(), 1);
   }, { expectedErrors: OFFLINE_ERRORS }));
 
+test(`a reply the platform refused says why, and Send again asks once more (${BACKEND})`, () =>
+  withPage(async (page) => {
+    // v-002 (WeCom) holds a first reply that WeCom refused (the seed); nothing
+    // sends on WeCom in the demo, so sending it again fails again, saying why.
+    await enterAsStaff(page, url('/inbox?status=all&c=v-002'), 'agent');
+    const thread = page.getByRole('region', { name: /^Messages with / });
+    const refused = thread.getByRole('listitem').filter({ hasText: 'Did not leave: the platform refused it: 45015' });
+    await refused.waitFor();
+    await refused.getByRole('button', { name: 'Send again' }).click();
+    await thread.getByRole('listitem')
+      .filter({ hasText: 'Did not leave: WeCom is not connected; an admin connects it in Settings → Channel adapters' })
+      .waitFor();
+    assert.equal(await thread.getByText(/platform refused it/).count(), 0);
+    // A new reply on an unconnected channel says so at once instead of waiting.
+    const text = `企业微信未接入时的回复 ${Date.now()}`;
+    await thread.getByRole('textbox', { name: /Your reply/ }).fill(text);
+    await thread.getByRole('button', { name: 'Send reply' }).click();
+    await thread.getByRole('listitem').filter({ hasText: text })
+      .filter({ hasText: 'WeCom is not connected' }).getByRole('button', { name: 'Send again' }).waitFor();
+  }));
+
 test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !== 'http' }, () =>
   withPage(async (page) => {
     const down = (route) => (route.request().method() === 'GET'

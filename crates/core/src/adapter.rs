@@ -58,6 +58,15 @@ pub struct WechatAccount {
     pub api_base: String,
 }
 
+/// How many characters of a 64-hex-character random secret a credential of
+/// `channel` keeps: WeChat takes a Token of 32 at most (128 random bits).
+pub fn secret_chars(channel: Channel) -> usize {
+    match channel {
+        Channel::Wechat => 32,
+        _ => 64,
+    }
+}
+
 /// WeChat's own API address.
 pub const WECHAT_API: &str = "https://api.weixin.qq.com";
 

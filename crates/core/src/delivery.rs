@@ -14,7 +14,7 @@ pub const MAX_ATTEMPTS: u32 = 6;
 /// (a crashed sender's reply is sent again after this; see `docs/channels.md`).
 pub const CLAIM_SECONDS: i64 = 60;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
     /// Waiting for its (next) attempt.

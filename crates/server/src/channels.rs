@@ -229,13 +229,11 @@ pub async fn keys(staff: Staff) -> ApiResult<Json<Vec<ChannelKeyInfo>>> {
     ))
 }
 
-/// A secret of 32 random bytes, as hex; for WeChat, whose Token is at most 32
-/// characters, 16 bytes.
+/// A random secret, as long as `channel` takes.
 fn new_secret(channel: Channel) -> String {
-    match channel {
-        Channel::Wechat => random_token::<16>(),
-        _ => random_token::<32>(),
-    }
+    let mut secret = random_token::<32>();
+    secret.truncate(lianjie_core::adapter::secret_chars(channel));
+    secret
 }
 
 pub async fn create_key(

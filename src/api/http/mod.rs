@@ -768,6 +768,15 @@ impl Api for HttpBackend {
         )
     }
 
+    fn retry_delivery(&self, conversation_id: String, message_id: String) -> ApiFuture<Message> {
+        self.write(
+            "POST",
+            format!("/conversations/{conversation_id}/messages/{message_id}/retry"),
+            (),
+            None,
+        )
+    }
+
     fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
         let key = message.idempotency_key.clone();
         self.write(

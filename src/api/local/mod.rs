@@ -23,6 +23,7 @@ use indexed::{
     set_aside_noting, storage_error,
 };
 use lianjie_core::api::Event;
+use lianjie_core::channel::Channel;
 use lianjie_core::demo;
 use lianjie_core::people::Role;
 use lianjie_core::scope::Caller;
@@ -609,8 +610,10 @@ fn inbound_ids() -> [String; 3] {
 }
 
 /// A channel adapter's secret: 256 random bits, as on the server.
-fn key_secret() -> String {
-    random_hex::<32>()
+fn key_secret(channel: Channel) -> String {
+    let mut secret = random_hex::<32>();
+    secret.truncate(lianjie_core::adapter::secret_chars(channel));
+    secret
 }
 
 fn random_id(prefix: &str) -> String {

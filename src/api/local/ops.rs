@@ -660,6 +660,18 @@ impl Api for LocalBackend {
         )
     }
 
+    fn retry_delivery(&self, conversation_id: String, message_id: String) -> ApiFuture<Message> {
+        then(
+            self.staff_write(
+                move |db, caller| {
+                    db.retry_delivery(caller, &conversation_id, &message_id, Utc::now())
+                },
+                Event::message,
+            ),
+            |(_, m)| m,
+        )
+    }
+
     fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
         // Posting as a customer is an adapter's job; by hand, only admins test it.
         then(
@@ -683,7 +695,8 @@ impl Api for LocalBackend {
     fn create_channel_key(&self, new: NewChannelKey) -> ApiFuture<IssuedChannelKey> {
         self.staff_write(
             move |db, caller| {
-                db.create_channel_key(caller, new, random_id("ck"), key_secret(), Utc::now())
+                let secret = key_secret(new.channel);
+                db.create_channel_key(caller, new, random_id("ck"), secret, Utc::now())
             },
             |_| None,
         )
@@ -691,7 +704,10 @@ impl Api for LocalBackend {
 
     fn rotate_channel_key(&self, key_id: String) -> ApiFuture<IssuedChannelKey> {
         self.staff_write(
-            move |db, caller| db.rotate_channel_key(caller, &key_id, key_secret(), Utc::now()),
+            move |db, caller| {
+                let channel = db.channel_key(&key_id).map_or(Channel::Sms, |k| k.channel);
+                db.rotate_channel_key(caller, &key_id, key_secret(channel), Utc::now())
+            },
             |_| None,
         )
     }

@@ -1,6 +1,7 @@
 //! The unified touchpoint inbox: every channel's conversations in one list, the
 //! conversation with its composer, and the customer's whole story beside it.
 
+mod delivery;
 mod list;
 mod palette;
 mod sidebar;

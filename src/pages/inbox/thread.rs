@@ -1,3 +1,4 @@
+use super::delivery::ReplyDelivery;
 use super::{InboxCommand, InboxLookups};
 use crate::api::{use_api, use_api_events};
 use crate::components::{
@@ -9,6 +10,7 @@ use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
 use lianjie_core::api::{ConversationUpdate, Event, NewMessage};
+use lianjie_core::channel::Channel;
 use lianjie_core::contact::Contact;
 use lianjie_core::inbox::{
     Attachment, CannedReply, Conversation, ConversationStatus, Direction, Message, SnoozeFor,
@@ -126,6 +128,8 @@ pub fn Thread(
         });
     }
     let context = move || conversation.with(|c| c.as_ref().and_then(|c| c.context.clone()));
+    let channel = Signal::derive(move || conversation.with(|c| c.as_ref().map(|c| c.channel)));
+    let retried = Callback::new(move |()| messages.refetch());
     view! {
         <section class="thread" aria-label=move || i18n.tf(Msg::MessagesOf, &[("name", &name())])>
             <h2 tabindex="-1">{name}</h2>
@@ -152,8 +156,8 @@ pub fn Thread(
                 }
             })}
             <ol class="messages" aria-live="polite">
-                <For each=shown key=|m| m.id.clone() let(m)>
-                    <MessageItem m i18n />
+                <For each=shown key=|m| (m.id.clone(), m.delivery.as_ref().map(|d| (d.state, d.attempts))) let(m)>
+                    <MessageItem m i18n channel retried />
                 </For>
                 <For each=move || outbox.list.get() key=|m| (m.key.clone(), m.state) let(m)>
                     <li class="message outbound pending" class:note=m.note>
@@ -292,7 +296,12 @@ fn Handling(
 }
 
 #[component]
-fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
+fn MessageItem(
+    m: Message,
+    i18n: I18n,
+    channel: Signal<Option<Channel>>,
+    retried: Callback<()>,
+) -> impl IntoView {
     let class = match m.direction {
         Direction::Inbound => "message inbound",
         Direction::Outbound => "message outbound",
@@ -305,6 +314,9 @@ fn MessageItem(m: Message, i18n: I18n) -> impl IntoView {
             <p>{m.body}</p>
             <AttachmentList attachments=m.attachments />
             <time>{when}</time>
+            {m.delivery.map(|delivery| view! {
+                <ReplyDelivery conversation_id=m.conversation_id message_id=m.id delivery channel retried />
+            })}
         </li>
     }
 }
