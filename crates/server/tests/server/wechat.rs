@@ -5,7 +5,7 @@
 //! afresh when WeChat calls it stale, the customer-service message's body, a
 //! refusal shown as failed with its reason, and Retry sending it after all.
 
-use crate::common::{Server, start};
+use crate::common::{Process, Server, fresh_database, spawn_server, start};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::routing::post;
@@ -64,12 +64,17 @@ async fn custom_send(
 }
 
 async fn platform() -> (String, Shared) {
+    platform_at("127.0.0.1:0").await
+}
+
+/// The stand-in listening on `addr`.
+async fn platform_at(addr: &str) -> (String, Shared) {
     let state = Shared::default();
     let app = axum::Router::new()
         .route("/cgi-bin/stable_token", post(stable_token))
         .route("/cgi-bin/message/custom/send", post(custom_send))
         .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (format!("http://{addr}"), state)
@@ -176,22 +181,28 @@ async fn reply(s: &Server, staff: &str, conversation: &str, body: &str, key: &st
     m
 }
 
-#[tokio::test]
-async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
-    let (api, platform) = platform().await;
-    let s = start().await;
-    let admin = s.login_as("admin@lianjie.example").await;
+/// An Official Account connected on `s`, its replies sent to `api`: the issued key.
+async fn connect(s: &Server, admin: &str, api: &str) -> Value {
     let (status, key) = s
         .call(
             Method::POST,
             "/channel-keys",
-            Some(&admin),
+            Some(admin),
             Some(json!({"channel": "wechat", "label": "公众号", "wechat": {
                 "app_id": APP_ID, "app_secret": APP_SECRET, "encoding_aes_key": AES_KEY, "api_base": api,
             }})),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{key}");
+    key
+}
+
+#[tokio::test]
+async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
+    let (api, platform) = platform().await;
+    let s = start().await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    let key = connect(&s, &admin, &api).await;
     let key_id = key["key"]["id"].as_str().unwrap().to_owned();
     let token = key["secret"].as_str().unwrap().to_owned();
     // WeChat's Token is at most 32 characters; the AppSecret is never listed.
@@ -375,4 +386,61 @@ async fn plaintext_callbacks_are_signed_once_and_unconnected_channels_say_so() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_queued_reply_survives_the_server_being_killed_and_leaves_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, _) = fresh_database(dir.path()).await;
+    let (child, base) = spawn_server(&database_url);
+    let first = Process(child);
+    let s = Server::at(&base, &database_url);
+    let admin = s.login_as("admin@lianjie.example").await;
+    // WeChat's API is down: an address nobody listens on yet.
+    let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = down.local_addr().unwrap().to_string();
+    drop(down);
+    let key = connect(&s, &admin, &format!("http://{addr}")).await;
+    let (key_id, token) = (
+        key["key"]["id"].as_str().unwrap(),
+        key["secret"].as_str().unwrap(),
+    );
+    let inner = text_message("oFollower9", 77, "在吗？");
+    assert_eq!(
+        post_encrypted(&s, key_id, token, &inner, "k1").await.0,
+        StatusCode::OK
+    );
+    let v = conversation_of(&s, &admin, "oFollower9").await;
+    let m = reply(&s, &admin, &v, "在的，请讲", "kill-1").await;
+    let id = m["id"].as_str().unwrap().to_owned();
+    // Its first attempt found nobody: queued again, to be tried after 5 s.
+    let mut waiting = Value::Null;
+    for _ in 0..100 {
+        let found = messages(&s, &admin, &v)
+            .await
+            .into_iter()
+            .find(|x| x["id"] == id.as_str());
+        if let Some(found) = found
+            && found["delivery"]["attempts"] == 1
+        {
+            waiting = found["delivery"].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(waiting["state"], "queued", "{waiting}");
+    assert_eq!(waiting["failure"]["code"], "unreachable");
+    drop(first); // SIGKILL
+
+    // WeChat comes back; a new server on the same database sends the reply, once.
+    let (_, platform) = platform_at(&addr).await;
+    let (child, base) = spawn_server(&database_url);
+    let _second = Process(child);
+    let s = Server::at(&base, &database_url);
+    let admin = s.login_as("admin@lianjie.example").await;
+    let sent = delivery_reaches(&s, &admin, &v, &id, "sent").await;
+    assert_eq!(sent["attempts"], 2);
+    let sends = platform.lock().unwrap().sends.clone();
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].1["text"]["content"], "在的，请讲");
 }
