@@ -369,6 +369,17 @@ lianjie_core::catalogue!(Msg {
     WechatAesKey => "消息加解密密钥（EncodingAESKey，43 位）", "Message encryption key (EncodingAESKey, 43 characters)";
     WechatApiBase => "接口地址（选填，默认 https://api.weixin.qq.com）", "API address (optional; https://api.weixin.qq.com by default)";
     KeySendsReplies => "回复经公众号 {app_id} 发出", "Replies leave through Official Account {app_id}";
+    KeySendsSms => "回复经短信网关 {url} 发出", "Replies leave through the SMS gateway {url}";
+    SmsGateway => "短信网关（选填：用于发出回复）", "SMS gateway (optional: to send replies)";
+    SmsGatewayHint => "回复按下面的地址和模板发给网关：{to} 是客户号码，{text} 是回复内容，{ref} 是回复编号（网关在回执中带回）。", "Replies go to the gateway by the address and template below: {to} is the customer's number, {text} the reply, {ref} the reply's id (which the gateway's receipts carry back).";
+    SmsUrl => "发送地址", "Send address";
+    SmsMethod => "请求方法", "Request method";
+    SmsFormat => "请求体格式（form 或 json）", "Body format (form or json)";
+    SmsBody => "请求体模板", "Body template";
+    SmsAuthorization => "Authorization 请求头（选填）", "Authorization header (optional)";
+    SmsRefField => "回执中回复编号的字段", "Receipt field naming the reply";
+    SmsStatusField => "回执中状态的字段", "Receipt field with the status";
+    SmsReceiptUrl => "网关回执地址（POST）", "Address for the gateway's receipts (POST)";
     DeliverySent => "已发出", "Sent";
     DeliveryReached => "已送达客户", "Reached the customer";
     DeliveryQueued => "等待发出…", "Waiting to leave…";

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount};
 use lianjie_core::channel::Channel;
+use lianjie_core::sms_gateway::{BodyFormat, SmsGateway};
 use lianjie_core::validate::FieldErrors;
 
 /// Channels an adapter carries: all but web chat, which Lianjie's own pages carry.
@@ -25,6 +26,15 @@ fn endpoint(channel: Channel) -> String {
         "{origin}{}/channels/{}/inbound",
         crate::api::SAME_ORIGIN_API,
         channel.slug()
+    )
+}
+
+/// Where an SMS gateway posts its delivery receipts for credential `key`.
+fn receipts_url(key: &str, token: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!(
+        "{origin}{}/channels/sms/receipts?key={key}&token={token}",
+        crate::api::SAME_ORIGIN_API
     )
 }
 
@@ -101,6 +111,13 @@ fn IssuedSecret(key: IssuedChannelKey, on_done: Callback<()>) -> impl IntoView {
                     <dt>{move || i18n.t(Msg::WechatCallback)}</dt>
                     <dd><code>{wechat_url.clone()}</code></dd>
                 })}
+                {key.receipt_token.clone().map(|token| {
+                    let at = receipts_url(&key.key.id, &token);
+                    view! {
+                        <dt>{move || i18n.t(Msg::SmsReceiptUrl)}</dt>
+                        <dd><code>{at}</code></dd>
+                    }
+                })}
             </dl>
             <div class="actions">
                 <CopyButton text=key.secret.clone() label=Msg::CopySecret done=Msg::SecretCopied />
@@ -134,6 +151,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
             .any(|v| !v.is_empty());
         (channel.get_untracked() == Channel::Wechat && given).then_some(a)
     };
+    let sms = SmsFields::default();
     let create = Action::new_local(move |new: &NewChannelKey| {
         let (api, new) = (api.clone(), new.clone());
         async move { api.create_channel_key(new).await }
@@ -144,6 +162,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
             for field in [label, app_id, app_secret, aes_key, api_base] {
                 field.set(String::new());
             }
+            sms.clear();
             changed.run(Some(key));
         }
         Some(Err(AppError::Invalid(errs))) => problems.set(errs),
@@ -161,7 +180,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     view! {
         <form class="editor" novalidate aria-labelledby="new-key-h" on:submit=move |ev| {
             ev.prevent_default();
-            create.dispatch(NewChannelKey { channel: channel.get_untracked(), label: label.get_untracked(), wechat: account() });
+            create.dispatch(NewChannelKey { channel: channel.get_untracked(), label: label.get_untracked(), wechat: account(), sms: (channel.get_untracked() == Channel::Sms).then(|| sms.gateway()).flatten() });
         }>
             <h2 id="new-key-h">{move || i18n.t(Msg::NewAdapterKey)}</h2>
             <label>
@@ -194,10 +213,101 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
                     <FormField form="new-key" key="wechat.api_base" label=Msg::WechatApiBase value=api_base problems kind="url" />
                 </fieldset>
             })}
+            {move || (channel.get() == Channel::Sms).then(|| view! { <SmsGatewayFields fields=sms problems /> })}
             <div class="actions">
                 <button type="submit" class="cta" disabled=move || create.pending().get()>{move || i18n.t(Msg::CreateAdapterKey)}</button>
             </div>
         </form>
+    }
+}
+
+/// The SMS gateway's settings as typed; empty address: the credential signs only.
+#[derive(Clone, Copy)]
+struct SmsFields {
+    url: RwSignal<String>,
+    post: RwSignal<bool>,
+    form: RwSignal<bool>,
+    body: RwSignal<String>,
+    authorization: RwSignal<String>,
+    ref_field: RwSignal<String>,
+    status_field: RwSignal<String>,
+}
+
+impl Default for SmsFields {
+    fn default() -> Self {
+        SmsFields {
+            url: RwSignal::new(String::new()),
+            post: RwSignal::new(true),
+            form: RwSignal::new(false),
+            body: RwSignal::new(r#"{"to": "{to}", "text": "{text}", "ref": "{ref}"}"#.into()),
+            authorization: RwSignal::new(String::new()),
+            ref_field: RwSignal::new("ref".into()),
+            status_field: RwSignal::new("status".into()),
+        }
+    }
+}
+
+impl SmsFields {
+    fn gateway(&self) -> Option<SmsGateway> {
+        let url = self.url.get_untracked().trim().to_owned();
+        (!url.is_empty()).then(|| SmsGateway {
+            url,
+            method: if self.post.get_untracked() {
+                "POST"
+            } else {
+                "GET"
+            }
+            .into(),
+            format: if self.form.get_untracked() {
+                BodyFormat::Form
+            } else {
+                BodyFormat::Json
+            },
+            body: self.body.get_untracked(),
+            authorization: self.authorization.get_untracked().trim().to_owned(),
+            receipt_ref_field: self.ref_field.get_untracked().trim().to_owned(),
+            receipt_status_field: self.status_field.get_untracked().trim().to_owned(),
+        })
+    }
+
+    fn clear(&self) {
+        let fresh = SmsFields::default();
+        self.url.set(String::new());
+        self.authorization.set(String::new());
+        self.body.set(fresh.body.get_untracked());
+    }
+}
+
+/// An SMS credential's gateway: where and how replies are sent, and what its
+/// receipts are called.
+#[component]
+fn SmsGatewayFields(fields: SmsFields, problems: RwSignal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = move |label: Msg,
+                       id: &'static str,
+                       on: RwSignal<bool>,
+                       yes: &'static str,
+                       no: &'static str| {
+        view! {
+            <label for=id>{move || i18n.t(label)}</label>
+            <select id=id on:change=move |ev| on.set(event_target_value(&ev) == yes)>
+                <option value=yes selected=move || on.get()>{yes}</option>
+                <option value=no selected=move || !on.get()>{no}</option>
+            </select>
+        }
+    };
+    view! {
+        <fieldset class="wechat-account">
+            <legend>{move || i18n.t(Msg::SmsGateway)}</legend>
+            <p class="meta">{move || i18n.t(Msg::SmsGatewayHint)}</p>
+            <FormField form="new-key" key="sms.url" label=Msg::SmsUrl value=fields.url problems kind="url" />
+            {choice(Msg::SmsMethod, "new-key-sms-method", fields.post, "POST", "GET")}
+            {choice(Msg::SmsFormat, "new-key-sms-format", fields.form, "form", "json")}
+            <FormField form="new-key" key="sms.body" label=Msg::SmsBody value=fields.body problems multiline=true />
+            <FormField form="new-key" key="sms.authorization" label=Msg::SmsAuthorization value=fields.authorization problems kind="password" autocomplete="new-password" />
+            <FormField form="new-key" key="sms.receipt_ref_field" label=Msg::SmsRefField value=fields.ref_field problems />
+            <FormField form="new-key" key="sms.receipt_status_field" label=Msg::SmsStatusField value=fields.status_field problems />
+        </fieldset>
     }
 }
 
@@ -264,6 +374,9 @@ fn KeyRow(
                 <p class="meta">{status}</p>
                 {key.wechat_app_id.clone().map(|app_id| view! {
                     <p class="meta">{move || i18n.tf(Msg::KeySendsReplies, &[("app_id", &app_id)])}</p>
+                })}
+                {(key.channel == Channel::Sms).then(|| key.api_base.clone()).flatten().map(|url| view! {
+                    <p class="meta">{move || i18n.tf(Msg::KeySendsSms, &[("url", &url)])}</p>
                 })}
             </div>
             {(!revoked).then(|| view! {

@@ -87,3 +87,32 @@ test(`an admin creates, rotates and revokes an adapter credential (${BACKEND})`,
       assert.equal(await deliver(page, key, second, '+8613911112222', '还在吗？'), 401);
     }
   }, { expectedErrors: [/status of 4(01|22)/] }));
+
+test(`an SMS credential connects a gateway, checked field by field (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/settings/channels'), 'admin');
+    await heading(page, 'Channel adapters');
+    await page.getByLabel('Channel').selectOption('sms');
+    await page.getByLabel('Credential name').fill('短信网关');
+    const gateway = page.getByRole('group', { name: /SMS gateway/ });
+    await gateway.getByLabel('Send address').fill('ftp://sms.example.com');
+    await gateway.getByLabel('Body template').fill('no placeholder');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    // Said beside each field: the address is no http(s) link, the template carries no reply.
+    await gateway.getByText('Not a web address').waitFor();
+    assert.equal(await gateway.getByLabel('Send address').getAttribute('aria-invalid'), 'true');
+    assert.equal(await gateway.getByLabel('Body template').getAttribute('aria-invalid'), 'true');
+    await gateway.getByLabel('Send address').fill('https://sms.example.com/send');
+    await gateway.getByLabel('Body template').fill('{"to": "{to}", "text": "{text}", "ref": "{ref}"}');
+    await gateway.getByLabel('Authorization header (optional)').fill('Bearer gw-secret');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    const shown = page.getByRole('status').filter({ hasText: 'Secret for “短信网关”' });
+    await shown.waitFor();
+    if (BACKEND === 'http') {
+      assert.match(await shown.innerText(), /\/api\/v1\/channels\/sms\/receipts\?key=ck-[0-9a-f]+&token=[0-9a-f]{32}/);
+    }
+    await page.getByRole('button', { name: 'Saved it, close' }).click();
+    const row = page.getByRole('listitem').filter({ hasText: '短信网关' });
+    await row.getByText('Replies leave through the SMS gateway https://sms.example.com/send').waitFor();
+    assert.ok(!(await page.content()).includes('gw-secret'), 'the gateway credentials are not shown again');
+  }, { expectedErrors: [/status of 422/] }));

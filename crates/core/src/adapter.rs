@@ -4,6 +4,7 @@
 //! every inbound delivery against it (`docs/channels.md`).
 
 use crate::channel::Channel;
+use crate::sms_gateway::SmsGateway;
 use crate::validate::FieldProblem;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,10 @@ pub struct ChannelKey {
     /// only): its secret is then the account's Token, and replies leave through it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechat: Option<WechatAccount>,
+    /// The HTTP gateway SMS replies leave through (an SMS credential only); its
+    /// receipts come back signed by this credential (`docs/channels.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms: Option<SmsGateway>,
 }
 
 /// What Lianjie needs of a WeChat Official Account (公众号) to read its callbacks
@@ -129,6 +134,10 @@ pub struct ChannelKeyInfo {
 pub struct IssuedChannelKey {
     pub key: ChannelKeyInfo,
     pub secret: String,
+    /// For an SMS credential on the reference server: the token its gateway's
+    /// delivery receipts carry (`?token=`), derived from the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_token: Option<String>,
 }
 
 /// What an admin sends to create a credential.
@@ -139,6 +148,9 @@ pub struct NewChannelKey {
     /// For WeChat: the Official Account to connect, so replies can leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechat: Option<WechatAccount>,
+    /// For SMS: the gateway replies leave through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms: Option<SmsGateway>,
 }
 
 impl ChannelKey {
@@ -161,19 +173,25 @@ impl ChannelKey {
             revoked_at: self.revoked_at,
             last_used_at: self.last_used_at,
             wechat_app_id: self.wechat.as_ref().map(|a| a.app_id.clone()),
-            api_base: self.wechat.as_ref().map(|a| a.api_base().to_owned()),
+            api_base: match (&self.wechat, &self.sms) {
+                (Some(a), _) => Some(a.api_base().to_owned()),
+                // The gateway's address without its query, which may hold credentials.
+                (None, Some(g)) => Some(g.url.split('?').next().unwrap_or_default().to_owned()),
+                (None, None) => None,
+            },
         }
     }
 
     /// Whether replies on its channel leave through this credential.
     pub fn sends_replies(&self) -> bool {
-        self.revoked_at.is_none() && self.wechat.is_some()
+        self.revoked_at.is_none() && (self.wechat.is_some() || self.sms.is_some())
     }
 
     pub fn issued(&self) -> IssuedChannelKey {
         IssuedChannelKey {
             key: self.info(),
             secret: self.secret.clone(),
+            receipt_token: None,
         }
     }
 
@@ -226,6 +244,7 @@ mod tests {
             revoked_at: None,
             last_used_at: None,
             wechat: None,
+            sms: None,
         }
     }
 

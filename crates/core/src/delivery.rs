@@ -140,6 +140,33 @@ impl ChannelDelivery {
         (self.state == DeliveryState::Failed).then(|| Self::queued(now))
     }
 
+    /// The delivery after the platform's receipt: a sent (or still queued) reply
+    /// reached the customer, or did not (with the platform's words). A receipt for
+    /// a reply already failed or delivered changes nothing (`None`).
+    pub fn after_receipt(
+        &self,
+        delivered: bool,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> Option<Self> {
+        if !matches!(self.state, DeliveryState::Sent | DeliveryState::Queued) {
+            return None;
+        }
+        Some(match delivered {
+            true => ChannelDelivery {
+                state: DeliveryState::Delivered,
+                next_attempt_at: None,
+                failure: None,
+                updated_at: now,
+                ..self.clone()
+            },
+            false => ChannelDelivery {
+                attempts: self.attempts,
+                ..Self::failed(FailureCode::Rejected, detail, now)
+            },
+        })
+    }
+
     /// Whether a sender should try it at `now`.
     pub fn due(&self, now: DateTime<Utc>) -> bool {
         self.state == DeliveryState::Queued && self.next_attempt_at.is_none_or(|at| at <= now)
@@ -205,6 +232,25 @@ mod tests {
         assert_eq!(d.attempts, 1);
         assert_eq!(d.next_attempt_at, None);
         assert_eq!(d.failure.map(|f| f.code), Some(FailureCode::Rejected));
+    }
+
+    #[test]
+    fn receipts_settle_a_sent_reply_once() {
+        let sent = ChannelDelivery::queued(at(0)).after(Outcome::Sent, at(1));
+        let reached = sent
+            .after_receipt(true, String::new(), at(9))
+            .expect("a sent reply settles");
+        assert_eq!(
+            (reached.state, reached.attempts),
+            (DeliveryState::Delivered, 1)
+        );
+        assert_eq!(reached.after_receipt(false, "late".into(), at(10)), None);
+        let lost = sent
+            .after_receipt(false, "UNDELIV".into(), at(9))
+            .expect("settles");
+        assert_eq!(lost.state, DeliveryState::Failed);
+        assert_eq!(lost.failure.map(|f| f.detail), Some("UNDELIV".into()));
+        assert!(lost.attempts == 1 && lost.next_attempt_at.is_none());
     }
 
     #[test]

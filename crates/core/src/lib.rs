@@ -32,6 +32,7 @@ pub mod public;
 pub mod reading_clock;
 pub mod scope;
 pub mod share;
+pub mod sms_gateway;
 pub mod store;
 pub mod team;
 pub mod tracking;

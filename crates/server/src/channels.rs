@@ -229,6 +229,14 @@ pub async fn keys(staff: Staff) -> ApiResult<Json<Vec<ChannelKeyInfo>>> {
     ))
 }
 
+/// An SMS credential's receipt token beside its secret, shown with it once.
+fn with_receipt_token(mut issued: IssuedChannelKey) -> IssuedChannelKey {
+    if issued.key.channel == Channel::Sms {
+        issued.receipt_token = Some(channel_auth::receipt_token(&issued.secret));
+    }
+    issued
+}
+
 /// A random secret, as long as `channel` takes.
 fn new_secret(channel: Channel) -> String {
     let mut secret = random_token::<32>();
@@ -252,7 +260,7 @@ pub async fn create_key(
             |_| None,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(issued)))
+    Ok((StatusCode::CREATED, Json(with_receipt_token(issued))))
 }
 
 pub async fn rotate_key(
@@ -271,7 +279,7 @@ pub async fn rotate_key(
             |_| None,
         )
         .await?;
-    Ok(Json(issued))
+    Ok(Json(with_receipt_token(issued)))
 }
 
 pub async fn revoke_key(

@@ -125,6 +125,10 @@ pub fn router(state: Shared) -> Router {
             post(crate::delivery::retry),
         )
         .route(
+            "/channels/sms/receipts",
+            post(crate::adapters::sms::receipt),
+        )
+        .route(
             "/channels/{channel}/inbound",
             post(channels::inbound).get(channels::wechat_url_check),
         )

@@ -58,6 +58,14 @@ impl Db {
                 e.check(field, Err(problem));
             }
         }
+        if let Some(gateway) = &new.sms {
+            if new.channel != Channel::Sms {
+                e.check("sms", Err(FieldProblem::Range));
+            }
+            for (field, problem) in gateway.problems() {
+                e.check(field, Err(problem));
+            }
+        }
         e.check(
             "label",
             if self.channel_keys.len() >= MAX_KEYS {
@@ -80,6 +88,7 @@ impl Db {
             revoked_at: None,
             last_used_at: None,
             wechat: new.wechat,
+            sms: new.sms,
         };
         let issued = key.issued();
         self.channel_keys.insert(id.clone(), key);
@@ -158,6 +167,7 @@ mod tests {
             channel,
             label: " SMS gateway ".into(),
             wechat: None,
+            sms: None,
         }
     }
 

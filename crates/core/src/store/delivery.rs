@@ -46,6 +46,20 @@ impl Db {
         })
     }
 
+    /// The platform's receipt for a reply: it reached the customer, or not.
+    pub fn record_receipt(
+        &mut self,
+        conversation_id: &str,
+        message_id: &str,
+        delivered: bool,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        self.change_delivery(conversation_id, message_id, |d| {
+            d.after_receipt(delivered, detail, now)
+        })
+    }
+
     /// Staff send a failed reply again (whoever may see the conversation may).
     pub fn retry_delivery(
         &mut self,

@@ -4,6 +4,7 @@
 //! (`crate::delivery`) keeps. WeChat Official Accounts are the first; a channel with
 //! no sender says so on every reply (`FailureCode::NotConnected`).
 
+pub mod sms;
 pub mod wechat;
 
 use lianjie_core::adapter::ChannelKey;
@@ -47,13 +48,33 @@ pub fn text_of(message: &Message) -> String {
 impl Senders {
     /// Sends `message` to the customer known as `handle` on `key`'s channel.
     pub async fn send(&self, key: &ChannelKey, handle: &str, message: &Message) -> Outcome {
-        match &key.wechat {
-            Some(account) => {
+        let text = text_of(message);
+        match (&key.wechat, &key.sms) {
+            (Some(account), _) => {
                 self.wechat
-                    .send_text(&self.http, account, handle, &text_of(message))
+                    .send_text(&self.http, account, handle, &text)
                     .await
             }
-            None => Outcome::Refused(FailureCode::NotConnected, String::new()),
+            (None, Some(gateway)) => {
+                sms::send(&self.http, gateway, handle, &text, &message.id).await
+            }
+            (None, None) => Outcome::Refused(FailureCode::NotConnected, String::new()),
         }
     }
+}
+
+/// A request that got no answer, as an outcome worth retrying. reqwest's own
+/// message would carry the address, and with it any credential in it (an access
+/// token, a gateway's key); the kind of failure is enough.
+pub fn unreachable(e: &reqwest::Error, who: &str) -> Outcome {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_decode() {
+        "answered something unreadable"
+    } else {
+        "the request failed"
+    };
+    Outcome::Passing(format!("{who}: {kind}"))
 }

@@ -53,6 +53,19 @@ impl Storage {
         Ok(sql.query().execute(&self.pool).await?.rows_affected() == 1)
     }
 
+    /// Message `id`, in whichever of `org`'s conversations, as stored.
+    pub async fn message_by_id(&self, org: &str, id: &str) -> StorageResult<Option<Message>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT doc FROM messages WHERE id = ")
+            .text(id)
+            .push(" AND org_id = ")
+            .text(org);
+        match sql.query().fetch_optional(&self.pool).await? {
+            Some(row) => Ok(Some(serde_json::from_str(row.try_get::<&str, _>(0)?)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Message `id` of `conversation`, as stored.
     pub async fn message(
         &self,

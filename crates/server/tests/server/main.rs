@@ -19,5 +19,6 @@ mod public_fields;
 mod scopes;
 mod sharing;
 mod sign_in;
+mod sms;
 mod tracking_integrity;
 mod wechat;

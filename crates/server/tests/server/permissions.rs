@@ -625,6 +625,14 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [401; 6],
         ),
+        // Receipts are the SMS gateway's, authenticated by their address alone.
+        row(
+            M::POST,
+            "/channels/sms/receipts",
+            "/channels/sms/receipts",
+            Some(json!({"ref": "v-002-m1", "status": "delivered"})),
+            [401; 6],
+        ),
         // The admin's simulator; the stranger posts into their own organization.
         row(
             M::POST,

@@ -20,6 +20,7 @@ fn connect(db: &mut Db, wechat: Option<WechatAccount>) {
         channel: Channel::Wechat,
         label: "公众号".into(),
         wechat,
+        sms: None,
     };
     db.create_channel_key(&admin, new, "ck-wx".into(), "token".into(), now())
         .unwrap();
@@ -146,6 +147,7 @@ fn an_official_account_is_checked_before_it_is_kept() {
         channel,
         label: "公众号".into(),
         wechat: Some(wechat),
+        sms: None,
     };
     let Err(StoreError::Invalid(e)) = db.create_channel_key(
         &admin,

@@ -4,6 +4,7 @@
 //! `stable_token` rather than `token`: several servers holding one account get the
 //! same token instead of invalidating each other's.
 
+use crate::adapters::unreachable;
 use lianjie_core::adapter::WechatAccount;
 use lianjie_core::delivery::{FailureCode, Outcome};
 use serde::Deserialize;
@@ -43,28 +44,15 @@ fn slot(a: &WechatAccount) -> String {
     format!("{}@{}", a.app_id, a.api_base())
 }
 
-/// A failed call as an outcome. reqwest's own message would carry the address, and
-/// with it the access token; the kind of failure is enough.
-fn unreachable(e: &reqwest::Error) -> Outcome {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_decode() {
-        "answered something other than WeChat's JSON"
-    } else {
-        "the request failed"
-    };
-    Outcome::Passing(format!("WeChat API: {kind}"))
-}
-
 async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<Answer, Outcome> {
-    let resp = sent.map_err(|e| unreachable(&e))?;
+    let resp = sent.map_err(|e| unreachable(&e, "WeChat API"))?;
     let status = resp.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(Outcome::Passing(format!("WeChat API answered {status}")));
     }
-    resp.json::<Answer>().await.map_err(|e| unreachable(&e))
+    resp.json::<Answer>()
+        .await
+        .map_err(|e| unreachable(&e, "WeChat API"))
 }
 
 fn failure(a: &Answer, what: &str) -> Outcome {
