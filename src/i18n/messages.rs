@@ -368,6 +368,9 @@ lianjie_core::catalogue!(Msg {
     WechatAppSecret => "开发者密码（AppSecret）", "Developer password (AppSecret)";
     WechatAesKey => "消息加解密密钥（EncodingAESKey，43 位）", "Message encryption key (EncodingAESKey, 43 characters)";
     WechatApiBase => "接口地址（选填，默认 https://api.weixin.qq.com）", "API address (optional; https://api.weixin.qq.com by default)";
+    ReplyRoutes => "回复从哪里发出", "Where replies leave";
+    RouteConnected => "经「{label}」（{via}）发出", "through “{label}” ({via})";
+    RouteMissing => "未接入：回复会标为未送出", "not connected: replies are marked as not sent";
     KeySendsReplies => "回复经公众号 {app_id} 发出", "Replies leave through Official Account {app_id}";
     KeySendsSms => "回复经短信网关 {url} 发出", "Replies leave through the SMS gateway {url}";
     SmsGateway => "短信网关（选填：用于发出回复）", "SMS gateway (optional: to send replies)";

@@ -9,7 +9,9 @@ use crate::error::problem_message;
 use crate::i18n::{I18n, Msg, local_time, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount};
+use lianjie_core::adapter::{
+    ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount, reply_routes,
+};
 use lianjie_core::channel::Channel;
 use lianjie_core::sms_gateway::{BodyFormat, SmsGateway};
 use lianjie_core::validate::FieldErrors;
@@ -66,6 +68,30 @@ pub fn ChannelAdapters() -> impl IntoView {
             <A href="/inbox/simulator">{move || i18n.t(Msg::TrySimulator)}</A>
         </p>
         {move || issued.get().map(|key| view! { <IssuedSecret key on_done=Callback::new(move |()| issued.set(None)) /> })}
+        <section aria-labelledby="routes-h">
+            <h2 id="routes-h">{move || i18n.t(Msg::ReplyRoutes)}</h2>
+            <Transition>
+                {move || Suspend::new(async move {
+                    keys.await.map(|list| view! {
+                        <ul class="content-list reply-routes">
+                            {reply_routes(&list).into_iter().map(|(channel, sender)| {
+                                let said = sender.map(|k| (k.label.clone(), k.wechat_app_id.clone().or_else(|| k.api_base.clone()).unwrap_or_default()));
+                                let missing = said.is_none();
+                                view! {
+                                    <li class:unconnected=missing>
+                                        <strong>{move || i18n.channel(channel)}</strong>
+                                        <span>{move || match &said {
+                                            Some((label, via)) => i18n.tf(Msg::RouteConnected, &[("label", label), ("via", via)]),
+                                            None => i18n.t(Msg::RouteMissing).to_owned(),
+                                        }}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+        </section>
         <NewKeyForm api=api.clone() changed />
         <section aria-labelledby="keys-h">
             <h2 id="keys-h">{move || i18n.t(Msg::AdapterKeys)}</h2>

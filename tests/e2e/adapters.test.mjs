@@ -92,6 +92,10 @@ test(`an SMS credential connects a gateway, checked field by field (${BACKEND})`
   withPage(async (page) => {
     await enterAsStaff(page, url('/settings/channels'), 'admin');
     await heading(page, 'Channel adapters');
+    // Before: no channel's replies leave, and the page says so for each.
+    const routes = page.getByRole('region', { name: 'Where replies leave' });
+    await routes.getByRole('listitem').filter({ hasText: 'SMS' })
+      .getByText('not connected: replies are marked as not sent').waitFor();
     await page.getByLabel('Channel').selectOption('sms');
     await page.getByLabel('Credential name').fill('短信网关');
     const gateway = page.getByRole('group', { name: /SMS gateway/ });
@@ -114,5 +118,8 @@ test(`an SMS credential connects a gateway, checked field by field (${BACKEND})`
     await page.getByRole('button', { name: 'Saved it, close' }).click();
     const row = page.getByRole('listitem').filter({ hasText: '短信网关' });
     await row.getByText('Replies leave through the SMS gateway https://sms.example.com/send').waitFor();
+    await routes.getByRole('listitem').filter({ hasText: 'SMS' })
+      .getByText('through “短信网关” (https://sms.example.com/send)').waitFor();
+    await routes.getByRole('listitem').filter({ hasText: 'WeCom' }).getByText(/not connected/).waitFor();
     assert.ok(!(await page.content()).includes('gw-secret'), 'the gateway credentials are not shown again');
   }, { expectedErrors: [/status of 422/] }));

@@ -153,6 +153,30 @@ pub struct NewChannelKey {
     pub sms: Option<SmsGateway>,
 }
 
+impl ChannelKeyInfo {
+    /// Whether replies on its channel leave through this credential.
+    pub fn sends_replies(&self) -> bool {
+        self.revoked_at.is_none() && self.api_base.is_some()
+    }
+}
+
+/// For each channel a credential may serve (all but web chat), the credential its
+/// replies leave through (the newest that sends), or none: what settings show, so
+/// a channel whose replies go nowhere says so before anyone writes one.
+pub fn reply_routes(keys: &[ChannelKeyInfo]) -> Vec<(Channel, Option<&ChannelKeyInfo>)> {
+    Channel::ALL
+        .into_iter()
+        .filter(|c| *c != Channel::WebChat)
+        .map(|c| {
+            let sender = keys
+                .iter()
+                .filter(|k| k.channel == c && k.sends_replies())
+                .max_by_key(|k| k.created_at);
+            (c, sender)
+        })
+        .collect()
+}
+
 impl ChannelKey {
     pub fn info(&self) -> ChannelKeyInfo {
         let hint_from = self
@@ -229,6 +253,50 @@ impl ChannelKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_channel_shows_what_its_replies_leave_through() {
+        let now = DateTime::from_timestamp(1_764_489_600, 0).expect("in range");
+        let plain = key(now);
+        let mut sms = ChannelKey {
+            id: "ck-2".into(),
+            sms: Some(crate::sms_gateway::SmsGateway {
+                url: "https://sms.example.com/send?api_key=secret".into(),
+                method: "POST".into(),
+                format: crate::sms_gateway::BodyFormat::Json,
+                body: "{text}".into(),
+                authorization: String::new(),
+                receipt_ref_field: "ref".into(),
+                receipt_status_field: "status".into(),
+            }),
+            ..key(now)
+        };
+        let infos = [plain.info(), sms.info()];
+        let routes = reply_routes(&infos);
+        assert_eq!(routes.len(), 7);
+        let of = |c: Channel| {
+            routes
+                .iter()
+                .find(|(x, _)| *x == c)
+                .and_then(|(_, k)| *k)
+                .map(|k| k.id.as_str())
+        };
+        assert_eq!(of(Channel::Sms), Some("ck-2"));
+        assert_eq!(of(Channel::Wechat), None);
+        // The gateway's address is listed without its query, which may hold a key.
+        assert_eq!(
+            infos[1].api_base.as_deref(),
+            Some("https://sms.example.com/send")
+        );
+        sms.revoke(now);
+        assert_eq!(
+            reply_routes(&[sms.info()])
+                .iter()
+                .filter(|(_, k)| k.is_some())
+                .count(),
+            0
+        );
+    }
 
     fn key(now: DateTime<Utc>) -> ChannelKey {
         ChannelKey {

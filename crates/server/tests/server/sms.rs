@@ -3,7 +3,7 @@
 //! again, a refusal says why, and the gateway's receipts (with the credential's
 //! receipt token) settle replies as delivered or not.
 
-use crate::common::{Server, start};
+use crate::common::start;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use axum::routing::post;
@@ -51,48 +51,6 @@ async fn gateway() -> (String, Shared) {
     (format!("http://{addr}"), state)
 }
 
-async fn messages(s: &Server, staff: &str, conversation: &str) -> Vec<Value> {
-    let (_, page) = s
-        .call(
-            Method::GET,
-            &format!("/conversations/{conversation}/messages"),
-            Some(staff),
-            None,
-        )
-        .await;
-    page["items"].as_array().cloned().unwrap_or_default()
-}
-
-/// Waits (up to 15 s) for message `id`'s delivery to reach `state`.
-async fn reaches(s: &Server, staff: &str, conversation: &str, id: &str, state: &str) -> Value {
-    for _ in 0..150 {
-        let found = messages(s, staff, conversation)
-            .await
-            .into_iter()
-            .find(|m| m["id"] == id);
-        if let Some(m) = found
-            && m["delivery"]["state"] == state
-        {
-            return m["delivery"].clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("message {id}'s delivery never became {state}");
-}
-
-async fn reply(s: &Server, staff: &str, conversation: &str, body: &str) -> String {
-    let (status, m) = s
-        .call(
-            Method::POST,
-            &format!("/conversations/{conversation}/messages"),
-            Some(staff),
-            Some(json!({"body": body, "idempotency_key": format!("sms-{}", body.len())})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{m}");
-    m["id"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
     let (base, gw) = gateway().await;
@@ -136,8 +94,13 @@ async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
     let v = m["conversation_id"].as_str().unwrap().to_owned();
 
     // Sent as the template says, with the gateway's credentials.
-    let first = reply(&s, &admin, &v, "有效，\"本周\"内可签").await;
-    reaches(&s, &admin, &v, &first, "sent").await;
+    let first = s
+        .reply(&admin, &v, "有效，\"本周\"内可签", "sms-first")
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    s.delivery_reaches(&admin, &v, &first, "sent").await;
     {
         let g = gw.lock().unwrap();
         let (auth, kind, body) = &g.sends[0];
@@ -172,7 +135,7 @@ async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let d = reaches(&s, &admin, &v, &first, "delivered").await;
+    let d = s.delivery_reaches(&admin, &v, &first, "delivered").await;
     assert_eq!(d["attempts"], 1);
     // A receipt still on its way changes nothing; one for nobody is 404.
     let res = receipt(&token, json!({"out_id": first, "status": "ACCEPTD"}))
@@ -186,12 +149,18 @@ async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
 
     // A gateway error is tried again (5 s later); a refusal says why at once.
     gw.lock().unwrap().next.extend([503]);
-    let second = reply(&s, &admin, &v, "第二条").await;
-    let d = reaches(&s, &admin, &v, &second, "sent").await;
+    let second = s.reply(&admin, &v, "第二条", "sms-second").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let d = s.delivery_reaches(&admin, &v, &second, "sent").await;
     assert_eq!(d["attempts"], 2);
     gw.lock().unwrap().next.extend([400]);
-    let third = reply(&s, &admin, &v, "第三条短信").await;
-    let d = reaches(&s, &admin, &v, &third, "failed").await;
+    let third = s.reply(&admin, &v, "第三条短信", "sms-third").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let d = s.delivery_reaches(&admin, &v, &third, "failed").await;
     assert_eq!(d["failure"]["code"], "rejected");
     assert!(
         d["failure"]["detail"].as_str().unwrap().contains("400"),
@@ -202,7 +171,7 @@ async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let d = reaches(&s, &admin, &v, &second, "failed").await;
+    let d = s.delivery_reaches(&admin, &v, &second, "failed").await;
     assert_eq!(d["failure"]["detail"], "SMS receipt: UNDELIV");
     assert_eq!(gw.lock().unwrap().sends.len(), 4);
 }

@@ -132,55 +132,6 @@ async fn conversation_of(s: &Server, staff: &str, handle: &str) -> String {
         .to_owned()
 }
 
-async fn messages(s: &Server, staff: &str, conversation: &str) -> Vec<Value> {
-    let (status, page) = s
-        .call(
-            Method::GET,
-            &format!("/conversations/{conversation}/messages"),
-            Some(staff),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    page["items"].as_array().cloned().unwrap_or_default()
-}
-
-/// Waits (up to 10 s) for message `id`'s delivery to reach `state`.
-async fn delivery_reaches(
-    s: &Server,
-    staff: &str,
-    conversation: &str,
-    id: &str,
-    state: &str,
-) -> Value {
-    for _ in 0..100 {
-        let found = messages(s, staff, conversation)
-            .await
-            .into_iter()
-            .find(|m| m["id"] == id);
-        if let Some(m) = found
-            && m["delivery"]["state"] == state
-        {
-            return m["delivery"].clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("message {id}'s delivery never became {state}");
-}
-
-async fn reply(s: &Server, staff: &str, conversation: &str, body: &str, key: &str) -> Value {
-    let (status, m) = s
-        .call(
-            Method::POST,
-            &format!("/conversations/{conversation}/messages"),
-            Some(staff),
-            Some(json!({"body": body, "idempotency_key": key})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{m}");
-    m
-}
-
 /// An Official Account connected on `s`, its replies sent to `api`: the issued key.
 async fn connect(s: &Server, admin: &str, api: &str) -> Value {
     let (status, key) = s
@@ -224,7 +175,7 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
         (StatusCode::OK, "success".into())
     );
     let v = conversation_of(&s, &admin, "oFollower1").await;
-    let list = messages(&s, &admin, &v).await;
+    let list = s.messages(&admin, &v).await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["body"], "你好，<b>报价</b>多少？");
     assert_eq!(list[0]["direction"], "inbound");
@@ -239,13 +190,13 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(messages(&s, &admin, &v).await.len(), 1);
+    assert_eq!(s.messages(&admin, &v).await.len(), 1);
 
     // The reply: queued, then sent with a fetched token, with WeChat's body.
-    let m = reply(&s, &admin, &v, "您好，报价单稍后发您", "reply-1").await;
+    let m = s.reply(&admin, &v, "您好，报价单稍后发您", "reply-1").await;
     assert_eq!(m["delivery"]["state"], "queued");
     let id = m["id"].as_str().unwrap();
-    delivery_reaches(&s, &admin, &v, id, "sent").await;
+    s.delivery_reaches(&admin, &v, id, "sent").await;
     {
         let p = platform.lock().unwrap();
         assert_eq!(p.token_requests.len(), 1);
@@ -262,8 +213,9 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
 
     // A token WeChat calls stale is fetched afresh (forced) and the reply resent.
     platform.lock().unwrap().next_errors.push_back(40001);
-    let m = reply(&s, &admin, &v, "第二条", "reply-2").await;
-    delivery_reaches(&s, &admin, &v, m["id"].as_str().unwrap(), "sent").await;
+    let m = s.reply(&admin, &v, "第二条", "reply-2").await;
+    s.delivery_reaches(&admin, &v, m["id"].as_str().unwrap(), "sent")
+        .await;
     {
         let p = platform.lock().unwrap();
         assert_eq!(p.token_requests.len(), 2);
@@ -275,9 +227,9 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
     // Refused (outside the 48-hour window): failed with WeChat's reason; Retry
     // sends it once the platform takes it.
     platform.lock().unwrap().next_errors.push_back(45015);
-    let m = reply(&s, &admin, &v, "第三条", "reply-3").await;
+    let m = s.reply(&admin, &v, "第三条", "reply-3").await;
     let id = m["id"].as_str().unwrap();
-    let failed = delivery_reaches(&s, &admin, &v, id, "failed").await;
+    let failed = s.delivery_reaches(&admin, &v, id, "failed").await;
     assert_eq!(failed["failure"]["code"], "rejected");
     assert!(
         failed["failure"]["detail"]
@@ -295,7 +247,7 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
         .await;
     assert_eq!(status, StatusCode::OK, "{retried}");
     assert_eq!(retried["delivery"]["state"], "queued");
-    delivery_reaches(&s, &admin, &v, id, "sent").await;
+    s.delivery_reaches(&admin, &v, id, "sent").await;
     assert_eq!(platform.lock().unwrap().sends.len(), 5);
     // What is not failed is not retried.
     let (status, _) = s
@@ -348,9 +300,9 @@ async fn plaintext_callbacks_are_signed_once_and_unconnected_channels_say_so() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let v = conversation_of(&s, &admin, "oPlain").await;
-    assert_eq!(messages(&s, &admin, &v).await.len(), 1);
+    assert_eq!(s.messages(&admin, &v).await.len(), 1);
     // Nothing can send on this channel: the reply says so at once, and Retry too.
-    let m = reply(&s, &admin, &v, "您好", "plain-1").await;
+    let m = s.reply(&admin, &v, "您好", "plain-1").await;
     assert_eq!(m["delivery"]["state"], "failed");
     assert_eq!(m["delivery"]["failure"]["code"], "not_connected");
     let id = m["id"].as_str().unwrap();
@@ -411,12 +363,13 @@ async fn a_queued_reply_survives_the_server_being_killed_and_leaves_after_the_re
         StatusCode::OK
     );
     let v = conversation_of(&s, &admin, "oFollower9").await;
-    let m = reply(&s, &admin, &v, "在的，请讲", "kill-1").await;
+    let m = s.reply(&admin, &v, "在的，请讲", "kill-1").await;
     let id = m["id"].as_str().unwrap().to_owned();
     // Its first attempt found nobody: queued again, to be tried after 5 s.
     let mut waiting = Value::Null;
     for _ in 0..100 {
-        let found = messages(&s, &admin, &v)
+        let found = s
+            .messages(&admin, &v)
             .await
             .into_iter()
             .find(|x| x["id"] == id.as_str());
@@ -438,7 +391,7 @@ async fn a_queued_reply_survives_the_server_being_killed_and_leaves_after_the_re
     let _second = Process(child);
     let s = Server::at(&base, &database_url);
     let admin = s.login_as("admin@lianjie.example").await;
-    let sent = delivery_reaches(&s, &admin, &v, &id, "sent").await;
+    let sent = s.delivery_reaches(&admin, &v, &id, "sent").await;
     assert_eq!(sent["attempts"], 2);
     let sends = platform.lock().unwrap().sends.clone();
     assert_eq!(sends.len(), 1);

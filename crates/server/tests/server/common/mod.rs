@@ -213,6 +213,59 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// The first page of a conversation's messages, newest first, as staff `token`
+    /// reads them.
+    pub async fn messages(&self, token: &str, conversation: &str) -> Vec<Value> {
+        let (status, page) = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/conversations/{conversation}/messages"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Staff `token`'s reply in `conversation`, with idempotency key `key`.
+    pub async fn reply(&self, token: &str, conversation: &str, body: &str, key: &str) -> Value {
+        let (status, m) = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/conversations/{conversation}/messages"),
+                Some(token),
+                Some(json!({"body": body, "idempotency_key": key})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        m
+    }
+
+    /// Waits (up to 15 s) for message `id`'s delivery to reach `state`; the delivery.
+    pub async fn delivery_reaches(
+        &self,
+        token: &str,
+        conversation: &str,
+        id: &str,
+        state: &str,
+    ) -> Value {
+        for _ in 0..150 {
+            let found = self
+                .messages(token, conversation)
+                .await
+                .into_iter()
+                .find(|m| m["id"] == id);
+            if let Some(m) = found
+                && m["delivery"]["state"] == state
+            {
+                return m["delivery"].clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("message {id}'s delivery never became {state}");
+    }
+
     /// How many readings the caller's radar holds (the demo seeds a month of them).
     pub async fn radar_len(&self, token: &str) -> usize {
         let (_, radar) = self
