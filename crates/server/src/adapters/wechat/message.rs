@@ -4,6 +4,7 @@
 
 use lianjie_core::api::InboundMessage;
 use lianjie_core::inbox::Attachment;
+use lianjie_core::validate;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
@@ -96,14 +97,19 @@ pub fn normalize(f: &BTreeMap<String, String>) -> Result<Option<InboundMessage>,
     let mut attachments = Vec::new();
     let body = match kind {
         "text" => field(f, "Content")?.to_owned(),
-        "image" => {
-            attachments.push(Attachment {
-                url: field(f, "PicUrl")?.to_owned(),
-                name: "image.jpg".into(),
-                is_image: true,
-            });
-            String::new()
-        }
+        // A link the inbox would refuse stays in the text: WeChat would otherwise
+        // retry a message that can never be kept, and lose it.
+        "image" => match field(f, "PicUrl")? {
+            url if validate::url(url).is_ok() => {
+                attachments.push(Attachment {
+                    url: url.to_owned(),
+                    name: "image.jpg".into(),
+                    is_image: true,
+                });
+                String::new()
+            }
+            url => format!("[图片 Image] {url}"),
+        },
         "voice" => match opt(f, "Recognition") {
             "" => format!("[语音 Voice] {}", field(f, "MediaId")?),
             said => format!("[语音 Voice] {said}"),
@@ -117,10 +123,13 @@ pub fn normalize(f: &BTreeMap<String, String>) -> Result<Option<InboundMessage>,
         ),
         "link" => {
             let url = field(f, "Url")?;
-            attachments.push(Attachment::from_url(url));
-            format!("{} {}", opt(f, "Title"), opt(f, "Description"))
-                .trim()
-                .to_owned()
+            let said = format!("{} {}", opt(f, "Title"), opt(f, "Description"));
+            if validate::url(url).is_ok() {
+                attachments.push(Attachment::from_url(url));
+                said.trim().to_owned()
+            } else {
+                format!("{} {url}", said.trim()).trim().to_owned()
+            }
         }
         "event" => match field(f, "Event")?.to_ascii_lowercase().as_str() {
             "subscribe" => match opt(f, "EventKey").strip_prefix("qrscene_") {
@@ -190,6 +199,18 @@ mod tests {
             (m.body.as_str(), m.attachments[0].url.as_str()),
             ("方案 第二版", "https://example.com/p.pdf")
         );
+    }
+
+    #[test]
+    fn links_the_inbox_would_refuse_stay_in_the_text() {
+        let m = read(&format!("<xml>{HEAD}<MsgType>image</MsgType><PicUrl>javascript:alert(1)</PicUrl><MsgId>6</MsgId></xml>")).unwrap();
+        assert!(m.attachments.is_empty());
+        assert_eq!(m.body, "[图片 Image] javascript:alert(1)");
+        let m = read(&format!("<xml>{HEAD}<MsgType>link</MsgType><Title>方案</Title><Url>ftp://x/p.pdf</Url><MsgId>7</MsgId></xml>")).unwrap();
+        assert!(m.attachments.is_empty());
+        assert_eq!(m.body, "方案 ftp://x/p.pdf");
+        // What is kept passes the inbox's own check.
+        assert!(lianjie_core::inbox::validate_message(&m.body, &m.attachments).is_ok());
     }
 
     #[test]
