@@ -32,8 +32,9 @@ pub async fn retry(
     })?;
     let stored = s
         .storage
-        .message(&staff.tenant.id, &conversation, &id)
+        .message_by_id(&staff.tenant.id, &id)
         .await?
+        .filter(|m| m.conversation_id == conversation)
         .ok_or(ApiError::NotFound("message"))?;
     let (_, message) = s
         .add_message(

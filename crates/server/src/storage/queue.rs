@@ -65,24 +65,4 @@ impl Storage {
             None => Ok(None),
         }
     }
-
-    /// Message `id` of `conversation`, as stored.
-    pub async fn message(
-        &self,
-        org: &str,
-        conversation: &str,
-        id: &str,
-    ) -> StorageResult<Option<Message>> {
-        let mut sql = Sql::default();
-        sql.push("SELECT doc FROM messages WHERE id = ")
-            .text(id)
-            .push(" AND conversation_id = ")
-            .text(conversation)
-            .push(" AND org_id = ")
-            .text(org);
-        match sql.query().fetch_optional(&self.pool).await? {
-            Some(row) => Ok(Some(serde_json::from_str(row.try_get::<&str, _>(0)?)?)),
-            None => Ok(None),
-        }
-    }
 }
