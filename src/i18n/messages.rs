@@ -373,6 +373,14 @@ lianjie_core::catalogue!(Msg {
     RouteMissing => "未接入：回复会标为未送出", "not connected: replies are marked as not sent";
     KeySendsReplies => "回复经公众号 {app_id} 发出", "Replies leave through Official Account {app_id}";
     KeySendsSms => "回复经短信网关 {url} 发出", "Replies leave through the SMS gateway {url}";
+    KeySendsWecom => "回复经企业微信 {corp_id} 的微信客服发出", "Replies leave through WeCom {corp_id}'s customer service";
+    WecomCallback => "企业微信「接收事件服务器」与微信客服回调的 URL（Token 填密钥）", "URL for WeCom's event server and customer-service callbacks (the secret is the Token)";
+    WecomAccount => "连接企业微信（选填：读取客户联系与微信客服消息，发出回复）", "Connect a WeCom organization (optional: to read contact changes and customer-service messages, and send replies)";
+    WecomAccountHint => "企业ID 在「我的企业 → 企业信息」；Secret 与客服账号 ID（wk 开头）在「微信客服」应用中。在客户联系和微信客服的「接收事件服务器」里填上面的 URL、Token（本凭证的密钥）和同一个 EncodingAESKey。", "The CorpID is under My Company → Company Info; the Secret and the customer-service account's ID (starting wk) are in the 微信客服 app. Give the URL above, the Token (this credential's secret) and the same EncodingAESKey to both Customer Contact's and 微信客服's event server settings.";
+    WecomCorpId => "企业ID（CorpID）", "Corporation ID (CorpID)";
+    WecomSecret => "微信客服 Secret", "Customer-service app Secret";
+    WecomOpenKfid => "客服账号 ID（open_kfid，wk 开头）", "Customer-service account ID (open_kfid, starting wk)";
+    WecomApiBase => "企业微信接口地址（选填，默认 https://qyapi.weixin.qq.com）", "WeCom API address (optional; https://qyapi.weixin.qq.com by default)";
     SmsGateway => "短信网关（选填：用于发出回复）", "SMS gateway (optional: to send replies)";
     SmsGatewayHint => "回复按下面的地址和模板发给网关：{to} 是客户号码，{text} 是回复内容，{ref} 是回复编号（网关在回执中带回）。", "Replies go to the gateway by the address and template below: {to} is the customer's number, {text} the reply, {ref} the reply's id (which the gateway's receipts carry back).";
     SmsUrl => "发送地址", "Send address";

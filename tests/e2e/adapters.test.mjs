@@ -123,3 +123,34 @@ test(`an SMS credential connects a gateway, checked field by field (${BACKEND})`
     await routes.getByRole('listitem').filter({ hasText: 'WeCom' }).getByText(/not connected/).waitFor();
     assert.ok(!(await page.content()).includes('gw-secret'), 'the gateway credentials are not shown again');
   }, { expectedErrors: [/status of 422/] }));
+
+test(`a WeCom credential connects an organization and its customer service (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/settings/channels'), 'admin');
+    await heading(page, 'Channel adapters');
+    await page.getByLabel('Channel').selectOption('wecom');
+    await page.getByLabel('Credential name').fill('企业微信客服');
+    const org = page.getByRole('group', { name: /Connect a WeCom organization/ });
+    await org.getByLabel('Corporation ID (CorpID)').fill('ab-not-a-corp');
+    await org.getByLabel('Customer-service app Secret').fill('QM6Nl5pDWzW1HftV-rFtMeuf9Bh1DXv5RC8OWhy4sWI');
+    await org.getByLabel(/EncodingAESKey/).fill('jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C');
+    await org.getByLabel(/open_kfid/).fill('wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    // Said beside the field it is about.
+    await org.getByLabel('Corporation ID (CorpID)').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await org.getByLabel('Corporation ID (CorpID)').fill('ww1a2b3c4d5e6f7a8b');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    const shown = page.getByRole('status').filter({ hasText: 'Secret for “企业微信客服”' });
+    await shown.waitFor();
+    // WeCom's Token is at most 32 characters; the callback URL names the credential.
+    assert.match(await shown.locator('code.secret').innerText(), /^[0-9a-f]{32}$/);
+    await shown.getByText("URL for WeCom's event server and customer-service callbacks (the secret is the Token)").waitFor();
+    assert.match(await shown.innerText(), /\/api\/v1\/channels\/wecom\/inbound\?key=ck-/);
+    await page.getByRole('button', { name: 'Saved it, close' }).click();
+    const row = page.getByRole('listitem').filter({ hasText: '企业微信客服' });
+    await row.getByText("Replies leave through WeCom ww1a2b3c4d5e6f7a8b's customer service").waitFor();
+    const routes = page.getByRole('region', { name: 'Where replies leave' });
+    await routes.getByRole('listitem').filter({ hasText: 'WeCom' })
+      .getByText('through “企业微信客服” (ww1a2b3c4d5e6f7a8b)').waitFor();
+    assert.ok(!(await page.content()).includes('QM6Nl5pDWzW1HftV'), 'the Secret is not shown again');
+  }, { expectedErrors: [/status of 422/] }));

@@ -45,6 +45,89 @@ pub struct ChannelKey {
     /// receipts come back signed by this credential (`docs/channels.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<SmsGateway>,
+    /// The WeCom (企业微信) organization this credential connects (a WeCom
+    /// credential only): its secret is then the callbacks' Token, and replies leave
+    /// through its customer-service account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wecom: Option<WecomAccount>,
+    /// Where reading the platform's messages goes on from (WeCom's sync cursor).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cursor: String,
+}
+
+/// What Lianjie needs of a WeCom organization to read its encrypted callbacks
+/// (external-contact and 微信客服 events) and to send replies through 微信客服.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WecomAccount {
+    /// 企业ID (CorpID): `ww` or `wx` and 16 letters or digits.
+    pub corp_id: String,
+    /// The 微信客服 Secret, which fetches the access token (never listed).
+    pub secret: String,
+    /// The callbacks' EncodingAESKey: 43 letters and digits.
+    pub encoding_aes_key: String,
+    /// The customer-service account (客服账号, `wk…`) whose messages are read and
+    /// whose replies leave.
+    pub open_kfid: String,
+    /// Where WeCom's API answers; empty means [`WECOM_API`].
+    #[serde(default)]
+    pub api_base: String,
+}
+
+/// WeCom's own API address.
+pub const WECOM_API: &str = "https://qyapi.weixin.qq.com";
+
+fn api_base_or<'a>(base: &'a str, default: &'a str) -> &'a str {
+    if base.is_empty() {
+        default
+    } else {
+        base.trim_end_matches('/')
+    }
+}
+
+/// Letters, digits, `-` and `_`, between `min` and `max` long: what WeCom's ids
+/// and secrets are made of.
+fn token_like(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl WecomAccount {
+    pub fn api_base(&self) -> &str {
+        api_base_or(&self.api_base, WECOM_API)
+    }
+
+    /// Field problems, named as in [`NewChannelKey`]'s `wecom` object.
+    pub fn problems(&self) -> Vec<(&'static str, FieldProblem)> {
+        let mut out = Vec::new();
+        let id = &self.corp_id;
+        if !(id.len() == 18
+            && (id.starts_with("ww") || id.starts_with("wx"))
+            && id.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            out.push(("wecom.corp_id", FieldProblem::Range));
+        }
+        if !token_like(&self.secret, 16, 64) {
+            out.push(("wecom.secret", FieldProblem::Range));
+        }
+        if self.encoding_aes_key.len() != 43
+            || !self
+                .encoding_aes_key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric())
+        {
+            out.push(("wecom.encoding_aes_key", FieldProblem::Range));
+        }
+        if !(self.open_kfid.starts_with("wk") && token_like(&self.open_kfid, 4, 64)) {
+            out.push(("wecom.open_kfid", FieldProblem::Range));
+        }
+        if !self.api_base.is_empty()
+            && let Err(p) = crate::validate::url(&self.api_base)
+        {
+            out.push(("wecom.api_base", p));
+        }
+        out
+    }
 }
 
 /// What Lianjie needs of a WeChat Official Account (公众号) to read its callbacks
@@ -64,10 +147,10 @@ pub struct WechatAccount {
 }
 
 /// How many characters of a 64-hex-character random secret a credential of
-/// `channel` keeps: WeChat takes a Token of 32 at most (128 random bits).
+/// `channel` keeps: WeChat and WeCom take a Token of 32 at most (128 random bits).
 pub fn secret_chars(channel: Channel) -> usize {
     match channel {
-        Channel::Wechat => 32,
+        Channel::Wechat | Channel::Wecom => 32,
         _ => 64,
     }
 }
@@ -77,11 +160,7 @@ pub const WECHAT_API: &str = "https://api.weixin.qq.com";
 
 impl WechatAccount {
     pub fn api_base(&self) -> &str {
-        if self.api_base.is_empty() {
-            WECHAT_API
-        } else {
-            self.api_base.trim_end_matches('/')
-        }
+        api_base_or(&self.api_base, WECHAT_API)
     }
 
     /// Field problems, named as in [`NewChannelKey`]'s `wechat` object.
@@ -124,6 +203,9 @@ pub struct ChannelKeyInfo {
     /// The connected Official Account's AppID (its secrets are never listed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechat_app_id: Option<String>,
+    /// The connected WeCom organization's CorpID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wecom_corp_id: Option<String>,
     /// Where replies are sent, when this credential sends them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
@@ -151,6 +233,9 @@ pub struct NewChannelKey {
     /// For SMS: the gateway replies leave through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<SmsGateway>,
+    /// For WeCom: the organization and customer-service account to connect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wecom: Option<WecomAccount>,
 }
 
 impl ChannelKeyInfo {
@@ -197,18 +282,21 @@ impl ChannelKey {
             revoked_at: self.revoked_at,
             last_used_at: self.last_used_at,
             wechat_app_id: self.wechat.as_ref().map(|a| a.app_id.clone()),
-            api_base: match (&self.wechat, &self.sms) {
-                (Some(a), _) => Some(a.api_base().to_owned()),
+            wecom_corp_id: self.wecom.as_ref().map(|a| a.corp_id.clone()),
+            api_base: match (&self.wechat, &self.sms, &self.wecom) {
+                (Some(a), _, _) => Some(a.api_base().to_owned()),
                 // The gateway's address without its query, which may hold credentials.
-                (None, Some(g)) => Some(g.url.split('?').next().unwrap_or_default().to_owned()),
-                (None, None) => None,
+                (None, Some(g), _) => Some(g.url.split('?').next().unwrap_or_default().to_owned()),
+                (None, None, Some(a)) => Some(a.api_base().to_owned()),
+                (None, None, None) => None,
             },
         }
     }
 
     /// Whether replies on its channel leave through this credential.
     pub fn sends_replies(&self) -> bool {
-        self.revoked_at.is_none() && (self.wechat.is_some() || self.sms.is_some())
+        self.revoked_at.is_none()
+            && (self.wechat.is_some() || self.sms.is_some() || self.wecom.is_some())
     }
 
     pub fn issued(&self) -> IssuedChannelKey {
@@ -313,7 +401,40 @@ mod tests {
             last_used_at: None,
             wechat: None,
             sms: None,
+            wecom: None,
+            cursor: String::new(),
         }
+    }
+
+    #[test]
+    fn a_wecom_account_is_checked_field_by_field() {
+        let good = WecomAccount {
+            corp_id: "ww1a2b3c4d5e6f7a8b".into(),
+            secret: "QM6Nl5pDWzW1HftV-rFtMeuf9Bh1DXv5RC8OWhy4sWI".into(),
+            encoding_aes_key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C".into(),
+            open_kfid: "wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw".into(),
+            api_base: String::new(),
+        };
+        assert!(good.problems().is_empty(), "{:?}", good.problems());
+        assert_eq!(good.api_base(), WECOM_API);
+        let bad = WecomAccount {
+            corp_id: "ab1a2b3c4d5e6f7a8b".into(),
+            secret: "short".into(),
+            encoding_aes_key: "x".repeat(42),
+            open_kfid: "kf-1".into(),
+            api_base: "ftp://example.com".into(),
+        };
+        let fields: Vec<&str> = bad.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                "wecom.corp_id",
+                "wecom.secret",
+                "wecom.encoding_aes_key",
+                "wecom.open_kfid",
+                "wecom.api_base"
+            ]
+        );
     }
 
     #[test]

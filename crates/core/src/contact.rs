@@ -21,6 +21,10 @@ pub struct Contact {
     pub email: String,
     pub wechat_id: String,
     pub identities: Vec<Identity>,
+    /// Identities a platform said no longer reach them (a WeCom contact who
+    /// removed staff): kept so that, back again, they return to this customer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<Identity>,
     /// The rep this customer belongs to.
     pub owner_id: Option<String>,
     /// Interest tag -> seconds of dwell on sections with that tag.

@@ -44,6 +44,7 @@ mod crm_settings;
 mod customers;
 mod deals;
 mod delivery;
+mod identities;
 mod import;
 mod inbox;
 mod leaderboard;

@@ -1,7 +1,7 @@
 //! Channel adapters: their signed deliveries, WeChat's URL check, the admin's
 //! simulator, and the admin's credentials for them.
 
-use crate::adapters::wechat;
+use crate::adapters::{wechat, wecom};
 use crate::channel_auth::{self, Scheme, Signed};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Public, RawBody, Staff, json};
@@ -13,7 +13,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount};
+use lianjie_core::adapter::{
+    ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount, WecomAccount,
+};
 use lianjie_core::api::{Event, InboundMessage};
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::Message;
@@ -34,7 +36,7 @@ pub struct WechatQuery {
     pub nonce: Option<String>,
     pub msg_signature: Option<String>,
     pub signature: Option<String>,
-    echostr: Option<String>,
+    pub echostr: Option<String>,
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -70,6 +72,8 @@ pub struct Credential {
     pub secrets: Vec<String>,
     /// The Official Account it connects, for WeChat's safe mode.
     pub wechat: Option<WechatAccount>,
+    /// The WeCom organization it connects, whose callbacks are encrypted.
+    pub wecom: Option<WecomAccount>,
 }
 
 /// The organization holding credential `key_id`, and what it accepts for
@@ -84,19 +88,26 @@ pub async fn credential(
         .tenant_with(|db| db.channel_key(key_id).is_some())
         .await?
         .ok_or(channel_auth::SignatureError::UnknownKey)?;
-    let (secrets, wechat) = tenant
+    let (secrets, wechat, wecom) = tenant
         .lock()
         .channel_key(key_id)
         .map(|k| {
             let secrets = k.secrets_for(channel, now);
-            let wechat = k.wechat.clone().filter(|_| !secrets.is_empty());
-            (secrets.into_iter().map(str::to_owned).collect(), wechat)
+            let live = !secrets.is_empty();
+            let wechat = k.wechat.clone().filter(|_| live);
+            let wecom = k.wecom.clone().filter(|_| live);
+            (
+                secrets.into_iter().map(str::to_owned).collect(),
+                wechat,
+                wecom,
+            )
         })
         .unwrap_or_default();
     Ok(Credential {
         tenant,
         secrets,
         wechat,
+        wecom,
     })
 }
 
@@ -112,10 +123,14 @@ pub async fn inbound(
     RawBody(body): RawBody,
 ) -> ApiResult<Response> {
     let channel = channel_param(&channel)?;
-    // WeChat's own servers post their XML; an adapter posts the normalized JSON.
-    if channel == Channel::Wechat && body.trim_ascii_start().starts_with(b"<") {
-        let received = wechat::callback(&s, &q, &body).await?;
-        return Ok(received.into_response());
+    // WeChat's and WeCom's own servers post their XML; an adapter posts the
+    // normalized JSON.
+    if body.trim_ascii_start().starts_with(b"<") {
+        match channel {
+            Channel::Wechat => return Ok(wechat::callback(&s, &q, &body).await?.into_response()),
+            Channel::Wecom => return Ok(wecom::callback(&s, &q, &body).await?.into_response()),
+            _ => {}
+        }
     }
     let signed = signed(channel, &headers, &q);
     let now = Utc::now();
@@ -153,14 +168,17 @@ const MAX_ECHO: usize = 128;
 
 /// WeChat checks a callback address before using it: it signs a timestamp and a
 /// nonce with the token (here, the credential's secret) and expects `echostr` back.
-pub async fn wechat_url_check(
+/// WeCom's check is encrypted (`adapters::wecom::url_check`).
+pub async fn url_check(
     State(s): State<Shared>,
     _: Public,
     Path(channel): Path<String>,
     Query(q): Query<WechatQuery>,
 ) -> ApiResult<String> {
-    if channel_param(&channel)? != Channel::Wechat {
-        return Err(ApiError::NotFound("route"));
+    match channel_param(&channel)? {
+        Channel::Wechat => {}
+        Channel::Wecom => return wecom::url_check(&s, &q).await,
+        _ => return Err(ApiError::NotFound("route")),
     }
     let now = Utc::now();
     let (Some(key_id), Some(timestamp), Some(nonce), Some(signature), Some(echo)) = (

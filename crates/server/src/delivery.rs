@@ -8,14 +8,14 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Staff};
 use crate::routes::id_param;
-use crate::{AppState, Shared};
+use crate::{AppState, Shared, Tenant};
 use axum::Json;
 use axum::extract::State;
 use chrono::{Duration, Utc};
 use lianjie_core::api::Event;
 use lianjie_core::delivery::{CLAIM_SECONDS, DeliveryState, FailureCode, Outcome};
 use lianjie_core::inbox::Message;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 /// Staff send a failed reply again: queued at once (or failed again, saying why,
 /// when its channel is still not connected).
@@ -52,6 +52,32 @@ pub async fn retry(
         s.deliveries.notify_one();
     }
     Ok(Json(message))
+}
+
+/// A platform's receipt for reply `message_id` (its word for whether the reply
+/// reached the customer), kept on the reply.
+pub async fn keep_receipt(
+    s: &Shared,
+    tenant: &Arc<Tenant>,
+    message_id: &str,
+    delivered: bool,
+    detail: String,
+) -> ApiResult<()> {
+    let message_id = id_param(message_id, "message")?;
+    let stored = s
+        .storage
+        .message_by_id(&tenant.id, &message_id)
+        .await?
+        .ok_or(ApiError::NotFound("message"))?;
+    let (conversation, id) = (stored.conversation_id.clone(), stored.id.clone());
+    s.add_message(
+        tenant,
+        stored.idempotency_key,
+        move |db, now| db.record_receipt(&conversation, &id, delivered, detail, now),
+        Event::message,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Replies one round takes at most; the next round takes the rest at once.

@@ -130,7 +130,7 @@ pub fn router(state: Shared) -> Router {
         )
         .route(
             "/channels/{channel}/inbound",
-            post(channels::inbound).get(channels::wechat_url_check),
+            post(channels::inbound).get(channels::url_check),
         )
         .route("/channels/{channel}/simulate", post(channels::simulate))
         .route(

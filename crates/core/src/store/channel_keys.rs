@@ -58,6 +58,14 @@ impl Db {
                 e.check(field, Err(problem));
             }
         }
+        if let Some(account) = &new.wecom {
+            if new.channel != Channel::Wecom {
+                e.check("wecom", Err(FieldProblem::Range));
+            }
+            for (field, problem) in account.problems() {
+                e.check(field, Err(problem));
+            }
+        }
         if let Some(gateway) = &new.sms {
             if new.channel != Channel::Sms {
                 e.check("sms", Err(FieldProblem::Range));
@@ -89,6 +97,8 @@ impl Db {
             last_used_at: None,
             wechat: new.wechat,
             sms: new.sms,
+            wecom: new.wecom,
+            cursor: String::new(),
         };
         let issued = key.issued();
         self.channel_keys.insert(id.clone(), key);
@@ -152,6 +162,19 @@ impl Db {
             self.touch(Change::ChannelKey(id.to_owned()));
         }
     }
+
+    /// Where reading credential `id`'s platform goes on from next time.
+    pub fn set_channel_cursor(&mut self, id: &str, cursor: String) -> StoreResult<()> {
+        let key = self
+            .channel_keys
+            .get_mut(id)
+            .ok_or(StoreError::NotFound("channel key"))?;
+        if key.cursor != cursor {
+            key.cursor = cursor;
+            self.touch(Change::ChannelKey(id.to_owned()));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +191,7 @@ mod tests {
             label: " SMS gateway ".into(),
             wechat: None,
             sms: None,
+            wecom: None,
         }
     }
 

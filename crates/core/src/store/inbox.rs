@@ -169,12 +169,8 @@ impl Db {
             channel,
             handle: msg.handle.clone(),
         };
-        let contact_id = match self
-            .contacts
-            .values()
-            .find(|c| c.merged.is_none() && c.identities.contains(&identity))
-        {
-            Some(c) => c.id.clone(),
+        let contact_id = match self.holder_of(&identity) {
+            Some(id) => id,
             None => {
                 let stage = self.first_stage();
                 self.contacts.insert(

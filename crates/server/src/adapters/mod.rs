@@ -1,13 +1,14 @@
 //! Adapters to the platforms replies leave through, one shape for all: a channel's
 //! inbound callback is read into the normalized inbound message (see `channels`),
 //! and a reply is sent by [`Senders::send`], whose outcome the delivery queue
-//! (`crate::delivery`) keeps. WeChat Official Accounts are the first; a channel with
+//! (`crate::delivery`) keeps. A channel with
 //! no sender says so on every reply (`FailureCode::NotConnected`).
 
 pub mod sms;
 pub mod wechat;
+pub mod wecom;
 
-use lianjie_core::adapter::ChannelKey;
+use lianjie_core::adapter::{ChannelKey, WecomAccount};
 use lianjie_core::delivery::{FailureCode, Outcome};
 use lianjie_core::inbox::Message;
 use std::time::Duration;
@@ -16,7 +17,9 @@ use std::time::Duration;
 /// each platform's cached credentials.
 pub struct Senders {
     http: reqwest::Client,
-    wechat: wechat::api::Tokens,
+    tokens: wechat::api::Tokens,
+    /// Held while 微信客服's messages are read, one reading at a time.
+    pub wecom_reading: tokio::sync::Mutex<()>,
 }
 
 impl Default for Senders {
@@ -28,7 +31,8 @@ impl Default for Senders {
             .unwrap_or_default();
         Senders {
             http,
-            wechat: wechat::api::Tokens::default(),
+            tokens: wechat::api::Tokens::default(),
+            wecom_reading: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -49,17 +53,31 @@ impl Senders {
     /// Sends `message` to the customer known as `handle` on `key`'s channel.
     pub async fn send(&self, key: &ChannelKey, handle: &str, message: &Message) -> Outcome {
         let text = text_of(message);
-        match (&key.wechat, &key.sms) {
-            (Some(account), _) => {
-                self.wechat
-                    .send_text(&self.http, account, handle, &text)
-                    .await
-            }
-            (None, Some(gateway)) => {
-                sms::send(&self.http, gateway, handle, &text, &message.id).await
-            }
-            (None, None) => Outcome::Refused(FailureCode::NotConnected, String::new()),
+        if let Some(account) = &key.wechat {
+            self.tokens
+                .send_text(&self.http, account, handle, &text)
+                .await
+        } else if let Some(gateway) = &key.sms {
+            sms::send(&self.http, gateway, handle, &text, &message.id).await
+        } else if let Some(account) = &key.wecom {
+            wecom::send_text(&self.tokens, &self.http, account, handle, message, &text).await
+        } else {
+            Outcome::Refused(FailureCode::NotConnected, String::new())
         }
+    }
+
+    /// Posts `body` to WeCom's API at `path` for `account`.
+    pub async fn wecom(
+        &self,
+        account: &WecomAccount,
+        path: &str,
+        body: &serde_json::Value,
+        what: &str,
+    ) -> Result<serde_json::Value, Outcome> {
+        let account = wechat::api::Account::Wecom(account);
+        self.tokens
+            .call(&self.http, account, path, body, what)
+            .await
     }
 }
 

@@ -12,7 +12,6 @@ use crate::extract::{Public, Query, RawBody};
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use lianjie_core::api::Event;
 use lianjie_core::channel::Channel;
 use lianjie_core::delivery::{FailureCode, Outcome};
 use lianjie_core::sms_gateway::{BodyFormat, ReceiptStatus, SmsGateway, receipt_status};
@@ -177,21 +176,8 @@ pub async fn receipt(
         ReceiptStatus::Failed => false,
         ReceiptStatus::Pending => return Ok(Json(json!({"ok": true}))),
     };
-    let reference = crate::routes::id_param(&reference, "message")?;
-    let stored = s
-        .storage
-        .message_by_id(&tenant.id, &reference)
-        .await?
-        .ok_or(ApiError::NotFound("message"))?;
     let detail = format!("SMS receipt: {word}");
-    let (conversation, id) = (stored.conversation_id.clone(), stored.id.clone());
-    s.add_message(
-        &tenant,
-        stored.idempotency_key,
-        move |db, now| db.record_receipt(&conversation, &id, delivered, detail, now),
-        Event::message,
-    )
-    .await?;
+    crate::delivery::keep_receipt(&s, &tenant, &reference, delivered, detail).await?;
     Ok(Json(json!({"ok": true})))
 }
 

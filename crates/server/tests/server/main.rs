@@ -22,3 +22,4 @@ mod sign_in;
 mod sms;
 mod tracking_integrity;
 mod wechat;
+mod wecom;

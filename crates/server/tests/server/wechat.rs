@@ -5,7 +5,7 @@
 //! afresh when WeChat calls it stale, the customer-service message's body, a
 //! refusal shown as failed with its reason, and Retry sending it after all.
 
-use crate::common::{Process, Server, fresh_database, spawn_server, start};
+use crate::common::{Process, Server, fresh_database, sha1_sorted, spawn_server, start};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::routing::post;
@@ -13,19 +13,12 @@ use chrono::Utc;
 use lianjie_server::adapters::wechat::crypto::MessageCrypt;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sha1::{Digest, Sha1};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 const APP_ID: &str = "wx2c2769f8efd9abc2";
 const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-
-fn sha1_sorted(parts: &[&str]) -> String {
-    let mut parts = parts.to_vec();
-    parts.sort_unstable();
-    hex::encode(Sha1::digest(parts.concat().as_bytes()))
-}
 
 /// What the stand-in saw, and what it answers next.
 #[derive(Default)]

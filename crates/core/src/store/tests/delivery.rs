@@ -21,6 +21,7 @@ fn connect(db: &mut Db, wechat: Option<WechatAccount>) {
         label: "公众号".into(),
         wechat,
         sms: None,
+        wecom: None,
     };
     db.create_channel_key(&admin, new, "ck-wx".into(), "token".into(), now())
         .unwrap();
@@ -148,6 +149,7 @@ fn an_official_account_is_checked_before_it_is_kept() {
         label: "公众号".into(),
         wechat: Some(wechat),
         sms: None,
+        wecom: None,
     };
     let Err(StoreError::Invalid(e)) = db.create_channel_key(
         &admin,

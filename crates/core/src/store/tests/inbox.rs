@@ -479,3 +479,45 @@ fn a_conversation_keeps_when_the_customer_last_wrote_and_messages_of_one_moment_
         .unwrap();
     assert_eq!(got.last_inbound_at, Some(later));
 }
+
+#[test]
+fn a_platform_joins_an_identity_to_a_named_customer_and_a_leaver_comes_back_to_them() {
+    let mut db = demo::seed(now());
+    let mut ids = db.contacts.keys().cloned();
+    let (named, other) = (ids.next().unwrap(), ids.next().unwrap());
+    let wecom = Identity {
+        channel: Channel::Wecom,
+        handle: "wmEXT-1".into(),
+    };
+    let says = |key: &str| InboundMessage {
+        handle: "wmEXT-1".into(),
+        name: String::new(),
+        body: "你好".into(),
+        attachments: vec![],
+        idempotency_key: key.into(),
+        context: None,
+    };
+    let fresh = |n: &str| [format!("c-{n}"), format!("v-{n}"), format!("m-{n}")];
+    assert!(db.join_identity(&wecom, &named));
+    // Held now: a platform's word never moves it to someone else.
+    assert!(!db.join_identity(&wecom, &other));
+    assert!(!db.join_identity(&wecom, "c-nobody"));
+    let (v, _) = db
+        .inbound(Channel::Wecom, says("k1"), fresh("1"), now())
+        .unwrap();
+    assert_eq!(v.contact_id, named);
+    assert_eq!(db.leave_identity(&wecom).as_deref(), Some(named.as_str()));
+    assert!(!db.contacts[&named].identities.contains(&wecom));
+    assert_eq!(db.leave_identity(&wecom), None);
+    // Back again: the same customer and conversation, not a stranger.
+    let (back, _) = db
+        .inbound(Channel::Wecom, says("k2"), fresh("2"), now())
+        .unwrap();
+    assert_eq!(
+        (back.contact_id.as_str(), back.id.as_str()),
+        (named.as_str(), v.id.as_str())
+    );
+    assert!(db.contacts[&named].identities.contains(&wecom));
+    assert!(db.contacts[&named].left.is_empty());
+    assert!(!db.contacts.contains_key("c-2"));
+}

@@ -1,22 +1,22 @@
-//! WeChat's API as replies use it: a stable access token (fetched with the
-//! AppSecret, kept until shortly before it expires, fetched afresh when WeChat says
-//! it is no longer valid), and the customer-service message that carries a reply.
-//! `stable_token` rather than `token`: several servers holding one account get the
-//! same token instead of invalidating each other's.
+//! The API of WeChat's family (Official Accounts and WeCom) as replies use it: an
+//! access token fetched with the account's secret, kept until shortly before it
+//! expires and fetched afresh when the platform says it is no longer valid, and
+//! calls that carry it. Official Accounts use `stable_token`, so several servers
+//! holding one account get the same token instead of invalidating each other's.
 
 use crate::adapters::unreachable;
-use lianjie_core::adapter::WechatAccount;
+use lianjie_core::adapter::{WechatAccount, WecomAccount};
 use lianjie_core::delivery::{FailureCode, Outcome};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A token is fetched again this long before WeChat says it expires.
+/// A token is fetched again this long before the platform says it expires.
 const EARLY: Duration = Duration::from_secs(300);
 
-/// WeChat's answer to every call: `errcode` 0 (or absent) is success.
+/// The platform's answer to every call: `errcode` 0 (or absent) is success.
 #[derive(Deserialize, Default)]
 struct Answer {
     #[serde(default)]
@@ -34,27 +34,70 @@ const STALE_TOKEN: [i64; 3] = [40001, 40014, 42001];
 /// Codes meaning "busy" or "over the rate limit": worth trying later.
 const PASSING: [i64; 3] = [-1, 45009, 45011];
 
-/// Access tokens by account, shared by every send.
-#[derive(Default)]
-pub struct Tokens {
-    held: Mutex<HashMap<String, (String, Instant)>>,
+/// The account a call is made for.
+#[derive(Clone, Copy)]
+pub enum Account<'a> {
+    Wechat(&'a WechatAccount),
+    Wecom(&'a WecomAccount),
 }
 
-fn slot(a: &WechatAccount) -> String {
-    format!("{}@{}", a.app_id, a.api_base())
+impl Account<'_> {
+    fn who(self) -> &'static str {
+        match self {
+            Account::Wechat(_) => "WeChat API",
+            Account::Wecom(_) => "WeCom API",
+        }
+    }
+
+    fn base(&self) -> &str {
+        match self {
+            Account::Wechat(a) => a.api_base(),
+            Account::Wecom(a) => a.api_base(),
+        }
+    }
+
+    fn slot(&self) -> String {
+        match self {
+            Account::Wechat(a) => format!("wechat:{}@{}", a.app_id, a.api_base()),
+            Account::Wecom(a) => format!("wecom:{}:{}@{}", a.corp_id, a.open_kfid, a.api_base()),
+        }
+    }
+
+    fn token_request(&self, http: &reqwest::Client, force: bool) -> reqwest::RequestBuilder {
+        match self {
+            Account::Wechat(a) => http
+                .post(format!("{}/cgi-bin/stable_token", a.api_base()))
+                .json(&json!({
+                    "grant_type": "client_credential",
+                    "appid": a.app_id,
+                    "secret": a.app_secret,
+                    "force_refresh": force,
+                })),
+            Account::Wecom(a) => http
+                .get(format!("{}/cgi-bin/gettoken", a.api_base()))
+                .query(&[("corpid", &a.corp_id), ("corpsecret", &a.secret)]),
+        }
+    }
 }
 
-async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<Answer, Outcome> {
-    let resp = sent.map_err(|e| unreachable(&e, "WeChat API"))?;
+/// The answer's fields (all of it, for calls that return more than a status), or
+/// an outcome when there was none worth reading.
+async fn answer(
+    sent: reqwest::Result<reqwest::Response>,
+    who: &str,
+) -> Result<(Answer, Value), Outcome> {
+    let resp = sent.map_err(|e| unreachable(&e, who))?;
     let status = resp.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        return Err(Outcome::Passing(format!("WeChat API answered {status}")));
+        return Err(Outcome::Passing(format!("{who} answered {status}")));
     }
-    resp.json::<Answer>()
-        .await
-        .map_err(|e| unreachable(&e, "WeChat API"))
+    let all: Value = resp.json().await.map_err(|e| unreachable(&e, who))?;
+    let a = Answer::deserialize(&all)
+        .map_err(|_| Outcome::Passing(format!("{who}: answered something unreadable")))?;
+    Ok((a, all))
 }
 
+/// What a refusal from the platform comes to.
 fn failure(a: &Answer, what: &str) -> Outcome {
     let detail = format!("{what}: {} {}", a.errcode, a.errmsg);
     if PASSING.contains(&a.errcode) {
@@ -64,39 +107,77 @@ fn failure(a: &Answer, what: &str) -> Outcome {
     }
 }
 
+/// Access tokens by account, shared by every call.
+#[derive(Default)]
+pub struct Tokens {
+    held: Mutex<HashMap<String, (String, Instant)>>,
+}
+
 impl Tokens {
     async fn token(
         &self,
         http: &reqwest::Client,
-        account: &WechatAccount,
+        account: Account<'_>,
         force: bool,
     ) -> Result<String, Outcome> {
         let now = Instant::now();
         if !force
-            && let Some((token, until)) = self.lock().get(&slot(account))
+            && let Some((token, until)) = self.lock().get(&account.slot())
             && now < *until
         {
             return Ok(token.clone());
         }
-        let body = json!({
-            "grant_type": "client_credential",
-            "appid": account.app_id,
-            "secret": account.app_secret,
-            "force_refresh": force,
-        });
-        let url = format!("{}/cgi-bin/stable_token", account.api_base());
-        let a = answer(http.post(url).json(&body).send().await).await?;
+        let (a, _) = answer(
+            account.token_request(http, force).send().await,
+            account.who(),
+        )
+        .await?;
         if a.errcode != 0 || a.access_token.is_empty() {
             return Err(failure(&a, "access token"));
         }
         let until = now + Duration::from_secs(a.expires_in).saturating_sub(EARLY);
         self.lock()
-            .insert(slot(account), (a.access_token.clone(), until));
+            .insert(account.slot(), (a.access_token.clone(), until));
         Ok(a.access_token)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
         self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Posts `body` to `path` with the account's access token; a token the
+    /// platform no longer takes is fetched afresh once. The whole answer when it
+    /// succeeded; else the outcome `what` came to.
+    pub async fn call(
+        &self,
+        http: &reqwest::Client,
+        account: Account<'_>,
+        path: &str,
+        body: &Value,
+        what: &str,
+    ) -> Result<Value, Outcome> {
+        for force in [false, true] {
+            let token = self.token(http, account, force).await?;
+            let sent = http
+                .post(format!("{}{path}", account.base()))
+                .query(&[("access_token", token.as_str())])
+                .json(body)
+                .send()
+                .await;
+            let (a, all) = answer(sent, account.who()).await?;
+            match a.errcode {
+                0 => return Ok(all),
+                code if STALE_TOKEN.contains(&code) && !force => continue,
+                _ => return Err(failure(&a, what)),
+            }
+        }
+        Err(Outcome::Refused(
+            FailureCode::Rejected,
+            format!(
+                "{}: a freshly fetched access token was refused",
+                account.who()
+            ),
+        ))
     }
 
     /// Sends `text` to follower `open_id` as a customer-service message: WeChat
@@ -109,32 +190,19 @@ impl Tokens {
         text: &str,
     ) -> Outcome {
         let body = json!({"touser": open_id, "msgtype": "text", "text": {"content": text}});
-        // A token WeChat no longer takes is fetched afresh once.
-        for force in [false, true] {
-            let token = match self.token(http, account, force).await {
-                Ok(token) => token,
-                Err(outcome) => return outcome,
-            };
-            let url = format!("{}/cgi-bin/message/custom/send", account.api_base());
-            let sent = http
-                .post(url)
-                .query(&[("access_token", token.as_str())])
-                .json(&body)
-                .send()
-                .await;
-            let a = match answer(sent).await {
-                Ok(a) => a,
-                Err(outcome) => return outcome,
-            };
-            match a.errcode {
-                0 => return Outcome::Sent,
-                code if STALE_TOKEN.contains(&code) && !force => continue,
-                _ => return failure(&a, "customer-service message"),
-            }
+        let path = "/cgi-bin/message/custom/send";
+        match self
+            .call(
+                http,
+                Account::Wechat(account),
+                path,
+                &body,
+                "customer-service message",
+            )
+            .await
+        {
+            Ok(_) => Outcome::Sent,
+            Err(outcome) => outcome,
         }
-        Outcome::Refused(
-            FailureCode::Rejected,
-            "WeChat refused a freshly fetched access token".into(),
-        )
     }
 }

@@ -33,6 +33,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
         tenant,
         secrets,
         wechat,
+        ..
     } = credential(s, key_id, Channel::Wechat, now).await?;
     let (Some(timestamp), Some(nonce)) = (q.timestamp.as_deref(), q.nonce.as_deref()) else {
         return Err(SignatureError::Missing.into());

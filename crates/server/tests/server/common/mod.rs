@@ -358,3 +358,11 @@ pub async fn read_events(mut res: reqwest::Response, n: usize) -> Vec<(i64, Valu
     }
     out
 }
+
+/// WeChat's and WeCom's signature: SHA-1 of the parts sorted and joined.
+pub fn sha1_sorted(parts: &[&str]) -> String {
+    use sha1::{Digest, Sha1};
+    let mut parts = parts.to_vec();
+    parts.sort_unstable();
+    hex::encode(Sha1::digest(parts.concat().as_bytes()))
+}

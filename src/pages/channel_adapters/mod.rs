@@ -13,8 +13,10 @@ use lianjie_core::adapter::{
     ChannelKeyInfo, IssuedChannelKey, NewChannelKey, WechatAccount, reply_routes,
 };
 use lianjie_core::channel::Channel;
-use lianjie_core::sms_gateway::{BodyFormat, SmsGateway};
 use lianjie_core::validate::FieldErrors;
+use platform_fields::{SmsFields, SmsGatewayFields, WecomAccountFields, WecomFields};
+
+mod platform_fields;
 
 /// Channels an adapter carries: all but web chat, which Lianjie's own pages carry.
 fn adapter_channels() -> impl Iterator<Item = Channel> {
@@ -75,7 +77,7 @@ pub fn ChannelAdapters() -> impl IntoView {
                     keys.await.map(|list| view! {
                         <ul class="content-list reply-routes">
                             {reply_routes(&list).into_iter().map(|(channel, sender)| {
-                                let said = sender.map(|k| (k.label.clone(), k.wechat_app_id.clone().or_else(|| k.api_base.clone()).unwrap_or_default()));
+                                let said = sender.map(|k| (k.label.clone(), k.wechat_app_id.clone().or_else(|| k.wecom_corp_id.clone()).or_else(|| k.api_base.clone()).unwrap_or_default()));
                                 let missing = said.is_none();
                                 view! {
                                     <li class:unconnected=missing>
@@ -133,8 +135,8 @@ fn IssuedSecret(key: IssuedChannelKey, on_done: Callback<()>) -> impl IntoView {
                 <dd><code class="secret">{key.secret.clone()}</code></dd>
                 <dt>{move || i18n.t(Msg::AdapterEndpoint)}</dt>
                 <dd><code>{url.clone()}</code></dd>
-                {(channel == Channel::Wechat).then(|| view! {
-                    <dt>{move || i18n.t(Msg::WechatCallback)}</dt>
+                {matches!(channel, Channel::Wechat | Channel::Wecom).then(|| view! {
+                    <dt>{move || i18n.t(if channel == Channel::Wecom { Msg::WecomCallback } else { Msg::WechatCallback })}</dt>
                     <dd><code>{wechat_url.clone()}</code></dd>
                 })}
                 {key.receipt_token.clone().map(|token| {
@@ -178,6 +180,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
         (channel.get_untracked() == Channel::Wechat && given).then_some(a)
     };
     let sms = SmsFields::default();
+    let wecom = WecomFields::default();
     let create = Action::new_local(move |new: &NewChannelKey| {
         let (api, new) = (api.clone(), new.clone());
         async move { api.create_channel_key(new).await }
@@ -189,6 +192,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
                 field.set(String::new());
             }
             sms.clear();
+            wecom.clear();
             changed.run(Some(key));
         }
         Some(Err(AppError::Invalid(errs))) => problems.set(errs),
@@ -206,7 +210,14 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     view! {
         <form class="editor" novalidate aria-labelledby="new-key-h" on:submit=move |ev| {
             ev.prevent_default();
-            create.dispatch(NewChannelKey { channel: channel.get_untracked(), label: label.get_untracked(), wechat: account(), sms: (channel.get_untracked() == Channel::Sms).then(|| sms.gateway()).flatten() });
+            let on = channel.get_untracked();
+            create.dispatch(NewChannelKey {
+                channel: on,
+                label: label.get_untracked(),
+                wechat: account(),
+                sms: (on == Channel::Sms).then(|| sms.gateway()).flatten(),
+                wecom: (on == Channel::Wecom).then(|| wecom.account()).flatten(),
+            });
         }>
             <h2 id="new-key-h">{move || i18n.t(Msg::NewAdapterKey)}</h2>
             <label>
@@ -240,100 +251,11 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
                 </fieldset>
             })}
             {move || (channel.get() == Channel::Sms).then(|| view! { <SmsGatewayFields fields=sms problems /> })}
+            {move || (channel.get() == Channel::Wecom).then(|| view! { <WecomAccountFields fields=wecom problems /> })}
             <div class="actions">
                 <button type="submit" class="cta" disabled=move || create.pending().get()>{move || i18n.t(Msg::CreateAdapterKey)}</button>
             </div>
         </form>
-    }
-}
-
-/// The SMS gateway's settings as typed; empty address: the credential signs only.
-#[derive(Clone, Copy)]
-struct SmsFields {
-    url: RwSignal<String>,
-    post: RwSignal<bool>,
-    form: RwSignal<bool>,
-    body: RwSignal<String>,
-    authorization: RwSignal<String>,
-    ref_field: RwSignal<String>,
-    status_field: RwSignal<String>,
-}
-
-impl Default for SmsFields {
-    fn default() -> Self {
-        SmsFields {
-            url: RwSignal::new(String::new()),
-            post: RwSignal::new(true),
-            form: RwSignal::new(false),
-            body: RwSignal::new(r#"{"to": "{to}", "text": "{text}", "ref": "{ref}"}"#.into()),
-            authorization: RwSignal::new(String::new()),
-            ref_field: RwSignal::new("ref".into()),
-            status_field: RwSignal::new("status".into()),
-        }
-    }
-}
-
-impl SmsFields {
-    fn gateway(&self) -> Option<SmsGateway> {
-        let url = self.url.get_untracked().trim().to_owned();
-        (!url.is_empty()).then(|| SmsGateway {
-            url,
-            method: if self.post.get_untracked() {
-                "POST"
-            } else {
-                "GET"
-            }
-            .into(),
-            format: if self.form.get_untracked() {
-                BodyFormat::Form
-            } else {
-                BodyFormat::Json
-            },
-            body: self.body.get_untracked(),
-            authorization: self.authorization.get_untracked().trim().to_owned(),
-            receipt_ref_field: self.ref_field.get_untracked().trim().to_owned(),
-            receipt_status_field: self.status_field.get_untracked().trim().to_owned(),
-        })
-    }
-
-    fn clear(&self) {
-        let fresh = SmsFields::default();
-        self.url.set(String::new());
-        self.authorization.set(String::new());
-        self.body.set(fresh.body.get_untracked());
-    }
-}
-
-/// An SMS credential's gateway: where and how replies are sent, and what its
-/// receipts are called.
-#[component]
-fn SmsGatewayFields(fields: SmsFields, problems: RwSignal<FieldErrors>) -> impl IntoView {
-    let i18n = use_i18n();
-    let choice = move |label: Msg,
-                       id: &'static str,
-                       on: RwSignal<bool>,
-                       yes: &'static str,
-                       no: &'static str| {
-        view! {
-            <label for=id>{move || i18n.t(label)}</label>
-            <select id=id on:change=move |ev| on.set(event_target_value(&ev) == yes)>
-                <option value=yes selected=move || on.get()>{yes}</option>
-                <option value=no selected=move || !on.get()>{no}</option>
-            </select>
-        }
-    };
-    view! {
-        <fieldset class="wechat-account">
-            <legend>{move || i18n.t(Msg::SmsGateway)}</legend>
-            <p class="meta">{move || i18n.t(Msg::SmsGatewayHint)}</p>
-            <FormField form="new-key" key="sms.url" label=Msg::SmsUrl value=fields.url problems kind="url" />
-            {choice(Msg::SmsMethod, "new-key-sms-method", fields.post, "POST", "GET")}
-            {choice(Msg::SmsFormat, "new-key-sms-format", fields.form, "form", "json")}
-            <FormField form="new-key" key="sms.body" label=Msg::SmsBody value=fields.body problems multiline=true />
-            <FormField form="new-key" key="sms.authorization" label=Msg::SmsAuthorization value=fields.authorization problems kind="password" autocomplete="new-password" />
-            <FormField form="new-key" key="sms.receipt_ref_field" label=Msg::SmsRefField value=fields.ref_field problems />
-            <FormField form="new-key" key="sms.receipt_status_field" label=Msg::SmsStatusField value=fields.status_field problems />
-        </fieldset>
     }
 }
 
@@ -400,6 +322,9 @@ fn KeyRow(
                 <p class="meta">{status}</p>
                 {key.wechat_app_id.clone().map(|app_id| view! {
                     <p class="meta">{move || i18n.tf(Msg::KeySendsReplies, &[("app_id", &app_id)])}</p>
+                })}
+                {key.wecom_corp_id.clone().map(|corp_id| view! {
+                    <p class="meta">{move || i18n.tf(Msg::KeySendsWecom, &[("corp_id", &corp_id)])}</p>
                 })}
                 {(key.channel == Channel::Sms).then(|| key.api_base.clone()).flatten().map(|url| view! {
                     <p class="meta">{move || i18n.tf(Msg::KeySendsSms, &[("url", &url)])}</p>
