@@ -85,4 +85,26 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     || echo 'create_main_cluster = false' | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
   apt_install postgresql
 fi
+# Dovecot (Debian's) for the mail tests: the test command starts a throwaway IMAP
+# server of its own (scripts/with-mail.sh), so the package's system service is not
+# started (a policy-rc.d denies it during the install, where none is in place) nor
+# enabled, and nothing listens on 143/993.
+if [ ! -x /usr/sbin/dovecot ]; then
+  log "installing Dovecot"
+  policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+  fi
+  status=0
+  apt_install dovecot-imapd || status=$?
+  if [ -n "$policy" ]; then as_root rm -f "$policy"; fi
+  [ "$status" = 0 ] || exit "$status"
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now --quiet dovecot.service dovecot.socket || true
+  else
+    as_root update-rc.d dovecot disable >/dev/null 2>&1 || true
+  fi
+fi
 log "tools ready"

@@ -154,3 +154,32 @@ test(`a WeCom credential connects an organization and its customer service (${BA
       .getByText('through “企业微信客服” (ww1a2b3c4d5e6f7a8b)').waitFor();
     assert.ok(!(await page.content()).includes('QM6Nl5pDWzW1HftV'), 'the Secret is not shown again');
   }, { expectedErrors: [/status of 422/] }));
+
+test(`an email credential connects a support mailbox; plain connections only to this machine (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/settings/channels'), 'admin');
+    await heading(page, 'Channel adapters');
+    await page.getByLabel('Channel').selectOption('email');
+    await page.getByLabel('Credential name').fill('客服邮箱');
+    const box = page.getByRole('group', { name: /Connect a support mailbox/ });
+    await box.getByLabel('Support address').fill('support@lianjie.example');
+    await box.getByLabel('IMAP server').fill('imap.example.com');
+    await box.getByLabel('SMTP server').fill('smtp.example.com');
+    await box.getByLabel('SMTP connection').selectOption('plain');
+    await box.getByLabel('Mailbox password or app password').fill('app-password-1');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    // Plain SMTP to another machine would carry the password in the clear.
+    await box.getByLabel('SMTP connection').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await box.getByLabel('SMTP connection').selectOption('starttls');
+    await box.getByLabel('SMTP port').fill('587');
+    await page.getByRole('button', { name: 'Create credential' }).click();
+    const shown = page.getByRole('status').filter({ hasText: 'Secret for “客服邮箱”' });
+    await shown.waitFor();
+    await page.getByRole('button', { name: 'Saved it, close' }).click();
+    const row = page.getByRole('listitem').filter({ hasText: '客服邮箱' });
+    await row.getByText('Replies leave from the mailbox support@lianjie.example').waitFor();
+    const routes = page.getByRole('region', { name: 'Where replies leave' });
+    await routes.getByRole('listitem').filter({ hasText: 'Email' })
+      .getByText('through “客服邮箱” (support@lianjie.example)').waitFor();
+    assert.ok(!(await page.content()).includes('app-password-1'), 'the password is not shown again');
+  }, { expectedErrors: [/status of 422/] }));

@@ -4,6 +4,7 @@
 //! every inbound delivery against it (`docs/channels.md`).
 
 use crate::channel::Channel;
+use crate::mailbox::Mailbox;
 use crate::sms_gateway::SmsGateway;
 use crate::validate::FieldProblem;
 use chrono::{DateTime, Duration, Utc};
@@ -50,7 +51,12 @@ pub struct ChannelKey {
     /// through its customer-service account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wecom: Option<WecomAccount>,
-    /// Where reading the platform's messages goes on from (WeCom's sync cursor).
+    /// The support mailbox this credential connects (an email credential only):
+    /// read by IMAP, replies sent by SMTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Mailbox>,
+    /// Where reading the platform's messages goes on from (WeCom's sync cursor, a
+    /// mailbox's UIDVALIDITY and last UID).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cursor: String,
 }
@@ -206,6 +212,9 @@ pub struct ChannelKeyInfo {
     /// The connected WeCom organization's CorpID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wecom_corp_id: Option<String>,
+    /// The connected support mailbox's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
     /// Where replies are sent, when this credential sends them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_base: Option<String>,
@@ -236,6 +245,9 @@ pub struct NewChannelKey {
     /// For WeCom: the organization and customer-service account to connect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wecom: Option<WecomAccount>,
+    /// For email: the support mailbox to read and send from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Mailbox>,
 }
 
 impl ChannelKeyInfo {
@@ -283,20 +295,30 @@ impl ChannelKey {
             last_used_at: self.last_used_at,
             wechat_app_id: self.wechat.as_ref().map(|a| a.app_id.clone()),
             wecom_corp_id: self.wecom.as_ref().map(|a| a.corp_id.clone()),
-            api_base: match (&self.wechat, &self.sms, &self.wecom) {
-                (Some(a), _, _) => Some(a.api_base().to_owned()),
-                // The gateway's address without its query, which may hold credentials.
-                (None, Some(g), _) => Some(g.url.split('?').next().unwrap_or_default().to_owned()),
-                (None, None, Some(a)) => Some(a.api_base().to_owned()),
-                (None, None, None) => None,
-            },
+            email_address: self.email.as_ref().map(|m| m.address.clone()),
+            api_base: self.sends_through(),
+        }
+    }
+
+    /// Where its replies are sent, when it sends them: an API's address, an SMS
+    /// gateway's without its query (which may hold credentials), an SMTP server.
+    fn sends_through(&self) -> Option<String> {
+        if let Some(a) = &self.wechat {
+            Some(a.api_base().to_owned())
+        } else if let Some(g) = &self.sms {
+            Some(g.url.split('?').next().unwrap_or_default().to_owned())
+        } else if let Some(a) = &self.wecom {
+            Some(a.api_base().to_owned())
+        } else {
+            self.email
+                .as_ref()
+                .map(|m| format!("smtp://{}:{}", m.smtp_host, m.smtp_port))
         }
     }
 
     /// Whether replies on its channel leave through this credential.
     pub fn sends_replies(&self) -> bool {
-        self.revoked_at.is_none()
-            && (self.wechat.is_some() || self.sms.is_some() || self.wecom.is_some())
+        self.revoked_at.is_none() && self.sends_through().is_some()
     }
 
     pub fn issued(&self) -> IssuedChannelKey {
@@ -402,6 +424,7 @@ mod tests {
             wechat: None,
             sms: None,
             wecom: None,
+            email: None,
             cursor: String::new(),
         }
     }

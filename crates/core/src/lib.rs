@@ -23,6 +23,7 @@ pub mod intent;
 pub mod leaderboard;
 pub mod link;
 pub mod locale;
+pub mod mailbox;
 pub mod markdown;
 pub mod oversight;
 pub mod people;

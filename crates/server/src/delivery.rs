@@ -139,7 +139,9 @@ async fn round(s: &Shared) -> Result<i64, ()> {
             })
         };
         let outcome = match route {
-            Some((Some(handle), Some(key))) => s.senders.send(&key, &handle, &m).await,
+            Some((Some(handle), Some(key))) => {
+                s.senders.send(&s.storage, &d.org, &key, &handle, &m).await
+            }
             Some((_, None)) | None => Outcome::Refused(FailureCode::NotConnected, String::new()),
             Some((None, Some(_))) => Outcome::Refused(
                 FailureCode::Rejected,

@@ -759,6 +759,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         Arc::downgrade(&state),
         state.deliveries.clone(),
     ));
+    tokio::spawn(adapters::email::supervise(Arc::downgrade(&state)));
     tokio::spawn(housekeeping(Arc::downgrade(&state)));
     tokio::spawn(pool_rules(Arc::downgrade(&state)));
     tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));

@@ -14,7 +14,9 @@ use lianjie_core::adapter::{
 };
 use lianjie_core::channel::Channel;
 use lianjie_core::validate::FieldErrors;
-use platform_fields::{SmsFields, SmsGatewayFields, WecomAccountFields, WecomFields};
+use platform_fields::{
+    MailboxFields, MailboxFieldset, SmsFields, SmsGatewayFields, WecomAccountFields, WecomFields,
+};
 
 mod platform_fields;
 
@@ -77,7 +79,7 @@ pub fn ChannelAdapters() -> impl IntoView {
                     keys.await.map(|list| view! {
                         <ul class="content-list reply-routes">
                             {reply_routes(&list).into_iter().map(|(channel, sender)| {
-                                let said = sender.map(|k| (k.label.clone(), k.wechat_app_id.clone().or_else(|| k.wecom_corp_id.clone()).or_else(|| k.api_base.clone()).unwrap_or_default()));
+                                let said = sender.map(|k| (k.label.clone(), k.wechat_app_id.clone().or_else(|| k.wecom_corp_id.clone()).or_else(|| k.email_address.clone()).or_else(|| k.api_base.clone()).unwrap_or_default()));
                                 let missing = said.is_none();
                                 view! {
                                     <li class:unconnected=missing>
@@ -181,6 +183,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
     };
     let sms = SmsFields::default();
     let wecom = WecomFields::default();
+    let mailbox = MailboxFields::default();
     let create = Action::new_local(move |new: &NewChannelKey| {
         let (api, new) = (api.clone(), new.clone());
         async move { api.create_channel_key(new).await }
@@ -193,6 +196,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
             }
             sms.clear();
             wecom.clear();
+            mailbox.clear();
             changed.run(Some(key));
         }
         Some(Err(AppError::Invalid(errs))) => problems.set(errs),
@@ -217,6 +221,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
                 wechat: account(),
                 sms: (on == Channel::Sms).then(|| sms.gateway()).flatten(),
                 wecom: (on == Channel::Wecom).then(|| wecom.account()).flatten(),
+                email: (on == Channel::Email).then(|| mailbox.mailbox()).flatten(),
             });
         }>
             <h2 id="new-key-h">{move || i18n.t(Msg::NewAdapterKey)}</h2>
@@ -252,6 +257,7 @@ fn NewKeyForm(api: ApiHandle, changed: Callback<Option<IssuedChannelKey>>) -> im
             })}
             {move || (channel.get() == Channel::Sms).then(|| view! { <SmsGatewayFields fields=sms problems /> })}
             {move || (channel.get() == Channel::Wecom).then(|| view! { <WecomAccountFields fields=wecom problems /> })}
+            {move || (channel.get() == Channel::Email).then(|| view! { <MailboxFieldset fields=mailbox problems /> })}
             <div class="actions">
                 <button type="submit" class="cta" disabled=move || create.pending().get()>{move || i18n.t(Msg::CreateAdapterKey)}</button>
             </div>
@@ -322,6 +328,9 @@ fn KeyRow(
                 <p class="meta">{status}</p>
                 {key.wechat_app_id.clone().map(|app_id| view! {
                     <p class="meta">{move || i18n.tf(Msg::KeySendsReplies, &[("app_id", &app_id)])}</p>
+                })}
+                {key.email_address.clone().map(|address| view! {
+                    <p class="meta">{move || i18n.tf(Msg::KeySendsEmail, &[("address", &address)])}</p>
                 })}
                 {key.wecom_corp_id.clone().map(|corp_id| view! {
                     <p class="meta">{move || i18n.tf(Msg::KeySendsWecom, &[("corp_id", &corp_id)])}</p>

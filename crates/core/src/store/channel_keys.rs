@@ -66,6 +66,14 @@ impl Db {
                 e.check(field, Err(problem));
             }
         }
+        if let Some(mailbox) = &new.email {
+            if new.channel != Channel::Email {
+                e.check("email", Err(FieldProblem::Range));
+            }
+            for (field, problem) in mailbox.problems() {
+                e.check(field, Err(problem));
+            }
+        }
         if let Some(gateway) = &new.sms {
             if new.channel != Channel::Sms {
                 e.check("sms", Err(FieldProblem::Range));
@@ -98,6 +106,7 @@ impl Db {
             wechat: new.wechat,
             sms: new.sms,
             wecom: new.wecom,
+            email: new.email,
             cursor: String::new(),
         };
         let issued = key.issued();
@@ -192,6 +201,7 @@ mod tests {
             wechat: None,
             sms: None,
             wecom: None,
+            email: None,
         }
     }
 

@@ -149,6 +149,42 @@ impl Db {
         self.inbound_for(channel, msg, ids, None, now)
     }
 
+    /// A customer's message answering a thread of conversation `thread` (email's
+    /// `In-Reply-To` naming one of its replies): kept there, whatever address it
+    /// came from (a customer's second address, a colleague they copied). Without
+    /// such a conversation on `channel`, as [`Db::inbound`].
+    pub fn inbound_threaded(
+        &mut self,
+        channel: Channel,
+        thread: &str,
+        msg: InboundMessage,
+        ids: [String; 3],
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        let Some(contact_id) = self
+            .conversations
+            .get(thread)
+            .filter(|v| v.channel == channel)
+            .map(|v| v.contact_id.clone())
+        else {
+            return self.inbound(channel, msg, ids, now);
+        };
+        validate_message(&msg.body, &msg.attachments)?;
+        let [_, _, message_id] = ids;
+        let out = self.append(
+            thread,
+            Direction::Inbound,
+            None,
+            msg.body,
+            msg.attachments,
+            msg.idempotency_key,
+            message_id,
+            now,
+        )?;
+        self.refresh_contact(&contact_id, now);
+        Ok(out)
+    }
+
     /// [`Db::inbound`], where a customer not known yet becomes `owner`'s (the rep
     /// whose link they wrote from) rather than waiting unowned.
     pub(super) fn inbound_for(

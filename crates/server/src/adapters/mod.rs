@@ -4,6 +4,7 @@
 //! (`crate::delivery`) keeps. A channel with
 //! no sender says so on every reply (`FailureCode::NotConnected`).
 
+pub mod email;
 pub mod sms;
 pub mod wechat;
 pub mod wecom;
@@ -50,10 +51,20 @@ pub fn text_of(message: &Message) -> String {
 }
 
 impl Senders {
-    /// Sends `message` to the customer known as `handle` on `key`'s channel.
-    pub async fn send(&self, key: &ChannelKey, handle: &str, message: &Message) -> Outcome {
+    /// Sends `message` (of organization `org`) to the customer known as `handle`
+    /// on `key`'s channel.
+    pub async fn send(
+        &self,
+        storage: &crate::storage::Storage,
+        org: &str,
+        key: &ChannelKey,
+        handle: &str,
+        message: &Message,
+    ) -> Outcome {
         let text = text_of(message);
-        if let Some(account) = &key.wechat {
+        if let Some(mailbox) = &key.email {
+            email::send(storage, org, mailbox, handle, message, &text).await
+        } else if let Some(account) = &key.wechat {
             self.tokens
                 .send_text(&self.http, account, handle, &text)
                 .await

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor as _, Row as _};
 
 mod fill;
 pub mod heads;
+pub mod mail;
 mod queue;
 mod reads;
 mod rows;

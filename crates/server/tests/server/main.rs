@@ -9,6 +9,7 @@ mod api;
 mod app_pages;
 mod customers;
 mod durability;
+mod email;
 mod events;
 mod inbox;
 mod instances;

@@ -22,6 +22,7 @@ fn connect(db: &mut Db, wechat: Option<WechatAccount>) {
         wechat,
         sms: None,
         wecom: None,
+        email: None,
     };
     db.create_channel_key(&admin, new, "ck-wx".into(), "token".into(), now())
         .unwrap();
@@ -150,6 +151,7 @@ fn an_official_account_is_checked_before_it_is_kept() {
         wechat: Some(wechat),
         sms: None,
         wecom: None,
+        email: None,
     };
     let Err(StoreError::Invalid(e)) = db.create_channel_key(
         &admin,

@@ -521,3 +521,58 @@ fn a_platform_joins_an_identity_to_a_named_customer_and_a_leaver_comes_back_to_t
     assert!(db.contacts[&named].left.is_empty());
     assert!(!db.contacts.contains_key("c-2"));
 }
+
+#[test]
+fn a_message_answering_a_thread_joins_its_conversation_from_any_address() {
+    let mut db = demo::seed(now());
+    let mail = |handle: &str, key: &str| InboundMessage {
+        handle: handle.into(),
+        name: String::new(),
+        body: "Re: 报价".into(),
+        attachments: vec![],
+        idempotency_key: key.into(),
+        context: None,
+    };
+    let fresh = |n: &str| [format!("c-{n}"), format!("v-{n}"), format!("m-{n}")];
+    let (v, _) = db
+        .inbound(
+            Channel::Email,
+            mail("li@example.com", "k1"),
+            fresh("1"),
+            now(),
+        )
+        .unwrap();
+    let (same, m) = db
+        .inbound_threaded(
+            Channel::Email,
+            &v.id,
+            mail("li.home@example.net", "k2"),
+            fresh("2"),
+            now(),
+        )
+        .unwrap();
+    assert_eq!((same.id.as_str(), same.unread), (v.id.as_str(), 2));
+    assert_eq!(m.conversation_id, v.id);
+    assert!(!db.contacts.contains_key("c-2"));
+    // A thread that is no email conversation (or none at all): as any message.
+    let web = db
+        .conversations
+        .values()
+        .find(|c| c.channel == Channel::WebChat)
+        .unwrap()
+        .id
+        .clone();
+    for thread in [web.as_str(), "v-missing"] {
+        let (other, _) = db
+            .inbound_threaded(
+                Channel::Email,
+                thread,
+                mail("new@example.org", "k3"),
+                fresh("3"),
+                now(),
+            )
+            .unwrap();
+        assert_eq!(db.conversations[&other.id].channel, Channel::Email);
+        assert_ne!(other.id, web);
+    }
+}
