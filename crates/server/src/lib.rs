@@ -13,6 +13,7 @@ mod deals;
 mod delivery;
 pub mod error;
 mod extract;
+mod files;
 mod leaderboard;
 mod pages;
 mod playbook;
@@ -56,6 +57,10 @@ pub struct Config {
     pub session_hours: i64,
     /// Sustained requests per second per client on the public endpoints.
     pub public_rate_per_sec: u32,
+    /// Where this server is reached from outside (`https://crm.example.com`), for
+    /// the addresses it writes into messages (an email's attachments); empty, they
+    /// are named in the message's text instead.
+    pub public_url: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is
     /// believed. Empty: the socket peer is the client.
     pub trusted_proxies: Vec<Cidr>,
@@ -89,6 +94,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             session_hours: 12,
             public_rate_per_sec: 50,
+            public_url: String::new(),
             trusted_proxies: Vec::new(),
             event_retention_days: 30,
             demo: false,

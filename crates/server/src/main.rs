@@ -38,6 +38,10 @@ fn config() -> Result<(SocketAddr, Config), String> {
                 defaults.public_rate_per_sec.into(),
             )?)
             .map_err(|e| format!("LIANJIE_PUBLIC_RATE: {e}"))?,
+            // Port 0 (any free port) is not known yet: the bound one is filled in.
+            public_url: env("LIANJIE_PUBLIC_URL")
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_default(),
             trusted_proxies: env("LIANJIE_TRUSTED_PROXIES")
                 .map(|v| lianjie_server::client_addr::parse_list(&v))
                 .transpose()
@@ -73,12 +77,15 @@ fn config() -> Result<(SocketAddr, Config), String> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (addr, config) = config()?;
+    let (addr, mut config) = config()?;
     let db = lianjie_server::storage::Dialect::of(&config.database_url).0;
     // A PostgreSQL URL may carry a password: name only where it points.
     let db = db.rsplit('@').next().unwrap_or(&db).to_owned();
-    let app = lianjie_server::build(config).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{}", listener.local_addr()?);
+    }
+    let app = lianjie_server::build(config).await?;
     println!(
         "lianjie-server listening on http://{} (database {db})",
         listener.local_addr()?

@@ -52,6 +52,7 @@ const SSE_BACKLOG: i64 = 1000;
 pub fn router(state: Shared) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/files/{id}", get(crate::files::file))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me))

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor as _, Row as _};
 
+pub mod files;
 mod fill;
 pub mod heads;
 pub mod mail;

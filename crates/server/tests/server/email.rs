@@ -1,7 +1,7 @@
 //! Email end to end against a real IMAP server on loopback (Dovecot, started by
 //! `scripts/with-mail.sh`) and an SMTP receiver in this test that delivers into
 //! its maildirs: a customer's mail to the support address appears in the inbox
-//! (HTML reduced to text, attachments named), the agent's reply lands in the
+//! (HTML reduced to text, its PDF an attachment), the agent's reply lands in the
 //! customer's mailbox threaded under the same subject, and the customer's answer
 //! to it, from another address, comes back into the same conversation.
 //!
@@ -21,6 +21,8 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 
 const SUPPORT: &str = "support@lianjie.test";
 const CUSTOMER: &str = "customer@example.test";
+/// A PDF's first bytes: binary, so it travels base64-encoded, byte for byte.
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
 
 struct MailServer {
     imap: (String, u16),
@@ -228,10 +230,10 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
                 .singlepart(SinglePart::html(
                     "<p>想了解<b>企业版</b>的价格</p><script>alert(1)</script>".to_owned(),
                 ))
-                .singlepart(Attachment::new("quote.pdf".into()).body(
-                    b"%PDF-1.4\n".to_vec(),
-                    ContentType::parse("application/pdf").unwrap(),
-                )),
+                .singlepart(
+                    Attachment::new("quote.pdf".into())
+                        .body(PDF.to_vec(), ContentType::parse("application/pdf").unwrap()),
+                ),
         )
         .unwrap();
     customer_sends(smtp_port, first).await;
@@ -239,9 +241,31 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
     assert_eq!(list.len(), 1);
     let body = list[0]["body"].as_str().unwrap();
     assert!(body.starts_with("【报价咨询】"), "{body}");
-    assert!(
-        body.contains("[附件 Attachment] quote.pdf") && !body.contains("alert"),
-        "{body}"
+    assert!(!body.contains("alert") && !body.contains('<'), "{body}");
+    // The PDF is an attachment, served by its unguessable address as a download.
+    let file = &list[0]["attachments"][0];
+    assert_eq!(
+        (&file["name"], &file["is_image"]),
+        (&json!("quote.pdf"), &json!(false))
+    );
+    let res = s
+        .http
+        .get(file["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename*=UTF-8''quote%2Epdf"
+    );
+    assert_eq!(res.headers()["content-type"], "application/octet-stream");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+    let missing = file["url"].as_str().unwrap().replace("/files/", "/files/0");
+    assert_eq!(
+        s.http.get(&missing).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
     );
 
     // The reply leaves by SMTP, signed in as the support address, threaded.

@@ -749,6 +749,15 @@ async fn permission_matrix_covers_every_operation_for_every_role() {
             None,
             [200; 6],
         ),
+        // A file a customer sent is served by its unguessable address alone; none
+        // is guessed (this one was never kept).
+        row(
+            M::GET,
+            "/files/{id}",
+            "/files/0123456789abcdef0123456789abcdef",
+            None,
+            [404; 6],
+        ),
         // Save contact as a plain link: public, like the card itself.
         row(
             M::GET,

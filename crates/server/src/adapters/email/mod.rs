@@ -8,12 +8,14 @@ pub mod parse;
 pub mod smtp;
 
 use crate::storage::Storage;
+use crate::storage::files::StoredFile;
 use crate::{AppState, Shared, Tenant};
 use lianjie_core::api::{Event, InboundMessage};
 use lianjie_core::channel::Channel;
 use lianjie_core::delivery::Outcome;
-use lianjie_core::inbox::Message;
+use lianjie_core::inbox::{Attachment, Message};
 use lianjie_core::mailbox::Mailbox;
+use sha2::Digest as _;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -164,11 +166,12 @@ async fn keep(
             .map_err(|e| e.to_string())?,
         None => Default::default(),
     };
+    let (attachments, named) = keep_files(s, &tenant.id, &mail).await?;
     let msg = InboundMessage {
         handle: mail.from.clone(),
         name: mail.name.clone(),
-        body: parse::body(&mail, &known.subject),
-        attachments: Vec::new(),
+        body: parse::body(&mail, &known.subject, named),
+        attachments,
         idempotency_key: format!(
             "mail-{}",
             crate::channel_auth::wechat_signature(&[mail.message_id.as_bytes()])
@@ -197,6 +200,62 @@ async fn keep(
         )
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Most files one mail keeps, the largest one, and all of them together; the rest
+/// are named in its text.
+const MAX_FILES: usize = 10;
+const MAX_FILE_BYTES: usize = 10 << 20;
+const MAX_MAIL_BYTES: usize = 25 << 20;
+
+/// Keeps `mail`'s attachments as files, as the inbox's attachments; those it does
+/// not keep (too many, too large, or no public address to serve them at).
+async fn keep_files<'m>(
+    s: &Shared,
+    org: &str,
+    mail: &'m parse::Mail,
+) -> Result<(Vec<Attachment>, Vec<&'m parse::MailFile>), String> {
+    let (mut kept, mut named, mut total) = (Vec::new(), Vec::new(), 0);
+    let base = s.config.public_url.trim_end_matches('/');
+    for (i, f) in mail.attachments.iter().enumerate() {
+        let fits = !base.is_empty()
+            && kept.len() < MAX_FILES
+            && f.bytes.len() <= MAX_FILE_BYTES
+            && total + f.bytes.len() <= MAX_MAIL_BYTES;
+        if !fits {
+            named.push(f);
+            continue;
+        }
+        total += f.bytes.len();
+        // The same file of the same mail has the same id: read twice, kept once.
+        let index = i.to_string();
+        let digest = sha2::Sha256::digest(
+            [
+                org.as_bytes(),
+                mail.message_id.as_bytes(),
+                index.as_bytes(),
+                f.bytes.as_slice(),
+            ]
+            .join(&0u8),
+        );
+        let id = hex::encode(&digest[..16]);
+        let name: String = f.name.chars().take(200).collect();
+        let stored = StoredFile {
+            name: name.clone(),
+            content_type: f.content_type.clone(),
+            bytes: f.bytes.clone(),
+        };
+        s.storage
+            .put_file(org, &id, &stored, chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        kept.push(Attachment {
+            url: format!("{base}/api/v1/files/{id}"),
+            name,
+            is_image: f.content_type.starts_with("image/"),
+        });
+    }
+    Ok((kept, named))
 }
 
 /// Sends reply `message` to `to` from `mailbox`, answering its conversation's

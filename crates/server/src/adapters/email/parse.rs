@@ -5,6 +5,14 @@
 use lianjie_core::inbox::MAX_MESSAGE;
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders as _};
 
+/// An attachment (or inline part) of a mail, decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MailFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
 /// One email read off the mailbox.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Mail {
@@ -18,8 +26,7 @@ pub struct Mail {
     /// `In-Reply-To` then `References`, newest first, bracketed.
     pub answers: Vec<String>,
     pub text: String,
-    /// Attachments' names and sizes in bytes.
-    pub attachments: Vec<(String, usize)>,
+    pub attachments: Vec<MailFile>,
     /// An automatic answer (`Auto-Submitted`, a bounce): kept, never a new thread.
     pub automatic: bool,
 }
@@ -67,14 +74,22 @@ pub fn read(raw: &[u8]) -> Option<Mail> {
     let attachments = msg
         .attachments()
         .map(|p| {
-            let name = p.attachment_name().map_or_else(
-                || {
-                    p.content_type()
-                        .map_or("attachment".to_owned(), |c| c.ctype().to_owned())
+            let content_type = p.content_type().map_or_else(
+                || "application/octet-stream".to_owned(),
+                |c| match c.subtype() {
+                    Some(sub) => format!("{}/{sub}", c.ctype()),
+                    None => c.ctype().to_owned(),
                 },
-                str::to_owned,
             );
-            (name, p.contents().len())
+            MailFile {
+                name: p
+                    .attachment_name()
+                    .unwrap_or("attachment")
+                    .trim()
+                    .to_owned(),
+                content_type: content_type.to_ascii_lowercase(),
+                bytes: p.contents().to_vec(),
+            }
         })
         .collect();
     let automatic = msg
@@ -122,17 +137,22 @@ pub fn topic(subject: &str) -> &str {
 }
 
 /// What the inbox shows of `mail`: its subject first when it starts a topic the
-/// thread (subject `thread`) is not already about, then its text, then its
-/// attachments by name; cut to fit one message.
-pub fn body(mail: &Mail, thread: &str) -> String {
+/// thread (subject `thread`) is not already about, then its text, then the
+/// attachments not kept as files (`named`), by name and size; cut to fit one
+/// message.
+pub fn body<'a>(
+    mail: &Mail,
+    thread: &str,
+    named: impl IntoIterator<Item = &'a MailFile>,
+) -> String {
     let mut out = String::new();
     if !mail.subject.is_empty() && topic(&mail.subject) != topic(thread) {
         out.push_str(&format!("【{}】\n", mail.subject));
     }
     out.push_str(&mail.text);
-    for (name, size) in &mail.attachments {
-        let kb = size.div_ceil(1024);
-        out.push_str(&format!("\n[附件 Attachment] {name} ({kb} KB)"));
+    for file in named {
+        let kb = file.bytes.len().div_ceil(1024);
+        out.push_str(&format!("\n[附件 Attachment] {} ({kb} KB)", file.name));
     }
     let out = out.trim().to_owned();
     if out.chars().count() <= MAX_MESSAGE {
@@ -175,16 +195,23 @@ mod tests {
             "{}",
             m.text
         );
-        assert_eq!(m.attachments, [("quote.pdf".to_owned(), 9)]);
+        assert_eq!(
+            m.attachments,
+            [MailFile {
+                name: "quote.pdf".into(),
+                content_type: "application/pdf".into(),
+                bytes: b"%PDF-1.4\n".to_vec()
+            }]
+        );
         assert!(!m.automatic);
-        let shown = body(&m, "");
+        let shown = body(&m, "", &m.attachments);
         assert!(shown.starts_with("【报价咨询】\n"), "{shown}");
         assert!(
             shown.ends_with("[附件 Attachment] quote.pdf (1 KB)"),
             "{shown}"
         );
-        // Within its thread the subject is not said again.
-        assert!(!body(&m, "Re: 报价咨询").contains('【'));
+        // Within its thread the subject is not said again; kept files are not named.
+        assert_eq!(body(&m, "Re: 报价咨询", []), m.text);
     }
 
     #[test]
@@ -204,7 +231,7 @@ mod tests {
     #[test]
     fn a_long_mail_is_cut_to_one_message() {
         let raw = format!("From: a@example.com\r\n\r\n{}\r\n", "长".repeat(5000));
-        let shown = body(&read(raw.as_bytes()).unwrap(), "");
+        let shown = body(&read(raw.as_bytes()).unwrap(), "", []);
         assert_eq!(shown.chars().count(), MAX_MESSAGE);
         assert!(shown.ends_with('…'));
     }

@@ -96,10 +96,13 @@ impl Drop for Process {
     }
 }
 
-pub async fn serve(config: Config) -> String {
-    let app = lianjie_server::build(config).await.unwrap();
+pub async fn serve(mut config: Config) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{addr}");
+    }
+    let app = lianjie_server::build(config).await.unwrap();
     tokio::spawn(async move {
         axum::serve(
             listener,
