@@ -171,8 +171,21 @@ impl Db {
         };
         validate_message(&msg.body, &msg.attachments)?;
         let [_, _, message_id] = ids;
-        let out = self.append(
-            thread,
+        self.keep_inbound(thread, &contact_id, msg, message_id, now)
+    }
+
+    /// Appends a customer's message to their conversation, and what it says of
+    /// them (intent, last seen) to the customer.
+    fn keep_inbound(
+        &mut self,
+        conversation_id: &str,
+        contact_id: &str,
+        msg: InboundMessage,
+        message_id: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Conversation, Message)> {
+        let (_, message) = self.append(
+            conversation_id,
             Direction::Inbound,
             None,
             msg.body,
@@ -181,8 +194,8 @@ impl Db {
             message_id,
             now,
         )?;
-        self.refresh_contact(&contact_id, now);
-        Ok(out)
+        self.refresh_contact(contact_id, now);
+        Ok((self.conversations[conversation_id].clone(), message))
     }
 
     /// [`Db::inbound`], where a customer not known yet becomes `owner`'s (the rep
@@ -282,18 +295,7 @@ impl Db {
                 conversation_id
             }
         };
-        let out = self.append(
-            &conversation_id,
-            Direction::Inbound,
-            None,
-            msg.body,
-            msg.attachments,
-            msg.idempotency_key,
-            message_id,
-            now,
-        )?;
-        self.refresh_contact(&contact_id, now);
-        Ok((self.conversations[&conversation_id].clone(), out.1))
+        self.keep_inbound(&conversation_id, &contact_id, msg, message_id, now)
     }
 
     /// A customer's message from a card or content page (keyed by its share token):

@@ -92,6 +92,45 @@ impl Senders {
     }
 }
 
+/// How long fetching a message's media may hold up keeping it (WeChat waits 5 s
+/// for its callback's answer).
+const MEDIA_WAIT: Duration = Duration::from_secs(3);
+
+/// Fetches platform media `media_id` (a voice message, a picture, a file) and
+/// keeps it as `msg`'s attachment; its id then leaves the message's words. Left
+/// in words when it cannot be fetched in time (said in the server's log).
+pub async fn attach_media(
+    s: &crate::Shared,
+    org: &str,
+    account: wechat::api::Account<'_>,
+    media_id: &str,
+    msg: &mut lianjie_core::api::InboundMessage,
+) {
+    let fetch = s.senders.tokens.media(&s.senders.http, account, media_id);
+    let file = match tokio::time::timeout(MEDIA_WAIT, fetch).await {
+        Ok(Ok(file)) => file,
+        Ok(Err(outcome)) => {
+            eprintln!("media {media_id}: {outcome:?}");
+            return;
+        }
+        Err(_) => {
+            eprintln!(
+                "media {media_id}: not fetched within {} s",
+                MEDIA_WAIT.as_secs()
+            );
+            return;
+        }
+    };
+    match crate::files::keep(s, org, &[b"media", media_id.as_bytes()], file).await {
+        Ok(Some(attachment)) => {
+            msg.attachments.push(attachment);
+            msg.body = msg.body.replace(media_id, "").trim_end().to_owned();
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("media {media_id}: keeping it failed: {e}"),
+    }
+}
+
 /// A request that got no answer, as an outcome worth retrying. reqwest's own
 /// message would carry the address, and with it any credential in it (an access
 /// token, a gateway's key); the kind of failure is enough.

@@ -374,6 +374,19 @@ pub fn kf_entry(m: &Value) -> Option<KfEntry> {
     Some(KfEntry::Said(msg))
 }
 
+/// The media a customer's picture, voice message, video or file carries.
+pub fn kf_media(m: &Value) -> Option<&str> {
+    let kind = text_at(m, "/msgtype");
+    let origin = m.get("origin").and_then(Value::as_u64);
+    let id = match (origin, kind) {
+        (Some(3), "image" | "voice" | "video" | "file") => {
+            m.get(kind)?.get("media_id")?.as_str()?
+        }
+        _ => return None,
+    };
+    (!id.is_empty()).then_some(id)
+}
+
 /// One page of `kf/sync_msg`.
 #[derive(Deserialize, Default)]
 struct SyncPage {
@@ -419,9 +432,16 @@ async fn sync(
         let page: SyncPage = serde_json::from_value(answer).map_err(|e| e.to_string())?;
         for m in &page.msg_list {
             match kf_entry(m) {
-                Some(KfEntry::Said(msg)) => keep(s, tenant, key_id, msg, IdentityChange::None)
-                    .await
-                    .map_err(|e| format!("{e:?}"))?,
+                Some(KfEntry::Said(mut msg)) => {
+                    if let Some(media_id) = kf_media(m) {
+                        let account = Account::Wecom(account);
+                        crate::adapters::attach_media(s, &tenant.id, account, media_id, &mut msg)
+                            .await;
+                    }
+                    keep(s, tenant, key_id, msg, IdentityChange::None)
+                        .await
+                        .map_err(|e| format!("{e:?}"))?
+                }
                 Some(KfEntry::SendFailed { message_id, why }) => {
                     let kept =
                         crate::delivery::keep_receipt(s, tenant, &message_id, false, why).await;

@@ -244,17 +244,7 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
     assert!(!body.contains("alert") && !body.contains('<'), "{body}");
     // The PDF is an attachment, served by its unguessable address as a download.
     let file = &list[0]["attachments"][0];
-    assert_eq!(
-        (&file["name"], &file["is_image"]),
-        (&json!("quote.pdf"), &json!(false))
-    );
-    let res = s
-        .http
-        .get(file["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let res = s.attachment(file, "quote.pdf", false).await;
     assert_eq!(
         res.headers()["content-disposition"],
         "attachment; filename*=UTF-8''quote%2Epdf"

@@ -56,6 +56,19 @@ async fn custom_send(
     }
 }
 
+/// A voice message's audio, as WeChat serves it.
+const AMR: &[u8] = b"#!AMR\n\x3c\x48\xf5\x1f";
+
+async fn media_get(Query(q): Query<HashMap<String, String>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match q.get("media_id").map(String::as_str) {
+        Some("VOICE-1") if q.contains_key("access_token") => {
+            ([("content-type", "audio/amr")], AMR).into_response()
+        }
+        _ => Json(json!({"errcode": 40007, "errmsg": "invalid media_id"})).into_response(),
+    }
+}
+
 async fn platform() -> (String, Shared) {
     platform_at("127.0.0.1:0").await
 }
@@ -66,6 +79,7 @@ async fn platform_at(addr: &str) -> (String, Shared) {
     let app = axum::Router::new()
         .route("/cgi-bin/stable_token", post(stable_token))
         .route("/cgi-bin/message/custom/send", post(custom_send))
+        .route("/cgi-bin/media/get", axum::routing::get(media_get))
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -173,6 +187,22 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
     assert_eq!(list[0]["body"], "你好，<b>报价</b>多少？");
     assert_eq!(list[0]["direction"], "inbound");
 
+    // A voice message: its recognition in words, its audio fetched as a file.
+    let voice = format!(
+        "<xml><ToUserName>gh_10f6c3c3ac5a</ToUserName><FromUserName>oFollower1</FromUserName><CreateTime>{}</CreateTime><MsgType>voice</MsgType><MediaId>VOICE-1</MediaId><Format>amr</Format><Recognition>明天下午有空</Recognition><MsgId>6054768590064713729</MsgId></xml>",
+        Utc::now().timestamp()
+    );
+    assert_eq!(
+        post_encrypted(&s, &key_id, &token, &voice, "nv").await.0,
+        StatusCode::OK
+    );
+    let said = &s.messages(&admin, &v).await[0];
+    assert_eq!(said["body"], "[语音 Voice] 明天下午有空");
+    let audio = s
+        .attachment(&said["attachments"][0], "VOICE-1.amr", false)
+        .await;
+    assert_eq!(audio.bytes().await.unwrap().as_ref(), AMR);
+
     // Signed with another token, or for another account: refused, nothing kept.
     let (status, _) = post_encrypted(
         &s,
@@ -183,7 +213,7 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(s.messages(&admin, &v).await.len(), 1);
+    assert_eq!(s.messages(&admin, &v).await.len(), 2);
 
     // The reply: queued, then sent with a fetched token, with WeChat's body.
     let m = s.reply(&admin, &v, "您好，报价单稍后发您", "reply-1").await;

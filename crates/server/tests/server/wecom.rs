@@ -2,7 +2,7 @@
 //! checks every request: the encrypted URL check; an external contact added
 //! through a "contact me" code made for a known customer joins that customer; 微信客服's
 //! "messages waiting" event makes the server read them (`kf/sync_msg`, from the
-//! cursor it keeps) into the inbox once; a reply leaves by `kf/send_msg` with a
+//! cursor it keeps) into the inbox once, a picture fetched (`media/get`) and kept; a reply leaves by `kf/send_msg` with a
 //! fetched token and its own id; WeCom's later "did not reach them" marks it
 //! failed; and a contact who removes staff leaves the customer, so a reply says it
 //! has nowhere to go.
@@ -31,6 +31,7 @@ struct Platform {
     /// What the next `kf/sync_msg` calls answer, in turn.
     pages: VecDeque<Value>,
     sends: Vec<(String, Value)>,
+    media_requests: Vec<HashMap<String, String>>,
 }
 
 type Shared = Arc<Mutex<Platform>>;
@@ -83,12 +84,38 @@ async fn send_msg(
     Json(json!({"errcode": 0, "errmsg": "ok", "msgid": id}))
 }
 
+/// A picture's bytes, as WeCom serves a customer's image.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-picture";
+
+async fn media_get(
+    State(p): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    p.lock().unwrap().media_requests.push(q.clone());
+    match (token_ok(&q), q.get("media_id").map(String::as_str)) {
+        (true, Some("MEDIA-1")) => (
+            [
+                ("content-type", "image/png"),
+                (
+                    "content-disposition",
+                    "attachment; filename=\"MEDIA-1.png\"",
+                ),
+            ],
+            PNG,
+        )
+            .into_response(),
+        _ => Json(json!({"errcode": 40007, "errmsg": "invalid media_id"})).into_response(),
+    }
+}
+
 async fn platform() -> (String, Shared) {
     let state = Shared::default();
     let app = axum::Router::new()
         .route("/cgi-bin/gettoken", get(gettoken))
         .route("/cgi-bin/kf/sync_msg", post(sync_msg))
         .route("/cgi-bin/kf/send_msg", post(send_msg))
+        .route("/cgi-bin/media/get", get(media_get))
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -261,6 +288,8 @@ async fn a_wecom_contact_joins_their_customer_writes_through_kf_and_the_reply_le
          "origin": 3, "msgtype": "text", "text": {"content": "你好，想了解<b>企业版</b>"}},
         {"msgid": "from_msgid_2", "open_kfid": KF, "external_userid": CUSTOMER, "send_time": 1615478586,
          "origin": 5, "servicer_userid": "zhangsan", "msgtype": "text", "text": {"content": "staff's own"}},
+        {"msgid": "from_msgid_3", "open_kfid": KF, "external_userid": CUSTOMER, "send_time": 1615478587,
+         "origin": 3, "msgtype": "image", "image": {"media_id": "MEDIA-1"}},
     ]);
     platform
         .lock()
@@ -271,8 +300,19 @@ async fn a_wecom_contact_joins_their_customer_writes_through_kf_and_the_reply_le
         post_event(&s, &key_id, &token, &kf_event(), "n2").await,
         StatusCode::OK
     );
-    let list = messages_reach(&s, &admin, &v, 2).await;
-    assert_eq!(list[0]["body"], "你好，想了解<b>企业版</b>");
+    let list = messages_reach(&s, &admin, &v, 3).await;
+    assert_eq!(list[1]["body"], "你好，想了解<b>企业版</b>");
+    // The picture is fetched with the token and kept: an image attachment.
+    assert_eq!(list[0]["body"], "[图片 Image]");
+    let res = s
+        .attachment(&list[0]["attachments"][0], "MEDIA-1.png", true)
+        .await;
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+    assert_eq!(
+        platform.lock().unwrap().media_requests[0]["media_id"],
+        "MEDIA-1"
+    );
     assert_eq!(
         post_event(&s, &key_id, &token, &kf_event(), "n3").await,
         StatusCode::OK
@@ -298,7 +338,7 @@ async fn a_wecom_contact_joins_their_customer_writes_through_kf_and_the_reply_le
         );
         assert_eq!(p.token_requests.len(), 1);
     }
-    assert_eq!(s.messages(&admin, &v).await.len(), 2);
+    assert_eq!(s.messages(&admin, &v).await.len(), 3);
 
     // The reply leaves through 微信客服 with its own id.
     let m = s

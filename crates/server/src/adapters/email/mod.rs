@@ -15,7 +15,6 @@ use lianjie_core::channel::Channel;
 use lianjie_core::delivery::Outcome;
 use lianjie_core::inbox::{Attachment, Message};
 use lianjie_core::mailbox::Mailbox;
-use sha2::Digest as _;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -216,44 +215,34 @@ async fn keep_files<'m>(
     mail: &'m parse::Mail,
 ) -> Result<(Vec<Attachment>, Vec<&'m parse::MailFile>), String> {
     let (mut kept, mut named, mut total) = (Vec::new(), Vec::new(), 0);
-    let base = s.config.public_url.trim_end_matches('/');
     for (i, f) in mail.attachments.iter().enumerate() {
-        let fits = !base.is_empty()
-            && kept.len() < MAX_FILES
+        let fits = kept.len() < MAX_FILES
             && f.bytes.len() <= MAX_FILE_BYTES
             && total + f.bytes.len() <= MAX_MAIL_BYTES;
-        if !fits {
-            named.push(f);
-            continue;
-        }
-        total += f.bytes.len();
-        // The same file of the same mail has the same id: read twice, kept once.
         let index = i.to_string();
-        let digest = sha2::Sha256::digest(
-            [
-                org.as_bytes(),
-                mail.message_id.as_bytes(),
-                index.as_bytes(),
-                f.bytes.as_slice(),
-            ]
-            .join(&0u8),
-        );
-        let id = hex::encode(&digest[..16]);
-        let name: String = f.name.chars().take(200).collect();
-        let stored = StoredFile {
-            name: name.clone(),
+        let origin = [
+            mail.message_id.as_bytes(),
+            index.as_bytes(),
+            f.bytes.as_slice(),
+        ];
+        let file = StoredFile {
+            name: f.name.clone(),
             content_type: f.content_type.clone(),
             bytes: f.bytes.clone(),
         };
-        s.storage
-            .put_file(org, &id, &stored, chrono::Utc::now())
-            .await
-            .map_err(|e| e.to_string())?;
-        kept.push(Attachment {
-            url: format!("{base}/api/v1/files/{id}"),
-            name,
-            is_image: f.content_type.starts_with("image/"),
-        });
+        let attachment = match fits {
+            true => crate::files::keep(s, org, &origin, file)
+                .await
+                .map_err(|e| e.to_string())?,
+            false => None,
+        };
+        match attachment {
+            Some(a) => {
+                total += f.bytes.len();
+                kept.push(a);
+            }
+            None => named.push(f),
+        }
     }
     Ok((kept, named))
 }

@@ -5,6 +5,7 @@
 //! holding one account get the same token instead of invalidating each other's.
 
 use crate::adapters::unreachable;
+use crate::storage::files::StoredFile;
 use lianjie_core::adapter::{WechatAccount, WecomAccount};
 use lianjie_core::delivery::{FailureCode, Outcome};
 use serde::Deserialize;
@@ -180,6 +181,69 @@ impl Tokens {
         ))
     }
 
+    /// Media `media_id` (a voice message, a video, a file) by the platform's
+    /// `/cgi-bin/media/get`: its bytes, type and name. A token the platform no
+    /// longer takes is fetched afresh once; errors come as JSON.
+    pub async fn media(
+        &self,
+        http: &reqwest::Client,
+        account: Account<'_>,
+        media_id: &str,
+    ) -> Result<StoredFile, Outcome> {
+        let who = account.who();
+        for force in [false, true] {
+            let token = self.token(http, account, force).await?;
+            let resp = http
+                .get(format!("{}/cgi-bin/media/get", account.base()))
+                .query(&[("access_token", token.as_str()), ("media_id", media_id)])
+                .send()
+                .await
+                .map_err(|e| unreachable(&e, who))?;
+            if !resp.status().is_success() {
+                return Err(Outcome::Passing(format!(
+                    "{who} answered {}",
+                    resp.status()
+                )));
+            }
+            let header = |name: reqwest::header::HeaderName| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let content_type = header(reqwest::header::CONTENT_TYPE)
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            let name = file_name(&header(reqwest::header::CONTENT_DISPOSITION))
+                .unwrap_or_else(|| format!("{media_id}.{}", extension(&content_type)));
+            let bytes = resp.bytes().await.map_err(|e| unreachable(&e, who))?;
+            if content_type.contains("json") || content_type.starts_with("text/") {
+                let a: Answer = serde_json::from_slice(&bytes).unwrap_or_default();
+                if STALE_TOKEN.contains(&a.errcode) && !force {
+                    continue;
+                }
+                return Err(failure(&a, "media"));
+            }
+            return Ok(StoredFile {
+                name,
+                content_type: if content_type.is_empty() {
+                    "application/octet-stream".into()
+                } else {
+                    content_type
+                },
+                bytes: bytes.to_vec(),
+            });
+        }
+        Err(Outcome::Refused(
+            FailureCode::Rejected,
+            format!("{who}: a freshly fetched access token was refused"),
+        ))
+    }
+
     /// Sends `text` to follower `open_id` as a customer-service message: WeChat
     /// takes these within 48 hours of the follower's last message.
     pub async fn send_text(
@@ -204,5 +268,45 @@ impl Tokens {
             Ok(_) => Outcome::Sent,
             Err(outcome) => outcome,
         }
+    }
+}
+
+/// The file name a `Content-Disposition` gives (`filename="…"`).
+fn file_name(disposition: &str) -> Option<String> {
+    let at = disposition.find("filename=")? + "filename=".len();
+    let name = disposition[at..]
+        .split(';')
+        .next()?
+        .trim()
+        .trim_matches('"');
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// A file extension for media of `content_type` that came without a name.
+fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "audio/amr" => "amr",
+        "audio/speex" | "audio/x-speex" => "spx",
+        "audio/mpeg" | "audio/mp3" => "mp3",
+        "video/mp4" => "mp4",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/gif" => "gif",
+        _ => "bin",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_are_named_by_the_platform_or_by_their_type() {
+        assert_eq!(
+            file_name(r#"attachment; filename="MEDIA_ID.jpg""#).as_deref(),
+            Some("MEDIA_ID.jpg")
+        );
+        assert_eq!(file_name("attachment"), None);
+        assert_eq!((extension("audio/amr"), extension("x/y")), ("amr", "bin"));
     }
 }

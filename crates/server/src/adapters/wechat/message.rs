@@ -77,6 +77,15 @@ fn opt<'a>(f: &'a BTreeMap<String, String>, name: &str) -> &'a str {
     f.get(name).map_or("", String::as_str)
 }
 
+/// The media a voice or video message carries, fetched by its id.
+pub fn media_id(f: &BTreeMap<String, String>) -> Option<&str> {
+    match opt(f, "MsgType") {
+        "voice" | "video" | "shortvideo" => f.get("MediaId").map(String::as_str),
+        _ => None,
+    }
+    .filter(|id| !id.is_empty())
+}
+
 /// What a follower sent, as the inbox keeps it: `None` for what is not a message
 /// to anyone (a template's delivery report, a menu view the server need not keep).
 pub fn normalize(f: &BTreeMap<String, String>) -> Result<Option<InboundMessage>, XmlError> {

@@ -56,7 +56,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
         Some(encrypted) => {
             let signature = q.msg_signature.as_deref().ok_or(SignatureError::Missing)?;
             channel_auth::one_of(&sign(Some(encrypted)), signature)?;
-            let account = wechat.ok_or_else(|| {
+            let account = wechat.as_ref().ok_or_else(|| {
                 ApiError::BadRequest(
                     "safe mode needs the account's EncodingAESKey: connect the Official Account on this credential".into(),
                 )
@@ -75,10 +75,17 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
             outer
         }
     };
-    let Some(msg) = message::normalize(&plain).map_err(|e| ApiError::BadRequest(e.to_string()))?
+    let Some(mut msg) =
+        message::normalize(&plain).map_err(|e| ApiError::BadRequest(e.to_string()))?
     else {
         return Ok(RECEIVED);
     };
+    // A voice message or video becomes a link to its file, where the account is
+    // connected (its media are fetched with the account's token).
+    if let (Some(account), Some(media_id)) = (&wechat, message::media_id(&plain)) {
+        let account = api::Account::Wechat(account);
+        crate::adapters::attach_media(s, &tenant.id, account, media_id, &mut msg).await;
+    }
     let ids = inbound_ids();
     let key_id = key_id.to_owned();
     s.add_message(

@@ -231,6 +231,24 @@ impl Server {
         page["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// A message's attachment `a`, checked to be `name` (a picture or not), as
+    /// its address serves it.
+    pub async fn attachment(&self, a: &Value, name: &str, is_image: bool) -> reqwest::Response {
+        assert_eq!(
+            (a["name"].as_str(), a["is_image"].as_bool()),
+            (Some(name), Some(is_image)),
+            "{a}"
+        );
+        let res = self
+            .http
+            .get(a["url"].as_str().unwrap_or_default())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res
+    }
+
     /// Staff `token`'s reply in `conversation`, with idempotency key `key`.
     pub async fn reply(&self, token: &str, conversation: &str, body: &str, key: &str) -> Value {
         let (status, m) = self
