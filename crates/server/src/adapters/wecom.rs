@@ -164,7 +164,7 @@ pub async fn url_check(s: &Shared, q: &WechatQuery) -> ApiResult<String> {
 }
 
 /// WeCom's POST of an event to the callback address.
-pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'static str> {
+pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<String> {
     let encrypted = || {
         let xml = std::str::from_utf8(body)
             .map_err(|_| ApiError::BadRequest("the body is not UTF-8 XML".into()))?;
@@ -231,7 +231,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
         }
         Callback::Other => {}
     }
-    Ok(RECEIVED)
+    Ok(RECEIVED.into())
 }
 
 fn say(handle: &str, body: String, key: String) -> InboundMessage {

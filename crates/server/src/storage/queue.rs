@@ -53,6 +53,35 @@ impl Storage {
         Ok(sql.query().execute(&self.pool).await?.rows_affected() == 1)
     }
 
+    /// The oldest reply in `conversation` queued and waiting for its next attempt:
+    /// not one a sender is sending now, whose claim moved the due time in storage
+    /// away from the one the reply itself keeps.
+    pub async fn waiting_reply(&self, org: &str, conversation: &str) -> StorageResult<Option<Due>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT doc, next_attempt_ns FROM messages WHERE org_id = ")
+            .text(org)
+            .push(" AND conversation_id = ")
+            .text(conversation)
+            .push(" AND delivery_state = 'queued' ORDER BY next_attempt_ns LIMIT 8");
+        for r in sql.query().fetch_all(&self.pool).await? {
+            let message: Message = serde_json::from_str(r.try_get::<&str, _>(0)?)?;
+            let due_ns: i64 = r.try_get(1)?;
+            let kept = message
+                .delivery
+                .as_ref()
+                .and_then(|d| d.next_attempt_at)
+                .map(ns);
+            if kept == Some(due_ns) {
+                return Ok(Some(Due {
+                    org: org.to_owned(),
+                    message,
+                    due_ns,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
     /// Message `id`, in whichever of `org`'s conversations, as stored.
     pub async fn message_by_id(&self, org: &str, id: &str) -> StorageResult<Option<Message>> {
         let mut sql = Sql::default();

@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::routing::post;
 use chrono::Utc;
 use lianjie_server::adapters::wechat::crypto::MessageCrypt;
+use lianjie_server::adapters::wechat::message;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
@@ -284,6 +285,50 @@ async fn a_follower_writes_in_safe_mode_and_the_reply_really_leaves() {
     assert_eq!(status, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(platform.lock().unwrap().sends.len(), 5);
+
+    // A reply waiting for its next attempt (WeChat was busy) leaves in the answer
+    // to the follower's next message: a passive reply, sealed in safe mode.
+    platform.lock().unwrap().next_errors.push_back(45009);
+    let m = s.reply(&admin, &v, "稍等，马上回复您 ]]>", "reply-4").await;
+    let id = m["id"].as_str().unwrap().to_owned();
+    for _ in 0..50 {
+        if platform.lock().unwrap().sends.len() == 6 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, answer) = post_encrypted(
+        &s,
+        &key_id,
+        &token,
+        &text_message("oFollower1", 77, "在吗？"),
+        "np",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let sealed = message::fields(&answer).unwrap();
+    let encrypted = &sealed["Encrypt"];
+    assert_eq!(
+        sealed["MsgSignature"],
+        sha1_sorted(&[&token, &sealed["TimeStamp"], &sealed["Nonce"], encrypted])
+    );
+    let opened = MessageCrypt::new(AES_KEY)
+        .unwrap()
+        .decrypt(encrypted, APP_ID)
+        .unwrap();
+    let reply = message::fields(&opened).unwrap();
+    assert_eq!(
+        (
+            reply["ToUserName"].as_str(),
+            reply["MsgType"].as_str(),
+            reply["Content"].as_str()
+        ),
+        ("oFollower1", "text", "稍等，马上回复您 ]]>")
+    );
+    s.delivery_reaches(&admin, &v, &id, "sent").await;
+    // Its next attempt is not made: it has left.
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(platform.lock().unwrap().sends.len(), 6);
 }
 
 #[tokio::test]

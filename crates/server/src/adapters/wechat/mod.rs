@@ -5,6 +5,7 @@
 pub mod api;
 pub mod crypto;
 pub mod message;
+pub mod passive;
 
 use crate::Shared;
 use crate::channel_auth::{self, SignatureError};
@@ -26,7 +27,10 @@ pub const RECEIVED: &str = "success";
 /// EncodingAESKey and must be addressed to its AppID. Plaintext mode: WeChat's
 /// `signature` covers the token, timestamp and nonce only, so each is accepted
 /// once (a captured address cannot carry another body).
-pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'static str> {
+///
+/// The answer is `success`, or a reply that was waiting in the follower's
+/// conversation ([`passive`]).
+pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<String> {
     let now = Utc::now();
     let key_id = q.key.as_deref().ok_or(SignatureError::NoKey)?;
     let Credential {
@@ -52,6 +56,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
             })
             .collect()
     };
+    let safe_mode = outer.contains_key("Encrypt");
     let plain = match outer.get("Encrypt") {
         Some(encrypted) => {
             let signature = q.msg_signature.as_deref().ok_or(SignatureError::Missing)?;
@@ -78,7 +83,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
     let Some(mut msg) =
         message::normalize(&plain).map_err(|e| ApiError::BadRequest(e.to_string()))?
     else {
-        return Ok(RECEIVED);
+        return Ok(RECEIVED.into());
     };
     // A voice message or video becomes a link to its file, where the account is
     // connected (its media are fetched with the account's token).
@@ -88,16 +93,38 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<&'s
     }
     let ids = inbound_ids();
     let key_id = key_id.to_owned();
-    s.add_message(
-        &tenant,
-        msg.idempotency_key.clone(),
-        move |db, now| {
-            let out = db.inbound(Channel::Wechat, msg, ids, now)?;
-            db.note_channel_key_used(&key_id, now);
-            Ok(out)
-        },
-        Event::message,
-    )
-    .await?;
-    Ok(RECEIVED)
+    let (conversation, _) = s
+        .add_message(
+            &tenant,
+            msg.idempotency_key.clone(),
+            move |db, now| {
+                let out = db.inbound(Channel::Wechat, msg, ids, now)?;
+                db.note_channel_key_used(&key_id, now);
+                Ok(out)
+            },
+            Event::message,
+        )
+        .await?;
+    // Answered as WeChat wrote: sealed in safe mode (or not at all, when it cannot be).
+    let seal = match (safe_mode, &wechat, secrets.first()) {
+        (false, ..) => Some(None),
+        (true, Some(account), Some(token)) => passive::Seal::new(account, token).map(Some),
+        (true, ..) => None,
+    };
+    let Some(seal) = seal else {
+        return Ok(RECEIVED.into());
+    };
+    let Some(text) = passive::take(s, &tenant, &conversation.id).await else {
+        return Ok(RECEIVED.into());
+    };
+    let xml = passive::reply_xml(
+        plain.get("FromUserName").map_or("", String::as_str),
+        plain.get("ToUserName").map_or("", String::as_str),
+        &text,
+        now,
+    );
+    Ok(match seal {
+        Some(seal) => seal.wrap(&xml, nonce, now),
+        None => xml,
+    })
 }
