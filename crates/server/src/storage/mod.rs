@@ -37,8 +37,9 @@ pub enum StorageError {
 pub type StorageResult<T> = Result<T, StorageError>;
 
 /// How often SQLite's migrations are tried before their error is the answer (see
-/// [`Storage::open`]).
-const MIGRATION_ATTEMPTS: u32 = 25;
+/// [`Storage::open`]): 200 ms apart, 30 s in all, as long as a loaded machine may
+/// take to apply every migration on the server starting beside this one.
+const MIGRATION_ATTEMPTS: u32 = 150;
 
 #[derive(Clone)]
 pub struct Storage {
