@@ -2,8 +2,9 @@
 //! `scripts/with-mail.sh`) and an SMTP receiver in this test that delivers into
 //! its maildirs: a customer's mail to the support address appears in the inbox
 //! (HTML reduced to text, its PDF an attachment), the agent's reply lands in the
-//! customer's mailbox threaded under the same subject, and the customer's answer
-//! to it, from another address, comes back into the same conversation.
+//! customer's mailbox threaded under the same subject, the customer's answer to
+//! it, from another address, comes back into the same conversation, and an
+//! absence notice answering nothing of ours starts no customer.
 //!
 //! Without `LIANJIE_TEST_IMAP` the test says so and stops, unless the test command
 //! requires the mail server (`LIANJIE_TEST_MAIL_REQUIRED`), as `scripts/test.sh` does.
@@ -292,6 +293,12 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
         .references(format!("<first.1@example.test> {our_id}"))
         .body("好的，请再发一份合同模板。".to_owned())
         .unwrap();
+    // An absence notice answering nothing of ours starts no customer.
+    deliver(
+        &m.maildir,
+        SUPPORT,
+        b"From: away@example.test\r\nTo: support@lianjie.test\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <away.1@example.test>\r\n\r\nI am away until Monday.\r\n",
+    );
     customer_sends(smtp_port, again).await;
     let (same, list) = conversation_with(&s, &admin, "请再发一份合同模板").await;
     assert_eq!(same, v);
@@ -324,4 +331,13 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
     let admin = s.login_as("admin@lianjie.example").await;
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     assert_eq!(s.messages(&admin, &v).await.len(), 4);
+    let (_, page) = s
+        .call(
+            Method::GET,
+            "/conversations?channel=email&text=away",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(0), "{page}");
 }

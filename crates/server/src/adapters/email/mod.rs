@@ -157,6 +157,11 @@ async fn keep(
         .answers
         .iter()
         .find_map(|id| smtp::conversation_of(id, mailbox));
+    // An automatic answer (an absence notice, a bounce) belongs in the thread it
+    // answers; one answering nothing of ours starts no customer.
+    if mail.automatic && thread.is_none() {
+        return Ok(());
+    }
     let known = match &thread {
         Some(v) => s
             .storage

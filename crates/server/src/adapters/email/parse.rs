@@ -27,7 +27,8 @@ pub struct Mail {
     pub answers: Vec<String>,
     pub text: String,
     pub attachments: Vec<MailFile>,
-    /// An automatic answer (`Auto-Submitted`, a bounce): kept, never a new thread.
+    /// An automatic answer (`Auto-Submitted`, a delivery report): kept in the
+    /// thread it answers, never the start of one.
     pub automatic: bool,
 }
 
