@@ -200,20 +200,17 @@ async fn a_customer_emails_support_and_the_threaded_reply_reaches_their_mailbox(
     let (smtp_port, received) = smtp_receiver(m.maildir.clone()).await;
     let s = start().await;
     let admin = s.login_as("admin@lianjie.example").await;
-    let (status, key) = s
-        .call(
-            Method::POST,
-            "/channel-keys",
-            Some(&admin),
-            Some(json!({"channel": "email", "label": "客服邮箱", "email": {
+    let key = s
+        .create_key(
+            &admin,
+            json!({"channel": "email", "label": "客服邮箱", "email": {
                 "address": SUPPORT, "display_name": "连接客服",
                 "imap_host": m.imap.0, "imap_port": m.imap.1, "imap_security": "plain",
                 "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "smtp_security": "plain",
                 "password": m.password,
-            }})),
+            }}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{key}");
     assert_eq!(key["key"]["email_address"], SUPPORT);
     let (_, listed) = s
         .call(Method::GET, "/channel-keys", Some(&admin), None)

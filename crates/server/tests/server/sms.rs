@@ -56,21 +56,18 @@ async fn replies_leave_through_the_gateway_and_its_receipts_settle_them() {
     let (base, gw) = gateway().await;
     let s = start().await;
     let admin = s.login_as("admin@lianjie.example").await;
-    let (status, key) = s
-        .call(
-            Method::POST,
-            "/channel-keys",
-            Some(&admin),
-            Some(json!({"channel": "sms", "label": "短信网关", "sms": {
+    let key = s
+        .create_key(
+            &admin,
+            json!({"channel": "sms", "label": "短信网关", "sms": {
                 "url": format!("{base}/send"),
                 "format": "json",
                 "body": r#"{"mobile":"{to}","content":"{text}","out_id":"{ref}"}"#,
                 "authorization": "Bearer gw-key",
                 "receipt_ref_field": "out_id",
-            }})),
+            }}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{key}");
     let key_id = key["key"]["id"].as_str().unwrap().to_owned();
     let token = key["receipt_token"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 32);

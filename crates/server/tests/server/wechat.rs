@@ -142,18 +142,13 @@ async fn conversation_of(s: &Server, staff: &str, handle: &str) -> String {
 
 /// An Official Account connected on `s`, its replies sent to `api`: the issued key.
 async fn connect(s: &Server, admin: &str, api: &str) -> Value {
-    let (status, key) = s
-        .call(
-            Method::POST,
-            "/channel-keys",
-            Some(admin),
-            Some(json!({"channel": "wechat", "label": "公众号", "wechat": {
-                "app_id": APP_ID, "app_secret": APP_SECRET, "encoding_aes_key": AES_KEY, "api_base": api,
-            }})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{key}");
-    key
+    s.create_key(
+        admin,
+        json!({"channel": "wechat", "label": "公众号", "wechat": {
+            "app_id": APP_ID, "app_secret": APP_SECRET, "encoding_aes_key": AES_KEY, "api_base": api,
+        }}),
+    )
+    .await
 }
 
 #[tokio::test]

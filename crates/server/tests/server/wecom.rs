@@ -203,18 +203,15 @@ async fn a_wecom_contact_joins_their_customer_writes_through_kf_and_the_reply_le
     let (api, platform) = platform().await;
     let s = start().await;
     let admin = s.login_as("admin@lianjie.example").await;
-    let (status, key) = s
-        .call(
-            Method::POST,
-            "/channel-keys",
-            Some(&admin),
-            Some(json!({"channel": "wecom", "label": "企业微信", "wecom": {
+    let key = s
+        .create_key(
+            &admin,
+            json!({"channel": "wecom", "label": "企业微信", "wecom": {
                 "corp_id": CORP_ID, "secret": SECRET, "encoding_aes_key": AES_KEY,
                 "open_kfid": KF, "api_base": api,
-            }})),
+            }}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{key}");
     let key_id = key["key"]["id"].as_str().unwrap().to_owned();
     let token = key["secret"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 32);

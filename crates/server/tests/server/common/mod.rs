@@ -231,6 +231,20 @@ impl Server {
         page["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// A channel credential admin `token` creates from `new`, answered 201: as issued.
+    pub async fn create_key(&self, token: &str, new: Value) -> Value {
+        let (status, key) = self
+            .call(
+                reqwest::Method::POST,
+                "/channel-keys",
+                Some(token),
+                Some(new),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{key}");
+        key
+    }
+
     /// A message's attachment `a`, checked to be `name` (a picture or not), as
     /// its address serves it.
     pub async fn attachment(&self, a: &Value, name: &str, is_image: bool) -> reqwest::Response {
