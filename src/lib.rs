@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
+mod offline;
 pub mod pages;
 pub mod tracker;
 pub mod viewer;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
         }
     };
     provide_api(backend);
+    offline::keep_app_shell();
 
     view! {
         <Router>

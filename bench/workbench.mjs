@@ -1,0 +1,117 @@
+// The rep's workbench on a phone on a slow network: the lead radar (/radar) opened
+// on the reference server by a signed-in rep, in headless Chromium through the Chrome
+// DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up, 150 ms
+// round trip) and a 4x CPU slowdown. Three visits of each run, in the same browser
+// profile:
+//   first    nothing cached, no service worker yet;
+//   http     a later visit with the browser's HTTP cache only (the worker blocked);
+//   worker   a later visit with the service worker's shell (HTTP cache disabled).
+// Printed per visit, from the navigation's start (medians of RUNS): when the main
+// navigation is painted, when the radar's first line is (usable), and the bytes the
+// page moved over the network apart from API answers.
+//
+// DevTools' emulation throttles the page's own requests, not the service worker's:
+// its fetch of the page itself (about 1 KB) runs unthrottled, one round trip the
+// worker rows do not pay.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, DEMO_LOGIN, startReferenceServer } from '../tests/e2e/support.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
+
+const server = await startReferenceServer();
+
+async function signedInToken() {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  });
+  return (await res.json()).token;
+}
+
+/** One visit of /radar in `context`; `cache` false disables the browser's HTTP cache. */
+async function visit(context, cache) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const moved = new Map(); // requestId -> { url, bytes }
+  cdp.on('Network.responseReceived', (e) => moved.set(e.requestId, { url: e.response.url, bytes: 0 }));
+  cdp.on('Network.loadingFinished', (e) => { const r = moved.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
+  await page.addInitScript(() => {
+    const marks = {};
+    window.__marks = marks;
+    const stamp = (key) => { if (marks[key] === undefined) { marks[key] = -1; requestAnimationFrame(() => { marks[key] = performance.now(); }); } };
+    const look = () => {
+      if (document.querySelector('nav[aria-label="Main navigation"] a')) stamp('nav');
+      if ([...document.querySelectorAll('main li')].some((li) => /visit \d+/.test(li.textContent))) stamp('radar');
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  await page.goto(`${server.url}/radar`, { timeout: 120_000 });
+  await page.waitForFunction(() => (window.__marks.radar ?? -1) > 0, null, { timeout: 120_000 });
+  const marks = await page.evaluate(() => ({ ...window.__marks }));
+  const bytes = [...moved.values()]
+    .filter((r) => !new URL(r.url).pathname.startsWith('/api/'))
+    .reduce((t, r) => t + r.bytes, 0);
+  await page.close();
+  return { nav: marks.nav, radar: marks.radar, bytes };
+}
+
+/** A fresh profile signed in as the demo rep; the worker blocked when `worker` is false. */
+async function profile(token, worker) {
+  const dir = await mkdtemp(join(tmpdir(), 'lianjie-bench-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    ...PHONE,
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    serviceWorkers: worker ? 'allow' : 'block',
+  });
+  await context.addInitScript((t) => localStorage.setItem('lianjie.http.token', t), token);
+  return { context, close: async () => { await context.close(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** Waits until the worker has kept the shell the first visit named. */
+async function shellKept(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/radar`);
+  for (let i = 0; i < 600; i++) {
+    const kept = await page.evaluate(async () =>
+      (await (await caches.open('lianjie-shell')).keys()).map((r) => new URL(r.url).pathname));
+    if (kept.includes('/') && kept.some((p) => p.endsWith('.wasm'))) break;
+    await page.waitForTimeout(100);
+  }
+  await page.close();
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+try {
+  const token = await signedInToken();
+  const runs = { first: [], http: [], worker: [] };
+  for (let i = 0; i < RUNS; i++) {
+    const plain = await profile(token, false);
+    runs.first.push(await visit(plain.context, true));
+    runs.http.push(await visit(plain.context, true));
+    await plain.close();
+    const kept = await profile(token, true);
+    await visit(kept.context, true);
+    await shellKept(kept.context);
+    runs.worker.push(await visit(kept.context, false));
+    await kept.close();
+  }
+  console.log(`/radar as the demo rep, reference server, slow 4G + 4x CPU, medians of ${RUNS}:`);
+  console.log('  visit                            navigation   radar usable   bytes (not API)');
+  const label = { first: 'first (nothing cached)', http: 'later, browser HTTP cache', worker: 'later, service worker shell' };
+  for (const [key, list] of Object.entries(runs)) {
+    const ms = (f) => `${(median(list.map(f)) / 1000).toFixed(2)} s`;
+    console.log(`  ${label[key].padEnd(32)} ${ms((r) => r.nav).padStart(10)} ${ms((r) => r.radar).padStart(14)} ${String(median(list.map((r) => r.bytes))).padStart(17)}`);
+  }
+} finally {
+  await server.close();
+}

@@ -1,0 +1,27 @@
+//! The app shell kept on the device by a service worker (`sw.js`): after a first
+//! visit the workbench opens without downloading itself again, and without a
+//! network. API answers are never kept (see the worker).
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// Registers `/sw.js` where the browser runs service workers (a secure context:
+/// https, or this machine). Where it cannot, or refuses, the app works as before,
+/// from the network.
+pub fn keep_app_shell() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    // Some in-app browsers have no `navigator.serviceWorker` at all.
+    let supported =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    if !window.is_secure_context() || !supported {
+        return;
+    }
+    let registering = navigator.service_worker().register("/sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        // A refusal (no worker served, private mode) changes nothing.
+        let _ = JsFuture::from(registering).await;
+    });
+}

@@ -1,0 +1,115 @@
+// Lianjie's service worker: keeps the workbench's shell (the page, its script,
+// WebAssembly, styles and icons) on the device, so after the first visit the app
+// opens without downloading it again, and opens at all without a network. With the
+// in-browser backend everything then works offline; with a server, the pages say
+// they cannot reach it and offer Retry.
+//
+// Never cached: API answers (`/api/`), and whatever a server renders or serves per
+// request (customer links, files, channel callbacks, the slim customer build).
+//
+// Pages: network first (a new version arrives with its page), the cached page when
+// the network fails or takes longer than NAVIGATION_WAIT_MS. Build assets (hashed
+// names, never changed): from the cache, fetched and kept on a miss. After each page
+// fetched from the network, assets it no longer names are dropped.
+
+const CACHE = 'lianjie-shell';
+const SHELL = '/';
+const NAVIGATION_WAIT_MS = 4000;
+const PASS_THROUGH = /^\/(api|c|s|chat|files|channels|customer)(\/|$)/;
+// Trunk names build outputs `name-<16 hex>.ext`.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+// Root-relative asset paths a page names: its script, wasm, styles and icons.
+const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|svg|png|webmanifest))["']/g;
+
+function assetsOf(html) {
+  const found = new Set();
+  for (const m of html.matchAll(ASSET)) {
+    if (!PASS_THROUGH.test(m[1])) found.add(m[1]);
+  }
+  return [...found];
+}
+
+/** Keeps `page` (the shell) and every asset it names; drops hashed assets it no longer names. */
+async function keepShell(cache, page) {
+  const html = await page.clone().text();
+  const assets = assetsOf(html);
+  await Promise.all(
+    // Hashed assets never change; the others (icons, manifest) are fetched again.
+    assets.map(async (path) => {
+      if (!(HASHED.test(path) && (await cache.match(path)))) await cache.add(path);
+    }),
+  );
+  await cache.put(SHELL, page);
+  const wanted = new Set(assets);
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (HASHED.test(path) && !wanted.has(path)) await cache.delete(request);
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const page = await fetch(SHELL, { cache: 'no-cache' });
+      if (page.ok) await keepShell(await caches.open(CACHE), page);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+/** The page from the network within NAVIGATION_WAIT_MS, else the kept shell. A page from
+ * the network is kept as the shell afterwards (its new assets are fetched then, not
+ * before the page is shown). */
+function navigate(event) {
+  const network = fetch(event.request);
+  event.waitUntil(
+    network
+      .then(async (response) => {
+        const html = (response.headers.get('content-type') ?? '').includes('text/html');
+        if (!response.ok || !html) return;
+        // Cloned at once: the page's own copy is being read.
+        const page = response.clone();
+        await keepShell(await caches.open(CACHE), page);
+      })
+      .catch(() => {}),
+  );
+  const late = new Promise((resolve) => setTimeout(resolve, NAVIGATION_WAIT_MS));
+  return (async () => {
+    const first = await Promise.race([network.catch(() => undefined), late]);
+    if (first) return first;
+    const kept = await caches.match(SHELL);
+    // Nothing kept yet: the network's answer (or its failure) is all there is.
+    return kept ?? network;
+  })();
+}
+
+/** Hashed build assets from the cache (kept on a miss); anything else from the
+ * network, or as kept when the network fails. */
+async function asset(request) {
+  const path = new URL(request.url).pathname;
+  if (HASHED.test(path)) {
+    const kept = await caches.match(request);
+    if (kept) return kept;
+    const response = await fetch(request);
+    if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+    return response;
+  }
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    return (await caches.match(request)) ?? Promise.reject(offline);
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || PASS_THROUGH.test(url.pathname)) {
+    return;
+  }
+  event.respondWith(request.mode === 'navigate' ? navigate(event) : asset(request));
+});

@@ -1,0 +1,82 @@
+// The workbench's shell kept on the device by the service worker (sw.js): after one
+// visit the app opens without a network, while API answers are never kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND, OFFLINE_ERRORS, browserSuite, enterAsStaff, heading, unreachableAlert } from './support.mjs';
+
+const { url, withPage } = browserSuite();
+
+/** Every path the page's origin keeps in Cache Storage. */
+function keptPaths(page) {
+  return page.evaluate(async () => {
+    const paths = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+}
+
+/** Polls `check(paths kept, controlled)` until it holds (an async predicate is not
+ * awaited by `waitForFunction`). */
+async function until(page, check, what) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+    if (check(await keptPaths(page), controlled)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Waits until the service worker controls the page and has kept the shell. */
+function shellKept(page) {
+  return until(page, (kept, controlled) => controlled && kept.includes('/') && kept.some((p) => p.endsWith('.wasm')),
+    'the shell is kept');
+}
+
+test(`after one visit the workbench opens without a network, its data never kept by the worker (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/radar'));
+    await heading(page, 'Lead radar');
+    await shellKept(page);
+    const kept = await keptPaths(page);
+    for (const asset of ['.js', '.wasm', '.css']) {
+      assert.ok(kept.some((p) => p.endsWith(asset)), `a ${asset} file is kept: ${kept}`);
+    }
+    assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
+
+    const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await page.context().setOffline(true);
+    await page.goto(url('/inbox'));
+    if (BACKEND === 'http') {
+      // The shell runs (its navigation is there); the data needs the server, and the
+      // page says so.
+      await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+      const alert = unreachableAlert(page);
+      await alert.waitFor();
+      await page.context().setOffline(false);
+      await alert.getByRole('button', { name: 'Retry' }).click();
+    }
+    await heading(page, 'Inbox');
+    // On the in-browser backend the data is on the device too: the inbox works offline.
+    await conversations.first().waitFor();
+    assert.deepEqual((await keptPaths(page)).filter((p) => p.startsWith('/api/')), []);
+  }, { expectedErrors: OFFLINE_ERRORS }));
+
+test(`a new version of the app arrives with its page, and the old one's files are dropped (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/'));
+    await heading(page, 'Dashboard');
+    await shellKept(page);
+    // An asset of a build that is gone: kept under a hashed name no page names.
+    const stale = '/lianjie-0123456789abcdef_bg.wasm';
+    await page.evaluate(async (path) => {
+      await (await caches.open('lianjie-shell')).put(path, new Response('old build'));
+    }, stale);
+    assert.ok((await keptPaths(page)).includes(stale));
+    // Reloading fetches the page from the network first and keeps what it names.
+    await page.reload();
+    await heading(page, 'Dashboard');
+    await until(page, (kept) => !kept.includes(stale), 'the old build is dropped');
+  }));
