@@ -5,6 +5,7 @@
 use crate::i18n::{I18n, Msg, use_i18n};
 use leptos::ev;
 use leptos::prelude::*;
+use leptos_use::use_event_listener;
 use lianjie_core::api::{AssigneeFilter, ConversationQuery, StatusCounts, StatusFilter};
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::InboxSort;
@@ -137,6 +138,13 @@ pub(super) fn InboxToolbar(
         }
     };
     let status_now = move || query.with(|q| q.status);
+    // Escape closes the menu wherever focus is: a conversation opening beside it (the
+    // list read again once the data has loaded) may have taken focus from it.
+    let _ = use_event_listener(document(), ev::keydown, move |ev| {
+        if ev.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+        }
+    });
     view! {
         <div class="inbox-toolbar">
             <div role="group" class="tab-row status-tabs" aria-label=move || i18n.t(Msg::ConversationStatus)>
@@ -159,12 +167,7 @@ pub(super) fn InboxToolbar(
                         prop:value=move || query.with(|q| q.text.clone().unwrap_or_default())
                         on:input=move |ev| filters.text.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
                 </label>
-                <div class="menu" on:keydown=move |ev: ev::KeyboardEvent| {
-                    if ev.key() == "Escape" && menu_open.get_untracked() {
-                        ev.stop_propagation();
-                        menu_open.set(false);
-                    }
-                }>
+                <div class="menu">
                     <button type="button" aria-expanded=move || menu_open.get().to_string()
                         aria-controls="inbox-filter-menu" on:click=move |_| menu_open.update(|o| *o = !*o)>
                         {move || i18n.t(Msg::RadarFilters)}
