@@ -40,6 +40,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Whether trying again may help: the network, rate limiting, or the server's fault.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, AppError::Network(_))
+            || matches!(self, AppError::Server(s, _) if *s == 429 || *s >= 500)
+    }
+
     /// What a person is told; technical detail stays in `Display` for logs.
     pub fn message(&self) -> PublicMsg {
         match self {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod i18n;
 mod offline;
 pub mod pages;
+pub mod reader;
 pub mod tracker;
 pub mod viewer;
 
@@ -101,11 +102,9 @@ pub fn App() -> impl IntoView {
 pub fn CustomerApp() -> impl IntoView {
     provide_i18n();
     provide_context(Toasts::new());
-    let base = match configured_backend() {
-        BackendChoice::Http(base) => base,
-        BackendChoice::Local => "/api/v1".into(),
-    };
-    provide_public_api(std::rc::Rc::new(HttpBackend::new(&base)));
+    provide_public_api(std::rc::Rc::new(
+        HttpBackend::new(&api::customer_api_base()),
+    ));
     // Three pages told apart by their path: no router in this build (its code was a
     // tenth of the download).
     let page = current_page(provide_history_address());

@@ -393,6 +393,15 @@ pub fn configured_backend() -> BackendChoice {
     }
 }
 
+/// Where the customer pages' API is: the configured server, or this page's own
+/// (they are only ever served by the reference server).
+pub fn customer_api_base() -> String {
+    match configured_backend() {
+        BackendChoice::Http(base) => base,
+        BackendChoice::Local => SAME_ORIGIN_API.into(),
+    }
+}
+
 /// The browser's localStorage, if this browser lets the page have one.
 pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())

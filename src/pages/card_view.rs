@@ -1,4 +1,3 @@
-use super::share_view::forward_as_this_reader;
 use super::use_customer_page_id;
 use crate::api::use_public_api;
 use crate::components::{
@@ -6,7 +5,8 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::PublicMsg;
-use crate::tracker::{reader_links, use_tracker};
+use crate::tracker::reader_links::{self, Opening};
+use crate::tracker::use_tracker;
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::first_paint::{Then, ask_phone};
@@ -26,16 +26,7 @@ pub fn CardView() -> impl IntoView {
     let opened = LocalResource::new(move || {
         let api = api.clone();
         let card = id.get();
-        async move {
-            let card = card?;
-            let key = reader_links::card_key(&card);
-            let (_, own_child) = reader_links::resolve(&key);
-            let opened = api.open_card(card, own_child).await?;
-            reader_links::remember(&key, &opened.child_token);
-            reader_links::remember(&opened.share.token, &opened.child_token);
-            forward_as_this_reader(&opened.child_token);
-            Ok::<_, AppError>(opened)
-        }
+        async move { reader_links::open_view(&*api, Opening::Card, card?).await }
     });
     view! {
         <Suspense>

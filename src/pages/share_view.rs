@@ -2,9 +2,9 @@ use super::card_view::CardPage;
 use super::use_customer_page_id;
 use crate::api::use_public_api;
 use crate::components::{ContentBlocks, LeadForm, first_paint_done, use_page_title};
-use crate::error::AppError;
 use crate::i18n::{PublicMsg, use_i18n};
-use crate::tracker::{Tracker, reader_links, use_tracker};
+use crate::tracker::reader_links::{self, Opening};
+use crate::tracker::{Tracker, use_tracker};
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::link;
@@ -21,13 +21,7 @@ pub fn ShareView() -> impl IntoView {
     let opened = LocalResource::new(move || {
         let api = api.clone();
         let token = id.get();
-        async move {
-            let (token, own_child) = reader_links::resolve(&token?);
-            let opened = api.open_share(token, own_child).await?;
-            reader_links::remember(&opened.share.token, &opened.child_token);
-            forward_as_this_reader(&opened.child_token);
-            Ok::<_, AppError>(opened)
-        }
+        async move { reader_links::open_view(&*api, Opening::Share, token?).await }
     });
     view! {
         <Suspense>
@@ -41,20 +35,6 @@ pub fn ShareView() -> impl IntoView {
                     .inspect_err(|_| first_paint_done())
             })}
         </Suspense>
-    }
-}
-
-/// Puts the reader's own child token in the address, so a forward from the chat
-/// app's menu attributes the next reader to this one (the share chain).
-pub(super) fn forward_as_this_reader(child_token: &str) {
-    let location = window().location();
-    let query = location.search().unwrap_or_default();
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{}{query}", link::path(&["s", child_token]))),
-        );
     }
 }
 

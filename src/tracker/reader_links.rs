@@ -4,7 +4,9 @@
 //! When the same reader comes back — a reload, or the link from their chat history —
 //! they must get the same child, or their return would look like a forward.
 
-use crate::api::{read_stored, write_stored};
+use crate::api::{ApiResult, PublicApi, read_stored, write_stored};
+use lianjie_core::api::OpenedShare;
+use lianjie_core::link;
 
 const KEY: &str = "lianjie.reader.links";
 const MAX_LINKS: usize = 200;
@@ -68,4 +70,53 @@ pub fn remember(token: &str, child: &str) {
         links.drain(..links.len() - MAX_LINKS);
     }
     write_stored(KEY, &links);
+}
+
+/// Opens the view of a card (its own address, `/c/{card_id}`) or of a link
+/// (`/s/{token}`) for this browser's reader: their own link is kept rather than
+/// re-minted, remembered, and put in the address bar.
+pub async fn open_view<A: PublicApi + ?Sized>(
+    api: &A,
+    page: Opening,
+    id: String,
+) -> ApiResult<OpenedShare> {
+    let opened = match page {
+        Opening::Card => {
+            let key = card_key(&id);
+            let (_, own_child) = resolve(&key);
+            let opened = api.open_card(id, own_child).await?;
+            remember(&key, &opened.child_token);
+            opened
+        }
+        Opening::Share => {
+            let (token, own_child) = resolve(&id);
+            api.open_share(token, own_child).await?
+        }
+    };
+    remember(&opened.share.token, &opened.child_token);
+    forward_as_this_reader(&opened.child_token);
+    Ok(opened)
+}
+
+/// What [`open_view`] opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opening {
+    Card,
+    Share,
+}
+
+/// Puts the reader's own child token in the address, so a forward from the chat
+/// app's menu attributes the next reader to this one (the share chain).
+fn forward_as_this_reader(child_token: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let query = window.location().search().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{}{query}", link::path(&["s", child_token]))),
+        );
+    }
 }

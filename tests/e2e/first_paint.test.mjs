@@ -1,12 +1,13 @@
-// Customer pages before the app runs (reference server only: the server writes the
-// first paint). A phone with JavaScript off reads the card and a shared article and
-// its links work; on a slow load, what is on screen works before the app does, the
-// app takes the page over without moving it, and the view is still tracked.
+// Customer pages before their script runs (reference server only: the server writes
+// the first paint). A phone with JavaScript off reads the card and a shared article
+// and its links work; on a slow load, what is on screen works before any script does;
+// a card is then tracked by the reader, and an article asking for details is taken
+// over by the app, neither moving the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  AXE_BLOCKING, BACKEND, PHONE, axe, axeReport, browserSuite, shareAsRep,
+  AXE_BLOCKING, BACKEND, PHONE, axe, axeReport, browserSuite, customerPageRuns, shareAsRep,
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -73,65 +74,104 @@ test('with JavaScript off, a shared article reads up to its lead form, and its c
     assert.equal(await page.locator('article.shared section.block').count(), 1);
   }, NO_SCRIPT));
 
-/** Holds every WebAssembly download back by `ms`: the app starts that much later. */
-async function slowApp(page, ms) {
+/** Holds every WebAssembly download back by `ms`: the page's script (the reader or the app) starts that much later. */
+async function slowWasm(page, ms) {
   await page.route('**/*.wasm', async (route) => {
     await new Promise((r) => setTimeout(r, ms));
     await route.continue();
   });
 }
 
-/** Boxes of what a reader looks at first, in page coordinates. */
-async function boxes(page) {
+/** Counts layout shifts from the page's start in `window.__shift`. */
+async function watchShift(page) {
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+/** Boxes of `locators` (name -> locator), in page coordinates. */
+async function boxes(locators) {
   const out = {};
-  for (const [name, locator] of Object.entries({
-    name: page.getByRole('heading', { level: 1, name: '王磊' }),
-    save: page.getByRole('link', { name: 'Save contact' }),
-    about: page.getByRole('heading', { name: 'About me' }),
-    details: page.getByRole('heading', { name: 'Contact details' }),
-  })) {
-    out[name] = await locator.boundingBox();
-  }
+  for (const [name, locator] of Object.entries(locators)) out[name] = await locator.boundingBox();
   return out;
 }
 
-test('on a slow load the card works before the app runs, which takes it over in place and tracks the view', httpOnly, () =>
+function sameBoxes(before, after) {
+  for (const [name, box] of Object.entries(before)) {
+    for (const side of ['x', 'y', 'width', 'height']) {
+      assert.ok(Math.abs(box[side] - after[name][side]) <= 1, `${name}.${side}: ${box[side]} → ${after[name][side]}`);
+    }
+  }
+}
+
+const tracked = (page) => page.waitForRequest((r) => r.url().endsWith('/api/v1/public/track') && r.method() === 'POST',
+  { timeout: 30_000 });
+
+test('on a slow load the card works before its script runs, which tracks the view without moving it', httpOnly, () =>
   withPage(async (page) => {
-    await page.addInitScript(() => {
-      window.__shift = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
-    await slowApp(page, 3_000);
-    const tracked = page.waitForRequest((r) => r.url().endsWith('/api/v1/public/track') && r.method() === 'POST',
-      { timeout: 30_000 });
+    await watchShift(page);
+    await slowWasm(page, 3_000);
+    const sent = tracked(page);
     await page.goto(url('/c/wang-lei'));
+    const card = () => boxes({
+      name: page.getByRole('heading', { level: 1, name: '王磊' }),
+      save: page.getByRole('link', { name: 'Save contact' }),
+      about: page.getByRole('heading', { name: 'About me' }),
+      details: page.getByRole('heading', { name: 'Contact details' }),
+    });
     await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
-    assert.equal(await page.locator('#first-paint').count(), 1, 'the app has not run yet');
-    // A tap on "call" before the app runs is a plain tel: link: it works now.
+    assert.equal(await page.locator('#first-paint:not([data-view])').count(), 1, 'no script has run yet');
+    // A tap on "call" before any script runs is a plain tel: link: it works now.
     const call = page.getByRole('link', { name: 'Call' });
     assert.match(await call.getAttribute('href'), /^tel:/);
-    const before = await boxes(page);
+    const before = await card();
 
-    // The app runs and shows the same card where it was.
-    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
-    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
-    const after = await boxes(page);
-    for (const [name, box] of Object.entries(before)) {
-      for (const side of ['x', 'y', 'width', 'height']) {
-        assert.ok(Math.abs(box[side] - after[name][side]) <= 1, `${name}.${side}: ${box[side]} → ${after[name][side]}`);
-      }
-    }
+    // The card needs no app: the reader opens the view and leaves the page as it is.
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    assert.match(new URL(page.url()).pathname, /^\/s\/[0-9a-f]{32}$/, "the reader's own link");
+    assert.equal(await page.title(), '王磊');
+    sameBoxes(before, await card());
     const shift = await page.evaluate(() => window.__shift);
     assert.ok(shift <= 0.05, `layout shift ${shift}`);
-    await tracked;
+    await sent;
+    // Nothing else was downloaded: the app's script and wasm are not the reader's.
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname).filter((p) => /\.(js|wasm)$/.test(p)));
+    assert.ok(scripts.length > 0 && scripts.every((p) => p.startsWith('/customer/reader/')), scripts.join(', '));
+  }, PHONE));
+
+test('on a slow load an article asking for details is taken over by the app in place, and tracked', httpOnly, () =>
+  withPage(async (page) => {
+    await watchShift(page);
+    await slowWasm(page, 3_000);
+    const open = await sharePricing({ mode: 'soft_end' });
+    const sent = tracked(page);
+    await page.goto(url(`/s/${open.token}`));
+    const article = () => boxes({
+      title: page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }),
+      // The form goes at the article's end, below these.
+      first: page.locator('section[data-block]').first(),
+    });
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.equal(await page.locator('#first-paint').count(), 1, 'the app has not run yet');
+    const before = await article();
+
+    // The form for details is the app's: it runs and shows the same article where it was.
+    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+    sameBoxes(before, await article());
+    const shift = await page.evaluate(() => window.__shift);
+    assert.ok(shift <= 0.05, `layout shift ${shift}`);
+    await sent;
   }, PHONE));
 
 test('"Message me" tapped before the app runs opens the chat once it does', httpOnly, () =>
   withPage(async (page) => {
-    await slowApp(page, 2_000);
+    await slowWasm(page, 2_000);
     await page.goto(url('/c/wang-lei'));
     await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
     await page.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Message me' }).click();
@@ -146,19 +186,20 @@ test('"Message me" tapped before the app runs opens the chat once it does', http
 
 test('a featured item tapped before the app runs is opened, tracked, once it does', httpOnly, () =>
   withPage(async (page) => {
-    await slowApp(page, 2_000);
+    await slowWasm(page, 2_000);
     await page.goto(url('/c/wang-lei'));
     await page.getByRole('heading', { level: 1, name: '王磊' }).waitFor();
     const opened = page.waitForRequest((r) => /\/api\/v1\/public\/shares\/[^/]+\/featured\//.test(r.url()),
       { timeout: 30_000 });
     await page.getByRole('region', { name: 'Featured content' }).getByRole('link', { name: /2026 企业 SCRM 报价方案/ }).click();
-    // The first paint shows the article straight away; the app then opens it as a
-    // link of this reader's and shows it at its own address.
+    // The first paint shows the article straight away; it is then opened as a link
+    // of this reader's and shown at its own address (by the app if the tap came
+    // before any script ran, else by the reader).
     await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
     await opened;
-    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.waitForURL(/\/s\/[^/?]+$/, { timeout: 30_000 });
+    await customerPageRuns(page);
     await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
-    assert.match(page.url(), /\/s\/[^/?]+$/);
   }, PHONE));
 
 test('the first paint of the card and of an article has no serious or critical axe violations', httpOnly, () =>

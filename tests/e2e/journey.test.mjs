@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BACKEND, DEMO_LOGIN, browserSuite, enterAsStaff, heading, openPage, shareAsRep, switchTo, customerAppRuns
+  BACKEND, DEMO_LOGIN, browserSuite, enterAsStaff, heading, openPage, shareAsRep, switchTo, customerPageRuns
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -139,7 +139,7 @@ test('a customer opens a shared article on a phone and the link becomes their ow
     const rep = page.getByRole('complementary', { name: 'Shared by' });
     await rep.getByText('王磊').waitFor();
     assert.match(await rep.getByRole('link', { name: 'Message me' }).getAttribute('href'), /^\/chat\//);
-    await customerAppRuns(page);
+    await customerPageRuns(page);
     // The address now carries this reader's own token, for the forward chain.
     const shown = new URL(page.url()).pathname.split('/')[2];
     assert.match(shown, /^[0-9a-f]{32}$/);

@@ -3,7 +3,7 @@
 // customer reads there and the radar lights up with that reading, live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, browserSuite, enterAsStaff, heading, customerAppRuns } from './support.mjs';
+import { BACKEND, browserSuite, enterAsStaff, heading, customerPageRuns } from './support.mjs';
 
 const suite = browserSuite();
 const { url, withPage } = suite;
@@ -23,7 +23,7 @@ test(`the radar's Play a customer opens a reading in a phone window and the rada
     const size = await customer.evaluate(() => [window.innerWidth, window.innerHeight]);
     assert.ok(size[0] <= 420, `a phone-sized window: ${size}`);
     const title = (await customer.getByRole('heading', { level: 1 }).innerText()).trim();
-    await customerAppRuns(customer);
+    await customerPageRuns(customer);
     for (let i = 0; i < 4; i++) {
       await customer.mouse.wheel(0, 300);
       await customer.waitForTimeout(800);

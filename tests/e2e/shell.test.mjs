@@ -1,7 +1,7 @@
 // The app shell as a person meets it: every route, navigation, language, 404.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, heading, customerAppRuns } from './support.mjs';
+import { browserSuite, heading, customerPageRuns } from './support.mjs';
 
 const { url, withPage } = browserSuite();
 
@@ -69,8 +69,8 @@ test('customer pages carry the tracking notice and no staff navigation', () =>
   withPage(async (page) => {
     await page.goto(url('/c/wang-lei'));
     await heading(page, '王磊');
+    await customerPageRuns(page);
     assert.equal(await page.title(), '王磊');
-    await customerAppRuns(page);
     assert.equal(await page.getByRole('navigation', { name: 'Main navigation' }).count(), 0);
   }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
 

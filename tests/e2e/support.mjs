@@ -213,11 +213,21 @@ export function unreachableAlert(scope) {
   return scope.getByRole('alert').filter({ hasText: 'Could not reach the server' });
 }
 
-/** Waits until the app runs the customer page in `page`: the reference server's first
- * paint (the same page, working before any script) has been taken over, and the
- * tracking notice is the app's. */
-export async function customerAppRuns(page) {
-  await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 15_000 });
+/** Waits until the customer page in `page` runs its script: on the reference server,
+ * the first paint (the page itself, working before any script) is either kept by the
+ * reader, which has opened the view (`data-view="open"`), or taken over by the app;
+ * in the in-browser backend the app renders the page. */
+export async function customerPageRuns(page) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ran = await page.evaluate(() => {
+      const paint = document.getElementById('first-paint');
+      return !paint || paint.dataset.view === 'open';
+    });
+    if (ran) break;
+    if (Date.now() > deadline) throw new Error('the customer page did not run its script within 15 s');
+    await page.waitForTimeout(100);
+  }
   await page.getByText('This page records viewing and reading time').waitFor();
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert, customerAppRuns
+  BACKEND, OFFLINE_ERRORS, browserSuite, customerPhone, enterAsStaff, heading, unreachableAlert, customerPageRuns
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -58,7 +58,7 @@ test(`a customer reads a shared article on a phone and the rep sees it live (${B
     await customer.goto(href);
     await heading(customer, PRICING);
     // The heading may be the server's first paint; reading is timed once the app runs.
-    await customerAppRuns(customer);
+    await customerPageRuns(customer);
     const opened = Date.now();
     // Reading, scrolling down through the sections; the view counts from 2 s, so the
     // rep hears of it while the customer is still reading.

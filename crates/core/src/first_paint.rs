@@ -13,6 +13,7 @@ use crate::content::{Block, BlockBody};
 use crate::link;
 use crate::public::{PublicCard, PublicContent};
 use crate::share::LeadCapture;
+use crate::tracking::ViewAction;
 use crate::{Locale, people, vcard};
 use std::fmt::Write as _;
 
@@ -90,6 +91,48 @@ pub fn ask_phone(chat: &str) -> String {
         Then::AskPhone.query()
     } else {
         format!("{chat}?ask=phone")
+    }
+}
+
+impl PublicPage {
+    /// Whether the page needs the app from the start: a form for the reader's
+    /// details is part of it, and the first paint has none. Every other page works
+    /// as it is, tracked by the customer pages' small reader script alone.
+    pub fn needs_app(&self) -> bool {
+        matches!(self, PublicPage::Content { lead_capture, .. } if *lead_capture != LeadCapture::Off)
+    }
+}
+
+/// What a tap on one of the first paint's links means to the rep, for a page
+/// tracked without the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tap {
+    /// Tell the rep, and let the link do what it does.
+    Act(ViewAction),
+    /// What the app would do in place ([`Then`]), done once the view is open.
+    Then(Then),
+}
+
+/// The meaning of a tap on a link to `href` (as written in the first paint), or
+/// `None` for a link that is only a link (a language, a call to action's site).
+pub fn tap(href: &str) -> Option<Tap> {
+    let act = |a| Some(Tap::Act(a));
+    if href.starts_with("tel:") {
+        act(ViewAction::Called)
+    } else if href.starts_with("mailto:") {
+        act(ViewAction::Emailed)
+    } else if href == "#card-wechat-id" {
+        act(ViewAction::CopiedWechat)
+    } else if href.starts_with("/chat/") {
+        act(ViewAction::Messaged)
+    } else if href.starts_with('/') && href.ends_with("/vcard") {
+        act(ViewAction::SavedContact)
+    } else {
+        let then = href.strip_prefix("?")?.split('&').find_map(|pair| {
+            pair.strip_prefix("then=")
+                .and_then(|v| Then::parse(&link::decode(v)))
+        })?;
+        Some(Tap::Then(then))
     }
 }
 
@@ -212,7 +255,7 @@ fn card_face(
     }
     let has = |s: &str| !s.trim().is_empty();
     if has(&card.wechat_id) {
-        // Copying needs the app; until then the link shows the ID, ready to select.
+        // Without scripts the link shows the ID, ready to select; the reader copies it.
         let _ = write!(
             out,
             "<a href=\"#card-wechat-id\">{}</a>",
@@ -462,6 +505,7 @@ fn footer(out: &mut String, locale: Locale) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::content::ContentKind;
     use crate::people::CardTheme;
 
@@ -499,6 +543,76 @@ mod tests {
         }]
     }
 
+    #[test]
+    fn every_link_of_a_card_tells_the_rep_what_the_reader_did() {
+        let links = links();
+        let page_of = PublicPage::Card {
+            card: card(),
+            featured: featured(),
+        };
+        let html = page(&page_of, &links, Locale::ZhCn);
+        let mut taps = Vec::new();
+        for part in html.split("href=\"").skip(1) {
+            let href = &part[..part.find('"').unwrap_or(0)];
+            taps.push((href.to_owned(), tap(href)));
+        }
+        let of = |href: &str| {
+            taps.iter()
+                .find(|(h, _)| h == href)
+                .and_then(|(_, t)| t.clone())
+        };
+        assert_eq!(of(&links.vcard), Some(Tap::Act(ViewAction::SavedContact)));
+        assert_eq!(of("tel:+8613800138000"), Some(Tap::Act(ViewAction::Called)));
+        assert_eq!(
+            of("mailto:wang.lei@lianjie.example"),
+            Some(Tap::Act(ViewAction::Emailed))
+        );
+        assert_eq!(
+            of("#card-wechat-id"),
+            Some(Tap::Act(ViewAction::CopiedWechat))
+        );
+        assert_eq!(of("?then=chat"), Some(Tap::Then(Then::Chat)));
+        assert_eq!(
+            of("?then=content%3Ac-pricing"),
+            Some(Tap::Then(Then::Content("c-pricing".into())))
+        );
+        assert_eq!(of("?lang=en"), None);
+        assert_eq!(
+            tap("/chat/tok?ask=phone"),
+            Some(Tap::Act(ViewAction::Messaged))
+        );
+        assert_eq!(
+            tap("?lang=en&then=ask-phone"),
+            Some(Tap::Then(Then::AskPhone))
+        );
+        assert_eq!(tap("https://x.example/book"), None);
+        assert_eq!(tap("https://x.example/vcard"), None);
+    }
+
+    #[test]
+    fn only_a_page_asking_for_details_needs_the_app_at_once() {
+        let content = |lead_capture| PublicPage::Content {
+            content: PublicContent {
+                id: "c".into(),
+                kind: ContentKind::Article,
+                title: "t".into(),
+                summary: String::new(),
+                cover_url: String::new(),
+                tags: Vec::new(),
+                blocks: Vec::new(),
+            },
+            card: None,
+            lead_capture,
+        };
+        assert!(!content(LeadCapture::Off).needs_app());
+        assert!(content(LeadCapture::SoftEnd).needs_app());
+        assert!(content(LeadCapture::Before).needs_app());
+        let card = PublicPage::Card {
+            card: card(),
+            featured: Vec::new(),
+        };
+        assert!(!card.needs_app());
+    }
     #[test]
     fn a_card_works_without_scripts_in_the_readers_language() {
         let page_of = PublicPage::Card {

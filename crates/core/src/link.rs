@@ -85,6 +85,32 @@ pub fn query_value(value: &str) -> String {
     out
 }
 
+/// A query value or path part with its `%XX` escapes undone (the inverse of
+/// [`query_value`]); `+` stays, as in a path. Bytes that are not UTF-8 become U+FFFD.
+pub fn decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Whether an address is a video file rather than a picture, by its extension.
 pub fn is_video(url: &str) -> bool {
     let path = url.split(['?', '#']).next().unwrap_or_default();
@@ -121,6 +147,16 @@ pub fn mailto(email: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_undoes_query_value_and_leaves_stray_percent_signs() {
+        for value in ["content:c-pricing", "报价 方案/2026?x=1&y", "a%b", ""] {
+            assert_eq!(decode(&query_value(value)), value);
+        }
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+    }
 
     #[test]
     fn customer_pages_are_known_by_their_path() {

@@ -13,6 +13,27 @@ use lianjie_core::share::LinkPreview;
 
 /// The slim customer build's page, under the built app.
 pub const CUSTOMER_PAGE: &str = "customer/index.html";
+/// The customer pages' reader (no app), beside the slim build.
+pub const READER_PAGE: &str = "customer/reader/index.html";
+
+/// The pages a customer link may get: the app, and the reader when it was built.
+#[derive(Clone)]
+pub struct CustomerPages {
+    pub app: std::sync::Arc<str>,
+    pub reader: Option<std::sync::Arc<str>>,
+}
+
+impl CustomerPages {
+    /// The page to send with `public`: the reader when the first paint is all the
+    /// page needs (no form for the reader's details, no tap made before a script ran
+    /// to act on); otherwise the app.
+    fn for_page(&self, public: &PublicPage, then: Option<&Then>) -> &str {
+        match &self.reader {
+            Some(reader) if then.is_none() && !public.needs_app() => reader,
+            _ => &self.app,
+        }
+    }
+}
 
 /// The built index.html with its backend meta set to `http`. A missing file is
 /// served as a plain error page rather than stopping the server.
@@ -40,18 +61,18 @@ pub enum CustomerPage {
     Card,
 }
 
-/// A handler serving the customer app's page for a share or a card, with its link
-/// preview and its first paint (core's `first_paint`: the page itself, working
+/// A handler serving a share's or a card's page (the reader's, or the customer app's:
+/// [`CustomerPages::for_page`]), with its link preview and its first paint (core's `first_paint`: the page itself, working
 /// before any script runs) in the reader's language: `?lang=`, then the browser's
 /// `Accept-Language`, as the app chooses. A link another server just made is found
 /// too; an unknown one gets the plain page, where the app says it was not found.
 pub fn customer_page(
-    page: &std::sync::Arc<str>,
+    pages: &CustomerPages,
     kind: CustomerPage,
 ) -> impl Fn(State<Shared>, Path<String>, RawQuery, HeaderMap) -> PageFuture + Clone + use<> {
-    let page = page.clone();
+    let pages = pages.clone();
     move |State(s): State<Shared>, Path(id): Path<String>, RawQuery(query), headers| {
-        let page = page.clone();
+        let pages = pages.clone();
         Box::pin(async move {
             let (lang, then) = page_query(query.as_deref().unwrap_or_default());
             let locale = Locale::negotiate(lang.as_deref(), None, accepted_languages(&headers));
@@ -88,12 +109,13 @@ pub fn customer_page(
                         },
                     };
                     let paint = first_paint::page(&public, &links, locale);
+                    let page = pages.for_page(&public, then.as_ref());
                     with_lang(
-                        &with_first_paint(&with_preview(&page, Some(&preview)), &paint),
+                        &with_first_paint(&with_preview(page, Some(&preview)), &paint),
                         locale,
                     )
                 }
-                None => page.to_string(),
+                None => pages.app.to_string(),
             };
             // The page is in the language asked for: caches keep one per language.
             ([(header::VARY, "Accept-Language")], Html(html)).into_response()

@@ -171,7 +171,10 @@ pub fn router(state: Shared) -> Router {
     // Without a built app, nothing but the API is served: the strictest policy.
     let mut csp = crate::pages::API_CSP.to_owned();
     if let Some(dist) = &state.config.dist {
-        use crate::pages::{CUSTOMER_PAGE, CustomerPage, app_page, customer_page, page_csp};
+        use crate::pages::{
+            CUSTOMER_PAGE, CustomerPage, CustomerPages, READER_PAGE, app_page, customer_page,
+            page_csp,
+        };
         let page: std::sync::Arc<str> = app_page(dist).into();
         // Customers get the slim build of their pages when it was built (see README).
         let customer_page_html: std::sync::Arc<str> = if dist.join(CUSTOMER_PAGE).is_file() {
@@ -179,19 +182,24 @@ pub fn router(state: Shared) -> Router {
         } else {
             page.clone()
         };
-        csp = page_csp(&[&page, &customer_page_html]);
+        let pages = CustomerPages {
+            reader: dist
+                .join(READER_PAGE)
+                .is_file()
+                .then(|| app_page(&dist.join("customer/reader")).into()),
+            app: customer_page_html.clone(),
+        };
+        let reader_html = pages.reader.as_deref().unwrap_or_default();
+        csp = page_csp(&[&page, &customer_page_html, reader_html]);
         // Customer pages carry their link preview in the HTML itself: chat apps'
         // previewers run no JavaScript.
         let chat_page = customer_page_html.clone();
         app = app
             .route(
                 "/s/{token}",
-                get(customer_page(&customer_page_html, CustomerPage::Share)),
+                get(customer_page(&pages, CustomerPage::Share)),
             )
-            .route(
-                "/c/{card}",
-                get(customer_page(&customer_page_html, CustomerPage::Card)),
-            )
+            .route("/c/{card}", get(customer_page(&pages, CustomerPage::Card)))
             .route(
                 "/chat/{token}",
                 get(move || std::future::ready(Html(chat_page.to_string()))),

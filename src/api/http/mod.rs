@@ -97,12 +97,6 @@ pub fn error_from(status: u16, text: &str) -> AppError {
     }
 }
 
-/// Whether trying again may help: the network, rate limiting, or the server's fault.
-fn transient(e: &AppError) -> bool {
-    matches!(e, AppError::Network(_))
-        || matches!(e, AppError::Server(s, _) if *s == 429 || *s >= 500)
-}
-
 #[derive(Serialize)]
 struct Login<'a> {
     email: &'a str,
@@ -155,7 +149,7 @@ impl HttpBackend {
                 Err(e) => Err(AppError::Decode(e.to_string())),
             };
             match result {
-                Err(e) if retry && transient(&e) && attempt < BACKOFF_MS.len() => {
+                Err(e) if retry && e.is_transient() && attempt < BACKOFF_MS.len() => {
                     gloo_timers::future::TimeoutFuture::new(BACKOFF_MS[attempt]).await;
                     attempt += 1;
                 }

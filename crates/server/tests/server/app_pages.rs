@@ -132,6 +132,54 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     assert!(!html.contains("lianjie-backend"), "{html}");
     let staff = page(format!("{root}/card")).await;
     assert!(staff.contains(r#"content="http""#), "{staff}");
+
+    // With the reader built beside it, a page that needs nothing more than its first
+    // paint gets the reader; a tap to act on (`?then=`) or a form for the reader's
+    // details needs the app.
+    std::fs::create_dir(dist.path().join("customer/reader")).unwrap();
+    std::fs::write(
+        dist.path().join("customer/reader/index.html"),
+        r#"<html><head><meta name="built" content="reader"></head><body></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("customer/index.html"),
+        r#"<html><head><meta name="built" content="app"></head><body></body></html>"#,
+    )
+    .unwrap();
+    let (s, root) = hosting(dist.path()).await;
+    let token = s.login().await;
+    let (_, list) = s.call(Method::GET, "/contents", Some(&token), None).await;
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    let mut shares = Vec::new();
+    for lead_capture in [json!({"mode": "off"}), json!({"mode": "soft_end"})] {
+        let (_, share) = s
+            .call(
+                Method::POST,
+                "/shares",
+                Some(&token),
+                Some(
+                    json!({"target": {"type": "content", "id": id}, "lead_capture": lead_capture}),
+                ),
+            )
+            .await;
+        shares.push(share["token"].as_str().unwrap().to_owned());
+    }
+    for (path, built) in [
+        ("/c/wang-lei".to_owned(), "reader"),
+        ("/c/wang-lei?lang=en".to_owned(), "reader"),
+        ("/c/wang-lei?then=chat".to_owned(), "app"),
+        (format!("/s/{}", shares[0]), "reader"),
+        (format!("/s/{}", shares[1]), "app"),
+        ("/s/no-such-link".to_owned(), "app"),
+        ("/chat/some-link".to_owned(), "app"),
+    ] {
+        let html = page(format!("{root}{path}")).await;
+        assert!(
+            html.contains(&format!(r#"<meta name="built" content="{built}">"#)),
+            "{path}: {html}"
+        );
+    }
 }
 
 #[tokio::test]
