@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Customer pages' first load on an emulated phone on slow 4G + 4x CPU (see
-# bench/card.mjs): the card, a shared article and a static copy of the card's first
-# paint as the yardstick; time to visible, usable, app, tracking, counted; layout
-# shift; bytes of every asset as sent.
+# bench/card.mjs): the card and a shared article (the reader), the article with a form
+# for details (the app), and a static copy of the card's first paint as the yardstick;
+# time to visible, usable, ran, tracking, counted; layout shift; bytes of every asset
+# as sent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -10,6 +11,8 @@ bash scripts/setup.sh >/dev/null
 trunk build --release --locked >/dev/null
 bash scripts/build-customer.sh >/dev/null
 cargo build --locked -p lianjie-server >/dev/null
-echo "slim customer build (dist/customer), brotli 11:"
-node bench/size.mjs dist/customer
+echo "the reader (dist/customer/reader), brotli 11:"
+node bench/size.mjs dist/customer/reader
+echo "slim customer app (dist/customer), brotli 11:"
+node bench/size.mjs dist/customer reader
 node bench/card.mjs

@@ -9,6 +9,8 @@ bash scripts/build-customer.sh >/dev/null
 echo "whole app (dist):"
 node bench/size.mjs dist customer
 echo
-echo "slim customer pages (dist/customer):"
-node bench/size.mjs dist/customer
+echo "slim customer app (dist/customer):"
+node bench/size.mjs dist/customer reader
+echo "the customer pages' reader (dist/customer/reader):"
+node bench/size.mjs dist/customer/reader
 
