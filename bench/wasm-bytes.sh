@@ -4,7 +4,7 @@
 # of every function summed by crate (bench/wasm-bytes.mjs). Raw bytes of code and
 # data; the shipped file is the same build without names (its brotli size is printed
 # too). Installs twiggy with cargo when missing.
-#   bash bench/wasm-bytes.sh [bin]   # customer (default) or lianjie (the whole app)
+#   bash bench/wasm-bytes.sh [bin]   # customer (default), reader, or lianjie (the whole app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
