@@ -41,6 +41,11 @@ pub type StorageResult<T> = Result<T, StorageError>;
 /// take to apply every migration on the server starting beside this one.
 const MIGRATION_ATTEMPTS: u32 = 150;
 
+/// How often opening a SQLite file is tried when the database itself refuses
+/// (200 ms apart, 5 s in all): see [`Storage::open`]. A path that cannot be opened
+/// at all says so after that.
+const OPEN_ATTEMPTS: u32 = 25;
+
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
@@ -86,6 +91,25 @@ impl Storage {
     /// PostgreSQL; otherwise SQLite, as `sqlite://path`, a bare file path (created if
     /// missing) or `:memory:` for tests.
     pub async fn open(url: &str) -> StorageResult<Storage> {
+        let sqlite = Dialect::of(url).1 == Dialect::Sqlite;
+        let mut attempts = 0;
+        loop {
+            match Storage::open_once(url).await {
+                // Two servers making one new SQLite file at once: one may find its
+                // WAL files half made ("unable to open database file"); a moment
+                // later they are whole.
+                Err(StorageError::Sql(sqlx::Error::Database(_)))
+                    if sqlite && attempts + 1 < OPEN_ATTEMPTS =>
+                {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn open_once(url: &str) -> StorageResult<Storage> {
         static DRIVERS: std::sync::Once = std::sync::Once::new();
         DRIVERS.call_once(install_default_drivers);
         let (url, dialect) = Dialect::of(url);
