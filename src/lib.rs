@@ -10,6 +10,7 @@ pub mod pages;
 pub mod reader;
 pub mod tracker;
 pub mod viewer;
+mod wechat_copy;
 
 use api::local::OpenNote;
 use api::{

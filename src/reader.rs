@@ -10,6 +10,7 @@
 use crate::api::{HttpBackend, PublicApi, customer_api_base};
 use crate::tracker::reader_links::{Opening, open_view};
 use crate::tracker::{Tracker, TrackerOptions, start as track};
+use crate::wechat_copy;
 use gloo_events::{EventListener, EventListenerOptions};
 use lianjie_core::Locale;
 use lianjie_core::api::OpenedShare;
@@ -156,13 +157,10 @@ fn go(to: &str) {
     }
 }
 
-/// Copies the WeChat ID where the browser allows it (the link has already put the
-/// ID in view, ready to select), and says which it was in the card's status line.
+/// Copies the WeChat ID (the link has already put it in view), and says how it went
+/// in the card's status line, in the page's language.
 fn copy_wechat_id() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Some(document) = window.document() else {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let id = document
@@ -174,25 +172,15 @@ fn copy_wechat_id() {
         .and_then(|e| e.get_attribute("lang"))
         .and_then(|l| Locale::parse(&l))
         .unwrap_or_default();
-    let say = move |msg: PublicMsg| {
-        if let Ok(Some(status)) = document.query_selector(".card-status") {
-            status.set_text_content(Some(msg.text(locale)));
-        }
-    };
-    let clipboard = window.navigator().clipboard();
-    let has_clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into())
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    if !has_clipboard {
-        say(PublicMsg::CopyByHand);
-        return;
-    }
-    let promise = clipboard.write_text(&id);
+    let copying = wechat_copy::copy_wechat_id(&id);
     wasm_bindgen_futures::spawn_local(async move {
-        let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-        say(if copied {
+        let msg = if copying.await {
             PublicMsg::WechatCopied
         } else {
             PublicMsg::CopyByHand
-        });
+        };
+        if let Ok(Some(status)) = document.query_selector(".card-status") {
+            status.set_text_content(Some(msg.text(locale)));
+        }
     });
 }

@@ -7,13 +7,13 @@ use crate::error::AppError;
 use crate::i18n::PublicMsg;
 use crate::tracker::reader_links::{self, Opening};
 use crate::tracker::use_tracker;
+use crate::wechat_copy::copy_wechat_id;
 use leptos::prelude::*;
 use lianjie_core::api::OpenedShare;
 use lianjie_core::first_paint::{Then, ask_phone};
 use lianjie_core::link;
 use lianjie_core::tracking::ViewAction;
 use lianjie_core::vcard::{Photo, vcard};
-use wasm_bindgen::JsCast;
 
 /// The rep's card opened from its own address (`/c/:card`, printed QR codes, email
 /// signatures). It is tracked like a shared link: the reader gets their own link in
@@ -84,37 +84,6 @@ fn data_url(text: &str) -> String {
     )
 }
 
-/// Copies through the clipboard API, where the browser offers it (plain http and some
-/// in-app browsers do not).
-fn clipboard_copy(id: &str) -> Option<js_sys::Promise> {
-    let navigator = window().navigator();
-    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    if has_clipboard {
-        return Some(navigator.clipboard().write_text(id));
-    }
-    None
-}
-
-/// The old select-and-copy that in-app browsers still support. The ID stays selected
-/// either way, so a reader told to copy by hand finds it ready.
-fn select_and_copy() -> bool {
-    let Some(el) = document().get_element_by_id("card-wechat-id") else {
-        return false;
-    };
-    let selected = window()
-        .get_selection()
-        .ok()
-        .flatten()
-        .is_some_and(|s| s.select_all_children(&el).is_ok());
-    selected
-        && document()
-            .dyn_into::<web_sys::HtmlDocument>()
-            .ok()
-            .and_then(|d| d.exec_command("copy").ok())
-            .unwrap_or(false)
-}
-
 /// The customer's card page for an opened link (its own address or a share).
 #[component]
 pub fn CardPage(opened: OpenedShare) -> impl IntoView {
@@ -168,13 +137,9 @@ pub fn CardPage(opened: OpenedShare) -> impl IntoView {
         );
         Callback::new(move |()| {
             tracker.action(ViewAction::CopiedWechat);
-            let promise = clipboard_copy(&wechat);
+            let copying = copy_wechat_id(&wechat);
             leptos::task::spawn_local(async move {
-                let copied = match promise {
-                    Some(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
-                    None => false,
-                };
-                let done = copied || select_and_copy();
+                let done = copying.await;
                 status.set(Some(if done {
                     PublicMsg::WechatCopied
                 } else {
