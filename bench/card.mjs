@@ -1,10 +1,10 @@
 // Customer pages' first load on a phone on a slow network: headless Chromium through
 // the Chrome DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up,
 // 150 ms round trip) and a 4x CPU slowdown, cache empty, on the reference server.
-// Four pages: the card (/c/wang-lei) and a shared article (/s/{token}), which get the
-// reader (src/reader.rs); the article shared with a form for the reader's details,
-// which gets the app; and, as the yardstick, the card's own first paint saved as a
-// static HTML page (no scripts) served by the same server in the same run.
+// Four pages, each sent with the reader (src/reader.rs): the card (/c/wang-lei), a
+// shared article (/s/{token}), and the article shared with a form for the reader's
+// details; and, as the yardstick, the card's own first paint saved as a static HTML
+// page (no scripts) served by the same server in the same run.
 //
 // Printed per page, from the navigation's start (medians of RUNS cold loads):
 //   visible  the page's heading is painted;
@@ -30,8 +30,8 @@ const STATIC = 'bench-static-card.html';
 const server = await startReferenceServer();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
-/** A rep's link to the pricing article, made over the API; with a form for the
- * reader's details at its end (`soft_end`), the page gets the app rather than the reader. */
+/** A rep's link to the pricing article, made over the API (`soft_end`: with a form for
+ * the reader's details at its end). */
 async function articleLink(leadCapture = { mode: 'off' }) {
   const share = await shareAsRep(server.url, { target: { type: 'content', id: 'c-pricing' }, lead_capture: leadCapture });
   return `/s/${share.token}`;
@@ -112,7 +112,7 @@ try {
   const pages = {
     card: '/c/wang-lei',
     article: await articleLink(),
-    'article with a form for details (the app)': await articleLink({ mode: 'soft_end' }),
+    'article with a form for details': await articleLink({ mode: 'soft_end' }),
     'static card (yardstick)': await staticCard(),
   };
   const results = {};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Customer pages' first load on an emulated phone on slow 4G + 4x CPU (see
-# bench/card.mjs): the card and a shared article (the reader), the article with a form
-# for details (the app), and a static copy of the card's first paint as the yardstick;
+# bench/card.mjs): the card, a shared article and the article with a form for details
+# (each with the reader), and a static copy of the card's first paint as the yardstick;
 # time to visible, usable, ran, tracking, counted; layout shift; bytes of every asset
 # as sent.
 set -euo pipefail

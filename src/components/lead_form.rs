@@ -3,12 +3,14 @@ use crate::api::use_public_api;
 use crate::error::AppError;
 use crate::i18n::{PublicMsg, use_i18n};
 use leptos::prelude::*;
+use lianjie_core::first_paint::{LEAD_FIELDS, lead_details};
 use lianjie_core::share::LeadDetails;
 use lianjie_core::validate::FieldErrors;
 
 /// Asks a reader for their name and a way to reach them, on their own link
 /// (`reader_token`). Checked here first with the same rules the backend applies, so
-/// mistakes show at once and next to the field.
+/// mistakes show at once and next to the field. The server paints the same form
+/// (core's `first_paint::lead_form`) for the reader script.
 #[component]
 pub fn LeadForm(
     reader_token: String,
@@ -22,7 +24,7 @@ pub fn LeadForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_public_api();
-    let [name, phone, wechat, email] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let values: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let problems = RwSignal::new(FieldErrors::default());
     let send = Action::new_local(move |details: &LeadDetails| {
         let (api, token, details) = (api.clone(), reader_token.clone(), details.clone());
@@ -43,12 +45,7 @@ pub fn LeadForm(
             aria-labelledby="lead-h"
             on:submit=move |ev| {
                 ev.prevent_default();
-                let details = LeadDetails {
-                    name: name.get_untracked(),
-                    phone: phone.get_untracked(),
-                    wechat_id: wechat.get_untracked(),
-                    email: email.get_untracked(),
-                };
+                let details = lead_details(values.map(|v| v.get_untracked()));
                 match details.validate() {
                     Ok(()) => {
                         problems.set(FieldErrors::default());
@@ -60,10 +57,9 @@ pub fn LeadForm(
         >
             <h2 id="lead-h">{move || i18n.t(PublicMsg::LeadTitle)}</h2>
             <p class="intro">{move || i18n.t(if gate { PublicMsg::LeadGateIntro } else { PublicMsg::LeadIntro })}</p>
-            <FormField form="lead" key="name" label=PublicMsg::LeadName value=name problems autocomplete="name" />
-            <FormField form="lead" key="phone" label=PublicMsg::LeadPhone value=phone problems kind="tel" autocomplete="tel" />
-            <FormField form="lead" key="wechat_id" label=PublicMsg::LeadWechat value=wechat problems />
-            <FormField form="lead" key="email" label=PublicMsg::Email value=email problems kind="email" autocomplete="email" />
+            {LEAD_FIELDS.into_iter().zip(values).map(|(field, value)| view! {
+                <FormField form="lead" key=field.key label=field.label value problems kind=field.kind autocomplete=field.autocomplete />
+            }).collect_view()}
             {move || problems.read().get("contact").is_some().then(|| view! {
                 <p role="alert" class="form-error">{move || i18n.t(PublicMsg::LeadNeedsContact)}</p>
             })}

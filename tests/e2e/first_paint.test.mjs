@@ -1,8 +1,8 @@
 // Customer pages before their script runs (reference server only: the server writes
 // the first paint). A phone with JavaScript off reads the card and a shared article
 // and its links work; on a slow load, what is on screen works before any script does;
-// a card is then tracked by the reader, and an article asking for details is taken
-// over by the app, neither moving the page.
+// the reader then tracks the card or the article, and sends the article's form for
+// the reader's details, without moving the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -67,11 +67,15 @@ test('with JavaScript off, a shared article reads up to its lead form, and its c
     const rep = page.getByRole('complementary', { name: 'Shared by' });
     assert.equal(await rep.getByRole('link', { name: 'Message me' }).getAttribute('href'), `/chat/${open.token}`);
 
-    // What the reader's details unlock is not in the page until they leave them.
+    // What the reader's details unlock is not in the page until they leave them; the
+    // form is, sent once a script runs.
     const gated = await sharePricing({ mode: 'after_section', index: 0 });
     await page.goto(url(`/s/${gated.token}`));
     await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
     assert.equal(await page.locator('article.shared section.block').count(), 1);
+    const form = page.getByRole('form', { name: 'Leave your details' });
+    await form.getByLabel('Name').waitFor();
+    assert.equal(await form.getByRole('button', { name: 'Send' }).isDisabled(), true);
   }, NO_SCRIPT));
 
 /** Holds every WebAssembly download back by `ms`: the page's script (the reader or the app) starts that much later. */
@@ -143,30 +147,51 @@ test('on a slow load the card works before its script runs, which tracks the vie
     assert.ok(scripts.length > 0 && scripts.every((p) => p.startsWith('/customer/reader/')), scripts.join(', '));
   }, PHONE));
 
-test('on a slow load an article asking for details is taken over by the app in place, and tracked', httpOnly, () =>
+test('on a slow load an article asking for details takes them once its script runs, and shows what they unlock, unmoved', httpOnly, () =>
   withPage(async (page) => {
     await watchShift(page);
     await slowWasm(page, 3_000);
-    const open = await sharePricing({ mode: 'soft_end' });
+    const open = await sharePricing({ mode: 'before' });
     const sent = tracked(page);
     await page.goto(url(`/s/${open.token}`));
-    const article = () => boxes({
-      title: page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }),
-      // The form goes at the article's end, below these.
-      first: page.locator('section[data-block]').first(),
-    });
-    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
-    assert.equal(await page.locator('#first-paint').count(), 1, 'the app has not run yet');
+    const title = page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' });
+    const form = page.getByRole('form', { name: 'Leave your details' });
+    const send = form.getByRole('button', { name: 'Send' });
+    const article = () => boxes({ title, form, name: form.getByLabel('Name') });
+    await title.waitFor();
+    await form.waitFor();
+    assert.equal(await page.locator('#first-paint:not([data-view])').count(), 1, 'no script has run yet');
+    // What is typed before the script runs stays; sending waits for it.
+    assert.equal(await send.isDisabled(), true);
+    await form.getByLabel('Name').fill('林先生');
     const before = await article();
 
-    // The form for details is the app's: it runs and shows the same article where it was.
-    await page.locator('#first-paint').waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
-    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+    // The reader runs: the same form, where it was, now sends.
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
     sameBoxes(before, await article());
     const shift = await page.evaluate(() => window.__shift);
     assert.ok(shift <= 0.05, `layout shift ${shift}`);
+    await send.click();
+    await form.getByRole('alert').filter({ hasText: 'Leave at least one way to reach you' }).waitFor();
+    await form.getByLabel('Phone').fill('12');
+    await send.click();
+    await form.getByText('Not a phone number').waitFor();
+    assert.equal(await form.getByLabel('Phone').getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('Phone').fill('13800138123');
+    await send.click();
+    await page.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
+    await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    assert.equal(await form.count(), 0);
+    assert.equal(await title.count(), 1);
     await sent;
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname).filter((p) => /\.(js|wasm)$/.test(p)));
+    assert.ok(scripts.length > 0 && scripts.every((p) => p.startsWith('/customer/reader/')), scripts.join(', '));
+
+    // Back on their own link, the page holds it all and asks nothing.
+    await page.reload();
+    await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    assert.equal(await form.count(), 0);
   }, PHONE));
 
 test('"Message me" tapped before the app runs opens the chat once it does', httpOnly, () =>
@@ -207,7 +232,8 @@ test('the first paint of the card and of an article has no serious or critical a
     // The app never runs: what is checked is the server's page alone.
     await page.route('**/*.wasm', (route) => route.abort());
     const open = await sharePricing();
-    for (const path of ['/c/wang-lei', `/s/${open.token}`, '/c/wang-lei?lang=en']) {
+    const asking = await sharePricing({ mode: 'soft_end' });
+    for (const path of ['/c/wang-lei', `/s/${open.token}`, `/s/${asking.token}`, '/c/wang-lei?lang=en']) {
       await page.goto(url(path));
       await page.getByRole('heading', { level: 1 }).waitFor();
       assert.equal(await page.locator('#first-paint').count(), 1);

@@ -224,6 +224,15 @@ fn every_block() -> Vec<lianjie_core::content::Block> {
     ]
 }
 
+/// The values of `attr` on every element under `root` that has it, in order.
+fn values(root: &web_sys::HtmlElement, attr: &str) -> Vec<Option<String>> {
+    let all = root.query_selector_all(&format!("[{attr}]")).unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>().get_attribute(attr))
+        .collect()
+}
+
 #[wasm_bindgen_test]
 async fn the_servers_first_paint_of_an_article_is_the_apps_blocks() {
     use lianjie::components::ContentBlocks;
@@ -241,14 +250,55 @@ async fn the_servers_first_paint_of_an_article_is_the_apps_blocks() {
     assert!(app.len() > 20, "{app:#?}");
     assert_eq!(paint, app);
     for attr in ["src", "href", "poster", "alt"] {
-        let values = |root: &web_sys::HtmlElement| {
-            let all = root.query_selector_all(&format!("[{attr}]")).unwrap();
-            (0..all.length())
-                .filter_map(|i| all.item(i))
-                .map(|n| n.unchecked_into::<web_sys::Element>().get_attribute(attr))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(values(&served), values(&root), "{attr}");
+        assert_eq!(values(&served, attr), values(&root, attr), "{attr}");
     }
     served.remove();
+}
+
+#[component]
+fn LeadFormHarness(gate: bool, skippable: bool) -> impl IntoView {
+    use lianjie::api::{HttpBackend, provide_public_api};
+    use lianjie::components::LeadForm;
+    provide_i18n();
+    // Nothing is sent: the form is only compared, never submitted.
+    provide_public_api(std::rc::Rc::new(HttpBackend::new("/api/v1")));
+    let on_skip = skippable.then(|| Callback::new(|()| {}));
+    view! {
+        <article class="shared">
+            <LeadForm reader_token="tok".to_owned() gate on_done=|()| {} on_skip />
+        </article>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_first_paint_of_a_lead_form_is_the_apps_form() {
+    storage().set_item(STORAGE_KEY, "en").unwrap();
+    for (gate, skippable) in [(true, false), (false, true)] {
+        let root = fresh_container();
+        let _mounted = leptos::mount::mount_to(
+            root.clone(),
+            move || view! { <LeadFormHarness gate skippable /> },
+        );
+        settle().await;
+        let mut html = String::from("<article class=\"shared\">");
+        lianjie_core::first_paint::lead_form(&mut html, gate, skippable, Locale::En);
+        html.push_str("</article>");
+        let served = fresh_container();
+        served.set_inner_html(&html);
+        let (app, paint) = (skeleton(&root), skeleton(&served));
+        assert!(app.len() > 15, "{app:#?}");
+        assert_eq!(paint, app, "gate {gate}");
+        // The inputs the reader reads and marks are the app's, labelled the same way.
+        for attr in [
+            "type",
+            "autocomplete",
+            "aria-describedby",
+            "aria-invalid",
+            "for",
+        ] {
+            assert_eq!(values(&served, attr), values(&root, attr), "{attr}");
+        }
+        served.remove();
+        root.remove();
+    }
 }

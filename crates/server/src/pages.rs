@@ -24,12 +24,11 @@ pub struct CustomerPages {
 }
 
 impl CustomerPages {
-    /// The page to send with `public`: the reader when the first paint is all the
-    /// page needs (no form for the reader's details, no tap made before a script ran
-    /// to act on); otherwise the app.
-    fn for_page(&self, public: &PublicPage, then: Option<&Then>) -> &str {
+    /// The page to send: the reader, unless a tap made before a script ran asks for
+    /// what only the app does (`?then=`: the chat, a featured item).
+    fn for_page(&self, then: Option<&Then>) -> &str {
         match &self.reader {
-            Some(reader) if then.is_none() && !public.needs_app() => reader,
+            Some(reader) if then.is_none() => reader,
             _ => &self.app,
         }
     }
@@ -109,7 +108,7 @@ pub fn customer_page(
                         },
                     };
                     let paint = first_paint::page(&public, &links, locale);
-                    let page = pages.for_page(&public, then.as_ref());
+                    let page = pages.for_page(then.as_ref());
                     with_lang(
                         &with_first_paint(&with_preview(page, Some(&preview)), &paint),
                         locale,

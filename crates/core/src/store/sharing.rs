@@ -176,7 +176,15 @@ impl Db {
     /// show it (with no lead form, like every featured item's link).
     pub fn public_page(&self, page: PageOf<'_>, then: Option<&Then>) -> Option<PublicPage> {
         let found = match page {
-            PageOf::Share(token) => self.page_of(self.shares.get(token)?),
+            PageOf::Share(token) => self.page_of(self.shares.get(token)?).map(|mut found| {
+                // Asked once: a reader back on their own link reads it all.
+                if let PublicPage::Content { lead_capture, .. } = &mut found
+                    && self.lead_left_on(token)
+                {
+                    *lead_capture = LeadCapture::Off;
+                }
+                found
+            }),
             PageOf::Card(id) => self.card_page(id),
         }
         .ok()?;
@@ -193,6 +201,16 @@ impl Db {
             }
             (found, _) => Some(found),
         }
+    }
+
+    /// Whether a reader has left their details on their own link `token` (the contact
+    /// they made is still the link's).
+    pub fn lead_left_on(&self, token: &str) -> bool {
+        self.shares
+            .get(token)
+            .filter(|s| s.parent.is_some())
+            .and_then(|s| self.contacts.get(s.contact_id.as_deref()?))
+            .is_some_and(|c| c.lead_link.as_deref() == Some(token))
     }
 
     /// Refuses a session id already issued (the backends' random ids never are), so an

@@ -133,9 +133,9 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     let staff = page(format!("{root}/card")).await;
     assert!(staff.contains(r#"content="http""#), "{staff}");
 
-    // With the reader built beside it, a page that needs nothing more than its first
-    // paint gets the reader; a tap to act on (`?then=`) or a form for the reader's
-    // details needs the app.
+    // With the reader built beside it, a card or an article (with a form for the
+    // reader's details or not) gets the reader; a tap to act on (`?then=`) needs the
+    // app.
     std::fs::create_dir(dist.path().join("customer/reader")).unwrap();
     std::fs::write(
         dist.path().join("customer/reader/index.html"),
@@ -170,7 +170,8 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
         ("/c/wang-lei?lang=en".to_owned(), "reader"),
         ("/c/wang-lei?then=chat".to_owned(), "app"),
         (format!("/s/{}", shares[0]), "reader"),
-        (format!("/s/{}", shares[1]), "app"),
+        (format!("/s/{}", shares[1]), "reader"),
+        (format!("/s/{}?then=chat", shares[1]), "app"),
         ("/s/no-such-link".to_owned(), "app"),
         ("/chat/some-link".to_owned(), "app"),
     ] {
@@ -317,4 +318,47 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
         "{html}"
     );
     assert!(!html.contains("<img src=x"), "{html}");
+    // The form for the reader's details is in the page, after what it does not hold back.
+    let form = html
+        .find(r#"<form class="lead-form""#)
+        .expect("the lead form");
+    assert!(
+        html.find("<p>第二段</p>").is_some_and(|at| at < form),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<label for="lead-name">姓名</label>"#),
+        "{html}"
+    );
+
+    // A reader who left their details on their own link reads it all there, unasked.
+    let (_, opened) = s
+        .call(Method::GET, &format!("/public/shares/{tok}"), None, None)
+        .await;
+    let child = opened["child_token"].as_str().unwrap().to_owned();
+    let (_, before) = get(format!("{root}/s/{child}"), "zh-CN").await;
+    assert!(
+        before.contains("lead-form") && !before.contains("留资后可见"),
+        "{before}"
+    );
+    let (status, _) = s
+        .call(
+            Method::POST,
+            &format!("/public/shares/{child}/lead"),
+            None,
+            Some(json!({"name": "陈女士", "wechat_id": "chen_w"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, after) = get(format!("{root}/s/{child}"), "zh-CN").await;
+    assert!(
+        after.contains("<p>留资后可见</p>") && !after.contains("lead-form"),
+        "{after}"
+    );
+    // Anyone else opening the rep's link is still asked.
+    let (_, shared) = get(format!("{root}/s/{tok}"), "zh-CN").await;
+    assert!(
+        shared.contains("lead-form") && !shared.contains("留资后可见"),
+        "{shared}"
+    );
 }

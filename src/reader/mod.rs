@@ -5,9 +5,13 @@
 //! reader taps, and does in place what the app would do for a tap (open a featured
 //! item, go to the chat). Without Leptos it is a small fraction of the app's
 //! download, so on a slow phone the view is tracked about a second sooner.
-//! Pages with a lead form, a `?then=` to act on, and the chat get the app instead.
+//! It sends the form for the reader's details the server painted in an article
+//! ([`lead_form`]). Pages with a `?then=` to act on, and the chat, get the app.
+
+mod lead_form;
 
 use crate::api::{HttpBackend, PublicApi, customer_api_base};
+use crate::error::AppError;
 use crate::tracker::reader_links::{Opening, open_view};
 use crate::tracker::{Tracker, TrackerOptions, start as track};
 use crate::wechat_copy;
@@ -37,9 +41,21 @@ pub fn start() {
         Some((CustomerRoute::Chat, _)) | None => return,
     };
     let api = HttpBackend::new(&customer_api_base());
+    // The form works from the start: details sent before the view is open wait for it.
+    let lead = window
+        .document()
+        .and_then(|d| lead_form::LeadForm::watch(&d, page_locale(&d)));
     wasm_bindgen_futures::spawn_local(async move {
-        let Some(opened) = open(&api, opening, id).await else {
-            return;
+        let opened = match open(&api, opening, id).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                if let Some(lead) = lead {
+                    lead.failed(e);
+                    // Still answers a send: with why it cannot go.
+                    std::mem::forget(lead);
+                }
+                return;
+            }
         };
         if let Some(card) = opened
             .content
@@ -56,28 +72,43 @@ pub fn start() {
             return;
         };
         running.observe_sections();
+        if let Some(lead) = &lead {
+            lead.opened(&opened, api.clone(), running.tracker().clone());
+        }
         let taps = on_taps(opened, running.tracker().clone(), api);
-        // Both last as long as the page: nothing ends them but leaving it.
+        // They last as long as the page: nothing ends them but leaving it.
         std::mem::forget(running);
         std::mem::forget(taps);
+        std::mem::forget(lead);
         mark_open();
     });
 }
 
 /// Opens the view, trying again while the network fails. The page works without it
-/// (its links are plain links); only the rep's view of the reading waits.
-async fn open(api: &HttpBackend, opening: Opening, id: String) -> Option<OpenedShare> {
+/// (its links are plain links); the rep's view of the reading, and the details a
+/// reader leaves, wait for it. Gone or refused, the page stays as it is, untracked.
+async fn open(api: &HttpBackend, opening: Opening, id: String) -> Result<OpenedShare, AppError> {
     let mut waits = REOPEN_AFTER_MS.iter();
     loop {
         match open_view(api, opening, id.clone()).await {
-            Ok(opened) => return Some(opened),
-            Err(e) if e.is_transient() => {
-                gloo_timers::future::TimeoutFuture::new(*waits.next()?).await;
-            }
-            // Gone or refused: the page says what it can, untracked.
-            Err(_) => return None,
+            Ok(opened) => return Ok(opened),
+            Err(e) => match waits.next() {
+                Some(wait) if e.is_transient() => {
+                    gloo_timers::future::TimeoutFuture::new(*wait).await;
+                }
+                _ => return Err(e),
+            },
         }
     }
+}
+
+/// The page's language, as the server wrote it on `<html lang>`.
+fn page_locale(document: &web_sys::Document) -> Locale {
+    document
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Locale::parse(&l))
+        .unwrap_or_default()
 }
 
 /// Says on the page that its view is open and tracked (`data-view="open"` on the
@@ -167,11 +198,7 @@ fn copy_wechat_id() {
         .get_element_by_id("card-wechat-id")
         .and_then(|e| e.text_content())
         .unwrap_or_default();
-    let locale = document
-        .document_element()
-        .and_then(|e| e.get_attribute("lang"))
-        .and_then(|l| Locale::parse(&l))
-        .unwrap_or_default();
+    let locale = page_locale(&document);
     let copying = wechat_copy::copy_wechat_id(&id);
     wasm_bindgen_futures::spawn_local(async move {
         let msg = if copying.await {

@@ -9,13 +9,17 @@
 
 use crate::api::FeaturedContent;
 use crate::catalogue::{PublicMsg, Text, fill};
-use crate::content::{Block, BlockBody};
 use crate::link;
 use crate::public::{PublicCard, PublicContent};
 use crate::share::LeadCapture;
 use crate::tracking::ViewAction;
 use crate::{Locale, people, vcard};
 use std::fmt::Write as _;
+
+mod article;
+
+pub use article::{LEAD_FIELDS, LeadField, blocks, lead_details, lead_form};
+use article::{article, rep_card};
 
 /// What a customer page shows, as the server finds it before the reader opens it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,15 +98,6 @@ pub fn ask_phone(chat: &str) -> String {
     }
 }
 
-impl PublicPage {
-    /// Whether the page needs the app from the start: a form for the reader's
-    /// details is part of it, and the first paint has none. Every other page works
-    /// as it is, tracked by the customer pages' small reader script alone.
-    pub fn needs_app(&self) -> bool {
-        matches!(self, PublicPage::Content { lead_capture, .. } if *lead_capture != LeadCapture::Off)
-    }
-}
-
 /// What a tap on one of the first paint's links means to the rep, for a page
 /// tracked without the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,7 +147,7 @@ pub fn page(page: &PublicPage, links: &PageLinks, locale: Locale) -> String {
             card,
             lead_capture,
         } => {
-            article(&mut out, content, *lead_capture);
+            article(&mut out, content, *lead_capture, locale);
             if let Some(card) = card {
                 rep_card(&mut out, card, &links.chat, locale);
             }
@@ -370,112 +365,6 @@ fn card_face(
     }
     out.push_str("</div>");
 }
-
-/// The article's title, summary and the blocks before the lead form (all of them
-/// when there is none): the rest waits for the reader's details, as in the app.
-fn article(out: &mut String, content: &PublicContent, ask: LeadCapture) {
-    let _ = write!(
-        out,
-        "<article class=\"shared\"><h1>{}</h1>",
-        escape(&content.title)
-    );
-    if !content.summary.is_empty() {
-        let _ = write!(out, "<p class=\"intro\">{}</p>", escape(&content.summary));
-    }
-    blocks(
-        out,
-        &content.blocks[..ask.open_blocks(content.blocks.len())],
-    );
-    out.push_str("</article>");
-}
-
-/// Content blocks as `ContentBlocks` renders them: each a measured section.
-pub fn blocks(out: &mut String, blocks: &[Block]) {
-    for block in blocks {
-        let _ = write!(
-            out,
-            "<section class=\"block\" id=\"b-{id}\" data-block=\"{id}\">",
-            id = escape(&block.id)
-        );
-        match &block.body {
-            BlockBody::Heading { level, text } => {
-                let tag = if *level <= 2 { "h2" } else { "h3" };
-                let _ = write!(out, "<{tag}>{}</{tag}>", escape(text));
-            }
-            BlockBody::Paragraph { text } => {
-                let _ = write!(out, "<p>{}</p>", escape(text));
-            }
-            BlockBody::Image { url, alt, caption } => {
-                out.push_str("<figure><img");
-                attr(out, "src", link::checked(url).as_deref());
-                attr(out, "alt", Some(alt));
-                out.push_str(" loading=\"lazy\">");
-                if !caption.is_empty() {
-                    let _ = write!(out, "<figcaption>{}</figcaption>", escape(caption));
-                }
-                out.push_str("</figure>");
-            }
-            BlockBody::Quote { text, cite } => {
-                let _ = write!(out, "<blockquote><p>{}</p>", escape(text));
-                if !cite.is_empty() {
-                    let _ = write!(out, "<footer>— {}</footer>", escape(cite));
-                }
-                out.push_str("</blockquote>");
-            }
-            BlockBody::List { ordered, items } => {
-                let tag = if *ordered { "ol" } else { "ul" };
-                let _ = write!(out, "<{tag}>");
-                for item in items {
-                    let _ = write!(out, "<li>{}</li>", escape(item));
-                }
-                let _ = write!(out, "</{tag}>");
-            }
-            BlockBody::Video {
-                url, poster_url, ..
-            } => {
-                out.push_str("<video controls preload=\"none\" playsinline");
-                attr(out, "src", link::checked(url).as_deref());
-                attr(out, "poster", link::checked(poster_url).as_deref());
-                out.push_str("></video>");
-            }
-            BlockBody::Cta { label, url } => match link::checked(url) {
-                Some(href) => {
-                    let _ = write!(
-                        out,
-                        "<p><a class=\"cta\" href=\"{}\">{}</a></p>",
-                        escape(&href),
-                        escape(label)
-                    );
-                }
-                None => {
-                    let _ = write!(out, "<p class=\"cta\">{}</p>", escape(label));
-                }
-            },
-            BlockBody::Page { image_url, alt } => {
-                out.push_str("<img class=\"doc-page\"");
-                attr(out, "src", link::checked(image_url).as_deref());
-                attr(out, "alt", Some(alt));
-                out.push_str(" loading=\"lazy\">");
-            }
-        }
-        out.push_str("</section>");
-    }
-}
-
-/// The sharer's mini card under shared content.
-fn rep_card(out: &mut String, card: &PublicCard, chat: &str, locale: Locale) {
-    let _ = write!(
-        out,
-        "<aside class=\"rep-card\" aria-label=\"{}\"><p class=\"rep-name\">{}</p>\
-         <p class=\"rep-title\">{}</p><a class=\"cta\" href=\"{}\">{}</a></aside>",
-        t(PublicMsg::SharedBy, locale),
-        escape(&card.name),
-        escape(&card.role()),
-        escape(chat),
-        t(PublicMsg::MessageMe, locale)
-    );
-}
-
 /// The frame's footer: the tracking notice, and the languages as links.
 fn footer(out: &mut String, locale: Locale) {
     let _ = write!(
@@ -509,7 +398,7 @@ mod tests {
     use crate::content::ContentKind;
     use crate::people::CardTheme;
 
-    fn card() -> PublicCard {
+    pub(super) fn card() -> PublicCard {
         PublicCard {
             id: "wang-lei".into(),
             name: "王磊 <script>alert(1)</script>".into(),
@@ -590,30 +479,6 @@ mod tests {
     }
 
     #[test]
-    fn only_a_page_asking_for_details_needs_the_app_at_once() {
-        let content = |lead_capture| PublicPage::Content {
-            content: PublicContent {
-                id: "c".into(),
-                kind: ContentKind::Article,
-                title: "t".into(),
-                summary: String::new(),
-                cover_url: String::new(),
-                tags: Vec::new(),
-                blocks: Vec::new(),
-            },
-            card: None,
-            lead_capture,
-        };
-        assert!(!content(LeadCapture::Off).needs_app());
-        assert!(content(LeadCapture::SoftEnd).needs_app());
-        assert!(content(LeadCapture::Before).needs_app());
-        let card = PublicPage::Card {
-            card: card(),
-            featured: Vec::new(),
-        };
-        assert!(!card.needs_app());
-    }
-    #[test]
     fn a_card_works_without_scripts_in_the_readers_language() {
         let page_of = PublicPage::Card {
             card: card(),
@@ -667,118 +532,6 @@ mod tests {
         assert!(html.contains("<a class=\"request-phone\" href=\"/chat/tok?ask=phone\">"));
         let own = page(&page_of, &links(), Locale::En);
         assert!(own.contains("<a class=\"request-phone\" href=\"?then=ask-phone\">"));
-    }
-
-    #[test]
-    fn an_article_shows_every_block_before_the_lead_form_as_text() {
-        let block = |id: &str, body| Block {
-            id: id.into(),
-            tags: Vec::new(),
-            body,
-        };
-        let content = PublicContent {
-            id: "c".into(),
-            kind: ContentKind::Article,
-            title: "标题 <b>".into(),
-            summary: "摘要".into(),
-            cover_url: String::new(),
-            tags: Vec::new(),
-            blocks: vec![
-                block(
-                    "h",
-                    BlockBody::Heading {
-                        level: 2,
-                        text: "一".into(),
-                    },
-                ),
-                block(
-                    "p",
-                    BlockBody::Paragraph {
-                        text: "<img src=x onerror=alert(1)>".into(),
-                    },
-                ),
-                block(
-                    "l",
-                    BlockBody::List {
-                        ordered: true,
-                        items: vec!["甲".into(), "乙".into()],
-                    },
-                ),
-                block(
-                    "q",
-                    BlockBody::Quote {
-                        text: "话".into(),
-                        cite: "某人".into(),
-                    },
-                ),
-                block(
-                    "i",
-                    BlockBody::Image {
-                        url: "https://x.example/a.png".into(),
-                        alt: "图".into(),
-                        caption: "说明".into(),
-                    },
-                ),
-                block(
-                    "v",
-                    BlockBody::Video {
-                        url: "javascript:x".into(),
-                        poster_url: String::new(),
-                        duration_s: 3,
-                    },
-                ),
-                block(
-                    "c",
-                    BlockBody::Cta {
-                        label: "预约".into(),
-                        url: "https://x.example/book".into(),
-                    },
-                ),
-                block(
-                    "d",
-                    BlockBody::Page {
-                        image_url: "/p1.png".into(),
-                        alt: "第一页".into(),
-                    },
-                ),
-            ],
-        };
-        let rep = Some(card());
-        let shown = |lead_capture| {
-            page(
-                &PublicPage::Content {
-                    content: content.clone(),
-                    card: rep.clone(),
-                    lead_capture,
-                },
-                &PageLinks {
-                    vcard: String::new(),
-                    chat: "/chat/tok".into(),
-                },
-                Locale::ZhCn,
-            )
-        };
-        let all = shown(LeadCapture::SoftEnd);
-        for part in [
-            "<h1>标题 &lt;b&gt;</h1><p class=\"intro\">摘要</p>",
-            "<section class=\"block\" id=\"b-h\" data-block=\"h\"><h2>一</h2></section>",
-            "<p>&lt;img src=x onerror=alert(1)&gt;</p>",
-            "<ol><li>甲</li><li>乙</li></ol>",
-            "<blockquote><p>话</p><footer>— 某人</footer></blockquote>",
-            "<figure><img src=\"https://x.example/a.png\" alt=\"图\" loading=\"lazy\"><figcaption>说明</figcaption></figure>",
-            "<video controls preload=\"none\" playsinline></video>",
-            "<p><a class=\"cta\" href=\"https://x.example/book\">预约</a></p>",
-            "<img class=\"doc-page\" src=\"/p1.png\" alt=\"第一页\" loading=\"lazy\">",
-            "<aside class=\"rep-card\" aria-label=\"分享人\">",
-            "<a class=\"cta\" href=\"/chat/tok\">给我留言</a>",
-        ] {
-            assert!(all.contains(part), "{part} in {all}");
-        }
-        // What the reader's details unlock is not in the page before they leave them.
-        let gated = shown(LeadCapture::AfterSection { index: 1 });
-        assert!(gated.contains("id=\"b-p\"") && !gated.contains("id=\"b-l\""));
-        let before = shown(LeadCapture::Before);
-        assert!(before.contains("<h1>") && !before.contains("class=\"block\""));
     }
 
     #[test]
