@@ -1,7 +1,7 @@
 // Customer pages' first load on a phone on a slow network: headless Chromium through
 // the Chrome DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up,
 // 150 ms round trip) and a 4x CPU slowdown, cache empty, on the reference server.
-// Four pages, each sent with the reader (src/reader.rs): the card (/c/wang-lei), a
+// Four pages, each sent with the reader (src/reader/): the card (/c/wang-lei), a
 // shared article (/s/{token}), and the article shared with a form for the reader's
 // details; and, as the yardstick, the card's own first paint saved as a static HTML
 // page (no scripts) served by the same server in the same run.

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 trunk build --release --locked=true customer.html --dist dist/customer --public-url /customer/ "$@"
-# The reader (src/reader.rs), for pages that need no app; after the app, whose build
+# The reader (src/reader/), for pages whose script needs no app; after the app, whose build
 # empties dist/customer/.
 trunk build --release --locked=true reader.html --dist dist/customer/reader --public-url /customer/reader/ "$@"
 node scripts/precompress.mjs dist
