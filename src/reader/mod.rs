@@ -8,6 +8,7 @@
 //! It sends the form for the reader's details the server painted in an article
 //! ([`lead_form`]). Pages with a `?then=` to act on, and the chat, get the app.
 
+mod language;
 mod lead_form;
 
 use crate::api::{HttpBackend, PublicApi, customer_api_base};
@@ -123,11 +124,24 @@ fn mark_open() {
 }
 
 /// Listens for taps on the page's links: each tells the rep what the reader did,
-/// and a tap that asks for what the app would do ([`Then`]) is done here.
+/// a tap that asks for what the app would do ([`Then`]) is done here, and a
+/// language link shows the page in that language in place ([`language`]).
 fn on_taps(opened: OpenedShare, tracker: Tracker, api: HttpBackend) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
     let chat = link::path(&["chat", &opened.share.token]);
-    let reader = opened.child_token;
+    let reader = opened.child_token.clone();
+    // A card's page is titled with the name, in any language.
+    let keep_title = opened.content.is_none();
+    // The page in another language has its own form for details: listened to again.
+    let relisten = {
+        let (document, tracker, api) = (document.clone(), tracker.clone(), api.clone());
+        Rc::new(move || {
+            if let Some(lead) = lead_form::LeadForm::watch(&document, page_locale(&document)) {
+                lead.opened(&opened, api.clone(), tracker.clone());
+                std::mem::forget(lead);
+            }
+        })
+    };
     // Not passive: a tap done here keeps the browser from following the link.
     let options = EventListenerOptions::enable_prevent_default();
     Some(EventListener::new_with_options(
@@ -142,6 +156,20 @@ fn on_taps(opened: OpenedShare, tracker: Tracker, api: HttpBackend) -> Option<Ev
             else {
                 return;
             };
+            if let (Some(href), Ok(Some(_))) = (
+                anchor.get_attribute("href"),
+                anchor.closest(".lang-switcher"),
+            ) {
+                event.prevent_default();
+                let relisten = relisten.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match language::switch(&href, keep_title).await {
+                        Ok(()) => relisten(),
+                        Err(()) => go(&href),
+                    }
+                });
+                return;
+            }
             let Some(what) = anchor.get_attribute("href").as_deref().and_then(tap) else {
                 return;
             };

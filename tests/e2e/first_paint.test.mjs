@@ -227,6 +227,40 @@ test('a featured item tapped before the app runs is opened, tracked, once it doe
     await page.getByRole('heading', { level: 1, name: '2026 企业 SCRM 报价方案' }).waitFor();
   }, PHONE));
 
+test('a language link on a page the reader runs switches it in place: no second visit, the form still sends', httpOnly, () =>
+  withPage(async (page) => {
+    const opens = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && /\/api\/v1\/public\/(cards|shares)\/[^/?]+(\?|$)/.test(r.url())) opens.push(r.url());
+    });
+    const language = page.getByRole('group', { name: '语言' });
+    await page.goto(url('/c/wang-lei'));
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    const own = new URL(page.url()).pathname;
+    await language.getByRole('link', { name: 'English' }).click();
+    await page.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Save contact' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, `${own}?lang=en`);
+    assert.equal(await page.title(), '王磊');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'English');
+    // Still the same view: the WeChat ID copies and says so in English.
+    await page.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Copy WeChat ID' }).click();
+    await page.locator('.card-status').filter({ hasText: /WeChat ID/ }).waitFor();
+    assert.equal(opens.length, 1, opens.join('\n'));
+
+    // An article's form in the other language is the one that sends.
+    const asking = await sharePricing({ mode: 'soft_end' });
+    await page.goto(url(`/s/${asking.token}`));
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    await language.getByRole('link', { name: 'English' }).click();
+    const form = page.getByRole('form', { name: 'Leave your details' });
+    await form.getByLabel('Name').fill('Ms Lin');
+    await form.getByLabel('WeChat ID').fill('lin_2026');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
+    assert.equal(opens.length, 2, opens.join('\n'));
+  }, { ...PHONE, locale: 'zh-CN' }));
+
 test('the first paint of the card and of an article has no serious or critical axe violations', httpOnly, () =>
   withPage(async (page) => {
     // The app never runs: what is checked is the server's page alone.
