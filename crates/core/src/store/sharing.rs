@@ -179,7 +179,7 @@ impl Db {
             PageOf::Share(token) => self.page_of(self.shares.get(token)?).map(|mut found| {
                 // Asked once: a reader back on their own link reads it all.
                 if let PublicPage::Content { lead_capture, .. } = &mut found
-                    && self.lead_left_on(token)
+                    && self.lead_of_link(token).is_some()
                 {
                     *lead_capture = LeadCapture::Off;
                 }
@@ -203,14 +203,13 @@ impl Db {
         }
     }
 
-    /// Whether a reader has left their details on their own link `token` (the contact
-    /// they made is still the link's).
-    pub fn lead_left_on(&self, token: &str) -> bool {
-        self.shares
-            .get(token)
-            .filter(|s| s.parent.is_some())
-            .and_then(|s| self.contacts.get(s.contact_id.as_deref()?))
-            .is_some_and(|c| c.lead_link.as_deref() == Some(token))
+    /// The contact made from details a reader left on their own link `token`, if it
+    /// is still the link's (a merge hands the link to the customer kept).
+    fn lead_of_link(&self, token: &str) -> Option<&Contact> {
+        let own = self.shares.get(token).filter(|s| s.parent.is_some())?;
+        self.contacts
+            .get(own.contact_id.as_deref()?)
+            .filter(|c| c.merged.is_none() && c.lead_link.as_deref() == Some(token))
     }
 
     /// Refuses a session id already issued (the backends' random ids never are), so an
@@ -423,14 +422,7 @@ impl Db {
                 });
             }
         }
-        // The contact made from details left on this very link before, if it is still
-        // the link's (a merge hands the link to the customer kept).
-        let mine = own
-            .contact_id
-            .as_deref()
-            .and_then(|id| self.contacts.get(id))
-            .filter(|c| c.merged.is_none() && c.lead_link.as_deref() == Some(reader_token))
-            .map(|c| c.id.clone());
+        let mine = self.lead_of_link(reader_token).map(|c| c.id.clone());
         let id = match mine {
             Some(id) => {
                 if let Some(c) = self.contacts.get_mut(&id) {
