@@ -184,11 +184,10 @@ impl Page {
         let _ = self.form.insert_adjacent_html("beforebegin", &html);
         let article = self.form.parent_element();
         self.form.remove();
-        if let (true, Some(article)) = (thank, article) {
-            self.say(&article, "p", PublicMsg::LeadThanks, |p| {
-                let _ = p.set_attribute("role", "status");
-                p.set_class_name("lead-thanks");
-            });
+        if let (true, Some(article)) = (thank, article)
+            && let Some(thanks) = self.paragraph(PublicMsg::LeadThanks, "status", "lead-thanks")
+        {
+            let _ = article.append_child(&thanks);
         }
     }
 
@@ -200,7 +199,7 @@ impl Page {
             if let Some(input) = self.element(&id) {
                 let _ = input.set_attribute("aria-invalid", &problem.is_some().to_string());
             }
-            if let Some(hint) = self.element(&format!("{id}-problem")) {
+            if let Some(hint) = self.element(&field.problem_id()) {
                 hint.set_text_content(problem.map(|p| p.text(self.locale)));
             }
         }
@@ -217,11 +216,8 @@ impl Page {
             (Some(p), None) => p.remove(),
             (None, Some(msg)) => {
                 let actions = self.form.query_selector(".form-actions").ok().flatten();
-                if let Some(p) = self.say(&self.form, "p", msg, |p| {
-                    let _ = p.set_attribute("role", "alert");
+                if let Some(p) = self.paragraph(msg, "alert", "form-error") {
                     let _ = p.set_attribute("data-alert", which);
-                    p.set_class_name("form-error");
-                }) {
                     let _ = self
                         .form
                         .insert_before(&p, actions.as_ref().map(|a| a.as_ref()));
@@ -231,19 +227,14 @@ impl Page {
         }
     }
 
-    /// A new `tag` in `parent` saying `msg`, set up by `dress`.
-    fn say(
-        &self,
-        parent: &web_sys::Element,
-        tag: &str,
-        msg: PublicMsg,
-        dress: impl FnOnce(&web_sys::Element),
-    ) -> Option<web_sys::Element> {
-        let element = parent.owner_document()?.create_element(tag).ok()?;
-        dress(&element);
-        element.set_text_content(Some(msg.text(self.locale)));
-        parent.append_child(&element).ok()?;
-        Some(element)
+    /// A new paragraph saying `msg`, with its `role` and `class`, for the caller to
+    /// place.
+    fn paragraph(&self, msg: PublicMsg, role: &str, class: &str) -> Option<web_sys::Element> {
+        let p = self.form.owner_document()?.create_element("p").ok()?;
+        let _ = p.set_attribute("role", role);
+        p.set_class_name(class);
+        p.set_text_content(Some(msg.text(self.locale)));
+        Some(p)
     }
 
     fn busy(&self, busy: bool) {

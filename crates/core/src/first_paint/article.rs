@@ -162,6 +162,11 @@ impl LeadField {
     pub fn input_id(&self) -> String {
         format!("lead-{}", self.key)
     }
+
+    /// Where the field's problem is said (`aria-describedby`), as `FormField` names it.
+    pub fn problem_id(&self) -> String {
+        format!("{}-problem", self.input_id())
+    }
 }
 
 /// The details typed into [`LEAD_FIELDS`], given in their order.
@@ -193,12 +198,12 @@ pub fn lead_form(out: &mut String, gate: bool, skippable: bool, locale: Locale) 
         t(intro, locale)
     );
     for field in LEAD_FIELDS {
-        let id = field.input_id();
+        let (id, problem) = (field.input_id(), field.problem_id());
         let _ = write!(
             out,
             "<label for=\"{id}\">{}</label><input id=\"{id}\" type=\"{}\" \
-             autocomplete=\"{}\" aria-invalid=\"false\" aria-describedby=\"{id}-problem\">\
-             <span class=\"field-problem\" id=\"{id}-problem\"></span>",
+             autocomplete=\"{}\" aria-invalid=\"false\" aria-describedby=\"{problem}\">\
+             <span class=\"field-problem\" id=\"{problem}\"></span>",
             t(field.label, locale),
             field.kind,
             field.autocomplete
