@@ -267,7 +267,7 @@ test('the first paint of the card and of an article has no serious or critical a
     await page.route('**/*.wasm', (route) => route.abort());
     const open = await sharePricing();
     const asking = await sharePricing({ mode: 'soft_end' });
-    for (const path of ['/c/wang-lei', `/s/${open.token}`, `/s/${asking.token}`, '/c/wang-lei?lang=en']) {
+    for (const path of ['/c/wang-lei', `/s/${open.token}`, `/s/${asking.token}`, '/c/wang-lei?lang=en', `/s/${asking.token}?lang=en`]) {
       await page.goto(url(path));
       await page.getByRole('heading', { level: 1 }).waitFor();
       assert.equal(await page.locator('#first-paint').count(), 1);
