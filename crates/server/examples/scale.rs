@@ -172,7 +172,9 @@ fn generate(messages: usize) -> Db {
         let content = &contents[s % contents.len()];
         let (contact, rep) = &contacts[s % contacts.len()];
         let token = format!("scale{s:08}");
-        let created = now - Days::minutes((s % (60 * 24 * 30)) as i64);
+        // An hour back at least: the ten views (five minutes apart) all started
+        // before now, as views read back from storage have.
+        let created = now - Days::minutes((s % (60 * 24 * 30)) as i64) - Days::hours(1);
         db.put(Record::Share(Share {
             token: token.clone(),
             target: ShareTarget::Content(content.id.clone()),
