@@ -12,14 +12,18 @@ pub const RETURN_VISITS_ALERT: u32 = 3;
 
 /// Adds a session's dwell to a contact's tag weights (seconds per tag): every tag of a
 /// section gets that section's dwell. Sections without tags add nothing.
-pub fn add_interest(
-    weights: &mut BTreeMap<String, u64>,
+pub fn add_interest<'t>(
+    weights: &mut BTreeMap<&'t str, u64>,
     section_dwell_ms: &BTreeMap<String, u64>,
-    section_tags: &BTreeMap<String, Vec<String>>,
+    section_tags: &BTreeMap<&str, &'t [String]>,
 ) {
     for (section, ms) in section_dwell_ms {
-        for tag in section_tags.get(section).into_iter().flatten() {
-            *weights.entry(tag.clone()).or_default() += ms / 1000;
+        for tag in section_tags
+            .get(section.as_str())
+            .copied()
+            .unwrap_or_default()
+        {
+            *weights.entry(tag.as_str()).or_default() += ms / 1000;
         }
     }
 }
@@ -103,14 +107,11 @@ mod tests {
 
     #[test]
     fn interest_follows_dwell_on_tagged_sections() {
-        let tags: BTreeMap<String, Vec<String>> = [
-            ("b1".to_string(), vec!["价格".to_string()]),
-            (
-                "b2".to_string(),
-                vec!["案例".to_string(), "价格".to_string()],
-            ),
-        ]
-        .into();
+        let (price, case) = (
+            ["价格".to_string()],
+            ["案例".to_string(), "价格".to_string()],
+        );
+        let tags: BTreeMap<&str, &[String]> = [("b1", &price[..]), ("b2", &case[..])].into();
         let dwell: BTreeMap<String, u64> = [
             ("b1".into(), 30_000),
             ("b2".into(), 12_500),
@@ -120,6 +121,7 @@ mod tests {
         let mut w = BTreeMap::new();
         add_interest(&mut w, &dwell, &tags);
         add_interest(&mut w, &dwell, &tags);
+        let w: BTreeMap<String, u64> = w.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
         assert_eq!(top_interests(&w, 5), vec![("价格", 84), ("案例", 24)]);
     }
 

@@ -58,6 +58,7 @@ mod tasks;
 mod team;
 mod today;
 mod tracking;
+mod view_sums;
 
 pub use inbox::{VISITOR_MESSAGES, page_window, paginate, visitor_view};
 pub use pool::{ClaimCustomer, DueBack, Lock, OrgPools, PoolRun, PoolSummary, ReleaseCustomer};
@@ -91,7 +92,7 @@ pub struct Db {
     pub cards: BTreeMap<String, Card>,
     pub contents: BTreeMap<String, Content>,
     pub shares: BTreeMap<String, Share>,
-    pub sessions: BTreeMap<String, ViewSession>,
+    pub sessions: HashMap<String, ViewSession>,
     pub contacts: BTreeMap<String, Contact>,
     pub conversations: BTreeMap<String, Conversation>,
     /// Per conversation, oldest first.
@@ -130,6 +131,8 @@ struct Index {
     /// Sessions by the reader's own link (`ViewSession::reader_token`).
     sessions_by_reader: HashMap<String, Vec<String>>,
     tallies: tally::Tallies,
+    /// Contacts' view sums, kept once walked (see [`view_sums`]).
+    sums: HashMap<String, view_sums::ViewSums>,
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -466,6 +469,7 @@ impl Db {
     /// Inserts or replaces one record written elsewhere (another tab, another
     /// server), keeping the lookups right at the cost of one record, not all.
     pub fn put(&mut self, record: Record) {
+        self.forget_sums();
         // A record that moved between keys (a merge moves links and conversations)
         // has its lookups rebuilt on next use; any other adds itself, which a record
         // already listed does not repeat.
@@ -564,6 +568,14 @@ impl Db {
     }
 
     fn touch(&mut self, change: Change) {
+        // What a contact's views add up to follows the links, contents and views:
+        // one changed, the sums are walked again when next needed.
+        if matches!(
+            change,
+            Change::Share(_) | Change::Content(_) | Change::Session(_)
+        ) {
+            self.forget_sums();
+        }
         self.changes.push(change);
     }
 }

@@ -205,7 +205,7 @@ impl Db {
             if let Some(v) = self.conversations.get_mut(id) {
                 v.contact_id = to.to_owned();
             }
-            self.changes.push(Change::Conversation(id.clone()));
+            self.touch(Change::Conversation(id.clone()));
         }
         ids
     }
@@ -215,7 +215,7 @@ impl Db {
             if let Some(s) = self.shares.get_mut(token) {
                 s.contact_id = Some(to.to_owned());
             }
-            self.changes.push(Change::Share(token.clone()));
+            self.touch(Change::Share(token.clone()));
         }
         tokens
     }

@@ -1,6 +1,7 @@
 //! Tracking: a visit's snapshots folded in (merge by maximum), and the customer's
 //! intent and interests that follow from their readings.
 
+use super::view_sums::{ViewSums, section_tags};
 use super::*;
 
 impl Db {
@@ -29,13 +30,17 @@ impl Db {
         }
         let ids = std::slice::from_ref(&snap.session_id);
         self.tally(ids, false);
+        self.resum(&snap.session_id, false);
         let (changed, counted) = match self.sessions.get_mut(&snap.session_id) {
             Some(session) => (session.apply(snap, now), session.totals.is_counted()),
             None => (false, false),
         };
         self.tally(ids, true);
+        self.resum(&snap.session_id, true);
         if changed {
-            self.touch(Change::Session(snap.session_id.clone()));
+            // Not `touch`: the kept sums follow this change (`resum`) instead of
+            // being let go.
+            self.changes.push(Change::Session(snap.session_id.clone()));
         }
         if !changed || !counted {
             return Ok(None);
@@ -62,63 +67,21 @@ impl Db {
         contact_id: &str,
         until: DateTime<Utc>,
     ) -> (IntentSignals, BTreeMap<String, u64>) {
-        let mut signals = IntentSignals::default();
-        let mut interests = BTreeMap::new();
-        let ix = self.ix();
-        let seen = |at: DateTime<Utc>| Some(at.min(until));
-        let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
-            ids.filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.totals.is_counted() && s.started_at <= until)
-                .collect()
+        let sums = self.view_sums(contact_id, until);
+        (self.signals_of(contact_id, &sums, until), sums.interests)
+    }
+
+    /// The signals of a contact's views summed in `sums`, with what they wrote, as of
+    /// `until`.
+    fn signals_of(&self, contact_id: &str, sums: &ViewSums, until: DateTime<Utc>) -> IntentSignals {
+        let mut signals = IntentSignals {
+            last_activity: sums.last_seen.map(|at| at.min(until)),
+            visible_ms: sums.visible_ms,
+            visits: sums.visits,
+            forwards: sums.forwards,
+            wrote: false,
         };
-        let on_links = |tokens: &[String]| -> Vec<String> {
-            tokens
-                .iter()
-                .flat_map(|t| list(&ix.sessions_by_share, t))
-                .cloned()
-                .collect()
-        };
-        for token in list(&ix.shares_by_contact, contact_id) {
-            let Some(share) = self.shares.get(token) else {
-                continue;
-            };
-            let section_tags: Option<BTreeMap<String, Vec<String>>> = match &share.target {
-                ShareTarget::Content(id) => self.contents.get(id).map(|c| {
-                    c.blocks
-                        .iter()
-                        .map(|b| (b.id.clone(), b.tags.clone()))
-                        .collect()
-                }),
-                ShareTarget::Card(_) => None,
-            };
-            // A rep's share to this contact is read by them; their own link (left
-            // details) is read by them through `reader_token` and by others as forwards.
-            let own_link = share.parent.is_some();
-            let mut read_by_them = counted(&mut list(&ix.sessions_by_reader, token).iter());
-            let mut forwarded = counted(&mut on_links(list(&ix.children, token)).iter());
-            let on_this_link = counted(&mut on_links(std::slice::from_ref(token)).iter());
-            if own_link {
-                forwarded.extend(on_this_link);
-            } else {
-                read_by_them.extend(on_this_link);
-                read_by_them.sort_by(|a, b| a.id.cmp(&b.id));
-                read_by_them.dedup_by(|a, b| a.id == b.id);
-            }
-            for s in read_by_them {
-                signals.visits += 1;
-                signals.visible_ms += s.totals.visible_ms;
-                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
-                if let Some(tags) = &section_tags {
-                    add_interest(&mut interests, &s.totals.sections, tags);
-                }
-            }
-            // Readers of the links this contact forwarded.
-            for s in forwarded {
-                signals.forwards += 1;
-                signals.last_activity = signals.last_activity.max(seen(s.last_seen_at));
-            }
-        }
-        for v in list(&ix.conversations_by_contact, contact_id) {
+        for v in list(&self.ix().conversations_by_contact, contact_id) {
             let wrote = self
                 .conversations
                 .get(v)
@@ -128,7 +91,58 @@ impl Db {
                 signals.last_activity = signals.last_activity.max(wrote);
             }
         }
-        (signals, interests)
+        signals
+    }
+
+    /// A contact's views started up to `until`, summed by walking their links.
+    pub(super) fn view_sums(&self, contact_id: &str, until: DateTime<Utc>) -> ViewSums {
+        let mut sums = ViewSums::default();
+        let mut tags_of: HashMap<&str, BTreeMap<&str, &[String]>> = HashMap::new();
+        let ix = self.ix();
+        let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
+            ids.filter_map(|id| self.sessions.get(id))
+                .filter(|s| s.totals.is_counted() && s.started_at <= until)
+                .collect()
+        };
+        let on_links = |tokens: &[String]| -> Vec<&String> {
+            tokens
+                .iter()
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .collect()
+        };
+        for token in list(&ix.shares_by_contact, contact_id) {
+            let Some(share) = self.shares.get(token) else {
+                continue;
+            };
+            let section_tags = match &share.target {
+                ShareTarget::Content(id) => self
+                    .contents
+                    .get(id)
+                    .map(|c| &*tags_of.entry(id).or_insert_with(|| section_tags(c))),
+                ShareTarget::Card(_) => None,
+            };
+            // A rep's share to this contact is read by them; their own link (left
+            // details) is read by them through `reader_token` and by others as forwards.
+            let own_link = share.parent.is_some();
+            let mut read_by_them = counted(&mut list(&ix.sessions_by_reader, token).iter());
+            let mut forwarded = counted(&mut on_links(list(&ix.children, token)).into_iter());
+            let on_this_link = counted(&mut list(&ix.sessions_by_share, token).iter());
+            if own_link {
+                forwarded.extend(on_this_link);
+            } else {
+                read_by_them.extend(on_this_link);
+                read_by_them.sort_by(|a, b| a.id.cmp(&b.id));
+                read_by_them.dedup_by(|a, b| a.id == b.id);
+            }
+            for s in read_by_them {
+                sums.read(s, section_tags, true);
+            }
+            // Readers of the links this contact forwarded.
+            for s in forwarded {
+                sums.forward(s, true);
+            }
+        }
+        sums
     }
 
     /// When the customer last wrote in `v` up to `until`: the conversation keeps the
@@ -183,7 +197,9 @@ impl Db {
     /// Recomputes a contact's interests and intent from all their sessions, so the
     /// figures are always a pure function of the recorded data.
     pub(super) fn refresh_contact(&mut self, contact_id: &str, now: DateTime<Utc>) {
-        let (signals, interests) = self.signals(contact_id, now);
+        let sums = self.kept_sums(contact_id, now);
+        let signals = self.signals_of(contact_id, &sums, now);
+        let interests = sums.interests;
         let score = intent_score(&signals, now);
         if let Some(c) = self.contacts.get_mut(contact_id) {
             c.intent = score;

@@ -427,11 +427,11 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     Ok(db)
 }
 
-async fn keyed<T: DeserializeOwned>(
+async fn keyed<T: DeserializeOwned, M: FromIterator<(String, T)>>(
     conn: &mut sqlx::AnyConnection,
     sql: &str,
     org: &str,
-) -> StorageResult<std::collections::BTreeMap<String, T>> {
+) -> StorageResult<M> {
     let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
     rows.iter().map(key_and_doc).collect()
 }

@@ -87,9 +87,14 @@ fn share_pricing_to(db: &mut Db, contact: &str, token: &str) -> Share {
         .unwrap()
 }
 
-/// The index the operations maintained equals one built from scratch.
+/// The index the operations maintained equals one built from scratch, and each
+/// contact's view sums kept view by view are those of a walk of their links.
 fn assert_index_current(db: &Db) {
     let mut kept = db.index.get().expect("index in use").clone();
+    for (contact, sums) in std::mem::take(&mut kept.sums) {
+        let walked = db.view_sums(&contact, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(sums, walked, "{contact}'s kept view sums");
+    }
     let mut fresh = Index::build(db);
     for ix in [&mut kept, &mut fresh] {
         for map in [

@@ -484,3 +484,33 @@ fn the_radar_keeps_each_reps_latest_views_and_an_old_one_reading_on_returns() {
     assert_eq!(ids(&db, 2), ["many-0000".to_string(), newest]);
     assert_index_current(&db);
 }
+
+#[test]
+fn a_contacts_view_sums_are_kept_snapshot_by_snapshot_as_a_walk_finds_them() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-a");
+    let reader = db
+        .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    let again = db
+        .open_share("tok-a", "unused".into(), "s2".into(), Some("tok-a1"), now())
+        .unwrap();
+    // Someone the reader forwarded their link to.
+    let forward = db
+        .open_share("tok-a1", "tok-b1".into(), "s3".into(), None, now())
+        .unwrap();
+    for step in 1..=4u64 {
+        for opened in [&reader, &again, &forward] {
+            let sections = [("price", step * 1_500), ("intro", 400 * step)];
+            db.record_snapshot(&snap_of(opened, step * 3_000, &sections), now())
+                .unwrap();
+        }
+        let kept = db.index.get().and_then(|ix| ix.sums.get("k-000"));
+        assert!(kept.is_some(), "kept after step {step}");
+        assert_index_current(&db);
+    }
+    let (signals, interests) = db.signals("k-000", now());
+    assert_eq!((signals.visits, signals.forwards), (2, 1));
+    assert_eq!(db.contacts["k-000"].intent, intent_score(&signals, now()));
+    assert_eq!(interests["价格"], db.contacts["k-000"].interests["价格"]);
+}
