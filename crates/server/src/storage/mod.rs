@@ -240,7 +240,12 @@ impl Storage {
         for org in orgs {
             taken.insert(org.to_owned(), heads::next(&mut tx, org).await?);
         }
-        Ok(Commit { tx, heads: taken })
+        let planner = (self.dialect == Dialect::Postgres).then(|| self.pool.clone());
+        Ok(Commit {
+            tx,
+            heads: taken,
+            planner,
+        })
     }
 
     /// Writes a new database's first data, unless another server starting at the
@@ -276,6 +281,9 @@ pub struct Commit {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     /// Per organization: (the head this commit writes, the last reset's head).
     heads: std::collections::BTreeMap<String, (i64, i64)>,
+    /// PostgreSQL's, told of the tables' new sizes after a whole data set is
+    /// written (see [`Commit::finish`]).
+    planner: Option<AnyPool>,
 }
 
 impl Commit {
@@ -343,6 +351,18 @@ impl Commit {
         // see `heads::CHANNEL`).
         let ids = log_events(tx, batches).await?;
         self.tx.commit().await?;
+        // A whole data set written (first start, demo reset): until autovacuum's
+        // next round PostgreSQL would plan for the tables as they were, scanning
+        // where an index serves. What is committed stands whatever this does.
+        if let Some(pool) = self.planner
+            && batches.iter().any(|b| b.clear_first)
+        {
+            tokio::spawn(async move {
+                if let Err(e) = sqlx::query("ANALYZE").execute(&pool).await {
+                    eprintln!("refreshing the planner's statistics: {e}");
+                }
+            });
+        }
         Ok(ids)
     }
 }
