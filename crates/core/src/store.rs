@@ -92,7 +92,7 @@ pub struct Db {
     pub cards: BTreeMap<String, Card>,
     pub contents: BTreeMap<String, Content>,
     pub shares: BTreeMap<String, Share>,
-    pub sessions: HashMap<String, ViewSession>,
+    pub sessions: BTreeMap<String, ViewSession>,
     pub contacts: BTreeMap<String, Contact>,
     pub conversations: BTreeMap<String, Conversation>,
     /// Per conversation, oldest first.

@@ -123,7 +123,7 @@ mod tests {
         assert!(find("u-added").is_some());
         assert_eq!(fresh.users.len(), current.users.len());
     }
-    use std::collections::{BTreeSet, HashSet};
+    use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap()
@@ -162,7 +162,7 @@ mod tests {
         let keys = |db: &Db| {
             (
                 db.shares.keys().cloned().collect::<Vec<_>>(),
-                db.sessions.keys().cloned().collect::<BTreeSet<_>>(),
+                db.sessions.keys().cloned().collect::<Vec<_>>(),
                 db.contacts.keys().cloned().collect::<Vec<_>>(),
                 db.messages.values().map(Vec::len).collect::<Vec<_>>(),
             )

@@ -447,11 +447,11 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     Ok(db)
 }
 
-async fn keyed<T: DeserializeOwned, M: FromIterator<(String, T)>>(
+async fn keyed<T: DeserializeOwned>(
     conn: &mut sqlx::AnyConnection,
     sql: &str,
     org: &str,
-) -> StorageResult<M> {
+) -> StorageResult<std::collections::BTreeMap<String, T>> {
     let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
     rows.iter().map(key_and_doc).collect()
 }
