@@ -1,7 +1,7 @@
 //! Tracking: a visit's snapshots folded in (merge by maximum), and the customer's
 //! intent and interests that follow from their readings.
 
-use super::view_sums::{ViewSums, section_tags};
+use super::view_sums::{ViewSums, linked_content, section_tags};
 use super::*;
 
 impl Db {
@@ -114,13 +114,8 @@ impl Db {
             let Some(share) = self.shares.get(token) else {
                 continue;
             };
-            let section_tags = match &share.target {
-                ShareTarget::Content(id) => self
-                    .contents
-                    .get(id)
-                    .map(|c| &*tags_of.entry(id).or_insert_with(|| section_tags(c))),
-                ShareTarget::Card(_) => None,
-            };
+            let section_tags = linked_content(&self.contents, share)
+                .map(|c| &*tags_of.entry(&c.id).or_insert_with(|| section_tags(c)));
             // A rep's share to this contact is read by them; their own link (left
             // details) is read by them through `reader_token` and by others as forwards.
             let own_link = share.parent.is_some();

@@ -71,6 +71,18 @@ fn step(n: u32, add: bool) -> u32 {
     if add { n + 1 } else { n.saturating_sub(1) }
 }
 
+/// The content link `link` shows, whose tags weigh what is read through it (none
+/// for a card).
+pub(super) fn linked_content<'c>(
+    contents: &'c BTreeMap<String, Content>,
+    link: &Share,
+) -> Option<&'c Content> {
+    match &link.target {
+        ShareTarget::Content(id) => contents.get(id),
+        ShareTarget::Card(_) => None,
+    }
+}
+
 /// A content's tags by section.
 pub(super) fn section_tags(c: &Content) -> BTreeMap<&str, &[String]> {
     c.blocks
@@ -167,10 +179,7 @@ impl Db {
             };
             match part {
                 Part::Read(link) => {
-                    let tags = match &link.target {
-                        ShareTarget::Content(c) => contents.get(c).map(section_tags),
-                        ShareTarget::Card(_) => None,
-                    };
+                    let tags = linked_content(contents, link).map(section_tags);
                     sums.read(s, tags.as_ref(), add);
                 }
                 Part::Forward => sums.forward(s, add),
