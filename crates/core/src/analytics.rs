@@ -75,6 +75,29 @@ impl<K: Hash + Eq + Clone> Counts<K> {
         }
     }
 
+    /// [`Counts::change`] by a borrowed key, which is copied only when new.
+    pub fn change_ref<Q>(&mut self, key: &Q, add: bool)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        match self.counts.get_mut(key) {
+            Some(n) if add => {
+                *n += 1;
+                self.total += 1;
+            }
+            Some(n) => {
+                *n -= 1;
+                self.total -= 1;
+                if *n == 0 {
+                    self.counts.remove(key);
+                }
+            }
+            None if add => self.change(key.to_owned(), true),
+            None => {}
+        }
+    }
+
     pub fn merge(&mut self, other: &Counts<K>) {
         for (k, n) in &other.counts {
             *self.counts.entry(k.clone()).or_default() += n;
@@ -161,7 +184,7 @@ impl Tally {
             (true, true) => *n += 1,
             (true, false) => *n = n.saturating_sub(1),
         };
-        self.readers.change(r.reader_key.to_owned(), add);
+        self.readers.change_ref(r.reader_key, add);
         self.times.change(t.visible_ms, add);
         self.visible_ms = if add {
             self.visible_ms + t.visible_ms
@@ -174,7 +197,14 @@ impl Tally {
         );
         step(&mut self.forwards, r.forwarded);
         for (block, ms) in &t.sections {
-            let entry = self.sections.entry(block.clone()).or_default();
+            // Blocks are few and mostly known: copied only the first time.
+            if !self.sections.contains_key(block) {
+                self.sections.insert(block.clone(), Default::default());
+            }
+            let entry = self
+                .sections
+                .get_mut(block)
+                .expect("present: inserted above");
             step(&mut entry.0, true);
             entry.1 = if add {
                 entry.1 + ms
@@ -205,8 +235,9 @@ impl Tally {
 
     /// Counted views.
     /// Who read (see [`Reading::reader_key`]), each once.
-    pub fn reader_keys(&self) -> impl Iterator<Item = &String> {
-        self.readers.values()
+    /// How many different readers.
+    pub fn readers(&self) -> usize {
+        self.readers.distinct()
     }
 
     pub fn opens(&self) -> u32 {

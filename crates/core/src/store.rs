@@ -28,8 +28,9 @@ use crate::team::Organization;
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -51,6 +52,7 @@ mod leaderboard;
 mod oversight;
 mod playbook;
 mod pool;
+mod reach;
 mod reading;
 mod sharing;
 mod tally;

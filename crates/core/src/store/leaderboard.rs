@@ -5,7 +5,6 @@
 use super::*;
 use crate::crm::Entry;
 use crate::leaderboard::{BoardQuery, Figures, Leaderboard, median_minutes, rank, responses};
-use std::collections::HashSet;
 
 impl Db {
     /// The board `query` asks for at `now`: every active seller (reps and managers)
@@ -49,14 +48,10 @@ impl Db {
             }
         }
         for (rep, f) in figures.iter_mut() {
-            let mut readers = HashSet::new();
-            if let Some(days) = ix.tallies.reach.get(*rep) {
-                for (_, counts) in days.range(from..=to) {
-                    f.views += counts.total();
-                    readers.extend(counts.values().map(String::as_str));
-                }
+            if let Some(reach) = ix.tallies.reach.get(*rep) {
+                let window = reach.window(from, to);
+                (f.views, f.readers) = (window.views, window.readers);
             }
-            f.readers = readers.len() as u32;
         }
         for c in self.contacts.values() {
             if c.merged.is_none()

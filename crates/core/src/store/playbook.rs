@@ -108,19 +108,17 @@ impl Db {
             .into_iter()
             .map(|c| {
                 let target = target_key(&ShareTarget::Content(c.id.clone()));
-                let readers: HashSet<&String> = ix
+                let readers = ix
                     .tallies
-                    .by_target
+                    .by_target_all
                     .get(&target)
-                    .into_iter()
-                    .flat_map(|by_rep| by_rep.values().flat_map(|t| t.reader_keys()))
-                    .collect();
+                    .map_or(0, |t| t.readers());
                 let (deals_won, won_amount_fen) = won.get(&c.id).copied().unwrap_or_default();
                 ContentEffect {
                     content_id: c.id.clone(),
                     title: c.title.clone(),
                     topics: topics(c),
-                    readers: readers.len() as u32,
+                    readers: readers as u32,
                     leads: leads.get(c.id.as_str()).copied().unwrap_or(0),
                     deals_won,
                     won_amount_fen,

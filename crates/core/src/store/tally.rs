@@ -3,9 +3,13 @@
 //! these instead of every view ever recorded, so they cost the same at 1,000 views
 //! or 1,000,000.
 
+use super::reach::{Reach, Window};
 use super::*;
-use crate::analytics::{Counts, Reading, Tally};
+use crate::analytics::{Reading, Tally};
+use crate::scope::Owners;
 use chrono::NaiveDate;
+use foldhash::HashSet;
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
@@ -13,8 +17,12 @@ use std::collections::BTreeSet;
 pub(super) struct Tallies {
     /// Per target ([`target_key`]), per rep whose link it was read through.
     pub by_target: HashMap<String, BTreeMap<String, Tally>>,
-    /// Per rep, per day (UTC) views started: views per reader.
-    pub reach: HashMap<String, BTreeMap<NaiveDate, Counts<String>>>,
+    /// Per target, over every rep's links: what an admin's figures read.
+    pub by_target_all: HashMap<String, Tally>,
+    /// Per rep, views and readers by the day (UTC) the views started.
+    pub reach: HashMap<String, Reach>,
+    /// The same over every rep's links: what an admin's figures read.
+    pub reach_all: Reach,
     /// Per node of the forward tree: (views, visible time). A node is the reader's
     /// own link, or the rep's link for views from before readers had their own.
     pub nodes: HashMap<String, (u32, u64)>,
@@ -75,6 +83,15 @@ pub(super) fn contribution<'a>(
     })
 }
 
+/// `map`'s value at `key`, made when missing: the key is copied only then (a view
+/// counted in and out mostly finds its entries there).
+fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).expect("present: inserted above")
+}
+
 impl Tallies {
     /// Counts `c` in (`add`) or takes it out again.
     pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
@@ -84,8 +101,11 @@ impl Tallies {
             forwarded: c.forwarded,
             reader: None,
         };
-        let tallies = self.by_target.entry(c.target.clone()).or_default();
-        let tally = tallies.entry(c.rep.clone()).or_default();
+        let tallies = slot(&mut self.by_target, &c.target);
+        if !tallies.contains_key(&c.rep) {
+            tallies.insert(c.rep.clone(), Tally::default());
+        }
+        let tally = tallies.get_mut(&c.rep).expect("present: inserted above");
         tally.count(&reading, add);
         if tally.opens() == 0 {
             tallies.remove(&c.rep);
@@ -93,20 +113,22 @@ impl Tallies {
         if tallies.is_empty() {
             self.by_target.remove(&c.target);
         }
-
-        let days = self.reach.entry(c.rep.clone()).or_default();
-        let day = c.session.started_at.date_naive();
-        let readers = days.entry(day).or_default();
-        readers.change(c.reader_key.clone(), add);
-        if readers.total() == 0 {
-            days.remove(&day);
+        let all = slot(&mut self.by_target_all, &c.target);
+        all.count(&reading, add);
+        if all.opens() == 0 {
+            self.by_target_all.remove(&c.target);
         }
-        if days.is_empty() {
+
+        let day = c.session.started_at.date_naive();
+        let reach = slot(&mut self.reach, &c.rep);
+        reach.change(&c.reader_key, day, add);
+        if reach.is_empty() {
             self.reach.remove(&c.rep);
         }
+        self.reach_all.change(&c.reader_key, day, add);
 
         let visible = c.session.totals.visible_ms;
-        let node = self.nodes.entry(c.node.clone()).or_default();
+        let node = slot(&mut self.nodes, &c.node);
         if add {
             *node = (node.0 + 1, node.1 + visible);
         } else {
@@ -117,7 +139,7 @@ impl Tallies {
         }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
-        let recent = self.recent.entry(c.rep.clone()).or_default();
+        let recent = slot(&mut self.recent, &c.rep);
         if add {
             recent.insert(key);
             if recent.len() > RECENT_VIEWS {
@@ -171,16 +193,32 @@ impl Db {
     }
 
     /// The tally of `target`'s views through the links of the staff `caller` covers.
-    pub(super) fn tally_of(&self, caller: &Caller, target: &ShareTarget) -> Tally {
-        let mut out = Tally::default();
-        if let Some(by_rep) = self.ix().tallies.by_target.get(&target_key(target)) {
-            for (rep, tally) in by_rep {
-                if caller.covers(Some(rep)) {
-                    out.merge(tally);
-                }
+    pub(super) fn tally_of(&self, caller: &Caller, target: &ShareTarget) -> Cow<'_, Tally> {
+        let tallies = &self.ix().tallies;
+        let key = target_key(target);
+        if let Owners::All = caller.owners() {
+            return tallies
+                .by_target_all
+                .get(&key)
+                .map_or_else(Cow::default, Cow::Borrowed);
+        }
+        let mut covered = tallies
+            .by_target
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|(rep, _)| caller.covers(Some(rep)))
+            .map(|(_, tally)| tally);
+        match (covered.next(), covered.next()) {
+            (None, _) => Cow::default(),
+            (Some(one), None) => Cow::Borrowed(one),
+            (Some(first), Some(second)) => {
+                let mut out = first.clone();
+                out.merge(second);
+                covered.for_each(|t| out.merge(t));
+                Cow::Owned(out)
             }
         }
-        out
     }
 
     /// Counted views of links `caller` covers, most recently seen first (at most
@@ -213,22 +251,75 @@ impl Db {
         .filter_map(|(_, id)| self.sessions.get(id))
     }
 
-    /// Per day from `from` (UTC), the views and readers through the links of the
-    /// staff `caller` covers.
-    pub(super) fn reach_since(
+    /// Views and different readers through the links of the staff `caller` covers,
+    /// for each window of days (`from..=to`, UTC).
+    pub(super) fn reach_in(
         &self,
         caller: &Caller,
-        from: NaiveDate,
-    ) -> BTreeMap<NaiveDate, Vec<&Counts<String>>> {
-        let mut out: BTreeMap<NaiveDate, Vec<&Counts<String>>> = BTreeMap::new();
-        for (rep, days) in &self.ix().tallies.reach {
-            if caller.covers(Some(rep)) {
-                for (day, readers) in days.range(from..) {
-                    out.entry(*day).or_default().push(readers);
-                }
+        windows: &[(NaiveDate, NaiveDate)],
+    ) -> Vec<Window> {
+        let tallies = &self.ix().tallies;
+        let covered: Vec<&Reach> = match caller.owners() {
+            Owners::All => vec![&tallies.reach_all],
+            Owners::Some(team) => team
+                .iter()
+                .filter_map(|rep| tallies.reach.get(rep))
+                .collect(),
+        };
+        if let [one] = covered[..] {
+            return windows
+                .iter()
+                .map(|(from, to)| one.window(*from, *to))
+                .collect();
+        }
+        // Several reps' readers may be the same people: one pass over them, each
+        // with the days they read on within the windows' span as bits.
+        let (Some(span), Some(last)) = (
+            windows.iter().map(|w| w.0).min(),
+            windows.iter().map(|w| w.1).max(),
+        ) else {
+            return Vec::new();
+        };
+        let views =
+            |from: NaiveDate, to: NaiveDate| covered.iter().map(|r| r.window(from, to).views).sum();
+        if (last - span).num_days() >= 64 {
+            return windows
+                .iter()
+                .map(|(from, to)| {
+                    let readers: HashSet<&str> = covered
+                        .iter()
+                        .flat_map(|r| r.readers_in(*from, *to))
+                        .map(|(reader, _)| reader)
+                        .collect();
+                    Window {
+                        views: views(*from, *to),
+                        readers: readers.len() as u32,
+                    }
+                })
+                .collect();
+        }
+        let mut days: HashMap<&str, u64> = HashMap::default();
+        for reach in &covered {
+            for (reader, bits) in reach.readers_in(span, last) {
+                *days.entry(reader).or_default() |= bits;
             }
         }
-        out
+        let bit = |d: NaiveDate| (d - span).num_days().clamp(0, 63) as u32;
+        windows
+            .iter()
+            .map(|(from, to)| {
+                let (lo, hi) = (bit(*from), bit(*to));
+                let mask = if hi < lo {
+                    0
+                } else {
+                    (u64::MAX >> (63 - (hi - lo))) << lo
+                };
+                Window {
+                    views: views(*from, *to),
+                    readers: days.values().filter(|b| *b & mask != 0).count() as u32,
+                }
+            })
+            .collect()
     }
 
     /// Views and time on forward-tree node `token` (see [`Tallies::nodes`]).

@@ -5,7 +5,6 @@ use super::{Db, StoreResult};
 use crate::api::{DayFigures, Today, WeekFigures};
 use crate::scope::{Action, Caller};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use foldhash::{HashSet, HashSetExt};
 
 /// A reading seen this recently is "reading now".
 pub const NOW_MINUTES: i64 = 30;
@@ -39,7 +38,6 @@ impl Db {
 
         let today = now.date_naive();
         let first = today - Duration::days(TREND_DAYS as i64 - 1);
-        let reach = self.reach_since(caller, first);
         let leads = self
             .contacts
             .values()
@@ -50,35 +48,36 @@ impl Db {
         for day in leads {
             *led.entry(day).or_default() += 1;
         }
-        // Figures over the days `from..=to`.
-        let figures = |from: NaiveDate, to: NaiveDate| {
-            let mut views = 0;
-            let mut readers = HashSet::new();
-            for counts in reach.range(from..=to).flat_map(|(_, c)| c) {
-                views += counts.total() as usize;
-                readers.extend(counts.values().map(String::as_str));
-            }
-            WeekFigures {
-                views,
-                readers: readers.len(),
-                leads: led.range(from..=to).map(|(_, n)| n).sum(),
-            }
-        };
+        // The windows asked for: this week, last week, then each day.
         let week = Duration::days(7);
+        let mut windows = vec![
+            (today - week + Duration::days(1), today),
+            (today - week - week + Duration::days(1), today - week),
+        ];
+        windows.extend((0..TREND_DAYS as i64).rev().map(|back| {
+            let day = today - Duration::days(back);
+            (day, day)
+        }));
+        let reach = self.reach_in(caller, &windows);
+        let mut figures = windows
+            .iter()
+            .zip(reach)
+            .map(|((from, to), w)| WeekFigures {
+                views: w.views as usize,
+                readers: w.readers as usize,
+                leads: led.range(from..=to).map(|(_, n)| n).sum(),
+            });
+        let this_week = figures.next().unwrap_or_default();
+        let last_week = figures.next().unwrap_or_default();
         Ok(Today {
             reading_now,
             unread_conversations,
-            this_week: figures(today - week + Duration::days(1), today),
-            last_week: figures(today - week - week + Duration::days(1), today - week),
-            days: (0..TREND_DAYS as i64)
-                .rev()
-                .map(|back| {
-                    let day = today - Duration::days(back);
-                    DayFigures {
-                        day,
-                        figures: figures(day, day),
-                    }
-                })
+            this_week,
+            last_week,
+            days: windows[2..]
+                .iter()
+                .zip(figures)
+                .map(|((day, _), figures)| DayFigures { day: *day, figures })
                 .collect(),
         })
     }
