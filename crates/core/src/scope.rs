@@ -147,11 +147,16 @@ impl Caller {
         self.covers(owner) || (self.role == Role::Agent && has_conversation)
     }
 
+    /// Agents and admins: every conversation, whoever the customer's owner.
+    pub fn sees_whole_inbox(&self) -> bool {
+        matches!(self.role, Role::Agent | Role::Admin)
+    }
+
     /// A conversation with a customer owned by `owner`, assigned to `assignee`: agents
     /// and admins see the whole inbox; reps and managers the conversations of their
     /// customers and those assigned to their team.
     pub fn sees_conversation(&self, owner: Option<&str>, assignee: Option<&str>) -> bool {
-        matches!(self.role, Role::Agent | Role::Admin)
+        self.sees_whole_inbox()
             || self.covers(owner)
             || (assignee.is_some() && self.covers(assignee))
     }

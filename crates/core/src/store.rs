@@ -30,7 +30,7 @@ use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -135,6 +135,10 @@ struct Index {
     tallies: tally::Tallies,
     /// Contacts' view sums, kept once walked (see [`view_sums`]).
     sums: HashMap<String, view_sums::ViewSums>,
+    /// Conversations with unread messages, and contacts who came in as leads: the
+    /// few that `today` counts, found without walking every record.
+    unread: BTreeSet<String>,
+    leads: BTreeSet<String>,
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -159,6 +163,14 @@ impl Index {
         for v in db.conversations.values() {
             push(&mut ix.conversations_by_contact, &v.contact_id, &v.id);
         }
+        ix.unread = (db.conversations.values())
+            .filter(|v| v.unread > 0)
+            .map(|v| v.id.clone())
+            .collect();
+        ix.leads = (db.contacts.values())
+            .filter(|c| c.lead_link.is_some())
+            .map(|c| c.id.clone())
+            .collect();
         ix
     }
 
@@ -191,6 +203,15 @@ fn push(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
     let list = map.entry(key.to_owned()).or_default();
     if let Err(at) = list.binary_search_by(|v| v.as_str().cmp(value)) {
         list.insert(at, value.to_owned());
+    }
+}
+
+/// Puts `id` in `set` or takes it out.
+fn member(set: &mut BTreeSet<String>, id: &str, is: bool) {
+    if !is {
+        set.remove(id);
+    } else if !set.contains(id) {
+        set.insert(id.to_owned());
     }
 }
 
@@ -476,12 +497,20 @@ impl Db {
         // has its lookups rebuilt on next use; any other adds itself, which a record
         // already listed does not repeat.
         let moved = match &record {
-            Record::Share(r) => self.shares.get(&r.token).is_some_and(|old| {
-                old.contact_id != r.contact_id
-                    || old.parent != r.parent
-                    || old.target != r.target
-                    || old.rep_id != r.rep_id
-            }),
+            Record::Share(r) => match self.shares.get(&r.token) {
+                Some(old) => {
+                    old.contact_id != r.contact_id
+                        || old.parent != r.parent
+                        || old.target != r.target
+                        || old.rep_id != r.rep_id
+                }
+                // A link arriving after links forwarded from it (records put out of
+                // order): what was read below it now has a forward tree to count in.
+                None => self
+                    .index
+                    .get()
+                    .is_some_and(|ix| ix.children.contains_key(&r.token)),
+            },
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
             }),
@@ -510,9 +539,35 @@ impl Db {
             Record::Session(r) if !moved => vec![r.id.clone()],
             _ => Vec::new(),
         };
+        let conversation =
+            matches!(record, Record::Conversation(_)).then(|| record.key().to_owned());
+        let contact = matches!(record, Record::Contact(_)).then(|| record.key().to_owned());
         self.tally(&recount, false);
         self.put_record(record);
         self.tally(&recount, true);
+        if let Some(id) = conversation {
+            self.note_unread(&id);
+        }
+        if let Some(id) = contact {
+            self.note_lead(&id);
+        }
+    }
+
+    /// Keeps the index's unread conversations in step with conversation `id`, after
+    /// a change to it.
+    fn note_unread(&mut self, id: &str) {
+        let unread = self.conversations.get(id).is_some_and(|v| v.unread > 0);
+        if let Some(ix) = self.index.get_mut() {
+            member(&mut ix.unread, id, unread);
+        }
+    }
+
+    /// Keeps the index's leads in step with contact `id`, after a change to it.
+    fn note_lead(&mut self, id: &str) {
+        let lead = self.contacts.get(id).is_some_and(|c| c.lead_link.is_some());
+        if let Some(ix) = self.index.get_mut() {
+            member(&mut ix.leads, id, lead);
+        }
     }
 
     fn put_record(&mut self, record: Record) {

@@ -108,6 +108,7 @@ impl Db {
             kept.probably_same_as = None;
         }
         self.contacts.insert(keep_id.to_owned(), kept);
+        self.note_lead(keep_id);
         if let Some(c) = self.contacts.get_mut(other_id) {
             c.merged = Some(Box::new(crate::contact::Merged {
                 into: keep_id.to_owned(),

@@ -141,6 +141,7 @@ impl Db {
             c.probably_same_as = self.same_person_in_scope(&c);
         }
         self.contacts.insert(c.id.clone(), c.clone());
+        self.note_lead(&c.id);
         self.touch(Change::Contact(c.id.clone()));
         Ok(c)
     }

@@ -36,7 +36,9 @@ impl Db {
         if req.commit {
             for contact in touched {
                 self.touch(Change::Contact(contact.id.clone()));
-                self.contacts.insert(contact.id.clone(), contact);
+                let id = contact.id.clone();
+                self.contacts.insert(id.clone(), contact);
+                self.note_lead(&id);
             }
         }
         Ok(report)

@@ -53,9 +53,8 @@ impl Db {
                 (f.views, f.readers) = (window.views, window.readers);
             }
         }
-        for c in self.contacts.values() {
+        for c in ix.leads.iter().filter_map(|id| self.contacts.get(id)) {
             if c.merged.is_none()
-                && c.lead_link.is_some()
                 && within(c.created_at)
                 && let Some(f) = c.owner_id.as_deref().and_then(|o| figures.get_mut(o))
             {

@@ -84,7 +84,7 @@ impl Db {
     fn effects(&self) -> Vec<ContentEffect> {
         let ix = self.ix();
         let mut leads: HashMap<&str, u32> = HashMap::new();
-        for c in self.contacts.values() {
+        for c in ix.leads.iter().filter_map(|id| self.contacts.get(id)) {
             if c.merged.is_none()
                 && let Some(ShareTarget::Content(id)) = c
                     .lead_link

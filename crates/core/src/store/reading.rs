@@ -146,43 +146,13 @@ impl Db {
             .ok_or(StoreError::NotFound("content"))?;
         let target = ShareTarget::Content(content_id.to_owned());
         let mut out = analytics::analytics(content, &self.tally_of(caller, &target));
-        let mut roots: Vec<(u32, &String)> =
-            list(&self.ix().shares_by_target, &target_key(&target))
-                .iter()
-                .filter(|t| {
-                    self.shares
-                        .get(*t)
-                        .is_some_and(|s| s.parent.is_none() && caller.covers(Some(&s.rep_id)))
-                })
-                .map(|t| (self.views_under(t, 0), t))
-                .filter(|(views, _)| *views > 0)
-                .collect();
-        out.forward_roots = roots.len() as u32;
-        // The most read links first; ties keep the links' order.
-        roots.sort_by_key(|(views, _)| std::cmp::Reverse(*views));
-        out.forward_tree = roots
+        let (roots, top) = self.top_roots(caller, &target, analytics::FORWARD_ROOTS);
+        out.forward_roots = roots as u32;
+        out.forward_tree = top
             .into_iter()
-            .take(analytics::FORWARD_ROOTS)
-            .filter_map(|(_, t)| self.forward_node(t, 0))
+            .filter_map(|t| self.forward_node(t, 0))
             .collect();
         Ok(out)
-    }
-
-    /// Depth below which the forward tree is not followed (a chain that long is a
-    /// loop in the data or a bot).
-    const FORWARD_DEPTH: usize = 32;
-
-    /// Counted views on link `token` and every link forwarded from it.
-    fn views_under(&self, token: &str, depth: usize) -> u32 {
-        let below: u32 = if depth < Self::FORWARD_DEPTH {
-            list(&self.ix().children, token)
-                .iter()
-                .map(|c| self.views_under(c, depth + 1))
-                .sum()
-        } else {
-            0
-        };
-        self.node_views(token).0 + below
     }
 
     /// The node for `token` and everything forwarded from it, or `None` if nobody
@@ -191,7 +161,7 @@ impl Db {
     pub(super) fn forward_node(&self, token: &str, depth: usize) -> Option<ForwardNode> {
         let share = self.shares.get(token)?;
         let (views, visible_ms) = self.node_views(token);
-        let children: Vec<ForwardNode> = if depth < Self::FORWARD_DEPTH {
+        let children: Vec<ForwardNode> = if depth < tally::FORWARD_DEPTH {
             list(&self.ix().children, token)
                 .iter()
                 .filter_map(|c| self.forward_node(c, depth + 1))

@@ -473,6 +473,7 @@ impl Db {
                     ..Default::default()
                 };
                 self.contacts.insert(new_id.clone(), lead);
+                self.note_lead(&new_id);
                 new_id
             }
         };

@@ -30,7 +30,23 @@ pub(super) struct Tallies {
     /// first, ties by id: the radar's order. A view's last sight only moves on, and
     /// one taken out is counted in again, so these stay the newest.
     pub recent: HashMap<String, BTreeSet<Latest>>,
+    /// Per root of a forward tree (a rep's link not forwarded from another): the
+    /// views on it and on every link forwarded from it, as deep as
+    /// [`FORWARD_DEPTH`] links below.
+    pub roots: HashMap<String, u32>,
+    /// Per target, per rep whose root it is: the roots with views, most read first
+    /// (ties by token), so content analytics finds its top trees without visiting
+    /// every link.
+    pub ranked: HashMap<String, BTreeMap<String, BTreeSet<Ranked>>>,
 }
+
+/// A forward tree's root in content analytics' order: most views first, then by
+/// token.
+pub(super) type Ranked = (Reverse<u32>, String);
+
+/// Depth below which a forward tree is not followed (a chain that long is a loop in
+/// the data or a bot).
+pub const FORWARD_DEPTH: usize = 32;
 
 /// A view in the radar's order: seen later first, then by id.
 pub(super) type Latest = (Reverse<DateTime<Utc>>, String);
@@ -46,7 +62,36 @@ pub(super) struct Contribution<'a> {
     node: String,
     reader_key: String,
     forwarded: bool,
+    /// The forward tree the view's node is in, if it is in one.
+    root: Option<Root>,
     session: &'a ViewSession,
+}
+
+/// The root link of a forward tree, with what it ranks under.
+struct Root {
+    token: String,
+    target: String,
+    rep: String,
+}
+
+/// The root of the forward tree holding link `node`: its link, then the one it was
+/// forwarded from, and so on; none when `node` is no link, a link on the way is
+/// unknown, or the chain is deeper than [`FORWARD_DEPTH`] (or a loop).
+fn root_of(shares: &BTreeMap<String, Share>, node: &str) -> Option<Root> {
+    let mut share = shares.get(node)?;
+    for _ in 0..=FORWARD_DEPTH {
+        match &share.parent {
+            None => {
+                return Some(Root {
+                    token: share.token.clone(),
+                    target: target_key(&share.target),
+                    rep: share.rep_id.clone(),
+                });
+            }
+            Some(parent) => share = shares.get(parent)?,
+        }
+    }
+    None
 }
 
 /// What `s` adds to the tallies: nothing until it is counted or while its link is
@@ -70,13 +115,15 @@ pub(super) fn contribution<'a>(
         .or_else(|| share.contact_id.clone())
         .or_else(|| s.reader_token.clone())
         .unwrap_or_else(|| s.id.clone());
+    let node = s
+        .reader_token
+        .clone()
+        .unwrap_or_else(|| s.share_token.clone());
     Some(Contribution {
         target: target_key(&share.target),
         rep: share.rep_id.clone(),
-        node: s
-            .reader_token
-            .clone()
-            .unwrap_or_else(|| s.share_token.clone()),
+        root: root_of(shares, &node),
+        node,
         reader_key,
         forwarded: share.parent.is_some(),
         session: s,
@@ -138,6 +185,10 @@ impl Tallies {
             self.nodes.remove(&c.node);
         }
 
+        if let Some(root) = &c.root {
+            self.rank(root, add);
+        }
+
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
         let recent = slot(&mut self.recent, &c.rep);
         if add {
@@ -150,6 +201,41 @@ impl Tallies {
         }
         if recent.is_empty() {
             self.recent.remove(&c.rep);
+        }
+    }
+}
+
+impl Tallies {
+    /// One view more (`add`) or fewer in the tree of `root`, which moves in its
+    /// target's ranking.
+    fn rank(&mut self, root: &Root, add: bool) {
+        let views = slot(&mut self.roots, &root.token);
+        let before = *views;
+        *views = if add {
+            before + 1
+        } else {
+            before.saturating_sub(1)
+        };
+        let after = *views;
+        if after == 0 {
+            self.roots.remove(&root.token);
+        }
+        let by_rep = slot(&mut self.ranked, &root.target);
+        if !by_rep.contains_key(&root.rep) {
+            by_rep.insert(root.rep.clone(), BTreeSet::new());
+        }
+        let ranked = by_rep.get_mut(&root.rep).expect("present: inserted above");
+        if before > 0 {
+            ranked.remove(&(Reverse(before), root.token.clone()));
+        }
+        if after > 0 {
+            ranked.insert((Reverse(after), root.token.clone()));
+        }
+        if ranked.is_empty() {
+            by_rep.remove(&root.rep);
+        }
+        if by_rep.is_empty() {
+            self.ranked.remove(&root.target);
         }
     }
 }
@@ -320,6 +406,33 @@ impl Db {
                 }
             })
             .collect()
+    }
+
+    /// How many forward trees of `target` through links of the staff `caller` covers
+    /// have views, and the `n` most read of them (most views first, ties by token).
+    pub(super) fn top_roots(
+        &self,
+        caller: &Caller,
+        target: &ShareTarget,
+        n: usize,
+    ) -> (usize, Vec<&str>) {
+        let covered: Vec<&BTreeSet<Ranked>> = self
+            .ix()
+            .tallies
+            .ranked
+            .get(&target_key(target))
+            .into_iter()
+            .flatten()
+            .filter(|(rep, _)| caller.covers(Some(rep)))
+            .map(|(_, roots)| roots)
+            .collect();
+        let mut top: Vec<&Ranked> = covered.iter().flat_map(|r| r.iter().take(n)).collect();
+        top.sort_unstable();
+        top.truncate(n);
+        (
+            covered.iter().map(|r| r.len()).sum(),
+            top.into_iter().map(|(_, token)| token.as_str()).collect(),
+        )
     }
 
     /// Views and time on forward-tree node `token` (see [`Tallies::nodes`]).

@@ -18,10 +18,10 @@ impl Db {
     /// who have no radar, get the inbox figures alone. Days are calendar days (UTC),
     /// a week the seven ending today, last week the seven before.
     pub fn today(&self, caller: &Caller, now: DateTime<Utc>) -> StoreResult<Today> {
-        let unread_conversations = self
-            .conversations
-            .values()
-            .filter(|v| v.unread > 0 && self.sees_conversation(caller, v))
+        let ix = self.ix();
+        let unread_conversations = (ix.unread.iter())
+            .filter_map(|id| self.conversations.get(id))
+            .filter(|v| self.sees_conversation(caller, v))
             .count();
         if !caller.may(Action::SeeRadar) {
             return Ok(Today {
@@ -38,10 +38,9 @@ impl Db {
 
         let today = now.date_naive();
         let first = today - Duration::days(TREND_DAYS as i64 - 1);
-        let leads = self
-            .contacts
-            .values()
-            .filter(|c| c.lead_link.is_some() && self.sees_contact(caller, c))
+        let leads = (ix.leads.iter())
+            .filter_map(|id| self.contacts.get(id))
+            .filter(|c| self.sees_contact(caller, c))
             .map(|c| c.created_at.date_naive())
             .filter(|d| (first..=today).contains(d));
         let mut led: std::collections::BTreeMap<NaiveDate, usize> = Default::default();

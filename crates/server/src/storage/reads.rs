@@ -11,7 +11,6 @@ use lianjie_core::api::{
 };
 use lianjie_core::inbox::Message;
 use lianjie_core::inbox::{Conversation, InboxSort};
-use lianjie_core::people::Role;
 use lianjie_core::scope::{Caller, Owners};
 use lianjie_core::store::{VISITOR_MESSAGES, page_window};
 use lianjie_core::tracking::VIEW_COUNT_THRESHOLD_MS;
@@ -171,7 +170,7 @@ impl Storage {
         };
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let team = match caller.owners() {
-            Owners::Some(team) if !matches!(caller.role, Role::Agent | Role::Admin) => Some(team),
+            Owners::Some(team) if !caller.sees_whole_inbox() => Some(team),
             _ => None,
         };
         // The filters but the status tab, shared by the counts and the page; the

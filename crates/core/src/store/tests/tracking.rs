@@ -438,6 +438,32 @@ fn content_figures_from_the_tallies_are_those_of_every_reading() {
             if got.forward_roots as usize == got.forward_tree.len() {
                 assert_eq!(in_tree as usize, n, "{} {}", user.id, content.id);
             }
+            // The trees are those of the caller's links with views, most read first
+            // (ties by token), each with every view below its root.
+            let mut roots: BTreeMap<&str, u32> = BTreeMap::new();
+            for r in &readings {
+                let mut token = r
+                    .session
+                    .reader_token
+                    .as_deref()
+                    .unwrap_or(&r.session.share_token);
+                while let Some(parent) = db.shares.get(token).and_then(|s| s.parent.as_deref()) {
+                    token = parent;
+                }
+                if db.shares.contains_key(token) {
+                    *roots.entry(token).or_default() += 1;
+                }
+            }
+            let mut ranked: Vec<(u32, &str)> = roots.into_iter().map(|(t, n)| (n, t)).collect();
+            ranked.sort_by_key(|(n, t)| (std::cmp::Reverse(*n), *t));
+            assert_eq!(got.forward_roots as usize, ranked.len());
+            let tops: Vec<u32> = got.forward_tree.iter().map(views).collect();
+            let expected: Vec<u32> = ranked
+                .iter()
+                .take(crate::analytics::FORWARD_ROOTS)
+                .map(|(n, _)| *n)
+                .collect();
+            assert_eq!(tops, expected, "{} {}", user.id, content.id);
         }
     }
     assert_index_current(&db);
