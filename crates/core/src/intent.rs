@@ -14,7 +14,7 @@ pub const RETURN_VISITS_ALERT: u32 = 3;
 /// section gets that section's dwell. Sections without tags add nothing.
 pub fn add_interest<'t>(
     weights: &mut BTreeMap<&'t str, u64>,
-    section_dwell_ms: &BTreeMap<String, u64>,
+    section_dwell_ms: &crate::tracking::Sections,
     section_tags: &BTreeMap<&str, &'t [String]>,
 ) {
     for (section, ms) in section_dwell_ms {
@@ -112,12 +112,13 @@ mod tests {
             ["案例".to_string(), "价格".to_string()],
         );
         let tags: BTreeMap<&str, &[String]> = [("b1", &price[..]), ("b2", &case[..])].into();
-        let dwell: BTreeMap<String, u64> = [
+        let dwell: crate::tracking::Sections = [
             ("b1".into(), 30_000),
             ("b2".into(), 12_500),
             ("b3".into(), 99_000),
         ]
-        .into();
+        .into_iter()
+        .collect();
         let mut w = BTreeMap::new();
         add_interest(&mut w, &dwell, &tags);
         add_interest(&mut w, &dwell, &tags);

@@ -93,7 +93,7 @@ impl ReadingClock {
                 self.totals.video_ms += credited;
             }
             for id in &self.on_screen {
-                *self.totals.sections.entry(id.clone()).or_default() += credited;
+                self.totals.sections.add(id, credited);
             }
         }
         self.accounted_ms = now_ms;

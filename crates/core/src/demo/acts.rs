@@ -295,8 +295,8 @@ mod tests {
                 assert!(
                     s.totals
                         .sections
-                        .keys()
-                        .all(|k| blocks.contains(k.as_str())),
+                        .iter()
+                        .all(|(k, _)| blocks.contains(k.as_str())),
                     "{}",
                     s.id
                 );

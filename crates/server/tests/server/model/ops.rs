@@ -12,7 +12,6 @@ use lianjie_core::inbox::ConversationStatus;
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
 use lianjie_core::store::Db;
 use lianjie_core::tracking::{Snapshot, ViewTotals};
-use std::collections::BTreeMap;
 
 /// One step of a sequence; indices pick among what exists when it runs.
 #[derive(Clone, Debug)]
@@ -323,7 +322,11 @@ pub(super) fn apply(
                         ShareTarget::Card(_) => None,
                     })
                     .and_then(|c| pick(&c.blocks, section))
-                    .map(|b| BTreeMap::from([(b.id.clone(), u64::from(seconds) * 700)]))
+                    .map(|b| {
+                        [(b.id.clone(), u64::from(seconds) * 700)]
+                            .into_iter()
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let snap = Snapshot {
                     session_id: sid,
