@@ -4,6 +4,7 @@
 //! each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt as _;
 use lianjie_core::api::Event;
 use lianjie_core::store::{Db, Record};
 use lianjie_core::team::Organization;
@@ -448,13 +449,19 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     Ok(db)
 }
 
+/// Each row read as it arrives: the database's thread reads the next rows while
+/// this one is parsed, and the raw rows of a whole table are never held at once.
 async fn keyed<T: DeserializeOwned>(
     conn: &mut sqlx::AnyConnection,
     sql: &str,
     org: &str,
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
-    let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
-    rows.iter().map(key_and_doc).collect()
+    let mut rows = sqlx::query(sql).bind(org).fetch(&mut *conn);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(key_and_doc(&row)?);
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// A row's first column, and its second read as a JSON document.
