@@ -483,6 +483,12 @@ impl Db {
         }
     }
 
+    /// Lets the lookups go, to be built again on next use: for data written past the
+    /// operations, record by record (the scaled demo).
+    pub(crate) fn forget_lookups(&mut self) {
+        self.index = OnceLock::new();
+    }
+
     /// Lets go of every message held: a backend that keeps messages in storage
     /// holds only those an operation needs (see [`Db::add_messages`]), while it runs.
     pub fn forget_messages(&mut self) {

@@ -115,13 +115,21 @@ impl<'a> IntoIterator for &'a Sections {
 }
 
 impl FromIterator<(String, u64)> for Sections {
-    /// The last dwell given for an id stands, as in a map.
+    /// The last dwell given for an id stands, as in a map. Sorted once, not kept
+    /// sorted item by item: a snapshot's sections arrive from strangers, in any
+    /// number and order.
     fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
-        let mut out = Sections::default();
-        for (id, ms) in items {
-            out.insert(id, ms);
-        }
-        out
+        let mut list: Vec<(String, u64)> = items.into_iter().collect();
+        // Stable: an id's dwells stay in the order given, and the last is kept.
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        Sections(list)
     }
 }
 
@@ -151,11 +159,11 @@ impl<'de> Deserialize<'de> for Sections {
                 self,
                 mut map: A,
             ) -> Result<Sections, A::Error> {
-                let mut out = Sections::default();
-                while let Some((id, ms)) = map.next_entry::<String, u64>()? {
-                    out.insert(id, ms);
+                let mut list = Vec::new();
+                while let Some(entry) = map.next_entry::<String, u64>()? {
+                    list.push(entry);
                 }
-                Ok(out)
+                Ok(list.into_iter().collect())
             }
         }
         d.deserialize_map(Map)

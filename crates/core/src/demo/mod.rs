@@ -146,6 +146,24 @@ mod tests {
             assert_eq!(v.last_preview, db.messages[&v.id].last().unwrap().body);
         }
         assert_eq!(db, at_scale(now(), 1_000, 10));
+        // The lookups know the added records: each added customer's conversation is
+        // theirs, and the dashboard counts what is unread.
+        let admin = db.caller("u-admin").unwrap();
+        for v in db
+            .conversations
+            .values()
+            .filter(|v| !seeded.conversations.contains_key(&v.id))
+        {
+            assert_eq!(
+                db.conversations_of(&admin, &v.contact_id).unwrap(),
+                std::slice::from_ref(&v.id)
+            );
+        }
+        let unread = db.conversations.values().filter(|v| v.unread > 0).count();
+        assert_eq!(
+            db.today(&admin, now()).unwrap().unread_conversations,
+            unread
+        );
     }
 
     #[test]
