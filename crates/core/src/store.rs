@@ -162,11 +162,10 @@ impl Index {
         }
         for v in db.conversations.values() {
             push(&mut ix.conversations_by_contact, &v.contact_id, &v.id);
+            if v.unread > 0 {
+                ix.unread.insert(v.id.clone());
+            }
         }
-        ix.unread = (db.conversations.values())
-            .filter(|v| v.unread > 0)
-            .map(|v| v.id.clone())
-            .collect();
         ix.leads = (db.contacts.values())
             .filter(|c| c.lead_link.is_some())
             .map(|c| c.id.clone())
