@@ -199,7 +199,7 @@ impl Tally {
         for (block, ms) in &t.sections {
             // Blocks are few and mostly known: copied only the first time.
             if !self.sections.contains_key(block) {
-                self.sections.insert(block.clone(), Default::default());
+                self.sections.insert(block.to_owned(), Default::default());
             }
             let entry = self
                 .sections

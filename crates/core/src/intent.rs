@@ -18,11 +18,7 @@ pub fn add_interest<'t>(
     section_tags: &BTreeMap<&str, &'t [String]>,
 ) {
     for (section, ms) in section_dwell_ms {
-        for tag in section_tags
-            .get(section.as_str())
-            .copied()
-            .unwrap_or_default()
-        {
+        for tag in section_tags.get(section).copied().unwrap_or_default() {
             *weights.entry(tag.as_str()).or_default() += ms / 1000;
         }
     }

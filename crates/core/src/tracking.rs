@@ -7,6 +7,7 @@
 
 use crate::validate::{FieldErrors, FieldProblem};
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -47,11 +48,11 @@ pub struct ViewTotals {
 }
 
 /// Dwell per section (block id) in id order, as a short sorted list: a view has a
-/// few sections, and a server holds a million views, for which a list takes about
-/// half the memory of a map (259 against 511 MB with four sections each). Read and
-/// written as a JSON object, as a map is.
+/// few sections, and a server holds a million views. A list takes about half the
+/// memory of a map, and ids kept inline (block ids are short) save each one a heap
+/// allocation of its own. Read and written as a JSON object, as a map is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sections(Vec<(String, u64)>);
+pub struct Sections(Vec<(CompactString, u64)>);
 
 impl Sections {
     pub fn get(&self, id: &str) -> Option<&u64> {
@@ -68,14 +69,14 @@ impl Sections {
 
     /// Every section and its dwell, in id order.
     pub fn iter(&self) -> SectionsIter<'_> {
-        self.0.iter().map(|(id, ms)| (id, ms))
+        self.0.iter().map(|(id, ms)| (id.as_str(), ms))
     }
 
     /// Sets `id`'s dwell.
-    pub fn insert(&mut self, id: String, ms: u64) {
-        match self.find(&id) {
+    pub fn insert(&mut self, id: &str, ms: u64) {
+        match self.find(id) {
             Ok(at) => self.0[at].1 = ms,
-            Err(at) => self.0.insert(at, (id, ms)),
+            Err(at) => self.0.insert(at, (id.into(), ms)),
         }
     }
 
@@ -83,7 +84,7 @@ impl Sections {
     pub fn add(&mut self, id: &str, ms: u64) {
         match self.find(id) {
             Ok(at) => self.0[at].1 += ms,
-            Err(at) => self.0.insert(at, (id.to_owned(), ms)),
+            Err(at) => self.0.insert(at, (id.into(), ms)),
         }
     }
 
@@ -91,7 +92,7 @@ impl Sections {
     pub fn raise(&mut self, id: &str, ms: u64) {
         match self.find(id) {
             Ok(at) => self.0[at].1 = self.0[at].1.max(ms),
-            Err(at) => self.0.insert(at, (id.to_owned(), ms)),
+            Err(at) => self.0.insert(at, (id.into(), ms)),
         }
     }
 
@@ -100,14 +101,14 @@ impl Sections {
     }
 }
 
-/// What [`Sections::iter`] yields: a map's `(&id, &ms)`.
+/// What [`Sections::iter`] yields: `(id, &ms)`.
 pub type SectionsIter<'a> = std::iter::Map<
-    std::slice::Iter<'a, (String, u64)>,
-    fn(&'a (String, u64)) -> (&'a String, &'a u64),
+    std::slice::Iter<'a, (CompactString, u64)>,
+    fn(&'a (CompactString, u64)) -> (&'a str, &'a u64),
 >;
 
 impl<'a> IntoIterator for &'a Sections {
-    type Item = (&'a String, &'a u64);
+    type Item = (&'a str, &'a u64);
     type IntoIter = SectionsIter<'a>;
     fn into_iter(self) -> SectionsIter<'a> {
         self.iter()
@@ -119,7 +120,12 @@ impl FromIterator<(String, u64)> for Sections {
     /// sorted item by item: a snapshot's sections arrive from strangers, in any
     /// number and order.
     fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
-        let mut list: Vec<(String, u64)> = items.into_iter().collect();
+        Sections::sorted(items.into_iter().map(|(id, ms)| (id.into(), ms)).collect())
+    }
+}
+
+impl Sections {
+    fn sorted(mut list: Vec<(CompactString, u64)>) -> Sections {
         // Stable: an id's dwells stay in the order given, and the last is kept.
         list.sort_by(|a, b| a.0.cmp(&b.0));
         list.dedup_by(|later, kept| {
@@ -160,13 +166,35 @@ impl<'de> Deserialize<'de> for Sections {
                 mut map: A,
             ) -> Result<Sections, A::Error> {
                 let mut list = Vec::new();
-                while let Some(entry) = map.next_entry::<String, u64>()? {
-                    list.push(entry);
+                while let Some((Id(id), ms)) = map.next_entry::<Id, u64>()? {
+                    list.push((id, ms));
                 }
-                Ok(list.into_iter().collect())
+                Ok(Sections::sorted(list))
             }
         }
         d.deserialize_map(Map)
+    }
+}
+
+/// A section id read straight into its inline form, without a `String` between.
+struct Id(CompactString);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Id;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a section id")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Id, E> {
+                Ok(Id(v.into()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Id, E> {
+                Ok(Id(v.into()))
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 
@@ -188,11 +216,7 @@ impl ViewTotals {
 
     /// Sections by dwell, longest first (ties by id, for stable output).
     pub fn top_sections(&self, n: usize) -> Vec<(&str, u64)> {
-        let mut list: Vec<(&str, u64)> = self
-            .sections
-            .iter()
-            .map(|(id, ms)| (id.as_str(), *ms))
-            .collect();
+        let mut list: Vec<(&str, u64)> = self.sections.iter().map(|(id, ms)| (id, *ms)).collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         list.truncate(n);
         list
@@ -336,17 +360,23 @@ mod tests {
         assert_eq!(map.len(), 3);
         assert!(serde_json::from_str::<Sections>("[1, 2]").is_err());
         assert!(serde_json::from_str::<Sections>(r#"{"a": -1}"#).is_err());
+        // Ids kept inline or not, escaped or not, read back as written.
+        let long = "a-section-id-longer-than-twenty-four-bytes";
+        let odd: Sections =
+            serde_json::from_str(&format!(r#"{{"{long}": 1, "\u00e9\"": 2}}"#)).unwrap();
+        assert_eq!(
+            odd.iter().map(|(id, ms)| (id, *ms)).collect::<Vec<_>>(),
+            [(long, 1), ("é\"", 2)]
+        );
 
         let mut s = read;
         s.add("a1", 3);
         s.add("a0", 1);
         s.raise("b2", 4);
         s.raise("c3", 2);
-        s.insert("b2".into(), 1);
+        s.insert("b2", 1);
         assert_eq!(
-            s.iter()
-                .map(|(id, ms)| (id.as_str(), *ms))
-                .collect::<Vec<_>>(),
+            s.iter().map(|(id, ms)| (id, *ms)).collect::<Vec<_>>(),
             [("a0", 1), ("a1", 10), ("b2", 1), ("c3", 2)]
         );
         assert_eq!(
@@ -453,7 +483,7 @@ mod tests {
         assert!(snap.validate().is_ok());
         snap.totals.max_scroll_pct = 101;
         snap.totals.visible_ms = MAX_SESSION_VISIBLE_MS + 1;
-        snap.totals.sections.insert("<b>".into(), 1);
+        snap.totals.sections.insert("<b>", 1);
         snap.session_id = String::new();
         let errs = snap.validate().unwrap_err();
         for f in [

@@ -293,10 +293,7 @@ mod tests {
                     .map(|b| b.id.as_str())
                     .collect();
                 assert!(
-                    s.totals
-                        .sections
-                        .iter()
-                        .all(|(k, _)| blocks.contains(k.as_str())),
+                    s.totals.sections.iter().all(|(k, _)| blocks.contains(k)),
                     "{}",
                     s.id
                 );

@@ -279,7 +279,7 @@ impl<'a> Story<'a> {
             sections: total
                 .sections
                 .iter()
-                .map(|(id, ms)| (id.clone(), ms / 2))
+                .map(|(id, ms)| (id.to_owned(), ms / 2))
                 .collect(),
             actions: Default::default(),
         };
@@ -326,7 +326,7 @@ impl<'a> Story<'a> {
                 BlockBody::Video { duration_s, .. } => {
                     let watched = left.min(u64::from(*duration_s) * 1_000);
                     totals.video_ms = watched;
-                    totals.sections.insert(block.id.clone(), watched);
+                    totals.sections.insert(&block.id, watched);
                     left -= watched;
                     continue;
                 }
@@ -346,7 +346,7 @@ impl<'a> Story<'a> {
             let jitter = self.rng.between(85, 115);
             let ms = (left * weight / sum.max(1) * jitter / 100).min(left);
             if ms > 0 {
-                totals.sections.insert(id, ms);
+                totals.sections.insert(&id, ms);
             }
         }
         totals
