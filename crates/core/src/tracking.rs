@@ -96,6 +96,19 @@ impl Sections {
         }
     }
 
+    fn sorted(mut list: Vec<(CompactString, u64)>) -> Sections {
+        // Stable: an id's dwells stay in the order given, and the last is kept.
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        Sections(list)
+    }
+
     fn find(&self, id: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(id))
     }
@@ -121,21 +134,6 @@ impl FromIterator<(String, u64)> for Sections {
     /// number and order.
     fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
         Sections::sorted(items.into_iter().map(|(id, ms)| (id.into(), ms)).collect())
-    }
-}
-
-impl Sections {
-    fn sorted(mut list: Vec<(CompactString, u64)>) -> Sections {
-        // Stable: an id's dwells stay in the order given, and the last is kept.
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        list.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 = later.1;
-            }
-            same
-        });
-        Sections(list)
     }
 }
 
@@ -166,35 +164,14 @@ impl<'de> Deserialize<'de> for Sections {
                 mut map: A,
             ) -> Result<Sections, A::Error> {
                 let mut list = Vec::new();
-                while let Some((Id(id), ms)) = map.next_entry::<Id, u64>()? {
-                    list.push((id, ms));
+                // Each id read straight into its inline form, no `String` between.
+                while let Some(entry) = map.next_entry::<CompactString, u64>()? {
+                    list.push(entry);
                 }
                 Ok(Sections::sorted(list))
             }
         }
         d.deserialize_map(Map)
-    }
-}
-
-/// A section id read straight into its inline form, without a `String` between.
-struct Id(CompactString);
-
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = Id;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a section id")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Id, E> {
-                Ok(Id(v.into()))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Id, E> {
-                Ok(Id(v.into()))
-            }
-        }
-        d.deserialize_str(Text)
     }
 }
 
@@ -368,6 +345,17 @@ mod tests {
             odd.iter().map(|(id, ms)| (id, *ms)).collect::<Vec<_>>(),
             [(long, 1), ("é\"", 2)]
         );
+
+        // Short ids take no allocation of their own, however they came in.
+        let mut built: Sections = [("from-a-string".to_owned(), 1)].into_iter().collect();
+        built.add("added", 1);
+        built.raise("raised", 1);
+        built.insert("inserted", 1);
+        for list in [&read, &odd, &built] {
+            for (id, _) in &list.0 {
+                assert_eq!(id.is_heap_allocated(), id.len() > 24, "{id}");
+            }
+        }
 
         let mut s = read;
         s.add("a1", 3);
