@@ -13,4 +13,13 @@ trunk build --release --locked=true customer.html --dist dist/customer --public-
 # The reader (src/reader/), for pages whose script needs no app; after the app, whose build
 # empties dist/customer/.
 trunk build --release --locked=true reader.html --dist dist/customer/reader --public-url /customer/reader/ "$@"
+# Its stylesheets are the app's (the same files, so the same hashed names): the reader's
+# page links the app's copies, so a reader going on to the chat has them cached already.
+for css in dist/customer/reader/*.css; do
+  name=$(basename "$css")
+  if cmp -s "$css" "dist/customer/$name"; then
+    sed -i "s|/customer/reader/$name|/customer/$name|" dist/customer/reader/index.html
+    rm "$css"
+  fi
+done
 node scripts/precompress.mjs dist

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  AXE_BLOCKING, BACKEND, PHONE, axe, axeReport, browserSuite, customerPageRuns, shareAsRep,
+  AXE_BLOCKING, BACKEND, DEMO_LOGIN, PHONE, axe, axeReport, browserSuite, customerPageRuns, shareAsRep,
 } from './support.mjs';
 
 const suite = browserSuite();
@@ -209,6 +209,19 @@ test('"Message me" tapped before the app runs opens the chat once it does', http
     assert.doesNotMatch(page.url(), /then=/);
   }, PHONE));
 
+test('from a card the reader runs, the chat comes with the page\'s styles already at hand', httpOnly, () =>
+  withPage(async (page) => {
+    await page.goto(url('/c/wang-lei'));
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('navigation', { name: 'Get in touch' }).getByRole('link', { name: 'Message me' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 30_000 });
+    // The chat is the app's page; its stylesheets are the files the card's page linked,
+    // taken from the cache: none of them is downloaded again.
+    const css = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.endsWith('.css')).map((e) => `${new URL(e.name).pathname} ${e.transferSize}`));
+    assert.ok(css.length > 0 && css.every((e) => e.endsWith(' 0')), css.join(', '));
+  }, PHONE));
+
 test('a featured item tapped before the app runs is opened, tracked, once it does', httpOnly, () =>
   withPage(async (page) => {
     await slowWasm(page, 2_000);
@@ -260,6 +273,44 @@ test('a language link on a page the reader runs switches it in place: no second 
     await page.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
     assert.equal(opens.length, 2, opens.join('\n'));
   }, { ...PHONE, locale: 'zh-CN' }));
+
+/** The pricing article's analytics as the rep's API answers them: opens, and the
+ * time on each section by block id. */
+async function pricingHeat() {
+  const api = url('/api/v1');
+  const { token } = await (await fetch(`${api}/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_LOGIN),
+  })).json();
+  const a = await (await fetch(`${api}/contents/c-pricing/analytics`, { headers: { authorization: `Bearer ${token}` } })).json();
+  return { opens: a.stats.opens, dwell: Object.fromEntries(a.sections.map((s) => [s.block_id, s.dwell_ms])) };
+}
+
+test('an article read on after a language switch is one view, its sections timed in the new language', httpOnly, () =>
+  withPage(async (page) => {
+    const before = await pricingHeat();
+    const open = await sharePricing();
+    await page.goto(url(`/s/${open.token}`));
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    // Switched at once, at the top of the page: the sections at its end are read only
+    // in the page the switch put in place.
+    const service = page.locator('[data-block="service"]');
+    assert.ok(await service.evaluate((e) => e.getBoundingClientRect().top >= innerHeight), 'the end is below the fold');
+    await page.getByRole('group', { name: '语言' }).getByRole('link', { name: 'English' }).click();
+    await page.getByRole('group', { name: 'Language' }).waitFor();
+    await service.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(4_000);
+    // Leaving sends the last snapshot.
+    await page.goto('about:blank');
+    let after = await pricingHeat();
+    for (const until = Date.now() + 10_000; after.dwell.service - before.dwell.service < 2_000 && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await pricingHeat();
+    }
+    assert.ok(after.dwell.service - before.dwell.service >= 2_000, `service ${before.dwell.service} -> ${after.dwell.service} ms`);
+    assert.ok(after.dwell.service - before.dwell.service <= 6_000, `service ${before.dwell.service} -> ${after.dwell.service} ms`);
+    assert.equal(after.opens, before.opens + 1);
+    // A small phone, with the chat app's bars: the article's end is below the fold.
+  }, { ...PHONE, viewport: { width: 360, height: 560 }, locale: 'zh-CN' }));
 
 test('the first paint of the card and of an article has no serious or critical axe violations', httpOnly, () =>
   withPage(async (page) => {

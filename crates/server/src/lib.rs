@@ -4,6 +4,7 @@
 //! staff allowed to see it.
 
 pub mod adapters;
+mod assets;
 mod auth;
 mod channel_auth;
 mod channels;

@@ -208,14 +208,17 @@ pub fn router(state: Shared) -> Router {
             let page = page.clone();
             async move { Html(page.to_string()) }
         };
-        // Files as they are; every other path (deep links like /c/..., /s/...) gets the
-        // app page, with the backend switched to this server.
+        // Files as they are (see `assets`); every other path (deep links like /c/...,
+        // /s/...) gets the app page, with the backend switched to this server.
+        let files = ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .append_index_html_on_directories(false)
+            .fallback(index.into_service());
         app = app.fallback_service(
-            ServeDir::new(dist)
-                .precompressed_br()
-                .precompressed_gzip()
-                .append_index_html_on_directories(false)
-                .fallback(index.into_service()),
+            Router::new()
+                .fallback_service(files)
+                .layer(axum::middleware::from_fn(crate::assets::cache_hashed)),
         );
     }
     if !state.config.cors_origins.is_empty() {
