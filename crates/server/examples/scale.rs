@@ -80,12 +80,19 @@ async fn main() {
 
     let http = reqwest::Client::new();
     let token = load::login(&http, &base, "admin@lianjie.example").await;
+    // A rep: his inbox is his customers' conversations (a third of them here) and
+    // those assigned to him.
+    let rep = load::login(&http, &base, "wang-lei@lianjie.example").await;
     let conversations = messages / SCALE_MESSAGES;
     let pick = move |i: usize| (i * 7_919) % conversations;
-    let reads: [(&str, PathOf); 6] = [
+    let reads: [(&str, PathOf); 7] = [
         (
             "list conversations (open, WeChat)",
             Box::new(|_| "/conversations?status=open&channel=wechat&limit=50".into()),
+        ),
+        (
+            "a rep's inbox (open, every channel)",
+            Box::new(|_| "/conversations?status=open&limit=50".into()),
         ),
         (
             "open a conversation",
@@ -103,10 +110,15 @@ async fn main() {
         ),
     ];
     for (name, path) in &reads {
+        let token = if name.starts_with("a rep's") {
+            &rep
+        } else {
+            &token
+        };
         // One request first: the first read after the bulk write above pulls its
         // index pages from disk, which is the benchmark's doing, not a steady state.
         http.get(format!("{base}{}", path(SAMPLES)))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .send()
             .await
             .expect(name);
@@ -115,7 +127,7 @@ async fn main() {
             let t = Instant::now();
             let res = http
                 .get(format!("{base}{}", path(i)))
-                .bearer_auth(&token)
+                .bearer_auth(token)
                 .send()
                 .await
                 .expect(name);

@@ -120,6 +120,16 @@ fn containing(text: &str) -> String {
     out
 }
 
+/// Which of a scoped caller's conversations a statement reads (a caller who sees the
+/// whole inbox reads them all, whatever the part): those of their team's customers,
+/// those assigned to their team of anyone else's customer, or either.
+#[derive(Clone, Copy)]
+enum Part {
+    Either,
+    Owned,
+    AssignedElsewhere,
+}
+
 impl Storage {
     /// Ids of the counted view sessions on links of the staff `owners` names (the
     /// radar's scope), most recently seen first, ties by id: the order of core's
@@ -173,20 +183,31 @@ impl Storage {
             Owners::Some(team) if !caller.sees_whole_inbox() => Some(team),
             _ => None,
         };
-        // The filters but the status tab, shared by the counts and the page; the
-        // contact is joined only where a filter needs it.
-        let filtered = |sql: &mut Sql| {
+        // The filters but the status tab, shared by the counts and the page, over the
+        // part of a scoped caller's conversations `part` names; the customer is
+        // joined only for the text filter (a conversation carries its owner).
+        let filtered = |sql: &mut Sql, part: Part| {
             sql.push(" FROM conversations v");
-            if team.is_some() || text.is_some() {
+            if text.is_some() {
                 sql.push(" LEFT JOIN contacts c ON c.id = v.contact_id");
             }
             sql.push(" WHERE v.org_id = ").text(org);
             if let Some(team) = team {
-                sql.push(" AND (c.owner_id IN ")
-                    .list(team)
-                    .push(" OR v.assignee_id IN ")
-                    .list(team)
-                    .push(")");
+                match part {
+                    Part::Either => sql
+                        .push(" AND (v.owner_id IN ")
+                        .list(team)
+                        .push(" OR v.assignee_id IN ")
+                        .list(team)
+                        .push(")"),
+                    Part::Owned => sql.push(" AND v.owner_id IN ").list(team),
+                    Part::AssignedElsewhere => sql
+                        .push(" AND v.assignee_id IN ")
+                        .list(team)
+                        .push(" AND (v.owner_id IS NULL OR v.owner_id NOT IN ")
+                        .list(team)
+                        .push(")"),
+                };
             }
             match q.assignee {
                 AssigneeFilter::All => {}
@@ -215,11 +236,24 @@ impl Storage {
             }
         };
 
+        // A scoped caller's counts in two disjoint halves, each read from an index
+        // alone; an OR of the two would read every row of the organization.
         let mut counts = Sql::default();
-        counts.push("SELECT st, COUNT(*), CAST(SUM(unread) AS BIGINT) FROM (SELECT ");
-        effective(&mut counts);
-        counts.push(" AS st, v.unread AS unread");
-        filtered(&mut counts);
+        counts.push("SELECT st, COUNT(*), CAST(SUM(unread) AS BIGINT) FROM (");
+        let parts: &[Part] = if team.is_some() {
+            &[Part::Owned, Part::AssignedElsewhere]
+        } else {
+            &[Part::Either]
+        };
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                counts.push(" UNION ALL ");
+            }
+            counts.push("SELECT ");
+            effective(&mut counts);
+            counts.push(" AS st, v.unread AS unread");
+            filtered(&mut counts, *part);
+        }
         counts.push(") AS visible GROUP BY st");
         let mut by_status = StatusCounts::default();
         let mut unread = 0i64;
@@ -255,7 +289,7 @@ impl Storage {
             // conversation the filters let through.
             let mut page = Sql::default();
             page.push("SELECT p.doc, c.name FROM (SELECT v.doc, v.contact_id, v.id, v.last_message_ns, v.intent");
-            filtered(&mut page);
+            filtered(&mut page, Part::Either);
             if q.status != StatusFilter::All {
                 page.push(" AND ");
                 effective_in(&mut page, &statuses, ns(now));

@@ -138,6 +138,84 @@ async fn lists_hold_only_what_the_caller_may_see() {
     assert_eq!(org["departments"].as_array().unwrap().len(), 4);
 }
 
+/// A customer given to another rep takes their conversations along: out of the first
+/// rep's inbox (page and tab counts), into the new owner's. (The server keeps a
+/// conversation's owner beside it, in step with its customer's.)
+#[tokio::test]
+async fn a_customer_given_to_another_rep_takes_their_conversations_along() {
+    let s = start().await;
+    let rep = s.login().await;
+    let emily = s.login_as("emily-chen@lianjie.example").await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    let inbox = |t: &str| {
+        let t = t.to_owned();
+        let s = &s;
+        async move {
+            let (_, page) = s
+                .call(
+                    Method::GET,
+                    "/conversations?status=all&limit=200",
+                    Some(&t),
+                    None,
+                )
+                .await;
+            let counts = page["by_status"].clone();
+            (
+                ids(&page["items"], "id"),
+                page["total"].as_u64().unwrap(),
+                counts,
+            )
+        }
+    };
+    let (mine, total, counts) = inbox(&rep).await;
+    let (hers, her_total, _) = inbox(&emily).await;
+    // One of his customers with a conversation, unassigned (an assignee would keep it
+    // in his inbox).
+    let (_, all) = s
+        .call(
+            Method::GET,
+            "/conversations?status=all&limit=200",
+            Some(&rep),
+            None,
+        )
+        .await;
+    let moving = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["assignee_id"].is_null())
+        .expect("an unassigned conversation of his");
+    let (conversation, customer) = (
+        moving["id"].as_str().unwrap().to_owned(),
+        moving["contact_id"].as_str().unwrap().to_owned(),
+    );
+    let theirs: BTreeSet<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["contact_id"] == customer.as_str() && v["assignee_id"].is_null())
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect();
+    let bulk = json!({
+        "ids": [customer],
+        "change": {"type": "assign", "owner_id": "u-emily"},
+        "log_id": "give-away",
+    });
+    let (status, _) = s
+        .call(Method::POST, "/customers/bulk", Some(&admin), Some(bulk))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (mine_after, total_after, counts_after) = inbox(&rep).await;
+    assert_eq!(mine_after, &mine - &theirs);
+    assert_eq!(total_after, total - theirs.len() as u64);
+    assert_ne!(counts_after, counts, "the tabs count them no more");
+    let (hers_after, her_total_after, _) = inbox(&emily).await;
+    assert!(hers_after.contains(&conversation));
+    assert_eq!(hers_after, &hers | &theirs);
+    assert_eq!(her_total_after, her_total + theirs.len() as u64);
+}
+
 #[tokio::test]
 async fn events_reach_only_those_who_may_see_them() {
     let s = start().await;

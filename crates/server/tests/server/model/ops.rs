@@ -410,12 +410,16 @@ pub(super) fn apply(
                         )
                         .map(|_| ()),
                     2 => {
-                        let change = if kind % 8 > 3 {
-                            BulkChange::Stage { stage }
-                        } else {
-                            BulkChange::AddTag {
+                        // Which change, by the customer picked: a third of them go to
+                        // another owner, so lists scoped by owner follow the move.
+                        let change = match contact % 3 {
+                            0 => BulkChange::AddTag {
                                 tag: format!("t{kind}"),
-                            }
+                            },
+                            1 => BulkChange::Stage { stage },
+                            _ => BulkChange::Assign {
+                                owner_id: pick(&users, by + 1).unwrap_or_default(),
+                            },
                         };
                         db.bulk_update(&c, &[k], &change, &id("bulk"), now)
                             .map(|_| ())
