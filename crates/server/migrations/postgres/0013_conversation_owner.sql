@@ -2,13 +2,17 @@
 -- rep's inbox and its tab counts read their own conversations from an index, not the
 -- whole organization's joined with its customers. Triggers keep it in step with every
 -- write: a new conversation, one moved to another customer (a merge), a customer
--- written or given another owner.
+-- written or given another owner. A server still on the version before, sharing the
+-- database, cannot give a customer another owner meanwhile: the fill below would miss
+-- it, and the triggers take effect only when this commits.
+LOCK TABLE contacts IN SHARE ROW EXCLUSIVE MODE;
 ALTER TABLE conversations ADD COLUMN owner_id TEXT;
-UPDATE conversations v SET owner_id = c.owner_id FROM contacts c WHERE c.id = v.contact_id;
+UPDATE conversations v SET owner_id = c.owner_id FROM contacts c
+WHERE c.id = v.contact_id AND c.org_id = v.org_id AND c.owner_id IS NOT NULL;
 
 CREATE FUNCTION lianjie_conversation_owner() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.owner_id := (SELECT owner_id FROM contacts WHERE id = NEW.contact_id);
+    NEW.owner_id := (SELECT owner_id FROM contacts WHERE id = NEW.contact_id AND org_id = NEW.org_id);
     RETURN NEW;
 END
 $$;
@@ -22,7 +26,7 @@ CREATE TRIGGER conversation_owner_on_move BEFORE UPDATE OF contact_id ON convers
 CREATE FUNCTION lianjie_contact_owner() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE conversations SET owner_id = NEW.owner_id
-    WHERE contact_id = NEW.id AND owner_id IS DISTINCT FROM NEW.owner_id;
+    WHERE contact_id = NEW.id AND org_id = NEW.org_id AND owner_id IS DISTINCT FROM NEW.owner_id;
     RETURN NULL;
 END
 $$;

@@ -6,30 +6,36 @@
 -- written or given another owner.
 ALTER TABLE conversations ADD COLUMN owner_id TEXT;
 UPDATE conversations SET owner_id =
-    (SELECT c.owner_id FROM contacts c WHERE c.id = conversations.contact_id);
+    (SELECT c.owner_id FROM contacts c
+     WHERE c.id = conversations.contact_id AND c.org_id = conversations.org_id)
+WHERE contact_id IN (SELECT id FROM contacts WHERE owner_id IS NOT NULL);
 
 CREATE TRIGGER conversation_owner_on_insert AFTER INSERT ON conversations
 BEGIN
-    UPDATE conversations SET owner_id = (SELECT owner_id FROM contacts WHERE id = NEW.contact_id)
+    UPDATE conversations SET owner_id =
+        (SELECT owner_id FROM contacts WHERE id = NEW.contact_id AND org_id = NEW.org_id)
     WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER conversation_owner_on_move AFTER UPDATE OF contact_id ON conversations
 WHEN OLD.contact_id IS NOT NEW.contact_id
 BEGIN
-    UPDATE conversations SET owner_id = (SELECT owner_id FROM contacts WHERE id = NEW.contact_id)
+    UPDATE conversations SET owner_id =
+        (SELECT owner_id FROM contacts WHERE id = NEW.contact_id AND org_id = NEW.org_id)
     WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER contact_owner_on_insert AFTER INSERT ON contacts
 BEGIN
-    UPDATE conversations SET owner_id = NEW.owner_id WHERE contact_id = NEW.id;
+    UPDATE conversations SET owner_id = NEW.owner_id
+    WHERE contact_id = NEW.id AND org_id = NEW.org_id;
 END;
 
 CREATE TRIGGER contact_owner_on_change AFTER UPDATE OF owner_id ON contacts
 WHEN OLD.owner_id IS NOT NEW.owner_id
 BEGIN
-    UPDATE conversations SET owner_id = NEW.owner_id WHERE contact_id = NEW.id;
+    UPDATE conversations SET owner_id = NEW.owner_id
+    WHERE contact_id = NEW.id AND org_id = NEW.org_id;
 END;
 
 -- The two halves of a rep's scope (conversations of their customers; those assigned
