@@ -17,6 +17,18 @@ fn ids(list: &Value, key: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The first page (up to 200) of every conversation `token`'s caller may see.
+async fn every_conversation(s: &common::Server, token: &str) -> Value {
+    s.call(
+        Method::GET,
+        "/conversations?status=all&limit=200",
+        Some(token),
+        None,
+    )
+    .await
+    .1
+}
+
 #[tokio::test]
 async fn lists_hold_only_what_the_caller_may_see() {
     let s = start().await;
@@ -98,22 +110,8 @@ async fn lists_hold_only_what_the_caller_may_see() {
     assert!(radar.iter().all(|i| i["rep_id"] == "u-emily"));
 
     // Conversations: the whole inbox for the agent, a rep's own customers' for him.
-    let page = |t: &str| {
-        let t = t.to_owned();
-        let s = &s;
-        async move {
-            s.call(
-                Method::GET,
-                "/conversations?status=all&limit=200",
-                Some(&t),
-                None,
-            )
-            .await
-            .1
-        }
-    };
-    let all = page(&agent).await;
-    let mine = page(&rep).await;
+    let all = every_conversation(&s, &agent).await;
+    let mine = every_conversation(&s, &rep).await;
     assert!(all["total"].as_u64().unwrap() > mine["total"].as_u64().unwrap());
     let rep_contacts = ids(&contacts(rep.clone()).await, "id");
     for v in mine["items"].as_array().unwrap() {
@@ -122,7 +120,7 @@ async fn lists_hold_only_what_the_caller_may_see() {
             "{v}"
         );
     }
-    let theirs = page(&stranger).await;
+    let theirs = every_conversation(&s, &stranger).await;
     assert_eq!(
         ids(&theirs["items"], "id"),
         BTreeSet::from(["bc-v1".into()])
@@ -147,37 +145,18 @@ async fn a_customer_given_to_another_rep_takes_their_conversations_along() {
     let rep = s.login().await;
     let emily = s.login_as("emily-chen@lianjie.example").await;
     let admin = s.login_as("admin@lianjie.example").await;
-    let inbox = |t: &str| {
-        let t = t.to_owned();
-        let s = &s;
-        async move {
-            let (_, page) = s
-                .call(
-                    Method::GET,
-                    "/conversations?status=all&limit=200",
-                    Some(&t),
-                    None,
-                )
-                .await;
-            let counts = page["by_status"].clone();
-            (
-                ids(&page["items"], "id"),
-                page["total"].as_u64().unwrap(),
-                counts,
-            )
-        }
-    };
-    let (mine, total, counts) = inbox(&rep).await;
-    let (hers, her_total, _) = inbox(&emily).await;
-    // One of his customers with a conversation nobody is assigned to.
-    let (_, all) = s
-        .call(
-            Method::GET,
-            "/conversations?status=all&limit=200",
-            Some(&admin),
-            None,
+    // A caller's inbox: its conversations, their number and the tabs' counts.
+    let inbox = |page: Value| {
+        (
+            ids(&page["items"], "id"),
+            page["total"].as_u64().unwrap(),
+            page["by_status"].clone(),
         )
-        .await;
+    };
+    let (mine, total, counts) = inbox(every_conversation(&s, &rep).await);
+    let (hers, her_total, _) = inbox(every_conversation(&s, &emily).await);
+    // One of his customers with a conversation nobody is assigned to.
+    let all = every_conversation(&s, &admin).await;
     let all = all["items"].as_array().unwrap();
     assert!(all.len() < 200, "every conversation on one page");
     let customer = all
@@ -207,11 +186,11 @@ async fn a_customer_given_to_another_rep_takes_their_conversations_along() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (mine_after, total_after, counts_after) = inbox(&rep).await;
+    let (mine_after, total_after, counts_after) = inbox(every_conversation(&s, &rep).await);
     assert_eq!(mine_after, &mine - &leaving);
     assert_eq!(total_after, total - leaving.len() as u64);
     assert_ne!(counts_after, counts, "the tabs count them no more");
-    let (hers_after, her_total_after, _) = inbox(&emily).await;
+    let (hers_after, her_total_after, _) = inbox(every_conversation(&s, &emily).await);
     assert_eq!(hers_after, &hers | &theirs);
     assert_eq!(her_total_after, hers_after.len() as u64);
     assert!(her_total_after > her_total);
