@@ -2,7 +2,6 @@
 //! localized message and none is a panic.
 
 use crate::i18n::PublicMsg;
-use lianjie_core::validate::FieldProblem;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
@@ -63,21 +62,7 @@ impl AppError {
     }
 }
 
-/// What a person is told about one refused field.
-pub fn problem_message(problem: &FieldProblem) -> PublicMsg {
-    match problem {
-        FieldProblem::Required => PublicMsg::ProblemRequired,
-        FieldProblem::TooLong { .. } => PublicMsg::ProblemTooLong,
-        FieldProblem::Phone => PublicMsg::ProblemPhone,
-        FieldProblem::Email => PublicMsg::ProblemEmail,
-        FieldProblem::Url => PublicMsg::ProblemUrl,
-        FieldProblem::Range => PublicMsg::ProblemRange,
-        FieldProblem::Taken => PublicMsg::ProblemTaken,
-        FieldProblem::InUse => PublicMsg::ProblemInUse,
-        FieldProblem::Limit => PublicMsg::ProblemLimit,
-        FieldProblem::NotYet => PublicMsg::ProblemNotYet,
-    }
-}
+pub use lianjie_core::catalogue::problem_message;
 
 impl From<lianjie_core::ids::IdError> for AppError {
     fn from(_: lianjie_core::ids::IdError) -> Self {

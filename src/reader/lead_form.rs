@@ -82,8 +82,6 @@ impl LeadForm {
                 }
             })
         };
-        // Painted disabled until a script can send it.
-        page.busy(false);
         Some(LeadForm {
             page,
             _listeners: [on_submit, on_skip],

@@ -111,7 +111,9 @@ async fn the_servers_first_paint_is_the_cards_own_markup() {
         &PageLinks {
             vcard: "/api/v1/public/cards/wang-lei/vcard".into(),
             chat: Then::Chat.query(),
+            lead: String::new(),
         },
+        None,
         Locale::En,
     );
     let served = fresh_container();
@@ -281,7 +283,7 @@ async fn the_servers_first_paint_of_a_lead_form_is_the_apps_form() {
         );
         settle().await;
         let mut html = String::from("<article class=\"shared\">");
-        lianjie_core::first_paint::lead_form(&mut html, gate, skippable, Locale::En);
+        lianjie_core::first_paint::lead_form(&mut html, gate, skippable, "/l", None, Locale::En);
         html.push_str("</article>");
         let served = fresh_container();
         served.set_inner_html(&html);

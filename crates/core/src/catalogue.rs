@@ -124,6 +124,23 @@ pub mod public {
 
 pub use public::PublicMsg;
 
+/// What a person is told about one refused field.
+pub fn problem_message(problem: &crate::validate::FieldProblem) -> PublicMsg {
+    use crate::validate::FieldProblem;
+    match problem {
+        FieldProblem::Required => PublicMsg::ProblemRequired,
+        FieldProblem::TooLong { .. } => PublicMsg::ProblemTooLong,
+        FieldProblem::Phone => PublicMsg::ProblemPhone,
+        FieldProblem::Email => PublicMsg::ProblemEmail,
+        FieldProblem::Url => PublicMsg::ProblemUrl,
+        FieldProblem::Range => PublicMsg::ProblemRange,
+        FieldProblem::Taken => PublicMsg::ProblemTaken,
+        FieldProblem::InUse => PublicMsg::ProblemInUse,
+        FieldProblem::Limit => PublicMsg::ProblemLimit,
+        FieldProblem::NotYet => PublicMsg::ProblemNotYet,
+    }
+}
+
 /// `text` with `{name}` placeholders filled in from `vars`; in English, `{s}` after
 /// a noun is "s" unless `{n}` is 1 ("1 view").
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {

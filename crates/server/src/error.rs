@@ -40,6 +40,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The HTTP status it is answered with.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),

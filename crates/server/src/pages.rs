@@ -2,14 +2,21 @@
 //! http backend, and for customer links their preview tags and a first paint.
 
 use crate::Shared;
+use crate::error::ApiError;
+use crate::extract::{ClientIp, Public};
+use axum::Form;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use lianjie_core::Locale;
-use lianjie_core::first_paint::{self, PageLinks, PageOf, PublicPage, Then, escape};
+use lianjie_core::catalogue::PublicMsg;
+use lianjie_core::first_paint::{
+    self, PageLinks, PageOf, PublicPage, Sent, Then, escape, lead_details,
+};
 use lianjie_core::ids::parse_public_id;
 use lianjie_core::link;
 use lianjie_core::share::LinkPreview;
+use serde::Deserialize;
 
 /// The slim customer build's page, under the built app.
 pub const CUSTOMER_PAGE: &str = "customer/index.html";
@@ -65,6 +72,7 @@ pub enum CustomerPage {
 /// before any script runs) in the reader's language: `?lang=`, then the browser's
 /// `Accept-Language`, as the app chooses. A link another server just made is found
 /// too; an unknown one gets the plain page, where the app says it was not found.
+/// `?lead=sent` thanks a reader whose details the page's form just posted.
 pub fn customer_page(
     pages: &CustomerPages,
     kind: CustomerPage,
@@ -73,71 +81,178 @@ pub fn customer_page(
     move |State(s): State<Shared>, Path(id): Path<String>, RawQuery(query), headers| {
         let pages = pages.clone();
         Box::pin(async move {
-            let (lang, then) = page_query(query.as_deref().unwrap_or_default());
-            let locale = Locale::negotiate(lang.as_deref(), None, accepted_languages(&headers));
-            let then = then.as_deref().and_then(Then::parse);
-            let look = || {
-                let id = parse_public_id(&id).ok()?;
-                s.tenants.values().find_map(|t| {
-                    let db = t.lock();
-                    let (which, preview) = match kind {
-                        CustomerPage::Share => (PageOf::Share(id), db.share_preview(id)?),
-                        CustomerPage::Card => (PageOf::Card(id), db.card_preview(id)?),
-                    };
-                    Some((preview, db.public_page(which, then.as_ref())?))
-                })
-            };
-            let mut found = look();
-            // Unknown here: another server may have just made it. A database that
-            // cannot answer leaves the plain page, which works without a preview.
-            if found.is_none() && s.catch_up_all().await.is_ok() {
-                found = look();
-            }
-            let html = match found {
-                Some((preview, public)) => {
-                    let links = PageLinks {
-                        vcard: match &public {
-                            PublicPage::Card { card, .. } => {
-                                link::path(&["api", "v1", "public", "cards", &card.id, "vcard"])
-                            }
-                            PublicPage::Content { .. } => String::new(),
-                        },
-                        chat: match kind {
-                            CustomerPage::Share => link::path(&["chat", &id]),
-                            CustomerPage::Card => Then::Chat.query(),
-                        },
-                    };
-                    let paint = first_paint::page(&public, &links, locale);
-                    let page = pages.for_page(then.as_ref());
-                    with_lang(
-                        &with_first_paint(&with_preview(page, Some(&preview)), &paint),
-                        locale,
-                    )
-                }
-                None => pages.app.to_string(),
-            };
-            // The page is in the language asked for: caches keep one per language.
-            ([(header::VARY, "Accept-Language")], Html(html)).into_response()
+            let asked = PageQuery::parse(query.as_deref().unwrap_or_default(), &headers);
+            let sent = asked.sent.then_some(Sent::Kept);
+            let html = public_html(&s, &pages, kind, &id, &asked, sent.as_ref()).await;
+            page_response(
+                StatusCode::OK,
+                html.unwrap_or_else(|| pages.app.to_string()),
+            )
         })
     }
 }
 
-/// `lang` and `then` of a page's query, decoded; anything else is the app's.
-fn page_query(query: &str) -> (Option<String>, Option<String>) {
-    let (mut lang, mut then) = (None, None);
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = value.replace('+', " ");
-        let value = percent_encoding::percent_decode_str(&value)
-            .decode_utf8_lossy()
-            .into_owned();
-        match key {
-            "lang" => lang = Some(value),
-            "then" => then = Some(value),
-            _ => {}
+/// What a share's page posts without a script (`POST /s/{token}/lead`): the form
+/// core's `first_paint::lead_form` paints, its fields named as
+/// [`first_paint::LEAD_FIELDS`]' keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LeadPost {
+    name: String,
+    phone: String,
+    wechat_id: String,
+    email: String,
+}
+
+/// The handler of a share page's form for details, posted before any script ran (or
+/// with none): kept, the reader is sent on to their own link, where they read on and
+/// are thanked (`303`, so a reload does not post again); refused, the same page comes
+/// back with what they typed and why (`422`); not kept for another reason (a budget
+/// spent, the database), it comes back saying so, ready to send again.
+pub fn lead_post(
+    pages: &CustomerPages,
+) -> impl Fn(
+    State<Shared>,
+    Public,
+    ClientIp,
+    Path<String>,
+    RawQuery,
+    HeaderMap,
+    Form<LeadPost>,
+) -> PageFuture
++ Clone
++ use<> {
+    let pages = pages.clone();
+    move |State(s): State<Shared>,
+          _: Public,
+          client,
+          Path(token): Path<String>,
+          RawQuery(query),
+          headers,
+          Form(post): Form<LeadPost>| {
+        let pages = pages.clone();
+        Box::pin(async move {
+            let asked = PageQuery::parse(query.as_deref().unwrap_or_default(), &headers);
+            let details = lead_details([post.name, post.phone, post.wechat_id, post.email]);
+            let problem =
+                match crate::public::leave_details(&s, &client, &token, details.clone()).await {
+                    Ok(child) => {
+                        let mut to = format!("{}?lead=sent", link::path(&["s", &child]));
+                        if let Some(lang) = &asked.lang {
+                            to.push_str(&format!("&lang={}", link::query_value(lang)));
+                        }
+                        return Redirect::to(&to).into_response();
+                    }
+                    Err(e) => e,
+                };
+            let status = problem.status();
+            let sent = match &problem {
+                ApiError::Invalid(problems) => Sent::Refused(&details, problems),
+                ApiError::NotFound(_) => {
+                    return page_response(status, pages.app.to_string());
+                }
+                _ => Sent::Failed(&details, PublicMsg::ErrServer),
+            };
+            let html =
+                public_html(&s, &pages, CustomerPage::Share, &token, &asked, Some(&sent)).await;
+            page_response(status, html.unwrap_or_else(|| pages.app.to_string()))
+        })
+    }
+}
+
+/// A page in the language asked for: caches keep one per language.
+fn page_response(status: StatusCode, html: String) -> Response {
+    (status, [(header::VARY, "Accept-Language")], Html(html)).into_response()
+}
+
+/// The page of card or share `id` as the reader asked for it, telling what became of
+/// details they `sent`; `None` when no organization has it (even after catching up
+/// with the others' writes).
+async fn public_html(
+    s: &Shared,
+    pages: &CustomerPages,
+    kind: CustomerPage,
+    id: &str,
+    asked: &PageQuery,
+    sent: Option<&Sent<'_>>,
+) -> Option<String> {
+    let then = asked.then.as_deref().and_then(Then::parse);
+    let look = || {
+        let id = parse_public_id(id).ok()?;
+        s.tenants.values().find_map(|t| {
+            let db = t.lock();
+            let (which, preview) = match kind {
+                CustomerPage::Share => (PageOf::Share(id), db.share_preview(id)?),
+                CustomerPage::Card => (PageOf::Card(id), db.card_preview(id)?),
+            };
+            Some((preview, db.public_page(which, then.as_ref())?))
+        })
+    };
+    let mut found = look();
+    // Unknown here: another server may have just made it. A database that cannot
+    // answer leaves the plain page, which works without a preview.
+    if found.is_none() && s.catch_up_all().await.is_ok() {
+        found = look();
+    }
+    let (preview, public) = found?;
+    let mut lead = link::path(&["s", id, "lead"]);
+    if let Some(lang) = &asked.lang {
+        lead.push_str(&format!("?lang={}", link::query_value(lang)));
+    }
+    let links = PageLinks {
+        vcard: match &public {
+            PublicPage::Card { card, .. } => {
+                link::path(&["api", "v1", "public", "cards", &card.id, "vcard"])
+            }
+            PublicPage::Content { .. } => String::new(),
+        },
+        chat: match kind {
+            CustomerPage::Share => link::path(&["chat", id]),
+            CustomerPage::Card => Then::Chat.query(),
+        },
+        lead,
+    };
+    let paint = first_paint::page(&public, &links, sent, asked.locale);
+    let page = pages.for_page(then.as_ref());
+    Some(with_lang(
+        &with_first_paint(&with_preview(page, Some(&preview)), &paint),
+        asked.locale,
+    ))
+}
+
+/// What a page's query and headers ask of it: `lang`, `then` and `lead=sent`,
+/// decoded (anything else is the app's), and the language it is shown in.
+struct PageQuery {
+    lang: Option<String>,
+    then: Option<String>,
+    sent: bool,
+    locale: Locale,
+}
+
+impl PageQuery {
+    fn parse(query: &str, headers: &HeaderMap) -> PageQuery {
+        let (mut lang, mut then, mut sent) = (None, None, false);
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = value.replace('+', " ");
+            let value = percent_encoding::percent_decode_str(&value)
+                .decode_utf8_lossy()
+                .into_owned();
+            match key {
+                "lang" => lang = Some(value),
+                "then" => then = Some(value),
+                "lead" => sent = value == "sent",
+                _ => {}
+            }
+        }
+        let locale = Locale::negotiate(lang.as_deref(), None, accepted_languages(headers));
+        PageQuery {
+            lang,
+            then,
+            sent,
+            locale,
         }
     }
-    (lang, then)
 }
 
 /// The browser's languages from `Accept-Language`, in the order it lists them.

@@ -199,6 +199,32 @@ pub(crate) async fn capture_lead(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Details posted from a share's page before any script ran (`POST /s/{token}/lead`,
+/// a plain form): as opening would, a reader's own link is minted, within the same
+/// budgets, and the details are left on it. Returns that link, where the reader reads
+/// on. Refused details spend no budget and change nothing.
+pub(crate) async fn leave_details(
+    s: &Shared,
+    client: &ClientIp,
+    token: &str,
+    details: LeadDetails,
+) -> ApiResult<String> {
+    let token = id_param(token, "share")?;
+    details.validate().map_err(ApiError::Invalid)?;
+    let tenant = share_tenant(s, &token).await?;
+    let root = tenant.read(|db| Ok(db.link_root(&token)))?;
+    s.opens.open(client.key(), &root, true)?;
+    let (child, new_id) = (random_token::<16>(), format!("k-{}", random_token::<8>()));
+    let (child, ..) = s
+        .mutate(
+            &tenant,
+            move |db, now| db.leave_details(&token, child, details, new_id, now),
+            |(_, _, item)| item.clone().map(|item| Event::Radar { item }),
+        )
+        .await?;
+    Ok(child)
+}
+
 /// Tracking ingest. Accepts `sendBeacon` bodies; snapshots merge by maximum, so a
 /// repeat is harmless and answered the same. Only for a session an open issued, with
 /// its share and reader: anything else is 404 and changes nothing. Per client, the

@@ -173,7 +173,7 @@ pub fn router(state: Shared) -> Router {
     if let Some(dist) = &state.config.dist {
         use crate::pages::{
             CUSTOMER_PAGE, CustomerPage, CustomerPages, READER_PAGE, app_page, customer_page,
-            page_csp,
+            lead_post, page_csp,
         };
         let page: std::sync::Arc<str> = app_page(dist).into();
         // Customers get the slim build of their pages when it was built (see README).
@@ -199,6 +199,8 @@ pub fn router(state: Shared) -> Router {
                 "/s/{token}",
                 get(customer_page(&pages, CustomerPage::Share)),
             )
+            // The page's form for details, posted before any script ran.
+            .route("/s/{token}/lead", post(lead_post(&pages)))
             .route("/c/{card}", get(customer_page(&pages, CustomerPage::Card)))
             .route(
                 "/chat/{token}",

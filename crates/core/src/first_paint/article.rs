@@ -3,17 +3,25 @@
 
 use super::{attr, escape, t};
 use crate::Locale;
-use crate::catalogue::PublicMsg;
+use crate::catalogue::{PublicMsg, problem_message};
 use crate::content::{Block, BlockBody};
 use crate::link;
 use crate::public::{PublicCard, PublicContent};
 use crate::share::{LeadCapture, LeadDetails};
+use crate::validate::FieldErrors;
 use std::fmt::Write as _;
 
 /// The article's title, summary, the blocks before the lead form (all of them when
 /// there is none) and the form: the rest waits for the reader's details, as in the
 /// app. A form at the end (`SoftEnd`) may be skipped.
-pub(super) fn article(out: &mut String, content: &PublicContent, ask: LeadCapture, locale: Locale) {
+pub(super) fn article(
+    out: &mut String,
+    content: &PublicContent,
+    ask: LeadCapture,
+    action: &str,
+    sent: Option<&Sent<'_>>,
+    locale: Locale,
+) {
     let _ = write!(
         out,
         "<article class=\"shared\"><h1>{}</h1>",
@@ -27,7 +35,15 @@ pub(super) fn article(out: &mut String, content: &PublicContent, ask: LeadCaptur
         &content.blocks[..ask.open_blocks(content.blocks.len())],
     );
     if ask != LeadCapture::Off {
-        lead_form(out, ask.gates(), ask == LeadCapture::SoftEnd, locale);
+        let skippable = ask == LeadCapture::SoftEnd;
+        lead_form(out, ask.gates(), skippable, action, sent, locale);
+    } else if let Some(Sent::Kept) = sent {
+        // Where the app thanks them: at the end of what they may now read.
+        let _ = write!(
+            out,
+            "<p role=\"status\" class=\"lead-thanks\">{}</p>",
+            t(PublicMsg::LeadThanks, locale)
+        );
     }
     out.push_str("</article>");
 }
@@ -179,39 +195,93 @@ pub fn lead_details([name, phone, wechat_id, email]: [String; 4]) -> LeadDetails
     }
 }
 
-/// The form for a reader's details, as the app's `LeadForm` renders it before anything
-/// is typed: `gate` when reading waits for it, `skippable` for the ask at the end.
-/// It is sent by a script (the details go on the reader's own link, which opening the
-/// view makes), so its button waits, disabled, until one runs; what is typed before
-/// stays.
-pub fn lead_form(out: &mut String, gate: bool, skippable: bool, locale: Locale) {
+/// Details a reader sent from the page itself (the form posted without a script), as
+/// the page shown after the post tells them.
+#[derive(Clone, Copy, Debug)]
+pub enum Sent<'a> {
+    /// Refused: the form again, with what they typed and each problem beside its field.
+    Refused(&'a LeadDetails, &'a FieldErrors),
+    /// Not kept for another reason (said to them), the form ready to send again.
+    Failed(&'a LeadDetails, PublicMsg),
+    /// Kept: they are thanked at the end of what they may now read, as the app
+    /// thanks them.
+    Kept,
+}
+
+/// The form for a reader's details, as the app's `LeadForm` renders it: `gate` when
+/// reading waits for it, `skippable` for the ask at the end. A script sends it on the
+/// reader's own link once the view is open; a tap before one runs (or with none)
+/// posts it to `action` instead, and the page that answers shows what became of it
+/// (`sent`) when the details were not kept.
+pub fn lead_form(
+    out: &mut String,
+    gate: bool,
+    skippable: bool,
+    action: &str,
+    sent: Option<&Sent<'_>>,
+    locale: Locale,
+) {
     let intro = if gate {
         PublicMsg::LeadGateIntro
     } else {
         PublicMsg::LeadIntro
     };
+    out.push_str("<form class=\"lead-form\" aria-labelledby=\"lead-h\" method=\"post\"");
+    attr(out, "action", Some(action));
     let _ = write!(
         out,
-        "<form class=\"lead-form\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">{}</h2>\
-         <p class=\"intro\">{}</p>",
+        "><h2 id=\"lead-h\">{}</h2><p class=\"intro\">{}</p>",
         t(PublicMsg::LeadTitle, locale),
         t(intro, locale)
     );
-    for field in LEAD_FIELDS {
-        let (id, problem) = (field.input_id(), field.problem_id());
+    let (typed, problems, failed) = match sent {
+        Some(Sent::Refused(typed, problems)) => (Some(*typed), Some(*problems), None),
+        Some(Sent::Failed(typed, why)) => (Some(*typed), None, Some(*why)),
+        Some(Sent::Kept) | None => (None, None, None),
+    };
+    let typed = typed.map(|d| [&d.name, &d.phone, &d.wechat_id, &d.email]);
+    for (i, field) in LEAD_FIELDS.into_iter().enumerate() {
+        let (id, problem_id) = (field.input_id(), field.problem_id());
+        let problem = problems.and_then(|p| p.get(field.key));
         let _ = write!(
             out,
-            "<label for=\"{id}\">{}</label><input id=\"{id}\" type=\"{}\" \
-             autocomplete=\"{}\" aria-invalid=\"false\" aria-describedby=\"{problem}\">\
-             <span class=\"field-problem\" id=\"{problem}\"></span>",
+            "<label for=\"{id}\">{}</label><input id=\"{id}\" name=\"{}\" type=\"{}\" \
+             autocomplete=\"{}\" aria-invalid=\"{}\" aria-describedby=\"{problem_id}\"",
             t(field.label, locale),
+            field.key,
             field.kind,
-            field.autocomplete
+            field.autocomplete,
+            problem.is_some()
         );
+        attr(
+            out,
+            "value",
+            typed.map(|v| v[i].as_str()).filter(|v| !v.is_empty()),
+        );
+        let _ = write!(
+            out,
+            "><span class=\"field-problem\" id=\"{problem_id}\">{}</span>",
+            problem
+                .map(|p| t(problem_message(p), locale))
+                .unwrap_or_default()
+        );
+    }
+    // The reader script's alerts, under the same marks.
+    let contact = problems
+        .and_then(|p| p.get("contact"))
+        .map(|_| PublicMsg::LeadNeedsContact);
+    for (which, msg) in [("contact", contact), ("failed", failed)] {
+        if let Some(msg) = msg {
+            let _ = write!(
+                out,
+                "<p role=\"alert\" class=\"form-error\" data-alert=\"{which}\">{}</p>",
+                t(msg, locale)
+            );
+        }
     }
     let _ = write!(
         out,
-        "<div class=\"form-actions\"><button type=\"submit\" class=\"cta\" disabled>{}</button>",
+        "<div class=\"form-actions\"><button type=\"submit\" class=\"cta\">{}</button>",
         t(PublicMsg::LeadSubmit, locale)
     );
     if skippable {
@@ -229,7 +299,7 @@ mod tests {
     use super::*;
     use crate::content::ContentKind;
     use crate::first_paint::tests::card;
-    use crate::first_paint::{PageLinks, PublicPage, page};
+    use crate::first_paint::{PageLinks, PublicPage, Sent, page};
 
     #[test]
     fn an_article_shows_every_block_before_the_lead_form_as_text() {
@@ -316,7 +386,9 @@ mod tests {
                 &PageLinks {
                     vcard: String::new(),
                     chat: "/chat/tok".into(),
+                    lead: "/s/tok/lead".into(),
                 },
+                None,
                 Locale::ZhCn,
             )
         };
@@ -343,7 +415,7 @@ mod tests {
         assert!(before.contains("<h1>") && !before.contains("class=\"block\""));
 
         // The form for details is in the page, where the app puts it.
-        let form = "<form class=\"lead-form\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">留下联系方式</h2>";
+        let form = "<form class=\"lead-form\" aria-labelledby=\"lead-h\" method=\"post\" action=\"/s/tok/lead\"><h2 id=\"lead-h\">留下联系方式</h2>";
         let at = |html: &str, part: &str| {
             html.find(part)
                 .unwrap_or_else(|| panic!("{part} in {html}"))
@@ -354,28 +426,124 @@ mod tests {
         assert!(at(&all, "id=\"b-d\"") < at(&all, form));
         assert!(all.contains("<button type=\"button\">暂不填写</button>"));
         assert!(!gated.contains("暂不填写"));
-        assert!(gated.contains("<button type=\"submit\" class=\"cta\" disabled>提交</button>"));
+        // It works before a script runs: posted to the server.
+        assert!(gated.contains("<button type=\"submit\" class=\"cta\">提交</button>"));
         for (label, input) in [
             (
                 "<label for=\"lead-name\">姓名</label>",
-                "<input id=\"lead-name\" type=\"text\" autocomplete=\"name\"",
+                "<input id=\"lead-name\" name=\"name\" type=\"text\" autocomplete=\"name\"",
             ),
             (
                 "<label for=\"lead-phone\">手机号</label>",
-                "<input id=\"lead-phone\" type=\"tel\"",
+                "<input id=\"lead-phone\" name=\"phone\" type=\"tel\"",
             ),
             (
                 "<label for=\"lead-wechat_id\">微信号</label>",
-                "<input id=\"lead-wechat_id\" type=\"text\"",
+                "<input id=\"lead-wechat_id\" name=\"wechat_id\" type=\"text\"",
             ),
             (
                 "<label for=\"lead-email\">邮箱</label>",
-                "<input id=\"lead-email\" type=\"email\"",
+                "<input id=\"lead-email\" name=\"email\" type=\"email\"",
             ),
         ] {
             assert!(at(&all, label) < at(&all, input), "{label}");
         }
         assert!(all.contains("aria-describedby=\"lead-phone-problem\"><span class=\"field-problem\" id=\"lead-phone-problem\"></span>"));
         assert!(!shown(LeadCapture::Off).contains("<form"));
+    }
+
+    #[test]
+    fn a_form_posted_without_a_script_comes_back_with_what_was_typed_and_why() {
+        let typed = LeadDetails {
+            name: "陈 \"静\" <b>".into(),
+            phone: "12".into(),
+            ..Default::default()
+        };
+        let Err(problems) = typed.validate() else {
+            panic!("a short phone is refused");
+        };
+        let mut html = String::new();
+        lead_form(
+            &mut html,
+            true,
+            false,
+            "/s/tok/lead?lang=en",
+            Some(&Sent::Refused(&typed, &problems)),
+            Locale::En,
+        );
+        for part in [
+            "method=\"post\" action=\"/s/tok/lead?lang=en\"",
+            // Typed back escaped; the empty fields stay empty.
+            "<input id=\"lead-name\" name=\"name\" type=\"text\" autocomplete=\"name\" \
+             aria-invalid=\"false\" aria-describedby=\"lead-name-problem\" \
+             value=\"陈 &quot;静&quot; &lt;b&gt;\">",
+            "aria-invalid=\"true\" aria-describedby=\"lead-phone-problem\" value=\"12\">\
+             <span class=\"field-problem\" id=\"lead-phone-problem\">Not a phone number</span>",
+            "aria-describedby=\"lead-email-problem\"><span class=\"field-problem\" id=\"lead-email-problem\"></span>",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        // No way to reach them: said where the reader script says it.
+        let nameless = LeadDetails::default();
+        let Err(problems) = nameless.validate() else {
+            panic!("nothing typed is refused");
+        };
+        let mut html = String::new();
+        lead_form(
+            &mut html,
+            false,
+            true,
+            "/l",
+            Some(&Sent::Refused(&nameless, &problems)),
+            Locale::En,
+        );
+        assert!(
+            html.contains("<span class=\"field-problem\" id=\"lead-name-problem\">Required</span>")
+        );
+        assert!(html.contains(
+            "<p role=\"alert\" class=\"form-error\" data-alert=\"contact\">Leave at least one way \
+             to reach you: phone, WeChat or email.</p><div class=\"form-actions\">"
+        ));
+        assert!(!html.contains(" value=") && !html.contains("data-alert=\"failed\""));
+        // Not kept for another reason: said, and ready to send again as typed.
+        let mut html = String::new();
+        let failed = Sent::Failed(&typed, PublicMsg::ErrServer);
+        lead_form(&mut html, true, false, "/l", Some(&failed), Locale::En);
+        assert!(html.contains("value=\"12\""));
+        assert!(html.contains(
+            "<p role=\"alert\" class=\"form-error\" data-alert=\"failed\">The server had a problem; \
+             please try again shortly.</p>"
+        ));
+        assert!(!html.contains("aria-invalid=\"true\""));
+
+        // Kept: the whole article (the link's form is gone) and the thanks at its end.
+        let content = PublicContent {
+            id: "c".into(),
+            kind: ContentKind::Article,
+            title: "T".into(),
+            summary: String::new(),
+            cover_url: String::new(),
+            tags: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let links = PageLinks {
+            vcard: String::new(),
+            chat: "/chat/tok".into(),
+            lead: "/s/tok/lead".into(),
+        };
+        let thanked = page(
+            &PublicPage::Content {
+                content,
+                card: None,
+                lead_capture: LeadCapture::Off,
+            },
+            &links,
+            Some(&Sent::Kept),
+            Locale::En,
+        );
+        assert!(thanked.contains(
+            "<p role=\"status\" class=\"lead-thanks\">Thank you! The adviser will be in touch soon.</p></article>"
+        ));
+        assert!(!thanked.contains("<form"));
     }
 }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 mod article;
 
-pub use article::{LEAD_FIELDS, LeadField, blocks, lead_details, lead_form};
+pub use article::{LEAD_FIELDS, LeadField, Sent, blocks, lead_details, lead_form};
 use article::{article, rep_card};
 
 /// What a customer page shows, as the server finds it before the reader opens it.
@@ -53,6 +53,9 @@ pub struct PageLinks {
     /// The web chat with the rep: `/chat/{token}` when the page is a share, or
     /// [`Then::Chat`] on the card's own address (no share exists until it is opened).
     pub chat: String,
+    /// Where the form for a reader's details posts when no script takes it
+    /// (`/s/{token}/lead`); a card's page has no such form.
+    pub lead: String,
 }
 
 /// What a link asks the app to do once it has opened the page (`?then=`): the first
@@ -133,7 +136,13 @@ pub fn tap(href: &str) -> Option<Tap> {
 
 /// The whole first paint: the page in the customer frame, `#first-paint`, which the
 /// app removes once it shows the same page itself.
-pub fn page(page: &PublicPage, links: &PageLinks, locale: Locale) -> String {
+/// `sent` tells what became of details the reader just posted from the page.
+pub fn page(
+    page: &PublicPage,
+    links: &PageLinks,
+    sent: Option<&Sent<'_>>,
+    locale: Locale,
+) -> String {
     let mut out =
         String::from("<div id=\"first-paint\" class=\"customer\"><main class=\"customer-main\">");
     match page {
@@ -147,7 +156,7 @@ pub fn page(page: &PublicPage, links: &PageLinks, locale: Locale) -> String {
             card,
             lead_capture,
         } => {
-            article(&mut out, content, *lead_capture, locale);
+            article(&mut out, content, *lead_capture, &links.lead, sent, locale);
             if let Some(card) = card {
                 rep_card(&mut out, card, &links.chat, locale);
             }
@@ -419,6 +428,7 @@ mod tests {
         PageLinks {
             vcard: "/api/v1/public/cards/wang-lei/vcard".into(),
             chat: Then::Chat.query(),
+            lead: String::new(),
         }
     }
 
@@ -439,7 +449,7 @@ mod tests {
             card: card(),
             featured: featured(),
         };
-        let html = page(&page_of, &links, Locale::ZhCn);
+        let html = page(&page_of, &links, None, Locale::ZhCn);
         let mut taps = Vec::new();
         for part in html.split("href=\"").skip(1) {
             let href = &part[..part.find('"').unwrap_or(0)];
@@ -484,7 +494,7 @@ mod tests {
             card: card(),
             featured: featured(),
         };
-        let html = page(&page_of, &links(), Locale::ZhCn);
+        let html = page(&page_of, &links(), None, Locale::ZhCn);
         for part in [
             "<div id=\"first-paint\" class=\"customer\">",
             "<a class=\"cta\" href=\"/api/v1/public/cards/wang-lei/vcard\" download=\"",
@@ -509,7 +519,7 @@ mod tests {
             "{html}"
         );
 
-        let en = page(&page_of, &links(), Locale::En);
+        let en = page(&page_of, &links(), None, Locale::En);
         assert!(en.contains(">Save contact</a>") && en.contains(">About me</h2>"));
         assert!(en.contains("<a lang=\"en\" href=\"?lang=en\" aria-current=\"true\">"));
     }
@@ -522,15 +532,16 @@ mod tests {
         let share_links = PageLinks {
             vcard: "/v".into(),
             chat: "/chat/tok".into(),
+            lead: "/s/tok/lead".into(),
         };
         let page_of = PublicPage::Card {
             card,
             featured: Vec::new(),
         };
-        let html = page(&page_of, &share_links, Locale::En);
+        let html = page(&page_of, &share_links, None, Locale::En);
         assert!(!html.contains("tel:") && !html.contains("card-featured"));
         assert!(html.contains("<a class=\"request-phone\" href=\"/chat/tok?ask=phone\">"));
-        let own = page(&page_of, &links(), Locale::En);
+        let own = page(&page_of, &links(), None, Locale::En);
         assert!(own.contains("<a class=\"request-phone\" href=\"?then=ask-phone\">"));
     }
 

@@ -94,23 +94,7 @@ impl Db {
         let own = reuse.filter(|c| self.keeps_reader_link(token, c));
         let child_token = match own {
             Some(own) => own.to_owned(),
-            None => {
-                let child = Share {
-                    token: child_token.clone(),
-                    parent: Some(share.token.clone()),
-                    contact_id: None,
-                    channel: None,
-                    created_at: now,
-                    via: None,
-                    ..share.clone()
-                };
-                if let Some(ix) = self.index.get_mut() {
-                    ix.add_share(&child);
-                }
-                self.shares.insert(child_token.clone(), child);
-                self.touch(Change::Share(child_token.clone()));
-                child_token
-            }
+            None => self.mint_reader_link(&share, child_token, now),
         };
         let session = ViewSession::issue(
             session_id.clone(),
@@ -131,6 +115,63 @@ impl Db {
             content,
             featured,
         })
+    }
+
+    /// A new reader's own link `child_token` under `share`, for the forward chain.
+    fn mint_reader_link(
+        &mut self,
+        share: &Share,
+        child_token: String,
+        now: DateTime<Utc>,
+    ) -> String {
+        let child = Share {
+            token: child_token.clone(),
+            parent: Some(share.token.clone()),
+            contact_id: None,
+            channel: None,
+            created_at: now,
+            via: None,
+            ..share.clone()
+        };
+        if let Some(ix) = self.index.get_mut() {
+            ix.add_share(&child);
+        }
+        self.shares.insert(child_token.clone(), child);
+        self.touch(Change::Share(child_token.clone()));
+        child_token
+    }
+
+    /// Details a reader sends from the page itself before any script ran (the form's
+    /// plain post): as opening would, a reader's own link `child_token` is minted under
+    /// `token`, and the details are left on it ([`Db::capture_lead`]). No view is
+    /// issued: nothing ran to measure one. Refused details change nothing.
+    pub fn leave_details(
+        &mut self,
+        token: &str,
+        child_token: String,
+        details: LeadDetails,
+        new_id: String,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(String, Contact, Option<RadarItem>)> {
+        details.validate()?;
+        let share = self
+            .shares
+            .get(token)
+            .ok_or(StoreError::NotFound("share"))?
+            .clone();
+        // Checked before the link is minted, so a refusal leaves nothing behind; new
+        // ids are never written over.
+        let mut taken = FieldErrors::default();
+        if self.shares.contains_key(&child_token) {
+            taken.check("token", Err(crate::validate::FieldProblem::Taken));
+        }
+        if self.contacts.contains_key(&new_id) {
+            taken.check("id", Err(crate::validate::FieldProblem::Range));
+        }
+        taken.into_result()?;
+        let child = self.mint_reader_link(&share, child_token, now);
+        let (contact, item) = self.capture_lead(&child, details, new_id, now)?;
+        Ok((child, contact, item))
     }
 
     /// What `share`'s page shows: its content with the sharer's card, or its card

@@ -377,3 +377,202 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
         "{shared}"
     );
 }
+
+#[tokio::test]
+async fn a_shares_form_for_details_works_without_scripts() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
+    )
+    .unwrap();
+    let (s, root) = hosting(dist.path()).await;
+    // Redirects are looked at, not followed.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = s.login().await;
+    let (_, list) = s.call(Method::GET, "/contents", Some(&token), None).await;
+    let mut article = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["blocks"].as_array().is_some_and(|b| b.len() >= 3))
+        .unwrap()
+        .clone();
+    let id = article["id"].as_str().unwrap().to_owned();
+    article["blocks"][2] = json!({"id": "b3", "type": "paragraph", "text": "留资后可见"});
+    let (status, _) = s
+        .call(
+            Method::PUT,
+            &format!("/contents/{id}"),
+            Some(&token),
+            Some(article),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, share) = s
+        .call(
+            Method::POST,
+            "/shares",
+            Some(&token),
+            Some(json!({"target": {"type": "content", "id": id}, "lead_capture": {"mode": "after_section", "index": 1}})),
+        )
+        .await;
+    let tok = share["token"].as_str().unwrap().to_owned();
+    let contacts = || async {
+        let (_, all) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+        all.as_array().unwrap().clone()
+    };
+    let before = contacts().await.len();
+    let post = |path: String, fields: [(&'static str, &'static str); 4]| {
+        let http = http.clone();
+        async move {
+            let res = http
+                .post(path)
+                .header("accept-language", "zh-CN")
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (res.status(), location, res.text().await.unwrap())
+        }
+    };
+
+    // The page's form posts here, its fields named for the server.
+    let page = http
+        .get(format!("{root}/s/{tok}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(r#"method="post" action="/s/{tok}/lead">"#)),
+        "{page}"
+    );
+    assert!(page.contains(r#"<input id="lead-phone" name="phone" type="tel""#));
+
+    // Refused: the same page again, with what was typed and why; nothing kept.
+    let (status, _, html) = post(
+        format!("{root}/s/{tok}/lead?lang=en"),
+        [
+            ("name", "陈 <b>"),
+            ("phone", "12"),
+            ("wechat_id", ""),
+            ("email", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for part in [
+        r#"<html lang="en">"#,
+        r#"value="陈 &lt;b&gt;""#,
+        r#"aria-invalid="true" aria-describedby="lead-phone-problem" value="12">"#,
+        r#"id="lead-phone-problem">Not a phone number</span>"#,
+        &format!(r#"action="/s/{tok}/lead?lang=en">"#),
+    ] {
+        assert!(html.contains(part), "{part} in {html}");
+    }
+    assert!(!html.contains("留资后可见"));
+    let (status, _, html) = post(
+        format!("{root}/s/{tok}/lead"),
+        [
+            ("name", "陈"),
+            ("phone", ""),
+            ("wechat_id", ""),
+            ("email", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(r#"data-alert="contact">请至少留下一种联系方式"#),
+        "{html}"
+    );
+    assert_eq!(contacts().await.len(), before);
+    let (status, _, _) = post(
+        format!("{root}/s/0123456789abcdef/lead"),
+        [
+            ("name", "陈"),
+            ("phone", "13700137000"),
+            ("wechat_id", ""),
+            ("email", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Kept: on to the reader's own link (once: a reload does not post again), which
+    // reads on and thanks them; the rep has the lead.
+    let (status, location, _) = post(
+        format!("{root}/s/{tok}/lead"),
+        [
+            ("name", "周先生"),
+            ("phone", "13700137000"),
+            ("wechat_id", ""),
+            ("email", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    let child = location
+        .strip_prefix("/s/")
+        .and_then(|rest| rest.strip_suffix("?lead=sent"))
+        .unwrap_or_else(|| panic!("{location}"));
+    assert_ne!(child, tok);
+    let after = http
+        .get(format!("{root}{location}"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("<p>留资后可见</p>")
+            && after.contains(r#"<p role="status" class="lead-thanks">谢谢！"#)
+            && !after.contains("lead-form"),
+        "{after}"
+    );
+    let all = contacts().await;
+    assert_eq!(all.len(), before + 1);
+    let lead = all.iter().find(|c| c["phone"] == "13700137000").unwrap();
+    assert_eq!(lead["name"], "周先生");
+    assert_eq!(lead["lead_link"], child);
+    // The page's form is a stranger's: signed in, staff post it as anyone does (their
+    // session gives them nothing more on it), and get a reader's link of their own.
+    let res = http
+        .post(format!("{root}/s/{tok}/lead"))
+        .bearer_auth(&token)
+        .form(&[("name", "管理员"), ("wechat_id", "admin_w")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let theirs = res.headers()["location"].to_str().unwrap();
+    assert!(
+        theirs.starts_with("/s/") && !theirs.contains(child),
+        "{theirs}"
+    );
+    assert_eq!(contacts().await.len(), before + 2);
+    // Anyone else on the rep's link is still asked.
+    let shared = http
+        .get(format!("{root}/s/{tok}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shared.contains("lead-form") && !shared.contains("留资后可见"));
+}

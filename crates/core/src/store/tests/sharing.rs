@@ -353,6 +353,94 @@ fn an_anonymous_reader_who_leaves_details_becomes_a_named_lead() {
 }
 
 #[test]
+fn details_posted_from_the_page_mint_the_readers_link_and_open_the_rest() {
+    use crate::first_paint::{PageOf, PublicPage};
+    let mut db = demo::seed(now());
+    let gate = LeadCapture::AfterSection { index: 1 };
+    db.create_share(
+        &db.caller("u-wanglei").unwrap(),
+        NewShare {
+            target: ShareTarget::Content("c-pricing".into()),
+            contact_id: None,
+            channel: None,
+            lead_capture: gate,
+        },
+        "tok-post".into(),
+        now(),
+    )
+    .unwrap();
+    db.take_changes();
+    let (shares, contacts, sessions) = (db.shares.len(), db.contacts.len(), db.sessions.len());
+    let details = LeadDetails {
+        name: "周先生".into(),
+        phone: "13700137000".into(),
+        ..Default::default()
+    };
+
+    // Refused (bad details, a link or an id already there, an unknown link): nothing
+    // is minted or written.
+    let nameless = LeadDetails {
+        name: String::new(),
+        ..details.clone()
+    };
+    let existing = db.contacts.keys().next().cloned().unwrap();
+    let refusals = [
+        db.leave_details("tok-post", "tok-a".into(), nameless, "k-a".into(), now()),
+        db.leave_details(
+            "tok-post",
+            "tok-post".into(),
+            details.clone(),
+            "k-a".into(),
+            now(),
+        ),
+        db.leave_details("tok-post", "tok-a".into(), details.clone(), existing, now()),
+        db.leave_details(
+            "tok-none",
+            "tok-a".into(),
+            details.clone(),
+            "k-a".into(),
+            now(),
+        ),
+    ];
+    for refused in refusals {
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::Invalid(_) | StoreError::NotFound("share"))
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!((db.shares.len(), db.contacts.len()), (shares, contacts));
+    assert!(db.take_changes().is_empty());
+
+    let (child, contact, _) = db
+        .leave_details("tok-post", "tok-a".into(), details, "k-a".into(), now())
+        .unwrap();
+    assert_eq!(child, "tok-a");
+    assert_eq!(db.shares["tok-a"].parent.as_deref(), Some("tok-post"));
+    assert_eq!(
+        (
+            contact.id.as_str(),
+            contact.owner_id.as_deref(),
+            contact.lead_link.as_deref()
+        ),
+        ("k-a", Some("u-wanglei"), Some("tok-a"))
+    );
+    assert_eq!(db.contacts.len(), contacts + 1);
+    // No view: nothing ran to measure one.
+    assert_eq!(db.sessions.len(), sessions);
+    // Their own link reads on; the rep's link still asks.
+    let ask = |db: &Db, token| match db.public_page(PageOf::Share(token), None) {
+        Some(PublicPage::Content { lead_capture, .. }) => lead_capture,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(ask(&db, "tok-a"), LeadCapture::Off);
+    assert_eq!(ask(&db, "tok-post"), gate);
+    assert_index_current(&db);
+}
+
+#[test]
 fn link_previews_of_content_and_cards() {
     let mut db = demo::seed(now());
     share_pricing_to(&mut db, "k-001", "tok-p");
