@@ -106,7 +106,8 @@ pub struct LeadPost {
 
 /// The handler of a share page's form for details, posted before any script ran (or
 /// with none): kept, the reader is sent on to their own link, where they read on and
-/// are thanked (`303`, so a reload does not post again); refused, the same page comes
+/// are thanked (`303`, so a reload does not post again; a cookie tells the reader
+/// script, when it runs there, that the link is theirs); refused, the same page comes
 /// back with what they typed and why (`422`); not kept for another reason (a budget
 /// spent, the database), it comes back saying so, ready to send again.
 pub fn lead_post(
@@ -141,7 +142,8 @@ pub fn lead_post(
                         if let Some(lang) = &asked.lang {
                             to.push_str(&format!("&lang={}", link::query_value(lang)));
                         }
-                        return Redirect::to(&to).into_response();
+                        let own = crate::public::own_link_cookie_for(&child);
+                        return ([(header::SET_COOKIE, own)], Redirect::to(&to)).into_response();
                     }
                     Err(e) => e,
                 };

@@ -46,10 +46,22 @@ pub(crate) async fn open_share(
     client: ClientIp,
     Path(token): Path<String>,
     Query(q): Query<OpenQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<OpenedShare>> {
     let token = id_param(&token, "share")?;
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
     let tenant = share_tenant(&s, &token).await?;
+    // This browser's own link, minted when it posted the page's form before a script
+    // ran: opened as its link's return, not as a forward of it.
+    let (token, reuse) = match reuse {
+        None if own_link_cookie(&headers) == Some(token.as_str()) => {
+            match tenant.read(|db| Ok(db.shares.get(&token).and_then(|s| s.parent.clone())))? {
+                Some(parent) => (parent, Some(token)),
+                None => (token, None),
+            }
+        }
+        reuse => (token, reuse),
+    };
     // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
     // counts against the link it came from.
     let (returning, root) = tenant.read(|db| {
@@ -197,6 +209,30 @@ pub(crate) async fn capture_lead(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The cookie naming a reader's own link to the browser that posted the page's form
+/// (see [`own_link_cookie_for`]).
+const OWN_LINK: &str = "lianjie-own";
+
+/// The `Set-Cookie` value that tells a later open of `child` (by a script, in this
+/// browser) that it is this reader's own link, minted when they posted the page's
+/// form: sent only on that link's open, for a year, never to scripts.
+pub(crate) fn own_link_cookie_for(child: &str) -> String {
+    format!(
+        "{OWN_LINK}={child}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax",
+        lianjie_core::link::path(&["api", "v1", "public", "shares", child])
+    )
+}
+
+/// The own link a request's cookie names, if any.
+fn own_link_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(OWN_LINK)?.strip_prefix('='))
 }
 
 /// Details posted from a share's page before any script ran (`POST /s/{token}/lead`,

@@ -436,12 +436,14 @@ async fn a_shares_form_for_details_works_without_scripts() {
                 .send()
                 .await
                 .unwrap();
-            let location = res
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            (res.status(), location, res.text().await.unwrap())
+            let header = |name: &str| {
+                res.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let (location, cookie) = (header("location"), header("set-cookie"));
+            (res.status(), (location, cookie), res.text().await.unwrap())
         }
     };
 
@@ -512,7 +514,7 @@ async fn a_shares_form_for_details_works_without_scripts() {
 
     // Kept: on to the reader's own link (once: a reload does not post again), which
     // reads on and thanks them; the rep has the lead.
-    let (status, location, _) = post(
+    let (status, (location, res_cookie), _) = post(
         format!("{root}/s/{tok}/lead"),
         [
             ("name", "周先生"),
@@ -529,6 +531,33 @@ async fn a_shares_form_for_details_works_without_scripts() {
         .and_then(|rest| rest.strip_suffix("?lead=sent"))
         .unwrap_or_else(|| panic!("{location}"));
     assert_ne!(child, tok);
+    // When the reader's script runs there, it opens that link as this reader's own
+    // (not as a forward of it): the browser keeps a cookie for that link's open only.
+    let cookie = format!("lianjie-own={child}");
+    let set = res_cookie.unwrap();
+    assert!(
+        set.starts_with(&format!("{cookie}; Path=/api/v1/public/shares/{child};"))
+            && set.contains("HttpOnly"),
+        "{set}"
+    );
+    let open = |cookie: String| {
+        let (http, url) = (http.clone(), s.url(&format!("/public/shares/{child}")));
+        async move {
+            let res = http.get(url).header("cookie", cookie).send().await.unwrap();
+            let opened: serde_json::Value = res.json().await.unwrap();
+            (
+                opened["share"]["token"].as_str().unwrap().to_owned(),
+                opened["child_token"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    assert_eq!(open(cookie).await, (tok.clone(), child.to_owned()));
+    // Anyone else opening it (a forward) gets a link of their own under it.
+    for other in [String::new(), format!("lianjie-own={tok}")] {
+        let (from, theirs) = open(other).await;
+        assert_eq!(from, child);
+        assert_ne!(theirs, child);
+    }
     let after = http
         .get(format!("{root}{location}"))
         .header("accept-language", "zh-CN")
