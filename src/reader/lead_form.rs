@@ -82,6 +82,10 @@ impl LeadForm {
                 }
             })
         };
+        // "Not now" is painted hidden: only now does it work.
+        if let Ok(Some(skip)) = form.query_selector("button[type=button]") {
+            let _ = skip.remove_attribute("hidden");
+        }
         Some(LeadForm {
             page,
             _listeners: [on_submit, on_skip],

@@ -67,6 +67,14 @@ test('with JavaScript off, a shared article reads up to its lead form, and its c
     const rep = page.getByRole('complementary', { name: 'Shared by' });
     assert.equal(await rep.getByRole('link', { name: 'Message me' }).getAttribute('href'), `/chat/${open.token}`);
 
+    // The soft ask at the end has no "Not now" without a script: there is nothing to
+    // put away, and the page's form stays there to fill or leave.
+    const soft = await sharePricing({ mode: 'soft_end' });
+    await page.goto(url(`/s/${soft.token}`));
+    const ask = page.getByRole('form', { name: 'Leave your details' });
+    await ask.getByRole('button', { name: 'Send' }).waitFor();
+    assert.equal(await ask.getByRole('button', { name: 'Not now' }).count(), 0);
+
     // What the reader's details unlock is not in the page until they leave them; the
     // form is, and without a script the server takes it.
     const gated = await sharePricing({ mode: 'after_section', index: 0 });
@@ -97,7 +105,8 @@ test('with JavaScript off, a shared article reads up to its lead form, and its c
     const lead = (await asRep('/contacts')).find((c) => c.lead_link === own);
     assert.equal(lead?.name, '林先生');
     assert.equal(lead?.phone, '13800138124');
-  }, NO_SCRIPT));
+    // The refusal is answered 422, which the browser logs.
+  }, { ...NO_SCRIPT, expectedErrors: [/status of 422 \(Unprocessable Entity\)/] }));
 
 /** What the rep's API answers for `path` (under /api/v1), signed in afresh. */
 async function asRep(path) {
@@ -223,6 +232,42 @@ test('on a slow load an article asking for details takes them once its script ru
     await page.reload();
     await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
     assert.equal(await form.count(), 0);
+  }, PHONE));
+
+test('details sent before the reader runs are posted to the server, and the reader then keeps that link as the reader\'s own', httpOnly, () =>
+  withPage(async (page) => {
+    await slowWasm(page, 3_000);
+    const open = await sharePricing({ mode: 'before' });
+    await page.goto(url(`/s/${open.token}`));
+    const form = page.getByRole('form', { name: 'Leave your details' });
+    await form.getByLabel('Name').fill('钱女士');
+    await form.getByLabel('Phone').fill('13800138125');
+    assert.equal(await page.locator('#first-paint:not([data-view])').count(), 1, 'no script has run yet');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thank you!' }).waitFor();
+    await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
+    const own = new URL(page.url()).pathname;
+    assert.match(own, /^\/s\/[0-9a-f]{32}$/);
+    assert.notEqual(own, `/s/${open.token}`);
+    // The reader runs on that link: it is opened as this reader's (a forward would
+    // put a link of its own in the address) and the reading is tracked.
+    const sent = tracked(page);
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    assert.equal(new URL(page.url()).pathname, own);
+    await sent;
+    const lead = (await asRep('/contacts')).find((c) => `/s/${c.lead_link}` === own);
+    assert.equal(lead?.name, '钱女士');
+  }, PHONE));
+
+test('the soft ask at an article\'s end is put away with "Not now" once the reader runs', httpOnly, () =>
+  withPage(async (page) => {
+    const soft = await sharePricing({ mode: 'soft_end' });
+    await page.goto(url(`/s/${soft.token}`));
+    await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
+    const form = page.getByRole('form', { name: 'Leave your details' });
+    await form.getByRole('button', { name: 'Not now' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: '价格与优惠' }).waitFor();
   }, PHONE));
 
 test('"Message me" tapped before the app runs opens the chat once it does', httpOnly, () =>

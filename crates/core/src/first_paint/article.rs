@@ -285,9 +285,10 @@ pub fn lead_form(
         t(PublicMsg::LeadSubmit, locale)
     );
     if skippable {
+        // Only a script puts the form away, so the one that runs shows the button.
         let _ = write!(
             out,
-            "<button type=\"button\">{}</button>",
+            "<button type=\"button\" hidden>{}</button>",
             t(PublicMsg::LeadSkip, locale)
         );
     }
@@ -424,7 +425,7 @@ mod tests {
         assert!(at(&gated, form) < at(&gated, "</article>"));
         assert!(gated.contains("<p class=\"intro\">阅读全文前，请留下联系方式。</p>"));
         assert!(at(&all, "id=\"b-d\"") < at(&all, form));
-        assert!(all.contains("<button type=\"button\">暂不填写</button>"));
+        assert!(all.contains("<button type=\"button\" hidden>暂不填写</button>"));
         assert!(!gated.contains("暂不填写"));
         // It works before a script runs: posted to the server.
         assert!(gated.contains("<button type=\"submit\" class=\"cta\">提交</button>"));
