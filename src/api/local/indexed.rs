@@ -94,18 +94,24 @@ pub(super) async fn read_stores(
     Ok((parsing.records, parsing.unreadable))
 }
 
-/// Every document of `store` in key order, [`RECORD_CHUNK`] per request. Each request
-/// is made as the one before answers, which keeps the transaction alive, and another
+/// Every document of `store` in key order, [`RECORD_CHUNK`] per request. Each chunk
+/// is asked for as the one before answers, which keeps the transaction alive, and another
 /// transaction's requests (a conversation read alone) are answered in between.
 async fn read_chunks(store: &idb::ObjectStore) -> Result<Vec<JsValue>, idb::Error> {
+    use std::future::IntoFuture as _;
     let mut docs = Vec::new();
     let mut after: Option<JsValue> = None;
     loop {
         let range = after_key(after.as_ref())?;
+        // A chunk's keys (where the next starts) and documents, asked for together: one
+        // wait on the database per chunk. Their answers are listened for from here, and
+        // none can arrive before this task waits.
         let keys = store
             .get_all_keys(range.clone(), Some(RECORD_CHUNK))?
-            .await?;
-        docs.extend(store.get_all(range, Some(RECORD_CHUNK))?.await?);
+            .into_future();
+        let chunk = store.get_all(range, Some(RECORD_CHUNK))?.into_future();
+        let keys = keys.await?;
+        docs.extend(chunk.await?);
         match keys.last() {
             Some(last) if keys.len() == RECORD_CHUNK as usize => after = Some(last.clone()),
             _ => return Ok(docs),
