@@ -17,6 +17,59 @@ async fn hosting(dist: &std::path::Path) -> (crate::common::Server, String) {
     (s, root)
 }
 
+/// A server hosting a bare app page, into which it writes its first paints (the
+/// folder lives as long as the first value).
+async fn hosting_a_page() -> (tempfile::TempDir, crate::common::Server, String) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
+    )
+    .unwrap();
+    let (s, root) = hosting(dist.path()).await;
+    (dist, s, root)
+}
+
+/// The token of a new link to an article whose first three blocks now say `texts`
+/// (paragraphs `b1`..`b3`), asking for the reader's details after the second.
+async fn article_asking_after_two(
+    s: &crate::common::Server,
+    token: &str,
+    texts: [&str; 3],
+) -> String {
+    let (_, list) = s.call(Method::GET, "/contents", Some(token), None).await;
+    let mut article = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["blocks"].as_array().is_some_and(|b| b.len() >= 3))
+        .unwrap()
+        .clone();
+    let id = article["id"].as_str().unwrap().to_owned();
+    for (i, text) in texts.into_iter().enumerate() {
+        article["blocks"][i] =
+            json!({"id": format!("b{}", i + 1), "type": "paragraph", "text": text});
+    }
+    let (status, saved) = s
+        .call(
+            Method::PUT,
+            &format!("/contents/{id}"),
+            Some(token),
+            Some(article),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (_, share) = s
+        .call(
+            Method::POST,
+            "/shares",
+            Some(token),
+            Some(json!({"target": {"type": "content", "id": id}, "lead_capture": {"mode": "after_section", "index": 1}})),
+        )
+        .await;
+    share["token"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
     let dist = tempfile::tempdir().unwrap();
@@ -200,13 +253,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
 
 #[tokio::test]
 async fn customer_pages_work_before_any_script_in_the_readers_language() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
-    )
-    .unwrap();
-    let (s, root) = hosting(dist.path()).await;
+    let (_dist, s, root) = hosting_a_page().await;
     let get = |path: String, lang: &'static str| {
         let http = s.http.clone();
         async move {
@@ -287,36 +334,12 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
 
     // A shared article: every block before the lead form as escaped text, and none
     // after it; the chat link is the share's.
-    let mut article = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["blocks"].as_array().is_some_and(|b| b.len() >= 3))
-        .unwrap()
-        .clone();
-    let id = article["id"].as_str().unwrap().to_owned();
-    article["blocks"][0] =
-        json!({"id": "b1", "type": "paragraph", "text": "第一段 <img src=x onerror=alert(1)>"});
-    article["blocks"][1] = json!({"id": "b2", "type": "paragraph", "text": "第二段"});
-    article["blocks"][2] = json!({"id": "b3", "type": "paragraph", "text": "留资后可见"});
-    let (status, saved) = s
-        .call(
-            Method::PUT,
-            &format!("/contents/{id}"),
-            Some(&token),
-            Some(article),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    let (_, share) = s
-        .call(
-            Method::POST,
-            "/shares",
-            Some(&token),
-            Some(json!({"target": {"type": "content", "id": id}, "lead_capture": {"mode": "after_section", "index": 1}})),
-        )
-        .await;
-    let tok = share["token"].as_str().unwrap();
+    let texts = [
+        "第一段 <img src=x onerror=alert(1)>",
+        "第二段",
+        "留资后可见",
+    ];
+    let tok = &article_asking_after_two(&s, &token, texts).await;
     let (_, html) = get(format!("{root}/s/{tok}"), "zh-CN").await;
     assert!(
         html.contains("<p>第一段 &lt;img src=x onerror=alert(1)&gt;</p>"),
@@ -380,47 +403,14 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
 
 #[tokio::test]
 async fn a_shares_form_for_details_works_without_scripts() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
-    )
-    .unwrap();
-    let (s, root) = hosting(dist.path()).await;
+    let (_dist, s, root) = hosting_a_page().await;
     // Redirects are looked at, not followed.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let token = s.login().await;
-    let (_, list) = s.call(Method::GET, "/contents", Some(&token), None).await;
-    let mut article = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["blocks"].as_array().is_some_and(|b| b.len() >= 3))
-        .unwrap()
-        .clone();
-    let id = article["id"].as_str().unwrap().to_owned();
-    article["blocks"][2] = json!({"id": "b3", "type": "paragraph", "text": "留资后可见"});
-    let (status, _) = s
-        .call(
-            Method::PUT,
-            &format!("/contents/{id}"),
-            Some(&token),
-            Some(article),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, share) = s
-        .call(
-            Method::POST,
-            "/shares",
-            Some(&token),
-            Some(json!({"target": {"type": "content", "id": id}, "lead_capture": {"mode": "after_section", "index": 1}})),
-        )
-        .await;
-    let tok = share["token"].as_str().unwrap().to_owned();
+    let tok = article_asking_after_two(&s, &token, ["一", "二", "留资后可见"]).await;
     let contacts = || async {
         let (_, all) = s.call(Method::GET, "/contacts", Some(&token), None).await;
         all.as_array().unwrap().clone()
@@ -447,15 +437,16 @@ async fn a_shares_form_for_details_works_without_scripts() {
         }
     };
 
+    let page_at = |path: String| {
+        let http = http.clone();
+        async move {
+            let res = http.get(path).header("accept-language", "zh-CN");
+            res.send().await.unwrap().text().await.unwrap()
+        }
+    };
+
     // The page's form posts here, its fields named for the server.
-    let page = http
-        .get(format!("{root}/s/{tok}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_at(format!("{root}/s/{tok}")).await;
     assert!(
         page.contains(&format!(r#"method="post" action="/s/{tok}/lead">"#)),
         "{page}"
@@ -558,15 +549,7 @@ async fn a_shares_form_for_details_works_without_scripts() {
         assert_eq!(from, child);
         assert_ne!(theirs, child);
     }
-    let after = http
-        .get(format!("{root}{location}"))
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let after = page_at(format!("{root}{location}")).await;
     assert!(
         after.contains("<p>留资后可见</p>")
             && after.contains(r#"<p role="status" class="lead-thanks">谢谢！"#)
@@ -595,13 +578,6 @@ async fn a_shares_form_for_details_works_without_scripts() {
     );
     assert_eq!(contacts().await.len(), before + 2);
     // Anyone else on the rep's link is still asked.
-    let shared = http
-        .get(format!("{root}/s/{tok}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let shared = page_at(format!("{root}/s/{tok}")).await;
     assert!(shared.contains("lead-form") && !shared.contains("留资后可见"));
 }
