@@ -106,12 +106,22 @@ pub enum Opening {
 }
 
 /// Puts the reader's own child token in the address, so a forward from the chat
-/// app's menu attributes the next reader to this one (the share chain).
+/// app's menu attributes the next reader to this one (the share chain). The thanks
+/// for details just posted (`lead=sent`) is this reader's, so it is not forwarded.
 fn forward_as_this_reader(child_token: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let query = window.location().search().unwrap_or_default();
+    let search = window.location().search().unwrap_or_default();
+    let kept: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lead="))
+        .collect();
+    let query = match kept.is_empty() {
+        true => String::new(),
+        false => format!("?{}", kept.join("&")),
+    };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,

@@ -93,6 +93,7 @@ pub mod public {
         ErrUnauthorized => "登录已失效，请重新登录。", "Your session has ended; please sign in again.";
         ErrStorage => "无法保存到此浏览器的存储（可能已满或被禁止），请重试。", "This browser's storage refused to save (it may be full or blocked); please try again.";
         ErrServer => "服务器暂时出错了，请稍后重试。", "The server had a problem; please try again shortly.";
+        ErrBusy => "来自你所在网络的请求太多了，请稍后再试。", "Too many requests from your network; please try again later.";
         Email => "邮箱", "Email";
         ErrInvalid => "有些内容填写不正确，请检查标出的项目。", "Some fields need fixing; check the marked ones.";
         SaveContact => "保存到通讯录", "Save contact";

@@ -92,7 +92,7 @@ pub fn customer_page(
     }
 }
 
-/// What a share's page posts without a script (`POST /s/{token}/lead`): the form
+/// What a share's page posts without a script (`POST /s/{token}`): the form
 /// core's `first_paint::lead_form` paints, its fields named as
 /// [`first_paint::LEAD_FIELDS`]' keys.
 #[derive(Debug, Default, Deserialize)]
@@ -109,12 +109,13 @@ pub struct LeadPost {
 /// are thanked (`303`, so a reload does not post again; a cookie tells the reader
 /// script, when it runs there, that the link is theirs); refused, the same page comes
 /// back with what they typed and why (`422`); not kept for another reason (a budget
-/// spent, the database), it comes back saying so, ready to send again.
+/// spent, the database), it comes back saying so, ready to send again. It is posted
+/// to the page's own address, so the page that comes back is one its script knows.
 pub fn lead_post(
     pages: &CustomerPages,
 ) -> impl Fn(
     State<Shared>,
-    Public,
+    Budgeted,
     ClientIp,
     Path<String>,
     RawQuery,
@@ -125,7 +126,7 @@ pub fn lead_post(
 + use<> {
     let pages = pages.clone();
     move |State(s): State<Shared>,
-          _: Public,
+          public: Budgeted,
           client,
           Path(token): Path<String>,
           RawQuery(query),
@@ -135,24 +136,32 @@ pub fn lead_post(
         Box::pin(async move {
             let asked = PageQuery::parse(query.as_deref().unwrap_or_default(), &headers);
             let details = lead_details([post.name, post.phone, post.wechat_id, post.email]);
-            let problem =
-                match crate::public::leave_details(&s, &client, &token, details.clone()).await {
-                    Ok(child) => {
-                        let mut to = format!("{}?lead=sent", link::path(&["s", &child]));
-                        if let Some(lang) = &asked.lang {
-                            to.push_str(&format!("&lang={}", link::query_value(lang)));
-                        }
-                        let own = crate::public::own_link_cookie_for(&child);
-                        return ([(header::SET_COOKIE, own)], Redirect::to(&to)).into_response();
+            let kept = match public {
+                Ok(Public) => {
+                    crate::public::leave_details(&s, &client, &token, details.clone()).await
+                }
+                Err(too_many) => Err(too_many),
+            };
+            let problem = match kept {
+                Ok(child) => {
+                    let mut to = format!("{}?lead=sent", link::path(&["s", &child]));
+                    if let Some(lang) = &asked.lang {
+                        to.push_str(&format!("&lang={}", link::query_value(lang)));
                     }
-                    Err(e) => e,
-                };
+                    let own = crate::public::own_link_cookie_for(&token, &child);
+                    return ([(header::SET_COOKIE, own)], Redirect::to(&to)).into_response();
+                }
+                Err(e) => e,
+            };
             let status = problem.status();
             let sent = match &problem {
                 ApiError::Invalid(problems) => Sent::Refused(&details, problems),
                 ApiError::NotFound(_) => {
                     return page_response(status, pages.app.to_string());
                 }
+                ApiError::RateLimited
+                | ApiError::TooManyAttempts { .. }
+                | ApiError::QuotaExceeded { .. } => Sent::Failed(&details, PublicMsg::ErrBusy),
                 _ => Sent::Failed(&details, PublicMsg::ErrServer),
             };
             let html =
@@ -161,6 +170,9 @@ pub fn lead_post(
         })
     }
 }
+
+/// A public request within the per-client rate, or why not.
+type Budgeted = Result<Public, ApiError>;
 
 /// A page in the language asked for: caches keep one per language.
 fn page_response(status: StatusCode, html: String) -> Response {
@@ -197,7 +209,7 @@ async fn public_html(
         found = look();
     }
     let (preview, public) = found?;
-    let mut lead = link::path(&["s", id, "lead"]);
+    let mut lead = link::path(&["s", id]);
     if let Some(lang) = &asked.lang {
         lead.push_str(&format!("?lang={}", link::query_value(lang)));
     }

@@ -52,15 +52,14 @@ pub(crate) async fn open_share(
     let reuse = q.child.map(|c| id_param(&c, "share")).transpose()?;
     let tenant = share_tenant(&s, &token).await?;
     // This browser's own link, minted when it posted the page's form before a script
-    // ran: opened as its link's return, not as a forward of it.
-    let (token, reuse) = match reuse {
-        None if own_link_cookie(&headers) == Some(token.as_str()) => {
-            match tenant.read(|db| Ok(db.shares.get(&token).and_then(|s| s.parent.clone())))? {
-                Some(parent) => (parent, Some(token)),
-                None => (token, None),
-            }
+    // ran: opened as its link's return, not as a forward of it. The cookie names the
+    // link it was minted under, which someone given only the reader's link does not
+    // know, so it proves what `?child=` would.
+    let (token, reuse) = match (reuse, own_link_cookie(&headers)) {
+        (None, Some(parent)) if tenant.read(|db| Ok(db.keeps_reader_link(parent, &token)))? => {
+            (parent.to_owned(), Some(token))
         }
-        reuse => (token, reuse),
+        (reuse, _) => (token, reuse),
     };
     // Budgeted per rep's link: a reader's own link opened by someone else (a forward)
     // counts against the link it came from.
@@ -216,16 +215,17 @@ pub(crate) async fn capture_lead(
 const OWN_LINK: &str = "lianjie-own";
 
 /// The `Set-Cookie` value that tells a later open of `child` (by a script, in this
-/// browser) that it is this reader's own link, minted when they posted the page's
-/// form: sent only on that link's open, for a year, never to scripts.
-pub(crate) fn own_link_cookie_for(child: &str) -> String {
+/// browser) that it is this reader's own link, minted under `parent` when they posted
+/// the page's form: it names `parent`, is sent only on `child`'s open, for a year,
+/// never to scripts.
+pub(crate) fn own_link_cookie_for(parent: &str, child: &str) -> String {
     format!(
-        "{OWN_LINK}={child}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax",
+        "{OWN_LINK}={parent}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax",
         lianjie_core::link::path(&["api", "v1", "public", "shares", child])
     )
 }
 
-/// The own link a request's cookie names, if any.
+/// The link a request's own-link cookie names, if any.
 fn own_link_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
@@ -235,8 +235,8 @@ fn own_link_cookie(headers: &HeaderMap) -> Option<&str> {
         .find_map(|pair| pair.trim().strip_prefix(OWN_LINK)?.strip_prefix('='))
 }
 
-/// Details posted from a share's page before any script ran (`POST /s/{token}/lead`,
-/// a plain form): as opening would, a reader's own link is minted, within the same
+/// Details posted from a share's page before any script ran (`POST /s/{token}`, a
+/// plain form): as opening would, a reader's own link is minted, within the same
 /// budgets, and the details are left on it. Returns that link, where the reader reads
 /// on. Refused details spend no budget and change nothing.
 pub(crate) async fn leave_details(
@@ -246,8 +246,8 @@ pub(crate) async fn leave_details(
     details: LeadDetails,
 ) -> ApiResult<String> {
     let token = id_param(token, "share")?;
-    details.validate().map_err(ApiError::Invalid)?;
     let tenant = share_tenant(s, &token).await?;
+    details.validate().map_err(ApiError::Invalid)?;
     let root = tenant.read(|db| Ok(db.link_root(&token)))?;
     s.opens.open(client.key(), &root, true)?;
     let (child, new_id) = (random_token::<16>(), format!("k-{}", random_token::<8>()));

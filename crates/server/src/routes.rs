@@ -195,12 +195,11 @@ pub fn router(state: Shared) -> Router {
         // previewers run no JavaScript.
         let chat_page = customer_page_html.clone();
         app = app
+            // The page, and its form for details posted before any script ran.
             .route(
                 "/s/{token}",
-                get(customer_page(&pages, CustomerPage::Share)),
+                get(customer_page(&pages, CustomerPage::Share)).post(lead_post(&pages)),
             )
-            // The page's form for details, posted before any script ran.
-            .route("/s/{token}/lead", post(lead_post(&pages)))
             .route("/c/{card}", get(customer_page(&pages, CustomerPage::Card)))
             .route(
                 "/chat/{token}",

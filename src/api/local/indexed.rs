@@ -110,8 +110,11 @@ async fn read_chunks(store: &idb::ObjectStore) -> Result<Vec<JsValue>, idb::Erro
             .get_all_keys(range.clone(), Some(RECORD_CHUNK))?
             .into_future();
         let chunk = store.get_all(range, Some(RECORD_CHUNK))?.into_future();
-        let keys = keys.await?;
-        docs.extend(chunk.await?);
+        // Both answered before either is looked at: a request dropped unanswered
+        // would be answered to a listener already gone.
+        let (keys, chunk) = (keys.await, chunk.await);
+        let keys = keys?;
+        docs.extend(chunk?);
         match keys.last() {
             Some(last) if keys.len() == RECORD_CHUNK as usize => after = Some(last.clone()),
             _ => return Ok(docs),

@@ -387,7 +387,7 @@ mod tests {
                 &PageLinks {
                     vcard: String::new(),
                     chat: "/chat/tok".into(),
-                    lead: "/s/tok/lead".into(),
+                    lead: "/s/tok".into(),
                 },
                 None,
                 Locale::ZhCn,
@@ -416,7 +416,7 @@ mod tests {
         assert!(before.contains("<h1>") && !before.contains("class=\"block\""));
 
         // The form for details is in the page, where the app puts it.
-        let form = "<form class=\"lead-form\" aria-labelledby=\"lead-h\" method=\"post\" action=\"/s/tok/lead\"><h2 id=\"lead-h\">留下联系方式</h2>";
+        let form = "<form class=\"lead-form\" aria-labelledby=\"lead-h\" method=\"post\" action=\"/s/tok\"><h2 id=\"lead-h\">留下联系方式</h2>";
         let at = |html: &str, part: &str| {
             html.find(part)
                 .unwrap_or_else(|| panic!("{part} in {html}"))
@@ -468,12 +468,12 @@ mod tests {
             &mut html,
             true,
             false,
-            "/s/tok/lead?lang=en",
+            "/s/tok?lang=en",
             Some(&Sent::Refused(&typed, &problems)),
             Locale::En,
         );
         for part in [
-            "method=\"post\" action=\"/s/tok/lead?lang=en\"",
+            "method=\"post\" action=\"/s/tok?lang=en\"",
             // Typed back escaped; the empty fields stay empty.
             "<input id=\"lead-name\" name=\"name\" type=\"text\" autocomplete=\"name\" \
              aria-invalid=\"false\" aria-describedby=\"lead-name-problem\" \
@@ -530,7 +530,7 @@ mod tests {
         let links = PageLinks {
             vcard: String::new(),
             chat: "/chat/tok".into(),
-            lead: "/s/tok/lead".into(),
+            lead: "/s/tok".into(),
         };
         let thanked = page(
             &PublicPage::Content {

@@ -53,8 +53,8 @@ pub struct PageLinks {
     /// The web chat with the rep: `/chat/{token}` when the page is a share, or
     /// [`Then::Chat`] on the card's own address (no share exists until it is opened).
     pub chat: String,
-    /// Where the form for a reader's details posts when no script takes it
-    /// (`/s/{token}/lead`); a card's page has no such form.
+    /// Where the form for a reader's details posts when no script takes it (the
+    /// share's page itself, `/s/{token}`); a card's page has no such form.
     pub lead: String,
 }
 
@@ -532,7 +532,7 @@ mod tests {
         let share_links = PageLinks {
             vcard: "/v".into(),
             chat: "/chat/tok".into(),
-            lead: "/s/tok/lead".into(),
+            lead: "/s/tok".into(),
         };
         let page_of = PublicPage::Card {
             card,

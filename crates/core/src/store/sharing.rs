@@ -159,8 +159,10 @@ impl Db {
             .get(token)
             .ok_or(StoreError::NotFound("share"))?
             .clone();
-        // Checked before the link is minted, so a refusal leaves nothing behind; new
-        // ids are never written over.
+        // Checked before the link is minted, so a refusal leaves nothing behind: the
+        // page it is for is still there (as opening checks), and new ids are never
+        // written over.
+        self.page_of(&share)?;
         let mut taken = FieldErrors::default();
         if self.shares.contains_key(&child_token) {
             taken.check("token", Err(crate::validate::FieldProblem::Taken));

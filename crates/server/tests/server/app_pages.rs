@@ -17,16 +17,25 @@ async fn hosting(dist: &std::path::Path) -> (crate::common::Server, String) {
     (s, root)
 }
 
-/// A server hosting a bare app page, into which it writes its first paints (the
-/// folder lives as long as the first value).
-async fn hosting_a_page() -> (tempfile::TempDir, crate::common::Server, String) {
+/// A server (its configuration changed by `with`) hosting a bare app page, into
+/// which it writes its first paints (the folder lives as long as the first value).
+async fn hosting_a_page(
+    with: impl FnOnce(Config) -> Config,
+) -> (tempfile::TempDir, crate::common::Server, String) {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
         r#"<html lang="zh-CN"><head><title>连接</title></head><body></body></html>"#,
     )
     .unwrap();
-    let (s, root) = hosting(dist.path()).await;
+    let s = start_with(|c| {
+        with(Config {
+            dist: Some(dist.path().to_path_buf()),
+            ..c
+        })
+    })
+    .await;
+    let root = s.base.trim_end_matches("/api/v1").to_owned();
     (dist, s, root)
 }
 
@@ -253,7 +262,7 @@ async fn serves_the_app_with_spa_fallback_and_the_http_backend_switched_on() {
 
 #[tokio::test]
 async fn customer_pages_work_before_any_script_in_the_readers_language() {
-    let (_dist, s, root) = hosting_a_page().await;
+    let (_dist, s, root) = hosting_a_page(|c| c).await;
     let get = |path: String, lang: &'static str| {
         let http = s.http.clone();
         async move {
@@ -403,7 +412,7 @@ async fn customer_pages_work_before_any_script_in_the_readers_language() {
 
 #[tokio::test]
 async fn a_shares_form_for_details_works_without_scripts() {
-    let (_dist, s, root) = hosting_a_page().await;
+    let (_dist, s, root) = hosting_a_page(|c| c).await;
     // Redirects are looked at, not followed.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -448,14 +457,14 @@ async fn a_shares_form_for_details_works_without_scripts() {
     // The page's form posts here, its fields named for the server.
     let page = page_at(format!("{root}/s/{tok}")).await;
     assert!(
-        page.contains(&format!(r#"method="post" action="/s/{tok}/lead">"#)),
+        page.contains(&format!(r#"method="post" action="/s/{tok}">"#)),
         "{page}"
     );
     assert!(page.contains(r#"<input id="lead-phone" name="phone" type="tel""#));
 
     // Refused: the same page again, with what was typed and why; nothing kept.
     let (status, _, html) = post(
-        format!("{root}/s/{tok}/lead?lang=en"),
+        format!("{root}/s/{tok}?lang=en"),
         [
             ("name", "陈 <b>"),
             ("phone", "12"),
@@ -470,13 +479,13 @@ async fn a_shares_form_for_details_works_without_scripts() {
         r#"value="陈 &lt;b&gt;""#,
         r#"aria-invalid="true" aria-describedby="lead-phone-problem" value="12">"#,
         r#"id="lead-phone-problem">Not a phone number</span>"#,
-        &format!(r#"action="/s/{tok}/lead?lang=en">"#),
+        &format!(r#"action="/s/{tok}?lang=en">"#),
     ] {
         assert!(html.contains(part), "{part} in {html}");
     }
     assert!(!html.contains("留资后可见"));
     let (status, _, html) = post(
-        format!("{root}/s/{tok}/lead"),
+        format!("{root}/s/{tok}"),
         [
             ("name", "陈"),
             ("phone", ""),
@@ -492,7 +501,7 @@ async fn a_shares_form_for_details_works_without_scripts() {
     );
     assert_eq!(contacts().await.len(), before);
     let (status, _, _) = post(
-        format!("{root}/s/0123456789abcdef/lead"),
+        format!("{root}/s/0123456789abcdef"),
         [
             ("name", "陈"),
             ("phone", "13700137000"),
@@ -506,7 +515,7 @@ async fn a_shares_form_for_details_works_without_scripts() {
     // Kept: on to the reader's own link (once: a reload does not post again), which
     // reads on and thanks them; the rep has the lead.
     let (status, (location, res_cookie), _) = post(
-        format!("{root}/s/{tok}/lead"),
+        format!("{root}/s/{tok}"),
         [
             ("name", "周先生"),
             ("phone", "13700137000"),
@@ -523,8 +532,9 @@ async fn a_shares_form_for_details_works_without_scripts() {
         .unwrap_or_else(|| panic!("{location}"));
     assert_ne!(child, tok);
     // When the reader's script runs there, it opens that link as this reader's own
-    // (not as a forward of it): the browser keeps a cookie for that link's open only.
-    let cookie = format!("lianjie-own={child}");
+    // (not as a forward of it): the browser keeps a cookie for that link's open only,
+    // naming the link it was minted under.
+    let cookie = format!("lianjie-own={tok}");
     let set = res_cookie.unwrap();
     assert!(
         set.starts_with(&format!("{cookie}; Path=/api/v1/public/shares/{child};"))
@@ -543,8 +553,13 @@ async fn a_shares_form_for_details_works_without_scripts() {
         }
     };
     assert_eq!(open(cookie).await, (tok.clone(), child.to_owned()));
-    // Anyone else opening it (a forward) gets a link of their own under it.
-    for other in [String::new(), format!("lianjie-own={tok}")] {
+    // Anyone else opening it (a forward) gets a link of their own under it, whatever
+    // cookie they make up from what they were given (the reader's link itself).
+    for other in [
+        String::new(),
+        format!("lianjie-own={child}"),
+        "lianjie-own=0123456789abcdef0123456789abcdef".to_owned(),
+    ] {
         let (from, theirs) = open(other).await;
         assert_eq!(from, child);
         assert_ne!(theirs, child);
@@ -564,7 +579,7 @@ async fn a_shares_form_for_details_works_without_scripts() {
     // The page's form is a stranger's: signed in, staff post it as anyone does (their
     // session gives them nothing more on it), and get a reader's link of their own.
     let res = http
-        .post(format!("{root}/s/{tok}/lead"))
+        .post(format!("{root}/s/{tok}?lang=en"))
         .bearer_auth(&token)
         .form(&[("name", "管理员"), ("wechat_id", "admin_w")])
         .send()
@@ -573,11 +588,50 @@ async fn a_shares_form_for_details_works_without_scripts() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let theirs = res.headers()["location"].to_str().unwrap();
     assert!(
-        theirs.starts_with("/s/") && !theirs.contains(child),
+        theirs.starts_with("/s/")
+            && !theirs.contains(child)
+            && theirs.ends_with("?lead=sent&lang=en"),
         "{theirs}"
     );
     assert_eq!(contacts().await.len(), before + 2);
     // Anyone else on the rep's link is still asked.
     let shared = page_at(format!("{root}/s/{tok}")).await;
     assert!(shared.contains("lead-form") && !shared.contains("留资后可见"));
+}
+
+#[tokio::test]
+async fn a_form_for_details_past_the_hourly_budget_comes_back_saying_so() {
+    let (_dist, s, root) = hosting_a_page(|c| Config {
+        reader_links_per_hour: 1,
+        ..c
+    })
+    .await;
+    let token = s.login().await;
+    let tok = article_asking_after_two(&s, &token, ["一", "二", "三"]).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = || {
+        http.post(format!("{root}/s/{tok}"))
+            .header("accept-language", "zh-CN")
+            .form(&[("name", "吴先生"), ("phone", "13600136000")])
+            .send()
+    };
+    assert_eq!(post().await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The next new reader's link from this network is over the budget: the page again,
+    // saying so, what was typed still there to send later; nothing kept.
+    let res = post().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let html = res.text().await.unwrap();
+    for part in [
+        r#"<p role="alert" class="form-error" data-alert="failed">来自你所在网络的请求太多了"#,
+        r#"value="吴先生""#,
+        r#"value="13600136000""#,
+    ] {
+        assert!(html.contains(part), "{part} in {html}");
+    }
+    let (_, all) = s.call(Method::GET, "/contacts", Some(&token), None).await;
+    let kept = all.as_array().unwrap().iter();
+    assert_eq!(kept.filter(|c| c["phone"] == "13600136000").count(), 1);
 }
