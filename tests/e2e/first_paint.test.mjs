@@ -249,11 +249,14 @@ test('details sent before the reader runs are posted to the server, and the read
     const own = new URL(page.url()).pathname;
     assert.match(own, /^\/s\/[0-9a-f]{32}$/);
     assert.notEqual(own, `/s/${open.token}`);
+    assert.equal(new URL(page.url()).search, '?lead=sent');
     // The reader runs on that link: it is opened as this reader's (a forward would
-    // put a link of its own in the address) and the reading is tracked.
+    // put a link of its own in the address), the thanks is taken out of the address
+    // (a forward would carry it), and the reading is tracked.
     const sent = tracked(page);
     await page.locator('#first-paint[data-view="open"]').waitFor({ timeout: 30_000 });
     assert.equal(new URL(page.url()).pathname, own);
+    assert.equal(new URL(page.url()).search, '');
     await sent;
     const lead = (await asRep('/contacts')).find((c) => `/s/${c.lead_link}` === own);
     assert.equal(lead?.name, '钱女士');
