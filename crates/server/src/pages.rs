@@ -148,7 +148,9 @@ pub fn lead_post(
                     if let Some(lang) = &asked.lang {
                         to.push_str(&format!("&lang={}", link::query_value(lang)));
                     }
-                    let own = crate::public::own_link_cookie_for(&token, &child);
+                    // Reached through HTTPS (as its public address says): HTTPS only.
+                    let secure = s.config.public_url.starts_with("https://");
+                    let own = crate::public::own_link_cookie_for(&token, &child, secure);
                     return ([(header::SET_COOKIE, own)], Redirect::to(&to)).into_response();
                 }
                 Err(e) => e,

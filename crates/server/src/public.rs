@@ -217,11 +217,12 @@ const OWN_LINK: &str = "lianjie-own";
 /// The `Set-Cookie` value that tells a later open of `child` (by a script, in this
 /// browser) that it is this reader's own link, minted under `parent` when they posted
 /// the page's form: it names `parent`, is sent only on `child`'s open, for a year,
-/// never to scripts.
-pub(crate) fn own_link_cookie_for(parent: &str, child: &str) -> String {
+/// never to scripts, and only over HTTPS when the server is `secure`ly reached.
+pub(crate) fn own_link_cookie_for(parent: &str, child: &str, secure: bool) -> String {
     format!(
-        "{OWN_LINK}={parent}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax",
-        lianjie_core::link::path(&["api", "v1", "public", "shares", child])
+        "{OWN_LINK}={parent}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+        lianjie_core::link::path(&["api", "v1", "public", "shares", child]),
+        if secure { "; Secure" } else { "" }
     )
 }
 
@@ -312,4 +313,25 @@ pub(crate) async fn card_vcard(
         vcard(&card, None),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_own_link_cookie_names_the_parent_for_the_childs_open_only() {
+        let cookie = own_link_cookie_for("p0", "c1", false);
+        assert_eq!(
+            cookie,
+            "lianjie-own=p0; Path=/api/v1/public/shares/c1; Max-Age=31536000; HttpOnly; SameSite=Lax"
+        );
+        assert!(own_link_cookie_for("p0", "c1", true).ends_with("; SameSite=Lax; Secure"));
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, "a=1; lianjie-own=p0".parse().unwrap());
+        assert_eq!(own_link_cookie(&headers), Some("p0"));
+        headers.clear();
+        headers.append(header::COOKIE, "lianjie-owner=x".parse().unwrap());
+        assert_eq!(own_link_cookie(&headers), None);
+    }
 }
