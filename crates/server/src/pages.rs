@@ -164,7 +164,13 @@ pub fn lead_post(
                 ApiError::RateLimited
                 | ApiError::TooManyAttempts { .. }
                 | ApiError::QuotaExceeded { .. } => Sent::Failed(&details, PublicMsg::ErrBusy),
-                _ => Sent::Failed(&details, PublicMsg::ErrServer),
+                other => {
+                    // Said to the reader in plain words; the detail is for the operator.
+                    if let ApiError::Internal(detail) = other {
+                        eprintln!("internal error: {detail}");
+                    }
+                    Sent::Failed(&details, PublicMsg::ErrServer)
+                }
             };
             let html =
                 public_html(&s, &pages, CustomerPage::Share, &token, &asked, Some(&sent)).await;
