@@ -9,17 +9,23 @@
 //
 // Pages: network first (a new version arrives with its page), the cached page when
 // the network fails or takes longer than NAVIGATION_WAIT_MS. Build assets (hashed
-// names, never changed): from the cache, fetched and kept on a miss. After each page
+// names, never changed): from the cache, fetched and kept on a miss; the pages' split-off
+// modules too, all of them once the app says its first page has arrived. After each page
 // fetched from the network, assets it no longer names are dropped.
 
 const CACHE = 'lianjie-shell';
 const SHELL = '/';
 const NAVIGATION_WAIT_MS = 4000;
 const PASS_THROUGH = /^\/(api|c|s|chat|files|channels|customer)(\/|$)/;
-// Trunk names build outputs `name-<16 hex>.ext`.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+// Trunk names build outputs `name-<hex>.ext` (up to 16 digits: leading zeros go).
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
 // Root-relative asset paths a page names: its script, wasm, styles and icons.
 const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|svg|png|webmanifest))["']/g;
+
+// The split-off modules' loader (scripts/trunk-split.mjs) and the modules it names,
+// which are fetched (and kept) when a page first needs them.
+const LOADER = /\/__wasm_split-[0-9a-f]{16}\.js$/;
+const LOADED_LATER = /"\.\/([^"/]+-[0-9a-f]{16}\.wasm)"/g;
 
 function assetsOf(html) {
   const found = new Set();
@@ -29,7 +35,32 @@ function assetsOf(html) {
   return [...found];
 }
 
-/** Keeps `page` (the shell) and every asset it names; drops hashed assets it no longer names. */
+/** The split-off modules named by the loader among `assets` (as kept in `cache`). */
+async function modulesOf(cache, assets) {
+  const modules = [];
+  for (const path of assets.filter((p) => LOADER.test(p))) {
+    const loader = await cache.match(path);
+    const text = loader ? await loader.text() : '';
+    for (const m of text.matchAll(LOADED_LATER)) modules.push(`/${m[1]}`);
+  }
+  return modules;
+}
+
+/** Keeps the split-off modules the kept shell's pages need and the cache lacks, one at
+ * a time: the app asks once its first page has arrived, so they never compete with
+ * it, and every page then opens offline too. */
+async function keepModules() {
+  const cache = await caches.open(CACHE);
+  const shell = await cache.match(SHELL);
+  if (!shell) return;
+  for (const path of await modulesOf(cache, assetsOf(await shell.text()))) {
+    // A module that fails now is fetched (and kept) when a page needs it.
+    if (!(await cache.match(path))) await cache.add(path).catch(() => {});
+  }
+}
+
+/** Keeps `page` (the shell) and every asset it names; drops hashed assets it no longer
+ * names, except split-off modules its loader still names. */
 async function keepShell(cache, page) {
   const html = await page.clone().text();
   const assets = assetsOf(html);
@@ -40,7 +71,7 @@ async function keepShell(cache, page) {
     }),
   );
   await cache.put(SHELL, page);
-  const wanted = new Set(assets);
+  const wanted = new Set([...assets, ...(await modulesOf(cache, assets))]);
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
     if (HASHED.test(path) && !wanted.has(path)) await cache.delete(request);
@@ -55,6 +86,10 @@ self.addEventListener('install', (event) => {
       await self.skipWaiting();
     })(),
   );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'keep-modules') event.waitUntil(keepModules());
 });
 
 self.addEventListener('activate', (event) => {

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 as_root() {
@@ -31,6 +32,14 @@ done
 if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
   log "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# Splits the workbench's wasm at its lazily loaded pages (scripts/wasm-link.sh).
+# (It has no --version: cargo's list of installed crates tells.)
+if ! command -v wasm-split-cli >/dev/null \
+   || ! cargo install --list | grep -qxF "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi
 
 # The CLI must match the library exactly or the generated glue is rejected.

@@ -5,9 +5,11 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod i18n;
+mod lazy_pages;
 mod offline;
 pub mod pages;
 pub mod reader;
+mod split;
 pub mod tracker;
 pub mod viewer;
 mod wechat_copy;
@@ -18,81 +20,107 @@ use api::{
     provide_public_api,
 };
 use components::{
-    CustomerLayout, RoleGate, StaffLayout, ToastHost, Toasts, current_page,
-    provide_history_address, provide_router_address,
+    CustomerLayout, LazyPage, Loading, RetryAlert, RoleGate, StaffLayout, ToastHost, Toasts,
+    current_page, provide_history_address, provide_router_address,
 };
-use i18n::{Msg, provide_i18n};
+use error::AppError;
+use i18n::{I18n, Msg, provide_i18n};
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
     path,
 };
 use lianjie_core::link::CustomerRoute;
-use pages::*;
+use pages::{CardView, NotFound, ShareView, WebChat};
+use split::split_fn;
+use std::rc::Rc;
 use viewer::Gate;
+
+split_fn!(
+    local_backend,
+    fn open_local_backend(toasts: Toasts, i18n: I18n) -> Rc<dyn Api> {
+        let backend = LocalBackend::open();
+        let opened = backend.clone();
+        leptos::task::spawn_local(async move {
+            match opened.opened().await {
+                OpenNote::Recovered(_) => {
+                    toasts.error(i18n.t(Msg::StorageRecovered), None);
+                }
+                OpenNote::MemoryOnly => {
+                    toasts.error(i18n.t(Msg::StorageUnavailable), None);
+                }
+                OpenNote::Loaded | OpenNote::Seeded => {}
+            }
+        });
+        let api: Rc<dyn Api> = Rc::new(backend);
+        api
+    }
+);
 
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let toasts = Toasts::new();
     provide_context(toasts);
-    let backend: std::rc::Rc<dyn Api> = match configured_backend() {
-        BackendChoice::Http(base) => std::rc::Rc::new(HttpBackend::new(&base)),
-        BackendChoice::Local => {
-            let backend = LocalBackend::open();
-            let opened = backend.clone();
-            leptos::task::spawn_local(async move {
-                match opened.opened().await {
-                    OpenNote::Recovered(_) => {
-                        toasts.error(i18n.t(Msg::StorageRecovered), None);
-                    }
-                    OpenNote::MemoryOnly => {
-                        toasts.error(i18n.t(Msg::StorageUnavailable), None);
-                    }
-                    OpenNote::Loaded | OpenNote::Seeded => {}
-                }
-            });
-            std::rc::Rc::new(backend)
-        }
-    };
-    provide_api(backend);
     offline::keep_app_shell();
-
-    view! {
-        <Router>
+    // The in-browser backend (the core's rules and the demo data) is a module of its
+    // own: a workbench on the reference server never downloads it.
+    let backend = LocalResource::new(move || async move {
+        match configured_backend() {
+            BackendChoice::Http(base) => Ok(Rc::new(HttpBackend::new(&base)) as Rc<dyn Api>),
+            BackendChoice::Local => open_local_backend(toasts, i18n).await,
+        }
+    });
+    let workbench = move |api: Rc<dyn Api>| {
+        provide_api(api);
+        view! {
+            <Router>
             <RouterAddress>
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("") view=StaffLayout>
-                    <Route path=path!("") view=Dashboard />
-                    <Route path=path!("card") view=|| view! { <RoleGate gate=Gate::MyCard><MyCard /></RoleGate> } />
-                    <Route path=path!("content") view=ContentLibrary />
-                    <Route path=path!("content/new") view=|| view! { <RoleGate gate=Gate::EditContent><ContentEditor /></RoleGate> } />
-                    <Route path=path!("content/:id/edit") view=|| view! { <RoleGate gate=Gate::EditContent><ContentEditor /></RoleGate> } />
-                    <Route path=path!("content/:id") view=|| view! { <RoleGate gate=Gate::ContentAnalytics><ContentAnalyticsPage /></RoleGate> } />
-                    <Route path=path!("radar") view=|| view! { <RoleGate gate=Gate::Radar><LeadRadar /></RoleGate> } />
-                    <Route path=path!("customers") view=Customers />
-                    <Route path=path!("tasks") view=Tasks />
-                    <Route path=path!("leaderboard") view=|| view! { <RoleGate gate=Gate::Radar><LeaderboardPage /></RoleGate> } />
-                    <Route path=path!("team") view=|| view! { <RoleGate gate=Gate::Radar><TeamBoardPage /></RoleGate> } />
-                    <Route path=path!("pool") view=|| view! { <RoleGate gate=Gate::Pool><PublicPool /></RoleGate> } />
-                    <Route path=path!("pipeline") view=|| view! { <RoleGate gate=Gate::Pipeline><Pipeline /></RoleGate> } />
-                    <Route path=path!("contacts/:id") view=ContactProfile />
-                    <Route path=path!("inbox") view=Inbox />
-                    <Route path=path!("inbox/simulator") view=|| view! { <RoleGate gate=Gate::Simulator><ChannelSimulator /></RoleGate> } />
-                    <Route path=path!("settings") view=Settings />
-                    <Route path=path!("settings/team") view=|| view! { <RoleGate gate=Gate::Team><TeamSettings /></RoleGate> } />
-                    <Route path=path!("settings/design") view=DesignSystem />
-                    <Route path=path!("settings/channels") view=|| view! { <RoleGate gate=Gate::Adapters><ChannelAdapters /></RoleGate> } />
+                    <Route path=path!("") view=|| view! { <LazyPage load=lazy_pages::dashboard /> } />
+                    <Route path=path!("card") view=|| view! { <RoleGate gate=Gate::MyCard><LazyPage load=lazy_pages::my_card /></RoleGate> } />
+                    <Route path=path!("content") view=|| view! { <LazyPage load=lazy_pages::content_library /> } />
+                    <Route path=path!("content/new") view=|| view! { <RoleGate gate=Gate::EditContent><LazyPage load=lazy_pages::content_editor /></RoleGate> } />
+                    <Route path=path!("content/:id/edit") view=|| view! { <RoleGate gate=Gate::EditContent><LazyPage load=lazy_pages::content_editor /></RoleGate> } />
+                    <Route path=path!("content/:id") view=|| view! { <RoleGate gate=Gate::ContentAnalytics><LazyPage load=lazy_pages::content_analytics /></RoleGate> } />
+                    <Route path=path!("radar") view=|| view! { <RoleGate gate=Gate::Radar><LazyPage load=lazy_pages::lead_radar /></RoleGate> } />
+                    <Route path=path!("customers") view=|| view! { <LazyPage load=lazy_pages::customers /> } />
+                    <Route path=path!("tasks") view=|| view! { <LazyPage load=lazy_pages::tasks /> } />
+                    <Route path=path!("leaderboard") view=|| view! { <RoleGate gate=Gate::Radar><LazyPage load=lazy_pages::leaderboard /></RoleGate> } />
+                    <Route path=path!("team") view=|| view! { <RoleGate gate=Gate::Radar><LazyPage load=lazy_pages::team_board /></RoleGate> } />
+                    <Route path=path!("pool") view=|| view! { <RoleGate gate=Gate::Pool><LazyPage load=lazy_pages::public_pool /></RoleGate> } />
+                    <Route path=path!("pipeline") view=|| view! { <RoleGate gate=Gate::Pipeline><LazyPage load=lazy_pages::pipeline /></RoleGate> } />
+                    <Route path=path!("contacts/:id") view=|| view! { <LazyPage load=lazy_pages::contact_profile /> } />
+                    <Route path=path!("inbox") view=|| view! { <LazyPage load=lazy_pages::inbox /> } />
+                    <Route path=path!("inbox/simulator") view=|| view! { <RoleGate gate=Gate::Simulator><LazyPage load=lazy_pages::channel_simulator /></RoleGate> } />
+                    <Route path=path!("settings") view=|| view! { <LazyPage load=lazy_pages::settings /> } />
+                    <Route path=path!("settings/team") view=|| view! { <RoleGate gate=Gate::Team><LazyPage load=lazy_pages::team_settings /></RoleGate> } />
+                    <Route path=path!("settings/design") view=|| view! { <LazyPage load=lazy_pages::design_system /> } />
+                    <Route path=path!("settings/channels") view=|| view! { <RoleGate gate=Gate::Adapters><LazyPage load=lazy_pages::channel_adapters /></RoleGate> } />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <CustomerLayout><Outlet /></CustomerLayout> }>
-                    <Route path=path!("c/:card") view=CardView />
-                    <Route path=path!("s/:token") view=ShareView />
-                    <Route path=path!("chat/:token") view=WebChat />
+                    <Route path=path!("c/:card") view=|| view! { <LazyPage load=lazy_pages::card_view /> } />
+                    <Route path=path!("s/:token") view=|| view! { <LazyPage load=lazy_pages::share_view /> } />
+                    <Route path=path!("chat/:token") view=|| view! { <LazyPage load=lazy_pages::web_chat /> } />
                 </ParentRoute>
             </Routes>
             </RouterAddress>
             <ToastHost />
-        </Router>
+            </Router>
+        }
+    };
+    move || match backend.get() {
+        None => view! { <Loading /> <ToastHost /> }.into_any(),
+        Some(Ok(api)) => workbench(api).into_any(),
+        Some(Err(_)) => view! {
+            <RetryAlert
+                error=AppError::Network(String::from("the in-browser backend did not arrive"))
+                retry=Callback::new(move |()| backend.refetch())
+            />
+            <ToastHost />
+        }
+        .into_any(),
     }
 }
 

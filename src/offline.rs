@@ -5,6 +5,38 @@
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
+/// Asks the service worker, once per run, to keep the pages' split-off modules (see
+/// `crate::split`), after the first page's own have arrived: they then never compete
+/// with it for a slow network, and every page opens offline after one visit.
+pub fn keep_later_pages() {
+    thread_local!(static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if ASKED.with(|asked| asked.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let supported =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    if !window.is_secure_context() || !supported {
+        return;
+    }
+    let Ok(ready) = navigator.service_worker().ready() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = JsFuture::from(ready).await else {
+            return;
+        };
+        let registration = web_sys::ServiceWorkerRegistration::from(registration);
+        if let Some(worker) = registration.active() {
+            // A worker of an older build that does not know the message ignores it.
+            let _ = worker.post_message(&JsValue::from_str("keep-modules"));
+        }
+    });
+}
+
 /// Registers `/sw.js` where the browser runs service workers (a secure context:
 /// https, or this machine). Where it cannot, or refuses, the app works as before,
 /// from the network.

@@ -35,6 +35,19 @@ function shellKept(page) {
     'the shell is kept');
 }
 
+/** The split-off modules (one per area of pages) the kept loader names. */
+function splitModules(page) {
+  return page.evaluate(async () => {
+    const cache = await caches.open('lianjie-shell');
+    for (const request of await cache.keys()) {
+      if (!/\/__wasm_split-[0-9a-f]+\.js$/.test(new URL(request.url).pathname)) continue;
+      const loader = await (await cache.match(request)).text();
+      return [...loader.matchAll(/"\.\/([^"/]+\.wasm)"/g)].map((m) => `/${m[1]}`);
+    }
+    return [];
+  });
+}
+
 test(`after one visit the workbench opens without a network, its data never kept by the worker (${BACKEND})`, () =>
   withPage(async (page) => {
     await enterAsStaff(page, url('/radar'));
@@ -45,6 +58,11 @@ test(`after one visit the workbench opens without a network, its data never kept
       assert.ok(kept.some((p) => p.endsWith(asset)), `a ${asset} file is kept: ${kept}`);
     }
     assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
+    // The radar's area came with it; the worker keeps the other areas' modules once
+    // the first page is up, so a page never opened before opens offline too.
+    const modules = await splitModules(page);
+    assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
+    await until(page, (paths) => modules.every((m) => paths.includes(m)), 'every area of pages is kept');
 
     const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
     await page.context().setOffline(true);

@@ -1,0 +1,94 @@
+// Trunk's post-build hook (Trunk.toml): takes the modules scripts/wasm-link.sh split
+// off the app into the build, for an app whose wasm-bindgen script imports their
+// loader; any other build is left as it is.
+//
+// Every file gets a name from its content, as Trunk names its own, so a browser or the
+// service worker never keeps an old file under a new build's name:
+// - each split-off module: `<name>-<hash>.wasm` (optimised as Trunk does the app's);
+// - the loader, which names the modules, and the app's script and wasm, which import
+//   each other: one hash of all three (`__wasm_split-<h>.js`, `<app>-<h>.js`,
+//   `<app>-<h>_bg.wasm`), and the page's integrity attributes computed again.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+const profile = process.env.TRUNK_PROFILE === 'release' ? 'release' : 'debug';
+const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+const target = process.env.CARGO_TARGET_DIR ?? join(source, 'target');
+if (!staging) throw new Error('TRUNK_STAGING_DIR is not set: run this as a Trunk hook');
+
+const LOADER = './__wasm_split.js';
+const hash = (...parts) => {
+  const digest = createHash('sha256');
+  for (const part of parts) digest.update(part);
+  return digest.digest('hex').slice(0, 16);
+};
+const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+// The flags Trunk's wasm-opt gets for the app (index.html).
+const WASM_OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
+  '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types',
+  '--enable-multivalue'];
+const wasmOpt = join(source, 'node_modules', '.bin', 'wasm-opt');
+
+for (const file of readdirSync(staging)) {
+  const app = /^(.+)-([0-9a-f]{8,})\.js$/.exec(file);
+  if (!app) continue;
+  const glue = readFileSync(join(staging, file), 'utf8');
+  if (!glue.includes(LOADER)) continue;
+  const [, name, built] = app;
+  const split = join(target, 'wasm32-unknown-unknown', profile, 'wasm-split', name);
+  if (!existsSync(join(split, '__wasm_split.js'))) {
+    throw new Error(`${file} loads split modules, but ${split} has none: build it again`);
+  }
+  let loader = readFileSync(join(split, '__wasm_split.js'), 'utf8');
+  const optimisedDir = join(target, 'wasm-split-opt', profile);
+  mkdirSync(optimisedDir, { recursive: true });
+  for (const module of readdirSync(split).filter((f) => f.endsWith('.wasm'))) {
+    const stem = module.slice(0, -'.wasm'.length);
+    const input = readFileSync(join(split, module));
+    // wasm-opt takes most of this hook's time: a module unchanged since the last build
+    // is taken from the last build's output.
+    const optimised = join(optimisedDir, `${hash(input)}.wasm`);
+    if (profile !== 'release') writeFileSync(optimised, input);
+    else if (!existsSync(optimised)) execFileSync(wasmOpt, [...WASM_OPT, join(split, module), '-o', optimised]);
+    const bytes = readFileSync(optimised);
+    const named = `${stem}-${hash(bytes)}.wasm`;
+    writeFileSync(join(staging, named), bytes);
+    loader = loader.replaceAll(`"./${module}"`, `"./${named}"`);
+  }
+  const wasm = readFileSync(join(staging, `${name}-${built}_bg.wasm`));
+  const h = hash(glue, loader, wasm);
+  const renamed = `${name}-${h}`;
+  const loaderFile = `__wasm_split-${h}.js`;
+  loader = loader.replaceAll(`"./${name}.js"`, `"./${renamed}.js"`);
+  writeFileSync(join(staging, loaderFile), loader);
+  // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
+  const newGlue = glue
+    .replaceAll(`from "${LOADER}"`, `from "./${loaderFile}"`)
+    .replaceAll(`${name}-${built}`, renamed);
+  writeFileSync(join(staging, `${renamed}.js`), newGlue);
+  rmSync(join(staging, file));
+  renameSync(join(staging, `${name}-${built}_bg.wasm`), join(staging, `${renamed}_bg.wasm`));
+
+  const page = join(staging, 'index.html');
+  let html = readFileSync(page, 'utf8').replaceAll(`${name}-${built}`, renamed);
+  const sums = {
+    [`${renamed}.js`]: integrity(newGlue),
+    [`${renamed}_bg.wasm`]: integrity(wasm),
+  };
+  for (const [asset, sum] of Object.entries(sums)) {
+    html = html.replace(
+      new RegExp(`(href="[^"]*/${asset}"[^>]*integrity=")[^"]*"`),
+      `$1${sum}"`,
+    );
+  }
+  // The loader is imported by the app's script at once: fetched beside it, and kept
+  // with the shell by the service worker (sw.js keeps what the page names).
+  const at = html.indexOf('<link rel="modulepreload"');
+  const base = process.env.TRUNK_PUBLIC_URL ?? '/';
+  const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
+  html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
+  writeFileSync(page, html);
+}

@@ -1,0 +1,32 @@
+use crate::components::{Loading, RetryAlert};
+use crate::error::AppError;
+use crate::split::SplitLoaderError;
+use leptos::prelude::*;
+use std::future::Future;
+
+/// A page whose code arrives when it is first shown (see `crate::split`): "Loading"
+/// meanwhile, and Retry when it could not be fetched (offline on a first visit).
+#[component]
+pub fn LazyPage<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + 'static,
+    Fut: Future<Output = Result<ViewFn, SplitLoaderError>> + 'static,
+{
+    let page = LocalResource::new(load);
+    Effect::new(move || {
+        if matches!(page.get(), Some(Ok(_))) {
+            crate::offline::keep_later_pages();
+        }
+    });
+    move || match page.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Ok(page)) => page.run(),
+        Some(Err(_)) => view! {
+            <RetryAlert
+                error=AppError::Network(String::from("part of the app did not arrive"))
+                retry=Callback::new(move |()| page.refetch())
+            />
+        }
+        .into_any(),
+    }
+}
