@@ -46,17 +46,65 @@ async function modulesOf(cache, assets) {
   return modules;
 }
 
+// The loader's areas: `export const __wasm_split_load_<area> = ... "./<module>" ...
+// [<shared module variables>]`, the shared ones declared `const __chunk_<n> = ...`.
+const SHARED = /const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g;
+const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
+// Areas a workbench on the reference server never opens (src/lazy_pages.rs, src/lib.rs):
+// the in-browser backend, and the whole app's customer pages (the server serves its
+// slim build for those).
+const LOCAL_ONLY = new Set(['local_backend', 'customer_pages']);
+
+/** The modules of every area the workbench may open (`server`: on the reference
+ * server), from the loader's text. */
+function modulesToKeep(loader, server) {
+  const shared = new Map([...loader.matchAll(SHARED)].map((m) => [m[1], m[2]]));
+  const modules = new Set();
+  for (const [, area, module, deps] of loader.matchAll(AREA)) {
+    if (server && LOCAL_ONLY.has(area)) continue;
+    // The shared modules first: once an area's own module is kept, all it needs is.
+    for (const dep of deps.split(',')) if (shared.has(dep.trim())) modules.add(shared.get(dep.trim()));
+    modules.add(module);
+  }
+  // A loader of another shape: every module it names.
+  if (modules.size === 0) for (const m of loader.matchAll(LOADED_LATER)) modules.add(m[1]);
+  return [...modules].map((m) => `/${m}`);
+}
+
+// The shell being kept after a navigation: the modules to keep are the ones its loader
+// names, so a request to keep them waits for it.
+let keeping = Promise.resolve();
+
 /** Keeps the split-off modules the kept shell's pages need and the cache lacks, one at
  * a time: the app asks once its first page has arrived, so they never compete with
  * it, and every page then opens offline too. */
 async function keepModules() {
+  await keeping.catch(() => {});
   const cache = await caches.open(CACHE);
   const shell = await cache.match(SHELL);
   if (!shell) return;
-  for (const path of await modulesOf(cache, assetsOf(await shell.text()))) {
-    // A module that fails now is fetched (and kept) when a page needs it.
-    if (!(await cache.match(path))) await cache.add(path).catch(() => {});
+  const html = await shell.text();
+  const server = /name="lianjie-backend" content="http"/.test(html);
+  for (const path of assetsOf(html).filter((p) => LOADER.test(p))) {
+    const loader = await cache.match(path);
+    if (!loader) continue;
+    for (const module of modulesToKeep(await loader.text(), server)) {
+      // A module that fails now is fetched (and kept) when a page needs it.
+      if (!(await cache.match(module))) await keepAsset(cache, module).catch(() => {});
+    }
   }
+}
+
+/** Fetches and keeps a build file, never a page in its place (a server answering an
+ * unknown path with the app's page). */
+async function keepAsset(cache, path) {
+  const response = await fetch(path);
+  if (keepable(response)) await cache.put(path, response.clone());
+  return response;
+}
+
+function keepable(response) {
+  return response.ok && !(response.headers.get('content-type') ?? '').includes('text/html');
 }
 
 /** Keeps `page` (the shell) and every asset it names; drops hashed assets it no longer
@@ -108,7 +156,8 @@ function navigate(event) {
         if (!response.ok || !html) return;
         // Cloned at once: the page's own copy is being read.
         const page = response.clone();
-        await keepShell(await caches.open(CACHE), page);
+        keeping = keepShell(await caches.open(CACHE), page);
+        await keeping;
       })
       .catch(() => {}),
   );
@@ -130,7 +179,7 @@ async function asset(request) {
     const kept = await caches.match(request);
     if (kept) return kept;
     const response = await fetch(request);
-    if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+    if (keepable(response)) await (await caches.open(CACHE)).put(request, response.clone());
     return response;
   }
   try {

@@ -37,7 +37,7 @@ fi
 # Splits the workbench's wasm at its lazily loaded pages (scripts/wasm-link.sh).
 # (It has no --version: cargo's list of installed crates tells.)
 if ! command -v wasm-split-cli >/dev/null \
-   || ! cargo install --list | grep -qxF "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+   || ! cargo install --list | grep -xF "wasm_split_cli_support v$WASM_SPLIT_VERSION:" >/dev/null; then
   log "installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes)"
   cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi

@@ -21,6 +21,8 @@ step "cargo clippy (native, whole workspace)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32, app)"
 cargo clippy -p lianjie --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+step "cargo clippy (wasm32, app split into areas)"
+cargo clippy -p lianjie --target wasm32-unknown-unknown --features split --locked -- -D warnings
 
 # The email test needs a real IMAP server: a throwaway Dovecot (scripts/with-mail.sh);
 # required here, so it cannot pass by skipping.

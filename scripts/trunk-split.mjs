@@ -9,7 +9,8 @@
 //   each other: one hash of all three (`__wasm_split-<h>.js`, `<app>-<h>.js`,
 //   `<app>-<h>_bg.wasm`), and the page's integrity attributes computed again.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,58 +32,81 @@ const WASM_OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-
   '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types',
   '--enable-multivalue'];
 const wasmOpt = join(source, 'node_modules', '.bin', 'wasm-opt');
+const run = promisify(execFile);
+const binaryen = JSON.parse(readFileSync(join(source, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version;
+/** `text.replaceAll(from, to)`, which must find `from`: a generated file of another
+ * shape fails the build here rather than in the browser. */
+function replaceAll(text, from, to, what) {
+  if (!text.includes(from)) throw new Error(`trunk-split: ${what}: "${from}" not found`);
+  return text.replaceAll(from, to);
+}
 
 for (const file of readdirSync(staging)) {
   const app = /^(.+)-([0-9a-f]{8,})\.js$/.exec(file);
   if (!app) continue;
   const glue = readFileSync(join(staging, file), 'utf8');
+  if (glue.includes('__wasm_split_placeholder__')) {
+    throw new Error(`${file} imports split code that was not split: is scripts/wasm-link.sh the linker?`);
+  }
   if (!glue.includes(LOADER)) continue;
   const [, name, built] = app;
-  const split = join(target, 'wasm32-unknown-unknown', profile, 'wasm-split', name);
+  const builtDir = join(target, 'wasm32-unknown-unknown', profile);
+  const main = readFileSync(join(builtDir, `${name}.wasm`));
+  const split = join(builtDir, 'wasm-split', `${name}-${createHash('sha256').update(main).digest('hex').slice(0, 16)}`);
   if (!existsSync(join(split, '__wasm_split.js'))) {
-    throw new Error(`${file} loads split modules, but ${split} has none: build it again`);
+    throw new Error(`${file} loads split modules, but ${split} is not there: build it again`);
   }
   let loader = readFileSync(join(split, '__wasm_split.js'), 'utf8');
   const optimisedDir = join(target, 'wasm-split-opt', profile);
   mkdirSync(optimisedDir, { recursive: true });
-  for (const module of readdirSync(split).filter((f) => f.endsWith('.wasm'))) {
-    const stem = module.slice(0, -'.wasm'.length);
-    const input = readFileSync(join(split, module));
-    // wasm-opt takes most of this hook's time: a module unchanged since the last build
-    // is taken from the last build's output.
-    const optimised = join(optimisedDir, `${hash(input)}.wasm`);
-    if (profile !== 'release') writeFileSync(optimised, input);
-    else if (!existsSync(optimised)) execFileSync(wasmOpt, [...WASM_OPT, join(split, module), '-o', optimised]);
-    const bytes = readFileSync(optimised);
-    const named = `${stem}-${hash(bytes)}.wasm`;
+  const modules = readdirSync(split).filter((f) => f.endsWith('.wasm'));
+  // wasm-opt takes most of this hook's time: a module unchanged since the last build
+  // is taken from the last build's output, and two run at once (this machine's cores).
+  const optimised = (module) =>
+    join(optimisedDir, `${hash(readFileSync(join(split, module)), WASM_OPT.join(' '), binaryen)}.wasm`);
+  // Two modules of the same bytes are optimised once.
+  const pending = [...new Map(modules.map((m) => [optimised(m), m])).values()]
+    .filter((m) => profile === 'release' && !existsSync(optimised(m)));
+  const worker = async () => {
+    for (let module = pending.shift(); module; module = pending.shift()) {
+      // Renamed once whole: a build stopped midway leaves no half-written module behind.
+      await run(wasmOpt, [...WASM_OPT, join(split, module), '-o', `${optimised(module)}.part`]);
+      renameSync(`${optimised(module)}.part`, optimised(module));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const used = new Set(modules.map((m) => optimised(m)));
+  for (const kept of readdirSync(optimisedDir).map((f) => join(optimisedDir, f))) {
+    if (!used.has(kept)) rmSync(kept);
+  }
+  for (const module of modules) {
+    const bytes = profile === 'release' ? readFileSync(optimised(module)) : readFileSync(join(split, module));
+    const named = `${module.slice(0, -'.wasm'.length)}-${hash(bytes)}.wasm`;
     writeFileSync(join(staging, named), bytes);
-    loader = loader.replaceAll(`"./${module}"`, `"./${named}"`);
+    loader = replaceAll(loader, `"./${module}"`, `"./${named}"`, 'the loader');
   }
   const wasm = readFileSync(join(staging, `${name}-${built}_bg.wasm`));
   const h = hash(glue, loader, wasm);
   const renamed = `${name}-${h}`;
   const loaderFile = `__wasm_split-${h}.js`;
-  loader = loader.replaceAll(`"./${name}.js"`, `"./${renamed}.js"`);
+  loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
-  const newGlue = glue
-    .replaceAll(`from "${LOADER}"`, `from "./${loaderFile}"`)
-    .replaceAll(`${name}-${built}`, renamed);
+  const newGlue = replaceAll(glue, `from "${LOADER}"`, `from "./${loaderFile}"`, file);
   writeFileSync(join(staging, `${renamed}.js`), newGlue);
   rmSync(join(staging, file));
   renameSync(join(staging, `${name}-${built}_bg.wasm`), join(staging, `${renamed}_bg.wasm`));
 
   const page = join(staging, 'index.html');
-  let html = readFileSync(page, 'utf8').replaceAll(`${name}-${built}`, renamed);
+  let html = replaceAll(readFileSync(page, 'utf8'), `${name}-${built}`, renamed, 'index.html');
   const sums = {
     [`${renamed}.js`]: integrity(newGlue),
     [`${renamed}_bg.wasm`]: integrity(wasm),
   };
   for (const [asset, sum] of Object.entries(sums)) {
-    html = html.replace(
-      new RegExp(`(href="[^"]*/${asset}"[^>]*integrity=")[^"]*"`),
-      `$1${sum}"`,
-    );
+    const tag = new RegExp(`(href="[^"]*/${asset}"[^>]*integrity=")[^"]*"`);
+    if (!tag.test(html)) throw new Error(`trunk-split: index.html has no integrity for ${asset}`);
+    html = html.replace(tag, `$1${sum}"`);
   }
   // The loader is imported by the app's script at once: fetched beside it, and kept
   // with the shell by the service worker (sw.js keeps what the page names).

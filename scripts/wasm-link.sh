@@ -3,11 +3,12 @@
 # module calls lazy-loaded code (Leptos's `#[lazy]`, which links to a placeholder
 # module), wasm-split-cli splits it at those calls. The main module replaces the linked
 # file, so Trunk's wasm-bindgen and wasm-opt run on it as before; the split-off modules
-# and their loader go to wasm-split/<name>/ beside it, where scripts/trunk-split.sh
+# and their loader go to wasm-split/<name>-<main module's hash>/ beside it, where scripts/trunk-split.mjs
 # (Trunk's post-build hook) takes them into the build. Relocations are what lets the
 # splitter move functions between modules, so they are kept for such builds.
 set -euo pipefail
-lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+host="$(rustc -vV | sed -n 's/^host: //p')"
+lld="$(rustc --print sysroot)/lib/rustlib/$host/bin/rust-lld"
 out=""
 prev=""
 for arg in "$@"; do
@@ -25,12 +26,17 @@ done
 "$lld" "${args[@]}" --emit-relocs
 name="$(basename "$out" .wasm)"
 name="${name%-*}" # cargo's hash
-split="$(dirname "$out")/../wasm-split/$name"
-rm -rf "$split"
-mkdir -p "$split"
-wasm-split-cli --out-name "$name" "$out" "$split"
-mv "$split/$name.wasm" "$out"
+parts="$(dirname "$out")/../wasm-split"
+work="$parts/.$name"
+rm -rf "$work"
+mkdir -p "$work"
+wasm-split-cli --out-name "$name" "$out" "$work"
+mv "$work/$name.wasm" "$out"
 # The split-off modules reach the main module's function table through its export;
 # wasm-bindgen removes an export of that name (one of lld's own), so it gets another of
 # the same length, everywhere it is named.
-perl -0777 -pi -e 's/__indirect_function_table/__wasm_split_shared_table/g' "$out" "$split"/*
+perl -0777 -pi -e 's/__indirect_function_table/__wasm_split_shared_table/g' "$out" "$work"/*
+# Kept under the main module's hash, which the hook finds them by: another link of
+# the same name (a test binary) cannot pass its modules off as this one's.
+rm -rf "$parts/$name"-*
+mv "$work" "$parts/$name-$(sha256sum "$out" | cut -c1-16)"

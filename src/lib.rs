@@ -65,12 +65,11 @@ pub fn App() -> impl IntoView {
     offline::keep_app_shell();
     // The in-browser backend (the core's rules and the demo data) is a module of its
     // own: a workbench on the reference server never downloads it.
-    let backend = LocalResource::new(move || async move {
-        match configured_backend() {
-            BackendChoice::Http(base) => Ok(Rc::new(HttpBackend::new(&base)) as Rc<dyn Api>),
-            BackendChoice::Local => open_local_backend(toasts, i18n).await,
-        }
-    });
+    let http = match configured_backend() {
+        BackendChoice::Http(base) => Some(Rc::new(HttpBackend::new(&base)) as Rc<dyn Api>),
+        BackendChoice::Local => None,
+    };
+    let local = LocalResource::new(move || open_local_backend(toasts, i18n));
     let workbench = move |api: Rc<dyn Api>| {
         provide_api(api);
         view! {
@@ -106,21 +105,27 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
             </RouterAddress>
-            <ToastHost />
             </Router>
         }
     };
-    move || match backend.get() {
-        None => view! { <Loading /> <ToastHost /> }.into_any(),
-        Some(Ok(api)) => workbench(api).into_any(),
-        Some(Err(_)) => view! {
-            <RetryAlert
-                error=AppError::Network(String::from("the in-browser backend did not arrive"))
-                retry=Callback::new(move |()| backend.refetch())
-            />
-            <ToastHost />
-        }
+    let shell = match http {
+        Some(api) => workbench(api).into_any(),
+        None => (move || match local.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Ok(api)) => workbench(api).into_any(),
+            Some(Err(_)) => view! {
+                <RetryAlert
+                    error=AppError::Network(String::from("the in-browser backend did not arrive"))
+                    retry=Callback::new(move |()| local.refetch())
+                />
+            }
+            .into_any(),
+        })
         .into_any(),
+    };
+    view! {
+        {shell}
+        <ToastHost />
     }
 }
 

@@ -4,8 +4,17 @@ use crate::split::SplitLoaderError;
 use leptos::prelude::*;
 use std::future::Future;
 
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        // Nothing more to do if the browser refuses.
+        let _ = window.location().reload();
+    }
+}
+
 /// A page whose code arrives when it is first shown (see `crate::split`): "Loading"
-/// meanwhile, and Retry when it could not be fetched (offline on a first visit).
+/// meanwhile, and Retry when it could not be fetched (offline on a first visit, or a
+/// tab opened before a new version replaced the build's files). Retry loads the app
+/// again, which covers both: the page comes from the network first, with its build.
 #[component]
 pub fn LazyPage<F, Fut>(load: F) -> impl IntoView
 where
@@ -24,7 +33,7 @@ where
         Some(Err(_)) => view! {
             <RetryAlert
                 error=AppError::Network(String::from("part of the app did not arrive"))
-                retry=Callback::new(move |()| page.refetch())
+                retry=Callback::new(move |()| reload())
             />
         }
         .into_any(),

@@ -59,10 +59,17 @@ test(`after one visit the workbench opens without a network, its data never kept
     }
     assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
     // The radar's area came with it; the worker keeps the other areas' modules once
-    // the first page is up, so a page never opened before opens offline too.
+    // the first page is up (each after the modules it shares with others), so a page
+    // never opened before opens offline too. On the reference server the in-browser
+    // backend and the whole app's customer pages are never needed, nor kept.
     const modules = await splitModules(page);
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
-    await until(page, (paths) => modules.every((m) => paths.includes(m)), 'every area of pages is kept');
+    const localOnly = /\/split_(local_backend|customer_pages)-/;
+    const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
+    await until(page, (paths) => areas.every((m) => paths.includes(m)), 'every area of pages is kept');
+    if (BACKEND === 'http') {
+      assert.deepEqual((await keptPaths(page)).filter((p) => localOnly.test(p)), [], 'nothing of the in-browser backend');
+    }
 
     const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
     await page.context().setOffline(true);

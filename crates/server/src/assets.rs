@@ -8,10 +8,12 @@
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
-/// Marks a hashed file's answer as never changing; not the app's page, which a name
-/// no longer built (an old page's) gets instead of the file.
+/// Marks a hashed file's answer as never changing. A hashed name no longer built (an
+/// old build's, asked for by a tab opened before a deploy) is not found: the app's page
+/// in its place would be taken for the module or script by the browser or the service
+/// worker (and kept, under that name, by the worker).
 pub async fn cache_hashed(req: Request, next: Next) -> Response {
     let hashed = is_hashed(req.uri().path());
     let mut res = next.run(req).await;
@@ -20,7 +22,10 @@ pub async fn cache_hashed(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
-    if hashed && res.status() == StatusCode::OK && !page {
+    if hashed && page {
+        return (StatusCode::NOT_FOUND, "no such file in this build").into_response();
+    }
+    if hashed && res.status() == StatusCode::OK {
         res.headers_mut().insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -30,7 +35,8 @@ pub async fn cache_hashed(req: Request, next: Next) -> Response {
 }
 
 /// Whether `path` names a script, wasm module or stylesheet as Trunk writes them:
-/// `{name}-{16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css}`.
+/// `{name}-{8 to 16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css}`
+/// (Trunk's hash loses its leading zeros).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, "js" | "wasm" | "css")) = name.rsplit_once('.') else {
@@ -39,7 +45,7 @@ fn is_hashed(path: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(name, hash)| {
         !name.is_empty()
-            && hash.len() == 16
+            && (8..=16).contains(&hash.len())
             && hash
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -57,6 +63,8 @@ mod tests {
             "/customer/reader/reader-dbce7717138049f0.js",
             "/customer/base-fb6a04bacb35610c.css",
             "/lianjie-0123456789abcdef.js",
+            "/lianjie-18e0753ab3bccc7.js",
+            "/split_home-0b3eb9c7f66ea872.wasm",
         ] {
             assert!(is_hashed(path), "{path}");
         }
@@ -67,7 +75,8 @@ mod tests {
             "/customer/index.html",
             "/app.js",
             // Not a hash: wrong length, upper case, not hex, no name before it.
-            "/reader-dbce7717138049f.js",
+            "/reader-dbce771.js",
+            "/reader-dbce7717138049f01.js",
             "/reader-DBCE7717138049F0.js",
             "/reader-dbce7717138049g0.js",
             "/-dbce7717138049f0.js",
