@@ -4,6 +4,31 @@
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::ServiceWorkerContainer;
+
+/// The browser's service workers, where it runs them (a secure context: https, or this
+/// machine).
+fn service_workers() -> Option<ServiceWorkerContainer> {
+    let window = web_sys::window()?;
+    let navigator = window.navigator();
+    // Some in-app browsers have no `navigator.serviceWorker` at all.
+    let supported =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    (window.is_secure_context() && supported).then(|| navigator.service_worker())
+}
+
+/// Registers `/sw.js` where the browser runs service workers. Where it cannot, or
+/// refuses, the app works as before, from the network.
+pub fn keep_app_shell() {
+    let Some(workers) = service_workers() else {
+        return;
+    };
+    let registering = workers.register("/sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        // A refusal (no worker served, private mode) changes nothing.
+        let _ = JsFuture::from(registering).await;
+    });
+}
 
 /// Asks the service worker, once per run, to keep the pages' split-off modules (see
 /// `crate::split`), after the first page's own have arrived: they then never compete
@@ -13,16 +38,7 @@ pub fn keep_later_pages() {
     if ASKED.with(|asked| asked.replace(true)) {
         return;
     }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let navigator = window.navigator();
-    let supported =
-        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
-    if !window.is_secure_context() || !supported {
-        return;
-    }
-    let Ok(ready) = navigator.service_worker().ready() else {
+    let Some(Ok(ready)) = service_workers().map(|workers| workers.ready()) else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
@@ -34,26 +50,5 @@ pub fn keep_later_pages() {
             // A worker of an older build that does not know the message ignores it.
             let _ = worker.post_message(&JsValue::from_str("keep-modules"));
         }
-    });
-}
-
-/// Registers `/sw.js` where the browser runs service workers (a secure context:
-/// https, or this machine). Where it cannot, or refuses, the app works as before,
-/// from the network.
-pub fn keep_app_shell() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let navigator = window.navigator();
-    // Some in-app browsers have no `navigator.serviceWorker` at all.
-    let supported =
-        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
-    if !window.is_secure_context() || !supported {
-        return;
-    }
-    let registering = navigator.service_worker().register("/sw.js");
-    wasm_bindgen_futures::spawn_local(async move {
-        // A refusal (no worker served, private mode) changes nothing.
-        let _ = JsFuture::from(registering).await;
     });
 }
