@@ -39,7 +39,8 @@ fi
 if ! command -v wasm-split-cli >/dev/null \
    || ! cargo install --list | grep -xF "wasm_split_cli_support v$WASM_SPLIT_VERSION:" >/dev/null; then
   log "installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes)"
-  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
+  # --force: a binary of that name cargo did not install (copied by hand) is replaced.
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary --force
 fi
 
 # The CLI must match the library exactly or the generated glue is rejected.
