@@ -20,12 +20,12 @@ const PASS_THROUGH = /^\/(api|c|s|chat|files|channels|customer)(\/|$)/;
 // Trunk names build outputs `name-<hex>.ext` (up to 16 digits: leading zeros go).
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
 // Root-relative asset paths a page names: its script, wasm, styles and icons.
-const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|svg|png|webmanifest))["']/g;
+const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|json|svg|png|webmanifest))["']/g;
 
-// The split-off modules' loader (scripts/trunk-split.mjs) and the modules it names,
-// which are fetched (and kept) when a page first needs them.
-const LOADER = /\/__wasm_split-[0-9a-f]{16}\.js$/;
-const LOADED_LATER = /"\.\/([^"/]+-[0-9a-f]{16}\.wasm)"/g;
+// The workbench's split-off areas (scripts/trunk-split.mjs writes them, the page names
+// them in its `lianjie-areas` meta): `{ areas: [{ name, server, files }] }`, each
+// area's shared modules then its own, fetched (and kept) when a page first needs them.
+const AREAS = /<meta name="lianjie-areas" content="([^"]+)"/;
 
 function assetsOf(html) {
   const found = new Set();
@@ -35,40 +35,27 @@ function assetsOf(html) {
   return [...found];
 }
 
-/** The split-off modules named by the loader among `assets` (as kept in `cache`). */
-async function modulesOf(cache, assets) {
-  const modules = [];
-  for (const path of assets.filter((p) => LOADER.test(p))) {
-    const loader = await cache.match(path);
-    const text = loader ? await loader.text() : '';
-    for (const m of text.matchAll(LOADED_LATER)) modules.push(`/${m[1]}`);
+/** The areas the kept page `html` names, `[]` for a build of one module. */
+async function areasOf(cache, html) {
+  const path = AREAS.exec(html)?.[1];
+  const kept = path ? await cache.match(path) : undefined;
+  if (!kept) return [];
+  try {
+    return (await kept.json()).areas ?? [];
+  } catch {
+    return [];
   }
-  return modules;
 }
 
-// The loader's areas: `export const __wasm_split_load_<area> = ... "./<module>" ...
-// [<shared module variables>]`, the shared ones declared `const __chunk_<n> = ...`.
-const SHARED = /const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g;
-const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
-// Areas a workbench on the reference server never opens (src/lazy_pages.rs, src/lib.rs):
-// the in-browser backend, and the whole app's customer pages (the server serves its
-// slim build for those).
-const LOCAL_ONLY = new Set(['local_backend', 'customer_pages']);
-
-/** The modules of every area the workbench may open (`server`: on the reference
- * server), from the loader's text. */
-function modulesToKeep(loader, server) {
-  const shared = new Map([...loader.matchAll(SHARED)].map((m) => [m[1], m[2]]));
+/** The modules of the areas a workbench may open (`server`: on the reference server,
+ * which never opens the in-browser backend's), in the order to keep them. */
+function modulesOf(areas, server) {
   const modules = new Set();
-  for (const [, area, module, deps] of loader.matchAll(AREA)) {
-    if (server && LOCAL_ONLY.has(area)) continue;
-    // The shared modules first: once an area's own module is kept, all it needs is.
-    for (const dep of deps.split(',')) if (shared.has(dep.trim())) modules.add(shared.get(dep.trim()));
-    modules.add(module);
+  for (const area of areas) {
+    if (server && !area.server) continue;
+    for (const file of area.files) modules.add(`/${file}`);
   }
-  // A loader of another shape: every module it names.
-  if (modules.size === 0) for (const m of loader.matchAll(LOADED_LATER)) modules.add(m[1]);
-  return [...modules].map((m) => `/${m}`);
+  return [...modules];
 }
 
 // The shell being kept after a navigation: the modules to keep are the ones its loader
@@ -85,13 +72,9 @@ async function keepModules() {
   if (!shell) return;
   const html = await shell.text();
   const server = /name="lianjie-backend" content="http"/.test(html);
-  for (const path of assetsOf(html).filter((p) => LOADER.test(p))) {
-    const loader = await cache.match(path);
-    if (!loader) continue;
-    for (const module of modulesToKeep(await loader.text(), server)) {
-      // A module that fails now is fetched (and kept) when a page needs it.
-      if (!(await cache.match(module))) await keepAsset(cache, module).catch(() => {});
-    }
+  for (const module of modulesOf(await areasOf(cache, html), server)) {
+    // A module that fails now is fetched (and kept) when a page needs it.
+    if (!(await cache.match(module))) await keepAsset(cache, module).catch(() => {});
   }
 }
 
@@ -108,7 +91,7 @@ function keepable(response) {
 }
 
 /** Keeps `page` (the shell) and every asset it names; drops hashed assets it no longer
- * names, except split-off modules its loader still names. */
+ * names, except split-off modules of its areas. */
 async function keepShell(cache, page) {
   const html = await page.clone().text();
   const assets = assetsOf(html);
@@ -119,7 +102,7 @@ async function keepShell(cache, page) {
     }),
   );
   await cache.put(SHELL, page);
-  const wanted = new Set([...assets, ...(await modulesOf(cache, assets))]);
+  const wanted = new Set([...assets, ...modulesOf(await areasOf(cache, html), false)]);
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
     if (HASHED.test(path) && !wanted.has(path)) await cache.delete(request);

@@ -56,27 +56,21 @@ console.log(`${'asset'.padEnd(width)}  ${'raw B'.padStart(9)}  ${'gzip B'.padSta
 rows.forEach((r) => console.log(line(r)));
 console.log(line(total));
 
-// The workbench split into areas (scripts/trunk-split.mjs): what a first visit
-// downloads to show one area is the page, its styles, script and wasm, the loader, the
-// area's module and the modules it shares with others (brotli).
-const loaderRow = rows.find((r) => /^__wasm_split-[0-9a-f]+\.js$/.test(r.asset));
-if (loaderRow) {
-  const loader = await readFile(join(root, loaderRow.asset), 'utf8');
+// The workbench split into areas (scripts/trunk-split.mjs writes them to
+// `areas-<hash>.json`): what a first visit downloads to show one area is the page, its
+// styles, script and wasm, the loader, then the area's files (brotli).
+const areasRow = rows.find((r) => /^areas-[0-9a-f]+\.json$/.test(r.asset));
+if (areasRow) {
+  const { areas } = JSON.parse(await readFile(join(root, areasRow.asset), 'utf8'));
   const brotli = (asset) => rows.find((r) => r.asset === asset)?.brotli ?? 0;
   const shell = rows
     .filter((r) => !r.asset.includes('/') && /\.(html|css|js)$|_bg\.wasm$/.test(r.asset) && r.asset !== 'sw.js')
     .reduce((sum, r) => sum + r.brotli, 0);
-  const shared = {};
-  for (const m of loader.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
-    shared[m[1]] = m[2];
-  }
-  const areas = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
   console.log(`\nfirst load by area (brotli B; the shell, with its loader, is ${shell} B):`);
-  console.log(`${'area'.padEnd(16)}  ${'module'.padStart(9)}  ${'shared'.padStart(9)}  ${'files'.padStart(5)}  ${'first load'.padStart(10)}`);
-  for (const [, area, module, deps] of loader.matchAll(areas)) {
-    const files = deps.split(',').map((d) => shared[d.trim()]).filter(Boolean);
-    const sharedBytes = files.reduce((sum, f) => sum + brotli(f), 0);
-    const total = shell + brotli(module) + sharedBytes;
-    console.log(`${area.padEnd(16)}  ${String(brotli(module)).padStart(9)}  ${String(sharedBytes).padStart(9)}  ${String(files.length + 1).padStart(5)}  ${String(total).padStart(10)}`);
+  console.log(`${'area'.padEnd(24)}  ${'module'.padStart(9)}  ${'shared'.padStart(9)}  ${'files'.padStart(5)}  ${'first load'.padStart(10)}`);
+  for (const { name, files } of areas) {
+    const own = brotli(files[files.length - 1]);
+    const all = files.reduce((sum, f) => sum + brotli(f), 0);
+    console.log(`${name.padEnd(24)}  ${String(own).padStart(9)}  ${String(all - own).padStart(9)}  ${String(files.length).padStart(5)}  ${String(shell + all).padStart(10)}`);
   }
 }

@@ -7,7 +7,10 @@
 // - each split-off module: `<name>-<hash>.wasm` (optimised as Trunk does the app's);
 // - the loader, which names the modules, and the app's script and wasm, which import
 //   each other: one hash of all three (`__wasm_split-<h>.js`, `<app>-<h>.js`,
-//   `<app>-<h>_bg.wasm`), and the page's integrity attributes computed again.
+//   `<app>-<h>_bg.wasm`), and the page's integrity attributes computed again;
+// - the areas (`areas-<hash>.json`, named by the page's `lianjie-areas` meta): each
+//   split point's module and the shared modules it needs, read from the loader here
+//   once for the service worker (sw.js) and bench/size.mjs.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -34,6 +37,32 @@ const WASM_OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-
 const wasmOpt = join(source, 'node_modules', '.bin', 'wasm-opt');
 const run = promisify(execFile);
 const binaryen = JSON.parse(readFileSync(join(source, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version;
+// The loader's areas: `export const __wasm_split_load_<area> = ... "./<module>" ...
+// [<shared module variables>]`, the shared ones declared `const __chunk_<n> = ...`.
+const SHARED = /const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g;
+const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
+
+/** Each area the loader names: `{ name, server, files }`, the files being the shared
+ * modules it needs, then its own (so a copy kept in that order is whole once the last
+ * arrives). `server` is false for areas named `embedded_*` (src/split.rs): a workbench on
+ * the reference server never opens them. Every module must belong to an area. */
+function areasOf(loader, modules) {
+  const shared = new Map([...loader.matchAll(SHARED)].map((m) => [m[1], m[2]]));
+  const areas = [...loader.matchAll(AREA)].map(([, name, module, deps]) => {
+    const files = deps.split(',').map((d) => d.trim()).filter(Boolean).map((d) => {
+      if (!shared.has(d)) throw new Error(`trunk-split: the loader's area ${name} needs ${d}, which it never declares`);
+      return shared.get(d);
+    });
+    return { name, server: !name.startsWith('embedded_'), files: [...files, module] };
+  });
+  const named = new Set(areas.flatMap((a) => a.files));
+  const missing = modules.filter((m) => !named.has(m));
+  if (areas.length === 0 || missing.length > 0) {
+    throw new Error(`trunk-split: the loader's areas were not read (${areas.length} areas; no area for ${missing.join(', ')})`);
+  }
+  return areas;
+}
+
 /** `text.replaceAll(from, to)`, which must find `from`: a generated file of another
  * shape fails the build here rather than in the browser. */
 function replaceAll(text, from, to, what) {
@@ -79,10 +108,12 @@ for (const file of readdirSync(staging)) {
   for (const kept of readdirSync(optimisedDir).map((f) => join(optimisedDir, f))) {
     if (!used.has(kept)) rmSync(kept);
   }
+  const names = [];
   for (const module of modules) {
     const bytes = profile === 'release' ? readFileSync(optimised(module)) : readFileSync(join(split, module));
     const named = `${module.slice(0, -'.wasm'.length)}-${hash(bytes)}.wasm`;
     writeFileSync(join(staging, named), bytes);
+    names.push(named);
     loader = replaceAll(loader, `"./${module}"`, `"./${named}"`, 'the loader');
   }
   const wasm = readFileSync(join(staging, `${name}-${built}_bg.wasm`));
@@ -91,6 +122,9 @@ for (const file of readdirSync(staging)) {
   const loaderFile = `__wasm_split-${h}.js`;
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
+  const areas = JSON.stringify({ areas: areasOf(loader, names) });
+  const areasFile = `areas-${hash(areas)}.json`;
+  writeFileSync(join(staging, areasFile), areas);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
   const newGlue = replaceAll(glue, `from "${LOADER}"`, `from "./${loaderFile}"`, file);
   writeFileSync(join(staging, `${renamed}.js`), newGlue);
@@ -114,5 +148,6 @@ for (const file of readdirSync(staging)) {
   const base = process.env.TRUNK_PUBLIC_URL ?? '/';
   const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
   html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
+  html = replaceAll(html, '</head>', `<meta name="lianjie-areas" content="${base}${areasFile}"></head>`, 'index.html');
   writeFileSync(page, html);
 }

@@ -64,6 +64,14 @@ impl AppError {
 
 pub use lianjie_core::catalogue::problem_message;
 
+/// Part of the app (a split-off module, see `crate::split`) did not arrive: offline on
+/// a first visit, or a build replaced since the tab was opened.
+impl From<crate::split::SplitLoaderError> for AppError {
+    fn from(_: crate::split::SplitLoaderError) -> Self {
+        AppError::Network(String::from("part of the app did not arrive"))
+    }
+}
+
 impl From<lianjie_core::ids::IdError> for AppError {
     fn from(_: lianjie_core::ids::IdError) -> Self {
         AppError::NotFound

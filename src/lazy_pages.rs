@@ -122,19 +122,19 @@ split_fn!(
     }
 );
 split_fn!(
-    customer_pages,
+    embedded_customer_pages,
     pub fn card_view() -> ViewFn {
         ViewFn::from(|| view! { <CardView /> })
     }
 );
 split_fn!(
-    customer_pages,
+    embedded_customer_pages,
     pub fn share_view() -> ViewFn {
         ViewFn::from(|| view! { <ShareView /> })
     }
 );
 split_fn!(
-    customer_pages,
+    embedded_customer_pages,
     pub fn web_chat() -> ViewFn {
         ViewFn::from(|| view! { <WebChat /> })
     }

@@ -37,7 +37,7 @@ use std::rc::Rc;
 use viewer::Gate;
 
 split_fn!(
-    local_backend,
+    embedded_backend,
     fn open_local_backend(toasts: Toasts, i18n: I18n) -> Rc<dyn Api> {
         let backend = LocalBackend::open();
         let opened = backend.clone();

@@ -30,9 +30,9 @@ where
     move || match page.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Ok(page)) => page.run(),
-        Some(Err(_)) => view! {
+        Some(Err(missing)) => view! {
             <RetryAlert
-                error=AppError::Network(String::from("part of the app did not arrive"))
+                error=AppError::from(missing)
                 retry=Callback::new(move |()| reload())
             />
         }

@@ -64,7 +64,7 @@ test(`after one visit the workbench opens without a network, its data never kept
     // backend and the whole app's customer pages are never needed, nor kept.
     const modules = await splitModules(page);
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
-    const localOnly = /\/split_(local_backend|customer_pages)-/;
+    const localOnly = /\/split_embedded_/;
     const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
     await until(page, (paths) => areas.every((m) => paths.includes(m)), 'every area of pages is kept');
     if (BACKEND === 'http') {

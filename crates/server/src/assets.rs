@@ -34,12 +34,13 @@ pub async fn cache_hashed(req: Request, next: Next) -> Response {
     res
 }
 
-/// Whether `path` names a script, wasm module or stylesheet as Trunk writes them:
-/// `{name}-{8 to 16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css}`
+/// Whether `path` names a script, wasm module or stylesheet as Trunk writes them, or
+/// the split workbench's areas (`scripts/trunk-split.mjs`):
+/// `{name}-{8 to 16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css|json}`
 /// (Trunk's hash loses its leading zeros).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let Some((stem, "js" | "wasm" | "css")) = name.rsplit_once('.') else {
+    let Some((stem, "js" | "wasm" | "css" | "json")) = name.rsplit_once('.') else {
         return false;
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
@@ -65,6 +66,7 @@ mod tests {
             "/lianjie-0123456789abcdef.js",
             "/lianjie-18e0753ab3bccc7.js",
             "/split_home-0b3eb9c7f66ea872.wasm",
+            "/areas-0b3eb9c7f66ea872.json",
         ] {
             assert!(is_hashed(path), "{path}");
         }

@@ -2,6 +2,7 @@
 //! (docs/openapi.yaml), with bearer auth for staff, retries with backoff for calls
 //! that are safe to repeat, and live events over SSE.
 
+mod areas;
 mod public;
 mod query;
 mod staff;

@@ -1,7 +1,8 @@
 //! The staff workbench's operations over HTTP: sign-in and sessions, the team, cards
 //! and content, the CRM, the inbox and channel keys, and live events.
 
-use super::query::{Params, board_query_string, customer_query_string, query_string};
+use super::areas::{content, crm, home, in_area, inbox, settings};
+use super::query::Params;
 use super::{HttpBackend, TOKEN_KEY};
 use crate::api::{Accounts, Api, ApiFuture, ApiResult, StaffSession, Subscription, storage};
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use lianjie_core::contact::Contact;
 use lianjie_core::content::Content;
 use lianjie_core::crm::{
     BulkUpdate, CustomerDetails, FollowUpLogged, NewCustomer, NewFollowUp, NewTask, OrgStages,
-    OrgTags, StageMove, Star, Task, TaskDone, TaskFromReading, TaskQuery,
+    OrgTags, StageMove, Task, TaskDone, TaskFromReading, TaskQuery,
 };
 use lianjie_core::customer_csv::{ImportReport, ImportRows};
 use lianjie_core::customers::CustomerQuery;
@@ -29,10 +30,10 @@ use lianjie_core::people::{Card, User};
 use lianjie_core::playbook::{Suggestion, WhatWorks, WhatWorksQuery};
 use lianjie_core::share::Share;
 use lianjie_core::store::{
-    ClaimCustomer, DueBack, Lock, OrgPools, PoolRun, PoolSummary, ReleaseCustomer,
+    ClaimCustomer, DueBack, OrgPools, PoolRun, PoolSummary, ReleaseCustomer,
 };
 use lianjie_core::team::{
-    CreatedStaff, Deactivation, Department, NewStaff, Organization, PasswordChange, StaffUpdate,
+    CreatedStaff, Deactivation, Department, NewStaff, Organization, StaffUpdate,
 };
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -116,22 +117,19 @@ impl Api for HttpBackend {
     }
 
     fn change_password(&self, old_password: String, new_password: String) -> ApiFuture<()> {
-        let body = PasswordChange {
+        in_area(settings::change_password(
+            self.clone(),
             old_password,
             new_password,
-        };
-        self.write("PUT", "/me/password".into(), body, None)
+        ))
     }
 
     fn sessions(&self) -> ApiFuture<Vec<StaffSession>> {
-        self.get("/me/sessions".into())
+        in_area(settings::sessions(self.clone()))
     }
 
     fn end_session(&self, session_id: String) -> ApiFuture<()> {
-        self.delete(format!(
-            "/me/sessions/{}",
-            js_sys::encode_uri_component(&session_id)
-        ))
+        in_area(settings::end_session(self.clone(), session_id))
     }
 
     fn org(&self) -> ApiFuture<Organization> {
@@ -143,47 +141,35 @@ impl Api for HttpBackend {
     }
 
     fn create_staff(&self, new: NewStaff) -> ApiFuture<CreatedStaff> {
-        // Not repeatable: a second attempt would meet "email taken", or make a twin.
-        self.write("POST", "/users".into(), new, None)
+        in_area(settings::create_staff(self.clone(), new))
     }
 
     fn update_staff(&self, user_id: String, update: StaffUpdate) -> ApiFuture<User> {
-        self.write("PATCH", format!("/users/{user_id}"), update, None)
+        in_area(settings::update_staff(self.clone(), user_id, update))
     }
 
     fn deactivate_staff(&self, user_id: String, how: Deactivation) -> ApiFuture<User> {
-        self.write("POST", format!("/users/{user_id}/deactivate"), how, None)
+        in_area(settings::deactivate_staff(self.clone(), user_id, how))
     }
 
     fn reactivate_staff(&self, user_id: String) -> ApiFuture<User> {
-        self.write("POST", format!("/users/{user_id}/reactivate"), (), None)
+        in_area(settings::reactivate_staff(self.clone(), user_id))
     }
 
     fn save_department(&self, department: Department) -> ApiFuture<Department> {
-        #[derive(Serialize)]
-        struct Body {
-            name: String,
-            parent_id: Option<String>,
-        }
-        let path = format!("/departments/{}", department.id);
-        let body = Body {
-            name: department.name,
-            parent_id: department.parent_id,
-        };
-        self.write("PUT", path, body, None)
+        in_area(settings::save_department(self.clone(), department))
     }
 
     fn delete_department(&self, department_id: String) -> ApiFuture<()> {
-        self.delete(format!("/departments/{department_id}"))
+        in_area(settings::delete_department(self.clone(), department_id))
     }
 
     fn card(&self, id: String) -> ApiFuture<Card> {
-        self.get(format!("/cards/{id}"))
+        in_area(content::card(self.clone(), id))
     }
 
     fn save_card(&self, card: Card) -> ApiFuture<Card> {
-        let path = format!("/cards/{}", card.id);
-        self.write("PUT", path, card, None)
+        in_area(content::save_card(self.clone(), card))
     }
 
     fn contents(&self) -> ApiFuture<Vec<Content>> {
@@ -191,35 +177,19 @@ impl Api for HttpBackend {
     }
 
     fn save_content(&self, content: Content) -> ApiFuture<Content> {
-        // Saving the same document twice is harmless, so it may be retried.
-        let key = format!(
-            "content-{}-{}",
-            content.id,
-            content.updated_at.timestamp_millis()
-        );
-        self.write(
-            "PUT",
-            format!("/contents/{}", content.id),
-            content,
-            Some(key),
-        )
+        in_area(content::save_content(self.clone(), content))
     }
 
     fn card_analytics(&self, card_id: String) -> ApiFuture<CardAnalytics> {
-        self.get(format!("/cards/{card_id}/analytics"))
+        in_area(content::card_analytics(self.clone(), card_id))
     }
 
     fn content_analytics(&self, content_id: String) -> ApiFuture<ContentAnalytics> {
-        self.get(format!("/contents/{content_id}/analytics"))
+        in_area(content::content_analytics(self.clone(), content_id))
     }
 
     fn content_ranking(&self, by: Ranking) -> ApiFuture<Vec<ContentStats>> {
-        let by = match by {
-            Ranking::MostRead => "most_read",
-            Ranking::LongestRead => "longest_read",
-            Ranking::MostForwarded => "most_forwarded",
-        };
-        self.get(format!("/contents/ranking?by={by}"))
+        in_area(content::content_ranking(self.clone(), by))
     }
 
     fn contacts(&self) -> ApiFuture<Vec<Contact>> {
@@ -227,30 +197,23 @@ impl Api for HttpBackend {
     }
 
     fn customers(&self, query: CustomerQuery) -> ApiFuture<Page<Contact>> {
-        self.get(format!("/customers?{}", customer_query_string(&query)))
+        in_area(crm::customers(self.clone(), query))
     }
 
     fn create_customer(&self, new: NewCustomer) -> ApiFuture<Contact> {
-        let key = new.id.clone();
-        self.write("POST", "/contacts".into(), new, Some(key))
+        in_area(crm::create_customer(self.clone(), new))
     }
 
     fn update_customer(&self, id: String, details: CustomerDetails) -> ApiFuture<Contact> {
-        // The same details again change nothing: no key needed.
-        self.write("PUT", format!("/contacts/{id}"), details, None)
+        in_area(crm::update_customer(self.clone(), id, details))
     }
 
     fn set_stage(&self, id: String, change: StageMove) -> ApiFuture<Contact> {
-        self.write("PUT", format!("/contacts/{id}/stage"), change, None)
+        in_area(crm::set_stage(self.clone(), id, change))
     }
 
     fn set_star(&self, id: String, starred: bool) -> ApiFuture<Contact> {
-        self.write(
-            "PUT",
-            format!("/contacts/{id}/star"),
-            Star { starred },
-            None,
-        )
+        in_area(crm::set_star(self.clone(), id, starred))
     }
 
     fn log_follow_up(&self, contact_id: String, new: NewFollowUp) -> ApiFuture<FollowUpLogged> {
@@ -264,39 +227,31 @@ impl Api for HttpBackend {
     }
 
     fn bulk_update(&self, update: BulkUpdate) -> ApiFuture<Vec<Contact>> {
-        let key = update.log_id.clone();
-        self.write("POST", "/customers/bulk".into(), update, Some(key))
+        in_area(crm::bulk_update(self.clone(), update))
     }
 
     fn set_stages(&self, stages: OrgStages) -> ApiFuture<Organization> {
-        self.write("PUT", "/org/stages".into(), stages, None)
+        in_area(settings::set_stages(self.clone(), stages))
     }
 
     fn pools(&self) -> ApiFuture<Vec<PoolSummary>> {
-        self.get("/pools".into())
+        in_area(crm::pools(self.clone()))
     }
 
     fn set_pools(&self, pools: OrgPools) -> ApiFuture<Organization> {
-        self.write("PUT", "/org/pools".into(), pools, None)
+        in_area(settings::set_pools(self.clone(), pools))
     }
 
     fn claim_customer(&self, id: String, claim: ClaimCustomer) -> ApiFuture<Contact> {
-        let key = claim.log_id.clone();
-        self.write("POST", format!("/contacts/{id}/claim"), claim, Some(key))
+        in_area(crm::claim_customer(self.clone(), id, claim))
     }
 
     fn release_customer(&self, id: String, release: ReleaseCustomer) -> ApiFuture<Contact> {
-        let key = release.log_id.clone();
-        self.write(
-            "POST",
-            format!("/contacts/{id}/release"),
-            release,
-            Some(key),
-        )
+        in_area(crm::release_customer(self.clone(), id, release))
     }
 
     fn lock_customer(&self, id: String, locked: bool) -> ApiFuture<Contact> {
-        self.write("PUT", format!("/contacts/{id}/lock"), Lock { locked }, None)
+        in_area(crm::lock_customer(self.clone(), id, locked))
     }
 
     fn due_back(&self) -> ApiFuture<Vec<DueBack>> {
@@ -304,20 +259,15 @@ impl Api for HttpBackend {
     }
 
     fn run_pool_rules(&self) -> ApiFuture<PoolRun> {
-        self.write("POST", "/pools/run".into(), (), None)
+        in_area(settings::run_pool_rules(self.clone()))
     }
 
     fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
-        self.get(format!("/leaderboard?{}", board_query_string(&query)))
+        in_area(home::leaderboard(self.clone(), query))
     }
 
     fn team_board(&self, query: TeamQuery) -> ApiFuture<TeamBoard> {
-        self.get(format!(
-            "/team/board?{}",
-            Params::default()
-                .maybe("department", query.department.as_deref())
-                .joined()
-        ))
+        in_area(home::team_board(self.clone(), query))
     }
 
     fn what_works(&self, query: WhatWorksQuery) -> ApiFuture<WhatWorks> {
@@ -330,20 +280,15 @@ impl Api for HttpBackend {
     }
 
     fn suggestions(&self, contact_id: String) -> ApiFuture<Vec<Suggestion>> {
-        self.get(format!("/contacts/{contact_id}/suggestions"))
+        in_area(crm::suggestions(self.clone(), contact_id))
     }
 
     fn set_org_tags(&self, tags: OrgTags) -> ApiFuture<Organization> {
-        self.write("PUT", "/org/tags".into(), tags, None)
+        in_area(settings::set_org_tags(self.clone(), tags))
     }
 
     fn import_customers(&self, rows: ImportRows) -> ApiFuture<ImportReport> {
-        // Rows keep their customers' ids, so sending a part again is safe.
-        let key = rows.commit.then(|| {
-            let first = rows.rows.first().map_or(0, |r| r.row);
-            format!("{}-{first}", rows.id)
-        });
-        self.write("POST", "/customers/import".into(), rows, key)
+        in_area(crm::import_customers(self.clone(), rows))
     }
 
     fn tasks(&self, query: TaskQuery) -> ApiFuture<Vec<Task>> {
@@ -358,13 +303,11 @@ impl Api for HttpBackend {
     }
 
     fn create_task(&self, new: NewTask) -> ApiFuture<Task> {
-        let key = new.id.clone();
-        self.write("POST", "/tasks".into(), new, Some(key))
+        in_area(crm::create_task(self.clone(), new))
     }
 
     fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task> {
-        let key = from.id.clone();
-        self.write("POST", "/tasks/from-reading".into(), from, Some(key))
+        in_area(home::task_from_reading(self.clone(), from))
     }
 
     fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task> {
@@ -372,27 +315,23 @@ impl Api for HttpBackend {
     }
 
     fn pipeline(&self, query: PipelineQuery) -> ApiFuture<Vec<PipelineColumn>> {
-        self.get(format!("/pipeline?mine={}", query.mine))
+        in_area(crm::pipeline(self.clone(), query))
     }
 
     fn create_deal(&self, new: NewDeal) -> ApiFuture<Deal> {
-        let key = new.id.clone();
-        self.write("POST", "/deals".into(), new, Some(key))
+        in_area(crm::create_deal(self.clone(), new))
     }
 
     fn move_deal(&self, id: String, to: DealMove) -> ApiFuture<Deal> {
-        let key = to.log_id.clone();
-        self.write("PUT", format!("/deals/{id}/stage"), to, Some(key))
+        in_area(crm::move_deal(self.clone(), id, to))
     }
 
     fn update_deal(&self, id: String, edit: DealEdit) -> ApiFuture<Deal> {
-        // A PUT of the whole terms: sending it again is safe.
-        let key = edit.log_id.clone();
-        self.write("PUT", format!("/deals/{id}"), edit, Some(key))
+        in_area(crm::update_deal(self.clone(), id, edit))
     }
 
     fn deals_of(&self, contact_id: String) -> ApiFuture<Vec<Deal>> {
-        self.get(format!("/contacts/{contact_id}/deals"))
+        in_area(crm::deals_of(self.clone(), contact_id))
     }
 
     fn contact(&self, id: String) -> ApiFuture<Contact> {
@@ -414,8 +353,7 @@ impl Api for HttpBackend {
     }
 
     fn not_same_person(&self, id: String) -> ApiFuture<Contact> {
-        // Clearing a cleared suggestion changes nothing, so a repeat is harmless.
-        self.write("POST", format!("/contacts/{id}/not-duplicate"), (), None)
+        in_area(crm::not_same_person(self.clone(), id))
     }
 
     fn timeline(&self, contact_id: String) -> ApiFuture<Vec<Activity>> {
@@ -423,11 +361,11 @@ impl Api for HttpBackend {
     }
 
     fn intent_trend(&self, contact_id: String) -> ApiFuture<Vec<IntentPoint>> {
-        self.get(format!("/contacts/{contact_id}/intent-trend"))
+        in_area(crm::intent_trend(self.clone(), contact_id))
     }
 
     fn canned_replies(&self) -> ApiFuture<Vec<CannedReply>> {
-        self.get("/canned-replies".into())
+        in_area(inbox::canned_replies(self.clone()))
     }
 
     fn create_share(&self, new: NewShare) -> ApiFuture<Share> {
@@ -435,15 +373,15 @@ impl Api for HttpBackend {
     }
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
-        self.get("/radar".into())
+        in_area(home::radar(self.clone()))
     }
 
     fn today(&self) -> ApiFuture<Today> {
-        self.get("/today".into())
+        in_area(home::today(self.clone()))
     }
 
     fn conversations(&self, query: ConversationQuery) -> ApiFuture<ConversationPage> {
-        self.get(format!("/conversations?{}", query_string(&query)))
+        in_area(inbox::conversations(self.clone(), query))
     }
 
     fn messages(
@@ -451,56 +389,39 @@ impl Api for HttpBackend {
         conversation_id: String,
         cursor: Option<String>,
     ) -> ApiFuture<Page<Message>> {
-        let cursor = cursor
-            .map(|c| format!("?cursor={}", js_sys::encode_uri_component(&c)))
-            .unwrap_or_default();
-        self.get(format!("/conversations/{conversation_id}/messages{cursor}"))
+        in_area(inbox::messages(self.clone(), conversation_id, cursor))
     }
 
     fn send_message(&self, conversation_id: String, new: NewMessage) -> ApiFuture<Message> {
-        let key = new.idempotency_key.clone();
-        self.write(
-            "POST",
-            format!("/conversations/{conversation_id}/messages"),
-            new,
-            Some(key),
-        )
+        in_area(inbox::send_message(self.clone(), conversation_id, new))
     }
 
     fn retry_delivery(&self, conversation_id: String, message_id: String) -> ApiFuture<Message> {
-        self.write(
-            "POST",
-            format!("/conversations/{conversation_id}/messages/{message_id}/retry"),
-            (),
-            None,
-        )
+        in_area(inbox::retry_delivery(
+            self.clone(),
+            conversation_id,
+            message_id,
+        ))
     }
 
     fn simulate_inbound(&self, channel: Channel, message: InboundMessage) -> ApiFuture<Message> {
-        let key = message.idempotency_key.clone();
-        self.write(
-            "POST",
-            format!("/channels/{}/simulate", channel.slug()),
-            message,
-            Some(key),
-        )
+        in_area(inbox::simulate_inbound(self.clone(), channel, message))
     }
 
     fn channel_keys(&self) -> ApiFuture<Vec<ChannelKeyInfo>> {
-        self.get("/channel-keys".into())
+        in_area(settings::channel_keys(self.clone()))
     }
 
     fn create_channel_key(&self, new: NewChannelKey) -> ApiFuture<IssuedChannelKey> {
-        // Not repeatable: a second attempt would make a second credential.
-        self.write("POST", "/channel-keys".into(), new, None)
+        in_area(settings::create_channel_key(self.clone(), new))
     }
 
     fn rotate_channel_key(&self, key_id: String) -> ApiFuture<IssuedChannelKey> {
-        self.write("POST", format!("/channel-keys/{key_id}/rotate"), (), None)
+        in_area(settings::rotate_channel_key(self.clone(), key_id))
     }
 
     fn revoke_channel_key(&self, key_id: String) -> ApiFuture<ChannelKeyInfo> {
-        self.write("POST", format!("/channel-keys/{key_id}/revoke"), (), None)
+        in_area(settings::revoke_channel_key(self.clone(), key_id))
     }
 
     fn update_conversation(
@@ -508,21 +429,15 @@ impl Api for HttpBackend {
         conversation_id: String,
         update: ConversationUpdate,
     ) -> ApiFuture<Conversation> {
-        // Setting the same values again changes nothing, so it may be retried.
-        self.write(
-            "PATCH",
-            format!("/conversations/{conversation_id}"),
+        in_area(inbox::update_conversation(
+            self.clone(),
+            conversation_id,
             update,
-            None,
-        )
+        ))
     }
 
     fn reset_demo(&self, conversations: Option<usize>) -> ApiFuture<()> {
-        let path = match conversations {
-            Some(n) => format!("/demo/reset?conversations={n}"),
-            None => "/demo/reset".into(),
-        };
-        self.write("POST", path, (), None)
+        in_area(settings::reset_demo(self.clone(), conversations))
     }
 
     fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
