@@ -63,13 +63,6 @@ pub fn App() -> impl IntoView {
     let toasts = Toasts::new();
     provide_context(toasts);
     offline::keep_app_shell();
-    // The in-browser backend (the core's rules and the demo data) is a module of its
-    // own: a workbench on the reference server never downloads it.
-    let http = match configured_backend() {
-        BackendChoice::Http(base) => Some(Rc::new(HttpBackend::new(&base)) as Rc<dyn Api>),
-        BackendChoice::Local => None,
-    };
-    let local = LocalResource::new(move || open_local_backend(toasts, i18n));
     let workbench = move |api: Rc<dyn Api>| {
         provide_api(api);
         view! {
@@ -108,20 +101,25 @@ pub fn App() -> impl IntoView {
             </Router>
         }
     };
-    let shell = match http {
-        Some(api) => workbench(api).into_any(),
-        None => (move || match local.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Ok(api)) => workbench(api).into_any(),
-            Some(Err(_)) => view! {
-                <RetryAlert
-                    error=AppError::Network(String::from("the in-browser backend did not arrive"))
-                    retry=Callback::new(move |()| local.refetch())
-                />
-            }
-            .into_any(),
-        })
-        .into_any(),
+    // The in-browser backend (the core's rules and the demo data) is a module of its
+    // own, asked for only here: a workbench on the reference server never downloads it.
+    let shell = match configured_backend() {
+        BackendChoice::Http(base) => workbench(Rc::new(HttpBackend::new(&base))).into_any(),
+        BackendChoice::Local => {
+            let local = LocalResource::new(move || open_local_backend(toasts, i18n));
+            (move || match local.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Ok(api)) => workbench(api).into_any(),
+                Some(Err(missing)) => view! {
+                    <RetryAlert
+                        error=AppError::from(missing)
+                        retry=Callback::new(move |()| local.refetch())
+                    />
+                }
+                .into_any(),
+            })
+            .into_any()
+        }
     };
     view! {
         {shell}

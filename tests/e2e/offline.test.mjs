@@ -35,6 +35,9 @@ function shellKept(page) {
     'the shell is kept');
 }
 
+/** The modules only the in-browser default opens (`embedded_*` areas, src/split.rs). */
+const localOnly = /\/split_embedded_/;
+
 /** The split-off modules (one per area of pages) the kept loader names. */
 function splitModules(page) {
   return page.evaluate(async () => {
@@ -50,6 +53,8 @@ function splitModules(page) {
 
 test(`after one visit the workbench opens without a network, its data never kept by the worker (${BACKEND})`, () =>
   withPage(async (page) => {
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await enterAsStaff(page, url('/radar'));
     await heading(page, 'Lead radar');
     await shellKept(page);
@@ -64,11 +69,11 @@ test(`after one visit the workbench opens without a network, its data never kept
     // backend and the whole app's customer pages are never needed, nor kept.
     const modules = await splitModules(page);
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
-    const localOnly = /\/split_embedded_/;
     const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
     await until(page, (paths) => areas.every((m) => paths.includes(m)), 'every area of pages is kept');
     if (BACKEND === 'http') {
       assert.deepEqual((await keptPaths(page)).filter((p) => localOnly.test(p)), [], 'nothing of the in-browser backend');
+      assert.deepEqual(requested.filter((p) => localOnly.test(p)), [], 'the page never asks for it either');
     }
 
     const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
