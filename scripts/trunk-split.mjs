@@ -63,11 +63,53 @@ function areasOf(loader, modules) {
   return areas;
 }
 
+/** Which area each of the workbench's routes opens: `[path, area]`, read from the
+ * router (src/lib.rs, `<Route path=path!("radar") ... lazy_pages::lead_radar`) and the
+ * split points (src/lazy_pages.rs, `split_fn!(home, pub fn lead_radar(`). */
+function routeAreas(areas) {
+  const lib = readFileSync(join(source, 'src', 'lib.rs'), 'utf8');
+  const lazy = readFileSync(join(source, 'src', 'lazy_pages.rs'), 'utf8');
+  const areaOf = new Map([...lazy.matchAll(/split_fn!\(\s*(\w+),\s*pub fn (\w+)\(/g)].map((m) => [m[2], m[1]]));
+  const known = new Set(areas.map((a) => a.name));
+  const routes = [...lib.matchAll(/<Route path=path!\("([^"]*)"\)[^\n]*?lazy_pages::(\w+)/g)].map(([, path, page]) => {
+    const area = areaOf.get(page);
+    if (!known.has(area)) throw new Error(`trunk-split: route "${path}" opens ${page}, whose area was not found`);
+    return [path, area];
+  });
+  if (routes.length === 0) throw new Error('trunk-split: no routes read from src/lib.rs');
+  return routes;
+}
+
+/** A script for the page's head that asks for the modules of the area the address
+ * opens (and, on the in-browser default, of the `embedded_*` areas no route opens: the
+ * in-browser backend, which every page waits for) as soon as the app's own wasm has
+ * arrived, so they download while it starts rather than after. Not at once: sharing a
+ * slow network with the app's wasm, they put off the navigation by more than they
+ * bring the page forward (bench/workbench.mjs). Its requests are the loader's
+ * (`fetch`, same-origin credentials), which then finds them done. */
+function preloadScript(areas, base) {
+  const files = [...new Set(areas.flatMap((a) => a.files))];
+  const byArea = Object.fromEntries(areas.map((a) => [a.name, a.files.map((f) => files.indexOf(f))]));
+  const routes = routeAreas(areas);
+  const always = areas.filter((a) => !a.server && !routes.some(([, r]) => r === a.name)).map((a) => a.name);
+  const data = JSON.stringify({ base, files, areas: byArea, routes, always });
+  return `<script>(()=>{const d=${data};` +
+    `const path=location.pathname.replace(/\\/+$/,'')||'/';` +
+    `const http=document.querySelector('meta[name="lianjie-backend"]')?.content==='http';` +
+    `const want=http?[]:[...d.always];` +
+    `for(const [p,a] of d.routes){if(new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)){want.push(a);break;}}` +
+    `const go=()=>{for(const a of want)for(const i of d.areas[a]??[]){const l=document.createElement('link');` +
+    `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);}};` +
+    `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
+    `if(app){app.addEventListener('load',go,{once:true});app.addEventListener('error',go,{once:true});}else go();})();</script>`;
+}
+
 /** `text.replaceAll(from, to)`, which must find `from`: a generated file of another
  * shape fails the build here rather than in the browser. */
 function replaceAll(text, from, to, what) {
   if (!text.includes(from)) throw new Error(`trunk-split: ${what}: "${from}" not found`);
-  return text.replaceAll(from, to);
+  // A function, so that `$` in `to` is taken as it is.
+  return text.replaceAll(from, () => to);
 }
 
 for (const file of readdirSync(staging)) {
@@ -122,7 +164,8 @@ for (const file of readdirSync(staging)) {
   const loaderFile = `__wasm_split-${h}.js`;
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
-  const areas = JSON.stringify({ areas: areasOf(loader, names) });
+  const areaList = areasOf(loader, names);
+  const areas = JSON.stringify({ areas: areaList });
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
@@ -148,6 +191,7 @@ for (const file of readdirSync(staging)) {
   const base = process.env.TRUNK_PUBLIC_URL ?? '/';
   const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
   html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
-  html = replaceAll(html, '</head>', `<meta name="lianjie-areas" content="${base}${areasFile}"></head>`, 'index.html');
+  html = replaceAll(html, '</head>',
+    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, base)}</head>`, 'index.html');
   writeFileSync(page, html);
 }

@@ -67,6 +67,16 @@ test(`after one visit the workbench opens without a network, its data never kept
     // the first page is up (each after the modules it shares with others), so a page
     // never opened before opens offline too. On the reference server the in-browser
     // backend and the whole app's customer pages are never needed, nor kept.
+    // The radar's area was asked for once the app's wasm had arrived (the page's head
+    // script, scripts/trunk-split.mjs), and that request was the one the loader used.
+    const preloaded = await page.evaluate(() =>
+      [...document.querySelectorAll('link[rel="preload"][href*="/split_"]')].map((l) => new URL(l.href).pathname));
+    assert.equal(preloaded.filter((p) => p.includes('/split_home-')).length, 1, `home is preloaded: ${preloaded}`);
+    assert.equal(preloaded.some((p) => p.includes('/split_inbox-')), false, 'no other area is');
+    assert.equal(preloaded.some((p) => localOnly.test(p)), BACKEND !== 'http', 'the in-browser backend only for it');
+    for (const p of preloaded) {
+      assert.equal(requested.filter((r) => r === p).length, 1, `${p} is fetched once`);
+    }
     const modules = await splitModules(page);
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
     const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
