@@ -11,6 +11,10 @@ pub enum AppError {
     /// The backend could not be reached.
     #[error("network error: {0}")]
     Network(String),
+    /// Part of the app (a split-off module, see `crate::split`) did not arrive: offline
+    /// on a first visit, or a build replaced since the tab was opened.
+    #[error("part of the app did not arrive")]
+    AppPart,
     /// The backend answered something we could not understand.
     #[error("unexpected response: {0}")]
     Decode(String),
@@ -41,7 +45,7 @@ pub enum AppError {
 impl AppError {
     /// Whether trying again may help: the network, rate limiting, or the server's fault.
     pub fn is_transient(&self) -> bool {
-        matches!(self, AppError::Network(_))
+        matches!(self, AppError::Network(_) | AppError::AppPart)
             || matches!(self, AppError::Server(s, _) if *s == 429 || *s >= 500)
     }
 
@@ -51,6 +55,7 @@ impl AppError {
             AppError::NotFound => PublicMsg::ErrNotFound,
             AppError::NoCard => PublicMsg::ErrNoCard,
             AppError::Network(_) => PublicMsg::ErrNetwork,
+            AppError::AppPart => PublicMsg::ErrAppPart,
             AppError::Decode(_) => PublicMsg::ErrDecode,
             AppError::Invalid(_) => PublicMsg::ErrInvalid,
             AppError::Unauthorized => PublicMsg::ErrUnauthorized,
@@ -64,11 +69,9 @@ impl AppError {
 
 pub use lianjie_core::catalogue::problem_message;
 
-/// Part of the app (a split-off module, see `crate::split`) did not arrive: offline on
-/// a first visit, or a build replaced since the tab was opened.
 impl From<crate::split::SplitLoaderError> for AppError {
     fn from(_: crate::split::SplitLoaderError) -> Self {
-        AppError::Network(String::from("part of the app did not arrive"))
+        AppError::AppPart
     }
 }
 

@@ -60,6 +60,7 @@ pub mod public {
         ErrorTitle => "出错了", "Something went wrong";
         ErrNotFound => "找不到这个链接，它可能已失效。", "This link was not found; it may have expired.";
         ErrNetwork => "网络连接失败，请检查网络后重试。", "Could not reach the server. Check your connection and try again.";
+        ErrAppPart => "这部分应用未能加载，请检查网络后重试。", "This part of the app could not be loaded. Check your connection and try again.";
         ErrDecode => "服务器返回了无法识别的数据。", "The server sent a response we could not read.";
         LeadTitle => "留下联系方式", "Leave your details";
         LeadIntro => "留下联系方式，顾问会给你发送更多资料并解答问题。", "Leave your details and the adviser will send you more and answer your questions.";
