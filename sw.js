@@ -58,8 +58,8 @@ function modulesOf(areas, server) {
   return [...modules];
 }
 
-// The shell being kept after a navigation: the modules to keep are the ones its loader
-// names, so a request to keep them waits for it.
+// The shell being kept after a navigation: the modules to keep are those of its areas,
+// so a request to keep them waits for it.
 let keeping = Promise.resolve();
 
 /** Keeps the split-off modules the kept shell's pages need and the cache lacks, one at

@@ -76,17 +76,23 @@ function routeAreas(areas) {
     if (!known.has(area)) throw new Error(`trunk-split: route "${path}" opens ${page}, whose area was not found`);
     return [path, area];
   });
-  if (routes.length === 0) throw new Error('trunk-split: no routes read from src/lib.rs');
+  // Every page the router names must have been read with its route (one line each).
+  const pages = (lib.match(/lazy_pages::\w+/g) ?? []).length;
+  if (routes.length === 0 || routes.length !== pages) {
+    throw new Error(`trunk-split: ${routes.length} routes read from src/lib.rs, which names ${pages} pages: write each <Route ...> on one line`);
+  }
   return routes;
 }
 
 /** A script for the page's head that asks for the modules of the area the address
- * opens (and, on the in-browser default, of the `embedded_*` areas no route opens: the
- * in-browser backend, which every page waits for) as soon as the app's own wasm has
- * arrived, so they download while it starts rather than after. Not at once: sharing a
- * slow network with the app's wasm, they put off the navigation by more than they
- * bring the page forward (bench/workbench.mjs). Its requests are the loader's
- * (`fetch`, same-origin credentials), which then finds them done. */
+ * opens as soon as the app's own wasm has arrived, so they download while it starts
+ * rather than after. Not at once: sharing a slow network with the app's wasm, they put
+ * off the navigation by more than they bring the page forward (bench/workbench.mjs).
+ * On the in-browser default, the `embedded_*` areas no route opens (the in-browser
+ * backend, which the app asks for as soon as it runs) are asked for at once: asked for
+ * later, the app's own request may come first, and then each is fetched twice. The
+ * requests are the loader's (`fetch`, same-origin credentials), which then finds them
+ * done. */
 function preloadScript(areas, base) {
   const files = [...new Set(areas.flatMap((a) => a.files))];
   const byArea = Object.fromEntries(areas.map((a) => [a.name, a.files.map((f) => files.indexOf(f))]));
@@ -95,11 +101,15 @@ function preloadScript(areas, base) {
   const data = JSON.stringify({ base, files, areas: byArea, routes, always });
   return `<script>(()=>{const d=${data};` +
     `const path=location.pathname.replace(/\\/+$/,'')||'/';` +
-    `const http=document.querySelector('meta[name="lianjie-backend"]')?.content==='http';` +
-    `const want=http?[]:[...d.always];` +
-    `for(const [p,a] of d.routes){if(new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)){want.push(a);break;}}` +
-    `const go=()=>{for(const a of want)for(const i of d.areas[a]??[]){const l=document.createElement('link');` +
-    `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);}};` +
+    // As src/api/mod.rs `configured_backend` chooses: `?backend=`, else the page's meta.
+    `const http=(new URLSearchParams(location.search).get('backend')??document.querySelector('meta[name="lianjie-backend"]')?.content)==='http';` +
+    // Areas share modules: each file once.
+    `const asked=new Set();` +
+    `const ask=(names)=>{for(const i of names.flatMap((a)=>d.areas[a]??[])){if(asked.has(i))continue;asked.add(i);` +
+    `const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);}};` +
+    `if(!http)ask(d.always);` +
+    `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
+    `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
     `if(app){app.addEventListener('load',go,{once:true});app.addEventListener('error',go,{once:true});}else go();})();</script>`;
 }

@@ -4,10 +4,11 @@
 //! is called; without it (tests, `cargo check`), it is an ordinary `async fn`, so the
 //! callers are the same either way.
 //!
-//! A module's name is its area. Areas named `embedded_*` are the ones only the embedded
-//! default opens (the in-browser backend, the whole app's customer pages): the service
-//! worker never keeps them for a workbench on the reference server
-//! (`scripts/trunk-split.mjs` marks them so in the build's `areas-<hash>.json`).
+//! A module's name is its area. Areas named `embedded_*` are the ones a workbench on the
+//! reference server never opens (the in-browser backend, and the whole app's customer
+//! pages, which the server answers with its slim build): the service worker does not
+//! keep them for it (`scripts/trunk-split.mjs` marks them so in the build's
+//! `areas-<hash>.json`).
 
 pub use leptos::wasm_split::SplitLoaderError;
 

@@ -70,10 +70,11 @@ test(`after one visit the workbench opens without a network, its data never kept
     // The radar's area was asked for once the app's wasm had arrived (the page's head
     // script, scripts/trunk-split.mjs), and that request was the one the loader used.
     const preloaded = await page.evaluate(() =>
-      [...document.querySelectorAll('link[rel="preload"][href*="/split_"]')].map((l) => new URL(l.href).pathname));
+      [...document.querySelectorAll('link[rel="preload"][href$=".wasm"]:not([href$="_bg.wasm"])')].map((l) => new URL(l.href).pathname));
     assert.equal(preloaded.filter((p) => p.includes('/split_home-')).length, 1, `home is preloaded: ${preloaded}`);
     assert.equal(preloaded.some((p) => p.includes('/split_inbox-')), false, 'no other area is');
     assert.equal(preloaded.some((p) => localOnly.test(p)), BACKEND !== 'http', 'the in-browser backend only for it');
+    assert.equal(new Set(preloaded).size, preloaded.length, 'each file is asked for once');
     for (const p of preloaded) {
       assert.equal(requested.filter((r) => r === p).length, 1, `${p} is fetched once`);
     }
