@@ -63,10 +63,6 @@ test(`after one visit the workbench opens without a network, its data never kept
       assert.ok(kept.some((p) => p.endsWith(asset)), `a ${asset} file is kept: ${kept}`);
     }
     assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
-    // The radar's area came with it; the worker keeps the other areas' modules once
-    // the first page is up (each after the modules it shares with others), so a page
-    // never opened before opens offline too. On the reference server the in-browser
-    // backend and the whole app's customer pages are never needed, nor kept.
     // The radar's area was asked for once the app's wasm had arrived (the page's head
     // script, scripts/trunk-split.mjs), and that request was the one the loader used.
     const preloaded = await page.evaluate(() =>
@@ -78,6 +74,10 @@ test(`after one visit the workbench opens without a network, its data never kept
     for (const p of preloaded) {
       assert.equal(requested.filter((r) => r === p).length, 1, `${p} is fetched once`);
     }
+    // The radar's area came with it; the worker keeps the other areas' modules once
+    // the first page is up (each after the modules it shares with others), so a page
+    // never opened before opens offline too. On the reference server the in-browser
+    // backend and the whole app's customer pages are never needed, nor kept.
     const modules = await splitModules(page);
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
     const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
