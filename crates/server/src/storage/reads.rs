@@ -130,6 +130,15 @@ enum Part {
     AssignedElsewhere,
 }
 
+/// Where a statement reads conversations from: their rows, the inbox's tallies (no
+/// snoozed ones; no owner or assignee is `''`), or the snoozed ones alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Rows,
+    Tallies,
+    Snoozed,
+}
+
 impl Storage {
     /// Ids of the counted view sessions on links of the staff `owners` names (the
     /// radar's scope), most recently seen first, ties by id: the order of core's
@@ -184,14 +193,22 @@ impl Storage {
             _ => None,
         };
         // The filters but the status tab, shared by the counts and the page, over the
-        // part of a scoped caller's conversations `part` names; the customer is
-        // joined only for the text filter (a conversation carries its owner).
-        let filtered = |sql: &mut Sql, part: Part| {
-            sql.push(" FROM conversations v");
+        // part of a scoped caller's conversations `part` names, read from `from`; the
+        // customer is joined only for the text filter (a conversation carries its
+        // owner).
+        let filtered = |sql: &mut Sql, part: Part, from: Source| {
+            sql.push(match from {
+                Source::Tallies => " FROM conversation_counts v",
+                Source::Rows | Source::Snoozed => " FROM conversations v",
+            });
             if text.is_some() {
                 sql.push(" LEFT JOIN contacts c ON c.id = v.contact_id");
             }
             sql.push(" WHERE v.org_id = ").text(org);
+            if from == Source::Snoozed {
+                // Written out, so that the partial index on snoozed ones is taken.
+                sql.push(" AND v.status = 'snoozed'");
+            }
             if let Some(team) = team {
                 match part {
                     Part::Either => sql
@@ -213,6 +230,9 @@ impl Storage {
                 AssigneeFilter::All => {}
                 AssigneeFilter::Mine => {
                     sql.push(" AND v.assignee_id = ").text(&caller.user_id);
+                }
+                AssigneeFilter::Unassigned if from == Source::Tallies => {
+                    sql.push(" AND v.assignee_id = ''");
                 }
                 AssigneeFilter::Unassigned => {
                     sql.push(" AND v.assignee_id IS NULL");
@@ -237,22 +257,38 @@ impl Storage {
         };
 
         // A scoped caller's counts in two disjoint halves, each read from an index
-        // alone; an OR of the two would read every row of the organization.
-        let mut counts = Sql::default();
-        counts.push("SELECT st, COUNT(*), CAST(SUM(unread) AS BIGINT) FROM (");
+        // alone; an OR of the two would read every row of the organization. Without
+        // a label or text filter they are the tallies (`conversation_counts`) and the
+        // snoozed conversations, a few rows whatever the inbox's size.
+        let sources: &[Source] = if text.is_none() && q.label.is_none() {
+            &[Source::Tallies, Source::Snoozed]
+        } else {
+            &[Source::Rows]
+        };
         let parts: &[Part] = if team.is_some() {
             &[Part::Owned, Part::AssignedElsewhere]
         } else {
             &[Part::Either]
         };
-        for (i, part) in parts.iter().enumerate() {
+        let mut counts = Sql::default();
+        counts.push("SELECT st, CAST(SUM(n) AS BIGINT), CAST(SUM(unread) AS BIGINT) FROM (");
+        for (i, (part, from)) in parts
+            .iter()
+            .flat_map(|p| sources.iter().map(move |f| (*p, *f)))
+            .enumerate()
+        {
             if i > 0 {
                 counts.push(" UNION ALL ");
             }
-            counts.push("SELECT ");
-            effective(&mut counts);
-            counts.push(" AS st, v.unread AS unread");
-            filtered(&mut counts, *part);
+            if from == Source::Tallies {
+                counts.push("SELECT v.status AS st, v.n AS n");
+            } else {
+                counts.push("SELECT ");
+                effective(&mut counts);
+                counts.push(" AS st, 1 AS n");
+            }
+            counts.push(", v.unread AS unread");
+            filtered(&mut counts, part, from);
         }
         counts.push(") AS visible GROUP BY st");
         let mut by_status = StatusCounts::default();
@@ -289,7 +325,7 @@ impl Storage {
             // conversation the filters let through.
             let mut page = Sql::default();
             page.push("SELECT p.doc, c.name FROM (SELECT v.doc, v.contact_id, v.id, v.last_message_ns, v.intent");
-            filtered(&mut page, Part::Either);
+            filtered(&mut page, Part::Either, Source::Rows);
             if q.status != StatusFilter::All {
                 page.push(" AND ");
                 effective_in(&mut page, &statuses, ns(now));
