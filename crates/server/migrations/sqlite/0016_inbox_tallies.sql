@@ -2,9 +2,12 @@
 -- with 1,000 conversations or 1,000,000: per organization, owner, assignee, channel
 -- and status, how many conversations and their unread messages. Counting from an
 -- index grew with the caller's conversations (a rep's counts at 1M messages: 18 ms,
--- 7x their time at 100k). No owner or assignee is '' (a key cannot hold NULL).
--- Snoozed conversations are left out: a run-out snooze counts as open, which depends
--- on the time of reading, so they are counted from their own partial index.
+-- 7x their time at 100k). A missing value is '' (a key cannot hold NULL): no owner or
+-- assignee, or no channel or status yet in a row from before those columns, until
+-- `fill_columns` writes them.
+-- A snooze that has run out counts as open, which depends on the time of reading:
+-- those are found by the end of their snooze in the partial index below and moved
+-- from the snoozed tally to the open one as the counts are read.
 CREATE TABLE conversation_counts (
     org_id TEXT NOT NULL,
     owner_id TEXT NOT NULL,
@@ -17,35 +20,37 @@ CREATE TABLE conversation_counts (
 );
 
 INSERT INTO conversation_counts
-SELECT org_id, COALESCE(owner_id, ''), COALESCE(assignee_id, ''), channel, status,
+SELECT org_id, COALESCE(owner_id, ''), COALESCE(assignee_id, ''), COALESCE(channel, ''),
+       COALESCE(status, ''),
        COUNT(*), COALESCE(SUM(unread), 0)
-FROM conversations WHERE status <> 'snoozed'
-GROUP BY org_id, COALESCE(owner_id, ''), COALESCE(assignee_id, ''), channel, status;
+FROM conversations
+GROUP BY org_id, COALESCE(owner_id, ''), COALESCE(assignee_id, ''), COALESCE(channel, ''),
+    COALESCE(status, '');
 
 CREATE INDEX conversations_snoozed
-    ON conversations (org_id, owner_id, assignee_id, channel, snoozed_until_ns, unread)
+    ON conversations (org_id, snoozed_until_ns, owner_id, assignee_id, channel, unread)
     WHERE status = 'snoozed';
 
 -- Every write that moves a conversation between tallies: a new one (its owner is set
 -- by `conversation_owner_on_insert` just after, as an update), one deleted (a demo
 -- reset), and one whose owner, assignee, channel, status or unread count changed.
 CREATE TRIGGER conversation_counts_on_insert AFTER INSERT ON conversations
-WHEN NEW.status <> 'snoozed'
 BEGIN
     INSERT INTO conversation_counts VALUES (NEW.org_id, COALESCE(NEW.owner_id, ''),
-        COALESCE(NEW.assignee_id, ''), NEW.channel, NEW.status, 1, COALESCE(NEW.unread, 0))
+        COALESCE(NEW.assignee_id, ''), COALESCE(NEW.channel, ''), COALESCE(NEW.status, ''),
+        1, COALESCE(NEW.unread, 0))
     ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
         n = conversation_counts.n + 1,
         unread = conversation_counts.unread + excluded.unread;
 END;
 
 CREATE TRIGGER conversation_counts_on_delete AFTER DELETE ON conversations
-WHEN OLD.status <> 'snoozed'
 BEGIN
     UPDATE conversation_counts SET n = n - 1, unread = unread - COALESCE(OLD.unread, 0)
     WHERE org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
-      AND assignee_id = COALESCE(OLD.assignee_id, '') AND channel = OLD.channel
-      AND status = OLD.status;
+      AND assignee_id = COALESCE(OLD.assignee_id, '')
+      AND channel = COALESCE(OLD.channel, '')
+      AND status = COALESCE(OLD.status, '');
 END;
 
 CREATE TRIGGER conversation_counts_on_update
@@ -55,14 +60,13 @@ WHEN OLD.owner_id IS NOT NEW.owner_id OR OLD.assignee_id IS NOT NEW.assignee_id
   OR OLD.unread IS NOT NEW.unread
 BEGIN
     UPDATE conversation_counts SET n = n - 1, unread = unread - COALESCE(OLD.unread, 0)
-    WHERE OLD.status <> 'snoozed'
-      AND org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
-      AND assignee_id = COALESCE(OLD.assignee_id, '') AND channel = OLD.channel
-      AND status = OLD.status;
-    INSERT INTO conversation_counts
-    SELECT NEW.org_id, COALESCE(NEW.owner_id, ''), COALESCE(NEW.assignee_id, ''),
-           NEW.channel, NEW.status, 1, COALESCE(NEW.unread, 0)
-    WHERE NEW.status <> 'snoozed'
+    WHERE org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
+      AND assignee_id = COALESCE(OLD.assignee_id, '')
+      AND channel = COALESCE(OLD.channel, '')
+      AND status = COALESCE(OLD.status, '');
+    INSERT INTO conversation_counts VALUES (NEW.org_id, COALESCE(NEW.owner_id, ''),
+        COALESCE(NEW.assignee_id, ''), COALESCE(NEW.channel, ''), COALESCE(NEW.status, ''),
+        1, COALESCE(NEW.unread, 0))
     ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
         n = conversation_counts.n + 1,
         unread = conversation_counts.unread + excluded.unread;

@@ -131,12 +131,12 @@ enum Part {
 }
 
 /// Where a statement reads conversations from: their rows, the inbox's tallies (no
-/// snoozed ones; no owner or assignee is `''`), or the snoozed ones alone.
+/// owner or assignee is `''` there), or the snoozed ones whose snooze has run out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
     Rows,
     Tallies,
-    Snoozed,
+    RunOut,
 }
 
 impl Storage {
@@ -199,15 +199,17 @@ impl Storage {
         let filtered = |sql: &mut Sql, part: Part, from: Source| {
             sql.push(match from {
                 Source::Tallies => " FROM conversation_counts v",
-                Source::Rows | Source::Snoozed => " FROM conversations v",
+                Source::Rows | Source::RunOut => " FROM conversations v",
             });
             if text.is_some() {
                 sql.push(" LEFT JOIN contacts c ON c.id = v.contact_id");
             }
             sql.push(" WHERE v.org_id = ").text(org);
-            if from == Source::Snoozed {
-                // Written out, so that the partial index on snoozed ones is taken.
-                sql.push(" AND v.status = 'snoozed'");
+            if from == Source::RunOut {
+                // The status written out, so that the partial index on snoozed ones
+                // is taken.
+                sql.push(" AND v.status = 'snoozed' AND v.snoozed_until_ns <= ")
+                    .int(ns(now));
             }
             if let Some(team) = team {
                 match part {
@@ -258,12 +260,19 @@ impl Storage {
 
         // A scoped caller's counts in two disjoint halves, each read from an index
         // alone; an OR of the two would read every row of the organization. Without
-        // a label or text filter they are the tallies (`conversation_counts`) and the
-        // snoozed conversations, a few rows whatever the inbox's size.
-        let sources: &[Source] = if text.is_none() && q.label.is_none() {
-            &[Source::Tallies, Source::Snoozed]
+        // a label or text filter they are the tallies (`conversation_counts`), with
+        // each run-out snooze moved from snoozed to open: a few rows whatever the
+        // inbox's size. Each select: (status, or the effective one's `CASE`;
+        // conversations; unread; where).
+        let selects: &[(Option<&str>, &str, &str, Source)] = if text.is_none() && q.label.is_none()
+        {
+            &[
+                (Some("v.status"), "v.n", "v.unread", Source::Tallies),
+                (Some("'open'"), "1", "v.unread", Source::RunOut),
+                (Some("'snoozed'"), "-1", "-v.unread", Source::RunOut),
+            ]
         } else {
-            &[Source::Rows]
+            &[(None, "1", "v.unread", Source::Rows)]
         };
         let parts: &[Part] = if team.is_some() {
             &[Part::Owned, Part::AssignedElsewhere]
@@ -272,22 +281,21 @@ impl Storage {
         };
         let mut counts = Sql::default();
         counts.push("SELECT st, CAST(SUM(n) AS BIGINT), CAST(SUM(unread) AS BIGINT) FROM (");
-        for (i, (part, from)) in parts
+        for (i, (part, (status, n, unread, from))) in parts
             .iter()
-            .flat_map(|p| sources.iter().map(move |f| (*p, *f)))
+            .flat_map(|p| selects.iter().map(move |s| (*p, *s)))
             .enumerate()
         {
             if i > 0 {
                 counts.push(" UNION ALL ");
             }
-            if from == Source::Tallies {
-                counts.push("SELECT v.status AS st, v.n AS n");
+            counts.push("SELECT ");
+            if let Some(status) = status {
+                counts.push(status);
             } else {
-                counts.push("SELECT ");
                 effective(&mut counts);
-                counts.push(" AS st, 1 AS n");
             }
-            counts.push(", v.unread AS unread");
+            counts.push(&format!(" AS st, {n} AS n, {unread} AS unread"));
             filtered(&mut counts, part, from);
         }
         counts.push(") AS visible GROUP BY st");

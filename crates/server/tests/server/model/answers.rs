@@ -1,7 +1,7 @@
 //! What is compared at a checkpoint: the records, every stored message, and every
 //! answer the app asks for, from memory alone or with the server's SQL reads.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use lianjie_core::api::{AssigneeFilter, ConversationQuery, StatusFilter, TREND_DAYS};
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::{InboxSort, Message};
@@ -116,15 +116,31 @@ pub(super) async fn answers(
     let conversations: Vec<String> = db.conversations.keys().cloned().collect();
     for c in &callers {
         let who = &c.user_id;
-        for (i, q) in inbox_queries().iter().enumerate() {
+        // The tabs read again hours later too, when every snooze has run out and
+        // counts as open (the demo's and the sequences' snoozes are hours long).
+        let later = now + Duration::hours(6);
+        let reads = (inbox_queries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| (i, q, now)))
+        .chain((inbox_queries().into_iter().enumerate().take(9)).map(|(i, q)| (i, q, later)));
+        for (i, q, at) in reads {
             let page = match sql {
                 Some((storage, org)) => storage
-                    .conversation_page(org, c, q, now)
+                    .conversation_page(org, c, &q, at)
                     .await
                     .map_err(|e| e.to_string()),
-                None => Ok(db.list_conversations(c, q, now)),
+                None => Ok(db.list_conversations(c, &q, at)),
             };
-            out.insert(format!("{who} conversations #{i} {q:?}"), answer(&page));
+            let when = if at == now {
+                String::new()
+            } else {
+                format!(" at {at}")
+            };
+            out.insert(
+                format!("{who} conversations #{i}{when} {q:?}"),
+                answer(&page),
+            );
         }
         for id in conversations.iter().step_by(5) {
             let page = match sql {
