@@ -41,19 +41,18 @@ CREATE INDEX conversations_snoozed
 CREATE FUNCTION lianjie_conversation_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE conversation_counts
-        SET n = n - 1, unread = unread - COALESCE(OLD.unread, 0)
-        WHERE org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
-          AND assignee_id = COALESCE(OLD.assignee_id, '')
-          AND channel = COALESCE(OLD.channel, '')
-          AND status = COALESCE(OLD.status, '');
+        INSERT INTO conversation_counts AS k VALUES (OLD.org_id, COALESCE(OLD.owner_id, ''),
+            COALESCE(OLD.assignee_id, ''), COALESCE(OLD.channel, ''), COALESCE(OLD.status, ''),
+            -1, -COALESCE(OLD.unread, 0))
+        ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
+            n = k.n + excluded.n, unread = k.unread + excluded.unread;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO conversation_counts AS k VALUES (NEW.org_id, COALESCE(NEW.owner_id, ''),
             COALESCE(NEW.assignee_id, ''), COALESCE(NEW.channel, ''), COALESCE(NEW.status, ''),
             1, COALESCE(NEW.unread, 0))
         ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
-            n = k.n + 1, unread = k.unread + excluded.unread;
+            n = k.n + excluded.n, unread = k.unread + excluded.unread;
     END IF;
     RETURN NULL;
 END

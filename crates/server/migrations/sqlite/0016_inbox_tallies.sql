@@ -32,25 +32,28 @@ CREATE INDEX conversations_snoozed
     WHERE status = 'snoozed';
 
 -- Every write that moves a conversation between tallies: a new one (its owner is set
--- by `conversation_owner_on_insert` just after, as an update), one deleted (a demo
--- reset), and one whose owner, assignee, channel, status or unread count changed.
+-- by `conversation_owner_on_insert`, as an update), one deleted (a demo reset), and
+-- one whose owner, assignee, channel, status or unread count changed. Each change is
+-- an addition (taking one out adds -1), so the tallies come out the same whichever
+-- order SQLite runs these and the owner's triggers in (it does not promise one).
 CREATE TRIGGER conversation_counts_on_insert AFTER INSERT ON conversations
 BEGIN
     INSERT INTO conversation_counts VALUES (NEW.org_id, COALESCE(NEW.owner_id, ''),
         COALESCE(NEW.assignee_id, ''), COALESCE(NEW.channel, ''), COALESCE(NEW.status, ''),
         1, COALESCE(NEW.unread, 0))
     ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
-        n = conversation_counts.n + 1,
+        n = conversation_counts.n + excluded.n,
         unread = conversation_counts.unread + excluded.unread;
 END;
 
 CREATE TRIGGER conversation_counts_on_delete AFTER DELETE ON conversations
 BEGIN
-    UPDATE conversation_counts SET n = n - 1, unread = unread - COALESCE(OLD.unread, 0)
-    WHERE org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
-      AND assignee_id = COALESCE(OLD.assignee_id, '')
-      AND channel = COALESCE(OLD.channel, '')
-      AND status = COALESCE(OLD.status, '');
+    INSERT INTO conversation_counts VALUES (OLD.org_id, COALESCE(OLD.owner_id, ''),
+        COALESCE(OLD.assignee_id, ''), COALESCE(OLD.channel, ''), COALESCE(OLD.status, ''),
+        -1, -COALESCE(OLD.unread, 0))
+    ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
+        n = conversation_counts.n + excluded.n,
+        unread = conversation_counts.unread + excluded.unread;
 END;
 
 CREATE TRIGGER conversation_counts_on_update
@@ -59,15 +62,16 @@ WHEN OLD.owner_id IS NOT NEW.owner_id OR OLD.assignee_id IS NOT NEW.assignee_id
   OR OLD.channel IS NOT NEW.channel OR OLD.status IS NOT NEW.status
   OR OLD.unread IS NOT NEW.unread
 BEGIN
-    UPDATE conversation_counts SET n = n - 1, unread = unread - COALESCE(OLD.unread, 0)
-    WHERE org_id = OLD.org_id AND owner_id = COALESCE(OLD.owner_id, '')
-      AND assignee_id = COALESCE(OLD.assignee_id, '')
-      AND channel = COALESCE(OLD.channel, '')
-      AND status = COALESCE(OLD.status, '');
+    INSERT INTO conversation_counts VALUES (OLD.org_id, COALESCE(OLD.owner_id, ''),
+        COALESCE(OLD.assignee_id, ''), COALESCE(OLD.channel, ''), COALESCE(OLD.status, ''),
+        -1, -COALESCE(OLD.unread, 0))
+    ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
+        n = conversation_counts.n + excluded.n,
+        unread = conversation_counts.unread + excluded.unread;
     INSERT INTO conversation_counts VALUES (NEW.org_id, COALESCE(NEW.owner_id, ''),
         COALESCE(NEW.assignee_id, ''), COALESCE(NEW.channel, ''), COALESCE(NEW.status, ''),
         1, COALESCE(NEW.unread, 0))
     ON CONFLICT (org_id, owner_id, assignee_id, channel, status) DO UPDATE SET
-        n = conversation_counts.n + 1,
+        n = conversation_counts.n + excluded.n,
         unread = conversation_counts.unread + excluded.unread;
 END;

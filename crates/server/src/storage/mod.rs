@@ -327,6 +327,9 @@ impl Commit {
                     "messages",
                     "conversation_labels",
                     "conversations",
+                    // After the conversations, whose triggers count them out: this
+                    // also drops the tallies left at zero.
+                    "conversation_counts",
                     "customer_log",
                     "tasks",
                     "deals",

@@ -23,6 +23,58 @@ use lianjie_core::store::Record;
 use lianjie_server::storage::{Batch, Storage, rows_for};
 use ops::{Op, apply, message_key, sequence, start_time};
 
+/// Whether the inbox's tallies (`conversation_counts`, kept by triggers) are the
+/// conversations counted now, in every combination, not only those the answers ask
+/// for.
+async fn tallies_match(url: &str) -> Result<(), String> {
+    use sqlx::Row as _;
+    type Tally = (String, String, String, String, String, i64, i64);
+    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(url).0)
+        .await
+        .map_err(|e| e.to_string())?;
+    let read = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let rows = sqlx::query(sql).fetch_all(&pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get(0)?,
+                        r.try_get(1)?,
+                        r.try_get(2)?,
+                        r.try_get(3)?,
+                        r.try_get(4)?,
+                        r.try_get(5)?,
+                        r.try_get(6)?,
+                    ))
+                })
+                .collect::<Result<Vec<Tally>, sqlx::Error>>()
+        }
+    };
+    let kept = read(
+        "SELECT org_id, owner_id, assignee_id, channel, status, n, unread \
+         FROM conversation_counts WHERE n <> 0 OR unread <> 0 ORDER BY 1, 2, 3, 4, 5",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let counted = read(
+        "SELECT org_id, COALESCE(owner_id, ''), COALESCE(assignee_id, ''), \
+         COALESCE(channel, ''), COALESCE(status, ''), CAST(COUNT(*) AS BIGINT), \
+         CAST(COALESCE(SUM(unread), 0) AS BIGINT) FROM conversations \
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    pool.close().await;
+    if kept == counted {
+        Ok(())
+    } else {
+        Err(format!(
+            "the inbox's tallies differ from the conversations\n  kept: {kept:?}\n  counted: {counted:?}"
+        ))
+    }
+}
+
 /// Runs `ops` from a fresh demo through the model and the store; the first
 /// disagreement, if any.
 async fn run(ops: &[Op]) -> Result<(), String> {
@@ -74,6 +126,9 @@ async fn run(ops: &[Op]) -> Result<(), String> {
             if json(&every) != json(&kept) {
                 return Err(format!("step {step}: stored messages differ"));
             }
+            tallies_match(&url)
+                .await
+                .map_err(|e| format!("step {step}: {e}"))?;
             let want = answers(&model, now, None).await;
             let sql = Some((&storage, org.as_str()));
             for (copy, name) in [
