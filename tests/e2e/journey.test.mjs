@@ -113,9 +113,13 @@ test('a reading on another device shows up live on the rep\'s dashboard', { skip
         const opened = await (await fetch(`${api}/public/shares/${tok}`)).json();
         const snap = { session_id: opened.session_id, share_token: tok, reader_token: opened.child_token, seq: 1,
           totals: { visible_ms: 40000, max_scroll_pct: 70, video_ms: 0, sections: { price: 30000 }, actions: [] } };
-        return navigator.sendBeacon(`${api}/public/track`, JSON.stringify(snap));
+        // Sent as the tracker's beacon is (a text body), but awaited: a beacon still
+        // queued when the phone's window closes may never leave (a failure seen once
+        // in a full run on a loaded machine).
+        const sent = await fetch(`${api}/public/track`, { method: 'POST', body: JSON.stringify(snap), keepalive: true });
+        return sent.status;
       }, [api, share.token]);
-      assert.equal(status, true, 'beacon queued');
+      assert.ok(status >= 200 && status < 300, `snapshot accepted (status ${status})`);
     } finally {
       await phone.close();
     }
