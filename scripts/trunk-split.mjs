@@ -111,7 +111,11 @@ function preloadScript(areas, base) {
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
-    `if(app){app.addEventListener('load',go,{once:true});app.addEventListener('error',go,{once:true});}else go();})();</script>`;
+    // The wasm may be done before this script runs (from a cache, with the parser
+    // yielding between the two elements): then its load event is gone, and only its
+    // timing entry tells. `ask` takes each file once, so both paths may run.
+    `if(app){app.addEventListener('load',go,{once:true});app.addEventListener('error',go,{once:true});` +
+    `if(performance.getEntriesByName(app.href).length)go();}else go();})();</script>`;
 }
 
 /** `text.replaceAll(from, to)`, which must find `from`: a generated file of another

@@ -22,6 +22,7 @@ mod pools;
 mod public;
 mod quota;
 mod routes;
+mod snoozes;
 pub mod storage;
 mod tasks;
 mod team;
@@ -85,6 +86,8 @@ pub struct Config {
     /// New readers' own links one client may mint per rep's link per hour (a
     /// returning reader keeps theirs).
     pub reader_links_per_hour: u32,
+    /// How often conversations whose snooze has run out are opened again in storage.
+    pub snooze_check_every: Duration,
 }
 
 impl Default for Config {
@@ -105,6 +108,7 @@ impl Default for Config {
             login_per_minute: 30,
             views_per_hour: 120,
             reader_links_per_hour: 60,
+            snooze_check_every: Duration::from_secs(60),
         }
     }
 }
@@ -769,6 +773,10 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
     tokio::spawn(adapters::email::supervise(Arc::downgrade(&state)));
     tokio::spawn(housekeeping(Arc::downgrade(&state)));
     tokio::spawn(pool_rules(Arc::downgrade(&state)));
+    tokio::spawn(snoozes::run(
+        Arc::downgrade(&state),
+        state.config.snooze_check_every,
+    ));
     tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));
     Ok(routes::router(state))
 }

@@ -71,6 +71,7 @@ fn config() -> Result<(SocketAddr, Config), String> {
                 defaults.reader_links_per_hour.into(),
             )?)
             .map_err(|e| format!("LIANJIE_READER_LINK_RATE: {e}"))?,
+            snooze_check_every: defaults.snooze_check_every,
         },
     ))
 }

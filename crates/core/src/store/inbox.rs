@@ -373,6 +373,39 @@ impl Db {
         Ok(v)
     }
 
+    /// The conversations whose snooze has run out by `now`, earliest end first (ties
+    /// by id), at most `limit`: those [`Db::wake_snooze`] opens again.
+    pub fn run_out_snoozes(&self, now: DateTime<Utc>, limit: usize) -> Vec<String> {
+        let mut due: Vec<(DateTime<Utc>, &String)> = self
+            .conversations
+            .iter()
+            .filter_map(|(id, v)| match v.status {
+                ConversationStatus::Snoozed { until } if until <= now => Some((until, id)),
+                _ => None,
+            })
+            .collect();
+        due.sort_unstable();
+        due.into_iter()
+            .take(limit)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
+    /// Opens conversation `id` again if its snooze has run out by `now`, as every
+    /// read already counts it, so that its stored status says so too (and a list
+    /// showing open conversations hears of it). `None` when it is not such a
+    /// conversation (any more): the job that calls this reads candidates first.
+    pub fn wake_snooze(&mut self, id: &str, now: DateTime<Utc>) -> Option<Conversation> {
+        let v = self.conversations.get_mut(id)?;
+        if !matches!(v.status, ConversationStatus::Snoozed { until } if until <= now) {
+            return None;
+        }
+        v.status = ConversationStatus::Open;
+        let v = v.clone();
+        self.touch(Change::Conversation(id.to_owned()));
+        Some(v)
+    }
+
     /// What a web-chat visitor (`handle`, random per browser) sees of their
     /// conversation: their messages and staff replies, oldest first, never notes.
     pub fn visitor_messages(&self, token: &str, handle: &str) -> StoreResult<Vec<Message>> {

@@ -171,6 +171,31 @@ impl Storage {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Ids of the organization's conversations whose snooze has run out by `now`,
+    /// earliest end first (ties by id), at most `limit`: core's
+    /// `Db::run_out_snoozes`, read from the partial index of snoozed conversations.
+    pub async fn run_out_snoozes(
+        &self,
+        org: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> StorageResult<Vec<String>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT id FROM conversations WHERE org_id = ")
+            .text(org)
+            .push(" AND status = 'snoozed' AND snoozed_until_ns <= ")
+            .int(ns(now))
+            .push(" ORDER BY snoozed_until_ns, ")
+            .push(&self.by_id("id"))
+            .push(" LIMIT ")
+            .int(i64::try_from(limit).unwrap_or(i64::MAX));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?)
+    }
+
     /// A page of the conversations `caller` may see that match `q`, with every
     /// status tab's count and the unread total under the other filters: core's
     /// `Db::list_conversations`, answered by SQL.

@@ -1,9 +1,11 @@
 //! The inbox over HTTP: idempotent sends, web chat with its context, merging
 //! contacts (and a scaled demo's pages), timelines, canned replies, the demo reset.
 
-use crate::common::{snapshot_of, start};
+use crate::common::{read_events, snapshot_of, start, start_with};
+use lianjie_server::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 #[tokio::test]
 async fn message_sends_are_idempotent() {
@@ -35,6 +37,72 @@ async fn message_sends_are_idempotent() {
         .filter(|m| m["idempotency_key"] == "send-once-1")
         .count();
     assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_run_out_snooze_is_opened_again_in_storage_and_heard_live() {
+    let s = start_with(|c| Config {
+        snooze_check_every: Duration::from_millis(200),
+        ..c
+    })
+    .await;
+    let token = s.login_as("admin@lianjie.example").await;
+    let live = s
+        .http
+        .get(s.url(&format!("/events?access_token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let snoozed_tab = || {
+        s.call(
+            Method::GET,
+            "/conversations?status=snoozed",
+            Some(&token),
+            None,
+        )
+    };
+    let (_, before) = snoozed_tab().await;
+    let until = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let (status, snoozed) = s
+        .call(
+            Method::PATCH,
+            "/conversations/v-000",
+            Some(&token),
+            Some(json!({"status": {"status": "snoozed", "until": until}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{snoozed}");
+    assert_eq!(snoozed["status"], "snoozed");
+    let stored = || async {
+        let row: (String,) = sqlx::query_as("SELECT status FROM conversations WHERE id = 'v-000'")
+            .fetch_one(&s.sql().await)
+            .await
+            .unwrap();
+        row.0
+    };
+    assert_eq!(stored().await, "snoozed");
+    // The snooze's own change, then the conversation opened again by the server.
+    let got = read_events(live, 2).await;
+    let statuses: Vec<&Value> = got
+        .iter()
+        .map(|(_, e)| &e["conversation"]["status"])
+        .collect();
+    assert_eq!(statuses, ["snoozed", "open"], "{got:?}");
+    assert_eq!(got[1].1["conversation"]["id"], "v-000");
+    assert_eq!(stored().await, "open");
+    let (_, after) = snoozed_tab().await;
+    assert_eq!(after["by_status"], before["by_status"], "{after}");
+    let (_, open) = s
+        .call(
+            Method::GET,
+            "/conversations?status=open&limit=200",
+            Some(&token),
+            None,
+        )
+        .await;
+    let items = open["items"].as_array().unwrap();
+    assert!(items.iter().any(|v| v["id"] == "v-000"));
 }
 
 #[tokio::test]

@@ -94,6 +94,40 @@ fn conversations_are_resolved_snoozed_assigned_labelled_and_read() {
 }
 
 #[test]
+fn a_run_out_snooze_is_opened_again_earliest_first() {
+    let mut db = demo::seed(now());
+    let admin = db.caller("u-admin").unwrap();
+    let ids: Vec<String> = db.conversations.keys().take(3).cloned().collect();
+    for (id, hours) in ids.iter().zip([2, 1, 5]) {
+        let status = ConversationStatus::Snoozed {
+            until: now() + Duration::hours(hours),
+        };
+        let update = ConversationUpdate {
+            status: Some(status),
+            ..Default::default()
+        };
+        db.update_conversation(&admin, id, update, now()).unwrap();
+    }
+    db.take_changes();
+    // Before the demo's own snoozes (3 h) run out.
+    let at = now() + Duration::minutes(150);
+    let due = db.run_out_snoozes(at, 10);
+    assert_eq!(
+        due,
+        [ids[1].clone(), ids[0].clone()],
+        "earliest end first, not the 5 h one"
+    );
+    assert_eq!(db.run_out_snoozes(at, 1), [ids[1].clone()]);
+    assert!(db.wake_snooze(&ids[2], at).is_none(), "still snoozed");
+    let woken = db.wake_snooze(&ids[0], at).unwrap();
+    assert_eq!(woken.status, ConversationStatus::Open);
+    assert_eq!(db.take_changes(), [Change::Conversation(ids[0].clone())]);
+    assert!(db.wake_snooze(&ids[0], at).is_none(), "woken once");
+    assert!(db.wake_snooze("nope", at).is_none());
+    assert_eq!(db.run_out_snoozes(at, 10), [ids[1].clone()]);
+}
+
+#[test]
 fn a_visitor_sees_their_chat_and_replies_but_not_notes() {
     let mut db = demo::seed(now());
     share_pricing_to(&mut db, "k-001", "tok-chat");

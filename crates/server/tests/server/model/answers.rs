@@ -215,6 +215,22 @@ pub(super) async fn answers(
         };
         out.insert(format!("visitor of {token}"), answer(&seen));
     }
+    // The conversations the server's job opens again, now and once every snooze has
+    // run out; a short page too, where ties of one end are taken by id.
+    for (at, limit) in [
+        (now, 500),
+        (now + Duration::hours(6), 500),
+        (now + Duration::hours(6), 3),
+    ] {
+        let due = match sql {
+            Some((storage, org)) => storage
+                .run_out_snoozes(org, at, limit)
+                .await
+                .map_err(|e| e.to_string()),
+            None => Ok(db.run_out_snoozes(at, limit)),
+        };
+        out.insert(format!("run-out snoozes at {at}, {limit}"), answer(&due));
+    }
     out
 }
 

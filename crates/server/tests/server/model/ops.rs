@@ -67,6 +67,10 @@ pub(super) enum Op {
         contact: usize,
         kind: u8,
     },
+    /// The server's job `hours` from now: snoozes run out by then are opened again.
+    Wake {
+        hours: u8,
+    },
     /// Read the organization back and compare every answer.
     Check,
 }
@@ -148,6 +152,9 @@ pub(super) fn sequence(seed: u64, len: usize) -> Vec<Op> {
                     by: r.below(8),
                     contact: r.below(64),
                     kind: r.byte(),
+                },
+                9 if r.below(3) == 0 => Op::Wake {
+                    hours: 1 + r.byte() % 4,
                 },
                 _ => Op::Send {
                     by: r.below(8),
@@ -372,6 +379,12 @@ pub(super) fn apply(
                 (caller(db, 7), pick(&contacts, keep), pick(&contacts, other))
             {
                 let _ = db.merge_contacts(&c, &a, &b, now);
+            }
+        }
+        Op::Wake { hours } => {
+            let at = now + Duration::hours(hours.into());
+            for id in db.run_out_snoozes(at, 500) {
+                db.wake_snooze(&id, at);
             }
         }
         Op::Work { by, contact, kind } => {

@@ -1,0 +1,66 @@
+//! Snoozes that run out. Every read already counts such a conversation as open; the
+//! server also opens it again in storage, so that the inbox's tallies and the index
+//! of snoozed conversations hold only the snoozes still running (reads then visit no
+//! run-out snooze however many pile up), and a list of open conversations hears of
+//! each one as it returns.
+
+use crate::AppState;
+use futures_util::future::join_all;
+use lianjie_core::api::Event;
+use std::sync::Weak;
+
+/// Most conversations one run opens in an organization; the rest wait for the next.
+const PER_RUN: usize = 500;
+
+/// Opens run-out snoozes every `every` while the app lives, the first time `every`
+/// after it starts (as the pool's rules, not at once: servers starting together on
+/// one SQLite file would race each other's first writes).
+pub(crate) async fn run(state: Weak<AppState>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        wake_everywhere(&state).await;
+    }
+}
+
+/// One run over every organization. Safe beside another server doing the same: a
+/// conversation is opened inside the organization's commit, after the other's
+/// changes are read, so the second finds it open already and writes nothing.
+async fn wake_everywhere(state: &AppState) {
+    let now = chrono::Utc::now();
+    for tenant in state.tenants.values() {
+        let due = match state
+            .storage
+            .run_out_snoozes(&tenant.id, now, PER_RUN)
+            .await
+        {
+            Ok(due) => due,
+            Err(e) => {
+                eprintln!("run-out snoozes of {}: {e}", tenant.id);
+                continue;
+            }
+        };
+        // One commit each, so each has its own event; they are sent together and
+        // the writer commits them as one group.
+        let woken = due.into_iter().map(|id| {
+            state.mutate(
+                tenant,
+                move |db, now| Ok(db.wake_snooze(&id, now)),
+                |woken| {
+                    woken.as_ref().map(|conversation| Event::Conversation {
+                        conversation: conversation.clone(),
+                    })
+                },
+            )
+        });
+        for outcome in join_all(woken).await {
+            if let Err(e) = outcome {
+                eprintln!("opening a run-out snooze in {}: {e:?}", tenant.id);
+            }
+        }
+    }
+}
