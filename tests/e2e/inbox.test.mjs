@@ -399,6 +399,31 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     await page.getByRole('region', { name: 'Touchpoint timeline' }).waitFor();
   }, { expectedErrors: OFFLINE_ERRORS }));
 
+// The server's job runs on its own clock (crates/server/tests/server/inbox.rs proves it
+// there); in the browser the page's clock is moved on.
+test('a snoozed conversation comes back to the open tab when its snooze runs out (local)', { skip: BACKEND === 'http' }, () =>
+  withPage(async (page) => {
+    await page.clock.install();
+    await enterAsStaff(page, url('/inbox'), 'agent');
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    const rows = list.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await rows.first().waitFor();
+    const count = async (tab) => Number((await list.getByRole('button', { name: new RegExp(`^${tab} \\d+$`) }).innerText()).match(/\d+$/)[0]);
+    const [open, snoozed] = [await count('Open'), await count('Snoozed')];
+    const name = (await rows.first().locator('strong').innerText()).trim();
+    await rows.first().getByRole('link').click();
+    const thread = page.getByRole('region', { name: `Messages with ${name}` });
+    await thread.getByRole('combobox', { name: 'Snooze (s)' }).selectOption({ label: 'For an hour' });
+    await list.getByRole('button', { name: `Open ${open - 1}` }).waitFor();
+    await list.getByRole('button', { name: `Snoozed ${snoozed + 1}` }).waitFor();
+    // An hour and a minute later it is open again, with nobody touching the page.
+    await page.clock.fastForward('01:01:00');
+    await list.getByRole('button', { name: `Open ${open}` }).waitFor();
+    await list.getByRole('button', { name: `Snoozed ${snoozed}` }).waitFor();
+    await rows.filter({ hasText: name }).first().waitFor();
+  }));
+
 // Last in the file: it grows the data set to 300 conversations. On http it also fails a
 // next page on purpose.
 test(`scrolling the list away from the open conversation stays put as more rows load (${BACKEND})`, () =>

@@ -2,7 +2,9 @@
 // visit the app opens without a network, while API answers are never kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, OFFLINE_ERRORS, browserSuite, enterAsStaff, heading, unreachableAlert } from './support.mjs';
+import {
+  AXE_BLOCKING, BACKEND, OFFLINE_ERRORS, axe, axeReport, browserSuite, enterAsStaff, heading, unreachableAlert,
+} from './support.mjs';
 
 const { url, withPage } = browserSuite();
 
@@ -121,3 +123,28 @@ test(`a new version of the app arrives with its page, and the old one's files ar
     await heading(page, 'Dashboard');
     await until(page, (kept) => !kept.includes(stale), 'the old build is dropped');
   }));
+
+test(`a part of the app that does not arrive says so in either language, and Retry loads it (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/'));
+    await heading(page, 'Dashboard');
+    // Without the worker, which would have kept the inbox's module by now (and past the
+    // server's Content-Security-Policy, which would refuse axe's script).
+    const inbox = (u) => /\/split_inbox-[0-9a-f]+\.wasm$/.test(u.pathname);
+    await page.route(inbox, (route) => route.abort('internetdisconnected'));
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: /^Inbox/ }).click();
+    const says = async (text) => {
+      const alert = page.getByRole('alert').filter({ hasText: text });
+      await alert.waitFor();
+      const blocking = (await axe(page)).filter((v) => AXE_BLOCKING.has(v.impact));
+      assert.deepEqual(blocking, [], axeReport(blocking));
+      return alert;
+    };
+    await says('This part of the app could not be loaded. Check your connection and try again.');
+    // Opened afresh in Chinese (the page's head asks for the module at once, and fails).
+    await page.goto(url('/inbox?lang=zh'));
+    const alert = await says('这部分应用未能加载，请检查网络后重试。');
+    await page.unroute(inbox);
+    await alert.getByRole('button', { name: '重试' }).click();
+    await heading(page, '收件箱');
+  }, { serviceWorkers: 'block', bypassCSP: true, expectedErrors: OFFLINE_ERRORS }));

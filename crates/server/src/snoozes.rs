@@ -10,7 +10,9 @@ use lianjie_core::api::Event;
 use std::sync::Weak;
 
 /// Most conversations one run opens in an organization; the rest wait for the next.
-const PER_RUN: usize = 500;
+/// Few: each is an event, and every open list on every screen reads its page again on
+/// one (a backlog, after downtime, drains over minutes instead of in one burst).
+const PER_RUN: usize = 100;
 
 /// Opens run-out snoozes every `every` while the app lives, the first time `every`
 /// after it starts (as the pool's rules, not at once: servers starting together on

@@ -55,6 +55,8 @@ pub const SCHEMA: u32 = 1;
 pub const DEMO_ME: &str = "u-wanglei";
 /// Where this browser remembers which demo staff member it acts as (a user id).
 pub const ME_KEY: &str = "lianjie.local.me";
+/// How often run-out snoozes are opened again (the server's default too).
+const SNOOZE_CHECK_MS: u32 = 60_000;
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -225,8 +227,40 @@ impl LocalBackend {
             let _ = loading
                 .write(|db| Ok(db.run_pool_rules(Utc::now())), PoolRun::event)
                 .await;
+            // Snoozes that run out are opened again on a clock, as the server does,
+            // while the app is open.
+            let weak = Rc::downgrade(&loading.0);
+            drop(loading);
+            loop {
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                LocalBackend(inner).wake_snoozes().await;
+                gloo_timers::future::TimeoutFuture::new(SNOOZE_CHECK_MS).await;
+            }
         });
         backend
+    }
+
+    /// Opens the conversations whose snooze has run out (`Db::wake_snooze`), each
+    /// a write of its own with its event, so that an inbox showing open
+    /// conversations reads its page again.
+    async fn wake_snoozes(&self) {
+        const PER_RUN: usize = 100;
+        let now = Utc::now();
+        let due = self.0.db.borrow().run_out_snoozes(now, PER_RUN);
+        for id in due {
+            let _ = self
+                .write(
+                    move |db| Ok(db.wake_snooze(&id, now)),
+                    |woken| {
+                        woken.as_ref().map(|conversation| Event::Conversation {
+                            conversation: conversation.clone(),
+                        })
+                    },
+                )
+                .await;
+        }
     }
 
     /// Lets reads through: what is needed for the lists has loaded. An inbox shown

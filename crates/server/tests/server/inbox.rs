@@ -63,7 +63,7 @@ async fn a_run_out_snooze_is_opened_again_in_storage_and_heard_live() {
         )
     };
     let (_, before) = snoozed_tab().await;
-    let until = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let until = chrono::Utc::now() + chrono::Duration::seconds(3);
     let (status, snoozed) = s
         .call(
             Method::PATCH,

@@ -215,13 +215,11 @@ pub(super) async fn answers(
         };
         out.insert(format!("visitor of {token}"), answer(&seen));
     }
-    // The conversations the server's job opens again, now and once every snooze has
-    // run out; a short page too, where ties of one end are taken by id.
-    for (at, limit) in [
-        (now, 500),
-        (now + Duration::hours(6), 500),
-        (now + Duration::hours(6), 3),
-    ] {
+    // The conversations the server's job opens again: once the sequence's snoozes (2 h)
+    // have run out but not the demo's (3 h), once all have, and a short page of those,
+    // where ties of one end are taken by id.
+    let (some, all) = (now + Duration::minutes(150), now + Duration::hours(6));
+    for (at, limit) in [(some, 500), (all, 500), (all, 3)] {
         let due = match sql {
             Some((storage, org)) => storage
                 .run_out_snoozes(org, at, limit)
