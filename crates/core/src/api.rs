@@ -455,6 +455,13 @@ impl Event {
         })
     }
 
+    /// The event for a conversation that changed (its handling, or a snooze run out).
+    pub fn conversation(conversation: &Conversation) -> Option<Event> {
+        Some(Event::Conversation {
+            conversation: conversation.clone(),
+        })
+    }
+
     /// Whether this event may change what is shown about customer `id` (their
     /// record, story, deals, tasks; staff names; everything after a reset), so a
     /// page about them reads it again only then.

@@ -602,11 +602,7 @@ async fn update_conversation(
         s.mutate(
             &staff.tenant,
             move |db, now| db.update_conversation(&staff.caller, &id, update, now),
-            |v| {
-                Some(Event::Conversation {
-                    conversation: v.clone(),
-                })
-            },
+            Event::conversation,
         )
         .await?,
     ))

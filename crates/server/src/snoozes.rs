@@ -52,11 +52,7 @@ async fn wake_everywhere(state: &AppState) {
             state.mutate(
                 tenant,
                 move |db, now| Ok(db.wake_snooze(&id, now)),
-                |woken| {
-                    woken.as_ref().map(|conversation| Event::Conversation {
-                        conversation: conversation.clone(),
-                    })
-                },
+                |woken| woken.as_ref().and_then(Event::conversation),
             )
         });
         for outcome in join_all(woken).await {

@@ -253,11 +253,7 @@ impl LocalBackend {
             let _ = self
                 .write(
                     move |db| Ok(db.wake_snooze(&id, now)),
-                    |woken| {
-                        woken.as_ref().map(|conversation| Event::Conversation {
-                            conversation: conversation.clone(),
-                        })
-                    },
+                    |woken| woken.as_ref().and_then(Event::conversation),
                 )
                 .await;
         }

@@ -726,11 +726,7 @@ impl Api for LocalBackend {
     ) -> ApiFuture<Conversation> {
         self.staff_write(
             move |db, caller| db.update_conversation(caller, &conversation_id, update, Utc::now()),
-            |v| {
-                Some(Event::Conversation {
-                    conversation: v.clone(),
-                })
-            },
+            Event::conversation,
         )
     }
 

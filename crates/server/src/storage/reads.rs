@@ -65,10 +65,15 @@ impl Sql {
         self.push(")")
     }
 
+    /// ` LIMIT …`.
+    fn limit(&mut self, n: usize) -> &mut Self {
+        self.push(" LIMIT ")
+            .int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
     /// ` LIMIT … OFFSET …` of a page's window.
     fn window(&mut self, window: &Range<usize>) -> &mut Self {
-        self.push(" LIMIT ")
-            .int(i64::try_from(window.len()).unwrap_or(i64::MAX))
+        self.limit(window.len())
             .push(" OFFSET ")
             .int(i64::try_from(window.start).unwrap_or(i64::MAX))
     }
@@ -162,13 +167,8 @@ impl Storage {
         }
         sql.push(" ORDER BY last_seen_ns DESC, ")
             .push(&self.by_id("id"))
-            .push(" LIMIT ")
-            .int(i64::try_from(limit).unwrap_or(i64::MAX));
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?)
+            .limit(limit);
+        self.ids(&sql).await
     }
 
     /// Ids of the organization's conversations whose snooze has run out by `now`,
@@ -187,8 +187,12 @@ impl Storage {
             .int(ns(now))
             .push(" ORDER BY snoozed_until_ns, ")
             .push(&self.by_id("id"))
-            .push(" LIMIT ")
-            .int(i64::try_from(limit).unwrap_or(i64::MAX));
+            .limit(limit);
+        self.ids(&sql).await
+    }
+
+    /// The first column of every row `sql` reads: ids.
+    async fn ids(&self, sql: &Sql) -> StorageResult<Vec<String>> {
         let rows = sql.query().fetch_all(&self.pool).await?;
         Ok(rows
             .iter()

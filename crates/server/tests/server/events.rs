@@ -8,12 +8,7 @@ async fn sse_delivers_live_events_and_resumes_from_last_event_id() {
     let s = start().await;
     let token = s.login().await;
     let share = s.share_pricing(&token).await;
-    let live = s
-        .http
-        .get(s.url(&format!("/events?access_token={token}")))
-        .send()
-        .await
-        .unwrap();
+    let live = s.events(&token).send().await.unwrap();
     assert_eq!(live.status(), StatusCode::OK);
     let views = [
         s.open(&share).await,

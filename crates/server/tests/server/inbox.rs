@@ -47,12 +47,7 @@ async fn a_run_out_snooze_is_opened_again_in_storage_and_heard_live() {
     })
     .await;
     let token = s.login_as("admin@lianjie.example").await;
-    let live = s
-        .http
-        .get(s.url(&format!("/events?access_token={token}")))
-        .send()
-        .await
-        .unwrap();
+    let live = s.events(&token).send().await.unwrap();
     assert_eq!(live.status(), StatusCode::OK);
     let snoozed_tab = || {
         s.call(

@@ -53,10 +53,6 @@ async fn messages(s: &Server, token: &str) -> Vec<Value> {
     page["items"].as_array().cloned().unwrap_or_default()
 }
 
-fn live(s: &Server, token: &str) -> reqwest::RequestBuilder {
-    s.http.get(s.url(&format!("/events?access_token={token}")))
-}
-
 #[tokio::test]
 async fn two_servers_on_one_database_serve_one_organization() {
     let (a, b, _processes, _dir) = two_servers().await;
@@ -67,7 +63,7 @@ async fn two_servers_on_one_database_serve_one_organization() {
     assert_eq!(me["email"], "wang-lei@lianjie.example");
 
     // A message posted through one appears live on the other's stream.
-    let on_b = live(&b, &token).send().await.unwrap();
+    let on_b = b.events(&token).send().await.unwrap();
     assert_eq!(on_b.status(), StatusCode::OK);
     let first = send(&a, &token, "two-1", "第一条").await;
     let got = read_events(on_b, 1).await;

@@ -202,11 +202,7 @@ async fn events_reach_only_those_who_may_see_them() {
     let rep = s.login().await;
     let emily = s.login_as("emily-chen@lianjie.example").await;
     let stranger = s.login_as("admin@beichen.example").await;
-    let open = |token: &str| {
-        s.http
-            .get(s.url(&format!("/events?access_token={token}")))
-            .send()
-    };
+    let open = |token: &str| s.events(token).send();
     let (mine, hers, theirs) = (
         open(&rep).await.unwrap(),
         open(&emily).await.unwrap(),

@@ -175,6 +175,12 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// The live event stream (SSE) as `token`'s holder gets it.
+    pub fn events(&self, token: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(self.url(&format!("/events?access_token={token}")))
+    }
+
     /// Signs in as 王磊, a rep.
     pub async fn login(&self) -> String {
         self.login_as("wang-lei@lianjie.example").await
