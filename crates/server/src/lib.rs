@@ -15,17 +15,20 @@ mod delivery;
 pub mod error;
 mod extract;
 mod files;
+mod jobs;
 mod leaderboard;
 mod pages;
 mod playbook;
 mod pools;
 mod public;
 mod quota;
+mod relay;
 mod routes;
 mod snoozes;
 pub mod storage;
 mod tasks;
 mod team;
+mod writer;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use axum::Router;
@@ -40,8 +43,8 @@ use lianjie_core::store::{Db, StoreResult};
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Weak};
 use std::time::Duration;
 use storage::{Batch, Changes, Storage, StorageError, rows_for};
 use tokio::sync::{Notify, broadcast, mpsc, oneshot};
@@ -385,192 +388,6 @@ impl AppState {
     }
 }
 
-/// Most jobs one transaction takes: bounds the latency a single commit adds.
-const MAX_BATCH: usize = 512;
-
-/// The single writer: takes every job waiting, runs and commits them in one
-/// transaction (group commit), then has the relay announce their events.
-async fn writer(storage: Storage, mut jobs: mpsc::UnboundedReceiver<WriteJob>, relay: Arc<Notify>) {
-    let mut batch = Vec::new();
-    let mut clock = Clock::default();
-    loop {
-        if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
-            return;
-        }
-        let tenants: BTreeMap<String, Arc<Tenant>> = batch
-            .iter()
-            .map(|j| (j.tenant.id.clone(), j.tenant.clone()))
-            .collect();
-        let mut applied = Vec::new();
-        match commit_group(&storage, &tenants, &mut batch, &mut applied, &mut clock).await {
-            Ok(()) => {
-                for a in applied {
-                    (a.answer)(Ok(()));
-                }
-                relay.notify_one();
-            }
-            Err(e) => {
-                // Answered only once memory agrees with the database again, so the
-                // client's next read cannot see what failed.
-                resync(&storage, tenants.values()).await;
-                for a in applied {
-                    (a.answer)(Err(e.clone()));
-                }
-            }
-        }
-        // Jobs that never ran (the commit failed before them) drop their answers.
-        batch.clear();
-    }
-}
-
-/// Takes the organizations' next heads, brings their copies up to date with what
-/// other servers committed, runs the jobs in order, and commits what they changed.
-async fn commit_group(
-    storage: &Storage,
-    tenants: &BTreeMap<String, Arc<Tenant>>,
-    jobs: &mut Vec<WriteJob>,
-    applied: &mut Vec<Applied>,
-    clock: &mut Clock,
-) -> Result<(), String> {
-    let text = |e: StorageError| e.to_string();
-    let mut commit = storage
-        .begin(tenants.keys().map(String::as_str))
-        .await
-        .map_err(text)?;
-    for (org, tenant) in tenants {
-        let head = commit.head(org);
-        let known = tenant.version();
-        if head - 1 > known {
-            let changes = commit.changes_after(org, known).await.map_err(text)?;
-            tenant.apply(changes, head - 1);
-        }
-        let keys: Vec<String> = jobs
-            .iter()
-            .filter(|j| &j.tenant.id == org)
-            .flat_map(|j| j.message_keys.iter().cloned())
-            .collect();
-        if !keys.is_empty() {
-            let stored = commit.messages_keyed(org, &keys).await.map_err(text)?;
-            tenant.lock().add_messages(stored);
-        }
-    }
-    let ran: Result<(), String> = jobs.drain(..).try_for_each(|job| {
-        let now = clock.tick();
-        let mut db = job.tenant.lock();
-        applied.extend((job.run)(&mut db, now)?);
-        Ok(())
-    });
-    // What the operations wrote is in their rows already.
-    for tenant in tenants.values() {
-        tenant.lock().forget_messages();
-    }
-    ran?;
-    let heads: Vec<(Arc<Tenant>, i64)> = tenants
-        .iter()
-        .map(|(org, t)| (t.clone(), commit.head(org)))
-        .collect();
-    let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
-    commit.finish(&batches).await.map_err(text)?;
-    for (tenant, head) in heads {
-        tenant.committed_at(head);
-    }
-    Ok(())
-}
-
-/// The time each write runs at: now, and later than the one before, so what one
-/// server writes in one order (two messages sent in one commit) keeps that order.
-#[derive(Default)]
-struct Clock(Option<DateTime<Utc>>);
-
-impl Clock {
-    fn tick(&mut self) -> DateTime<Utc> {
-        let now = Utc::now();
-        let now = match self.0 {
-            Some(last) if now <= last => last + chrono::Duration::nanoseconds(1),
-            _ => now,
-        };
-        self.0 = Some(now);
-        now
-    }
-}
-
-/// After a failed commit, the organizations' memory may hold changes the database
-/// does not: it is read again from the database. Waits for the database as long as
-/// it takes: serving from memory that disagrees with it would be worse.
-async fn resync<'t>(storage: &Storage, tenants: impl Iterator<Item = &'t Arc<Tenant>>) {
-    for tenant in tenants {
-        let (fresh, head) = loop {
-            match storage.load_org(&tenant.id).await {
-                Ok(loaded) => break loaded,
-                Err(e) => {
-                    eprintln!("reloading {} after a failed commit: {e}", tenant.id);
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        };
-        let mut db = tenant.lock();
-        *db = fresh;
-        tenant.version.store(head, Ordering::Release);
-    }
-}
-
-/// How often idle rate-limit entries are dropped and old events deleted.
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
-/// Most events one housekeeping run deletes, so it never holds the database long.
-const RETENTION_BATCH: i64 = 10_000;
-
-/// Runs every [`HOUSEKEEPING_EVERY`] while the app lives: forgets clients whose rate
-/// limits have fully recovered (keyed limiters otherwise keep every client ever
-/// seen) and deletes events older than the retention period.
-async fn housekeeping(state: Weak<AppState>) {
-    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        let Some(state) = state.upgrade() else {
-            return;
-        };
-        state.limiter.retain_recent();
-        state.limiter.shrink_to_fit();
-        state.opens.sweep();
-        state.logins.sweep();
-        if let Some(cutoff) = retention_cutoff(state.config.event_retention_days, Utc::now())
-            && let Err(e) = state
-                .storage
-                .delete_events_before(cutoff, RETENTION_BATCH)
-                .await
-        {
-            eprintln!("event log retention: {e}");
-        }
-    }
-}
-
-/// Runs the public pool's rules a minute after the app starts and every
-/// [`pools::RULES_EVERY`] while it lives. Not at once: servers starting together on
-/// one SQLite file would have this commit race the other's first writes (a read
-/// that turns into a write after another commit is refused, `SQLITE_BUSY_SNAPSHOT`).
-async fn pool_rules(state: Weak<AppState>) {
-    let first = tokio::time::Instant::now() + pools::FIRST_RUN_AFTER;
-    let mut every = tokio::time::interval_at(first, pools::RULES_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        let Some(state) = state.upgrade() else {
-            return;
-        };
-        pools::run_everywhere(&state).await;
-    }
-}
-
-/// Events logged before this are past a retention of `days` (0: kept for ever, as
-/// is everything when the period reaches back past the calendar).
-fn retention_cutoff(days: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if days == 0 {
-        return None;
-    }
-    chrono::Duration::try_days(days.into()).and_then(|period| now.checked_sub_signed(period))
-}
-
 pub fn hash_password(password: &str) -> Result<String, StorageError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).expect("the operating system's random source failed");
@@ -637,80 +454,6 @@ fn first_start(config: &Config) -> Result<FirstStart, StorageError> {
     })
 }
 
-/// How long the relay waits for a wake-up before it looks for other servers'
-/// events anyway (SQLite has no notifications; PostgreSQL's are lost while its
-/// listening connection is down).
-const RELAY_POLL: Duration = Duration::from_secs(1);
-/// Most events the relay reads at a time.
-const RELAY_BATCH: i64 = 1_000;
-
-/// Announces committed events, this server's and other servers', to its SSE
-/// streams in each organization's commit order (a commit holds its organization,
-/// so their ids rise in that order), once the copy holds what they name. Woken by
-/// this server's writer and, on PostgreSQL, by other servers' commits.
-async fn relay(state: Weak<AppState>, wake: Arc<Notify>, mut last: BTreeMap<String, i64>) {
-    loop {
-        tokio::select! {
-            () = wake.notified() => {}
-            () = tokio::time::sleep(RELAY_POLL) => {}
-        }
-        let Some(state) = state.upgrade() else {
-            return;
-        };
-        for tenant in state.tenants.values() {
-            let after = last.get(&tenant.id).copied().unwrap_or(0);
-            let events = match state
-                .storage
-                .events_after(&tenant.id, after, RELAY_BATCH)
-                .await
-            {
-                Ok(events) if events.is_empty() => continue,
-                Ok(events) => events,
-                Err(e) => {
-                    eprintln!("relaying events: {e}");
-                    continue;
-                }
-            };
-            if let Err(e) = state.catch_up(tenant).await {
-                eprintln!("relaying events: {e}");
-                continue;
-            }
-            if events.len() as i64 == RELAY_BATCH {
-                wake.notify_one();
-            }
-            for (id, event) in events {
-                last.insert(tenant.id.clone(), id);
-                // No subscriber is not an error.
-                let _ = state.events.send((id, tenant.id.clone(), event));
-            }
-        }
-    }
-}
-
-/// Wakes the relay whenever another server commits (PostgreSQL `LISTEN`), and
-/// listens again after the connection drops.
-async fn listen(url: String, wake: Weak<Notify>) {
-    loop {
-        let listened = async {
-            let mut listener = sqlx::postgres::PgListener::connect(&url).await?;
-            listener.listen(storage::heads::CHANNEL).await?;
-            loop {
-                listener.recv().await?;
-                let Some(wake) = wake.upgrade() else {
-                    return Ok(());
-                };
-                wake.notify_one();
-            }
-        };
-        let outcome: Result<(), sqlx::Error> = listened.await;
-        match outcome {
-            Ok(()) => return,
-            Err(e) => eprintln!("listening for other servers' commits: {e}"),
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
-
 /// Opens the database (seeding it on first start) and builds the whole app.
 pub async fn build(config: Config) -> Result<Router, StorageError> {
     let storage = Storage::open(&config.database_url).await?;
@@ -744,9 +487,9 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
     let (write, jobs) = mpsc::unbounded_channel();
     let events = broadcast::channel(1024).0;
     let wake = Arc::new(Notify::new());
-    tokio::spawn(writer(storage.clone(), jobs, wake.clone()));
+    tokio::spawn(writer::writer(storage.clone(), jobs, wake.clone()));
     if let (url, storage::Dialect::Postgres) = storage::Dialect::of(&config.database_url) {
-        tokio::spawn(listen(url, Arc::downgrade(&wake)));
+        tokio::spawn(relay::listen(url, Arc::downgrade(&wake)));
     }
     let rate = NonZeroU32::new(config.public_rate_per_sec).unwrap_or(NonZeroU32::MIN);
     let logins = auth::LoginGuard::new(config.login_per_minute);
@@ -771,13 +514,8 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         state.deliveries.clone(),
     ));
     tokio::spawn(adapters::email::supervise(Arc::downgrade(&state)));
-    tokio::spawn(housekeeping(Arc::downgrade(&state)));
-    tokio::spawn(pool_rules(Arc::downgrade(&state)));
-    tokio::spawn(snoozes::run(
-        Arc::downgrade(&state),
-        state.config.snooze_check_every,
-    ));
-    tokio::spawn(relay(Arc::downgrade(&state), wake, last_events));
+    jobs::spawn(&state);
+    tokio::spawn(relay::relay(Arc::downgrade(&state), wake, last_events));
     Ok(routes::router(state))
 }
 
@@ -787,20 +525,4 @@ fn random_token<const N: usize>() -> String {
     // The OS random source failing is unrecoverable for security tokens.
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     lianjie_core::ids::hex(&bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retention_cutoff_is_days_back_and_zero_keeps_everything() {
-        let now = Utc::now();
-        assert_eq!(
-            retention_cutoff(30, now),
-            Some(now - chrono::Duration::days(30))
-        );
-        assert_eq!(retention_cutoff(0, now), None);
-        assert_eq!(retention_cutoff(u32::MAX, now), None);
-    }
 }

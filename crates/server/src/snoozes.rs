@@ -7,32 +7,16 @@
 use crate::AppState;
 use futures_util::future::join_all;
 use lianjie_core::api::Event;
-use std::sync::Weak;
 
 /// Most conversations one run opens in an organization; the rest wait for the next.
 /// Few: each is an event, and every open list on every screen reads its page again on
 /// one (a backlog, after downtime, drains over minutes instead of in one burst).
 const PER_RUN: usize = 100;
 
-/// Opens run-out snoozes every `every` while the app lives, the first time `every`
-/// after it starts (as the pool's rules, not at once: servers starting together on
-/// one SQLite file would race each other's first writes).
-pub(crate) async fn run(state: Weak<AppState>, every: std::time::Duration) {
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let Some(state) = state.upgrade() else {
-            return;
-        };
-        wake_everywhere(&state).await;
-    }
-}
-
 /// One run over every organization. Safe beside another server doing the same: a
 /// conversation is opened inside the organization's commit, after the other's
 /// changes are read, so the second finds it open already and writes nothing.
-async fn wake_everywhere(state: &AppState) {
+pub(crate) async fn wake_everywhere(state: &AppState) {
     let now = chrono::Utc::now();
     for tenant in state.tenants.values() {
         let due = match state

@@ -1,0 +1,144 @@
+//! The single writer: every change of every organization is run and committed here,
+//! in groups (group commit), on data brought up to date with other servers' commits.
+
+use crate::storage::{Batch, Storage, StorageError};
+use crate::{Applied, Tenant, WriteJob};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+
+/// Most jobs one transaction takes: bounds the latency a single commit adds.
+const MAX_BATCH: usize = 512;
+
+/// The single writer: takes every job waiting, runs and commits them in one
+/// transaction (group commit), then has the relay announce their events.
+pub(crate) async fn writer(
+    storage: Storage,
+    mut jobs: mpsc::UnboundedReceiver<WriteJob>,
+    relay: Arc<Notify>,
+) {
+    let mut batch = Vec::new();
+    let mut clock = Clock::default();
+    loop {
+        if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
+        let tenants: BTreeMap<String, Arc<Tenant>> = batch
+            .iter()
+            .map(|j| (j.tenant.id.clone(), j.tenant.clone()))
+            .collect();
+        let mut applied = Vec::new();
+        match commit_group(&storage, &tenants, &mut batch, &mut applied, &mut clock).await {
+            Ok(()) => {
+                for a in applied {
+                    (a.answer)(Ok(()));
+                }
+                relay.notify_one();
+            }
+            Err(e) => {
+                // Answered only once memory agrees with the database again, so the
+                // client's next read cannot see what failed.
+                resync(&storage, tenants.values()).await;
+                for a in applied {
+                    (a.answer)(Err(e.clone()));
+                }
+            }
+        }
+        // Jobs that never ran (the commit failed before them) drop their answers.
+        batch.clear();
+    }
+}
+
+/// Takes the organizations' next heads, brings their copies up to date with what
+/// other servers committed, runs the jobs in order, and commits what they changed.
+async fn commit_group(
+    storage: &Storage,
+    tenants: &BTreeMap<String, Arc<Tenant>>,
+    jobs: &mut Vec<WriteJob>,
+    applied: &mut Vec<Applied>,
+    clock: &mut Clock,
+) -> Result<(), String> {
+    let text = |e: StorageError| e.to_string();
+    let mut commit = storage
+        .begin(tenants.keys().map(String::as_str))
+        .await
+        .map_err(text)?;
+    for (org, tenant) in tenants {
+        let head = commit.head(org);
+        let known = tenant.version();
+        if head - 1 > known {
+            let changes = commit.changes_after(org, known).await.map_err(text)?;
+            tenant.apply(changes, head - 1);
+        }
+        let keys: Vec<String> = jobs
+            .iter()
+            .filter(|j| &j.tenant.id == org)
+            .flat_map(|j| j.message_keys.iter().cloned())
+            .collect();
+        if !keys.is_empty() {
+            let stored = commit.messages_keyed(org, &keys).await.map_err(text)?;
+            tenant.lock().add_messages(stored);
+        }
+    }
+    let ran: Result<(), String> = jobs.drain(..).try_for_each(|job| {
+        let now = clock.tick();
+        let mut db = job.tenant.lock();
+        applied.extend((job.run)(&mut db, now)?);
+        Ok(())
+    });
+    // What the operations wrote is in their rows already.
+    for tenant in tenants.values() {
+        tenant.lock().forget_messages();
+    }
+    ran?;
+    let heads: Vec<(Arc<Tenant>, i64)> = tenants
+        .iter()
+        .map(|(org, t)| (t.clone(), commit.head(org)))
+        .collect();
+    let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
+    commit.finish(&batches).await.map_err(text)?;
+    for (tenant, head) in heads {
+        tenant.committed_at(head);
+    }
+    Ok(())
+}
+
+/// The time each write runs at: now, and later than the one before, so what one
+/// server writes in one order (two messages sent in one commit) keeps that order.
+#[derive(Default)]
+struct Clock(Option<DateTime<Utc>>);
+
+impl Clock {
+    fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now();
+        let now = match self.0 {
+            Some(last) if now <= last => last + chrono::Duration::nanoseconds(1),
+            _ => now,
+        };
+        self.0 = Some(now);
+        now
+    }
+}
+
+/// After a failed commit, the organizations' memory may hold changes the database
+/// does not: it is read again from the database. Waits for the database as long as
+/// it takes: serving from memory that disagrees with it would be worse.
+async fn resync<'t>(storage: &Storage, tenants: impl Iterator<Item = &'t Arc<Tenant>>) {
+    for tenant in tenants {
+        let (fresh, head) = loop {
+            match storage.load_org(&tenant.id).await {
+                Ok(loaded) => break loaded,
+                Err(e) => {
+                    eprintln!("reloading {} after a failed commit: {e}", tenant.id);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        let mut db = tenant.lock();
+        *db = fresh;
+        tenant.version.store(head, Ordering::Release);
+    }
+}
