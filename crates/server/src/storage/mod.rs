@@ -550,9 +550,14 @@ impl Storage {
         id: i64,
         limit: i64,
     ) -> StorageResult<Vec<(i64, Event)>> {
+        // Planned for its values each time: PostgreSQL's generic plan for a kept
+        // statement walks the primary key from `id` and filters by organization, so
+        // a quiet organization's read went through every later event of the others
+        // (27 ms at 120,000 events, on every commit the relay hears of).
         let rows = sqlx::query(
             "SELECT id, doc FROM events WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
+        .persistent(false)
         .bind(org)
         .bind(id)
         .bind(limit)
