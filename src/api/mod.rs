@@ -1,8 +1,11 @@
 //! The one seam between the UI and data. Components reach data only through
 //! [`use_api`]; which backend answers is chosen at start-up, never in a component.
 
+mod event_hub;
 pub mod http;
 pub mod local;
+
+pub use event_hub::EventHub;
 
 pub use http::HttpBackend;
 pub use local::LocalBackend;
@@ -42,7 +45,6 @@ use lianjie_core::team::{
 };
 use lianjie_core::tracking::Snapshot;
 use send_wrapper::SendWrapper;
-use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -255,47 +257,6 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         if let Some(cancel) = self.0.take() {
             cancel();
-        }
-    }
-}
-
-type Listener = (u64, Rc<dyn Fn(&Event)>);
-
-/// Listeners of backend events, shared by both backends.
-#[derive(Default)]
-pub struct EventHub {
-    listeners: Rc<RefCell<Vec<Listener>>>,
-    next: Cell<u64>,
-}
-
-impl EventHub {
-    pub fn subscribe(&self, on_event: Rc<dyn Fn(&Event)>) -> Subscription {
-        let id = self.next.get() + 1;
-        self.next.set(id);
-        self.listeners.borrow_mut().push((id, on_event));
-        let listeners = Rc::downgrade(&self.listeners);
-        Subscription::new(move || {
-            if let Some(l) = listeners.upgrade() {
-                l.borrow_mut().retain(|(i, _)| *i != id);
-            }
-        })
-    }
-
-    /// Whether anyone listens (a backend opens its event stream only then).
-    pub fn has_listeners(&self) -> bool {
-        !self.listeners.borrow().is_empty()
-    }
-
-    pub fn notify(&self, event: &Event) {
-        // Clone the list first: a listener may subscribe or unsubscribe while running.
-        let current: Vec<_> = self
-            .listeners
-            .borrow()
-            .iter()
-            .map(|(_, f)| f.clone())
-            .collect();
-        for f in current {
-            f(event);
         }
     }
 }

@@ -5,6 +5,7 @@
 mod address;
 mod attachments;
 mod content_blocks;
+mod event_hub;
 mod first_paint;
 mod http_backend_decoding;
 mod local_backend;
