@@ -49,20 +49,34 @@ impl EventHub {
     }
 
     /// Delivers `event` now when no window is open, and opens one; else holds it
-    /// until the window ends. No event is dropped, and their order is kept.
+    /// until the window ends. No event is dropped, and their order is kept. In a
+    /// hidden tab nothing waits: browsers slow its timers down to once a minute,
+    /// and a message's alert is for just such a tab.
     pub fn notify(&self, event: &Event) {
-        {
-            let mut held = self.held.borrow_mut();
-            if held.open {
-                held.events.push(event.clone());
-                return;
-            }
-            held.open = true;
+        let hidden = page_hidden();
+        let mut held = self.held.borrow_mut();
+        if held.open && !hidden {
+            held.events.push(event.clone());
+            return;
         }
-        deliver(&self.listeners, std::slice::from_ref(event));
-        let (listeners, held) = (Rc::downgrade(&self.listeners), Rc::downgrade(&self.held));
-        wasm_bindgen_futures::spawn_local(flush_windows(listeners, held));
+        // Those held before it go first.
+        let mut events = std::mem::take(&mut held.events);
+        events.push(event.clone());
+        let open = !held.open && !hidden;
+        held.open |= open;
+        drop(held);
+        deliver(&self.listeners, &events);
+        if open {
+            let (listeners, held) = (Rc::downgrade(&self.listeners), Rc::downgrade(&self.held));
+            wasm_bindgen_futures::spawn_local(flush_windows(listeners, held));
+        }
     }
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
 }
 
 /// Delivers what each window held when it ends, until a window holds nothing (or

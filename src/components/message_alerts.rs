@@ -7,6 +7,9 @@ use lianjie_core::inbox::Direction;
 use std::time::Duration;
 
 const SOUND_KEY: &str = "lianjie.inbox.sound";
+/// Messages closer together than this chime once: a burst reaches the page at once
+/// (see the event hub).
+const CHIME_GAP_MS: f64 = 1_000.0;
 
 /// New customer messages get the agent's attention when they ask for it: a short
 /// chime (off until switched on, remembered in this browser) and a desktop
@@ -17,6 +20,7 @@ pub fn MessageAlerts(open: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let sound = RwSignal::new(read_stored::<bool>(SOUND_KEY).unwrap_or(false));
     Effect::new(move || write_stored(SOUND_KEY, &sound.get()));
+    let last_chime = StoredValue::new(f64::NEG_INFINITY);
     use_api_events(move |e| {
         let Event::Message {
             conversation,
@@ -28,7 +32,9 @@ pub fn MessageAlerts(open: Signal<Option<String>>) -> impl IntoView {
         if message.direction != Direction::Inbound {
             return;
         }
-        if sound.get_untracked() {
+        let now = js_sys::Date::now();
+        if sound.get_untracked() && now - last_chime.get_value() >= CHIME_GAP_MS {
+            last_chime.set_value(now);
             chime();
         }
         let elsewhere = open.get_untracked().as_deref() != Some(conversation.id.as_str());
