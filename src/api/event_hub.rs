@@ -53,7 +53,7 @@ impl EventHub {
     /// hidden tab nothing waits: browsers slow its timers down to once a minute,
     /// and a message's alert is for just such a tab.
     pub fn notify(&self, event: &Event) {
-        let hidden = page_hidden();
+        let hidden = !page_visible();
         let mut held = self.held.borrow_mut();
         if held.open && !hidden {
             held.events.push(event.clone());
@@ -73,10 +73,12 @@ impl EventHub {
     }
 }
 
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
+/// Whether the page is on screen (not a background tab, not minimized).
+pub fn page_visible() -> bool {
+    web_sys::window().is_some_and(|w| {
+        w.document()
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+    })
 }
 
 /// Delivers what each window held when it ends, until a window holds nothing (or

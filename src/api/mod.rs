@@ -5,7 +5,7 @@ mod event_hub;
 pub mod http;
 pub mod local;
 
-pub use event_hub::EventHub;
+pub use event_hub::{EventHub, page_visible};
 
 pub use http::HttpBackend;
 pub use local::LocalBackend;

@@ -18,7 +18,7 @@ mod use_tracker;
 
 pub use use_tracker::{use_tracker, use_tracker_with_options};
 
-use crate::api::{ApiFuture, HttpBackend, PublicApi, PublicApiHandle};
+use crate::api::{ApiFuture, HttpBackend, PublicApi, PublicApiHandle, page_visible};
 use crate::error::AppError;
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
 use gloo_timers::callback::Interval;
@@ -100,13 +100,6 @@ pub struct Tracker {
 
 fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
-}
-
-fn page_visible() -> bool {
-    web_sys::window().is_some_and(|w| {
-        w.document()
-            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
-    })
 }
 
 fn current_scroll_depth() -> u8 {
