@@ -63,6 +63,15 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// The dialect of a connection, by its backend's name (sqlx's `Any`).
+    fn of_backend(name: &str) -> Dialect {
+        if name.eq_ignore_ascii_case("postgresql") {
+            Dialect::Postgres
+        } else {
+            Dialect::Sqlite
+        }
+    }
+
     /// The URL to connect to, and its dialect.
     pub fn of(url: &str) -> (String, Dialect) {
         let url = url.trim();
@@ -506,18 +515,17 @@ async fn log_events(
         })
         .collect();
     let mut ids: Vec<i64> = Vec::with_capacity(events.len());
+    let params = rows::Placeholders::of(tx);
     // Three parameters an event, well under every database's limit a statement.
     for chunk in events.chunks(1_000) {
         let mut sql = String::from("INSERT INTO events (at, doc, org_id) VALUES ");
         for i in 0..chunk.len() {
-            let n = i * 3;
-            sql.push_str(&format!(
-                "{}(${}, ${}, ${})",
-                if i > 0 { ", " } else { "" },
-                n + 1,
-                n + 2,
-                n + 3
-            ));
+            sql.push_str(if i > 0 { ", (" } else { "(" });
+            for c in 1..=3 {
+                sql.push_str(if c > 1 { ", " } else { "" });
+                params.push(&mut sql, i * 3 + c);
+            }
+            sql.push(')');
         }
         sql.push_str(" RETURNING id");
         let query = chunk

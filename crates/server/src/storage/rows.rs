@@ -1,13 +1,13 @@
 //! Records as rows: a document (the record as JSON, read back whole) beside the real
 //! columns that lists filter, sort, join and count by, and the SQL that writes them.
 
-use super::{StorageResult, doc};
+use super::{Dialect, StorageResult, doc};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
 use lianjie_core::delivery::DeliveryState;
 use lianjie_core::inbox::{ConversationStatus, Direction};
 use lianjie_core::store::{Change, Db, Record};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 /// One record, serialized while the store lock is held and written afterwards.
 #[derive(Debug)]
@@ -610,6 +610,31 @@ impl Row {
 /// Parameters one statement binds at most (SQLite's default limit is 32,766).
 const MAX_PARAMS: usize = 4_000;
 
+/// How a statement built here writes its parameters, each used once and in order.
+/// SQLite finds a numbered one (`$7`) by walking the statement's list of names, when
+/// it parses the text and again when each is bound, so a multi-row write pays with
+/// the square of its parameters (4,000 of them: 21 ms a statement, against 0.2 ms
+/// for plain `?`, which binds by position). PostgreSQL knows only `$n`.
+#[derive(Clone, Copy)]
+pub(super) struct Placeholders(Dialect);
+
+impl Placeholders {
+    pub(super) fn of(conn: &AnyConnection) -> Placeholders {
+        Placeholders(Dialect::of_backend(conn.backend_name()))
+    }
+
+    /// Appends the `n`th parameter (from 1).
+    pub(super) fn push(self, sql: &mut String, n: usize) {
+        match self.0 {
+            Dialect::Sqlite => sql.push('?'),
+            Dialect::Postgres => {
+                use std::fmt::Write as _;
+                let _ = write!(sql, "${n}");
+            }
+        }
+    }
+}
+
 /// Writes rows of any organizations, each as of its organization's new head (see
 /// `Storage::commit`): per table, one statement for many rows, so a group commit
 /// costs a few round trips however many operations it holds. A record written more
@@ -640,11 +665,13 @@ pub(super) async fn write_rows(
         }
         by_table.entry(table).or_default().push((key, vals));
     }
+    let params = Placeholders::of(tx);
     // A conversation's labels are replaced by its current ones.
     for ids in relabelled.chunks(MAX_PARAMS) {
         let mut sql = String::from("DELETE FROM conversation_labels WHERE conversation_id IN (");
         for n in 1..=ids.len() {
-            sql.push_str(&format!("{}${n}", if n > 1 { ", " } else { "" }));
+            sql.push_str(if n > 1 { ", " } else { "" });
+            params.push(&mut sql, n);
         }
         sql.push(')');
         let query = ids
@@ -670,8 +697,8 @@ pub(super) async fn write_rows(
             for r in 0..chunk.len() {
                 sql.push_str(if r > 0 { ", (" } else { "(" });
                 for c in 1..=width {
-                    let n = r * width + c;
-                    sql.push_str(&format!("{}${n}", if c > 1 { ", " } else { "" }));
+                    sql.push_str(if c > 1 { ", " } else { "" });
+                    params.push(&mut sql, r * width + c);
                 }
                 sql.push(')');
             }
