@@ -33,29 +33,35 @@ impl Db {
             },
         };
         // The same reader is the same contact on the same target, or else the same link.
-        // An anonymous reader is recognised by their own link (reader token).
+        // An anonymous reader is recognised by their own link (reader token), whose
+        // views are found by it: not by every link to the target, which a much-shared
+        // article has thousands of, walked on each of this reader's snapshots.
         let ix = self.ix();
-        let own_token = std::slice::from_ref(&share.token);
-        let (readers_links, reader_token) = match (&share.contact_id, &s.reader_token) {
-            (Some(c), _) => (list(&ix.shares_by_contact, c), None),
-            (None, Some(rt)) => (
-                list(&ix.shares_by_target, &target_key(&share.target)),
-                Some(rt),
-            ),
-            (None, None) => (own_token, None),
+        let same_target = |token: &String| {
+            self.shares
+                .get(token)
+                .is_some_and(|o| o.target == share.target)
         };
-        let same_reader =
-            |o: &ViewSession| reader_token.is_none_or(|rt| o.reader_token.as_ref() == Some(rt));
-        let visit = readers_links
-            .iter()
-            .filter(|t| {
-                self.shares
-                    .get(*t)
-                    .is_some_and(|o| o.target == share.target)
-            })
-            .flat_map(|t| list(&ix.sessions_by_share, t))
+        let views: Vec<&String> = match (&share.contact_id, &s.reader_token) {
+            (Some(c), _) => list(&ix.shares_by_contact, c)
+                .iter()
+                .filter(|t| same_target(t))
+                .flat_map(|t| list(&ix.sessions_by_share, t))
+                .collect(),
+            (None, Some(rt)) => list(&ix.sessions_by_reader, rt)
+                .iter()
+                .filter(|id| {
+                    self.sessions
+                        .get(*id)
+                        .is_some_and(|o| same_target(&o.share_token))
+                })
+                .collect(),
+            (None, None) => list(&ix.sessions_by_share, &share.token).iter().collect(),
+        };
+        let visit = views
+            .into_iter()
             .filter_map(|id| self.sessions.get(id))
-            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at && same_reader(o))
+            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at)
             .count() as u32;
         let top_section =
             s.totals
