@@ -1,7 +1,8 @@
 //! Tracking-ingest benchmark: the real server (router, a temporary SQLite file, or
 //! the database `LIANJIE_DATABASE_URL` names) on a loopback port, driven by concurrent HTTP clients
 //! posting cumulative snapshots. Bounded in count and time. Prints snapshots/s and
-//! latency percentiles. Run with `bash bench/ingest.sh`.
+//! latency percentiles. Run with `bash bench/ingest.sh`; `READERS=open` shares the
+//! links to no one, so the server knows their readers only by their own links.
 
 #[path = "support/load.rs"]
 mod load;
@@ -49,10 +50,16 @@ async fn main() {
         &http,
         &base,
         &token,
-        CLIENTS,
-        SESSIONS_PER_CLIENT,
-        MAX_REQUESTS,
-        MAX_TIME,
+        load::Load {
+            clients: CLIENTS,
+            sessions: SESSIONS_PER_CLIENT,
+            requests: MAX_REQUESTS,
+            max_time: MAX_TIME,
+            readers: match std::env::var("READERS").as_deref() {
+                Ok("open") => load::Readers::OpenLinks,
+                _ => load::Readers::Customers,
+            },
+        },
     )
     .await;
     let [p50, p95, p99, max] =

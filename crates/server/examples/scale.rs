@@ -146,23 +146,30 @@ async fn main() {
 
     // 32 clients as ever, then more: with group commit a bigger load makes bigger
     // commits, so the rate at 32 (each client waiting for its answer) is not what
-    // the server can take within the target's 50 ms.
-    for clients in INGEST_CLIENTS {
-        let run = load::ingest(
-            &http,
-            &base,
-            &token,
+    // the server can take within the target's 50 ms. Last, readers of links shared
+    // to no one, whom the server knows only by their own links.
+    let runs = INGEST_CLIENTS
+        .map(|clients| (clients, load::Readers::Customers))
+        .into_iter()
+        .chain([(INGEST_CLIENTS[0], load::Readers::OpenLinks)]);
+    for (clients, readers) in runs {
+        let load = load::Load {
             clients,
-            20,
-            200_000,
-            Duration::from_secs(10),
-        )
-        .await;
+            sessions: 20,
+            requests: 200_000,
+            max_time: Duration::from_secs(10),
+            readers,
+        };
+        let run = load::ingest(&http, &base, &token, load).await;
         let [p50, p99] = load::percentiles(run.latencies.clone(), &[0.5, 0.99])[..] else {
             unreachable!("two fractions give two figures")
         };
+        let whose = match readers {
+            load::Readers::Customers => "",
+            load::Readers::OpenLinks => ", open links",
+        };
         println!(
-            "ingest, {clients:>3} clients {:>6.0} snapshots/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {} failed",
+            "ingest, {clients:>3} clients{whose} {:>6.0} snapshots/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {} failed",
             run.per_second(),
             run.failures
         );

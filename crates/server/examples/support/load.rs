@@ -43,24 +43,45 @@ impl Ingest {
     }
 }
 
-/// `clients` readers' pages, each with `sessions` views of its own share (shared by
-/// `token`'s rep to demo customers), posting cumulative snapshots as fast as they
-/// are answered, until `requests` in all or `max_time`.
-pub async fn ingest(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    clients: usize,
-    sessions: usize,
-    requests: usize,
-    max_time: Duration,
-) -> Ingest {
+/// Who reads the links a tracking load shares.
+#[derive(Clone, Copy)]
+pub enum Readers {
+    /// Each link is shared to a demo customer, so its readers are known.
+    Customers,
+    /// Links to no one (posted in a group chat): readers known by their own links.
+    OpenLinks,
+}
+
+/// A tracking load: `clients` readers' pages, each with `sessions` views of its own
+/// share, posting cumulative snapshots until `requests` in all or `max_time`.
+pub struct Load {
+    pub clients: usize,
+    pub sessions: usize,
+    pub requests: usize,
+    pub max_time: Duration,
+    pub readers: Readers,
+}
+
+/// Runs `load` with shares made by `token`'s rep, each client posting its next
+/// snapshot as soon as the last is answered.
+pub async fn ingest(http: &reqwest::Client, base: &str, token: &str, load: Load) -> Ingest {
+    let Load {
+        clients,
+        sessions,
+        requests,
+        max_time,
+        readers,
+    } = load;
     let mut shares = Vec::new();
     for i in 0..clients {
+        let mut new = json!({"target": {"type": "content", "id": "c-pricing"}});
+        if let Readers::Customers = readers {
+            new["contact_id"] = json!(format!("k-{:03}", i % 50));
+        }
         let share: Value = http
             .post(format!("{base}/shares"))
             .bearer_auth(token)
-            .json(&json!({"target": {"type": "content", "id": "c-pricing"}, "contact_id": format!("k-{:03}", i % 50)}))
+            .json(&new)
             .send()
             .await
             .expect("share")
