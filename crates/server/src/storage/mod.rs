@@ -55,7 +55,7 @@ pub struct Storage {
 
 /// Which database a URL names; the SQL is written once for both (`$n` parameters,
 /// `ON CONFLICT`, `RETURNING`, `IS DISTINCT FROM`), and only the schema's
-/// migrations differ.
+/// migrations differ, and the many-row writes' parameters (`rows::Placeholders`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
