@@ -46,6 +46,14 @@ async fn main() {
 
     // The admin may share to every demo customer.
     let token = load::login(&http, &base, "admin@lianjie.example").await;
+    let readers = match std::env::var("READERS").as_deref() {
+        Ok("open") => load::Readers::OpenLinks,
+        Ok("customers") | Err(_) => load::Readers::Customers,
+        Ok(other) => {
+            eprintln!("READERS: `open` or `customers`, not `{other}`");
+            std::process::exit(2);
+        }
+    };
     let run = load::ingest(
         &http,
         &base,
@@ -55,10 +63,7 @@ async fn main() {
             sessions: SESSIONS_PER_CLIENT,
             requests: MAX_REQUESTS,
             max_time: MAX_TIME,
-            readers: match std::env::var("READERS").as_deref() {
-                Ok("open") => load::Readers::OpenLinks,
-                _ => load::Readers::Customers,
-            },
+            readers,
         },
     )
     .await;
@@ -77,7 +82,8 @@ async fn main() {
         .await
         .expect("radar body");
     println!(
-        "tracking ingest, {CLIENTS} concurrent clients on loopback, 2 cores shared with the load generator"
+        "tracking ingest, {CLIENTS} concurrent clients on loopback ({}), 2 cores shared with the load generator",
+        readers.label()
     );
     println!("snapshots sent     {}", run.latencies.len());
     println!("failed (non-204)   {}", run.failures);

@@ -164,12 +164,9 @@ async fn main() {
         let [p50, p99] = load::percentiles(run.latencies.clone(), &[0.5, 0.99])[..] else {
             unreachable!("two fractions give two figures")
         };
-        let whose = match readers {
-            load::Readers::Customers => "",
-            load::Readers::OpenLinks => ", open links",
-        };
         println!(
-            "ingest, {clients:>3} clients{whose} {:>6.0} snapshots/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {} failed",
+            "ingest, {clients:>3} clients ({}) {:>6.0} snapshots/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {} failed",
+            readers.label(),
             run.per_second(),
             run.failures
         );

@@ -52,6 +52,16 @@ pub enum Readers {
     OpenLinks,
 }
 
+impl Readers {
+    /// Who reads the links, for a benchmark's printed line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Readers::Customers => "links shared to customers",
+            Readers::OpenLinks => "links shared to no one",
+        }
+    }
+}
+
 /// A tracking load: `clients` readers' pages, each with `sessions` views of its own
 /// share, posting cumulative snapshots until `requests` in all or `max_time`.
 pub struct Load {
