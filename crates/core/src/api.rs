@@ -51,6 +51,7 @@ impl<T> Page<T> {
 
 /// A page of the conversation list with the figures the inbox shows beside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ConversationPageWire")]
 pub struct ConversationPage {
     #[serde(flatten)]
     pub page: Page<Conversation>,
@@ -61,6 +62,33 @@ pub struct ConversationPage {
     /// How many conversations each status tab holds, the other filters as they are.
     #[serde(default)]
     pub by_status: StatusCounts,
+}
+
+/// How a [`ConversationPage`] is read: the page's fields beside the figures, in one
+/// pass (see `crate::wire`).
+#[derive(Deserialize)]
+struct ConversationPageWire {
+    items: Vec<Conversation>,
+    next_cursor: Option<String>,
+    total: usize,
+    #[serde(default)]
+    unread: u32,
+    #[serde(default)]
+    by_status: StatusCounts,
+}
+
+impl From<ConversationPageWire> for ConversationPage {
+    fn from(w: ConversationPageWire) -> ConversationPage {
+        ConversationPage {
+            page: Page {
+                items: w.items,
+                next_cursor: w.next_cursor,
+                total: w.total,
+            },
+            unread: w.unread,
+            by_status: w.by_status,
+        }
+    }
 }
 
 /// Conversations per status (a snooze that has run out counts as open).
@@ -377,7 +405,7 @@ pub const TREND_DAYS: [u16; 6] = [30, 14, 7, 3, 1, 0];
 
 /// One touchpoint on a contact's timeline, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "ActivityWire")]
 pub enum Activity {
     /// A counted view of a card or content through this contact's link.
     View { at: DateTime<Utc>, item: RadarItem },
@@ -395,6 +423,21 @@ pub enum Activity {
     },
 }
 
+crate::wire::flat_tagged! {
+    Activity via ActivityWire by "kind" {
+        fields {
+            at: DateTime<Utc>,
+            item: RadarItem,
+            conversation: Conversation,
+            entry: crate::crm::LogEntry,
+        }
+        "view" => View { at, item },
+        "forwarded" => Forwarded { at, item },
+        "conversation" => Conversation { at, conversation },
+        "logged" => Logged { at, entry },
+    }
+}
+
 impl Activity {
     pub fn at(&self) -> DateTime<Utc> {
         match self {
@@ -408,7 +451,7 @@ impl Activity {
 
 /// Pushed to staff in real time (SSE over http, BroadcastChannel over local).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "EventWire")]
 pub enum Event {
     Radar {
         item: RadarItem,
@@ -444,6 +487,32 @@ pub enum Event {
         user: crate::people::User,
     },
     Reset,
+}
+
+crate::wire::flat_tagged! {
+    Event via EventWire by "type" {
+        fields {
+            item: RadarItem,
+            conversation: Conversation,
+            message: Message,
+            card: Card,
+            contact: Contact,
+            ids: Vec<String>,
+            deal: crate::deals::Deal,
+            task: crate::crm::Task,
+            user: crate::people::User,
+        }
+        "radar" => Radar { item },
+        "message" => Message { conversation, message },
+        "conversation" => Conversation { conversation },
+        "card_saved" => CardSaved { card },
+        "contact" => Contact { contact },
+        "customers" => Customers { ids },
+        "deal" => Deal { deal },
+        "task" => Task { task },
+        "staff" => Staff { user },
+        "reset" => Reset,
+    }
 }
 
 impl Event {
@@ -509,10 +578,34 @@ pub struct Today {
 
 /// One day's reach, for the trend lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DayFiguresWire")]
 pub struct DayFigures {
     pub day: chrono::NaiveDate,
     #[serde(flatten)]
     pub figures: WeekFigures,
+}
+
+/// How [`DayFigures`] are read: the day beside its figures, in one pass (see
+/// `crate::wire`).
+#[derive(Deserialize)]
+struct DayFiguresWire {
+    day: chrono::NaiveDate,
+    views: usize,
+    readers: usize,
+    leads: usize,
+}
+
+impl From<DayFiguresWire> for DayFigures {
+    fn from(w: DayFiguresWire) -> DayFigures {
+        DayFigures {
+            day: w.day,
+            figures: WeekFigures {
+                views: w.views,
+                readers: w.readers,
+                leads: w.leads,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

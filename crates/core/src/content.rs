@@ -2,6 +2,7 @@
 //! they render as text nodes: no HTML from anyone ever reaches the page.
 
 use crate::validate::{self, FieldErrors, FieldProblem};
+use crate::wire::required;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -230,11 +231,6 @@ struct BlockWire {
     duration_s: Option<u32>,
     label: Option<String>,
     image_url: Option<String>,
-}
-
-/// A required field of a flat wire shape.
-pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, String> {
-    value.ok_or_else(|| format!("missing field `{field}`"))
 }
 
 impl TryFrom<BlockWire> for Block {

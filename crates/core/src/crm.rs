@@ -153,7 +153,7 @@ pub struct LogEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "EntryWire")]
 pub enum Entry {
     /// A follow-up (跟进记录): how, what was said, and when to follow up next.
     FollowUp {
@@ -182,6 +182,28 @@ pub enum Entry {
         amount_fen: i64,
         stage: crate::deals::DealStage,
     },
+}
+
+crate::wire::flat_tagged! {
+    Entry via EntryWire by "type" {
+        fields {
+            method: FollowUpMethod,
+            text: String,
+            next_at: DateTime<Utc>,
+            from: String,
+            to: String,
+            how: OwnerChange,
+            reason: String,
+            deal_id: String,
+            title: String,
+            amount_fen: i64,
+            stage: crate::deals::DealStage,
+        }
+        "follow_up" => FollowUp { method, text, next_at: opt },
+        "stage" => Stage { from, to },
+        "owner" => Owner { how, from: opt, to: opt, reason: default },
+        "deal" => Deal { deal_id, title, amount_fen, stage },
+    }
 }
 
 /// How a customer changed hands.
@@ -472,7 +494,7 @@ pub struct Task {
 
 /// Where a task came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "TaskSourceWire")]
 pub enum TaskSource {
     /// Written by hand.
     Manual,
@@ -487,6 +509,23 @@ pub enum TaskSource {
     },
     /// A customer due back to the pool who is reading now: follow up instead.
     PoolHold { due_at: DateTime<Utc> },
+}
+
+crate::wire::flat_tagged! {
+    TaskSource via TaskSourceWire by "type" {
+        fields {
+            entry_id: String,
+            session_id: String,
+            title: String,
+            visit: u32,
+            visible_ms: u64,
+            due_at: DateTime<Utc>,
+        }
+        "manual" => Manual,
+        "follow_up" => FollowUp { entry_id },
+        "reading" => Reading { session_id, title, visit, visible_ms },
+        "pool_hold" => PoolHold { due_at },
+    }
 }
 
 /// A task as a rep writes it by hand.

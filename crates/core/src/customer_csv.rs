@@ -384,6 +384,7 @@ impl ImportReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RowOutcomeWire")]
 pub struct RowOutcome {
     pub row: u32,
     #[serde(flatten)]
@@ -391,7 +392,7 @@ pub struct RowOutcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[serde(tag = "result", rename_all = "snake_case", try_from = "RowResultWire")]
 pub enum RowResult {
     Created {
         id: String,
@@ -407,7 +408,7 @@ pub enum RowResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case", try_from = "SkipReasonWire")]
 pub enum SkipReason {
     /// Nothing in the row.
     Blank,
@@ -436,6 +437,66 @@ pub enum SkipReason {
     Ambiguous {
         names: Vec<String>,
     },
+}
+
+crate::wire::flat_tagged! {
+    RowResult via RowResultWire by "result" {
+        fields { id: String, name: String, reason: SkipReason }
+        "created" => Created { id },
+        "merged" => Merged { id, name },
+        "skipped" => Skipped { reason },
+    }
+}
+
+crate::wire::flat_tagged! {
+    SkipReason via SkipReasonWire by "code" {
+        fields {
+            found: usize,
+            expected: usize,
+            errors: FieldErrors,
+            given: String,
+            id: String,
+            name: String,
+            names: Vec<String>,
+        }
+        "blank" => Blank,
+        "cells" => Cells { found, expected },
+        "invalid" => Invalid { errors },
+        "owner" => Owner { given },
+        "duplicate" => Duplicate { id, name },
+        "not_yours" => NotYours { name },
+        "ambiguous" => Ambiguous { names },
+    }
+}
+
+/// How a [`RowOutcome`] is read: the row beside its result's fields, in one pass
+/// (see `crate::wire`).
+#[derive(Deserialize)]
+struct RowOutcomeWire {
+    row: u32,
+    result: String,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    reason: Option<SkipReason>,
+}
+
+impl TryFrom<RowOutcomeWire> for RowOutcome {
+    type Error = String;
+
+    fn try_from(w: RowOutcomeWire) -> Result<RowOutcome, String> {
+        Ok(RowOutcome {
+            row: w.row,
+            result: RowResult::try_from(RowResultWire {
+                wire_tag: w.result,
+                id: w.id,
+                name: w.name,
+                reason: w.reason,
+            })?,
+        })
+    }
 }
 
 /// Folds an imported row into the customer it reaches: details they lack, its tags

@@ -9,12 +9,22 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "StatusWire")]
 pub enum ConversationStatus {
     Open,
     Pending,
     Snoozed { until: DateTime<Utc> },
     Resolved,
+}
+
+crate::wire::flat_tagged! {
+    ConversationStatus via StatusWire by "status" {
+        fields { until: DateTime<Utc> }
+        "open" => Open,
+        "pending" => Pending,
+        "snoozed" => Snoozed { until },
+        "resolved" => Resolved,
+    }
 }
 
 impl ConversationStatus {
@@ -28,6 +38,7 @@ impl ConversationStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ConversationWire")]
 pub struct Conversation {
     pub id: String,
     pub contact_id: String,
@@ -53,6 +64,57 @@ pub struct Conversation {
     /// the conversation so a backend that leaves messages in storage has it at hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_inbound_at: Option<DateTime<Utc>>,
+}
+
+/// How a [`Conversation`] is read: its status's fields beside its own, in one pass
+/// (see `crate::wire`).
+#[derive(Deserialize)]
+struct ConversationWire {
+    id: String,
+    contact_id: String,
+    channel: Channel,
+    status: String,
+    #[serde(default)]
+    until: Option<DateTime<Utc>>,
+    assignee_id: Option<String>,
+    labels: Vec<String>,
+    context: Option<ShareTarget>,
+    last_message_at: DateTime<Utc>,
+    last_preview: String,
+    unread: u32,
+    intent: u8,
+    #[serde(default)]
+    contact_name: String,
+    created_at: DateTime<Utc>,
+    #[serde(default)]
+    last_inbound_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ConversationWire> for Conversation {
+    type Error = String;
+
+    fn try_from(w: ConversationWire) -> Result<Conversation, String> {
+        let status = ConversationStatus::try_from(StatusWire {
+            wire_tag: w.status,
+            until: w.until,
+        })?;
+        Ok(Conversation {
+            id: w.id,
+            contact_id: w.contact_id,
+            channel: w.channel,
+            status,
+            assignee_id: w.assignee_id,
+            labels: w.labels,
+            context: w.context,
+            last_message_at: w.last_message_at,
+            last_preview: w.last_preview,
+            unread: w.unread,
+            intent: w.intent,
+            contact_name: w.contact_name,
+            created_at: w.created_at,
+            last_inbound_at: w.last_inbound_at,
+        })
+    }
 }
 
 impl Conversation {

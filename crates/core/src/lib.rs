@@ -39,6 +39,7 @@ pub mod team;
 pub mod tracking;
 pub mod validate;
 pub mod vcard;
+mod wire;
 
 pub use channel::Channel;
 pub use locale::Locale;

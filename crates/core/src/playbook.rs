@@ -57,7 +57,7 @@ pub struct WhatWorks {
 
 /// Why an item is suggested for a customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "why", rename_all = "snake_case")]
+#[serde(tag = "why", rename_all = "snake_case", try_from = "ReasonWire")]
 pub enum Reason {
     /// This many customers with the same interests read it before they bought.
     LikeThemBought { customers: u32 },
@@ -66,6 +66,15 @@ pub enum Reason {
     /// They have no interests yet: it is what has led to leads and won deals (their
     /// sum) for the team.
     Proven { led_to: u32 },
+}
+
+crate::wire::flat_tagged! {
+    Reason via ReasonWire by "why" {
+        fields { customers: u32, tag: String, led_to: u32 }
+        "like_them_bought" => LikeThemBought { customers },
+        "interest" => Interest { tag },
+        "proven" => Proven { led_to },
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

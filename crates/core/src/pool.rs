@@ -141,7 +141,11 @@ pub fn check_reason(reason: &str) -> Result<(), FieldProblem> {
 
 /// Why a claim was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(
+    tag = "reason",
+    rename_all = "snake_case",
+    try_from = "ClaimRefusedWire"
+)]
 pub enum ClaimRefused {
     /// The rep claimed `limit` customers today already.
     DailyLimit { limit: u32 },
@@ -149,6 +153,15 @@ pub enum ClaimRefused {
     TooMany { limit: u32 },
     /// The rep gave this customer back; they may claim them again from `until`.
     TooSoon { until: DateTime<Utc> },
+}
+
+crate::wire::flat_tagged! {
+    ClaimRefused via ClaimRefusedWire by "reason" {
+        fields { limit: u32, until: DateTime<Utc> }
+        "daily_limit" => DailyLimit { limit },
+        "too_many" => TooMany { limit },
+        "too_soon" => TooSoon { until },
+    }
 }
 
 /// What a claim is decided on.
@@ -202,7 +215,7 @@ pub struct RecycleFacts {
 
 /// What the rules say about an owned customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
+#[serde(tag = "verdict", rename_all = "snake_case", try_from = "VerdictWire")]
 pub enum Verdict {
     /// Nothing is due (or the customer is locked).
     Keep,
@@ -213,6 +226,16 @@ pub enum Verdict {
     /// Due, but reading now or hot: kept, and the owner (and their manager) told
     /// to follow up instead.
     Engaged { due: DateTime<Utc> },
+}
+
+crate::wire::flat_tagged! {
+    Verdict via VerdictWire by "verdict" {
+        fields { due: DateTime<Utc> }
+        "keep" => Keep,
+        "warn" => Warn { due },
+        "recycle" => Recycle { due },
+        "engaged" => Engaged { due },
+    }
 }
 
 impl Verdict {

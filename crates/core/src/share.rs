@@ -54,7 +54,7 @@ impl TryFrom<LeadCaptureWire> for LeadCapture {
             "off" => LeadCapture::Off,
             "before" => LeadCapture::Before,
             "after_section" => LeadCapture::AfterSection {
-                index: crate::content::required(w.index, "index")?,
+                index: crate::wire::required(w.index, "index")?,
             },
             "soft_end" => LeadCapture::SoftEnd,
             other => return Err(format!("unknown lead capture `{other}`")),

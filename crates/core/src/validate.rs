@@ -55,7 +55,7 @@ impl TryFrom<FieldErrorWire> for FieldError {
         let problem = match w.code.as_str() {
             "required" => FieldProblem::Required,
             "too_long" => FieldProblem::TooLong {
-                max: crate::content::required(w.max, "max")?,
+                max: crate::wire::required(w.max, "max")?,
             },
             "phone" => FieldProblem::Phone,
             "email" => FieldProblem::Email,
