@@ -32,8 +32,12 @@ function measure(asset, body) {
 }
 
 const rows = [];
+// The workbench's bundles hold its modules again (one per area, for a first visit on
+// the reference server): shown with the areas below, not counted twice in the total.
+const bundles = [];
 for await (const path of files(root)) {
-  rows.push(measure(relative(root, path), await readFile(path)));
+  const asset = relative(root, path);
+  (/^bundle_.*\.bin$/.test(asset) ? bundles : rows).push(measure(asset, await readFile(path)));
 }
 // Stylesheets the folder's page links from elsewhere in the site (the reader shares the
 // customer app's): part of its first load, so counted, under the path the page names.
@@ -58,7 +62,8 @@ console.log(line(total));
 
 // The workbench split into areas (scripts/trunk-split.mjs writes them to
 // `areas-<hash>.json`): what a first visit downloads to show one area is the page, its
-// styles, script and wasm, the loader, then the area's files (brotli).
+// styles, script and wasm, the loader, then the area's files (brotli): on the reference
+// server as the area's bundle, one file, on the in-browser default file by file.
 const areasRow = rows.find((r) => /^areas-[0-9a-f]+\.json$/.test(r.asset));
 if (areasRow) {
   const { areas } = JSON.parse(await readFile(join(root, areasRow.asset), 'utf8'));
@@ -67,10 +72,13 @@ if (areasRow) {
     .filter((r) => !r.asset.includes('/') && /\.(html|css|js)$|_bg\.wasm$/.test(r.asset) && r.asset !== 'sw.js')
     .reduce((sum, r) => sum + r.brotli, 0);
   console.log(`\nfirst load by area (brotli B; the shell, with its loader, is ${shell} B):`);
-  console.log(`${'area'.padEnd(24)}  ${'module'.padStart(9)}  ${'shared'.padStart(9)}  ${'files'.padStart(5)}  ${'first load'.padStart(10)}`);
+  const cols = ['module', 'shared', 'files', 'first load', 'bundle', 'first load (bundle)'];
+  console.log(`${'area'.padEnd(24)}  ${cols.map((c) => c.padStart(Math.max(9, c.length))).join('  ')}`);
   for (const { name, files } of areas) {
     const own = brotli(files[files.length - 1]);
     const all = files.reduce((sum, f) => sum + brotli(f), 0);
-    console.log(`${name.padEnd(24)}  ${String(own).padStart(9)}  ${String(all - own).padStart(9)}  ${String(files.length).padStart(5)}  ${String(shell + all).padStart(10)}`);
+    const bundle = bundles.find((b) => b.asset.startsWith(`bundle_${name}-`))?.brotli;
+    const figures = [own, all - own, files.length, shell + all, bundle ?? '-', bundle === undefined ? '-' : shell + bundle];
+    console.log(`${name.padEnd(24)}  ${figures.map((f, i) => String(f).padStart(Math.max(9, cols[i].length))).join('  ')}`);
   }
 }

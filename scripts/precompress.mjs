@@ -1,4 +1,5 @@
-// Writes NAME.br (brotli 11) and NAME.gz (gzip 9) beside every .wasm, .js, .css and .svg
+// Writes NAME.br (brotli 11) and NAME.gz (gzip 9) beside every .wasm, .js, .css, .svg
+// and .bin (the workbench's bundles of modules, scripts/trunk-split.mjs)
 // under the given folder; the reference server sends them to browsers that accept them.
 // Usage: node scripts/precompress.mjs dist
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ async function* files(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* files(path);
-    else if (/\.(wasm|js|css|svg)$/.test(entry.name)) yield path;
+    else if (/\.(wasm|js|css|svg|bin)$/.test(entry.name)) yield path;
   }
 }
 

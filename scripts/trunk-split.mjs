@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -39,8 +39,12 @@ const run = promisify(execFile);
 const binaryen = JSON.parse(readFileSync(join(source, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version;
 // The loader's areas: `export const __wasm_split_load_<area> = ... "./<module>" ...
 // [<shared module variables>]`, the shared ones declared `const __chunk_<n> = ...`.
-const SHARED = /const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g;
-const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
+const SHARED = /const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = __part\(new URL\("\.\/([^"]+)"/g;
+const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = __part\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\)/g;
+// The loader fetches each module through this: the page's head script may have it
+// already, from its area's bundle (see `preloadScript`); taken once, so a load tried
+// again after a failure fetches the module itself.
+const PART = 'const __part = (url) => globalThis.__lianjieParts?.take(url.href) ?? fetch(url);\n';
 
 /** Each area the loader names: `{ name, server, files }`, the files being the shared
  * modules it needs, then its own (so a copy kept in that order is whole once the last
@@ -84,6 +88,19 @@ function routeAreas(areas) {
   return routes;
 }
 
+/** Each area's files in one, `bundle_<area>-<hash>.bin` (its files one after another,
+ * in the area's order): a first visit fetches the area it opens as one request, not
+ * one per module (home's was 48, and on HTTP/1.1 the API calls queued behind them),
+ * and brotli compresses the modules together. Returns `{ area: bundle file }`. */
+function bundle(areas) {
+  return Object.fromEntries(areas.map((area) => {
+    const body = Buffer.concat(area.files.map((f) => readFileSync(join(staging, f))));
+    const file = `bundle_${area.name}-${hash(body)}.bin`;
+    writeFileSync(join(staging, file), body);
+    return [area.name, file];
+  }));
+}
+
 /** A script for the page's head that asks for the modules of the area the address
  * opens as soon as the app's own wasm has arrived, so they download while it starts
  * rather than after. Not at once: sharing a slow network with the app's wasm, they put
@@ -93,20 +110,30 @@ function routeAreas(areas) {
  * later, the app's own request may come first, and then each is fetched twice. The
  * requests are the loader's (`fetch`, same-origin credentials), which then finds them
  * done. */
-function preloadScript(areas, base) {
+function preloadScript(areas, bundles, base) {
   const files = [...new Set(areas.flatMap((a) => a.files))];
   const byArea = Object.fromEntries(areas.map((a) => [a.name, a.files.map((f) => files.indexOf(f))]));
+  const sizes = files.map((f) => statSync(join(staging, f)).size);
   const routes = routeAreas(areas);
   const always = areas.filter((a) => !a.server && !routes.some(([, r]) => r === a.name)).map((a) => a.name);
-  const data = JSON.stringify({ base, files, areas: byArea, routes, always });
+  const data = JSON.stringify({ base, files, sizes, areas: byArea, bundles, routes, always });
   return `<script>(()=>{const d=${data};` +
     `const path=location.pathname.replace(/\\/+$/,'')||'/';` +
     // As src/api/mod.rs `configured_backend` chooses: `?backend=`, else the page's meta.
     `const http=(new URLSearchParams(location.search).get('backend')??document.querySelector('meta[name="lianjie-backend"]')?.content)==='http';` +
     // Areas share modules: each file once.
     `const asked=new Set();` +
-    `const ask=(names)=>{for(const i of names.flatMap((a)=>d.areas[a]??[])){if(asked.has(i))continue;asked.add(i);` +
-    `const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);}};` +
+    `const link=(i)=>{const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);};` +
+    // On the reference server, with no service worker's copies yet, the area comes as
+    // its bundle, cut into the modules the loader takes (`__part`); if the bundle fails,
+    // each module is fetched on its own. The in-browser default asks for two areas at
+    // once, which share modules: file by file, each once.
+    `const parts=new Map();globalThis.__lianjieParts={take:(href)=>{const p=parts.get(href);parts.delete(href);return p;}};` +
+    `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();});let at=0;` +
+    `for(const i of d.areas[a]){const from=at;at+=d.sizes[i];if(asked.has(i))continue;asked.add(i);const href=new URL(d.base+d.files[i],location.href).href;` +
+    `const p=got.then((b)=>new Response(b.slice(from,from+d.sizes[i]),{headers:{'content-type':'application/wasm'}}),()=>fetch(href));p.catch(()=>{});parts.set(href,p);}};` +
+    `const ask=(names)=>{for(const a of names){if(http&&!navigator.serviceWorker?.controller&&d.bundles[a]){whole(a);continue;}` +
+    `for(const i of d.areas[a]??[]){if(asked.has(i))continue;asked.add(i);link(i);}}};` +
     `if(!http)ask(d.always);` +
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
@@ -172,6 +199,7 @@ for (const file of readdirSync(staging)) {
     names.push(named);
     loader = replaceAll(loader, `"./${module}"`, `"./${named}"`, 'the loader');
   }
+  loader = PART + replaceAll(loader, 'const src = fetch(new URL(', 'const src = __part(new URL(', 'the loader');
   const wasm = readFileSync(join(staging, `${name}-${built}_bg.wasm`));
   const h = hash(glue, loader, wasm);
   const renamed = `${name}-${h}`;
@@ -179,6 +207,7 @@ for (const file of readdirSync(staging)) {
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
   const areaList = areasOf(loader, names);
+  const bundles = bundle(areaList);
   const areas = JSON.stringify({ areas: areaList });
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);
@@ -206,6 +235,6 @@ for (const file of readdirSync(staging)) {
   const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
   html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
   html = replaceAll(html, '</head>',
-    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, base)}</head>`, 'index.html');
+    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, bundles, base)}</head>`, 'index.html');
   writeFileSync(page, html);
 }

@@ -38,7 +38,7 @@ split_fn!(
     }
 );
 split_fn!(
-    home,
+    radar,
     pub fn lead_radar() -> ViewFn {
         ViewFn::from(|| view! { <LeadRadar /> })
     }

@@ -35,12 +35,12 @@ pub async fn cache_hashed(req: Request, next: Next) -> Response {
 }
 
 /// Whether `path` names a script, wasm module or stylesheet as Trunk writes them, or
-/// the split workbench's areas (`scripts/trunk-split.mjs`):
-/// `{name}-{8 to 16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css|json}`
+/// the split workbench's areas and their bundles (`scripts/trunk-split.mjs`):
+/// `{name}-{8 to 16 lower-case hex digits of the content's hash}[_bg].{js|wasm|css|json|bin}`
 /// (Trunk's hash loses its leading zeros).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let Some((stem, "js" | "wasm" | "css" | "json")) = name.rsplit_once('.') else {
+    let Some((stem, "js" | "wasm" | "css" | "json" | "bin")) = name.rsplit_once('.') else {
         return false;
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
@@ -67,6 +67,7 @@ mod tests {
             "/lianjie-18e0753ab3bccc7.js",
             "/split_home-0b3eb9c7f66ea872.wasm",
             "/areas-0b3eb9c7f66ea872.json",
+            "/bundle_radar-0b3eb9c7f66ea872.bin",
         ] {
             assert!(is_hashed(path), "{path}");
         }

@@ -1,7 +1,7 @@
 //! The staff workbench's operations over HTTP: sign-in and sessions, the team, cards
 //! and content, the CRM, the inbox and channel keys, and live events.
 
-use super::areas::{content, crm, home, in_area, inbox, settings};
+use super::areas::{content, crm, home, in_area, inbox, radar, settings};
 use super::query::Params;
 use super::{HttpBackend, TOKEN_KEY};
 use crate::api::{Accounts, Api, ApiFuture, ApiResult, StaffSession, Subscription, storage};
@@ -307,7 +307,7 @@ impl Api for HttpBackend {
     }
 
     fn task_from_reading(&self, from: TaskFromReading) -> ApiFuture<Task> {
-        in_area(home::task_from_reading(self.clone(), from))
+        in_area(radar::task_from_reading(self.clone(), from))
     }
 
     fn set_task_done(&self, id: String, done: bool) -> ApiFuture<Task> {
@@ -373,7 +373,7 @@ impl Api for HttpBackend {
     }
 
     fn radar(&self) -> ApiFuture<Vec<RadarItem>> {
-        in_area(home::radar(self.clone()))
+        in_area(radar::radar(self.clone()))
     }
 
     fn today(&self) -> ApiFuture<Today> {

@@ -7,6 +7,7 @@ pub(super) mod content;
 pub(super) mod crm;
 pub(super) mod home;
 pub(super) mod inbox;
+pub(super) mod radar;
 pub(super) mod settings;
 
 use crate::api::ApiFuture;
