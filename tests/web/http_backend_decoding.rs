@@ -1,8 +1,14 @@
 use super::*;
 use gloo_net::http::Response;
-use lianjie::api::http::decode;
+use lianjie::api::http::{body_of, parse};
 use lianjie::error::AppError;
 use lianjie_core::people::Card;
+use serde::de::DeserializeOwned;
+
+/// A response read as the backend reads every answer: its body, then that as `T`.
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, AppError> {
+    parse(&body_of(res).await?)
+}
 
 fn response(status: u16, body: &str) -> Response {
     let mut bytes = body.as_bytes().to_vec();

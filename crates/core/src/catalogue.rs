@@ -24,11 +24,13 @@ macro_rules! catalogue {
 
         impl $crate::catalogue::Text for $name {
             fn text(self, locale: $crate::Locale) -> &'static str {
-                match (self, locale) {
-                    $(
-                        ($name::$key, $crate::Locale::ZhCn) => $zh,
-                        ($name::$key, $crate::Locale::En) => $en,
-                    )*
+                // A table in the enum's order rather than a `match`: in the wasm, a
+                // pair of string references per message instead of code to pick one.
+                const TEXTS: &[[&str; 2]] = &[$([$zh, $en],)*];
+                let [zh, en] = TEXTS[self as usize];
+                match locale {
+                    $crate::Locale::ZhCn => zh,
+                    $crate::Locale::En => en,
                 }
             }
         }
@@ -178,6 +180,18 @@ mod tests {
     #[test]
     fn the_public_words_are_complete_and_distinct() {
         check(PublicMsg::ALL);
+    }
+
+    #[test]
+    fn each_message_reads_its_own_words() {
+        let first = PublicMsg::ALL[0];
+        assert_eq!(
+            (first.text(Locale::ZhCn), first.text(Locale::En)),
+            ("连接", "Lianjie")
+        );
+        assert_eq!(PublicMsg::Retry.text(Locale::ZhCn), "重试");
+        assert_eq!(PublicMsg::Retry.text(Locale::En), "Retry");
+        assert_eq!(PublicMsg::ImageNamed.text(Locale::En), "Image: {name}");
     }
 
     #[test]

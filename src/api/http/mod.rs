@@ -36,23 +36,28 @@ struct Inner {
 #[derive(Clone)]
 pub struct HttpBackend(Rc<Inner>);
 
-/// Turns a response into `T` or the typed error its envelope describes. Anything
-/// unexpected (HTML from a proxy, truncated JSON) is a `Decode` error, never a panic.
-pub async fn decode<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+/// An answer's body once the call succeeded (`null` when it has none), or the typed
+/// error its envelope describes.
+pub async fn body_of(res: Response) -> ApiResult<String> {
     let status = res.status();
     let text = res
         .text()
         .await
         .map_err(|e| AppError::Network(e.to_string()))?;
     if (200..300).contains(&status) {
-        let body = if status == 204 || text.is_empty() {
-            "null"
+        return Ok(if status == 204 || text.is_empty() {
+            "null".to_owned()
         } else {
-            text.as_str()
-        };
-        return serde_json::from_str(body).map_err(|e| AppError::Decode(e.to_string()));
+            text
+        });
     }
     Err(error_from(status, &text))
+}
+
+/// A body read as `T`. Anything unexpected (HTML from a proxy, truncated JSON) is a
+/// `Decode` error, never a panic.
+pub fn parse<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
+    serde_json::from_str(body).map_err(|e| AppError::Decode(e.to_string()))
 }
 
 pub fn error_from(status: u16, text: &str) -> AppError {
@@ -90,19 +95,21 @@ impl HttpBackend {
         }
     }
 
-    /// Sends a request built by `build` (called again per attempt). `retry` is for
-    /// calls that are safe to repeat: reads, and writes with an idempotency key or
-    /// merge semantics.
-    async fn send<T: DeserializeOwned>(
+    /// Sends a request built by `build` (called again per attempt) and answers its
+    /// body. `retry` is for calls that are safe to repeat: reads, and writes with an
+    /// idempotency key or merge semantics. Not generic, like the calls below it: only
+    /// reading the body as each call's type is, so the retries are in the app once,
+    /// not once per type.
+    async fn send(
         &self,
         retry: bool,
-        build: impl Fn() -> Result<Request, gloo_net::Error>,
-    ) -> ApiResult<T> {
+        build: &dyn Fn() -> Result<Request, gloo_net::Error>,
+    ) -> ApiResult<String> {
         let mut attempt = 0;
         loop {
             let result = match build() {
                 Ok(req) => match req.send().await {
-                    Ok(res) => decode(res).await,
+                    Ok(res) => body_of(res).await,
                     Err(e) => Err(AppError::Network(e.to_string())),
                 },
                 Err(e) => Err(AppError::Decode(e.to_string())),
@@ -121,14 +128,41 @@ impl HttpBackend {
         }
     }
 
+    async fn get_body(&self, path: String) -> ApiResult<String> {
+        self.send(true, &|| {
+            self.authorized(Request::get(&self.url(&path))).build()
+        })
+        .await
+    }
+
     fn get<T: DeserializeOwned + 'static>(&self, path: String) -> ApiFuture<T> {
         let this = self.clone();
-        Box::pin(async move {
-            this.send(true, || {
-                this.authorized(Request::get(&this.url(&path))).build()
-            })
-            .await
+        Box::pin(async move { parse(&this.get_body(path).await?) })
+    }
+
+    /// Sends `body` (JSON) with `method`; retried only with an idempotency key.
+    async fn write_body(
+        &self,
+        method: &'static str,
+        path: String,
+        body: String,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<String> {
+        self.send(idempotency_key.is_some(), &|| {
+            let req = match method {
+                "PUT" => Request::put(&self.url(&path)),
+                "PATCH" => Request::patch(&self.url(&path)),
+                _ => Request::post(&self.url(&path)),
+            };
+            let req = match &idempotency_key {
+                Some(k) => req.header("Idempotency-Key", k),
+                None => req,
+            };
+            self.authorized(req)
+                .header("Content-Type", "application/json")
+                .body(body.as_str())
         })
+        .await
     }
 
     fn write<B: Serialize + 'static, T: DeserializeOwned + 'static>(
@@ -139,21 +173,12 @@ impl HttpBackend {
         idempotency_key: Option<String>,
     ) -> ApiFuture<T> {
         let this = self.clone();
+        let body = serde_json::to_string(&body).map_err(|e| AppError::Decode(e.to_string()));
         Box::pin(async move {
-            let retry = idempotency_key.is_some();
-            this.send(retry, || {
-                let req = match method {
-                    "PUT" => Request::put(&this.url(&path)),
-                    "PATCH" => Request::patch(&this.url(&path)),
-                    _ => Request::post(&this.url(&path)),
-                };
-                let req = match &idempotency_key {
-                    Some(k) => req.header("Idempotency-Key", k),
-                    None => req,
-                };
-                this.authorized(req).json(&body)
-            })
-            .await
+            let body = this
+                .write_body(method, path, body?, idempotency_key)
+                .await?;
+            parse(&body)
         })
     }
 
@@ -161,10 +186,12 @@ impl HttpBackend {
         let this = self.clone();
         Box::pin(async move {
             // Deleting what is already gone answers 404, so a repeat is not retried.
-            this.send(false, || {
-                this.authorized(Request::delete(&this.url(&path))).build()
-            })
-            .await
+            let body = this
+                .send(false, &|| {
+                    this.authorized(Request::delete(&this.url(&path))).build()
+                })
+                .await?;
+            parse(&body)
         })
     }
 

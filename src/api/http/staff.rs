@@ -3,8 +3,8 @@
 
 use super::areas::{content, crm, home, in_area, inbox, radar, settings};
 use super::query::Params;
-use super::{HttpBackend, TOKEN_KEY};
-use crate::api::{Accounts, Api, ApiFuture, ApiResult, StaffSession, Subscription, storage};
+use super::{HttpBackend, TOKEN_KEY, parse};
+use crate::api::{Accounts, Api, ApiFuture, StaffSession, Subscription, storage};
 use crate::error::AppError;
 use gloo_net::http::Request;
 use lianjie_core::adapter::{ChannelKeyInfo, IssuedChannelKey, NewChannelKey};
@@ -67,14 +67,16 @@ impl Api for HttpBackend {
     fn sign_in(&self, email: String, password: String) -> ApiFuture<User> {
         let this = self.clone();
         Box::pin(async move {
-            let ok: LoginOk = this
-                .send(false, || {
-                    Request::post(&this.url("/auth/login")).json(&Login {
-                        email: &email,
-                        password: &password,
+            let ok: LoginOk = parse(
+                &this
+                    .send(false, &|| {
+                        Request::post(&this.url("/auth/login")).json(&Login {
+                            email: &email,
+                            password: &password,
+                        })
                     })
-                })
-                .await?;
+                    .await?,
+            )?;
             if let Some(s) = storage() {
                 let _ = s.set_item(TOKEN_KEY, &ok.token);
             }
@@ -90,12 +92,13 @@ impl Api for HttpBackend {
     fn sign_out(&self) -> ApiFuture<()> {
         let this = self.clone();
         Box::pin(async move {
-            let ended: ApiResult<()> = this
-                .send(false, || {
+            let ended = this
+                .send(false, &|| {
                     this.authorized(Request::post(&this.url("/auth/logout")))
                         .build()
                 })
-                .await;
+                .await
+                .and_then(|body| parse::<()>(&body));
             // This browser forgets the session whatever the server said: the person
             // asked to leave this device.
             this.forget_token();
