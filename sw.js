@@ -23,8 +23,9 @@ const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
 const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|json|svg|png|webmanifest))["']/g;
 
 // The workbench's split-off areas (scripts/trunk-split.mjs writes them, the page names
-// them in its `lianjie-areas` meta): `{ areas: [{ name, server, files }] }`, each
-// area's shared modules then its own, fetched (and kept) when a page first needs them.
+// them in its `lianjie-areas` meta): `{ areas: [{ name, server, files, sizes, bundle }] }`,
+// each area's shared modules then its own (and their sizes), fetched (and kept) when a
+// page first needs them, and the bundle holding them all, which a first visit fetches.
 const AREAS = /<meta name="lianjie-areas" content="([^"]+)"/;
 
 function assetsOf(html) {
@@ -47,15 +48,15 @@ async function areasOf(cache, html) {
   }
 }
 
-/** The modules of the areas a workbench may open (`server`: on the reference server,
- * which never opens the in-browser backend's), in the order to keep them. */
-function modulesOf(areas, server) {
-  const modules = new Set();
-  for (const area of areas) {
-    if (server && !area.server) continue;
-    for (const file of area.files) modules.add(`/${file}`);
-  }
-  return [...modules];
+/** The areas a workbench may open (`server`: on the reference server, which never
+ * opens the in-browser backend's). */
+function openable(areas, server) {
+  return areas.filter((area) => !server || area.server);
+}
+
+/** The modules of `areas`, in the order to keep them. */
+function modulesOf(areas) {
+  return [...new Set(areas.flatMap((area) => area.files.map((file) => `/${file}`)))];
 }
 
 // The shell being kept after a navigation: the modules to keep are those of its areas,
@@ -72,10 +73,46 @@ async function keepModules() {
   if (!shell) return;
   const html = await shell.text();
   const server = /name="lianjie-backend" content="http"/.test(html);
-  for (const module of modulesOf(await areasOf(cache, html), server)) {
+  const areas = openable(await areasOf(cache, html), server);
+  // First what the browser has in a bundle already, so no module of it is fetched
+  // again for another area that shares it.
+  for (const area of areas) {
+    const missing = [];
+    for (const module of modulesOf([area])) {
+      if (!(await cache.match(module))) missing.push(module);
+    }
+    if (missing.length > 0) await keepFromBundle(cache, area, missing);
+  }
+  for (const module of modulesOf(areas)) {
     // A module that fails now is fetched (and kept) when a page needs it.
     if (!(await cache.match(module))) await keepAsset(cache, module).catch(() => {});
   }
+}
+
+/** Keeps `missing` (modules of `area`) from the area's bundle if the browser has it
+ * already: a first visit on the reference server fetched its area as the bundle, so
+ * its modules are nowhere else, and fetching them again would download them twice.
+ * Nothing is downloaded for a bundle the browser does not have. */
+async function keepFromBundle(cache, area, missing) {
+  if (!area.bundle || !area.sizes) return false;
+  let bundle;
+  try {
+    const response = await fetch(`/${area.bundle}`, { cache: 'only-if-cached', mode: 'same-origin' });
+    if (!response.ok) return false;
+    bundle = await response.arrayBuffer();
+  } catch {
+    return false;
+  }
+  if (bundle.byteLength !== area.sizes.reduce((total, size) => total + size, 0)) return false;
+  let at = 0;
+  for (const [i, file] of area.files.entries()) {
+    const from = at;
+    at += area.sizes[i];
+    if (!missing.includes(`/${file}`)) continue;
+    const headers = { 'content-type': 'application/wasm' };
+    await cache.put(`/${file}`, new Response(bundle.slice(from, at), { headers }));
+  }
+  return true;
 }
 
 /** Fetches and keeps a build file, never a page in its place (a server answering an
@@ -102,7 +139,7 @@ async function keepShell(cache, page) {
     }),
   );
   await cache.put(SHELL, page);
-  const wanted = new Set([...assets, ...modulesOf(await areasOf(cache, html), false)]);
+  const wanted = new Set([...assets, ...modulesOf(await areasOf(cache, html))]);
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
     if (HASHED.test(path) && !wanted.has(path)) await cache.delete(request);

@@ -10,7 +10,8 @@
 //   `<app>-<h>_bg.wasm`), and the page's integrity attributes computed again;
 // - the areas (`areas-<hash>.json`, named by the page's `lianjie-areas` meta): each
 //   split point's module and the shared modules it needs, read from the loader here
-//   once for the service worker (sw.js) and bench/size.mjs.
+//   once for the service worker (sw.js) and bench/size.mjs, with the sizes of the
+//   modules and the area's bundle (`bundle_<area>-<hash>.bin`, its modules in one).
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -128,10 +129,14 @@ function preloadScript(areas, bundles, base) {
     // its bundle, cut into the modules the loader takes (`__part`); if the bundle fails,
     // each module is fetched on its own. The in-browser default asks for two areas at
     // once, which share modules: file by file, each once.
-    `const parts=new Map();globalThis.__lianjieParts={take:(href)=>{const p=parts.get(href);parts.delete(href);return p;}};` +
-    `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();});let at=0;` +
+    // A module is cut from the bundle when the loader takes it, so the bundle is held
+    // once, until its last module is taken; a bundle of the wrong length counts as failed.
+    `const parts=new Map();globalThis.__lianjieParts={take:(href)=>{const p=parts.get(href);parts.delete(href);return p?.();}};` +
+    `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=d.areas[a].reduce((t,i)=>t+d.sizes[i],0);` +
+    `const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();})` +
+    `.then((b)=>{if(b.byteLength!==total)throw new Error('bundle length');return b;});got.catch(()=>{});let at=0;` +
     `for(const i of d.areas[a]){const from=at;at+=d.sizes[i];if(asked.has(i))continue;asked.add(i);const href=new URL(d.base+d.files[i],location.href).href;` +
-    `const p=got.then((b)=>new Response(b.slice(from,from+d.sizes[i]),{headers:{'content-type':'application/wasm'}}),()=>fetch(href));p.catch(()=>{});parts.set(href,p);}};` +
+    `parts.set(href,()=>got.then((b)=>new Response(b.slice(from,from+d.sizes[i]),{headers:{'content-type':'application/wasm'}}),()=>fetch(href)));}};` +
     `const ask=(names)=>{for(const a of names){if(http&&!navigator.serviceWorker?.controller&&d.bundles[a]){whole(a);continue;}` +
     `for(const i of d.areas[a]??[]){if(asked.has(i))continue;asked.add(i);link(i);}}};` +
     `if(!http)ask(d.always);` +
@@ -208,7 +213,12 @@ for (const file of readdirSync(staging)) {
   writeFileSync(join(staging, loaderFile), loader);
   const areaList = areasOf(loader, names);
   const bundles = bundle(areaList);
-  const areas = JSON.stringify({ areas: areaList });
+  // The worker keeps a first visit's modules from the bundle the page fetched (sw.js).
+  const areas = JSON.stringify({
+    areas: areaList.map((a) => ({
+      ...a, bundle: bundles[a.name], sizes: a.files.map((f) => statSync(join(staging, f)).size),
+    })),
+  });
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.

@@ -57,6 +57,10 @@ test(`after one visit the workbench opens without a network, its data never kept
   withPage(async (page) => {
     const requested = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const byWorker = [];
+    page.context().on('request', (request) => {
+      if (request.serviceWorker()) byWorker.push(new URL(request.url()).pathname);
+    });
     await enterAsStaff(page, url('/radar'));
     await heading(page, 'Lead radar');
     await shellKept(page);
@@ -99,6 +103,12 @@ test(`after one visit the workbench opens without a network, its data never kept
     if (BACKEND === 'http') {
       assert.deepEqual((await keptPaths(page)).filter((p) => localOnly.test(p)), [], 'nothing of the in-browser backend');
       assert.deepEqual(requested.filter((p) => localOnly.test(p)), [], 'the page never asks for it either');
+      // What came in the radar's bundle is kept from it, not downloaded again.
+      const radar = await page.evaluate(async () => {
+        const { areas } = await (await fetch(document.querySelector('meta[name="lianjie-areas"]').content)).json();
+        return areas.find((a) => a.name === 'radar').files.map((f) => `/${f}`);
+      });
+      assert.deepEqual(byWorker.filter((p) => radar.includes(p)), [], 'the worker fetched none of the radar\'s modules');
     }
 
     const conversations = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
@@ -135,6 +145,18 @@ test(`a new version of the app arrives with its page, and the old one's files ar
     await heading(page, 'Dashboard');
     await until(page, (kept) => !kept.includes(stale), 'the old build is dropped');
   }));
+
+test(`an area's bundle that does not arrive leaves its modules to be fetched one by one (${BACKEND})`,
+  { skip: BACKEND !== 'http' && 'the in-browser default fetches its modules one by one anyway' }, () =>
+    withPage(async (page) => {
+      const requested = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+      await page.route((u) => /\/bundle_\w+-[0-9a-f]+\.bin$/.test(u.pathname), (route) => route.abort('internetdisconnected'));
+      await enterAsStaff(page, url('/inbox'));
+      await heading(page, 'Inbox');
+      assert.equal(requested.filter((p) => /^\/bundle_inbox-/.test(p)).length, 1, `the bundle was asked for: ${requested}`);
+      assert.equal(requested.filter((p) => /^\/split_inbox-[0-9a-f]+\.wasm$/.test(p)).length, 1, 'then the module on its own');
+    }, { serviceWorkers: 'block', expectedErrors: OFFLINE_ERRORS }));
 
 test(`a part of the app that does not arrive says so in either language, and Retry loads it (${BACKEND})`, () =>
   withPage(async (page) => {
