@@ -94,16 +94,16 @@ async function keepModules() {
  * its modules are nowhere else, and fetching them again would download them twice.
  * Nothing is downloaded for a bundle the browser does not have. */
 async function keepFromBundle(cache, area, missing) {
-  if (!area.bundle || !area.sizes) return false;
+  if (!area.bundle || !area.sizes) return;
   let bundle;
   try {
     const response = await fetch(`/${area.bundle}`, { cache: 'only-if-cached', mode: 'same-origin' });
-    if (!response.ok) return false;
+    if (!response.ok) return;
     bundle = await response.arrayBuffer();
   } catch {
-    return false;
+    return;
   }
-  if (bundle.byteLength !== area.sizes.reduce((total, size) => total + size, 0)) return false;
+  if (bundle.byteLength !== area.sizes.reduce((total, size) => total + size, 0)) return;
   let at = 0;
   for (const [i, file] of area.files.entries()) {
     const from = at;
@@ -112,7 +112,6 @@ async function keepFromBundle(cache, area, missing) {
     const headers = { 'content-type': 'application/wasm' };
     await cache.put(`/${file}`, new Response(bundle.slice(from, at), { headers }));
   }
-  return true;
 }
 
 /** Fetches and keeps a build file, never a page in its place (a server answering an

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -89,17 +89,20 @@ function routeAreas(areas) {
   return routes;
 }
 
-/** Each area's files in one, `bundle_<area>-<hash>.bin` (its files one after another,
- * in the area's order): a first visit fetches the area it opens as one request, not
- * one per module (home's was 48, and on HTTP/1.1 the API calls queued behind them),
- * and brotli compresses the modules together. Returns `{ area: bundle file }`. */
-function bundle(areas) {
-  return Object.fromEntries(areas.map((area) => {
-    const body = Buffer.concat(area.files.map((f) => readFileSync(join(staging, f))));
-    const file = `bundle_${area.name}-${hash(body)}.bin`;
-    writeFileSync(join(staging, file), body);
-    return [area.name, file];
-  }));
+/** Writes each area's files in one, `bundle_<area>-<hash>.bin` (its files one after
+ * another, in the area's order): a first visit fetches the area it opens as one
+ * request, not one per module (home's was 48, and on HTTP/1.1 the API calls queued
+ * behind them), and brotli compresses the modules together. Returns the areas with
+ * their `bundle` and their files' `sizes`, which the page's head script and the
+ * service worker cut it by. */
+function bundled(areas) {
+  return areas.map((area) => {
+    const bodies = area.files.map((f) => readFileSync(join(staging, f)));
+    const body = Buffer.concat(bodies);
+    const bundle = `bundle_${area.name}-${hash(body)}.bin`;
+    writeFileSync(join(staging, bundle), body);
+    return { ...area, bundle, sizes: bodies.map((b) => b.length) };
+  });
 }
 
 /** A script for the page's head that asks for the modules of the area the address
@@ -111,10 +114,12 @@ function bundle(areas) {
  * later, the app's own request may come first, and then each is fetched twice. The
  * requests are the loader's (`fetch`, same-origin credentials), which then finds them
  * done. */
-function preloadScript(areas, bundles, base) {
+function preloadScript(areas, base) {
   const files = [...new Set(areas.flatMap((a) => a.files))];
   const byArea = Object.fromEntries(areas.map((a) => [a.name, a.files.map((f) => files.indexOf(f))]));
-  const sizes = files.map((f) => statSync(join(staging, f)).size);
+  const sizeOf = new Map(areas.flatMap((a) => a.files.map((f, i) => [f, a.sizes[i]])));
+  const sizes = files.map((f) => sizeOf.get(f));
+  const bundles = Object.fromEntries(areas.map((a) => [a.name, a.bundle]));
   const routes = routeAreas(areas);
   const always = areas.filter((a) => !a.server && !routes.some(([, r]) => r === a.name)).map((a) => a.name);
   const data = JSON.stringify({ base, files, sizes, areas: byArea, bundles, routes, always });
@@ -211,14 +216,9 @@ for (const file of readdirSync(staging)) {
   const loaderFile = `__wasm_split-${h}.js`;
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
-  const areaList = areasOf(loader, names);
-  const bundles = bundle(areaList);
   // The worker keeps a first visit's modules from the bundle the page fetched (sw.js).
-  const areas = JSON.stringify({
-    areas: areaList.map((a) => ({
-      ...a, bundle: bundles[a.name], sizes: a.files.map((f) => statSync(join(staging, f)).size),
-    })),
-  });
+  const areaList = bundled(areasOf(loader, names));
+  const areas = JSON.stringify({ areas: areaList });
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
@@ -245,6 +245,6 @@ for (const file of readdirSync(staging)) {
   const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
   html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
   html = replaceAll(html, '</head>',
-    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, bundles, base)}</head>`, 'index.html');
+    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, base)}</head>`, 'index.html');
   writeFileSync(page, html);
 }

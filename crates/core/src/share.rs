@@ -40,25 +40,13 @@ impl TryFrom<ShareTargetWire> for ShareTarget {
     }
 }
 
-#[derive(Deserialize)]
-struct LeadCaptureWire {
-    mode: String,
-    index: Option<u16>,
-}
-
-impl TryFrom<LeadCaptureWire> for LeadCapture {
-    type Error = String;
-
-    fn try_from(w: LeadCaptureWire) -> Result<LeadCapture, String> {
-        Ok(match w.mode.as_str() {
-            "off" => LeadCapture::Off,
-            "before" => LeadCapture::Before,
-            "after_section" => LeadCapture::AfterSection {
-                index: crate::wire::required(w.index, "index")?,
-            },
-            "soft_end" => LeadCapture::SoftEnd,
-            other => return Err(format!("unknown lead capture `{other}`")),
-        })
+crate::wire::flat_tagged! {
+    LeadCapture via LeadCaptureWire by "mode" {
+        fields { index: u16 }
+        "off" => Off,
+        "before" => Before,
+        "after_section" => AfterSection { index },
+        "soft_end" => SoftEnd,
     }
 }
 

@@ -72,6 +72,7 @@ mod tests {
     use crate::inbox::ConversationStatus;
     use crate::playbook::Reason;
     use crate::pool::{ClaimRefused, Verdict};
+    use crate::share::LeadCapture;
     use crate::store::Db;
     use chrono::{DateTime, TimeZone, Utc};
     use serde::{Serialize, de::DeserializeOwned};
@@ -173,6 +174,12 @@ mod tests {
             ClaimRefused::DailyLimit { limit: 5 },
             ClaimRefused::TooMany { limit: 200 },
             ClaimRefused::TooSoon { until: at },
+        ]);
+        reads_back(&[
+            LeadCapture::Off,
+            LeadCapture::Before,
+            LeadCapture::AfterSection { index: 3 },
+            LeadCapture::SoftEnd,
         ]);
         reads_back(&[
             Reason::LikeThemBought { customers: 4 },

@@ -97,9 +97,8 @@ impl HttpBackend {
 
     /// Sends a request built by `build` (called again per attempt) and answers its
     /// body. `retry` is for calls that are safe to repeat: reads, and writes with an
-    /// idempotency key. Not generic, like the calls below it: only
-    /// reading the body as each call's type is, so the retries are in the app once,
-    /// not once per type.
+    /// idempotency key. Not generic, like the calls below it: only reading the body as
+    /// each call's type is, so the retries are in the app once, not once per type.
     async fn send(
         &self,
         retry: bool,
