@@ -52,6 +52,6 @@ node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "end-to-end journeys against the reference server (http backend)"
 cargo build -p lianjie-server --locked
-LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs tests/e2e/tracking.test.mjs tests/e2e/card.test.mjs tests/e2e/inbox.test.mjs tests/e2e/team.test.mjs tests/e2e/customers.test.mjs tests/e2e/tasks.test.mjs tests/e2e/pipeline.test.mjs tests/e2e/customer_import.test.mjs tests/e2e/crm_settings.test.mjs tests/e2e/pool.test.mjs tests/e2e/leaderboard.test.mjs tests/e2e/team_board.test.mjs tests/e2e/playbook.test.mjs tests/e2e/adapters.test.mjs tests/e2e/wechat.test.mjs tests/e2e/play.test.mjs tests/e2e/first_paint.test.mjs tests/e2e/offline.test.mjs
+LIANJIE_E2E_BACKEND=http node --test --test-concurrency=1 tests/e2e/journey.test.mjs tests/e2e/tracking.test.mjs tests/e2e/card.test.mjs tests/e2e/inbox.test.mjs tests/e2e/team.test.mjs tests/e2e/customers.test.mjs tests/e2e/tasks.test.mjs tests/e2e/pipeline.test.mjs tests/e2e/customer_import.test.mjs tests/e2e/crm_settings.test.mjs tests/e2e/pool.test.mjs tests/e2e/leaderboard.test.mjs tests/e2e/team_board.test.mjs tests/e2e/playbook.test.mjs tests/e2e/adapters.test.mjs tests/e2e/wechat.test.mjs tests/e2e/play.test.mjs tests/e2e/first_paint.test.mjs tests/e2e/offline.test.mjs tests/e2e/workbench_start.test.mjs
 
 step "all tests passed"

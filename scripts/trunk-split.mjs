@@ -136,7 +136,10 @@ function preloadScript(areas, base) {
     // once, which share modules: file by file, each once.
     // A module is cut from the bundle when the loader takes it, so the bundle is held
     // once, until its last module is taken; a bundle of the wrong length counts as failed.
-    `const parts=new Map();globalThis.__lianjieParts={take:(href)=>{const p=parts.get(href);parts.delete(href);return p?.();}};` +
+    // `arrived`: the app's glue says its wasm is here, before the app starts (which
+    // keeps the page busy past the wasm's load event). A module asked for before
+    // either starts its area first, so it never comes alone beside its bundle.
+    `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),take:(href)=>{go();const p=parts.get(href);parts.delete(href);return p?.();}};` +
     `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=d.areas[a].reduce((t,i)=>t+d.sizes[i],0);` +
     `const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();})` +
     `.then((b)=>{if(b.byteLength!==total)throw new Error('bundle length');return b;});got.catch(()=>{});let at=0;` +
@@ -210,8 +213,11 @@ for (const file of readdirSync(staging)) {
     loader = replaceAll(loader, `"./${module}"`, `"./${named}"`, 'the loader');
   }
   loader = PART + replaceAll(loader, 'const src = fetch(new URL(', 'const src = __part(new URL(', 'the loader');
+  // The page's head script hears when the wasm is here (`arrived`, see preloadScript).
+  const started = replaceAll(glue, 'wasm.__wbindgen_start();',
+    'globalThis.__lianjieParts?.arrived();wasm.__wbindgen_start();', file);
   const wasm = readFileSync(join(staging, `${name}-${built}_bg.wasm`));
-  const h = hash(glue, loader, wasm);
+  const h = hash(started, loader, wasm);
   const renamed = `${name}-${h}`;
   const loaderFile = `__wasm_split-${h}.js`;
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
@@ -222,7 +228,7 @@ for (const file of readdirSync(staging)) {
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);
   // Only the imports: the wasm's own import names stay `./__wasm_split.js`.
-  const newGlue = replaceAll(glue, `from "${LOADER}"`, `from "./${loaderFile}"`, file);
+  const newGlue = replaceAll(started, `from "${LOADER}"`, `from "./${loaderFile}"`, file);
   writeFileSync(join(staging, `${renamed}.js`), newGlue);
   rmSync(join(staging, file));
   renameSync(join(staging, `${name}-${built}_bg.wasm`), join(staging, `${renamed}_bg.wasm`));

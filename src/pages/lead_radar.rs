@@ -26,13 +26,8 @@ pub fn LeadRadar() -> impl IntoView {
             async move { api.radar().await }
         }
     });
-    let me = LocalResource::new({
-        let api = api.clone();
-        move || {
-            let api = api.clone();
-            async move { api.me().await.ok().map(|u| u.id) }
-        }
-    });
+    // Who "mine" means: the signed-in viewer, known before any page renders.
+    let viewer = use_viewer();
     let contents = LocalResource::new(move || api.contents());
     use_api_events(move |e| {
         if matches!(e, Event::Radar { .. } | Event::Reset) {
@@ -44,7 +39,7 @@ pub fn LeadRadar() -> impl IntoView {
     let (content, set_content) = use_query_param("content");
     let filter = Memo::new(move |_| RadarFilter {
         hot: hot.get().is_some(),
-        rep_id: mine.get().and(me.get().flatten()),
+        rep_id: mine.get().and_then(|_| viewer.with(|v| v.me.id.clone())),
         content_id: content.get(),
     });
     let flag = |on: bool| on.then(|| "1".to_owned());

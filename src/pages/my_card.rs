@@ -5,6 +5,7 @@ use crate::components::{
 };
 use crate::error::{AppError, problem_message};
 use crate::i18n::{AnyMsg, I18n, Msg, PublicMsg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::analytics::CardAnalytics;
 use lianjie_core::api::{Event, FeaturedContent};
@@ -21,12 +22,14 @@ use lianjie_core::validate::FieldErrors;
 #[component]
 pub fn MyCard() -> impl IntoView {
     let api = use_api();
+    let viewer = use_viewer();
     let loaded = LocalResource::new(move || {
         let api = api.clone();
+        // The viewer is known before a page renders: one round trip, not three.
+        let card_id = viewer.with_untracked(|v| v.me.card_id.clone()).flatten();
         async move {
-            let card_id = api.me().await?.card_id.ok_or(AppError::NoCard)?;
-            let card = api.card(card_id).await?;
-            let contents = api.contents().await?;
+            let card_id = card_id.ok_or(AppError::NoCard)?;
+            let (card, contents) = futures::try_join!(api.card(card_id), api.contents())?;
             Ok::<_, AppError>((card, contents))
         }
     });

@@ -1,0 +1,32 @@
+//! Answers the page asked for before the app ran: `index.html`'s head script sends a
+//! signed-in workbench's first reads while the wasm downloads and keeps each in
+//! `globalThis.__lianjieEarly`, which hands it out once.
+
+use gloo_net::http::Response;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The early answer for `url`, if the page asked for it and it has not been taken;
+/// `None` also when the request itself failed, so the caller asks again.
+pub async fn take(url: &str) -> Option<Response> {
+    let early = js_sys::Reflect::get(&js_sys::global(), &"__lianjieEarly".into()).ok()?;
+    if early.is_undefined() {
+        return None;
+    }
+    let take = js_sys::Reflect::get(&early, &"take".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let answer = take
+        .call1(&early, &url.into())
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let res = JsFuture::from(answer).await.ok()?;
+    res.dyn_into::<web_sys::Response>().ok().map(Response::from)
+}
+
+/// Drops every early answer not yet taken (the session they were asked for ended).
+pub fn forget() {
+    let _ = js_sys::Reflect::delete_property(&js_sys::global(), &"__lianjieEarly".into());
+}
