@@ -137,9 +137,8 @@ function preloadScript(areas, base) {
     // A module is cut from the bundle when the loader takes it, so the bundle is held
     // once, until its last module is taken; a bundle of the wrong length counts as failed.
     // `arrived`: the app's glue says its wasm is here, before the app starts (which
-    // keeps the page busy past the wasm's load event). A module asked for before
-    // either starts its area first, so it never comes alone beside its bundle.
-    `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),take:(href)=>{go();const p=parts.get(href);parts.delete(href);return p?.();}};` +
+    // keeps the page busy past the wasm's load event, and would ask for a module first).
+    `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),take:(href)=>{const p=parts.get(href);parts.delete(href);return p?.();}};` +
     `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=d.areas[a].reduce((t,i)=>t+d.sizes[i],0);` +
     `const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();})` +
     `.then((b)=>{if(b.byteLength!==total)throw new Error('bundle length');return b;});got.catch(()=>{});let at=0;` +

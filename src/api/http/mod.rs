@@ -132,7 +132,9 @@ impl HttpBackend {
         let url = self.url(&path);
         // Only a success is taken as it came: anything else is asked again, so a
         // failure reads exactly as without the early answer (retries, sign-out).
-        if let Some(res) = early::take(&url).await
+        let token = self.0.token.borrow().clone();
+        if let Some(token) = token
+            && let Some(res) = early::take(&url, &token).await
             && let Ok(body) = body_of(res).await
         {
             return Ok(body);
@@ -205,8 +207,6 @@ impl HttpBackend {
     /// (the next sign-in opens one with its own token).
     fn forget_token(&self) {
         self.0.token.replace(None);
-        // They were asked for with this token: the next person's reads are their own.
-        early::forget();
         if let Some(s) = storage() {
             let _ = s.remove_item(TOKEN_KEY);
         }
