@@ -332,11 +332,10 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
   withPage(async (page) => {
     const down = (route) => (route.request().method() === 'GET'
       ? route.abort('internetdisconnected') : route.continue());
-    // The staff to assign to: the inbox says it could not load them, Retry does.
+    // The staff (to assign to, among much else) are the workbench's: it says it could
+    // not load them, and Retry does.
     const users = /\/api\/v1\/users$/;
     await page.route(users, down);
-    // (The workbench loads the staff first, to know the signed-in person's team: it
-    // says it could not, and Retry loads it.)
     await enterAsStaff(page, url('/inbox?status=all'));
     const lookupAlert = unreachableAlert(page);
     await lookupAlert.waitFor();
@@ -344,6 +343,14 @@ test('what fails to load says so, and Retry loads it (http)', { skip: BACKEND !=
     await lookupAlert.getByRole('button', { name: 'Retry' }).click();
     await lookupAlert.waitFor({ state: 'detached' });
     await heading(page, 'Inbox');
+    // The canned replies are the inbox's own: it says so the same way.
+    const canned = /\/api\/v1\/canned-replies$/;
+    await page.route(canned, down);
+    await page.reload();
+    await lookupAlert.waitFor();
+    await page.unroute(canned);
+    await lookupAlert.getByRole('button', { name: 'Retry' }).click();
+    await lookupAlert.waitFor({ state: 'detached' });
 
     const messages = /\/api\/v1\/conversations\/[^/]+\/messages/;
     const timeline = /\/api\/v1\/contacts\/[^/]+\/timeline/;

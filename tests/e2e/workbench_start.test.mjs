@@ -1,9 +1,10 @@
 // A signed-in workbench opening on the reference server: the viewer's reads leave
 // with the page (index.html's head script), while the app downloads, and the app
-// takes each answer once, with the token it was asked with (src/api/http/early.rs).
+// takes each answer once, with the token it was asked with (src/api/http/early.rs);
+// the live events start from what the first answers held, so nothing falls between.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, OFFLINE_ERRORS, STAFF, browserSuite, heading } from './support.mjs';
+import { BACKEND, OFFLINE_ERRORS, STAFF, browserSuite, heading, shareAsRep } from './support.mjs';
 
 const { url, withPage } = browserSuite();
 const skip = BACKEND !== 'http' && 'only the reference server sends reads early';
@@ -77,6 +78,16 @@ test('an early read that failed is asked again, and the page reads as usual', { 
     assert.equal(count(seen, 'asked /api/v1/me'), 1, seen.join(', '));
   }, { expectedErrors: [...OFFLINE_ERRORS, /503/] }));
 
+test('a session that has ended is found by the early reads alone', { skip }, () =>
+  withPage(async (page) => {
+    const seen = await slowWasm(page);
+    await page.addInitScript(() => localStorage.setItem('lianjie.http.token', 'ended-session-token-000000000000'));
+    await page.goto(url('/radar'));
+    await heading(page, 'Sign in');
+    for (const read of VIEWER) assert.equal(count(seen, `asked ${read}`), 1, seen.join(', '));
+    assert.ok(seen.indexOf('asked /api/v1/me') < wasmArrived(seen), seen.join(', '));
+  }, { expectedErrors: [/401/] }));
+
 test('early answers asked with another session\'s token are not taken', { skip }, () =>
   withPage(async (page) => {
     const seen = await slowWasm(page);
@@ -90,4 +101,51 @@ test('early answers asked with another session\'s token are not taken', { skip }
     await openRadar(page, rep);
     await page.getByRole('group', { name: 'Account' }).getByText(STAFF.manager.name).waitFor();
     for (const read of VIEWER) assert.equal(count(seen, `asked ${read}`), 2, seen.join(', '));
+  }));
+
+test('the inbox reads who is signed in and their colleagues from the viewer, not again', { skip }, () =>
+  withPage(async (page) => {
+    const seen = await slowWasm(page);
+    await openRadar(page, await tokenOf('rep'));
+    const before = seen.length;
+    await page.getByRole('link', { name: 'Inbox', exact: true }).first().click();
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('list', { name: 'Conversations' }).getByRole('listitem').first().getByRole('link').click();
+    // Staff to assign to come from the viewer: the whole team, the rep among them.
+    const assignee = page.getByRole('toolbar', { name: 'Conversation actions' })
+      .getByRole('combobox', { name: /^Assignee/ });
+    await assignee.locator('option', { hasText: STAFF.rep.name }).waitFor({ state: 'attached' });
+    const since = seen.slice(before);
+    assert.ok(since.includes('asked /api/v1/conversations'), since.join(', '));
+    for (const read of VIEWER) assert.equal(count(since, `asked ${read}`), 0, since.join(', '));
+  }));
+
+test('a reading between the radar\'s first read and its live events still reaches the radar', { skip }, () =>
+  withPage(async (page) => {
+    // The page's event stream is held back until a customer has read.
+    let release;
+    const held = new Promise((done) => { release = done; });
+    const streams = [];
+    await page.route((u) => u.pathname === '/api/v1/events', async (route) => {
+      streams.push(new URL(route.request().url()));
+      await held;
+      await route.continue();
+    });
+    await openRadar(page, await tokenOf('rep'));
+    const share = await shareAsRep(url(''), { target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', channel: 'wechat' });
+    const opened = await (await fetch(url(`/api/v1/public/shares/${share.token}`))).json();
+    const tracked = await fetch(url('/api/v1/public/track'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        session_id: opened.session_id, share_token: opened.share.token, reader_token: opened.child_token, seq: 1,
+        totals: { visible_ms: 4_321_000, max_scroll_pct: 64, video_ms: 0, sections: {}, actions: [] },
+      }),
+    });
+    assert.ok(tracked.ok, `tracked: ${tracked.status}`);
+    release();
+    // 72 minutes of reading, on no line before.
+    await page.getByRole('listitem').filter({ hasText: 'Read time 1h 12m' }).waitFor({ timeout: 10_000 });
+    assert.match(streams[0].search, /[?&]last_event_id=\d+/);
   }));

@@ -6,7 +6,9 @@ use crate::{Shared, Tenant};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::response::Response;
 use chrono::Utc;
 use lianjie_core::people::User;
 use lianjie_core::scope::Caller;
@@ -120,6 +122,10 @@ impl FromRequestParts<Shared> for Staff {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let tenant = state.tenant(&org)?;
+        // Taken before catching up, so the answer holds at least what it names.
+        if let Some(seen) = parts.extensions.get::<EventsSeen>() {
+            let _ = seen.0.set(tenant.announced());
+        }
         // What any server committed before this request is what it sees.
         state.catch_up(&tenant).await?;
         // A deactivated account's session stops working at once.
@@ -140,6 +146,27 @@ impl FromRequestParts<Shared> for Staff {
             session_id,
         })
     }
+}
+
+/// The answer header naming the newest of the organization's events a staff answer
+/// already reflects: an event stream opened with `last_event_id` set to it hears
+/// everything after, so nothing falls between a page's first read and its stream.
+pub const EVENT_ID_HEADER: &str = "lianjie-event-id";
+
+/// Where [`Staff`] leaves the organization's announced event for [`events_seen`].
+#[derive(Clone, Default)]
+pub struct EventsSeen(Arc<std::sync::OnceLock<i64>>);
+
+/// Puts [`EVENT_ID_HEADER`] on every answer to a signed-in staff member.
+pub async fn events_seen(mut req: Request, next: axum::middleware::Next) -> Response {
+    let seen = EventsSeen::default();
+    req.extensions_mut().insert(seen.clone());
+    let mut res = next.run(req).await;
+    if let Some(id) = seen.0.get() {
+        res.headers_mut()
+            .insert(EVENT_ID_HEADER, HeaderValue::from(*id));
+    }
+    res
 }
 
 /// A customer-facing request, rate limited per client (see [`ClientKey`]) so a flood

@@ -124,15 +124,24 @@ pub struct Tenant {
     /// The organization's head `db` holds everything up to (see `storage::heads`);
     /// changed only with `db` locked.
     version: AtomicI64,
+    /// The newest of the organization's events the relay has sent to the streams;
+    /// the copy already holds what it names, so every answer reflects it (see
+    /// `extract::EventsSeen`). Written by the relay alone.
+    announced: AtomicI64,
 }
 
 impl Tenant {
-    fn new(id: String, db: Db, version: i64) -> Tenant {
+    fn new(id: String, db: Db, version: i64, announced: i64) -> Tenant {
         Tenant {
             id,
             db: std::sync::Mutex::new(db),
             version: AtomicI64::new(version),
+            announced: AtomicI64::new(announced),
         }
+    }
+
+    fn announced(&self) -> i64 {
+        self.announced.load(Ordering::Acquire)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Db> {
@@ -473,17 +482,12 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         }
         dbs = storage.load().await?;
     }
-    let mut last_events = BTreeMap::new();
-    for (db, _) in &dbs {
-        last_events.insert(db.org.id.clone(), storage.last_event_id(&db.org.id).await?);
+    let mut tenants = BTreeMap::new();
+    for (db, head) in dbs {
+        let id = db.org.id.clone();
+        let announced = storage.last_event_id(&id).await?;
+        tenants.insert(id.clone(), Arc::new(Tenant::new(id, db, head, announced)));
     }
-    let tenants: BTreeMap<String, Arc<Tenant>> = dbs
-        .into_iter()
-        .map(|(db, head)| {
-            let id = db.org.id.clone();
-            (id.clone(), Arc::new(Tenant::new(id, db, head)))
-        })
-        .collect();
     let (write, jobs) = mpsc::unbounded_channel();
     let events = broadcast::channel(1024).0;
     let wake = Arc::new(Notify::new());
@@ -515,7 +519,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
     ));
     tokio::spawn(adapters::email::supervise(Arc::downgrade(&state)));
     jobs::spawn(&state);
-    tokio::spawn(relay::relay(Arc::downgrade(&state), wake, last_events));
+    tokio::spawn(relay::relay(Arc::downgrade(&state), wake));
     Ok(routes::router(state))
 }
 

@@ -2,7 +2,7 @@
 //! database, in each organization's commit order.
 
 use crate::{AppState, storage};
-use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -18,11 +18,7 @@ const RELAY_BATCH: i64 = 1_000;
 /// streams in each organization's commit order (a commit holds its organization,
 /// so their ids rise in that order), once the copy holds what they name. Woken by
 /// this server's writer and, on PostgreSQL, by other servers' commits.
-pub(crate) async fn relay(
-    state: Weak<AppState>,
-    wake: Arc<Notify>,
-    mut last: BTreeMap<String, i64>,
-) {
+pub(crate) async fn relay(state: Weak<AppState>, wake: Arc<Notify>) {
     loop {
         tokio::select! {
             () = wake.notified() => {}
@@ -32,10 +28,9 @@ pub(crate) async fn relay(
             return;
         };
         for tenant in state.tenants.values() {
-            let after = last.get(&tenant.id).copied().unwrap_or(0);
             let events = match state
                 .storage
-                .events_after(&tenant.id, after, RELAY_BATCH)
+                .events_after(&tenant.id, tenant.announced(), RELAY_BATCH)
                 .await
             {
                 Ok(events) if events.is_empty() => continue,
@@ -53,9 +48,9 @@ pub(crate) async fn relay(
                 wake.notify_one();
             }
             for (id, event) in events {
-                last.insert(tenant.id.clone(), id);
                 // No subscriber is not an error.
                 let _ = state.events.send((id, tenant.id.clone(), event));
+                tenant.announced.store(id, Ordering::Release);
             }
         }
     }

@@ -162,6 +162,7 @@ pub fn router(state: Shared) -> Router {
     };
     let api = api
         .fallback(|| async { ApiError::NotFound("route") })
+        .layer(axum::middleware::from_fn(crate::extract::events_seen))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -244,7 +245,10 @@ pub fn router(state: Shared) -> Router {
                     header::CONTENT_TYPE,
                     "idempotency-key".parse().expect("static header name"),
                     "last-event-id".parse().expect("static header name"),
-                ]),
+                ])
+                .expose_headers([header::HeaderName::from_static(
+                    crate::extract::EVENT_ID_HEADER,
+                )]),
         );
     }
     security_headers(app, &csp)

@@ -21,6 +21,9 @@ use wasm_bindgen::prelude::Closure;
 
 /// Where the staff session token is kept between visits.
 pub const TOKEN_KEY: &str = "lianjie.http.token";
+/// The header on the server's answers to staff naming the newest of the organization's
+/// events the answer already reflects (see `HttpBackend::heard`).
+const EVENT_ID_HEADER: &str = "lianjie-event-id";
 /// Delays before the 2nd and 3rd attempt of a repeatable call.
 const BACKOFF_MS: [u32; 2] = [300, 1200];
 
@@ -32,6 +35,9 @@ struct Inner {
     token: RefCell<Option<String>>,
     hub: EventHub,
     source: RefCell<Option<EventStream>>,
+    /// The event the stream starts after: the oldest any answer reflected before it
+    /// opened (`None` until an answer says, and again once the session ends).
+    events_from: std::cell::Cell<Option<i64>>,
 }
 
 #[derive(Clone)]
@@ -82,6 +88,7 @@ impl HttpBackend {
             token: RefCell::new(token),
             hub: EventHub::default(),
             source: RefCell::new(None),
+            events_from: std::cell::Cell::new(None),
         }))
     }
 
@@ -109,7 +116,7 @@ impl HttpBackend {
         loop {
             let result = match build() {
                 Ok(req) => match req.send().await {
-                    Ok(res) => body_of(res).await,
+                    Ok(res) => self.answered(res).await,
                     Err(e) => Err(AppError::Network(e.to_string())),
                 },
                 Err(e) => Err(AppError::Decode(e.to_string())),
@@ -130,14 +137,20 @@ impl HttpBackend {
 
     async fn get_body(&self, path: String) -> ApiResult<String> {
         let url = self.url(&path);
-        // Only a success is taken as it came: anything else is asked again, so a
-        // failure reads exactly as without the early answer (retries, sign-out).
         let token = self.0.token.borrow().clone();
         if let Some(token) = token
             && let Some(res) = early::take(&url, &token).await
-            && let Ok(body) = body_of(res).await
         {
-            return Ok(body);
+            match self.answered(res).await {
+                Ok(body) => return Ok(body),
+                // The session has ended: asked again with this token, it still would be.
+                Err(AppError::Unauthorized) => {
+                    self.forget_token();
+                    return Err(AppError::Unauthorized);
+                }
+                // Anything else is asked again, as without the early answer (retries).
+                Err(_) => {}
+            }
         }
         self.send(true, &|| self.authorized(Request::get(&url)).build())
             .await
@@ -203,29 +216,85 @@ impl HttpBackend {
         })
     }
 
-    /// Forgets the session: the stored token, and the event stream opened with it
-    /// (the next sign-in opens one with its own token).
-    fn forget_token(&self) {
-        self.0.token.replace(None);
-        if let Some(s) = storage() {
-            let _ = s.remove_item(TOKEN_KEY);
+    /// An answer's body (see [`body_of`]), once the event stream has heard what the
+    /// answer says it reflects.
+    async fn answered(&self, res: Response) -> ApiResult<String> {
+        let seen = res
+            .headers()
+            .get(EVENT_ID_HEADER)
+            .and_then(|v| v.parse::<i64>().ok());
+        if seen.is_some() || res.ok() {
+            self.heard(seen);
         }
+        body_of(res).await
+    }
+
+    /// Takes in the event an answer reflects (`None`: a server that does not say).
+    /// A page reads and its stream opens at about the same time, and an event
+    /// between the two would reach neither: the stream therefore opens after the
+    /// first answer, from the oldest event any answer reflected, and the server sends
+    /// what came since. An answer older than the open stream's start (a read the
+    /// server answered before a quicker one) opens it again from there; what is heard
+    /// twice only makes a page read again.
+    fn heard(&self, seen: Option<i64>) {
+        let from = self.0.events_from.get();
+        let open = self.0.source.borrow().is_some();
+        match (seen, from) {
+            (Some(seen), Some(from)) if seen < from => {
+                self.0.events_from.set(Some(seen));
+                if open {
+                    self.close_events();
+                }
+            }
+            (seen, None) => self.0.events_from.set(seen),
+            _ => {}
+        }
+        if self.0.hub.has_listeners() {
+            self.open_events();
+        }
+    }
+
+    fn close_events(&self) {
         if let Some((source, _)) = self.0.source.take() {
             source.close();
         }
     }
 
-    /// Opens the SSE stream once someone listens; the browser reconnects by itself
-    /// and sends `Last-Event-ID`, so nothing is missed across drops.
+    /// Forgets the session: the stored token, and the event stream opened with it
+    /// (the next sign-in opens one with its own token).
+    fn forget_token(&self) {
+        self.0.token.replace(None);
+        self.0.events_from.set(None);
+        if let Some(s) = storage() {
+            let _ = s.remove_item(TOKEN_KEY);
+        }
+        self.close_events();
+    }
+
+    /// Opens the SSE stream once someone listens and an answer said where to start
+    /// (see [`HttpBackend::heard`]); the browser reconnects by itself and sends
+    /// `Last-Event-ID`, so nothing is missed across drops.
     fn ensure_events(&self) {
+        if self.0.events_from.get().is_some() {
+            self.open_events();
+        }
+    }
+
+    fn open_events(&self) {
         if self.0.source.borrow().is_some() {
             return;
         }
         let Some(token) = self.0.token.borrow().clone() else {
             return;
         };
+        let from = self
+            .0
+            .events_from
+            .get()
+            .map(|id| format!("&last_event_id={id}"))
+            .unwrap_or_default();
         let Ok(source) =
-            web_sys::EventSource::new(&self.url(&format!("/events?access_token={token}")))
+            web_sys::EventSource::new(&self.url(&format!("/events?access_token={token}{from}")))
         else {
             return;
         };

@@ -13,7 +13,6 @@ use crate::api::{ApiResult, use_api, use_api_events};
 use crate::components::{
     LoadFailed, MessageAlerts, MorePages, PageHeader, RetryAlert, load_error, use_pages,
 };
-use crate::error::AppError;
 use crate::i18n::{Msg, PublicMsg, use_i18n};
 use crate::viewer::{Gate, staff_nav, use_viewer};
 use leptos::ev;
@@ -22,7 +21,6 @@ use leptos_use::use_event_listener;
 use lianjie_core::api::{AssigneeFilter, ConversationPage, ConversationQuery, Event, StatusFilter};
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::{CannedReply, InboxSort};
-use lianjie_core::people::User;
 use list::ConversationList;
 use palette::{CommandPalette, PaletteCommand};
 use sidebar::CustomerSidebar;
@@ -33,32 +31,11 @@ use wasm_bindgen::JsCast;
 /// How many conversations one request brings.
 const PAGE: usize = 100;
 
-/// What every conversation needs and the inbox loads once, not per conversation
-/// opened: staff to assign to, canned replies, the agent's own name. A failure is
-/// said once above the inbox (see `InboxLookups::failed`); readers see it as empty.
+/// The organization's canned replies, loaded once for every conversation opened (staff
+/// to assign to and the agent's own name are the viewer's). A failure is said once
+/// above the inbox; the composer then offers none.
 #[derive(Clone, Copy)]
-pub struct InboxLookups {
-    pub users: LocalResource<ApiResult<Vec<User>>>,
-    pub canned: LocalResource<ApiResult<Vec<CannedReply>>>,
-    pub me: LocalResource<ApiResult<String>>,
-}
-
-impl InboxLookups {
-    /// The first lookup that failed, if any.
-    fn failed(&self) -> Option<AppError> {
-        self.users
-            .with(load_error)
-            .or_else(|| self.canned.with(load_error))
-            .or_else(|| self.me.with(load_error))
-    }
-
-    /// Asks again for every lookup.
-    fn refetch(&self) {
-        self.users.refetch();
-        self.canned.refetch();
-        self.me.refetch();
-    }
-}
+pub struct CannedReplies(pub LocalResource<ApiResult<Vec<CannedReply>>>);
 
 /// What the keyboard asked the open conversation to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,30 +102,14 @@ pub fn Inbox() -> impl IntoView {
         label: set_label,
         text: set_text,
     };
-    let lookups = InboxLookups {
-        users: LocalResource::new({
+    let canned = CannedReplies(LocalResource::new({
+        let api = api.clone();
+        move || {
             let api = api.clone();
-            move || {
-                let api = api.clone();
-                async move { api.users().await }
-            }
-        }),
-        canned: LocalResource::new({
-            let api = api.clone();
-            move || {
-                let api = api.clone();
-                async move { api.canned_replies().await }
-            }
-        }),
-        me: LocalResource::new({
-            let api = api.clone();
-            move || {
-                let api = api.clone();
-                async move { api.me().await.map(|u| u.name) }
-            }
-        }),
-    };
-    provide_context(lookups);
+            async move { api.canned_replies().await }
+        }
+    }));
+    provide_context(canned);
     let pages = use_pages(
         query,
         {
@@ -202,12 +163,9 @@ pub fn Inbox() -> impl IntoView {
                 contact.refetch();
             }
         }
-        // Deactivating someone unassigns their conversations; names and who may be
-        // assigned change.
-        Event::Staff { .. } => {
-            first.refetch();
-            lookups.users.refetch();
-        }
+        // Deactivating someone unassigns their conversations (the layout reloads the
+        // viewer, so names and who may be assigned follow).
+        Event::Staff { .. } => first.refetch(),
         Event::CardSaved { .. } | Event::Task { .. } | Event::Deal { .. } => {}
     });
 
@@ -393,8 +351,8 @@ pub fn Inbox() -> impl IntoView {
             </div>
         </PageHeader>
         {move || show_help.get().then(|| view! { <p class="shortcut-help" role="note">{i18n.t(Msg::ShortcutsHelp)}</p> })}
-        {move || lookups.failed().map(|error| view! {
-            <RetryAlert error retry=Callback::new(move |()| lookups.refetch()) />
+        {move || canned.0.with(load_error).map(|error| view! {
+            <RetryAlert error retry=Callback::new(move |()| canned.0.refetch()) />
         })}
         <CommandPalette open=palette commands />
         // On a phone the list and the open conversation take turns on the screen.

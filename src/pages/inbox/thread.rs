@@ -1,5 +1,5 @@
 use super::delivery::ReplyDelivery;
-use super::{InboxCommand, InboxLookups};
+use super::{CannedReplies, InboxCommand};
 use crate::api::{use_api, use_api_events};
 use crate::components::{
     AttachmentList, DeliveryState, LoadFailed, RetryAlert, use_draft, use_message_outbox,
@@ -7,6 +7,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::viewer::use_viewer;
 use leptos::html;
 use leptos::prelude::*;
 use lianjie_core::api::{ConversationUpdate, Event, NewMessage};
@@ -184,7 +185,7 @@ fn Handling(
     let i18n = use_i18n();
     let api = use_api();
     let toasts = use_toasts();
-    let users = expect_context::<InboxLookups>().users;
+    let viewer = use_viewer();
     let apply = Action::new_local(move |u: &ConversationUpdate| {
         let (u, applying) = (u.clone(), api.update_conversation(id.clone(), u.clone()));
         async move { (u, applying.await) }
@@ -269,7 +270,7 @@ fn Handling(
                 }>
                     <option value="" selected=move || assignee().is_none()>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
                     // Only active staff may be assigned (whoever holds it now stays shown).
-                    {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                    {move || viewer.with(|v| v.staff.clone()).unwrap_or_default().into_iter()
                         .filter(|u| u.active || assignee().as_deref() == Some(u.id.as_str()))
                         .map(|u| {
                         let selected = assignee().as_deref() == Some(u.id.as_str());
@@ -338,7 +339,8 @@ fn Composer(
     // Links and images to send with the reply, and the address being typed.
     let attachments = RwSignal::new(Vec::<Attachment>::new());
     let link = RwSignal::new(String::new());
-    let InboxLookups { canned, me, .. } = expect_context::<InboxLookups>();
+    let CannedReplies(canned) = expect_context::<CannedReplies>();
+    let viewer = use_viewer();
     let field = NodeRef::<html::Textarea>::new();
     Effect::new(move || {
         match focus.get() {
@@ -392,7 +394,9 @@ fn Composer(
         })
     };
     let choose = move |reply: CannedReply| {
-        let agent = me.get_untracked().and_then(Result::ok).unwrap_or_default();
+        let agent = viewer
+            .with_untracked(|v| v.me.name.clone())
+            .unwrap_or_default();
         text.set(render_template(
             &reply.body,
             &[("name", &name.get_untracked()), ("agent", &agent)],

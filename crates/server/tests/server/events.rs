@@ -39,3 +39,75 @@ async fn sse_delivers_live_events_and_resumes_from_last_event_id() {
         .collect();
     assert_eq!(sessions, [session(1), session(2)]);
 }
+
+/// The event id a staff answer says it already reflects (`lianjie-event-id`).
+fn event_id(res: &reqwest::Response) -> Option<i64> {
+    res.headers()
+        .get("lianjie-event-id")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+#[tokio::test]
+async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let live = s.events(&token).send().await.unwrap();
+    let views = [s.open(&share).await, s.open(&share).await];
+    let session = |i: usize| views[i]["session_id"].as_str().unwrap_or_default();
+    s.track(snapshot_of(&views[0], 10_000)).await;
+    let first = read_events(live, 1).await[0].0;
+
+    // Once the first reading is announced, a read names it and holds it.
+    let (seen, radar) = loop {
+        let res = s
+            .http
+            .get(s.url("/radar"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let seen = event_id(&res).expect("a staff answer names its event");
+        let radar: serde_json::Value = res.json().await.unwrap();
+        if seen >= first {
+            break (seen, radar);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        radar
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["session_id"] == session(0)),
+        "{radar}"
+    );
+
+    // A reading between that read and the stream's opening is the stream's first.
+    s.track(snapshot_of(&views[1], 20_000)).await;
+    let from = s
+        .http
+        .get(s.url(&format!("/events?last_event_id={seen}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let (id, event) = read_events(from, 1).await.remove(0);
+    assert!(id > seen);
+    assert_eq!(event["item"]["session_id"], session(1));
+
+    // Errors before sign-in and customers' answers name no event.
+    let public = s
+        .http
+        .get(s.url(&format!("/public/shares/{share}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(event_id(&public), None);
+    let stranger = s.http.get(s.url("/radar")).send().await.unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(event_id(&stranger), None);
+}
