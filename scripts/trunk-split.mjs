@@ -125,8 +125,8 @@ function preloadScript(areas, base) {
   const data = JSON.stringify({ base, files, sizes, areas: byArea, bundles, routes, always });
   return `<script>(()=>{const d=${data};` +
     `const path=location.pathname.replace(/\\/+$/,'')||'/';` +
-    // As src/api/mod.rs `configured_backend` chooses: `?backend=`, else the page's meta.
-    `const http=(new URLSearchParams(location.search).get('backend')??document.querySelector('meta[name="lianjie-backend"]')?.content)==='http';` +
+    // Chosen by index.html's head script, as src/api/mod.rs `configured_backend` does.
+    `const http=globalThis.__lianjieHttp===true;` +
     // Areas share modules: each file once.
     `const asked=new Set();` +
     `const link=(i)=>{const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=d.base+d.files[i];document.head.append(l);};` +

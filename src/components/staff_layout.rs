@@ -123,6 +123,9 @@ pub fn StaffLayout() -> impl IntoView {
                             }
                         }
                     >
+                        // Reloading the viewer (staff changed) failed: the page keeps
+                        // the one it had, and says so with Retry.
+                        <LoadFailed resource=loaded />
                         <LeadAlerts />
                         <TaskAlerts />
                         <GuardedPage><Outlet /></GuardedPage>

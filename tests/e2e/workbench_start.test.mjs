@@ -132,20 +132,24 @@ test('a reading between the radar\'s first read and its live events still reache
       await held;
       await route.continue();
     });
-    await openRadar(page, await tokenOf('rep'));
-    const share = await shareAsRep(url(''), { target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', channel: 'wechat' });
-    const opened = await (await fetch(url(`/api/v1/public/shares/${share.token}`))).json();
-    const tracked = await fetch(url('/api/v1/public/track'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        session_id: opened.session_id, share_token: opened.share.token, reader_token: opened.child_token, seq: 1,
-        totals: { visible_ms: 4_321_000, max_scroll_pct: 64, video_ms: 0, sections: {}, actions: [] },
-      }),
-    });
-    assert.ok(tracked.ok, `tracked: ${tracked.status}`);
-    release();
-    // 72 minutes of reading, on no line before.
-    await page.getByRole('listitem').filter({ hasText: 'Read time 1h 12m' }).waitFor({ timeout: 10_000 });
+    try {
+      await openRadar(page, await tokenOf('rep'));
+      const share = await shareAsRep(url(''), { target: { type: 'content', id: 'c-pricing' }, contact_id: 'k-000', channel: 'wechat' });
+      const opened = await (await fetch(url(`/api/v1/public/shares/${share.token}`))).json();
+      const tracked = await fetch(url('/api/v1/public/track'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          session_id: opened.session_id, share_token: opened.share.token, reader_token: opened.child_token, seq: 1,
+          totals: { visible_ms: 4_321_000, max_scroll_pct: 64, video_ms: 0, sections: {}, actions: [] },
+        }),
+      });
+      assert.ok(tracked.ok, `tracked: ${tracked.status}`);
+      release();
+      // 72 minutes of reading, on no line before.
+      await page.getByRole('listitem').filter({ hasText: 'Read time 1h 12m' }).waitFor({ timeout: 10_000 });
+    } finally {
+      release();
+    }
     assert.match(streams[0].search, /[?&]last_event_id=\d+/);
   }));

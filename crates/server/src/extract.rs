@@ -122,10 +122,9 @@ impl FromRequestParts<Shared> for Staff {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let tenant = state.tenant(&org)?;
-        // Taken before catching up, so the answer holds at least what it names.
-        if let Some(seen) = parts.extensions.get::<EventsSeen>() {
-            let _ = seen.0.set(tenant.announced());
-        }
+        // Taken before catching up, so the answer holds at least what it names; told
+        // only once the account is known to be active.
+        let announced = tenant.announced();
         // What any server committed before this request is what it sees.
         state.catch_up(&tenant).await?;
         // A deactivated account's session stops working at once.
@@ -139,6 +138,9 @@ impl FromRequestParts<Shared> for Staff {
                 caller,
             )
         };
+        if let Some(seen) = parts.extensions.get::<EventsSeen>() {
+            let _ = seen.0.set(announced);
+        }
         Ok(Staff {
             user,
             caller,

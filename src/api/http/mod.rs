@@ -4,6 +4,7 @@
 
 mod areas;
 mod early;
+mod live;
 mod public;
 mod query;
 mod staff;
@@ -11,13 +12,11 @@ mod staff;
 use super::{ApiFuture, ApiResult, EventHub, storage};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use lianjie_core::api::{ErrorEnvelope, Event};
+use lianjie_core::api::ErrorEnvelope;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
 /// Where the staff session token is kept between visits.
 pub const TOKEN_KEY: &str = "lianjie.http.token";
@@ -27,17 +26,11 @@ const EVENT_ID_HEADER: &str = "lianjie-event-id";
 /// Delays before the 2nd and 3rd attempt of a repeatable call.
 const BACKOFF_MS: [u32; 2] = [300, 1200];
 
-/// The open SSE connection and the handler it calls.
-type EventStream = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
-
 struct Inner {
     base: String,
     token: RefCell<Option<String>>,
-    hub: EventHub,
-    source: RefCell<Option<EventStream>>,
-    /// The event the stream starts after: the oldest any answer reflected before it
-    /// opened (`None` until an answer says, and again once the session ends).
-    events_from: std::cell::Cell<Option<i64>>,
+    hub: Rc<EventHub>,
+    live: live::Live,
 }
 
 #[derive(Clone)]
@@ -86,9 +79,8 @@ impl HttpBackend {
         HttpBackend(Rc::new(Inner {
             base: base.trim_end_matches('/').to_owned(),
             token: RefCell::new(token),
-            hub: EventHub::default(),
-            source: RefCell::new(None),
-            events_from: std::cell::Cell::new(None),
+            hub: Rc::default(),
+            live: live::Live::default(),
         }))
     }
 
@@ -114,9 +106,10 @@ impl HttpBackend {
     ) -> ApiResult<String> {
         let mut attempt = 0;
         loop {
+            let asked_with = self.0.token.borrow().clone();
             let result = match build() {
                 Ok(req) => match req.send().await {
-                    Ok(res) => self.answered(res).await,
+                    Ok(res) => self.answered(res, &asked_with).await,
                     Err(e) => Err(AppError::Network(e.to_string())),
                 },
                 Err(e) => Err(AppError::Decode(e.to_string())),
@@ -141,7 +134,7 @@ impl HttpBackend {
         if let Some(token) = token
             && let Some(res) = early::take(&url, &token).await
         {
-            match self.answered(res).await {
+            match self.answered(res, &Some(token)).await {
                 Ok(body) => return Ok(body),
                 // The session has ended: asked again with this token, it still would be.
                 Err(AppError::Unauthorized) => {
@@ -217,107 +210,44 @@ impl HttpBackend {
     }
 
     /// An answer's body (see [`body_of`]), once the event stream has heard what the
-    /// answer says it reflects.
-    async fn answered(&self, res: Response) -> ApiResult<String> {
+    /// answer says it reflects, if it answered this session (`asked_with`: the token
+    /// it was asked with; one from before a sign-out says nothing of the next).
+    async fn answered(&self, res: Response, asked_with: &Option<String>) -> ApiResult<String> {
         let seen = res
             .headers()
             .get(EVENT_ID_HEADER)
             .and_then(|v| v.parse::<i64>().ok());
-        if seen.is_some() || res.ok() {
-            self.heard(seen);
+        let this_session = *self.0.token.borrow() == *asked_with;
+        if this_session && res.status() != 401 && (seen.is_some() || res.ok()) {
+            let url = self.events_url();
+            let wanted = self.0.hub.has_listeners();
+            self.0.live.heard(seen, url.as_deref(), &self.0.hub, wanted);
         }
         body_of(res).await
-    }
-
-    /// Takes in the event an answer reflects (`None`: a server that does not say).
-    /// A page reads and its stream opens at about the same time, and an event
-    /// between the two would reach neither: the stream therefore opens after the
-    /// first answer, from the oldest event any answer reflected, and the server sends
-    /// what came since. An answer older than the open stream's start (a read the
-    /// server answered before a quicker one) opens it again from there; what is heard
-    /// twice only makes a page read again.
-    fn heard(&self, seen: Option<i64>) {
-        let from = self.0.events_from.get();
-        let open = self.0.source.borrow().is_some();
-        match (seen, from) {
-            (Some(seen), Some(from)) if seen < from => {
-                self.0.events_from.set(Some(seen));
-                if open {
-                    self.close_events();
-                }
-            }
-            (seen, None) => self.0.events_from.set(seen),
-            _ => {}
-        }
-        if self.0.hub.has_listeners() {
-            self.open_events();
-        }
-    }
-
-    fn close_events(&self) {
-        if let Some((source, _)) = self.0.source.take() {
-            source.close();
-        }
     }
 
     /// Forgets the session: the stored token, and the event stream opened with it
     /// (the next sign-in opens one with its own token).
     fn forget_token(&self) {
         self.0.token.replace(None);
-        self.0.events_from.set(None);
         if let Some(s) = storage() {
             let _ = s.remove_item(TOKEN_KEY);
         }
-        self.close_events();
+        self.0.live.reset();
     }
 
-    /// Opens the SSE stream once someone listens and an answer said where to start
-    /// (see [`HttpBackend::heard`]); the browser reconnects by itself and sends
-    /// `Last-Event-ID`, so nothing is missed across drops.
+    /// The stream's address with this session's token (`/events` takes it as a
+    /// query: EventSource sends no headers); `None` when signed out.
+    fn events_url(&self) -> Option<String> {
+        let token = self.0.token.borrow().clone()?;
+        Some(self.url(&format!("/events?access_token={token}")))
+    }
+
+    /// Opens the SSE stream once someone listens and an answer said where it starts
+    /// (see `live`); the browser reconnects by itself and sends `Last-Event-ID`, so
+    /// nothing is missed across drops.
     fn ensure_events(&self) {
-        if self.0.events_from.get().is_some() {
-            self.open_events();
-        }
-    }
-
-    fn open_events(&self) {
-        if self.0.source.borrow().is_some() {
-            return;
-        }
-        let Some(token) = self.0.token.borrow().clone() else {
-            return;
-        };
-        let from = self
-            .0
-            .events_from
-            .get()
-            .map(|id| format!("&last_event_id={id}"))
-            .unwrap_or_default();
-        let Ok(source) =
-            web_sys::EventSource::new(&self.url(&format!("/events?access_token={token}{from}")))
-        else {
-            return;
-        };
-        let weak = Rc::downgrade(&self.0);
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let event = ev
-                    .data()
-                    .as_string()
-                    .and_then(|s| serde_json::from_str::<Event>(&s).ok());
-                if let (Some(inner), Some(event)) = (weak.upgrade(), event) {
-                    inner.hub.notify(&event);
-                }
-            });
-        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        self.0.source.replace(Some((source, on_message)));
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some((source, _)) = self.source.take() {
-            source.close();
-        }
+        let url = self.events_url();
+        self.0.live.ensure(url.as_deref(), &self.0.hub);
     }
 }

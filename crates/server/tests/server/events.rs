@@ -62,7 +62,12 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
     let first = read_events(live, 1).await[0].0;
 
     // Once the first reading is announced, a read names it and holds it.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
     let (seen, radar) = loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the reading announced in time"
+        );
         let res = s
             .http
             .get(s.url("/radar"))
@@ -110,4 +115,25 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
     let stranger = s.http.get(s.url("/radar")).send().await.unwrap();
     assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(event_id(&stranger), None);
+    // Nor a deactivated account's.
+    let leaving = s.login_as("li-na@lianjie.example").await;
+    let admin = s.login_as("admin@lianjie.example").await;
+    let (status, body) = s
+        .call(
+            reqwest::Method::POST,
+            "/users/u-lina/deactivate",
+            Some(&admin),
+            Some(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let refused = s
+        .http
+        .get(s.url("/radar"))
+        .bearer_auth(&leaving)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(event_id(&refused), None);
 }
