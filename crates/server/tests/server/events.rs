@@ -50,6 +50,16 @@ fn event_id(res: &reqwest::Response) -> Option<i64> {
         .ok()
 }
 
+/// The radar's answer to whoever holds `token` (no one: `None`).
+async fn radar_as(s: &crate::common::Server, token: Option<&str>) -> reqwest::Response {
+    let req = s.http.get(s.url("/radar"));
+    let req = match token {
+        Some(t) => req.bearer_auth(t),
+        None => req,
+    };
+    req.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
     let s = start().await;
@@ -68,13 +78,7 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
             tokio::time::Instant::now() < deadline,
             "the reading announced in time"
         );
-        let res = s
-            .http
-            .get(s.url("/radar"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let res = radar_as(&s, Some(&token)).await;
         let seen = event_id(&res).expect("a staff answer names its event");
         let radar: serde_json::Value = res.json().await.unwrap();
         if seen >= first {
@@ -112,7 +116,7 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
         .await
         .unwrap();
     assert_eq!(event_id(&public), None);
-    let stranger = s.http.get(s.url("/radar")).send().await.unwrap();
+    let stranger = radar_as(&s, None).await;
     assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(event_id(&stranger), None);
     // Nor a deactivated account's.
@@ -127,13 +131,7 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let refused = s
-        .http
-        .get(s.url("/radar"))
-        .bearer_auth(&leaving)
-        .send()
-        .await
-        .unwrap();
+    let refused = radar_as(&s, Some(&leaving)).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(event_id(&refused), None);
 }
