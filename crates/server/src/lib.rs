@@ -13,6 +13,7 @@ mod customers;
 mod deals;
 mod delivery;
 pub mod error;
+mod events;
 mod extract;
 mod files;
 mod jobs;

@@ -8,14 +8,13 @@ use crate::public::{
     web_chat,
 };
 use crate::{
-    Shared, Tenant, auth, channels, customers, deals, hash_password, leaderboard, playbook, pools,
+    Shared, auth, channels, customers, deals, hash_password, leaderboard, playbook, pools,
     random_token, tasks, team,
 };
 use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Html;
-use axum::response::sse::{self, KeepAlive, Sse};
 use axum::routing::{delete, get, patch, post, put};
 use axum::{Json, Router};
 use chrono::Utc;
@@ -35,8 +34,6 @@ use lianjie_core::scope::Action;
 use lianjie_core::share::Share;
 use lianjie_core::store::StoreError;
 use serde::{Deserialize, Serialize};
-use std::convert::Infallible;
-use tokio_stream::{Stream, StreamExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -47,7 +44,6 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// A customer file's rows come in one request to be previewed whole.
 pub const IMPORT_BODY: usize = 8 * 1024 * 1024;
 const RADAR_LIMIT: usize = 100;
-const SSE_BACKLOG: i64 = 1000;
 
 pub fn router(state: Shared) -> Router {
     let api = Router::new()
@@ -153,7 +149,7 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/public/shares/{token}/lead", post(capture_lead))
         .route("/public/track", post(track))
-        .route("/events", get(events));
+        .route("/events", get(crate::events::events));
     // The demo reset exists only in demo mode: elsewhere it is no route at all.
     let api = if state.config.demo {
         api.route("/demo/reset", post(reset_demo))
@@ -642,92 +638,6 @@ pub(crate) fn inbound_ids() -> [String; 3] {
         format!("v-{}", random_token::<8>()),
         random_token::<8>(),
     ]
-}
-
-#[derive(Deserialize)]
-struct EventsQuery {
-    last_event_id: Option<i64>,
-}
-
-/// Whether staff member `user_id` of `tenant` may be told of `event` now: checked
-/// per event, so a role change or a deactivation applies to a stream already open.
-fn may_see(tenant: &Tenant, user_id: &str, event: &Event) -> bool {
-    let db = tenant.lock();
-    db.caller(user_id)
-        .is_ok_and(|caller| db.may_see_event(&caller, event))
-}
-
-/// How often an open event stream checks that its session is still live, when no
-/// event came to check it on.
-const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Real-time events for staff: their organization's, and of those only what they
-/// may see, for as long as their session lives (sign-out, a password change, an
-/// ended session or expiry close the stream). A reconnect with `Last-Event-ID` first
-/// gets every event it missed from the log, then live ones, without duplicates.
-async fn events(
-    State(s): State<Shared>,
-    staff: Staff,
-    headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
-) -> ApiResult<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>> {
-    // Subscribe before reading the backlog so nothing falls between the two.
-    let live = tokio_stream::wrappers::BroadcastStream::new(s.events.subscribe());
-    let last = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .or(q.last_event_id);
-    let org = staff.tenant.id.clone();
-    let backlog = match last {
-        Some(id) => s.storage.events_after(&org, id, SSE_BACKLOG).await?,
-        None => Vec::new(),
-    };
-    let mut newest = backlog.last().map(|(id, _)| *id).or(last).unwrap_or(0);
-    let live = live.filter_map(move |item| match item {
-        Ok((id, event_org, event)) if id > newest && event_org == org => {
-            newest = id;
-            Some((id, event))
-        }
-        _ => None,
-    });
-    let mut events = Box::pin(tokio_stream::iter(backlog).chain(live));
-    let (out, stream) = tokio::sync::mpsc::channel(64);
-    tokio::spawn(async move {
-        let session_live = || async {
-            s.storage
-                .session_live(&staff.session_id, Utc::now())
-                .await
-                .unwrap_or(false)
-        };
-        let mut recheck = tokio::time::interval(SESSION_RECHECK);
-        loop {
-            tokio::select! {
-                next = events.next() => {
-                    let Some((id, event)) = next else { break };
-                    if !session_live().await {
-                        break;
-                    }
-                    if !may_see(&staff.tenant, &staff.user.id, &event) {
-                        continue;
-                    }
-                    let sent = sse::Event::default()
-                        .id(id.to_string())
-                        .data(serde_json::to_string(&event).unwrap_or_default());
-                    if out.send(Ok(sent)).await.is_err() {
-                        break;
-                    }
-                }
-                _ = recheck.tick() => {
-                    if !session_live().await {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    let stream = tokio_stream::wrappers::ReceiverStream::new(stream);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 #[derive(serde::Deserialize)]

@@ -1,6 +1,7 @@
 //! Real-time events over SSE: live delivery and resuming from Last-Event-ID.
 
-use crate::common::{read_events, snapshot_of, start};
+use crate::common::{read_events, snapshot_of, start, start_with};
+use lianjie_server::Config;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -134,4 +135,43 @@ async fn a_stream_opened_from_a_reads_event_id_hears_what_came_after_it() {
     let refused = radar_as(&s, Some(&leaving)).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(event_id(&refused), None);
+}
+
+#[tokio::test]
+async fn a_resume_far_behind_gets_every_event_after_it_from_the_log() {
+    let s = start_with(|c| Config {
+        public_rate_per_sec: 100_000,
+        ..c
+    })
+    .await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let view = s.open(&share).await;
+    let live = s.events(&token).send().await.unwrap();
+    s.track(snapshot_of(&view, 3_000)).await;
+    let first = read_events(live, 1).await[0].0;
+    // More readings than one page of the log (1,000) while the client was away.
+    const MORE: u64 = 1_200;
+    for i in 1..=MORE {
+        let (status, body) = s.track(snapshot_of(&view, 3_000 + i * 1_000)).await;
+        assert!(status.is_success(), "{body}");
+    }
+    let resumed = s
+        .http
+        .get(s.url("/events"))
+        .bearer_auth(&token)
+        .header("last-event-id", first.to_string())
+        .send()
+        .await
+        .unwrap();
+    let got = read_events(resumed, MORE as usize).await;
+    assert!(got.windows(2).all(|w| w[0].0 < w[1].0) && got[0].0 > first);
+    let seen: Vec<u64> = got
+        .iter()
+        .map(|(_, e)| e["item"]["visible_ms"].as_u64().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        seen,
+        (1..=MORE).map(|i| 3_000 + i * 1_000).collect::<Vec<_>>()
+    );
 }
