@@ -400,6 +400,12 @@ pub struct IntentPoint {
     pub score: u8,
 }
 
+/// The header on every answer to signed-in staff naming the newest of the
+/// organization's events the answer already reflects: an event stream opened with
+/// `last_event_id` set to it hears everything after, so nothing falls between a
+/// page's first read and its stream (the server writes it, the app reads it).
+pub const EVENT_ID_HEADER: &str = "lianjie-event-id";
+
 /// The points of the intent trend shown for a contact, oldest first.
 pub const TREND_DAYS: [u16; 6] = [30, 14, 7, 3, 1, 0];
 

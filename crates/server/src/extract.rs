@@ -10,6 +10,7 @@ use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::response::Response;
 use chrono::Utc;
+use lianjie_core::api::EVENT_ID_HEADER;
 use lianjie_core::people::User;
 use lianjie_core::scope::Caller;
 use serde::de::DeserializeOwned;
@@ -149,11 +150,6 @@ impl FromRequestParts<Shared> for Staff {
         })
     }
 }
-
-/// The answer header naming the newest of the organization's events a staff answer
-/// already reflects: an event stream opened with `last_event_id` set to it hears
-/// everything after, so nothing falls between a page's first read and its stream.
-pub const EVENT_ID_HEADER: &str = "lianjie-event-id";
 
 /// Where [`Staff`] leaves the organization's announced event for [`events_seen`].
 #[derive(Clone, Default)]

@@ -243,7 +243,7 @@ pub fn router(state: Shared) -> Router {
                     "last-event-id".parse().expect("static header name"),
                 ])
                 .expose_headers([header::HeaderName::from_static(
-                    crate::extract::EVENT_ID_HEADER,
+                    lianjie_core::api::EVENT_ID_HEADER,
                 )]),
         );
     }

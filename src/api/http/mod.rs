@@ -12,7 +12,7 @@ mod staff;
 use super::{ApiFuture, ApiResult, EventHub, storage};
 use crate::error::AppError;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use lianjie_core::api::ErrorEnvelope;
+use lianjie_core::api::{EVENT_ID_HEADER, ErrorEnvelope};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
@@ -20,9 +20,6 @@ use std::rc::Rc;
 
 /// Where the staff session token is kept between visits.
 pub const TOKEN_KEY: &str = "lianjie.http.token";
-/// The header on the server's answers to staff naming the newest of the organization's
-/// events the answer already reflects (see `HttpBackend::heard`).
-const EVENT_ID_HEADER: &str = "lianjie-event-id";
 /// Delays before the 2nd and 3rd attempt of a repeatable call.
 const BACKOFF_MS: [u32; 2] = [300, 1200];
 
