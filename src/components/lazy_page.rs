@@ -21,7 +21,16 @@ where
     F: Fn() -> Fut + Copy + 'static,
     Fut: Future<Output = Result<ViewFn, SplitLoaderError>> + 'static,
 {
-    let page = LocalResource::new(load);
+    // A signal, not a resource: the page's transition waits for the resources read
+    // in it, and would go on waiting for this one after the rep moved on to another
+    // page (the next page "Loading" until this module arrived). The load shows its
+    // own Loading instead.
+    let page = RwSignal::new_local(None);
+    leptos::task::spawn_local(async move {
+        let loaded = load().await;
+        // Gone if the rep moved on meanwhile: nothing to show it in.
+        let _ = page.try_set(Some(loaded));
+    });
     Effect::new(move || {
         if matches!(page.get(), Some(Ok(_))) {
             crate::offline::keep_later_pages();

@@ -48,17 +48,22 @@ struct Feed {
     /// announcements (the relay's channel holds 1,024 for all streams).
     catching_up: bool,
     pending: VecDeque<(i64, Event)>,
+    /// Counts the log's pages read and the live events taken: events of one read
+    /// share a number (see [`Feed::next`]).
+    read: u64,
     /// Subscribed before the first read of the log, so nothing falls between.
     live: BroadcastStream<Logged>,
 }
 
 impl Feed {
-    /// The organization's next event; `None` ends the stream (the log could not be
-    /// read: the browser reconnects from the last id it got).
-    async fn next(&mut self) -> Option<(i64, Event)> {
+    /// The organization's next event, with the number of the read it came in (the
+    /// session is checked once a read: a page of the log is read at one moment);
+    /// `None` ends the stream (the log could not be read: the browser reconnects from
+    /// the last id it got).
+    async fn next(&mut self) -> Option<(u64, i64, Event)> {
         loop {
-            if let Some(next) = self.pending.pop_front() {
-                return Some(next);
+            if let Some((id, event)) = self.pending.pop_front() {
+                return Some((self.read, id, event));
             }
             if self.catching_up {
                 let page = self
@@ -69,6 +74,7 @@ impl Feed {
                     .inspect_err(|e| eprintln!("event stream: {e}"))
                     .ok()?;
                 self.catching_up = page.len() as i64 == LOG_PAGE;
+                self.read += 1;
                 if let Some((id, _)) = page.last() {
                     self.newest = *id;
                 }
@@ -78,7 +84,8 @@ impl Feed {
             match self.live.next().await? {
                 Ok((id, org, event)) if id > self.newest && org == self.org => {
                     self.newest = id;
-                    return Some((id, event));
+                    self.read += 1;
+                    return Some((self.read, id, event));
                 }
                 Ok(_) => {}
                 Err(BroadcastStreamRecvError::Lagged(_)) => self.catching_up = true,
@@ -113,6 +120,7 @@ pub async fn events(
         newest,
         catching_up: true,
         pending: VecDeque::new(),
+        read: 0,
         live,
     };
     let (out, stream) = tokio::sync::mpsc::channel(64);
@@ -124,12 +132,18 @@ pub async fn events(
                 .unwrap_or(false)
         };
         let mut recheck = tokio::time::interval(SESSION_RECHECK);
+        // The read whose events the session was last checked for: a catch-up of
+        // thousands of events asks once a page, not once an event.
+        let mut checked = None;
         loop {
             tokio::select! {
                 next = feed.next() => {
-                    let Some((id, event)) = next else { break };
-                    if !session_live().await {
-                        break;
+                    let Some((read, id, event)) = next else { break };
+                    if checked != Some(read) {
+                        if !session_live().await {
+                            break;
+                        }
+                        checked = Some(read);
                     }
                     if !may_see(&staff.tenant, &staff.user.id, &event) {
                         continue;

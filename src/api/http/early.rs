@@ -1,5 +1,6 @@
 //! Answers the page asked for before the app ran: `index.html`'s head script sends a
-//! signed-in workbench's first reads (the viewer's) while the wasm downloads and keeps
+//! signed-in workbench's first reads (the viewer's, and the radar's or home's when the
+//! address opens one of them) while the wasm downloads and keeps
 //! each in `globalThis.__lianjieEarly`, which hands it out once, and only to a caller
 //! with the token it was asked with (another tab may have signed someone else in).
 

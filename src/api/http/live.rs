@@ -94,6 +94,14 @@ impl Start {
         true
     }
 
+    /// Whether an answer that reflected every event up to `seen` (`None`: it did not
+    /// say) misses none the stream has delivered: one that does is out of date for a
+    /// page that listens only from now (an answer asked early, taken late).
+    pub fn current(&self, seen: Option<i64>) -> bool {
+        self.delivered
+            .is_none_or(|(_, last)| seen.is_some_and(|seen| seen >= last))
+    }
+
     /// Whether a stream may open: an answer said where it starts, or came without
     /// saying (a server that does not), when it opens blind.
     pub fn ready(&self) -> bool {
@@ -138,6 +146,11 @@ impl Live {
         if wanted {
             self.open(events_url, hub);
         }
+    }
+
+    /// See [`Start::current`].
+    pub fn current(&self, seen: Option<i64>) -> bool {
+        self.start.borrow().current(seen)
     }
 
     /// Opens the stream once an answer came (see [`Start::ready`]).
@@ -239,6 +252,17 @@ mod tests {
         assert_eq!(s.opened(), Some(25));
         assert!(s.deliver(26) && !s.deliver(30) && s.deliver(31));
         assert_eq!(s.heard(Some(40), true), Next::Keep);
+    }
+
+    #[test]
+    fn an_answer_is_current_until_the_stream_delivers_something_after_it() {
+        let mut s = Start::default();
+        assert!(s.current(Some(5)) && s.current(None));
+        s.heard(Some(5), false);
+        s.opened();
+        assert!(s.deliver(7));
+        assert!(!s.current(Some(5)) && !s.current(Some(6)) && !s.current(None));
+        assert!(s.current(Some(7)) && s.current(Some(9)));
     }
 
     #[test]

@@ -33,6 +33,13 @@ struct Inner {
 #[derive(Clone)]
 pub struct HttpBackend(Rc<Inner>);
 
+/// The newest event an answer reflects, if the server said (see `live`).
+fn event_id(res: &Response) -> Option<i64> {
+    res.headers()
+        .get(EVENT_ID_HEADER)
+        .and_then(|v| v.parse::<i64>().ok())
+}
+
 /// An answer's body once the call succeeded (`null` when it has none), or the typed
 /// error its envelope describes.
 pub async fn body_of(res: Response) -> ApiResult<String> {
@@ -128,8 +135,11 @@ impl HttpBackend {
     async fn get_body(&self, path: String) -> ApiResult<String> {
         let url = self.url(&path);
         let token = self.0.token.borrow().clone();
+        // An early answer the stream has overtaken (the page was shown after events
+        // it lacks reached the pages) is asked again.
         if let Some(token) = token
             && let Some(res) = early::take(&url, &token).await
+            && self.0.live.current(event_id(&res))
         {
             match self.answered(res, &Some(token)).await {
                 Ok(body) => return Ok(body),
@@ -210,10 +220,7 @@ impl HttpBackend {
     /// answer says it reflects, if it answered this session (`asked_with`: the token
     /// it was asked with; one from before a sign-out says nothing of the next).
     async fn answered(&self, res: Response, asked_with: &Option<String>) -> ApiResult<String> {
-        let seen = res
-            .headers()
-            .get(EVENT_ID_HEADER)
-            .and_then(|v| v.parse::<i64>().ok());
+        let seen = event_id(&res);
         let this_session = *self.0.token.borrow() == *asked_with;
         if this_session && res.status() != 401 && (seen.is_some() || res.ok()) {
             let url = self.events_url();

@@ -175,3 +175,29 @@ async fn a_resume_far_behind_gets_every_event_after_it_from_the_log() {
         (1..=MORE).map(|i| 3_000 + i * 1_000).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_stream_ends_at_sign_out_before_its_next_event() {
+    let s = start().await;
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let mut live = s.events(&token).send().await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let (status, _) = s
+        .call(reqwest::Method::POST, "/auth/logout", Some(&token), None)
+        .await;
+    assert!(status.is_success(), "{status}");
+    let view = s.open(&share).await;
+    s.track(snapshot_of(&view, 10_000)).await;
+    // The stream ends, the reading after the sign-out not in it.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut body = String::new();
+    while let Some(chunk) = tokio::time::timeout_at(deadline, live.chunk())
+        .await
+        .expect("the stream ends in time")
+        .unwrap()
+    {
+        body.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!body.contains("data:"), "{body}");
+}
