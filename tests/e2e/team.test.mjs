@@ -108,7 +108,9 @@ test(`an agent has the inbox but no radar (${BACKEND})`, () =>
     await page.getByText("Your role (Support agent) can't open this page.").waitFor();
     await page.getByRole('link', { name: 'Back to dashboard' }).click();
     await heading(page, 'Dashboard');
-  }));
+    // On the server, the page's head asks for the radar's reads before anyone knows
+    // the role: refused once, never shown.
+  }, { expectedErrors: BACKEND === 'http' ? [/status of 403/] : [] }));
 
 test(`an admin adds a rep who signs in, then deactivates them (${BACKEND})`, () =>
   withPage(async (page) => {
