@@ -135,8 +135,8 @@ impl HttpBackend {
     async fn get_body(&self, path: String) -> ApiResult<String> {
         let url = self.url(&path);
         let token = self.0.token.borrow().clone();
-        // An early answer the stream has overtaken (the page was shown after events
-        // it lacks reached the pages) is asked again.
+        // An early answer the stream has overtaken (events it lacks arrived before
+        // the page that takes it was listening) is asked again.
         if let Some(token) = token
             && let Some(res) = early::take(&url, &token).await
             && self.0.live.current(event_id(&res))
