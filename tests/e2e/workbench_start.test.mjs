@@ -79,6 +79,22 @@ test('a signed-in rep\'s viewer reads leave before the app has downloaded, each 
     }
   }));
 
+test('home\'s reads leave with the page too, and are taken', { skip }, () =>
+  withPage(async (page) => {
+    const seen = await slowWasm(page);
+    await page.addInitScript((t) => localStorage.setItem('lianjie.http.token', t), await tokenOf('rep'));
+    await page.goto(url('/'));
+    await heading(page, 'Dashboard');
+    await page.getByRole('region', { name: 'Summary' }).waitFor();
+    const wasm = wasmArrived(seen);
+    for (const read of ['/api/v1/today', '/api/v1/customers/due-back']) {
+      assert.equal(count(seen, `asked ${read}`), 1, `${read} asked once: ${seen.join(', ')}`);
+      assert.ok(seen.indexOf(`asked ${read}`) < wasm, `${read} asked before the wasm arrived: ${seen.join(', ')}`);
+    }
+    // Only the page the address opens: not the radar's.
+    assert.equal(count(seen, 'asked /api/v1/radar'), 0, seen.join(', '));
+  }));
+
 test('the radar\'s early read is asked again when live events overtook it before the radar showed', { skip }, () =>
   withPage(async (page) => {
     const seen = await slowWasm(page);
