@@ -106,15 +106,20 @@ function bundled(areas) {
 }
 
 /** A script for the page's head that asks for the modules of the area the address
- * opens as soon as the app's own wasm has arrived, so they download while it starts
- * rather than after. Not at once: sharing a slow network with the app's wasm, they put
- * off the navigation by more than they bring the page forward (bench/workbench.mjs).
+ * opens one round trip before the app's own wasm is due to have arrived, so their
+ * first bytes follow its last and they download while it starts. Not at once: sharing
+ * a slow network with the app's wasm, they put off the navigation by more than they
+ * bring the page forward (bench/workbench.mjs). Not once it has arrived: the network
+ * then idles for a round trip. Where the wasm stands is read from its body as it comes
+ * (the page's script hands the app the other half of the stream, `__lianjieParts.app`),
+ * and when it is due from the rate it comes at; the wasm's arrival still asks, if
+ * nothing else did.
  * On the in-browser default, the `embedded_*` areas no route opens (the in-browser
  * backend, which the app asks for as soon as it runs) are asked for at once: asked for
  * later, the app's own request may come first, and then each is fetched twice. The
  * requests are the loader's (`fetch`, same-origin credentials), which then finds them
  * done. */
-function preloadScript(areas, base) {
+function preloadScript(areas, base, wasmSize) {
   const files = [...new Set(areas.flatMap((a) => a.files))];
   const byArea = Object.fromEntries(areas.map((a) => [a.name, a.files.map((f) => files.indexOf(f))]));
   const sizeOf = new Map(areas.flatMap((a) => a.files.map((f, i) => [f, a.sizes[i]])));
@@ -122,7 +127,7 @@ function preloadScript(areas, base) {
   const bundles = Object.fromEntries(areas.map((a) => [a.name, a.bundle]));
   const routes = routeAreas(areas);
   const always = areas.filter((a) => !a.server && !routes.some(([, r]) => r === a.name)).map((a) => a.name);
-  const data = JSON.stringify({ base, files, sizes, areas: byArea, bundles, routes, always });
+  const data = JSON.stringify({ base, files, sizes, areas: byArea, bundles, routes, always, wasm: wasmSize });
   return `<script>(()=>{const d=${data};` +
     `const path=location.pathname.replace(/\\/+$/,'')||'/';` +
     // Chosen by index.html's head script, as src/api/mod.rs `configured_backend` does.
@@ -150,9 +155,27 @@ function preloadScript(areas, base) {
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
+    // The app's wasm, fetched here as the glue would (taking over the preload's
+    // request), its body read as it comes: once the rest of it is due within a round
+    // trip, the area is asked for. The round trip is the browser's estimate of this
+    // network's, or else the page's stylesheets' first byte (this script ran once they
+    // had come), the rate the wasm's own over at least a round
+    // trip after the first piece (what had come before this script ran, in pieces read
+    // at once). Only over a network: from a cache (the
+    // stylesheets were) or a service worker, the wasm is all but here, and the glue
+    // gets the answer itself, which the browser may keep compiled code for.
+    `const net=performance.getEntriesByType('resource').filter((e)=>/\\.css$/.test(e.name)&&e.transferSize>0);` +
+    `if(app&&page.length&&net.length&&!navigator.serviceWorker?.controller){const rtt=navigator.connection?.rtt||Math.min(...net.map((e)=>e.responseStart-e.startTime));` +
+    `const got=fetch(app.href).then((r)=>{if(!r.ok||!r.body)return r;` +
+    `const [mine,theirs]=r.body.tee();const reader=mine.getReader();let all=0,n=0,t1;` +
+    `const next=()=>reader.read().then(({done,value})=>{if(done)return;all+=value.byteLength;const t=performance.now();` +
+    `if(t1===undefined||t-t1<5)t1=t;else{n+=value.byteLength;if(t-t1>=rtt&&(d.wasm-all)*(t-t1)<=rtt*n){go();return reader.cancel();}}return next();});` +
+    `next().catch(()=>{});return new Response(theirs,{status:r.status,statusText:r.statusText,headers:r.headers});});` +
+    // A failed fetch is the glue's to make again, as without this script.
+    `globalThis.__lianjieParts.app=got.catch(()=>fetch(app.href));}` +
     // The wasm may be done before this script runs (from a cache, with the parser
     // yielding between the two elements): then its load event is gone, and only its
-    // timing entry tells. `ask` takes each file once, so both paths may run.
+    // timing entry tells. `ask` takes each file once, so every path may run.
     `if(app){app.addEventListener('load',go,{once:true});app.addEventListener('error',go,{once:true});` +
     `if(performance.getEntriesByName(app.href).length)go();}else go();})();</script>`;
 }
@@ -234,6 +257,11 @@ for (const file of readdirSync(staging)) {
 
   const page = join(staging, 'index.html');
   let html = replaceAll(readFileSync(page, 'utf8'), `${name}-${built}`, renamed, 'index.html');
+  // The app's wasm as the page's head script fetched it, if it did (see preloadScript).
+  const base = process.env.TRUNK_PUBLIC_URL ?? '/';
+  const wasmPath = `'${base}${renamed}_bg.wasm'`;
+  html = replaceAll(html, `module_or_path: ${wasmPath}`,
+    `module_or_path: globalThis.__lianjieParts?.app ?? ${wasmPath}`, 'index.html');
   const sums = {
     [`${renamed}.js`]: integrity(newGlue),
     [`${renamed}_bg.wasm`]: integrity(wasm),
@@ -246,10 +274,9 @@ for (const file of readdirSync(staging)) {
   // The loader is imported by the app's script at once: fetched beside it, and kept
   // with the shell by the service worker (sw.js keeps what the page names).
   const at = html.indexOf('<link rel="modulepreload"');
-  const base = process.env.TRUNK_PUBLIC_URL ?? '/';
   const preload = `<link rel="modulepreload" href="${base}${loaderFile}" crossorigin="anonymous" integrity="${integrity(loader)}">`;
   html = at < 0 ? html.replace('</head>', `${preload}</head>`) : html.slice(0, at) + preload + html.slice(at);
   html = replaceAll(html, '</head>',
-    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, base)}</head>`, 'index.html');
+    `<meta name="lianjie-areas" content="${base}${areasFile}">${preloadScript(areaList, base, wasm.length)}</head>`, 'index.html');
   writeFileSync(page, html);
 }

@@ -20,13 +20,18 @@ async function tokenOf(who) {
   return (await login.json()).token;
 }
 
-/** Records what the page asks the server for, in order (`asked <path>`, `got <path>`),
- * and holds the app's wasm back 1.5 s, as a phone's network would. */
-async function slowWasm(page) {
+/** Records what the page asks the server for, in order (`asked <path>`, `got <path>`). */
+function record(page) {
   const seen = [];
   const path = (r) => new URL(r.url()).pathname;
   page.on('request', (r) => seen.push(`asked ${path(r)}`));
   page.on('requestfinished', (r) => seen.push(`got ${path(r)}`));
+  return seen;
+}
+
+/** [`record`], holding the app's wasm back 1.5 s, as a phone's network would. */
+async function slowWasm(page) {
+  const seen = record(page);
   await page.route(/_bg\.wasm$/, async (route) => {
     await new Promise((done) => setTimeout(done, 1500));
     await route.continue();
@@ -93,6 +98,25 @@ test('home\'s reads leave with the page too, and are taken', { skip }, () =>
     }
     // Only the page the address opens: not the radar's.
     assert.equal(count(seen, 'asked /api/v1/radar'), 0, seen.join(', '));
+  }));
+
+test('on a slow network the radar\'s bundle is asked for before the app\'s wasm has arrived, each once', { skip }, () =>
+  withPage(async (page) => {
+    const seen = await record(page);
+    // A phone's slow 4G (bench/workbench.mjs): the wasm takes about two seconds.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+    await openRadar(page, await tokenOf('rep'));
+    const wasm = seen.filter((s) => /^asked \/lianjie-[0-9a-f]+_bg\.wasm$/.test(s));
+    const bundle = seen.filter((s) => /^asked \/bundle_radar-[0-9a-f]+\.bin$/.test(s));
+    assert.equal(wasm.length, 1, `the wasm fetched once: ${seen.join(', ')}`);
+    assert.equal(bundle.length, 1, `the bundle fetched once: ${seen.join(', ')}`);
+    // Its first bytes follow the wasm's last: asked within the wasm's download, not
+    // once it was done (scripts/trunk-split.mjs, preloadScript).
+    const [app, area] = await page.evaluate(() => [/_bg\.wasm$/, /\/bundle_radar-/]
+      .map((re) => performance.getEntriesByType('resource').find((e) => re.test(e.name))));
+    assert.ok(area.startTime < app.responseEnd, `the bundle asked at ${area.startTime} ms, the wasm done at ${app.responseEnd} ms`);
   }));
 
 test('the radar\'s early read is asked again when live events overtook it before the radar showed', { skip }, () =>
