@@ -69,8 +69,9 @@ test(`after one visit the workbench opens without a network, its data never kept
       assert.ok(kept.some((p) => p.endsWith(asset)), `a ${asset} file is kept: ${kept}`);
     }
     assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
-    // The radar's area was asked for while the app's wasm came or once it had (the page's head
-    // script, scripts/trunk-split.mjs), and that request was the one the loader used:
+    // The radar's area was asked for as the app's wasm came or once it had (the
+    // page's head script, scripts/trunk-split.mjs), and that request was the one the
+    // loader used:
     // on the reference server the area's bundle, one request, its modules never
     // fetched by the page on their own; on the in-browser default, with the in-browser
     // backend's area, module by module.
