@@ -110,10 +110,9 @@ function bundled(areas) {
  * first bytes follow its last and they download while it starts. Not at once: sharing
  * a slow network with the app's wasm, they put off the navigation by more than they
  * bring the page forward (bench/workbench.mjs). Not once it has arrived: the network
- * then idles for a round trip. Where the wasm stands is read from its body as it comes
- * (the page's script hands the app the other half of the stream, `__lianjieParts.app`),
- * and when it is due from the rate it comes at; the wasm's arrival still asks, if
- * nothing else did.
+ * then idles for a round trip. Where the wasm stands is read from a copy of its body as
+ * it comes (the page's script fetches it and hands the app the answer,
+ * `__lianjieParts.app`); the wasm's arrival still asks, if nothing else did.
  * On the in-browser default, the `embedded_*` areas no route opens (the in-browser
  * backend, which the app asks for as soon as it runs) are asked for at once: asked for
  * later, the app's own request may come first, and then each is fetched twice. The
@@ -156,23 +155,24 @@ function preloadScript(areas, base, wasmSize) {
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
     // The app's wasm, fetched here as the glue would (taking over the preload's
-    // request), its body read as it comes: once the rest of it is due within a round
-    // trip, the area is asked for. The round trip is the browser's estimate of this
-    // network's, or else the page's stylesheets' first byte (this script ran once they
-    // had come), the rate the wasm's own over at least a round
-    // trip after the first piece (what had come before this script ran, in pieces read
-    // at once). Only over a network: from a cache (the
-    // stylesheets were) or a service worker, the wasm is all but here, and the glue
-    // gets the answer itself, which the browser may keep compiled code for.
+    // request; the app gets this answer, a copy of its body is read here as it comes):
+    // once the rest is no more than what came in the last round trip, the area is
+    // asked for. The round trip is the browser's estimate of this network's, or else
+    // the page's stylesheets' (this script ran once they had come). The window starts
+    // a round trip after the first piece, so what had come before this script ran is
+    // not counted as if it had just arrived. Only over a network: when the stylesheets
+    // came from a cache, or a service worker answers, the wasm is near at hand too, and
+    // its arrival asks soon enough.
     `const net=performance.getEntriesByType('resource').filter((e)=>/\\.css$/.test(e.name)&&e.transferSize>0);` +
-    `if(app&&page.length&&net.length&&!navigator.serviceWorker?.controller){const rtt=navigator.connection?.rtt||Math.min(...net.map((e)=>e.responseStart-e.startTime));` +
-    `const got=fetch(app.href).then((r)=>{if(!r.ok||!r.body)return r;` +
-    `const [mine,theirs]=r.body.tee();const reader=mine.getReader();let all=0,n=0,t1;` +
-    `const next=()=>reader.read().then(({done,value})=>{if(done)return;all+=value.byteLength;const t=performance.now();` +
-    `if(t1===undefined||t-t1<5)t1=t;else{n+=value.byteLength;if(t-t1>=rtt&&(d.wasm-all)*(t-t1)<=rtt*n){go();return reader.cancel();}}return next();});` +
-    `next().catch(()=>{});return new Response(theirs,{status:r.status,statusText:r.statusText,headers:r.headers});});` +
-    // A failed fetch is the glue's to make again, as without this script.
-    `globalThis.__lianjieParts.app=got.catch(()=>fetch(app.href));}` +
+    `if(app&&page.length&&net.length&&!navigator.serviceWorker?.controller){const rtt=navigator.connection?.rtt||Math.min(...net.map((e)=>e.responseStart-e.requestStart));` +
+    `const got=fetch(app.href).then((r)=>{if(!r.ok||!r.body)return r;const reader=r.clone().body.getReader();const seen=[];let all=0;` +
+    `const next=()=>reader.read().then(({done,value})=>{if(done)return;const t=performance.now();all+=value.byteLength;seen.push([t,all]);` +
+    `while(seen.length>1&&seen[1][0]<=t-rtt)seen.shift();` +
+    `if(seen[0][0]<=t-rtt&&d.wasm-all<=all-seen[0][1]){go();return reader.cancel();}return next();});` +
+    `next().catch(()=>{});return r;});` +
+    // A fetch that failed before any answer is made once more; if that fails too, the
+    // app's start fails on it, as it would on the glue's own fetch.
+    `const wasm=got.catch(()=>fetch(app.href));wasm.catch(()=>{});globalThis.__lianjieParts.app=wasm;}` +
     // The wasm may be done before this script runs (from a cache, with the parser
     // yielding between the two elements): then its load event is gone, and only its
     // timing entry tells. `ask` takes each file once, so every path may run.

@@ -1,14 +1,15 @@
 use super::use_query_param;
 use crate::api::{local::random_token, use_api, use_api_events};
 use crate::components::{
-    Avatar, IntentBar, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer, QuickFollowUp,
-    TimeAgo, use_toasts,
+    Avatar, IntentBar, LazyPage, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer,
+    QuickFollowUp, TimeAgo, use_toasts,
 };
 use crate::i18n::{I18n, Msg, use_i18n};
+use crate::split::split_fn;
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
-use lianjie_core::crm::TaskFromReading;
+use lianjie_core::crm::{FollowUpLogged, TaskFromReading};
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
 use lianjie_core::link;
@@ -156,6 +157,19 @@ fn FollowUpButton(session_id: String) -> impl IntoView {
     }
 }
 
+// The form comes when a rep first opens it, not with the radar: most visits of the
+// radar write no follow-up, and its code (shared with the customer profile and the
+// inbox) was a fifth of the radar's first download. By then the service worker has
+// usually kept it (`crate::offline`); the customer is read meanwhile anyway.
+split_fn!(
+    follow_up,
+    fn follow_up_form(contact_id: String, on_logged: Callback<FollowUpLogged>) -> ViewFn {
+        ViewFn::from(move || {
+            view! { <QuickFollowUp contact_id=contact_id.clone() form="radar-follow-up" on_logged /> }
+        })
+    }
+);
+
 /// Writing down a follow-up with the customer of a radar line, in place: it closes
 /// once saved (and closes the task the reading made, if any).
 #[component]
@@ -165,6 +179,8 @@ fn RadarFollowUp(
     logging: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let id = StoredValue::new(id);
+    let on_logged = Callback::new(move |_| logging.set(None));
     let section = NodeRef::<leptos::html::Section>::new();
     // Brought into view: the line may be far down the feed, on a phone.
     Effect::new(move || {
@@ -181,7 +197,7 @@ fn RadarFollowUp(
                     {move || i18n.t(Msg::Cancel)}
                 </button>
             </p>
-            <QuickFollowUp contact_id=id form="radar-follow-up" on_logged=move |_| logging.set(None) />
+            <LazyPage load=move || follow_up_form(id.get_value(), on_logged) />
         </section>
     }
 }
