@@ -1,5 +1,5 @@
-// The rep's workbench on a phone on a slow network: the lead radar (/radar) opened
-// on the reference server by a signed-in rep, in headless Chromium through the Chrome
+// The rep's workbench on a phone on a slow network: the lead radar (/radar; or home,
+// `/`, with PAGE=home) opened on the reference server by a signed-in rep, in headless Chromium through the Chrome
 // DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up, 150 ms
 // round trip) and a 4x CPU slowdown. Three visits of each run, in the same browser
 // profile:
@@ -7,7 +7,8 @@
 //   http     a later visit with the browser's HTTP cache only (the worker blocked);
 //   worker   a later visit with the service worker's shell (HTTP cache disabled).
 // Printed per visit, from the navigation's start (medians of RUNS): when the main
-// navigation is painted, when the radar's first line is (usable), and the bytes the
+// navigation is painted, when the radar's first line is (usable; home: its summary's
+// figures), and the bytes the
 // page moved over the network apart from API answers.
 //
 // DevTools' emulation throttles the page's own requests, not the service worker's:
@@ -20,6 +21,9 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, DEMO_LOGIN, startReferenceServer } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
+const PAGE = process.env.PAGE ?? 'radar';
+if (!['radar', 'home'].includes(PAGE)) throw new Error(`PAGE is radar or home, not ${PAGE}`);
+const PATH = PAGE === 'home' ? '/' : '/radar';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
 
@@ -32,7 +36,7 @@ async function signedInToken() {
   return (await res.json()).token;
 }
 
-/** One visit of /radar in `context`; `cache` false disables the browser's HTTP cache. */
+/** One visit of the page in `context`; `cache` false disables the browser's HTTP cache. */
 async function visit(context, cache) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -43,25 +47,28 @@ async function visit(context, cache) {
   const moved = new Map(); // requestId -> { url, bytes }
   cdp.on('Network.responseReceived', (e) => moved.set(e.requestId, { url: e.response.url, bytes: 0 }));
   cdp.on('Network.loadingFinished', (e) => { const r = moved.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
-  await page.addInitScript(() => {
+  await page.addInitScript((home) => {
     const marks = {};
+    const usable = home
+      ? () => document.querySelector('main section[aria-label="Summary"], main section[aria-label="概览"]')
+      : () => [...document.querySelectorAll('main li')].some((li) => /visit \d+/.test(li.textContent));
     window.__marks = marks;
     const stamp = (key) => { if (marks[key] === undefined) { marks[key] = -1; requestAnimationFrame(() => { marks[key] = performance.now(); }); } };
     const look = () => {
       if (document.querySelector('nav[aria-label="Main navigation"] a')) stamp('nav');
-      if ([...document.querySelectorAll('main li')].some((li) => /visit \d+/.test(li.textContent))) stamp('radar');
+      if (usable()) stamp('usable');
       requestAnimationFrame(look);
     };
     requestAnimationFrame(look);
-  });
-  await page.goto(`${server.url}/radar`, { timeout: 120_000 });
-  await page.waitForFunction(() => (window.__marks.radar ?? -1) > 0, null, { timeout: 120_000 });
+  }, PAGE === 'home');
+  await page.goto(`${server.url}${PATH}`, { timeout: 120_000 });
+  await page.waitForFunction(() => (window.__marks.usable ?? -1) > 0, null, { timeout: 120_000 });
   const marks = await page.evaluate(() => ({ ...window.__marks }));
   const bytes = [...moved.values()]
     .filter((r) => !new URL(r.url).pathname.startsWith('/api/'))
     .reduce((t, r) => t + r.bytes, 0);
   await page.close();
-  return { nav: marks.nav, radar: marks.radar, bytes };
+  return { nav: marks.nav, usable: marks.usable, bytes };
 }
 
 /** A fresh profile signed in as the demo rep; the worker blocked when `worker` is false. */
@@ -80,7 +87,7 @@ async function profile(token, worker) {
 /** Waits until the worker has kept the shell the first visit named. */
 async function shellKept(context) {
   const page = await context.newPage();
-  await page.goto(`${server.url}/radar`);
+  await page.goto(`${server.url}${PATH}`);
   for (let i = 0; i < 600; i++) {
     const kept = await page.evaluate(async () =>
       (await (await caches.open('lianjie-shell')).keys()).map((r) => new URL(r.url).pathname));
@@ -105,12 +112,12 @@ try {
     runs.worker.push(await visit(kept.context, false));
     await kept.close();
   }
-  console.log(`/radar as the demo rep, reference server, slow 4G + 4x CPU, medians of ${RUNS}:`);
-  console.log('  visit                            navigation   radar usable   bytes (not API)');
+  console.log(`${PATH} as the demo rep, reference server, slow 4G + 4x CPU, medians of ${RUNS}:`);
+  console.log(`  visit                            navigation   ${(PAGE === 'home' ? 'home usable' : 'radar usable').padStart(12)}   bytes (not API)`);
   const label = { first: 'first (nothing cached)', http: 'later, browser HTTP cache', worker: 'later, service worker shell' };
   for (const [key, list] of Object.entries(runs)) {
     const ms = (f) => `${(median(list.map(f)) / 1000).toFixed(2)} s`;
-    console.log(`  ${label[key].padEnd(32)} ${ms((r) => r.nav).padStart(10)} ${ms((r) => r.radar).padStart(14)} ${String(median(list.map((r) => r.bytes))).padStart(17)}`);
+    console.log(`  ${label[key].padEnd(32)} ${ms((r) => r.nav).padStart(10)} ${ms((r) => r.usable).padStart(14)} ${String(median(list.map((r) => r.bytes))).padStart(17)}`);
   }
 } finally {
   await server.close();

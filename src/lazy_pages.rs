@@ -56,13 +56,13 @@ split_fn!(
     }
 );
 split_fn!(
-    home,
+    boards,
     pub fn leaderboard() -> ViewFn {
         ViewFn::from(|| view! { <LeaderboardPage /> })
     }
 );
 split_fn!(
-    home,
+    boards,
     pub fn team_board() -> ViewFn {
         ViewFn::from(|| view! { <TeamBoardPage /> })
     }

@@ -1,7 +1,7 @@
 //! The staff workbench's operations over HTTP: sign-in and sessions, the team, cards
 //! and content, the CRM, the inbox and channel keys, and live events.
 
-use super::areas::{content, crm, home, in_area, inbox, radar, settings};
+use super::areas::{boards, content, crm, home, in_area, inbox, radar, settings};
 use super::query::Params;
 use super::{HttpBackend, TOKEN_KEY, parse};
 use crate::api::{Accounts, Api, ApiFuture, StaffSession, Subscription, storage};
@@ -266,11 +266,11 @@ impl Api for HttpBackend {
     }
 
     fn leaderboard(&self, query: BoardQuery) -> ApiFuture<Leaderboard> {
-        in_area(home::leaderboard(self.clone(), query))
+        in_area(boards::leaderboard(self.clone(), query))
     }
 
     fn team_board(&self, query: TeamQuery) -> ApiFuture<TeamBoard> {
-        in_area(home::team_board(self.clone(), query))
+        in_area(boards::team_board(self.clone(), query))
     }
 
     fn what_works(&self, query: WhatWorksQuery) -> ApiFuture<WhatWorks> {

@@ -1,35 +1,13 @@
-//! Home's calls: today, the leaderboard and the team board.
+//! Home's call: today.
 
 use crate::api::ApiFuture;
 use crate::api::http::HttpBackend;
-use crate::api::http::query::{Params, board_query_string};
 use crate::split::split_fn;
 use lianjie_core::api::Today;
-use lianjie_core::leaderboard::{BoardQuery, Leaderboard};
-use lianjie_core::oversight::{TeamBoard, TeamQuery};
 
 split_fn!(
     home,
     pub fn today(api: HttpBackend) -> ApiFuture<Today> {
         api.get("/today".into())
-    }
-);
-
-split_fn!(
-    home,
-    pub fn leaderboard(api: HttpBackend, query: BoardQuery) -> ApiFuture<Leaderboard> {
-        api.get(format!("/leaderboard?{}", board_query_string(&query)))
-    }
-);
-
-split_fn!(
-    home,
-    pub fn team_board(api: HttpBackend, query: TeamQuery) -> ApiFuture<TeamBoard> {
-        api.get(format!(
-            "/team/board?{}",
-            Params::default()
-                .maybe("department", query.department.as_deref())
-                .joined()
-        ))
     }
 );

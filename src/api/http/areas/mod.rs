@@ -3,6 +3,7 @@
 //! opens, each call with its types' JSON code, rather than every call the workbench has.
 //! Calls made by the shell or by pages of more than one area stay in `super::staff`.
 
+pub(super) mod boards;
 pub(super) mod content;
 pub(super) mod crm;
 pub(super) mod home;
