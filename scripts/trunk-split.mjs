@@ -70,7 +70,7 @@ function areasOf(loader, modules) {
 
 /** Which area each of the workbench's routes opens: `[path, area]`, read from the
  * router (src/lib.rs, `<Route path=path!("radar") ... lazy_pages::lead_radar`) and the
- * split points (src/lazy_pages.rs, `split_fn!(home, pub fn lead_radar(`). */
+ * split points (src/lazy_pages.rs, `split_fn!(radar, pub fn lead_radar(`). */
 function routeAreas(areas) {
   const lib = readFileSync(join(source, 'src', 'lib.rs'), 'utf8');
   const lazy = readFileSync(join(source, 'src', 'lazy_pages.rs'), 'utf8');

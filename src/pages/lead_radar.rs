@@ -159,8 +159,8 @@ fn FollowUpButton(session_id: String) -> impl IntoView {
 
 // The form comes when a rep first opens it, not with the radar: most visits of the
 // radar write no follow-up, and its code (shared with the customer profile and the
-// inbox) was a fifth of the radar's first download. By then the service worker has
-// usually kept it (`crate::offline`); the customer is read meanwhile anyway.
+// inbox) was a quarter of the radar's bundle. By then the service worker has usually
+// kept it (`crate::offline`).
 split_fn!(
     follow_up,
     fn follow_up_form(contact_id: String, on_logged: Callback<FollowUpLogged>) -> ViewFn {
