@@ -22,11 +22,10 @@
 import { chromium } from 'playwright-core';
 import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DIST, shareAsRep, startReferenceServer } from '../tests/e2e/support.mjs';
+import { CHROMIUM_ARGS, DIST, SLOW_4G, shareAsRep, startReferenceServer } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
 const STATIC = 'bench-static-card.html';
 
 const server = await startReferenceServer();

@@ -1,6 +1,6 @@
 // The rep's workbench on a phone on a slow network: the lead radar (/radar; or home,
-// `/`, with PAGE=home) opened on the reference server by a signed-in rep, in headless Chromium through the Chrome
-// DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up, 150 ms
+// `/`, with PAGE=home) opened on the reference server by a signed-in rep, in
+// headless Chromium through the Chrome DevTools protocol with slow-4G conditions (1.6 Mbps down, 750 kbps up, 150 ms
 // round trip) and a 4x CPU slowdown. Three visits of each run, in the same browser
 // profile:
 //   first    nothing cached, no service worker yet;
@@ -8,8 +8,7 @@
 //   worker   a later visit with the service worker's shell (HTTP cache disabled).
 // Printed per visit, from the navigation's start (medians of RUNS): when the main
 // navigation is painted, when the radar's first line is (usable; home: its summary's
-// figures), and the bytes the
-// page moved over the network apart from API answers.
+// figures), and the bytes the page moved over the network apart from API answers.
 //
 // DevTools' emulation throttles the page's own requests, not the service worker's:
 // its fetch of the page itself (about 1 KB) runs unthrottled, one round trip the
@@ -18,14 +17,13 @@ import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, DEMO_LOGIN, startReferenceServer } from '../tests/e2e/support.mjs';
+import { CHROMIUM_ARGS, DEMO_LOGIN, SLOW_4G, startReferenceServer } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const PAGE = process.env.PAGE ?? 'radar';
 if (!['radar', 'home'].includes(PAGE)) throw new Error(`PAGE is radar or home, not ${PAGE}`);
 const PATH = PAGE === 'home' ? '/' : '/radar';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' };
-const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
 
 const server = await startReferenceServer();
 
@@ -50,7 +48,7 @@ async function visit(context, cache) {
   await page.addInitScript((home) => {
     const marks = {};
     const usable = home
-      ? () => document.querySelector('main section[aria-label="Summary"], main section[aria-label="概览"]')
+      ? () => document.querySelector('main section[aria-label="Summary"]')
       : () => [...document.querySelectorAll('main li')].some((li) => /visit \d+/.test(li.textContent));
     window.__marks = marks;
     const stamp = (key) => { if (marks[key] === undefined) { marks[key] = -1; requestAnimationFrame(() => { marks[key] = performance.now(); }); } };

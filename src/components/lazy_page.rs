@@ -12,9 +12,10 @@ fn reload() {
 }
 
 /// A page, or a part of one, whose code arrives when it is first shown (see
-/// `crate::split`): "Loading" meanwhile, and Retry when it could not be fetched (offline on a first visit, or a
-/// tab opened before a new version replaced the build's files). Retry loads the app
-/// again, which covers both: the page comes from the network first, with its build.
+/// `crate::split`): "Loading" meanwhile, and Retry when it could not be fetched
+/// (offline on a first visit, or a tab opened before a new version replaced the
+/// build's files). Retry loads the app again, which covers both: the page comes from
+/// the network first, with its build.
 #[component]
 pub fn LazyPage<F, Fut>(load: F) -> impl IntoView
 where

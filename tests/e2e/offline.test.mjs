@@ -71,9 +71,8 @@ test(`after one visit the workbench opens without a network, its data never kept
     assert.deepEqual(kept.filter((p) => p.startsWith('/api/')), [], 'no API answer is kept');
     // The radar's area was asked for as the app's wasm came or once it had (the
     // page's head script, scripts/trunk-split.mjs), and that request was the one the
-    // loader used:
-    // on the reference server the area's bundle, one request, its modules never
-    // fetched by the page on their own; on the in-browser default, with the in-browser
+    // loader used: on the reference server the area's bundle, one request, its
+    // modules never fetched by the page on their own; on the in-browser default, with the in-browser
     // backend's area, module by module.
     const preloaded = await page.evaluate(() =>
       [...document.querySelectorAll('link[rel="preload"][href$=".wasm"]:not([href$="_bg.wasm"])')].map((l) => new URL(l.href).pathname));

@@ -87,6 +87,11 @@ export async function startReferenceServer(root = DIST) {
   };
 }
 
+/** A phone's slow 4G, for DevTools' `Network.emulateNetworkConditions` (the benches
+ * and the e2e test of the workbench's first download): 1.6 Mbps down, 750 kbps up,
+ * 150 ms round trip. */
+export const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -4,7 +4,7 @@
 // the live events start from what the first answers held, so nothing falls between.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKEND, OFFLINE_ERRORS, STAFF, browserSuite, heading, shareAsRep } from './support.mjs';
+import { BACKEND, OFFLINE_ERRORS, SLOW_4G, STAFF, browserSuite, heading, shareAsRep } from './support.mjs';
 
 const { url, withPage } = browserSuite();
 const skip = BACKEND !== 'http' && 'only the reference server sends reads early';
@@ -102,11 +102,11 @@ test('home\'s reads leave with the page too, and are taken', { skip }, () =>
 
 test('on a slow network the radar\'s bundle is asked for before the app\'s wasm has arrived, each once', { skip }, () =>
   withPage(async (page) => {
-    const seen = await record(page);
-    // A phone's slow 4G (bench/workbench.mjs): the wasm takes about two seconds.
+    const seen = record(page);
+    // A phone's slow 4G, as the benches have it: the wasm takes about two seconds.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
     await openRadar(page, await tokenOf('rep'));
     const wasm = seen.filter((s) => /^asked \/lianjie-[0-9a-f]+_bg\.wasm$/.test(s));
     const bundle = seen.filter((s) => /^asked \/bundle_radar-[0-9a-f]+\.bin$/.test(s));
