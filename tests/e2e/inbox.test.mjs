@@ -237,6 +237,19 @@ test(`a customer's web-chat message from the card page appears live in the inbox
     await chat.getByRole('listitem').filter({ hasText: 'Reply from your adviser' })
       .filter({ hasText: '李女士您好，企业版报价已发给您。' }).waitFor({ timeout: 15_000 });
     assert.equal(await chat.getByText('内部：大客户').count(), 0);
+
+    // Labels half typed stay as typed while the customer writes again (the open
+    // conversation changes under the field), and are kept in full.
+    await thread.getByRole('heading').first().click();
+    await page.keyboard.press('l');
+    await page.keyboard.type('VIP');
+    await customer.getByRole('textbox', { name: 'Message' }).fill('有折扣吗？');
+    await customer.getByRole('button', { name: 'Send message' }).click();
+    await thread.getByRole('listitem').filter({ hasText: '有折扣吗？' }).waitFor({ timeout: 15_000 });
+    await list.locator('a[aria-current="true"]').getByText('有折扣吗？').waitFor();
+    await page.keyboard.type(', 报价');
+    await page.keyboard.press('Tab');
+    await list.locator('a[aria-current="true"]').getByText('VIP · 报价').waitFor();
     await customer.close();
     await phone.close();
   }));

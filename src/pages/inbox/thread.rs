@@ -228,8 +228,11 @@ fn Handling(
         command.set(None);
     });
     let assignee = move || conversation.with(|c| c.as_ref().and_then(|c| c.assignee_id.clone()));
-    let label_text =
-        move || conversation.with(|c| c.as_ref().map(|c| c.labels.join(", ")).unwrap_or_default());
+    // A memo: the field is written only when the labels change, not whenever the
+    // conversation does (a customer's message would wipe labels being typed).
+    let label_text = Memo::new(move |_| {
+        conversation.with(|c| c.as_ref().map(|c| c.labels.join(", ")).unwrap_or_default())
+    });
     view! {
         <div role="toolbar" class="handling" aria-label=move || i18n.t(Msg::ConversationActions)>
             <button type="button" on:click=move |_| toggle_resolved()>
