@@ -11,7 +11,8 @@
 // the network fails or takes longer than NAVIGATION_WAIT_MS. Build assets (hashed
 // names, never changed): from the cache, fetched and kept on a miss; the pages' split-off
 // modules too, all of them once the app says its first page has arrived. After each page
-// fetched from the network, assets it no longer names are dropped.
+// fetched from the network, assets it no longer names are dropped. An area's bundle
+// (its modules in one file) is never kept whole: it is cut into the modules.
 
 const CACHE = 'lianjie-shell';
 const SHELL = '/';
@@ -19,6 +20,7 @@ const NAVIGATION_WAIT_MS = 4000;
 const PASS_THROUGH = /^\/(api|c|s|chat|files|channels|customer)(\/|$)/;
 // Trunk names build outputs `name-<hex>.ext` (up to 16 digits: leading zeros go).
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
+const BUNDLE = /^\/bundle_\w+-[0-9a-f]{8,16}\.bin$/;
 // Root-relative asset paths a page names: its script, wasm, styles and icons.
 const ASSET = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|json|svg|png|webmanifest))["']/g;
 
@@ -75,13 +77,19 @@ async function keepModules() {
   const server = /name="lianjie-backend" content="http"/.test(html);
   const areas = openable(await areasOf(cache, html), server);
   // First what the browser has in a bundle already, so no module of it is fetched
-  // again for another area that shares it.
-  for (const area of areas) {
-    const missing = [];
-    for (const module of modulesOf([area])) {
-      if (!(await cache.match(module))) missing.push(module);
+  // again for another area that shares it; then, area by area, the bundle of one that
+  // is mostly missing (one request, not one a module: there are some 140), its
+  // modules fetched on their own when most are kept already.
+  for (const mode of ['only-if-cached', 'default']) {
+    for (const area of areas) {
+      const missing = [];
+      for (const module of modulesOf([area])) {
+        if (!(await cache.match(module))) missing.push(module);
+      }
+      if (missing.length > 0 && (mode === 'only-if-cached' || mostly(area, missing))) {
+        await keepFromBundle(cache, area, missing, mode);
+      }
     }
-    if (missing.length > 0) await keepFromBundle(cache, area, missing);
   }
   for (const module of modulesOf(areas)) {
     // A module that fails now is fetched (and kept) when a page needs it.
@@ -89,15 +97,23 @@ async function keepModules() {
   }
 }
 
-/** Keeps `missing` (modules of `area`) from the area's bundle if the browser has it
- * already: a first visit on the reference server fetched its area as the bundle, so
- * its modules are nowhere else, and fetching them again would download them twice.
- * Nothing is downloaded for a bundle the browser does not have. */
-async function keepFromBundle(cache, area, missing) {
+/** Whether `missing` is at least three quarters of `area`'s bytes: then its bundle
+ * costs a quarter more bytes at most, against a request for each module. */
+function mostly(area, missing) {
+  if (!area.sizes) return false;
+  const bytes = (pick) => area.files.reduce((total, file, i) => total + (pick(`/${file}`) ? area.sizes[i] : 0), 0);
+  return 4 * bytes((file) => missing.includes(file)) >= 3 * bytes(() => true);
+}
+
+/** Keeps `missing` (modules of `area`) from the area's bundle, fetched with the
+ * `cache` mode given. `only-if-cached`: only if the browser has it already (a first
+ * visit on the reference server fetched its area as the bundle, so its modules are
+ * nowhere else, and fetching them again would download them twice). */
+async function keepFromBundle(cache, area, missing, mode) {
   if (!area.bundle || !area.sizes) return;
   let bundle;
   try {
-    const response = await fetch(`/${area.bundle}`, { cache: 'only-if-cached', mode: 'same-origin' });
+    const response = await fetch(`/${area.bundle}`, { cache: mode, mode: 'same-origin' });
     if (!response.ok) return;
     bundle = await response.arrayBuffer();
   } catch {
@@ -194,6 +210,9 @@ function navigate(event) {
  * network, or as kept when the network fails. */
 async function asset(request) {
   const path = new URL(request.url).pathname;
+  // An area's bundle is cut into modules, which are kept; kept whole too, it would be
+  // held twice.
+  if (BUNDLE.test(path)) return fetch(request);
   if (HASHED.test(path)) {
     const kept = await caches.match(request);
     if (kept) return kept;

@@ -8,7 +8,9 @@
 //   worker   a later visit with the service worker's shell (HTTP cache disabled).
 // Printed per visit, from the navigation's start (medians of RUNS): when the main
 // navigation is painted, when the radar's first line is (usable; home: its summary's
-// figures), and the bytes the page moved over the network apart from API answers.
+// figures), and the bytes the page moved over the network apart from API answers. For
+// the radar, the first visit then opens the inbox from its navigation: the time from
+// the click to its first conversation, and the requests and bytes that took.
 //
 // DevTools' emulation throttles the page's own requests, not the service worker's:
 // its fetch of the page itself (about 1 KB) runs unthrottled, one round trip the
@@ -34,8 +36,10 @@ async function signedInToken() {
   return (await res.json()).token;
 }
 
-/** One visit of the page in `context`; `cache` false disables the browser's HTTP cache. */
-async function visit(context, cache) {
+/** One visit of the page in `context`; `cache` false disables the browser's HTTP cache.
+ * `thenInbox`: then the inbox is opened from the page's navigation, and timed from the
+ * click to its first conversation (`inbox`, with the requests and bytes it took). */
+async function visit(context, cache, thenInbox = false) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -62,11 +66,21 @@ async function visit(context, cache) {
   await page.goto(`${server.url}${PATH}`, { timeout: 120_000 });
   await page.waitForFunction(() => (window.__marks.usable ?? -1) > 0, null, { timeout: 120_000 });
   const marks = await page.evaluate(() => ({ ...window.__marks }));
-  const bytes = [...moved.values()]
-    .filter((r) => !new URL(r.url).pathname.startsWith('/api/'))
-    .reduce((t, r) => t + r.bytes, 0);
+  const notApi = (list) => list.filter((r) => !new URL(r.url).pathname.startsWith('/api/'));
+  const bytes = notApi([...moved.values()]).reduce((t, r) => t + r.bytes, 0);
+  let inbox;
+  if (thenInbox) {
+    await page.waitForLoadState('networkidle');
+    const before = new Set(moved.keys());
+    const clicked = Date.now();
+    // A click on the link (on a phone the navigation may be folded away).
+    await page.evaluate(() => document.querySelector('nav[aria-label="Main navigation"] a[href="/inbox"]').click());
+    await page.waitForFunction(() => document.querySelector('main ol.conversations li'), null, { timeout: 120_000, polling: 'raf' });
+    const took = notApi([...moved.entries()].filter(([id]) => !before.has(id)).map(([, r]) => r));
+    inbox = { ms: Date.now() - clicked, requests: took.length, bytes: took.reduce((t, r) => t + r.bytes, 0) };
+  }
   await page.close();
-  return { nav: marks.nav, usable: marks.usable, bytes };
+  return { nav: marks.nav, usable: marks.usable, bytes, inbox };
 }
 
 /** A fresh profile signed in as the demo rep; the worker blocked when `worker` is false. */
@@ -82,14 +96,20 @@ async function profile(token, worker) {
   return { context, close: async () => { await context.close(); await rm(dir, { recursive: true, force: true }); } };
 }
 
-/** Waits until the worker has kept the shell the first visit named. */
+/** Waits until the worker has kept the shell the first visit named and every area's
+ * modules (it keeps them once a first page is up): a later visit finds them kept, and
+ * its timing is not the worker's keeping them. */
 async function shellKept(context) {
   const page = await context.newPage();
   await page.goto(`${server.url}${PATH}`);
+  const modules = await page.evaluate(async () => {
+    const { areas } = await (await fetch(document.querySelector('meta[name="lianjie-areas"]').content)).json();
+    return [...new Set(areas.filter((a) => a.server).flatMap((a) => a.files.map((f) => `/${f}`)))];
+  });
   for (let i = 0; i < 600; i++) {
     const kept = await page.evaluate(async () =>
       (await (await caches.open('lianjie-shell')).keys()).map((r) => new URL(r.url).pathname));
-    if (kept.includes('/') && kept.some((p) => p.endsWith('.wasm'))) break;
+    if (kept.includes('/') && kept.some((p) => p.endsWith('.wasm')) && modules.every((m) => kept.includes(m))) break;
     await page.waitForTimeout(100);
   }
   await page.close();
@@ -101,7 +121,7 @@ try {
   const runs = { first: [], http: [], worker: [] };
   for (let i = 0; i < RUNS; i++) {
     const plain = await profile(token, false);
-    runs.first.push(await visit(plain.context, true));
+    runs.first.push(await visit(plain.context, true, PAGE === 'radar'));
     runs.http.push(await visit(plain.context, true));
     await plain.close();
     const kept = await profile(token, true);
@@ -116,6 +136,12 @@ try {
   for (const [key, list] of Object.entries(runs)) {
     const ms = (f) => `${(median(list.map(f)) / 1000).toFixed(2)} s`;
     console.log(`  ${label[key].padEnd(32)} ${ms((r) => r.nav).padStart(10)} ${ms((r) => r.usable).padStart(14)} ${String(median(list.map((r) => r.bytes))).padStart(17)}`);
+  }
+  if (PAGE === 'radar') {
+    const inbox = runs.first.map((r) => r.inbox);
+    console.log(`  then the inbox, opened from the first visit's radar (no worker): first conversation ` +
+      `${(median(inbox.map((i) => i.ms)) / 1000).toFixed(2)} s after the click, ` +
+      `${median(inbox.map((i) => i.requests))} requests, ${median(inbox.map((i) => i.bytes))} bytes (not API)`);
   }
 } finally {
   await server.close();

@@ -45,7 +45,9 @@ const AREA = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\)
 // The loader fetches each module through this: the page's head script may have it
 // already, from its area's bundle (see `preloadScript`); taken once, so a load tried
 // again after a failure fetches the module itself.
-const PART = 'const __part = (url) => globalThis.__lianjieParts?.take(url.href) ?? fetch(url);\n';
+const PART = 'const __part = (url) => globalThis.__lianjieParts?.take(url.href) ?? fetch(url);\n' +
+  // Each area's load tells the page's head script first, which may fetch it whole.
+  'const __inArea = (name, load) => async () => { await Promise.resolve(globalThis.__lianjieParts?.area?.(name)).catch(() => {}); return load(); };\n';
 
 /** Each area the loader names: `{ name, server, files }`, the files being the shared
  * modules it needs, then its own (so a copy kept in that order is whole once the last
@@ -142,15 +144,25 @@ function preloadScript(areas, base, wasmSize) {
     // once, until its last module is taken; a bundle of the wrong length counts as failed.
     // `arrived`: the app's glue says its wasm is here, before the app starts (which
     // keeps the page busy past the wasm's load event, and would ask for a module first).
-    `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),take:(href)=>{const p=parts.get(href);parts.delete(href);return p?.();}};` +
+    // `take` also marks what the loader fetched itself, so no bundle brings it again.
+    // `area`: the app is about to load an area (the loader's `__inArea`); see below.
+    `const hrefOf=(i)=>new URL(d.base+d.files[i],location.href).href;const index=new Map(d.files.map((_,i)=>[hrefOf(i),i]));` +
+    `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),area:(a)=>later(a),take:(href)=>{const i=index.get(href);if(i!==undefined)asked.add(i);const p=parts.get(href);parts.delete(href);return p?.();}};` +
     `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=d.areas[a].reduce((t,i)=>t+d.sizes[i],0);` +
     `const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();})` +
     `.then((b)=>{if(b.byteLength!==total)throw new Error('bundle length');return b;});got.catch(()=>{});let at=0;` +
-    `for(const i of d.areas[a]){const from=at;at+=d.sizes[i];if(asked.has(i))continue;asked.add(i);const href=new URL(d.base+d.files[i],location.href).href;` +
+    `for(const i of d.areas[a]){const from=at;at+=d.sizes[i];if(asked.has(i))continue;asked.add(i);const href=hrefOf(i);` +
     `parts.set(href,()=>got.then((b)=>new Response(b.slice(from,from+d.sizes[i]),{headers:{'content-type':'application/wasm'}}),()=>fetch(href)));}};` +
     `const ask=(names)=>{for(const a of names){if(http&&!navigator.serviceWorker?.controller&&d.bundles[a]){whole(a);continue;}` +
     `for(const i of d.areas[a]??[]){if(asked.has(i))continue;asked.add(i);link(i);}}};` +
     `if(!http)ask(d.always);` +
+    // An area the app opens later (a page, or a part of one, opened in the app): as
+    // its bundle when most of it is neither loaded nor kept by the service worker,
+    // one request rather than one a module (a hundred for the inbox); otherwise the
+    // loader fetches what is missing on its own.
+    `const later=async(a)=>{const want=(d.areas[a]??[]).filter((i)=>!asked.has(i));if(!want.length||!d.bundles[a])return;let kept=new Set();` +
+    `if(navigator.serviceWorker?.controller){try{kept=new Set((await (await caches.open('lianjie-shell')).keys()).map((r)=>r.url));}catch{}}` +
+    `const bytes=(l)=>l.reduce((t,i)=>t+d.sizes[i],0);if(4*bytes(want.filter((i)=>!kept.has(hrefOf(i))))>=3*bytes(d.areas[a]))whole(a);};` +
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
@@ -235,6 +247,14 @@ for (const file of readdirSync(staging)) {
     loader = replaceAll(loader, `"./${module}"`, `"./${named}"`, 'the loader');
   }
   loader = PART + replaceAll(loader, 'const src = fetch(new URL(', 'const src = __part(new URL(', 'the loader');
+  // The worker keeps a first visit's modules from the bundle the page fetched (sw.js).
+  const areaList = bundled(areasOf(loader, names));
+  let hooked = 0;
+  loader = loader.replace(AREA, (load, area) => {
+    hooked += 1;
+    return load.replace('wrapAsyncCb(makeLoad(', `wrapAsyncCb(__inArea("${area}", makeLoad(`).replace(/\)\)$/, ')))');
+  });
+  if (hooked !== areaList.length) throw new Error(`trunk-split: ${hooked} of ${areaList.length} areas' loads were hooked`);
   // The page's head script hears when the wasm is here (`arrived`, see preloadScript).
   const started = replaceAll(glue, 'wasm.__wbindgen_start();',
     'globalThis.__lianjieParts?.arrived();wasm.__wbindgen_start();', file);
@@ -244,8 +264,6 @@ for (const file of readdirSync(staging)) {
   const loaderFile = `__wasm_split-${h}.js`;
   loader = replaceAll(loader, `"./${name}.js"`, `"./${renamed}.js"`, 'the loader');
   writeFileSync(join(staging, loaderFile), loader);
-  // The worker keeps a first visit's modules from the bundle the page fetched (sw.js).
-  const areaList = bundled(areasOf(loader, names));
   const areas = JSON.stringify({ areas: areaList });
   const areasFile = `areas-${hash(areas)}.json`;
   writeFileSync(join(staging, areasFile), areas);

@@ -1,25 +1,22 @@
 use super::{FollowUpForm, LoadFailed};
-use crate::api::use_api;
+use crate::api::ApiResult;
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
+use lianjie_core::contact::Contact;
 use lianjie_core::crm::FollowUpLogged;
 
 /// The follow-up form for a customer met somewhere else than their profile (a radar
 /// line): the customer is read first, so their stage can move in the same step when
-/// the viewer may move it.
+/// the viewer may move it. The caller reads them (`contact`), so the read may start
+/// before this form's code has arrived.
 #[component]
 pub fn QuickFollowUp(
-    contact_id: String,
+    contact: LocalResource<ApiResult<Contact>>,
     /// The prefix of the form's element ids.
     form: &'static str,
     #[prop(into)] on_logged: Callback<FollowUpLogged>,
 ) -> impl IntoView {
-    let api = use_api();
     let viewer = use_viewer();
-    let contact = LocalResource::new(move || {
-        let (api, id) = (api.clone(), contact_id.clone());
-        async move { api.contact(id).await }
-    });
     view! {
         <LoadFailed resource=contact />
         {move || contact.get().and_then(Result::ok).map(|c| {

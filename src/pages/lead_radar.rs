@@ -1,5 +1,5 @@
 use super::use_query_param;
-use crate::api::{local::random_token, use_api, use_api_events};
+use crate::api::{ApiResult, local::random_token, use_api, use_api_events};
 use crate::components::{
     Avatar, IntentBar, LazyPage, LoadFailed, NotificationSwitch, PageHeader, PlayCustomer,
     QuickFollowUp, TimeAgo, use_toasts,
@@ -9,6 +9,7 @@ use crate::split::split_fn;
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use lianjie_core::api::{Event, RadarFilter, RadarItem};
+use lianjie_core::contact::Contact;
 use lianjie_core::crm::{FollowUpLogged, TaskFromReading};
 use lianjie_core::format;
 use lianjie_core::intent::HOT_THRESHOLD;
@@ -163,10 +164,11 @@ fn FollowUpButton(session_id: String) -> impl IntoView {
 // kept it (`crate::offline`).
 split_fn!(
     follow_up,
-    fn follow_up_form(contact_id: String, on_logged: Callback<FollowUpLogged>) -> ViewFn {
-        ViewFn::from(move || {
-            view! { <QuickFollowUp contact_id=contact_id.clone() form="radar-follow-up" on_logged /> }
-        })
+    fn follow_up_form(
+        contact: LocalResource<ApiResult<Contact>>,
+        on_logged: Callback<FollowUpLogged>,
+    ) -> ViewFn {
+        ViewFn::from(move || view! { <QuickFollowUp contact form="radar-follow-up" on_logged /> })
     }
 );
 
@@ -179,7 +181,12 @@ fn RadarFollowUp(
     logging: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = StoredValue::new(id);
+    let api = use_api();
+    // Read while the form's code is fetched, not after.
+    let contact = LocalResource::new(move || {
+        let (api, id) = (api.clone(), id.clone());
+        async move { api.contact(id).await }
+    });
     let on_logged = Callback::new(move |_| logging.set(None));
     let section = NodeRef::<leptos::html::Section>::new();
     // Brought into view: the line may be far down the feed, on a phone.
@@ -197,7 +204,7 @@ fn RadarFollowUp(
                     {move || i18n.t(Msg::Cancel)}
                 </button>
             </p>
-            <LazyPage load=move || follow_up_form(id.get_value(), on_logged) />
+            <LazyPage load=move || follow_up_form(contact, on_logged) />
         </section>
     }
 }

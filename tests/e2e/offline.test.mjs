@@ -100,6 +100,10 @@ test(`after one visit the workbench opens without a network, its data never kept
     assert.ok(modules.some((m) => m.includes('split_inbox')), `the inbox is a module of its own: ${modules}`);
     const areas = modules.filter((m) => m.includes('/split_') && !(BACKEND === 'http' && localOnly.test(m)));
     await until(page, (paths) => areas.every((m) => paths.includes(m)), 'every area of pages is kept');
+    // Areas mostly missing came as their bundles: a few requests, not one a module.
+    const fetched = byWorker.filter((p) => /\/(split_|chunk_)/.test(p));
+    assert.equal(new Set(fetched).size, fetched.length, `the worker fetched each module once: ${fetched}`);
+    assert.ok(4 * fetched.length < modules.length, `${fetched.length} of ${modules.length} modules fetched one by one`);
     if (BACKEND === 'http') {
       assert.deepEqual((await keptPaths(page)).filter((p) => localOnly.test(p)), [], 'nothing of the in-browser backend');
       assert.deepEqual(requested.filter((p) => localOnly.test(p)), [], 'the page never asks for it either');
@@ -147,7 +151,7 @@ test(`a new version of the app arrives with its page, and the old one's files ar
   }));
 
 test(`an area's bundle that does not arrive leaves its modules to be fetched one by one (${BACKEND})`,
-  { skip: BACKEND !== 'http' && 'the in-browser default fetches its modules one by one anyway' }, () =>
+  { skip: BACKEND !== 'http' && 'a first visit of the in-browser default fetches its modules one by one anyway' }, () =>
     withPage(async (page) => {
       const requested = [];
       page.on('request', (request) => requested.push(new URL(request.url()).pathname));
@@ -157,6 +161,24 @@ test(`an area's bundle that does not arrive leaves its modules to be fetched one
       assert.equal(requested.filter((p) => /^\/bundle_inbox-/.test(p)).length, 1, `the bundle was asked for: ${requested}`);
       assert.equal(requested.filter((p) => /^\/split_inbox-[0-9a-f]+\.wasm$/.test(p)).length, 1, 'then the module on its own');
     }, { serviceWorkers: 'block', expectedErrors: OFFLINE_ERRORS }));
+
+test(`a page opened in the app before the worker has kept it comes as its area's bundle, each module once (${BACKEND})`, () =>
+  withPage(async (page) => {
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await enterAsStaff(page, url('/radar'));
+    await heading(page, 'Lead radar');
+    const before = requested.length;
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: /^Inbox/ }).click();
+    await heading(page, 'Inbox');
+    const later = requested.slice(before);
+    assert.deepEqual(later.filter((p) => p.startsWith('/bundle_')).filter((p) => !/^\/bundle_inbox-/.test(p)), [],
+      `no other area's bundle: ${later}`);
+    assert.equal(later.filter((p) => /^\/bundle_inbox-[0-9a-f]+\.bin$/.test(p)).length, 1, `the inbox's bundle: ${later}`);
+    assert.deepEqual(later.filter((p) => /\/(split_|chunk_)/.test(p)), [], 'no module on its own');
+    const modules = requested.filter((p) => /\.(wasm|bin)$/.test(p));
+    assert.equal(new Set(modules).size, modules.length, `each file once: ${modules}`);
+  }, { serviceWorkers: 'block' }));
 
 test(`a part of the app that does not arrive says so in either language, and Retry loads it (${BACKEND})`, () =>
   withPage(async (page) => {
