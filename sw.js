@@ -12,7 +12,7 @@
 // names, never changed): from the cache, fetched and kept on a miss; the pages' split-off
 // modules too, all of them once the app says its first page has arrived. After each page
 // fetched from the network, assets it no longer names are dropped. An area's bundle
-// (its modules in one file) is never kept whole: it is cut into the modules.
+// (its modules in one file) is never kept whole: it is cut into the modules, kept.
 
 const CACHE = 'lianjie-shell';
 const SHELL = '/';
@@ -111,14 +111,16 @@ function mostly(area, missing) {
  * nowhere else, and fetching them again would download them twice). */
 async function keepFromBundle(cache, area, missing, mode) {
   if (!area.bundle || !area.sizes) return;
-  let bundle;
   try {
     const response = await fetch(`/${area.bundle}`, { cache: mode, mode: 'same-origin' });
-    if (!response.ok) return;
-    bundle = await response.arrayBuffer();
+    if (response.ok) await cutBundle(cache, area, missing, await response.arrayBuffer());
   } catch {
-    return;
+    // Not kept now: fetched (and kept) module by module, or when a page needs it.
   }
+}
+
+/** Keeps `missing` (modules of `area`) cut from `bundle`, the area's bundle. */
+async function cutBundle(cache, area, missing, bundle) {
   if (bundle.byteLength !== area.sizes.reduce((total, size) => total + size, 0)) return;
   let at = 0;
   for (const [i, file] of area.files.entries()) {
@@ -210,9 +212,6 @@ function navigate(event) {
  * network, or as kept when the network fails. */
 async function asset(request) {
   const path = new URL(request.url).pathname;
-  // An area's bundle is cut into modules, which are kept; kept whole too, it would be
-  // held twice.
-  if (BUNDLE.test(path)) return fetch(request);
   if (HASHED.test(path)) {
     const kept = await caches.match(request);
     if (kept) return kept;
@@ -227,11 +226,35 @@ async function asset(request) {
   }
 }
 
+/** An area's bundle, which a page fetches for an area it opens: from the network,
+ * and the modules it holds kept (not the bundle: kept whole too, it would be held
+ * twice), so the area opens offline too. */
+async function bundle(event) {
+  const response = await fetch(event.request);
+  if (response.ok) {
+    const path = new URL(event.request.url).pathname;
+    const copy = response.clone();
+    event.waitUntil((async () => {
+      const cache = await caches.open(CACHE);
+      const shell = await cache.match(SHELL);
+      const area = shell && (await areasOf(cache, await shell.text())).find((a) => `/${a.bundle}` === path);
+      if (!area?.sizes) return;
+      const missing = [];
+      for (const module of modulesOf([area])) {
+        if (!(await cache.match(module))) missing.push(module);
+      }
+      await cutBundle(cache, area, missing, await copy.arrayBuffer());
+    })().catch(() => {}));
+  }
+  return response;
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || PASS_THROUGH.test(url.pathname)) {
     return;
   }
-  event.respondWith(request.mode === 'navigate' ? navigate(event) : asset(request));
+  if (request.mode === 'navigate') event.respondWith(navigate(event));
+  else event.respondWith(BUNDLE.test(url.pathname) ? bundle(event) : asset(request));
 });

@@ -106,10 +106,11 @@ async function shellKept(context) {
     const { areas } = await (await fetch(document.querySelector('meta[name="lianjie-areas"]').content)).json();
     return [...new Set(areas.filter((a) => a.server).flatMap((a) => a.files.map((f) => `/${f}`)))];
   });
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; ; i++) {
     const kept = await page.evaluate(async () =>
       (await (await caches.open('lianjie-shell')).keys()).map((r) => new URL(r.url).pathname));
     if (kept.includes('/') && kept.some((p) => p.endsWith('.wasm')) && modules.every((m) => kept.includes(m))) break;
+    if (i === 1200) throw new Error('the worker did not keep every area within 2 minutes');
     await page.waitForTimeout(100);
   }
   await page.close();

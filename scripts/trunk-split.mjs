@@ -160,9 +160,11 @@ function preloadScript(areas, base, wasmSize) {
     // its bundle when most of it is neither loaded nor kept by the service worker,
     // one request rather than one a module (a hundred for the inbox); otherwise the
     // loader fetches what is missing on its own.
-    `const later=async(a)=>{const want=(d.areas[a]??[]).filter((i)=>!asked.has(i));if(!want.length||!d.bundles[a])return;let kept=new Set();` +
+    // What is wanted is read again after the worker's answer: another area may have
+    // been asked for meanwhile.
+    `const later=async(a)=>{const want=()=>(d.areas[a]??[]).filter((i)=>!asked.has(i));if(!want().length||!d.bundles[a])return;let kept=new Set();` +
     `if(navigator.serviceWorker?.controller){try{kept=new Set((await (await caches.open('lianjie-shell')).keys()).map((r)=>r.url));}catch{}}` +
-    `const bytes=(l)=>l.reduce((t,i)=>t+d.sizes[i],0);if(4*bytes(want.filter((i)=>!kept.has(hrefOf(i))))>=3*bytes(d.areas[a]))whole(a);};` +
+    `const bytes=(l)=>l.reduce((t,i)=>t+d.sizes[i],0);if(4*bytes(want().filter((i)=>!kept.has(hrefOf(i))))>=3*bytes(d.areas[a]))whole(a);};` +
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
@@ -254,7 +256,11 @@ for (const file of readdirSync(staging)) {
     hooked += 1;
     return load.replace('wrapAsyncCb(makeLoad(', `wrapAsyncCb(__inArea("${area}", makeLoad(`).replace(/\)\)$/, ')))');
   });
-  if (hooked !== areaList.length) throw new Error(`trunk-split: ${hooked} of ${areaList.length} areas' loads were hooked`);
+  // Every area's load, whatever its shape: one the pattern missed would go unhooked.
+  const loads = loader.split('export const __wasm_split_load_').length - 1;
+  if (hooked !== loads || loader.includes('wrapAsyncCb(makeLoad(')) {
+    throw new Error(`trunk-split: ${hooked} of the loader's ${loads} area loads were hooked`);
+  }
   // The page's head script hears when the wasm is here (`arrived`, see preloadScript).
   const started = replaceAll(glue, 'wasm.__wbindgen_start();',
     'globalThis.__lianjieParts?.arrived();wasm.__wbindgen_start();', file);

@@ -1,13 +1,13 @@
 use super::content_library::kind_options;
 use crate::api::use_api;
-use crate::components::{DraftNotice, ForbiddenView, PageHeader, use_draft, use_toasts};
+use crate::components::{DraftNotice, ForbiddenView, PageHeader, TagsInput, use_draft, use_toasts};
 use crate::error::{AppError, problem_message};
 use crate::i18n::{I18n, Msg, PublicMsg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use lianjie_core::content::{BLOCK_KINDS, Block, BlockBody, Content, ContentKind, parse_tags};
+use lianjie_core::content::{BLOCK_KINDS, Block, BlockBody, Content, ContentKind};
 use lianjie_core::validate::FieldErrors;
 use lianjie_core::{ids, markdown};
 
@@ -178,7 +178,8 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
     let (title, set_title) = text(|c| c.title.clone(), |c, v| c.title = v);
     let (summary, set_summary) = text(|c| c.summary.clone(), |c, v| c.summary = v);
     let (cover, set_cover) = text(|c| c.cover_url.clone(), |c, v| c.cover_url = v);
-    let (tags, set_tags) = text(|c| c.tags.join(", "), |c, v| c.tags = parse_tags(&v));
+    let tags = Signal::derive(move || draft.with(|c| c.tags.clone()));
+    let set_tags = Callback::new(move |tags| draft.update(|c| c.tags = tags));
     let add_kind = RwSignal::new("paragraph".to_owned());
     let markdown_source = RwSignal::new(String::new());
     let problem = move |field: &'static str| {
@@ -228,7 +229,7 @@ fn EditorForm(content: Content, editing: bool) -> impl IntoView {
             </label>
             <label>
                 {move || i18n.t(Msg::FieldTags)}
-                <input prop:value=tags on:input=set_tags />
+                <TagsInput tags on_change=set_tags />
             </label>
             <label>
                 {move || i18n.t(Msg::FieldCover)}
@@ -380,14 +381,11 @@ fn BlockRow(
                 }).collect_view()}
                 <label>
                     {move || i18n.t(Msg::FieldTags)}
-                    <input
-                        prop:value=read(|b, _| b.tags.join(", "), "tags")
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            edit(Box::new(move |b: &mut Block| {
-                                b.tags = parse_tags(&v);
-                            }))
-                        }
+                    <TagsInput
+                        tags=Signal::derive(move || draft.with(|c| {
+                            position.get().and_then(|i| c.blocks.get(i)).map(|b| b.tags.clone()).unwrap_or_default()
+                        }))
+                        on_change=Callback::new(move |tags: Vec<String>| edit(Box::new(move |b: &mut Block| b.tags = tags.clone())))
                     />
                 </label>
                 <div class="row-actions">

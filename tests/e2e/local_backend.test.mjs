@@ -224,12 +224,17 @@ test('a rep writes an article from markdown, tags a section, and an unsaved edit
     assert.equal(await page.getByRole('group', { name: /^Section \d+:/ }).count(), 4);
     assert.equal(await section(1).getByLabel('Text').inputValue(), '响应时间');
     assert.equal(await section(4).getByLabel('Text').inputValue(), '<b>not bold</b>');
-    await section(2).getByLabel('Tags (comma-separated)').fill('售后');
+    // Typed key by key, commas and spaces stay as typed; leaving the field tidies it.
+    const tags = section(2).getByLabel('Tags (comma-separated)');
+    await tags.pressSequentially('售后,响应 ');
+    assert.equal(await tags.inputValue(), '售后,响应 ');
+    await tags.blur();
+    assert.equal(await tags.inputValue(), '售后, 响应');
     // A reload before saving keeps the work.
     await page.reload();
     await page.getByRole('status').filter({ hasText: 'unsaved changes from last time were restored' }).waitFor();
     assert.equal(await page.getByLabel('Title').first().inputValue(), '售后服务说明');
-    assert.equal(await section(2).getByLabel('Tags (comma-separated)').inputValue(), '售后');
+    assert.equal(await section(2).getByLabel('Tags (comma-separated)').inputValue(), '售后, 响应');
     // Reorder and remove, then a bad link is refused next to its field.
     await page.getByRole('button', { name: 'Remove section 4' }).click();
     await page.getByLabel('Cover image link').fill('javascript:alert(1)');
