@@ -61,6 +61,15 @@ function modulesOf(areas) {
   return [...new Set(areas.flatMap((area) => area.files.map((file) => `/${file}`)))];
 }
 
+/** The modules of `area` the cache lacks. */
+async function missingOf(cache, area) {
+  const missing = [];
+  for (const module of modulesOf([area])) {
+    if (!(await cache.match(module))) missing.push(module);
+  }
+  return missing;
+}
+
 // The shell being kept after a navigation: the modules to keep are those of its areas,
 // so a request to keep them waits for it.
 let keeping = Promise.resolve();
@@ -82,10 +91,7 @@ async function keepModules() {
   // modules fetched on their own when most are kept already.
   for (const mode of ['only-if-cached', 'default']) {
     for (const area of areas) {
-      const missing = [];
-      for (const module of modulesOf([area])) {
-        if (!(await cache.match(module))) missing.push(module);
-      }
+      const missing = await missingOf(cache, area);
       if (missing.length > 0 && (mode === 'only-if-cached' || mostly(area, missing))) {
         await keepFromBundle(cache, area, missing, mode);
       }
@@ -239,11 +245,7 @@ async function bundle(event) {
       const shell = await cache.match(SHELL);
       const area = shell && (await areasOf(cache, await shell.text())).find((a) => `/${a.bundle}` === path);
       if (!area?.sizes) return;
-      const missing = [];
-      for (const module of modulesOf([area])) {
-        if (!(await cache.match(module))) missing.push(module);
-      }
-      await cutBundle(cache, area, missing, await copy.arrayBuffer());
+      await cutBundle(cache, area, await missingOf(cache, area), await copy.arrayBuffer());
     })().catch(() => {}));
   }
   return response;

@@ -148,7 +148,8 @@ function preloadScript(areas, base, wasmSize) {
     // `area`: the app is about to load an area (the loader's `__inArea`); see below.
     `const hrefOf=(i)=>new URL(d.base+d.files[i],location.href).href;const index=new Map(d.files.map((_,i)=>[hrefOf(i),i]));` +
     `const parts=new Map();globalThis.__lianjieParts={arrived:()=>go(),area:(a)=>later(a),take:(href)=>{const i=index.get(href);if(i!==undefined)asked.add(i);const p=parts.get(href);parts.delete(href);return p?.();}};` +
-    `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=d.areas[a].reduce((t,i)=>t+d.sizes[i],0);` +
+    `const bytes=(l)=>l.reduce((t,i)=>t+d.sizes[i],0);` +
+    `const whole=(a)=>{if(d.areas[a].every((i)=>asked.has(i)))return;const total=bytes(d.areas[a]);` +
     `const got=fetch(d.base+d.bundles[a]).then((r)=>{if(!r.ok)throw new Error(r.status);return r.arrayBuffer();})` +
     `.then((b)=>{if(b.byteLength!==total)throw new Error('bundle length');return b;});got.catch(()=>{});let at=0;` +
     `for(const i of d.areas[a]){const from=at;at+=d.sizes[i];if(asked.has(i))continue;asked.add(i);const href=hrefOf(i);` +
@@ -164,7 +165,7 @@ function preloadScript(areas, base, wasmSize) {
     // been asked for meanwhile.
     `const later=async(a)=>{const want=()=>(d.areas[a]??[]).filter((i)=>!asked.has(i));if(!want().length||!d.bundles[a])return;let kept=new Set();` +
     `if(navigator.serviceWorker?.controller){try{kept=new Set((await (await caches.open('lianjie-shell')).keys()).map((r)=>r.url));}catch{}}` +
-    `const bytes=(l)=>l.reduce((t,i)=>t+d.sizes[i],0);if(4*bytes(want().filter((i)=>!kept.has(hrefOf(i))))>=3*bytes(d.areas[a]))whole(a);};` +
+    `if(4*bytes(want().filter((i)=>!kept.has(hrefOf(i))))>=3*bytes(d.areas[a]))whole(a);};` +
     `const page=d.routes.filter(([p])=>new RegExp('^/'+p.replace(/:[^/]+/g,'[^/]+')+'$').test(path)).slice(0,1).map(([,a])=>a);` +
     `const go=()=>ask(page);` +
     `const app=document.querySelector('link[rel="preload"][href$="_bg.wasm"]');` +
