@@ -31,15 +31,17 @@ pub fn StaffLayout() -> impl IntoView {
             Ok::<_, AppError>(Some(Viewer::new(me, org, staff)))
         }
     });
+    // Signing out leaves `viewer` as it was: the sign-in form replaces the page, which
+    // is disposed without rerunning against no viewer (its closures would read what
+    // its disposal already took). The next sign-in clears it first.
     Effect::new(move || match loaded.get() {
         // Only a real change reaches the pages (a reload that found the same viewer
         // must not re-render them).
-        Some(Ok(found)) if viewer.with_untracked(|now| *now != found) => viewer.set(found),
-        // The session ended (expired, revoked, deactivated): sign in again.
-        Some(Err(AppError::Unauthorized)) => {
-            viewer.set(None);
-            signed_in.set(false);
+        Some(Ok(Some(found))) if viewer.with_untracked(|now| now.as_ref() != Some(&found)) => {
+            viewer.set(Some(found));
         }
+        // The session ended (expired, revoked, deactivated): sign in again.
+        Some(Err(AppError::Unauthorized)) => signed_in.set(false),
         _ => {}
     });
     provide_context(CurrentViewer::new(
@@ -52,14 +54,15 @@ pub fn StaffLayout() -> impl IntoView {
             loaded.refetch();
         }
     });
-    let known = Memo::new(move |_| viewer.with(Option::is_some));
-    let signed_out = Callback::new(move |()| {
+    let known = Memo::new(move |_| signed_in.get() && viewer.with(Option::is_some));
+    let signed_out = Callback::new(move |()| signed_in.set(false));
+    let signed_in_again = move || {
         viewer.set(None);
-        signed_in.set(false);
-    });
+        signed_in.set(true);
+    };
     let nav = move || {
         viewer.with(|v| {
-            staff_nav(v.as_ref())
+            staff_nav(v.as_ref().filter(|_| signed_in.get()))
                 .into_iter()
                 .map(|(href, label)| {
                     view! {
@@ -75,7 +78,7 @@ pub fn StaffLayout() -> impl IntoView {
     };
     let tabs = move || {
         viewer.with(|v| {
-            phone_tabs(v.as_ref())
+            phone_tabs(v.as_ref().filter(|_| signed_in.get()))
                 .into_iter()
                 .map(|(href, label)| {
                     view! {
@@ -112,7 +115,7 @@ pub fn StaffLayout() -> impl IntoView {
             <main id="main" class="staff-main" tabindex="-1">
                 <Show
                     when=move || signed_in.get()
-                    fallback=move || view! { <SignInForm on_signed_in=move || signed_in.set(true) /> }
+                    fallback=move || view! { <SignInForm on_signed_in=signed_in_again /> }
                 >
                     <Show
                         when=move || known.get()

@@ -159,3 +159,33 @@ test(`an admin adds a rep who signs in, then deactivates them (${BACKEND})`, () 
       assert.ok(!(await select.innerText()).includes('测试员 Tester'));
     }
   }));
+
+test('signing out while a read is on its way ends the session after it, and nothing is refused (http)', {
+  skip: BACKEND !== 'http' && 'the in-browser backend has no sessions',
+}, () => withPage(async (page) => {
+  await enterAsStaff(page, url('/'), 'rep');
+  await heading(page, 'Dashboard');
+  const refused = [];
+  page.on('response', (r) => { if (r.status() === 401) refused.push(r.url()); });
+  // The customers' read is held in the browser for a while before it leaves, as on
+  // a slow network.
+  let readDone = 0;
+  await page.route('**/api/v1/customers?**', async (route) => {
+    await new Promise((resolve) => { setTimeout(resolve, 800); });
+    await route.continue();
+  });
+  page.on('requestfinished', (r) => { if (/\/customers\?/.test(r.url())) readDone = Date.now(); });
+  const leaving = page.waitForRequest(/\/api\/v1\/customers\?/);
+  await nav(page).getByRole('link', { name: 'Customers' }).click();
+  await leaving;
+  const logout = page.waitForRequest(/\/auth\/logout/);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await logout;
+  const loggedOutAt = Date.now();
+  await heading(page, 'Sign in');
+  assert.ok(readDone > 0 && readDone <= loggedOutAt, 'the read was answered before the session ended');
+  assert.deepEqual(refused, []);
+  // Signed out for good: the next visit asks to sign in.
+  await page.reload();
+  await heading(page, 'Sign in');
+}));

@@ -3,7 +3,7 @@
 
 use super::areas::{boards, content, crm, home, in_area, inbox, radar, settings};
 use super::query::Params;
-use super::{HttpBackend, TOKEN_KEY, parse};
+use super::{HttpBackend, TOKEN_KEY, is_token, parse};
 use crate::api::{Accounts, Api, ApiFuture, StaffSession, Subscription, storage};
 use crate::error::AppError;
 use gloo_net::http::Request;
@@ -38,6 +38,9 @@ use lianjie_core::team::{
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
+/// How long a sign-out waits for the staff calls already on their way.
+const SIGN_OUT_WAIT_MS: u32 = 3000;
+
 /// The sign-in request and answer (`POST /auth/login`).
 #[derive(Serialize)]
 struct Login<'a> {
@@ -69,14 +72,22 @@ impl Api for HttpBackend {
         Box::pin(async move {
             let ok: LoginOk = parse(
                 &this
-                    .send(false, &|| {
-                        Request::post(&this.url("/auth/login")).json(&Login {
-                            email: &email,
-                            password: &password,
-                        })
-                    })
+                    .attempt(
+                        &|| {
+                            Request::post(&this.url("/auth/login")).json(&Login {
+                                email: &email,
+                                password: &password,
+                            })
+                        },
+                        &None,
+                    )
                     .await?,
             )?;
+            if !is_token(&ok.token) {
+                return Err(AppError::Decode(
+                    "the session token is not a bearer token".into(),
+                ));
+            }
             if let Some(s) = storage() {
                 let _ = s.set_item(TOKEN_KEY, &ok.token);
             }
@@ -92,16 +103,21 @@ impl Api for HttpBackend {
     fn sign_out(&self) -> ApiFuture<()> {
         let this = self.clone();
         Box::pin(async move {
+            // This browser forgets the session first, whatever the server says: the
+            // person asked to leave this device, and nothing more leaves with it.
+            let Some(token) = this.forget_token() else {
+                return Ok(());
+            };
+            // What already left is answered before the server ends the session, so
+            // none of it is refused half-way (nor a refusal heard as the next one's).
+            this.settled(SIGN_OUT_WAIT_MS).await;
             let ended = this
-                .send(false, &|| {
-                    this.authorized(Request::post(&this.url("/auth/logout")))
-                        .build()
-                })
+                .attempt(
+                    &|| Request::post(&this.url("/auth/logout")).build(),
+                    &Some(token),
+                )
                 .await
                 .and_then(|body| parse::<()>(&body));
-            // This browser forgets the session whatever the server said: the person
-            // asked to leave this device.
-            this.forget_token();
             match ended {
                 // Already ended (expired, revoked): signed out all the same.
                 Err(AppError::Unauthorized) => Ok(()),

@@ -362,9 +362,12 @@ pub fn Inbox() -> impl IntoView {
                     Some(Ok(page)) => Some(page.by_status),
                     _ => None,
                 }) known_labels />
-                <p class="list-count">
-                    {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total.get().to_string())])}
-                </p>
+                // Counted once the list has come: "0 of 0" while it loads would be untrue.
+                <Show when=move || first.with(|r| matches!(r, Some(Ok(_))))>
+                    <p class="list-count">
+                        {move || i18n.tf(Msg::ShowingNofM, &[("n", &listed.with(Vec::len).to_string()), ("total", &total.get().to_string())])}
+                    </p>
+                </Show>
                 <ConversationList
                     list=listed
                     total
