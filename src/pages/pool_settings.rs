@@ -188,13 +188,24 @@ fn PoolFields(
                 {RULES.into_iter().map(|(field, label, get, set)| {
                     let id = field_id(field);
                     let hint = format!("{id}-problem");
+                    // Written into the field only when this rule changes, not at each
+                    // key in another field.
+                    let shown = Memo::new(move |_| pool().map(|p| get(&p.rules).to_string()).unwrap_or_default());
                     view! {
                         <label for=id.clone()>{move || i18n.t(label)}</label>
                         <input id=id type="number" min="0" inputmode="numeric" aria-describedby=hint.clone()
-                            prop:value=move || pool().map(|p| get(&p.rules).to_string()).unwrap_or_default()
+                            prop:value=shown
+                            // An emptied field keeps the rule until a number is typed,
+                            // and shows it again when left empty.
                             on:input=move |ev| {
-                                let value = event_target_value(&ev).trim().parse().unwrap_or(0);
-                                pools.update(|p| if let Some(pool) = p.get_mut(n) { set(&mut pool.rules, value) });
+                                if let Ok(value) = event_target_value(&ev).trim().parse() {
+                                    pools.update(|p| if let Some(pool) = p.get_mut(n) { set(&mut pool.rules, value) });
+                                }
+                            }
+                            on:change=move |ev| {
+                                if event_target_value(&ev).trim().parse::<u32>().is_err() {
+                                    event_target::<web_sys::HtmlInputElement>(&ev).set_value(&shown.get_untracked());
+                                }
                             } />
                         <span class="field-problem" id=hint>{problem(format!("rules.{field}"))}</span>
                     }

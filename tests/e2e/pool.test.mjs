@@ -15,7 +15,17 @@ async function setRule(page, label, value) {
   await page.goto(url('/settings'));
   await heading(page, 'Settings');
   const pools = page.getByRole('region', { name: 'Public pools' });
-  await pools.getByRole('spinbutton', { name: label }).fill(String(value));
+  const field = pools.getByRole('spinbutton', { name: label });
+  const was = await field.inputValue();
+  // Emptied by keys, the field stays empty (a new number goes in as typed) and shows
+  // the rule again when left so.
+  await field.selectText();
+  await field.press('Backspace');
+  await field.evaluate(() => new Promise((done) => { requestAnimationFrame(() => setTimeout(done, 50)); }));
+  assert.equal(await field.inputValue(), '');
+  await field.press('Tab');
+  assert.equal(await field.inputValue(), was);
+  await field.fill(String(value));
   await pools.getByRole('button', { name: 'Save pools' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).first().waitFor();
   return pools;

@@ -227,7 +227,10 @@ fn Handling(
         }
         command.set(None);
     });
-    let assignee = move || conversation.with(|c| c.as_ref().and_then(|c| c.assignee_id.clone()));
+    // A memo: the options are built again only when the assignee changes, not at each
+    // message (an open list of them would close under the agent).
+    let assignee =
+        Memo::new(move |_| conversation.with(|c| c.as_ref().and_then(|c| c.assignee_id.clone())));
     // A memo: the field is written only when the labels change, not whenever the
     // conversation does (a customer's message would wipe labels being typed).
     let label_text = Memo::new(move |_| {
@@ -271,12 +274,12 @@ fn Handling(
                         ..Default::default()
                     });
                 }>
-                    <option value="" selected=move || assignee().is_none()>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
+                    <option value="" selected=move || assignee.with(Option::is_none)>{move || i18n.t(Msg::AssigneeUnassigned)}</option>
                     // Only active staff may be assigned (whoever holds it now stays shown).
                     {move || viewer.with(|v| v.staff.clone()).unwrap_or_default().into_iter()
-                        .filter(|u| u.active || assignee().as_deref() == Some(u.id.as_str()))
+                        .filter(|u| u.active || assignee.with(|a| a.as_deref() == Some(u.id.as_str())))
                         .map(|u| {
-                        let selected = assignee().as_deref() == Some(u.id.as_str());
+                        let selected = assignee.with(|a| a.as_deref() == Some(u.id.as_str()));
                         view! { <option value=u.id selected=selected>{u.name}</option> }
                     }).collect_view()}
                 </select>
