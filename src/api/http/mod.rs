@@ -20,8 +20,11 @@ use std::rc::Rc;
 
 /// Where the staff session token is kept between visits.
 pub const TOKEN_KEY: &str = "lianjie.http.token";
-/// Where the calls anyone may make begin: the rest are staff calls, with a session.
-const PUBLIC_PATHS: &str = "/public/";
+/// Whether the call to `path` is a staff call, made with a session: all but those
+/// under `/public/`, which anyone may make.
+fn is_staff_call(path: &str) -> bool {
+    !path.starts_with("/public/")
+}
 /// Delays before the 2nd and 3rd attempt of a repeatable call.
 const BACKOFF_MS: [u32; 2] = [300, 1200];
 
@@ -155,7 +158,7 @@ impl HttpBackend {
         retry: bool,
         build: &dyn Fn() -> Result<Request, gloo_net::Error>,
     ) -> ApiResult<String> {
-        let staff = !path.starts_with(PUBLIC_PATHS);
+        let staff = is_staff_call(path);
         let mut attempt = 0;
         loop {
             let asked_with = staff.then(|| self.0.token.borrow().clone()).flatten();
@@ -195,7 +198,7 @@ impl HttpBackend {
         let asked_with = self.0.token.borrow().clone();
         // An early answer the stream has overtaken (events it lacks arrived before
         // the page that takes it was listening) is asked again.
-        if !path.starts_with(PUBLIC_PATHS)
+        if is_staff_call(&path)
             && let Some(token) = &asked_with
             && let Some(res) = early::take(&url, token).await
             && self.0.live.current(event_id(&res))
