@@ -205,6 +205,20 @@ fn push(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
     }
 }
 
+/// Takes `value` out of the list under `key`, and the list with it once empty (as
+/// [`Index::build`] would have it).
+fn unlist(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
+    let Some(list) = map.get_mut(key) else {
+        return;
+    };
+    if let Ok(at) = list.binary_search_by(|v| v.as_str().cmp(value)) {
+        list.remove(at);
+    }
+    if list.is_empty() {
+        map.remove(key);
+    }
+}
+
 /// Puts `id` in `set` or takes it out.
 fn member(set: &mut BTreeSet<String>, id: &str, is: bool) {
     if !is {
@@ -498,16 +512,14 @@ impl Db {
     /// server), keeping the lookups right at the cost of one record, not all.
     pub fn put(&mut self, record: Record) {
         self.forget_sums();
-        // A record that moved between keys (a merge moves links and conversations)
-        // has its lookups rebuilt on next use; any other adds itself, which a record
-        // already listed does not repeat.
+        // A link or view that moved in its forward tree or to another target or rep
+        // has its lookups rebuilt on next use. Any other record adds itself (a record
+        // already listed is not repeated); a link or conversation given to another
+        // contact (a merge) leaves the old contact's list first.
         let moved = match &record {
             Record::Share(r) => match self.shares.get(&r.token) {
                 Some(old) => {
-                    old.contact_id != r.contact_id
-                        || old.parent != r.parent
-                        || old.target != r.target
-                        || old.rep_id != r.rep_id
+                    old.parent != r.parent || old.target != r.target || old.rep_id != r.rep_id
                 }
                 // A link arriving after links forwarded from it (records put out of
                 // order): what was read below it now has a forward tree to count in.
@@ -519,19 +531,27 @@ impl Db {
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
             }),
-            Record::Conversation(r) => self
-                .conversations
-                .get(&r.id)
-                .is_some_and(|old| old.contact_id != r.contact_id),
             _ => false,
         };
         if moved {
             self.index = OnceLock::new();
         } else if let Some(ix) = self.index.get_mut() {
             match &record {
-                Record::Share(r) => ix.add_share(r),
+                Record::Share(r) => {
+                    let old = self
+                        .shares
+                        .get(&r.token)
+                        .and_then(|s| s.contact_id.as_ref());
+                    if let Some(old) = old {
+                        unlist(&mut ix.shares_by_contact, old, &r.token);
+                    }
+                    ix.add_share(r);
+                }
                 Record::Session(r) => ix.add_session(r),
                 Record::Conversation(r) => {
+                    if let Some(old) = self.conversations.get(&r.id) {
+                        unlist(&mut ix.conversations_by_contact, &old.contact_id, &r.id);
+                    }
                     push(&mut ix.conversations_by_contact, &r.contact_id, &r.id);
                 }
                 _ => {}

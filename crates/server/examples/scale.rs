@@ -26,6 +26,8 @@ type PathOf = Box<dyn Fn(usize) -> String>;
 const SESSIONS_PER_SHARE: usize = 10;
 /// Requests timed per read.
 const SAMPLES: usize = 100;
+/// Customers merged (and the merge undone) while timed.
+const MERGES: usize = 10;
 /// Concurrent tracking clients of each ingest run.
 const INGEST_CLIENTS: [usize; 3] = [32, 64, 128];
 
@@ -143,6 +145,42 @@ async fn main() {
         };
         println!("{name:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
     }
+
+    // Merging two customers and undoing it move the other's links and conversations
+    // in the single writer: they cost what moves, not every view ever recorded.
+    let mut latencies = Vec::with_capacity(2 * MERGES);
+    for i in 0..MERGES {
+        let [keep, other] = [2 * i + 1, 2 * i + 2].map(|n| format!("k-{:03}", pick(n)));
+        let steps = [
+            (
+                format!("/contacts/{keep}/merge"),
+                format!(r#"{{"other_id":"{other}"}}"#),
+            ),
+            (format!("/contacts/{other}/unmerge"), String::new()),
+        ];
+        for (path, body) in steps {
+            let t = Instant::now();
+            let res = http
+                .post(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("merge");
+            let status = res.status();
+            res.bytes().await.expect("merge");
+            latencies.push(t.elapsed());
+            assert!(status.is_success(), "{path}: {status}");
+        }
+    }
+    let [p50, p99] = load::percentiles(latencies, &[0.5, 0.99])[..] else {
+        unreachable!("two fractions give two figures")
+    };
+    println!(
+        "{:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms",
+        "merge two customers, undo it"
+    );
 
     // 32 clients as ever, then more: with group commit a bigger load makes bigger
     // commits, so the rate at 32 (each client waiting for its answer) is not what

@@ -84,19 +84,11 @@ impl Db {
             return Err(e.into());
         }
         let conversations = self.move_conversations(
-            self.conversations
-                .values()
-                .filter(|v| v.contact_id == other_id)
-                .map(|v| v.id.clone())
-                .collect(),
+            list(&self.ix().conversations_by_contact, other_id).to_vec(),
             keep_id,
         );
         let shares = self.move_shares(
-            self.shares
-                .values()
-                .filter(|s| s.contact_id.as_deref() == Some(other_id))
-                .map(|s| s.token.clone())
-                .collect(),
+            list(&self.ix().shares_by_contact, other_id).to_vec(),
             keep_id,
         );
         let mut kept = keep.clone();
@@ -118,7 +110,6 @@ impl Db {
                 shares,
             }));
         }
-        self.index = OnceLock::new();
         self.touch(Change::Contact(other_id.to_owned()));
         self.refresh_contact(keep_id, now);
         self.contact(keep_id).cloned()
@@ -173,7 +164,7 @@ impl Db {
             .collect();
         self.move_shares(shares, other_id);
         self.contacts.insert(into.clone(), kept_before);
-        self.index = OnceLock::new();
+        self.note_lead(&into);
         self.touch(Change::Contact(into.clone()));
         self.refresh_contact(&into, now);
         self.refresh_contact(other_id, now);
@@ -201,23 +192,51 @@ impl Db {
         self.contact(id).cloned()
     }
 
+    /// Gives conversations `ids` to contact `to`, their lookups with them.
     pub(super) fn move_conversations(&mut self, ids: Vec<String>, to: &str) -> Vec<String> {
         for id in &ids {
             if let Some(v) = self.conversations.get_mut(id) {
-                v.contact_id = to.to_owned();
+                let from = std::mem::replace(&mut v.contact_id, to.to_owned());
+                if let Some(ix) = self.index.get_mut() {
+                    unlist(&mut ix.conversations_by_contact, &from, id);
+                    push(&mut ix.conversations_by_contact, to, id);
+                }
             }
             self.touch(Change::Conversation(id.clone()));
         }
         ids
     }
 
+    /// Gives links `tokens` to contact `to` (see [`Db::give_link`]).
     pub(super) fn move_shares(&mut self, tokens: Vec<String>, to: &str) -> Vec<String> {
         for token in &tokens {
-            if let Some(s) = self.shares.get_mut(token) {
-                s.contact_id = Some(to.to_owned());
-            }
+            self.give_link(token, to);
             self.touch(Change::Share(token.clone()));
         }
         tokens
+    }
+
+    /// Makes link `token` contact `to`'s, keeping the lookups and tallies current in
+    /// place: the views read through it, or by its own reader, now count as `to`'s.
+    /// Returns the contact it was before, if another. A merge costs what moves, not
+    /// every view ever recorded.
+    pub(super) fn give_link(&mut self, token: &str, to: &str) -> Option<String> {
+        let before = self.shares.get(token)?.contact_id.clone();
+        if before.as_deref() == Some(to) {
+            return None;
+        }
+        let views = self.views_on_link(token);
+        self.tally(&views, false);
+        if let Some(s) = self.shares.get_mut(token) {
+            s.contact_id = Some(to.to_owned());
+        }
+        self.tally(&views, true);
+        if let Some(ix) = self.index.get_mut() {
+            if let Some(old) = &before {
+                unlist(&mut ix.shares_by_contact, old, token);
+            }
+            push(&mut ix.shares_by_contact, to, token);
+        }
+        before
     }
 }

@@ -527,25 +527,8 @@ impl Db {
         if let Some(c) = self.contacts.get_mut(&id) {
             c.probably_same_as = same;
         }
-        let before = own.contact_id.clone().filter(|c| *c != id);
+        let before = self.give_link(reader_token, &id);
         if own.contact_id.as_deref() != Some(id.as_str()) {
-            let views = self.views_on_link(reader_token);
-            self.tally(&views, false);
-            if let Some(s) = self.shares.get_mut(reader_token) {
-                s.contact_id = Some(id.clone());
-            }
-            self.tally(&views, true);
-            if let Some(ix) = self.index.get_mut() {
-                if let Some(old) = &before
-                    && let Some(links) = ix.shares_by_contact.get_mut(old)
-                {
-                    links.retain(|t| t != reader_token);
-                    if links.is_empty() {
-                        ix.shares_by_contact.remove(old);
-                    }
-                }
-                push(&mut ix.shares_by_contact, &id, reader_token);
-            }
             self.touch(Change::Share(reader_token.to_owned()));
         }
         self.touch(Change::Contact(id.clone()));

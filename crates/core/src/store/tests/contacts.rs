@@ -91,3 +91,69 @@ fn contacts_merge_into_one_and_the_merge_undoes() {
     );
     assert_index_current(&db);
 }
+
+/// Puts a mark in `db`'s lookups that building them from scratch would not make.
+fn mark_lookups(db: &mut Db) {
+    let ix = db.index.get_mut().expect("lookups in use");
+    ix.children.insert("mark".into(), Vec::new());
+}
+
+/// Whether `db`'s lookups still hold the mark (they were kept, not rebuilt); takes it
+/// out.
+fn lookups_kept(db: &mut Db) -> bool {
+    db.index
+        .get_mut()
+        .is_some_and(|ix| ix.children.remove("mark").is_some())
+}
+
+#[test]
+fn a_merge_moves_links_and_their_views_in_place_on_every_server() {
+    let mut db = demo::seed(now());
+    let admin = db.caller("u-admin").unwrap();
+    let mut owners = db.conversations.values().map(|v| v.contact_id.clone());
+    let (keep, other) = (owners.next().unwrap(), owners.next().unwrap());
+    // The other has a link read long enough to count, by its reader's own link.
+    share_pricing_to(&mut db, &other, "to-other");
+    let opened = db
+        .open_share(
+            "to-other",
+            "other-own".into(),
+            "v-other".into(),
+            None,
+            now(),
+        )
+        .unwrap();
+    db.record_snapshot(&snap_of(&opened, 60_000, &[("price", 30_000)]), now())
+        .unwrap();
+    db.radar(&admin, 10).unwrap();
+    db.contacts_for(&admin);
+    db.take_changes();
+    let mut reader = db.clone();
+    let reader_of = |db: &Db| {
+        let radar = db.radar(&admin, 50).unwrap();
+        let item = radar.iter().find(|i| i.session_id == "v-other").cloned();
+        item.and_then(|i| i.contact_id)
+    };
+    assert_eq!(reader_of(&db), Some(other.clone()));
+
+    for (step, now_reads) in [("merge", &keep), ("unmerge", &other)] {
+        mark_lookups(&mut db);
+        mark_lookups(&mut reader);
+        if step == "merge" {
+            db.merge_contacts(&admin, &keep, &other, now()).unwrap();
+        } else {
+            db.unmerge_contact(&admin, &other, now()).unwrap();
+        }
+        assert!(lookups_kept(&mut db), "{step}: the lookups are kept");
+        assert_index_current(&db);
+        assert_eq!(reader_of(&db).as_ref(), Some(now_reads), "{step}");
+        // Another server putting the records the step wrote keeps its own too.
+        put_changes(&mut db, &mut reader);
+        assert!(
+            lookups_kept(&mut reader),
+            "{step}: kept on the other server"
+        );
+        assert_index_current(&reader);
+        assert_eq!(reader_of(&reader).as_ref(), Some(now_reads), "{step}");
+    }
+}
