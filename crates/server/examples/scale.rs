@@ -89,7 +89,7 @@ async fn main() {
     let rep = load::login(&http, &base, "wang-lei@lianjie.example").await;
     let conversations = messages / SCALE_MESSAGES;
     let pick = move |i: usize| (i * 7_919) % conversations;
-    let reads: [(&str, PathOf); 7] = [
+    let reads: [(&str, PathOf); 9] = [
         (
             "list conversations (open, WeChat)",
             Box::new(|_| "/conversations?status=open&channel=wechat&limit=50".into()),
@@ -108,6 +108,11 @@ async fn main() {
             "content analytics",
             Box::new(|_| "/contents/c-pricing/analytics".into()),
         ),
+        (
+            "leaderboard (this month)",
+            Box::new(|_| "/leaderboard?period=month".into()),
+        ),
+        ("team board", Box::new(|_| "/team/board".into())),
         (
             "customer timeline",
             Box::new(move |i| format!("/contacts/k-{:03}/timeline", pick(i))),
