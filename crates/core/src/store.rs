@@ -192,6 +192,7 @@ impl Index {
             &target_key(&share.target),
             &share.token,
         );
+        self.tallies.add_link(share);
     }
 }
 
@@ -512,14 +513,18 @@ impl Db {
     /// server), keeping the lookups right at the cost of one record, not all.
     pub fn put(&mut self, record: Record) {
         self.forget_sums();
-        // A link or view that moved in its forward tree or to another target or rep
-        // has its lookups rebuilt on next use. Any other record adds itself (a record
+        // A link or view that moved in its forward tree, to another target or rep,
+        // or in when or how it was sent has its lookups rebuilt on next use. Any other record adds itself (a record
         // already listed is not repeated); a link or conversation given to another
         // contact (a merge) leaves the old contact's list first.
         let moved = match &record {
             Record::Share(r) => match self.shares.get(&r.token) {
                 Some(old) => {
-                    old.parent != r.parent || old.target != r.target || old.rep_id != r.rep_id
+                    old.parent != r.parent
+                        || old.target != r.target
+                        || old.rep_id != r.rep_id
+                        || old.via != r.via
+                        || old.created_at != r.created_at
                 }
                 // A link arriving after links forwarded from it (records put out of
                 // order): what was read below it now has a forward tree to count in.
@@ -537,16 +542,18 @@ impl Db {
             self.index = OnceLock::new();
         } else if let Some(ix) = self.index.get_mut() {
             match &record {
-                Record::Share(r) => {
-                    let old = self
-                        .shares
-                        .get(&r.token)
-                        .and_then(|s| s.contact_id.as_ref());
-                    if let Some(old) = old {
-                        unlist(&mut ix.shares_by_contact, old, &r.token);
+                Record::Share(r) => match self.shares.get(&r.token) {
+                    // Listed already: only its contact may have changed.
+                    Some(old) => {
+                        if let Some(c) = &old.contact_id {
+                            unlist(&mut ix.shares_by_contact, c, &r.token);
+                        }
+                        if let Some(c) = &r.contact_id {
+                            push(&mut ix.shares_by_contact, c, &r.token);
+                        }
                     }
-                    ix.add_share(r);
-                }
+                    None => ix.add_share(r),
+                },
                 Record::Session(r) => ix.add_session(r),
                 Record::Conversation(r) => {
                     if let Some(old) = self.conversations.get(&r.id) {

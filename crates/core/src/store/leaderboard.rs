@@ -29,25 +29,9 @@ impl Db {
             .collect();
 
         let ix = self.ix();
-        for share in self.shares.values() {
-            if share.parent.is_some() || share.via.is_some() || !within(share.created_at) {
-                continue;
-            }
-            if let Some(f) = figures.get_mut(share.rep_id.as_str()) {
-                f.shares_sent += 1;
-                let read = list(&ix.sessions_by_share, &share.token)
-                    .iter()
-                    .chain(
-                        list(&ix.children, &share.token)
-                            .iter()
-                            .flat_map(|c| list(&ix.sessions_by_share, c)),
-                    )
-                    .filter_map(|id| self.sessions.get(id))
-                    .any(|s| s.totals.is_counted());
-                f.shares_read += u32::from(read);
-            }
-        }
         for (rep, f) in figures.iter_mut() {
+            let sent = ix.tallies.sent_within(rep, from, to);
+            (f.shares_sent, f.shares_read) = (sent.links, sent.read);
             if let Some(reach) = ix.tallies.reach.get(*rep) {
                 let window = reach.window(from, to);
                 (f.views, f.readers) = (window.views, window.readers);

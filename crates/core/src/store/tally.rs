@@ -38,6 +38,44 @@ pub(super) struct Tallies {
     /// (ties by token), so content analytics finds its top trees without visiting
     /// every link.
     pub ranked: HashMap<String, BTreeMap<String, BTreeSet<Ranked>>>,
+    /// Per rep, per day (UTC) they sent them: their sent links ([`sent_link`]) and
+    /// how many of those have been read, so the leaderboard reads a period's days
+    /// instead of every link.
+    pub sent: HashMap<String, BTreeMap<NaiveDate, Sent>>,
+    /// Per sent link with counted views: how many, on it and on links forwarded
+    /// straight from it.
+    pub sent_reads: HashMap<String, u32>,
+}
+
+/// A rep's sent links of one day, and how many of them were read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Sent {
+    pub links: u32,
+    pub read: u32,
+}
+
+/// A link a rep sent: not forwarded from another, and not the way to an item
+/// featured on a page.
+fn is_sent(share: &Share) -> bool {
+    share.parent.is_none() && share.via.is_none()
+}
+
+/// The sent link a view through `share` reads: that link, or the one it was
+/// forwarded straight from.
+fn sent_link<'s>(shares: &'s BTreeMap<String, Share>, share: &'s Share) -> Option<&'s Share> {
+    let sent = match &share.parent {
+        None => share,
+        Some(parent) => shares.get(parent)?,
+    };
+    is_sent(sent).then_some(sent)
+}
+
+/// What a counted view adds to the leaderboard's tallies: the sent link it reads,
+/// whose, and the day it was sent.
+struct SentRead {
+    token: String,
+    rep: String,
+    day: NaiveDate,
 }
 
 /// A forward tree's root in content analytics' order: most views first, then by
@@ -64,6 +102,7 @@ pub(super) struct Contribution<'a> {
     forwarded: bool,
     /// The forward tree the view's node is in, if it is in one.
     root: Option<Root>,
+    sent: Option<SentRead>,
     session: &'a ViewSession,
 }
 
@@ -119,10 +158,16 @@ pub(super) fn contribution<'a>(
         .reader_token
         .clone()
         .unwrap_or_else(|| s.share_token.clone());
+    let sent = sent_link(shares, share).map(|sent| SentRead {
+        token: sent.token.clone(),
+        rep: sent.rep_id.clone(),
+        day: sent.created_at.date_naive(),
+    });
     Some(Contribution {
         target: target_key(&share.target),
         rep: share.rep_id.clone(),
         root: root_of(shares, &node),
+        sent,
         node,
         reader_key,
         forwarded: share.parent.is_some(),
@@ -188,6 +233,9 @@ impl Tallies {
         if let Some(root) = &c.root {
             self.rank(root, add);
         }
+        if let Some(sent) = &c.sent {
+            self.read_sent(sent, add);
+        }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
         let recent = slot(&mut self.recent, &c.rep);
@@ -206,6 +254,53 @@ impl Tallies {
 }
 
 impl Tallies {
+    /// Counts link `share` among its rep's sent links, if it is one.
+    pub fn add_link(&mut self, share: &Share) {
+        if is_sent(share) {
+            let days = slot(&mut self.sent, &share.rep_id);
+            days.entry(share.created_at.date_naive()).or_default().links += 1;
+        }
+    }
+
+    /// One counted view more (`add`) or fewer on a sent link (or straight from it):
+    /// the link is read while it has any.
+    fn read_sent(&mut self, sent: &SentRead, add: bool) {
+        let views = slot(&mut self.sent_reads, &sent.token);
+        let before = *views;
+        *views = if add {
+            before + 1
+        } else {
+            before.saturating_sub(1)
+        };
+        let after = *views;
+        if after == 0 {
+            self.sent_reads.remove(&sent.token);
+        }
+        if (before == 0) == (after == 0) {
+            return;
+        }
+        let day = slot(&mut self.sent, &sent.rep).entry(sent.day).or_default();
+        if after > 0 {
+            day.read += 1;
+        } else {
+            day.read = day.read.saturating_sub(1);
+        }
+    }
+
+    /// A rep's links sent from `from` to `to` (days, inclusive), and how many of
+    /// them were read.
+    pub fn sent_within(&self, rep: &str, from: NaiveDate, to: NaiveDate) -> Sent {
+        let days = self
+            .sent
+            .get(rep)
+            .into_iter()
+            .flat_map(|d| d.range(from..=to));
+        days.fold(Sent::default(), |sum, (_, d)| Sent {
+            links: sum.links + d.links,
+            read: sum.read + d.read,
+        })
+    }
+
     /// One view more (`add`) or fewer in the tree of `root`, which moves in its
     /// target's ranking.
     fn rank(&mut self, root: &Root, add: bool) {

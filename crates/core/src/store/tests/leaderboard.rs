@@ -4,6 +4,7 @@
 use super::*;
 use crate::crm::{CustomerDetails, FollowUpMethod, NewCustomer, NewFollowUp};
 use crate::leaderboard::{BoardQuery, Figures, Period, RankBy};
+use chrono::NaiveDate;
 
 fn board(db: &Db, who: &str, query: &BoardQuery, at: DateTime<Utc>) -> Vec<(String, u32, Figures)> {
     db.leaderboard(&db.caller(who).unwrap(), query, at)
@@ -134,4 +135,89 @@ fn a_department_board_holds_its_sellers_and_agents_have_none() {
         db.leaderboard(&db.caller("u-admin").unwrap(), &nowhere, now()),
         Err(StoreError::NotFound("department"))
     );
+}
+
+/// The links `rep` sent from `from` to `to` and how many of them were read (a
+/// counted view on the link or on one forwarded straight from it), by walking
+/// every link: what the leaderboard's tallies must agree with.
+fn sent_walked(db: &Db, rep: &str, from: NaiveDate, to: NaiveDate) -> (u32, u32) {
+    let ix = db.ix();
+    let read = |token: &str| {
+        let forwards = list(&ix.children, token).iter();
+        list(&ix.sessions_by_share, token)
+            .iter()
+            .chain(forwards.flat_map(|c| list(&ix.sessions_by_share, c)))
+            .filter_map(|id| db.sessions.get(id))
+            .any(|s| s.totals.is_counted())
+    };
+    let sent = db.shares.values().filter(|s| {
+        s.parent.is_none()
+            && s.via.is_none()
+            && s.rep_id == rep
+            && (from..=to).contains(&s.created_at.date_naive())
+    });
+    sent.fold((0, 0), |(links, reads), s| {
+        (links + 1, reads + u32::from(read(&s.token)))
+    })
+}
+
+#[test]
+fn links_sent_and_read_are_those_of_a_walk_of_every_link() {
+    let mut db = demo::seed(now());
+    let rep = db.caller("u-wanglei").unwrap();
+    // A link read only where it was forwarded: its own reader opened it without
+    // reading on, the one they passed it to read it.
+    let customer = customer_with_phone(&db, "u-wanglei").id;
+    let new = NewShare {
+        target: ShareTarget::Content("c-pricing".into()),
+        contact_id: Some(customer),
+        channel: Some(Channel::Wechat),
+        lead_capture: Default::default(),
+    };
+    db.create_share(&rep, new, "tok-fwd".into(), now()).unwrap();
+    let first = db
+        .open_share("tok-fwd", "tok-fwd-1".into(), "s-fwd-1".into(), None, now())
+        .unwrap();
+    let passed_on = db
+        .open_share(
+            &first.child_token,
+            "tok-fwd-2".into(),
+            "s-fwd-2".into(),
+            None,
+            now(),
+        )
+        .unwrap();
+    let today = now().date_naive();
+    let before = sent_walked(&db, "u-wanglei", today, today);
+    db.record_snapshot(&snap_of(&passed_on, 30_000, &[]), now())
+        .unwrap();
+    let after = sent_walked(&db, "u-wanglei", today, today);
+    assert_eq!(
+        after,
+        (before.0, before.1 + 1),
+        "the forward's reading counts"
+    );
+    assert_index_current(&db);
+
+    let mut compared = 0;
+    for at in [now(), now() - Duration::days(3), now() - Duration::days(20)] {
+        for period in Period::ALL {
+            let (from, to) = period.window(at.date_naive());
+            let query = BoardQuery {
+                period,
+                by: RankBy::FollowUps,
+                department: None,
+            };
+            for (who, _, figures) in board(&db, "u-admin", &query, at) {
+                let walked = sent_walked(&db, &who, from, to);
+                assert_eq!(
+                    (figures.shares_sent, figures.shares_read),
+                    walked,
+                    "{who} {period:?} {at}"
+                );
+                compared += walked.1;
+            }
+        }
+    }
+    assert!(compared > 0, "some links read in the windows compared");
 }
