@@ -383,6 +383,13 @@ impl Db {
         self.index.get_or_init(|| Index::build(self))
     }
 
+    /// Builds the lookups and running tallies now instead of in the first operation
+    /// that needs them, which would keep that request (and, on a server, every write
+    /// behind it) waiting while every view is walked.
+    pub fn build_lookups(&self) {
+        self.ix();
+    }
+
     /// The changes since the last call, without repeats, in first-touched order.
     pub fn take_changes(&mut self) -> Vec<Change> {
         let mut seen = std::collections::HashSet::new();

@@ -458,6 +458,8 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
         org,
     )
     .await?;
+    // Before the data serves anyone (see `Db::build_lookups`).
+    db.build_lookups();
     Ok(db)
 }
 
