@@ -12,10 +12,11 @@ fn reload() {
 }
 
 /// A page, or a part of one, whose code arrives when it is first shown (see
-/// `crate::split`): "Loading" meanwhile, and Retry when it could not be fetched
-/// (offline on a first visit, or a tab opened before a new version replaced the
-/// build's files). Retry loads the app again, which covers both: the page comes from
-/// the network first, with its build.
+/// `crate::split`): "Loading" meanwhile, and Retry when it could not be fetched.
+/// The first Retry fetches the part again in place (a connection that dropped, as
+/// on a phone between cells), keeping everything else on screen. Should that fail
+/// too, the next Retry loads the app again: a tab opened before a new version
+/// replaced the build's files finds the part only under the new page's names.
 #[component]
 pub fn LazyPage<F, Fut>(load: F) -> impl IntoView
 where
@@ -27,11 +28,24 @@ where
     // page (the next page "Loading" until this module arrived). The load shows its
     // own Loading instead.
     let page = RwSignal::new_local(None);
-    leptos::task::spawn_local(async move {
-        let loaded = load().await;
-        // Gone if the rep moved on meanwhile: nothing to show it in.
-        let _ = page.try_set(Some(loaded));
+    // Whether a Retry has asked for the part again (the load reruns when it does).
+    let asked_again = RwSignal::new(false);
+    Effect::new(move || {
+        asked_again.track();
+        leptos::task::spawn_local(async move {
+            let loaded = load().await;
+            // Gone if the rep moved on meanwhile: nothing to show it in.
+            let _ = page.try_set(Some(loaded));
+        });
     });
+    let retry = move |()| {
+        if asked_again.get_untracked() {
+            reload();
+        } else {
+            page.set(None);
+            asked_again.set(true);
+        }
+    };
     Effect::new(move || {
         if matches!(page.get(), Some(Ok(_))) {
             crate::offline::keep_later_pages();
@@ -41,10 +55,7 @@ where
         None => view! { <Loading /> }.into_any(),
         Some(Ok(page)) => page.run(),
         Some(Err(missing)) => view! {
-            <RetryAlert
-                error=AppError::from(missing)
-                retry=Callback::new(move |()| reload())
-            />
+            <RetryAlert error=AppError::from(missing) retry=Callback::new(retry) />
         }
         .into_any(),
     }

@@ -188,7 +188,8 @@ test(`a part of the app that does not arrive says so in either language, and Ret
     // server's Content-Security-Policy, which would refuse axe's script). Its bundle
     // fails too: the page then fetches the module on its own, which fails.
     const inbox = (u) => /\/(split_inbox-[0-9a-f]+\.wasm|bundle_inbox-[0-9a-f]+\.bin)$/.test(u.pathname);
-    await page.route(inbox, (route) => route.abort('internetdisconnected'));
+    const cutOff = () => page.route(inbox, (route) => route.abort('internetdisconnected'));
+    await cutOff();
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: /^Inbox/ }).click();
     const says = async (text) => {
       const alert = page.getByRole('alert').filter({ hasText: text });
@@ -197,11 +198,26 @@ test(`a part of the app that does not arrive says so in either language, and Ret
       assert.deepEqual(blocking, [], axeReport(blocking));
       return alert;
     };
-    await says('This part of the app could not be loaded. Check your connection and try again.');
+    const failed = await says('This part of the app could not be loaded. Check your connection and try again.');
+    // The connection back, Retry fetches the part in place: the app is not loaded again.
+    await page.evaluate(() => { window.sameApp = true; });
+    await page.unroute(inbox);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await heading(page, 'Inbox');
+    assert.equal(await page.evaluate(() => window.sameApp), true, 'the app was not loaded again');
+
     // Opened afresh in Chinese (the page's head asks for the module at once, and fails).
+    await cutOff();
     await page.goto(url('/inbox?lang=zh'));
     const alert = await says('这部分应用未能加载，请检查网络后重试。');
+    const retry = alert.getByRole('button', { name: '重试' });
+    // Still failing, the first Retry asks again in place, and the next loads the app
+    // again (a build replaced meanwhile is found only that way).
+    await retry.click();
+    await alert.waitFor();
+    await Promise.all([page.waitForEvent('load'), retry.click()]);
+    await alert.waitFor();
     await page.unroute(inbox);
-    await alert.getByRole('button', { name: '重试' }).click();
+    await retry.click();
     await heading(page, '收件箱');
   }, { serviceWorkers: 'block', bypassCSP: true, expectedErrors: OFFLINE_ERRORS }));
