@@ -521,9 +521,10 @@ impl Db {
     pub fn put(&mut self, record: Record) {
         self.forget_sums();
         // A link or view that moved in its forward tree, to another target or rep,
-        // or in when or how it was sent has its lookups rebuilt on next use. Any other record adds itself (a record
-        // already listed is not repeated); a link or conversation given to another
-        // contact (a merge) leaves the old contact's list first.
+        // or in when or how it was sent has its lookups rebuilt on next use. Any
+        // other record adds itself (a record already listed is not repeated); a link
+        // or conversation given to another contact (a merge) leaves the old
+        // contact's list first.
         let moved = match &record {
             Record::Share(r) => match self.shares.get(&r.token) {
                 Some(old) => {
