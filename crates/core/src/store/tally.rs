@@ -184,6 +184,23 @@ fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V
     map.get_mut(key).expect("present: inserted above")
 }
 
+/// One more (`add`) or one fewer under `key` in `map`, the entry gone at none;
+/// returns the count before and after.
+fn step(map: &mut HashMap<String, u32>, key: &str, add: bool) -> (u32, u32) {
+    let count = slot(map, key);
+    let before = *count;
+    *count = if add {
+        before + 1
+    } else {
+        before.saturating_sub(1)
+    };
+    let after = *count;
+    if after == 0 {
+        map.remove(key);
+    }
+    (before, after)
+}
+
 impl Tallies {
     /// Counts `c` in (`add`) or takes it out again.
     pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
@@ -265,17 +282,7 @@ impl Tallies {
     /// One counted view more (`add`) or fewer on a sent link (or straight from it):
     /// the link is read while it has any.
     fn read_sent(&mut self, sent: &SentRead, add: bool) {
-        let views = slot(&mut self.sent_reads, &sent.token);
-        let before = *views;
-        *views = if add {
-            before + 1
-        } else {
-            before.saturating_sub(1)
-        };
-        let after = *views;
-        if after == 0 {
-            self.sent_reads.remove(&sent.token);
-        }
+        let (before, after) = step(&mut self.sent_reads, &sent.token, add);
         if (before == 0) == (after == 0) {
             return;
         }
@@ -304,17 +311,7 @@ impl Tallies {
     /// One view more (`add`) or fewer in the tree of `root`, which moves in its
     /// target's ranking.
     fn rank(&mut self, root: &Root, add: bool) {
-        let views = slot(&mut self.roots, &root.token);
-        let before = *views;
-        *views = if add {
-            before + 1
-        } else {
-            before.saturating_sub(1)
-        };
-        let after = *views;
-        if after == 0 {
-            self.roots.remove(&root.token);
-        }
+        let (before, after) = step(&mut self.roots, &root.token, add);
         let by_rep = slot(&mut self.ranked, &root.target);
         if !by_rep.contains_key(&root.rep) {
             by_rep.insert(root.rep.clone(), BTreeSet::new());
