@@ -152,6 +152,12 @@ pub struct LogEntry {
     pub entry: Entry,
 }
 
+impl LogEntry {
+    pub fn is_follow_up(&self) -> bool {
+        matches!(self.entry, Entry::FollowUp { .. })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "EntryWire")]
 pub enum Entry {

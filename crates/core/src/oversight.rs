@@ -6,6 +6,7 @@ use crate::crm::Task;
 use crate::pool::Verdict;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
 /// A hot lead whose reading has not been answered by a follow-up within this many
 /// hours is late: the moment of truth has passed.
@@ -99,51 +100,50 @@ pub fn is_late(since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now - since > Duration::hours(ANSWER_WITHIN_HOURS)
 }
 
-impl TeamBoard {
-    /// Counts the lists into the rows (rows for sellers not listed stay as given),
-    /// then sorts and shortens the lists.
-    pub fn finish(&mut self) {
-        for row in &mut self.reps {
-            let mine = |owner: &str| owner == row.rep_id;
-            row.hot_waiting = self.waiting.iter().filter(|w| mine(&w.owner_id)).count() as u32;
-            row.hot_late = self
-                .waiting
-                .iter()
-                .filter(|w| mine(&w.owner_id) && w.late)
-                .count() as u32;
-            row.overdue_tasks = self
-                .overdue
-                .iter()
-                .filter(|t| mine(&t.task.owner_id))
-                .count() as u32;
-            row.due_back = self.going_back.iter().filter(|g| mine(&g.owner_id)).count() as u32;
-            row.held = self
-                .going_back
-                .iter()
-                .filter(|g| mine(&g.owner_id) && matches!(g.verdict, Verdict::Engaged { .. }))
-                .count() as u32;
+/// What one customer or task adds to its seller's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// A hot lead waiting for a follow-up, late or not.
+    Waiting {
+        late: bool,
+    },
+    Overdue,
+    /// A customer due back to the pool, held (reading now) or not.
+    GoingBack {
+        held: bool,
+    },
+}
+
+impl RepLoad {
+    pub fn count(&mut self, load: Load) {
+        match load {
+            Load::Waiting { late } => {
+                self.hot_waiting += 1;
+                self.hot_late += u32::from(late);
+            }
+            Load::Overdue => self.overdue_tasks += 1,
+            Load::GoingBack { held } => {
+                self.due_back += 1;
+                self.held += u32::from(held);
+            }
         }
-        self.reps
-            .sort_by(|a, b| (&a.name, &a.rep_id).cmp(&(&b.name, &b.rep_id)));
-        // Longest waiting first; then the oldest overdue task; then the soonest due back.
-        self.waiting.sort_by(|a, b| {
-            (a.reading_since, &a.contact_id).cmp(&(b.reading_since, &b.contact_id))
-        });
-        self.overdue
-            .sort_by(|a, b| (a.task.due_at, &a.task.id).cmp(&(b.task.due_at, &b.task.id)));
-        self.going_back.sort_by(|a, b| {
-            (a.verdict.due(), &a.contact_id).cmp(&(b.verdict.due(), &b.contact_id))
-        });
-        self.waiting.truncate(LISTED);
-        self.overdue.truncate(LISTED);
-        self.going_back.truncate(LISTED);
     }
+}
+
+/// The [`LISTED`] first of `items` in `order` (the most urgent), sorted; the rest
+/// are dropped unsorted, so a list of thousands costs one pass, not a sort.
+pub fn most_urgent<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if items.len() > LISTED {
+        items.select_nth_unstable_by(LISTED - 1, &order);
+        items.truncate(LISTED);
+    }
+    items.sort_by(order);
+    items
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crm::TaskSource;
 
     fn t(hours: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap() + Duration::hours(hours)
@@ -172,90 +172,41 @@ mod tests {
     }
 
     #[test]
-    fn the_rows_count_the_lists_and_the_lists_put_the_most_urgent_first() {
-        let lead = |id: &str, owner: &str, since, late| WaitingLead {
-            contact_id: id.into(),
-            name: id.into(),
-            owner_id: owner.into(),
-            intent: 80,
-            reading_since: since,
-            late,
-        };
-        let task = |id: &str, owner: &str, due_at| OverdueTask {
-            task: Task {
-                id: id.into(),
-                owner_id: owner.into(),
-                contact_id: None,
-                title: id.into(),
-                due_at,
-                created_at: t(-100),
-                done_at: None,
-                source: TaskSource::Manual,
-            },
-            contact_name: String::new(),
-        };
-        let back = |id: &str, owner: &str, verdict| GoingBack {
-            contact_id: id.into(),
-            name: id.into(),
-            owner_id: owner.into(),
-            verdict,
-        };
-        let row = |id: &str, name: &str| RepLoad {
-            rep_id: id.into(),
-            name: name.into(),
-            ..RepLoad::default()
-        };
-        let mut board = TeamBoard {
-            reps: vec![row("u-b", "Bo"), row("u-a", "An")],
-            waiting: vec![
-                lead("k2", "u-a", t(-2), false),
-                lead("k1", "u-a", t(-30), true),
-                lead("k3", "u-b", t(-1), false),
-            ],
-            overdue: vec![task("t2", "u-b", t(-1)), task("t1", "u-b", t(-9))],
-            going_back: vec![
-                back("k5", "u-a", Verdict::Warn { due: t(48) }),
-                back("k4", "u-a", Verdict::Engaged { due: t(-1) }),
-            ],
-        };
-        board.finish();
-        let a = &board.reps[0];
+    fn a_row_counts_what_each_customer_and_task_adds() {
+        let mut row = RepLoad::default();
+        for load in [
+            Load::Waiting { late: true },
+            Load::Waiting { late: false },
+            Load::Overdue,
+            Load::GoingBack { held: false },
+            Load::GoingBack { held: true },
+            Load::GoingBack { held: false },
+        ] {
+            row.count(load);
+        }
         assert_eq!(
             (
-                a.name.as_str(),
-                a.hot_waiting,
-                a.hot_late,
-                a.overdue_tasks,
-                a.due_back,
-                a.held
+                row.hot_waiting,
+                row.hot_late,
+                row.overdue_tasks,
+                row.due_back,
+                row.held
             ),
-            ("An", 2, 1, 0, 2, 1)
+            (2, 1, 1, 3, 1)
         );
-        let b = &board.reps[1];
+    }
+
+    #[test]
+    fn a_list_keeps_the_most_urgent_in_order() {
+        let by_hours = |a: &(i64, &str), b: &(i64, &str)| a.cmp(b);
         assert_eq!(
-            (b.hot_waiting, b.hot_late, b.overdue_tasks, b.due_back),
-            (1, 0, 2, 0)
+            most_urgent(vec![(3, "c"), (1, "b"), (1, "a")], by_hours),
+            [(1, "a"), (1, "b"), (3, "c")]
         );
-        let ids = |v: Vec<&str>| v.join(",");
-        assert_eq!(
-            ids(board
-                .waiting
-                .iter()
-                .map(|w| w.contact_id.as_str())
-                .collect()),
-            "k1,k2,k3"
-        );
-        assert_eq!(
-            ids(board.overdue.iter().map(|o| o.task.id.as_str()).collect()),
-            "t1,t2"
-        );
-        assert_eq!(
-            ids(board
-                .going_back
-                .iter()
-                .map(|g| g.contact_id.as_str())
-                .collect()),
-            "k4,k5"
-        );
+        // Far more than are listed, most urgent last: the first LISTED, in order.
+        let many: Vec<(i64, &str)> = (0..(3 * LISTED as i64)).rev().map(|h| (h, "k")).collect();
+        let kept = most_urgent(many, by_hours);
+        assert_eq!(kept.len(), LISTED);
+        assert!(kept.iter().enumerate().all(|(i, (h, _))| *h == i as i64));
     }
 }

@@ -139,6 +139,9 @@ struct Index {
     /// few that `today` counts, found without walking every record.
     unread: BTreeSet<String>,
     leads: BTreeSet<String>,
+    /// Per contact, when they were last followed up: the pool's rules and the team
+    /// board read it for every customer, which a walk of the whole log would cost.
+    followed_up: HashMap<String, DateTime<Utc>>,
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -170,7 +173,22 @@ impl Index {
             .filter(|c| c.lead_link.is_some())
             .map(|c| c.id.clone())
             .collect();
+        for e in db.log.values() {
+            ix.add_log(e);
+        }
         ix
+    }
+
+    fn add_log(&mut self, e: &LogEntry) {
+        if !e.is_follow_up() {
+            return;
+        }
+        match self.followed_up.get_mut(&e.contact_id) {
+            Some(at) => *at = (*at).max(e.at),
+            None => {
+                self.followed_up.insert(e.contact_id.clone(), e.at);
+            }
+        }
     }
 
     fn add_session(&mut self, s: &ViewSession) {
@@ -544,6 +562,8 @@ impl Db {
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
             }),
+            // Entries are written once; one changed may lower a latest follow-up.
+            Record::Log(r) => self.log.get(&r.id).is_some_and(|old| old != r),
             _ => false,
         };
         if moved {
@@ -563,6 +583,7 @@ impl Db {
                     None => ix.add_share(r),
                 },
                 Record::Session(r) => ix.add_session(r),
+                Record::Log(r) => ix.add_log(r),
                 Record::Conversation(r) => {
                     if let Some(old) = self.conversations.get(&r.id) {
                         unlist(&mut ix.conversations_by_contact, &old.contact_id, &r.id);

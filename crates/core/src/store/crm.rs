@@ -223,6 +223,13 @@ impl Db {
 
     pub(super) fn add_log(&mut self, entry: LogEntry) {
         self.touch(Change::Log(entry.id.clone()));
+        if self.log.get(&entry.id).is_some_and(|old| *old != entry) {
+            // Never through the operations (a retry finds its entry as it was), but
+            // a changed entry could lower a latest follow-up the lookups keep.
+            self.forget_lookups();
+        } else if let Some(ix) = self.index.get_mut() {
+            ix.add_log(&entry);
+        }
         self.log.insert(entry.id.clone(), entry);
     }
 

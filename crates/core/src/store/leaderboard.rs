@@ -78,13 +78,7 @@ impl Db {
             {
                 continue;
             }
-            let views: Vec<DateTime<Utc>> = list(&ix.shares_by_contact, contact)
-                .iter()
-                .flat_map(|t| list(&ix.sessions_by_share, t))
-                .filter_map(|id| self.sessions.get(id))
-                .filter(|s| s.totals.is_counted())
-                .map(|s| s.started_at)
-                .collect();
+            let views = ix.tallies.opened.get(contact).cloned().unwrap_or_default();
             for (who, m) in responses(views, answers, start) {
                 if figures.contains_key(who) {
                     minutes.entry(who).or_default().push(m);

@@ -4,14 +4,15 @@
 use super::*;
 use crate::intent::HOT_THRESHOLD;
 use crate::oversight::{
-    GoingBack, OverdueTask, RepLoad, TeamBoard, TeamQuery, WaitingLead, is_late, reading_since,
+    GoingBack, Load, OverdueTask, RepLoad, TeamBoard, TeamQuery, WaitingLead, is_late, most_urgent,
 };
-use std::collections::HashSet;
+use crate::pool::Verdict;
 
 impl Db {
     /// The board of the sellers the caller covers (a rep: themselves), optionally
     /// only those of one department and below. Anyone with a radar sees it; an
-    /// agent is refused.
+    /// agent is refused. Each list is gathered as borrowed records, counted into
+    /// the rows, and only its most urgent are copied out.
     pub fn team_board(
         &self,
         caller: &Caller,
@@ -21,85 +22,116 @@ impl Db {
         if !caller.may(Action::SeeRadar) {
             return Err(StoreError::Forbidden(Action::SeeRadar));
         }
-        let sellers: Vec<&User> = self
+        let mut sellers: Vec<&User> = self
             .sellers(query.department.as_deref())?
             .into_iter()
             .filter(|u| caller.covers(Some(&u.id)))
             .collect();
-        let ids: HashSet<&str> = sellers.iter().map(|u| u.id.as_str()).collect();
-        let mut board = TeamBoard {
-            reps: sellers
-                .iter()
-                .map(|u| RepLoad {
-                    rep_id: u.id.clone(),
-                    name: u.name.clone(),
-                    ..RepLoad::default()
-                })
-                .collect(),
-            ..TeamBoard::default()
-        };
+        sellers.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        let mut reps: Vec<RepLoad> = sellers
+            .iter()
+            .map(|u| RepLoad {
+                rep_id: u.id.clone(),
+                name: u.name.clone(),
+                ..RepLoad::default()
+            })
+            .collect();
+        let rows: HashMap<&str, usize> = (sellers.iter().enumerate())
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        // The row of a record's seller, when they are on the board.
+        let row = |owner: Option<&str>| owner.and_then(|o| rows.get(o).copied());
+
         for d in self.deals.values() {
             if d.stage.is_open()
-                && let Some(row) = board.reps.iter_mut().find(|r| r.rep_id == d.owner_id)
+                && let Some(i) = row(Some(&d.owner_id))
             {
-                row.open_deals += 1;
-                row.weighted_fen = row.weighted_fen.saturating_add(d.weighted_fen());
+                reps[i].open_deals += 1;
+                reps[i].weighted_fen = reps[i].weighted_fen.saturating_add(d.weighted_fen());
             }
         }
+
+        let mut overdue = Vec::new();
+        for t in self.tasks.values() {
+            if t.done_at.is_none()
+                && t.due_at < now
+                && let Some(i) = row(Some(&t.owner_id))
+            {
+                reps[i].count(Load::Overdue);
+                overdue.push(t);
+            }
+        }
+        // The oldest overdue task first.
+        let overdue = most_urgent(overdue, |a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+
+        let history = self.history();
+        let tallies = &self.ix().tallies;
+        let mut waiting = Vec::new();
+        for c in self.contacts.values() {
+            if c.merged.is_some() || c.intent < HOT_THRESHOLD {
+                continue;
+            }
+            let Some(i) = row(c.owner_id.as_deref()) else {
+                continue;
+            };
+            let answered = history.last_follow_up.get(&c.id).copied();
+            if let Some(since) = tallies.reading_since(&c.id, answered) {
+                let late = is_late(since, now);
+                reps[i].count(Load::Waiting { late });
+                waiting.push((since, late, c, i));
+            }
+        }
+        // Longest waiting first.
+        let waiting = most_urgent(waiting, |a, b| (a.0, &a.2.id).cmp(&(b.0, &b.2.id)));
+
+        let mut going_back = Vec::new();
+        for (c, verdict) in self.going_back(caller, &history, now) {
+            if let Some(i) = row(c.owner_id.as_deref()) {
+                let held = matches!(verdict, Verdict::Engaged { .. });
+                reps[i].count(Load::GoingBack { held });
+                going_back.push((verdict, c, i));
+            }
+        }
+        // The soonest due back first.
+        let going_back = most_urgent(going_back, |a, b| {
+            (a.0.due(), &a.1.id).cmp(&(b.0.due(), &b.1.id))
+        });
+
         let name_of = |id: &Option<String>| {
             id.as_deref()
                 .and_then(|id| self.contacts.get(id))
                 .map(|c| c.name.clone())
                 .unwrap_or_default()
         };
-        board.overdue = self
-            .tasks
-            .values()
-            .filter(|t| t.done_at.is_none() && t.due_at < now && ids.contains(t.owner_id.as_str()))
-            .map(|t| OverdueTask {
-                contact_name: name_of(&t.contact_id),
-                task: t.clone(),
-            })
-            .collect();
-        let history = self.history();
-        let ix = self.ix();
-        board.waiting = self
-            .contacts
-            .values()
-            .filter(|c| c.merged.is_none() && c.intent >= HOT_THRESHOLD)
-            .filter_map(|c| {
-                let owner = c.owner_id.as_deref().filter(|o| ids.contains(o))?;
-                let views = list(&ix.shares_by_contact, &c.id)
-                    .iter()
-                    .flat_map(|t| list(&ix.sessions_by_share, t))
-                    .filter_map(|id| self.sessions.get(id))
-                    .filter(|s| s.totals.is_counted())
-                    .map(|s| s.started_at);
-                let since = reading_since(views, history.last_follow_up.get(&c.id).copied())?;
-                Some(WaitingLead {
+        Ok(TeamBoard {
+            waiting: waiting
+                .into_iter()
+                .map(|(since, late, c, i)| WaitingLead {
                     contact_id: c.id.clone(),
                     name: c.name.clone(),
-                    owner_id: owner.to_owned(),
+                    owner_id: reps[i].rep_id.clone(),
                     intent: c.intent,
                     reading_since: since,
-                    late: is_late(since, now),
+                    late,
                 })
-            })
-            .collect();
-        board.going_back = self
-            .due_back(caller, now)
-            .into_iter()
-            .filter_map(|d| {
-                let owner = d.contact.owner_id.filter(|o| ids.contains(o.as_str()))?;
-                Some(GoingBack {
-                    contact_id: d.contact.id,
-                    name: d.contact.name,
-                    owner_id: owner,
-                    verdict: d.verdict,
+                .collect(),
+            overdue: overdue
+                .into_iter()
+                .map(|t| OverdueTask {
+                    contact_name: name_of(&t.contact_id),
+                    task: t.clone(),
                 })
-            })
-            .collect();
-        board.finish();
-        Ok(board)
+                .collect(),
+            going_back: going_back
+                .into_iter()
+                .map(|(verdict, c, i)| GoingBack {
+                    contact_id: c.id.clone(),
+                    name: c.name.clone(),
+                    owner_id: reps[i].rep_id.clone(),
+                    verdict,
+                })
+                .collect(),
+            reps,
+        })
     }
 }

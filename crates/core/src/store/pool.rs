@@ -72,22 +72,17 @@ impl PoolRun {
     }
 }
 
-/// What the rules read about every customer, gathered in one pass over the log
-/// and the deals.
-pub(super) struct History {
-    pub(super) last_follow_up: HashMap<String, DateTime<Utc>>,
+/// What the rules read about every customer: their last follow-up (kept in the
+/// lookups), their last won deal (one pass over the deals), and the pool each
+/// member of staff's customers go back to (looked up once, not per customer).
+pub(super) struct History<'a> {
+    pub(super) last_follow_up: &'a HashMap<String, DateTime<Utc>>,
     last_won: HashMap<String, DateTime<Utc>>,
+    pools: HashMap<&'a str, Option<&'a Pool>>,
 }
 
 impl Db {
-    pub(super) fn history(&self) -> History {
-        let mut last_follow_up: HashMap<String, DateTime<Utc>> = HashMap::new();
-        for e in self.log.values() {
-            if matches!(e.entry, Entry::FollowUp { .. }) {
-                let at = last_follow_up.entry(e.contact_id.clone()).or_insert(e.at);
-                *at = (*at).max(e.at);
-            }
-        }
+    pub(super) fn history(&self) -> History<'_> {
         let mut last_won: HashMap<String, DateTime<Utc>> = HashMap::new();
         for d in self.deals.values() {
             if d.stage == crate::deals::DealStage::Won {
@@ -95,9 +90,13 @@ impl Db {
                 *at = (*at).max(d.moved_at);
             }
         }
+        let pools = (self.users.iter())
+            .map(|u| (u.id.as_str(), self.pool_of(u.department_id.as_deref())))
+            .collect();
         History {
-            last_follow_up,
+            last_follow_up: &self.ix().followed_up,
             last_won,
+            pools,
         }
     }
 
@@ -109,18 +108,26 @@ impl Db {
             .iter()
             .find(|u| u.id == owner_id)
             .and_then(|u| u.department_id.as_deref());
+        self.pool_of(department)
+    }
+
+    fn pool_of<'a>(&'a self, department: Option<&'a str>) -> Option<&'a Pool> {
         self.org.pools_of(department).next()
     }
 
     /// The rules' verdict on owned customer `c` at `now`, with their owner's pool;
     /// `None` for a customer with no owner or whose owner uses no pool.
-    fn verdict_on(
-        &self,
+    fn verdict_on<'s>(
+        &'s self,
         c: &Contact,
-        history: &History,
+        history: &History<'s>,
         now: DateTime<Utc>,
-    ) -> Option<(&Pool, Verdict)> {
-        let pool = self.pool_of_owner(c.owner_id.as_deref()?)?;
+    ) -> Option<(&'s Pool, Verdict)> {
+        let owner = c.owner_id.as_deref()?;
+        let pool = match history.pools.get(owner) {
+            Some(pool) => (*pool)?,
+            None => self.pool_of_owner(owner)?,
+        };
         let facts = RecycleFacts {
             owned_since: c.owned_since.unwrap_or(c.created_at),
             last_follow_up_at: history.last_follow_up.get(&c.id).copied(),
@@ -343,27 +350,37 @@ impl Db {
     /// The customers in `caller`'s scope the rules will send back within their
     /// warning time, or would have but they are reading now; soonest first.
     pub fn due_back(&self, caller: &Caller, now: DateTime<Utc>) -> Vec<DueBack> {
-        let history = self.history();
         let mut out: Vec<DueBack> = self
-            .contacts
-            .values()
-            .filter(|c| {
-                c.merged.is_none() && c.owner_id.is_some() && caller.covers(c.owner_id.as_deref())
-            })
-            .filter_map(|c| {
-                let (_, verdict) = self.verdict_on(c, &history, now)?;
-                matches!(
-                    verdict,
-                    Verdict::Warn { .. } | Verdict::Engaged { .. } | Verdict::Recycle { .. }
-                )
-                .then(|| DueBack {
-                    contact: c.clone(),
-                    verdict,
-                })
+            .going_back(caller, &self.history(), now)
+            .map(|(c, verdict)| DueBack {
+                contact: c.clone(),
+                verdict,
             })
             .collect();
         out.sort_by(|a, b| (a.verdict.due(), &a.contact.id).cmp(&(b.verdict.due(), &b.contact.id)));
         out
+    }
+
+    /// The customers of [`Db::due_back`], in no order.
+    pub(super) fn going_back<'s>(
+        &'s self,
+        caller: &'s Caller,
+        history: &'s History<'s>,
+        now: DateTime<Utc>,
+    ) -> impl Iterator<Item = (&'s Contact, Verdict)> + 's {
+        self.contacts
+            .values()
+            .filter(|c| {
+                c.merged.is_none() && c.owner_id.is_some() && caller.covers(c.owner_id.as_deref())
+            })
+            .filter_map(move |c| {
+                let (_, verdict) = self.verdict_on(c, history, now)?;
+                matches!(
+                    verdict,
+                    Verdict::Warn { .. } | Verdict::Engaged { .. } | Verdict::Recycle { .. }
+                )
+                .then_some((c, verdict))
+            })
     }
 
     /// An admin runs the rules now (anyone else is refused), as [`Db::run_pool_rules`].

@@ -45,6 +45,10 @@ pub(super) struct Tallies {
     /// Per sent link with counted views: how many, on it and on links forwarded
     /// straight from it.
     pub sent_reads: HashMap<String, u32>,
+    /// Per contact a link was sent to, when each counted view through it started,
+    /// earliest first: the team board finds when a customer's unanswered reading
+    /// began without visiting their views.
+    pub opened: HashMap<String, Vec<DateTime<Utc>>>,
 }
 
 /// A rep's sent links of one day, and how many of them were read.
@@ -103,6 +107,8 @@ pub(super) struct Contribution<'a> {
     /// The forward tree the view's node is in, if it is in one.
     root: Option<Root>,
     sent: Option<SentRead>,
+    /// The contact the view's link was sent to.
+    contact: Option<String>,
     session: &'a ViewSession,
 }
 
@@ -171,6 +177,7 @@ pub(super) fn contribution<'a>(
         node,
         reader_key,
         forwarded: share.parent.is_some(),
+        contact: share.contact_id.clone(),
         session: s,
     })
 }
@@ -253,6 +260,9 @@ impl Tallies {
         if let Some(sent) = &c.sent {
             self.read_sent(sent, add);
         }
+        if let Some(contact) = &c.contact {
+            self.open(contact, c.session.started_at, add);
+        }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
         let recent = slot(&mut self.recent, &c.rep);
@@ -292,6 +302,33 @@ impl Tallies {
         } else {
             day.read = day.read.saturating_sub(1);
         }
+    }
+
+    /// One counted view more (`add`) or fewer, started at `at`, on a link sent to
+    /// `contact`.
+    fn open(&mut self, contact: &str, at: DateTime<Utc>, add: bool) {
+        let opened = slot(&mut self.opened, contact);
+        let i = opened.partition_point(|o| *o < at);
+        if add {
+            opened.insert(i, at);
+        } else if opened.get(i) == Some(&at) {
+            opened.remove(i);
+        }
+        if opened.is_empty() {
+            self.opened.remove(contact);
+        }
+    }
+
+    /// When `contact`'s unanswered reading began: their first counted view after
+    /// `answered` (or ever), as [`crate::oversight::reading_since`] has it.
+    pub fn reading_since(
+        &self,
+        contact: &str,
+        answered: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let opened = self.opened.get(contact)?;
+        let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= a));
+        opened.get(i).copied()
     }
 
     /// A rep's links sent from `from` to `to` (days, inclusive), and how many of

@@ -147,6 +147,10 @@ fn a_hot_lead_waits_until_followed_up_and_turns_late_after_a_day() {
             .any(|w| w.contact_id == "k-wait")
     );
 
+    // Another server holds the same data, its lookups built.
+    db.take_changes();
+    let mut other = db.clone();
+    board_of(&other, "u-chengang", now());
     db.log_follow_up(
         &rep,
         "k-wait",
@@ -162,6 +166,11 @@ fn a_hot_lead_waits_until_followed_up_and_turns_late_after_a_day() {
     let after = board_of(&db, "u-chengang", now());
     assert!(!after.waiting.iter().any(|w| w.contact_id == "k-wait"));
     assert_eq!(row(&after).hot_late, row(&before).hot_late);
+    assert_index_current(&db);
+    // The follow-up put on the other server answers the reading there too.
+    put_changes(&mut db, &mut other);
+    assert_index_current(&other);
+    assert_eq!(board_of(&other, "u-chengang", now()), after);
 }
 
 #[test]
