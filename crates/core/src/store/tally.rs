@@ -74,14 +74,6 @@ fn sent_link<'s>(shares: &'s BTreeMap<String, Share>, share: &'s Share) -> Optio
     is_sent(sent).then_some(sent)
 }
 
-/// What a counted view adds to the leaderboard's tallies: the sent link it reads,
-/// whose, and the day it was sent.
-struct SentRead {
-    token: String,
-    rep: String,
-    day: NaiveDate,
-}
-
 /// A forward tree's root in content analytics' order: most views first, then by
 /// token.
 pub(super) type Ranked = (Reverse<u32>, String);
@@ -97,42 +89,32 @@ pub(super) type Latest = (Reverse<DateTime<Utc>>, String);
 /// now": the most any caller asks for.
 pub const RECENT_VIEWS: usize = 500;
 
-/// What one counted view adds to the tallies.
+/// What one counted view adds to the tallies, borrowed from the view and its
+/// links: building the tallies walks every view, and ingest counts each snapshot's
+/// view out and in again.
 pub(super) struct Contribution<'a> {
     target: String,
-    rep: String,
-    node: String,
-    reader_key: String,
+    rep: &'a str,
+    node: &'a str,
+    reader_key: &'a str,
     forwarded: bool,
-    /// The forward tree the view's node is in, if it is in one.
-    root: Option<Root>,
-    sent: Option<SentRead>,
+    /// The root link of the forward tree the view's node is in, if it is in one.
+    root: Option<&'a Share>,
+    /// The sent link the view reads, for the leaderboard (see [`sent_link`]).
+    sent: Option<&'a Share>,
     /// The contact the view's link was sent to.
-    contact: Option<String>,
+    contact: Option<&'a str>,
     session: &'a ViewSession,
-}
-
-/// The root link of a forward tree, with what it ranks under.
-struct Root {
-    token: String,
-    target: String,
-    rep: String,
 }
 
 /// The root of the forward tree holding link `node`: its link, then the one it was
 /// forwarded from, and so on; none when `node` is no link, a link on the way is
 /// unknown, or the chain is deeper than [`FORWARD_DEPTH`] (or a loop).
-fn root_of(shares: &BTreeMap<String, Share>, node: &str) -> Option<Root> {
+fn root_of<'a>(shares: &'a BTreeMap<String, Share>, node: &str) -> Option<&'a Share> {
     let mut share = shares.get(node)?;
     for _ in 0..=FORWARD_DEPTH {
         match &share.parent {
-            None => {
-                return Some(Root {
-                    token: share.token.clone(),
-                    target: target_key(&share.target),
-                    rep: share.rep_id.clone(),
-                });
-            }
+            None => return Some(share),
             Some(parent) => share = shares.get(parent)?,
         }
     }
@@ -143,7 +125,7 @@ fn root_of(shares: &BTreeMap<String, Share>, node: &str) -> Option<Root> {
 /// unknown. Its reader is the contact who left details on their own link, else the
 /// link's contact, else their own link, else the view.
 pub(super) fn contribution<'a>(
-    shares: &BTreeMap<String, Share>,
+    shares: &'a BTreeMap<String, Share>,
     s: &'a ViewSession,
 ) -> Option<Contribution<'a>> {
     if !s.totals.is_counted() {
@@ -155,29 +137,21 @@ pub(super) fn contribution<'a>(
         .as_deref()
         .filter(|own| *own != share.token)
         .and_then(|own| shares.get(own))
-        .and_then(|own| own.contact_id.clone());
+        .and_then(|own| own.contact_id.as_deref());
     let reader_key = own
-        .or_else(|| share.contact_id.clone())
-        .or_else(|| s.reader_token.clone())
-        .unwrap_or_else(|| s.id.clone());
-    let node = s
-        .reader_token
-        .clone()
-        .unwrap_or_else(|| s.share_token.clone());
-    let sent = sent_link(shares, share).map(|sent| SentRead {
-        token: sent.token.clone(),
-        rep: sent.rep_id.clone(),
-        day: sent.created_at.date_naive(),
-    });
+        .or(share.contact_id.as_deref())
+        .or(s.reader_token.as_deref())
+        .unwrap_or(&s.id);
+    let node = s.reader_token.as_deref().unwrap_or(&s.share_token);
     Some(Contribution {
         target: target_key(&share.target),
-        rep: share.rep_id.clone(),
-        root: root_of(shares, &node),
-        sent,
+        rep: &share.rep_id,
+        root: root_of(shares, node),
+        sent: sent_link(shares, share),
         node,
         reader_key,
         forwarded: share.parent.is_some(),
-        contact: share.contact_id.clone(),
+        contact: share.contact_id.as_deref(),
         session: s,
     })
 }
@@ -213,18 +187,18 @@ impl Tallies {
     pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
         let reading = Reading {
             session: c.session,
-            reader_key: &c.reader_key,
+            reader_key: c.reader_key,
             forwarded: c.forwarded,
             reader: None,
         };
         let tallies = slot(&mut self.by_target, &c.target);
-        if !tallies.contains_key(&c.rep) {
-            tallies.insert(c.rep.clone(), Tally::default());
+        if !tallies.contains_key(c.rep) {
+            tallies.insert(c.rep.to_owned(), Tally::default());
         }
-        let tally = tallies.get_mut(&c.rep).expect("present: inserted above");
+        let tally = tallies.get_mut(c.rep).expect("present: inserted above");
         tally.count(&reading, add);
         if tally.opens() == 0 {
-            tallies.remove(&c.rep);
+            tallies.remove(c.rep);
         }
         if tallies.is_empty() {
             self.by_target.remove(&c.target);
@@ -236,36 +210,36 @@ impl Tallies {
         }
 
         let day = c.session.started_at.date_naive();
-        let reach = slot(&mut self.reach, &c.rep);
-        reach.change(&c.reader_key, day, add);
+        let reach = slot(&mut self.reach, c.rep);
+        reach.change(c.reader_key, day, add);
         if reach.is_empty() {
-            self.reach.remove(&c.rep);
+            self.reach.remove(c.rep);
         }
-        self.reach_all.change(&c.reader_key, day, add);
+        self.reach_all.change(c.reader_key, day, add);
 
         let visible = c.session.totals.visible_ms;
-        let node = slot(&mut self.nodes, &c.node);
+        let node = slot(&mut self.nodes, c.node);
         if add {
             *node = (node.0 + 1, node.1 + visible);
         } else {
             *node = (node.0.saturating_sub(1), node.1.saturating_sub(visible));
         }
         if node.0 == 0 {
-            self.nodes.remove(&c.node);
+            self.nodes.remove(c.node);
         }
 
-        if let Some(root) = &c.root {
+        if let Some(root) = c.root {
             self.rank(root, add);
         }
-        if let Some(sent) = &c.sent {
+        if let Some(sent) = c.sent {
             self.read_sent(sent, add);
         }
-        if let Some(contact) = &c.contact {
+        if let Some(contact) = c.contact {
             self.open(contact, c.session.started_at, add);
         }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
-        let recent = slot(&mut self.recent, &c.rep);
+        let recent = slot(&mut self.recent, c.rep);
         if add {
             recent.insert(key);
             if recent.len() > RECENT_VIEWS {
@@ -275,7 +249,7 @@ impl Tallies {
             recent.remove(&key);
         }
         if recent.is_empty() {
-            self.recent.remove(&c.rep);
+            self.recent.remove(c.rep);
         }
     }
 }
@@ -291,12 +265,14 @@ impl Tallies {
 
     /// One counted view more (`add`) or fewer on a sent link (or straight from it):
     /// the link is read while it has any.
-    fn read_sent(&mut self, sent: &SentRead, add: bool) {
+    fn read_sent(&mut self, sent: &Share, add: bool) {
         let (before, after) = step(&mut self.sent_reads, &sent.token, add);
         if (before == 0) == (after == 0) {
             return;
         }
-        let day = slot(&mut self.sent, &sent.rep).entry(sent.day).or_default();
+        let day = (slot(&mut self.sent, &sent.rep_id))
+            .entry(sent.created_at.date_naive())
+            .or_default();
         if after > 0 {
             day.read += 1;
         } else {
@@ -347,13 +323,16 @@ impl Tallies {
 
     /// One view more (`add`) or fewer in the tree of `root`, which moves in its
     /// target's ranking.
-    fn rank(&mut self, root: &Root, add: bool) {
+    fn rank(&mut self, root: &Share, add: bool) {
         let (before, after) = step(&mut self.roots, &root.token, add);
-        let by_rep = slot(&mut self.ranked, &root.target);
-        if !by_rep.contains_key(&root.rep) {
-            by_rep.insert(root.rep.clone(), BTreeSet::new());
+        let target = target_key(&root.target);
+        let by_rep = slot(&mut self.ranked, &target);
+        if !by_rep.contains_key(&root.rep_id) {
+            by_rep.insert(root.rep_id.clone(), BTreeSet::new());
         }
-        let ranked = by_rep.get_mut(&root.rep).expect("present: inserted above");
+        let ranked = by_rep
+            .get_mut(&root.rep_id)
+            .expect("present: inserted above");
         if before > 0 {
             ranked.remove(&(Reverse(before), root.token.clone()));
         }
@@ -361,10 +340,10 @@ impl Tallies {
             ranked.insert((Reverse(after), root.token.clone()));
         }
         if ranked.is_empty() {
-            by_rep.remove(&root.rep);
+            by_rep.remove(&root.rep_id);
         }
         if by_rep.is_empty() {
-            self.ranked.remove(&root.target);
+            self.ranked.remove(&target);
         }
     }
 }
