@@ -64,35 +64,37 @@ impl Db {
         // The oldest overdue task first.
         let overdue = most_urgent(overdue, |a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
 
+        // One pass over the customers: hot ones whose reading waits, and those the
+        // pool's rules will soon take back.
         let history = self.history();
         let tallies = &self.ix().tallies;
         let mut waiting = Vec::new();
+        let mut going_back = Vec::new();
         for c in self.contacts.values() {
-            if c.merged.is_some() || c.intent < HOT_THRESHOLD {
+            if c.merged.is_some() {
                 continue;
             }
             let Some(i) = row(c.owner_id.as_deref()) else {
                 continue;
             };
-            let answered = history.last_follow_up.get(&c.id).copied();
-            if let Some(since) = tallies.reading_since(&c.id, answered) {
-                let late = is_late(since, now);
-                reps[i].count(Load::Waiting { late });
-                waiting.push((since, late, c, i));
+            if c.intent >= HOT_THRESHOLD {
+                let answered = history.last_follow_up.get(&c.id).copied();
+                if let Some(since) = tallies.reading_since(&c.id, answered) {
+                    let late = is_late(since, now);
+                    reps[i].count(Load::Waiting { late });
+                    waiting.push((since, late, c, i));
+                }
             }
-        }
-        // Longest waiting first.
-        let waiting = most_urgent(waiting, |a, b| (a.0, &a.2.id).cmp(&(b.0, &b.2.id)));
-
-        let mut going_back = Vec::new();
-        for (c, verdict) in self.going_back(caller, &history, now) {
-            if let Some(i) = row(c.owner_id.as_deref()) {
+            if let Some((_, verdict)) = self.verdict_on(c, &history, now)
+                && verdict != Verdict::Keep
+            {
                 let held = matches!(verdict, Verdict::Engaged { .. });
                 reps[i].count(Load::GoingBack { held });
                 going_back.push((verdict, c, i));
             }
         }
-        // The soonest due back first.
+        // Longest waiting first; the soonest due back first.
+        let waiting = most_urgent(waiting, |a, b| (a.0, &a.2.id).cmp(&(b.0, &b.2.id)));
         let going_back = most_urgent(going_back, |a, b| {
             (a.0.due(), &a.1.id).cmp(&(b.0.due(), &b.1.id))
         });

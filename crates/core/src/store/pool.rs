@@ -117,7 +117,7 @@ impl Db {
 
     /// The rules' verdict on owned customer `c` at `now`, with their owner's pool;
     /// `None` for a customer with no owner or whose owner uses no pool.
-    fn verdict_on<'s>(
+    pub(super) fn verdict_on<'s>(
         &'s self,
         c: &Contact,
         history: &History<'s>,
@@ -350,37 +350,23 @@ impl Db {
     /// The customers in `caller`'s scope the rules will send back within their
     /// warning time, or would have but they are reading now; soonest first.
     pub fn due_back(&self, caller: &Caller, now: DateTime<Utc>) -> Vec<DueBack> {
+        let history = self.history();
         let mut out: Vec<DueBack> = self
-            .going_back(caller, &self.history(), now)
-            .map(|(c, verdict)| DueBack {
-                contact: c.clone(),
-                verdict,
-            })
-            .collect();
-        out.sort_by(|a, b| (a.verdict.due(), &a.contact.id).cmp(&(b.verdict.due(), &b.contact.id)));
-        out
-    }
-
-    /// The customers of [`Db::due_back`], in no order.
-    pub(super) fn going_back<'s>(
-        &'s self,
-        caller: &'s Caller,
-        history: &'s History<'s>,
-        now: DateTime<Utc>,
-    ) -> impl Iterator<Item = (&'s Contact, Verdict)> + 's {
-        self.contacts
+            .contacts
             .values()
             .filter(|c| {
                 c.merged.is_none() && c.owner_id.is_some() && caller.covers(c.owner_id.as_deref())
             })
-            .filter_map(move |c| {
-                let (_, verdict) = self.verdict_on(c, history, now)?;
-                matches!(
+            .filter_map(|c| {
+                let (_, verdict) = self.verdict_on(c, &history, now)?;
+                (verdict != Verdict::Keep).then(|| DueBack {
+                    contact: c.clone(),
                     verdict,
-                    Verdict::Warn { .. } | Verdict::Engaged { .. } | Verdict::Recycle { .. }
-                )
-                .then_some((c, verdict))
+                })
             })
+            .collect();
+        out.sort_by(|a, b| (a.verdict.due(), &a.contact.id).cmp(&(b.verdict.due(), &b.contact.id)));
+        out
     }
 
     /// An admin runs the rules now (anyone else is refused), as [`Db::run_pool_rules`].
