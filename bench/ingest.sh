@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-cargo run --release --locked -p lianjie-server --example ingest_bench
+cargo run --profile server --locked -p lianjie-server --example ingest_bench

@@ -10,9 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-cargo build --release --locked -p lianjie-server --bin lianjie-server --example scale
-server=target/release/lianjie-server
-scale=target/release/examples/scale
+cargo build --profile server --locked -p lianjie-server --bin lianjie-server --example scale
+server=target/server/lianjie-server
+scale=target/server/examples/scale
 SIZES=${SIZES:-"100000 1000000"}
 DATABASES=${DATABASES:-"sqlite postgres"}
 dir=$(mktemp -d)
