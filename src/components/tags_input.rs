@@ -2,34 +2,44 @@ use leptos::html;
 use leptos::prelude::*;
 use lianjie_core::content::parse_tags;
 
-/// A comma-separated list of tags, read at every key (`on_change`), so a draft holds
-/// what is typed. The field is written from `tags` only while it is not being typed
-/// in, and tidied when left: written at each key, "a," would come back as "a" and a
-/// second tag could not be typed.
+/// A comma-separated list of tags. The field is written from `tags` only while it is
+/// not being typed in, so neither a colleague's change nor a live update rewrites
+/// what is typed, and tidied when left (written at each key, "a," would come back as
+/// "a" and a second tag could not be typed). It reports the tags at every key, so a
+/// draft holds what is typed, or with `per_edit` once an edit is done (the field
+/// left, or Enter), for a field that saves each edit.
 #[component]
 pub fn TagsInput(
     #[prop(into)] tags: Signal<Vec<String>>,
     on_change: Callback<Vec<String>>,
+    #[prop(optional)] per_edit: bool,
+    /// The field, for a shortcut that focuses it.
+    #[prop(optional)]
+    node_ref: Option<NodeRef<html::Input>>,
 ) -> impl IntoView {
-    let field = NodeRef::<html::Input>::new();
-    let show = move || {
+    let field = node_ref.unwrap_or_default();
+    let write = move |text: String| {
         if let Some(el) = field.get_untracked() {
-            el.set_value(&tags.with_untracked(|t| t.join(", ")));
+            el.set_value(&text);
         }
     };
     Effect::new(move || {
-        tags.track();
+        let text = tags.with(|t| t.join(", "));
         let typing = field.get().is_some_and(|el| {
             let el: &web_sys::Element = &el;
             document().active_element().as_ref() == Some(el)
         });
         if !typing {
-            show();
+            write(text);
         }
     });
+    let report = move |ev: web_sys::Event| on_change.run(parse_tags(&event_target_value(&ev)));
     view! {
         <input node_ref=field type="text"
-            on:input=move |ev| on_change.run(parse_tags(&event_target_value(&ev)))
-            on:blur=move |_| show() />
+            on:input=move |ev| { if !per_edit { report(ev) } }
+            on:change=move |ev| { if per_edit { report(ev) } }
+            // What was typed, tidied: the tags it reports (a save may still be on
+            // its way, and would show the tags from before it meanwhile).
+            on:blur=move |ev| write(parse_tags(&event_target_value(&ev)).join(", ")) />
     }
 }

@@ -192,6 +192,41 @@ test(`two contacts that are the same person merge, and the merge undoes (${BACKE
     await list.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: other }).first().waitFor();
   }));
 
+test(`labels being typed stay as typed when the same conversation's labels change in another tab (${BACKEND})`, () =>
+  withPage(async (page) => {
+    await enterAsStaff(page, url('/inbox'), 'agent');
+    await heading(page, 'Inbox');
+    const list = page.getByRole('region', { name: 'Conversations' });
+    await list.getByRole('list', { name: 'Conversations' }).getByRole('listitem').first().getByRole('link').click();
+    await page.waitForURL(/[?&]c=/);
+    const open = list.locator('a[aria-current="true"]');
+    await open.waitFor();
+    const labelsIn = (p) => p.getByRole('toolbar', { name: 'Conversation actions' })
+      .getByRole('textbox', { name: 'Labels (l)' });
+
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await heading(other, 'Inbox');
+    await labelsIn(other).waitFor();
+
+    await labelsIn(page).click();
+    await labelsIn(page).fill('');
+    await page.keyboard.type('VIP');
+    // The other tab saves its own labels; they arrive here while the field is typed in.
+    await labelsIn(other).fill('加急');
+    await labelsIn(other).press('Tab');
+    await open.getByText('加急').waitFor({ timeout: 15_000 });
+    assert.equal(await labelsIn(page).inputValue(), 'VIP');
+    // The edit, finished, is saved whole, and the field no longer typed in follows.
+    await page.keyboard.type(',报价,');
+    await page.keyboard.press('Tab');
+    await open.getByText('VIP · 报价').waitFor();
+    assert.equal(await labelsIn(page).inputValue(), 'VIP, 报价');
+    await other.locator('a[aria-current="true"]').getByText('VIP · 报价').waitFor({ timeout: 15_000 });
+    assert.equal(await labelsIn(other).inputValue(), 'VIP, 报价');
+    await other.close();
+  }));
+
 test(`a customer's web-chat message from the card page appears live in the inbox (${BACKEND})`, () =>
   withPage(async (page) => {
     await enterAsStaff(page, url('/inbox'));

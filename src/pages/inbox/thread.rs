@@ -2,8 +2,8 @@ use super::delivery::ReplyDelivery;
 use super::{CannedReplies, InboxCommand};
 use crate::api::{use_api, use_api_events};
 use crate::components::{
-    AttachmentList, DeliveryState, LoadFailed, RetryAlert, use_draft, use_message_outbox,
-    use_toasts,
+    AttachmentList, DeliveryState, LoadFailed, RetryAlert, TagsInput, use_draft,
+    use_message_outbox, use_toasts,
 };
 use crate::error::AppError;
 use crate::i18n::{I18n, Msg, use_i18n};
@@ -231,10 +231,14 @@ fn Handling(
     // message (an open list of them would close under the agent).
     let assignee =
         Memo::new(move |_| conversation.with(|c| c.as_ref().and_then(|c| c.assignee_id.clone())));
-    // A memo: the field is written only when the labels change, not whenever the
-    // conversation does (a customer's message would wipe labels being typed).
-    let label_text = Memo::new(move |_| {
-        conversation.with(|c| c.as_ref().map(|c| c.labels.join(", ")).unwrap_or_default())
+    let label_list = Memo::new(move |_| {
+        conversation.with(|c| c.as_ref().map(|c| c.labels.clone()).unwrap_or_default())
+    });
+    let save_labels = Callback::new(move |labels: Vec<String>| {
+        apply.dispatch(ConversationUpdate {
+            labels: Some(labels),
+            ..Default::default()
+        });
     });
     view! {
         <div role="toolbar" class="handling" aria-label=move || i18n.t(Msg::ConversationActions)>
@@ -286,10 +290,7 @@ fn Handling(
             </label>
             <label>
                 {move || i18n.t(Msg::Labels)}
-                <input node_ref=labels prop:value=label_text on:change=move |ev| {
-                    let labels = lianjie_core::content::parse_tags(&event_target_value(&ev));
-                    apply.dispatch(ConversationUpdate { labels: Some(labels), ..Default::default() });
-                } />
+                <TagsInput tags=label_list on_change=save_labels per_edit=true node_ref=labels />
             </label>
             {move || match status() {
                 Some(ConversationStatus::Snoozed { until }) => {
