@@ -38,6 +38,8 @@ export const PAGES = [
   { name: 'leaderboard', path: '/leaderboard', as: 'rep', h1: ['排行榜', 'Leaderboard'] },
   // A rep's board holds their own row; the admin's holds every seller.
   { name: 'team-board', path: '/team', as: 'admin', h1: ['团队看板', 'Team board'] },
+  // A manager on a phone: the team's table is wider than the screen and scrolls.
+  { name: 'team-board-manager', path: '/team', as: 'manager', h1: ['团队看板', 'Team board'] },
   // A rep in her first weeks is shown where to start.
   { name: 'dashboard-new-rep', path: '/', as: 'newRep', h1: ['工作台', 'Dashboard'] },
   { name: 'pipeline', path: '/pipeline', as: 'rep', h1: ['商机看板', 'Pipeline'] },
@@ -180,6 +182,7 @@ export function groups() {
     { who: 'rep', pages: [...rep.filter((p) => !p.mint), ...rep.filter((p) => p.mint)] },
     { who: 'admin', pages: PAGES.filter((p) => p.as === 'admin') },
     { who: 'newRep', pages: PAGES.filter((p) => p.as === 'newRep') },
+    { who: 'manager', pages: PAGES.filter((p) => p.as === 'manager') },
   ];
 }
 

@@ -18,28 +18,45 @@ pub fn TagsInput(
     node_ref: Option<NodeRef<html::Input>>,
 ) -> impl IntoView {
     let field = node_ref.unwrap_or_default();
+    // An edit reported (`per_edit`) whose tags have not come back yet: until they
+    // do, the field shows what was typed rather than the tags from before it.
+    let pending = StoredValue::new(false);
     let write = move |text: String| {
         if let Some(el) = field.get_untracked() {
             el.set_value(&text);
         }
     };
+    let show = move || write(tags.with_untracked(|t| t.join(", ")));
     Effect::new(move || {
-        let text = tags.with(|t| t.join(", "));
+        tags.track();
         let typing = field.get().is_some_and(|el| {
             let el: &web_sys::Element = &el;
             document().active_element().as_ref() == Some(el)
         });
         if !typing {
-            write(text);
+            pending.set_value(false);
+            show();
         }
     });
     let report = move |ev: web_sys::Event| on_change.run(parse_tags(&event_target_value(&ev)));
     view! {
         <input node_ref=field type="text"
+            on:focus=move |_| pending.set_value(false)
             on:input=move |ev| { if !per_edit { report(ev) } }
-            on:change=move |ev| { if per_edit { report(ev) } }
-            // What was typed, tidied: the tags it reports (a save may still be on
-            // its way, and would show the tags from before it meanwhile).
-            on:blur=move |ev| write(parse_tags(&event_target_value(&ev)).join(", ")) />
+            on:change=move |ev| {
+                if per_edit {
+                    pending.set_value(true);
+                    report(ev);
+                }
+            }
+            // Tidied: the tags as they are now (changed elsewhere meanwhile, or as
+            // typed at every key), or the edit just reported, tidied.
+            on:blur=move |ev| {
+                if pending.get_value() {
+                    write(parse_tags(&event_target_value(&ev)).join(", "));
+                } else {
+                    show();
+                }
+            } />
     }
 }

@@ -4,7 +4,9 @@
 
 use super::use_query_param;
 use crate::api::use_api;
-use crate::components::{DepartmentSelect, LoadFailed, PageHeader, download_csv, use_toasts};
+use crate::components::{
+    DepartmentSelect, LoadFailed, PageHeader, TableScroll, download_csv, use_toasts,
+};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
@@ -144,7 +146,7 @@ fn Board(
             {move || i18n.tf(Msg::LbWindow, &[("from", &window.0), ("to", &window.1)])}
             {mine.map(|rank| view! { " · " <strong>{move || i18n.tf(Msg::LbMine, &[("rank", &rank), ("n", &n), ("what", &what())])}</strong> })}
         </p>
-        <div class="table-scroll">
+        <TableScroll label=Msg::LbTable>
             <table class="leaderboard">
                 <caption class="visually-hidden">{move || i18n.t(Msg::LbTable)}</caption>
                 <thead>
@@ -174,7 +176,7 @@ fn Board(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

@@ -5,7 +5,9 @@
 
 use super::use_query_param;
 use crate::api::{use_api, use_api_events};
-use crate::components::{DepartmentSelect, DueBadges, LoadFailed, PageHeader, TimeAgo};
+use crate::components::{
+    DepartmentSelect, DueBadges, LoadFailed, PageHeader, TableScroll, TimeAgo,
+};
 use crate::i18n::{I18n, Msg, use_i18n};
 use crate::viewer::use_viewer;
 use leptos::prelude::*;
@@ -68,7 +70,7 @@ fn Board(board: TeamBoard, i18n: I18n) -> impl IntoView {
         going_back,
     } = board;
     view! {
-        <div class="table-scroll team-table">
+        <TableScroll label=Msg::TbTable class="team-table">
             <table class="leaderboard team-load">
                 <caption class="visually-hidden">{move || i18n.t(Msg::TbTable)}</caption>
                 <thead>
@@ -85,7 +87,7 @@ fn Board(board: TeamBoard, i18n: I18n) -> impl IntoView {
                     {reps.into_iter().map(|r| view! { <LoadRow row=r i18n /> }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <div class="team-lists">
             <ListPanel id="tb-waiting" title=Msg::TbWaitingTitle empty=Msg::TbWaitingNone i18n
                 rows=waiting.into_iter().map(|w| { let owner = names(&w.owner_id); view! { <WaitingRow lead=w owner i18n /> }.into_any() }).collect() />

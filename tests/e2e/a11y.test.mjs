@@ -51,6 +51,9 @@ suiteFor('a new rep\'s dashboard, Chinese, phone',
   { who: 'newRep', pages: PAGES.filter((p) => p.as === 'newRep'), lang: 'zh', size: 'phone' });
 suiteFor('the customer pages, Chinese, phone',
   { who: 'customer', pages: plainFirst(PAGES.filter((p) => p.as === 'customer')), lang: 'zh', size: 'phone' });
+// A manager looks at the team from a phone.
+suiteFor('a manager\'s team board, Chinese, phone',
+  { who: 'manager', pages: PAGES.filter((p) => p.as === 'manager'), lang: 'zh', size: 'phone' });
 // A rep works from their phone: the workbench there (tab bar, one pane at a time).
 suiteFor('the rep\'s pages, Chinese, phone',
   { who: 'rep', pages: plainFirst(PAGES.filter((p) => p.as === 'rep')), lang: 'zh', size: 'phone' });

@@ -224,6 +224,14 @@ test(`labels being typed stay as typed when the same conversation's labels chang
     assert.equal(await labelsIn(page).inputValue(), 'VIP, 报价');
     await other.locator('a[aria-current="true"]').getByText('VIP · 报价').waitFor({ timeout: 15_000 });
     assert.equal(await labelsIn(other).inputValue(), 'VIP, 报价');
+    // Left without an edit, the field shows the labels as they are now.
+    await labelsIn(page).click();
+    await labelsIn(other).fill('VIP, 报价, 加急');
+    await labelsIn(other).press('Tab');
+    await open.getByText('VIP · 报价 · 加急').waitFor({ timeout: 15_000 });
+    assert.equal(await labelsIn(page).inputValue(), 'VIP, 报价');
+    await page.keyboard.press('Tab');
+    assert.equal(await labelsIn(page).inputValue(), 'VIP, 报价, 加急');
     await other.close();
   }));
 

@@ -203,6 +203,8 @@ fn the_rules_recycle_the_neglected_hold_the_engaged_and_keep_the_locked() {
         c.last_seen_at = Some(start);
     }
     db.log.retain(|_, e| !mine.contains(&e.contact_id));
+    // Written past the operations: the lookups (the latest follow-ups) are built again.
+    db.forget_lookups();
     db.contacts.get_mut(&engaged).unwrap().intent = 85;
     db.set_lock(&rep, &locked, true).unwrap();
 
