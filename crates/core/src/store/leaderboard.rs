@@ -3,7 +3,6 @@
 //! `crate::leaderboard`).
 
 use super::*;
-use crate::crm::Entry;
 use crate::leaderboard::{BoardQuery, Figures, Leaderboard, median_minutes, rank, responses};
 
 impl Db {
@@ -58,7 +57,7 @@ impl Db {
         // after they started reading.
         let mut by_contact: HashMap<&str, Vec<(DateTime<Utc>, &str)>> = HashMap::new();
         for e in self.log.values() {
-            if matches!(e.entry, Entry::FollowUp { .. }) {
+            if e.is_follow_up() {
                 by_contact
                     .entry(e.contact_id.as_str())
                     .or_default()

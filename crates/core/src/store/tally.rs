@@ -94,16 +94,15 @@ pub const RECENT_VIEWS: usize = 500;
 /// view out and in again.
 pub(super) struct Contribution<'a> {
     target: String,
-    rep: &'a str,
+    /// The link the view was opened through: its rep, whether it was forwarded, and
+    /// the contact it was sent to.
+    link: &'a Share,
     node: &'a str,
     reader_key: &'a str,
-    forwarded: bool,
     /// The root link of the forward tree the view's node is in, if it is in one.
     root: Option<&'a Share>,
     /// The sent link the view reads, for the leaderboard (see [`sent_link`]).
     sent: Option<&'a Share>,
-    /// The contact the view's link was sent to.
-    contact: Option<&'a str>,
     session: &'a ViewSession,
 }
 
@@ -145,13 +144,11 @@ pub(super) fn contribution<'a>(
     let node = s.reader_token.as_deref().unwrap_or(&s.share_token);
     Some(Contribution {
         target: target_key(&share.target),
-        rep: &share.rep_id,
+        link: share,
         root: root_of(shares, node),
         sent: sent_link(shares, share),
         node,
         reader_key,
-        forwarded: share.parent.is_some(),
-        contact: share.contact_id.as_deref(),
         session: s,
     })
 }
@@ -185,20 +182,21 @@ fn step(map: &mut HashMap<String, u32>, key: &str, add: bool) -> (u32, u32) {
 impl Tallies {
     /// Counts `c` in (`add`) or takes it out again.
     pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
+        let rep = c.link.rep_id.as_str();
         let reading = Reading {
             session: c.session,
             reader_key: c.reader_key,
-            forwarded: c.forwarded,
+            forwarded: c.link.parent.is_some(),
             reader: None,
         };
         let tallies = slot(&mut self.by_target, &c.target);
-        if !tallies.contains_key(c.rep) {
-            tallies.insert(c.rep.to_owned(), Tally::default());
+        if !tallies.contains_key(rep) {
+            tallies.insert(rep.to_owned(), Tally::default());
         }
-        let tally = tallies.get_mut(c.rep).expect("present: inserted above");
+        let tally = tallies.get_mut(rep).expect("present: inserted above");
         tally.count(&reading, add);
         if tally.opens() == 0 {
-            tallies.remove(c.rep);
+            tallies.remove(rep);
         }
         if tallies.is_empty() {
             self.by_target.remove(&c.target);
@@ -210,10 +208,10 @@ impl Tallies {
         }
 
         let day = c.session.started_at.date_naive();
-        let reach = slot(&mut self.reach, c.rep);
+        let reach = slot(&mut self.reach, rep);
         reach.change(c.reader_key, day, add);
         if reach.is_empty() {
-            self.reach.remove(c.rep);
+            self.reach.remove(rep);
         }
         self.reach_all.change(c.reader_key, day, add);
 
@@ -234,12 +232,12 @@ impl Tallies {
         if let Some(sent) = c.sent {
             self.read_sent(sent, add);
         }
-        if let Some(contact) = c.contact {
+        if let Some(contact) = c.link.contact_id.as_deref() {
             self.open(contact, c.session.started_at, add);
         }
 
         let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
-        let recent = slot(&mut self.recent, c.rep);
+        let recent = slot(&mut self.recent, rep);
         if add {
             recent.insert(key);
             if recent.len() > RECENT_VIEWS {
@@ -249,7 +247,7 @@ impl Tallies {
             recent.remove(&key);
         }
         if recent.is_empty() {
-            self.recent.remove(c.rep);
+            self.recent.remove(rep);
         }
     }
 }
