@@ -4,7 +4,6 @@
 //! each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt as _;
 use lianjie_core::api::Event;
 use lianjie_core::store::{Db, Record};
 use lianjie_core::team::Organization;
@@ -422,58 +421,92 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
         org,
     )
     .await?;
-    db.cards = keyed(conn, "SELECT id, doc FROM cards WHERE org_id = $1", org).await?;
-    db.contents = keyed(conn, "SELECT id, doc FROM contents WHERE org_id = $1", org).await?;
-    db.shares = keyed(conn, "SELECT token, doc FROM shares WHERE org_id = $1", org).await?;
-    db.sessions = keyed(
-        conn,
-        "SELECT id, doc FROM view_sessions WHERE org_id = $1",
-        org,
-    )
-    .await?;
-    db.contacts = keyed(conn, "SELECT id, doc FROM contacts WHERE org_id = $1", org).await?;
-    db.log = keyed(
-        conn,
-        "SELECT id, doc FROM customer_log WHERE org_id = $1",
-        org,
-    )
-    .await?;
-    db.tasks = keyed(conn, "SELECT id, doc FROM tasks WHERE org_id = $1", org).await?;
-    db.deals = keyed(conn, "SELECT id, doc FROM deals WHERE org_id = $1", org).await?;
-    db.conversations = keyed(
-        conn,
-        "SELECT id, doc FROM conversations WHERE org_id = $1",
-        org,
-    )
-    .await?;
+    db.cards = keyed(conn, "cards", "id", org).await?;
+    db.contents = keyed(conn, "contents", "id", org).await?;
+    db.shares = keyed(conn, "shares", "token", org).await?;
+    db.sessions = keyed(conn, "view_sessions", "id", org).await?;
+    db.contacts = keyed(conn, "contacts", "id", org).await?;
+    db.log = keyed(conn, "customer_log", "id", org).await?;
+    db.tasks = keyed(conn, "tasks", "id", org).await?;
+    db.deals = keyed(conn, "deals", "id", org).await?;
+    db.conversations = keyed(conn, "conversations", "id", org).await?;
     db.canned = docs(
         conn,
         "SELECT doc FROM canned_replies WHERE org_id = $1 ORDER BY id",
         org,
     )
     .await?;
-    db.channel_keys = keyed(
-        conn,
-        "SELECT id, doc FROM channel_keys WHERE org_id = $1",
-        org,
-    )
-    .await?;
+    db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
     // Before the data serves anyone (see `Db::build_lookups`).
     db.build_lookups();
     Ok(db)
 }
 
-/// Each row read as it arrives: the database's thread reads the next rows while
-/// this one is parsed, and the raw rows of a whole table are never held at once.
+/// Records read per round trip at start (see [`keyed`]).
+const PAGE: i64 = 1_000;
+
+/// What joins a page's keys, and its documents, into one text each: a control
+/// character, which JSON never holds unescaped. A page where a key holds one is read
+/// again row by row.
+const SEPARATOR: &str = "\u{1e}";
+
+/// A table's records of one organization, by key: a page at a time in key order,
+/// each page one row of its keys and one of its documents, joined by the database.
+/// At a million rows, handing each row over on its own took longer than reading it
+/// (sqlx passes rows one by one between its SQLite thread and ours).
 async fn keyed<T: DeserializeOwned>(
     conn: &mut sqlx::AnyConnection,
-    sql: &str,
+    table: &str,
+    key: &str,
     org: &str,
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
-    let mut rows = sqlx::query(sql).bind(org).fetch(&mut *conn);
     let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await? {
-        out.push(key_and_doc(&row)?);
+    // The first page from the smallest key, the empty one included.
+    let mut after: Option<String> = None;
+    loop {
+        let from = if after.is_some() { ">" } else { ">=" };
+        let after_key = after.as_deref().unwrap_or("");
+        let page = format!(
+            "SELECT count(*), max(k), string_agg(k, $3), string_agg(doc, $3) FROM \
+             (SELECT {key} AS k, doc FROM {table} WHERE org_id = $1 AND {key} {from} $2 \
+              ORDER BY {key} LIMIT {PAGE}) AS page"
+        );
+        let row = sqlx::query(&page)
+            .bind(org)
+            .bind(after_key)
+            .bind(SEPARATOR)
+            .fetch_one(&mut *conn)
+            .await?;
+        let count: i64 = row.try_get(0)?;
+        if count == 0 {
+            break;
+        }
+        let last: String = row.try_get(1)?;
+        let keys: Vec<&str> = row.try_get::<&str, _>(2)?.split(SEPARATOR).collect();
+        let docs: Vec<&str> = row.try_get::<&str, _>(3)?.split(SEPARATOR).collect();
+        if i64::try_from(keys.len()) == Ok(count) && keys.len() == docs.len() {
+            for (k, doc) in keys.into_iter().zip(docs) {
+                out.push((k.to_owned(), serde_json::from_str(doc)?));
+            }
+        } else {
+            let sql = format!(
+                "SELECT {key}, doc FROM {table} \
+                 WHERE org_id = $1 AND {key} {from} $2 AND {key} <= $3"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(org)
+                .bind(after_key)
+                .bind(&last)
+                .fetch_all(&mut *conn)
+                .await?;
+            for row in &rows {
+                out.push(key_and_doc(row)?);
+            }
+        }
+        if count < PAGE {
+            break;
+        }
+        after = Some(last);
     }
     Ok(out.into_iter().collect())
 }

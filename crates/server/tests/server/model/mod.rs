@@ -245,6 +245,38 @@ async fn random_operations_answer_the_same_from_memory_and_from_the_database() {
     }
 }
 
+/// A starting server reads records a page at a time, a page's keys and documents each
+/// joined into one text: every record comes back, across pages, with keys that hold
+/// the joining character (that page is read row by row) or are empty.
+#[tokio::test]
+async fn every_record_is_read_back_a_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = common::fresh_database(dir.path()).await;
+    let mut db = demo::seed(start_time());
+    let model = db.contacts.values().next().cloned().unwrap();
+    // Two and a half pages, a key with the joining character in the second.
+    let keys = (0..2_500)
+        .map(|i| format!("k-page-{i:05}"))
+        .chain(["".into(), "k-page-01200\u{1e}x".into()]);
+    for id in keys {
+        db.contacts.insert(
+            id.clone(),
+            lianjie_core::contact::Contact {
+                id,
+                ..model.clone()
+            },
+        );
+    }
+    let storage = Storage::open(&url).await.unwrap();
+    let batch = Batch::replace_all(&db, "x").unwrap();
+    storage.commit(&[&batch]).await.unwrap();
+    let (stored, _) = storage.load_org(&db.org.id).await.unwrap();
+    assert!(stored.contacts.contains_key(""));
+    assert!(stored.contacts.contains_key("k-page-01200\u{1e}x"));
+    assert_eq!(stored.contacts.len(), db.contacts.len());
+    assert_eq!(records(&stored), records(&db));
+}
+
 /// Rows written before the columns existed get them from their documents once, on
 /// the next start: the lists answer as core does.
 #[tokio::test]
