@@ -1,4 +1,4 @@
--- A starting server reads each organization's records a page at a time in key order
+-- A starting server on SQLite reads each organization's records a page at a time in key order
 -- (`storage::keyed`): with only (org_id, version) to go by, every page sorted the
 -- organization's whole table again (at 1,000,000 view sessions, minutes to start).
 CREATE INDEX cards_by_key ON cards (org_id, id);

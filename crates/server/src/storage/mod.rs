@@ -4,6 +4,7 @@
 //! each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt as _;
 use lianjie_core::api::Event;
 use lianjie_core::store::{Db, Record};
 use lianjie_core::team::Organization;
@@ -450,10 +451,12 @@ const PAGE: i64 = 1_000;
 /// again row by row.
 const SEPARATOR: &str = "\u{1e}";
 
-/// A table's records of one organization, by key: a page at a time in key order,
-/// each page one row of its keys and one of its documents, joined by the database.
-/// At a million rows, handing each row over on its own took longer than reading it
-/// (sqlx passes rows one by one between its SQLite thread and ours).
+/// A table's records of one organization, by key. On SQLite a page at a time in key
+/// order, each page one row of its keys and one of its documents, joined by the
+/// database: at a million rows, sqlx handing each row over on its own from its
+/// SQLite thread took longer than reading it (start 7.2 s, paged 3.8 s). PostgreSQL's
+/// rows stream over its socket: each row as it arrives, which pages made slower
+/// (4.1 s, paged 4.5 s).
 async fn keyed<T: DeserializeOwned>(
     conn: &mut sqlx::AnyConnection,
     table: &str,
@@ -461,6 +464,14 @@ async fn keyed<T: DeserializeOwned>(
     org: &str,
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
     let mut out = Vec::new();
+    if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
+        let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
+        let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            out.push(key_and_doc(&row)?);
+        }
+        return Ok(out.into_iter().collect());
+    }
     // The first page from the smallest key, the empty one included.
     let mut after: Option<String> = None;
     loop {
