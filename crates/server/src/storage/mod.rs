@@ -33,6 +33,8 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored record is unreadable: {0}")]
     Decode(#[from] serde_json::Error),
+    #[error("reading stored records stopped: {0}")]
+    Reading(#[from] tokio::task::JoinError),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
@@ -443,6 +445,9 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     Ok(db)
 }
 
+/// Records by key, in no order.
+type Keyed<T> = Vec<(String, T)>;
+
 /// Records read per round trip at start (see [`keyed`]).
 const PAGE: i64 = 1_000;
 
@@ -456,8 +461,9 @@ const SEPARATOR: &str = "\u{1e}";
 /// database: at a million rows, sqlx handing each row over on its own from its
 /// SQLite thread took longer than reading it (start 7.2 s, paged 3.8 s). PostgreSQL's
 /// rows stream over its socket: each row as it arrives, which pages made slower
-/// (4.1 s, paged 4.5 s).
-async fn keyed<T: DeserializeOwned>(
+/// (4.1 s, paged 4.5 s). A page is parsed on another thread while the database reads
+/// the next.
+async fn keyed<T: DeserializeOwned + Send + 'static>(
     conn: &mut sqlx::AnyConnection,
     table: &str,
     key: &str,
@@ -474,6 +480,8 @@ async fn keyed<T: DeserializeOwned>(
     }
     // The first page from the smallest key, the empty one included.
     let mut after: Option<String> = None;
+    // The last page read, parsed on another thread while the database reads the next.
+    let mut parsing: Option<tokio::task::JoinHandle<StorageResult<Keyed<T>>>> = None;
     loop {
         let from = if after.is_some() { ">" } else { ">=" };
         let after_key = after.as_deref().unwrap_or("");
@@ -488,17 +496,24 @@ async fn keyed<T: DeserializeOwned>(
             .bind(SEPARATOR)
             .fetch_one(&mut *conn)
             .await?;
+        if let Some(page) = parsing.take() {
+            out.extend(page.await??);
+        }
         let count: i64 = row.try_get(0)?;
         if count == 0 {
             break;
         }
         let last: String = row.try_get(1)?;
-        let keys: Vec<&str> = row.try_get::<&str, _>(2)?.split(SEPARATOR).collect();
-        let docs: Vec<&str> = row.try_get::<&str, _>(3)?.split(SEPARATOR).collect();
-        if i64::try_from(keys.len()) == Ok(count) && keys.len() == docs.len() {
-            for (k, doc) in keys.into_iter().zip(docs) {
-                out.push((k.to_owned(), serde_json::from_str(doc)?));
-            }
+        let keys: String = row.try_get(2)?;
+        let docs: String = row.try_get(3)?;
+        let joined = |text: &str| i64::try_from(text.matches(SEPARATOR).count() + 1) == Ok(count);
+        if joined(&keys) && joined(&docs) {
+            parsing = Some(tokio::task::spawn_blocking(move || {
+                keys.split(SEPARATOR)
+                    .zip(docs.split(SEPARATOR))
+                    .map(|(k, doc)| Ok((k.to_owned(), serde_json::from_str(doc)?)))
+                    .collect()
+            }));
         } else {
             let sql = format!(
                 "SELECT {key}, doc FROM {table} \
@@ -518,6 +533,9 @@ async fn keyed<T: DeserializeOwned>(
             break;
         }
         after = Some(last);
+    }
+    if let Some(page) = parsing {
+        out.extend(page.await??);
     }
     Ok(out.into_iter().collect())
 }
