@@ -1,8 +1,8 @@
--- A starting server on SQLite reads each organization's records a page at a time in key order
--- (`storage::keyed`): with only (org_id, version) to go by, every page sorted the
--- organization's whole table again (at 1,000,000 view sessions, minutes to start).
+-- A starting server on SQLite reads each organization's records (but its contents) a
+-- page at a time in key order (`storage::keyed`): with only (org_id, version) to go
+-- by, every page sorted the organization's whole table again (at 1,000,000 view
+-- sessions, minutes to start).
 CREATE INDEX cards_by_key ON cards (org_id, id);
-CREATE INDEX contents_by_key ON contents (org_id, id);
 CREATE INDEX shares_by_key ON shares (org_id, token);
 CREATE INDEX view_sessions_by_key ON view_sessions (org_id, id);
 CREATE INDEX contacts_by_key ON contacts (org_id, id);

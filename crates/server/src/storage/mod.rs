@@ -425,7 +425,9 @@ async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db
     )
     .await?;
     db.cards = keyed(conn, "cards", "id", org).await?;
-    db.contents = keyed(conn, "contents", "id", org).await?;
+    // A library's content is few rows, each up to a few megabytes: a page of them
+    // joined in one text could pass SQLite's limit on a value's length (1 GB).
+    db.contents = row_by_row(conn, "contents", "id", org).await?;
     db.shares = keyed(conn, "shares", "token", org).await?;
     db.sessions = keyed(conn, "view_sessions", "id", org).await?;
     db.contacts = keyed(conn, "contacts", "id", org).await?;
@@ -469,15 +471,10 @@ async fn keyed<T: DeserializeOwned + Send + 'static>(
     key: &str,
     org: &str,
 ) -> StorageResult<std::collections::BTreeMap<String, T>> {
-    let mut out = Vec::new();
     if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
-        let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
-        let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            out.push(key_and_doc(&row)?);
-        }
-        return Ok(out.into_iter().collect());
+        return row_by_row(conn, table, key, org).await;
     }
+    let mut out = Vec::new();
     // The first page from the smallest key, the empty one included.
     let mut after: Option<String> = None;
     // The last page read, parsed on another thread while the database reads the next.
@@ -536,6 +533,22 @@ async fn keyed<T: DeserializeOwned + Send + 'static>(
     }
     if let Some(page) = parsing {
         out.extend(page.await??);
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// A table's records of one organization, by key, each row read as it arrives.
+async fn row_by_row<T: DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    key: &str,
+    org: &str,
+) -> StorageResult<std::collections::BTreeMap<String, T>> {
+    let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
+    let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(key_and_doc(&row)?);
     }
     Ok(out.into_iter().collect())
 }
