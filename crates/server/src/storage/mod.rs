@@ -4,23 +4,22 @@
 //! each organization loads into a `Db` of its own.
 
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt as _;
 use lianjie_core::api::Event;
 use lianjie_core::store::{Db, Record};
-use lianjie_core::team::Organization;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor as _, Row as _};
 
 pub mod files;
 mod fill;
 pub mod heads;
+mod load;
 pub mod mail;
 mod queue;
 mod reads;
 mod rows;
 
+use load::{changes_after, key_and_doc, load_org};
 pub use queue::Due;
 
 pub use rows::{Batch, Row, rows_for};
@@ -390,190 +389,6 @@ pub enum Changes {
     /// The data was replaced whole since (a demo reset deletes rows, which no
     /// version shows): all of it, read again.
     Reload(Box<Db>),
-}
-
-async fn changes_after(
-    conn: &mut sqlx::AnyConnection,
-    org: &str,
-    known: i64,
-    reset_at: i64,
-) -> StorageResult<Changes> {
-    Ok(if reset_at > known {
-        Changes::Reload(Box::new(load_org(conn, org).await?))
-    } else {
-        Changes::Records(heads::changes_since(conn, org, known).await?)
-    })
-}
-
-/// One organization's records but its messages (they stay in storage), read on
-/// `conn`.
-async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db> {
-    let mut db = Db::default();
-    db.org = docs::<Organization>(conn, "SELECT doc FROM organizations WHERE id = $1", org)
-        .await?
-        .pop()
-        .unwrap_or_else(|| Organization {
-            id: org.to_owned(),
-            name: org.to_owned(),
-            departments: Vec::new(),
-            ..Default::default()
-        });
-    db.users = docs(
-        conn,
-        "SELECT doc FROM users WHERE org_id = $1 ORDER BY id",
-        org,
-    )
-    .await?;
-    db.cards = keyed(conn, "cards", "id", org).await?;
-    // A library's content is few rows, each up to a few megabytes: a page of them
-    // joined in one text could pass SQLite's limit on a value's length (1 GB).
-    db.contents = row_by_row(conn, "contents", "id", org).await?;
-    db.shares = keyed(conn, "shares", "token", org).await?;
-    db.sessions = keyed(conn, "view_sessions", "id", org).await?;
-    db.contacts = keyed(conn, "contacts", "id", org).await?;
-    db.log = keyed(conn, "customer_log", "id", org).await?;
-    db.tasks = keyed(conn, "tasks", "id", org).await?;
-    db.deals = keyed(conn, "deals", "id", org).await?;
-    db.conversations = keyed(conn, "conversations", "id", org).await?;
-    db.canned = docs(
-        conn,
-        "SELECT doc FROM canned_replies WHERE org_id = $1 ORDER BY id",
-        org,
-    )
-    .await?;
-    db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
-    // Before the data serves anyone (see `Db::build_lookups`).
-    db.build_lookups();
-    Ok(db)
-}
-
-/// Records by key, in no order.
-type Keyed<T> = Vec<(String, T)>;
-
-/// Records read per round trip at start (see [`keyed`]).
-const PAGE: i64 = 1_000;
-
-/// What joins a page's keys, and its documents, into one text each: a control
-/// character, which JSON never holds unescaped. A page where a key holds one is read
-/// again row by row.
-const SEPARATOR: &str = "\u{1e}";
-
-/// A table's records of one organization, by key. On SQLite a page at a time in key
-/// order, each page one row of its keys and one of its documents, joined by the
-/// database: at a million rows, sqlx handing each row over on its own from its
-/// SQLite thread took longer than reading it (start 7.2 s, paged 3.8 s). PostgreSQL's
-/// rows stream over its socket: each row as it arrives, which pages made slower
-/// (4.1 s, paged 4.5 s). A page is parsed on another thread while the database reads
-/// the next.
-async fn keyed<T: DeserializeOwned + Send + 'static>(
-    conn: &mut sqlx::AnyConnection,
-    table: &str,
-    key: &str,
-    org: &str,
-) -> StorageResult<std::collections::BTreeMap<String, T>> {
-    if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
-        return row_by_row(conn, table, key, org).await;
-    }
-    let mut out = Vec::new();
-    // The first page from the smallest key, the empty one included.
-    let mut after: Option<String> = None;
-    // The last page read, parsed on another thread while the database reads the next.
-    let mut parsing: Option<tokio::task::JoinHandle<StorageResult<Keyed<T>>>> = None;
-    loop {
-        let from = if after.is_some() { ">" } else { ">=" };
-        let after_key = after.as_deref().unwrap_or("");
-        let page = format!(
-            "SELECT count(*), max(k), string_agg(k, $3), string_agg(doc, $3) FROM \
-             (SELECT {key} AS k, doc FROM {table} WHERE org_id = $1 AND {key} {from} $2 \
-              ORDER BY {key} LIMIT {PAGE}) AS page"
-        );
-        let row = sqlx::query(&page)
-            .bind(org)
-            .bind(after_key)
-            .bind(SEPARATOR)
-            .fetch_one(&mut *conn)
-            .await?;
-        if let Some(page) = parsing.take() {
-            out.extend(page.await??);
-        }
-        let count: i64 = row.try_get(0)?;
-        if count == 0 {
-            break;
-        }
-        let last: String = row.try_get(1)?;
-        let keys: String = row.try_get(2)?;
-        let docs: String = row.try_get(3)?;
-        let joined = |text: &str| i64::try_from(text.matches(SEPARATOR).count() + 1) == Ok(count);
-        if joined(&keys) && joined(&docs) {
-            parsing = Some(tokio::task::spawn_blocking(move || {
-                keys.split(SEPARATOR)
-                    .zip(docs.split(SEPARATOR))
-                    .map(|(k, doc)| Ok((k.to_owned(), serde_json::from_str(doc)?)))
-                    .collect()
-            }));
-        } else {
-            let sql = format!(
-                "SELECT {key}, doc FROM {table} \
-                 WHERE org_id = $1 AND {key} {from} $2 AND {key} <= $3"
-            );
-            let rows = sqlx::query(&sql)
-                .bind(org)
-                .bind(after_key)
-                .bind(&last)
-                .fetch_all(&mut *conn)
-                .await?;
-            for row in &rows {
-                out.push(key_and_doc(row)?);
-            }
-        }
-        if count < PAGE {
-            break;
-        }
-        after = Some(last);
-    }
-    if let Some(page) = parsing {
-        out.extend(page.await??);
-    }
-    Ok(out.into_iter().collect())
-}
-
-/// A table's records of one organization, by key, each row read as it arrives.
-async fn row_by_row<T: DeserializeOwned>(
-    conn: &mut sqlx::AnyConnection,
-    table: &str,
-    key: &str,
-    org: &str,
-) -> StorageResult<std::collections::BTreeMap<String, T>> {
-    let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
-    let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
-    let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await? {
-        out.push(key_and_doc(&row)?);
-    }
-    Ok(out.into_iter().collect())
-}
-
-/// A row's first column, and its second read as a JSON document.
-fn key_and_doc<K, T>(row: &sqlx::any::AnyRow) -> StorageResult<(K, T)>
-where
-    K: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
-    T: DeserializeOwned,
-{
-    Ok((
-        row.try_get(0)?,
-        serde_json::from_str(row.try_get::<&str, _>(1)?)?,
-    ))
-}
-
-async fn docs<T: DeserializeOwned>(
-    conn: &mut sqlx::AnyConnection,
-    sql: &str,
-    org: &str,
-) -> StorageResult<Vec<T>> {
-    let rows = sqlx::query(sql).bind(org).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>(0)?)?))
-        .collect()
 }
 
 /// Logs the batches' events in one statement and returns each batch's event id.
