@@ -29,6 +29,7 @@ use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
 use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt};
+use id_list::IdList;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -45,6 +46,7 @@ mod crm_settings;
 mod customers;
 mod deals;
 mod delivery;
+mod id_list;
 mod identities;
 mod import;
 mod inbox;
@@ -125,13 +127,13 @@ pub struct Db {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Index {
-    shares_by_contact: HashMap<String, Vec<String>>,
-    children: HashMap<String, Vec<String>>,
-    sessions_by_share: HashMap<String, Vec<String>>,
-    conversations_by_contact: HashMap<String, Vec<String>>,
-    shares_by_target: HashMap<String, Vec<String>>,
+    shares_by_contact: HashMap<String, IdList>,
+    children: HashMap<String, IdList>,
+    sessions_by_share: HashMap<String, IdList>,
+    conversations_by_contact: HashMap<String, IdList>,
+    shares_by_target: HashMap<String, IdList>,
     /// Sessions by the reader's own link (`ViewSession::reader_token`).
-    sessions_by_reader: HashMap<String, Vec<String>>,
+    sessions_by_reader: HashMap<String, IdList>,
     tallies: tally::Tallies,
     /// Contacts' view sums, kept once walked (see [`view_sums`]).
     sums: HashMap<String, view_sums::ViewSums>,
@@ -176,6 +178,17 @@ impl Index {
         for e in db.log.values() {
             ix.add_log(e);
         }
+        for lists in [
+            &mut ix.shares_by_contact,
+            &mut ix.children,
+            &mut ix.sessions_by_share,
+            &mut ix.conversations_by_contact,
+            &mut ix.shares_by_target,
+            &mut ix.sessions_by_reader,
+        ] {
+            lists.values_mut().for_each(IdList::shrink);
+        }
+        ix.tallies.shrink();
         ix
     }
 
@@ -217,22 +230,20 @@ impl Index {
 /// Adds `value` under `key`, keeping each list in key order: a list then reads the
 /// same whether the data was built up operation by operation or loaded back from
 /// storage (where order of arrival is lost), so both backends answer alike.
-fn push(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
-    let list = map.entry(key.to_owned()).or_default();
-    if let Err(at) = list.binary_search_by(|v| v.as_str().cmp(value)) {
-        list.insert(at, value.to_owned());
+fn push(map: &mut HashMap<String, IdList>, key: &str, value: &str) {
+    match map.get_mut(key) {
+        Some(list) => list.insert(value),
+        None => map.entry(key.to_owned()).or_default().insert(value),
     }
 }
 
 /// Takes `value` out of the list under `key`, and the list with it once empty (as
 /// [`Index::build`] would have it).
-fn unlist(map: &mut HashMap<String, Vec<String>>, key: &str, value: &str) {
+fn unlist(map: &mut HashMap<String, IdList>, key: &str, value: &str) {
     let Some(list) = map.get_mut(key) else {
         return;
     };
-    if let Ok(at) = list.binary_search_by(|v| v.as_str().cmp(value)) {
-        list.remove(at);
-    }
+    list.remove(value);
     if list.is_empty() {
         map.remove(key);
     }
@@ -247,8 +258,8 @@ fn member(set: &mut BTreeSet<String>, id: &str, is: bool) {
     }
 }
 
-fn list<'a>(map: &'a HashMap<String, Vec<String>>, key: &str) -> &'a [String] {
-    map.get(key).map_or(&[], Vec::as_slice)
+fn list<'a>(map: &'a HashMap<String, IdList>, key: &str) -> &'a IdList {
+    map.get(key).unwrap_or(&id_list::EMPTY)
 }
 
 /// One record an operation created or updated, by key.

@@ -6,14 +6,12 @@
 //!
 //! `scale <server-binary> <database-url> <messages>`
 
+#[path = "support/grow.rs"]
+mod grow;
 #[path = "support/load.rs"]
 mod load;
 
-use chrono::{Duration as Days, Utc};
-use lianjie_core::demo::{SCALE_MESSAGES, at_scale};
-use lianjie_core::share::{LeadCapture, Share, ShareTarget};
-use lianjie_core::store::{Db, Record};
-use lianjie_core::tracking::{ViewSession, ViewTotals};
+use lianjie_core::demo::SCALE_MESSAGES;
 use lianjie_server::storage::{Batch, Dialect, Storage};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -22,8 +20,6 @@ use std::time::{Duration, Instant};
 /// The path of a read's `i`th request.
 type PathOf = Box<dyn Fn(usize) -> String>;
 
-/// View sessions each generated share has.
-const SESSIONS_PER_SHARE: usize = 10;
 /// Requests timed per read.
 const SAMPLES: usize = 100;
 /// Customers merged (and the merge undone) while timed.
@@ -45,7 +41,7 @@ async fn main() {
     let storage = Storage::open(url).await.expect("database");
     // A database already filled (by an earlier run) is measured as it is.
     if !storage.has_data().await.expect("database") {
-        let db = generate(messages);
+        let db = grow::generate(messages);
         let hash = lianjie_server::hash_password(load::DEMO_PASSWORD).expect("hash");
         let batch = Batch::replace_all(&db, &hash).expect("rows");
         drop(db);
@@ -236,63 +232,6 @@ async fn main() {
     );
     let _ = child.kill();
     let _ = child.wait();
-}
-
-/// The demo grown to `messages` messages and as many view sessions.
-fn generate(messages: usize) -> Db {
-    let now = Utc::now();
-    let mut db = at_scale(now, messages / SCALE_MESSAGES, SCALE_MESSAGES);
-    let contents: Vec<_> = db.contents.values().cloned().collect();
-    let contacts: Vec<_> = db
-        .contacts
-        .values()
-        .filter(|c| c.owner_id.is_some())
-        .map(|c| (c.id.clone(), c.owner_id.clone().unwrap_or_default()))
-        .collect();
-    for s in 0..messages / SESSIONS_PER_SHARE {
-        let content = &contents[s % contents.len()];
-        let (contact, rep) = &contacts[s % contacts.len()];
-        let token = format!("scale{s:08}");
-        // An hour back at least: the ten views (five minutes apart) all started
-        // before now, as views read back from storage have.
-        let created = now - Days::minutes((s % (60 * 24 * 30)) as i64) - Days::hours(1);
-        db.put(Record::Share(Share {
-            token: token.clone(),
-            target: ShareTarget::Content(content.id.clone()),
-            rep_id: rep.clone(),
-            contact_id: Some(contact.clone()),
-            channel: None,
-            parent: None,
-            lead_capture: LeadCapture::Off,
-            created_at: created,
-            via: None,
-        }));
-        for v in 0..SESSIONS_PER_SHARE {
-            let sections = content
-                .blocks
-                .iter()
-                .take(4)
-                .map(|b| (b.id.clone(), 1_000 * (1 + (s + v) % 30) as u64))
-                .collect();
-            let started = created + Days::minutes(v as i64 * 5);
-            db.put(Record::Session(ViewSession {
-                id: format!("scale{s:08}-{v}"),
-                share_token: token.clone(),
-                started_at: started,
-                last_seen_at: started + Days::seconds(40),
-                snapshots_received: 3,
-                totals: ViewTotals {
-                    visible_ms: 40_000,
-                    max_scroll_pct: 80,
-                    video_ms: 0,
-                    sections,
-                    actions: Default::default(),
-                },
-                reader_token: None,
-            }));
-        }
-    }
-    db
 }
 
 /// A `/proc/{pid}/status` figure in kB (0 where there is none).

@@ -12,12 +12,12 @@
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use std::collections::BTreeMap;
-use std::ops::Bound;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Reach {
-    /// Per reader, per day they read on: views.
-    readers: HashMap<String, BTreeMap<NaiveDate, u32>>,
+    /// Per reader, the days they read on in order, with their views: a short list,
+    /// where a map cost each of the million readers a node of its own.
+    readers: HashMap<String, Vec<(NaiveDate, u32)>>,
     days: BTreeMap<NaiveDate, Day>,
 }
 
@@ -49,28 +49,34 @@ impl Reach {
             None if add => self.readers.entry(reader.to_owned()).or_default(),
             None => return,
         };
-        let n = days.entry(day).or_default();
+        let at = match days.binary_search_by_key(&day, |(d, _)| *d) {
+            Ok(at) => at,
+            Err(at) => {
+                days.insert(at, (day, 0));
+                at
+            }
+        };
+        let n = &mut days[at].1;
         if !add && *n == 0 {
             // A view never counted: leave everything as it was.
-            days.remove(&day);
+            days.remove(at);
             return;
         }
         *n = if add { *n + 1 } else { *n - 1 };
         // Only a day a reader starts or stops reading on moves their order.
         let moved = if add { *n == 1 } else { *n == 0 };
-        if *n == 0 {
-            days.remove(&day);
-        }
+        let gone = *n == 0;
         let (before, next) = if moved {
             (
-                days.range(..day).next_back().map(|(d, _)| *d),
-                days.range((Bound::Excluded(day), Bound::Unbounded))
-                    .next()
-                    .map(|(d, _)| *d),
+                at.checked_sub(1).map(|i| days[i].0),
+                days.get(at + 1).map(|(d, _)| *d),
             )
         } else {
             (None, None)
         };
+        if gone {
+            days.remove(at);
+        }
         if days.is_empty() {
             self.readers.remove(reader);
         }
@@ -126,7 +132,8 @@ impl Reach {
     ) -> impl Iterator<Item = (&str, u64)> + '_ {
         self.readers.iter().filter_map(move |(reader, days)| {
             let bits = days
-                .range(from..=to)
+                .iter()
+                .filter(|(d, _)| (from..=to).contains(d))
                 .map(|(d, _)| 1u64 << (*d - from).num_days().clamp(0, 63))
                 .fold(0, |a, b| a | b);
             (bits != 0).then_some((reader.as_str(), bits))

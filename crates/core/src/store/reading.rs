@@ -37,12 +37,12 @@ impl Db {
         // views are found by it: not by every link to the target, which a much-shared
         // article has thousands of, walked on each of this reader's snapshots.
         let ix = self.ix();
-        let same_target = |token: &String| {
+        let same_target = |token: &str| {
             self.shares
                 .get(token)
                 .is_some_and(|o| o.target == share.target)
         };
-        let views: Vec<&String> = match (&share.contact_id, &s.reader_token) {
+        let views: Vec<&str> = match (&share.contact_id, &s.reader_token) {
             (Some(c), _) => list(&ix.shares_by_contact, c)
                 .iter()
                 .filter(|t| same_target(t))
@@ -217,9 +217,9 @@ impl Db {
     pub fn timeline(&self, caller: &Caller, contact_id: &str) -> StoreResult<Vec<Activity>> {
         self.visible_contact(caller, contact_id)?;
         let ix = self.ix();
-        let sessions_of = |tokens: &[String]| -> Vec<RadarItem> {
+        let sessions_of = |tokens: Vec<&str>| -> Vec<RadarItem> {
             tokens
-                .iter()
+                .into_iter()
                 .flat_map(|t| list(&ix.sessions_by_share, t))
                 .filter(|id| {
                     self.sessions
@@ -233,13 +233,13 @@ impl Db {
         for token in list(&ix.shares_by_contact, contact_id) {
             // Their own link (left details): others reading it are forwards.
             let own_link = self.shares.get(token).is_some_and(|s| s.parent.is_some());
-            let here = sessions_of(std::slice::from_ref(token));
+            let here = sessions_of(vec![token]);
             let (views, mut forwards) = if own_link {
                 (Vec::new(), here)
             } else {
                 (here, Vec::new())
             };
-            forwards.extend(sessions_of(list(&ix.children, token)));
+            forwards.extend(sessions_of(list(&ix.children, token).iter().collect()));
             let by_reader = list(&ix.sessions_by_reader, token)
                 .iter()
                 .filter(|id| {

@@ -180,6 +180,11 @@ fn step(map: &mut HashMap<String, u32>, key: &str, add: bool) -> (u32, u32) {
 }
 
 impl Tallies {
+    /// Gives back what the lists grown view by view left unused.
+    pub(super) fn shrink(&mut self) {
+        self.opened.values_mut().for_each(Vec::shrink_to_fit);
+    }
+
     /// Counts `c` in (`add`) or takes it out again.
     pub fn count(&mut self, c: &Contribution<'_>, add: bool) {
         let rep = c.link.rep_id.as_str();
@@ -377,7 +382,7 @@ impl Db {
         let mut ids: Vec<String> = list(&ix.sessions_by_share, token)
             .iter()
             .chain(list(&ix.sessions_by_reader, token))
-            .cloned()
+            .map(str::to_owned)
             .collect();
         ids.sort_unstable();
         ids.dedup();

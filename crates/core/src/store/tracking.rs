@@ -99,12 +99,12 @@ impl Db {
         let mut sums = ViewSums::default();
         let mut tags_of: HashMap<&str, BTreeMap<&str, &[String]>> = HashMap::new();
         let ix = self.ix();
-        let counted = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&ViewSession> {
+        let counted = |ids: &mut dyn Iterator<Item = &str>| -> Vec<&ViewSession> {
             ids.filter_map(|id| self.sessions.get(id))
                 .filter(|s| s.totals.is_counted() && s.started_at <= until)
                 .collect()
         };
-        let on_links = |tokens: &[String]| -> Vec<&String> {
+        let on_links = |tokens: &IdList| -> Vec<&str> {
             tokens
                 .iter()
                 .flat_map(|t| list(&ix.sessions_by_share, t))

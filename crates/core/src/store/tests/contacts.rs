@@ -95,7 +95,7 @@ fn contacts_merge_into_one_and_the_merge_undoes() {
 /// Puts a mark in `db`'s lookups that building them from scratch would not make.
 fn mark_lookups(db: &mut Db) {
     let ix = db.index.get_mut().expect("lookups in use");
-    ix.children.insert("mark".into(), Vec::new());
+    ix.children.insert("mark".into(), Default::default());
 }
 
 /// Whether `db`'s lookups still hold the mark (they were kept, not rebuilt); takes it

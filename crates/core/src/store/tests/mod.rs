@@ -95,19 +95,8 @@ fn assert_index_current(db: &Db) {
         let walked = db.view_sums(&contact, DateTime::<Utc>::MAX_UTC);
         assert_eq!(sums, walked, "{contact}'s kept view sums");
     }
-    let mut fresh = Index::build(db);
-    for ix in [&mut kept, &mut fresh] {
-        for map in [
-            &mut ix.shares_by_contact,
-            &mut ix.children,
-            &mut ix.sessions_by_share,
-            &mut ix.conversations_by_contact,
-            &mut ix.shares_by_target,
-            &mut ix.sessions_by_reader,
-        ] {
-            map.values_mut().for_each(|v| v.sort());
-        }
-    }
+    // Lists are kept in order as they change, so they compare as they are.
+    let fresh = Index::build(db);
     assert_eq!(kept, fresh);
 }
 

@@ -1,0 +1,204 @@
+//! A sorted list of ids packed into one allocation. The lookups hold an id for every
+//! view under its link, every link under its contact and content, and so on: as a
+//! `Vec<String>`, each id cost its own allocation (32 bytes at least) and 24 bytes
+//! more in the list, several times its own length.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Ids in byte order (as `str` orders them), none twice, each written as its length
+/// and then its bytes. A length under 255 takes one byte; a longer one is 255 and
+/// then the length in four bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(super) struct IdList {
+    bytes: Vec<u8>,
+    /// Where the last id starts: the lookups are built in id order, so an id added
+    /// after the last one is appended without a walk.
+    last: usize,
+}
+
+/// The empty list, lent for a key that has none.
+pub(super) static EMPTY: IdList = IdList {
+    bytes: Vec::new(),
+    last: 0,
+};
+
+const LONG: u8 = u8::MAX;
+
+impl IdList {
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            bytes: &self.bytes,
+            at: 0,
+        }
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+
+    /// Adds `id` in its place; nothing if it is there already.
+    pub fn insert(&mut self, id: &str) {
+        if self.is_empty() || self.id_at(self.last).0 < id {
+            self.last = self.bytes.len();
+            write(&mut self.bytes, id);
+            return;
+        }
+        let mut at = 0;
+        while at < self.bytes.len() {
+            let (here, next) = self.id_at(at);
+            match here.cmp(id) {
+                Ordering::Less => at = next,
+                Ordering::Equal => return,
+                Ordering::Greater => break,
+            }
+        }
+        let mut entry = Vec::new();
+        write(&mut entry, id);
+        self.last += entry.len();
+        self.bytes.splice(at..at, entry);
+    }
+
+    /// Takes `id` out; nothing if it is not there.
+    pub fn remove(&mut self, id: &str) {
+        let (mut at, mut before) = (0, 0);
+        while at < self.bytes.len() {
+            let (here, next) = self.id_at(at);
+            match here.cmp(id) {
+                Ordering::Less => (before, at) = (at, next),
+                Ordering::Equal => {
+                    self.bytes.drain(at..next);
+                    if at == self.last {
+                        self.last = before;
+                    } else if at < self.last {
+                        self.last -= next - at;
+                    }
+                    return;
+                }
+                Ordering::Greater => return,
+            }
+        }
+    }
+
+    /// Gives back what growing one id at a time left unused.
+    pub fn shrink(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
+    /// The id starting at `at`, and where the next one starts.
+    fn id_at(&self, at: usize) -> (&str, usize) {
+        read(&self.bytes, at).unwrap_or(("", self.bytes.len()))
+    }
+}
+
+fn write(out: &mut Vec<u8>, id: &str) {
+    match u8::try_from(id.len()) {
+        Ok(n) if n < LONG => out.push(n),
+        // Ids are short; a long one (up to 4 GB) still fits.
+        _ => {
+            out.push(LONG);
+            out.extend_from_slice(&(id.len() as u32).to_le_bytes());
+        }
+    }
+    out.extend_from_slice(id.as_bytes());
+}
+
+/// The id written at `at`, and where the next one starts; `None` past the end.
+fn read(bytes: &[u8], at: usize) -> Option<(&str, usize)> {
+    let (len, start) = match *bytes.get(at)? {
+        LONG => {
+            let n: [u8; 4] = bytes.get(at + 1..at + 5)?.try_into().ok()?;
+            (u32::from_le_bytes(n) as usize, at + 5)
+        }
+        n => (usize::from(n), at + 1),
+    };
+    let end = start + len;
+    // Only whole `str`s are written, so this always holds.
+    let id = std::str::from_utf8(bytes.get(start..end)?).ok()?;
+    Some((id, end))
+}
+
+/// The ids of an [`IdList`], in order.
+pub(super) struct Iter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (id, next) = read(self.bytes, self.at)?;
+        self.at = next;
+        Some(id)
+    }
+}
+
+impl<'a> IntoIterator for &'a IdList {
+    type Item = &'a str;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for IdList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn long_ids_and_empty_ones_read_back() {
+        let long = "x".repeat(300);
+        let mut list = IdList::default();
+        for id in ["b", "", &long, "a"] {
+            list.insert(id);
+        }
+        assert_eq!(list.iter().collect::<Vec<_>>(), ["", "a", "b", &long]);
+        list.remove(&long);
+        list.insert("c");
+        assert_eq!(list.to_vec(), ["", "a", "b", "c"]);
+        assert!(EMPTY.is_empty() && EMPTY.iter().next().is_none());
+    }
+
+    proptest! {
+        /// Any inserts and removals leave what a sorted `Vec<String>` would hold.
+        #[test]
+        fn holds_what_a_sorted_list_would(
+            steps in proptest::collection::vec((any::<bool>(), "[a-d]{0,3}"), 0..60),
+        ) {
+            let mut list = IdList::default();
+            let mut model: Vec<String> = Vec::new();
+            for (add, id) in &steps {
+                if *add {
+                    list.insert(id);
+                    if let Err(at) = model.binary_search(id) {
+                        model.insert(at, id.clone());
+                    }
+                } else {
+                    list.remove(id);
+                    if let Ok(at) = model.binary_search(id) {
+                        model.remove(at);
+                    }
+                }
+                prop_assert_eq!(list.to_vec(), model.clone());
+                // The fast path's idea of the last id stays right.
+                if let Some(last) = model.last() {
+                    prop_assert_eq!(list.id_at(list.last).0, last.as_str());
+                }
+            }
+        }
+    }
+}
