@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Counts the heap in use: the bytes asked for, the allocations, and the bytes glibc's
 /// malloc keeps for them (a chunk of at least 32 bytes: the request and an 8-byte
-/// header rounded up to 16), which is what the process's resident memory pays.
+/// header rounded up to 16). Resident memory pays at least that: fragmentation, free
+/// lists and the pages of large blocks come on top.
 struct Counting;
 
 #[global_allocator]

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// Ids in byte order (as `str` orders them), none twice, each written as its length
 /// and then its bytes. A length under 255 takes one byte; a longer one is 255 and
-/// then the length in four bytes.
+/// then the length in eight bytes.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(super) struct IdList {
     bytes: Vec<u8>,
@@ -44,7 +44,8 @@ impl IdList {
 
     /// Adds `id` in its place; nothing if it is there already.
     pub fn insert(&mut self, id: &str) {
-        if self.is_empty() || self.id_at(self.last).0 < id {
+        let id_bytes = id.as_bytes();
+        if self.is_empty() || self.id_at(self.last).0 < id_bytes {
             self.last = self.bytes.len();
             write(&mut self.bytes, id);
             return;
@@ -52,7 +53,7 @@ impl IdList {
         let mut at = 0;
         while at < self.bytes.len() {
             let (here, next) = self.id_at(at);
-            match here.cmp(id) {
+            match here.cmp(id_bytes) {
                 Ordering::Less => at = next,
                 Ordering::Equal => return,
                 Ordering::Greater => break,
@@ -69,7 +70,7 @@ impl IdList {
         let (mut at, mut before) = (0, 0);
         while at < self.bytes.len() {
             let (here, next) = self.id_at(at);
-            match here.cmp(id) {
+            match here.cmp(id.as_bytes()) {
                 Ordering::Less => (before, at) = (at, next),
                 Ordering::Equal => {
                     self.bytes.drain(at..next);
@@ -90,37 +91,37 @@ impl IdList {
         self.bytes.shrink_to_fit();
     }
 
-    /// The id starting at `at`, and where the next one starts.
-    fn id_at(&self, at: usize) -> (&str, usize) {
-        read(&self.bytes, at).unwrap_or(("", self.bytes.len()))
+    /// The bytes of the id starting at `at`, and where the next one starts. Walks
+    /// compare bytes (the order `str` has) and leave UTF-8 checks to reading.
+    fn id_at(&self, at: usize) -> (&[u8], usize) {
+        read(&self.bytes, at).unwrap_or((&[], self.bytes.len()))
     }
 }
 
 fn write(out: &mut Vec<u8>, id: &str) {
     match u8::try_from(id.len()) {
         Ok(n) if n < LONG => out.push(n),
-        // Ids are short; a long one (up to 4 GB) still fits.
+        // Ids are short; a long one still fits.
         _ => {
             out.push(LONG);
-            out.extend_from_slice(&(id.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(id.len() as u64).to_le_bytes());
         }
     }
     out.extend_from_slice(id.as_bytes());
 }
 
-/// The id written at `at`, and where the next one starts; `None` past the end.
-fn read(bytes: &[u8], at: usize) -> Option<(&str, usize)> {
+/// The bytes of the id written at `at`, and where the next one starts; `None` past
+/// the end.
+fn read(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
     let (len, start) = match *bytes.get(at)? {
         LONG => {
-            let n: [u8; 4] = bytes.get(at + 1..at + 5)?.try_into().ok()?;
-            (u32::from_le_bytes(n) as usize, at + 5)
+            let n: [u8; 8] = bytes.get(at + 1..at + 9)?.try_into().ok()?;
+            (usize::try_from(u64::from_le_bytes(n)).ok()?, at + 9)
         }
         n => (usize::from(n), at + 1),
     };
-    let end = start + len;
-    // Only whole `str`s are written, so this always holds.
-    let id = std::str::from_utf8(bytes.get(start..end)?).ok()?;
-    Some((id, end))
+    let end = start.checked_add(len)?;
+    Some((bytes.get(start..end)?, end))
 }
 
 /// The ids of an [`IdList`], in order.
@@ -135,7 +136,8 @@ impl<'a> Iterator for Iter<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let (id, next) = read(self.bytes, self.at)?;
         self.at = next;
-        Some(id)
+        // Only whole `str`s are written, so this always holds.
+        std::str::from_utf8(id).ok()
     }
 }
 
@@ -196,7 +198,7 @@ mod tests {
                 prop_assert_eq!(list.to_vec(), model.clone());
                 // The fast path's idea of the last id stays right.
                 if let Some(last) = model.last() {
-                    prop_assert_eq!(list.id_at(list.last).0, last.as_str());
+                    prop_assert_eq!(list.id_at(list.last).0, last.as_bytes());
                 }
             }
         }

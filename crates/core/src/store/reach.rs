@@ -51,17 +51,15 @@ impl Reach {
         };
         let at = match days.binary_search_by_key(&day, |(d, _)| *d) {
             Ok(at) => at,
+            // A view never counted: leave everything as it was.
+            Err(_) if !add => return,
             Err(at) => {
                 days.insert(at, (day, 0));
                 at
             }
         };
+        // No day is kept at zero, so taking a view out leaves zero at the least.
         let n = &mut days[at].1;
-        if !add && *n == 0 {
-            // A view never counted: leave everything as it was.
-            days.remove(at);
-            return;
-        }
         *n = if add { *n + 1 } else { *n - 1 };
         // Only a day a reader starts or stops reading on moves their order.
         let moved = if add { *n == 1 } else { *n == 0 };
