@@ -209,9 +209,9 @@ impl Tally {
             entry.1 = if add {
                 entry.1 + ms
             } else {
-                entry.1.saturating_sub(*ms)
+                entry.1.saturating_sub(ms)
             };
-            step(&mut entry.2, *ms >= NOTICED_MS);
+            step(&mut entry.2, ms >= NOTICED_MS);
             if entry.0 == 0 {
                 self.sections.remove(block);
             }

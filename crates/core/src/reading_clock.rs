@@ -212,8 +212,8 @@ mod tests {
         c.input(20 * S);
         c.visibility(25 * S, false);
         let t = c.totals(100 * S).clone();
-        assert_eq!(t.sections["intro"], 6 * S);
-        assert_eq!(t.sections["price"], 19 * S);
+        assert_eq!(t.sections.get("intro"), Some(6 * S));
+        assert_eq!(t.sections.get("price"), Some(19 * S));
         assert_eq!(t.visible_ms, 25 * S);
     }
 

@@ -7,9 +7,12 @@
 
 use crate::validate::{FieldErrors, FieldProblem};
 use chrono::{DateTime, Utc};
-use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+
+mod actions;
+mod sections;
+pub use actions::{Actions, ActionsIter};
+pub use sections::{Sections, SectionsIter};
 
 /// A view counts once the reader has seen the page for this long, so link-preview bots
 /// and accidental taps don't inflate numbers.
@@ -44,135 +47,7 @@ pub struct ViewTotals {
     #[serde(default)]
     pub sections: Sections,
     #[serde(default)]
-    pub actions: BTreeSet<ViewAction>,
-}
-
-/// Dwell per section (block id) in id order, as a short sorted list: a view has a
-/// few sections, and a server holds a million views. A list takes about half the
-/// memory of a map, and ids kept inline (block ids are short) save each one a heap
-/// allocation of its own. Read and written as a JSON object, as a map is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sections(Vec<(CompactString, u64)>);
-
-impl Sections {
-    pub fn get(&self, id: &str) -> Option<&u64> {
-        self.find(id).ok().map(|at| &self.0[at].1)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Every section and its dwell, in id order.
-    pub fn iter(&self) -> SectionsIter<'_> {
-        self.0.iter().map(|(id, ms)| (id.as_str(), ms))
-    }
-
-    /// Sets `id`'s dwell.
-    pub fn insert(&mut self, id: &str, ms: u64) {
-        match self.find(id) {
-            Ok(at) => self.0[at].1 = ms,
-            Err(at) => self.0.insert(at, (id.into(), ms)),
-        }
-    }
-
-    /// `ms` more on `id`.
-    pub fn add(&mut self, id: &str, ms: u64) {
-        match self.find(id) {
-            Ok(at) => self.0[at].1 += ms,
-            Err(at) => self.0.insert(at, (id.into(), ms)),
-        }
-    }
-
-    /// At least `ms` on `id` (merge by maximum).
-    pub fn raise(&mut self, id: &str, ms: u64) {
-        match self.find(id) {
-            Ok(at) => self.0[at].1 = self.0[at].1.max(ms),
-            Err(at) => self.0.insert(at, (id.into(), ms)),
-        }
-    }
-
-    fn sorted(mut list: Vec<(CompactString, u64)>) -> Sections {
-        // Stable: an id's dwells stay in the order given, and the last is kept.
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        list.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 = later.1;
-            }
-            same
-        });
-        Sections(list)
-    }
-
-    fn find(&self, id: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(id))
-    }
-}
-
-/// What [`Sections::iter`] yields: `(id, &ms)`.
-pub type SectionsIter<'a> = std::iter::Map<
-    std::slice::Iter<'a, (CompactString, u64)>,
-    fn(&'a (CompactString, u64)) -> (&'a str, &'a u64),
->;
-
-impl<'a> IntoIterator for &'a Sections {
-    type Item = (&'a str, &'a u64);
-    type IntoIter = SectionsIter<'a>;
-    fn into_iter(self) -> SectionsIter<'a> {
-        self.iter()
-    }
-}
-
-impl FromIterator<(String, u64)> for Sections {
-    /// The last dwell given for an id stands, as in a map. Sorted once, not kept
-    /// sorted item by item: a snapshot's sections arrive from strangers, in any
-    /// number and order.
-    fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
-        Sections::sorted(items.into_iter().map(|(id, ms)| (id.into(), ms)).collect())
-    }
-}
-
-impl std::ops::Index<&str> for Sections {
-    type Output = u64;
-    /// Panics when `id` has no dwell, as a map's index does.
-    fn index(&self, id: &str) -> &u64 {
-        self.get(id).unwrap_or_else(|| panic!("no section {id}"))
-    }
-}
-
-impl Serialize for Sections {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for Sections {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sections, D::Error> {
-        struct Map;
-        impl<'de> serde::de::Visitor<'de> for Map {
-            type Value = Sections;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map of section ids to milliseconds")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Sections, A::Error> {
-                let mut list = Vec::new();
-                // Each id read straight into its inline form, no `String` between.
-                while let Some(entry) = map.next_entry::<CompactString, u64>()? {
-                    list.push(entry);
-                }
-                Ok(Sections::sorted(list))
-            }
-        }
-        d.deserialize_map(Map)
-    }
+    pub actions: Actions,
 }
 
 impl ViewTotals {
@@ -181,9 +56,7 @@ impl ViewTotals {
         self.visible_ms = self.visible_ms.max(other.visible_ms);
         self.max_scroll_pct = self.max_scroll_pct.max(other.max_scroll_pct);
         self.video_ms = self.video_ms.max(other.video_ms);
-        for (id, ms) in &other.sections {
-            self.sections.raise(id, *ms);
-        }
+        self.sections.raise_all(&other.sections);
         self.actions.extend(other.actions.iter().copied());
     }
 
@@ -193,7 +66,7 @@ impl ViewTotals {
 
     /// Sections by dwell, longest first (ties by id, for stable output).
     pub fn top_sections(&self, n: usize) -> Vec<(&str, u64)> {
-        let mut list: Vec<(&str, u64)> = self.sections.iter().map(|(id, ms)| (id, *ms)).collect();
+        let mut list: Vec<(&str, u64)> = self.sections.iter().collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         list.truncate(n);
         list
@@ -249,7 +122,7 @@ impl Snapshot {
                 in_range(
                     self.totals.sections.len() <= MAX_SECTIONS
                         && self.totals.sections.iter().all(|(id, ms)| {
-                            crate::ids::parse_public_id(id).is_ok() && *ms <= MAX_SESSION_VISIBLE_MS
+                            crate::ids::parse_public_id(id).is_ok() && ms <= MAX_SESSION_VISIBLE_MS
                         }),
                 ),
             );
@@ -322,56 +195,6 @@ impl ViewSession {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn sections_read_and_write_as_the_map_they_were() {
-        let read: Sections =
-            serde_json::from_str(r#"{"b2": 5, "a1": 7, "b2": 9, "c3": 0}"#).unwrap();
-        // In id order, and the last dwell given for an id stands (as in a map).
-        assert_eq!(
-            serde_json::to_string(&read).unwrap(),
-            r#"{"a1":7,"b2":9,"c3":0}"#
-        );
-        let map: std::collections::BTreeMap<String, u64> =
-            serde_json::from_str(&serde_json::to_string(&read).unwrap()).unwrap();
-        assert_eq!(map.len(), 3);
-        assert!(serde_json::from_str::<Sections>("[1, 2]").is_err());
-        assert!(serde_json::from_str::<Sections>(r#"{"a": -1}"#).is_err());
-        // Ids kept inline or not, escaped or not, read back as written.
-        let long = "a-section-id-longer-than-twenty-four-bytes";
-        let odd: Sections =
-            serde_json::from_str(&format!(r#"{{"{long}": 1, "\u00e9\"": 2}}"#)).unwrap();
-        assert_eq!(
-            odd.iter().map(|(id, ms)| (id, *ms)).collect::<Vec<_>>(),
-            [(long, 1), ("é\"", 2)]
-        );
-
-        // Short ids take no allocation of their own, however they came in.
-        let mut built: Sections = [("from-a-string".to_owned(), 1)].into_iter().collect();
-        built.add("added", 1);
-        built.raise("raised", 1);
-        built.insert("inserted", 1);
-        for list in [&read, &odd, &built] {
-            for (id, _) in &list.0 {
-                assert_eq!(id.is_heap_allocated(), id.len() > 24, "{id}");
-            }
-        }
-
-        let mut s = read;
-        s.add("a1", 3);
-        s.add("a0", 1);
-        s.raise("b2", 4);
-        s.raise("c3", 2);
-        s.insert("b2", 1);
-        assert_eq!(
-            s.iter().map(|(id, ms)| (id, *ms)).collect::<Vec<_>>(),
-            [("a0", 1), ("a1", 10), ("b2", 1), ("c3", 2)]
-        );
-        assert_eq!(
-            (s.get("a1"), s.get("zz"), s["c3"], s.len()),
-            (Some(&10), None, 2, 4)
-        );
-    }
 
     fn totals(
         visible: u64,
@@ -505,7 +328,7 @@ mod tests {
                     max_scroll_pct,
                     video_ms,
                     sections: sections.into_iter().collect(),
-                    actions,
+                    actions: actions.into_iter().collect(),
                 },
             )
     }

@@ -419,7 +419,7 @@ fn content_figures_from_the_tallies_are_those_of_every_reading() {
             for heat in &got.sections {
                 let dwell: Vec<u64> = readings
                     .iter()
-                    .filter_map(|r| r.session.totals.sections.get(&heat.block_id).copied())
+                    .filter_map(|r| r.session.totals.sections.get(&heat.block_id))
                     .collect();
                 assert_eq!(heat.dwell_ms, dwell.iter().sum::<u64>());
                 assert_eq!(

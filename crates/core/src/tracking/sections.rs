@@ -1,0 +1,343 @@
+//! Dwell per section of one view, packed into one allocation: a server holds a
+//! million views, each with a few sections, and a list of `(id, ms)` pairs cost 32
+//! bytes a section even with its id kept inline.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Dwell per section (block id) in id order, each section its id's length, its id
+/// and its dwell, the numbers as LEB128 varints (a dwell under 16 s takes two bytes).
+/// Read and written as a JSON object, as a map is.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Sections(Box<[u8]>);
+
+impl Sections {
+    pub fn get(&self, id: &str) -> Option<u64> {
+        let mut at = 0;
+        while let Some((here, ms, next)) = entry(&self.0, at) {
+            match here.cmp(id.as_bytes()) {
+                Ordering::Less => at = next,
+                Ordering::Equal => return Some(ms),
+                Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every section and its dwell, in id order.
+    pub fn iter(&self) -> SectionsIter<'_> {
+        SectionsIter {
+            bytes: &self.0,
+            at: 0,
+        }
+    }
+
+    /// Sets `id`'s dwell.
+    pub fn insert(&mut self, id: &str, ms: u64) {
+        self.set(id, |_| ms);
+    }
+
+    /// `ms` more on `id`.
+    pub fn add(&mut self, id: &str, ms: u64) {
+        self.set(id, |old| old.unwrap_or(0).saturating_add(ms));
+    }
+
+    /// At least `ms` on `id` (merge by maximum).
+    pub fn raise(&mut self, id: &str, ms: u64) {
+        self.set(id, |old| old.unwrap_or(0).max(ms));
+    }
+
+    /// At least the dwell `other` has on each of its sections: one pass over both.
+    pub fn raise_all(&mut self, other: &Sections) {
+        let (mut a, mut b) = (0, 0);
+        let mut out = Vec::with_capacity(self.0.len() + other.0.len());
+        loop {
+            match (entry(&self.0, a), entry(&other.0, b)) {
+                (None, None) => break,
+                (Some((id, ms, next)), None) => (write(&mut out, id, ms), a = next).1,
+                (None, Some((id, ms, next))) => (write(&mut out, id, ms), b = next).1,
+                (Some((x, xm, xn)), Some((y, ym, yn))) => match x.cmp(y) {
+                    Ordering::Less => (write(&mut out, x, xm), a = xn).1,
+                    Ordering::Greater => (write(&mut out, y, ym), b = yn).1,
+                    Ordering::Equal => {
+                        write(&mut out, x, xm.max(ym));
+                        (a, b) = (xn, yn);
+                    }
+                },
+            }
+        }
+        if *out != *self.0 {
+            self.0 = out.into_boxed_slice();
+        }
+    }
+
+    /// `id`'s dwell set to `to(its dwell now)`, the section added where it belongs.
+    fn set(&mut self, id: &str, to: impl FnOnce(Option<u64>) -> u64) {
+        let mut at = 0;
+        let (old, end) = loop {
+            match entry(&self.0, at) {
+                Some((here, ms, next)) => match here.cmp(id.as_bytes()) {
+                    Ordering::Less => at = next,
+                    Ordering::Equal => break (Some(ms), next),
+                    Ordering::Greater => break (None, at),
+                },
+                None => break (None, at),
+            }
+        };
+        let ms = to(old);
+        if old == Some(ms) {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.0.len() + id.len() + 12);
+        out.extend_from_slice(&self.0[..at]);
+        write(&mut out, id.as_bytes(), ms);
+        out.extend_from_slice(&self.0[end..]);
+        self.0 = out.into_boxed_slice();
+    }
+
+    /// Packs `list`: in id order, the last dwell given for an id standing (as in a map).
+    fn sorted<S: AsRef<str>>(mut list: Vec<(S, u64)>) -> Sections {
+        // Stable: an id's dwells stay in the order given.
+        list.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        let mut out = Vec::new();
+        for (i, (id, ms)) in list.iter().enumerate() {
+            let repeated = list
+                .get(i + 1)
+                .is_some_and(|(next, _)| next.as_ref() == id.as_ref());
+            if !repeated {
+                write(&mut out, id.as_ref().as_bytes(), *ms);
+            }
+        }
+        Sections(out.into_boxed_slice())
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+fn write(out: &mut Vec<u8>, id: &[u8], ms: u64) {
+    write_varint(out, id.len() as u64);
+    out.extend_from_slice(id);
+    write_varint(out, ms);
+}
+
+/// The section written at `at`: its id's bytes, its dwell, and where the next one
+/// starts; `None` past the end.
+fn entry(bytes: &[u8], mut at: usize) -> Option<(&[u8], u64, usize)> {
+    let len = usize::try_from(read_varint(bytes, &mut at)?).ok()?;
+    let id = bytes.get(at..at.checked_add(len)?)?;
+    at += len;
+    let ms = read_varint(bytes, &mut at)?;
+    Some((id, ms, at))
+}
+
+/// What [`Sections::iter`] yields: `(id, ms)`.
+pub struct SectionsIter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for SectionsIter<'a> {
+    type Item = (&'a str, u64);
+
+    fn next(&mut self) -> Option<(&'a str, u64)> {
+        let (id, ms, next) = entry(self.bytes, self.at)?;
+        self.at = next;
+        // Only whole `str`s are written, so this always holds.
+        Some((std::str::from_utf8(id).ok()?, ms))
+    }
+}
+
+impl<'a> IntoIterator for &'a Sections {
+    type Item = (&'a str, u64);
+    type IntoIter = SectionsIter<'a>;
+    fn into_iter(self) -> SectionsIter<'a> {
+        self.iter()
+    }
+}
+
+impl FromIterator<(String, u64)> for Sections {
+    /// The last dwell given for an id stands, as in a map. Sorted once, not kept
+    /// sorted item by item: a snapshot's sections arrive from strangers, in any
+    /// number and order.
+    fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
+        Sections::sorted(items.into_iter().collect())
+    }
+}
+
+impl fmt::Debug for Sections {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Sections {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+/// A section id as read: borrowed from the text where it holds no escapes.
+struct Id<'de>(Cow<'de, str>);
+
+impl AsRef<str> for Id<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Id<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id<'de>, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Id<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a section id")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sections {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sections, D::Error> {
+        struct Map;
+        impl<'de> serde::de::Visitor<'de> for Map {
+            type Value = Sections;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of section ids to milliseconds")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Sections, A::Error> {
+                let mut list = Vec::new();
+                while let Some(entry) = map.next_entry::<Id<'de>, u64>()? {
+                    list.push(entry);
+                }
+                Ok(Sections::sorted(list))
+            }
+        }
+        d.deserialize_map(Map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn sections_read_and_write_as_the_map_they_were() {
+        let read: Sections =
+            serde_json::from_str(r#"{"b2": 5, "a1": 7, "b2": 9, "c3": 0}"#).unwrap();
+        // In id order, and the last dwell given for an id stands (as in a map).
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"a1":7,"b2":9,"c3":0}"#
+        );
+        assert!(serde_json::from_str::<Sections>("[1, 2]").is_err());
+        assert!(serde_json::from_str::<Sections>(r#"{"a": -1}"#).is_err());
+        // Ids long or short, escaped or not, and dwells of any size read back.
+        let long = "a-section-id-longer-than-a-hundred-and-twenty-seven-bytes-".repeat(3);
+        let text = format!(r#"{{"{long}": 1, "\u00e9\"": {}, "": 0}}"#, u64::MAX);
+        let odd: Sections = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            odd.iter().collect::<Vec<_>>(),
+            [("", 0), (long.as_str(), 1), ("é\"", u64::MAX)]
+        );
+        let again: Sections = serde_json::from_str(&serde_json::to_string(&odd).unwrap()).unwrap();
+        assert_eq!(again, odd);
+
+        let mut s = read;
+        s.add("a1", 3);
+        s.add("a0", 1);
+        s.raise("b2", 4);
+        s.raise("c3", 2);
+        s.insert("b2", 1);
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            [("a0", 1), ("a1", 10), ("b2", 1), ("c3", 2)]
+        );
+        assert_eq!((s.get("a1"), s.get("zz"), s.len()), (Some(10), None, 4));
+    }
+
+    proptest! {
+        /// Any changes leave what a map would hold, and equal lists are equal bytes.
+        #[test]
+        fn holds_what_a_map_would(
+            start in prop::collection::vec(("[a-d]{0,2}", any::<u64>()), 0..6),
+            steps in prop::collection::vec((0u8..4, "[a-d]{0,2}", 0u64..1 << 40), 0..20),
+            other in prop::collection::btree_map("[a-d]{0,2}", any::<u64>(), 0..6),
+        ) {
+            let mut s: Sections = start.iter().cloned().collect();
+            let mut model: BTreeMap<String, u64> = start.into_iter().collect();
+            for (op, id, ms) in steps {
+                let old = model.get(&id).copied();
+                match op {
+                    0 => s.insert(&id, ms),
+                    1 => s.add(&id, ms),
+                    2 => s.raise(&id, ms),
+                    _ => {
+                        prop_assert_eq!(s.get(&id), old);
+                        continue;
+                    }
+                }
+                let new = match op {
+                    0 => ms,
+                    1 => old.unwrap_or(0).saturating_add(ms),
+                    _ => old.unwrap_or(0).max(ms),
+                };
+                model.insert(id, new);
+            }
+            let other_sections: Sections = other.clone().into_iter().collect();
+            s.raise_all(&other_sections);
+            for (id, ms) in other {
+                let kept = model.entry(id).or_default();
+                *kept = (*kept).max(ms);
+            }
+            let pairs: Vec<(String, u64)> = model.into_iter().collect();
+            let read: Vec<(String, u64)> = s.iter().map(|(id, ms)| (id.to_owned(), ms)).collect();
+            prop_assert_eq!(&read, &pairs);
+            prop_assert_eq!(s, pairs.into_iter().collect::<Sections>());
+        }
+    }
+}
