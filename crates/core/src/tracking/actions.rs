@@ -85,7 +85,7 @@ impl Iterator for ActionsIter {
     }
 }
 
-impl<'a> IntoIterator for &'a Actions {
+impl IntoIterator for &Actions {
     type Item = &'static ViewAction;
     type IntoIter = ActionsIter;
     fn into_iter(self) -> ActionsIter {
