@@ -266,10 +266,7 @@ mod tests {
         );
 
         // Readings as the tracker reports them, all within the month before now.
-        let actions: BTreeSet<ViewAction> = counted
-            .iter()
-            .flat_map(|s| s.totals.actions)
-            .collect();
+        let actions: BTreeSet<ViewAction> = counted.iter().flat_map(|s| s.totals.actions).collect();
         for a in [
             ViewAction::SavedContact,
             ViewAction::Called,
