@@ -1,9 +1,9 @@
 //! Customers and their identities across channels.
 
 use crate::channel::Channel;
+use crate::weights::Weights;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Identity {
@@ -28,7 +28,7 @@ pub struct Contact {
     /// The rep this customer belongs to.
     pub owner_id: Option<String>,
     /// Interest tag -> seconds of dwell on sections with that tag.
-    pub interests: BTreeMap<String, u64>,
+    pub interests: Weights,
     pub intent: u8,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -174,7 +174,7 @@ impl Contact {
             }
         }
         for (tag, w) in &other.interests {
-            *self.interests.entry(tag.clone()).or_default() += w;
+            self.interests.add(tag, w);
         }
         self.intent = self.intent.max(other.intent);
         self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
@@ -215,7 +215,7 @@ mod tests {
                 handle: handle.into(),
             }],
             owner_id: None,
-            interests: [("价格".to_string(), 10)].into(),
+            interests: [("价格".to_string(), 10)].into_iter().collect(),
             intent: 40,
             last_seen_at: None,
             created_at: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(a.name, "王先生");
         assert_eq!(a.email, "wang@example.cn");
         assert_eq!(a.identities.len(), 2);
-        assert_eq!(a.interests["价格"], 20);
+        assert_eq!(a.interests.get("价格"), Some(20));
         assert_eq!(a.intent, 72);
     }
 }

@@ -1,6 +1,7 @@
 //! Interest tags and the intent score: how the product turns reading into a lead's
 //! temperature.
 
+use crate::weights::Weights;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,12 +26,8 @@ pub fn add_interest<'t>(
 }
 
 /// Tags by weight, heaviest first, ties alphabetical.
-pub fn top_interests(weights: &BTreeMap<String, u64>, n: usize) -> Vec<(&str, u64)> {
-    let mut list: Vec<(&str, u64)> = weights
-        .iter()
-        .filter(|(_, w)| **w > 0)
-        .map(|(t, w)| (t.as_str(), *w))
-        .collect();
+pub fn top_interests(weights: &Weights, n: usize) -> Vec<(&str, u64)> {
+    let mut list: Vec<(&str, u64)> = weights.iter().filter(|(_, w)| *w > 0).collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     list.truncate(n);
     list
@@ -118,7 +115,7 @@ mod tests {
         let mut w = BTreeMap::new();
         add_interest(&mut w, &dwell, &tags);
         add_interest(&mut w, &dwell, &tags);
-        let w: BTreeMap<String, u64> = w.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
+        let w: Weights = w.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
         assert_eq!(top_interests(&w, 5), vec![("价格", 84), ("案例", 24)]);
     }
 

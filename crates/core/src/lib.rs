@@ -39,6 +39,7 @@ pub mod team;
 pub mod tracking;
 pub mod validate;
 pub mod vcard;
+pub mod weights;
 mod wire;
 
 pub use channel::Channel;

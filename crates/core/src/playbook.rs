@@ -6,9 +6,10 @@
 
 use crate::content::Content;
 use crate::intent::top_interests;
+use crate::weights::Weights;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A rep is new for this many days after joining: the dashboard shows them where
 /// to start.
@@ -87,7 +88,7 @@ pub struct Suggestion {
 /// What a customer who bought had read before, and what they were interested in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Buyer {
-    pub interests: BTreeMap<String, u64>,
+    pub interests: Weights,
     pub read_before: BTreeSet<String>,
 }
 
@@ -140,7 +141,7 @@ pub fn is_new_rep(joined_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool 
 /// what is about their strongest interests; a customer with no interests yet gets
 /// the best items that led to a lead or a deal. `ranked` is the ranking of [`rank`].
 pub fn suggest(
-    interests: &BTreeMap<String, u64>,
+    interests: &Weights,
     sent: &HashSet<&str>,
     ranked: &[ContentEffect],
     buyers: &[Buyer],
@@ -229,7 +230,7 @@ mod tests {
         }
     }
 
-    fn interests(list: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    fn interests(list: &[(&str, u64)]) -> Weights {
         list.iter().map(|(t, s)| (t.to_string(), *s)).collect()
     }
 
@@ -313,7 +314,7 @@ mod tests {
             effect("lead", &["接口"], 9, 2, 0),
             effect("won", &["价格"], 3, 1, 4),
         ]);
-        let got = suggest(&BTreeMap::new(), &HashSet::new(), &ranked, &[]);
+        let got = suggest(&Weights::default(), &HashSet::new(), &ranked, &[]);
         assert_eq!(ids(&got), ["won", "lead"]);
         assert_eq!(got[0].reason, Reason::Proven { led_to: 5 });
     }

@@ -10,9 +10,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod actions;
-mod sections;
 pub use actions::{Actions, ActionsIter};
-pub use sections::{Sections, SectionsIter};
+
+/// Dwell per section (block id), in milliseconds.
+pub type Sections = crate::weights::Weights;
+/// What [`Sections::iter`] yields: `(id, ms)`.
+pub type SectionsIter<'a> = crate::weights::WeightsIter<'a>;
 
 /// A view counts once the reader has seen the page for this long, so link-preview bots
 /// and accidental taps don't inflate numbers.

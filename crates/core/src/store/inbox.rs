@@ -246,7 +246,7 @@ impl Db {
                         wechat_id: String::new(),
                         identities: vec![identity],
                         owner_id: owner,
-                        interests: BTreeMap::new(),
+                        interests: Default::default(),
                         intent: 0,
                         last_seen_at: Some(now),
                         created_at: now,

@@ -505,7 +505,7 @@ impl Db {
                     wechat_id: details.wechat_id.trim().to_owned(),
                     identities,
                     owner_id: Some(own.rep_id.clone()),
-                    interests: BTreeMap::new(),
+                    interests: Default::default(),
                     intent: 0,
                     last_seen_at: Some(now),
                     created_at: now,

@@ -200,8 +200,7 @@ impl Db {
             c.intent = score;
             c.last_seen_at = c.last_seen_at.max(signals.last_activity);
             for (tag, w) in interests {
-                let mine = c.interests.entry(tag).or_default();
-                *mine = (*mine).max(w);
+                c.interests.raise(&tag, w);
             }
         }
         let mut touched = vec![Change::Contact(contact_id.to_owned())];

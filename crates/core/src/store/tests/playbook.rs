@@ -20,7 +20,8 @@ fn customer(db: &mut Db, rep: &Caller, id: &str, interest: u64, at: DateTime<Utc
         at,
     )
     .unwrap();
-    db.contacts.get_mut(id).unwrap().interests = [("价格".to_string(), interest)].into();
+    db.contacts.get_mut(id).unwrap().interests =
+        [("价格".to_string(), interest)].into_iter().collect();
 }
 
 fn send(db: &mut Db, rep: &Caller, contact: &str, token: &str, at: DateTime<Utc>) {

@@ -313,7 +313,7 @@ fn an_anonymous_reader_who_leaves_details_becomes_a_named_lead() {
     assert_eq!(trend[1].score, db.contacts["k-new"].intent);
     let item = item.unwrap();
     assert_eq!(item.reader.as_deref(), Some("陈女士"));
-    assert!(db.contacts["k-new"].interests.contains_key("价格"));
+    assert!(db.contacts["k-new"].interests.get("价格").is_some());
     assert!(matches!(
         db.timeline(&db.caller("u-admin").unwrap(), "k-new")
             .unwrap()

@@ -1,25 +1,26 @@
-//! Dwell per section of one view, packed into one allocation: a server holds a
-//! million views, each with a few sections, and a list of `(id, ms)` pairs cost 32
-//! bytes a section even with its id kept inline.
+//! Small maps from names to amounts, packed into one allocation: a view's dwell per
+//! section (a server holds a million views, each with a few sections, and a list of
+//! `(id, ms)` pairs cost 32 bytes a section even with its id kept inline), and a
+//! customer's interest per tag (a tree node each, about 290 bytes).
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
-/// Dwell per section (block id) in id order, each section its id's length, its id
-/// and its dwell, the numbers as LEB128 varints (a dwell under 16 s takes two bytes).
-/// Read and written as a JSON object, as a map is.
+/// Amounts by name in name order, each its name's length, its name and its amount,
+/// the numbers as LEB128 varints (a dwell under 16 s takes two bytes). Read and
+/// written as a JSON object, as a map is.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Sections(Box<[u8]>);
+pub struct Weights(Box<[u8]>);
 
-impl Sections {
-    pub fn get(&self, id: &str) -> Option<u64> {
+impl Weights {
+    pub fn get(&self, name: &str) -> Option<u64> {
         let mut at = 0;
-        while let Some((here, ms, next)) = entry(&self.0, at) {
-            match here.cmp(id.as_bytes()) {
+        while let Some((here, amount, next)) = entry(&self.0, at) {
+            match here.cmp(name.as_bytes()) {
                 Ordering::Less => at = next,
-                Ordering::Equal => return Some(ms),
+                Ordering::Equal => return Some(amount),
                 Ordering::Greater => return None,
             }
         }
@@ -34,31 +35,31 @@ impl Sections {
         self.0.is_empty()
     }
 
-    /// Every section and its dwell, in id order.
-    pub fn iter(&self) -> SectionsIter<'_> {
-        SectionsIter {
+    /// Every name and its amount, in name order.
+    pub fn iter(&self) -> WeightsIter<'_> {
+        WeightsIter {
             bytes: &self.0,
             at: 0,
         }
     }
 
-    /// Sets `id`'s dwell.
-    pub fn insert(&mut self, id: &str, ms: u64) {
-        self.set(id, |_| ms);
+    /// Sets `name`'s amount.
+    pub fn insert(&mut self, name: &str, amount: u64) {
+        self.set(name, |_| amount);
     }
 
-    /// `ms` more on `id`.
-    pub fn add(&mut self, id: &str, ms: u64) {
-        self.set(id, |old| old.unwrap_or(0).saturating_add(ms));
+    /// `amount` more on `name`.
+    pub fn add(&mut self, name: &str, amount: u64) {
+        self.set(name, |old| old.unwrap_or(0).saturating_add(amount));
     }
 
-    /// At least `ms` on `id` (merge by maximum).
-    pub fn raise(&mut self, id: &str, ms: u64) {
-        self.set(id, |old| old.unwrap_or(0).max(ms));
+    /// At least `amount` on `name` (merge by maximum).
+    pub fn raise(&mut self, name: &str, amount: u64) {
+        self.set(name, |old| old.unwrap_or(0).max(amount));
     }
 
-    /// At least the dwell `other` has on each of its sections: one pass over both.
-    pub fn raise_all(&mut self, other: &Sections) {
+    /// At least the amount `other` has on each of its names: one pass over both.
+    pub fn raise_all(&mut self, other: &Weights) {
         let (mut a, mut b) = (0, 0);
         let mut out = Vec::with_capacity(self.0.len() + other.0.len());
         loop {
@@ -81,7 +82,7 @@ impl Sections {
         }
     }
 
-    /// `id`'s dwell set to `to(its dwell now)`, the section added where it belongs.
+    /// `id`'s amount set to `to(its amount now)`, the name added where it belongs.
     fn set(&mut self, id: &str, to: impl FnOnce(Option<u64>) -> u64) {
         let mut at = 0;
         let (old, end) = loop {
@@ -105,9 +106,10 @@ impl Sections {
         self.0 = out.into_boxed_slice();
     }
 
-    /// Packs `list`: in id order, the last dwell given for an id standing (as in a map).
-    fn sorted<S: AsRef<str>>(mut list: Vec<(S, u64)>) -> Sections {
-        // Stable: an id's dwells stay in the order given.
+    /// Packs `list`: in name order, the last amount given for a name standing (as in a
+    /// map).
+    fn sorted<S: AsRef<str>>(mut list: Vec<(S, u64)>) -> Weights {
+        // Stable: a name's amounts stay in the order given.
         list.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
         let mut out = Vec::new();
         for (i, (id, ms)) in list.iter().enumerate() {
@@ -118,7 +120,7 @@ impl Sections {
                 write(&mut out, id.as_ref().as_bytes(), *ms);
             }
         }
-        Sections(out.into_boxed_slice())
+        Weights(out.into_boxed_slice())
     }
 }
 
@@ -149,7 +151,7 @@ fn write(out: &mut Vec<u8>, id: &[u8], ms: u64) {
     write_varint(out, ms);
 }
 
-/// The section written at `at`: its id's bytes, its dwell, and where the next one
+/// The entry written at `at`: its name's bytes, its amount, and where the next one
 /// starts; `None` past the end.
 fn entry(bytes: &[u8], mut at: usize) -> Option<(&[u8], u64, usize)> {
     let len = usize::try_from(read_varint(bytes, &mut at)?).ok()?;
@@ -159,13 +161,13 @@ fn entry(bytes: &[u8], mut at: usize) -> Option<(&[u8], u64, usize)> {
     Some((id, ms, at))
 }
 
-/// What [`Sections::iter`] yields: `(id, ms)`.
-pub struct SectionsIter<'a> {
+/// What [`Weights::iter`] yields: `(name, amount)`.
+pub struct WeightsIter<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl<'a> Iterator for SectionsIter<'a> {
+impl<'a> Iterator for WeightsIter<'a> {
     type Item = (&'a str, u64);
 
     fn next(&mut self) -> Option<(&'a str, u64)> {
@@ -176,36 +178,36 @@ impl<'a> Iterator for SectionsIter<'a> {
     }
 }
 
-impl<'a> IntoIterator for &'a Sections {
+impl<'a> IntoIterator for &'a Weights {
     type Item = (&'a str, u64);
-    type IntoIter = SectionsIter<'a>;
-    fn into_iter(self) -> SectionsIter<'a> {
+    type IntoIter = WeightsIter<'a>;
+    fn into_iter(self) -> WeightsIter<'a> {
         self.iter()
     }
 }
 
-impl FromIterator<(String, u64)> for Sections {
-    /// The last dwell given for an id stands, as in a map. Sorted once, not kept
+impl FromIterator<(String, u64)> for Weights {
+    /// The last amount given for a name stands, as in a map. Sorted once, not kept
     /// sorted item by item: a snapshot's sections arrive from strangers, in any
     /// number and order.
-    fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Sections {
-        Sections::sorted(items.into_iter().collect())
+    fn from_iter<I: IntoIterator<Item = (String, u64)>>(items: I) -> Weights {
+        Weights::sorted(items.into_iter().collect())
     }
 }
 
-impl fmt::Debug for Sections {
+impl fmt::Debug for Weights {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl Serialize for Sections {
+impl Serialize for Weights {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter())
     }
 }
 
-/// A section id as read: borrowed from the text where it holds no escapes.
+/// A name as read: borrowed from the text where it holds no escapes.
 struct Id<'de>(Cow<'de, str>);
 
 impl AsRef<str> for Id<'_> {
@@ -220,7 +222,7 @@ impl<'de> Deserialize<'de> for Id<'de> {
         impl<'de> serde::de::Visitor<'de> for Text {
             type Value = Id<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a section id")
+                f.write_str("a name")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Id<'de>, E> {
                 Ok(Id(Cow::Borrowed(v)))
@@ -236,23 +238,23 @@ impl<'de> Deserialize<'de> for Id<'de> {
     }
 }
 
-impl<'de> Deserialize<'de> for Sections {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sections, D::Error> {
+impl<'de> Deserialize<'de> for Weights {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Weights, D::Error> {
         struct Map;
         impl<'de> serde::de::Visitor<'de> for Map {
-            type Value = Sections;
+            type Value = Weights;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of section ids to milliseconds")
+                f.write_str("a map of names to amounts")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Sections, A::Error> {
+            ) -> Result<Weights, A::Error> {
                 let mut list = Vec::new();
                 while let Some(entry) = map.next_entry::<Id<'de>, u64>()? {
                     list.push(entry);
                 }
-                Ok(Sections::sorted(list))
+                Ok(Weights::sorted(list))
             }
         }
         d.deserialize_map(Map)
@@ -267,24 +269,24 @@ mod tests {
 
     #[test]
     fn sections_read_and_write_as_the_map_they_were() {
-        let read: Sections =
+        let read: Weights =
             serde_json::from_str(r#"{"b2": 5, "a1": 7, "b2": 9, "c3": 0}"#).unwrap();
         // In id order, and the last dwell given for an id stands (as in a map).
         assert_eq!(
             serde_json::to_string(&read).unwrap(),
             r#"{"a1":7,"b2":9,"c3":0}"#
         );
-        assert!(serde_json::from_str::<Sections>("[1, 2]").is_err());
-        assert!(serde_json::from_str::<Sections>(r#"{"a": -1}"#).is_err());
+        assert!(serde_json::from_str::<Weights>("[1, 2]").is_err());
+        assert!(serde_json::from_str::<Weights>(r#"{"a": -1}"#).is_err());
         // Ids long or short, escaped or not, and dwells of any size read back.
         let long = "a-section-id-longer-than-a-hundred-and-twenty-seven-bytes-".repeat(3);
         let text = format!(r#"{{"{long}": 1, "\u00e9\"": {}, "": 0}}"#, u64::MAX);
-        let odd: Sections = serde_json::from_str(&text).unwrap();
+        let odd: Weights = serde_json::from_str(&text).unwrap();
         assert_eq!(
             odd.iter().collect::<Vec<_>>(),
             [("", 0), (long.as_str(), 1), ("é\"", u64::MAX)]
         );
-        let again: Sections = serde_json::from_str(&serde_json::to_string(&odd).unwrap()).unwrap();
+        let again: Weights = serde_json::from_str(&serde_json::to_string(&odd).unwrap()).unwrap();
         assert_eq!(again, odd);
 
         let mut s = read;
@@ -308,7 +310,7 @@ mod tests {
             steps in prop::collection::vec((0u8..4, "[a-d]{0,2}", 0u64..1 << 40), 0..20),
             other in prop::collection::btree_map("[a-d]{0,2}", any::<u64>(), 0..6),
         ) {
-            let mut s: Sections = start.iter().cloned().collect();
+            let mut s: Weights = start.iter().cloned().collect();
             let mut model: BTreeMap<String, u64> = start.into_iter().collect();
             for (op, id, ms) in steps {
                 let old = model.get(&id).copied();
@@ -328,7 +330,7 @@ mod tests {
                 };
                 model.insert(id, new);
             }
-            let other_sections: Sections = other.clone().into_iter().collect();
+            let other_sections: Weights = other.clone().into_iter().collect();
             s.raise_all(&other_sections);
             for (id, ms) in other {
                 let kept = model.entry(id).or_default();
@@ -337,7 +339,7 @@ mod tests {
             let pairs: Vec<(String, u64)> = model.into_iter().collect();
             let read: Vec<(String, u64)> = s.iter().map(|(id, ms)| (id.to_owned(), ms)).collect();
             prop_assert_eq!(&read, &pairs);
-            prop_assert_eq!(s, pairs.into_iter().collect::<Sections>());
+            prop_assert_eq!(s, pairs.into_iter().collect::<Weights>());
         }
     }
 }
