@@ -60,6 +60,9 @@ impl Weights {
 
     /// At least the amount `other` has on each of its names: one pass over both.
     pub fn raise_all(&mut self, other: &Weights) {
+        if other.is_empty() {
+            return;
+        }
         let (mut a, mut b) = (0, 0);
         let mut out = Vec::with_capacity(self.0.len() + other.0.len());
         loop {
@@ -233,6 +236,15 @@ impl<'de> Deserialize<'de> for Id<'de> {
             fn visit_string<E>(self, v: String) -> Result<Id<'de>, E> {
                 Ok(Id(Cow::Owned(v)))
             }
+            // Formats that give text as bytes, as `String` takes them.
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Id<'de>, E> {
+                let text = std::str::from_utf8(v).map_err(E::custom)?;
+                Ok(Id(Cow::Borrowed(text)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Id<'de>, E> {
+                let text = std::str::from_utf8(v).map_err(E::custom)?;
+                Ok(Id(Cow::Owned(text.to_owned())))
+            }
         }
         d.deserialize_str(Text)
     }
@@ -300,6 +312,10 @@ mod tests {
             [("a0", 1), ("a1", 10), ("b2", 1), ("c3", 2)]
         );
         assert_eq!((s.get("a1"), s.get("zz"), s.len()), (Some(10), None, 4));
+        // Adding stops at the most an amount can be.
+        s.add("a1", u64::MAX);
+        s.add("a1", 1);
+        assert_eq!(s.get("a1"), Some(u64::MAX));
     }
 
     proptest! {

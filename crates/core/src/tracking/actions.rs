@@ -5,7 +5,8 @@ use super::ViewAction;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Every kind, in the order a set of them is read and written.
+/// Every kind, in the order a set of them is read and written. A new kind goes here
+/// and in [`bit`], whose match does not compile without it.
 const ALL: [ViewAction; 8] = [
     ViewAction::SavedContact,
     ViewAction::Called,
@@ -19,9 +20,9 @@ const ALL: [ViewAction; 8] = [
 
 /// A set of [`ViewAction`]s, in their order. Read and written as a JSON list.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub struct Actions(u8);
+pub struct Actions(u16);
 
-fn bit(action: ViewAction) -> u8 {
+fn bit(action: ViewAction) -> u16 {
     // Every kind named, so a new one cannot compile without its place here.
     let at = match action {
         ViewAction::SavedContact => 0,
@@ -67,7 +68,7 @@ impl Actions {
 
 /// What [`Actions::iter`] yields.
 pub struct ActionsIter {
-    bits: u8,
+    bits: u16,
     at: usize,
 }
 
