@@ -26,6 +26,7 @@ pub mod locale;
 pub mod mailbox;
 pub mod markdown;
 pub mod oversight;
+mod packed;
 pub mod people;
 pub mod playbook;
 pub mod pool;

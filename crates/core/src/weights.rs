@@ -3,6 +3,7 @@
 //! `(id, ms)` pairs cost 32 bytes a section even with its id kept inline), and a
 //! customer's interest per tag (a tree node each, about 290 bytes).
 
+use crate::packed::{read_name, read_varint, write_name, write_varint};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -16,15 +17,7 @@ pub struct Weights(Box<[u8]>);
 
 impl Weights {
     pub fn get(&self, name: &str) -> Option<u64> {
-        let mut at = 0;
-        while let Some((here, amount, next)) = entry(&self.0, at) {
-            match here.cmp(name.as_bytes()) {
-                Ordering::Less => at = next,
-                Ordering::Equal => return Some(amount),
-                Ordering::Greater => return None,
-            }
-        }
-        None
+        self.find(name).0
     }
 
     pub fn len(&self) -> usize {
@@ -85,19 +78,23 @@ impl Weights {
         }
     }
 
+    /// `name`'s amount, and where its entry starts and ends (both where it belongs
+    /// when it has none).
+    fn find(&self, name: &str) -> (Option<u64>, usize, usize) {
+        let mut at = 0;
+        while let Some((here, amount, next)) = entry(&self.0, at) {
+            match here.cmp(name.as_bytes()) {
+                Ordering::Less => at = next,
+                Ordering::Equal => return (Some(amount), at, next),
+                Ordering::Greater => break,
+            }
+        }
+        (None, at, at)
+    }
+
     /// `id`'s amount set to `to(its amount now)`, the name added where it belongs.
     fn set(&mut self, id: &str, to: impl FnOnce(Option<u64>) -> u64) {
-        let mut at = 0;
-        let (old, end) = loop {
-            match entry(&self.0, at) {
-                Some((here, ms, next)) => match here.cmp(id.as_bytes()) {
-                    Ordering::Less => at = next,
-                    Ordering::Equal => break (Some(ms), next),
-                    Ordering::Greater => break (None, at),
-                },
-                None => break (None, at),
-            }
-        };
+        let (old, at, end) = self.find(id);
         let ms = to(old);
         if old == Some(ms) {
             return;
@@ -127,41 +124,17 @@ impl Weights {
     }
 }
 
-fn write_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(n);
-        }
-    }
-    None
-}
-
-fn write(out: &mut Vec<u8>, id: &[u8], ms: u64) {
-    write_varint(out, id.len() as u64);
-    out.extend_from_slice(id);
-    write_varint(out, ms);
+fn write(out: &mut Vec<u8>, name: &[u8], amount: u64) {
+    write_name(out, name);
+    write_varint(out, amount);
 }
 
 /// The entry written at `at`: its name's bytes, its amount, and where the next one
 /// starts; `None` past the end.
 fn entry(bytes: &[u8], mut at: usize) -> Option<(&[u8], u64, usize)> {
-    let len = usize::try_from(read_varint(bytes, &mut at)?).ok()?;
-    let id = bytes.get(at..at.checked_add(len)?)?;
-    at += len;
-    let ms = read_varint(bytes, &mut at)?;
-    Some((id, ms, at))
+    let name = read_name(bytes, &mut at)?;
+    let amount = read_varint(bytes, &mut at)?;
+    Some((name, amount, at))
 }
 
 /// What [`Weights::iter`] yields: `(name, amount)`.

@@ -3,12 +3,12 @@
 //! `Vec<String>`, each id cost its own allocation (32 bytes at least) and 24 bytes
 //! more in the list, several times its own length.
 
+use crate::packed::{read_name, write_name};
 use std::cmp::Ordering;
 use std::fmt;
 
-/// Ids in byte order (as `str` orders them), none twice, each written as its length
-/// and then its bytes. A length under 255 takes one byte; a longer one is 255 and
-/// then the length in eight bytes.
+/// Ids in byte order (as `str` orders them), none twice, each written as a name
+/// ([`crate::packed`]: its length, then its bytes).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(super) struct IdList {
     bytes: Vec<u8>,
@@ -22,8 +22,6 @@ pub(super) static EMPTY: IdList = IdList {
     bytes: Vec::new(),
     last: 0,
 };
-
-const LONG: u8 = u8::MAX;
 
 impl IdList {
     pub fn is_empty(&self) -> bool {
@@ -47,48 +45,50 @@ impl IdList {
         let id_bytes = id.as_bytes();
         if self.is_empty() || self.id_at(self.last).0 < id_bytes {
             self.last = self.bytes.len();
-            write(&mut self.bytes, id);
+            write_name(&mut self.bytes, id_bytes);
             return;
         }
-        let mut at = 0;
-        while at < self.bytes.len() {
-            let (here, next) = self.id_at(at);
-            match here.cmp(id_bytes) {
-                Ordering::Less => at = next,
-                Ordering::Equal => return,
-                Ordering::Greater => break,
-            }
+        let (at, there, _) = self.find(id_bytes);
+        if there.is_some() {
+            return;
         }
         let mut entry = Vec::new();
-        write(&mut entry, id);
+        write_name(&mut entry, id_bytes);
         self.last += entry.len();
         self.bytes.splice(at..at, entry);
     }
 
     /// Takes `id` out; nothing if it is not there.
     pub fn remove(&mut self, id: &str) {
-        let (mut at, mut before) = (0, 0);
-        while at < self.bytes.len() {
-            let (here, next) = self.id_at(at);
-            match here.cmp(id.as_bytes()) {
-                Ordering::Less => (before, at) = (at, next),
-                Ordering::Equal => {
-                    self.bytes.drain(at..next);
-                    if at == self.last {
-                        self.last = before;
-                    } else if at < self.last {
-                        self.last -= next - at;
-                    }
-                    return;
-                }
-                Ordering::Greater => return,
-            }
+        let (at, Some(next), before) = self.find(id.as_bytes()) else {
+            return;
+        };
+        self.bytes.drain(at..next);
+        if at == self.last {
+            self.last = before;
+        } else if at < self.last {
+            self.last -= next - at;
         }
     }
 
     /// Gives back what growing one id at a time left unused.
     pub fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
+    }
+
+    /// Where `id` starts, or would; where it ends if it is there; and where the id
+    /// before it starts (0 for none).
+    fn find(&self, id: &[u8]) -> (usize, Option<usize>, usize) {
+        let (mut at, mut before) = (0, 0);
+        while at < self.bytes.len() {
+            let (here, next) = self.id_at(at);
+            match here.cmp(id) {
+                Ordering::Less => (before, at) = (at, next),
+                Ordering::Equal => return (at, Some(next), before),
+                Ordering::Greater => break,
+            }
+        }
+        (at, None, before)
     }
 
     /// The bytes of the id starting at `at`, and where the next one starts. Walks
@@ -98,30 +98,11 @@ impl IdList {
     }
 }
 
-fn write(out: &mut Vec<u8>, id: &str) {
-    match u8::try_from(id.len()) {
-        Ok(n) if n < LONG => out.push(n),
-        // Ids are short; a long one still fits.
-        _ => {
-            out.push(LONG);
-            out.extend_from_slice(&(id.len() as u64).to_le_bytes());
-        }
-    }
-    out.extend_from_slice(id.as_bytes());
-}
-
 /// The bytes of the id written at `at`, and where the next one starts; `None` past
 /// the end.
-fn read(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
-    let (len, start) = match *bytes.get(at)? {
-        LONG => {
-            let n: [u8; 8] = bytes.get(at + 1..at + 9)?.try_into().ok()?;
-            (usize::try_from(u64::from_le_bytes(n)).ok()?, at + 9)
-        }
-        n => (usize::from(n), at + 1),
-    };
-    let end = start.checked_add(len)?;
-    Some((bytes.get(start..end)?, end))
+fn read(bytes: &[u8], mut at: usize) -> Option<(&[u8], usize)> {
+    let id = read_name(bytes, &mut at)?;
+    Some((id, at))
 }
 
 /// The ids of an [`IdList`], in order.

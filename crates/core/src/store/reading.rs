@@ -217,9 +217,8 @@ impl Db {
     pub fn timeline(&self, caller: &Caller, contact_id: &str) -> StoreResult<Vec<Activity>> {
         self.visible_contact(caller, contact_id)?;
         let ix = self.ix();
-        let sessions_of = |tokens: Vec<&str>| -> Vec<RadarItem> {
+        let sessions_of = |tokens: &mut dyn Iterator<Item = &str>| -> Vec<RadarItem> {
             tokens
-                .into_iter()
                 .flat_map(|t| list(&ix.sessions_by_share, t))
                 .filter(|id| {
                     self.sessions
@@ -233,13 +232,13 @@ impl Db {
         for token in list(&ix.shares_by_contact, contact_id) {
             // Their own link (left details): others reading it are forwards.
             let own_link = self.shares.get(token).is_some_and(|s| s.parent.is_some());
-            let here = sessions_of(vec![token]);
+            let here = sessions_of(&mut std::iter::once(token));
             let (views, mut forwards) = if own_link {
                 (Vec::new(), here)
             } else {
                 (here, Vec::new())
             };
-            forwards.extend(sessions_of(list(&ix.children, token).iter().collect()));
+            forwards.extend(sessions_of(&mut list(&ix.children, token).iter()));
             let by_reader = list(&ix.sessions_by_reader, token)
                 .iter()
                 .filter(|id| {
