@@ -159,9 +159,11 @@ impl Index {
         for share in db.shares.values() {
             ix.add_share(share);
         }
+        let links: HashMap<&str, &Share> =
+            (db.shares.iter()).map(|(t, s)| (t.as_str(), s)).collect();
         for s in db.sessions.values() {
             ix.add_session(s);
-            if let Some(c) = tally::contribution(&db.shares, s) {
+            if let Some(c) = tally::contribution(|t| links.get(t).copied(), s) {
                 ix.tallies.count(&c, true);
             }
         }

@@ -107,7 +107,7 @@ impl Db {
             .contents_newest_first()
             .into_iter()
             .map(|c| {
-                let target = target_key(&ShareTarget::Content(c.id.clone()));
+                let target = ShareTarget::Content(c.id.clone());
                 let readers = ix
                     .tallies
                     .by_target_all

@@ -15,10 +15,10 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Tallies {
-    /// Per target ([`target_key`]), per rep whose link it was read through.
-    pub by_target: HashMap<String, BTreeMap<String, Tally>>,
+    /// Per target, per rep whose link it was read through.
+    pub by_target: HashMap<ShareTarget, BTreeMap<String, Tally>>,
     /// Per target, over every rep's links: what an admin's figures read.
-    pub by_target_all: HashMap<String, Tally>,
+    pub by_target_all: HashMap<ShareTarget, Tally>,
     /// Per rep, views and readers by the day (UTC) the views started.
     pub reach: HashMap<String, Reach>,
     /// The same over every rep's links: what an admin's figures read.
@@ -37,7 +37,7 @@ pub(super) struct Tallies {
     /// Per target, per rep whose root it is: the roots with views, most read first
     /// (ties by token), so content analytics finds its top trees without visiting
     /// every link.
-    pub ranked: HashMap<String, BTreeMap<String, BTreeSet<Ranked>>>,
+    pub ranked: HashMap<ShareTarget, BTreeMap<String, BTreeSet<Ranked>>>,
     /// Per rep, per day (UTC) they sent them: their sent links ([`sent_link`]) and
     /// how many of those have been read, so the leaderboard reads a period's days
     /// instead of every link.
@@ -66,13 +66,18 @@ fn is_sent(share: &Share) -> bool {
 
 /// The sent link a view through `share` reads: that link, or the one it was
 /// forwarded straight from.
-fn sent_link<'s>(shares: &'s BTreeMap<String, Share>, share: &'s Share) -> Option<&'s Share> {
+fn sent_link<'s>(links: impl Links<'s>, share: &'s Share) -> Option<&'s Share> {
     let sent = match &share.parent {
         None => share,
-        Some(parent) => shares.get(parent)?,
+        Some(parent) => links(parent)?,
     };
     is_sent(sent).then_some(sent)
 }
+
+/// Links by token: the store's map, or the hash of it that building the tallies
+/// reads, where a million views each look up their links.
+pub(super) trait Links<'s>: Fn(&str) -> Option<&'s Share> + Copy {}
+impl<'s, F: Fn(&str) -> Option<&'s Share> + Copy> Links<'s> for F {}
 
 /// A forward tree's root in content analytics' order: most views first, then by
 /// token.
@@ -93,7 +98,7 @@ pub const RECENT_VIEWS: usize = 500;
 /// links: building the tallies walks every view, and ingest counts each snapshot's
 /// view out and in again.
 pub(super) struct Contribution<'a> {
-    target: String,
+    target: &'a ShareTarget,
     /// The link the view was opened through: its rep, whether it was forwarded, and
     /// the contact it was sent to.
     link: &'a Share,
@@ -107,14 +112,14 @@ pub(super) struct Contribution<'a> {
 }
 
 /// The root of the forward tree holding link `node`: its link, then the one it was
-/// forwarded from, and so on; none when `node` is no link, a link on the way is
-/// unknown, or the chain is deeper than [`FORWARD_DEPTH`] (or a loop).
-fn root_of<'a>(shares: &'a BTreeMap<String, Share>, node: &str) -> Option<&'a Share> {
-    let mut share = shares.get(node)?;
+/// forwarded from, and so on; none when a link on the way is unknown, or the chain
+/// is deeper than [`FORWARD_DEPTH`] (or a loop).
+fn root_of<'s>(links: impl Links<'s>, node: &'s Share) -> Option<&'s Share> {
+    let mut share = node;
     for _ in 0..=FORWARD_DEPTH {
         match &share.parent {
             None => return Some(share),
-            Some(parent) => share = shares.get(parent)?,
+            Some(parent) => share = links(parent)?,
         }
     }
     None
@@ -124,30 +129,34 @@ fn root_of<'a>(shares: &'a BTreeMap<String, Share>, node: &str) -> Option<&'a Sh
 /// unknown. Its reader is the contact who left details on their own link, else the
 /// link's contact, else their own link, else the view.
 pub(super) fn contribution<'a>(
-    shares: &'a BTreeMap<String, Share>,
+    links: impl Links<'a>,
     s: &'a ViewSession,
 ) -> Option<Contribution<'a>> {
     if !s.totals.is_counted() {
         return None;
     }
-    let share = shares.get(&s.share_token)?;
-    let own = s
+    let share = links(&s.share_token)?;
+    let own_link = s
         .reader_token
         .as_deref()
         .filter(|own| *own != share.token)
-        .and_then(|own| shares.get(own))
-        .and_then(|own| own.contact_id.as_deref());
-    let reader_key = own
+        .and_then(links);
+    let reader_key = own_link
+        .and_then(|own| own.contact_id.as_deref())
         .or(share.contact_id.as_deref())
         .or(s.reader_token.as_deref())
         .unwrap_or(&s.id);
-    let node = s.reader_token.as_deref().unwrap_or(&s.share_token);
+    // The node is the reader's own link, else the one the view was opened through.
+    let node = match s.reader_token.as_deref() {
+        Some(own) if own != share.token => own_link,
+        _ => Some(share),
+    };
     Some(Contribution {
-        target: target_key(&share.target),
+        target: &share.target,
         link: share,
-        root: root_of(shares, node),
-        sent: sent_link(shares, share),
-        node,
+        root: node.and_then(|n| root_of(links, n)),
+        sent: sent_link(links, share),
+        node: s.reader_token.as_deref().unwrap_or(&s.share_token),
         reader_key,
         session: s,
     })
@@ -155,7 +164,12 @@ pub(super) fn contribution<'a>(
 
 /// `map`'s value at `key`, made when missing: the key is copied only then (a view
 /// counted in and out mostly finds its entries there).
-fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+fn slot<'m, K, Q, V>(map: &'m mut HashMap<K, V>, key: &Q) -> &'m mut V
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    V: Default,
+{
     if !map.contains_key(key) {
         map.insert(key.to_owned(), V::default());
     }
@@ -194,7 +208,7 @@ impl Tallies {
             forwarded: c.link.parent.is_some(),
             reader: None,
         };
-        let tallies = slot(&mut self.by_target, &c.target);
+        let tallies = slot(&mut self.by_target, c.target);
         if !tallies.contains_key(rep) {
             tallies.insert(rep.to_owned(), Tally::default());
         }
@@ -204,12 +218,12 @@ impl Tallies {
             tallies.remove(rep);
         }
         if tallies.is_empty() {
-            self.by_target.remove(&c.target);
+            self.by_target.remove(c.target);
         }
-        let all = slot(&mut self.by_target_all, &c.target);
+        let all = slot(&mut self.by_target_all, c.target);
         all.count(&reading, add);
         if all.opens() == 0 {
-            self.by_target_all.remove(&c.target);
+            self.by_target_all.remove(c.target);
         }
 
         let day = c.session.started_at.date_naive();
@@ -241,15 +255,21 @@ impl Tallies {
             self.open(contact, c.session.started_at, add);
         }
 
-        let key = (Reverse(c.session.last_seen_at), c.session.id.clone());
         let recent = slot(&mut self.recent, rep);
-        if add {
-            recent.insert(key);
+        let seen = Reverse(c.session.last_seen_at);
+        // A view older than a full list's last would be dropped again at once: the
+        // start counts every view ever recorded, most of them that old.
+        let kept = recent.len() < RECENT_VIEWS
+            || recent
+                .last()
+                .is_some_and(|(at, id)| (seen, c.session.id.as_str()) < (*at, id.as_str()));
+        if add && kept {
+            recent.insert((seen, c.session.id.clone()));
             if recent.len() > RECENT_VIEWS {
                 recent.pop_last();
             }
-        } else {
-            recent.remove(&key);
+        } else if !add {
+            recent.remove(&(seen, c.session.id.clone()));
         }
         if recent.is_empty() {
             self.recent.remove(rep);
@@ -328,25 +348,29 @@ impl Tallies {
     /// target's ranking.
     fn rank(&mut self, root: &Share, add: bool) {
         let (before, after) = step(&mut self.roots, &root.token, add);
-        let target = target_key(&root.target);
-        let by_rep = slot(&mut self.ranked, &target);
+        let by_rep = slot(&mut self.ranked, &root.target);
         if !by_rep.contains_key(&root.rep_id) {
             by_rep.insert(root.rep_id.clone(), BTreeSet::new());
         }
         let ranked = by_rep
             .get_mut(&root.rep_id)
             .expect("present: inserted above");
-        if before > 0 {
-            ranked.remove(&(Reverse(before), root.token.clone()));
-        }
+        // The token taken out moves to its new place (one copy, not two).
+        let token = match before {
+            0 => None,
+            _ => ranked.take(&(Reverse(before), root.token.clone())),
+        };
         if after > 0 {
-            ranked.insert((Reverse(after), root.token.clone()));
+            ranked.insert((
+                Reverse(after),
+                token.map_or_else(|| root.token.clone(), |t| t.1),
+            ));
         }
         if ranked.is_empty() {
             by_rep.remove(&root.rep_id);
         }
         if by_rep.is_empty() {
-            self.ranked.remove(&target);
+            self.ranked.remove(&root.target);
         }
     }
 }
@@ -366,7 +390,7 @@ impl Db {
             return;
         };
         for s in ids.iter().filter_map(|id| sessions.get(id)) {
-            if let Some(c) = contribution(shares, s) {
+            if let Some(c) = contribution(|t| shares.get(t), s) {
                 ix.tallies.count(&c, add);
             }
         }
@@ -392,16 +416,15 @@ impl Db {
     /// The tally of `target`'s views through the links of the staff `caller` covers.
     pub(super) fn tally_of(&self, caller: &Caller, target: &ShareTarget) -> Cow<'_, Tally> {
         let tallies = &self.ix().tallies;
-        let key = target_key(target);
         if let Owners::All = caller.owners() {
             return tallies
                 .by_target_all
-                .get(&key)
+                .get(target)
                 .map_or_else(Cow::default, Cow::Borrowed);
         }
         let mut covered = tallies
             .by_target
-            .get(&key)
+            .get(target)
             .into_iter()
             .flatten()
             .filter(|(rep, _)| caller.covers(Some(rep)))
@@ -531,7 +554,7 @@ impl Db {
             .ix()
             .tallies
             .ranked
-            .get(&target_key(target))
+            .get(target)
             .into_iter()
             .flatten()
             .filter(|(rep, _)| caller.covers(Some(rep)))

@@ -72,7 +72,7 @@ const PAGE: i64 = 1_000;
 /// What joins a page's keys, and its documents, into one text each: a control
 /// character, which JSON never holds unescaped. A page where a key holds one is read
 /// again row by row.
-const SEPARATOR: &str = "\u{1e}";
+const SEPARATOR: char = '\u{1e}';
 
 /// A table's records of one organization, by key. On SQLite a page at a time in key
 /// order, each page one row of its keys and one of its documents, joined by the
@@ -103,6 +103,9 @@ async fn keyed<T: DeserializeOwned + Send + 'static>(
         )
     };
     let (first_page, next_page) = (page_from(">="), page_from(">"));
+    // A `char`, not a `&str`: splitting and counting by one byte is a memchr; by a
+    // string it was an eighth of a start's time at a million views.
+    let separator = SEPARATOR.to_string();
     loop {
         let from = if after.is_some() { ">" } else { ">=" };
         let after_key = after.as_deref().unwrap_or("");
@@ -114,7 +117,7 @@ async fn keyed<T: DeserializeOwned + Send + 'static>(
         let row = sqlx::query(page)
             .bind(org)
             .bind(after_key)
-            .bind(SEPARATOR)
+            .bind(&separator)
             .fetch_one(&mut *conn)
             .await?;
         if let Some(page) = parsing.take() {
