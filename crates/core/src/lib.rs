@@ -35,6 +35,7 @@ pub mod reading_clock;
 pub mod scope;
 pub mod share;
 pub mod sms_gateway;
+pub mod stamp;
 pub mod store;
 pub mod team;
 pub mod tracking;
