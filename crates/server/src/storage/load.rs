@@ -79,8 +79,10 @@ const SEPARATOR: char = '\u{1e}';
 /// database: at a million rows, sqlx handing each row over on its own from its
 /// SQLite thread took longer than reading it (start 7.2 s, paged 3.8 s). PostgreSQL's
 /// rows stream over its socket: each row as it arrives, which pages made slower
-/// (4.1 s, paged 4.5 s). A page is parsed on another thread while the database reads
-/// the next.
+/// (4.1 s, paged 4.5 s), parsed on the spot: parsing a thousand at a time on another
+/// thread made it slower still (3.3 s, 3.8 s), as on two cores the database's own
+/// process needs the other. On SQLite a page is parsed on another thread while the
+/// database reads the next.
 async fn keyed<T: DeserializeOwned + Send + 'static>(
     conn: &mut sqlx::AnyConnection,
     table: &str,
