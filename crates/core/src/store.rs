@@ -27,6 +27,7 @@ use crate::share::{LeadCapture, LeadDetails, LinkPreview, Share, ShareTarget};
 use crate::team::Organization;
 use crate::tracking::{Snapshot, ViewSession};
 use crate::validate::FieldErrors;
+pub use by_id::{ById, Identified};
 use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt};
 use id_list::IdList;
@@ -38,6 +39,7 @@ use thiserror::Error;
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 200;
 
+mod by_id;
 mod catalog;
 mod channel_keys;
 mod contacts;
@@ -96,7 +98,7 @@ pub struct Db {
     pub cards: BTreeMap<String, Card>,
     pub contents: BTreeMap<String, Content>,
     pub shares: BTreeMap<String, Share>,
-    pub sessions: BTreeMap<String, ViewSession>,
+    pub sessions: ById<ViewSession>,
     pub contacts: BTreeMap<String, Contact>,
     pub conversations: BTreeMap<String, Conversation>,
     /// Per conversation, oldest first.
@@ -677,7 +679,7 @@ impl Db {
                 self.shares.insert(r.token.clone(), r);
             }
             Record::Session(r) => {
-                self.sessions.insert(r.id.clone(), r);
+                self.sessions.insert(r);
             }
             Record::Contact(r) => {
                 self.contacts.insert(r.id.clone(), r);

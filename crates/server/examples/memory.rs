@@ -12,7 +12,6 @@ use lianjie_core::store::Db;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Counts the heap in use: the bytes asked for, the allocations, and the bytes glibc's
@@ -109,10 +108,18 @@ fn main() {
 
 /// A table's records as a start reads them: each from its JSON document, the map
 /// built from the records in key order (see the server's `storage::load`).
-fn reread<T: Serialize + DeserializeOwned>(map: &BTreeMap<String, T>) -> BTreeMap<String, T> {
+fn reread<'a, K, T, C>(map: impl IntoIterator<Item = (K, &'a T)>) -> C
+where
+    K: AsRef<str>,
+    T: Serialize + DeserializeOwned + 'a,
+    C: FromIterator<(String, T)>,
+{
     let docs: Vec<(String, String)> = map
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::to_string(v).expect("document")))
+        .into_iter()
+        .map(|(k, v)| {
+            let doc = serde_json::to_string(v).expect("document");
+            (k.as_ref().to_owned(), doc)
+        })
         .collect();
     docs.into_iter()
         .map(|(k, doc)| (k, serde_json::from_str(&doc).expect("document")))
@@ -126,16 +133,16 @@ fn measure(messages: usize) {
     db.org = grown.org.clone();
     db.users = grown.users.clone();
     db.canned = grown.canned.clone();
-    db.cards = reread(&grown.cards);
-    db.contents = reread(&grown.contents);
-    db.shares = reread(&grown.shares);
-    db.sessions = reread(&grown.sessions);
-    db.contacts = reread(&grown.contacts);
-    db.conversations = reread(&grown.conversations);
-    db.channel_keys = reread(&grown.channel_keys);
-    db.log = reread(&grown.log);
-    db.tasks = reread(&grown.tasks);
-    db.deals = reread(&grown.deals);
+    db.cards = reread(grown.cards.iter());
+    db.contents = reread(grown.contents.iter());
+    db.shares = reread(grown.shares.iter());
+    db.sessions = reread(grown.sessions.iter());
+    db.contacts = reread(grown.contacts.iter());
+    db.conversations = reread(grown.conversations.iter());
+    db.channel_keys = reread(grown.channel_keys.iter());
+    db.log = reread(grown.log.iter());
+    db.tasks = reread(grown.tasks.iter());
+    db.deals = reread(grown.deals.iter());
     drop(grown);
 
     println!("\n{messages} messages and as many view sessions");

@@ -180,7 +180,7 @@ mod tests {
         let keys = |db: &Db| {
             (
                 db.shares.keys().cloned().collect::<Vec<_>>(),
-                db.sessions.keys().cloned().collect::<Vec<_>>(),
+                db.sessions.keys().map(str::to_owned).collect::<Vec<_>>(),
                 db.contacts.keys().cloned().collect::<Vec<_>>(),
                 db.messages.values().map(Vec::len).collect::<Vec<_>>(),
             )

@@ -52,7 +52,7 @@ impl Db {
                 .iter()
                 .filter(|id| {
                     self.sessions
-                        .get(*id)
+                        .get(id)
                         .is_some_and(|o| same_target(&o.share_token))
                 })
                 .collect(),
@@ -222,7 +222,7 @@ impl Db {
                 .flat_map(|t| list(&ix.sessions_by_share, t))
                 .filter(|id| {
                     self.sessions
-                        .get(*id)
+                        .get(id)
                         .is_some_and(|s| s.totals.is_counted())
                 })
                 .filter_map(|id| self.radar_item(id))
@@ -243,7 +243,7 @@ impl Db {
                 .iter()
                 .filter(|id| {
                     self.sessions
-                        .get(*id)
+                        .get(id)
                         .is_some_and(|s| s.totals.is_counted())
                 })
                 .filter_map(|id| self.radar_item(id));

@@ -105,7 +105,7 @@ impl Db {
         if let Some(ix) = self.index.get_mut() {
             ix.add_session(&session);
         }
-        self.sessions.insert(session_id.clone(), session);
+        self.sessions.insert(session);
         self.touch(Change::Session(session_id.clone()));
         Ok(OpenedShare {
             share: PublicShare::from(&share),

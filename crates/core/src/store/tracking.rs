@@ -32,7 +32,7 @@ impl Db {
         self.tally(ids, false);
         self.resum(&snap.session_id, false);
         let (changed, counted) = match self.sessions.get_mut(&snap.session_id) {
-            Some(session) => (session.apply(snap, now), session.totals.is_counted()),
+            Some(mut session) => (session.apply(snap, now), session.totals.is_counted()),
             None => (false, false),
         };
         self.tally(ids, true);

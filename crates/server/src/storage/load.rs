@@ -83,12 +83,16 @@ const SEPARATOR: char = '\u{1e}';
 /// thread made it slower still (3.3 s, 3.8 s), as on two cores the database's own
 /// process needs the other. On SQLite a page is parsed on another thread while the
 /// database reads the next.
-async fn keyed<T: DeserializeOwned + Send + 'static>(
+async fn keyed<T, C>(
     conn: &mut sqlx::AnyConnection,
     table: &str,
     key: &str,
     org: &str,
-) -> StorageResult<std::collections::BTreeMap<String, T>> {
+) -> StorageResult<C>
+where
+    T: DeserializeOwned + Send + 'static,
+    C: FromIterator<(String, T)>,
+{
     if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
         return row_by_row(conn, table, key, org).await;
     }
@@ -167,12 +171,12 @@ async fn keyed<T: DeserializeOwned + Send + 'static>(
 }
 
 /// A table's records of one organization, by key, each row read as it arrives.
-async fn row_by_row<T: DeserializeOwned>(
+async fn row_by_row<T: DeserializeOwned, C: FromIterator<(String, T)>>(
     conn: &mut sqlx::AnyConnection,
     table: &str,
     key: &str,
     org: &str,
-) -> StorageResult<std::collections::BTreeMap<String, T>> {
+) -> StorageResult<C> {
     let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
     let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
     let mut out = Vec::new();
