@@ -32,9 +32,16 @@ pub struct Contact {
     pub intent: u8,
     // `default`: a missing field is none, as serde has an `Option` without
     // `deserialize_with`.
-    #[serde(default, deserialize_with = "crate::stamp::utc_option")]
+    #[serde(default)]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc_option")
+    )]
     pub last_seen_at: Option<DateTime<Utc>>,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     pub created_at: DateTime<Utc>,
     /// Set when this contact was merged into another: kept (not deleted) with what
     /// the merge moved, so the merge can be undone.

@@ -74,21 +74,35 @@ struct ConversationWire {
     contact_id: String,
     channel: Channel,
     status: String,
-    #[serde(default, deserialize_with = "crate::stamp::utc_option")]
+    #[serde(default)]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc_option")
+    )]
     until: Option<DateTime<Utc>>,
     assignee_id: Option<String>,
     labels: Vec<String>,
     context: Option<ShareTarget>,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     last_message_at: DateTime<Utc>,
     last_preview: String,
     unread: u32,
     intent: u8,
     #[serde(default)]
     contact_name: String,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     created_at: DateTime<Utc>,
-    #[serde(default, deserialize_with = "crate::stamp::utc_option")]
+    #[serde(default)]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc_option")
+    )]
     last_inbound_at: Option<DateTime<Utc>>,
 }
 
@@ -178,7 +192,10 @@ pub struct Message {
     pub body: String,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     pub created_at: DateTime<Utc>,
     /// Chosen by the sender; the same key twice is one message.
     pub idempotency_key: String,

@@ -35,6 +35,8 @@ pub mod reading_clock;
 pub mod scope;
 pub mod share;
 pub mod sms_gateway;
+// The server's start only: in the wasm its bytes would outweigh what it saves.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod stamp;
 pub mod store;
 pub mod team;

@@ -93,7 +93,10 @@ pub struct Share {
     /// The share this one was forwarded from (minted for a reader on open).
     pub parent: Option<String>,
     pub lead_capture: LeadCapture,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     pub created_at: DateTime<Utc>,
     /// The reader's link on a card this one was opened from (featured content), so
     /// the same reader opening it again gets the same link.

@@ -143,9 +143,15 @@ fn in_range(ok: bool) -> Result<(), FieldProblem> {
 pub struct ViewSession {
     pub id: String,
     pub share_token: String,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     pub started_at: DateTime<Utc>,
-    #[serde(deserialize_with = "crate::stamp::utc")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(deserialize_with = "crate::stamp::utc")
+    )]
     pub last_seen_at: DateTime<Utc>,
     /// Snapshots that moved the totals on. A repeat changes nothing, so nothing of
     /// it is stored (counting it in memory alone would make backends disagree).

@@ -220,11 +220,7 @@ impl Db {
         let sessions_of = |tokens: &mut dyn Iterator<Item = &str>| -> Vec<RadarItem> {
             tokens
                 .flat_map(|t| list(&ix.sessions_by_share, t))
-                .filter(|id| {
-                    self.sessions
-                        .get(id)
-                        .is_some_and(|s| s.totals.is_counted())
-                })
+                .filter(|id| self.sessions.get(id).is_some_and(|s| s.totals.is_counted()))
                 .filter_map(|id| self.radar_item(id))
                 .collect()
         };
@@ -241,11 +237,7 @@ impl Db {
             forwards.extend(sessions_of(&mut list(&ix.children, token).iter()));
             let by_reader = list(&ix.sessions_by_reader, token)
                 .iter()
-                .filter(|id| {
-                    self.sessions
-                        .get(id)
-                        .is_some_and(|s| s.totals.is_counted())
-                })
+                .filter(|id| self.sessions.get(id).is_some_and(|s| s.totals.is_counted()))
                 .filter_map(|id| self.radar_item(id));
             // A rep or manager sees the readings of their team's links; support sees the
             // whole story of the customers in their inbox (DESIGN: "beside the
