@@ -1,15 +1,16 @@
 use super::{Clock, notify, task_text, use_toasts, utc_offset_minutes};
-use crate::api::{use_api, use_api_events};
+use crate::api::{ApiResult, use_api, use_api_events};
 use crate::i18n::{Msg, local_time, use_i18n};
 use chrono::Utc;
 use leptos::prelude::*;
 use lianjie_core::api::Event;
-use lianjie_core::crm::{TaskFilter, TaskQuery};
+use lianjie_core::crm::{Task, TaskFilter, TaskQuery};
 use std::collections::HashSet;
 
 /// A task of the viewer's coming due, wherever they are in the workbench: said as the
 /// radar's moments of truth are, a toast and (when allowed) a desktop notification,
-/// once for each task and due time. Today's tasks are read when the workbench opens
+/// once for each task and due time. Today's tasks (and in the day's last minutes the
+/// upcoming, see [`TaskFilter::coming_due_lists`]) are read when the workbench opens
 /// and again when one changes; the workbench's clock says when to look. Renders
 /// nothing itself.
 #[component]
@@ -18,22 +19,25 @@ pub fn TaskAlerts() -> impl IntoView {
     let api = use_api();
     let toasts = use_toasts();
     let clock = use_context::<Clock>();
-    // Today's list, read again when the reader's day turns.
-    let day = Memo::new(move |_| {
-        clock
-            .map_or_else(Utc::now, |c| c.0.get())
-            .with_timezone(&chrono::Local)
-            .date_naive()
-    });
+    // The lists to read, read again when the reader's day turns or its last minutes
+    // begin.
+    let now = move || clock.map_or_else(Utc::now, |c| c.0.get());
+    let day = Memo::new(move |_| now().with_timezone(&chrono::Local).date_naive());
+    let lists = Memo::new(move |_| TaskFilter::coming_due_lists(now(), utc_offset_minutes()));
     let tasks = LocalResource::new(move || {
         day.track();
+        let lists = lists.get();
         let api = api.clone();
         async move {
-            api.tasks(TaskQuery {
-                filter: TaskFilter::Today,
-                tz_offset: Some(utc_offset_minutes()),
-            })
-            .await
+            let mut all: Vec<Task> = Vec::new();
+            for filter in lists {
+                let query = TaskQuery {
+                    filter: *filter,
+                    tz_offset: Some(utc_offset_minutes()),
+                };
+                all.extend(api.tasks(query).await?);
+            }
+            ApiResult::Ok(all)
         }
     });
     use_api_events(move |e| {
@@ -44,7 +48,7 @@ pub fn TaskAlerts() -> impl IntoView {
     });
     let told = StoredValue::new(HashSet::<String>::new());
     Effect::new(move || {
-        let now = clock.map_or_else(Utc::now, |c| c.0.get());
+        let now = now();
         // A list that failed to load says nothing; the next change or start reads it.
         let Some(Ok(list)) = tasks.get() else { return };
         for task in list.iter().filter(|t| t.coming_due(now)) {

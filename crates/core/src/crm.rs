@@ -595,6 +595,19 @@ impl TaskFilter {
         TaskFilter::ALL.into_iter().find(|f| f.key() == key)
     }
 
+    /// The lists that hold every task [`Task::coming_due`] at `now` for a reader
+    /// `offset_minutes` from UTC: today's (the overdue with it), and in the day's last
+    /// [`TASK_ALERT_MINUTES`] the upcoming too, where a task due just after midnight
+    /// is.
+    pub fn coming_due_lists(now: DateTime<Utc>, offset_minutes: i32) -> &'static [TaskFilter] {
+        let soon = now + Duration::minutes(TASK_ALERT_MINUTES);
+        if due(soon, now, offset_minutes) == Due::Today {
+            &[TaskFilter::Today]
+        } else {
+            &[TaskFilter::Today, TaskFilter::Upcoming]
+        }
+    }
+
     /// Whether `task` is in this list at `now` for a reader `offset_minutes` from UTC.
     pub fn holds(self, task: &Task, now: DateTime<Utc>, offset_minutes: i32) -> bool {
         let when = due(task.due_at, now, offset_minutes);
@@ -775,5 +788,40 @@ mod task_tests {
             task(6).alert_key(),
             "moved: told again"
         );
+    }
+
+    /// Every task coming due is in a list the alerts read, at any minute of the day
+    /// (midnight too) and in any time zone; away from midnight, today's alone.
+    #[test]
+    fn the_alerts_lists_hold_every_task_coming_due() {
+        let midnight = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        for offset in [0, 480, -300, 345] {
+            let shift = Duration::minutes(i64::from(offset));
+            for minute in -90..90 {
+                // `minute` from the reader's midnight.
+                let now = midnight - shift + Duration::minutes(minute);
+                let lists = TaskFilter::coming_due_lists(now, offset);
+                for due in -70..20 {
+                    let task = Task {
+                        id: "t".into(),
+                        owner_id: "u".into(),
+                        contact_id: None,
+                        title: "call".into(),
+                        due_at: now + Duration::minutes(due),
+                        created_at: now,
+                        done_at: None,
+                        source: TaskSource::Manual,
+                    };
+                    if task.coming_due(now) {
+                        assert!(
+                            lists.iter().any(|f| f.holds(&task, now, offset)),
+                            "offset {offset}, {minute} min from midnight, due in {due}"
+                        );
+                    }
+                }
+                let last_minutes = (-TASK_ALERT_MINUTES..0).contains(&minute);
+                assert_eq!(lists.len() == 2, last_minutes, "{offset} {minute}");
+            }
+        }
     }
 }

@@ -87,8 +87,9 @@ impl<T: Identified> ById<T> {
     }
 
     /// The record `id` to change in place. It is out of the set while the handle
-    /// lives and goes back under its id when the handle drops (an unwinding panic
-    /// included), so a changed id files it anew.
+    /// lives and goes back under its id when the handle drops (in an unwinding panic
+    /// too, where panics unwind), so a changed id files it anew. A handle forgotten
+    /// (`mem::forget`) loses the record: nothing here does that.
     pub fn get_mut(&mut self, id: &str) -> Option<RecordMut<'_, T>> {
         let entry = self.0.take(id)?;
         Some(RecordMut {
