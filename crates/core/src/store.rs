@@ -552,7 +552,14 @@ impl Db {
     /// Inserts or replaces one record written elsewhere (another tab, another
     /// server), keeping the lookups right at the cost of one record, not all.
     pub fn put(&mut self, record: Record) {
-        self.forget_sums();
+        let change = match &record {
+            Record::Share(r) => Some(Change::Share(r.token.clone())),
+            Record::Content(r) => Some(Change::Content(r.id.clone())),
+            _ => None,
+        };
+        if change.is_some_and(|c| self.moves_sums(&c)) {
+            self.forget_sums();
+        }
         // A link or view that moved in its forward tree, to another target or rep,
         // or in when or how it was sent has its lookups rebuilt on next use. Any
         // other record adds itself (a record already listed is not repeated); a link
@@ -618,9 +625,21 @@ impl Db {
         let conversation =
             matches!(record, Record::Conversation(_)).then(|| record.key().to_owned());
         let contact = matches!(record, Record::Contact(_)).then(|| record.key().to_owned());
+        // A view moves the kept sums as a snapshot does (a moved one let them go
+        // with the lookups).
+        let view = match &record {
+            Record::Session(r) if !moved => Some(r.id.clone()),
+            _ => None,
+        };
+        if let Some(id) = &view {
+            self.resum(id, false);
+        }
         self.tally(&recount, false);
         self.put_record(record);
         self.tally(&recount, true);
+        if let Some(id) = &view {
+            self.resum(id, true);
+        }
         if let Some(id) = conversation {
             self.note_unread(&id);
         }
@@ -702,11 +721,9 @@ impl Db {
 
     fn touch(&mut self, change: Change) {
         // What a contact's views add up to follows the links, contents and views:
-        // one changed, the sums are walked again when next needed.
-        if matches!(
-            change,
-            Change::Share(_) | Change::Content(_) | Change::Session(_)
-        ) {
+        // one of those changed under a counted view, the sums are walked again when
+        // next needed.
+        if self.moves_sums(&change) {
             self.forget_sums();
         }
         self.changes.push(change);

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 /// The path of a read's `i`th request.
 type PathOf = Box<dyn Fn(usize) -> String>;
 
-/// Requests timed per read.
-const SAMPLES: usize = 100;
+/// Requests timed per read: enough that a p99 is not the one slowest answer.
+const SAMPLES: usize = 1_000;
 /// Customers merged (and the merge undone) while timed.
 const MERGES: usize = 10;
 /// Concurrent tracking clients of each ingest run.
@@ -98,8 +98,10 @@ async fn main() {
         "first radar answer {:.2} ms",
         t.elapsed().as_secs_f64() * 1e3
     );
-    let conversations = messages / SCALE_MESSAGES;
-    let pick = move |i: usize| (i * 7_919) % conversations;
+    // The seed's story names a few of its conversations otherwise (`v-s01`, …), so
+    // the numbered ones stop a few short of the count: pick among the first 90 %.
+    let numbered = messages / SCALE_MESSAGES * 9 / 10;
+    let pick = move |i: usize| (i * 7_919) % numbered;
     let reads: [(&str, PathOf); 9] = [
         (
             "list conversations (open, WeChat)",

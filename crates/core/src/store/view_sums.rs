@@ -2,9 +2,12 @@
 //! kept per contact once summed and moved on view by view, so a tracking snapshot
 //! costs the same whether its reader has read ten times or ten thousand.
 //!
-//! The sums are let go whenever a link, a content or a view changes any other way
-//! (see [`Db::touch`]): the next snapshot walks the contact's links again
-//! ([`Db::view_sums`]). A test holds the kept sums to that walk.
+//! The sums are let go whenever a content changes, or a link a view goes through
+//! ([`Db::moves_sums`]): the next snapshot walks the contact's links again
+//! ([`Db::view_sums`]). A link just sent or minted and a view just issued move no
+//! sums, so readers opening pages do not make every contact's next snapshot walk
+//! (a customer whose article was forwarded far has thousands of views below them).
+//! A test holds the kept sums to that walk.
 
 use super::*;
 
@@ -184,6 +187,27 @@ impl Db {
                 }
                 Part::Forward => sums.forward(s, add),
             }
+        }
+    }
+
+    /// Whether a change to this record may move what some contact's views add up
+    /// to: a content (its sections' tags weigh interests), a link a view goes
+    /// through (its own link, the one it came through, or that one's parent), or a
+    /// counted view. Asked after an operation changed the record, before a record
+    /// from elsewhere replaces it.
+    pub(super) fn moves_sums(&self, change: &Change) -> bool {
+        let Some(ix) = self.index.get().filter(|ix| !ix.sums.is_empty()) else {
+            return false;
+        };
+        match change {
+            Change::Content(_) => true,
+            Change::Share(token) => {
+                ix.sessions_by_share.contains_key(token)
+                    || ix.sessions_by_reader.contains_key(token)
+                    || ix.children.contains_key(token)
+            }
+            Change::Session(id) => self.sessions.get(id).is_some_and(|s| s.totals.is_counted()),
+            _ => false,
         }
     }
 

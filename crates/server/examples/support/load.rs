@@ -19,12 +19,15 @@ pub async fn login(http: &reqwest::Client, base: &str, email: &str) -> String {
     login["token"].as_str().expect("token").to_owned()
 }
 
-/// Latencies in milliseconds at the given fractions (0.5, 0.99, 1.0 for the max).
+/// Latencies in milliseconds at the given fractions (0.5, 0.99, 1.0 for the max), by
+/// nearest rank: the smallest latency at least that fraction of them do not exceed.
+/// (Of 100, p99 is the 99th, not the slowest.)
 pub fn percentiles(mut latencies: Vec<Duration>, at: &[f64]) -> Vec<f64> {
     latencies.sort();
     at.iter()
         .map(|p| {
-            let i = ((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1));
+            let rank = (latencies.len() as f64 * p).ceil() as usize;
+            let i = rank.clamp(1, latencies.len().max(1)) - 1;
             latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
         })
         .collect()

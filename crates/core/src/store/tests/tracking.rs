@@ -543,3 +543,66 @@ fn a_contacts_view_sums_are_kept_snapshot_by_snapshot_as_a_walk_finds_them() {
         db.contacts["k-000"].interests.get("价格")
     );
 }
+
+/// Readers opening pages (a view issued, a reader's link minted), a rep sending a
+/// link, and records from elsewhere that no counted view goes through leave a
+/// contact's kept view sums in place; a link their views go through, changed, lets
+/// them go. Kept or walked again, they are what a walk finds.
+#[test]
+fn kept_view_sums_outlast_pages_opened_and_go_when_a_read_link_changes() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-a");
+    let reader = db
+        .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    db.record_snapshot(&snap_of(&reader, 4_000, &[("price", 3_000)]), now())
+        .unwrap();
+    let kept = |db: &Db| {
+        db.index
+            .get()
+            .is_some_and(|ix| ix.sums.contains_key("k-000"))
+    };
+    assert!(kept(&db), "summed by the snapshot");
+
+    // Pages opened: again by the reader, and by someone they forwarded to.
+    db.open_share("tok-a", "unused".into(), "s2".into(), Some("tok-a1"), now())
+        .unwrap();
+    let forward = db
+        .open_share("tok-a1", "tok-b1".into(), "s3".into(), None, now())
+        .unwrap();
+    share_pricing_to(&mut db, "k-000", "tok-c");
+    assert!(kept(&db), "kept through opens and a new link");
+    assert_index_current(&db);
+
+    // From elsewhere: a reader's link minted, a counted view below the reader's
+    // link (a forward of theirs), a customer changed.
+    let mut minted = db.shares["tok-b1"].clone();
+    minted.token = "tok-b2".into();
+    db.put(Record::Share(minted));
+    let mut elsewhere = ViewSession::issue("s4".into(), "tok-a1".into(), "tok-b2".into(), now());
+    elsewhere.totals.visible_ms = 6_000;
+    db.put(Record::Session(elsewhere));
+    let mut customer = db.contacts["k-001"].clone();
+    customer.notes = "met at the fair".into();
+    db.put(Record::Contact(customer));
+    assert!(kept(&db), "kept through records that move no sums");
+    assert_index_current(&db);
+    db.record_snapshot(&snap_of(&forward, 3_000, &[]), now())
+        .unwrap();
+    let (signals, _) = db.signals("k-000", now());
+    assert_eq!((signals.visits, signals.forwards), (1, 2));
+    assert_index_current(&db);
+
+    // The reader's link, read through, given to another customer.
+    let mut given = db.shares["tok-a1"].clone();
+    given.contact_id = Some("k-001".into());
+    db.put(Record::Share(given));
+    assert!(!kept(&db), "let go with a read link changed");
+    db.record_snapshot(&snap_of(&reader, 5_000, &[("price", 4_000)]), now())
+        .unwrap();
+    assert!(
+        db.index.get().is_some_and(|ix| !ix.sums.is_empty()),
+        "summed again"
+    );
+    assert_index_current(&db);
+}
