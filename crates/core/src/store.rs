@@ -625,10 +625,17 @@ impl Db {
         let conversation =
             matches!(record, Record::Conversation(_)).then(|| record.key().to_owned());
         let contact = matches!(record, Record::Contact(_)).then(|| record.key().to_owned());
-        // A view moves the kept sums as a snapshot does (a moved one let them go
-        // with the lookups).
+        // A view read on moves the kept sums as a snapshot does (a moved one let them
+        // go with the lookups). An older copy of a view lets them go: taking a view
+        // out of the sums holds its sections and moments only grow.
         let view = match &record {
-            Record::Session(r) if !moved => Some(r.id.clone()),
+            Record::Session(r) if !moved => match self.sessions.get(&r.id) {
+                Some(old) if !r.reads_on_from(old) => {
+                    self.forget_sums();
+                    None
+                }
+                _ => Some(r.id.clone()),
+            },
             _ => None,
         };
         if let Some(id) = &view {

@@ -188,6 +188,16 @@ impl ViewSession {
             && self.reader_token == snapshot.reader_token
     }
 
+    /// Whether this is `old` read on: the same start, seen no earlier, and totals
+    /// that take in all of `old`'s (as [`ViewSession::apply`] leaves a view).
+    pub fn reads_on_from(&self, old: &ViewSession) -> bool {
+        let mut both = self.totals.clone();
+        both.merge(&old.totals);
+        self.started_at == old.started_at
+            && self.last_seen_at >= old.last_seen_at
+            && both == self.totals
+    }
+
     /// Folds a snapshot in; returns whether anything the rep would see changed, so a
     /// repeated snapshot raises no new event.
     pub fn apply(&mut self, snapshot: &Snapshot, now: DateTime<Utc>) -> bool {

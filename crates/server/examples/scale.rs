@@ -100,7 +100,7 @@ async fn main() {
     );
     // The seed's story names a few of its conversations otherwise (`v-s01`, …), so
     // the numbered ones stop a few short of the count: pick among the first 90 %.
-    let numbered = messages / SCALE_MESSAGES * 9 / 10;
+    let numbered = (messages / SCALE_MESSAGES * 9 / 10).max(1);
     let pick = move |i: usize| (i * 7_919) % numbered;
     let reads: [(&str, PathOf); 9] = [
         (

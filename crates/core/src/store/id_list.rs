@@ -90,7 +90,15 @@ impl IdList {
                 }
             }
             Runs::Many(runs) => {
-                let i = run_of(runs, id);
+                let mut i = run_of(runs, id);
+                // An id past the end of a full run goes to the front of the next one
+                // while that has room: ids coming in descending order would each
+                // start a run of their own.
+                if runs[i].is_full_before(id)
+                    && runs.get(i + 1).is_some_and(|r| r.bytes.len() < RUN_BYTES)
+                {
+                    i += 1;
+                }
                 if let Some(next) = runs[i].insert(id) {
                     runs.insert(i + 1, next);
                 }
@@ -143,12 +151,17 @@ fn run_of(runs: &[Run], id: &[u8]) -> usize {
 }
 
 impl Run {
+    /// Whether this run is full and `id` comes after its last id.
+    fn is_full_before(&self, id: &[u8]) -> bool {
+        self.bytes.len() >= RUN_BYTES && self.id_at(self.last).0 < id
+    }
+
     /// Adds `id` in its place (nothing if it is there). A run grown past
     /// [`RUN_BYTES`] gives the ids after its middle, or an id appended at its end, to
     /// the run it returns, which comes next.
     fn insert(&mut self, id: &[u8]) -> Option<Run> {
         if self.bytes.is_empty() || self.id_at(self.last).0 < id {
-            if self.bytes.len() >= RUN_BYTES {
+            if self.is_full_before(id) {
                 let mut next = Run::default();
                 write_name(&mut next.bytes, id);
                 return Some(next);
@@ -181,7 +194,8 @@ impl Run {
         }
     }
 
-    /// The ids from the first past the middle on, taken out as a run of their own.
+    /// The ids from the first at or past the middle on, taken out as a run of their
+    /// own: both halves have room again.
     /// Each half keeps one id at least: a run of two ids or more splits in two
     /// runs, none empty.
     fn split(&mut self) -> Run {
@@ -189,7 +203,7 @@ impl Run {
         let mut before;
         loop {
             (before, at) = (at, self.id_at(at).1);
-            if at > self.bytes.len() / 2 || at >= self.last {
+            if at >= self.bytes.len() / 2 || at >= self.last {
                 break;
             }
         }
@@ -344,6 +358,29 @@ mod tests {
         assert_eq!(reversed.to_vec(), ["000"]);
         // A list costs what it did before runs.
         assert_eq!(std::mem::size_of::<IdList>(), 32);
+    }
+
+    #[test]
+    fn ids_coming_down_into_a_gap_fill_runs() {
+        let mut list = IdList::default();
+        (0..200).for_each(|i| list.insert(&format!("{i:03}")));
+        let runs = |list: &IdList| match &list.0 {
+            Runs::Many(runs) => runs.len(),
+            Runs::One(_) => 1,
+        };
+        let before = runs(&list);
+        let Runs::Many(all) = &list.0 else {
+            panic!("200 ids in more than one run");
+        };
+        let gap = String::from_utf8_lossy(all[0].id_at(all[0].last).0).into_owned();
+        for j in (0..50).rev() {
+            list.insert(&format!("{gap}-{j:02}"));
+        }
+        check(&list);
+        // 50 ids of 7 bytes take runs at least half full (12 of 24 bytes), not a
+        // run each.
+        let added = runs(&list) - before;
+        assert!(added <= 50 * 7 / 12 + 1, "{added} runs");
     }
 
     proptest! {

@@ -61,7 +61,8 @@ impl ViewSums {
     }
 
     /// A view's moments: taken out, they stay, as a view's last sight only moves on
-    /// and its start never moves.
+    /// and its start never moves (`Db::put` lets the sums go for a copy of a view
+    /// that went back).
     fn saw(&mut self, s: &ViewSession, add: bool) {
         if add {
             self.last_seen = self.last_seen.max(Some(s.last_seen_at));

@@ -606,3 +606,28 @@ fn kept_view_sums_outlast_pages_opened_and_go_when_a_read_link_changes() {
     );
     assert_index_current(&db);
 }
+
+/// An older copy of a view put over the one held (sections and moments gone back)
+/// lets the kept sums go: taking a view out of them holds its sections and moments
+/// only grow.
+#[test]
+fn an_older_copy_of_a_view_lets_the_kept_sums_go() {
+    let mut db = demo::seed(now());
+    share_pricing_to(&mut db, "k-000", "tok-a");
+    let reader = db
+        .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    let issued = db.sessions["s1"].clone();
+    let later = now() + Duration::minutes(5);
+    db.record_snapshot(&snap_of(&reader, 4_000, &[("price", 3_000)]), later)
+        .unwrap();
+    assert!(
+        db.index
+            .get()
+            .is_some_and(|ix| ix.sums.contains_key("k-000"))
+    );
+    assert!(db.sessions["s1"].reads_on_from(&issued));
+    assert!(!issued.reads_on_from(&db.sessions["s1"]));
+    db.put(Record::Session(issued));
+    assert_index_current(&db);
+}
