@@ -17,14 +17,24 @@ SIZES=${SIZES:-"100000 1000000"}
 DATABASES=${DATABASES:-"sqlite postgres"}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# Runs the example in a session of its own and ends what is left in it after: the
+# server it starts outlives a run that failed (release builds abort, no cleanup runs).
+in_session() {
+  local status=0
+  setsid "$@" &
+  local leader=$!
+  wait "$leader" || status=$?
+  pkill -s "$leader" 2>/dev/null || true
+  return "$status"
+}
 for db in $DATABASES; do
   for n in $SIZES; do
     echo
     if [ "$db" = sqlite ]; then
-      "$scale" "$server" "$dir/scale-$n.db" "$n"
+      in_session "$scale" "$server" "$dir/scale-$n.db" "$n"
       rm -f "$dir/scale-$n.db"*
     else
-      bash scripts/with-postgres.sh bash -c \
+      in_session bash scripts/with-postgres.sh bash -c \
         'psql -q "$LIANJIE_TEST_POSTGRES" -c "CREATE DATABASE scale" && "$0" "$1" "${LIANJIE_TEST_POSTGRES%/postgres}/scale" "$2"' \
         "$scale" "$server" "$n"
     fi
