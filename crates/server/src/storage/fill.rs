@@ -3,7 +3,7 @@
 //! transaction.
 
 use super::StorageResult;
-use super::rows::{row, write_rows};
+use super::rows::{MAX_PARAMS, Placeholders, ns, row, write_rows};
 use lianjie_core::store::{Db, Record};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row as _, Transaction};
@@ -37,6 +37,57 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
         rewrite(&mut tx, &[("messages", "id", "messages")]).await?;
         last_inbound(&mut tx).await?;
         finish(tx, "columns_0008").await?;
+    }
+    if let Some(mut tx) = begin_unless_done(pool, "columns_0018").await? {
+        view_readers(&mut tx).await?;
+        finish(tx, "columns_0018").await?;
+    }
+    Ok(())
+}
+
+/// Each view's reader and start, from its document. These columns are set once, so
+/// the writes leave them out of their updates, and this step sets them alone.
+async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
+    const WIDTH: usize = 3;
+    let params = Placeholders::of(tx);
+    let mut after = String::new();
+    loop {
+        let chunk =
+            sqlx::query("SELECT id, doc FROM view_sessions WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(&after)
+                .bind(CHUNK)
+                .fetch_all(&mut **tx)
+                .await?;
+        let Some(last) = chunk.last() else { break };
+        after = last.try_get(0)?;
+        let mut views = Vec::with_capacity(chunk.len());
+        for r in &chunk {
+            if let Record::Session(s) = Record::from_doc("sessions", r.try_get::<&str, _>(1)?)? {
+                views.push(s);
+            }
+        }
+        for part in views.chunks(MAX_PARAMS / WIDTH) {
+            // Both databases name a VALUES list's columns column1, column2, ...
+            let mut sql = String::from(
+                "UPDATE view_sessions SET reader_token = u.column2, started_ns = u.column3 FROM (VALUES ",
+            );
+            for r in 0..part.len() {
+                sql.push_str(if r > 0 { ", (CAST(" } else { "(CAST(" });
+                params.push(&mut sql, r * WIDTH + 1);
+                sql.push_str(" AS TEXT), CAST(");
+                params.push(&mut sql, r * WIDTH + 2);
+                sql.push_str(" AS TEXT), CAST(");
+                params.push(&mut sql, r * WIDTH + 3);
+                sql.push_str(" AS BIGINT))");
+            }
+            sql.push_str(") AS u WHERE view_sessions.id = u.column1");
+            let query = part.iter().fold(sqlx::query(&sql).persistent(false), |q, s| {
+                q.bind(&s.id)
+                    .bind(s.reader_token.as_deref())
+                    .bind(ns(s.started_at))
+            });
+            query.execute(&mut **tx).await?;
+        }
     }
     Ok(())
 }

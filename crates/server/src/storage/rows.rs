@@ -44,6 +44,9 @@ pub enum Row {
         share_token: String,
         /// The rep the session's link credits (the radar's scope).
         rep_id: Option<String>,
+        /// The reader's own link and when the view started: set once, never updated.
+        reader_token: Option<String>,
+        started_ns: i64,
         last_seen_ns: i64,
         visible_ms: i64,
         doc: String,
@@ -244,6 +247,8 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             id: s.id.clone(),
             share_token: s.share_token.clone(),
             rep_id: db.shares.get(&s.share_token).map(|l| l.rep_id.clone()),
+            reader_token: s.reader_token.clone(),
+            started_ns: ns(s.started_at),
             last_seen_ns: ns(s.last_seen_at),
             visible_ms: i64::try_from(s.totals.visible_ms).unwrap_or(i64::MAX),
             doc,
@@ -383,7 +388,7 @@ fn upsert(table: &str) -> Upsert {
             "ON CONFLICT(token) DO UPDATE SET rep_id = excluded.rep_id, doc = excluded.doc, version = excluded.version WHERE shares.org_id = excluded.org_id",
         ),
         "view_sessions" => (
-            "INSERT INTO view_sessions (id, share_token, rep_id, last_seen_ns, visible_ms, doc, org_id, version)",
+            "INSERT INTO view_sessions (id, share_token, rep_id, reader_token, started_ns, last_seen_ns, visible_ms, doc, org_id, version)",
             "ON CONFLICT(id) DO UPDATE SET last_seen_ns = excluded.last_seen_ns, visible_ms = excluded.visible_ms, doc = excluded.doc, \
              version = excluded.version WHERE view_sessions.org_id = excluded.org_id",
         ),
@@ -470,6 +475,8 @@ impl Row {
                 id,
                 share_token,
                 rep_id,
+                reader_token,
+                started_ns,
                 last_seen_ns,
                 visible_ms,
                 doc,
@@ -480,6 +487,8 @@ impl Row {
                     Text(id),
                     Text(share_token),
                     MaybeText(rep_id.as_deref()),
+                    MaybeText(reader_token.as_deref()),
+                    Int(*started_ns),
                     Int(*last_seen_ns),
                     Int(*visible_ms),
                     Text(doc),
@@ -608,7 +617,7 @@ impl Row {
 }
 
 /// Parameters one statement binds at most (SQLite's default limit is 32,766).
-const MAX_PARAMS: usize = 4_000;
+pub(super) const MAX_PARAMS: usize = 4_000;
 
 /// How a statement built here writes its parameters, each used once and in order.
 /// SQLite finds a numbered one (`$7`) by walking the statement's list of names, when

@@ -277,6 +277,25 @@ async fn every_record_is_read_back_a_page_at_a_time() {
     assert_eq!(records(&stored), records(&db));
 }
 
+/// Each stored view's reader and start columns, by id.
+async fn view_readers(pool: &sqlx::AnyPool) -> Vec<(String, Option<String>, Option<i64>)> {
+    let mut got: Vec<_> = sqlx::query_as("SELECT id, reader_token, started_ns FROM view_sessions")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    got.sort();
+    got
+}
+
+/// What [`view_readers`] should read for `db`'s views.
+fn view_readers_of(db: &lianjie_core::store::Db) -> Vec<(String, Option<String>, Option<i64>)> {
+    let mut want: Vec<_> = (db.sessions.values())
+        .map(|s| (s.id.clone(), s.reader_token.clone(), s.started_at.timestamp_nanos_opt()))
+        .collect();
+    want.sort();
+    want
+}
+
 /// Rows written before the columns existed get them from their documents once, on
 /// the next start: the lists answer as core does.
 #[tokio::test]
@@ -296,13 +315,15 @@ async fn columns_are_filled_from_older_rows_documents() {
     let storage = Storage::open(&url).await.unwrap();
     let batch = Batch::replace_all(&db, "x").unwrap();
     storage.commit(&[&batch]).await.unwrap();
-    // As a database from before the columns: none of them set, nothing filled.
     let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(&url).0)
         .await
         .unwrap();
+    assert_eq!(view_readers(&pool).await, view_readers_of(&db));
+    // As a database from before the columns: none of them set, nothing filled.
     for sql in [
         "UPDATE shares SET rep_id = NULL",
-        "UPDATE view_sessions SET rep_id = NULL, last_seen_ns = NULL, visible_ms = NULL",
+        "UPDATE view_sessions SET rep_id = NULL, last_seen_ns = NULL, visible_ms = NULL, \
+         reader_token = NULL, started_ns = NULL",
         "UPDATE contacts SET owner_id = NULL, name = NULL, name_lower = NULL",
         "UPDATE conversations SET contact_id = NULL, channel = NULL, status = NULL, \
          snoozed_until_ns = NULL, assignee_id = NULL, last_message_ns = NULL, \
@@ -331,6 +352,7 @@ async fn columns_are_filled_from_older_rows_documents() {
     let org = db.org.id.clone();
     let (stored, _) = storage.load_org(&org).await.unwrap();
     assert_eq!(records(&stored), records(&db));
+    assert_eq!(view_readers(&pool).await, view_readers_of(&db));
     let want = answers(&db, now, None).await;
     let got = answers(&stored, now, Some((&storage, org.as_str()))).await;
     assert!(want.keys().any(|k| k.contains("label: Some")));
