@@ -290,7 +290,13 @@ async fn view_readers(pool: &sqlx::AnyPool) -> Vec<(String, Option<String>, Opti
 /// What [`view_readers`] should read for `db`'s views.
 fn view_readers_of(db: &lianjie_core::store::Db) -> Vec<(String, Option<String>, Option<i64>)> {
     let mut want: Vec<_> = (db.sessions.values())
-        .map(|s| (s.id.clone(), s.reader_token.clone(), s.started_at.timestamp_nanos_opt()))
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.reader_token.clone(),
+                s.started_at.timestamp_nanos_opt(),
+            )
+        })
         .collect();
     want.sort();
     want
