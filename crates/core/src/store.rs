@@ -48,6 +48,7 @@ mod crm_settings;
 mod customers;
 mod deals;
 mod delivery;
+mod held_views;
 mod id_list;
 mod identities;
 mod import;
@@ -66,6 +67,7 @@ mod today;
 mod tracking;
 mod view_sums;
 
+pub use held_views::ViewKeys;
 pub use inbox::{VISITOR_MESSAGES, page_window, paginate, visitor_view};
 pub use pool::{ClaimCustomer, DueBack, Lock, OrgPools, PoolRun, PoolSummary, ReleaseCustomer};
 

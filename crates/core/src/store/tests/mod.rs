@@ -10,6 +10,7 @@ mod contacts;
 mod crm;
 mod customers;
 mod delivery;
+mod held_views;
 mod import;
 mod inbox;
 mod leaderboard;

@@ -1,0 +1,143 @@
+//! Which views a read needs, named by what storage finds views by: their id, the
+//! link they came through, their reader's own link. A backend that keeps views in
+//! storage can then hold only those while it answers (docs/server-memory.md,
+//! step 2), as it already does with messages.
+//!
+//! A copy that let its views go ([`Db::forget_views`]) keeps its lookups' running
+//! tallies, so the figures built from them answer as before; the reads below
+//! answer from the views [`Db::hold_views`] gave it. A test holds every answer to
+//! that of a copy holding every view. Writes still need every view (step 4).
+
+use super::*;
+
+/// Views named by id, by the link they came through, or by their reader's own
+/// link (the columns `id`, `share_token` and `reader_token` of stored views).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewKeys {
+    pub ids: BTreeSet<String>,
+    pub links: BTreeSet<String>,
+    pub readers: BTreeSet<String>,
+}
+
+impl ViewKeys {
+    /// Whether these keys name `s`: what a store selects by them.
+    pub fn name(&self, s: &ViewSession) -> bool {
+        self.ids.contains(&s.id)
+            || self.links.contains(&s.share_token)
+            || (s.reader_token.as_ref()).is_some_and(|r| self.readers.contains(r))
+    }
+
+    /// Adds what `more` names.
+    pub fn extend(&mut self, more: ViewKeys) {
+        self.ids.extend(more.ids);
+        self.links.extend(more.links);
+        self.readers.extend(more.readers);
+    }
+}
+
+impl Db {
+    /// The views a contact's timeline and intent trend read: through their links
+    /// and the links forwarded from them, and as the reader of their own links.
+    /// The timeline's lines need [`Db::views_for_radar`] of those too.
+    pub fn views_of_contact(&self, contact_id: &str) -> ViewKeys {
+        let ix = self.ix();
+        let mut keys = ViewKeys::default();
+        for token in list(&ix.shares_by_contact, contact_id) {
+            keys.links.insert(token.to_owned());
+            keys.readers.insert(token.to_owned());
+            keys.links
+                .extend(list(&ix.children, token).iter().map(str::to_owned));
+        }
+        keys
+    }
+
+    /// What the radar lines of `views` read besides them: the same reader's views
+    /// of the same target, which number the visit (see [`Db::radar_item`]).
+    pub fn views_for_radar<'a>(
+        &self,
+        views: impl IntoIterator<Item = &'a ViewSession>,
+    ) -> ViewKeys {
+        let ix = self.ix();
+        let mut keys = ViewKeys::default();
+        for s in views {
+            let Some(share) = self.shares.get(&s.share_token) else {
+                continue;
+            };
+            match (&share.contact_id, &s.reader_token) {
+                (Some(c), _) => keys.links.extend(
+                    list(&ix.shares_by_contact, c)
+                        .iter()
+                        .filter(|t| {
+                            self.shares
+                                .get(*t)
+                                .is_some_and(|o| o.target == share.target)
+                        })
+                        .map(str::to_owned),
+                ),
+                (None, Some(reader)) => {
+                    keys.readers.insert(reader.clone());
+                }
+                (None, None) => {
+                    keys.links.insert(share.token.clone());
+                }
+            }
+        }
+        keys
+    }
+
+    /// The views a card's analytics read in `caller`'s scope: those through its
+    /// links the caller covers.
+    pub fn views_of_card(&self, caller: &Caller, card_id: &str) -> ViewKeys {
+        let target = target_key(&ShareTarget::Card(card_id.to_owned()));
+        ViewKeys {
+            links: list(&self.ix().shares_by_target, &target)
+                .iter()
+                .filter(|t| (self.shares.get(*t)).is_some_and(|s| caller.covers(Some(&s.rep_id))))
+                .map(str::to_owned)
+                .collect(),
+            ..ViewKeys::default()
+        }
+    }
+
+    /// The views the playbook reads ([`Db::what_works`], [`Db::suggestions`]):
+    /// those through the content links of customers who won a deal.
+    pub fn views_of_buyers(&self) -> ViewKeys {
+        let ix = self.ix();
+        let links = (self.deals.values())
+            .filter(|d| d.stage == crate::deals::DealStage::Won)
+            .flat_map(|d| list(&ix.shares_by_contact, &d.contact_id).iter())
+            .filter(|t| {
+                (self.shares.get(*t)).is_some_and(|s| matches!(s.target, ShareTarget::Content(_)))
+            })
+            .map(str::to_owned)
+            .collect();
+        ViewKeys {
+            links,
+            ..ViewKeys::default()
+        }
+    }
+
+    /// Lets every view go, and the lists of views by link and by reader with them,
+    /// keeping the running tallies counted from them (built first if they were
+    /// not).
+    pub fn forget_views(&mut self) {
+        self.build_lookups();
+        if let Some(ix) = self.index.get_mut() {
+            ix.sessions_by_share.clear();
+            ix.sessions_by_reader.clear();
+        }
+        self.sessions = ById::default();
+    }
+
+    /// Holds views a read needs, as stored, on a copy that let its views go:
+    /// listed by link and reader, not counted again (the tallies hold them).
+    pub fn hold_views(&mut self, views: impl IntoIterator<Item = ViewSession>) {
+        self.build_lookups();
+        for s in views {
+            if let Some(ix) = self.index.get_mut() {
+                ix.add_session(&s);
+            }
+            self.sessions.insert(s);
+        }
+    }
+}
