@@ -57,29 +57,62 @@ impl Db {
         &self,
         views: impl IntoIterator<Item = &'a ViewSession>,
     ) -> ViewKeys {
-        let ix = self.ix();
         let mut keys = ViewKeys::default();
         for s in views {
-            let Some(share) = self.shares.get(&s.share_token) else {
-                continue;
-            };
-            match (&share.contact_id, &s.reader_token) {
-                (Some(c), _) => keys.links.extend(
-                    list(&ix.shares_by_contact, c)
-                        .iter()
-                        .filter(|t| {
-                            self.shares
-                                .get(*t)
-                                .is_some_and(|o| o.target == share.target)
-                        })
-                        .map(str::to_owned),
-                ),
-                (None, Some(reader)) => {
-                    keys.readers.insert(reader.clone());
-                }
-                (None, None) => {
-                    keys.links.insert(share.token.clone());
-                }
+            if let Some(share) = self.shares.get(&s.share_token) {
+                keys.extend(self.visits_of(share, s.reader_token.as_deref()));
+            }
+        }
+        keys
+    }
+
+    /// A reader's views of what `share` shows: a contact's through all their links
+    /// to it, else an anonymous reader's by their own link, else the link's.
+    fn visits_of(&self, share: &Share, reader_token: Option<&str>) -> ViewKeys {
+        let mut keys = ViewKeys::default();
+        match (&share.contact_id, reader_token) {
+            (Some(c), _) => keys.links.extend(
+                list(&self.ix().shares_by_contact, c)
+                    .iter()
+                    .filter(|t| (self.shares.get(*t)).is_some_and(|o| o.target == share.target))
+                    .map(str::to_owned),
+            ),
+            (None, Some(reader)) => {
+                keys.readers.insert(reader.to_owned());
+            }
+            (None, None) => {
+                keys.links.insert(share.token.clone());
+            }
+        }
+        keys
+    }
+
+    /// The views [`Db::record_snapshot`] reads for `snap` at `now`, asked with its
+    /// view held (by id, [`ViewKeys::ids`]): that view, the reader's visits of the
+    /// same target, and all the views of its reader and its forwarder whose kept
+    /// sums will not stand for `now` (summed by a walk; see `view_sums.rs`).
+    pub fn views_for_snapshot(&self, snap: &Snapshot, now: DateTime<Utc>) -> ViewKeys {
+        let mut keys = ViewKeys {
+            ids: [snap.session_id.clone()].into(),
+            ..ViewKeys::default()
+        };
+        let (Some(share), Some(view)) = (
+            self.shares.get(&snap.share_token),
+            self.sessions.get(&snap.session_id),
+        ) else {
+            return keys;
+        };
+        keys.extend(self.visits_of(share, view.reader_token.as_deref()));
+        let sums = self.index.get().map(|ix| &ix.sums);
+        let contacts = [
+            self.reader_of_session(view, share),
+            self.forwarder_of(share),
+        ];
+        for c in contacts.into_iter().flatten() {
+            let stands = (sums.and_then(|sums| sums.get(&c.id)))
+                .is_some_and(|kept| kept.latest_start.max(Some(view.started_at)) <= Some(now));
+            if !stands {
+                keys.extend(self.views_of_contact(&c.id));
             }
         }
         keys

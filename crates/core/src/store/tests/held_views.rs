@@ -111,3 +111,115 @@ fn reads_answer_alike_from_only_the_views_they_name() {
     }
     assert!(won > 0);
 }
+
+/// A small deterministic generator for the sequences below.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n.max(1) as u64) as usize
+    }
+}
+
+/// Pages opened and snapshots sent, run on a copy holding every view and on one
+/// holding, per operation, only the views it names (as a store would read them):
+/// the same answers, the same records written, the same tallies and customers.
+#[test]
+fn ingest_runs_alike_on_only_the_views_it_names() {
+    for seed in 1..=6 {
+        let mut full = demo::seed(now());
+        full.build_lookups();
+        let mut lean = full.clone();
+        lean.forget_views();
+        let mut rng = Lcg(seed);
+        let mut at = now();
+        let mut opened: Vec<String> = full.sessions.keys().map(str::to_owned).collect();
+        let (mut walks, mut kept) = (0, 0);
+        for n in 0..400 {
+            at += Duration::seconds(rng.below(600) as i64);
+            // What a content saved does: the next snapshots walk their contacts.
+            if rng.below(40) == 0 {
+                full.forget_sums();
+                lean.forget_sums();
+            }
+            let tokens: Vec<String> = full.shares.keys().cloned().collect();
+            if rng.below(3) == 0 {
+                let token = &tokens[rng.below(tokens.len())];
+                let children: Vec<String> = (full.shares.values())
+                    .filter(|s| s.parent.as_deref() == Some(token))
+                    .map(|s| s.token.clone())
+                    .collect();
+                let reuse = (!children.is_empty() && rng.below(2) == 0)
+                    .then(|| children[rng.below(children.len())].clone());
+                let (child, session) = (format!("c{seed}x{n}"), format!("s{seed}x{n}"));
+                let keys = ViewKeys {
+                    ids: [session.clone()].into(),
+                    ..ViewKeys::default()
+                };
+                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                let want =
+                    full.open_share(token, child.clone(), session.clone(), reuse.as_deref(), at);
+                let got = lean.open_share(token, child, session.clone(), reuse.as_deref(), at);
+                alike(got, want, "open");
+                opened.push(session);
+            } else {
+                let id = &opened[rng.below(opened.len())];
+                let Some(view) = full.sessions.get(id) else {
+                    continue;
+                };
+                let sections = [
+                    ("price", rng.below(40_000) as u64),
+                    ("intro", rng.below(9_000) as u64),
+                ];
+                let mut s = snap(
+                    id,
+                    &view.share_token,
+                    view.totals.visible_ms + rng.below(30_000) as u64,
+                    &sections,
+                );
+                s.reader_token = view.reader_token.clone();
+                let first = ViewKeys {
+                    ids: [id.clone()].into(),
+                    ..ViewKeys::default()
+                };
+                lean.hold_views(full.sessions.values().filter(|s| first.name(s)).cloned());
+                // Now and then from a server whose clock runs behind the views' starts.
+                let at = if rng.below(8) == 0 {
+                    at - Duration::hours(1)
+                } else {
+                    at
+                };
+                let keys = lean.views_for_snapshot(&s, at);
+                let mut own = lean.views_for_radar(lean.sessions.get(id));
+                own.ids.insert(id.clone());
+                if keys == own {
+                    kept += 1;
+                } else {
+                    walks += 1;
+                }
+                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                let want = full.record_snapshot(&s, at);
+                let got = lean.record_snapshot(&s, at);
+                alike(got, want, id);
+            }
+            let (want, got) = (full.take_changes(), lean.take_changes());
+            assert_eq!(got, want);
+            for change in &want {
+                assert_eq!(lean.record(change), full.record(change), "{change:?}");
+            }
+            lean.forget_views();
+        }
+        assert_eq!(lean.ix().tallies, full.ix().tallies, "seed {seed}");
+        assert_eq!(lean.contacts, full.contacts, "seed {seed}");
+        assert_eq!(lean.conversations, full.conversations, "seed {seed}");
+        assert_eq!(lean.shares, full.shares, "seed {seed}");
+        assert!(
+            walks > 0 && kept > 0,
+            "seed {seed}: {walks} walks, {kept} kept"
+        );
+    }
+}
