@@ -4,9 +4,13 @@
 //! step 2), as it already does with messages.
 //!
 //! A copy that let its views go ([`Db::forget_views`]) keeps its lookups' running
-//! tallies, so the figures built from them answer as before; the reads below
-//! answer from the views [`Db::hold_views`] gave it. A test holds every answer to
-//! that of a copy holding every view. Writes still need every view (step 4).
+//! tallies and kept sums, so the figures built from them answer as before; the
+//! operations below answer from the views [`Db::hold_views`] gave it. Tests hold
+//! every answer, record written and tally to those of a copy holding every view.
+//! Covered: the reads here, pages opened (the new view's id), tracking snapshots
+//! ([`Db::views_for_snapshot`]) and merges and their undoing (both customers'
+//! [`Db::views_of_contact`]). Not yet: details left on a page and inbound
+//! messages, whose customer is found inside the operation.
 
 use super::*;
 

@@ -125,11 +125,11 @@ impl Lcg {
     }
 }
 
-/// Pages opened and snapshots sent, run on a copy holding every view and on one
-/// holding, per operation, only the views it names (as a store would read them):
+/// Pages opened, snapshots sent and customers merged, run on a copy holding every
+/// view and on one holding, per operation, only the views it names (as a store would read them):
 /// the same answers, the same records written, the same tallies and customers.
 #[test]
-fn ingest_runs_alike_on_only_the_views_it_names() {
+fn writes_run_alike_on_only_the_views_they_name() {
     for seed in 1..=6 {
         let mut full = demo::seed(now());
         full.build_lookups();
@@ -138,7 +138,7 @@ fn ingest_runs_alike_on_only_the_views_it_names() {
         let mut rng = Lcg(seed);
         let mut at = now();
         let mut opened: Vec<String> = full.sessions.keys().map(str::to_owned).collect();
-        let (mut walks, mut kept) = (0, 0);
+        let (mut walks, mut kept, mut merges, mut unmerges) = (0, 0, 0, 0);
         for n in 0..400 {
             at += Duration::seconds(rng.below(600) as i64);
             // What a content saved does: the next snapshots walk their contacts.
@@ -147,7 +147,49 @@ fn ingest_runs_alike_on_only_the_views_it_names() {
                 lean.forget_sums();
             }
             let tokens: Vec<String> = full.shares.keys().cloned().collect();
-            if rng.below(3) == 0 {
+            let live: Vec<String> = (full.contacts.values())
+                .filter(|c| c.merged.is_none())
+                .map(|c| c.id.clone())
+                .collect();
+            let merged: Vec<String> = (full.contacts.values())
+                .filter(|c| c.merged.is_some())
+                .map(|c| c.id.clone())
+                .collect();
+            let roll = rng.below(30);
+            if roll < 2 {
+                // Two customers merged (or, now and then, one merge undone): both
+                // contacts' views.
+                let (keep, other) = match (roll, merged.is_empty()) {
+                    (1, false) => {
+                        let other = merged[rng.below(merged.len())].clone();
+                        let into = (full.contacts[&other].merged.as_ref())
+                            .map(|m| m.into.clone())
+                            .unwrap_or_default();
+                        (into, other)
+                    }
+                    _ => (
+                        live[rng.below(live.len())].clone(),
+                        live[rng.below(live.len())].clone(),
+                    ),
+                };
+                let mut keys = lean.views_of_contact(&keep);
+                keys.extend(lean.views_of_contact(&other));
+                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                let admin = full.caller("u-admin").unwrap();
+                if full.contacts[&other].merged.is_some() {
+                    let want = full.unmerge_contact(&admin, &other, at);
+                    unmerges += usize::from(want.is_ok());
+                    alike(lean.unmerge_contact(&admin, &other, at), want, "unmerge");
+                } else {
+                    let want = full.merge_contacts(&admin, &keep, &other, at);
+                    merges += usize::from(want.is_ok());
+                    alike(
+                        lean.merge_contacts(&admin, &keep, &other, at),
+                        want,
+                        "merge",
+                    );
+                }
+            } else if roll < 12 {
                 let token = &tokens[rng.below(tokens.len())];
                 let children: Vec<String> = (full.shares.values())
                     .filter(|s| s.parent.as_deref() == Some(token))
@@ -220,6 +262,10 @@ fn ingest_runs_alike_on_only_the_views_it_names() {
         assert!(
             walks > 0 && kept > 0,
             "seed {seed}: {walks} walks, {kept} kept"
+        );
+        assert!(
+            merges > 0 && unmerges > 0,
+            "seed {seed}: {merges} merges, {unmerges} undone"
         );
     }
 }
