@@ -9,8 +9,9 @@
 //! every answer, record written and tally to those of a copy holding every view.
 //! Covered: the reads here, pages opened (the new view's id), tracking snapshots
 //! ([`Db::views_for_snapshot`]) and merges and their undoing (both customers'
-//! [`Db::views_of_contact`]). Not yet: details left on a page and inbound
-//! messages, whose customer is found inside the operation.
+//! [`Db::views_of_contact`]), details left on a page
+//! ([`Db::views_for_details`]). Not yet: inbound messages, whose customer is
+//! found inside the operation.
 
 use super::*;
 
@@ -44,14 +45,38 @@ impl Db {
     /// and the links forwarded from them, and as the reader of their own links.
     /// The timeline's lines need [`Db::views_for_radar`] of those too.
     pub fn views_of_contact(&self, contact_id: &str) -> ViewKeys {
-        let ix = self.ix();
         let mut keys = ViewKeys::default();
-        for token in list(&ix.shares_by_contact, contact_id) {
-            keys.links.insert(token.to_owned());
-            keys.readers.insert(token.to_owned());
-            keys.links
-                .extend(list(&ix.children, token).iter().map(str::to_owned));
+        for token in list(&self.ix().shares_by_contact, contact_id) {
+            keys.extend(self.views_of_link(token));
         }
+        keys
+    }
+
+    /// The views whose figures a link's customer takes: through it and the links
+    /// forwarded from it, and its own reader's.
+    pub fn views_of_link(&self, token: &str) -> ViewKeys {
+        let mut keys = ViewKeys {
+            links: [token.to_owned()].into(),
+            readers: [token.to_owned()].into(),
+            ..ViewKeys::default()
+        };
+        (keys.links).extend(list(&self.ix().children, token).iter().map(str::to_owned));
+        keys
+    }
+
+    /// The views [`Db::capture_lead`] reads for details left on `reader_token`
+    /// (and [`Db::leave_details`] on the link it mints), asked with that link's
+    /// views held ([`Db::views_of_link`]): them, those of the customer the link
+    /// was given to before, and the visits numbering its reader's latest line.
+    pub fn views_for_details(&self, reader_token: &str) -> ViewKeys {
+        let mut keys = self.views_of_link(reader_token);
+        if let Some(c) = (self.shares.get(reader_token)).and_then(|s| s.contact_id.as_deref()) {
+            keys.extend(self.views_of_contact(c));
+        }
+        let read = list(&self.ix().sessions_by_reader, reader_token)
+            .iter()
+            .filter_map(|id| self.sessions.get(id));
+        keys.extend(self.views_for_radar(read));
         keys
     }
 

@@ -8,7 +8,7 @@ use super::*;
 fn holding(full: &Db, keys: &ViewKeys) -> Db {
     let mut lean = full.clone();
     lean.forget_views();
-    lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+    hold(&mut lean, full, keys);
     lean
 }
 
@@ -112,6 +112,11 @@ fn reads_answer_alike_from_only_the_views_they_name() {
     assert!(won > 0);
 }
 
+/// Holds on `lean` the views `keys` name, as `full` (the store) has them.
+fn hold(lean: &mut Db, full: &Db, keys: &ViewKeys) {
+    lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+}
+
 /// A small deterministic generator for the sequences below.
 struct Lcg(u64);
 
@@ -125,7 +130,7 @@ impl Lcg {
     }
 }
 
-/// Pages opened, snapshots sent and customers merged, run on a copy holding every
+/// Pages opened, snapshots sent, details left and customers merged, run on a copy holding every
 /// view and on one holding, per operation, only the views it names (as a store would read them):
 /// the same answers, the same records written, the same tallies and customers.
 #[test]
@@ -138,7 +143,7 @@ fn writes_run_alike_on_only_the_views_they_name() {
         let mut rng = Lcg(seed);
         let mut at = now();
         let mut opened: Vec<String> = full.sessions.keys().map(str::to_owned).collect();
-        let (mut walks, mut kept, mut merges, mut unmerges) = (0, 0, 0, 0);
+        let (mut walks, mut kept, mut merges, mut unmerges, mut leads) = (0, 0, 0, 0, 0);
         for n in 0..400 {
             at += Duration::seconds(rng.below(600) as i64);
             // What a content saved does: the next snapshots walk their contacts.
@@ -156,7 +161,28 @@ fn writes_run_alike_on_only_the_views_they_name() {
                 .map(|c| c.id.clone())
                 .collect();
             let roll = rng.below(30);
-            if roll < 2 {
+            if roll == 2 {
+                // Details left on a reader's own link (one of a few phones, so some
+                // match a customer).
+                let links: Vec<&str> = (full.shares.values())
+                    .filter(|s| s.parent.is_some())
+                    .map(|s| s.token.as_str())
+                    .collect();
+                let link = links[rng.below(links.len())].to_owned();
+                let details = crate::share::LeadDetails {
+                    name: format!("读者{n}"),
+                    phone: format!("1380013800{}", rng.below(4)),
+                    ..Default::default()
+                };
+                let first = lean.views_of_link(&link);
+                hold(&mut lean, &full, &first);
+                let keys = lean.views_for_details(&link);
+                hold(&mut lean, &full, &keys);
+                let id = format!("k{seed}x{n}");
+                let want = full.capture_lead(&link, details.clone(), id.clone(), at);
+                leads += usize::from(want.as_ref().is_ok_and(|(_, item)| item.is_some()));
+                alike(lean.capture_lead(&link, details, id, at), want, &link);
+            } else if roll < 2 {
                 // Two customers merged (or, now and then, one merge undone): both
                 // contacts' views.
                 let (keep, other) = match (roll, merged.is_empty()) {
@@ -174,7 +200,7 @@ fn writes_run_alike_on_only_the_views_they_name() {
                 };
                 let mut keys = lean.views_of_contact(&keep);
                 keys.extend(lean.views_of_contact(&other));
-                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                hold(&mut lean, &full, &keys);
                 let admin = full.caller("u-admin").unwrap();
                 if full.contacts[&other].merged.is_some() {
                     let want = full.unmerge_contact(&admin, &other, at);
@@ -202,7 +228,7 @@ fn writes_run_alike_on_only_the_views_they_name() {
                     ids: [session.clone()].into(),
                     ..ViewKeys::default()
                 };
-                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                hold(&mut lean, &full, &keys);
                 let want =
                     full.open_share(token, child.clone(), session.clone(), reuse.as_deref(), at);
                 let got = lean.open_share(token, child, session.clone(), reuse.as_deref(), at);
@@ -228,7 +254,7 @@ fn writes_run_alike_on_only_the_views_they_name() {
                     ids: [id.clone()].into(),
                     ..ViewKeys::default()
                 };
-                lean.hold_views(full.sessions.values().filter(|s| first.name(s)).cloned());
+                hold(&mut lean, &full, &first);
                 // Now and then from a server whose clock runs behind the views' starts.
                 let at = if rng.below(8) == 0 {
                     at - Duration::hours(1)
@@ -243,7 +269,7 @@ fn writes_run_alike_on_only_the_views_they_name() {
                 } else {
                     walks += 1;
                 }
-                lean.hold_views(full.sessions.values().filter(|s| keys.name(s)).cloned());
+                hold(&mut lean, &full, &keys);
                 let want = full.record_snapshot(&s, at);
                 let got = lean.record_snapshot(&s, at);
                 alike(got, want, id);
@@ -266,6 +292,10 @@ fn writes_run_alike_on_only_the_views_they_name() {
         assert!(
             merges > 0 && unmerges > 0,
             "seed {seed}: {merges} merges, {unmerges} undone"
+        );
+        assert!(
+            leads > 0,
+            "seed {seed}: no details left with a line to announce"
         );
     }
 }
