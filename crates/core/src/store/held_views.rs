@@ -1,4 +1,4 @@
-//! Which views a read needs, named by what storage finds views by: their id, the
+//! Which views an operation needs, named by what storage finds views by: their id, the
 //! link they came through, their reader's own link. A backend that keeps views in
 //! storage can then hold only those while it answers (docs/server-memory.md,
 //! step 2), as it already does with messages.
@@ -7,11 +7,11 @@
 //! tallies and kept sums, so the figures built from them answer as before; the
 //! operations below answer from the views [`Db::hold_views`] gave it. Tests hold
 //! every answer, record written and tally to those of a copy holding every view.
-//! Covered: the reads here, pages opened (the new view's id), tracking snapshots
-//! ([`Db::views_for_snapshot`]) and merges and their undoing (both customers'
-//! [`Db::views_of_contact`]), details left on a page
-//! ([`Db::views_for_details`]). Not yet: inbound messages, whose customer is
-//! found inside the operation.
+//! Covered: the reads here; pages opened (the new view's id); tracking snapshots
+//! ([`Db::views_for_snapshot`]); merges and their undoing (both customers'
+//! [`Db::views_of_contact`]); details left on a page ([`Db::views_for_details`]);
+//! customers' messages ([`Db::views_for_inbound`]); a task from a reading (its
+//! view and [`Db::views_for_radar`]).
 
 use super::*;
 
@@ -132,19 +132,53 @@ impl Db {
             return keys;
         };
         keys.extend(self.visits_of(share, view.reader_token.as_deref()));
-        let sums = self.index.get().map(|ix| &ix.sums);
         let contacts = [
             self.reader_of_session(view, share),
             self.forwarder_of(share),
         ];
         for c in contacts.into_iter().flatten() {
-            let stands = (sums.and_then(|sums| sums.get(&c.id)))
-                .is_some_and(|kept| kept.latest_start.max(Some(view.started_at)) <= Some(now));
-            if !stands {
-                keys.extend(self.views_of_contact(&c.id));
-            }
+            keys.extend(self.views_to_sum(&c.id, Some(view.started_at), now));
         }
         keys
+    }
+
+    /// The views a customer's message reads ([`Db::inbound`], [`Db::web_chat`],
+    /// and with `thread` [`Db::inbound_threaded`]): those of the customer it
+    /// reaches, unless their kept sums will stand for `now`.
+    pub fn views_for_inbound(
+        &self,
+        channel: Channel,
+        handle: &str,
+        thread: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> ViewKeys {
+        let in_thread = (thread.and_then(|t| self.conversations.get(t)))
+            .filter(|v| v.channel == channel)
+            .map(|v| v.contact_id.clone());
+        let identity = Identity {
+            channel,
+            handle: handle.to_owned(),
+        };
+        in_thread
+            .or_else(|| self.reached_by(&identity).map(|(id, _)| id))
+            .map(|c| self.views_to_sum(&c, None, now))
+            .unwrap_or_default()
+    }
+
+    /// A contact's views, if summing them at `now` walks them: unless their kept
+    /// sums, with a view started at `started` counted in, stand for `now`.
+    fn views_to_sum(
+        &self,
+        contact_id: &str,
+        started: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> ViewKeys {
+        let kept = (self.index.get()).and_then(|ix| ix.sums.get(contact_id));
+        if kept.is_some_and(|kept| kept.latest_start.max(started) <= Some(now)) {
+            ViewKeys::default()
+        } else {
+            self.views_of_contact(contact_id)
+        }
     }
 
     /// The views a card's analytics read in `caller`'s scope: those through its

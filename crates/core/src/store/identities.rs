@@ -10,24 +10,23 @@ impl Db {
     /// The live customer `identity` reaches: the one holding it, or the one it left
     /// (it rejoins them, so a customer who comes back keeps their story).
     pub(super) fn holder_of(&mut self, identity: &Identity) -> Option<String> {
-        let live = |c: &&Contact| c.merged.is_none();
-        if let Some(c) = self
-            .contacts
-            .values()
-            .filter(live)
-            .find(|c| c.identities.contains(identity))
-        {
-            return Some(c.id.clone());
+        let (id, back) = self.reached_by(identity)?;
+        if back {
+            self.rejoin(&id, identity);
         }
-        let id = self
-            .contacts
-            .values()
-            .filter(live)
-            .find(|c| c.left.contains(identity))?
-            .id
-            .clone();
-        self.rejoin(&id, identity);
         Some(id)
+    }
+
+    /// The customer [`Db::holder_of`] finds, and whether `identity` comes back to
+    /// them.
+    pub(super) fn reached_by(&self, identity: &Identity) -> Option<(String, bool)> {
+        let live = |c: &&Contact| c.merged.is_none();
+        let mut live = self.contacts.values().filter(live);
+        if let Some(c) = live.clone().find(|c| c.identities.contains(identity)) {
+            return Some((c.id.clone(), false));
+        }
+        live.find(|c| c.left.contains(identity))
+            .map(|c| (c.id.clone(), true))
     }
 
     fn rejoin(&mut self, contact_id: &str, identity: &Identity) {
