@@ -217,6 +217,13 @@ impl Index {
         }
     }
 
+    fn remove_session(&mut self, s: &ViewSession) {
+        unlist(&mut self.sessions_by_share, &s.share_token, &s.id);
+        if let Some(r) = &s.reader_token {
+            unlist(&mut self.sessions_by_reader, r, &s.id);
+        }
+    }
+
     fn add_share(&mut self, share: &Share) {
         if let Some(c) = &share.contact_id {
             push(&mut self.shares_by_contact, c, &share.token);
@@ -229,7 +236,7 @@ impl Index {
             &target_key(&share.target),
             &share.token,
         );
-        self.tallies.add_link(share);
+        self.tallies.add_link(share, true);
     }
 }
 
@@ -562,11 +569,10 @@ impl Db {
         if change.is_some_and(|c| self.moves_sums(&c)) {
             self.forget_sums();
         }
-        // A link or view that moved in its forward tree, to another target or rep,
-        // or in when or how it was sent has its lookups rebuilt on next use. Any
-        // other record adds itself (a record already listed is not repeated); a link
-        // or conversation given to another contact (a merge) leaves the old
-        // contact's list first.
+        // A link that moved in its forward tree, to another target or rep, or in
+        // when or how it was sent, changes what every view below it counts for; so
+        // does a link arriving after links forwarded from it (records put out of
+        // order). A view that moved to another link or reader leaves its lists.
         let moved = match &record {
             Record::Share(r) => match self.shares.get(&r.token) {
                 Some(old) => {
@@ -576,8 +582,6 @@ impl Db {
                         || old.via != r.via
                         || old.created_at != r.created_at
                 }
-                // A link arriving after links forwarded from it (records put out of
-                // order): what was read below it now has a forward tree to count in.
                 None => self
                     .index
                     .get()
@@ -586,28 +590,41 @@ impl Db {
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
             }),
-            // Entries are written once; one changed may lower a latest follow-up.
-            Record::Log(r) => self.log.get(&r.id).is_some_and(|old| old != r),
             _ => false,
         };
-        if moved {
-            self.index = OnceLock::new();
-        } else if let Some(ix) = self.index.get_mut() {
+        // The views counted through what changes are counted out before it does
+        // and in again after (a link's arrival counts views that came before it).
+        let recount = match &record {
+            Record::Share(r) if moved => self.views_below(&r.token),
+            Record::Share(r) => self.views_on_link(&r.token),
+            Record::Session(r) => vec![r.id.clone()],
+            _ => Vec::new(),
+        };
+        self.tally(&recount, false);
+        // Every record keeps its own lookups: none is rebuilt from everything held,
+        // which on a copy holding only some views would count only those.
+        if let Some(ix) = self.index.get_mut() {
             match &record {
                 Record::Share(r) => match self.shares.get(&r.token) {
-                    // Listed already: only its contact may have changed.
                     Some(old) => {
                         if let Some(c) = &old.contact_id {
                             unlist(&mut ix.shares_by_contact, c, &r.token);
                         }
-                        if let Some(c) = &r.contact_id {
-                            push(&mut ix.shares_by_contact, c, &r.token);
+                        if let Some(p) = &old.parent {
+                            unlist(&mut ix.children, p, &r.token);
                         }
+                        unlist(&mut ix.shares_by_target, &target_key(&old.target), &r.token);
+                        ix.tallies.add_link(old, false);
+                        ix.add_share(r);
                     }
                     None => ix.add_share(r),
                 },
-                Record::Session(r) => ix.add_session(r),
-                Record::Log(r) => ix.add_log(r),
+                Record::Session(r) => {
+                    if let Some(old) = self.sessions.get(&r.id) {
+                        ix.remove_session(old);
+                    }
+                    ix.add_session(r);
+                }
                 Record::Conversation(r) => {
                     if let Some(old) = self.conversations.get(&r.id) {
                         unlist(&mut ix.conversations_by_contact, &old.contact_id, &r.id);
@@ -617,22 +634,29 @@ impl Db {
                 _ => {}
             }
         }
-        // The views counted through what changes are counted again as it leaves them
-        // (a link's arrival counts views that came before it).
-        let recount = match &record {
-            Record::Share(r) if !moved => self.views_on_link(&r.token),
-            Record::Session(r) if !moved => vec![r.id.clone()],
+        // Entries are written once; one changed may lower a latest follow-up.
+        let followed = match &record {
+            Record::Log(r) => match self.log.get(&r.id) {
+                Some(old) if old != r => vec![old.contact_id.clone(), r.contact_id.clone()],
+                Some(_) => Vec::new(),
+                None => {
+                    if let Some(ix) = self.index.get_mut() {
+                        ix.add_log(r);
+                    }
+                    Vec::new()
+                }
+            },
             _ => Vec::new(),
         };
         let conversation =
             matches!(record, Record::Conversation(_)).then(|| record.key().to_owned());
         let contact = matches!(record, Record::Contact(_)).then(|| record.key().to_owned());
-        // A view read on moves the kept sums as a snapshot does (a moved one let them
-        // go with the lookups). An older copy of a view lets them go: taking a view
-        // out of the sums holds its sections and moments only grow.
+        // A view read on moves the kept sums as a snapshot does. A moved one, or an
+        // older copy, lets them go: taking a view out of the sums holds its link,
+        // reader, sections and moments as they were counted in.
         let view = match &record {
-            Record::Session(r) if !moved => match self.sessions.get(&r.id) {
-                Some(old) if !r.reads_on_from(old) => {
+            Record::Session(r) => match self.sessions.get(&r.id) {
+                Some(old) if moved || !r.reads_on_from(old) => {
                     self.forget_sums();
                     None
                 }
@@ -643,9 +667,11 @@ impl Db {
         if let Some(id) = &view {
             self.resum(id, false);
         }
-        self.tally(&recount, false);
         self.put_record(record);
         self.tally(&recount, true);
+        for contact in followed {
+            self.refollow(&contact);
+        }
         if let Some(id) = &view {
             self.resum(id, true);
         }

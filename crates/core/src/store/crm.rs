@@ -223,14 +223,31 @@ impl Db {
 
     pub(super) fn add_log(&mut self, entry: LogEntry) {
         self.touch(Change::Log(entry.id.clone()));
-        if self.log.get(&entry.id).is_some_and(|old| *old != entry) {
-            // Never through the operations (a retry finds its entry as it was), but
-            // a changed entry could lower a latest follow-up the lookups keep.
-            self.forget_lookups();
-        } else if let Some(ix) = self.index.get_mut() {
+        // Never through the operations (a retry finds its entry as it was), but a
+        // changed entry could lower a latest follow-up the lookups keep.
+        let changed = (self.log.get(&entry.id))
+            .filter(|old| **old != entry)
+            .map(|old| [old.contact_id.clone(), entry.contact_id.clone()]);
+        if let (None, Some(ix)) = (&changed, self.index.get_mut()) {
             ix.add_log(&entry);
         }
         self.log.insert(entry.id.clone(), entry);
+        for contact in changed.into_iter().flatten() {
+            self.refollow(&contact);
+        }
+    }
+
+    /// When `contact` was last followed up, found again in the log: after an entry
+    /// changed, which may lower it.
+    pub(super) fn refollow(&mut self, contact: &str) {
+        let Db { log, index, .. } = self;
+        let Some(ix) = index.get_mut() else {
+            return;
+        };
+        ix.followed_up.remove(contact);
+        for e in log.values().filter(|e| e.contact_id == contact) {
+            ix.add_log(e);
+        }
     }
 
     /// Stars (or unstars) a customer for the caller alone: anyone who sees a

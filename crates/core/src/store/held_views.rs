@@ -11,7 +11,9 @@
 //! ([`Db::views_for_snapshot`]); merges and their undoing (both customers'
 //! [`Db::views_of_contact`]); details left on a page ([`Db::views_for_details`]);
 //! customers' messages ([`Db::views_for_inbound`]); a task from a reading (its
-//! view and [`Db::views_for_radar`]).
+//! view and [`Db::views_for_radar`]). No operation lets the lookups go to be
+//! rebuilt on next use (`Db::put` keeps them record by record), which on such a
+//! copy would count only the views it holds.
 
 use super::*;
 

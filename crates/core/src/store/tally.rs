@@ -278,11 +278,32 @@ impl Tallies {
 }
 
 impl Tallies {
-    /// Counts link `share` among its rep's sent links, if it is one.
-    pub fn add_link(&mut self, share: &Share) {
+    /// Counts link `share` among its rep's sent links (`add`), if it is one, or
+    /// takes it out (a link put again as sent by another rep or on another day).
+    pub fn add_link(&mut self, share: &Share, add: bool) {
         if is_sent(share) {
-            let days = slot(&mut self.sent, &share.rep_id);
-            days.entry(share.created_at.date_naive()).or_default().links += 1;
+            self.sent_day(share, |day| {
+                day.links = if add {
+                    day.links + 1
+                } else {
+                    day.links.saturating_sub(1)
+                };
+            });
+        }
+    }
+
+    /// Changes the day link `sent` was sent on in its rep's tally; a day left
+    /// with nothing goes, as building the tallies would not have it.
+    fn sent_day(&mut self, sent: &Share, change: impl FnOnce(&mut Sent)) {
+        let days = slot(&mut self.sent, &sent.rep_id);
+        let at = sent.created_at.date_naive();
+        let day = days.entry(at).or_default();
+        change(day);
+        if *day == Sent::default() {
+            days.remove(&at);
+            if days.is_empty() {
+                self.sent.remove(&sent.rep_id);
+            }
         }
     }
 
@@ -293,14 +314,13 @@ impl Tallies {
         if (before == 0) == (after == 0) {
             return;
         }
-        let day = (slot(&mut self.sent, &sent.rep_id))
-            .entry(sent.created_at.date_naive())
-            .or_default();
-        if after > 0 {
-            day.read += 1;
-        } else {
-            day.read = day.read.saturating_sub(1);
-        }
+        self.sent_day(sent, |day| {
+            if after > 0 {
+                day.read += 1;
+            } else {
+                day.read = day.read.saturating_sub(1);
+            }
+        });
     }
 
     /// One counted view more (`add`) or fewer, started at `at`, on a link sent to
@@ -394,6 +414,23 @@ impl Db {
                 ix.tallies.count(&c, add);
             }
         }
+    }
+
+    /// The views whose tallies depend on link `token` and where it sits in its
+    /// forward tree: [`Db::views_on_link`] of it and of every link below it.
+    pub(super) fn views_below(&self, token: &str) -> Vec<String> {
+        let Some(ix) = self.index.get() else {
+            return Vec::new();
+        };
+        let mut links = vec![token];
+        let mut ids = Vec::new();
+        while let Some(t) = links.pop() {
+            ids.extend(self.views_on_link(t));
+            links.extend(list(&ix.children, t).iter());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// The views whose tallies depend on link `token`: those opened through it and

@@ -243,6 +243,89 @@ fn records_put_from_another_server_keep_its_lookups_without_rebuilding_them() {
     assert_eq!(reader.sessions, writer.sessions);
 }
 
+/// Records from elsewhere that move a link in its forward tree, arrive after the
+/// links forwarded from it, move a view to another link or change a follow-up:
+/// each keeps the lookups right in place (rebuilt from what is held, they would
+/// count only the views a copy happens to hold).
+#[test]
+fn records_that_move_links_views_and_follow_ups_keep_the_lookups_in_place() {
+    let mut db = demo::seed(now());
+    db.build_lookups();
+    let kept = |db: &Db| {
+        assert!(db.index.get().is_some(), "kept, not dropped");
+        assert_index_current(db);
+    };
+    let forwarded: Vec<Share> = (db.shares.values())
+        .filter(|s| s.parent.is_some() && !db.views_on_link(&s.token).is_empty())
+        .cloned()
+        .collect();
+    let roots: Vec<Share> = (db.shares.values())
+        .filter(|s| s.parent.is_none() && !db.views_below(&s.token).is_empty())
+        .cloned()
+        .collect();
+    assert!(forwarded.len() >= 2 && roots.len() >= 2);
+
+    // A reader's link moved under another link, and to another target.
+    let mut moved = forwarded[0].clone();
+    moved.parent = Some(roots[1].token.clone());
+    db.put(Record::Share(moved.clone()));
+    kept(&db);
+    moved.target = roots[1].target.clone();
+    db.put(Record::Share(moved));
+    kept(&db);
+    // A rep's link, views below it, as sent by another rep on another day.
+    let mut root = roots[0].clone();
+    root.rep_id = "u-lina".into();
+    root.created_at -= Duration::days(3);
+    root.via = Some("campaign".into());
+    db.put(Record::Share(root));
+    kept(&db);
+
+    // A view moved to another link, and read by another reader.
+    let mut view = db
+        .sessions
+        .values()
+        .find(|s| s.totals.is_counted())
+        .cloned()
+        .unwrap();
+    view.share_token = forwarded[1].token.clone();
+    view.reader_token = Some(forwarded[0].token.clone());
+    db.put(Record::Session(view));
+    kept(&db);
+
+    // A follow-up entry changed to an earlier time, then to another customer.
+    let admin = db.caller("u-admin").unwrap();
+    for (id, at) in [("fu-1", now() - Duration::days(2)), ("fu-2", now())] {
+        let new = crate::crm::NewFollowUp {
+            id: id.into(),
+            method: crate::crm::FollowUpMethod::Call,
+            text: "电话沟通报价".into(),
+            next_at: None,
+            stage: None,
+        };
+        db.log_follow_up(&admin, "k-000", new, at).unwrap();
+    }
+    let mut entry = db.log["fu-2"].clone();
+    entry.at -= Duration::days(40);
+    db.put(Record::Log(entry.clone()));
+    kept(&db);
+    entry.contact_id = "k-002".into();
+    db.put(Record::Log(entry));
+    kept(&db);
+
+    // A link put after the links forwarded from it: what was read below it is
+    // counted in its forward tree.
+    let parent = forwarded[1].parent.clone().unwrap();
+    let records: Vec<Record> = (db.records().into_iter())
+        .filter(|r| !matches!(r, Record::Share(s) if s.token == parent))
+        .collect();
+    let mut later = Db::from_records(records);
+    later.build_lookups();
+    later.put(Record::Share(db.shares[&parent].clone()));
+    kept(&later);
+    assert_eq!(later.ix().tallies, db.ix().tallies);
+}
+
 #[test]
 fn card_save_validates_and_keeps_owner() {
     let mut db = demo::seed(now());
