@@ -12,8 +12,10 @@
 //! [`Db::views_of_contact`]); details left on a page ([`Db::views_for_details`]);
 //! customers' messages ([`Db::views_for_inbound`]); a task from a reading (its
 //! view and [`Db::views_for_radar`]). No operation lets the lookups go to be
-//! rebuilt on next use (`Db::put` keeps them record by record), which on such a
-//! copy would count only the views it holds.
+//! rebuilt on next use, which on such a copy would count only the views it holds.
+//! Records from elsewhere (`Db::put`) are not covered yet: a link put again
+//! recounts the views below it, which such a copy holds only when named (step 5
+//! of the plan).
 
 use super::*;
 

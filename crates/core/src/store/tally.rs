@@ -423,10 +423,12 @@ impl Db {
             return Vec::new();
         };
         let mut links = vec![token];
+        // Records from elsewhere may make a loop of links; operations never do.
+        let mut seen = std::collections::HashSet::from([token]);
         let mut ids = Vec::new();
         while let Some(t) = links.pop() {
             ids.extend(self.views_on_link(t));
-            links.extend(list(&ix.children, t).iter());
+            links.extend(list(&ix.children, t).iter().filter(|c| seen.insert(*c)));
         }
         ids.sort_unstable();
         ids.dedup();

@@ -2,8 +2,8 @@
 //! rows written before it, once each (`lianjie_meta` remembers), each in one
 //! transaction.
 
-use super::StorageResult;
 use super::rows::{MAX_PARAMS, Placeholders, ns, row, write_rows};
+use super::{Dialect, StorageResult};
 use lianjie_core::store::{Db, Record};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row as _, Transaction};
@@ -50,6 +50,25 @@ pub(super) async fn fill_columns(pool: &AnyPool) -> StorageResult<()> {
 async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
     const WIDTH: usize = 6;
     let params = Placeholders::of(tx);
+    // Many rows a statement, each found by its key.
+    let (head, tail) = match Dialect::of_backend(tx.backend_name()) {
+        // SQLite plans an UPDATE ... FROM a list of values as a scan of the table
+        // per statement (129 s at 1,000,000 views), and a statement a row waits on
+        // sqlx's SQLite thread each time (46 s): an upsert of rows that exist (the
+        // document left as it is). A transaction that read cannot then write over
+        // another's commit, so no row deleted meanwhile comes back.
+        Dialect::Sqlite => (
+            "INSERT INTO view_sessions (id, share_token, reader_token, started_ns, doc, org_id) VALUES ",
+            " ON CONFLICT(id) DO UPDATE SET reader_token = excluded.reader_token, \
+             started_ns = excluded.started_ns",
+        ),
+        // PostgreSQL joins the list by key; an upsert there could bring back, with
+        // no document, a row another server deleted meanwhile (a demo reset).
+        Dialect::Postgres => (
+            "UPDATE view_sessions SET reader_token = u.column3, started_ns = u.column4 FROM (VALUES ",
+            ") AS u WHERE view_sessions.id = u.column1",
+        ),
+    };
     let mut after = String::new();
     loop {
         let chunk = sqlx::query(
@@ -67,14 +86,8 @@ async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
                 views.push((s, r.try_get::<&str, _>(2)?));
             }
         }
-        // Many rows a statement, each found by its key: as an upsert of rows that
-        // exist (the document left as it is). SQLite plans an UPDATE ... FROM a list
-        // of values as a scan of the table per statement (129 s at 1,000,000 views),
-        // and a statement a row waits on sqlx's SQLite thread each time (46 s).
         for part in views.chunks(MAX_PARAMS / WIDTH) {
-            let mut sql = String::from(
-                "INSERT INTO view_sessions (id, share_token, reader_token, started_ns, doc, org_id) VALUES ",
-            );
+            let mut sql = String::from(head);
             for r in 0..part.len() {
                 sql.push_str(if r > 0 { ", (" } else { "(" });
                 for c in 1..=WIDTH {
@@ -83,10 +96,7 @@ async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
                 }
                 sql.push(')');
             }
-            sql.push_str(
-                " ON CONFLICT(id) DO UPDATE SET reader_token = excluded.reader_token, \
-                 started_ns = excluded.started_ns",
-            );
+            sql.push_str(tail);
             let query = part
                 .iter()
                 .fold(sqlx::query(&sql).persistent(false), |q, (s, org)| {

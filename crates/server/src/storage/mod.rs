@@ -65,7 +65,7 @@ pub enum Dialect {
 
 impl Dialect {
     /// The dialect of a connection, by its backend's name (sqlx's `Any`).
-    fn of_backend(name: &str) -> Dialect {
+    pub(super) fn of_backend(name: &str) -> Dialect {
         if name.eq_ignore_ascii_case("postgresql") {
             Dialect::Postgres
         } else {

@@ -313,6 +313,17 @@ fn records_that_move_links_views_and_follow_ups_keep_the_lookups_in_place() {
     db.put(Record::Log(entry));
     kept(&db);
 
+    // Two links put as each other's parent (records from elsewhere; operations
+    // never make a loop), then one moved again: the walk below it ends.
+    let (mut a, mut b) = (forwarded[0].clone(), forwarded[1].clone());
+    a.parent = Some(b.token.clone());
+    b.parent = Some(a.token.clone());
+    db.put(Record::Share(a.clone()));
+    db.put(Record::Share(b));
+    a.rep_id = "u-emily".into();
+    db.put(Record::Share(a));
+    assert!(db.index.get().is_some());
+
     // A link put after the links forwarded from it: what was read below it is
     // counted in its forward tree.
     let parent = forwarded[1].parent.clone().unwrap();
