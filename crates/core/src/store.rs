@@ -637,20 +637,6 @@ impl Db {
                 _ => {}
             }
         }
-        // Entries are written once; one changed may lower a latest follow-up.
-        let followed = match &record {
-            Record::Log(r) => match self.log.get(&r.id) {
-                Some(old) if old != r => vec![old.contact_id.clone(), r.contact_id.clone()],
-                Some(_) => Vec::new(),
-                None => {
-                    if let Some(ix) = self.index.get_mut() {
-                        ix.add_log(r);
-                    }
-                    Vec::new()
-                }
-            },
-            _ => Vec::new(),
-        };
         let conversation =
             matches!(record, Record::Conversation(_)).then(|| record.key().to_owned());
         let contact = matches!(record, Record::Contact(_)).then(|| record.key().to_owned());
@@ -672,9 +658,6 @@ impl Db {
         }
         self.put_record(record);
         self.tally(&recount, true);
-        for contact in followed {
-            self.refollow(&contact);
-        }
         if let Some(id) = &view {
             self.resum(id, true);
         }
@@ -717,9 +700,7 @@ impl Db {
             Record::ChannelKey(r) => {
                 self.channel_keys.insert(r.id.clone(), r);
             }
-            Record::Log(r) => {
-                self.log.insert(r.id.clone(), r);
-            }
+            Record::Log(r) => self.keep_log(r),
             Record::Task(r) => {
                 self.tasks.insert(r.id.clone(), r);
             }

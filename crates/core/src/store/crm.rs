@@ -223,8 +223,13 @@ impl Db {
 
     pub(super) fn add_log(&mut self, entry: LogEntry) {
         self.touch(Change::Log(entry.id.clone()));
-        // Never through the operations (a retry finds its entry as it was), but a
-        // changed entry could lower a latest follow-up the lookups keep.
+        self.keep_log(entry);
+    }
+
+    /// Keeps `entry`, and when its customer was last followed up in the lookups.
+    /// An entry changes never through the operations (a retry finds its entry as
+    /// it was), but one put from elsewhere could lower a latest follow-up.
+    pub(super) fn keep_log(&mut self, entry: LogEntry) {
         let changed = (self.log.get(&entry.id))
             .filter(|old| **old != entry)
             .map(|old| [old.contact_id.clone(), entry.contact_id.clone()]);
@@ -239,7 +244,7 @@ impl Db {
 
     /// When `contact` was last followed up, found again in the log: after an entry
     /// changed, which may lower it.
-    pub(super) fn refollow(&mut self, contact: &str) {
+    fn refollow(&mut self, contact: &str) {
         let Db { log, index, .. } = self;
         let Some(ix) = index.get_mut() else {
             return;

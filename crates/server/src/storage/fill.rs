@@ -69,17 +69,13 @@ async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
             ") AS u WHERE view_sessions.id = u.column1",
         ),
     };
+    let select = "SELECT id, doc, org_id FROM view_sessions WHERE id > $1 ORDER BY id LIMIT $2";
     let mut after = String::new();
     loop {
-        let chunk = sqlx::query(
-            "SELECT id, doc, org_id FROM view_sessions WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(&after)
-        .bind(CHUNK)
-        .fetch_all(&mut **tx)
-        .await?;
-        let Some(last) = chunk.last() else { break };
-        after = last.try_get(0)?;
+        let chunk = next_chunk(tx, select, &mut after).await?;
+        if chunk.is_empty() {
+            break;
+        }
         let mut views = Vec::with_capacity(chunk.len());
         for r in &chunk {
             if let Record::Session(s) = Record::from_doc("sessions", r.try_get::<&str, _>(1)?)? {
@@ -88,14 +84,7 @@ async fn view_readers(tx: &mut Transaction<'static, Any>) -> StorageResult<()> {
         }
         for part in views.chunks(MAX_PARAMS / WIDTH) {
             let mut sql = String::from(head);
-            for r in 0..part.len() {
-                sql.push_str(if r > 0 { ", (" } else { "(" });
-                for c in 1..=WIDTH {
-                    sql.push_str(if c > 1 { ", " } else { "" });
-                    params.push(&mut sql, r * WIDTH + c);
-                }
-                sql.push(')');
-            }
+            params.rows(&mut sql, part.len(), WIDTH);
             sql.push_str(tail);
             let query = part
                 .iter()
@@ -189,13 +178,10 @@ async fn rewrite_each(
     let empty = Db::default();
     let mut after = String::new();
     loop {
-        let chunk = sqlx::query(select)
-            .bind(&after)
-            .bind(CHUNK)
-            .fetch_all(&mut **tx)
-            .await?;
-        let Some(last) = chunk.last() else { break };
-        after = last.try_get(0)?;
+        let chunk = next_chunk(tx, select, &mut after).await?;
+        if chunk.is_empty() {
+            break;
+        }
         let mut rows = Vec::with_capacity(chunk.len());
         for r in &chunk {
             let mut record = Record::from_doc(kind, r.try_get::<&str, _>(1)?)?;
@@ -208,4 +194,22 @@ async fn rewrite_each(
         write_rows(tx, &rows).await?;
     }
     Ok(())
+}
+
+/// The next rows `select` reads (key first) after key `after`, at most [`CHUNK`],
+/// with `after` moved past them: none once every row was read.
+async fn next_chunk(
+    tx: &mut Transaction<'static, Any>,
+    select: &str,
+    after: &mut String,
+) -> StorageResult<Vec<AnyRow>> {
+    let chunk = sqlx::query(select)
+        .bind(&*after)
+        .bind(CHUNK)
+        .fetch_all(&mut **tx)
+        .await?;
+    if let Some(last) = chunk.last() {
+        *after = last.try_get(0)?;
+    }
+    Ok(chunk)
 }

@@ -632,6 +632,19 @@ impl Placeholders {
         Placeholders(Dialect::of_backend(conn.backend_name()))
     }
 
+    /// Appends `rows` rows of `width` parameters each, `(p1, p2), (p3, p4)`, for a
+    /// multi-row statement.
+    pub(super) fn rows(self, sql: &mut String, rows: usize, width: usize) {
+        for r in 0..rows {
+            sql.push_str(if r > 0 { ", (" } else { "(" });
+            for c in 1..=width {
+                sql.push_str(if c > 1 { ", " } else { "" });
+                self.push(sql, r * width + c);
+            }
+            sql.push(')');
+        }
+    }
+
     /// Appends the `n`th parameter (from 1).
     pub(super) fn push(self, sql: &mut String, n: usize) {
         match self.0 {
@@ -703,14 +716,7 @@ pub(super) async fn write_rows(
         let width = list.first().map_or(1, |(_, v)| v.len());
         for chunk in list.chunks((MAX_PARAMS / width).max(1)) {
             let mut sql = format!("{head} VALUES ");
-            for r in 0..chunk.len() {
-                sql.push_str(if r > 0 { ", (" } else { "(" });
-                for c in 1..=width {
-                    sql.push_str(if c > 1 { ", " } else { "" });
-                    params.push(&mut sql, r * width + c);
-                }
-                sql.push(')');
-            }
+            params.rows(&mut sql, chunk.len(), width);
             sql.push(' ');
             sql.push_str(tail);
             let query = chunk
