@@ -184,18 +184,23 @@ impl Index {
         for e in db.log.values() {
             ix.add_log(e);
         }
+        ix.shrink();
+        ix
+    }
+
+    /// Gives back what lists grown record by record left unused.
+    fn shrink(&mut self) {
         for lists in [
-            &mut ix.shares_by_contact,
-            &mut ix.children,
-            &mut ix.sessions_by_share,
-            &mut ix.conversations_by_contact,
-            &mut ix.shares_by_target,
-            &mut ix.sessions_by_reader,
+            &mut self.shares_by_contact,
+            &mut self.children,
+            &mut self.sessions_by_share,
+            &mut self.conversations_by_contact,
+            &mut self.shares_by_target,
+            &mut self.sessions_by_reader,
         ] {
             lists.values_mut().for_each(IdList::shrink);
         }
-        ix.tallies.shrink();
-        ix
+        self.tallies.shrink();
     }
 
     fn add_log(&mut self, e: &LogEntry) {

@@ -86,6 +86,11 @@ impl<T: Identified> ById<T> {
         self.0.replace(Entry(record)).map(|e| e.0)
     }
 
+    /// Takes the record `id` out.
+    pub fn remove(&mut self, id: &str) -> Option<T> {
+        self.0.take(id).map(|e| e.0)
+    }
+
     /// The record `id` to change in place. It is out of the set while the handle
     /// lives and goes back under its id when the handle drops (in an unwinding panic
     /// too, where panics unwind), so a changed id files it anew. A handle forgotten

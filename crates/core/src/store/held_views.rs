@@ -42,9 +42,38 @@ impl ViewKeys {
         self.links.extend(more.links);
         self.readers.extend(more.readers);
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty() && self.links.is_empty() && self.readers.is_empty()
+    }
+
+    /// The keys here that `asked` has not: what is left to read.
+    pub fn without(mut self, asked: &ViewKeys) -> ViewKeys {
+        self.ids.retain(|k| !asked.ids.contains(k));
+        self.links.retain(|k| !asked.links.contains(k));
+        self.readers.retain(|k| !asked.readers.contains(k));
+        self
+    }
 }
 
 impl Db {
+    /// The views the radar lines of views `ids` read: them, and once they are
+    /// held, the visits that number them ([`Db::views_for_radar`]).
+    pub fn views_for_lines<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> ViewKeys {
+        let ids: BTreeSet<String> = ids.into_iter().map(str::to_owned).collect();
+        let mut keys = self.views_for_radar(ids.iter().filter_map(|id| self.sessions.get(id)));
+        keys.ids.extend(ids);
+        keys
+    }
+
+    /// The views [`Db::timeline`] reads for `contact_id`: [`Db::views_of_contact`],
+    /// and once those are held, their radar lines' visits.
+    pub fn views_for_timeline(&self, contact_id: &str) -> ViewKeys {
+        let mut keys = self.views_of_contact(contact_id);
+        keys.extend(self.views_for_radar(self.sessions.values().filter(|s| keys.name(s))));
+        keys
+    }
+
     /// The views a contact's timeline and intent trend read: through their links
     /// and the links forwarded from them, and as the reader of their own links.
     /// The timeline's lines need [`Db::views_for_radar`] of those too.
@@ -229,15 +258,61 @@ impl Db {
         self.sessions = ById::default();
     }
 
-    /// Holds views a read needs, as stored, on a copy that let its views go:
-    /// listed by link and reader, not counted again (the tallies hold them).
-    pub fn hold_views(&mut self, views: impl IntoIterator<Item = ViewSession>) {
+    /// Holds views an operation needs, as stored, on a copy that let its views go:
+    /// listed by link and reader, not counted again (the tallies hold them). A view
+    /// the copy holds already stays as it is (an operation may have changed it
+    /// since it was stored). Returns the ids of those it took.
+    pub fn hold_views(&mut self, views: impl IntoIterator<Item = ViewSession>) -> Vec<String> {
         self.build_lookups();
+        let mut held = Vec::new();
         for s in views {
+            if self.sessions.contains_key(&s.id) {
+                continue;
+            }
             if let Some(ix) = self.index.get_mut() {
                 ix.add_session(&s);
             }
+            held.push(s.id.clone());
             self.sessions.insert(s);
+        }
+        held
+    }
+
+    /// Lets views `ids` go again (those [`Db::hold_views`] took for a read) and
+    /// gives them back, leaving the others held.
+    pub fn let_go(&mut self, ids: &[String]) -> Vec<ViewSession> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = self.sessions.remove(id) {
+                if let Some(ix) = self.index.get_mut() {
+                    ix.remove_session(&s);
+                }
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Counts stored views into the running tallies without holding them: a copy
+    /// that let its views go, started from storage one page of views at a time.
+    /// The lookups' lists are left grown; [`Db::shrink_lookups`] once all are in.
+    pub fn count_views<'a>(&mut self, views: impl IntoIterator<Item = &'a ViewSession>) {
+        self.build_lookups();
+        let Db { shares, index, .. } = self;
+        let Some(ix) = index.get_mut() else {
+            return;
+        };
+        for s in views {
+            if let Some(c) = tally::contribution(|t| shares.get(t), s) {
+                ix.tallies.count(&c, true);
+            }
+        }
+    }
+
+    /// Gives back what the lookups' lists, grown record by record, left unused.
+    pub fn shrink_lookups(&mut self) {
+        if let Some(ix) = self.index.get_mut() {
+            ix.shrink();
         }
     }
 }

@@ -486,6 +486,16 @@ impl Db {
         &'a self,
         caller: &'a Caller,
     ) -> impl Iterator<Item = &'a ViewSession> + 'a {
+        self.recent_ids(caller)
+            .filter_map(|(_, id)| self.sessions.get(id))
+    }
+
+    /// [`Db::recent_views`] as the tallies have them, each with when it was last
+    /// seen, whether the copy holds the view or not.
+    pub(super) fn recent_ids<'a>(
+        &'a self,
+        caller: &'a Caller,
+    ) -> impl Iterator<Item = &'a Latest> + 'a {
         // Each rep's list with its head taken off; the least head goes next.
         let mut lists: Vec<_> = self
             .ix()
@@ -507,7 +517,6 @@ impl Db {
             let (head, rest) = &mut lists[i];
             std::mem::replace(head, rest.next())
         })
-        .filter_map(|(_, id)| self.sessions.get(id))
     }
 
     /// Views and different readers through the links of the staff `caller` covers,

@@ -1,7 +1,7 @@
 //! The workbench's "today": who is reading right now, what is waiting for an answer,
 //! and this week against last, all within the caller's scope.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, ViewKeys};
 use crate::api::{DayFigures, Today, WeekFigures};
 use crate::scope::{Action, Caller};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -14,6 +14,20 @@ const NOW_LINES: usize = 6;
 pub const TREND_DAYS: usize = 14;
 
 impl Db {
+    /// The views [`Db::today`] reads for `caller` at `now`: those read now, and once
+    /// they are held, their radar lines' visits ([`Db::views_for_lines`]).
+    pub fn views_for_today(&self, caller: &Caller, now: DateTime<Utc>) -> ViewKeys {
+        if !caller.may(Action::SeeRadar) {
+            return ViewKeys::default();
+        }
+        self.views_for_lines(
+            self.recent_ids(caller)
+                .take_while(|(seen, _)| now - seen.0 <= Duration::minutes(NOW_MINUTES))
+                .take(NOW_LINES)
+                .map(|(_, id)| id.as_str()),
+        )
+    }
+
     /// The caller's day at `now`. The readings are the team's (a rep's own); agents,
     /// who have no radar, get the inbox figures alone. Days are calendar days (UTC),
     /// a week the seven ending today, last week the seven before.

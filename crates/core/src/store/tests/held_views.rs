@@ -20,6 +20,21 @@ fn holding_for_radar(full: &Db, keys: &ViewKeys) -> Db {
     holding(full, &keys)
 }
 
+/// `full` with its views let go, then given those `keys` names, asked again of the
+/// copy holding them until they name nothing more: how a server reads them.
+fn holding_all(full: &Db, keys: impl Fn(&Db) -> ViewKeys) -> Db {
+    let mut lean = holding(full, &ViewKeys::default());
+    let mut asked = ViewKeys::default();
+    loop {
+        let more = keys(&lean).without(&asked);
+        if more.is_empty() {
+            return lean;
+        }
+        asked.extend(more);
+        hold(&mut lean, full, &asked);
+    }
+}
+
 fn alike<T: std::fmt::Debug>(lean: T, full: T, what: &str) {
     assert_eq!(format!("{lean:?}"), format!("{full:?}"), "{what}");
 }
@@ -66,6 +81,24 @@ fn reads_answer_alike_from_only_the_views_they_name() {
         "{held_fewer} {views_seen}"
     );
 
+    let mut reading_now = 0;
+    for caller in &callers {
+        let full = db.today(caller, now());
+        reading_now += full.as_ref().map_or(0, |t| t.reading_now.len());
+        let lean = holding_all(&db, |lean| lean.views_for_today(caller, now()));
+        assert!(lean.sessions.len() < db.sessions.len());
+        alike(lean.today(caller, now()), full, &caller.user_id);
+        for contact in db.contacts.keys() {
+            let lean = holding_all(&db, |lean| lean.views_for_timeline(contact));
+            alike(
+                lean.timeline(caller, contact),
+                db.timeline(caller, contact),
+                contact,
+            );
+        }
+    }
+    assert!(reading_now > 0);
+
     let mut later_visits = 0;
     for s in db.sessions.values() {
         let keys = ViewKeys {
@@ -74,7 +107,13 @@ fn reads_answer_alike_from_only_the_views_they_name() {
         };
         let item = db.radar_item(&s.id);
         later_visits += usize::from(item.as_ref().is_some_and(|i| i.visit > 1));
-        alike(holding_for_radar(&db, &keys).radar_item(&s.id), item, &s.id);
+        alike(
+            holding_for_radar(&db, &keys).radar_item(&s.id),
+            item.clone(),
+            &s.id,
+        );
+        let lines = holding_all(&db, |lean| lean.views_for_lines([s.id.as_str()]));
+        alike(lines.radar_item(&s.id), item, &s.id);
     }
     assert!(later_visits > 0);
 
@@ -392,4 +431,31 @@ fn writes_run_alike_on_only_the_views_they_name() {
         assert!(both > 0, "seed {seed}: no customer's sums kept by both");
         assert!(seen.each_happened(), "seed {seed}: {seen:?}");
     }
+}
+
+/// A copy started from storage, its views counted a page at a time and never held,
+/// keeps the lookups and tallies of one built from every view and then let go.
+#[test]
+fn views_counted_without_holding_them_tally_as_a_build_does() {
+    let mut full = demo::seed(now());
+    share_pricing_to(&mut full, "k-000", "tok-a");
+    let opened = full
+        .open_share("tok-a", "tok-a1".into(), "s1".into(), None, now())
+        .unwrap();
+    full.record_snapshot(&snap_of(&opened, 30_000, &[("price", 20_000)]), now())
+        .unwrap();
+    let views: Vec<ViewSession> = full.sessions.values().cloned().collect();
+    let mut started = full.clone();
+    started.sessions = ById::default();
+    started.index = OnceLock::new();
+    for page in views.chunks(3) {
+        started.count_views(page);
+    }
+    started.shrink_lookups();
+    full.build_lookups();
+    assert!(!full.ix().tallies.recent.is_empty());
+    full.forget_views();
+    // Kept sums are a cache the operations above filled on the way.
+    full.forget_sums();
+    assert_eq!(started.ix(), full.ix());
 }
