@@ -579,19 +579,7 @@ impl Db {
         // does a link arriving after links forwarded from it (records put out of
         // order). A view that moved to another link or reader leaves its lists.
         let moved = match &record {
-            Record::Share(r) => match self.shares.get(&r.token) {
-                Some(old) => {
-                    old.parent != r.parent
-                        || old.target != r.target
-                        || old.rep_id != r.rep_id
-                        || old.via != r.via
-                        || old.created_at != r.created_at
-                }
-                None => self
-                    .index
-                    .get()
-                    .is_some_and(|ix| ix.children.contains_key(&r.token)),
-            },
+            Record::Share(r) => self.link_moves(r),
             Record::Session(r) => self.sessions.get(&r.id).is_some_and(|old| {
                 old.share_token != r.share_token || old.reader_token != r.reader_token
             }),
@@ -671,6 +659,23 @@ impl Db {
         }
         if let Some(id) = contact {
             self.note_lead(&id);
+        }
+    }
+
+    /// Whether link `r`, put, moves in its forward tree (see [`Db::put`]).
+    fn link_moves(&self, r: &Share) -> bool {
+        match self.shares.get(&r.token) {
+            Some(old) => {
+                old.parent != r.parent
+                    || old.target != r.target
+                    || old.rep_id != r.rep_id
+                    || old.via != r.via
+                    || old.created_at != r.created_at
+            }
+            None => self
+                .index
+                .get()
+                .is_some_and(|ix| ix.children.contains_key(&r.token)),
         }
     }
 

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Public, RawBody, Staff, json};
 use crate::extract::{Path, Query};
 use crate::routes::{id_param, idempotency_key, inbound_ids};
-use crate::{Shared, Tenant, random_token};
+use crate::{Shared, Tenant, held, random_token};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -149,9 +149,10 @@ pub async fn inbound(
     let ids = inbound_ids();
     let key_id = key_id.to_owned();
     let (_, message) = s
-        .add_message(
+        .add_message_viewing(
             &tenant,
             msg.idempotency_key.clone(),
+            held::inbound(channel, &msg.handle, None),
             move |db, now| {
                 let out = db.inbound(channel, msg, ids, now)?;
                 db.note_channel_key_used(&key_id, now);
@@ -231,9 +232,10 @@ pub async fn simulate(
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
     let ids = inbound_ids();
     let (_, message) = s
-        .add_message(
+        .add_message_viewing(
             &staff.tenant,
             msg.idempotency_key.clone(),
+            held::inbound(channel, &msg.handle, None),
             move |db, now| db.inbound(channel, msg, ids, now),
             Event::message,
         )

@@ -54,7 +54,8 @@ where
 }
 
 /// Forgets clients whose rate limits have fully recovered (keyed limiters otherwise
-/// keep every client ever seen) and deletes events older than the retention period.
+/// keep every client ever seen), deletes events older than the retention period,
+/// and views' priors older than other servers need them.
 async fn housekeeping(state: &AppState) {
     state.limiter.retain_recent();
     state.limiter.shrink_to_fit();
@@ -67,6 +68,13 @@ async fn housekeeping(state: &AppState) {
             .await
     {
         eprintln!("event log retention: {e}");
+    }
+    if let Err(e) = state
+        .storage
+        .prune_priors(Utc::now() - crate::storage::PRIORS_KEPT)
+        .await
+    {
+        eprintln!("pruning views' priors: {e}");
     }
 }
 

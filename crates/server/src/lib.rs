@@ -16,6 +16,7 @@ pub mod error;
 mod events;
 mod extract;
 mod files;
+mod held;
 mod jobs;
 mod leaderboard;
 mod pages;
@@ -40,7 +41,7 @@ use error::ApiResult;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use lianjie_core::api::Event;
 use lianjie_core::demo;
-use lianjie_core::store::{Db, StoreResult};
+use lianjie_core::store::{Db, Record, StoreResult, ViewKeys};
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -157,21 +158,6 @@ impl Tenant {
         Ok(f(&self.lock())?)
     }
 
-    /// [`Tenant::read`] with `messages` held in the copy while `f` runs (the copy
-    /// holds none otherwise; the writer's, between its operations, are put back).
-    fn read_holding<T>(
-        &self,
-        messages: Vec<lianjie_core::inbox::Message>,
-        f: impl FnOnce(&Db) -> StoreResult<T>,
-    ) -> ApiResult<T> {
-        let mut db = self.lock();
-        let writers = std::mem::take(&mut db.messages);
-        db.add_messages(messages);
-        let out = f(&db);
-        db.messages = writers;
-        Ok(out?)
-    }
-
     fn version(&self) -> i64 {
         self.version.load(Ordering::Acquire)
     }
@@ -184,11 +170,13 @@ impl Tenant {
         if self.version() >= to {
             return;
         }
-        match changes {
-            Changes::Records(records) => records.into_iter().for_each(|r| db.put(r)),
-            Changes::Reload(fresh) => *db = *fresh,
-        }
+        let to = changes.apply(&mut db, to);
         self.version.store(to, Ordering::Release);
+    }
+
+    /// The views applying `records` from other servers reads (see `Changes`).
+    fn views_for(&self, records: &[Record]) -> ViewKeys {
+        self.lock().views_for_records(records)
     }
 
     /// The copy after a commit at head `to` that this server made.
@@ -239,6 +227,9 @@ struct WriteJob {
     /// Idempotency keys of messages the operation may find already stored: the
     /// writer reads those messages in before it runs (the copy holds no others).
     message_keys: Vec<String>,
+    /// The views it reads, named by the copy (see `held`): the writer reads them
+    /// in before it runs.
+    views: Option<held::ViewsNeeded>,
     run: Operation,
 }
 
@@ -281,7 +272,7 @@ impl AppState {
         }
         let changes = self
             .storage
-            .changes_after(&tenant.id, known, reset_at)
+            .changes_after(&tenant.id, known, reset_at, |r| tenant.views_for(r))
             .await?;
         tenant.apply(changes, head);
         Ok(())
@@ -297,7 +288,7 @@ impl AppState {
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
         event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
     ) -> ApiResult<T> {
-        self.mutate_keyed(tenant, Vec::new(), op, event).await
+        self.mutate_keyed(tenant, Vec::new(), None, op, event).await
     }
 
     /// [`AppState::mutate`] for an operation that adds a message with idempotency
@@ -309,13 +300,14 @@ impl AppState {
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
         event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
     ) -> ApiResult<T> {
-        self.mutate_keyed(tenant, vec![key], op, event).await
+        self.mutate_keyed(tenant, vec![key], None, op, event).await
     }
 
     async fn mutate_keyed<T: Send + 'static>(
         &self,
         tenant: &Arc<Tenant>,
         message_keys: Vec<String>,
+        views: Option<held::ViewsNeeded>,
         op: impl FnOnce(&mut Db, DateTime<Utc>) -> StoreResult<T> + Send + 'static,
         event: impl FnOnce(&T) -> Option<Event> + Send + 'static,
     ) -> ApiResult<T> {
@@ -341,7 +333,7 @@ impl AppState {
                 }),
             }))
         });
-        self.run(tenant, message_keys, run, answered).await
+        self.run(tenant, message_keys, views, run, answered).await
     }
 
     /// Replaces an organization's data (demo reset) with what `fresh` makes of the
@@ -363,6 +355,7 @@ impl AppState {
                 .map_err(|e| e.to_string())?
                 .event;
             *db = fresh;
+            db.forget_views();
             Ok(Some(Applied {
                 batch,
                 answer: Box::new(move |committed| {
@@ -370,7 +363,7 @@ impl AppState {
                 }),
             }))
         });
-        self.run(tenant, Vec::new(), run, answered).await
+        self.run(tenant, Vec::new(), None, run, answered).await
     }
 
     /// Hands an operation to the writer and waits for its answer.
@@ -378,6 +371,7 @@ impl AppState {
         &self,
         tenant: &Arc<Tenant>,
         message_keys: Vec<String>,
+        views: Option<held::ViewsNeeded>,
         run: Operation,
         answered: oneshot::Receiver<ApiResult<T>>,
     ) -> ApiResult<T> {
@@ -386,6 +380,7 @@ impl AppState {
             .send(WriteJob {
                 tenant: tenant.clone(),
                 message_keys,
+                views,
                 run,
             })
             .map_err(|_| stopped())?;

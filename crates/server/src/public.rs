@@ -12,12 +12,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use lianjie_core::api::{Event, InboundMessage, OpenedShare};
+use lianjie_core::channel::Channel;
 use lianjie_core::inbox::Message;
 use lianjie_core::public::{PublicCard, PublicShare};
 use lianjie_core::share::LeadDetails;
-use lianjie_core::store::StoreError;
 use lianjie_core::store::visitor_view;
+use lianjie_core::store::{Db, StoreError, ViewKeys};
 use lianjie_core::tracking::Snapshot;
 use lianjie_core::vcard::{file_name, vcard};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -72,8 +74,9 @@ pub(crate) async fn open_share(
     s.opens.open(client.key(), &root, !returning)?;
     let (child, session) = (random_token::<16>(), random_token::<16>());
     Ok(Json(
-        s.mutate(
+        s.mutate_viewing(
             &tenant,
+            new_view(&session),
             move |db, now| db.open_share(&token, child, session, reuse.as_deref(), now),
             |_| None,
         )
@@ -110,13 +113,23 @@ pub(crate) async fn open_card(
     let tokens = (random_token::<16>(), random_token::<16>());
     let session = random_token::<16>();
     Ok(Json(
-        s.mutate(
+        s.mutate_viewing(
             &tenant,
+            new_view(&session),
             move |db, now| db.open_card(&id, tokens, session, reuse.as_deref(), now),
             |_| None,
         )
         .await?,
     ))
+}
+
+/// What opening a page reads of the views: whether its new view's id is taken.
+fn new_view(id: &str) -> impl Fn(&Db, DateTime<Utc>) -> ViewKeys + Send + Sync + 'static {
+    let keys = ViewKeys {
+        ids: [id.to_owned()].into(),
+        ..ViewKeys::default()
+    };
+    move |_, _| keys.clone()
 }
 
 /// The link through which a card's reader opens one of its featured items.
@@ -180,10 +193,12 @@ pub(crate) async fn web_chat(
     msg.idempotency_key = idempotency_key(&headers, msg.idempotency_key)?;
     let tenant = share_tenant(&s, &token).await?;
     let ids = inbound_ids();
+    let handle = msg.handle.clone();
     let (_, message) = s
-        .add_message(
+        .add_message_viewing(
             &tenant,
             msg.idempotency_key.clone(),
+            move |db, now| db.views_for_inbound(Channel::WebChat, &handle, None, now),
             move |db, now| db.web_chat(&token, msg, ids, now),
             Event::message,
         )
@@ -201,8 +216,10 @@ pub(crate) async fn capture_lead(
     let token = id_param(&token, "share")?;
     let tenant = share_tenant(&s, &token).await?;
     let new_id = format!("k-{}", random_token::<8>());
-    s.mutate(
+    let link = token.clone();
+    s.mutate_viewing(
         &tenant,
+        move |db, _| db.views_for_details(&link),
         move |db, now| db.capture_lead(&token, details, new_id, now),
         |(_, item)| item.clone().map(|item| Event::Radar { item }),
     )
@@ -252,9 +269,11 @@ pub(crate) async fn leave_details(
     let root = tenant.read(|db| Ok(db.link_root(&token)))?;
     s.opens.open(client.key(), &root, true)?;
     let (child, new_id) = (random_token::<16>(), format!("k-{}", random_token::<8>()));
+    let own = child.clone();
     let (child, ..) = s
-        .mutate(
+        .mutate_viewing(
             &tenant,
+            move |db, _| db.views_for_details(&own),
             move |db, now| db.leave_details(&token, child, details, new_id, now),
             |(_, _, item)| item.clone().map(|item| Event::Radar { item }),
         )
@@ -272,8 +291,10 @@ pub(crate) async fn track(
     JsonBody(snapshot): JsonBody<Snapshot>,
 ) -> ApiResult<StatusCode> {
     let tenant = share_tenant(&s, &snapshot.share_token).await?;
-    s.mutate(
+    let named = snapshot.clone();
+    s.mutate_viewing(
         &tenant,
+        move |db, now| db.views_for_snapshot(&named, now),
         move |db, now| db.record_snapshot(&snapshot, now),
         |item| item.clone().map(|item| Event::Radar { item }),
     )

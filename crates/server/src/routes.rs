@@ -32,7 +32,7 @@ use lianjie_core::inbox::{CannedReply, Conversation, Message};
 use lianjie_core::people::{Card, User};
 use lianjie_core::scope::Action;
 use lianjie_core::share::Share;
-use lianjie_core::store::StoreError;
+use lianjie_core::store::{Db, StoreError, ViewKeys};
 use serde::{Deserialize, Serialize};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -372,12 +372,21 @@ async fn save_content(
     Ok(Json(saved))
 }
 
-async fn card_analytics(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<CardAnalytics>> {
+async fn card_analytics(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CardAnalytics>> {
     let id = id_param(&id, "card")?;
+    let caller = &staff.caller;
     Ok(Json(
-        staff
-            .tenant
-            .read(|db| db.card_analytics(&staff.caller, &id))?,
+        s.read_views(
+            &staff.tenant,
+            Vec::new(),
+            |db| db.views_of_card(caller, &id),
+            |db| db.card_analytics(caller, &id),
+        )
+        .await?,
     ))
 }
 
@@ -431,9 +440,11 @@ async fn merge_contacts(
 ) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
     let other = id_param(&merge.other_id, "contact")?;
+    let both = [id.clone(), other.clone()];
     Ok(Json(
-        s.mutate(
+        s.mutate_viewing(
             &staff.tenant,
+            move |db, _| both_views(db, &both),
             move |db, now| db.merge_contacts(&staff.caller, &id, &other, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
@@ -447,14 +458,32 @@ async fn unmerge_contact(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
+    let merged = id.clone();
     Ok(Json(
-        s.mutate(
+        s.mutate_viewing(
             &staff.tenant,
+            move |db, _| {
+                let into = db.contacts.get(&merged).and_then(|c| c.merged.as_ref());
+                both_views(
+                    db,
+                    &[
+                        merged.clone(),
+                        into.map(|m| m.into.clone()).unwrap_or_default(),
+                    ],
+                )
+            },
             move |db, now| db.unmerge_contact(&staff.caller, &id, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
         .await?,
     ))
+}
+
+/// The views of both customers of a merge or its undoing.
+fn both_views(db: &Db, contacts: &[String; 2]) -> ViewKeys {
+    let mut keys = db.views_of_contact(&contacts[0]);
+    keys.extend(db.views_of_contact(&contacts[1]));
+    keys
 }
 
 /// "Not the same person": the suggested duplicate goes, and is not suggested again.
@@ -489,15 +518,31 @@ async fn intent_trend(
         .storage
         .inbound_messages(&staff.tenant.id, &theirs)
         .await?;
-    Ok(Json(staff.tenant.read_holding(inbound, |db| {
-        db.intent_trend(&staff.caller, &id, &TREND_DAYS, now)
-    })?))
+    Ok(Json(
+        s.read_views(
+            &staff.tenant,
+            inbound,
+            |db| db.views_of_contact(&id),
+            |db| db.intent_trend(&staff.caller, &id, &TREND_DAYS, now),
+        )
+        .await?,
+    ))
 }
 
-async fn timeline(staff: Staff, Path(id): Path<String>) -> ApiResult<Json<Vec<Activity>>> {
+async fn timeline(
+    State(s): State<Shared>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Activity>>> {
     let id = id_param(&id, "contact")?;
     Ok(Json(
-        staff.tenant.read(|db| db.timeline(&staff.caller, &id))?,
+        s.read_views(
+            &staff.tenant,
+            Vec::new(),
+            |db| db.views_for_timeline(&id),
+            |db| db.timeline(&staff.caller, &id),
+        )
+        .await?,
     ))
 }
 
@@ -530,16 +575,27 @@ async fn radar(State(s): State<Shared>, staff: Staff) -> ApiResult<Json<Vec<Rada
         .storage
         .radar_ids(&staff.tenant.id, staff.caller.owners(), RADAR_LIMIT)
         .await?;
-    Ok(Json(staff.tenant.read(|db| {
-        Ok(ids.iter().filter_map(|id| db.radar_item(id)).collect())
-    })?))
+    Ok(Json(
+        s.read_views(
+            &staff.tenant,
+            Vec::new(),
+            |db| db.views_for_lines(ids.iter().map(String::as_str)),
+            |db| Ok(ids.iter().filter_map(|id| db.radar_item(id)).collect()),
+        )
+        .await?,
+    ))
 }
 
-async fn today(staff: Staff) -> ApiResult<Json<Today>> {
+async fn today(State(s): State<Shared>, staff: Staff) -> ApiResult<Json<Today>> {
+    let now = Utc::now();
     Ok(Json(
-        staff
-            .tenant
-            .read(|db| db.today(&staff.caller, Utc::now()))?,
+        s.read_views(
+            &staff.tenant,
+            Vec::new(),
+            |db| db.views_for_today(&staff.caller, now),
+            |db| db.today(&staff.caller, now),
+        )
+        .await?,
     ))
 }
 

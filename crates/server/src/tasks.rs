@@ -46,9 +46,11 @@ pub async fn from_reading(
     JsonBody(mut from): JsonBody<TaskFromReading>,
 ) -> ApiResult<(StatusCode, Json<Task>)> {
     from.id = idempotency_key(&headers, from.id)?;
+    let view = from.session_id.clone();
     let task = s
-        .mutate(
+        .mutate_viewing(
             &staff.tenant,
+            move |db, _| db.views_for_lines([view.as_str()]),
             move |db, now| db.task_from_reading(&staff.caller, from, now),
             changed,
         )

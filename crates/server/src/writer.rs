@@ -1,10 +1,12 @@
 //! The single writer: every change of every organization is run and committed here,
 //! in groups (group commit), on data brought up to date with other servers' commits.
 
-use crate::storage::{Batch, Storage, StorageError};
-use crate::{Applied, Tenant, WriteJob};
+use crate::storage::{Batch, Commit, Prior, Storage, StorageError};
+use crate::{Applied, Tenant, WriteJob, held};
 use chrono::{DateTime, Utc};
+use lianjie_core::store::{Db, ViewKeys};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -53,7 +55,8 @@ pub(crate) async fn writer(
 }
 
 /// Takes the organizations' next heads, brings their copies up to date with what
-/// other servers committed, runs the jobs in order, and commits what they changed.
+/// other servers committed, reads in what the jobs name, runs the jobs in order,
+/// and commits what they changed.
 async fn commit_group(
     storage: &Storage,
     tenants: &BTreeMap<String, Arc<Tenant>>,
@@ -66,11 +69,15 @@ async fn commit_group(
         .begin(tenants.keys().map(String::as_str))
         .await
         .map_err(text)?;
+    let mut read: BTreeMap<String, Read> = BTreeMap::new();
     for (org, tenant) in tenants {
         let head = commit.head(org);
         let known = tenant.version();
         if head - 1 > known {
-            let changes = commit.changes_after(org, known).await.map_err(text)?;
+            let changes = commit
+                .changes_after(org, known, |r| tenant.views_for(r))
+                .await
+                .map_err(text)?;
             tenant.apply(changes, head - 1);
         }
         let keys: Vec<String> = jobs
@@ -82,16 +89,45 @@ async fn commit_group(
             let stored = commit.messages_keyed(org, &keys).await.map_err(text)?;
             tenant.lock().add_messages(stored);
         }
+        // The views every job names, read for the whole group at once: a round or
+        // two of statements, not a round a job.
+        let reading = read.entry(org.clone()).or_default();
+        let named = jobs.iter().filter(|j| &j.tenant.id == org);
+        let needs: Vec<&held::ViewsNeeded> = named.filter_map(|j| j.views.as_ref()).collect();
+        reading
+            .hold(&mut commit, tenant, |db, now| {
+                needs.iter().fold(ViewKeys::default(), |mut keys, needs| {
+                    keys.extend(needs(db, now));
+                    keys
+                })
+            })
+            .await
+            .map_err(text)?;
     }
-    let ran: Result<(), String> = jobs.drain(..).try_for_each(|job| {
+    let mut ran = Ok(());
+    for job in jobs.drain(..) {
+        // Named again of the copy as the jobs before this one left it.
+        if let (Some(needs), Some(reading)) = (&job.views, read.get_mut(&job.tenant.id)) {
+            reading
+                .hold(&mut commit, &job.tenant, needs)
+                .await
+                .map_err(text)?;
+        }
         let now = clock.tick();
         let mut db = job.tenant.lock();
-        applied.extend((job.run)(&mut db, now)?);
-        Ok(())
-    });
+        match (job.run)(&mut db, now) {
+            Ok(done) => applied.extend(done),
+            Err(e) => {
+                ran = Err(e);
+                break;
+            }
+        }
+    }
     // What the operations wrote is in their rows already.
     for tenant in tenants.values() {
-        tenant.lock().forget_messages();
+        let mut db = tenant.lock();
+        db.forget_messages();
+        db.forget_views();
     }
     ran?;
     let heads: Vec<(Arc<Tenant>, i64)> = tenants
@@ -99,11 +135,45 @@ async fn commit_group(
         .map(|(org, t)| (t.clone(), commit.head(org)))
         .collect();
     let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
-    commit.finish(&batches).await.map_err(text)?;
+    let priors = Prior::of(&batches, |org, id| read.get(org)?.docs.get(id).cloned());
+    commit.finish(&batches, &priors).await.map_err(text)?;
     for (tenant, head) in heads {
         tenant.committed_at(head);
     }
     Ok(())
+}
+
+/// The views a group read of one organization: the keys asked, and each view's
+/// document as stored (what a change to it logs as its prior).
+#[derive(Default)]
+struct Read {
+    asked: ViewKeys,
+    docs: HashMap<String, String>,
+}
+
+impl Read {
+    /// Holds on `tenant`'s copy what `needs` names that was not read yet, asked
+    /// again of the copy holding it until it names nothing more.
+    async fn hold(
+        &mut self,
+        commit: &mut Commit,
+        tenant: &Tenant,
+        needs: impl Fn(&Db, DateTime<Utc>) -> ViewKeys,
+    ) -> Result<(), StorageError> {
+        loop {
+            let more = needs(&tenant.lock(), Utc::now()).without(&self.asked);
+            if more.is_empty() {
+                return Ok(());
+            }
+            let found = commit.views(&tenant.id, &more).await?;
+            self.asked.extend(more);
+            let views = found.into_iter().map(|v| {
+                self.docs.entry(v.view.id.clone()).or_insert(v.doc);
+                v.view
+            });
+            tenant.lock().hold_views(views);
+        }
+    }
 }
 
 /// The time each write runs at: now, and later than the one before, so what one

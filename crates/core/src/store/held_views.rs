@@ -214,6 +214,36 @@ impl Db {
         }
     }
 
+    /// The views [`Db::put`] reads for `records` from elsewhere, put in order: each
+    /// view put, and the views whose tallies follow each link put (below it too
+    /// when it moves in its forward tree). Asked before they are put, of a copy
+    /// holding none: a store gives them as this copy counted them.
+    pub fn views_for_records(&self, records: &[Record]) -> ViewKeys {
+        let mut keys = ViewKeys::default();
+        for record in records {
+            match record {
+                Record::Session(s) => {
+                    keys.ids.insert(s.id.clone());
+                }
+                Record::Share(r) => {
+                    let mut links = vec![r.token.as_str()];
+                    let mut seen = BTreeSet::from([r.token.as_str()]);
+                    let below = self.link_moves(r);
+                    while let Some(t) = links.pop() {
+                        keys.links.insert(t.to_owned());
+                        keys.readers.insert(t.to_owned());
+                        if below {
+                            let children = list(&self.ix().children, t);
+                            links.extend(children.iter().filter(|c| seen.insert(c)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        keys
+    }
+
     /// The views a card's analytics read in `caller`'s scope: those through its
     /// links the caller covers.
     pub fn views_of_card(&self, caller: &Caller, card_id: &str) -> ViewKeys {

@@ -267,9 +267,22 @@ async fn keep(
         channel: Channel::Wecom,
         handle: msg.handle.clone(),
     };
-    s.add_message(
+    let sender = crate::held::inbound(Channel::Wecom, &msg.handle, None);
+    // Joined first, the message reaches the customer it joins.
+    let joins = match &change {
+        IdentityChange::Join(into) => Some(into.clone()),
+        _ => None,
+    };
+    s.add_message_viewing(
         tenant,
         msg.idempotency_key.clone(),
+        move |db, now| {
+            let mut keys = sender(db, now);
+            if let Some(into) = &joins {
+                keys.extend(db.views_of_contact(into));
+            }
+            keys
+        },
         move |db, now| {
             if let IdentityChange::Join(into) = &change {
                 db.join_identity(&identity, into);

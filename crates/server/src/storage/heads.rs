@@ -67,17 +67,18 @@ const RECORD_TABLES: [(&str, &str, &str); 13] = [
 ];
 
 /// Every record of `org` but messages written after head `version`, as it is now,
-/// in [`RECORD_TABLES`] order: one statement, so one consistent read.
+/// in [`RECORD_TABLES`] order: one statement, so one consistent read. With the
+/// newest head among them (`version` when there are none).
 pub(super) async fn changes_since(
     conn: &mut AnyConnection,
     org: &str,
     version: i64,
-) -> StorageResult<Vec<Record>> {
+) -> StorageResult<(Vec<Record>, i64)> {
     let sql = RECORD_TABLES
         .iter()
         .enumerate()
         .map(|(i, (table, _, org_column))| {
-            format!("SELECT CAST({i} AS BIGINT) AS k, doc FROM {table} WHERE {org_column} = $1 AND version > $2")
+            format!("SELECT CAST({i} AS BIGINT) AS k, version, doc FROM {table} WHERE {org_column} = $1 AND version > $2")
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ")
@@ -87,14 +88,18 @@ pub(super) async fn changes_since(
         .bind(version)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
+    let mut newest = version;
+    let records = rows
+        .iter()
         .map(|r| {
             let k: i64 = r.try_get(0)?;
+            newest = newest.max(r.try_get(1)?);
             let kind = usize::try_from(k)
                 .ok()
                 .and_then(|k| RECORD_TABLES.get(k))
                 .map_or("", |t| t.1);
-            Ok(Record::from_doc(kind, r.try_get::<&str, _>(1)?)?)
+            Ok(Record::from_doc(kind, r.try_get::<&str, _>(2)?)?)
         })
-        .collect()
+        .collect::<StorageResult<_>>()?;
+    Ok((records, newest))
 }

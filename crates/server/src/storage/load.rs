@@ -3,22 +3,40 @@
 
 use super::{Changes, Dialect, StorageResult, heads};
 use futures_util::TryStreamExt as _;
-use lianjie_core::store::Db;
+use lianjie_core::store::{Db, Record, ViewKeys};
 use lianjie_core::team::Organization;
+use lianjie_core::tracking::ViewSession;
 use serde::de::DeserializeOwned;
 use sqlx::Row as _;
 
+/// What a copy of `org` at head `known` lacks, given its last reset's head; `views`
+/// names the views applying the records needs (asked of the copy, see
+/// `Db::views_for_records`), read as the copy counted them.
 pub(super) async fn changes_after(
     conn: &mut sqlx::AnyConnection,
     org: &str,
     known: i64,
     reset_at: i64,
+    views: impl FnOnce(&[Record]) -> ViewKeys,
 ) -> StorageResult<Changes> {
-    Ok(if reset_at > known {
-        Changes::Reload(Box::new(load_org(conn, org).await?))
-    } else {
-        Changes::Records(heads::changes_since(conn, org, known).await?)
-    })
+    if reset_at <= known {
+        let (records, through) = heads::changes_since(conn, org, known).await?;
+        let keys = views(&records);
+        let held = if keys.is_empty() {
+            Some(Vec::new())
+        } else {
+            super::views::views_as_of(conn, org, &keys, Some(known)).await?
+        };
+        // Priors pruned since `known`: read again whole, as after a reset.
+        if let Some(held) = held {
+            return Ok(Changes::Records {
+                records,
+                through,
+                views: held.into_iter().map(|v| v.view).collect(),
+            });
+        }
+    }
+    Ok(Changes::Reload(Box::new(load_org(conn, org).await?)))
 }
 
 /// One organization's records but its messages (they stay in storage), read on
@@ -45,7 +63,6 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
     // joined in one text could pass SQLite's limit on a value's length (1 GB).
     db.contents = row_by_row(conn, "contents", "id", org).await?;
     db.shares = keyed(conn, "shares", "token", org).await?;
-    db.sessions = keyed(conn, "view_sessions", "id", org).await?;
     db.contacts = keyed(conn, "contacts", "id", org).await?;
     db.log = keyed(conn, "customer_log", "id", org).await?;
     db.tasks = keyed(conn, "tasks", "id", org).await?;
@@ -58,8 +75,21 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
     )
     .await?;
     db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
-    // Before the data serves anyone (see `Db::build_lookups`).
+    // Before the data serves anyone (see `Db::build_lookups`). The views are counted
+    // into the tallies a page at a time and let go: operations hold the ones they
+    // name (see `views::views_as_of`).
     db.build_lookups();
+    in_pages(
+        conn,
+        "view_sessions",
+        "id",
+        org,
+        |page: Keyed<ViewSession>| {
+            db.count_views(page.iter().map(|(_, v)| v));
+        },
+    )
+    .await?;
+    db.shrink_lookups();
     Ok(db)
 }
 
@@ -93,10 +123,25 @@ where
     T: DeserializeOwned + Send + 'static,
     C: FromIterator<(String, T)>,
 {
-    if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
-        return row_by_row(conn, table, key, org).await;
-    }
     let mut out = Vec::new();
+    in_pages(conn, table, key, org, |page| out.extend(page)).await?;
+    Ok(out.into_iter().collect())
+}
+
+/// [`keyed`]'s records handed to `each` a page at a time, as they are read.
+async fn in_pages<T>(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    key: &str,
+    org: &str,
+    mut each: impl FnMut(Keyed<T>),
+) -> StorageResult<()>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    if Dialect::of_backend(conn.backend_name()) == Dialect::Postgres {
+        return rows_in_pages(conn, table, key, org, each).await;
+    }
     // The first page from the smallest key, the empty one included.
     let mut after: Option<String> = None;
     // The last page read, parsed on another thread while the database reads the next.
@@ -127,7 +172,7 @@ where
             .fetch_one(&mut *conn)
             .await?;
         if let Some(page) = parsing.take() {
-            out.extend(page.await??);
+            each(page.await??);
         }
         let count: i64 = row.try_get(0)?;
         if count == 0 {
@@ -155,9 +200,7 @@ where
                 .bind(&last)
                 .fetch_all(&mut *conn)
                 .await?;
-            for row in &rows {
-                out.push(key_and_doc(row)?);
-            }
+            each(rows.iter().map(key_and_doc).collect::<StorageResult<_>>()?);
         }
         if count < PAGE {
             break;
@@ -165,9 +208,9 @@ where
         after = Some(last);
     }
     if let Some(page) = parsing {
-        out.extend(page.await??);
+        each(page.await??);
     }
-    Ok(out.into_iter().collect())
+    Ok(())
 }
 
 /// A table's records of one organization, by key, each row read as it arrives.
@@ -177,13 +220,30 @@ async fn row_by_row<T: DeserializeOwned, C: FromIterator<(String, T)>>(
     key: &str,
     org: &str,
 ) -> StorageResult<C> {
+    let mut out = Vec::new();
+    rows_in_pages(conn, table, key, org, |page| out.extend(page)).await?;
+    Ok(out.into_iter().collect())
+}
+
+/// [`row_by_row`]'s records handed to `each` [`PAGE`] at a time.
+async fn rows_in_pages<T: DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    key: &str,
+    org: &str,
+    mut each: impl FnMut(Keyed<T>),
+) -> StorageResult<()> {
     let sql = format!("SELECT {key}, doc FROM {table} WHERE org_id = $1");
     let mut rows = sqlx::query(&sql).bind(org).fetch(&mut *conn);
-    let mut out = Vec::new();
+    let mut page = Vec::new();
     while let Some(row) = rows.try_next().await? {
-        out.push(key_and_doc(&row)?);
+        page.push(key_and_doc(&row)?);
+        if page.len() as i64 == PAGE {
+            each(std::mem::take(&mut page));
+        }
     }
-    Ok(out.into_iter().collect())
+    each(page);
+    Ok(())
 }
 
 /// A row's first column, and its second read as a JSON document.

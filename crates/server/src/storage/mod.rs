@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
-use lianjie_core::store::{Db, Record};
+use lianjie_core::store::{Db, Record, ViewKeys};
+use lianjie_core::tracking::ViewSession;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor as _, Row as _};
@@ -18,11 +19,13 @@ pub mod mail;
 mod queue;
 mod reads;
 mod rows;
+mod views;
 
 use load::{changes_after, key_and_doc, load_org};
 pub use queue::Due;
 
 pub use rows::{Batch, Row, rows_for};
+pub use views::{PRIORS_KEPT, Prior, StoredView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -221,18 +224,31 @@ impl Storage {
 
     /// The records of `org` written after head `version` (by any server), as they
     /// are now; apply them in order.
-    pub async fn changes_since(&self, org: &str, version: i64) -> StorageResult<Vec<Record>> {
+    pub async fn changes_since(
+        &self,
+        org: &str,
+        version: i64,
+    ) -> StorageResult<(Vec<Record>, i64)> {
         heads::changes_since(&mut *self.pool.acquire().await?, org, version).await
     }
 
-    /// What a copy of `org` at head `known` lacks, given its last reset's head.
+    /// What a copy of `org` at head `known` lacks, given its last reset's head
+    /// (see [`load::changes_after`]).
     pub async fn changes_after(
         &self,
         org: &str,
         known: i64,
         reset_at: i64,
+        views: impl FnOnce(&[Record]) -> ViewKeys,
     ) -> StorageResult<Changes> {
-        changes_after(&mut *self.pool.acquire().await?, org, known, reset_at).await
+        changes_after(
+            &mut *self.pool.acquire().await?,
+            org,
+            known,
+            reset_at,
+            views,
+        )
+        .await
     }
 
     /// Starts a commit of `orgs`: takes each one's next head, which holds it (for
@@ -273,7 +289,7 @@ impl Storage {
         if claimed.is_none() {
             return Ok(false);
         }
-        commit.finish(batches).await?;
+        commit.finish(batches, &[]).await?;
         Ok(true)
     }
 
@@ -282,7 +298,7 @@ impl Storage {
     pub async fn commit(&self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
         self.begin(batches.iter().map(|b| b.org.as_str()))
             .await?
-            .finish(batches)
+            .finish(batches, &[])
             .await
     }
 }
@@ -306,9 +322,14 @@ impl Commit {
     /// What other servers changed in `org` since a copy's head `known` (every
     /// commit before this one's head has ended: they held the organization as this
     /// one does).
-    pub async fn changes_after(&mut self, org: &str, known: i64) -> StorageResult<Changes> {
+    pub async fn changes_after(
+        &mut self,
+        org: &str,
+        known: i64,
+        views: impl FnOnce(&[Record]) -> ViewKeys,
+    ) -> StorageResult<Changes> {
         let reset_at = self.heads.get(org).map_or(0, |h| h.1);
-        changes_after(&mut self.tx, org, known, reset_at).await
+        changes_after(&mut self.tx, org, known, reset_at, views).await
     }
 
     /// `org`'s messages with one of `keys`: what the operations of this commit may
@@ -321,9 +342,22 @@ impl Commit {
         reads::messages_keyed(&mut self.tx, org, keys).await
     }
 
+    /// What `keys` name of `org`'s views as stored: the head this commit writes
+    /// holds them, so they are as of the copy brought up to it.
+    pub async fn views(&mut self, org: &str, keys: &ViewKeys) -> StorageResult<Vec<StoredView>> {
+        Ok(views::views_as_of(&mut self.tx, org, keys, None)
+            .await?
+            .unwrap_or_default())
+    }
+
     /// Writes the batches (each organization's rows at its new head), logs their
-    /// events, and commits; returns each batch's event id.
-    pub async fn finish(mut self, batches: &[&Batch]) -> StorageResult<Vec<Option<i64>>> {
+    /// events and the `priors` of the views they change, and commits; returns each
+    /// batch's event id.
+    pub async fn finish(
+        mut self,
+        batches: &[&Batch],
+        priors: &[Prior],
+    ) -> StorageResult<Vec<Option<i64>>> {
         let tx = &mut self.tx;
         let head = |org: &str| self.heads.get(org).map_or(0, |h| h.0);
         // Rows of the batches since the last clear, written together.
@@ -345,6 +379,7 @@ impl Commit {
                     "deals",
                     "contacts",
                     "view_sessions",
+                    "view_priors",
                     "shares",
                     "contents",
                     "cards",
@@ -361,6 +396,7 @@ impl Commit {
             rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), at, r)));
         }
         rows::write_rows(tx, &rows).await?;
+        views::log_priors(tx, priors, head, Utc::now()).await?;
         // On PostgreSQL, logging events also notifies the other servers (a trigger;
         // see `heads::CHANNEL`).
         let ids = log_events(tx, batches).await?;
@@ -384,11 +420,45 @@ impl Commit {
 
 /// What other servers committed to an organization since a copy's head.
 pub enum Changes {
-    /// The records written since, as they are now, in the order to apply them.
-    Records(Vec<Record>),
+    /// The records written since, as they are now, in the order to apply them;
+    /// the newest head they show (all that commits up to it wrote is there); and
+    /// the views applying them reads, as the copy counted them.
+    Records {
+        records: Vec<Record>,
+        through: i64,
+        views: Vec<ViewSession>,
+    },
     /// The data was replaced whole since (a demo reset deletes rows, which no
     /// version shows): all of it, read again.
     Reload(Box<Db>),
+}
+
+impl Changes {
+    /// Brings `db`, a copy at head `known` holding no views, up to head `to` (see
+    /// `Tenant::apply`); returns the head it is at then.
+    pub fn apply(self, db: &mut Db, to: i64) -> i64 {
+        match self {
+            Changes::Records {
+                records,
+                through,
+                views,
+            } => {
+                let mut held = db.hold_views(views);
+                held.extend(records.iter().filter_map(|r| match r {
+                    Record::Session(s) => Some(s.id.clone()),
+                    _ => None,
+                }));
+                records.into_iter().for_each(|r| db.put(r));
+                // Operations hold the views they name: none stays between them.
+                db.let_go(&held);
+                to.max(through)
+            }
+            Changes::Reload(fresh) => {
+                *db = *fresh;
+                to
+            }
+        }
+    }
 }
 
 /// Logs the batches' events in one statement and returns each batch's event id.

@@ -54,7 +54,7 @@ impl Sql {
     }
 
     /// `(… , …)` of the values, for `IN`.
-    fn list<'a>(&mut self, values: impl IntoIterator<Item = &'a String>) -> &mut Self {
+    pub(super) fn list<'a>(&mut self, values: impl IntoIterator<Item = &'a String>) -> &mut Self {
         self.push("(");
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {

@@ -184,9 +184,10 @@ async fn keep(
     };
     let ids = crate::routes::inbound_ids();
     let (conversation, _) = s
-        .add_message(
+        .add_message_viewing(
             tenant,
             msg.idempotency_key.clone(),
+            crate::held::inbound(Channel::Email, &msg.handle, thread.clone()),
             move |db, now| match thread {
                 Some(v) => db.inbound_threaded(Channel::Email, &v, msg, ids, now),
                 None => db.inbound(Channel::Email, msg, ids, now),

@@ -94,9 +94,10 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<Str
     let ids = inbound_ids();
     let key_id = key_id.to_owned();
     let (conversation, _) = s
-        .add_message(
+        .add_message_viewing(
             &tenant,
             msg.idempotency_key.clone(),
+            crate::held::inbound(Channel::Wechat, &msg.handle, None),
             move |db, now| {
                 let out = db.inbound(Channel::Wechat, msg, ids, now)?;
                 db.note_channel_key_used(&key_id, now);

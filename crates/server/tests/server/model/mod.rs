@@ -19,9 +19,10 @@ use chrono::{DateTime, Duration, Utc};
 use lianjie_core::api::ConversationUpdate;
 use lianjie_core::demo;
 use lianjie_core::inbox::{Conversation, Message};
-use lianjie_core::store::Record;
-use lianjie_server::storage::{Batch, Storage, rows_for};
-use ops::{Op, apply, message_key, sequence, start_time};
+use lianjie_core::store::{Record, ViewKeys};
+use lianjie_server::storage::{Batch, Prior, Storage, rows_for};
+use ops::{Op, apply, message_key, sequence, start_time, views};
+use std::collections::BTreeMap;
 
 /// Whether the inbox's tallies (`conversation_counts`, kept by triggers) are the
 /// conversations counted now, in every combination, not only those the answers ask
@@ -87,7 +88,8 @@ async fn run(ops: &[Op]) -> Result<(), String> {
     let first = Batch::replace_all(&model, "x").map_err(|e| e.to_string())?;
     storage.commit(&[&first]).await.map_err(|e| e.to_string())?;
     // The server's copy, which writes; another server's, which only ever catches up
-    // with what was committed.
+    // with what was committed. Both hold no views but while something needs them,
+    // as the server's do.
     let (mut server, _) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
     let (mut follower, mut known) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
     // What the sequence has made, for later steps to pick from (by each copy).
@@ -100,13 +102,18 @@ async fn run(ops: &[Op]) -> Result<(), String> {
             now += Duration::seconds(37);
         }
         if let Op::Check = op {
-            let (stored, head) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
-            let changed = storage
-                .changes_since(&org, known)
+            let (mut stored, head) = storage.load_org(&org).await.map_err(|e| e.to_string())?;
+            // As a server catches up: the views the records name, as it counted them.
+            let changes = storage
+                .changes_after(&org, known, 0, |r| follower.views_for_records(r))
                 .await
                 .map_err(|e| e.to_string())?;
-            changed.into_iter().for_each(|r| follower.put(r));
-            known = head;
+            known = changes.apply(&mut follower, head);
+            // Every view held for the comparisons, as each copy counted it: its
+            // tallies then answer beside the views themselves.
+            for copy in [&mut server, &mut follower, &mut stored] {
+                hold_every_view(&storage, copy, &model, known).await?;
+            }
             let want = records(&model);
             for (copy, name) in [
                 (&server, "the server's copy"),
@@ -144,6 +151,8 @@ async fn run(ops: &[Op]) -> Result<(), String> {
                     ));
                 }
             }
+            server.forget_views();
+            follower.forget_views();
             continue;
         }
         apply(&mut model, op, step, now, &mut sessions);
@@ -169,7 +178,22 @@ async fn run(ops: &[Op]) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             server.add_messages(found);
             let mut batches = Vec::new();
+            // The views each operation names, read where it writes (as the writer
+            // does), with their documents as stored: the priors of those it changes.
+            let (mut asked, mut docs) = (ViewKeys::default(), BTreeMap::new());
             for (op, step, at) in pending.drain(..) {
+                loop {
+                    let more = views(&server, op, step, at, &server_sessions).without(&asked);
+                    if more.is_empty() {
+                        break;
+                    }
+                    let found = commit.views(&org, &more).await.map_err(|e| e.to_string())?;
+                    asked.extend(more);
+                    server.hold_views(found.into_iter().map(|v| {
+                        docs.entry(v.view.id.clone()).or_insert(v.doc);
+                        v.view
+                    }));
+                }
                 apply(&mut server, op, step, at, &mut server_sessions);
                 let changes = server.take_changes();
                 let event = lianjie_core::api::Event::Reset;
@@ -179,14 +203,40 @@ async fn run(ops: &[Op]) -> Result<(), String> {
                 );
             }
             server.forget_messages();
+            server.forget_views();
             let batches: Vec<&Batch> = batches.iter().collect();
-            let ids = commit.finish(&batches).await.map_err(|e| e.to_string())?;
+            let priors = Prior::of(&batches, |_, id| docs.get(id).cloned());
+            let ids = commit
+                .finish(&batches, &priors)
+                .await
+                .map_err(|e| e.to_string())?;
             let ids: Vec<i64> = ids.into_iter().flatten().collect();
             if ids.len() != batches.len() || ids.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(format!("step {step}: event ids out of order: {ids:?}"));
             }
         }
     }
+    Ok(())
+}
+
+/// Holds on `copy` (a server's, which holds no views) every view `model` has, as
+/// stored when it knew head `known`.
+async fn hold_every_view(
+    storage: &Storage,
+    copy: &mut lianjie_core::store::Db,
+    model: &lianjie_core::store::Db,
+    known: i64,
+) -> Result<(), String> {
+    let every = ViewKeys {
+        ids: model.sessions.keys().map(str::to_owned).collect(),
+        ..ViewKeys::default()
+    };
+    let views = storage
+        .views_as_of(&model.org.id, &every, Some(known))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the priors were pruned")?;
+    copy.hold_views(views.into_iter().map(|v| v.view));
     Ok(())
 }
 
@@ -270,7 +320,10 @@ async fn every_record_is_read_back_a_page_at_a_time() {
     let storage = Storage::open(&url).await.unwrap();
     let batch = Batch::replace_all(&db, "x").unwrap();
     storage.commit(&[&batch]).await.unwrap();
-    let (stored, _) = storage.load_org(&db.org.id).await.unwrap();
+    let (mut stored, head) = storage.load_org(&db.org.id).await.unwrap();
+    hold_every_view(&storage, &mut stored, &db, head)
+        .await
+        .unwrap();
     assert!(stored.contacts.contains_key(""));
     assert!(stored.contacts.contains_key("k-page-01200\u{1e}x"));
     assert_eq!(stored.contacts.len(), db.contacts.len());
@@ -356,7 +409,10 @@ async fn columns_are_filled_from_older_rows_documents() {
     drop(storage);
     let storage = Storage::open(&url).await.unwrap();
     let org = db.org.id.clone();
-    let (stored, _) = storage.load_org(&org).await.unwrap();
+    let (mut stored, head) = storage.load_org(&org).await.unwrap();
+    hold_every_view(&storage, &mut stored, &db, head)
+        .await
+        .unwrap();
     assert_eq!(records(&stored), records(&db));
     assert_eq!(view_readers(&pool).await, view_readers_of(&db));
     let want = answers(&db, now, None).await;

@@ -10,7 +10,7 @@ use lianjie_core::crm::{
 use lianjie_core::deals::{DealStage, NewDeal};
 use lianjie_core::inbox::ConversationStatus;
 use lianjie_core::share::{LeadCapture, LeadDetails, ShareTarget};
-use lianjie_core::store::Db;
+use lianjie_core::store::{Db, ViewKeys};
 use lianjie_core::tracking::{Snapshot, ViewTotals};
 
 /// One step of a sequence; indices pick among what exists when it runs.
@@ -191,6 +191,92 @@ pub(super) fn message_key(op: &Op) -> Option<String> {
 
 /// One operation on the model, as the server would run it; refusals are answers
 /// like any other (and change nothing).
+/// The snapshot a `Track` step sends, if there is a view to track.
+fn snapshot(
+    db: &Db,
+    sessions: &[(String, String, String)],
+    session: usize,
+    seconds: u32,
+    section: usize,
+) -> Option<Snapshot> {
+    let (sid, token, reader) = pick(sessions, session)?;
+    let sections = db
+        .shares
+        .get(&token)
+        .and_then(|s| match &s.target {
+            ShareTarget::Content(c) => db.contents.get(c),
+            ShareTarget::Card(_) => None,
+        })
+        .and_then(|c| pick(&c.blocks, section))
+        .map(|b| {
+            [(b.id.clone(), u64::from(seconds) * 700)]
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Snapshot {
+        session_id: sid,
+        share_token: token,
+        seq: seconds,
+        totals: ViewTotals {
+            visible_ms: u64::from(seconds) * 1000,
+            max_scroll_pct: (seconds % 101) as u8,
+            video_ms: 0,
+            sections,
+            actions: Default::default(),
+        },
+        reader_token: Some(reader),
+    })
+}
+
+/// The views step `op` reads on a copy that holds none, as the server's route for
+/// it names them (asked again once those are held, until they name no more).
+pub(super) fn views(
+    db: &Db,
+    op: &Op,
+    step: usize,
+    now: DateTime<Utc>,
+    sessions: &[(String, String, String)],
+) -> ViewKeys {
+    let contacts: Vec<String> = db.contacts.keys().cloned().collect();
+    let shares: Vec<String> = db.shares.keys().cloned().collect();
+    match *op {
+        Op::Inbound {
+            channel, handle, ..
+        } => {
+            let channel = Channel::ALL[channel % Channel::ALL.len()];
+            db.views_for_inbound(channel, &format!("h{handle}"), None, now)
+        }
+        Op::Open { .. } => ViewKeys {
+            ids: [format!("vs-{step}")].into(),
+            ..ViewKeys::default()
+        },
+        Op::Track {
+            session,
+            seconds,
+            section,
+        } => snapshot(db, sessions, session, seconds, section)
+            .map(|snap| db.views_for_snapshot(&snap, now))
+            .unwrap_or_default(),
+        Op::WebChat { share, .. } => pick(&shares, share)
+            .map(|token| db.views_for_inbound(Channel::WebChat, &token, None, now))
+            .unwrap_or_default(),
+        Op::Lead { reader, .. } => pick(sessions, reader)
+            .map(|(_, _, own)| db.views_for_details(&own))
+            .unwrap_or_default(),
+        Op::Merge { keep, other } => {
+            let mut keys = ViewKeys::default();
+            for i in [keep, other] {
+                if let Some(c) = pick(&contacts, i) {
+                    keys.extend(db.views_of_contact(&c));
+                }
+            }
+            keys
+        }
+        _ => ViewKeys::default(),
+    }
+}
+
 pub(super) fn apply(
     db: &mut Db,
     op: &Op,
@@ -320,34 +406,7 @@ pub(super) fn apply(
             seconds,
             section,
         } => {
-            if let Some((sid, token, reader)) = pick(sessions, session) {
-                let sections = db
-                    .shares
-                    .get(&token)
-                    .and_then(|s| match &s.target {
-                        ShareTarget::Content(c) => db.contents.get(c),
-                        ShareTarget::Card(_) => None,
-                    })
-                    .and_then(|c| pick(&c.blocks, section))
-                    .map(|b| {
-                        [(b.id.clone(), u64::from(seconds) * 700)]
-                            .into_iter()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let snap = Snapshot {
-                    session_id: sid,
-                    share_token: token,
-                    seq: seconds,
-                    totals: ViewTotals {
-                        visible_ms: u64::from(seconds) * 1000,
-                        max_scroll_pct: (seconds % 101) as u8,
-                        video_ms: 0,
-                        sections,
-                        actions: Default::default(),
-                    },
-                    reader_token: Some(reader),
-                };
+            if let Some(snap) = snapshot(db, sessions, session, seconds, section) {
                 let _ = db.record_snapshot(&snap, now);
             }
         }
