@@ -427,3 +427,68 @@ async fn columns_are_filled_from_older_rows_documents() {
         assert_eq!(Some(v), got.get(k), "{k}");
     }
 }
+
+/// A copy further behind than the views' priors are kept reads its organization
+/// again; one within them catches up record by record.
+#[tokio::test]
+async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
+    use lianjie_server::storage::Changes;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = common::fresh_database(dir.path()).await;
+    let now = start_time();
+    let model = demo::seed(now);
+    let org = model.org.id.clone();
+    let storage = Storage::open(&url).await.unwrap();
+    storage
+        .commit(&[&Batch::replace_all(&model, "x").unwrap()])
+        .await
+        .unwrap();
+    let (behind, known) = storage.load_org(&org).await.unwrap();
+    // Another server reads on in a view: it logs the view as it was.
+    let (mut writer, _) = storage.load_org(&org).await.unwrap();
+    let view = model.sessions.values().next().cloned().unwrap();
+    let mut commit = storage.begin([org.as_str()]).await.unwrap();
+    let keys = ViewKeys {
+        ids: [view.id.clone()].into(),
+        ..ViewKeys::default()
+    };
+    let found = commit.views(&org, &keys).await.unwrap();
+    let docs: BTreeMap<String, String> = (found.iter())
+        .map(|v| (v.view.id.clone(), v.doc.clone()))
+        .collect();
+    writer.hold_views(found.into_iter().map(|v| v.view));
+    let mut totals = view.totals.clone();
+    totals.visible_ms += 60_000;
+    let snap = lianjie_core::tracking::Snapshot {
+        session_id: view.id.clone(),
+        share_token: view.share_token.clone(),
+        seq: 99,
+        totals,
+        reader_token: view.reader_token.clone(),
+    };
+    writer.record_snapshot(&snap, now).unwrap();
+    let changes = writer.take_changes();
+    let batch = Batch::new(&org, rows_for(&writer, &changes), None, now).unwrap();
+    let priors = Prior::of(&[&batch], |_, id| docs.get(id).cloned());
+    assert_eq!(priors.len(), 1);
+    commit.finish(&[&batch], &priors).await.unwrap();
+
+    let caught_up = storage
+        .changes_after(&org, known, 0, |r| behind.views_for_records(r))
+        .await
+        .unwrap();
+    let Changes::Records { views, .. } = caught_up else {
+        panic!("a copy within the kept priors reads what changed");
+    };
+    assert_eq!(views, vec![view]);
+    // Logged just now: kept by a cutoff before, gone with one after.
+    let logged = Utc::now();
+    let prune = |cutoff| storage.prune_priors(cutoff);
+    assert_eq!(prune(logged - Duration::hours(1)).await.unwrap(), 0);
+    assert_eq!(prune(logged + Duration::hours(1)).await.unwrap(), 1);
+    let again = storage
+        .changes_after(&org, known, 0, |r| behind.views_for_records(r))
+        .await
+        .unwrap();
+    assert!(matches!(again, Changes::Reload(_)));
+}
