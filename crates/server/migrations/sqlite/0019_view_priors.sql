@@ -13,6 +13,9 @@ CREATE TABLE view_priors (
     PRIMARY KEY (org_id, version, id)
 );
 ALTER TABLE org_heads ADD COLUMN priors_from BIGINT NOT NULL DEFAULT 0;
--- A reader's views (their own link), read with a contact's and a link's: the server
--- holds only the views an operation names.
+-- A link's views and a reader's (their own link), read by the organization's key
+-- and those: the server holds only the views an operation names. Without the
+-- organization's key SQLite walked all its views for a link's.
+DROP INDEX view_sessions_by_share;
+CREATE INDEX view_sessions_by_share ON view_sessions (org_id, share_token);
 CREATE INDEX view_sessions_by_reader ON view_sessions (org_id, reader_token);
