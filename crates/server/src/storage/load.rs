@@ -102,7 +102,7 @@ const PAGE: i64 = 1_000;
 /// What joins a page's keys, and its documents, into one text each: a control
 /// character, which JSON never holds unescaped. A page where a key holds one is read
 /// again row by row.
-const SEPARATOR: char = '\u{1e}';
+pub(super) const SEPARATOR: char = '\u{1e}';
 
 /// A table's records of one organization, by key. On SQLite a page at a time in key
 /// order, each page one row of its keys and one of its documents, joined by the
