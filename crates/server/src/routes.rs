@@ -539,7 +539,7 @@ async fn timeline(
         s.read_views(
             &staff.tenant,
             Vec::new(),
-            |db| db.views_for_timeline(&id),
+            |db| db.views_of_contact(&id),
             |db| db.timeline(&staff.caller, &id),
         )
         .await?,

@@ -57,26 +57,17 @@ impl ViewKeys {
 }
 
 impl Db {
-    /// The views the radar lines of views `ids` read: them, and once they are
-    /// held, the visits that number them ([`Db::views_for_radar`]).
+    /// The views the radar lines of views `ids` read: them (visits are numbered
+    /// from the tallies).
     pub fn views_for_lines<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> ViewKeys {
-        let ids: BTreeSet<String> = ids.into_iter().map(str::to_owned).collect();
-        let mut keys = self.views_for_radar(ids.iter().filter_map(|id| self.sessions.get(id)));
-        keys.ids.extend(ids);
-        keys
-    }
-
-    /// The views [`Db::timeline`] reads for `contact_id`: [`Db::views_of_contact`],
-    /// and once those are held, their radar lines' visits.
-    pub fn views_for_timeline(&self, contact_id: &str) -> ViewKeys {
-        let mut keys = self.views_of_contact(contact_id);
-        keys.extend(self.views_for_radar(self.sessions.values().filter(|s| keys.name(s))));
-        keys
+        ViewKeys {
+            ids: ids.into_iter().map(str::to_owned).collect(),
+            ..ViewKeys::default()
+        }
     }
 
     /// The views a contact's timeline and intent trend read: through their links
     /// and the links forwarded from them, and as the reader of their own links.
-    /// The timeline's lines need [`Db::views_for_radar`] of those too.
     pub fn views_of_contact(&self, contact_id: &str) -> ViewKeys {
         let mut keys = ViewKeys::default();
         for token in list(&self.ix().shares_by_contact, contact_id) {
@@ -98,61 +89,20 @@ impl Db {
     }
 
     /// The views [`Db::capture_lead`] reads for details left on `reader_token`
-    /// (and [`Db::leave_details`] on the link it mints), asked with that link's
-    /// views held ([`Db::views_of_link`]): them, those of the customer the link
-    /// was given to before, and the visits numbering its reader's latest line.
+    /// (and [`Db::leave_details`] on the link it mints): that link's, and those of
+    /// the customer the link was given to before.
     pub fn views_for_details(&self, reader_token: &str) -> ViewKeys {
         let mut keys = self.views_of_link(reader_token);
         if let Some(c) = (self.shares.get(reader_token)).and_then(|s| s.contact_id.as_deref()) {
             keys.extend(self.views_of_contact(c));
         }
-        let read = list(&self.ix().sessions_by_reader, reader_token)
-            .iter()
-            .filter_map(|id| self.sessions.get(id));
-        keys.extend(self.views_for_radar(read));
-        keys
-    }
-
-    /// What the radar lines of `views` read besides them: the same reader's views
-    /// of the same target, which number the visit (see [`Db::radar_item`]).
-    pub fn views_for_radar<'a>(
-        &self,
-        views: impl IntoIterator<Item = &'a ViewSession>,
-    ) -> ViewKeys {
-        let mut keys = ViewKeys::default();
-        for s in views {
-            if let Some(share) = self.shares.get(&s.share_token) {
-                keys.extend(self.visits_of(share, s.reader_token.as_deref()));
-            }
-        }
-        keys
-    }
-
-    /// A reader's views of what `share` shows: a contact's through all their links
-    /// to it, else an anonymous reader's by their own link, else the link's.
-    fn visits_of(&self, share: &Share, reader_token: Option<&str>) -> ViewKeys {
-        let mut keys = ViewKeys::default();
-        match (&share.contact_id, reader_token) {
-            (Some(c), _) => keys.links.extend(
-                list(&self.ix().shares_by_contact, c)
-                    .iter()
-                    .filter(|t| (self.shares.get(*t)).is_some_and(|o| o.target == share.target))
-                    .map(str::to_owned),
-            ),
-            (None, Some(reader)) => {
-                keys.readers.insert(reader.to_owned());
-            }
-            (None, None) => {
-                keys.links.insert(share.token.clone());
-            }
-        }
         keys
     }
 
     /// The views [`Db::record_snapshot`] reads for `snap` at `now`, asked with its
-    /// view held (by id, [`ViewKeys::ids`]): that view, the reader's visits of the
-    /// same target, and all the views of its reader and its forwarder whose kept
-    /// sums will not stand for `now` (summed by a walk; see `view_sums.rs`).
+    /// view held (by id, [`ViewKeys::ids`]): that view, and all the views of its
+    /// reader and its forwarder whose kept sums will not stand for `now` (summed by
+    /// a walk; see `view_sums.rs`).
     pub fn views_for_snapshot(&self, snap: &Snapshot, now: DateTime<Utc>) -> ViewKeys {
         let mut keys = ViewKeys {
             ids: [snap.session_id.clone()].into(),
@@ -164,7 +114,6 @@ impl Db {
         ) else {
             return keys;
         };
-        keys.extend(self.visits_of(share, view.reader_token.as_deref()));
         let contacts = [
             self.reader_of_session(view, share),
             self.forwarder_of(share),

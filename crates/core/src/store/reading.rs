@@ -32,37 +32,14 @@ impl Db {
                 None => (String::new(), BTreeMap::new()),
             },
         };
-        // The same reader is the same contact on the same target, or else the same link.
-        // An anonymous reader is recognised by their own link (reader token), whose
-        // views are found by it: not by every link to the target, which a much-shared
-        // article has thousands of, walked on each of this reader's snapshots.
-        let ix = self.ix();
-        let same_target = |token: &str| {
-            self.shares
-                .get(token)
-                .is_some_and(|o| o.target == share.target)
-        };
-        let views: Vec<&str> = match (&share.contact_id, &s.reader_token) {
-            (Some(c), _) => list(&ix.shares_by_contact, c)
-                .iter()
-                .filter(|t| same_target(t))
-                .flat_map(|t| list(&ix.sessions_by_share, t))
-                .collect(),
-            (None, Some(rt)) => list(&ix.sessions_by_reader, rt)
-                .iter()
-                .filter(|id| {
-                    self.sessions
-                        .get(id)
-                        .is_some_and(|o| same_target(&o.share_token))
-                })
-                .collect(),
-            (None, None) => list(&ix.sessions_by_share, &share.token).iter().collect(),
-        };
-        let visit = views
-            .into_iter()
-            .filter_map(|id| self.sessions.get(id))
-            .filter(|o| o.totals.is_counted() && o.started_at <= s.started_at)
-            .count() as u32;
+        // The same reader is the same contact on the same target, else the same
+        // reader's own link on it, else the same link: their counted views started
+        // by this one's start, from the tallies (no view walked or held).
+        let [contact, own, link] = tally::visit_keys(share, s.reader_token.as_deref());
+        let visit = (contact.or(own).or(link))
+            .and_then(|key| self.ix().tallies.visits.get(&key))
+            .map_or(0, |starts| starts.partition_point(|at| *at <= s.started_at))
+            as u32;
         let top_section =
             s.totals
                 .top_sections(1)

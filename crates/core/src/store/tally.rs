@@ -49,6 +49,9 @@ pub(super) struct Tallies {
     /// earliest first: the team board finds when a customer's unanswered reading
     /// began without visiting their views.
     pub opened: HashMap<String, Vec<DateTime<Utc>>>,
+    /// Per reader of a target ([`visit_keys`]), when each of their counted views
+    /// started, earliest first: a radar line's visit number without the views.
+    pub visits: HashMap<String, Vec<DateTime<Utc>>>,
 }
 
 /// A rep's sent links of one day, and how many of them were read.
@@ -162,6 +165,38 @@ pub(super) fn contribution<'a>(
     })
 }
 
+/// The readers a counted view through `link` counts as a visit of: the link's
+/// customer's on its target, the reader's own link's on it, and the link's own
+/// (see [`Db::radar_item`], which numbers a line among one of them).
+pub(super) fn visit_keys(link: &Share, reader_token: Option<&str>) -> [Option<String>; 3] {
+    let target = target_key(&link.target);
+    [
+        (link.contact_id.as_deref()).map(|c| format!("c:{c}:{target}")),
+        reader_token.map(|r| format!("r:{r}:{target}")),
+        Some(format!("l:{}", link.token)),
+    ]
+}
+
+/// One more (`add`) or one fewer `at` in `map`'s sorted list under `key`, the entry
+/// gone when empty.
+fn step_sorted(
+    map: &mut HashMap<String, Vec<DateTime<Utc>>>,
+    key: &str,
+    at: DateTime<Utc>,
+    add: bool,
+) {
+    let list = slot(map, key);
+    let i = list.partition_point(|o| *o < at);
+    if add {
+        list.insert(i, at);
+    } else if list.get(i) == Some(&at) {
+        list.remove(i);
+    }
+    if list.is_empty() {
+        map.remove(key);
+    }
+}
+
 /// `map`'s value at `key`, made when missing: the key is copied only then (a view
 /// counted in and out mostly finds its entries there).
 fn slot<'m, K, Q, V>(map: &'m mut HashMap<K, V>, key: &Q) -> &'m mut V
@@ -197,6 +232,7 @@ impl Tallies {
     /// Gives back what the lists grown view by view left unused.
     pub(super) fn shrink(&mut self) {
         self.opened.values_mut().for_each(Vec::shrink_to_fit);
+        self.visits.values_mut().for_each(Vec::shrink_to_fit);
     }
 
     /// Counts `c` in (`add`) or takes it out again.
@@ -253,6 +289,12 @@ impl Tallies {
         }
         if let Some(contact) = c.link.contact_id.as_deref() {
             self.open(contact, c.session.started_at, add);
+        }
+        for key in visit_keys(c.link, c.session.reader_token.as_deref())
+            .iter()
+            .flatten()
+        {
+            step_sorted(&mut self.visits, key, c.session.started_at, add);
         }
 
         let recent = slot(&mut self.recent, rep);
@@ -326,16 +368,7 @@ impl Tallies {
     /// One counted view more (`add`) or fewer, started at `at`, on a link sent to
     /// `contact`.
     fn open(&mut self, contact: &str, at: DateTime<Utc>, add: bool) {
-        let opened = slot(&mut self.opened, contact);
-        let i = opened.partition_point(|o| *o < at);
-        if add {
-            opened.insert(i, at);
-        } else if opened.get(i) == Some(&at) {
-            opened.remove(i);
-        }
-        if opened.is_empty() {
-            self.opened.remove(contact);
-        }
+        step_sorted(&mut self.opened, contact, at, add);
     }
 
     /// When `contact`'s unanswered reading began: their first counted view after

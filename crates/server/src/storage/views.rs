@@ -3,9 +3,9 @@
 //! that changes a view logs it as it was (`view_priors`), so another server catching
 //! up counts it out of its tallies as it counted it in.
 
+use super::load::SEPARATOR;
 use super::reads::Sql;
 use super::rows::{Batch, MAX_PARAMS, Placeholders, Row, ns};
-use super::load::SEPARATOR;
 use super::{Dialect, Storage, StorageResult};
 use chrono::{DateTime, Utc};
 use lianjie_core::store::ViewKeys;
@@ -159,7 +159,8 @@ async fn ids_and_docs(
         }
         let ids: String = row.try_get(1)?;
         let docs: String = row.try_get(2)?;
-        let split = |text: &str| -> Vec<String> { text.split(SEPARATOR).map(str::to_owned).collect() };
+        let split =
+            |text: &str| -> Vec<String> { text.split(SEPARATOR).map(str::to_owned).collect() };
         let (ids, docs) = (split(&ids), split(&docs));
         if i64::try_from(ids.len()) == Ok(count) && ids.len() == docs.len() {
             return Ok(ids.into_iter().zip(docs).collect());
@@ -251,12 +252,13 @@ impl Storage {
                 .bind(through)
                 .execute(&mut *tx)
                 .await?;
-                let gone = sqlx::query("DELETE FROM view_priors WHERE org_id = $1 AND version <= $2")
-                    .bind(&org)
-                    .bind(through)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let gone =
+                    sqlx::query("DELETE FROM view_priors WHERE org_id = $1 AND version <= $2")
+                        .bind(&org)
+                        .bind(through)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                 tx.commit().await?;
                 done += gone;
                 if gone < PRIORS_BATCH as u64 {
