@@ -166,14 +166,17 @@ pub(super) fn contribution<'a>(
 }
 
 /// The readers a counted view through `link` counts as a visit of: the link's
-/// customer's on its target, the reader's own link's on it, and the link's own
-/// (see [`Db::radar_item`], which numbers a line among one of them).
+/// customer's on its target, the reader's own link's on it, and, on a link given
+/// to no customer, the link's own (see [`Db::radar_item`], which numbers a line
+/// among one of them; a link given to a customer counts its views again).
 pub(super) fn visit_keys(link: &Share, reader_token: Option<&str>) -> [Option<String>; 3] {
     let target = target_key(&link.target);
+    let customer = (link.contact_id.as_deref()).map(|c| format!("c:{c}:{target}"));
+    let own_link = customer.is_none().then(|| format!("l:{}", link.token));
     [
-        (link.contact_id.as_deref()).map(|c| format!("c:{c}:{target}")),
+        customer,
         reader_token.map(|r| format!("r:{r}:{target}")),
-        Some(format!("l:{}", link.token)),
+        own_link,
     ]
 }
 
