@@ -11,7 +11,9 @@ use lianjie_core::api::Event;
 use lianjie_core::channel::Channel;
 use lianjie_core::inbox::Message;
 use lianjie_core::store::{Db, StoreResult, ViewKeys};
-use std::sync::Arc;
+use lianjie_core::tracking::ViewSession;
+use std::collections::BTreeMap;
+use std::sync::{Arc, MutexGuard};
 
 /// The views an operation reads, named by the copy at the time it will run.
 pub(crate) type ViewsNeeded = Box<dyn Fn(&Db, DateTime<Utc>) -> ViewKeys + Send + Sync>;
@@ -25,6 +27,41 @@ pub(crate) fn inbound(
 ) -> impl Fn(&Db, DateTime<Utc>) -> ViewKeys + Send + Sync + 'static {
     let handle = handle.to_owned();
     move |db, now| db.views_for_inbound(channel, &handle, thread.as_deref(), now)
+}
+
+/// The copy with a read's views and messages held: let go again however the read
+/// ends (a panic too, or the writer would take them for its own).
+struct Taken<'a> {
+    db: MutexGuard<'a, Db>,
+    held: Vec<String>,
+    /// The writer's messages, set aside while the read's are held.
+    writers: Option<BTreeMap<String, Vec<Message>>>,
+}
+
+impl<'a> Taken<'a> {
+    fn new(mut db: MutexGuard<'a, Db>, views: Vec<ViewSession>) -> Taken<'a> {
+        let held = db.hold_views(views);
+        Taken {
+            db,
+            held,
+            writers: None,
+        }
+    }
+
+    /// Lets the views go now, giving them back.
+    fn give_back(&mut self) -> Vec<ViewSession> {
+        let held = std::mem::take(&mut self.held);
+        self.db.let_go(&held)
+    }
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        self.give_back();
+        if let Some(writers) = self.writers.take() {
+            self.db.messages = writers;
+        }
+    }
 }
 
 impl AppState {
@@ -43,18 +80,14 @@ impl AppState {
         let mut asked = ViewKeys::default();
         loop {
             let (more, known) = {
-                let mut db = tenant.lock();
-                let held = db.hold_views(std::mem::take(&mut fetched));
-                let more = needs(&db).without(&asked);
+                let mut taken = Taken::new(tenant.lock(), std::mem::take(&mut fetched));
+                let more = needs(&taken.db).without(&asked);
                 if more.is_empty() {
-                    let writers = std::mem::take(&mut db.messages);
-                    db.add_messages(std::mem::take(&mut messages));
-                    let out = f(&db);
-                    db.messages = writers;
-                    db.let_go(&held);
-                    return Ok(out?);
+                    taken.writers = Some(std::mem::take(&mut taken.db.messages));
+                    taken.db.add_messages(std::mem::take(&mut messages));
+                    return Ok(f(&taken.db)?);
                 }
-                fetched = db.let_go(&held);
+                fetched = taken.give_back();
                 (more, tenant.version())
             };
             let storage = &self.storage;

@@ -162,16 +162,18 @@ impl Tenant {
         self.version.load(Ordering::Acquire)
     }
 
-    /// Brings the copy up to head `to` with what was read since it knew less; a
-    /// copy that already got there (a concurrent catch-up) is left alone, and
-    /// records newer than `to` are harmless: each is the record as it is now.
-    fn apply(&self, changes: Changes, to: i64) {
+    /// Brings the copy from head `known` up to head `to` with what was read since.
+    /// Changes read for a copy that has moved on meanwhile (a concurrent catch-up)
+    /// are dropped, as applying them again would count their views twice: returns
+    /// whether they were applied (read again if not).
+    fn apply(&self, changes: Changes, known: i64, to: i64) -> bool {
         let mut db = self.lock();
-        if self.version() >= to {
-            return;
+        if self.version() != known {
+            return false;
         }
         let to = changes.apply(&mut db, to);
         self.version.store(to, Ordering::Release);
+        true
     }
 
     /// The views applying `records` from other servers reads (see `Changes`).
@@ -179,7 +181,9 @@ impl Tenant {
         self.lock().views_for_records(records)
     }
 
-    /// The copy after a commit at head `to` that this server made.
+    /// The copy holds head `to`, whose operations this server ran: raised before
+    /// their commit ends, so no catch-up reads them back in between (a failed
+    /// commit reads the organization again, `writer::resync`).
     fn committed_at(&self, to: i64) {
         let _db = self.lock();
         self.version.fetch_max(to, Ordering::AcqRel);
@@ -265,17 +269,20 @@ impl AppState {
     /// one small read when nothing changed elsewhere. Staff requests start with it,
     /// so a request answered here after another server's commit sees that commit.
     pub(crate) async fn catch_up(&self, tenant: &Tenant) -> ApiResult<()> {
-        let known = tenant.version();
-        let (head, reset_at) = self.storage.head(&tenant.id).await?;
-        if head <= known {
-            return Ok(());
+        loop {
+            let known = tenant.version();
+            let (head, reset_at) = self.storage.head(&tenant.id).await?;
+            if head <= known {
+                return Ok(());
+            }
+            let changes = self
+                .storage
+                .changes_after(&tenant.id, known, reset_at, |r| tenant.views_for(r))
+                .await?;
+            if tenant.apply(changes, known, head) {
+                return Ok(());
+            }
         }
-        let changes = self
-            .storage
-            .changes_after(&tenant.id, known, reset_at, |r| tenant.views_for(r))
-            .await?;
-        tenant.apply(changes, head);
-        Ok(())
     }
 
     /// Runs a store operation on the organization's current data, inside the commit
@@ -525,4 +532,35 @@ fn random_token<const N: usize>() -> String {
     // The OS random source failing is unrecoverable for security tokens.
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     lianjie_core::ids::hex(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Changes read for a copy at one head are not applied to it once another
+    /// catch-up moved it on: the records' views would be counted out as they were
+    /// at the older head, and in again.
+    #[test]
+    fn changes_read_for_an_older_copy_are_dropped() {
+        let db = demo::seed(Utc::now());
+        let share = db
+            .shares
+            .values()
+            .next()
+            .cloned()
+            .expect("the demo has links");
+        let tenant = Tenant::new(db.org.id.clone(), Db::default(), 5, 0);
+        let changes = || Changes::Records {
+            records: vec![Record::Share(share.clone())],
+            through: 6,
+            views: Vec::new(),
+        };
+        assert!(!tenant.apply(changes(), 4, 6));
+        assert!(tenant.lock().shares.is_empty());
+        assert_eq!(tenant.version(), 5);
+        assert!(tenant.apply(changes(), 5, 6));
+        assert_eq!(tenant.lock().shares.len(), 1);
+        assert_eq!(tenant.version(), 6);
+    }
 }

@@ -72,13 +72,20 @@ async fn commit_group(
     let mut read: BTreeMap<String, Read> = BTreeMap::new();
     for (org, tenant) in tenants {
         let head = commit.head(org);
-        let known = tenant.version();
-        if head - 1 > known {
+        // Until the copy holds every commit before this one (a catch-up elsewhere
+        // may move it meanwhile; none can pass head - 1, which this commit holds).
+        loop {
+            let known = tenant.version();
+            if head - 1 <= known {
+                break;
+            }
             let changes = commit
                 .changes_after(org, known, |r| tenant.views_for(r))
                 .await
                 .map_err(text)?;
-            tenant.apply(changes, head - 1);
+            if tenant.apply(changes, known, head - 1) {
+                break;
+            }
         }
         let keys: Vec<String> = jobs
             .iter()
@@ -136,10 +143,12 @@ async fn commit_group(
         .collect();
     let batches: Vec<&Batch> = applied.iter().map(|a| &a.batch).collect();
     let priors = Prior::of(&batches, |org, id| read.get(org)?.docs.get(id).cloned());
-    commit.finish(&batches, &priors).await.map_err(text)?;
+    // Before the commit ends: a catch-up that saw it in storage first would read
+    // these changes back and count their views again.
     for (tenant, head) in heads {
         tenant.committed_at(head);
     }
+    commit.finish(&batches, &priors).await.map_err(text)?;
     Ok(())
 }
 

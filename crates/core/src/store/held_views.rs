@@ -1,7 +1,7 @@
 //! Which views an operation needs, named by what storage finds views by: their id, the
 //! link they came through, their reader's own link. A backend that keeps views in
-//! storage can then hold only those while it answers (docs/server-memory.md,
-//! step 2), as it already does with messages.
+//! storage holds only those while it answers (docs/server-memory.md; the reference
+//! server does, `crates/server/src/held.rs`), as it already does with messages.
 //!
 //! A copy that let its views go ([`Db::forget_views`]) keeps its lookups' running
 //! tallies and kept sums, so the figures built from them answer as before; the
@@ -11,11 +11,9 @@
 //! ([`Db::views_for_snapshot`]); merges and their undoing (both customers'
 //! [`Db::views_of_contact`]); details left on a page ([`Db::views_for_details`]);
 //! customers' messages ([`Db::views_for_inbound`]); a task from a reading (its
-//! view and [`Db::views_for_radar`]). No operation lets the lookups go to be
-//! rebuilt on next use, which on such a copy would count only the views it holds.
-//! Records from elsewhere (`Db::put`) are not covered yet: a link put again
-//! recounts the views below it, which such a copy holds only when named (step 5
-//! of the plan).
+//! view); records from elsewhere ([`Db::views_for_records`]). No operation lets
+//! the lookups go to be rebuilt on next use, which on such a copy would count
+//! only the views it holds. Radar lines number their visits from the tallies.
 
 use super::*;
 

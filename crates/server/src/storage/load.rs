@@ -21,6 +21,10 @@ pub(super) async fn changes_after(
 ) -> StorageResult<Changes> {
     if reset_at <= known {
         let (records, through) = heads::changes_since(conn, org, known).await?;
+        // A reset committed since `reset_at` was read: its records are not changes.
+        if heads::head(conn, org).await?.1 > known {
+            return Ok(Changes::Reload(Box::new(load_org(conn, org).await?)));
+        }
         let keys = views(&records);
         let held = if keys.is_empty() {
             Some(Vec::new())

@@ -230,7 +230,8 @@ impl Storage {
         let mut done = 0;
         for org in orgs {
             loop {
-                let mut tx = self.pool.begin().await?;
+                // Read before the transaction, which then begins by writing: on
+                // SQLite one that read first could not write after another commit.
                 let through: Option<i64> = sqlx::query(
                     "SELECT MAX(version) FROM (SELECT version, at_ns FROM view_priors \
                      WHERE org_id = $1 ORDER BY version LIMIT $2) AS oldest WHERE at_ns < $3",
@@ -238,12 +239,13 @@ impl Storage {
                 .bind(&org)
                 .bind(PRIORS_BATCH)
                 .bind(ns(cutoff))
-                .fetch_one(&mut *tx)
+                .fetch_one(&self.pool)
                 .await?
                 .try_get(0)?;
                 let Some(through) = through else {
                     break;
                 };
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "UPDATE org_heads SET priors_from = $2 + 1 \
                      WHERE org_id = $1 AND priors_from <= $2",

@@ -492,3 +492,27 @@ async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
         .unwrap();
     assert!(matches!(again, Changes::Reload(_)));
 }
+
+/// A reset committed after a copy read the organization's heads, before it read
+/// the records since: it reads the organization again, not the reset's records as
+/// changes (the views they hold were never counted in).
+#[tokio::test]
+async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
+    use lianjie_server::storage::Changes;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = common::fresh_database(dir.path()).await;
+    let model = demo::seed(start_time());
+    let org = model.org.id.clone();
+    let storage = Storage::open(&url).await.unwrap();
+    let whole = Batch::replace_all(&model, "x").unwrap();
+    storage.commit(&[&whole]).await.unwrap();
+    let (copy, known) = storage.load_org(&org).await.unwrap();
+    // Read before the reset: nothing replaced since the copy's head.
+    let (_, reset_before) = storage.head(&org).await.unwrap();
+    storage.commit(&[&whole]).await.unwrap();
+    let changes = storage
+        .changes_after(&org, known, reset_before, |r| copy.views_for_records(r))
+        .await
+        .unwrap();
+    assert!(matches!(changes, Changes::Reload(_)));
+}
