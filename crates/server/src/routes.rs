@@ -440,11 +440,11 @@ async fn merge_contacts(
 ) -> ApiResult<Json<Contact>> {
     let id = id_param(&id, "contact")?;
     let other = id_param(&merge.other_id, "contact")?;
-    let both = [id.clone(), other.clone()];
+    let (one, two) = (id.clone(), other.clone());
     Ok(Json(
         s.mutate_viewing(
             &staff.tenant,
-            move |db, _| both_views(db, &both),
+            move |db, _| both_views(db, &one, Some(&two)),
             move |db, now| db.merge_contacts(&staff.caller, &id, &other, now),
             |c| Some(Event::Contact { contact: c.clone() }),
         )
@@ -464,13 +464,7 @@ async fn unmerge_contact(
             &staff.tenant,
             move |db, _| {
                 let into = db.contacts.get(&merged).and_then(|c| c.merged.as_ref());
-                both_views(
-                    db,
-                    &[
-                        merged.clone(),
-                        into.map(|m| m.into.clone()).unwrap_or_default(),
-                    ],
-                )
+                both_views(db, &merged, into.map(|m| m.into.as_str()))
             },
             move |db, now| db.unmerge_contact(&staff.caller, &id, now),
             |c| Some(Event::Contact { contact: c.clone() }),
@@ -479,10 +473,13 @@ async fn unmerge_contact(
     ))
 }
 
-/// The views of both customers of a merge or its undoing.
-fn both_views(db: &Db, contacts: &[String; 2]) -> ViewKeys {
-    let mut keys = db.views_of_contact(&contacts[0]);
-    keys.extend(db.views_of_contact(&contacts[1]));
+/// The views of both customers of a merge or its undoing (`other`: none when the
+/// customer was merged into no one).
+fn both_views(db: &Db, one: &str, other: Option<&str>) -> ViewKeys {
+    let mut keys = db.views_of_contact(one);
+    if let Some(other) = other {
+        keys.extend(db.views_of_contact(other));
+    }
     keys
 }
 

@@ -291,7 +291,7 @@ impl Tallies {
             self.read_sent(sent, add);
         }
         if let Some(contact) = c.link.contact_id.as_deref() {
-            self.open(contact, c.session.started_at, add);
+            step_sorted(&mut self.opened, contact, c.session.started_at, add);
         }
         for key in visit_keys(c.link, c.session.reader_token.as_deref())
             .iter()
@@ -366,12 +366,6 @@ impl Tallies {
                 day.read = day.read.saturating_sub(1);
             }
         });
-    }
-
-    /// One counted view more (`add`) or fewer, started at `at`, on a link sent to
-    /// `contact`.
-    fn open(&mut self, contact: &str, at: DateTime<Utc>, add: bool) {
-        step_sorted(&mut self.opened, contact, at, add);
     }
 
     /// When `contact`'s unanswered reading began: their first counted view after

@@ -19,28 +19,38 @@ pub(super) async fn changes_after(
     reset_at: i64,
     views: impl FnOnce(&[Record]) -> ViewKeys,
 ) -> StorageResult<Changes> {
-    if reset_at <= known {
-        let (records, through) = heads::changes_since(conn, org, known).await?;
-        // A reset committed since `reset_at` was read: its records are not changes.
-        if heads::head(conn, org).await?.1 > known {
-            return Ok(Changes::Reload(Box::new(load_org(conn, org).await?)));
-        }
-        let keys = views(&records);
-        let held = if keys.is_empty() {
-            Some(Vec::new())
-        } else {
-            super::views::views_as_of(conn, org, &keys, Some(known)).await?
-        };
-        // Priors pruned since `known`: read again whole, as after a reset.
-        if let Some(held) = held {
-            return Ok(Changes::Records {
-                records,
-                through,
-                views: held.into_iter().map(|v| v.view).collect(),
-            });
-        }
+    if reset_at <= known
+        && let Some(changes) = records_since(conn, org, known, views).await?
+    {
+        return Ok(changes);
     }
     Ok(Changes::Reload(Box::new(load_org(conn, org).await?)))
+}
+
+/// [`changes_after`]'s records, unless the organization must be read whole: a
+/// reset committed since its head was read (its records are not changes), or the
+/// priors since `known` pruned.
+async fn records_since(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    known: i64,
+    views: impl FnOnce(&[Record]) -> ViewKeys,
+) -> StorageResult<Option<Changes>> {
+    let (records, through) = heads::changes_since(conn, org, known).await?;
+    if heads::head(conn, org).await?.1 > known {
+        return Ok(None);
+    }
+    let keys = views(&records);
+    let held = if keys.is_empty() {
+        Some(Vec::new())
+    } else {
+        super::views::views_as_of(conn, org, &keys, Some(known)).await?
+    };
+    Ok(held.map(|held| Changes::Records {
+        records,
+        through,
+        views: held.into_iter().map(|v| v.view).collect(),
+    }))
 }
 
 /// One organization's records but its messages (they stay in storage), read on
