@@ -20,6 +20,7 @@ mod queue;
 mod reads;
 mod rows;
 mod views;
+mod writes;
 
 use load::{changes_after, key_and_doc, load_org};
 pub use queue::Due;
@@ -360,11 +361,15 @@ impl Commit {
     ) -> StorageResult<Vec<Option<i64>>> {
         let tx = &mut self.tx;
         let head = |org: &str| self.heads.get(org).map_or(0, |h| h.0);
+        let mut writes = writes::Writes::of(tx);
         // Rows of the batches since the last clear, written together.
         let mut rows: Vec<(&str, i64, &Row)> = Vec::new();
         for batch in batches {
             if batch.clear_first {
-                rows::write_rows(tx, &std::mem::take(&mut rows)).await?;
+                rows::add_rows(&mut writes, &std::mem::take(&mut rows));
+                std::mem::replace(&mut writes, writes::Writes::of(tx))
+                    .run(tx)
+                    .await?;
                 // Staff accounts are upserted below and their sessions and passwords
                 // kept, so a demo reset signs nobody out and changes no password.
                 for table in [
@@ -395,11 +400,13 @@ impl Commit {
             let at = head(&batch.org);
             rows.extend(batch.rows.iter().map(|r| (batch.org.as_str(), at, r)));
         }
-        rows::write_rows(tx, &rows).await?;
-        views::log_priors(tx, priors, head, Utc::now()).await?;
+        rows::add_rows(&mut writes, &rows);
+        let at = rows::ns(Utc::now());
+        views::log_priors(&mut writes, priors, head, at);
         // On PostgreSQL, logging events also notifies the other servers (a trigger;
         // see `heads::CHANNEL`).
-        let ids = log_events(tx, batches).await?;
+        log_events(&mut writes, batches);
+        let ids = event_ids(writes.run(tx).await?, batches)?;
         self.tx.commit().await?;
         // A whole data set written (first start, demo reset): until autovacuum's
         // next round PostgreSQL would plan for the tables as they were, and read
@@ -464,46 +471,46 @@ impl Changes {
 /// Logs the batches' events in one statement and returns each batch's event id.
 /// Ids come from the table's sequence as the rows are inserted, in the order of
 /// `VALUES`, so the n-th smallest id is the n-th event's.
-async fn log_events(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+/// Adds the events `batches` log, their ids returned by the writes' run (see
+/// [`event_ids`]).
+fn log_events<'a>(writes: &mut writes::Writes<'a>, batches: &[&'a Batch]) {
+    let events: Vec<writes::Val<'a>> = batches
+        .iter()
+        .filter_map(|b| b.event.as_ref().map(|(at, doc)| (at, doc, &b.org)))
+        .flat_map(|(at, doc, org)| [at.as_str(), doc.as_str(), org.as_str()])
+        .map(writes::Val::Text)
+        .collect();
+    // Three values an event: a thousand a part, well under every limit.
+    for chunk in events.chunks(3_000) {
+        let n = chunk.len() / 3;
+        let vals = chunk.to_vec();
+        writes.part(chunk.len(), vals, |sql, p| {
+            sql.push_str("INSERT INTO events (at, doc, org_id) VALUES ");
+            for i in 0..n {
+                sql.push_str(if i > 0 { ", (" } else { "(" });
+                for c in 0..3 {
+                    sql.push_str(if c > 0 { ", " } else { "" });
+                    p(sql);
+                }
+                sql.push(')');
+            }
+            sql.push_str(" RETURNING id");
+        });
+        writes.returning();
+    }
+}
+
+/// Each batch's event id, from the ids the events' parts returned (in the order
+/// the events were added: ids rise within a commit).
+fn event_ids(
+    returned: Vec<sqlx::any::AnyRow>,
     batches: &[&Batch],
 ) -> StorageResult<Vec<Option<i64>>> {
-    let events: Vec<(&str, &str, &str)> = batches
+    let mut ids: Vec<i64> = returned
         .iter()
-        .filter_map(|b| {
-            b.event
-                .as_ref()
-                .map(|(at, doc)| (at.as_str(), doc.as_str(), b.org.as_str()))
-        })
-        .collect();
-    let mut ids: Vec<i64> = Vec::with_capacity(events.len());
-    let params = rows::Placeholders::of(tx);
-    // Three parameters an event, well under every database's limit a statement.
-    for chunk in events.chunks(1_000) {
-        let mut sql = String::from("INSERT INTO events (at, doc, org_id) VALUES ");
-        for i in 0..chunk.len() {
-            sql.push_str(if i > 0 { ", (" } else { "(" });
-            for c in 1..=3 {
-                sql.push_str(if c > 1 { ", " } else { "" });
-                params.push(&mut sql, i * 3 + c);
-            }
-            sql.push(')');
-        }
-        sql.push_str(" RETURNING id");
-        let query = chunk
-            .iter()
-            .fold(sqlx::query(&sql).persistent(false), |q, (at, doc, org)| {
-                q.bind(*at).bind(*doc).bind(*org)
-            });
-        let mut got: Vec<i64> = query
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        got.sort_unstable();
-        ids.extend(got);
-    }
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    ids.sort_unstable();
     let mut ids = ids.into_iter();
     Ok(batches
         .iter()

@@ -7,6 +7,7 @@ use lianjie_core::api::Event;
 use lianjie_core::delivery::DeliveryState;
 use lianjie_core::inbox::{ConversationStatus, Direction};
 use lianjie_core::store::{Change, Db, Record};
+use super::writes::{Val, Writes};
 use sqlx::{Any, AnyConnection, Transaction};
 
 /// One record, serialized while the store lock is held and written afterwards.
@@ -317,14 +318,6 @@ pub(super) fn row(db: &Db, record: &Record) -> Row {
             doc,
         },
     }
-}
-
-/// One value to bind.
-enum Val<'a> {
-    Text(&'a str),
-    MaybeText(Option<&'a str>),
-    Int(i64),
-    MaybeInt(Option<i64>),
 }
 
 /// A table's upsert: the statement around its `VALUES` rows.
@@ -658,14 +651,23 @@ impl Placeholders {
 }
 
 /// Writes rows of any organizations, each as of its organization's new head (see
-/// `Storage::commit`): per table, one statement for many rows, so a group commit
-/// costs a few round trips however many operations it holds. A record written more
-/// than once is written once, as it was last.
+/// `Storage::commit`): per table, one statement for many rows (on PostgreSQL one
+/// statement for all tables, see `writes.rs`), so a group commit costs a few round
+/// trips however many operations it holds. A record written more than once is
+/// written once, as it was last.
 pub(super) async fn write_rows(
     tx: &mut Transaction<'_, Any>,
     rows: &[(&str, i64, &Row)],
 ) -> StorageResult<()> {
-    let mut by_table: std::collections::HashMap<&str, Vec<(&str, Vec<Val>)>> =
+    let mut writes = Writes::of(tx);
+    add_rows(&mut writes, rows);
+    writes.run(tx).await?;
+    Ok(())
+}
+
+/// Adds the writes of `rows` (see [`write_rows`]) to `writes`.
+pub(super) fn add_rows<'a>(writes: &mut Writes<'a>, rows: &[(&'a str, i64, &'a Row)]) {
+    let mut by_table: std::collections::HashMap<&str, Vec<Vec<Val>>> =
         std::collections::HashMap::new();
     let mut last = std::collections::HashMap::new();
     let values: Vec<_> = rows
@@ -675,62 +677,53 @@ pub(super) async fn write_rows(
     for (i, (table, key, _)) in values.iter().enumerate() {
         last.insert((*table, *key), i);
     }
-    let mut labels: Vec<(&str, &str, &str)> = Vec::new();
-    let mut relabelled: Vec<&str> = Vec::new();
+    let mut labels: Vec<Vec<Val>> = Vec::new();
+    let mut relabelled: Vec<Val> = Vec::new();
     for (i, ((org, _, row), (table, key, vals))) in rows.iter().zip(values).enumerate() {
         if last.get(&(table, key)) != Some(&i) {
             continue;
         }
         if let Row::Conversation(v) = row {
-            relabelled.push(&v.id);
-            labels.extend(v.labels.iter().map(|l| (v.id.as_str(), l.as_str(), *org)));
+            relabelled.push(Val::Text(&v.id));
+            labels.extend(
+                v.labels
+                    .iter()
+                    .map(|l| vec![Val::Text(&v.id), Val::Text(l), Val::Text(org)]),
+            );
         }
-        by_table.entry(table).or_default().push((key, vals));
+        by_table.entry(table).or_default().push(vals);
     }
-    let params = Placeholders::of(tx);
-    // A conversation's labels are replaced by its current ones.
-    for ids in relabelled.chunks(MAX_PARAMS) {
-        let mut sql = String::from("DELETE FROM conversation_labels WHERE conversation_id IN (");
-        for n in 1..=ids.len() {
-            sql.push_str(if n > 1 { ", " } else { "" });
-            params.push(&mut sql, n);
-        }
-        sql.push(')');
-        let query = ids
-            .iter()
-            .fold(sqlx::query(&sql).persistent(false), |q, id| q.bind(*id));
-        query.execute(&mut **tx).await?;
+    // A conversation's labels are replaced by its current ones: the old go first,
+    // in a statement before the new (one statement's parts see the rows as they
+    // were before it): the conversations below start another.
+    while !relabelled.is_empty() {
+        let ids: Vec<Val> = relabelled
+            .drain(..relabelled.len().min(MAX_PARAMS))
+            .collect();
+        let n = ids.len();
+        writes.part(n, ids, |sql, p| {
+            sql.push_str("DELETE FROM conversation_labels WHERE conversation_id IN (");
+            for i in 0..n {
+                sql.push_str(if i > 0 { ", " } else { "" });
+                p(sql);
+            }
+            sql.push(')');
+        });
     }
-    let labels: Vec<(&str, Vec<Val>)> = labels
-        .into_iter()
-        .map(|(v, l, org)| (v, vec![Val::Text(v), Val::Text(l), Val::Text(org)]))
-        .collect();
     if !labels.is_empty() {
         by_table.insert("conversation_labels", labels);
     }
     for table in ORDER {
-        let Some(list) = by_table.get(table) else {
+        let Some(list) = by_table.remove(table) else {
             continue;
         };
-        let Upsert { head, tail } = upsert(table);
-        let width = list.first().map_or(1, |(_, v)| v.len());
-        for chunk in list.chunks((MAX_PARAMS / width).max(1)) {
-            let mut sql = format!("{head} VALUES ");
-            params.rows(&mut sql, chunk.len(), width);
-            sql.push(' ');
-            sql.push_str(tail);
-            let query = chunk
-                .iter()
-                .flat_map(|(_, vals)| vals)
-                // Texts vary with the group's size: not worth keeping prepared.
-                .fold(sqlx::query(&sql).persistent(false), |q, v| match v {
-                    Val::Text(t) => q.bind(*t),
-                    Val::MaybeText(t) => q.bind(*t),
-                    Val::Int(n) => q.bind(*n),
-                    Val::MaybeInt(n) => q.bind(*n),
-                });
-            query.execute(&mut **tx).await?;
+        // A new conversation's owner is read from its customer by a trigger,
+        // which sees the customers only once their statement ended.
+        if table == "conversations" {
+            writes.apart();
         }
+        let Upsert { head, tail } = upsert(table);
+        let width = list.first().map_or(1, Vec::len);
+        writes.rows(head, tail, width, list.into_iter().flatten().collect());
     }
-    Ok(())
 }

@@ -5,7 +5,8 @@
 
 use super::load::SEPARATOR;
 use super::reads::Sql;
-use super::rows::{Batch, MAX_PARAMS, Placeholders, Row, ns};
+use super::rows::{Batch, MAX_PARAMS, Row, ns};
+use super::writes::{Val, Writes};
 use super::{Dialect, Storage, StorageResult};
 use chrono::{DateTime, Utc};
 use lianjie_core::store::ViewKeys;
@@ -176,33 +177,32 @@ async fn ids_and_docs(
     Ok(out)
 }
 
-/// Logs `priors` at their organizations' heads.
-pub(super) async fn log_priors(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    priors: &[Prior],
+/// Adds the logging of `priors` at their organizations' heads, at `at` (ns).
+pub(super) fn log_priors<'a>(
+    writes: &mut Writes<'a>,
+    priors: &'a [Prior],
     head: impl Fn(&str) -> i64,
-    now: DateTime<Utc>,
-) -> StorageResult<()> {
-    let params = Placeholders::of(tx);
-    let at = ns(now);
-    for chunk in priors.chunks(MAX_PARAMS / 5) {
-        let mut sql =
-            String::from("INSERT INTO view_priors (org_id, version, id, doc, at_ns) VALUES ");
-        params.rows(&mut sql, chunk.len(), 5);
-        // The same view twice in one commit keeps the first: as it was before it.
-        sql.push_str(" ON CONFLICT DO NOTHING");
-        let query = chunk
-            .iter()
-            .fold(sqlx::query(&sql).persistent(false), |q, p| {
-                q.bind(p.org.as_str())
-                    .bind(head(&p.org))
-                    .bind(p.id.as_str())
-                    .bind(p.doc.as_deref())
-                    .bind(at)
-            });
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+    at: i64,
+) {
+    let vals = priors
+        .iter()
+        .flat_map(|p| {
+            [
+                Val::Text(&p.org),
+                Val::Int(head(&p.org)),
+                Val::Text(&p.id),
+                Val::MaybeText(p.doc.as_deref()),
+                Val::Int(at),
+            ]
+        })
+        .collect();
+    // The same view twice in one commit keeps the first: as it was before it.
+    writes.rows(
+        "INSERT INTO view_priors (org_id, version, id, doc, at_ns)",
+        "ON CONFLICT DO NOTHING",
+        5,
+        vals,
+    );
 }
 
 impl Storage {
