@@ -35,9 +35,12 @@ impl Db {
         // The same reader is the same contact on the same target, else the same
         // reader's own link on it, else the same link: their counted views started
         // by this one's start, from the tallies (no view walked or held).
-        let [contact, own, link] = tally::visit_keys(share, s.reader_token.as_deref());
-        let visit = (contact.or(own).or(link))
-            .and_then(|key| self.ix().tallies.visits.get(&key))
+        let keys = tally::visit_keys(share, s.reader_token.as_deref());
+        let visit = (self.ix().tallies.visits.get(&share.target))
+            .and_then(|visits| {
+                let mut named = visits.iter().zip(keys);
+                named.find_map(|(lists, key)| key.map(|key| lists.get(key)))?
+            })
             .map_or(0, |starts| starts.partition_point(|at| *at <= s.started_at))
             as u32;
         let top_section =

@@ -48,11 +48,15 @@ pub(super) struct Tallies {
     /// Per contact a link was sent to, when each counted view through it started,
     /// earliest first: the team board finds when a customer's unanswered reading
     /// began without visiting their views.
-    pub opened: HashMap<String, Vec<DateTime<Utc>>>,
-    /// Per reader of a target ([`visit_keys`]), when each of their counted views
-    /// started, earliest first: a radar line's visit number without the views.
-    pub visits: HashMap<String, Vec<DateTime<Utc>>>,
+    pub opened: Starts,
+    /// Per target, per reader of it ([`visit_keys`]: by customer, by reader
+    /// token, by link), when each of their counted views started, earliest first:
+    /// a radar line's visit number without the views.
+    pub visits: HashMap<ShareTarget, [Starts; 3]>,
 }
+
+/// Per key, the starts of its counted views, earliest first.
+pub(super) type Starts = HashMap<String, Vec<DateTime<Utc>>>;
 
 /// A rep's sent links of one day, and how many of them were read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,29 +169,26 @@ pub(super) fn contribution<'a>(
     })
 }
 
-/// The readers a counted view through `link` counts as a visit of: the link's
-/// customer's on its target, the reader's own link's on it, and, on a link given
-/// to no customer, the link's own (see [`Db::radar_item`], which numbers a line
-/// among one of them; a link given to a customer counts its views again).
-pub(super) fn visit_keys(link: &Share, reader_token: Option<&str>) -> [Option<String>; 3] {
-    let target = target_key(&link.target);
-    let customer = (link.contact_id.as_deref()).map(|c| format!("c:{c}:{target}"));
-    let own_link = customer.is_none().then(|| format!("l:{}", link.token));
+/// The readers a counted view through `link` counts as a visit of, on the link's
+/// target: the link's customer, the reader (by their own link), and, on a link
+/// given to no customer, the link (see [`Db::radar_item`], which numbers a line
+/// among the first of them; a link given to a customer counts its views again).
+/// Borrowed: this runs twice a snapshot, and for every view a start counts.
+pub(super) fn visit_keys<'a>(
+    link: &'a Share,
+    reader_token: Option<&'a str>,
+) -> [Option<&'a str>; 3] {
+    let customer = link.contact_id.as_deref();
     [
         customer,
-        reader_token.map(|r| format!("r:{r}:{target}")),
-        own_link,
+        reader_token,
+        customer.is_none().then_some(link.token.as_str()),
     ]
 }
 
 /// One more (`add`) or one fewer `at` in `map`'s sorted list under `key`, the entry
 /// gone when empty.
-fn step_sorted(
-    map: &mut HashMap<String, Vec<DateTime<Utc>>>,
-    key: &str,
-    at: DateTime<Utc>,
-    add: bool,
-) {
+fn step_sorted(map: &mut Starts, key: &str, at: DateTime<Utc>, add: bool) {
     let list = slot(map, key);
     let i = list.partition_point(|o| *o < at);
     if add {
@@ -235,7 +236,9 @@ impl Tallies {
     /// Gives back what the lists grown view by view left unused.
     pub(super) fn shrink(&mut self) {
         self.opened.values_mut().for_each(Vec::shrink_to_fit);
-        self.visits.values_mut().for_each(Vec::shrink_to_fit);
+        for lists in self.visits.values_mut().flatten() {
+            lists.values_mut().for_each(Vec::shrink_to_fit);
+        }
     }
 
     /// Counts `c` in (`add`) or takes it out again.
@@ -293,11 +296,15 @@ impl Tallies {
         if let Some(contact) = c.link.contact_id.as_deref() {
             step_sorted(&mut self.opened, contact, c.session.started_at, add);
         }
-        for key in visit_keys(c.link, c.session.reader_token.as_deref())
-            .iter()
-            .flatten()
-        {
-            step_sorted(&mut self.visits, key, c.session.started_at, add);
+        let visits = slot(&mut self.visits, &c.link.target);
+        let keys = visit_keys(c.link, c.session.reader_token.as_deref());
+        for (lists, key) in visits.iter_mut().zip(keys) {
+            if let Some(key) = key {
+                step_sorted(lists, key, c.session.started_at, add);
+            }
+        }
+        if visits.iter().all(HashMap::is_empty) {
+            self.visits.remove(&c.link.target);
         }
 
         let recent = slot(&mut self.recent, rep);

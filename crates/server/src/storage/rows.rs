@@ -1,13 +1,13 @@
 //! Records as rows: a document (the record as JSON, read back whole) beside the real
 //! columns that lists filter, sort, join and count by, and the SQL that writes them.
 
+use super::writes::{Val, Writes};
 use super::{Dialect, StorageResult, doc};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::Event;
 use lianjie_core::delivery::DeliveryState;
 use lianjie_core::inbox::{ConversationStatus, Direction};
 use lianjie_core::store::{Change, Db, Record};
-use super::writes::{Val, Writes};
 use sqlx::{Any, AnyConnection, Transaction};
 
 /// One record, serialized while the store lock is held and written afterwards.

@@ -181,6 +181,32 @@ fn a_returning_reader_keeps_their_own_link() {
 }
 
 #[test]
+fn a_customer_reading_again_on_another_link_and_device_is_a_second_visit() {
+    let mut db = demo::seed(now());
+    unread_article(&mut db, "c-unread");
+    wanglei_owns(&mut db, "k-001");
+    let sender = db.caller("u-wanglei").unwrap();
+    // The article sent twice to one customer, who opens each on another device.
+    let read = |db: &mut Db, link: &str, session: &str, reader: &str| {
+        let new = NewShare {
+            target: ShareTarget::Content("c-unread".into()),
+            contact_id: Some("k-001".into()),
+            channel: None,
+            lead_capture: Default::default(),
+        };
+        db.create_share(&sender, new, link.into(), now()).unwrap();
+        db.open_share(link, reader.into(), session.into(), Some(reader), now())
+            .unwrap();
+        let mut s = snap(session, link, 10_000, &[("p-price", 4_000)]);
+        s.reader_token = Some(reader.into());
+        db.record_snapshot(&s, now()).unwrap().unwrap()
+    };
+    assert_eq!(read(&mut db, "tok-1", "s1", "phone").visit, 1);
+    // The customer's, not the device's: a second visit.
+    assert_eq!(read(&mut db, "tok-2", "s2", "laptop").visit, 2);
+}
+
+#[test]
 fn anonymous_readers_are_told_apart_by_their_own_link() {
     let mut db = demo::seed(now());
     unread_article(&mut db, "c-unread");
