@@ -484,7 +484,7 @@ fn log_events<'a>(writes: &mut writes::Writes<'a>, batches: &[&'a Batch]) {
     for chunk in events.chunks(3_000) {
         let n = chunk.len() / 3;
         let vals = chunk.to_vec();
-        writes.part(chunk.len(), vals, |sql, p| {
+        writes.part(vals, |sql, p| {
             sql.push_str("INSERT INTO events (at, doc, org_id) VALUES ");
             for i in 0..n {
                 sql.push_str(if i > 0 { ", (" } else { "(" });

@@ -701,7 +701,7 @@ pub(super) fn add_rows<'a>(writes: &mut Writes<'a>, rows: &[(&'a str, i64, &'a R
             .drain(..relabelled.len().min(MAX_PARAMS))
             .collect();
         let n = ids.len();
-        writes.part(n, ids, |sql, p| {
+        writes.part(ids, |sql, p| {
             sql.push_str("DELETE FROM conversation_labels WHERE conversation_id IN (");
             for i in 0..n {
                 sql.push_str(if i > 0 { ", " } else { "" });

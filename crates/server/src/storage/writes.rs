@@ -19,9 +19,32 @@ pub(super) enum Val<'a> {
     MaybeInt(Option<i64>),
 }
 
+impl Statement<'_> {
+    /// The statement's text: its last part, after the others as `WITH` parts.
+    fn text(&self) -> Option<String> {
+        let (last, with) = self.parts.split_last()?;
+        let mut sql = String::new();
+        for (i, part) in with.iter().enumerate() {
+            use std::fmt::Write as _;
+            let _ = write!(
+                sql,
+                "{}w{i} AS ({part})",
+                if i == 0 { "WITH " } else { ", " }
+            );
+        }
+        if !with.is_empty() {
+            sql.push(' ');
+        }
+        sql.push_str(last);
+        Some(sql)
+    }
+}
+
 /// Statements to run in order, each of parts and the values they bind.
 pub(super) struct Writes<'a> {
     dialect: Dialect,
+    /// Whether parts are joined into statements (PostgreSQL).
+    join: bool,
     statements: Vec<Statement<'a>>,
     /// Whether the last statement takes more parts.
     open: bool,
@@ -36,8 +59,13 @@ struct Statement<'a> {
 
 impl<'a> Writes<'a> {
     pub(super) fn of(conn: &AnyConnection) -> Writes<'a> {
+        Writes::new(Dialect::of_backend(conn.backend_name()))
+    }
+
+    fn new(dialect: Dialect) -> Writes<'a> {
         Writes {
-            dialect: Dialect::of_backend(conn.backend_name()),
+            dialect,
+            join: dialect == Dialect::Postgres,
             statements: Vec::new(),
             open: false,
         }
@@ -65,7 +93,7 @@ impl<'a> Writes<'a> {
             };
             let chunk: Vec<Val<'a>> = vals.by_ref().take(room.max(1) * width).collect();
             let rows = chunk.len() / width;
-            self.part(chunk.len(), chunk, |sql, p| {
+            self.part(chunk, |sql, p| {
                 sql.push_str(head);
                 sql.push_str(" VALUES ");
                 for r in 0..rows {
@@ -82,17 +110,14 @@ impl<'a> Writes<'a> {
         }
     }
 
-    /// Adds a part of `n` values, `vals`, written by `write` (which calls the
-    /// placeholder writer it is given once a value, in order).
+    /// Adds a part binding `vals`, written by `write` (which calls the placeholder
+    /// writer it is given once a value, in order).
     pub(super) fn part(
         &mut self,
-        n: usize,
         vals: Vec<Val<'a>>,
         write: impl FnOnce(&mut String, &mut dyn FnMut(&mut String)),
     ) {
-        debug_assert_eq!(n, vals.len());
-        let join = self.dialect == Dialect::Postgres;
-        if !(join && self.open && self.taken() + n <= MAX_PARAMS) {
+        if !(self.join && self.open && self.taken() + vals.len() <= MAX_PARAMS) {
             self.statements.push(Statement::default());
         }
         let dialect = self.dialect;
@@ -125,9 +150,10 @@ impl<'a> Writes<'a> {
         self.open = false;
     }
 
+    /// Values the statement that takes the next part binds already.
     fn taken(&self) -> usize {
         match self.statements.last() {
-            Some(s) if self.open => s.vals.len(),
+            Some(s) if self.open && self.join => s.vals.len(),
             _ => 0,
         }
     }
@@ -138,28 +164,13 @@ impl<'a> Writes<'a> {
         tx: &mut Transaction<'_, sqlx::Any>,
     ) -> Result<Vec<AnyRow>, sqlx::Error> {
         let mut out = Vec::new();
-        for Statement {
-            mut parts,
-            vals,
-            returning,
-        } in self.statements
-        {
-            let Some(last) = parts.pop() else {
+        for statement in self.statements {
+            let Some(sql) = statement.text() else {
                 continue;
             };
-            let mut sql = String::new();
-            for (i, part) in parts.iter().enumerate() {
-                use std::fmt::Write as _;
-                let _ = write!(
-                    sql,
-                    "{}w{i} AS ({part})",
-                    if i == 0 { "WITH " } else { ", " }
-                );
-            }
-            if !parts.is_empty() {
-                sql.push(' ');
-            }
-            sql.push_str(&last);
+            let Statement {
+                vals, returning, ..
+            } = statement;
             // Texts vary with the group's size: not worth keeping prepared.
             let query = vals
                 .iter()
@@ -176,5 +187,72 @@ impl<'a> Writes<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(writes: &Writes) -> Vec<String> {
+        writes
+            .statements
+            .iter()
+            .filter_map(Statement::text)
+            .collect()
+    }
+
+    fn ints(n: usize) -> Vec<Val<'static>> {
+        (0..n).map(|i| Val::Int(i as i64)).collect()
+    }
+
+    #[test]
+    fn postgres_joins_parts_numbering_their_values_on() {
+        let mut writes = Writes::new(Dialect::Postgres);
+        writes.rows("INSERT INTO a (x, y)", "ON CONFLICT DO NOTHING", 2, ints(4));
+        writes.rows("INSERT INTO b (z)", "", 1, ints(1));
+        writes.part(ints(1), |sql, p| {
+            sql.push_str("INSERT INTO c (z) VALUES (");
+            p(sql);
+            sql.push_str(") RETURNING id");
+        });
+        writes.returning();
+        writes.rows("INSERT INTO d (z)", "", 1, ints(1));
+        assert_eq!(
+            texts(&writes),
+            [
+                "WITH w0 AS (INSERT INTO a (x, y) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING), \
+                 w1 AS (INSERT INTO b (z) VALUES ($5) ) INSERT INTO c (z) VALUES ($6) RETURNING id",
+                // After a returning part: a statement of its own.
+                "INSERT INTO d (z) VALUES ($1) ",
+            ]
+        );
+        assert!(writes.statements[0].returning && !writes.statements[1].returning);
+        assert_eq!(writes.statements[0].vals.len(), 6);
+    }
+
+    #[test]
+    fn a_part_apart_and_values_past_the_limit_start_another_statement() {
+        let mut writes = Writes::new(Dialect::Postgres);
+        writes.rows("INSERT INTO a (z)", "", 1, ints(1));
+        writes.apart();
+        writes.rows("INSERT INTO b (x, y)", "", 2, ints(MAX_PARAMS + 2));
+        let counts: Vec<(usize, usize)> = (writes.statements.iter())
+            .map(|s| (s.parts.len(), s.vals.len()))
+            .collect();
+        // b's first rows fill the second statement (an even number of values), the
+        // rest go on in a third.
+        assert_eq!(counts, [(1, 1), (1, MAX_PARAMS), (1, 2)]);
+        assert!(texts(&writes)[2].ends_with("VALUES ($1, $2) "));
+    }
+
+    #[test]
+    fn sqlite_runs_every_part_alone_in_full_chunks() {
+        let mut writes = Writes::new(Dialect::Sqlite);
+        writes.rows("INSERT INTO a (z)", "", 1, ints(3));
+        writes.rows("INSERT INTO b (x, y)", "", 2, ints(MAX_PARAMS + 2));
+        let counts: Vec<usize> = writes.statements.iter().map(|s| s.vals.len()).collect();
+        assert_eq!(counts, [3, MAX_PARAMS, 2]);
+        assert_eq!(texts(&writes)[0], "INSERT INTO a (z) VALUES (?), (?), (?) ");
     }
 }
