@@ -61,8 +61,9 @@ const PRIORS_BATCH: i64 = 20_000;
 
 /// What `keys` name of `org`'s views. With `known`, as a copy at that head counted
 /// them: a view a later commit changed comes as it was before (its prior), one a
-/// later commit issued is left out; `None` when priors since `known` are pruned
-/// (read the organization again). Without, as stored (the writer, at the head).
+/// later commit issued is left out; `None` when one changed since and the priors
+/// since `known` are pruned (read the organization again). Without, as stored (the
+/// writer, at the head).
 pub(super) async fn views_as_of(
     conn: &mut sqlx::AnyConnection,
     org: &str,
@@ -70,6 +71,8 @@ pub(super) async fn views_as_of(
     known: Option<i64>,
 ) -> StorageResult<Option<Vec<StoredView>>> {
     let mut found: BTreeMap<String, String> = BTreeMap::new();
+    // The newest head that wrote any of them: at most `known`, none changed since.
+    let mut newest = 0;
     // A statement per chunk of keys of one column: mostly one or three in all.
     let columns = [
         ("id", &keys.ids),
@@ -85,11 +88,15 @@ pub(super) async fn views_as_of(
                     .push(&format!(" AND {column} IN "))
                     .list(chunk);
             };
-            found.extend(ids_and_docs(conn, from).await?);
+            let (rows, top) = ids_and_docs(conn, from).await?;
+            found.extend(rows);
+            newest = newest.max(top);
         }
     }
+    // Priors only when a commit after the copy's head wrote one of them (on a lone
+    // server, never: its copy knows every commit).
     if let Some(known) = known
-        && !found.is_empty()
+        && newest > known
     {
         let ids: Vec<String> = found.keys().cloned().collect();
         let mut earliest: BTreeMap<String, Option<String>> = BTreeMap::new();
@@ -135,15 +142,16 @@ pub(super) async fn views_as_of(
         .map(Some)
 }
 
-/// The (id, document) rows `from` selects (it writes a statement's `FROM` on): on SQLite joined
-/// into one row by the database and split here, as a start reads its pages (sqlx
-/// hands each row over from its SQLite thread on its own, which cost ingest more
-/// than reading them: 2,290-4,571 snapshots/s at 100k, each group reading its
-/// readers' visits); row by row if a key holds the joining character.
+/// The (id, document) rows `from` selects (it writes a statement's `FROM` on), and
+/// the newest version among them (0 for none): on SQLite joined into one row by
+/// the database and split here, as a start reads its pages (sqlx hands each row
+/// over from its SQLite thread on its own, which cost ingest more than reading
+/// them: 2,290-4,571 snapshots/s at 100k, each group reading its readers'
+/// visits); row by row if a key holds the joining character.
 async fn ids_and_docs(
     conn: &mut sqlx::AnyConnection,
     from: impl Fn(&mut Sql),
-) -> StorageResult<Vec<(String, String)>> {
+) -> StorageResult<(Vec<(String, String)>, i64)> {
     if Dialect::of_backend(conn.backend_name()) == Dialect::Sqlite {
         let mut joined = Sql::default();
         joined
@@ -151,30 +159,33 @@ async fn ids_and_docs(
             .text(&SEPARATOR.to_string())
             .push("), string_agg(doc, ")
             .text(&SEPARATOR.to_string())
-            .push(")");
+            .push("), max(version)");
         from(&mut joined);
         let row = joined.query().fetch_one(&mut *conn).await?;
         let count: i64 = row.try_get(0)?;
         if count == 0 {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         let ids: String = row.try_get(1)?;
         let docs: String = row.try_get(2)?;
+        let newest: i64 = row.try_get(3)?;
         let split =
             |text: &str| -> Vec<String> { text.split(SEPARATOR).map(str::to_owned).collect() };
         let (ids, docs) = (split(&ids), split(&docs));
         if i64::try_from(ids.len()) == Ok(count) && ids.len() == docs.len() {
-            return Ok(ids.into_iter().zip(docs).collect());
+            return Ok((ids.into_iter().zip(docs).collect(), newest));
         }
     }
     let mut rows = Sql::default();
-    rows.push("SELECT id, doc");
+    rows.push("SELECT id, doc, version");
     from(&mut rows);
     let mut out = Vec::new();
+    let mut newest = 0;
     for row in rows.query().fetch_all(&mut *conn).await? {
         out.push((row.try_get(0)?, row.try_get(1)?));
+        newest = newest.max(row.try_get(2)?);
     }
-    Ok(out)
+    Ok((out, newest))
 }
 
 /// Adds the logging of `priors` at their organizations' heads, at `at` (ns).
