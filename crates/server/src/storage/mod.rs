@@ -468,11 +468,9 @@ impl Changes {
     }
 }
 
-/// Logs the batches' events in one statement and returns each batch's event id.
-/// Ids come from the table's sequence as the rows are inserted, in the order of
-/// `VALUES`, so the n-th smallest id is the n-th event's.
-/// Adds the events `batches` log, their ids returned by the writes' run (see
-/// [`event_ids`]).
+/// Adds the events `batches` log to `writes`, each part returning its ids (see
+/// [`event_ids`]). Ids come from the table's sequence as the rows are inserted, in
+/// the order of `VALUES`, so the n-th smallest id is the n-th event's.
 fn log_events<'a>(writes: &mut writes::Writes<'a>, batches: &[&'a Batch]) {
     let events: Vec<writes::Val<'a>> = batches
         .iter()

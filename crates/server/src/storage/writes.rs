@@ -3,7 +3,9 @@
 //! writes' four statements (the views, their customers, the priors, the events)
 //! took about half of a commit: there they are joined into one, each a
 //! data-modifying `WITH` part, which PostgreSQL runs once and to its end on one
-//! snapshot. SQLite runs them one by one (it lives in the process: no trip to save).
+//! snapshot. A commit that writes conversations takes a second (`Writes::apart`,
+//! see `rows::add_rows`). SQLite runs them one by one (it lives in the process: no
+//! trip to save).
 
 use super::Dialect;
 use super::rows::MAX_PARAMS;
