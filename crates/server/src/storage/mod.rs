@@ -468,7 +468,7 @@ impl Changes {
     }
 }
 
-/// Adds the events `batches` log to `writes`, each part returning its ids (see
+/// Adds the events `batches` log to `writes`, returning their ids (see
 /// [`event_ids`]). Ids come from the table's sequence as the rows are inserted, in
 /// the order of `VALUES`, so the n-th smallest id is the n-th event's.
 fn log_events<'a>(writes: &mut writes::Writes<'a>, batches: &[&'a Batch]) {
@@ -478,24 +478,12 @@ fn log_events<'a>(writes: &mut writes::Writes<'a>, batches: &[&'a Batch]) {
         .flat_map(|(at, doc, org)| [at.as_str(), doc.as_str(), org.as_str()])
         .map(writes::Val::Text)
         .collect();
-    // Three values an event: a thousand a part, well under every limit.
-    for chunk in events.chunks(3_000) {
-        let n = chunk.len() / 3;
-        let vals = chunk.to_vec();
-        writes.part(vals, |sql, p| {
-            sql.push_str("INSERT INTO events (at, doc, org_id) VALUES ");
-            for i in 0..n {
-                sql.push_str(if i > 0 { ", (" } else { "(" });
-                for c in 0..3 {
-                    sql.push_str(if c > 0 { ", " } else { "" });
-                    p(sql);
-                }
-                sql.push(')');
-            }
-            sql.push_str(" RETURNING id");
-        });
-        writes.returning();
-    }
+    writes.returning_rows(
+        "INSERT INTO events (at, doc, org_id)",
+        "RETURNING id",
+        3,
+        events,
+    );
 }
 
 /// Each batch's event id, from the ids the events' parts returned (in the order

@@ -618,15 +618,24 @@ pub(super) const MAX_PARAMS: usize = 4_000;
 /// the square of its parameters (4,000 of them: 21 ms a statement, against 0.2 ms
 /// for plain `?`, which binds by position). PostgreSQL knows only `$n`.
 #[derive(Clone, Copy)]
-pub(super) struct Placeholders(Dialect);
+pub(super) struct Placeholders {
+    dialect: Dialect,
+    /// How many parameters the statement binds before these.
+    before: usize,
+}
 
 impl Placeholders {
     pub(super) fn of(conn: &AnyConnection) -> Placeholders {
-        Placeholders(Dialect::of_backend(conn.backend_name()))
+        Placeholders::new(Dialect::of_backend(conn.backend_name()), 0)
+    }
+
+    /// A statement's placeholders after its first `before` parameters.
+    pub(super) fn new(dialect: Dialect, before: usize) -> Placeholders {
+        Placeholders { dialect, before }
     }
 
     /// Appends `rows` rows of `width` parameters each, `(p1, p2), (p3, p4)`, for a
-    /// multi-row statement.
+    /// multi-row statement (one row: a list, as `IN` takes).
     pub(super) fn rows(self, sql: &mut String, rows: usize, width: usize) {
         for r in 0..rows {
             sql.push_str(if r > 0 { ", (" } else { "(" });
@@ -640,11 +649,11 @@ impl Placeholders {
 
     /// Appends the `n`th parameter (from 1).
     pub(super) fn push(self, sql: &mut String, n: usize) {
-        match self.0 {
+        match self.dialect {
             Dialect::Sqlite => sql.push('?'),
             Dialect::Postgres => {
                 use std::fmt::Write as _;
-                let _ = write!(sql, "${n}");
+                let _ = write!(sql, "${}", self.before + n);
             }
         }
     }
@@ -702,12 +711,8 @@ pub(super) fn add_rows<'a>(writes: &mut Writes<'a>, rows: &[(&'a str, i64, &'a R
             .collect();
         let n = ids.len();
         writes.part(ids, |sql, p| {
-            sql.push_str("DELETE FROM conversation_labels WHERE conversation_id IN (");
-            for i in 0..n {
-                sql.push_str(if i > 0 { ", " } else { "" });
-                p(sql);
-            }
-            sql.push(')');
+            sql.push_str("DELETE FROM conversation_labels WHERE conversation_id IN ");
+            p.rows(sql, 1, n);
         });
     }
     if !labels.is_empty() {

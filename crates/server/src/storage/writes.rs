@@ -8,7 +8,7 @@
 //! trip to save).
 
 use super::Dialect;
-use super::rows::MAX_PARAMS;
+use super::rows::{MAX_PARAMS, Placeholders};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Transaction};
 
@@ -83,6 +83,30 @@ impl<'a> Writes<'a> {
     /// Adds `head VALUES (...), (...) tail` for the rows in `vals`, `width` values
     /// each, in as many parts as the limit of values a statement takes asks.
     pub(super) fn rows(&mut self, head: &str, tail: &str, width: usize, vals: Vec<Val<'a>>) {
+        self.rows_in_parts(head, tail, width, vals, false);
+    }
+
+    /// As [`Writes::rows`], for a statement whose rows (its `tail`'s `RETURNING`)
+    /// [`Writes::run`] returns: each of its parts ends its statement (only a
+    /// statement's last part returns rows).
+    pub(super) fn returning_rows(
+        &mut self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        vals: Vec<Val<'a>>,
+    ) {
+        self.rows_in_parts(head, tail, width, vals, true);
+    }
+
+    fn rows_in_parts(
+        &mut self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        vals: Vec<Val<'a>>,
+        returning: bool,
+    ) {
         let width = width.max(1);
         let mut vals = vals.into_iter().peekable();
         while vals.peek().is_some() {
@@ -98,26 +122,25 @@ impl<'a> Writes<'a> {
             self.part(chunk, |sql, p| {
                 sql.push_str(head);
                 sql.push_str(" VALUES ");
-                for r in 0..rows {
-                    sql.push_str(if r > 0 { ", (" } else { "(" });
-                    for c in 0..width {
-                        sql.push_str(if c > 0 { ", " } else { "" });
-                        p(sql);
-                    }
-                    sql.push(')');
-                }
+                p.rows(sql, rows, width);
                 sql.push(' ');
                 sql.push_str(tail);
             });
+            if returning {
+                if let Some(statement) = self.statements.last_mut() {
+                    statement.returning = true;
+                }
+                self.open = false;
+            }
         }
     }
 
-    /// Adds a part binding `vals`, written by `write` (which calls the placeholder
-    /// writer it is given once a value, in order).
+    /// Adds a part binding `vals`, written by `write` with the placeholders that
+    /// follow the statement's values so far (one a value, in order).
     pub(super) fn part(
         &mut self,
         vals: Vec<Val<'a>>,
-        write: impl FnOnce(&mut String, &mut dyn FnMut(&mut String)),
+        write: impl FnOnce(&mut String, Placeholders),
     ) {
         if !(self.join && self.open && self.taken() + vals.len() <= MAX_PARAMS) {
             self.statements.push(Statement::default());
@@ -126,30 +149,11 @@ impl<'a> Writes<'a> {
         let Some(statement) = self.statements.last_mut() else {
             return;
         };
-        let mut next = statement.vals.len();
         let mut sql = String::new();
-        write(&mut sql, &mut |sql: &mut String| {
-            next += 1;
-            match dialect {
-                Dialect::Sqlite => sql.push('?'),
-                Dialect::Postgres => {
-                    use std::fmt::Write as _;
-                    let _ = write!(sql, "${next}");
-                }
-            }
-        });
+        write(&mut sql, Placeholders::new(dialect, statement.vals.len()));
         statement.parts.push(sql);
         statement.vals.extend(vals);
         self.open = true;
-    }
-
-    /// Marks the last part added as one whose rows [`Writes::run`] returns: it
-    /// ends its statement (only a statement's last part returns rows).
-    pub(super) fn returning(&mut self) {
-        if let Some(statement) = self.statements.last_mut() {
-            statement.returning = true;
-        }
-        self.open = false;
     }
 
     /// Values the statement that takes the next part binds already.
@@ -213,12 +217,7 @@ mod tests {
         let mut writes = Writes::new(Dialect::Postgres);
         writes.rows("INSERT INTO a (x, y)", "ON CONFLICT DO NOTHING", 2, ints(4));
         writes.rows("INSERT INTO b (z)", "", 1, ints(1));
-        writes.part(ints(1), |sql, p| {
-            sql.push_str("INSERT INTO c (z) VALUES (");
-            p(sql);
-            sql.push_str(") RETURNING id");
-        });
-        writes.returning();
+        writes.returning_rows("INSERT INTO c (z)", "RETURNING id", 1, ints(1));
         writes.rows("INSERT INTO d (z)", "", 1, ints(1));
         assert_eq!(
             texts(&writes),
