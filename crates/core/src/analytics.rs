@@ -45,7 +45,7 @@ fn day_counts(days: &Counts<chrono::NaiveDate>) -> Vec<DayCount> {
 /// figure cannot be added up (distinct readers, the median). No value is kept at
 /// zero, so two built in a different order are equal. The keys are the server's own
 /// ids, so a fast hash is safe here.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts<K: Hash + Eq> {
     counts: HashMap<K, u32>,
     total: u32,
@@ -158,7 +158,7 @@ impl Counts<u64> {
 /// What the counted views of one content item (through one rep's links) add up
 /// to, kept current view by view, so the figures read these sums instead of every
 /// view ever recorded.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Views per reader (see [`Reading::reader_key`]): opens are their total.
     readers: Counts<String>,

@@ -5,17 +5,29 @@ use crate::validate::{FieldErrors, FieldProblem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// What a share link opens.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    content = "id",
-    rename_all = "snake_case",
-    try_from = "ShareTargetWire"
-)]
+/// What a share link opens: `{"type": "card" | "content", "id": ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "ShareTargetWire")]
 pub enum ShareTarget {
     Card(String),
     Content(String),
+}
+
+/// Written as the flat struct it is read as: a derived tagged enum writes its tag
+/// as a variant, which formats that are not self-describing (the tallies a server
+/// saves) write as a number and cannot read back as the tag's text.
+impl Serialize for ShareTarget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let (kind, id) = match self {
+            ShareTarget::Card(id) => ("card", id),
+            ShareTarget::Content(id) => ("content", id),
+        };
+        let mut fields = s.serialize_struct("ShareTarget", 2)?;
+        fields.serialize_field("type", kind)?;
+        fields.serialize_field("id", id)?;
+        fields.end()
+    }
 }
 
 /// How a [`ShareTarget`] and a [`LeadCapture`] are read: flat structs, not derived

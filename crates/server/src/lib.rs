@@ -468,6 +468,33 @@ fn first_start(config: &Config) -> Result<FirstStart, StorageError> {
 
 /// Opens the database (seeding it on first start) and builds the whole app.
 pub async fn build(config: Config) -> Result<Router, StorageError> {
+    Ok(build_app(config).await?.0)
+}
+
+/// Asks the writer to save every organization's tallies (see
+/// `storage/checkpoint.rs`): what a server stopping does, so its next start takes
+/// them back instead of counting every view.
+pub struct Saver {
+    tenants: Vec<Arc<Tenant>>,
+    writer: mpsc::UnboundedSender<writer::SaveTallies>,
+}
+
+impl Saver {
+    /// Saves them once the writer is between commits; returns when done.
+    pub async fn save(&self) {
+        let (done, saved) = tokio::sync::oneshot::channel();
+        let asked = writer::SaveTallies {
+            tenants: self.tenants.clone(),
+            done,
+        };
+        if self.writer.send(asked).is_ok() {
+            let _ = saved.await;
+        }
+    }
+}
+
+/// [`build`], with what saves the tallies when the server stops.
+pub async fn build_app(config: Config) -> Result<(Router, Saver), StorageError> {
     let storage = Storage::open(&config.database_url).await?;
     let mut dbs = storage.load().await?;
     if dbs.is_empty() {
@@ -486,15 +513,26 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
         dbs = storage.load().await?;
     }
     let mut tenants = BTreeMap::new();
-    for (db, head) in dbs {
+    for storage::Loaded { db, head, counted } in dbs {
         let id = db.org.id.clone();
+        match counted {
+            storage::Counted::Saved => {
+                println!("{id}: took back the tallies saved at head {head}");
+            }
+            storage::Counted::Views(n) => println!("{id}: counted {n} views"),
+        }
         let announced = storage.last_event_id(&id).await?;
         tenants.insert(id.clone(), Arc::new(Tenant::new(id, db, head, announced)));
     }
     let (write, jobs) = mpsc::unbounded_channel();
+    let (save, saves) = mpsc::unbounded_channel();
+    let saver = Saver {
+        tenants: tenants.values().cloned().collect(),
+        writer: save,
+    };
     let events = broadcast::channel(1024).0;
     let wake = Arc::new(Notify::new());
-    tokio::spawn(writer::writer(storage.clone(), jobs, wake.clone()));
+    tokio::spawn(writer::writer(storage.clone(), jobs, saves, wake.clone()));
     if let (url, storage::Dialect::Postgres) = storage::Dialect::of(&config.database_url) {
         tokio::spawn(relay::listen(url, Arc::downgrade(&wake)));
     }
@@ -523,7 +561,7 @@ pub async fn build(config: Config) -> Result<Router, StorageError> {
     tokio::spawn(adapters::email::supervise(Arc::downgrade(&state)));
     jobs::spawn(&state);
     tokio::spawn(relay::relay(Arc::downgrade(&state), wake));
-    Ok(routes::router(state))
+    Ok((routes::router(state), saver))
 }
 
 /// Random URL-safe token of `N` bytes (16 bytes = 128 bits for share tokens).

@@ -86,7 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if config.public_url.is_empty() {
         config.public_url = format!("http://{}", listener.local_addr()?);
     }
-    let app = lianjie_server::build(config).await?;
+    let (app, saver) = lianjie_server::build_app(config).await?;
     println!(
         "lianjie-server listening on http://{} (database {db})",
         listener.local_addr()?
@@ -95,9 +95,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+    .with_graceful_shutdown(async move {
+        stop_asked().await;
+        // Before the connections close: a request that still writes makes the
+        // saved tallies count an older head, and the next start counts the views.
+        saver.save().await;
     })
     .await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what a service manager or container runtime sends).
+async fn stop_asked() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = interrupt => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = interrupt.await;
 }

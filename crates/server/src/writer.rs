@@ -16,17 +16,38 @@ use tokio::sync::{Notify, mpsc};
 const MAX_BATCH: usize = 512;
 
 /// The single writer: takes every job waiting, runs and commits them in one
-/// transaction (group commit), then has the relay announce their events.
+/// transaction (group commit), then has the relay announce their events. Between
+/// groups, and once idle for [`SAVE_WHEN_IDLE`], it saves the tallies of the
+/// organizations it changed (`storage/checkpoint.rs`): its copies then hold exactly
+/// what was committed.
 pub(crate) async fn writer(
     storage: Storage,
     mut jobs: mpsc::UnboundedReceiver<WriteJob>,
+    mut saves: mpsc::UnboundedReceiver<SaveTallies>,
     relay: Arc<Notify>,
 ) {
     let mut batch = Vec::new();
     let mut clock = Clock::default();
+    let mut unsaved: BTreeMap<String, Arc<Tenant>> = BTreeMap::new();
     loop {
-        if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
-            return;
+        tokio::select! {
+            biased;
+            taken = jobs.recv_many(&mut batch, MAX_BATCH) => {
+                if taken == 0 {
+                    return;
+                }
+            }
+            Some(asked) = saves.recv() => {
+                save_tallies(&storage, &asked.tenants).await;
+                unsaved.clear();
+                let _ = asked.done.send(());
+                continue;
+            }
+            () = tokio::time::sleep(SAVE_WHEN_IDLE), if !unsaved.is_empty() => {
+                let idle: Vec<_> = std::mem::take(&mut unsaved).into_values().collect();
+                save_tallies(&storage, &idle).await;
+                continue;
+            }
         }
         let tenants: BTreeMap<String, Arc<Tenant>> = batch
             .iter()
@@ -49,8 +70,38 @@ pub(crate) async fn writer(
                 }
             }
         }
+        unsaved.extend(tenants);
         // Jobs that never ran (the commit failed before them) drop their answers.
         batch.clear();
+    }
+}
+
+/// How long the writer waits without a job before it saves the tallies of the
+/// organizations it changed: a server that dies later starts from them.
+const SAVE_WHEN_IDLE: Duration = Duration::from_secs(60);
+
+/// A request to save these organizations' tallies now (a server stopping).
+pub(crate) struct SaveTallies {
+    pub tenants: Vec<Arc<Tenant>>,
+    pub done: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Saves each organization's tallies at the head its copy holds (only if storage
+/// is still there: see [`Storage::save_tallies`]). A failure costs the next start
+/// a count of the views, nothing else: it is reported and passed over.
+async fn save_tallies(storage: &Storage, tenants: &[Arc<Tenant>]) {
+    for tenant in tenants {
+        let (doc, head) = {
+            let db = tenant.lock();
+            (crate::storage::tallies_doc(&db), tenant.version())
+        };
+        let saved = match doc {
+            Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = saved {
+            eprintln!("saving the tallies of {}: {e}", tenant.id);
+        }
     }
 }
 
@@ -209,7 +260,7 @@ async fn resync<'t>(storage: &Storage, tenants: impl Iterator<Item = &'t Arc<Ten
     for tenant in tenants {
         let (fresh, head) = loop {
             match storage.load_org(&tenant.id).await {
-                Ok(loaded) => break loaded,
+                Ok(loaded) => break (loaded.db, loaded.head),
                 Err(e) => {
                     eprintln!("reloading {} after a failed commit: {e}", tenant.id);
                     tokio::time::sleep(Duration::from_secs(1)).await;

@@ -11,19 +11,21 @@
 
 use chrono::NaiveDate;
 use foldhash::HashMap;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Reach {
     /// Per reader, the days they read on in order, with their views: a short list,
     /// where a map cost each of the million readers a node of its own.
+    #[serde(with = "super::saved::reading_days")]
     readers: HashMap<String, Vec<(NaiveDate, u32)>>,
     days: BTreeMap<NaiveDate, Day>,
 }
 
 /// One day's views, and its readers by the day each read before it. Nothing is kept
 /// at zero, so two built in a different order are equal.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Day {
     views: u32,
     /// Readers by their previous reading day (`None`: their first).

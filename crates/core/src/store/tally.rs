@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Tallies {
     /// Per target, per rep whose link it was read through.
     pub by_target: HashMap<ShareTarget, BTreeMap<String, Tally>>,
@@ -48,10 +48,12 @@ pub(super) struct Tallies {
     /// Per contact a link was sent to, when each counted view through it started,
     /// earliest first: the team board finds when a customer's unanswered reading
     /// began without visiting their views.
+    #[serde(with = "super::saved::starts")]
     pub opened: Starts,
     /// Per target, per reader of it ([`visit_keys`]: by customer, by reader
     /// token, by link), when each of their counted views started, earliest first:
     /// a radar line's visit number without the views.
+    #[serde(with = "super::saved::visits")]
     pub visits: HashMap<ShareTarget, [Starts; 3]>,
 }
 
@@ -59,7 +61,7 @@ pub(super) struct Tallies {
 pub(super) type Starts = HashMap<String, Vec<DateTime<Utc>>>;
 
 /// A rep's sent links of one day, and how many of them were read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Sent {
     pub links: u32,
     pub read: u32,

@@ -1,7 +1,7 @@
 //! Reading an organization's records into a `Db`: at start, and when another server
 //! replaced its data whole.
 
-use super::{Changes, Dialect, StorageResult, heads};
+use super::{Changes, Dialect, StorageResult, checkpoint, heads};
 use futures_util::TryStreamExt as _;
 use lianjie_core::store::{Db, Record, ViewKeys};
 use lianjie_core::team::Organization;
@@ -24,7 +24,7 @@ pub(super) async fn changes_after(
     {
         return Ok(changes);
     }
-    Ok(Changes::Reload(Box::new(load_org(conn, org).await?)))
+    Ok(Changes::Reload(Box::new(load_org(conn, org).await?.db)))
 }
 
 /// [`changes_after`]'s records, unless the organization must be read whole: a
@@ -53,9 +53,27 @@ async fn records_since(
     }))
 }
 
+/// An organization's records, read at start.
+pub struct Loaded {
+    pub db: Db,
+    /// The head the records are at least as new as.
+    pub head: i64,
+    pub counted: Counted,
+}
+
+/// Where a copy's tallies came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    /// Taken back as saved at the head the copy was read at (see `checkpoint.rs`).
+    Saved,
+    /// Counted from this many views.
+    Views(u64),
+}
+
 /// One organization's records but its messages (they stay in storage), read on
 /// `conn`.
-pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Db> {
+pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Loaded> {
+    let (head, _) = heads::head(conn, org).await?;
     let mut db = Db::default();
     db.org = docs::<Organization>(conn, "SELECT doc FROM organizations WHERE id = $1", org)
         .await?
@@ -89,22 +107,44 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
     )
     .await?;
     db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
+    // Tallies saved at this head count exactly these records, if no commit came
+    // while they were read.
+    let saved = match head {
+        0 => None,
+        _ => checkpoint::saved(conn, org, head).await?,
+    };
+    if let Some(saved) = saved
+        && heads::head(conn, org).await?.0 == head
+    {
+        db.restore_tallies(saved);
+        return Ok(Loaded {
+            db,
+            head,
+            counted: Counted::Saved,
+        });
+    }
     // Before the data serves anyone (see `Db::build_lookups`). The views are counted
     // into the tallies a page at a time and let go: operations hold the ones they
     // name (see `views::views_as_of`).
     db.build_lookups();
+    let mut views = 0;
     in_pages(
         conn,
         "view_sessions",
         "id",
         org,
         |page: Keyed<ViewSession>| {
+            views += page.len() as u64;
             db.count_views(page.iter().map(|(_, v)| v));
         },
     )
     .await?;
     db.shrink_lookups();
-    Ok(db)
+    Ok(Loaded {
+        db,
+        head,
+        counted: Counted::Views(views),
+    })
 }
 
 /// Records by key, in no order.

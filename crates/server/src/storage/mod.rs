@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor as _, Row as _};
 
+mod checkpoint;
 pub mod files;
 mod fill;
 pub mod heads;
@@ -22,6 +23,8 @@ mod rows;
 mod views;
 mod writes;
 
+pub use checkpoint::tallies_doc;
+pub use load::{Counted, Loaded};
 use load::{changes_after, key_and_doc, load_org};
 pub use queue::Due;
 
@@ -38,6 +41,8 @@ pub enum StorageError {
     Decode(#[from] serde_json::Error),
     #[error("reading stored records stopped: {0}")]
     Reading(#[from] tokio::task::JoinError),
+    #[error("saving the tallies: {0}")]
+    Checkpoint(String),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
@@ -195,7 +200,7 @@ impl Storage {
 
     /// Every organization's records, one `Db` each (with the head it was read at);
     /// empty when the database is.
-    pub async fn load(&self) -> StorageResult<Vec<(Db, i64)>> {
+    pub async fn load(&self) -> StorageResult<Vec<Loaded>> {
         let orgs: Vec<String> =
             sqlx::query("SELECT org_id FROM users UNION SELECT id FROM organizations ORDER BY 1")
                 .fetch_all(&self.pool)
@@ -210,11 +215,10 @@ impl Storage {
         Ok(out)
     }
 
-    /// One organization's records, and the head they are at least as new as.
-    pub async fn load_org(&self, org: &str) -> StorageResult<(Db, i64)> {
-        let mut conn = self.pool.acquire().await?;
-        let (head, _) = heads::head(&mut conn, org).await?;
-        Ok((load_org(&mut conn, org).await?, head))
+    /// One organization's records, the head they are at least as new as, and
+    /// where its tallies came from.
+    pub async fn load_org(&self, org: &str) -> StorageResult<Loaded> {
+        load_org(&mut *self.pool.acquire().await?, org).await
     }
 
     /// `org`'s head: how many commits changed its data, and the last one that

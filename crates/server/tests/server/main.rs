@@ -17,6 +17,7 @@ mod limits;
 mod model;
 mod permissions;
 mod public_fields;
+mod restarts;
 mod scopes;
 mod sharing;
 mod sign_in;

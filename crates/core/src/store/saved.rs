@@ -1,0 +1,176 @@
+//! The running tallies saved between a server's runs: a server that stops saves
+//! them with the head they count (see the server's `storage/checkpoint.rs`), and one
+//! that starts at that head takes them back instead of counting every view again.
+//!
+//! The lists that grow with the views (when each counted view started, the days
+//! each reader read on) are written as numbers: chrono writes an instant or a day
+//! as text, and a start would parse a million of them.
+
+use super::Db;
+use super::tally::{Starts, Tallies};
+use crate::share::ShareTarget;
+use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
+use foldhash::HashMap;
+use serde::de::Error as _;
+use serde::ser::SerializeTuple as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Tallies read back from where a server saved them (see [`Db::saved_tallies`]).
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+pub struct SavedTallies(Tallies);
+
+/// A copy's tallies as they are, to save.
+#[derive(Serialize)]
+struct Saving<'a>(&'a Tallies);
+
+impl Db {
+    /// The running tallies, to save with the head this copy holds: a copy at the
+    /// same head takes them back with [`Db::restore_tallies`].
+    pub fn saved_tallies(&self) -> impl Serialize + '_ {
+        Saving(&self.ix().tallies)
+    }
+
+    /// Takes back tallies saved at the head this copy's records are at, in place of
+    /// counting its views: the lookups are built from the records it holds, which
+    /// on a copy that let its views go counts none.
+    pub fn restore_tallies(&mut self, saved: SavedTallies) {
+        self.build_lookups();
+        if let Some(ix) = self.index.get_mut() {
+            ix.tallies = saved.0;
+        }
+    }
+}
+
+/// An instant as whole seconds and nanoseconds.
+fn instant_parts(at: &DateTime<Utc>) -> (i64, u32) {
+    (at.timestamp(), at.timestamp_subsec_nanos())
+}
+
+fn instant<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<DateTime<Utc>, E> {
+    DateTime::from_timestamp(secs, nanos).ok_or_else(|| E::custom("an instant out of range"))
+}
+
+/// One key's starts, to write.
+struct Instants<'a>(&'a [DateTime<Utc>]);
+
+impl Serialize for Instants<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(instant_parts))
+    }
+}
+
+/// One key's starts, read back.
+struct ReadInstants(Vec<DateTime<Utc>>);
+
+impl<'de> Deserialize<'de> for ReadInstants {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let parts = Vec::<(i64, u32)>::deserialize(d)?;
+        parts
+            .into_iter()
+            .map(instant)
+            .collect::<Result<_, _>>()
+            .map(ReadInstants)
+    }
+}
+
+/// [`Starts`] by key, as numbers.
+pub(super) mod starts {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(starts: &Starts, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(starts.iter().map(|(k, v)| (k, Instants(v))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Starts, D::Error> {
+        let read = HashMap::<String, ReadInstants>::deserialize(d)?;
+        Ok(read.into_iter().map(|(k, v)| (k, v.0)).collect())
+    }
+}
+
+/// One target's three lists of [`Starts`], to write.
+struct Lists<'a>(&'a [Starts; 3]);
+
+impl Serialize for Lists<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct One<'a>(&'a Starts);
+        impl Serialize for One<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                starts::serialize(self.0, s)
+            }
+        }
+        // As a tuple, the way an array is read back (a sequence carries its length).
+        let mut lists = s.serialize_tuple(3)?;
+        for starts in self.0 {
+            lists.serialize_element(&One(starts))?;
+        }
+        lists.end()
+    }
+}
+
+/// One target's three lists, read back.
+struct ReadLists([Starts; 3]);
+
+impl<'de> Deserialize<'de> for ReadLists {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct One(Starts);
+        impl<'de> Deserialize<'de> for One {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                starts::deserialize(d).map(One)
+            }
+        }
+        let [a, b, c] = <[One; 3]>::deserialize(d)?;
+        Ok(ReadLists([a.0, b.0, c.0]))
+    }
+}
+
+/// The visit lists by target (`Tallies::visits`), as numbers.
+pub(super) mod visits {
+    use super::*;
+
+    type Visits = HashMap<ShareTarget, [Starts; 3]>;
+
+    pub fn serialize<S: Serializer>(visits: &Visits, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(visits.iter().map(|(t, lists)| (t, Lists(lists))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Visits, D::Error> {
+        let read = HashMap::<ShareTarget, ReadLists>::deserialize(d)?;
+        Ok(read.into_iter().map(|(t, l)| (t, l.0)).collect())
+    }
+}
+
+/// Each reader's reading days (`Reach`), days as numbers.
+pub(super) mod reading_days {
+    use super::*;
+
+    type Days = HashMap<String, Vec<(NaiveDate, u32)>>;
+
+    struct Numbered<'a>(&'a [(NaiveDate, u32)]);
+
+    impl Serialize for Numbered<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(|(d, n)| (d.num_days_from_ce(), *n)))
+        }
+    }
+
+    pub fn serialize<S: Serializer>(days: &Days, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(days.iter().map(|(k, v)| (k, Numbered(v))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Days, D::Error> {
+        let read = HashMap::<String, Vec<(i32, u32)>>::deserialize(d)?;
+        let day = |n: i32| {
+            NaiveDate::from_num_days_from_ce_opt(n)
+                .ok_or_else(|| D::Error::custom("a day out of range"))
+        };
+        read.into_iter()
+            .map(|(k, v)| {
+                let v = v
+                    .into_iter()
+                    .map(|(d, n)| Ok((day(d)?, n)))
+                    .collect::<Result<_, _>>()?;
+                Ok((k, v))
+            })
+            .collect()
+    }
+}
