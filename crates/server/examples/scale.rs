@@ -53,28 +53,7 @@ async fn main() {
     }
     drop(storage);
 
-    let t = Instant::now();
-    let mut child = Command::new(server)
-        .env("LIANJIE_DATABASE_URL", url)
-        .env("LIANJIE_ADDR", "127.0.0.1:0")
-        .env("LIANJIE_DEMO", "1")
-        .env("LIANJIE_PUBLIC_RATE", "1000000")
-        .env("LIANJIE_VIEW_RATE", "1000000")
-        .env("LIANJIE_READER_LINK_RATE", "1000000")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server binary");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("server output");
-    let start = t.elapsed();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    let base = format!("http://{addr}/api/v1");
+    let (mut child, base, start) = spawn(server, url);
     let rss_start = memory(child.id(), "VmRSS");
     println!("start              {:.2} s", start.as_secs_f64());
 
@@ -232,8 +211,65 @@ async fn main() {
         rss_start / 1024,
         memory(child.id(), "VmHWM") / 1024
     );
+
+    // Stopped as a service manager stops it, it saves its tallies; started again,
+    // it takes them back instead of counting every view.
+    let t = Instant::now();
+    let pid = child.id().to_string();
+    let stopped = Command::new("kill").args(["-TERM", pid.as_str()]).status();
+    assert!(stopped.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+    let _ = child.wait();
+    println!("stop (tallies saved) {:.2} s", t.elapsed().as_secs_f64());
+    let (mut child, base, start) = spawn(server, url);
+    let rss_start = memory(child.id(), "VmRSS");
+    println!("start after a stop {:.2} s", start.as_secs_f64());
+    let t = Instant::now();
+    let radar = http
+        .get(format!("{base}/radar"))
+        .bearer_auth(load::login(&http, &base, "admin@lianjie.example").await)
+        .send()
+        .await
+        .expect("radar");
+    assert!(radar.status().is_success(), "radar: {}", radar.status());
+    radar.bytes().await.expect("radar");
+    println!(
+        "first radar answer {:.2} ms (sign-in included)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    println!(
+        "resident memory    {} MB after that start, {} MB at most",
+        rss_start / 1024,
+        memory(child.id(), "VmHWM") / 1024
+    );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Starts the server binary on `url`: the process, the API's base URL, and the
+/// time until it listened (its data read). What it says of its tallies is shown.
+fn spawn(server: &str, url: &str) -> (std::process::Child, String, Duration) {
+    let t = Instant::now();
+    let mut child = Command::new(server)
+        .env("LIANJIE_DATABASE_URL", url)
+        .env("LIANJIE_ADDR", "127.0.0.1:0")
+        .env("LIANJIE_DEMO", "1")
+        .env("LIANJIE_PUBLIC_RATE", "1000000")
+        .env("LIANJIE_VIEW_RATE", "1000000")
+        .env("LIANJIE_READER_LINK_RATE", "1000000")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server binary");
+    let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    for line in lines {
+        let line = line.expect("server output");
+        let Some(rest) = line.split("http://").nth(1) else {
+            println!("  {line}");
+            continue;
+        };
+        let addr = rest.split_whitespace().next().unwrap_or_default();
+        return (child, format!("http://{addr}/api/v1"), t.elapsed());
+    }
+    panic!("the server stopped without an address");
 }
 
 /// A `/proc/{pid}/status` figure in kB (0 where there is none).

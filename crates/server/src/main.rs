@@ -91,7 +91,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "lianjie-server listening on http://{} (database {db})",
         listener.local_addr()?
     );
-    axum::serve(
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let stop = stopping.clone();
+    let serve = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
@@ -99,11 +101,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         stop_asked().await;
         // Before the connections close: a request that still writes makes the
         // saved tallies count an older head, and the next start counts the views.
-        saver.save().await;
-    })
-    .await?;
+        // A writer stuck on a database gone away would hold the stop: not for long.
+        if tokio::time::timeout(SAVE_LIMIT, saver.save())
+            .await
+            .is_err()
+        {
+            eprintln!(
+                "the tallies were not saved in {SAVE_LIMIT:?}: the next start counts the views"
+            );
+        }
+        stop.notify_one();
+    });
+    tokio::select! {
+        served = serve => served?,
+        // Event streams never end of themselves: they are cut after a grace.
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => {}
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for its tallies to be saved.
+const SAVE_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// How long a stopping server lets its requests finish.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Ctrl-C, or SIGTERM (what a service manager or container runtime sends).
 async fn stop_asked() {

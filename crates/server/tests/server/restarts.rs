@@ -63,7 +63,14 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     }
     let before = figures(&s, &token).await;
+    // An event stream open as the server stops (it never ends of itself): the
+    // server still does, after a grace.
+    let stream = s.events(&token).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let stopping = std::time::Instant::now();
     stop(&mut server, "-TERM");
+    assert!(stopping.elapsed() < std::time::Duration::from_secs(15));
+    drop(stream);
 
     let pool = s.sql().await;
     let row = sqlx::query(
