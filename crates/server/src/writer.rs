@@ -31,17 +31,19 @@ pub(crate) async fn writer(
     let mut unsaved: BTreeMap<String, Arc<Tenant>> = BTreeMap::new();
     loop {
         tokio::select! {
+            // A stopping server's save first: under a steady load jobs are always
+            // waiting.
             biased;
-            taken = jobs.recv_many(&mut batch, MAX_BATCH) => {
-                if taken == 0 {
-                    return;
-                }
-            }
             Some(asked) = saves.recv() => {
                 save_tallies(&storage, &asked.tenants).await;
                 unsaved.clear();
                 let _ = asked.done.send(());
                 continue;
+            }
+            taken = jobs.recv_many(&mut batch, MAX_BATCH) => {
+                if taken == 0 {
+                    return;
+                }
             }
             () = tokio::time::sleep(SAVE_WHEN_IDLE), if !unsaved.is_empty() => {
                 let idle: Vec<_> = std::mem::take(&mut unsaved).into_values().collect();

@@ -11,9 +11,12 @@ use super::tally::{Starts, Tallies};
 use crate::share::ShareTarget;
 use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 use foldhash::HashMap;
-use serde::de::Error as _;
+use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeTuple as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::hash::Hash;
+use std::marker::PhantomData;
 
 /// Tallies read back from where a server saved them (see [`Db::saved_tallies`]).
 #[derive(Debug, PartialEq, Eq, Deserialize)]
@@ -64,13 +67,58 @@ struct ReadInstants(Vec<DateTime<Utc>>);
 
 impl<'de> Deserialize<'de> for ReadInstants {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let parts = Vec::<(i64, u32)>::deserialize(d)?;
-        parts
-            .into_iter()
-            .map(instant)
-            .collect::<Result<_, _>>()
-            .map(ReadInstants)
+        struct Seq;
+        impl<'de> Visitor<'de> for Seq {
+            type Value = Vec<DateTime<Utc>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("instants")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(1 << 12));
+                while let Some(parts) = a.next_element()? {
+                    out.push(instant(parts)?);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Seq).map(ReadInstants)
     }
+}
+
+/// A map read entry by entry into the one kept, each value converted as it is
+/// read: a start at a million views would otherwise build a second map of a
+/// million entries first.
+fn read_map<'de, D, K, R, V>(
+    d: D,
+    convert: impl Fn(R) -> Result<V, String>,
+) -> Result<HashMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Hash + Eq,
+    R: Deserialize<'de>,
+{
+    struct Entries<F, K, R>(F, PhantomData<(K, R)>);
+    impl<'de, F, K, R, V> Visitor<'de> for Entries<F, K, R>
+    where
+        F: Fn(R) -> Result<V, String>,
+        K: Deserialize<'de> + Hash + Eq,
+        R: Deserialize<'de>,
+    {
+        type Value = HashMap<K, V>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            // The length comes from storage: trusted for the capacity only so far.
+            let room = a.size_hint().unwrap_or(0).min(1 << 20);
+            let mut out = HashMap::with_capacity_and_hasher(room, Default::default());
+            while let Some((key, read)) = a.next_entry()? {
+                out.insert(key, (self.0)(read).map_err(A::Error::custom)?);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Entries(convert, PhantomData))
 }
 
 /// [`Starts`] by key, as numbers.
@@ -82,8 +130,7 @@ pub(super) mod starts {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Starts, D::Error> {
-        let read = HashMap::<String, ReadInstants>::deserialize(d)?;
-        Ok(read.into_iter().map(|(k, v)| (k, v.0)).collect())
+        read_map(d, |read: ReadInstants| Ok(read.0))
     }
 }
 
@@ -134,8 +181,7 @@ pub(super) mod visits {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Visits, D::Error> {
-        let read = HashMap::<ShareTarget, ReadLists>::deserialize(d)?;
-        Ok(read.into_iter().map(|(t, l)| (t, l.0)).collect())
+        read_map(d, |read: ReadLists| Ok(read.0))
     }
 }
 
@@ -158,19 +204,12 @@ pub(super) mod reading_days {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Days, D::Error> {
-        let read = HashMap::<String, Vec<(i32, u32)>>::deserialize(d)?;
-        let day = |n: i32| {
-            NaiveDate::from_num_days_from_ce_opt(n)
-                .ok_or_else(|| D::Error::custom("a day out of range"))
-        };
-        read.into_iter()
-            .map(|(k, v)| {
-                let v = v
-                    .into_iter()
-                    .map(|(d, n)| Ok((day(d)?, n)))
-                    .collect::<Result<_, _>>()?;
-                Ok((k, v))
-            })
-            .collect()
+        read_map(d, |read: Vec<(i32, u32)>| {
+            let day = |n| NaiveDate::from_num_days_from_ce_opt(n).ok_or("a day out of range");
+            read.into_iter()
+                .map(|(d, n)| Ok((day(d)?, n)))
+                .collect::<Result<_, &str>>()
+                .map_err(str::to_owned)
+        })
     }
 }
