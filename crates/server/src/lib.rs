@@ -130,6 +130,9 @@ pub struct Tenant {
     /// the copy already holds what it names, so every answer reflects it (see
     /// `extract::EventsSeen`). Written by the relay alone.
     announced: AtomicI64,
+    /// The head whose tallies storage holds, as far as this server knows (saved by
+    /// it, or taken back at start): a stop does not save them again.
+    tallies_saved: AtomicI64,
 }
 
 impl Tenant {
@@ -139,6 +142,7 @@ impl Tenant {
             db: std::sync::Mutex::new(db),
             version: AtomicI64::new(version),
             announced: AtomicI64::new(announced),
+            tallies_saved: AtomicI64::new(0),
         }
     }
 
@@ -522,7 +526,11 @@ pub async fn build_app(config: Config) -> Result<(Router, Saver), StorageError> 
             storage::Counted::Views(n) => println!("{id}: counted {n} views"),
         }
         let announced = storage.last_event_id(&id).await?;
-        tenants.insert(id.clone(), Arc::new(Tenant::new(id, db, head, announced)));
+        let tenant = Tenant::new(id.clone(), db, head, announced);
+        if counted == storage::Counted::Saved {
+            tenant.tallies_saved.store(head, Ordering::Release);
+        }
+        tenants.insert(id, Arc::new(tenant));
     }
     let (write, jobs) = mpsc::unbounded_channel();
     let (save, saves) = mpsc::unbounded_channel();

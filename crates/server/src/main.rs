@@ -99,17 +99,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .with_graceful_shutdown(async move {
         stop_asked().await;
-        // Before the connections close: a request that still writes makes the
-        // saved tallies count an older head, and the next start counts the views.
-        // A writer stuck on a database gone away would hold the stop: not for long.
-        if tokio::time::timeout(SAVE_LIMIT, saver.save())
-            .await
-            .is_err()
-        {
-            eprintln!(
-                "the tallies were not saved in {SAVE_LIMIT:?}: the next start counts the views"
-            );
-        }
         stop.notify_one();
     });
     tokio::select! {
@@ -119,6 +108,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             stopping.notified().await;
             tokio::time::sleep(STOP_GRACE).await;
         } => {}
+    }
+    // No request runs any more; what the writer still holds commits first. A
+    // writer stuck on a database gone away would hold the stop: not for long.
+    if tokio::time::timeout(SAVE_LIMIT, saver.save())
+        .await
+        .is_err()
+    {
+        eprintln!("the tallies were not saved in {SAVE_LIMIT:?}: the next start counts the views");
     }
     Ok(())
 }

@@ -60,33 +60,3 @@ impl Storage {
         Ok(done.rows_affected() > 0)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-    use lianjie_core::demo;
-
-    /// `db`'s records without its views or lookups, as a server's start reads them.
-    fn records_of(db: &Db) -> Db {
-        let json = serde_json::to_string(db).expect("written");
-        let mut copy: Db = serde_json::from_str(&json).expect("read back");
-        copy.sessions = Default::default();
-        copy
-    }
-
-    /// Tallies written and read back, given to a copy of the same records that
-    /// holds no views (as a server's start reads them), are the ones counted.
-    #[test]
-    fn tallies_taken_back_are_the_ones_counted() {
-        let db = demo::seed(Utc::now());
-        let doc = tallies_doc(&db).expect("written");
-        let read = |doc: &[u8]| -> SavedTallies { postcard::from_bytes(doc).expect("read back") };
-        let mut copy = records_of(&db);
-        copy.restore_tallies(read(&doc));
-        assert_eq!(read(&tallies_doc(&copy).expect("written")), read(&doc));
-        // Not the tallies of nothing: those of a copy that counted no view differ.
-        let empty = records_of(&db);
-        assert_ne!(read(&tallies_doc(&empty).expect("written")), read(&doc));
-    }
-}

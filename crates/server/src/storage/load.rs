@@ -56,7 +56,7 @@ async fn records_since(
 /// An organization's records, read at start.
 pub struct Loaded {
     pub db: Db,
-    /// The head the records are at least as new as.
+    /// The head the records are at.
     pub head: i64,
     pub counted: Counted,
 }
@@ -108,7 +108,8 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
     .await?;
     db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
     // Tallies saved at this head count exactly these records, if no commit came
-    // while they were read.
+    // while they were read (none can in `Storage::snapshot`; a caller's own
+    // connection is asked again).
     let saved = match head {
         0 => None,
         _ => checkpoint::saved(conn, org, head).await?,

@@ -215,10 +215,28 @@ impl Storage {
         Ok(out)
     }
 
-    /// One organization's records, the head they are at least as new as, and
-    /// where its tallies came from.
+    /// One organization's records, the head they are at, and where its tallies
+    /// came from.
     pub async fn load_org(&self, org: &str) -> StorageResult<Loaded> {
-        load_org(&mut *self.pool.acquire().await?, org).await
+        let mut read = self.snapshot().await?;
+        let loaded = load_org(&mut read, org).await?;
+        read.commit().await?;
+        Ok(loaded)
+    }
+
+    /// A read-only transaction that sees one moment of the database throughout:
+    /// an organization read in many statements must not mix heads while other
+    /// servers commit (views counted newer than the head the copy records would
+    /// be counted again by its first catch-up, and saved so). PostgreSQL's default
+    /// lets each statement see its own moment; SQLite's read transaction (WAL)
+    /// keeps its first read's.
+    async fn snapshot(&self) -> StorageResult<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut read = self.pool.begin().await?;
+        if self.dialect == Dialect::Postgres {
+            read.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await?;
+        }
+        Ok(read)
     }
 
     /// `org`'s head: how many commits changed its data, and the last one that
@@ -246,14 +264,10 @@ impl Storage {
         reset_at: i64,
         views: impl FnOnce(&[Record]) -> ViewKeys,
     ) -> StorageResult<Changes> {
-        changes_after(
-            &mut *self.pool.acquire().await?,
-            org,
-            known,
-            reset_at,
-            views,
-        )
-        .await
+        let mut read = self.snapshot().await?;
+        let changes = changes_after(&mut read, org, known, reset_at, views).await?;
+        read.commit().await?;
+        Ok(changes)
     }
 
     /// Starts a commit of `orgs`: takes each one's next head, which holds it (for
