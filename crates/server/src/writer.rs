@@ -36,6 +36,12 @@ pub(crate) async fn writer(
             biased;
             taken = jobs.recv_many(&mut batch, MAX_BATCH) => {
                 if taken == 0 {
+                    // The server let go of its state (it is stopping): saves are
+                    // still asked for, until it lets go of its saver too.
+                    while let Some(asked) = saves.recv().await {
+                        save_tallies(&storage, &asked.tenants).await;
+                        let _ = asked.done.send(());
+                    }
                     return;
                 }
             }

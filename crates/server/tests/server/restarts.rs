@@ -48,40 +48,50 @@ fn start(url: &str) -> (Process, Server, String) {
     (Process(child), Server::at(&base, url), tallies)
 }
 
+/// The head `org`'s tallies were saved at, and the organization's head.
+async fn saved_and_head(s: &Server) -> (i64, i64) {
+    let row = sqlx::query(
+        "SELECT c.head, h.head FROM tally_checkpoints c JOIN org_heads h ON h.org_id = c.org_id \
+         WHERE c.org_id = $1",
+    )
+    .bind(ORG)
+    .fetch_one(&s.sql().await)
+    .await
+    .unwrap();
+    (row.get(0), row.get(1))
+}
+
+/// A reading of `share` by a new reader, `visible_ms` long.
+async fn read(s: &Server, share: &str, visible_ms: u64) {
+    let opened = s.open(share).await;
+    let (status, body) = s.track(snapshot_of(&opened, visible_ms)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+}
+
 #[tokio::test]
 async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back() {
     let dir = tempfile::tempdir().unwrap();
     let (url, _) = fresh_database(dir.path()).await;
     let (mut server, s, said) = start(&url);
     assert!(said.contains("counted"), "first start: {said}");
+    // Stopped before anyone asked it anything (it lets go of its state at once).
+    stop(&mut server, "-TERM");
+    let (saved_at, head) = saved_and_head(&s).await;
+    assert_eq!(saved_at, head, "saved at the seed's head");
+    let (mut server, s, said) = start(&url);
+    assert_eq!(
+        said,
+        format!("{ORG}: took back the tallies saved at head {head}")
+    );
     let token = s.login().await;
-    // Readings of its own: a new link read twice by one reader, once by another.
+    // Readings of its own on a new link.
     let share = s.share_pricing(&token).await;
     for visible_ms in [30_000, 45_000, 12_000] {
-        let opened = s.open(&share).await;
-        let (status, body) = s.track(snapshot_of(&opened, visible_ms)).await;
-        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        read(&s, &share, visible_ms).await;
     }
     let before = figures(&s, &token).await;
-    // An event stream open as the server stops (it never ends of itself): the
-    // server still does, after a grace.
-    let stream = s.events(&token).send().await.unwrap();
-    assert_eq!(stream.status(), StatusCode::OK);
-    let stopping = std::time::Instant::now();
     stop(&mut server, "-TERM");
-    assert!(stopping.elapsed() < std::time::Duration::from_secs(15));
-    drop(stream);
-
-    let pool = s.sql().await;
-    let row = sqlx::query(
-        "SELECT c.head, h.head FROM tally_checkpoints c JOIN org_heads h ON h.org_id = c.org_id \
-         WHERE c.org_id = $1",
-    )
-    .bind(ORG)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let (saved_at, head): (i64, i64) = (row.get(0), row.get(1));
+    let (saved_at, head) = saved_and_head(&s).await;
     assert_eq!(saved_at, head, "saved at the head the server stopped at");
 
     let (mut server, s, said) = start(&url);
@@ -92,17 +102,35 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
     let token = s.login().await;
     assert_eq!(figures(&s, &token).await, before, "taken back");
 
-    // A commit since the save: a reading more, then a
-    // server that dies without saving.
-    let opened = s.open(&share).await;
-    let (status, body) = s.track(snapshot_of(&opened, 20_000)).await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    // A reading more, and a stop with an event stream open (it never ends of
+    // itself): the server still stops, after a grace, and saves again.
+    read(&s, &share, 20_000).await;
     let after = figures(&s, &token).await;
     assert_ne!(after, before, "the new reading shows");
-    stop(&mut server, "-KILL");
+    let stream = s.events(&token).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let stopping = std::time::Instant::now();
+    stop(&mut server, "-TERM");
+    assert!(stopping.elapsed() < std::time::Duration::from_secs(15));
+    drop(stream);
+    let (saved_at, head) = saved_and_head(&s).await;
+    assert_eq!(saved_at, head, "saved again at the new head");
 
+    let (mut server, s, said) = start(&url);
+    assert_eq!(
+        said,
+        format!("{ORG}: took back the tallies saved at head {head}")
+    );
+    let token = s.login().await;
+    assert_eq!(figures(&s, &token).await, after, "taken back again");
+
+    // A commit since the save, then a server that dies without saving: the next
+    // start counts the views.
+    read(&s, &share, 25_000).await;
+    let last = figures(&s, &token).await;
+    stop(&mut server, "-KILL");
     let (_server, s, said) = start(&url);
     assert!(said.starts_with(&format!("{ORG}: counted ")), "{said}");
     let token = s.login().await;
-    assert_eq!(figures(&s, &token).await, after, "counted again");
+    assert_eq!(figures(&s, &token).await, last, "counted again");
 }
