@@ -86,6 +86,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if config.public_url.is_empty() {
         config.public_url = format!("http://{}", listener.local_addr()?);
     }
+    // Heard from before the address is printed: whoever reads it may stop us at once.
+    let stop_asked = stop_asked();
     let (app, saver) = lianjie_server::build_app(config).await?;
     println!(
         "lianjie-server listening on http://{} (database {db})",
@@ -98,7 +100,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
-        stop_asked().await;
+        stop_asked.await;
         stop.notify_one();
     });
     tokio::select! {
@@ -126,19 +128,33 @@ const SAVE_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 /// How long a stopping server lets its requests finish.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Ctrl-C, or SIGTERM (what a service manager or container runtime sends).
-async fn stop_asked() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Ctrl-C, or SIGTERM (what a service manager or container runtime sends), listened
+/// for from the moment this is called: a signal before then ends the process
+/// unsaved.
+fn stop_asked() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = interrupt => {}
-                _ = term.recv() => {}
+        let signals = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        );
+        async move {
+            match signals {
+                (Ok(mut term), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = interrupt.await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
