@@ -64,19 +64,7 @@ async fn main() {
     let rep = load::login(&http, &base, "wang-lei@lianjie.example").await;
     // The first read that needs every view counted (core's lookups and tallies):
     // what the first rep to open the radar after a restart waits for.
-    let t = Instant::now();
-    let first = http
-        .get(format!("{base}/radar"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("radar");
-    assert!(first.status().is_success(), "radar: {}", first.status());
-    first.bytes().await.expect("radar");
-    println!(
-        "first radar answer {:.2} ms",
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    first_radar(&http, &base, &token).await;
     // The seed's story names a few of its conversations otherwise (`v-s01`, …), so
     // the numbered ones stop a few short of the count: pick among the first 90 %.
     let numbered = (messages / SCALE_MESSAGES * 9 / 10).max(1);
@@ -223,19 +211,8 @@ async fn main() {
     let (mut child, base, start) = spawn(server, url);
     let rss_start = memory(child.id(), "VmRSS");
     println!("start after a stop {:.2} s", start.as_secs_f64());
-    let t = Instant::now();
-    let radar = http
-        .get(format!("{base}/radar"))
-        .bearer_auth(load::login(&http, &base, "admin@lianjie.example").await)
-        .send()
-        .await
-        .expect("radar");
-    assert!(radar.status().is_success(), "radar: {}", radar.status());
-    radar.bytes().await.expect("radar");
-    println!(
-        "first radar answer {:.2} ms (sign-in included)",
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    let token = load::login(&http, &base, "admin@lianjie.example").await;
+    first_radar(&http, &base, &token).await;
     println!(
         "resident memory    {} MB after that start, {} MB at most",
         rss_start / 1024,
@@ -243,6 +220,23 @@ async fn main() {
     );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Times and prints the first radar answer of a server just started.
+async fn first_radar(http: &reqwest::Client, base: &str, token: &str) {
+    let t = Instant::now();
+    let first = http
+        .get(format!("{base}/radar"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("radar");
+    assert!(first.status().is_success(), "radar: {}", first.status());
+    first.bytes().await.expect("radar");
+    println!(
+        "first radar answer {:.2} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 }
 
 /// Starts the server binary on `url`: the process, the API's base URL, and the

@@ -68,6 +68,27 @@ async fn read(s: &Server, share: &str, visible_ms: u64) {
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 }
 
+/// Stops the server with SIGTERM and checks it saved its tallies at the head it
+/// stopped at: that head.
+async fn stopped_and_saved(server: &mut Process, s: &Server) -> i64 {
+    stop(server, "-TERM");
+    let (saved_at, head) = saved_and_head(s).await;
+    assert_eq!(saved_at, head, "saved at the head the server stopped at");
+    head
+}
+
+/// Starts the server on `url`, which must take back the tallies saved at `head`:
+/// the process, the server, and the admin's token.
+async fn started_from_saved(url: &str, head: i64) -> (Process, Server, String) {
+    let (server, s, said) = start(url);
+    assert_eq!(
+        said,
+        format!("{ORG}: took back the tallies saved at head {head}")
+    );
+    let token = s.login().await;
+    (server, s, token)
+}
+
 #[tokio::test]
 async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -75,31 +96,16 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
     let (mut server, s, said) = start(&url);
     assert!(said.contains("counted"), "first start: {said}");
     // Stopped before anyone asked it anything (it lets go of its state at once).
-    stop(&mut server, "-TERM");
-    let (saved_at, head) = saved_and_head(&s).await;
-    assert_eq!(saved_at, head, "saved at the seed's head");
-    let (mut server, s, said) = start(&url);
-    assert_eq!(
-        said,
-        format!("{ORG}: took back the tallies saved at head {head}")
-    );
-    let token = s.login().await;
+    let head = stopped_and_saved(&mut server, &s).await;
+    let (mut server, s, token) = started_from_saved(&url, head).await;
     // Readings of its own on a new link.
     let share = s.share_pricing(&token).await;
     for visible_ms in [30_000, 45_000, 12_000] {
         read(&s, &share, visible_ms).await;
     }
     let before = figures(&s, &token).await;
-    stop(&mut server, "-TERM");
-    let (saved_at, head) = saved_and_head(&s).await;
-    assert_eq!(saved_at, head, "saved at the head the server stopped at");
-
-    let (mut server, s, said) = start(&url);
-    assert_eq!(
-        said,
-        format!("{ORG}: took back the tallies saved at head {head}")
-    );
-    let token = s.login().await;
+    let head = stopped_and_saved(&mut server, &s).await;
+    let (mut server, s, token) = started_from_saved(&url, head).await;
     assert_eq!(figures(&s, &token).await, before, "taken back");
 
     // A reading more, and a stop with an event stream open (it never ends of
@@ -110,18 +116,10 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
     let stream = s.events(&token).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
     let stopping = std::time::Instant::now();
-    stop(&mut server, "-TERM");
+    let head = stopped_and_saved(&mut server, &s).await;
     assert!(stopping.elapsed() < std::time::Duration::from_secs(15));
     drop(stream);
-    let (saved_at, head) = saved_and_head(&s).await;
-    assert_eq!(saved_at, head, "saved again at the new head");
-
-    let (mut server, s, said) = start(&url);
-    assert_eq!(
-        said,
-        format!("{ORG}: took back the tallies saved at head {head}")
-    );
-    let token = s.login().await;
+    let (mut server, s, token) = started_from_saved(&url, head).await;
     assert_eq!(figures(&s, &token).await, after, "taken back again");
 
     // A commit since the save, then a server that dies without saving: the next
