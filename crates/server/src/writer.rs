@@ -39,16 +39,14 @@ pub(crate) async fn writer(
                     // The server let go of its state (it is stopping): saves are
                     // still asked for, until it lets go of its saver too.
                     while let Some(asked) = saves.recv().await {
-                        save_tallies(&storage, &asked.tenants).await;
-                        let _ = asked.done.send(());
+                        asked.run(&storage).await;
                     }
                     return;
                 }
             }
             Some(asked) = saves.recv() => {
-                save_tallies(&storage, &asked.tenants).await;
+                asked.run(&storage).await;
                 unsaved.clear();
-                let _ = asked.done.send(());
                 continue;
             }
             () = tokio::time::sleep(SAVE_WHEN_IDLE), if !unsaved.is_empty() => {
@@ -92,6 +90,14 @@ const SAVE_WHEN_IDLE: Duration = Duration::from_secs(60);
 pub(crate) struct SaveTallies {
     pub tenants: Vec<Arc<Tenant>>,
     pub done: tokio::sync::oneshot::Sender<()>,
+}
+
+impl SaveTallies {
+    /// Saves them, then says so.
+    async fn run(self, storage: &Storage) {
+        save_tallies(storage, &self.tenants).await;
+        let _ = self.done.send(());
+    }
 }
 
 /// Saves each organization's tallies at the head its copy holds (only if storage
