@@ -555,7 +555,7 @@ impl Db {
 
     /// Lets the lookups go, to be built again on next use: for data written past the
     /// operations, record by record (the scaled demo).
-    pub(crate) fn forget_lookups(&mut self) {
+    pub fn forget_lookups(&mut self) {
         self.index = OnceLock::new();
     }
 

@@ -208,18 +208,50 @@ async fn main() {
     assert!(stopped.is_ok_and(|s| s.success()), "kill -TERM {pid}");
     let _ = child.wait();
     println!("stop (tallies saved) {:.2} s", t.elapsed().as_secs_f64());
-    let (mut child, base, start) = spawn(server, url);
+    let (mut child, base, token) = restarted(&http, server, url, "a stop").await;
+
+    // Readings for two seconds, then killed (nothing saved): the next start takes
+    // back the tallies saved at the stop and brings them up with what came since.
+    let load = load::Load {
+        clients: INGEST_CLIENTS[0],
+        sessions: 20,
+        requests: 200_000,
+        max_time: Duration::from_secs(2),
+        readers: load::Readers::Customers,
+    };
+    let run = load::ingest(&http, &base, &token, load).await;
+    println!(
+        "{} snapshots more ({} failed), then killed",
+        run.latencies.len().saturating_sub(run.failures),
+        run.failures
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let (mut child, ..) = restarted(&http, server, url, "a crash").await;
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Starts the server again on `url` after `what` and prints its start time, its
+/// first radar answer and its memory: the process, the API's base URL and the
+/// admin's token.
+async fn restarted(
+    http: &reqwest::Client,
+    server: &str,
+    url: &str,
+    what: &str,
+) -> (std::process::Child, String, String) {
+    let (child, base, start) = spawn(server, url);
     let rss_start = memory(child.id(), "VmRSS");
-    println!("start after a stop {:.2} s", start.as_secs_f64());
-    let token = load::login(&http, &base, "admin@lianjie.example").await;
-    first_radar(&http, &base, &token).await;
+    println!("start after {what} {:.2} s", start.as_secs_f64());
+    let token = load::login(http, &base, "admin@lianjie.example").await;
+    first_radar(http, &base, &token).await;
     println!(
         "resident memory    {} MB after that start, {} MB at most",
         rss_start / 1024,
         memory(child.id(), "VmHWM") / 1024
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    (child, base, token)
 }
 
 /// Times and prints the first radar answer of a server just started.

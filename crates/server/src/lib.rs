@@ -519,16 +519,19 @@ pub async fn build_app(config: Config) -> Result<(Router, Saver), StorageError> 
     let mut tenants = BTreeMap::new();
     for storage::Loaded { db, head, counted } in dbs {
         let id = db.org.id.clone();
-        match counted {
-            storage::Counted::Saved => {
-                println!("{id}: took back the tallies saved at head {head}");
-            }
-            storage::Counted::Views(n) => println!("{id}: counted {n} views"),
-        }
         let announced = storage.last_event_id(&id).await?;
         let tenant = Tenant::new(id.clone(), db, head, announced);
-        if counted == storage::Counted::Saved {
-            tenant.tallies_saved.store(head, Ordering::Release);
+        match counted {
+            storage::Counted::Saved { at } if at == head => {
+                println!("{id}: took back the tallies saved at head {head}");
+                tenant.tallies_saved.store(head, Ordering::Release);
+            }
+            storage::Counted::Saved { at } => {
+                println!(
+                    "{id}: took back the tallies saved at head {at}, caught up to head {head}"
+                );
+            }
+            storage::Counted::Views(n) => println!("{id}: counted {n} views"),
         }
         tenants.insert(id, Arc::new(tenant));
     }

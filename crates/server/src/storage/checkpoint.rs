@@ -1,9 +1,10 @@
 //! An organization's running tallies saved between a server's runs: counting every
 //! view again took most of a start at a million views (1.7 of 2.2 s on SQLite). A
-//! server saves its copy's tallies with the head they count when it stops or falls
-//! idle (`writer.rs`); one that starts at the same head, built from the same core
-//! (build.rs), takes them back instead. Any commit since, by any server, and they
-//! count nothing a start would find: the views are counted again.
+//! server saves its copy's tallies, and the links they count through, with the head
+//! they count when it stops or falls idle (`writer.rs`). One that starts, built from
+//! the same core (build.rs), takes them back instead of counting: as they are at the
+//! same head; at a later one brought up by the commits since, as a copy catching up
+//! with another server is, while the views' priors since are kept (`load.rs`).
 
 use super::{Storage, StorageResult};
 use lianjie_core::store::{Db, SavedTallies};
@@ -12,26 +13,23 @@ use sqlx::Row as _;
 /// The core build whose structures and rules counted the tallies (see build.rs).
 const RULES: &str = env!("LIANJIE_TALLY_RULES");
 
-/// The tallies saved for `org` at `head` by a server of this build, if any, and
-/// readable: a damaged row is counted again, not an error.
+/// The tallies last saved for `org` by a server of this build, and the head they
+/// count, if any and readable: a damaged row is counted again, not an error.
 pub(super) async fn saved(
     conn: &mut sqlx::AnyConnection,
     org: &str,
-    head: i64,
-) -> StorageResult<Option<SavedTallies>> {
-    let row = sqlx::query(
-        "SELECT doc FROM tally_checkpoints WHERE org_id = $1 AND head = $2 AND rules = $3",
-    )
-    .bind(org)
-    .bind(head)
-    .bind(RULES)
-    .fetch_optional(&mut *conn)
-    .await?;
+) -> StorageResult<Option<(i64, SavedTallies)>> {
+    let row =
+        sqlx::query("SELECT head, doc FROM tally_checkpoints WHERE org_id = $1 AND rules = $2")
+            .bind(org)
+            .bind(RULES)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let doc: Vec<u8> = row.try_get(0)?;
-    Ok(postcard::from_bytes(&doc).ok())
+    let (head, doc): (i64, Vec<u8>) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(postcard::from_bytes(&doc).ok().map(|saved| (head, saved)))
 }
 
 /// `db`'s tallies as [`Storage::save_tallies`] saves them.

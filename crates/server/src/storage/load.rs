@@ -1,7 +1,7 @@
 //! Reading an organization's records into a `Db`: at start, and when another server
 //! replaced its data whole.
 
-use super::{Changes, Dialect, StorageResult, checkpoint, heads};
+use super::{Changes, Dialect, StorageResult, checkpoint, heads, views};
 use futures_util::TryStreamExt as _;
 use lianjie_core::store::{Db, Record, ViewKeys};
 use lianjie_core::team::Organization;
@@ -64,8 +64,9 @@ pub struct Loaded {
 /// Where a copy's tallies came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counted {
-    /// Taken back as saved at the head the copy was read at (see `checkpoint.rs`).
-    Saved,
+    /// Taken back as saved at head `at` (see `checkpoint.rs`): the head the copy
+    /// was read at, or an earlier one brought up by the commits since.
+    Saved { at: i64 },
     /// Counted from this many views.
     Views(u64),
 }
@@ -73,7 +74,7 @@ pub enum Counted {
 /// One organization's records but its messages (they stay in storage), read on
 /// `conn`.
 pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> StorageResult<Loaded> {
-    let (head, _) = heads::head(conn, org).await?;
+    let (head, reset_at) = heads::head(conn, org).await?;
     let mut db = Db::default();
     db.org = docs::<Organization>(conn, "SELECT doc FROM organizations WHERE id = $1", org)
         .await?
@@ -107,23 +108,10 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
     )
     .await?;
     db.channel_keys = keyed(conn, "channel_keys", "id", org).await?;
-    // Tallies saved at this head count exactly these records, if no commit came
-    // while they were read (none can in `Storage::snapshot`; a caller's own
-    // connection is asked again).
-    let saved = match head {
-        0 => None,
-        _ => checkpoint::saved(conn, org, head).await?,
+    let mut db = match taken_back(conn, org, db, head, reset_at).await? {
+        Ok(loaded) => return Ok(loaded),
+        Err(db) => db,
     };
-    if let Some(saved) = saved
-        && heads::head(conn, org).await?.0 == head
-    {
-        db.restore_tallies(saved);
-        return Ok(Loaded {
-            db,
-            head,
-            counted: Counted::Saved,
-        });
-    }
     // Before the data serves anyone (see `Db::build_lookups`). The views are counted
     // into the tallies a page at a time and let go: operations hold the ones they
     // name (see `views::views_as_of`).
@@ -146,6 +134,63 @@ pub(super) async fn load_org(conn: &mut sqlx::AnyConnection, org: &str) -> Stora
         head,
         counted: Counted::Views(views),
     })
+}
+
+/// `db`, `org`'s records read at `head`, with the tallies last saved taken back in
+/// place of counting its views: saved at that head, as they are; at an earlier one,
+/// brought up as a copy at that head catching up is (the records written since,
+/// the views they name as counted then), unless a reset came since or the views'
+/// priors since are no longer all kept. Given back, to be counted, otherwise.
+async fn taken_back(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    mut db: Db,
+    head: i64,
+    reset_at: i64,
+) -> StorageResult<Result<Loaded, Db>> {
+    let Some((at, saved)) = checkpoint::saved(conn, org).await? else {
+        return Ok(Err(db));
+    };
+    // Saved at this head, they count exactly these records, if no commit came while
+    // they were read (none can in `Storage::snapshot`; a caller's own connection
+    // is asked again).
+    if at == head && heads::head(conn, org).await?.0 == head {
+        db.restore_tallies(saved);
+        return Ok(Ok(Loaded {
+            db,
+            head,
+            counted: Counted::Saved { at },
+        }));
+    }
+    if at >= head || at < reset_at || !views::priors_kept_since(conn, org, at).await? {
+        return Ok(Err(db));
+    }
+    let (records, through) = heads::changes_since(conn, org, at).await?;
+    if !db.restore_tallies_before(saved, &records) {
+        return Ok(Err(db));
+    }
+    let keys = db.views_for_records(&records);
+    let views = match views::views_as_of(conn, org, &keys, Some(at)).await? {
+        Some(views) => views.into_iter().map(|v| v.view).collect(),
+        // Pruned while this snapshot was read, which it cannot see: read as they
+        // are now and counted, all the same.
+        None => {
+            db.shares = keyed(conn, "shares", "token", org).await?;
+            db.forget_lookups();
+            return Ok(Err(db));
+        }
+    };
+    let head = Changes::Records {
+        records,
+        through,
+        views,
+    }
+    .apply(&mut db, head);
+    Ok(Ok(Loaded {
+        db,
+        head,
+        counted: Counted::Saved { at },
+    }))
 }
 
 /// Records by key, in no order.

@@ -59,6 +59,22 @@ pub const PRIORS_KEPT: chrono::Duration = chrono::Duration::minutes(10);
 /// Most priors one pruning transaction deletes.
 const PRIORS_BATCH: i64 = 20_000;
 
+/// Whether the priors of every view a commit after head `known` changed are all
+/// still kept (see [`Storage::prune_priors`]).
+pub(super) async fn priors_kept_since(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    known: i64,
+) -> StorageResult<bool> {
+    let from: Option<i64> = sqlx::query("SELECT priors_from FROM org_heads WHERE org_id = $1")
+        .bind(org)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    Ok(from.is_none_or(|from| from <= known + 1))
+}
+
 /// What `keys` name of `org`'s views. With `known`, as a copy at that head counted
 /// them: a view a later commit changed comes as it was before (its prior), one a
 /// later commit issued is left out; `None` when one changed since and the priors
@@ -114,13 +130,7 @@ pub(super) async fn views_as_of(
             }
         }
         // Read after the priors: a pruning that took some of them shows here.
-        let from: Option<i64> = sqlx::query("SELECT priors_from FROM org_heads WHERE org_id = $1")
-            .bind(org)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        if from.is_some_and(|from| known + 1 < from) {
+        if !priors_kept_since(conn, org, known).await? {
             return Ok(None);
         }
         for (id, prior) in earliest {

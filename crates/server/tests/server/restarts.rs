@@ -1,7 +1,8 @@
 //! A server stopped as a service manager stops it (SIGTERM) saves its running
-//! tallies, and its next start takes them back instead of counting every view; a
-//! commit since, or a server that died without saving, and the next start counts
-//! the views again. Every figure the tallies feed answers the same each way.
+//! tallies, and its next start takes them back instead of counting every view; after
+//! a commit since (a server that died without saving) it takes them back and brings
+//! them up with the commits since; with nothing saved it counts the views again.
+//! Every figure the tallies feed answers the same each way.
 
 use crate::common::{Process, Server, fresh_database, snapshot_of, spawn_server_with};
 use lianjie_core::demo::ORG;
@@ -123,10 +124,30 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
     assert_eq!(figures(&s, &token).await, after, "taken back again");
 
     // A commit since the save, then a server that dies without saving: the next
-    // start counts the views.
+    // start takes back the tallies saved before and brings them up with that
+    // commit, as a server catching up with another's does.
     read(&s, &share, 25_000).await;
     let last = figures(&s, &token).await;
     stop(&mut server, "-KILL");
+    let (saved_at, now_at) = saved_and_head(&s).await;
+    assert_eq!(saved_at, head, "nothing saved by a server killed");
+    assert!(now_at > head, "the reading committed");
+    let (mut server, s, said) = start(&url);
+    assert_eq!(
+        said,
+        format!("{ORG}: took back the tallies saved at head {head}, caught up to head {now_at}")
+    );
+    let token = s.login().await;
+    assert_eq!(figures(&s, &token).await, last, "caught up");
+
+    // Once more with nothing saved: the next start counts the views.
+    read(&s, &share, 5_000).await;
+    let last = figures(&s, &token).await;
+    stop(&mut server, "-KILL");
+    sqlx::query("DELETE FROM tally_checkpoints")
+        .execute(&s.sql().await)
+        .await
+        .unwrap();
     let (_server, s, said) = start(&url);
     assert!(said.starts_with(&format!("{ORG}: counted ")), "{said}");
     let token = s.login().await;

@@ -226,7 +226,14 @@ fn writes_run_alike_on_only_the_views_they_name() {
         let mut at = now();
         let mut opened: Vec<String> = full.sessions.keys().map(str::to_owned).collect();
         let mut seen = Seen::default();
+        // The tallies saved midway, as a server stopping saves them, the data as it
+        // was then, and what changed after.
+        let mut saved: Option<(Vec<u8>, Db, Vec<Change>)> = None;
         for n in 0..400 {
+            if n == 150 + 20 * seed as usize {
+                let doc = postcard::to_allocvec(&full.saved_tallies()).expect("written");
+                saved = Some((doc, full.clone(), Vec::new()));
+            }
             at += Duration::seconds(rng.below(600) as i64);
             // What a content saved does: the next snapshots walk their contacts.
             if rng.below(40) == 0 {
@@ -411,12 +418,23 @@ fn writes_run_alike_on_only_the_views_they_name() {
             }
             let (want, got) = (full.take_changes(), lean.take_changes());
             assert_eq!(got, want);
+            if let Some((.., since)) = &mut saved {
+                since.extend(want.iter().cloned());
+            }
             for change in &want {
                 assert_eq!(lean.record(change), full.record(change), "{change:?}");
             }
             lean.forget_views();
         }
         assert_eq!(lean.ix().tallies, full.ix().tallies, "seed {seed}");
+        let (doc, then, since) = saved.expect("saved midway");
+        let restarted = started_from_older_save(&doc, &then, &full, since);
+        assert_eq!(
+            restarted.ix().tallies,
+            full.ix().tallies,
+            "seed {seed}: restarted"
+        );
+        assert_eq!(restarted.shares, full.shares, "seed {seed}: restarted");
         assert_eq!(lean.contacts, full.contacts, "seed {seed}");
         assert_eq!(lean.conversations, full.conversations, "seed {seed}");
         assert_eq!(lean.shares, full.shares, "seed {seed}");
@@ -433,6 +451,38 @@ fn writes_run_alike_on_only_the_views_they_name() {
         assert!(both > 0, "seed {seed}: no customer's sums kept by both");
         assert!(seen.each_happened(), "seed {seed}: {seen:?}");
     }
+}
+
+/// A copy of `now`'s records holding no views, started from tallies saved (`doc`)
+/// when the data was `then`, brought up by the records `since` changed as a server
+/// starting from an older save brings it: the records in the order storage reads
+/// them (links before views before the rest), each view they name as it was then.
+fn started_from_older_save(doc: &[u8], then: &Db, now: &Db, since: Vec<Change>) -> Db {
+    let rank = |r: &Record| match r {
+        Record::Share(_) => 0,
+        Record::Session(_) => 1,
+        _ => 2,
+    };
+    let mut seen = BTreeSet::new();
+    let mut records: Vec<Record> = (since.iter())
+        .filter(|c| seen.insert(format!("{c:?}")))
+        .filter_map(|c| now.record(c))
+        .collect();
+    records.sort_by_key(rank);
+    let mut copy = now.clone();
+    copy.forget_views();
+    copy.forget_lookups();
+    let saved = postcard::from_bytes(doc).expect("read back");
+    assert!(copy.restore_tallies_before(saved, &records));
+    let keys = copy.views_for_records(&records);
+    let mut held = copy.hold_views(then.sessions.values().filter(|s| keys.name(s)).cloned());
+    held.extend(records.iter().filter_map(|r| match r {
+        Record::Session(s) => Some(s.id.clone()),
+        _ => None,
+    }));
+    records.into_iter().for_each(|r| copy.put(r));
+    copy.let_go(&held);
+    copy
 }
 
 /// A copy started from storage, its views counted a page at a time and never held,
