@@ -2,8 +2,8 @@
 //! them with the head they count (see the server's `storage/checkpoint.rs`), and one
 //! that starts takes them back instead of counting every view again: at that head as
 //! they are, at a later one brought up by the records written since, as a copy
-//! catching up with another server is (which needs the links as they were counted
-//! through, saved beside them).
+//! catching up with another server is (given the links as they were counted through,
+//! which the server saves beside them).
 //!
 //! The lists that grow with the views (when each counted view started, the days
 //! each reader read on) are written as numbers: chrono writes an instant or a day
@@ -15,54 +15,27 @@ use crate::share::{Share, ShareTarget};
 use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 use foldhash::HashMap;
 use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Error as _, SerializeMap as _, SerializeTuple as _};
+use serde::ser::SerializeTuple as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::Hash;
 use std::marker::PhantomData;
 
-/// Tallies read back from where a server saved them (see [`Db::saved_tallies`]),
-/// with the links they were counted through, each a JSON document by token: only
-/// those changed since are ever read ([`Db::restore_tallies_before`]).
+/// Tallies read back from where a server saved them (see [`Db::saved_tallies`]).
 #[derive(Debug, PartialEq, Eq, Deserialize)]
-pub struct SavedTallies {
-    tallies: Tallies,
-    links: BTreeMap<String, String>,
-}
+pub struct SavedTallies(Tallies);
 
-/// A copy's tallies as they are, and its links, to save.
+/// A copy's tallies as they are, to save.
 #[derive(Serialize)]
-struct Saving<'a> {
-    tallies: &'a Tallies,
-    links: LinkDocs<'a>,
-}
-
-/// Links as JSON documents by token: the form storage keeps them in, which reads
-/// back whatever a link's fields skip when empty (a format without field names
-/// could not).
-struct LinkDocs<'a>(&'a BTreeMap<String, Share>);
-
-impl Serialize for LinkDocs<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (token, link) in self.0 {
-            let doc = serde_json::to_string(link).map_err(S::Error::custom)?;
-            map.serialize_entry(token, &doc)?;
-        }
-        map.end()
-    }
-}
+struct Saving<'a>(&'a Tallies);
 
 impl Db {
-    /// The running tallies and the links they count through, to save with the head
-    /// this copy holds: a copy at that head takes them back with
-    /// [`Db::restore_tallies`], one at a later head with [`Db::restore_tallies_before`].
+    /// The running tallies, to save with the head this copy holds: a copy at that
+    /// head takes them back with [`Db::restore_tallies`], one at a later head with
+    /// [`Db::restore_tallies_before`].
     pub fn saved_tallies(&self) -> impl Serialize + '_ {
-        Saving {
-            tallies: &self.ix().tallies,
-            links: LinkDocs(&self.shares),
-        }
+        Saving(&self.ix().tallies)
     }
 
     /// Takes back tallies saved at the head this copy's records are at, in place of
@@ -71,47 +44,36 @@ impl Db {
     pub fn restore_tallies(&mut self, saved: SavedTallies) {
         self.build_lookups();
         if let Some(ix) = self.index.get_mut() {
-            ix.tallies = saved.tallies;
+            ix.tallies = saved.0;
         }
     }
 
     /// Takes back tallies saved at an earlier head than this copy's records are at,
     /// given `since`, the records written after it (as a copy catching up reads
-    /// them): the links among them are put back as the tallies counted them (those
-    /// issued since let go), so that putting `since` after, with the views they
-    /// name as they were counted (see [`Db::views_for_records`]), brings the tallies
-    /// to the records' head as it brings a copy catching up. The other records may
-    /// stay as they are: putting a record again over itself changes nothing but
-    /// links and views. False, and the copy unchanged, when a saved link does not
-    /// read back.
-    pub fn restore_tallies_before(&mut self, saved: SavedTallies, since: &[Record]) -> bool {
-        let SavedTallies { tallies, links } = saved;
-        let mut then = Vec::new();
-        for record in since {
-            if let Record::Share(now) = record {
-                let was = match links.get(&now.token) {
-                    Some(doc) => match serde_json::from_str::<Share>(doc) {
-                        Ok(link) => Some(link),
-                        Err(_) => return false,
-                    },
-                    None => None,
-                };
-                then.push((now.token.clone(), was));
-            }
-        }
+    /// them), and `then`, those of their links that were there when the tallies
+    /// were saved, as they were. The links are put back as the tallies counted them
+    /// (those issued since let go), so that putting `since` after, with the views
+    /// they name as they were counted (see [`Db::views_for_records`]), brings the
+    /// tallies to the records' head as it brings a copy catching up. The other
+    /// records may stay as they are: putting a record again over itself changes
+    /// nothing but links and views.
+    pub fn restore_tallies_before(
+        &mut self,
+        saved: SavedTallies,
+        since: &[Record],
+        mut then: BTreeMap<String, Share>,
+    ) {
         // Built again from the links as they were.
         self.forget_lookups();
-        for (token, was) in then {
-            match was {
-                Some(link) => self.shares.insert(token, link),
-                None => self.shares.remove(&token),
-            };
+        for record in since {
+            if let Record::Share(now) = record {
+                match then.remove(&now.token) {
+                    Some(link) => self.shares.insert(now.token.clone(), link),
+                    None => self.shares.remove(&now.token),
+                };
+            }
         }
-        self.restore_tallies(SavedTallies {
-            tallies,
-            links: BTreeMap::new(),
-        });
-        true
+        self.restore_tallies(saved);
     }
 }
 
@@ -308,7 +270,7 @@ mod tests {
         let db = demo::seed(Utc::now());
         let counted = &db.ix().tallies;
         let saved = read(&written(&db));
-        assert_eq!(&saved.tallies, counted);
+        assert_eq!(&saved.0, counted);
         let mut copy = db.clone();
         copy.sessions = Default::default();
         copy.forget_lookups();

@@ -1,14 +1,19 @@
 //! An organization's running tallies saved between a server's runs: counting every
 //! view again took most of a start at a million views (1.7 of 2.2 s on SQLite). A
-//! server saves its copy's tallies, and the links they count through, with the head
-//! they count when it stops or falls idle (`writer.rs`). One that starts, built from
-//! the same core (build.rs), takes them back instead of counting: as they are at the
-//! same head; at a later one brought up by the commits since, as a copy catching up
-//! with another server is, while the views' priors since are kept (`load.rs`).
+//! server saves its copy's tallies with the head they count when it stops or falls
+//! idle (`writer.rs`), and a copy of the links they count through beside them. One
+//! that starts, built from the same core (build.rs), takes them back instead of
+//! counting: as they are at the same head; at a later one brought up by the commits
+//! since, as a copy catching up with another server is, while the views' priors
+//! since are kept (`load.rs`).
 
+use super::reads::Sql;
+use super::rows::MAX_PARAMS;
 use super::{Storage, StorageResult};
+use lianjie_core::share::Share;
 use lianjie_core::store::{Db, SavedTallies};
 use sqlx::Row as _;
+use std::collections::BTreeMap;
 
 /// The core build whose structures and rules counted the tallies (see build.rs).
 const RULES: &str = env!("LIANJIE_TALLY_RULES");
@@ -38,11 +43,49 @@ pub fn tallies_doc(db: &Db) -> StorageResult<Vec<u8>> {
         .map_err(|e| super::StorageError::Checkpoint(e.to_string()))
 }
 
+/// The links `tokens` as they were when `org`'s tallies were saved, those that were
+/// there then (see [`Storage::save_tallies`]).
+pub(super) async fn links_then(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    tokens: &[String],
+) -> StorageResult<BTreeMap<String, Share>> {
+    let mut then = BTreeMap::new();
+    for chunk in tokens.chunks(MAX_PARAMS / 2) {
+        let mut sql = Sql::default();
+        sql.push("SELECT token, doc FROM tally_checkpoint_links WHERE org_id = ")
+            .text(org)
+            .push(" AND token IN ")
+            .list(chunk);
+        for row in sql.query().fetch_all(&mut *conn).await? {
+            let (token, link) = super::key_and_doc(&row)?;
+            then.insert(token, link);
+        }
+    }
+    Ok(then)
+}
+
 impl Storage {
-    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head`, unless
-    /// `org` has moved on since (a commit of another server's, or one still under
-    /// way): then they would count nothing a start finds. Whether they were saved.
+    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head`, with a
+    /// copy of its links as they are, unless `org` has moved on since (a commit of
+    /// another server's, or one still under way): then they would count nothing a
+    /// start finds, and nothing is saved. Whether they were saved.
     pub async fn save_tallies(&self, org: &str, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM tally_checkpoint_links WHERE org_id = $1")
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO tally_checkpoint_links (org_id, token, doc) \
+             SELECT org_id, token, doc FROM shares WHERE org_id = $1",
+        )
+        .bind(org)
+        .execute(&mut *tx)
+        .await?;
+        // Asked after the links were copied: on PostgreSQL each statement sees the
+        // commits before it began, so a head still `head` here means the copy holds
+        // the links at `head` (SQLite's transaction writes first, alone).
         let done = sqlx::query(
             "INSERT INTO tally_checkpoints (org_id, head, rules, doc) \
              SELECT $1, $2, $3, $4 WHERE (SELECT head FROM org_heads WHERE org_id = $1) = $2 \
@@ -53,8 +96,13 @@ impl Storage {
         .bind(head)
         .bind(RULES)
         .bind(doc)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }

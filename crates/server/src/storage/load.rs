@@ -166,9 +166,14 @@ async fn taken_back(
         return Ok(Err(db));
     }
     let (records, through) = heads::changes_since(conn, org, at).await?;
-    if !db.restore_tallies_before(saved, &records) {
-        return Ok(Err(db));
-    }
+    let tokens: Vec<String> = (records.iter())
+        .filter_map(|r| match r {
+            Record::Share(s) => Some(s.token.clone()),
+            _ => None,
+        })
+        .collect();
+    let then = checkpoint::links_then(conn, org, &tokens).await?;
+    db.restore_tallies_before(saved, &records, then);
     let keys = db.views_for_records(&records);
     let views = match views::views_as_of(conn, org, &keys, Some(at)).await? {
         Some(views) => views.into_iter().map(|v| v.view).collect(),

@@ -473,7 +473,14 @@ fn started_from_older_save(doc: &[u8], then: &Db, now: &Db, since: Vec<Change>) 
     copy.forget_views();
     copy.forget_lookups();
     let saved = postcard::from_bytes(doc).expect("read back");
-    assert!(copy.restore_tallies_before(saved, &records));
+    let links = (records.iter())
+        .filter_map(|r| match r {
+            Record::Share(s) => then.shares.get(&s.token).cloned(),
+            _ => None,
+        })
+        .map(|s| (s.token.clone(), s))
+        .collect();
+    copy.restore_tallies_before(saved, &records, links);
     let keys = copy.views_for_records(&records);
     let mut held = copy.hold_views(then.sessions.values().filter(|s| keys.name(s)).cloned());
     held.extend(records.iter().filter_map(|r| match r {
