@@ -590,8 +590,9 @@ impl Db {
         // The views counted through what changes are counted out before it does
         // and in again after (a link's arrival counts views that came before it).
         // A rep whose link moves to another keeps the rest of their 500 latest
-        // views, not older ones in its place, until the next start (the server
-        // reads its radar by SQL).
+        // views, not older ones in its place, until a start that counts the views
+        // (one that takes saved tallies back keeps them; the server reads its radar
+        // by SQL).
         let recount = match &record {
             Record::Share(r) if moved => self.views_below(&r.token),
             Record::Share(r) => self.views_on_link(&r.token),

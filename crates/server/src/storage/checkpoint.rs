@@ -43,13 +43,16 @@ pub fn tallies_doc(db: &Db) -> StorageResult<Vec<u8>> {
         .map_err(|e| super::StorageError::Checkpoint(e.to_string()))
 }
 
-/// The links `tokens` as they were when `org`'s tallies were saved, those that were
-/// there then (see [`Storage::save_tallies`]).
+/// The links `tokens` as they were when `org`'s tallies were saved at head `at`,
+/// those that were there then (see [`Storage::save_tallies`]); none if a row does
+/// not read back, or a save at another head came while they were read (inside a
+/// commit, where each statement sees its own moment): count the views then.
 pub(super) async fn links_then(
     conn: &mut sqlx::AnyConnection,
     org: &str,
+    at: i64,
     tokens: &[String],
-) -> StorageResult<BTreeMap<String, Share>> {
+) -> StorageResult<Option<BTreeMap<String, Share>>> {
     let mut then = BTreeMap::new();
     for chunk in tokens.chunks(MAX_PARAMS / 2) {
         let mut sql = Sql::default();
@@ -58,11 +61,21 @@ pub(super) async fn links_then(
             .push(" AND token IN ")
             .list(chunk);
         for row in sql.query().fetch_all(&mut *conn).await? {
-            let (token, link) = super::key_and_doc(&row)?;
+            let Ok((token, link)) = super::key_and_doc(&row) else {
+                return Ok(None);
+            };
             then.insert(token, link);
         }
     }
-    Ok(then)
+    let head: Option<i64> =
+        sqlx::query("SELECT head FROM tally_checkpoints WHERE org_id = $1 AND rules = $2")
+            .bind(org)
+            .bind(RULES)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    Ok((head == Some(at)).then_some(then))
 }
 
 impl Storage {
@@ -76,9 +89,12 @@ impl Storage {
             .bind(org)
             .execute(&mut *tx)
             .await?;
+        // Another server saving this moment may have inserted rows this
+        // transaction's delete did not see: they are the same links, taken over.
         sqlx::query(
             "INSERT INTO tally_checkpoint_links (org_id, token, doc) \
-             SELECT org_id, token, doc FROM shares WHERE org_id = $1",
+             SELECT org_id, token, doc FROM shares WHERE org_id = $1 \
+             ON CONFLICT (org_id, token) DO UPDATE SET doc = excluded.doc",
         )
         .bind(org)
         .execute(&mut *tx)

@@ -172,13 +172,17 @@ async fn taken_back(
             _ => None,
         })
         .collect();
-    let then = checkpoint::links_then(conn, org, &tokens).await?;
+    let Some(then) = checkpoint::links_then(conn, org, at, &tokens).await? else {
+        return Ok(Err(db));
+    };
     db.restore_tallies_before(saved, &records, then);
     let keys = db.views_for_records(&records);
     let views = match views::views_as_of(conn, org, &keys, Some(at)).await? {
         Some(views) => views.into_iter().map(|v| v.view).collect(),
-        // Pruned while this snapshot was read, which it cannot see: read as they
-        // are now and counted, all the same.
+        // Pruned since `priors_kept_since` asked, which neither a snapshot nor a
+        // commit holding the organization's head lets happen (pruning moves that
+        // head's `priors_from` first). Should it, the links as they are now and a
+        // count of the views.
         None => {
             db.shares = keyed(conn, "shares", "token", org).await?;
             db.forget_lookups();

@@ -557,7 +557,8 @@ async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
 
 /// A reset committed after a copy read the organization's heads, before it read
 /// the records since: it reads the organization again, not the reset's records as
-/// changes (the views they hold were never counted in).
+/// changes (the views they hold were never counted in); a start does not take back
+/// tallies saved before it.
 #[tokio::test]
 async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
     use lianjie_server::storage::Changes;
@@ -573,6 +574,9 @@ async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
         head: known,
         ..
     } = storage.load_org(&org).await.unwrap();
+    // Saved by a server stopping at that head.
+    let doc = tallies_doc(&copy).unwrap();
+    assert!(storage.save_tallies(&org, known, doc).await.unwrap());
     // Read before the reset: nothing replaced since the copy's head.
     let (_, reset_before) = storage.head(&org).await.unwrap();
     storage.commit(&[&whole]).await.unwrap();
@@ -581,4 +585,7 @@ async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
         .await
         .unwrap();
     assert!(matches!(changes, Changes::Reload(_)));
+    // Nor does a start take back tallies saved before the reset: it counts.
+    let started = storage.load_org(&org).await.unwrap();
+    assert!(matches!(started.counted, Counted::Views(_)));
 }
