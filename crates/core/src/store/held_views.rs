@@ -270,6 +270,19 @@ impl Db {
         out
     }
 
+    /// Puts `records` written elsewhere, in order, on a copy that let its views go,
+    /// given `views`, those [`Db::views_for_records`] named, as this copy counted
+    /// them; holds none of them after (operations hold the views they name).
+    pub fn put_counted(&mut self, records: Vec<Record>, views: Vec<ViewSession>) {
+        let mut held = self.hold_views(views);
+        held.extend(records.iter().filter_map(|r| match r {
+            Record::Session(s) => Some(s.id.clone()),
+            _ => None,
+        }));
+        records.into_iter().for_each(|r| self.put(r));
+        self.let_go(&held);
+    }
+
     /// Counts stored views into the running tallies without holding them: a copy
     /// that let its views go, started from storage one page of views at a time.
     /// The lookups' lists are left grown; [`Db::shrink_lookups`] once all are in.

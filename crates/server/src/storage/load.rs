@@ -41,10 +41,24 @@ async fn records_since(
         return Ok(None);
     }
     let keys = views(&records);
+    as_counted(conn, org, known, records, through, &keys).await
+}
+
+/// `records` (written after head `known`, through head `through`) with the views
+/// `keys` names as a copy at `known` counted them; none if the priors since are
+/// pruned.
+async fn as_counted(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    known: i64,
+    records: Vec<Record>,
+    through: i64,
+    keys: &ViewKeys,
+) -> StorageResult<Option<Changes>> {
     let held = if keys.is_empty() {
         Some(Vec::new())
     } else {
-        super::views::views_as_of(conn, org, &keys, Some(known)).await?
+        views::views_as_of(conn, org, keys, Some(known)).await?
     };
     Ok(held.map(|held| Changes::Records {
         records,
@@ -177,24 +191,16 @@ async fn taken_back(
     };
     db.restore_tallies_before(saved, &records, then);
     let keys = db.views_for_records(&records);
-    let views = match views::views_as_of(conn, org, &keys, Some(at)).await? {
-        Some(views) => views.into_iter().map(|v| v.view).collect(),
+    let Some(changes) = as_counted(conn, org, at, records, through, &keys).await? else {
         // Pruned since `priors_kept_since` asked, which neither a snapshot nor a
         // commit holding the organization's head lets happen (pruning moves that
         // head's `priors_from` first). Should it, the links as they are now and a
         // count of the views.
-        None => {
-            db.shares = keyed(conn, "shares", "token", org).await?;
-            db.forget_lookups();
-            return Ok(Err(db));
-        }
+        db.shares = keyed(conn, "shares", "token", org).await?;
+        db.forget_lookups();
+        return Ok(Err(db));
     };
-    let head = Changes::Records {
-        records,
-        through,
-        views,
-    }
-    .apply(&mut db, head);
+    let head = changes.apply(&mut db, head);
     Ok(Ok(Loaded {
         db,
         head,

@@ -468,14 +468,7 @@ impl Changes {
                 through,
                 views,
             } => {
-                let mut held = db.hold_views(views);
-                held.extend(records.iter().filter_map(|r| match r {
-                    Record::Session(s) => Some(s.id.clone()),
-                    _ => None,
-                }));
-                records.into_iter().for_each(|r| db.put(r));
-                // Operations hold the views they name: none stays between them.
-                db.let_go(&held);
+                db.put_counted(records, views);
                 to.max(through)
             }
             Changes::Reload(fresh) => {

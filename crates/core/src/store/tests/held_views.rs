@@ -482,13 +482,8 @@ fn started_from_older_save(doc: &[u8], then: &Db, now: &Db, since: Vec<Change>) 
         .collect();
     copy.restore_tallies_before(saved, &records, links);
     let keys = copy.views_for_records(&records);
-    let mut held = copy.hold_views(then.sessions.values().filter(|s| keys.name(s)).cloned());
-    held.extend(records.iter().filter_map(|r| match r {
-        Record::Session(s) => Some(s.id.clone()),
-        _ => None,
-    }));
-    records.into_iter().for_each(|r| copy.put(r));
-    copy.let_go(&held);
+    let views = then.sessions.values().filter(|s| keys.name(s)).cloned();
+    copy.put_counted(records, views.collect());
     copy
 }
 
