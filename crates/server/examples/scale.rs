@@ -53,7 +53,7 @@ async fn main() {
     }
     drop(storage);
 
-    let (mut child, base, start) = spawn(server, url);
+    let (mut child, base, start) = spawn(server, url, &[]);
     let rss_start = memory(child.id(), "VmRSS");
     println!("start              {:.2} s", start.as_secs_f64());
 
@@ -208,40 +208,48 @@ async fn main() {
     assert!(stopped.is_ok_and(|s| s.success()), "kill -TERM {pid}");
     let _ = child.wait();
     println!("stop (tallies saved) {:.2} s", t.elapsed().as_secs_f64());
-    let (mut child, base, token) = restarted(&http, server, url, "a stop").await;
+    // Saving under writes two seconds after the first unsaved one (five minutes by
+    // default), so that the readings below pay for a save as a busy server does.
+    let every = [("LIANJIE_SAVE_TALLIES_EVERY", "2")];
+    let (mut child, base, token) = restarted(&http, server, url, "a stop", &every).await;
 
-    // Readings for two seconds, then killed (nothing saved): the next start takes
-    // back the tallies saved at the stop and brings them up with what came since.
+    // Readings for five seconds, a save among them, then killed: the next start
+    // takes back that save and brings it up with what came after it.
     let load = load::Load {
         clients: INGEST_CLIENTS[0],
         sessions: 20,
         requests: 200_000,
-        max_time: Duration::from_secs(2),
+        max_time: Duration::from_secs(5),
         readers: load::Readers::Customers,
     };
     let run = load::ingest(&http, &base, &token, load).await;
+    let [p99, max] = load::percentiles(run.latencies.clone(), &[0.99, 1.0])[..] else {
+        unreachable!("two fractions give two figures")
+    };
     println!(
-        "{} snapshots more ({} failed), then killed",
-        run.latencies.len().saturating_sub(run.failures),
+        "ingest with a save, {} clients {:>6.0} snapshots/s, p99 {p99:.2} ms, max {max:.2} ms, {} failed, then killed",
+        INGEST_CLIENTS[0],
+        run.per_second(),
         run.failures
     );
     let _ = child.kill();
     let _ = child.wait();
-    let (mut child, ..) = restarted(&http, server, url, "a crash").await;
+    let (mut child, ..) = restarted(&http, server, url, "a crash", &[]).await;
     let _ = child.kill();
     let _ = child.wait();
 }
 
-/// Starts the server again on `url` after `what` and prints its start time, its
-/// first radar answer and its memory: the process, the API's base URL and the
-/// admin's token.
+/// Starts the server again on `url` after `what` (with `env` set) and prints its
+/// start time, its first radar answer and its memory: the process, the API's base
+/// URL and the admin's token.
 async fn restarted(
     http: &reqwest::Client,
     server: &str,
     url: &str,
     what: &str,
+    env: &[(&str, &str)],
 ) -> (std::process::Child, String, String) {
-    let (child, base, start) = spawn(server, url);
+    let (child, base, start) = spawn(server, url, env);
     let rss_start = memory(child.id(), "VmRSS");
     println!("start after {what} {:.2} s", start.as_secs_f64());
     let token = load::login(http, &base, "admin@lianjie.example").await;
@@ -271,9 +279,10 @@ async fn first_radar(http: &reqwest::Client, base: &str, token: &str) {
     );
 }
 
-/// Starts the server binary on `url`: the process, the API's base URL, and the
-/// time until it listened (its data read). What it says of its tallies is shown.
-fn spawn(server: &str, url: &str) -> (std::process::Child, String, Duration) {
+/// Starts the server binary on `url` with `env` set besides: the process, the
+/// API's base URL, and the time until it listened (its data read). What it says of
+/// its tallies is shown.
+fn spawn(server: &str, url: &str, env: &[(&str, &str)]) -> (std::process::Child, String, Duration) {
     let t = Instant::now();
     let mut child = Command::new(server)
         .env("LIANJIE_DATABASE_URL", url)
@@ -282,6 +291,7 @@ fn spawn(server: &str, url: &str) -> (std::process::Child, String, Duration) {
         .env("LIANJIE_PUBLIC_RATE", "1000000")
         .env("LIANJIE_VIEW_RATE", "1000000")
         .env("LIANJIE_READER_LINK_RATE", "1000000")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .expect("server binary");

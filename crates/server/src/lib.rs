@@ -93,6 +93,12 @@ pub struct Config {
     pub reader_links_per_hour: u32,
     /// How often conversations whose snooze has run out are opened again in storage.
     pub snooze_check_every: Duration,
+    /// How long an organization's tallies may go unsaved while writes keep coming
+    /// (never a minute idle): a server killed then starts from the last save instead
+    /// of counting every view, if it is younger than the views' priors kept
+    /// ([`storage::PRIORS_KEPT`]). Each save pauses the writer (0.7-1.2 s at a
+    /// million views).
+    pub save_tallies_every: Duration,
 }
 
 impl Default for Config {
@@ -114,6 +120,7 @@ impl Default for Config {
             views_per_hour: 120,
             reader_links_per_hour: 60,
             snooze_check_every: Duration::from_secs(60),
+            save_tallies_every: Duration::from_secs(300),
         }
     }
 }
@@ -543,7 +550,13 @@ pub async fn build_app(config: Config) -> Result<(Router, Saver), StorageError> 
     };
     let events = broadcast::channel(1024).0;
     let wake = Arc::new(Notify::new());
-    tokio::spawn(writer::writer(storage.clone(), jobs, saves, wake.clone()));
+    tokio::spawn(writer::writer(
+        storage.clone(),
+        jobs,
+        saves,
+        config.save_tallies_every,
+        wake.clone(),
+    ));
     if let (url, storage::Dialect::Postgres) = storage::Dialect::of(&config.database_url) {
         tokio::spawn(relay::listen(url, Arc::downgrade(&wake)));
     }

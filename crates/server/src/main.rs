@@ -17,6 +17,19 @@ fn config() -> Result<(SocketAddr, Config), String> {
             v.parse().map_err(|e| format!("{name}={v:?}: {e}"))
         })
     };
+    // A save older than the views' priors kept cannot be brought up after a crash.
+    let kept = lianjie_server::storage::PRIORS_KEPT.num_seconds();
+    let save_every = number(
+        "LIANJIE_SAVE_TALLIES_EVERY",
+        i64::try_from(defaults.save_tallies_every.as_secs()).unwrap_or(kept - 1),
+    )?;
+    if !(1..kept).contains(&save_every) {
+        return Err(format!(
+            "LIANJIE_SAVE_TALLIES_EVERY={save_every}: seconds from 1 to {}, under the \
+             {kept} s a server keeps what a start needs to bring a save up",
+            kept - 1
+        ));
+    }
     Ok((
         addr,
         Config {
@@ -72,6 +85,7 @@ fn config() -> Result<(SocketAddr, Config), String> {
             )?)
             .map_err(|e| format!("LIANJIE_READER_LINK_RATE: {e}"))?,
             snooze_check_every: defaults.snooze_check_every,
+            save_tallies_every: std::time::Duration::from_secs(save_every.unsigned_abs()),
         },
     ))
 }

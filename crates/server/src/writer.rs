@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
 
 /// Most jobs one transaction takes: bounds the latency a single commit adds.
@@ -17,18 +17,21 @@ const MAX_BATCH: usize = 512;
 
 /// The single writer: takes every job waiting, runs and commits them in one
 /// transaction (group commit), then has the relay announce their events. Between
-/// groups, and once idle for [`SAVE_WHEN_IDLE`], it saves the tallies of the
-/// organizations it changed (`storage/checkpoint.rs`): its copies then hold exactly
-/// what was committed.
+/// groups it saves the tallies of the organizations it changed
+/// (`storage/checkpoint.rs`), when asked, once idle for [`SAVE_WHEN_IDLE`], or when
+/// writes kept coming for `save_every` since their first unsaved one: its copies
+/// then hold exactly what was committed.
 pub(crate) async fn writer(
     storage: Storage,
     mut jobs: mpsc::UnboundedReceiver<WriteJob>,
     mut saves: mpsc::UnboundedReceiver<SaveTallies>,
+    save_every: Duration,
     relay: Arc<Notify>,
 ) {
     let mut batch = Vec::new();
     let mut clock = Clock::default();
-    let mut unsaved: BTreeMap<String, Arc<Tenant>> = BTreeMap::new();
+    // Each organization changed since its last save, with when it first was.
+    let mut unsaved: BTreeMap<String, (Arc<Tenant>, Instant)> = BTreeMap::new();
     loop {
         tokio::select! {
             // Jobs waiting commit before a save: a stopping server asks for it once
@@ -50,7 +53,10 @@ pub(crate) async fn writer(
                 continue;
             }
             () = tokio::time::sleep(SAVE_WHEN_IDLE), if !unsaved.is_empty() => {
-                let idle: Vec<_> = std::mem::take(&mut unsaved).into_values().collect();
+                let idle: Vec<_> = std::mem::take(&mut unsaved)
+                    .into_values()
+                    .map(|(tenant, _)| tenant)
+                    .collect();
                 save_tallies(&storage, &idle).await;
                 continue;
             }
@@ -76,9 +82,21 @@ pub(crate) async fn writer(
                 }
             }
         }
-        unsaved.extend(tenants);
         // Jobs that never ran (the commit failed before them) drop their answers.
         batch.clear();
+        let now = Instant::now();
+        for (id, tenant) in tenants {
+            unsaved.entry(id).or_insert((tenant, now));
+        }
+        // Under writes that never pause a minute, a server killed would otherwise
+        // count every view at its next start.
+        let due: Vec<_> = unsaved
+            .extract_if(.., |_, (_, since)| now.duration_since(*since) >= save_every)
+            .map(|(_, (tenant, _))| tenant)
+            .collect();
+        if !due.is_empty() {
+            save_tallies(&storage, &due).await;
+        }
     }
 }
 

@@ -184,7 +184,7 @@ async fn two_servers_starting_on_an_empty_database_seed_it_once() {
     let starts: Vec<_> = (0..2)
         .map(|_| {
             let url = database_url.clone();
-            std::thread::spawn(move || spawn_server_with(&url, false))
+            std::thread::spawn(move || spawn_server_with(&url, false, &[]))
         })
         .collect();
     let mut servers = Vec::new();

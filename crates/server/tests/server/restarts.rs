@@ -2,7 +2,9 @@
 //! tallies, and its next start takes them back instead of counting every view; after
 //! a commit since (a server that died without saving) it takes them back and brings
 //! them up with the commits since; with nothing saved it counts the views again.
-//! Every figure the tallies feed answers the same each way.
+//! Under writes that never pause, it saves every so often, so that a server killed
+//! then does not count every view either. Every figure the tallies feed answers the
+//! same each way.
 
 use crate::common::{Process, Server, fresh_database, snapshot_of, spawn_server_with};
 use lianjie_core::demo::ORG;
@@ -40,7 +42,12 @@ fn stop(server: &mut Process, signal: &str) {
 
 /// Starts the server on `url`: its address, and what it said of its tallies.
 fn start(url: &str) -> (Process, Server, String) {
-    let (child, base, said) = spawn_server_with(url, true);
+    start_with(url, &[])
+}
+
+/// [`start`], with `env` set besides.
+fn start_with(url: &str, env: &[(&str, &str)]) -> (Process, Server, String) {
+    let (child, base, said) = spawn_server_with(url, true, env);
     let tallies = said
         .into_iter()
         .filter(|line| line.starts_with(&format!("{ORG}: ")))
@@ -152,4 +159,51 @@ async fn a_server_stopped_saves_its_tallies_and_the_next_start_takes_them_back()
     assert!(said.starts_with(&format!("{ORG}: counted ")), "{said}");
     let token = s.login().await;
     assert_eq!(figures(&s, &token).await, last, "counted again");
+}
+
+#[tokio::test]
+async fn a_server_under_steady_writes_saves_every_so_often_and_a_kill_starts_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = fresh_database(dir.path()).await;
+    let (mut server, s, said) = start_with(&url, &[("LIANJIE_SAVE_TALLIES_EVERY", "2")]);
+    assert!(said.contains("counted"), "first start: {said}");
+    let token = s.login().await;
+    let share = s.share_pricing(&token).await;
+    let saved = || async {
+        sqlx::query_scalar::<_, i64>("SELECT head FROM tally_checkpoints WHERE org_id = $1")
+            .bind(ORG)
+            .fetch_optional(&s.sql().await)
+            .await
+            .unwrap()
+    };
+    // Readings with no pause for a minute (the idle save never comes) until one
+    // is saved, then one more: saved only two seconds after it, that one is not.
+    let began = std::time::Instant::now();
+    let mut visible_ms = 10_000;
+    let saved_at = loop {
+        read(&s, &share, visible_ms).await;
+        visible_ms += 1_000;
+        if let Some(head) = saved().await {
+            break head;
+        }
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(30),
+            "no save under steady writes"
+        );
+    };
+    read(&s, &share, visible_ms).await;
+    let last = figures(&s, &token).await;
+    stop(&mut server, "-KILL");
+    let (still, now_at) = saved_and_head(&s).await;
+    assert_eq!(still, saved_at, "the last reading is not saved");
+    assert!(saved_at < now_at);
+    let (_server, s, said) = start(&url);
+    assert_eq!(
+        said,
+        format!(
+            "{ORG}: took back the tallies saved at head {saved_at}, caught up to head {now_at}"
+        )
+    );
+    let token = s.login().await;
+    assert_eq!(figures(&s, &token).await, last, "caught up");
 }

@@ -46,14 +46,16 @@ pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
 /// The server binary on `database_url` in demo mode, and the API's base URL it
 /// printed (once it prints it, the database is open and, when new, seeded).
 pub fn spawn_server(database_url: &str) -> (std::process::Child, String) {
-    let (child, base, _) = spawn_server_with(database_url, true);
+    let (child, base, _) = spawn_server_with(database_url, true, &[]);
     (child, base)
 }
 
-/// [`spawn_server`], in demo mode or not, with what it printed before its address.
+/// [`spawn_server`], in demo mode or not and with `env` set besides, with what it
+/// printed before its address.
 pub fn spawn_server_with(
     database_url: &str,
     demo: bool,
+    env: &[(&str, &str)],
 ) -> (std::process::Child, String, Vec<String>) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
@@ -65,6 +67,7 @@ pub fn spawn_server_with(
         .env("LIANJIE_VIEW_RATE", "1000000")
         .env("LIANJIE_READER_LINK_RATE", "1000000")
         .env("LIANJIE_LOGIN_RATE", "1000")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
