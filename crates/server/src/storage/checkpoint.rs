@@ -78,6 +78,12 @@ pub(super) async fn links_then(
     Ok((head == Some(at)).then_some(then))
 }
 
+/// The head `org`'s copy of its links was taken at, if there is one since its last
+/// reset (a row for `$1`, the organization).
+const COPIED: &str = "SELECT c.links_head FROM tally_checkpoints c \
+     JOIN org_heads h ON h.org_id = c.org_id \
+     WHERE c.org_id = $1 AND c.links_head >= h.reset_at";
+
 impl Storage {
     /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head`, with a
     /// copy of its links as they are, unless `org` has moved on since (a commit of
@@ -85,17 +91,24 @@ impl Storage {
     /// start finds, and nothing is saved. Whether they were saved.
     pub async fn save_tallies(&self, org: &str, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM tally_checkpoint_links WHERE org_id = $1")
-            .bind(org)
-            .execute(&mut *tx)
-            .await?;
-        // Another server saving this moment may have inserted rows this
-        // transaction's delete did not see: they are the same links, taken over.
-        sqlx::query(
+        // The copy a save left is brought up with the links changed since (links
+        // are deleted only by a reset); without one, or from before a reset, the
+        // links are copied afresh. A write first: SQLite's transaction then holds
+        // the database's write lock from its first statement.
+        sqlx::query(&format!(
+            "DELETE FROM tally_checkpoint_links WHERE org_id = $1 AND NOT EXISTS ({COPIED})"
+        ))
+        .bind(org)
+        .execute(&mut *tx)
+        .await?;
+        // Another server saving this moment may have written rows this transaction
+        // did not see: they are the same links, taken over.
+        sqlx::query(&format!(
             "INSERT INTO tally_checkpoint_links (org_id, token, doc) \
              SELECT org_id, token, doc FROM shares WHERE org_id = $1 \
-             ON CONFLICT (org_id, token) DO UPDATE SET doc = excluded.doc",
-        )
+             AND version > COALESCE(({COPIED}), -1) \
+             ON CONFLICT (org_id, token) DO UPDATE SET doc = excluded.doc"
+        ))
         .bind(org)
         .execute(&mut *tx)
         .await?;
@@ -103,10 +116,10 @@ impl Storage {
         // commits before it began, so a head still `head` here means the copy holds
         // the links at `head` (SQLite's transaction writes first, alone).
         let done = sqlx::query(
-            "INSERT INTO tally_checkpoints (org_id, head, rules, doc) \
-             SELECT $1, $2, $3, $4 WHERE (SELECT head FROM org_heads WHERE org_id = $1) = $2 \
+            "INSERT INTO tally_checkpoints (org_id, head, rules, doc, links_head) \
+             SELECT $1, $2, $3, $4, $2 WHERE (SELECT head FROM org_heads WHERE org_id = $1) = $2 \
              ON CONFLICT (org_id) DO UPDATE SET head = excluded.head, rules = excluded.rules, \
-             doc = excluded.doc",
+             doc = excluded.doc, links_head = excluded.links_head",
         )
         .bind(org)
         .bind(head)

@@ -76,6 +76,40 @@ async fn tallies_match(url: &str) -> Result<(), String> {
     }
 }
 
+/// Right after a save with no commit since: the links it left copied are the
+/// organization's links as they are (the copy, brought up save after save with the
+/// links changed since, holds none older and misses none).
+async fn links_copied_match(url: &str, org: &str) -> Result<(), String> {
+    use sqlx::Row as _;
+    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(url).0)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut tables = Vec::new();
+    for table in ["tally_checkpoint_links", "shares"] {
+        let sql = format!("SELECT token, doc FROM {table} WHERE org_id = $1 ORDER BY token");
+        let rows = sqlx::query(&sql)
+            .bind(org)
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        let rows = rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<(String, String)>, sqlx::Error>>()
+            .map_err(|e| e.to_string())?;
+        tables.push(rows);
+    }
+    pool.close().await;
+    match tables.iter().position(|t| *t != tables[0]) {
+        None => Ok(()),
+        Some(_) => Err(format!(
+            "the links copied ({}) are not the links as they are ({})",
+            tables[0].len(),
+            tables[1].len()
+        )),
+    }
+}
+
 /// Runs `ops` from a fresh demo through the model and the store; the first
 /// disagreement, if any.
 async fn run(ops: &[Op]) -> Result<(), String> {
@@ -124,6 +158,9 @@ async fn run(ops: &[Op]) -> Result<(), String> {
                         "step {step}: the tallies at head {head} were not saved"
                     ));
                 }
+                links_copied_match(&url, &org)
+                    .await
+                    .map_err(|e| format!("step {step}: {e}"))?;
                 saved_at = Some(head);
             }
             let Loaded {
@@ -577,9 +614,24 @@ async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
     // Saved by a server stopping at that head.
     let doc = tallies_doc(&copy).unwrap();
     assert!(storage.save_tallies(&org, known, doc).await.unwrap());
-    // Read before the reset: nothing replaced since the copy's head.
+    // Read before the reset: nothing replaced since the copy's head. The reset
+    // leaves out a link nothing refers to.
     let (_, reset_before) = storage.head(&org).await.unwrap();
-    storage.commit(&[&whole]).await.unwrap();
+    let mut fewer = model.clone();
+    let unread = fewer
+        .shares
+        .keys()
+        .find(|t| {
+            !model.sessions.values().any(|v| &v.share_token == *t)
+                && !model.shares.values().any(|s| s.parent.as_ref() == Some(*t))
+        })
+        .cloned()
+        .expect("a link nothing refers to");
+    fewer.shares.remove(&unread);
+    storage
+        .commit(&[&Batch::replace_all(&fewer, "x").unwrap()])
+        .await
+        .unwrap();
     let changes = storage
         .changes_after(&org, known, reset_before, |r| copy.views_for_records(r))
         .await
@@ -588,4 +640,8 @@ async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
     // Nor does a start take back tallies saved before the reset: it counts.
     let started = storage.load_org(&org).await.unwrap();
     assert!(matches!(started.counted, Counted::Views(_)));
+    // Its next save copies the links afresh: the link gone is not kept.
+    let doc = tallies_doc(&started.db).unwrap();
+    assert!(storage.save_tallies(&org, started.head, doc).await.unwrap());
+    links_copied_match(&url, &org).await.unwrap();
 }
