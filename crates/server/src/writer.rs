@@ -123,6 +123,7 @@ impl SaveTallies {
 /// a count of the views, nothing else: it is reported and passed over.
 async fn save_tallies(storage: &Storage, tenants: &[Arc<Tenant>]) {
     for tenant in tenants {
+        let began = Instant::now();
         // Serialized under the lock (0.5 s at a million views, reads of this
         // organization wait): the tallies and the head must be of one moment.
         let (doc, head) = {
@@ -133,12 +134,23 @@ async fn save_tallies(storage: &Storage, tenants: &[Arc<Tenant>]) {
             }
             (crate::storage::tallies_doc(&db), head)
         };
+        let serialized = began.elapsed();
+        let bytes = doc.as_ref().map_or(0, Vec::len);
         let saved = match doc {
             Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
             Err(e) => Err(e),
         };
         match saved {
-            Ok(true) => tenant.tallies_saved.store(head, Ordering::Release),
+            Ok(true) => {
+                tenant.tallies_saved.store(head, Ordering::Release);
+                eprintln!(
+                    "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock)",
+                    tenant.id,
+                    bytes as f64 / 1e6,
+                    began.elapsed().as_secs_f64(),
+                    serialized.as_secs_f64()
+                );
+            }
             Ok(false) => {}
             Err(e) => eprintln!("saving the tallies of {}: {e}", tenant.id),
         }

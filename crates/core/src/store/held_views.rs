@@ -98,9 +98,10 @@ impl Db {
     }
 
     /// The views [`Db::record_snapshot`] reads for `snap` at `now`, asked with its
-    /// view held (by id, [`ViewKeys::ids`]): that view, and all the views of its
-    /// reader and its forwarder whose kept sums will not stand for `now` (summed by
-    /// a walk; see `view_sums.rs`).
+    /// view held (by id, [`ViewKeys::ids`]): that view, and, if the snapshot leaves
+    /// it changed and counted (only then are its customers' figures refreshed), all
+    /// the views of its reader and its forwarder whose kept sums will not stand for
+    /// `now` (summed by a walk; see `view_sums.rs`).
     pub fn views_for_snapshot(&self, snap: &Snapshot, now: DateTime<Utc>) -> ViewKeys {
         let mut keys = ViewKeys {
             ids: [snap.session_id.clone()].into(),
@@ -112,6 +113,14 @@ impl Db {
         ) else {
             return keys;
         };
+        // A page's first seconds are not yet a counted view: walking a customer's
+        // thousands of views for each of those snapshots stalled ingest after a
+        // start, while no sums were kept yet.
+        let mut totals = view.totals.clone();
+        totals.merge(&snap.totals);
+        if !view.accepts(snap) || totals == view.totals || !totals.is_counted() {
+            return keys;
+        }
         let contacts = [
             self.reader_of_session(view, share),
             self.forwarder_of(share),

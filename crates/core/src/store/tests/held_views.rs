@@ -513,3 +513,40 @@ fn views_counted_without_holding_them_tally_as_a_build_does() {
     full.forget_sums();
     assert_eq!(started.ix(), full.ix());
 }
+
+/// A snapshot that leaves its view uncounted (a page's first seconds) refreshes no
+/// customer's figures: it names only its own view, even with no sums kept (after a
+/// start), where naming the customer's every view stalled ingest. The one that
+/// makes the view counted names them.
+#[test]
+fn a_snapshot_that_leaves_its_view_uncounted_names_only_that_view() {
+    let mut db = demo::seed(now());
+    db.build_lookups();
+    let token = (db.shares.values())
+        .find(|s| s.contact_id.is_some() && db.sessions.values().any(|v| v.share_token == s.token))
+        .map(|s| s.token.clone())
+        .expect("a customer's link with views");
+    let at = now() + Duration::minutes(5);
+    let opened = db
+        .open_share(&token, "c-new".into(), "s-new".into(), None, at)
+        .expect("opened");
+    db.forget_sums();
+    let own = ViewKeys {
+        ids: ["s-new".to_owned()].into(),
+        ..ViewKeys::default()
+    };
+    let below = crate::tracking::VIEW_COUNT_THRESHOLD_MS - 1;
+    let first = snap_of(&opened, below, &[]);
+    assert_eq!(db.views_for_snapshot(&first, at), own);
+    db.record_snapshot(&first, at).expect("recorded");
+    let counted = snap_of(&opened, below + 1, &[]);
+    let keys = db.views_for_snapshot(&counted, at);
+    assert!(
+        keys.links.contains(&token),
+        "the customer's links: {keys:?}"
+    );
+    db.record_snapshot(&counted, at).expect("recorded");
+    // Counted, the same totals again change nothing (a beacon sent twice).
+    db.forget_sums();
+    assert_eq!(db.views_for_snapshot(&counted, at), own);
+}
