@@ -17,19 +17,20 @@ fn config() -> Result<(SocketAddr, Config), String> {
             v.parse().map_err(|e| format!("{name}={v:?}: {e}"))
         })
     };
-    // A save older than the views' priors kept cannot be brought up after a crash.
-    let kept = lianjie_server::storage::PRIORS_KEPT.num_seconds();
+    let most = lianjie_server::SAVE_TALLIES_AT_MOST_EVERY.as_secs();
     let save_every = number(
         "LIANJIE_SAVE_TALLIES_EVERY",
-        i64::try_from(defaults.save_tallies_every.as_secs()).unwrap_or(kept - 1),
+        i64::try_from(defaults.save_tallies_every.as_secs()).unwrap_or(0),
     )?;
-    if !(1..kept).contains(&save_every) {
-        return Err(format!(
-            "LIANJIE_SAVE_TALLIES_EVERY={save_every}: seconds from 1 to {}, under the \
-             {kept} s a server keeps what a start needs to bring a save up",
-            kept - 1
-        ));
-    }
+    let save_every = u64::try_from(save_every)
+        .ok()
+        .filter(|s| (1..=most).contains(s))
+        .ok_or_else(|| {
+            format!(
+                "LIANJIE_SAVE_TALLIES_EVERY={save_every}: seconds from 1 to {most}, so that a \
+                 start after a crash can bring the last save up"
+            )
+        })?;
     Ok((
         addr,
         Config {
@@ -85,7 +86,7 @@ fn config() -> Result<(SocketAddr, Config), String> {
             )?)
             .map_err(|e| format!("LIANJIE_READER_LINK_RATE: {e}"))?,
             snooze_check_every: defaults.snooze_check_every,
-            save_tallies_every: std::time::Duration::from_secs(save_every.unsigned_abs()),
+            save_tallies_every: std::time::Duration::from_secs(save_every),
         },
     ))
 }

@@ -30,7 +30,9 @@ pub(crate) async fn writer(
 ) {
     let mut batch = Vec::new();
     let mut clock = Clock::default();
-    // Each organization changed since its last save, with when it first was.
+    let save_every = save_every.clamp(Duration::from_secs(1), crate::SAVE_TALLIES_AT_MOST_EVERY);
+    // Each organization changed since its last save, with when a save is due under
+    // writes that go on.
     let mut unsaved: BTreeMap<String, (Arc<Tenant>, Instant)> = BTreeMap::new();
     loop {
         tokio::select! {
@@ -86,19 +88,26 @@ pub(crate) async fn writer(
         batch.clear();
         let now = Instant::now();
         for (id, tenant) in tenants {
-            unsaved.entry(id).or_insert((tenant, now));
+            unsaved.entry(id).or_insert((tenant, now + save_every));
         }
         // Under writes that never pause a minute, a server killed would otherwise
-        // count every view at its next start.
-        let due: Vec<_> = unsaved
-            .extract_if(.., |_, (_, since)| now.duration_since(*since) >= save_every)
-            .map(|(_, (tenant, _))| tenant)
-            .collect();
-        if !due.is_empty() {
-            save_tallies(&storage, &due).await;
+        // count every view at its next start. One organization a pass, the longest
+        // due, so that commits run between saves.
+        let due = (unsaved.iter())
+            .filter(|(_, (_, at))| *at <= now)
+            .min_by_key(|(_, (_, at))| *at)
+            .map(|(id, _)| id.clone());
+        if let Some((tenant, _)) = due.and_then(|id| unsaved.remove(&id))
+            && !save(&storage, &tenant).await
+        {
+            unsaved.insert(tenant.id.clone(), (tenant, Instant::now() + SAVE_RETRY));
         }
     }
 }
+
+/// When a save under writes that did not land (another server committed while it
+/// ran, or storage failed) is tried again.
+const SAVE_RETRY: Duration = Duration::from_secs(30);
 
 /// How long the writer waits without a job before it saves the tallies of the
 /// organizations it changed: a server that dies later starts from them.
@@ -118,41 +127,57 @@ impl SaveTallies {
     }
 }
 
-/// Saves each organization's tallies at the head its copy holds (only if storage
-/// is still there: see [`Storage::save_tallies`]). A failure costs the next start
-/// a count of the views, nothing else: it is reported and passed over.
+/// Saves each organization's tallies (see [`save`]).
 async fn save_tallies(storage: &Storage, tenants: &[Arc<Tenant>]) {
     for tenant in tenants {
-        let began = Instant::now();
-        // Serialized under the lock (0.5 s at a million views, reads of this
-        // organization wait): the tallies and the head must be of one moment.
-        let (doc, head) = {
-            let db = tenant.lock();
-            let head = tenant.version();
-            if tenant.tallies_saved.load(Ordering::Acquire) == head {
-                continue;
-            }
-            (crate::storage::tallies_doc(&db), head)
-        };
-        let serialized = began.elapsed();
-        let bytes = doc.as_ref().map_or(0, Vec::len);
-        let saved = match doc {
-            Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
-            Err(e) => Err(e),
-        };
-        match saved {
-            Ok(true) => {
-                tenant.tallies_saved.store(head, Ordering::Release);
-                eprintln!(
-                    "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock)",
-                    tenant.id,
-                    bytes as f64 / 1e6,
-                    began.elapsed().as_secs_f64(),
-                    serialized.as_secs_f64()
-                );
-            }
-            Ok(false) => {}
-            Err(e) => eprintln!("saving the tallies of {}: {e}", tenant.id),
+        save(storage, tenant).await;
+    }
+}
+
+/// Saves the organization's tallies at the head its copy holds, only if storage is
+/// still there (see [`Storage::save_tallies`]): whether storage holds them now. A
+/// failure costs the next start a count of the views, nothing else: it is reported
+/// and passed over.
+async fn save(storage: &Storage, tenant: &Tenant) -> bool {
+    let began = Instant::now();
+    // Serialized under the lock (0.1-0.15 s at a million views, reads of this
+    // organization wait): the tallies and the head must be of one moment.
+    let (doc, head) = {
+        let db = tenant.lock();
+        let head = tenant.version();
+        if tenant.tallies_saved.load(Ordering::Acquire) == head {
+            return true;
+        }
+        (crate::storage::tallies_doc(&db), head)
+    };
+    let serialized = began.elapsed();
+    let bytes = doc.as_ref().map_or(0, Vec::len);
+    let saved = match doc {
+        Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(true) => {
+            tenant.tallies_saved.store(head, Ordering::Release);
+            eprintln!(
+                "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock)",
+                tenant.id,
+                bytes as f64 / 1e6,
+                began.elapsed().as_secs_f64(),
+                serialized.as_secs_f64()
+            );
+            true
+        }
+        Ok(false) => {
+            eprintln!(
+                "{}: the tallies at head {head} were not saved: the organization moved on meanwhile",
+                tenant.id
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("saving the tallies of {}: {e}", tenant.id);
+            false
         }
     }
 }

@@ -1,7 +1,8 @@
 //! An organization's running tallies saved between a server's runs: counting every
 //! view again took most of a start at a million views (1.7 of 2.2 s on SQLite). A
-//! server saves its copy's tallies with the head they count when it stops or falls
-//! idle (`writer.rs`), and a copy of the links they count through beside them. One
+//! server saves its copy's tallies with the head they count when it stops, falls
+//! idle, or every few minutes under writes (`writer.rs`), and a copy of the links
+//! they count through beside them, brought up save after save. One
 //! that starts, built from the same core (build.rs), takes them back instead of
 //! counting: as they are at the same head; at a later one brought up by the commits
 //! since, as a copy catching up with another server is, while the views' priors
@@ -114,12 +115,15 @@ impl Storage {
         .await?;
         // Asked after the links were copied: on PostgreSQL each statement sees the
         // commits before it began, so a head still `head` here means the copy holds
-        // the links at `head` (SQLite's transaction writes first, alone).
+        // the links at `head` (SQLite's transaction writes first, alone). A save at
+        // a later head that another server committed meanwhile stays: this one's
+        // copy may have overwritten some of its links, and is rolled back.
         let done = sqlx::query(
             "INSERT INTO tally_checkpoints (org_id, head, rules, doc, links_head) \
              SELECT $1, $2, $3, $4, $2 WHERE (SELECT head FROM org_heads WHERE org_id = $1) = $2 \
              ON CONFLICT (org_id) DO UPDATE SET head = excluded.head, rules = excluded.rules, \
-             doc = excluded.doc, links_head = excluded.links_head",
+             doc = excluded.doc, links_head = excluded.links_head \
+             WHERE tally_checkpoints.head <= excluded.head",
         )
         .bind(org)
         .bind(head)
