@@ -56,7 +56,7 @@ pub(super) async fn links_then(
 ) -> StorageResult<Option<BTreeMap<String, Share>>> {
     let mut then = BTreeMap::new();
     for chunk in tokens.chunks(MAX_PARAMS / 2) {
-        let mut sql = Sql::default();
+        let mut sql = Sql::on(conn);
         sql.push("SELECT token, doc FROM tally_checkpoint_links WHERE org_id = ")
             .text(org)
             .push(" AND token IN ")

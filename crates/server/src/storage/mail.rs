@@ -17,7 +17,7 @@ pub struct MailThread {
 
 impl Storage {
     pub async fn mail_thread(&self, org: &str, conversation: &str) -> StorageResult<MailThread> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT subject, refs FROM mail_threads WHERE org_id = ")
             .text(org)
             .push(" AND conversation_id = ")
@@ -53,7 +53,7 @@ impl Storage {
         }
         let skip = thread.ids.len().saturating_sub(KEPT_IDS);
         let refs = thread.ids[skip..].join(" ");
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("INSERT INTO mail_threads (org_id, conversation_id, subject, refs) VALUES (")
             .text(org)
             .push(", ")

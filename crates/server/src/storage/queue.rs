@@ -21,7 +21,7 @@ pub struct Due {
 impl Storage {
     /// Up to `limit` queued replies due at `now`, longest waiting first.
     pub async fn due_deliveries(&self, now: DateTime<Utc>, limit: i64) -> StorageResult<Vec<Due>> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT org_id, doc, next_attempt_ns FROM messages WHERE delivery_state = 'queued' AND next_attempt_ns <= ")
             .int(ns(now))
             .push(" ORDER BY next_attempt_ns LIMIT ")
@@ -41,7 +41,7 @@ impl Storage {
     /// Takes `due` for one sender until `until`: false when another sender took
     /// it first (or it was retried, sent or changed since it was read).
     pub async fn claim_delivery(&self, due: &Due, until: DateTime<Utc>) -> StorageResult<bool> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("UPDATE messages SET next_attempt_ns = ")
             .int(ns(until))
             .push(" WHERE id = ")
@@ -57,7 +57,7 @@ impl Storage {
     /// not one a sender is sending now, whose claim moved the due time in storage
     /// away from the one the reply itself keeps.
     pub async fn waiting_reply(&self, org: &str, conversation: &str) -> StorageResult<Option<Due>> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT doc, next_attempt_ns FROM messages WHERE org_id = ")
             .text(org)
             .push(" AND conversation_id = ")
@@ -84,7 +84,7 @@ impl Storage {
 
     /// Message `id`, in whichever of `org`'s conversations, as stored.
     pub async fn message_by_id(&self, org: &str, id: &str) -> StorageResult<Option<Message>> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT doc FROM messages WHERE id = ")
             .text(id)
             .push(" AND org_id = ")

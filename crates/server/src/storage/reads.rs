@@ -3,7 +3,7 @@
 //! core's rules (`Caller::owners`, `Caller::sees_conversation`) written as `WHERE`
 //! clauses; tests/server/model/ holds each answer to core's in-memory one.
 
-use super::rows::{ns, status_named};
+use super::rows::{Placeholders, ns, status_named};
 use super::{Dialect, Storage, StorageResult};
 use chrono::{DateTime, Utc};
 use lianjie_core::api::{
@@ -20,11 +20,13 @@ use sqlx::query::Query;
 use sqlx::{Any, Row as _};
 use std::ops::Range;
 
-/// A statement's text and its parameters, bound in order as `$1`, `$2`, ….
-#[derive(Default)]
+/// A statement's text and its parameters, bound in order: `?` on SQLite, `$1`,
+/// `$2`, … on PostgreSQL (see [`Placeholders`]: a read binding a list of keys pays
+/// with their square in numbered ones on SQLite).
 pub(super) struct Sql {
     text: String,
     args: Vec<Arg>,
+    placeholders: Placeholders,
 }
 
 pub(super) enum Arg {
@@ -33,6 +35,19 @@ pub(super) enum Arg {
 }
 
 impl Sql {
+    pub(super) fn new(dialect: Dialect) -> Sql {
+        Sql {
+            text: String::new(),
+            args: Vec::new(),
+            placeholders: Placeholders::new(dialect, 0),
+        }
+    }
+
+    /// A statement to run on `conn`.
+    pub(super) fn on(conn: &sqlx::AnyConnection) -> Sql {
+        Sql::new(Dialect::of_backend(conn.backend_name()))
+    }
+
     pub(super) fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
@@ -41,7 +56,7 @@ impl Sql {
     /// Appends a parameter's placeholder.
     fn arg(&mut self, arg: Arg) -> &mut Self {
         self.args.push(arg);
-        self.text.push_str(&format!("${}", self.args.len()));
+        self.placeholders.push(&mut self.text, self.args.len());
         self
     }
 
@@ -154,7 +169,7 @@ impl Storage {
         owners: Owners<'_>,
         limit: usize,
     ) -> StorageResult<Vec<String>> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT id FROM view_sessions WHERE org_id = ")
             .text(org)
             .push(" AND visible_ms >= ")
@@ -180,7 +195,7 @@ impl Storage {
         now: DateTime<Utc>,
         limit: usize,
     ) -> StorageResult<Vec<String>> {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT id FROM conversations WHERE org_id = ")
             .text(org)
             .push(" AND status = 'snoozed' AND snoozed_until_ns <= ")
@@ -308,7 +323,7 @@ impl Storage {
         } else {
             &[Part::Either]
         };
-        let mut counts = Sql::default();
+        let mut counts = Sql::new(self.dialect);
         counts.push("SELECT st, CAST(SUM(n) AS BIGINT), CAST(SUM(unread) AS BIGINT) FROM (");
         for (i, (part, (status, n, unread, from))) in parts
             .iter()
@@ -360,7 +375,7 @@ impl Storage {
             };
             // The page first, then its contacts' names: 50 lookups, not one per
             // conversation the filters let through.
-            let mut page = Sql::default();
+            let mut page = Sql::new(self.dialect);
             page.push("SELECT p.doc, c.name FROM (SELECT v.doc, v.contact_id, v.id, v.last_message_ns, v.intent");
             filtered(&mut page, Part::Either, Source::Rows);
             if q.status != StatusFilter::All {
@@ -394,7 +409,7 @@ impl Storage {
         limit: Option<usize>,
     ) -> StorageResult<Page<Message>> {
         let mut conn = self.pool.acquire().await?;
-        let mut count = Sql::default();
+        let mut count = Sql::new(self.dialect);
         count
             .push("SELECT COUNT(*) FROM messages WHERE conversation_id = ")
             .text(conversation)
@@ -431,7 +446,7 @@ impl Storage {
         if conversations.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT doc FROM messages WHERE org_id = ")
             .text(org)
             .push(" AND direction = 'inbound' AND conversation_id IN ")
@@ -442,7 +457,7 @@ impl Storage {
     /// `SELECT` of a conversation's messages newest first (without staff notes
     /// when `public`), in the order of core's `Message::order` reversed.
     fn newest_messages(&self, org: &str, conversation: &str, public: bool) -> Sql {
-        let mut sql = Sql::default();
+        let mut sql = Sql::new(self.dialect);
         sql.push("SELECT doc FROM messages WHERE conversation_id = ")
             .text(conversation)
             .push(" AND org_id = ")
@@ -475,7 +490,7 @@ pub(super) async fn messages_keyed(
     let mut out = Vec::new();
     // Well under every database's limit of parameters a statement.
     for chunk in keys.chunks(1_000) {
-        let mut sql = Sql::default();
+        let mut sql = Sql::on(conn);
         sql.push("SELECT doc FROM messages WHERE org_id = ")
             .text(org)
             .push(" AND idempotency_key IN ")
@@ -490,4 +505,38 @@ fn messages(rows: &[AnyRow]) -> StorageResult<Vec<Message>> {
     rows.iter()
         .map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>(0)?)?))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite binds a list by position; PostgreSQL only knows numbered parameters.
+    #[test]
+    fn a_statement_numbers_its_parameters_only_on_postgres() {
+        let keys = ["a".to_owned(), "b".to_owned()];
+        let text = |dialect| {
+            let mut sql = Sql::new(dialect);
+            sql.push("SELECT doc FROM t WHERE org_id = ")
+                .text("o")
+                .push(" AND id IN ")
+                .list(&keys)
+                .limit(5);
+            (sql.text, sql.args.len())
+        };
+        assert_eq!(
+            text(Dialect::Sqlite),
+            (
+                "SELECT doc FROM t WHERE org_id = ? AND id IN (?, ?) LIMIT ?".to_owned(),
+                4
+            )
+        );
+        assert_eq!(
+            text(Dialect::Postgres),
+            (
+                "SELECT doc FROM t WHERE org_id = $1 AND id IN ($2, $3) LIMIT $4".to_owned(),
+                4
+            )
+        );
+    }
 }

@@ -117,7 +117,7 @@ pub(super) async fn views_as_of(
         let ids: Vec<String> = found.keys().cloned().collect();
         let mut earliest: BTreeMap<String, Option<String>> = BTreeMap::new();
         for chunk in ids.chunks(MAX_PARAMS / 2) {
-            let mut sql = Sql::default();
+            let mut sql = Sql::on(conn);
             sql.push("SELECT id, doc FROM view_priors WHERE org_id = ")
                 .text(org)
                 .push(" AND version > ")
@@ -163,7 +163,7 @@ async fn ids_and_docs(
     from: impl Fn(&mut Sql),
 ) -> StorageResult<(Vec<(String, String)>, i64)> {
     if Dialect::of_backend(conn.backend_name()) == Dialect::Sqlite {
-        let mut joined = Sql::default();
+        let mut joined = Sql::on(conn);
         joined
             .push("SELECT count(*), string_agg(id, ")
             .text(&SEPARATOR.to_string())
@@ -186,7 +186,7 @@ async fn ids_and_docs(
             return Ok((ids.into_iter().zip(docs).collect(), newest));
         }
     }
-    let mut rows = Sql::default();
+    let mut rows = Sql::on(conn);
     rows.push("SELECT id, doc, version");
     from(&mut rows);
     let mut out = Vec::new();
