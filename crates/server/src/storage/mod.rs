@@ -151,14 +151,17 @@ impl Storage {
                             // FULL: every commit is on disk before it is acknowledged,
                             // also across a power loss (bench/ingest.sh measures it).
                             // LIKE matches case as PostgreSQL's does (searches compare
-                            // lowercased columns; labels match exactly).
+                            // lowercased columns; labels match exactly). 8 MiB of pages
+                            // a connection: the reads walk indexes and the OS caches
+                            // the file; 64 MiB held 55 MB more after a start at 1M
+                            // messages, and read and ingested no faster.
                             conn.execute(if memory {
                                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
                                  PRAGMA case_sensitive_like = ON"
                             } else {
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA case_sensitive_like = ON; PRAGMA cache_size = -65536"
+                                 PRAGMA case_sensitive_like = ON; PRAGMA cache_size = -8192"
                             })
                             .await?;
                             Ok(())
