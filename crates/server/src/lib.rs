@@ -179,18 +179,22 @@ impl Tenant {
         self.version.load(Ordering::Acquire)
     }
 
+    /// The copy's head while it is behind `head`: what a catch-up reads after.
+    fn behind(&self, head: i64) -> Option<i64> {
+        let known = self.version();
+        (known < head).then_some(known)
+    }
+
     /// Brings the copy from head `known` up to head `to` with what was read since.
     /// Changes read for a copy that has moved on meanwhile (a concurrent catch-up)
-    /// are dropped, as applying them again would count their views twice: returns
-    /// whether they were applied (read again if not).
-    fn apply(&self, changes: Changes, known: i64, to: i64) -> bool {
+    /// are dropped, as applying them again would count their views twice; the
+    /// catch-up asks [`Tenant::behind`] again and reads what is still missing.
+    fn apply(&self, changes: Changes, known: i64, to: i64) {
         let mut db = self.lock();
-        if self.version() != known {
-            return false;
+        if self.version() == known {
+            let to = changes.apply(&mut db, to);
+            self.version.store(to, Ordering::Release);
         }
-        let to = changes.apply(&mut db, to);
-        self.version.store(to, Ordering::Release);
-        true
     }
 
     /// The views applying `records` from other servers reads (see `Changes`).
@@ -286,20 +290,15 @@ impl AppState {
     /// one small read when nothing changed elsewhere. Staff requests start with it,
     /// so a request answered here after another server's commit sees that commit.
     pub(crate) async fn catch_up(&self, tenant: &Tenant) -> ApiResult<()> {
-        loop {
-            let known = tenant.version();
-            let (head, reset_at) = self.storage.head(&tenant.id).await?;
-            if head <= known {
-                return Ok(());
-            }
+        let (head, reset_at) = self.storage.head(&tenant.id).await?;
+        while let Some(known) = tenant.behind(head) {
             let changes = self
                 .storage
                 .changes_after(&tenant.id, known, reset_at, |r| tenant.views_for(r))
                 .await?;
-            if tenant.apply(changes, known, head) {
-                return Ok(());
-            }
+            tenant.apply(changes, known, head);
         }
+        Ok(())
     }
 
     /// Runs a store operation on the organization's current data, inside the commit
@@ -638,11 +637,12 @@ mod tests {
             through: 6,
             views: Vec::new(),
         };
-        assert!(!tenant.apply(changes(), 4, 6));
+        tenant.apply(changes(), 4, 6);
         assert!(tenant.lock().shares.is_empty());
-        assert_eq!(tenant.version(), 5);
-        assert!(tenant.apply(changes(), 5, 6));
+        assert_eq!(tenant.behind(6), Some(5));
+        tenant.apply(changes(), 5, 6);
         assert_eq!(tenant.lock().shares.len(), 1);
+        assert_eq!(tenant.behind(6), None);
         assert_eq!(tenant.version(), 6);
     }
 }

@@ -202,18 +202,12 @@ async fn commit_group(
         let head = commit.head(org);
         // Until the copy holds every commit before this one (a catch-up elsewhere
         // may move it meanwhile; none can pass head - 1, which this commit holds).
-        loop {
-            let known = tenant.version();
-            if head - 1 <= known {
-                break;
-            }
+        while let Some(known) = tenant.behind(head - 1) {
             let changes = commit
                 .changes_after(org, known, |r| tenant.views_for(r))
                 .await
                 .map_err(text)?;
-            if tenant.apply(changes, known, head - 1) {
-                break;
-            }
+            tenant.apply(changes, known, head - 1);
         }
         let keys: Vec<String> = jobs
             .iter()
