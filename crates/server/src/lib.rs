@@ -645,4 +645,19 @@ mod tests {
         assert_eq!(tenant.behind(6), None);
         assert_eq!(tenant.version(), 6);
     }
+
+    /// An organization read again whole while another server committed after the
+    /// head the catch-up asked for is at the head it was read at: marked at the
+    /// earlier one, the next catch-up would put those commits' records again.
+    #[test]
+    fn a_copy_read_again_whole_is_at_the_head_it_was_read_at() {
+        let tenant = Tenant::new("lianjie".into(), Db::default(), 5, 0);
+        let reload = Changes::Reload {
+            db: Box::new(demo::seed(Utc::now())),
+            head: 8,
+        };
+        tenant.apply(reload, 5, 6);
+        assert_eq!(tenant.version(), 8);
+        assert_eq!(tenant.behind(8), None);
+    }
 }

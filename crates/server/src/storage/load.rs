@@ -24,7 +24,11 @@ pub(super) async fn changes_after(
     {
         return Ok(changes);
     }
-    Ok(Changes::Reload(Box::new(load_org(conn, org).await?.db)))
+    let Loaded { db, head, .. } = load_org(conn, org).await?;
+    Ok(Changes::Reload {
+        db: Box::new(db),
+        head,
+    })
 }
 
 /// [`changes_after`]'s records, unless the organization must be read whole: a

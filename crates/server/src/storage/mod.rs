@@ -457,8 +457,9 @@ pub enum Changes {
         views: Vec<ViewSession>,
     },
     /// The data was replaced whole since (a demo reset deletes rows, which no
-    /// version shows): all of it, read again.
-    Reload(Box<Db>),
+    /// version shows): all of it, read again, at `head` (later than the head the
+    /// catch-up asked for, when another server committed in between).
+    Reload { db: Box<Db>, head: i64 },
 }
 
 impl Changes {
@@ -474,9 +475,9 @@ impl Changes {
                 db.put_counted(records, views);
                 to.max(through)
             }
-            Changes::Reload(fresh) => {
+            Changes::Reload { db: fresh, head } => {
                 *db = *fresh;
-                to
+                to.max(head)
             }
         }
     }

@@ -586,7 +586,7 @@ async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
         .changes_after(&org, known, 0, |r| behind.views_for_records(r))
         .await
         .unwrap();
-    assert!(matches!(again, Changes::Reload(_)));
+    assert!(matches!(again, Changes::Reload { .. }));
     // And a start counts the views.
     let started = storage.load_org(&org).await.unwrap();
     assert!(matches!(started.counted, Counted::Views(_)));
@@ -636,7 +636,7 @@ async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
         .changes_after(&org, known, reset_before, |r| copy.views_for_records(r))
         .await
         .unwrap();
-    assert!(matches!(changes, Changes::Reload(_)));
+    assert!(matches!(changes, Changes::Reload { .. }));
     // Nor does a start take back tallies saved before the reset: it counts.
     let started = storage.load_org(&org).await.unwrap();
     assert!(matches!(started.counted, Counted::Views(_)));
