@@ -1,7 +1,8 @@
 //! Where the server's memory goes (`bash bench/memory.sh`): the data set of
 //! `bench/scale.sh` at each size, read back from the documents storage keeps as a
-//! server's start reads them (messages stay in the database), then the heap each
-//! kind of record holds, and what core's lookups and running tallies add.
+//! server's start reads them (messages stay in the database; views are counted into
+//! the running tallies a page at a time and let go), then the heap each kind of
+//! record holds, and what core's lookups and running tallies add.
 //!
 //! `memory [messages ...]` (default: 100000 1000000)
 
@@ -9,6 +10,7 @@
 mod grow;
 
 use lianjie_core::store::Db;
+use lianjie_core::tracking::ViewSession;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -106,6 +108,9 @@ fn main() {
     }
 }
 
+/// Views counted a page at a time, as a start reads them.
+const VIEWS_PAGE: usize = 1_000;
+
 /// A table's records as a start reads them: each from its JSON document, the map
 /// built from the records in key order (see the server's `storage::load`).
 fn reread<'a, K, T, C>(map: impl IntoIterator<Item = (K, &'a T)>) -> C
@@ -136,7 +141,9 @@ fn measure(messages: usize) {
     db.cards = reread(grown.cards.iter());
     db.contents = reread(grown.contents.iter());
     db.shares = reread(grown.shares.iter());
-    db.sessions = reread(grown.sessions.iter());
+    let views: Vec<String> = (grown.sessions.iter())
+        .map(|(_, v)| serde_json::to_string(v).expect("document"))
+        .collect();
     db.contacts = reread(grown.contacts.iter());
     db.conversations = reread(grown.conversations.iter());
     db.channel_keys = reread(grown.channel_keys.iter());
@@ -152,12 +159,15 @@ fn measure(messages: usize) {
     );
     let read = heap();
     db.build_lookups();
-    line(
-        "lookups and running tallies",
-        db.sessions.len(),
-        read,
-        heap(),
-    );
+    for page in views.chunks(VIEWS_PAGE) {
+        let page: Vec<ViewSession> = (page.iter())
+            .map(|doc| serde_json::from_str(doc).expect("document"))
+            .collect();
+        db.count_views(&page);
+    }
+    db.shrink_lookups();
+    line("lookups and running tallies", views.len(), read, heap());
+    drop(views);
 
     macro_rules! drop_field {
         ($($name:literal => $field:ident),* $(,)?) => {$(
@@ -168,7 +178,6 @@ fn measure(messages: usize) {
         )*};
     }
     drop_field!(
-        "view sessions" => sessions,
         "customers (contacts)" => contacts,
         "conversations" => conversations,
         "links (shares)" => shares,
