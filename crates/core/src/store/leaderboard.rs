@@ -77,7 +77,9 @@ impl Db {
             {
                 continue;
             }
-            let views = ix.tallies.opened.get(contact).cloned().unwrap_or_default();
+            let views = (ix.tallies.opened.get(contact).into_iter().flatten())
+                .map(|n| DateTime::from_timestamp_nanos(*n))
+                .collect();
             for (who, m) in responses(views, answers, start) {
                 if figures.contains_key(who) {
                     minutes.entry(who).or_default().push(m);

@@ -41,8 +41,10 @@ impl Db {
                 let mut named = visits.iter().zip(keys);
                 named.find_map(|(lists, key)| key.map(|key| lists.get(key)))?
             })
-            .map_or(0, |starts| starts.partition_point(|at| *at <= s.started_at))
-            as u32;
+            .map_or(0, |starts| {
+                let started = tally::nanos(s.started_at);
+                starts.partition_point(|at| *at <= started)
+            }) as u32;
         let top_section =
             s.totals
                 .top_sections(1)

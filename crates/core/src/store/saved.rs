@@ -9,13 +9,12 @@
 //! each reader read on) are written as numbers: chrono writes an instant or a day
 //! as text, and a start would parse a million of them.
 
-use super::tally::{Starts, Tallies};
+use super::tally::Tallies;
 use super::{Db, Record};
-use crate::share::{Share, ShareTarget};
-use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
+use crate::share::Share;
+use chrono::{Datelike as _, NaiveDate};
 use foldhash::HashMap;
-use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
-use serde::ser::SerializeTuple as _;
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -77,47 +76,6 @@ impl Db {
     }
 }
 
-/// An instant as whole seconds and nanoseconds.
-fn instant_parts(at: &DateTime<Utc>) -> (i64, u32) {
-    (at.timestamp(), at.timestamp_subsec_nanos())
-}
-
-fn instant<E: serde::de::Error>((secs, nanos): (i64, u32)) -> Result<DateTime<Utc>, E> {
-    DateTime::from_timestamp(secs, nanos).ok_or_else(|| E::custom("an instant out of range"))
-}
-
-/// One key's starts, to write.
-struct Instants<'a>(&'a [DateTime<Utc>]);
-
-impl Serialize for Instants<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(instant_parts))
-    }
-}
-
-/// One key's starts, read back.
-struct ReadInstants(Vec<DateTime<Utc>>);
-
-impl<'de> Deserialize<'de> for ReadInstants {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Seq;
-        impl<'de> Visitor<'de> for Seq {
-            type Value = Vec<DateTime<Utc>>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("instants")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(1 << 12));
-                while let Some(parts) = a.next_element()? {
-                    out.push(instant(parts)?);
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_seq(Seq).map(ReadInstants)
-    }
-}
-
 /// A map read entry by entry into the one kept, each value converted as it is
 /// read: a start at a million views would otherwise build a second map of a
 /// million entries first.
@@ -152,70 +110,6 @@ where
         }
     }
     d.deserialize_map(Entries(convert, PhantomData))
-}
-
-/// [`Starts`] by key, as numbers.
-pub(super) mod starts {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(starts: &Starts, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(starts.iter().map(|(k, v)| (k, Instants(v))))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Starts, D::Error> {
-        read_map(d, |read: ReadInstants| Ok(read.0))
-    }
-}
-
-/// One target's three lists of [`Starts`], to write.
-struct Lists<'a>(&'a [Starts; 3]);
-
-impl Serialize for Lists<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct One<'a>(&'a Starts);
-        impl Serialize for One<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                starts::serialize(self.0, s)
-            }
-        }
-        // As a tuple, the way an array is read back (a sequence carries its length).
-        let mut lists = s.serialize_tuple(3)?;
-        for starts in self.0 {
-            lists.serialize_element(&One(starts))?;
-        }
-        lists.end()
-    }
-}
-
-/// One target's three lists, read back.
-struct ReadLists([Starts; 3]);
-
-impl<'de> Deserialize<'de> for ReadLists {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct One(Starts);
-        impl<'de> Deserialize<'de> for One {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                starts::deserialize(d).map(One)
-            }
-        }
-        let [a, b, c] = <[One; 3]>::deserialize(d)?;
-        Ok(ReadLists([a.0, b.0, c.0]))
-    }
-}
-
-/// The visit lists by target (`Tallies::visits`), as numbers.
-pub(super) mod visits {
-    use super::*;
-
-    type Visits = HashMap<ShareTarget, [Starts; 3]>;
-
-    pub fn serialize<S: Serializer>(visits: &Visits, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(visits.iter().map(|(t, lists)| (t, Lists(lists))))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Visits, D::Error> {
-        read_map(d, |read: ReadLists| Ok(read.0))
-    }
 }
 
 /// Each reader's reading days (`Reach`), days as numbers.

@@ -23,17 +23,14 @@ pub(super) struct Tallies {
     pub reach: HashMap<String, Reach>,
     /// The same over every rep's links: what an admin's figures read.
     pub reach_all: Reach,
-    /// Per node of the forward tree: (views, visible time). A node is the reader's
-    /// own link, or the rep's link for views from before readers had their own.
-    pub nodes: HashMap<String, (u32, u64)>,
+    /// Per link, what its counted views add up to as a node of a forward tree, as
+    /// a tree's root and as a sent link: one entry (and one copy of the token) for
+    /// the three, where most links are all of them.
+    pub links: HashMap<String, LinkTally>,
     /// Per rep, their [`RECENT_VIEWS`] counted views seen last, most recently seen
     /// first, ties by id: the radar's order. A view's last sight only moves on, and
     /// one taken out is counted in again, so these stay the newest.
     pub recent: HashMap<String, BTreeSet<Latest>>,
-    /// Per root of a forward tree (a rep's link not forwarded from another): the
-    /// views on it and on every link forwarded from it, as deep as
-    /// [`FORWARD_DEPTH`] links below.
-    pub roots: HashMap<String, u32>,
     /// Per target, per rep whose root it is: the roots with views, most read first
     /// (ties by token), so content analytics finds its top trees without visiting
     /// every link.
@@ -42,23 +39,46 @@ pub(super) struct Tallies {
     /// how many of those have been read, so the leaderboard reads a period's days
     /// instead of every link.
     pub sent: HashMap<String, BTreeMap<NaiveDate, Sent>>,
-    /// Per sent link with counted views: how many, on it and on links forwarded
-    /// straight from it.
-    pub sent_reads: HashMap<String, u32>,
     /// Per contact a link was sent to, when each counted view through it started,
     /// earliest first: the team board finds when a customer's unanswered reading
     /// began without visiting their views.
-    #[serde(with = "super::saved::starts")]
     pub opened: Starts,
     /// Per target, per reader of it ([`visit_keys`]: by customer, by reader
     /// token, by link), when each of their counted views started, earliest first:
     /// a radar line's visit number without the views.
-    #[serde(with = "super::saved::visits")]
     pub visits: HashMap<ShareTarget, [Starts; 3]>,
 }
 
-/// Per key, the starts of its counted views, earliest first.
-pub(super) type Starts = HashMap<String, Vec<DateTime<Utc>>>;
+/// Per key, the starts of its counted views ([`nanos`]), earliest first.
+pub(super) type Starts = HashMap<String, Vec<i64>>;
+
+/// An instant as nanoseconds since 1970, as [`Starts`] keep them: 8 bytes where
+/// chrono's take 12, for every counted view twice or more. Exact from 1677 to
+/// 2262; an instant outside is kept at that end, after (or before) every other.
+pub(super) fn nanos(at: DateTime<Utc>) -> i64 {
+    match at.timestamp_nanos_opt() {
+        Some(n) => n,
+        None if at.timestamp() < 0 => i64::MIN,
+        None => i64::MAX,
+    }
+}
+
+/// What one link's counted views add up to; gone from [`Tallies::links`] when all
+/// are zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct LinkTally {
+    /// As a node of a forward tree (the reader's own link, or the rep's link for
+    /// views from before readers had their own): its views and their visible time.
+    pub views: u32,
+    pub visible_ms: u64,
+    /// As the root of a forward tree (a rep's link not forwarded from another):
+    /// the views on it and on every link forwarded from it, as deep as
+    /// [`FORWARD_DEPTH`] links below.
+    pub tree: u32,
+    /// As a sent link ([`sent_link`]): the views on it and on links forwarded
+    /// straight from it.
+    pub sent_reads: u32,
+}
 
 /// A rep's sent links of one day, and how many of them were read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +210,7 @@ pub(super) fn visit_keys<'a>(
 
 /// One more (`add`) or one fewer `at` in `map`'s sorted list under `key`, the entry
 /// gone when empty.
-fn step_sorted(map: &mut Starts, key: &str, at: DateTime<Utc>, add: bool) {
+fn step_sorted(map: &mut Starts, key: &str, at: i64, add: bool) {
     let list = slot(map, key);
     let i = list.partition_point(|o| *o < at);
     if add {
@@ -217,21 +237,28 @@ where
     map.get_mut(key).expect("present: inserted above")
 }
 
-/// One more (`add`) or one fewer under `key` in `map`, the entry gone at none;
-/// returns the count before and after.
-fn step(map: &mut HashMap<String, u32>, key: &str, add: bool) -> (u32, u32) {
-    let count = slot(map, key);
+impl Tallies {
+    /// Changes link `token`'s tally, which goes when nothing is left in it;
+    /// returns what `change` returns.
+    fn link<T>(&mut self, token: &str, change: impl FnOnce(&mut LinkTally) -> T) -> T {
+        let tally = slot(&mut self.links, token);
+        let out = change(tally);
+        if *tally == LinkTally::default() {
+            self.links.remove(token);
+        }
+        out
+    }
+}
+
+/// One more (`add`) or one fewer in `count`; returns it before and after.
+fn step(count: &mut u32, add: bool) -> (u32, u32) {
     let before = *count;
     *count = if add {
         before + 1
     } else {
         before.saturating_sub(1)
     };
-    let after = *count;
-    if after == 0 {
-        map.remove(key);
-    }
-    (before, after)
+    (before, *count)
 }
 
 impl Tallies {
@@ -279,15 +306,18 @@ impl Tallies {
         self.reach_all.change(c.reader_key, day, add);
 
         let visible = c.session.totals.visible_ms;
-        let node = slot(&mut self.nodes, c.node);
-        if add {
-            *node = (node.0 + 1, node.1 + visible);
-        } else {
-            *node = (node.0.saturating_sub(1), node.1.saturating_sub(visible));
-        }
-        if node.0 == 0 {
-            self.nodes.remove(c.node);
-        }
+        self.link(c.node, |node| {
+            step(&mut node.views, add);
+            node.visible_ms = if add {
+                node.visible_ms + visible
+            } else {
+                node.visible_ms.saturating_sub(visible)
+            };
+            // A node without views has no time either, as a build leaves it.
+            if node.views == 0 {
+                node.visible_ms = 0;
+            }
+        });
 
         if let Some(root) = c.root {
             self.rank(root, add);
@@ -295,14 +325,15 @@ impl Tallies {
         if let Some(sent) = c.sent {
             self.read_sent(sent, add);
         }
+        let started = nanos(c.session.started_at);
         if let Some(contact) = c.link.contact_id.as_deref() {
-            step_sorted(&mut self.opened, contact, c.session.started_at, add);
+            step_sorted(&mut self.opened, contact, started, add);
         }
         let visits = slot(&mut self.visits, &c.link.target);
         let keys = visit_keys(c.link, c.session.reader_token.as_deref());
         for (lists, key) in visits.iter_mut().zip(keys) {
             if let Some(key) = key {
-                step_sorted(lists, key, c.session.started_at, add);
+                step_sorted(lists, key, started, add);
             }
         }
         if visits.iter().all(HashMap::is_empty) {
@@ -364,7 +395,7 @@ impl Tallies {
     /// One counted view more (`add`) or fewer on a sent link (or straight from it):
     /// the link is read while it has any.
     fn read_sent(&mut self, sent: &Share, add: bool) {
-        let (before, after) = step(&mut self.sent_reads, &sent.token, add);
+        let (before, after) = self.link(&sent.token, |l| step(&mut l.sent_reads, add));
         if (before == 0) == (after == 0) {
             return;
         }
@@ -385,8 +416,8 @@ impl Tallies {
         answered: Option<DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
         let opened = self.opened.get(contact)?;
-        let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= a));
-        opened.get(i).copied()
+        let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= nanos(a)));
+        opened.get(i).map(|n| DateTime::from_timestamp_nanos(*n))
     }
 
     /// A rep's links sent from `from` to `to` (days, inclusive), and how many of
@@ -406,7 +437,7 @@ impl Tallies {
     /// One view more (`add`) or fewer in the tree of `root`, which moves in its
     /// target's ranking.
     fn rank(&mut self, root: &Share, add: bool) {
-        let (before, after) = step(&mut self.roots, &root.token, add);
+        let (before, after) = self.link(&root.token, |l| step(&mut l.tree, add));
         let by_rep = slot(&mut self.ranked, &root.target);
         if !by_rep.contains_key(&root.rep_id) {
             by_rep.insert(root.rep_id.clone(), BTreeSet::new());
@@ -656,13 +687,27 @@ impl Db {
         )
     }
 
-    /// Views and time on forward-tree node `token` (see [`Tallies::nodes`]).
+    /// Views and time on forward-tree node `token` (see [`LinkTally::views`]).
     pub(super) fn node_views(&self, token: &str) -> (u32, u64) {
-        self.ix()
-            .tallies
-            .nodes
-            .get(token)
-            .copied()
-            .unwrap_or_default()
+        let link = self.ix().tallies.links.get(token).copied();
+        link.map_or((0, 0), |l| (l.views, l.visible_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starts_as_nanoseconds_keep_their_order_and_come_back_whole() {
+        let at = |secs| DateTime::from_timestamp(secs, 7).expect("in range");
+        // 1336 and 2603 are past what nanoseconds since 1970 hold in an i64.
+        let starts = [-20_000_000_000, -1, 0, 1_795_000_000, 20_000_000_000].map(at);
+        let held = starts.map(nanos);
+        assert!(held.windows(2).all(|w| w[0] < w[1]), "{held:?}");
+        assert_eq!((held[0], held[4]), (i64::MIN, i64::MAX));
+        for (n, start) in held.iter().zip(&starts).take(4).skip(1) {
+            assert_eq!(DateTime::from_timestamp_nanos(*n), *start);
+        }
     }
 }
