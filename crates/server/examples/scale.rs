@@ -232,6 +232,12 @@ async fn main() {
         run.per_second(),
         run.failures
     );
+    // What a busy server holds once it has saved: the save's document and the
+    // readings' buffers are gone by now.
+    println!(
+        "resident memory    {} MB after those readings and saves",
+        memory(child.id(), "VmRSS") / 1024
+    );
     let _ = child.kill();
     let _ = child.wait();
     let (mut child, ..) = restarted(&http, server, url, "a crash", &[]).await;

@@ -190,10 +190,20 @@ impl Tenant {
     /// are dropped, as applying them again would count their views twice; the
     /// catch-up asks [`Tenant::behind`] again and reads what is still missing.
     fn apply(&self, changes: Changes, known: i64, to: i64) {
-        let mut db = self.lock();
-        if self.version() == known {
-            let to = changes.apply(&mut db, to);
-            self.version.store(to, Ordering::Release);
+        let reload = matches!(changes, Changes::Reload { .. });
+        {
+            let mut db = self.lock();
+            if self.version() == known {
+                let to = changes.apply(&mut db, to);
+                self.version.store(to, Ordering::Release);
+            } else {
+                drop(changes);
+            }
+        }
+        // One whole copy was let go (the old, or the one read again): its pages go
+        // back to the system, outside the lock.
+        if reload {
+            return_free_memory();
         }
     }
 
@@ -596,9 +606,10 @@ pub async fn build_app(config: Config) -> Result<(Router, Saver), StorageError> 
 }
 
 /// Gives the heap's free pages back to the system. A start reads every record and
-/// may count every view, through buffers it drops, and glibc's allocator keeps such
-/// pages for later until told (about 30 MB at 1M messages).
-fn return_free_memory() {
+/// may count every view, and a save writes a document of the tallies, through
+/// buffers then dropped, and glibc's allocator keeps such pages for later until
+/// told (about 30 MB at 1M messages).
+pub(crate) fn return_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `malloc_trim` takes no pointer; it only releases glibc's own free
     // pages, under its own locks.

@@ -156,6 +156,10 @@ async fn save(storage: &Storage, tenant: &Tenant) -> bool {
         Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
         Err(e) => Err(e),
     };
+    // The document and the statement's copy of it (30 MB each at 1M views) are
+    // gone: without this a busy server held 480-600 MB after saves where a start
+    // leaves 340-390 (4-5 ms, between commits).
+    crate::return_free_memory();
     match saved {
         Ok(true) => {
             tenant.tallies_saved.store(head, Ordering::Release);
