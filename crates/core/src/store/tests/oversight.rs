@@ -171,6 +171,35 @@ fn a_hot_lead_waits_until_followed_up_and_turns_late_after_a_day() {
     put_changes(&mut db, &mut other);
     assert_index_current(&other);
     assert_eq!(board_of(&other, "u-chengang", now()), after);
+
+    // A reading of another content after the follow-up waits again, from its start.
+    let again = now() + Duration::hours(1);
+    let new = NewShare {
+        target: ShareTarget::Content("c-service".into()),
+        contact_id: Some("k-wait".into()),
+        channel: Some(Channel::Wechat),
+        lead_capture: Default::default(),
+    };
+    db.create_share(&rep, new, "tok-wait-service".into(), again)
+        .unwrap();
+    let opened = db
+        .open_share(
+            "tok-wait-service",
+            "tok-wait-service-1".into(),
+            "s-wait-service".into(),
+            None,
+            again,
+        )
+        .unwrap();
+    db.record_snapshot(&snap_of(&opened, 60_000, &[]), again)
+        .unwrap();
+    db.contacts.get_mut("k-wait").unwrap().intent = crate::intent::HOT_THRESHOLD;
+    let board = board_of(&db, "u-chengang", again + Duration::hours(2));
+    let waiting = board.waiting.iter().find(|w| w.contact_id == "k-wait");
+    assert_eq!(
+        waiting.map(|w| (w.reading_since, w.late)),
+        Some((again, false))
+    );
 }
 
 #[test]
