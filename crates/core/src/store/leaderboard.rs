@@ -77,7 +77,7 @@ impl Db {
             {
                 continue;
             }
-            let views = (self.starts_of_contact(contact).into_iter().flatten())
+            let views = (ix.tallies.opened.get(contact).into_iter().flatten())
                 .map(|n| DateTime::from_timestamp_nanos(*n))
                 .collect();
             for (who, m) in responses(views, answers, start) {

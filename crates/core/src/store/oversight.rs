@@ -67,6 +67,7 @@ impl Db {
         // One pass over the customers: hot ones whose reading waits, and those the
         // pool's rules will soon take back.
         let history = self.history();
+        let tallies = &self.ix().tallies;
         let mut waiting = Vec::new();
         let mut going_back = Vec::new();
         for c in self.contacts.values() {
@@ -78,7 +79,7 @@ impl Db {
             };
             if c.intent >= HOT_THRESHOLD {
                 let answered = history.last_follow_up.get(&c.id).copied();
-                if let Some(since) = self.reading_since(&c.id, answered) {
+                if let Some(since) = tallies.reading_since(&c.id, answered) {
                     let late = is_late(since, now);
                     reps[i].count(Load::Waiting { late });
                     waiting.push((since, late, c, i));

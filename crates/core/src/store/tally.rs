@@ -39,6 +39,10 @@ pub(super) struct Tallies {
     /// how many of those have been read, so the leaderboard reads a period's days
     /// instead of every link.
     pub sent: HashMap<String, BTreeMap<NaiveDate, Sent>>,
+    /// Per contact a link was sent to, when each counted view through it started,
+    /// earliest first: the team board finds when a customer's unanswered reading
+    /// began without visiting their views.
+    pub opened: Starts,
     /// Per target, per reader of it ([`visit_keys`]: by customer, by reader
     /// token, by link), when each of their counted views started, earliest first:
     /// a radar line's visit number without the views.
@@ -260,6 +264,7 @@ fn step(count: &mut u32, add: bool) -> (u32, u32) {
 impl Tallies {
     /// Gives back what the lists grown view by view left unused.
     pub(super) fn shrink(&mut self) {
+        self.opened.values_mut().for_each(Vec::shrink_to_fit);
         for lists in self.visits.values_mut().flatten() {
             lists.values_mut().for_each(Vec::shrink_to_fit);
         }
@@ -321,6 +326,9 @@ impl Tallies {
             self.read_sent(sent, add);
         }
         let started = nanos(c.session.started_at);
+        if let Some(contact) = c.link.contact_id.as_deref() {
+            step_sorted(&mut self.opened, contact, started, add);
+        }
         let visits = slot(&mut self.visits, &c.link.target);
         let keys = visit_keys(c.link, c.session.reader_token.as_deref());
         for (lists, key) in visits.iter_mut().zip(keys) {
@@ -400,6 +408,18 @@ impl Tallies {
         });
     }
 
+    /// When `contact`'s unanswered reading began: their first counted view after
+    /// `answered` (or ever), as [`crate::oversight::reading_since`] has it.
+    pub fn reading_since(
+        &self,
+        contact: &str,
+        answered: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let opened = self.opened.get(contact)?;
+        let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= nanos(a)));
+        opened.get(i).map(|n| DateTime::from_timestamp_nanos(*n))
+    }
+
     /// A rep's links sent from `from` to `to` (days, inclusive), and how many of
     /// them were read.
     pub fn sent_within(&self, rep: &str, from: NaiveDate, to: NaiveDate) -> Sent {
@@ -464,42 +484,6 @@ impl Db {
                 ix.tallies.count(&c, add);
             }
         }
-    }
-
-    /// When each counted view through the links given to `contact` started: a list
-    /// a target they read, earliest first ([`Tallies::visits`] under the customer,
-    /// found through their links, a few each, rather than kept a second time).
-    pub(super) fn starts_of_contact(&self, contact: &str) -> Vec<&[i64]> {
-        let ix = self.ix();
-        let mut targets: Vec<&ShareTarget> = Vec::new();
-        let links = list(&ix.shares_by_contact, contact).iter();
-        for link in links.filter_map(|t| self.shares.get(t)) {
-            if !targets.contains(&&link.target) {
-                targets.push(&link.target);
-            }
-        }
-        let starts = targets.into_iter().filter_map(|t| {
-            let [by_customer, ..] = ix.tallies.visits.get(t)?;
-            by_customer.get(contact).map(Vec::as_slice)
-        });
-        starts.collect()
-    }
-
-    /// When `contact`'s unanswered reading began: their first counted view after
-    /// `answered` (or ever), as [`crate::oversight::reading_since`] has it.
-    pub(super) fn reading_since(
-        &self,
-        contact: &str,
-        answered: Option<DateTime<Utc>>,
-    ) -> Option<DateTime<Utc>> {
-        let first = self
-            .starts_of_contact(contact)
-            .into_iter()
-            .filter_map(|starts| {
-                let i = answered.map_or(0, |a| starts.partition_point(|o| *o <= nanos(a)));
-                starts.get(i).copied()
-            });
-        first.min().map(DateTime::from_timestamp_nanos)
     }
 
     /// The views whose tallies depend on link `token` and where it sits in its
