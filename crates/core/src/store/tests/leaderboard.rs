@@ -50,24 +50,8 @@ fn a_link_read_and_followed_up_moves_the_reps_figures() {
     // The demo's day so far: readings, but no follow-up by him yet.
     assert_eq!((before.follow_ups, before.response_minutes), (0, None));
 
-    let new = NewShare {
-        target: ShareTarget::Content("c-pricing".into()),
-        contact_id: Some("k-board".into()),
-        channel: Some(Channel::Wechat),
-        lead_capture: Default::default(),
-    };
     let read_at = at - Duration::hours(2);
-    db.create_share(&rep, new, "tok-board".into(), read_at)
-        .unwrap();
-    let opened = db
-        .open_share(
-            "tok-board",
-            "tok-board-1".into(),
-            "s-board".into(),
-            None,
-            read_at,
-        )
-        .unwrap();
+    let opened = open_content_link(&mut db, &rep, "c-pricing", "k-board", "board", read_at);
     let mut read = snap("s-board", "tok-board", 30_000, &[]);
     read.reader_token = Some(opened.child_token.clone());
     db.record_snapshot(&read, read_at).unwrap();

@@ -90,6 +90,28 @@ fn share_pricing_to(db: &mut Db, contact: &str, token: &str) -> Share {
 
 /// The index the operations maintained equals one built from scratch, and each
 /// contact's view sums kept view by view are those of a walk of their links.
+/// A link to content `content` that `rep` sends customer `contact` at `at`, opened
+/// by them then: link `tok-{name}`, the reader's own `tok-{name}-1`, view `s-{name}`.
+fn open_content_link(
+    db: &mut Db,
+    rep: &Caller,
+    content: &str,
+    contact: &str,
+    name: &str,
+    at: DateTime<Utc>,
+) -> OpenedShare {
+    let new = NewShare {
+        target: ShareTarget::Content(content.into()),
+        contact_id: Some(contact.into()),
+        channel: Some(Channel::Wechat),
+        lead_capture: Default::default(),
+    };
+    let token = format!("tok-{name}");
+    db.create_share(rep, new, token.clone(), at).unwrap();
+    db.open_share(&token, format!("{token}-1"), format!("s-{name}"), None, at)
+        .unwrap()
+}
+
 fn assert_index_current(db: &Db) {
     let mut kept = db.index.get().expect("index in use").clone();
     for (contact, sums) in std::mem::take(&mut kept.sums) {

@@ -87,23 +87,7 @@ fn a_hot_lead_waits_until_followed_up_and_turns_late_after_a_day() {
         read_at - Duration::hours(1),
     )
     .unwrap();
-    let new = NewShare {
-        target: ShareTarget::Content("c-pricing".into()),
-        contact_id: Some("k-wait".into()),
-        channel: Some(Channel::Wechat),
-        lead_capture: Default::default(),
-    };
-    db.create_share(&rep, new, "tok-wait".into(), read_at)
-        .unwrap();
-    let opened = db
-        .open_share(
-            "tok-wait",
-            "tok-wait-1".into(),
-            "s-wait".into(),
-            None,
-            read_at,
-        )
-        .unwrap();
+    let opened = open_content_link(&mut db, &rep, "c-pricing", "k-wait", "wait", read_at);
     db.record_snapshot(&snap_of(&opened, 60_000, &[]), read_at)
         .unwrap();
     let row = |b: &TeamBoard| {
@@ -174,23 +158,7 @@ fn a_hot_lead_waits_until_followed_up_and_turns_late_after_a_day() {
 
     // A reading of another content after the follow-up waits again, from its start.
     let again = now() + Duration::hours(1);
-    let new = NewShare {
-        target: ShareTarget::Content("c-service".into()),
-        contact_id: Some("k-wait".into()),
-        channel: Some(Channel::Wechat),
-        lead_capture: Default::default(),
-    };
-    db.create_share(&rep, new, "tok-wait-service".into(), again)
-        .unwrap();
-    let opened = db
-        .open_share(
-            "tok-wait-service",
-            "tok-wait-service-1".into(),
-            "s-wait-service".into(),
-            None,
-            again,
-        )
-        .unwrap();
+    let opened = open_content_link(&mut db, &rep, "c-service", "k-wait", "wait-service", again);
     db.record_snapshot(&snap_of(&opened, 60_000, &[]), again)
         .unwrap();
     db.contacts.get_mut("k-wait").unwrap().intent = crate::intent::HOT_THRESHOLD;
