@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
 
 /// Most jobs one transaction takes: bounds the latency a single commit adds.
 const MAX_BATCH: usize = 512;
@@ -34,6 +35,7 @@ pub(crate) async fn writer(
     // Each organization changed since its last save, with when a save is due under
     // writes that go on.
     let mut unsaved: BTreeMap<String, (Arc<Tenant>, Instant)> = BTreeMap::new();
+    let mut running = Running::default();
     loop {
         tokio::select! {
             // Jobs waiting commit before a save: a stopping server asks for it once
@@ -43,6 +45,7 @@ pub(crate) async fn writer(
                 if taken == 0 {
                     // The server let go of its state (it is stopping): saves are
                     // still asked for, until it lets go of its saver too.
+                    running.wait().await;
                     while let Some(asked) = saves.recv().await {
                         asked.run(&storage).await;
                     }
@@ -50,16 +53,20 @@ pub(crate) async fn writer(
                 }
             }
             Some(asked) = saves.recv() => {
+                running.wait().await;
                 asked.run(&storage).await;
                 unsaved.clear();
                 continue;
             }
             () = tokio::time::sleep(SAVE_WHEN_IDLE), if !unsaved.is_empty() => {
-                let idle: Vec<_> = std::mem::take(&mut unsaved)
-                    .into_values()
-                    .map(|(tenant, _)| tenant)
-                    .collect();
-                save_tallies(&storage, &idle).await;
+                // Left to finish beside the commits of jobs that come meanwhile.
+                for (id, (tenant, _)) in std::mem::take(&mut unsaved) {
+                    if running.has(&id) {
+                        unsaved.insert(id, (tenant, Instant::now() + SAVE_RETRY));
+                    } else if let Saving::Beside(save) = save(&storage, &tenant).await {
+                        running.push(tenant, save);
+                    }
+                }
                 continue;
             }
         }
@@ -90,19 +97,39 @@ pub(crate) async fn writer(
         for (id, tenant) in tenants {
             unsaved.entry(id).or_insert((tenant, now + save_every));
         }
+        for (tenant, landed) in running.ended().await {
+            if !landed {
+                retry(&mut unsaved, tenant, now);
+            }
+        }
         // Under writes that never pause a minute, a server killed would otherwise
         // count every view at its next start. One organization a pass, the longest
-        // due, so that commits run between saves.
+        // due, so that commits run between saves (on PostgreSQL all but the start
+        // of a save runs beside them).
         let due = (unsaved.iter())
-            .filter(|(_, (_, at))| *at <= now)
+            .filter(|(id, (_, at))| *at <= now && !running.has(id))
             .min_by_key(|(_, (_, at))| *at)
             .map(|(id, _)| id.clone());
-        if let Some((tenant, _)) = due.and_then(|id| unsaved.remove(&id))
-            && !save(&storage, &tenant).await
-        {
-            unsaved.insert(tenant.id.clone(), (tenant, Instant::now() + SAVE_RETRY));
+        if let Some((tenant, _)) = due.and_then(|id| unsaved.remove(&id)) {
+            match save(&storage, &tenant).await {
+                Saving::Done(true) => {}
+                Saving::Done(false) => retry(&mut unsaved, tenant, now),
+                Saving::Beside(save) => running.push(tenant, save),
+            }
         }
     }
+}
+
+/// Has a save that did not land tried again [`SAVE_RETRY`] from `now`, or sooner if
+/// one is due sooner.
+fn retry(
+    unsaved: &mut BTreeMap<String, (Arc<Tenant>, Instant)>,
+    tenant: Arc<Tenant>,
+    now: Instant,
+) {
+    let at = now + SAVE_RETRY;
+    let entry = unsaved.entry(tenant.id.clone()).or_insert((tenant, at));
+    entry.1 = entry.1.min(at);
 }
 
 /// When a save under writes that did not land (another server committed while it
@@ -127,18 +154,26 @@ impl SaveTallies {
     }
 }
 
-/// Saves each organization's tallies (see [`save`]).
+/// Saves each organization's tallies now (see [`save`]), waiting for each.
 async fn save_tallies(storage: &Storage, tenants: &[Arc<Tenant>]) {
     for tenant in tenants {
-        save(storage, tenant).await;
+        if let Saving::Beside(running) = save(storage, tenant).await {
+            let _ = running.await;
+        }
     }
 }
 
+/// A save begun: done, with whether storage holds the tallies now, or finishing
+/// beside the writer's next commits (PostgreSQL), saying so when it ends.
+enum Saving {
+    Done(bool),
+    Beside(JoinHandle<bool>),
+}
+
 /// Saves the organization's tallies at the head its copy holds, only if storage is
-/// still there (see [`Storage::save_tallies`]): whether storage holds them now. A
-/// failure costs the next start a count of the views, nothing else: it is reported
-/// and passed over.
-async fn save(storage: &Storage, tenant: &Tenant) -> bool {
+/// still there (see [`Storage::begin_save`]). A failure costs the next start a
+/// count of the views, nothing else: it is reported and passed over.
+async fn save(storage: &Storage, tenant: &Arc<Tenant>) -> Saving {
     let began = Instant::now();
     // Serialized under the lock (0.1-0.15 s at a million views, reads of this
     // organization wait): the tallies and the head must be of one moment.
@@ -146,42 +181,102 @@ async fn save(storage: &Storage, tenant: &Tenant) -> bool {
         let db = tenant.lock();
         let head = tenant.version();
         if tenant.tallies_saved.load(Ordering::Acquire) == head {
-            return true;
+            return Saving::Done(true);
         }
         (crate::storage::tallies_doc(&db), head)
     };
     let serialized = began.elapsed();
-    let bytes = doc.as_ref().map_or(0, Vec::len);
-    let saved = match doc {
-        Ok(doc) => storage.save_tallies(&tenant.id, head, doc).await,
+    // Begun before the next commit, so that its moment is the copy's head.
+    let begun = match doc {
+        Ok(doc) => storage
+            .begin_save(&tenant.id, head)
+            .await
+            .map(|save| save.map(|save| (save, doc))),
         Err(e) => Err(e),
     };
-    // The document and the statement's copy of it (30 MB each at 1M views) are
-    // gone: without this a busy server held 480-600 MB after saves where a start
-    // leaves 340-390 (4-5 ms, between commits).
-    crate::return_free_memory();
-    match saved {
-        Ok(true) => {
-            tenant.tallies_saved.store(head, Ordering::Release);
-            eprintln!(
-                "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock)",
-                tenant.id,
-                bytes as f64 / 1e6,
-                began.elapsed().as_secs_f64(),
-                serialized.as_secs_f64()
-            );
-            true
+    let beside = matches!(&begun, Ok(Some((save, _))) if save.beside_commits());
+    let bytes = begun
+        .as_ref()
+        .map_or(0, |b| b.as_ref().map_or(0, |(_, doc)| doc.len()));
+    let tenant = tenant.clone();
+    let finished = async move {
+        let saved = match begun {
+            Ok(Some((save, doc))) => save.finish(doc).await,
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
+        };
+        // The document and the statement's copy of it (30 MB each at 1M views) are
+        // gone: without this a busy server held 480-600 MB after saves where a
+        // start leaves 340-390 (4-5 ms).
+        crate::return_free_memory();
+        match saved {
+            Ok(true) => {
+                tenant.tallies_saved.store(head, Ordering::Release);
+                eprintln!(
+                    "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock{})",
+                    tenant.id,
+                    bytes as f64 / 1e6,
+                    began.elapsed().as_secs_f64(),
+                    serialized.as_secs_f64(),
+                    if beside {
+                        ", the rest beside commits"
+                    } else {
+                        ""
+                    }
+                );
+                true
+            }
+            Ok(false) => {
+                eprintln!(
+                    "{}: the tallies at head {head} were not saved: the organization moved on meanwhile",
+                    tenant.id
+                );
+                false
+            }
+            Err(e) => {
+                eprintln!("saving the tallies of {}: {e}", tenant.id);
+                false
+            }
         }
-        Ok(false) => {
-            eprintln!(
-                "{}: the tallies at head {head} were not saved: the organization moved on meanwhile",
-                tenant.id
-            );
-            false
+    };
+    if beside {
+        Saving::Beside(tokio::spawn(finished))
+    } else {
+        Saving::Done(finished.await)
+    }
+}
+
+/// Saves finishing beside the writer's commits, at most one an organization.
+#[derive(Default)]
+struct Running(Vec<(Arc<Tenant>, JoinHandle<bool>)>);
+
+impl Running {
+    fn push(&mut self, tenant: Arc<Tenant>, save: JoinHandle<bool>) {
+        self.0.push((tenant, save));
+    }
+
+    fn has(&self, org: &str) -> bool {
+        self.0.iter().any(|(t, _)| t.id == org)
+    }
+
+    /// The organizations whose saves ended since asked, with whether each landed.
+    async fn ended(&mut self) -> Vec<(Arc<Tenant>, bool)> {
+        let (ended, running) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|(_, save)| save.is_finished());
+        self.0 = running;
+        let mut landed = Vec::with_capacity(ended.len());
+        for (tenant, save) in ended {
+            landed.push((tenant, save.await.unwrap_or(false)));
         }
-        Err(e) => {
-            eprintln!("saving the tallies of {}: {e}", tenant.id);
-            false
+        landed
+    }
+
+    /// Waits for every save still running: before another save of the same
+    /// organizations, which would fail beside it.
+    async fn wait(&mut self) {
+        for (_, save) in self.0.drain(..) {
+            let _ = save.await;
         }
     }
 }

@@ -85,13 +85,76 @@ const COPIED: &str = "SELECT c.links_head FROM tally_checkpoints c \
      JOIN org_heads h ON h.org_id = c.org_id \
      WHERE c.org_id = $1 AND c.links_head >= h.reset_at";
 
+/// A save of an organization's tallies whose moment is fixed when it begins
+/// ([`Storage::begin_save`]). On PostgreSQL that is a snapshot: the links it copies
+/// and the head it checks are those of that moment, so the rest of the save (about
+/// 1.5 s at a million views, writing the document) may run while later commits land
+/// (see [`TallySave::beside_commits`]). SQLite has one writer at a time: there the
+/// save's transaction takes the database's write lock, and whoever saves must not
+/// commit until it ends.
+pub struct TallySave {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    org: String,
+    head: i64,
+    beside_commits: bool,
+}
+
 impl Storage {
-    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head`, with a
-    /// copy of its links as they are, unless `org` has moved on since (a commit of
-    /// another server's, or one still under way): then they would count nothing a
-    /// start finds, and nothing is saved. Whether they were saved.
-    pub async fn save_tallies(&self, org: &str, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
+    /// Begins saving `org`'s tallies as its count at `head`, which must be the
+    /// head its copy holds; none if `org` has already moved on (a commit of another
+    /// server's): they would count nothing a start finds.
+    pub async fn begin_save(&self, org: &str, head: i64) -> StorageResult<Option<TallySave>> {
         let mut tx = self.pool.begin().await?;
+        let beside_commits = self.dialect == super::Dialect::Postgres;
+        if beside_commits {
+            // The snapshot is taken by the first query after this, and is the one
+            // every later statement of the save sees.
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *tx)
+                .await?;
+            let now: Option<i64> = sqlx::query("SELECT head FROM org_heads WHERE org_id = $1")
+                .bind(org)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            if now != Some(head) {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        Ok(Some(TallySave {
+            tx,
+            org: org.to_owned(),
+            head,
+            beside_commits,
+        }))
+    }
+
+    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head` (see
+    /// [`Storage::begin_save`] and [`TallySave::finish`]). Whether they were saved.
+    pub async fn save_tallies(&self, org: &str, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
+        match self.begin_save(org, head).await? {
+            Some(save) => save.finish(doc).await,
+            None => Ok(false),
+        }
+    }
+}
+
+impl TallySave {
+    /// Whether the save may finish while its server commits (PostgreSQL).
+    pub fn beside_commits(&self) -> bool {
+        self.beside_commits
+    }
+
+    /// Writes the tallies with a copy of the organization's links as they were at
+    /// the save's head, unless the organization had moved on by then. Whether they
+    /// were saved.
+    pub async fn finish(self, doc: Vec<u8>) -> StorageResult<bool> {
+        let TallySave {
+            mut tx, org, head, ..
+        } = self;
+        let org = org.as_str();
         // The copy a save left is brought up with the links changed since (links
         // are deleted only by a reset); without one, or from before a reset, the
         // links are copied afresh. A write first: SQLite's transaction then holds
@@ -103,7 +166,9 @@ impl Storage {
         .execute(&mut *tx)
         .await?;
         // Another server saving this moment may have written rows this transaction
-        // did not see: they are the same links, taken over.
+        // did not see: they are the same links, taken over (on PostgreSQL a row
+        // another save wrote after the snapshot fails this one instead, which is
+        // tried again later).
         sqlx::query(&format!(
             "INSERT INTO tally_checkpoint_links (org_id, token, doc) \
              SELECT org_id, token, doc FROM shares WHERE org_id = $1 \
@@ -113,11 +178,11 @@ impl Storage {
         .bind(org)
         .execute(&mut *tx)
         .await?;
-        // Asked after the links were copied: on PostgreSQL each statement sees the
-        // commits before it began, so a head still `head` here means the copy holds
-        // the links at `head` (SQLite's transaction writes first, alone). A save at
-        // a later head that another server committed meanwhile stays: this one's
-        // copy may have overwritten some of its links, and is rolled back.
+        // Asked after the links were copied, in the moment they were copied from
+        // (PostgreSQL's snapshot; SQLite's transaction writes first, alone): a head
+        // still `head` here means the copy holds the links at `head`. A save at a
+        // later head that another server committed meanwhile stays: this one's copy
+        // may have overwritten some of its links, and is rolled back.
         let done = sqlx::query(
             "INSERT INTO tally_checkpoints (org_id, head, rules, doc, links_head) \
              SELECT $1, $2, $3, $4, $2 WHERE (SELECT head FROM org_heads WHERE org_id = $1) = $2 \

@@ -23,7 +23,7 @@ mod rows;
 mod views;
 mod writes;
 
-pub use checkpoint::tallies_doc;
+pub use checkpoint::{TallySave, tallies_doc};
 pub use load::{Counted, Loaded};
 use load::{changes_after, key_and_doc, load_org};
 pub use queue::Due;

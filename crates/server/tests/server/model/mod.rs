@@ -592,6 +592,79 @@ async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
     assert!(matches!(started.counted, Counted::Views(_)));
 }
 
+/// A save of the tallies is of the head it began at. On PostgreSQL it is a snapshot,
+/// so it lands beside a commit that came after it began, with the links as they were
+/// at that head (the writer lets it finish beside its next commits). On SQLite, where
+/// the save's transaction holds the database's one write lock, a commit between its
+/// beginning and its end leaves it unsaved (the writer never commits there meanwhile).
+#[tokio::test]
+async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
+    use lianjie_core::store::Change;
+    use sqlx::Row as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = common::fresh_database(dir.path()).await;
+    let now = start_time();
+    let model = demo::seed(now);
+    let org = model.org.id.clone();
+    let storage = Storage::open(&url).await.unwrap();
+    storage
+        .commit(&[&Batch::replace_all(&model, "x").unwrap()])
+        .await
+        .unwrap();
+    let Loaded {
+        db: mut copy, head, ..
+    } = storage.load_org(&org).await.unwrap();
+    let doc = tallies_doc(&copy).unwrap();
+    let save = storage.begin_save(&org, head).await.unwrap();
+    let save = save.expect("begun at the head storage holds");
+    // A link issued after the save began, committed before it ends.
+    let mut later = model.shares.values().next().cloned().unwrap();
+    later.token = "t-issued-after-the-save-began".into();
+    let token = later.token.clone();
+    copy.shares.insert(token.clone(), later);
+    let rows = rows_for(&copy, &[Change::Share(token.clone())]);
+    storage
+        .commit(&[&Batch::new(&org, rows, None, now).unwrap()])
+        .await
+        .unwrap();
+    let beside = save.beside_commits();
+    assert_eq!(beside, url.starts_with("postgres"));
+    assert_eq!(save.finish(doc).await.unwrap(), beside);
+    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(&url).0)
+        .await
+        .unwrap();
+    let read = |sql: &'static str| {
+        let pool = pool.clone();
+        let org = org.clone();
+        async move {
+            let rows = sqlx::query(sql).bind(org).fetch_all(&pool).await.unwrap();
+            (rows.iter())
+                .map(|r| r.try_get::<String, _>(0).unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let copied = read("SELECT token FROM tally_checkpoint_links WHERE org_id = $1").await;
+    let heads = read("SELECT CAST(head AS TEXT) FROM tally_checkpoints WHERE org_id = $1").await;
+    if beside {
+        assert_eq!(heads, vec![head.to_string()]);
+        assert_eq!(copied.len(), model.shares.len());
+        assert!(!copied.contains(&token));
+    } else {
+        assert!(heads.is_empty() && copied.is_empty());
+    }
+    // The save at the later head, begun with nothing committed meanwhile, lands
+    // with the link.
+    let (later_head, _) = storage.head(&org).await.unwrap();
+    let doc = tallies_doc(&copy).unwrap();
+    assert!(storage.save_tallies(&org, later_head, doc).await.unwrap());
+    let copied = read("SELECT token FROM tally_checkpoint_links WHERE org_id = $1").await;
+    assert!(copied.contains(&token));
+    // And a save begun at a head storage has left is not begun on PostgreSQL,
+    // nor lands on SQLite.
+    let doc = tallies_doc(&copy).unwrap();
+    assert!(!storage.save_tallies(&org, head, doc).await.unwrap());
+}
+
 /// A reset committed after a copy read the organization's heads, before it read
 /// the records since: it reads the organization again, not the reset's records as
 /// changes (the views they hold were never counted in); a start does not take back
