@@ -104,14 +104,10 @@ impl Storage {
     /// head its copy holds; none if `org` has already moved on (a commit of another
     /// server's): they would count nothing a start finds.
     pub async fn begin_save(&self, org: &str, head: i64) -> StorageResult<Option<TallySave>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.one_moment(false).await?;
         let beside_commits = self.dialect == super::Dialect::Postgres;
         if beside_commits {
-            // The snapshot is taken by the first query after this, and is the one
-            // every later statement of the save sees.
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                .execute(&mut *tx)
-                .await?;
+            // Its first read takes the moment every later statement sees.
             let now: Option<i64> = sqlx::query("SELECT head FROM org_heads WHERE org_id = $1")
                 .bind(org)
                 .fetch_optional(&mut *tx)

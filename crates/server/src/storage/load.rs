@@ -170,7 +170,7 @@ async fn taken_back(
         return Ok(Err(db));
     };
     // Saved at this head, they count exactly these records, if no commit came while
-    // they were read (none can in `Storage::snapshot`; a caller's own connection
+    // they were read (none can in `Storage::one_moment`; a caller's own connection
     // is asked again).
     if at == head && heads::head(conn, org).await?.0 == head {
         db.restore_tallies(saved);

@@ -9,7 +9,7 @@ use lianjie_core::store::{Db, Record, ViewKeys};
 use lianjie_core::tracking::ViewSession;
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor as _, Row as _};
+use sqlx::{AnyPool, Connection as _, Executor as _, Row as _};
 
 mod checkpoint;
 pub mod files;
@@ -137,6 +137,15 @@ impl Storage {
             Dialect::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    // A connection keeps buffers as large as the largest statement
+                    // it sent and row it read (the saved tallies: 28 MB at 1M views,
+                    // each way) for as long as the pool keeps it.
+                    .after_release(|conn, _| {
+                        Box::pin(async move {
+                            conn.shrink_buffers();
+                            Ok(true)
+                        })
+                    })
                     .connect(&url)
                     .await?
             }
@@ -221,25 +230,32 @@ impl Storage {
     /// One organization's records, the head they are at, and where its tallies
     /// came from.
     pub async fn load_org(&self, org: &str) -> StorageResult<Loaded> {
-        let mut read = self.snapshot().await?;
+        let mut read = self.one_moment(true).await?;
         let loaded = load_org(&mut read, org).await?;
         read.commit().await?;
         Ok(loaded)
     }
 
-    /// A read-only transaction that sees one moment of the database throughout:
-    /// an organization read in many statements must not mix heads while other
+    /// A transaction that sees one moment of the database throughout: an
+    /// organization read in many statements must not mix heads while other
     /// servers commit (views counted newer than the head the copy records would
-    /// be counted again by its first catch-up, and saved so). PostgreSQL's default
-    /// lets each statement see its own moment; SQLite's read transaction (WAL)
-    /// keeps its first read's.
-    async fn snapshot(&self) -> StorageResult<sqlx::Transaction<'static, sqlx::Any>> {
-        let mut read = self.pool.begin().await?;
+    /// be counted again by its first catch-up, and saved so), nor may a save of its
+    /// tallies. PostgreSQL's default lets each statement see its own moment;
+    /// SQLite's transaction (WAL) keeps its first read's.
+    async fn one_moment(
+        &self,
+        read_only: bool,
+    ) -> StorageResult<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
         if self.dialect == Dialect::Postgres {
-            read.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .await?;
+            tx.execute(if read_only {
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            } else {
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+            })
+            .await?;
         }
-        Ok(read)
+        Ok(tx)
     }
 
     /// `org`'s head: how many commits changed its data, and the last one that
@@ -267,7 +283,7 @@ impl Storage {
         reset_at: i64,
         views: impl FnOnce(&[Record]) -> ViewKeys,
     ) -> StorageResult<Changes> {
-        let mut read = self.snapshot().await?;
+        let mut read = self.one_moment(true).await?;
         let changes = changes_after(&mut read, org, known, reset_at, views).await?;
         read.commit().await?;
         Ok(changes)
