@@ -1,7 +1,7 @@
 //! The single writer: every change of every organization is run and committed here,
 //! in groups (group commit), on data brought up to date with other servers' commits.
 
-use crate::storage::{Batch, Commit, Prior, Storage, StorageError};
+use crate::storage::{Batch, Commit, Prior, Storage, StorageError, StorageResult};
 use crate::{Applied, Tenant, WriteJob, held};
 use chrono::{DateTime, Utc};
 use lianjie_core::store::{Db, ViewKeys};
@@ -174,75 +174,89 @@ enum Saving {
 /// still there (see [`Storage::begin_save`]). A failure costs the next start a
 /// count of the views, nothing else: it is reported and passed over.
 async fn save(storage: &Storage, tenant: &Arc<Tenant>) -> Saving {
+    if tenant.tallies_saved.load(Ordering::Acquire) == tenant.version() {
+        return Saving::Done(true);
+    }
     let began = Instant::now();
-    // Serialized under the lock (0.1-0.15 s at a million views, reads of this
+    // Begun before the tallies are taken: on PostgreSQL its moment is then the head
+    // this server's last commit left, unless another server committed in the
+    // millisecond since (with two servers writing, the serializing below was time
+    // enough for one to commit nearly every time).
+    let save = match storage.begin_save(&tenant.id).await {
+        Ok(save) => save,
+        Err(e) => return Saving::Done(reported(tenant, tenant.version(), Err(e), String::new)),
+    };
+    // Serialized under the lock (0.1-0.2 s at a million views, reads of this
     // organization wait): the tallies and the head must be of one moment.
+    let locked = Instant::now();
     let (doc, head) = {
         let db = tenant.lock();
         let head = tenant.version();
-        if tenant.tallies_saved.load(Ordering::Acquire) == head {
-            return Saving::Done(true);
+        if save.head().is_some_and(|at| at != head) {
+            return Saving::Done(reported(tenant, head, Ok(false), String::new));
         }
         (crate::storage::tallies_doc(&db), head)
     };
-    let serialized = began.elapsed();
-    // Begun before the next commit, so that its moment is the copy's head.
-    let begun = match doc {
-        Ok(doc) => storage
-            .begin_save(&tenant.id, head)
-            .await
-            .map(|save| save.map(|save| (save, doc))),
-        Err(e) => Err(e),
+    let serialized = locked.elapsed();
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(e) => return Saving::Done(reported(tenant, head, Err(e), String::new)),
     };
-    let beside = matches!(&begun, Ok(Some((save, _))) if save.beside_commits());
-    let bytes = begun
-        .as_ref()
-        .map_or(0, |b| b.as_ref().map_or(0, |(_, doc)| doc.len()));
+    let beside = save.beside_commits();
+    let bytes = doc.len();
     let tenant = tenant.clone();
     let finished = async move {
-        let saved = match begun {
-            Ok(Some((save, doc))) => save.finish(doc).await,
-            Ok(None) => Ok(false),
-            Err(e) => Err(e),
-        };
+        let saved = save.finish(head, doc).await;
         // The document and the statement's copy of it (30 MB each at 1M views) are
         // gone: without this a busy server held 480-600 MB after saves where a
         // start leaves 340-390 (4-5 ms).
         crate::return_free_memory();
-        match saved {
-            Ok(true) => {
-                tenant.tallies_saved.store(head, Ordering::Release);
-                eprintln!(
-                    "{}: saved the tallies at head {head} ({:.1} MB) in {:.2} s ({:.2} s under the lock{})",
-                    tenant.id,
-                    bytes as f64 / 1e6,
-                    began.elapsed().as_secs_f64(),
-                    serialized.as_secs_f64(),
-                    if beside {
-                        ", the rest beside commits"
-                    } else {
-                        ""
-                    }
-                );
-                true
-            }
-            Ok(false) => {
-                eprintln!(
-                    "{}: the tallies at head {head} were not saved: the organization moved on meanwhile",
-                    tenant.id
-                );
-                false
-            }
-            Err(e) => {
-                eprintln!("saving the tallies of {}: {e}", tenant.id);
-                false
-            }
-        }
+        reported(&tenant, head, saved, || {
+            format!(
+                " ({:.1} MB) in {:.2} s ({:.2} s under the lock{})",
+                bytes as f64 / 1e6,
+                began.elapsed().as_secs_f64(),
+                serialized.as_secs_f64(),
+                if beside {
+                    ", the rest beside commits"
+                } else {
+                    ""
+                }
+            )
+        })
     };
     if beside {
         Saving::Beside(tokio::spawn(finished))
     } else {
         Saving::Done(finished.await)
+    }
+}
+
+/// Says how a save of `tenant`'s tallies at `head` went (`how` it went when it
+/// landed): whether storage holds them now.
+fn reported(
+    tenant: &Tenant,
+    head: i64,
+    saved: StorageResult<bool>,
+    how: impl FnOnce() -> String,
+) -> bool {
+    match saved {
+        Ok(true) => {
+            tenant.tallies_saved.store(head, Ordering::Release);
+            eprintln!("{}: saved the tallies at head {head}{}", tenant.id, how());
+            true
+        }
+        Ok(false) => {
+            eprintln!(
+                "{}: the tallies at head {head} were not saved: the organization moved on meanwhile",
+                tenant.id
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("saving the tallies of {}: {e}", tenant.id);
+            false
+        }
     }
 }
 

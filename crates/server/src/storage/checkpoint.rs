@@ -95,61 +95,59 @@ const COPIED: &str = "SELECT c.links_head FROM tally_checkpoints c \
 pub struct TallySave {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     org: String,
-    head: i64,
-    beside_commits: bool,
+    /// The organization's head at the save's moment (PostgreSQL).
+    at: Option<i64>,
 }
 
 impl Storage {
-    /// Begins saving `org`'s tallies as its count at `head`, which must be the
-    /// head its copy holds; none if `org` has already moved on (a commit of another
-    /// server's): they would count nothing a start finds.
-    pub async fn begin_save(&self, org: &str, head: i64) -> StorageResult<Option<TallySave>> {
+    /// Begins saving `org`'s tallies. Begun before the tallies are taken, so that
+    /// on PostgreSQL its moment is the head a server's copy holds unless another
+    /// server committed since (see [`TallySave::head`]).
+    pub async fn begin_save(&self, org: &str) -> StorageResult<TallySave> {
         let mut tx = self.one_moment(false).await?;
-        let beside_commits = self.dialect == super::Dialect::Postgres;
-        if beside_commits {
+        let at = if self.dialect == super::Dialect::Postgres {
             // Its first read takes the moment every later statement sees.
-            let now: Option<i64> = sqlx::query("SELECT head FROM org_heads WHERE org_id = $1")
-                .bind(org)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?;
-            if now != Some(head) {
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        }
-        Ok(Some(TallySave {
+            Some(super::heads::head(&mut tx, org).await?.0)
+        } else {
+            None
+        };
+        Ok(TallySave {
             tx,
             org: org.to_owned(),
-            head,
-            beside_commits,
-        }))
+            at,
+        })
     }
 
-    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head` (see
-    /// [`Storage::begin_save`] and [`TallySave::finish`]). Whether they were saved.
+    /// Saves tallies (see [`tallies_doc`]) as the count of `org` at `head`, if
+    /// that is still its head (see [`TallySave::finish`]). Whether they were saved.
     pub async fn save_tallies(&self, org: &str, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
-        match self.begin_save(org, head).await? {
-            Some(save) => save.finish(doc).await,
-            None => Ok(false),
+        let save = self.begin_save(org).await?;
+        if save.head().is_some_and(|at| at != head) {
+            return Ok(false);
         }
+        save.finish(head, doc).await
     }
 }
 
 impl TallySave {
     /// Whether the save may finish while its server commits (PostgreSQL).
     pub fn beside_commits(&self) -> bool {
-        self.beside_commits
+        self.at.is_some()
     }
 
-    /// Writes the tallies with a copy of the organization's links as they were at
-    /// the save's head, unless the organization had moved on by then. Whether they
-    /// were saved.
-    pub async fn finish(self, doc: Vec<u8>) -> StorageResult<bool> {
-        let TallySave {
-            mut tx, org, head, ..
-        } = self;
+    /// The organization's head at the save's moment, on PostgreSQL: tallies of a
+    /// copy at another head would count nothing a start finds. On SQLite none: the
+    /// head is checked as the save ends.
+    pub fn head(&self) -> Option<i64> {
+        self.at
+    }
+
+    /// Writes the tallies as the count at `head`, with a copy of the organization's
+    /// links as they were then, unless its head at the save's moment (PostgreSQL)
+    /// or now (SQLite) is another. Whether they were saved; a save not finished is
+    /// rolled back when dropped.
+    pub async fn finish(self, head: i64, doc: Vec<u8>) -> StorageResult<bool> {
+        let TallySave { mut tx, org, .. } = self;
         let org = org.as_str();
         // The copy a save left is brought up with the links changed since (links
         // are deleted only by a reset); without one, or from before a reset, the

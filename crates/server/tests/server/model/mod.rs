@@ -615,8 +615,7 @@ async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
         db: mut copy, head, ..
     } = storage.load_org(&org).await.unwrap();
     let doc = tallies_doc(&copy).unwrap();
-    let save = storage.begin_save(&org, head).await.unwrap();
-    let save = save.expect("begun at the head storage holds");
+    let save = storage.begin_save(&org).await.unwrap();
     // A link issued after the save began, committed before it ends.
     let mut later = model.shares.values().next().cloned().unwrap();
     later.token = "t-issued-after-the-save-began".into();
@@ -629,7 +628,8 @@ async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
         .unwrap();
     let beside = save.beside_commits();
     assert_eq!(beside, url.starts_with("postgres"));
-    assert_eq!(save.finish(doc).await.unwrap(), beside);
+    assert_eq!(save.head(), beside.then_some(head));
+    assert_eq!(save.finish(head, doc).await.unwrap(), beside);
     let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(&url).0)
         .await
         .unwrap();
@@ -659,8 +659,7 @@ async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
     assert!(storage.save_tallies(&org, later_head, doc).await.unwrap());
     let copied = read("SELECT token FROM tally_checkpoint_links WHERE org_id = $1").await;
     assert!(copied.contains(&token));
-    // And a save begun at a head storage has left is not begun on PostgreSQL,
-    // nor lands on SQLite.
+    // And tallies of a head storage has left are not saved.
     let doc = tallies_doc(&copy).unwrap();
     assert!(!storage.save_tallies(&org, head, doc).await.unwrap());
 }
