@@ -21,7 +21,8 @@ const MAX_BATCH: usize = 512;
 /// groups it saves the tallies of the organizations it changed
 /// (`storage/checkpoint.rs`), when asked, once idle for [`SAVE_WHEN_IDLE`], or when
 /// writes kept coming for `save_every` since their first unsaved one: its copies
-/// then hold exactly what was committed.
+/// then hold exactly what was committed. On PostgreSQL a save then finishes beside
+/// the commits that follow (see [`Storage::begin_save`]).
 pub(crate) async fn writer(
     storage: Storage,
     mut jobs: mpsc::UnboundedReceiver<WriteJob>,
