@@ -24,15 +24,53 @@ use lianjie_server::storage::{Batch, Counted, Loaded, Prior, Storage, rows_for, 
 use ops::{Op, apply, message_key, sequence, start_time, views};
 use std::collections::BTreeMap;
 
+/// A pool of connections to the database at `url`, for reading its tables directly.
+async fn sql_pool(url: &str) -> Result<sqlx::AnyPool, String> {
+    sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(url).0)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The seed at `now`, written whole into a fresh database and read back as a start
+/// reads it.
+struct Seeded {
+    /// Holds the SQLite file, which is deleted with it: bound by name, not `..`.
+    _dir: tempfile::TempDir,
+    url: String,
+    model: lianjie_core::store::Db,
+    org: String,
+    storage: Storage,
+    loaded: Loaded,
+}
+
+async fn seeded(now: DateTime<Utc>) -> Seeded {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = common::fresh_database(dir.path()).await;
+    let model = demo::seed(now);
+    let org = model.org.id.clone();
+    let storage = Storage::open(&url).await.unwrap();
+    storage
+        .commit(&[&Batch::replace_all(&model, "x").unwrap()])
+        .await
+        .unwrap();
+    let loaded = storage.load_org(&org).await.unwrap();
+    Seeded {
+        _dir: dir,
+        url,
+        model,
+        org,
+        storage,
+        loaded,
+    }
+}
+
 /// Whether the inbox's tallies (`conversation_counts`, kept by triggers) are the
 /// conversations counted now, in every combination, not only those the answers ask
 /// for.
 async fn tallies_match(url: &str) -> Result<(), String> {
     use sqlx::Row as _;
     type Tally = (String, String, String, String, String, i64, i64);
-    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(url).0)
-        .await
-        .map_err(|e| e.to_string())?;
+    let pool = sql_pool(url).await?;
     let read = |sql: &'static str| {
         let pool = pool.clone();
         async move {
@@ -81,9 +119,7 @@ async fn tallies_match(url: &str) -> Result<(), String> {
 /// links changed since, holds none older and misses none).
 async fn links_copied_match(url: &str, org: &str) -> Result<(), String> {
     use sqlx::Row as _;
-    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(url).0)
-        .await
-        .map_err(|e| e.to_string())?;
+    let pool = sql_pool(url).await?;
     let mut tables = Vec::new();
     for table in ["tally_checkpoint_links", "shares"] {
         let sql = format!("SELECT token, doc FROM {table} WHERE org_id = $1 ORDER BY token");
@@ -454,9 +490,7 @@ async fn columns_are_filled_from_older_rows_documents() {
     let storage = Storage::open(&url).await.unwrap();
     let batch = Batch::replace_all(&db, "x").unwrap();
     storage.commit(&[&batch]).await.unwrap();
-    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(&url).0)
-        .await
-        .unwrap();
+    let pool = sql_pool(&url).await.unwrap();
     assert_eq!(view_readers(&pool).await, view_readers_of(&db));
     // As a database from before the columns: none of them set, nothing filled.
     for sql in [
@@ -518,21 +552,19 @@ async fn columns_are_filled_from_older_rows_documents() {
 #[tokio::test]
 async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
     use lianjie_server::storage::Changes;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, _) = common::fresh_database(dir.path()).await;
     let now = start_time();
-    let model = demo::seed(now);
-    let org = model.org.id.clone();
-    let storage = Storage::open(&url).await.unwrap();
-    storage
-        .commit(&[&Batch::replace_all(&model, "x").unwrap()])
-        .await
-        .unwrap();
-    let Loaded {
-        db: behind,
-        head: known,
+    let Seeded {
+        _dir,
+        model,
+        org,
+        storage,
+        loaded: Loaded {
+            db: behind,
+            head: known,
+            ..
+        },
         ..
-    } = storage.load_org(&org).await.unwrap();
+    } = seeded(now).await;
     // Saved by a server stopping at that head.
     let doc = tallies_doc(&behind).unwrap();
     assert!(storage.save_tallies(&org, known, doc).await.unwrap());
@@ -601,19 +633,18 @@ async fn a_copy_behind_the_kept_priors_reads_the_organization_again() {
 async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
     use lianjie_core::store::Change;
     use sqlx::Row as _;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, _) = common::fresh_database(dir.path()).await;
     let now = start_time();
-    let model = demo::seed(now);
-    let org = model.org.id.clone();
-    let storage = Storage::open(&url).await.unwrap();
-    storage
-        .commit(&[&Batch::replace_all(&model, "x").unwrap()])
-        .await
-        .unwrap();
-    let Loaded {
-        db: mut copy, head, ..
-    } = storage.load_org(&org).await.unwrap();
+    let Seeded {
+        _dir,
+        url,
+        model,
+        org,
+        storage,
+        loaded: Loaded {
+            db: mut copy, head, ..
+        },
+        ..
+    } = seeded(now).await;
     let doc = tallies_doc(&copy).unwrap();
     let save = storage.begin_save(&org).await.unwrap();
     // A link issued after the save began, committed before it ends.
@@ -630,9 +661,7 @@ async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
     assert_eq!(beside, url.starts_with("postgres"));
     assert_eq!(save.head(), beside.then_some(head));
     assert_eq!(save.finish(head, doc).await.unwrap(), beside);
-    let pool = sqlx::AnyPool::connect(&lianjie_server::storage::Dialect::of(&url).0)
-        .await
-        .unwrap();
+    let pool = sql_pool(&url).await.unwrap();
     let read = |sql: &'static str| {
         let pool = pool.clone();
         let org = org.clone();
@@ -671,18 +700,19 @@ async fn a_save_keeps_the_links_of_the_head_it_began_at_or_nothing() {
 #[tokio::test]
 async fn a_reset_between_the_heads_and_the_records_reads_everything_again() {
     use lianjie_server::storage::Changes;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, _) = common::fresh_database(dir.path()).await;
-    let model = demo::seed(start_time());
-    let org = model.org.id.clone();
-    let storage = Storage::open(&url).await.unwrap();
-    let whole = Batch::replace_all(&model, "x").unwrap();
-    storage.commit(&[&whole]).await.unwrap();
-    let Loaded {
-        db: copy,
-        head: known,
+    let Seeded {
+        _dir,
+        url,
+        model,
+        org,
+        storage,
+        loaded: Loaded {
+            db: copy,
+            head: known,
+            ..
+        },
         ..
-    } = storage.load_org(&org).await.unwrap();
+    } = seeded(start_time()).await;
     // Saved by a server stopping at that head.
     let doc = tallies_doc(&copy).unwrap();
     assert!(storage.save_tallies(&org, known, doc).await.unwrap());
