@@ -15,7 +15,10 @@
 # Before it starts, the run makes what random ids keep out of a static contract: real
 # share links (a card's and a content item's, each opened once), whose tokens,
 # readers' links and view sessions most generated requests to the customer-facing
-# operations use (schemathesis dictionaries); and one channel adapter credential per
+# operations use (schemathesis dictionaries); the ids of some customers (owned and
+# pooled), deals, pools and stages, used by most requests on one of them; two files
+# (a picture and a document) kept in the run's database, as an email's attachments
+# are, for GET /files/{id}; and one channel adapter credential per
 # channel, with which a hook signs about seven in eight requests to
 # POST /channels/{channel}/inbound (HMAC headers, or WeChat's query signature) and
 # GET /channels/wechat/inbound (WeChat's URL check), so both the accepted and the
@@ -23,7 +26,8 @@
 # eight of its receipts (POST /channels/sms/receipts) carry its receipt token, so they
 # are read past the token to their reply. The hook also drops `role` from changes to
 # the run's own admin: demoted (once the fuzzer has made another admin) they would
-# answer 403 to everything admins alone may do for the rest of the run.
+# answer 403 to everything admins alone may do for the rest of the run. And it gives
+# about seven in eight timeline writes a log id of their own (see unique_log_id).
 #
 # Sign-out, ending a session and the password change are left out (they end the
 # session the run uses), as are the event stream (it never ends) and the demo reset
@@ -80,6 +84,29 @@ for target in [{"type": "card", "id": "wang-lei"}, {"type": "content", "id": "c-
     share = call("/shares", {"target": target, "contact_id": "k-001", "lead_capture": {"mode": "soft_end"}}, token)
     opened.append(call("/public/shares/" + share["token"]))
 values = lambda key: json.dumps([o[key] if key != "share" else o["share"]["token"] for o in opened])
+# Real records for the operations on one: customers (owned ones and some waiting in
+# a pool, for claims), deals and the organization's stages, so that generated
+# requests get past "not found" and "no such stage" to the rules behind them.
+contacts = call("/contacts", token=token)
+owned = [c["id"] for c in contacts if c.get("owner_id")][:12]
+pooled = [c["id"] for c in contacts if not c.get("owner_id")][:6]
+deals = [d["deal"]["id"] for column in call("/pipeline", token=token) for d in column["deals"]][:12]
+pools = [p["pool"]["id"] for p in call("/pools", token=token)]
+stages = [s["id"] for s in call("/org", token=token).get("stages") or []] or \
+    ["lead", "to_follow", "following", "opportunity", "won", "lost", "churned"]
+# Files come only from channels' media (an email's attachments); the run has no
+# mailbox, so it keeps two itself, as the adapters do: a picture served inline and
+# a document downloaded under its name.
+import sqlite3, time
+files = ["%032x" % (0xf0220 + i) for i in range(2)]
+db = sqlite3.connect(out + "/fuzz.db", timeout=30)
+png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+with db:
+    db.executemany("INSERT INTO files (id, org_id, name, content_type, bytes, created_ns) VALUES (?, ?, ?, ?, ?, ?)",
+                   [(files[0], "lianjie", "名片.png", "image/png", png, time.time_ns()),
+                    (files[1], "lianjie", "报价单 2026.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n", time.time_ns())])
+db.close()
 config = f"""
 [phases.stateful]
 max-steps = {steps}
@@ -92,6 +119,16 @@ values = {values("share")}
 values = {values("child_token")}
 [dictionaries.sessions]
 values = {values("session_id")}
+[dictionaries.contacts]
+values = {json.dumps(owned + pooled)}
+[dictionaries.deals]
+values = {json.dumps(deals)}
+[dictionaries.stages]
+values = {json.dumps(stages)}
+[dictionaries.pools]
+values = {json.dumps(pools)}
+[dictionaries.files]
+values = {json.dumps(files)}
 
 [[operations]]
 include-path-regex = '^/public/shares/[{{]token[}}](/messages)?$'
@@ -100,6 +137,26 @@ parameters = {{ "path.token" = {{ dictionary = "shares", probability = 0.8 }} }}
 [[operations]]
 include-path-regex = '^/public/shares/[{{]token[}}]/(lead|featured/.*)$'
 parameters = {{ "path.token" = {{ dictionary = "readers", probability = 0.8 }} }}
+
+[[operations]]
+include-path-regex = '^/contacts/[{{]id[}}]/(stage|follow-ups)$'
+parameters = {{ "path.id" = {{ dictionary = "contacts", probability = 0.7 }}, "body.stage" = {{ dictionary = "stages", probability = 0.7 }} }}
+
+[[operations]]
+include-path = "/contacts/{{id}}/release"
+parameters = {{ "path.id" = {{ dictionary = "contacts", probability = 0.7 }}, "body.pool_id" = {{ dictionary = "pools", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = '^/contacts/[{{]id[}}]'
+parameters = {{ "path.id" = {{ dictionary = "contacts", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = '^/deals/[{{]id[}}]'
+parameters = {{ "path.id" = {{ dictionary = "deals", probability = 0.8 }} }}
+
+[[operations]]
+include-path = "/files/{{id}}"
+parameters = {{ "path.id" = {{ dictionary = "files", probability = 0.8 }} }}
 
 [[operations]]
 include-path = "/public/track"
@@ -143,11 +200,27 @@ def raw_body(case):
     case.body = raw
     return raw
 
+SEQ = iter(range(1 << 62))
+
+def unique_log_id(case):
+    """A timeline entry's id names one entry of one customer by one author, and the
+    generator draws the same few ids again and again: most would be refused as
+    `taken` before reaching the rules behind them. About seven in eight get an id of
+    their own; the rest keep theirs, so replays and collisions are fuzzed too."""
+    for key in ("log_id", "id"):
+        value = case.body.get(key)
+        if key == "id" and case.operation.path != "/contacts/{id}/follow-ups":
+            continue
+        if isinstance(value, str) and zlib.crc32(value.encode()) % 8 != 0:
+            case.body[key] = "%s-f%d" % (value[:40], next(SEQ))
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     if (case.operation.path == "/users/{id}" and case.path_parameters.get("id") == RUN["admin"]
             and isinstance(case.body, dict)):
         case.body.pop("role", None)
+    if isinstance(case.body, dict):
+        unique_log_id(case)
     if case.operation.path == RECEIPTS:
         # The address is the credential: most receipts carry the right one.
         query = dict(case.query or {})
