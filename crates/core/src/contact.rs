@@ -148,18 +148,17 @@ impl Contact {
 
     /// Phone, WeChat ID and email, normalised for comparison; empty ones left out.
     pub(crate) fn reach(&self) -> Vec<(Channel, String)> {
-        let mut keys = vec![
-            (Channel::Sms, phone_key(&self.phone)),
-            (Channel::Wechat, self.wechat_id.trim().to_lowercase()),
-            (Channel::Email, self.email.trim().to_lowercase()),
+        let fields = [
+            (Channel::Sms, &self.phone),
+            (Channel::Wechat, &self.wechat_id),
+            (Channel::Email, &self.email),
         ];
-        for id in &self.identities {
-            match id.channel {
-                Channel::Sms => keys.push((Channel::Sms, phone_key(&id.handle))),
-                Channel::Email => keys.push((Channel::Email, id.handle.trim().to_lowercase())),
-                _ => {}
-            }
-        }
+        let handles = (self.identities.iter())
+            .filter(|id| matches!(id.channel, Channel::Sms | Channel::Email))
+            .map(|id| (id.channel, &id.handle));
+        let mut keys: Vec<(Channel, String)> = (fields.into_iter().chain(handles))
+            .map(|(channel, handle)| (channel, handle_key(channel, handle)))
+            .collect();
         keys.retain(|(_, k)| !k.is_empty());
         keys
     }
@@ -193,6 +192,15 @@ impl Contact {
         if self.owner_id.is_none() {
             self.owner_id.clone_from(&other.owner_id);
         }
+    }
+}
+
+/// A handle on `channel` as it compares: a phone number by its digits, anything else
+/// trimmed and in lower case.
+pub(crate) fn handle_key(channel: Channel, handle: &str) -> String {
+    match channel {
+        Channel::Sms => phone_key(handle),
+        _ => handle.trim().to_lowercase(),
     }
 }
 

@@ -150,6 +150,40 @@ struct Index {
     /// Per contact, when they were last followed up: the pool's rules and the team
     /// board read it for every customer, which a walk of the whole log would cost.
     followed_up: HashMap<String, DateTime<Utc>>,
+    /// Contacts by how they are reached (under [`reach_keys`]): each channel handle
+    /// they hold or left, each phone number, WeChat ID and email address. A
+    /// platform's message finds its customer, and a new customer the one they may
+    /// be, without walking every contact (13 ms and 38 ms at 100,000 of them). A
+    /// contact is listed as it gains a way and stays listed when it gives one up,
+    /// which is rare: a reader checks each contact it finds.
+    reached: HashMap<u64, IdList>,
+}
+
+/// Where [`Index::reached`] lists the contacts reached by `handle` on `channel`: a
+/// fixed hash of it as it compares (keys that collide list each other's contacts,
+/// which readers check).
+fn reach_key(channel: Channel, handle: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    let key = crate::contact::handle_key(channel, handle);
+    // A handle that compares as nothing (an SMS handle without digits) still
+    // reaches whoever holds it: listed as it is.
+    let key = if key.is_empty() { handle } else { &key };
+    foldhash::fast::FixedState::default().hash_one((channel, key))
+}
+
+/// Every key [`Index::reached`] lists contact `c` under: its handles, and the
+/// phone, WeChat ID and email that compare as something.
+fn reach_keys(c: &Contact) -> impl Iterator<Item = u64> + '_ {
+    let fields = [
+        (Channel::Sms, &c.phone),
+        (Channel::Wechat, &c.wechat_id),
+        (Channel::Email, &c.email),
+    ];
+    let fields = fields
+        .into_iter()
+        .filter(|(channel, given)| !crate::contact::handle_key(*channel, given).is_empty());
+    let handles = (c.identities.iter().chain(&c.left)).map(|id| (id.channel, &id.handle));
+    (fields.chain(handles)).map(|(channel, handle)| reach_key(channel, handle))
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -183,6 +217,9 @@ impl Index {
             .filter(|c| c.lead_link.is_some())
             .map(|c| c.id.clone())
             .collect();
+        for c in db.contacts.values() {
+            ix.list_reach(c);
+        }
         for e in db.log.values() {
             ix.add_log(e);
         }
@@ -202,7 +239,15 @@ impl Index {
         ] {
             lists.values_mut().for_each(IdList::shrink);
         }
+        self.reached.values_mut().for_each(IdList::shrink);
         self.tallies.shrink();
+    }
+
+    /// Lists contact `c` under every way it is reached.
+    fn list_reach(&mut self, c: &Contact) {
+        for key in reach_keys(c) {
+            self.reached.entry(key).or_default().insert(&c.id);
+        }
     }
 
     fn add_log(&mut self, e: &LogEntry) {
@@ -661,7 +706,7 @@ impl Db {
             self.note_unread(&id);
         }
         if let Some(id) = contact {
-            self.note_lead(&id);
+            self.note_contact(&id);
         }
     }
 
@@ -691,11 +736,13 @@ impl Db {
         }
     }
 
-    /// Keeps the index's leads in step with contact `id`, after a change to it.
-    fn note_lead(&mut self, id: &str) {
-        let lead = self.contacts.get(id).is_some_and(|c| c.lead_link.is_some());
-        if let Some(ix) = self.index.get_mut() {
-            member(&mut ix.leads, id, lead);
+    /// Keeps the index's leads and ways of reaching in step with contact `id`, after
+    /// a change to it: every operation that adds a contact or gives one a handle, a
+    /// phone number, a WeChat ID or an email address calls this.
+    pub(crate) fn note_contact(&mut self, id: &str) {
+        if let (Some(ix), Some(c)) = (self.index.get_mut(), self.contacts.get(id)) {
+            member(&mut ix.leads, id, c.lead_link.is_some());
+            ix.list_reach(c);
         }
     }
 

@@ -86,6 +86,7 @@ pub fn other_org(now: DateTime<Utc>) -> Db {
             ..Default::default()
         },
     );
+    db.note_contact("bc-k1");
     let mut rng = Lcg(7);
     add_conversation(
         &mut db,

@@ -259,6 +259,7 @@ pub(super) fn add_contacts(
                 ..Default::default()
             },
         );
+        db.note_contact(&id);
     }
 }
 

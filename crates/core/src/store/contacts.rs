@@ -100,7 +100,7 @@ impl Db {
             kept.probably_same_as = None;
         }
         self.contacts.insert(keep_id.to_owned(), kept);
-        self.note_lead(keep_id);
+        self.note_contact(keep_id);
         if let Some(c) = self.contacts.get_mut(other_id) {
             c.merged = Some(Box::new(crate::contact::Merged {
                 into: keep_id.to_owned(),
@@ -164,7 +164,7 @@ impl Db {
             .collect();
         self.move_shares(shares, other_id);
         self.contacts.insert(into.clone(), kept_before);
-        self.note_lead(&into);
+        self.note_contact(&into);
         self.touch(Change::Contact(into.clone()));
         self.refresh_contact(&into, now);
         self.refresh_contact(other_id, now);

@@ -83,6 +83,7 @@ impl Db {
         let mut contact = self.new_customer(new.id, new.details.tidy(), owner, now);
         contact.probably_same_as = self.same_person_in_scope(&contact);
         self.contacts.insert(contact.id.clone(), contact.clone());
+        self.note_contact(&contact.id);
         self.touch(Change::Contact(contact.id.clone()));
         Ok(contact)
     }
@@ -141,7 +142,7 @@ impl Db {
             c.probably_same_as = self.same_person_in_scope(&c);
         }
         self.contacts.insert(c.id.clone(), c.clone());
-        self.note_lead(&c.id);
+        self.note_contact(&c.id);
         self.touch(Change::Contact(c.id.clone()));
         Ok(c)
     }

@@ -3,6 +3,8 @@
 //! who removes staff leaves, so replies there say they cannot reach anyone. A
 //! platform's word never moves an identity from one customer to another (staff
 //! merge customers); one that left and comes back returns to the same customer.
+//! Customers are found by their handles, and by their phone, WeChat ID or email,
+//! through the lookups (`Index::reached`), not by walking every one.
 
 use super::*;
 
@@ -20,13 +22,38 @@ impl Db {
     /// The customer [`Db::holder_of`] finds, and whether `identity` comes back to
     /// them.
     pub(super) fn reached_by(&self, identity: &Identity) -> Option<(String, bool)> {
-        let live = |c: &&Contact| c.merged.is_none();
-        let mut live = self.contacts.values().filter(live);
-        if let Some(c) = live.clone().find(|c| c.identities.contains(identity)) {
+        if let Some(c) = self.holding(identity) {
             return Some((c.id.clone(), false));
         }
-        live.find(|c| c.left.contains(identity))
+        self.listed_under(identity)
+            .find(|c| c.left.contains(identity))
             .map(|c| (c.id.clone(), true))
+    }
+
+    /// The live customer holding `identity`, if any: the first by id.
+    fn holding(&self, identity: &Identity) -> Option<&Contact> {
+        self.listed_under(identity)
+            .find(|c| c.identities.contains(identity))
+    }
+
+    /// The live contacts the lookups list under `identity`, by id: all that hold it
+    /// or left it, and perhaps some others (see `Index::reached`).
+    fn listed_under(&self, identity: &Identity) -> impl Iterator<Item = &Contact> {
+        self.reached_through([(identity.channel, identity.handle.as_str())])
+            .filter(|c| c.merged.is_none())
+    }
+
+    /// The contacts the lookups list under any of `handles`, each once, by id.
+    pub(super) fn reached_through<'a>(
+        &self,
+        handles: impl IntoIterator<Item = (Channel, &'a str)>,
+    ) -> impl Iterator<Item = &Contact> {
+        let ix = self.ix();
+        let listed: BTreeSet<&str> = (handles.into_iter())
+            .filter_map(|(channel, handle)| ix.reached.get(&reach_key(channel, handle)))
+            .flat_map(IdList::iter)
+            .collect();
+        listed.into_iter().filter_map(|id| self.contacts.get(id))
     }
 
     fn rejoin(&mut self, contact_id: &str, identity: &Identity) {
@@ -35,6 +62,7 @@ impl Db {
             if !c.identities.contains(identity) {
                 c.identities.push(identity.clone());
             }
+            self.note_contact(contact_id);
             self.touch(Change::Contact(contact_id.to_owned()));
         }
     }
@@ -42,8 +70,7 @@ impl Db {
     /// A platform names customer `into` as the one `identity` reaches. It joins
     /// them unless a live customer already has it; whether it joined.
     pub fn join_identity(&mut self, identity: &Identity, into: &str) -> bool {
-        let holds = |c: &Contact| c.merged.is_none() && c.identities.contains(identity);
-        if self.contacts.values().any(holds)
+        if self.holding(identity).is_some()
             || self.contacts.get(into).is_none_or(|c| c.merged.is_some())
         {
             return false;
@@ -55,15 +82,13 @@ impl Db {
     /// A platform says `identity` no longer reaches its customer: it leaves their
     /// identities (remembered, for a return). The customer it left.
     pub fn leave_identity(&mut self, identity: &Identity) -> Option<String> {
-        let c = self
-            .contacts
-            .values_mut()
-            .find(|c| c.merged.is_none() && c.identities.contains(identity))?;
-        c.identities.retain(|i| i != identity);
-        if !c.left.contains(identity) {
-            c.left.push(identity.clone());
+        let id = self.holding(identity)?.id.clone();
+        if let Some(c) = self.contacts.get_mut(&id) {
+            c.identities.retain(|i| i != identity);
+            if !c.left.contains(identity) {
+                c.left.push(identity.clone());
+            }
         }
-        let id = c.id.clone();
         self.touch(Change::Contact(id.clone()));
         Some(id)
     }

@@ -38,7 +38,7 @@ impl Db {
                 self.touch(Change::Contact(contact.id.clone()));
                 let id = contact.id.clone();
                 self.contacts.insert(id.clone(), contact);
-                self.note_lead(&id);
+                self.note_contact(&id);
             }
         }
         Ok(report)

@@ -257,6 +257,7 @@ impl Db {
                         ..Default::default()
                     },
                 );
+                self.note_contact(&contact_id);
                 contact_id
             }
         };

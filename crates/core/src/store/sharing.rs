@@ -486,6 +486,7 @@ impl Db {
                     }
                     c.last_seen_at = c.last_seen_at.max(Some(now));
                 }
+                self.note_contact(&id);
                 id
             }
             None => {
@@ -516,7 +517,7 @@ impl Db {
                     ..Default::default()
                 };
                 self.contacts.insert(new_id.clone(), lead);
-                self.note_lead(&new_id);
+                self.note_contact(&new_id);
                 new_id
             }
         };
@@ -555,8 +556,8 @@ impl Db {
     pub(super) fn same_person_in_scope(&self, lead: &Contact) -> Option<String> {
         let owner = lead.owner_id.as_deref()?;
         let caller = self.caller(owner).ok()?;
-        self.contacts
-            .values()
+        let reach = lead.reach();
+        self.reached_through(reach.iter().map(|(channel, key)| (*channel, key.as_str())))
             .filter(|c| {
                 c.id != lead.id
                     && c.merged.is_none()

@@ -610,3 +610,32 @@ fn a_message_answering_a_thread_joins_its_conversation_from_any_address() {
         assert_ne!(other.id, web);
     }
 }
+
+#[test]
+fn a_handle_reaches_exactly_the_customer_holding_it_whatever_the_lookups_group() {
+    let mut db = demo::seed(now());
+    let mut send = |channel: Channel, handle: &str, n: usize| {
+        let msg = InboundMessage {
+            handle: handle.into(),
+            name: String::new(),
+            body: "你好".into(),
+            attachments: vec![],
+            idempotency_key: format!("key-{n}"),
+            context: None,
+        };
+        let ids = [format!("k-h{n}"), format!("v-h{n}"), format!("m-h{n}")];
+        let (v, _) = db.inbound(channel, msg, ids, now()).unwrap();
+        v.contact_id
+    };
+    // The lookups list handles as they compare (case and a phone's punctuation
+    // aside); a message still reaches only the customer holding its very handle.
+    let upper = send(Channel::Wechat, "WX_Case", 1);
+    let lower = send(Channel::Wechat, "wx_case", 2);
+    assert_ne!(upper, lower);
+    assert_eq!(send(Channel::Wechat, "WX_Case", 3), upper);
+    // An SMS handle without digits compares as nothing, and still reaches its own.
+    let desk = send(Channel::Sms, "service-desk", 4);
+    assert_eq!(send(Channel::Sms, "service-desk", 5), desk);
+    assert_ne!(send(Channel::Sms, "front-desk", 6), desk);
+    assert_index_current(&db);
+}

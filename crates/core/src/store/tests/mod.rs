@@ -118,6 +118,17 @@ fn assert_index_current(db: &Db) {
         let walked = db.view_sums(&contact, DateTime::<Utc>::MAX_UTC);
         assert_eq!(sums, walked, "{contact}'s kept view sums");
     }
+    // A contact stays listed under a way of reaching it that it gave up (readers
+    // check each one they find): with those left out, the lists are a fresh build's.
+    kept.reached.retain(|key, listed| {
+        for id in listed.to_vec() {
+            let holds = (db.contacts.get(&id)).is_some_and(|c| reach_keys(c).any(|k| k == *key));
+            if !holds {
+                listed.remove(&id);
+            }
+        }
+        !listed.is_empty()
+    });
     // Lists are kept in order as they change, so they compare as they are.
     let fresh = Index::build(db);
     assert_eq!(kept, fresh);
