@@ -16,6 +16,7 @@ mod instances;
 mod limits;
 mod model;
 mod permissions;
+mod plans;
 mod public_fields;
 mod restarts;
 mod scopes;
