@@ -24,6 +24,8 @@ type PathOf = Box<dyn Fn(usize) -> String>;
 const SAMPLES: usize = 1_000;
 /// Customers merged (and the merge undone) while timed.
 const MERGES: usize = 10;
+/// Customers' first messages, and customers added, while timed.
+const WRITES: usize = 200;
 /// Concurrent tracking clients of each ingest run.
 const INGEST_CLIENTS: [usize; 3] = [32, 64, 128];
 
@@ -113,59 +115,47 @@ async fn main() {
             .expect(name);
         let mut latencies = Vec::with_capacity(SAMPLES);
         for i in 0..SAMPLES {
-            let t = Instant::now();
-            let res = http
-                .get(format!("{base}{}", path(i)))
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect(name);
-            let status = res.status();
-            res.bytes().await.expect(name);
-            latencies.push(t.elapsed());
-            assert!(status.is_success(), "{name}: {status}");
+            let request = http.get(format!("{base}{}", path(i))).bearer_auth(token);
+            latencies.push(timed(request, name).await);
         }
-        let [p50, p99] = load::percentiles(latencies, &[0.5, 0.99])[..] else {
-            unreachable!("two fractions give two figures")
-        };
-        println!("{name:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
+        report(name, latencies);
     }
 
     // Merging two customers and undoing it move the other's links and conversations
     // in the single writer: they cost what moves, not every view ever recorded.
-    let mut latencies = Vec::with_capacity(2 * MERGES);
-    for i in 0..MERGES {
+    let merges = (0..MERGES).flat_map(|i| {
         let [keep, other] = [2 * i + 1, 2 * i + 2].map(|n| format!("k-{:03}", pick(n)));
-        let steps = [
+        [
             (
                 format!("/contacts/{keep}/merge"),
                 format!(r#"{{"other_id":"{other}"}}"#),
             ),
             (format!("/contacts/{other}/unmerge"), String::new()),
-        ];
-        for (path, body) in steps {
-            let t = Instant::now();
-            let res = http
-                .post(format!("{base}{path}"))
-                .bearer_auth(&token)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .expect("merge");
-            let status = res.status();
-            res.bytes().await.expect("merge");
-            latencies.push(t.elapsed());
-            assert!(status.is_success(), "{path}: {status}");
-        }
-    }
-    let [p50, p99] = load::percentiles(latencies, &[0.5, 0.99])[..] else {
-        unreachable!("two fractions give two figures")
-    };
-    println!(
-        "{:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms",
-        "merge two customers, undo it"
-    );
+        ]
+    });
+    time_writes(&http, &base, &token, "merge two customers, undo it", merges).await;
+    // A customer writing for the first time, and one a rep adds: each is looked
+    // for among the customers (by handle; by phone, WeChat ID and email) inside the
+    // single writer.
+    let first_messages = (0..WRITES).map(|i| {
+        let body = format!(
+            r#"{{"handle":"scale-new-{i}","name":"","body":"你好","attachments":[],"idempotency_key":"scale-new-{i}"}}"#
+        );
+        ("/channels/wechat/simulate".to_owned(), body)
+    });
+    time_writes(
+        &http,
+        &base,
+        &token,
+        "a new customer's first message",
+        first_messages,
+    )
+    .await;
+    let added = (0..WRITES).map(|i| {
+        let body = format!(r#"{{"id":"scale-add-{i}","name":"新客户","phone":"139{i:08}"}}"#);
+        ("/contacts".to_owned(), body)
+    });
+    time_writes(&http, &base, &token, "add a customer", added).await;
 
     // 32 clients as ever, then more: with group commit a bigger load makes bigger
     // commits, so the rate at 32 (each client waiting for its answer) is not what
@@ -322,4 +312,42 @@ fn memory(pid: u32, field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Posts each of `steps` (path, JSON body) in turn as `token`, and prints the p50
+/// and p99 of their answers under `name`.
+async fn time_writes(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    name: &str,
+    steps: impl Iterator<Item = (String, String)>,
+) {
+    let mut latencies = Vec::new();
+    for (path, body) in steps {
+        let request = (http.post(format!("{base}{path}")).bearer_auth(token))
+            .header("content-type", "application/json")
+            .body(body);
+        latencies.push(timed(request, &path).await);
+    }
+    report(name, latencies);
+}
+
+/// Sends `request` and reads its whole answer, which must be a success (`what`
+/// names it if not): how long that took.
+async fn timed(request: reqwest::RequestBuilder, what: &str) -> Duration {
+    let t = Instant::now();
+    let res = request.send().await.expect(what);
+    let status = res.status();
+    res.bytes().await.expect(what);
+    assert!(status.is_success(), "{what}: {status}");
+    t.elapsed()
+}
+
+/// Prints the p50 and p99 of `latencies` under `name`.
+fn report(name: &str, latencies: Vec<Duration>) {
+    let [p50, p99] = load::percentiles(latencies, &[0.5, 0.99])[..] else {
+        unreachable!("two fractions give two figures")
+    };
+    println!("{name:<35} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
 }
