@@ -150,40 +150,13 @@ struct Index {
     /// Per contact, when they were last followed up: the pool's rules and the team
     /// board read it for every customer, which a walk of the whole log would cost.
     followed_up: HashMap<String, DateTime<Utc>>,
-    /// Contacts by how they are reached (under [`reach_keys`]): each channel handle
+    /// Contacts by how they are reached (under `identities::reach_keys`): each channel handle
     /// they hold or left, each phone number, WeChat ID and email address. A
     /// platform's message finds its customer, and a new customer the one they may
     /// be, without walking every contact (13 ms and 38 ms at 100,000 of them). A
     /// contact is listed as it gains a way and stays listed when it gives one up,
     /// which is rare: a reader checks each contact it finds.
     reached: HashMap<u64, IdList>,
-}
-
-/// Where [`Index::reached`] lists the contacts reached by `handle` on `channel`: a
-/// fixed hash of it as it compares (keys that collide list each other's contacts,
-/// which readers check).
-fn reach_key(channel: Channel, handle: &str) -> u64 {
-    use std::hash::BuildHasher as _;
-    let key = crate::contact::handle_key(channel, handle);
-    // A handle that compares as nothing (an SMS handle without digits) still
-    // reaches whoever holds it: listed as it is.
-    let key = if key.is_empty() { handle } else { &key };
-    foldhash::fast::FixedState::default().hash_one((channel, key))
-}
-
-/// Every key [`Index::reached`] lists contact `c` under: its handles, and the
-/// phone, WeChat ID and email that compare as something.
-fn reach_keys(c: &Contact) -> impl Iterator<Item = u64> + '_ {
-    let fields = [
-        (Channel::Sms, &c.phone),
-        (Channel::Wechat, &c.wechat_id),
-        (Channel::Email, &c.email),
-    ];
-    let fields = fields
-        .into_iter()
-        .filter(|(channel, given)| !crate::contact::handle_key(*channel, given).is_empty());
-    let handles = (c.identities.iter().chain(&c.left)).map(|id| (id.channel, &id.handle));
-    (fields.chain(handles)).map(|(channel, handle)| reach_key(channel, handle))
 }
 
 fn target_key(target: &ShareTarget) -> String {
@@ -241,13 +214,6 @@ impl Index {
         }
         self.reached.values_mut().for_each(IdList::shrink);
         self.tallies.shrink();
-    }
-
-    /// Lists contact `c` under every way it is reached.
-    fn list_reach(&mut self, c: &Contact) {
-        for key in reach_keys(c) {
-            self.reached.entry(key).or_default().insert(&c.id);
-        }
     }
 
     fn add_log(&mut self, e: &LogEntry) {

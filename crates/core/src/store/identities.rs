@@ -7,6 +7,44 @@
 //! through the lookups (`Index::reached`), not by walking every one.
 
 use super::*;
+use crate::contact::handle_key;
+
+/// Where [`Index::reached`] lists the contacts reached by `key` on `channel`, a key as
+/// it compares ([`handle_key`]): a fixed hash (keys that collide list each other's
+/// contacts, which readers check).
+fn reach_hash(channel: Channel, key: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::fast::FixedState::default().hash_one((channel, key))
+}
+
+/// Where [`Index::reached`] lists the contacts holding or having left `identity`.
+fn identity_hash(identity: &Identity) -> u64 {
+    let key = handle_key(identity.channel, &identity.handle);
+    // A handle that compares as nothing (an SMS handle without digits) still
+    // reaches whoever holds it: listed as it is.
+    let key = if key.is_empty() {
+        &identity.handle
+    } else {
+        &key
+    };
+    reach_hash(identity.channel, key)
+}
+
+/// Every key [`Index::reached`] lists contact `c` under: its phone, WeChat ID and
+/// email as they compare ([`Contact::reach`]), and its handles held or left.
+pub(super) fn reach_keys(c: &Contact) -> impl Iterator<Item = u64> + '_ {
+    let fields = (c.reach().into_iter()).map(|(channel, key)| reach_hash(channel, &key));
+    fields.chain(c.identities.iter().chain(&c.left).map(identity_hash))
+}
+
+impl Index {
+    /// Lists contact `c` under every way it is reached.
+    pub(super) fn list_reach(&mut self, c: &Contact) {
+        for key in reach_keys(c) {
+            self.reached.entry(key).or_default().insert(&c.id);
+        }
+    }
+}
 
 impl Db {
     /// The live customer `identity` reaches: the one holding it, or the one it left
@@ -39,18 +77,22 @@ impl Db {
     /// The live contacts the lookups list under `identity`, by id: all that hold it
     /// or left it, and perhaps some others (see `Index::reached`).
     fn listed_under(&self, identity: &Identity) -> impl Iterator<Item = &Contact> {
-        self.reached_through([(identity.channel, identity.handle.as_str())])
+        self.listed([identity_hash(identity)])
             .filter(|c| c.merged.is_none())
     }
 
-    /// The contacts the lookups list under any of `handles`, each once, by id.
-    pub(super) fn reached_through<'a>(
-        &self,
-        handles: impl IntoIterator<Item = (Channel, &'a str)>,
-    ) -> impl Iterator<Item = &Contact> {
+    /// The contacts the lookups list under any of the phone, WeChat ID and email of
+    /// `c` (and some others): those [`Contact::same_reach`] may find.
+    pub(super) fn reached_like(&self, c: &Contact) -> impl Iterator<Item = &Contact> {
+        let keys = c.reach().into_iter();
+        self.listed(keys.map(|(channel, key)| reach_hash(channel, &key)))
+    }
+
+    /// The contacts the lookups list under any of `keys`, each once, by id.
+    fn listed(&self, keys: impl IntoIterator<Item = u64>) -> impl Iterator<Item = &Contact> {
         let ix = self.ix();
-        let listed: BTreeSet<&str> = (handles.into_iter())
-            .filter_map(|(channel, handle)| ix.reached.get(&reach_key(channel, handle)))
+        let listed: BTreeSet<&str> = (keys.into_iter())
+            .filter_map(|key| ix.reached.get(&key))
             .flat_map(IdList::iter)
             .collect();
         listed.into_iter().filter_map(|id| self.contacts.get(id))

@@ -556,8 +556,7 @@ impl Db {
     pub(super) fn same_person_in_scope(&self, lead: &Contact) -> Option<String> {
         let owner = lead.owner_id.as_deref()?;
         let caller = self.caller(owner).ok()?;
-        let reach = lead.reach();
-        self.reached_through(reach.iter().map(|(channel, key)| (*channel, key.as_str())))
+        self.reached_like(lead)
             .filter(|c| {
                 c.id != lead.id
                     && c.merged.is_none()

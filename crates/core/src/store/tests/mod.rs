@@ -122,7 +122,8 @@ fn assert_index_current(db: &Db) {
     // check each one they find): with those left out, the lists are a fresh build's.
     kept.reached.retain(|key, listed| {
         for id in listed.to_vec() {
-            let holds = (db.contacts.get(&id)).is_some_and(|c| reach_keys(c).any(|k| k == *key));
+            let holds = (db.contacts.get(&id))
+                .is_some_and(|c| identities::reach_keys(c).any(|k| k == *key));
             if !holds {
                 listed.remove(&id);
             }
