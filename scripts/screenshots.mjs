@@ -6,7 +6,7 @@
 // wait for it to settle are shared with tests/e2e/a11y.test.mjs.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { PHONE, STAFF, launchBrowser, openPage, serveDist } from '../tests/e2e/support.mjs';
+import { PHONE, STAFF, launchBrowser, openPage, pageState, serveDist } from '../tests/e2e/support.mjs';
 
 /** The import panel with a file chosen and its preview shown: a header the import
  * recognises, a duplicate of 吴先生 (k-006) and a row with a bad phone number. */
@@ -98,7 +98,9 @@ export function withLang(href, lang) {
  * fonts loaded, and a moment for the last paint; throws if it shows an error instead. */
 export async function settle(page, expected) {
   // Attached, not visible: a phone's open conversation hides the page header.
-  await page.locator('h1').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await page.locator('h1').first().waitFor({ state: 'attached', timeout: 20_000 }).catch(async (e) => {
+    throw new Error(`no heading: ${e.message.split('\n')[0]}\n${await pageState(page)}`);
+  });
   await page.waitForFunction(() => !document.querySelector('.loading'), null, { timeout: 20_000 });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.waitForTimeout(400);

@@ -111,7 +111,21 @@ export async function openPage(browser, options = {}) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  PAGE_ERRORS.set(page, errors);
   return { context, page, errors };
+}
+
+/** The errors each page opened by `openPage` has logged, for a failure to name. */
+const PAGE_ERRORS = new WeakMap();
+
+/** What `page` shows and has logged, for the message of a wait that ran out: a page
+ * that never rendered is told apart from one that rendered something else. */
+export async function pageState(page) {
+  const shown = await page
+    .evaluate(() => `${document.readyState}; ${document.title}; body: ${(document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 300)}`)
+    .catch((e) => `unreadable (${e.message})`);
+  const errors = (PAGE_ERRORS.get(page) ?? []).slice(-8);
+  return `${page.url()}: ${shown}${errors.length ? `\nlogged:\n${errors.join('\n')}` : ''}`;
 }
 
 /** A link the demo rep makes over the API of the server at `base` (another device's
