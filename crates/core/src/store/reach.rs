@@ -9,6 +9,7 @@
 //! previous reading day, and a window adds up, day by day, those whose previous
 //! day is before its start: a few map ranges per day, whatever the readers.
 
+use crate::analytics::key_hash;
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
@@ -16,10 +17,11 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Reach {
-    /// Per reader, the days they read on in order, with their views: a short list,
-    /// where a map cost each of the million readers a node of its own.
+    /// Per reader ([`key_hash`]), the days they read on in order, with their
+    /// views: a short list, where a map cost each of the million readers a node of
+    /// its own.
     #[serde(with = "super::saved::reading_days")]
-    readers: HashMap<String, Vec<(NaiveDate, u32)>>,
+    readers: HashMap<u64, Vec<(NaiveDate, u32)>>,
     days: BTreeMap<NaiveDate, Day>,
 }
 
@@ -46,9 +48,10 @@ impl Reach {
 
     /// Counts a view of `reader` on `day` in (`add`) or takes it out again.
     pub fn change(&mut self, reader: &str, day: NaiveDate, add: bool) {
-        let days = match self.readers.get_mut(reader) {
+        let reader = key_hash(reader);
+        let days = match self.readers.get_mut(&reader) {
             Some(days) => days,
-            None if add => self.readers.entry(reader.to_owned()).or_default(),
+            None if add => self.readers.entry(reader).or_default(),
             None => return,
         };
         let at = match days.binary_search_by_key(&day, |(d, _)| *d) {
@@ -78,7 +81,7 @@ impl Reach {
             days.remove(at);
         }
         if days.is_empty() {
-            self.readers.remove(reader);
+            self.readers.remove(&reader);
         }
         let entry = self.days.entry(day).or_default();
         entry.views = if add {
@@ -129,14 +132,14 @@ impl Reach {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> impl Iterator<Item = (&str, u64)> + '_ {
+    ) -> impl Iterator<Item = (u64, u64)> + '_ {
         self.readers.iter().filter_map(move |(reader, days)| {
             let bits = days
                 .iter()
                 .filter(|(d, _)| (from..=to).contains(d))
                 .map(|(d, _)| 1u64 << (*d - from).num_days().clamp(0, 63))
                 .fold(0, |a, b| a | b);
-            (bits != 0).then_some((reader.as_str(), bits))
+            (bits != 0).then_some((*reader, bits))
         })
     }
 }

@@ -2,6 +2,7 @@
 //! ranking, and a customer's touchpoint timeline, all within the caller's scope.
 
 use super::*;
+use crate::analytics::key_hash;
 
 impl Db {
     /// The radar line of a counted view (`None` for a session under 2 s: previewers,
@@ -39,7 +40,7 @@ impl Db {
         let visit = (self.ix().tallies.visits.get(&share.target))
             .and_then(|visits| {
                 let mut named = visits.iter().zip(keys);
-                named.find_map(|(lists, key)| key.map(|key| lists.get(key)))?
+                named.find_map(|(lists, key)| key.map(|key| lists.get(&key_hash(key))))?
             })
             .map_or(0, |starts| {
                 let started = tally::nanos(s.started_at);

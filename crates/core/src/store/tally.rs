@@ -5,7 +5,7 @@
 
 use super::reach::{Reach, Window};
 use super::*;
-use crate::analytics::{Reading, Tally};
+use crate::analytics::{Reading, Tally, key_hash};
 use crate::scope::Owners;
 use chrono::NaiveDate;
 use foldhash::HashSet;
@@ -49,8 +49,9 @@ pub(super) struct Tallies {
     pub visits: HashMap<ShareTarget, [Starts; 3]>,
 }
 
-/// Per key, the starts of its counted views ([`nanos`]), earliest first.
-pub(super) type Starts = HashMap<String, Vec<i64>>;
+/// Per key ([`key_hash`]), the starts of its counted views ([`nanos`]), earliest
+/// first.
+pub(super) type Starts = HashMap<u64, Vec<i64>>;
 
 /// An instant as nanoseconds since 1970, as [`Starts`] keep them: 8 bytes where
 /// chrono's take 12, for every counted view twice or more. Exact from 1677 to
@@ -211,7 +212,8 @@ pub(super) fn visit_keys<'a>(
 /// One more (`add`) or one fewer `at` in `map`'s sorted list under `key`, the entry
 /// gone when empty.
 fn step_sorted(map: &mut Starts, key: &str, at: i64, add: bool) {
-    let list = slot(map, key);
+    let key = key_hash(key);
+    let list = map.entry(key).or_default();
     let i = list.partition_point(|o| *o < at);
     if add {
         list.insert(i, at);
@@ -219,7 +221,7 @@ fn step_sorted(map: &mut Starts, key: &str, at: i64, add: bool) {
         list.remove(i);
     }
     if list.is_empty() {
-        map.remove(key);
+        map.remove(&key);
     }
 }
 
@@ -415,7 +417,7 @@ impl Tallies {
         contact: &str,
         answered: Option<DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
-        let opened = self.opened.get(contact)?;
+        let opened = self.opened.get(&key_hash(contact))?;
         let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= nanos(a)));
         opened.get(i).map(|n| DateTime::from_timestamp_nanos(*n))
     }
@@ -624,7 +626,7 @@ impl Db {
             return windows
                 .iter()
                 .map(|(from, to)| {
-                    let readers: HashSet<&str> = covered
+                    let readers: HashSet<u64> = covered
                         .iter()
                         .flat_map(|r| r.readers_in(*from, *to))
                         .map(|(reader, _)| reader)
@@ -636,7 +638,7 @@ impl Db {
                 })
                 .collect();
         }
-        let mut days: HashMap<&str, u64> = HashMap::default();
+        let mut days: HashMap<u64, u64> = HashMap::default();
         for reach in &covered {
             for (reader, bits) in reach.readers_in(span, last) {
                 *days.entry(reader).or_default() |= bits;
