@@ -104,6 +104,9 @@ export function launchBrowser() {
   });
 }
 
+/** The errors each page opened by `openPage` has logged, for a failure to name. */
+const PAGE_ERRORS = new WeakMap();
+
 /** Opens a page that records every console error and uncaught exception. */
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
@@ -114,9 +117,6 @@ export async function openPage(browser, options = {}) {
   PAGE_ERRORS.set(page, errors);
   return { context, page, errors };
 }
-
-/** The errors each page opened by `openPage` has logged, for a failure to name. */
-const PAGE_ERRORS = new WeakMap();
 
 /** What `page` shows and has logged, for the message of a wait that ran out: a page
  * that never rendered is told apart from one that rendered something else. */

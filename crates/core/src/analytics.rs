@@ -189,13 +189,19 @@ const NOTICED_MS: u64 = 1_000;
 impl Tally {
     /// Counts `r` in (`add`) or takes it out again.
     pub fn count(&mut self, r: &Reading<'_>, add: bool) {
+        self.count_named(r, key_hash(r.reader_key), add);
+    }
+
+    /// [`Tally::count`] with its reader's [`key_hash`] already known: one view is
+    /// counted into several tallies under the same reader.
+    pub fn count_named(&mut self, r: &Reading<'_>, reader: u64, add: bool) {
         let t = &r.session.totals;
         let step = |n: &mut u32, yes: bool| match (yes, add) {
             (false, _) => {}
             (true, true) => *n += 1,
             (true, false) => *n = n.saturating_sub(1),
         };
-        self.readers.change(key_hash(r.reader_key), add);
+        self.readers.change(reader, add);
         self.times.change(t.visible_ms, add);
         self.visible_ms = if add {
             self.visible_ms + t.visible_ms

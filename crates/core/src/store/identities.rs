@@ -10,11 +10,11 @@ use super::*;
 use crate::contact::handle_key;
 
 /// Where [`Index::reached`] lists the contacts reached by `key` on `channel`, a key as
-/// it compares ([`handle_key`]): a fixed hash (keys that collide list each other's
-/// contacts, which readers check).
+/// it compares ([`handle_key`]): XXH3 as the tallies name their keys
+/// ([`crate::analytics::key_hash`]), seeded by the channel (keys that collide list
+/// each other's contacts, which readers check).
 fn reach_hash(channel: Channel, key: &str) -> u64 {
-    use std::hash::BuildHasher as _;
-    foldhash::fast::FixedState::default().hash_one((channel, key))
+    xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), channel as u64)
 }
 
 /// Where [`Index::reached`] lists the contacts holding or having left `identity`.

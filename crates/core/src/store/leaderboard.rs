@@ -3,7 +3,6 @@
 //! `crate::leaderboard`).
 
 use super::*;
-use crate::analytics::key_hash;
 use crate::leaderboard::{BoardQuery, Figures, Leaderboard, median_minutes, rank, responses};
 
 impl Db {
@@ -78,14 +77,7 @@ impl Db {
             {
                 continue;
             }
-            let views = (ix
-                .tallies
-                .opened
-                .get(&key_hash(contact))
-                .into_iter()
-                .flatten())
-            .map(|n| DateTime::from_timestamp_nanos(*n))
-            .collect();
+            let views = ix.tallies.opened_by(contact).collect();
             for (who, m) in responses(views, answers, start) {
                 if figures.contains_key(who) {
                     minutes.entry(who).or_default().push(m);

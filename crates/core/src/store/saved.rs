@@ -116,7 +116,7 @@ where
 pub(super) mod reading_days {
     use super::*;
 
-    type Days = HashMap<u64, Vec<(NaiveDate, u32)>>;
+    type Days = HashMap<u64, crate::store::reach::ReadingDays>;
 
     struct Numbered<'a>(&'a [(NaiveDate, u32)]);
 

@@ -281,12 +281,14 @@ impl Tallies {
             forwarded: c.link.parent.is_some(),
             reader: None,
         };
+        // Named once for the four tallies below that count readers.
+        let reader = key_hash(c.reader_key);
         let tallies = slot(&mut self.by_target, c.target);
         if !tallies.contains_key(rep) {
             tallies.insert(rep.to_owned(), Tally::default());
         }
         let tally = tallies.get_mut(rep).expect("present: inserted above");
-        tally.count(&reading, add);
+        tally.count_named(&reading, reader, add);
         if tally.opens() == 0 {
             tallies.remove(rep);
         }
@@ -294,18 +296,18 @@ impl Tallies {
             self.by_target.remove(c.target);
         }
         let all = slot(&mut self.by_target_all, c.target);
-        all.count(&reading, add);
+        all.count_named(&reading, reader, add);
         if all.opens() == 0 {
             self.by_target_all.remove(c.target);
         }
 
         let day = c.session.started_at.date_naive();
         let reach = slot(&mut self.reach, rep);
-        reach.change(c.reader_key, day, add);
+        reach.change(reader, day, add);
         if reach.is_empty() {
             self.reach.remove(rep);
         }
-        self.reach_all.change(c.reader_key, day, add);
+        self.reach_all.change(reader, day, add);
 
         let visible = c.session.totals.visible_ms;
         self.link(c.node, |node| {
@@ -417,9 +419,20 @@ impl Tallies {
         contact: &str,
         answered: Option<DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
-        let opened = self.opened.get(&key_hash(contact))?;
+        let opened = self.opened_nanos(contact);
         let i = answered.map_or(0, |a| opened.partition_point(|o| *o <= nanos(a)));
         opened.get(i).map(|n| DateTime::from_timestamp_nanos(*n))
+    }
+
+    /// When each counted view of a link sent to `contact` started, earliest first.
+    pub fn opened_by(&self, contact: &str) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+        (self.opened_nanos(contact).iter()).map(|n| DateTime::from_timestamp_nanos(*n))
+    }
+
+    fn opened_nanos(&self, contact: &str) -> &[i64] {
+        self.opened
+            .get(&key_hash(contact))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// A rep's links sent from `from` to `to` (days, inclusive), and how many of
