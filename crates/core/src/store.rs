@@ -138,6 +138,9 @@ struct Index {
     sessions_by_share: HashMap<String, IdList>,
     conversations_by_contact: HashMap<String, IdList>,
     shares_by_target: HashMap<String, IdList>,
+    /// Per target, its plain links ([`plain`]): a card's public address finds its
+    /// link among these, not among every reader's own link of the card.
+    plain_by_target: HashMap<String, IdList>,
     /// Sessions by the reader's own link (`ViewSession::reader_token`).
     sessions_by_reader: HashMap<String, IdList>,
     tallies: tally::Tallies,
@@ -208,6 +211,7 @@ impl Index {
             &mut self.sessions_by_share,
             &mut self.conversations_by_contact,
             &mut self.shares_by_target,
+            &mut self.plain_by_target,
             &mut self.sessions_by_reader,
         ] {
             lists.values_mut().for_each(IdList::shrink);
@@ -249,13 +253,37 @@ impl Index {
         if let Some(p) = &share.parent {
             push(&mut self.children, p, &share.token);
         }
-        push(
-            &mut self.shares_by_target,
-            &target_key(&share.target),
-            &share.token,
-        );
+        let target = target_key(&share.target);
+        if plain(share) {
+            push(&mut self.plain_by_target, &target, &share.token);
+        }
+        push(&mut self.shares_by_target, &target, &share.token);
         self.tallies.add_link(share, true);
     }
+
+    /// Takes link `share` out of the lists [`Index::add_share`] put it in.
+    fn remove_share(&mut self, share: &Share) {
+        if let Some(c) = &share.contact_id {
+            unlist(&mut self.shares_by_contact, c, &share.token);
+        }
+        if let Some(p) = &share.parent {
+            unlist(&mut self.children, p, &share.token);
+        }
+        let target = target_key(&share.target);
+        unlist(&mut self.plain_by_target, &target, &share.token);
+        unlist(&mut self.shares_by_target, &target, &share.token);
+        self.tallies.add_link(share, false);
+    }
+}
+
+/// Whether `share` is a plain link: one a rep made for no one in particular, on no
+/// channel, asking for no details, neither forwarded nor opened from a card.
+fn plain(share: &Share) -> bool {
+    share.parent.is_none()
+        && share.contact_id.is_none()
+        && share.channel.is_none()
+        && share.via.is_none()
+        && share.lead_capture == LeadCapture::Off
 }
 
 /// Adds `value` under `key`, keeping each list in key order: a list then reads the
@@ -617,14 +645,7 @@ impl Db {
             match &record {
                 Record::Share(r) => match self.shares.get(&r.token) {
                     Some(old) => {
-                        if let Some(c) = &old.contact_id {
-                            unlist(&mut ix.shares_by_contact, c, &r.token);
-                        }
-                        if let Some(p) = &old.parent {
-                            unlist(&mut ix.children, p, &r.token);
-                        }
-                        unlist(&mut ix.shares_by_target, &target_key(&old.target), &r.token);
-                        ix.tallies.add_link(old, false);
+                        ix.remove_share(old);
                         ix.add_share(r);
                     }
                     None => ix.add_share(r),

@@ -232,6 +232,8 @@ impl Db {
         }
         self.tally(&views, true);
         if let Some(ix) = self.index.get_mut() {
+            // A plain link (`Index::plain_by_target`) is never given: its callers
+            // give readers' own links and a customer's links.
             if let Some(old) = &before {
                 unlist(&mut ix.shares_by_contact, old, token);
             }

@@ -69,7 +69,7 @@ impl Db {
     }
 
     /// The live customer holding `identity`, if any: the first by id.
-    fn holding(&self, identity: &Identity) -> Option<&Contact> {
+    pub fn holding(&self, identity: &Identity) -> Option<&Contact> {
         self.listed_under(identity)
             .find(|c| c.identities.contains(identity))
     }

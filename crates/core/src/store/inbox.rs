@@ -427,11 +427,9 @@ impl Db {
             channel: Channel::WebChat,
             handle: handle.to_owned(),
         };
-        let Some(contact) = self
-            .contacts
-            .values()
-            .find(|c| c.merged.is_none() && c.identities.contains(&identity))
-        else {
+        // By the lookups: visitors poll this, and a walk of every customer grew
+        // with them.
+        let Some(contact) = self.holding(&identity) else {
             return Ok(None);
         };
         Ok(list(&self.ix().conversations_by_contact, &contact.id)

@@ -292,17 +292,10 @@ impl Db {
     pub fn card_link_of(&self, card_id: &str) -> Option<String> {
         let owner = &self.cards.get(card_id)?.owner_id;
         let key = target_key(&ShareTarget::Card(card_id.to_owned()));
-        list(&self.ix().shares_by_target, &key)
+        list(&self.ix().plain_by_target, &key)
             .iter()
             .filter_map(|t| self.shares.get(t))
-            .filter(|s| {
-                s.rep_id == *owner
-                    && s.parent.is_none()
-                    && s.contact_id.is_none()
-                    && s.channel.is_none()
-                    && s.via.is_none()
-                    && s.lead_capture == LeadCapture::Off
-            })
+            .filter(|s| s.rep_id == *owner)
             .min_by_key(|s| (s.created_at, s.token.clone()))
             .map(|s| s.token.clone())
     }

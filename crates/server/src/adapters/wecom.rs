@@ -204,12 +204,7 @@ pub async fn callback(s: &Shared, q: &WechatQuery, body: &[u8]) -> ApiResult<Str
             key,
         } => {
             // Someone never seen here leaving is nothing to tell anyone.
-            let known = tenant.read(|db| {
-                Ok(db
-                    .contacts
-                    .values()
-                    .any(|c| c.merged.is_none() && c.identities.contains(&identity(&handle))))
-            })?;
+            let known = tenant.read(|db| Ok(db.holding(&identity(&handle)).is_some()))?;
             if known {
                 let words = match by_customer {
                     true => format!("[删除联系人 Removed {staff}] the customer removed them"),

@@ -33,6 +33,7 @@ fn the_card_address_is_one_tracked_link_and_featured_items_keep_the_reader() {
     assert_eq!(second.share.token, "card-link-1");
     assert!(!db.shares.contains_key("card-link-2"));
     assert_eq!(db.card_link_of("wang-lei").as_deref(), Some("card-link-1"));
+    assert_index_current(&db);
     assert_eq!(db.sessions["v-2"].share_token, "card-link-1");
     assert_eq!(db.sessions["v-2"].reader_token.as_deref(), Some("reader-2"));
     assert!(
