@@ -141,6 +141,9 @@ struct Index {
     /// Per target, its plain links ([`plain`]): a card's public address finds its
     /// link among these, not among every reader's own link of the card.
     plain_by_target: HashMap<String, IdList>,
+    /// Per reader's own link on a card, the links they opened its featured items
+    /// through (`Share::via`): found again without every link on the content.
+    featured_by_reader: HashMap<String, IdList>,
     /// Sessions by the reader's own link (`ViewSession::reader_token`).
     sessions_by_reader: HashMap<String, IdList>,
     tallies: tally::Tallies,
@@ -212,6 +215,7 @@ impl Index {
             &mut self.conversations_by_contact,
             &mut self.shares_by_target,
             &mut self.plain_by_target,
+            &mut self.featured_by_reader,
             &mut self.sessions_by_reader,
         ] {
             lists.values_mut().for_each(IdList::shrink);
@@ -253,6 +257,9 @@ impl Index {
         if let Some(p) = &share.parent {
             push(&mut self.children, p, &share.token);
         }
+        if let Some(v) = &share.via {
+            push(&mut self.featured_by_reader, v, &share.token);
+        }
         let target = target_key(&share.target);
         if plain(share) {
             push(&mut self.plain_by_target, &target, &share.token);
@@ -268,6 +275,9 @@ impl Index {
         }
         if let Some(p) = &share.parent {
             unlist(&mut self.children, p, &share.token);
+        }
+        if let Some(v) = &share.via {
+            unlist(&mut self.featured_by_reader, v, &share.token);
         }
         let target = target_key(&share.target);
         unlist(&mut self.plain_by_target, &target, &share.token);

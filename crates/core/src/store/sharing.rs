@@ -363,11 +363,10 @@ impl Db {
             return Err(StoreError::NotFound("content"));
         }
         let target = ShareTarget::Content(content_id.to_owned());
-        let ix = self.ix();
-        if let Some(existing) = list(&ix.shares_by_target, &target_key(&target))
+        if let Some(existing) = list(&self.ix().featured_by_reader, reader_token)
             .iter()
             .filter_map(|t| self.shares.get(t))
-            .find(|s| s.via.as_deref() == Some(reader_token))
+            .find(|s| s.target == target)
         {
             return Ok(existing.clone());
         }

@@ -64,6 +64,7 @@ fn the_card_address_is_one_tracked_link_and_featured_items_keep_the_reader() {
         .open_featured("k1-own", "c-pricing", "feat-2".into(), now())
         .unwrap();
     assert_eq!(again.token, "feat-1");
+    assert_index_current(&db);
     // Only what the card features, and only from a card link.
     assert!(
         db.open_featured("k1-own", "c-event", "feat-3".into(), now())
