@@ -176,7 +176,7 @@ impl Index {
     fn build(db: &Db) -> Index {
         let mut ix = Index::default();
         for share in db.shares.values() {
-            ix.add_share(share);
+            ix.list_share(share, true);
         }
         let links: HashMap<&str, &Share> =
             (db.shares.iter()).map(|(t, s)| (t.as_str(), s)).collect();
@@ -250,39 +250,25 @@ impl Index {
         }
     }
 
-    fn add_share(&mut self, share: &Share) {
+    /// Lists link `share` in the lookups (`add`), or takes it out again.
+    fn list_share(&mut self, share: &Share, add: bool) {
+        let step = if add { push } else { unlist };
+        let token = &share.token;
         if let Some(c) = &share.contact_id {
-            push(&mut self.shares_by_contact, c, &share.token);
+            step(&mut self.shares_by_contact, c, token);
         }
         if let Some(p) = &share.parent {
-            push(&mut self.children, p, &share.token);
+            step(&mut self.children, p, token);
         }
         if let Some(v) = &share.via {
-            push(&mut self.featured_by_reader, v, &share.token);
+            step(&mut self.featured_by_reader, v, token);
         }
         let target = target_key(&share.target);
         if plain(share) {
-            push(&mut self.plain_by_target, &target, &share.token);
+            step(&mut self.plain_by_target, &target, token);
         }
-        push(&mut self.shares_by_target, &target, &share.token);
-        self.tallies.add_link(share, true);
-    }
-
-    /// Takes link `share` out of the lists [`Index::add_share`] put it in.
-    fn remove_share(&mut self, share: &Share) {
-        if let Some(c) = &share.contact_id {
-            unlist(&mut self.shares_by_contact, c, &share.token);
-        }
-        if let Some(p) = &share.parent {
-            unlist(&mut self.children, p, &share.token);
-        }
-        if let Some(v) = &share.via {
-            unlist(&mut self.featured_by_reader, v, &share.token);
-        }
-        let target = target_key(&share.target);
-        unlist(&mut self.plain_by_target, &target, &share.token);
-        unlist(&mut self.shares_by_target, &target, &share.token);
-        self.tallies.add_link(share, false);
+        step(&mut self.shares_by_target, &target, token);
+        self.tallies.add_link(share, add);
     }
 }
 
@@ -655,10 +641,10 @@ impl Db {
             match &record {
                 Record::Share(r) => match self.shares.get(&r.token) {
                     Some(old) => {
-                        ix.remove_share(old);
-                        ix.add_share(r);
+                        ix.list_share(old, false);
+                        ix.list_share(r, true);
                     }
-                    None => ix.add_share(r),
+                    None => ix.list_share(r, true),
                 },
                 Record::Session(r) => {
                     if let Some(old) = self.sessions.get(&r.id) {

@@ -57,7 +57,7 @@ impl Db {
             via: None,
         };
         if let Some(ix) = self.index.get_mut() {
-            ix.add_share(&share);
+            ix.list_share(&share, true);
         }
         self.shares.insert(token.clone(), share.clone());
         self.touch(Change::Share(token));
@@ -134,7 +134,7 @@ impl Db {
             ..share.clone()
         };
         if let Some(ix) = self.index.get_mut() {
-            ix.add_share(&child);
+            ix.list_share(&child, true);
         }
         self.shares.insert(child_token.clone(), child);
         self.touch(Change::Share(child_token.clone()));
@@ -389,7 +389,7 @@ impl Db {
             via: Some(reader_token.to_owned()),
         };
         if let Some(ix) = self.index.get_mut() {
-            ix.add_share(&share);
+            ix.list_share(&share, true);
         }
         self.shares.insert(new_token.clone(), share.clone());
         self.touch(Change::Share(new_token));
