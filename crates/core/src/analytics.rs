@@ -194,7 +194,7 @@ impl Tally {
 
     /// [`Tally::count`] with its reader's [`key_hash`] already known: one view is
     /// counted into several tallies under the same reader.
-    pub fn count_named(&mut self, r: &Reading<'_>, reader: u64, add: bool) {
+    pub(crate) fn count_named(&mut self, r: &Reading<'_>, reader: u64, add: bool) {
         let t = &r.session.totals;
         let step = |n: &mut u32, yes: bool| match (yes, add) {
             (false, _) => {}
