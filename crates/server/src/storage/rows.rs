@@ -660,9 +660,9 @@ impl Placeholders {
 }
 
 /// Writes rows of any organizations, each as of its organization's new head (see
-/// `Storage::commit`): per table, one statement for many rows (on PostgreSQL one
-/// statement for all tables, see `writes.rs`), so a group commit costs a few round
-/// trips however many operations it holds. A record written more than once is
+/// `Storage::commit`): per table, one statement for many rows, and those of all
+/// tables sent together (see `writes.rs`), so a group commit costs a round trip or
+/// two however many operations it holds. A record written more than once is
 /// written once, as it was last.
 pub(super) async fn write_rows(
     tx: &mut Transaction<'_, Any>,
