@@ -360,7 +360,7 @@ impl Db {
         }
     }
 
-    pub(super) fn put_record(&mut self, record: Record) {
+    fn put_record(&mut self, record: Record) {
         fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
             match list.iter_mut().find(|x| same(x, &item)) {
                 Some(slot) => *slot = item,

@@ -76,11 +76,11 @@ impl<'a> Writes<'a> {
         }
     }
 
-    /// The next part starts a statement of its own: it must see what the parts
-    /// before it wrote (one statement's parts all see the rows as they were
-    /// before it), or a trigger it fires reads them.
+    /// On PostgreSQL the next part starts a statement of its own: it must see
+    /// what the parts before it wrote (one statement's parts all see the rows as
+    /// they were before it), or a trigger it fires reads them. SQLite runs a
+    /// statement's parts one after another, each seeing the last: no need there.
     pub(super) fn apart(&mut self) {
-        // SQLite runs a statement's parts one after another: each sees the last.
         self.open &= self.dialect == Dialect::Sqlite;
     }
 
@@ -91,8 +91,8 @@ impl<'a> Writes<'a> {
     }
 
     /// As [`Writes::rows`], for a statement whose rows (its `tail`'s `RETURNING`)
-    /// [`Writes::run`] returns: each of its parts ends its statement (only a
-    /// statement's last part returns rows).
+    /// [`Writes::run`] returns: on PostgreSQL each of its parts ends its
+    /// statement (only a statement's last part returns rows there).
     pub(super) fn returning_rows(
         &mut self,
         head: &str,
@@ -134,7 +134,7 @@ impl<'a> Writes<'a> {
                 if let Some(statement) = self.statements.last_mut() {
                     statement.returning = true;
                 }
-                self.open &= self.dialect == Dialect::Sqlite;
+                self.apart();
             }
         }
     }
